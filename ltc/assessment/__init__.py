@@ -1,0 +1,1 @@
+"""Assessment agencies: applications, the national scale, publicity, objections (SPEC §3)."""

@@ -1,0 +1,57 @@
+"""The who-does-what table of SPEC §1 (pure). An action not listed is refused (403)."""
+from enum import StrEnum
+from typing import Protocol
+
+
+class Action(StrEnum):
+    MANAGE_ORGS = "manage_orgs"              # organisations, policy versions, expert register, catalogue
+    MANAGE_OWN_USERS = "manage_own_users"    # own org's users and settings
+    MANAGE_ALL_USERS = "manage_all_users"    # MIA admin: users of every organisation
+    ROSTER_EDIT = "roster_edit"              # import / edit insured persons, hospital stays
+    ROSTER_VIEW = "roster_view"              # view persons in scope (full values on detail pages)
+    FILE_APPLICATION = "file_application"
+    HANDLE_APPLICATION = "handle_application"  # accept / refuse / dispatch
+    SCHEDULE_ASSESSMENT = "schedule_assessment"
+    ENTER_ASSESSMENT = "enter_assessment"    # enter, co-sign, confirm (experts)
+    DECIDE_REVIEW = "decide_review"
+    CARE_RECORDS = "care_records"            # care plans, settlements (operator)
+    LOG_VISITS = "log_visits"                # service records (operator, carer)
+    INSURER_OPERATIONS = "insurer_operations"  # follow-ups, sample audits, payments
+    VIEW_AUDIT = "view_audit"                # audit log and dashboards
+    VIEW_POLICY = "view_policy"              # read access to policy versions (all users)
+
+
+MIA, INSURER, AGENCY, PROVIDER = "mia", "insurer", "agency", "provider"
+STAFF = {"admin", "operator", "reviewer"}
+
+WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
+    Action.MANAGE_ORGS: {MIA: {"admin"}},
+    Action.MANAGE_OWN_USERS: {k: {"admin"} for k in (MIA, INSURER, AGENCY, PROVIDER)},
+    Action.MANAGE_ALL_USERS: {MIA: {"admin"}},
+    Action.ROSTER_EDIT: {MIA: {"operator", "admin"}},
+    Action.ROSTER_VIEW: {MIA: STAFF, INSURER: STAFF, AGENCY: STAFF | {"assessor"}, PROVIDER: STAFF},
+    Action.FILE_APPLICATION: {INSURER: {"operator"}, PROVIDER: {"operator"}},
+    Action.HANDLE_APPLICATION: {INSURER: {"operator"}},
+    Action.SCHEDULE_ASSESSMENT: {AGENCY: {"admin"}},
+    Action.ENTER_ASSESSMENT: {AGENCY: {"assessor"}},
+    Action.DECIDE_REVIEW: {k: {"reviewer"} for k in (MIA, INSURER, AGENCY, PROVIDER)},
+    Action.CARE_RECORDS: {PROVIDER: {"operator"}},
+    Action.LOG_VISITS: {PROVIDER: {"operator", "carer"}},
+    Action.INSURER_OPERATIONS: {INSURER: {"operator", "reviewer"}},
+    Action.VIEW_AUDIT: {k: {"admin"} for k in (MIA, INSURER, AGENCY, PROVIDER)},
+    Action.VIEW_POLICY: {k: STAFF | {"assessor", "carer"} for k in (MIA, INSURER, AGENCY, PROVIDER)},
+}
+
+
+class HasRoles(Protocol):
+    org_kind: str
+    roles: frozenset[str]
+
+
+def allowed(org_kind: str, roles: frozenset[str] | set[str], action: Action | str) -> bool:
+    granted = WHO_DOES_WHAT[Action(action)].get(org_kind, set())
+    return bool(granted.intersection(roles))
+
+
+def can(user: HasRoles, action: Action | str) -> bool:
+    return allowed(user.org_kind, user.roles, action)

@@ -1,0 +1,167 @@
+"""User accounts: create, roles, passwords, authentication with throttling, API tokens."""
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ltc.auth.models import ApiToken, LoginAttempt, User, UserRole
+from ltc.auth.passwords import hash_password, password_problem, verify_password
+from ltc.core import audit
+from ltc.core.audit import Actor
+from ltc.core.errors import Conflict, DomainError, ValidationFailed
+from ltc.orgs.models import Organisation
+
+ROLES_BY_KIND = {
+    "mia": {"admin", "operator", "reviewer"},
+    "insurer": {"admin", "operator", "reviewer"},
+    "agency": {"admin", "operator", "reviewer", "assessor"},
+    "provider": {"admin", "operator", "reviewer", "carer"},
+}
+
+
+class LoginLocked(DomainError):
+    status = 429
+
+
+class BadCredentials(DomainError):
+    status = 401
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user.id, user.org_id, user.username)
+
+
+def check_roles(org: Organisation, roles: set[str]) -> None:
+    if not roles:
+        raise ValidationFailed("至少选择一个角色", {"roles": "required"})
+    bad = roles - ROLES_BY_KIND[org.kind]
+    if bad:
+        raise ValidationFailed(f"角色 {', '.join(sorted(bad))} 不适用于该类机构", {"roles": "not allowed"})
+
+
+def create_user(session: Session, *, actor: Actor, org: Organisation, username: str, full_name: str,
+                password: str, roles: set[str], now: datetime, check_strength: bool = True) -> User:
+    """Create a user. Raises ValidationFailed (weak password, bad roles) or Conflict (taken)."""
+    username = username.strip().lower()
+    if check_strength and (problem := password_problem(password)):
+        raise ValidationFailed(problem, {"password": problem})
+    check_roles(org, roles)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"用户名 {username} 已存在", {"username": "taken"})
+    user = User(username=username, full_name=full_name, org=org, password_hash=hash_password(password),
+                created_at=now, role_rows=[UserRole(role=r) for r in sorted(roles)])
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "create", "user", user.id, now=now,
+                 after={"username": username, "org_id": org.id, "roles": sorted(roles)})
+    return user
+
+
+def update_user(session: Session, user: User, *, actor: Actor, full_name: str, roles: set[str],
+                active: bool, now: datetime) -> User:
+    check_roles(user.org, roles)
+    before = {"full_name": user.full_name, "roles": sorted(user.roles), "active": user.active}
+    user.full_name = full_name
+    user.active = active
+    current = {r.role: r for r in user.role_rows}
+    for role in set(current) - roles:
+        user.role_rows.remove(current[role])
+    for role in roles - set(current):
+        user.role_rows.append(UserRole(role=role))
+    session.flush()
+    after = {"full_name": full_name, "roles": sorted(roles), "active": active}
+    audit.record(session, actor, "update", "user", user.id, now=now, **_diff(before, after))
+    return user
+
+
+def _diff(before: dict, after: dict) -> dict:
+    b, a = audit.changes(before, after)
+    return {"before": b, "after": a}
+
+
+def change_password(session: Session, user: User, *, current: str, new: str, now: datetime) -> None:
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed("当前密码不正确", {"current_password": "wrong"})
+    if problem := password_problem(new):
+        raise ValidationFailed(problem, {"new_password": problem})
+    set_password(session, user, new, actor=actor_of(user), now=now)
+
+
+def set_password(session: Session, user: User, password: str, *, actor: Actor, now: datetime) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = now
+    session.flush()
+    audit.record(session, actor, "set_password", "user", user.id, now=now)
+
+
+@dataclass(frozen=True)
+class Throttle:
+    max_failures: int = 5
+    lock: timedelta = timedelta(minutes=15)
+
+
+def _recent_failures(session: Session, column, value: str, since: datetime, *,
+                     reset_on_success: bool) -> int:
+    """Failures for this account/IP inside the lock window (after its last success, if asked)."""
+    stmt = select(func.count()).select_from(LoginAttempt).where(
+        column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since)
+    if reset_on_success:
+        last_ok = session.scalar(select(func.max(LoginAttempt.at)).where(
+            column == value, LoginAttempt.success.is_(True), LoginAttempt.at >= since))
+        if last_ok is not None:
+            stmt = stmt.where(LoginAttempt.at > last_ok)
+    return session.scalar(stmt)
+
+
+def authenticate(session: Session, *, username: str, password: str, ip: str, now: datetime,
+                 throttle: Throttle = Throttle()) -> User:
+    """Check credentials. 5 failures lock the account and the IP for 15 minutes.
+
+    Raises LoginLocked while locked (even with the right password) and BadCredentials.
+    Every attempt is recorded.
+    """
+    username = username.strip().lower()
+    since = now - throttle.lock
+    if (_recent_failures(session, LoginAttempt.username, username, since,
+                         reset_on_success=True) >= throttle.max_failures
+            or _recent_failures(session, LoginAttempt.ip, ip, since,
+                                reset_on_success=False) >= throttle.max_failures):
+        raise LoginLocked("登录失败次数过多，请 15 分钟后再试")
+    user = session.scalars(select(User).where(User.username == username)).first()
+    ok = user is not None and user.active and verify_password(user.password_hash, password)
+    session.add(LoginAttempt(username=username, ip=ip, at=now, success=ok))
+    session.flush()
+    if not ok:
+        raise BadCredentials("用户名或密码错误")
+    return user
+
+
+def issue_token(session: Session, user: User, *, now: datetime) -> str:
+    """A new API token; only its SHA-256 is stored, the clear value is returned once."""
+    token = secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), prefix=token[:8], created_at=now))
+    session.flush()
+    audit.record(session, actor_of(user), "issue_token", "api_token", token[:8], now=now)
+    return token
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
+    row = session.scalars(select(ApiToken).where(
+        ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))).first()
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = now
+    return row.user
+
+
+def revoke_token(session: Session, token: ApiToken, *, actor: Actor, now: datetime) -> None:
+    token.revoked_at = now
+    session.flush()
+    audit.record(session, actor, "revoke_token", "api_token", token.id, now=now)

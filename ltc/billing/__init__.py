@@ -1,0 +1,1 @@
+"""Billing: pricing policy and monthly settlements (SPEC §7)."""

@@ -1,0 +1,44 @@
+"""Configuration from the environment: DATABASE_URL, SECRET_KEY, LTC_ENV."""
+import os
+import secrets
+from pathlib import Path
+
+
+def instance_secret(instance_path: str) -> str:
+    """A per-instance secret generated on first start and kept in ``instance/secret_key``."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    LTC_ENV = os.environ.get("LTC_ENV", "development")
+    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = LTC_ENV == "production"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = LTC_ENV == "production"
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    BOOTSTRAP_SERVE_LOCAL = True
+    PER_PAGE = 25
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    WTF_CSRF_TIME_LIMIT = None
+
+
+class TestConfig(Config):
+    TESTING = True
+    LTC_ENV = "test"
+    SECRET_KEY = "test-secret-not-for-production"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")

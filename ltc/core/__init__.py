@@ -1,0 +1,1 @@
+"""Domain-neutral building blocks: database base, money, time, calendar, audit, errors."""

@@ -1,0 +1,5 @@
+"""Working-day calendar (placeholder until the calendar module lands)."""
+
+
+def calendar_gap_banner(today):
+    return None

@@ -1,0 +1,1 @@
+"""Home pages per role, navigation and template context."""

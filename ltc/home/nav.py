@@ -1,0 +1,24 @@
+"""Navigation by role (pure): each entry names an endpoint and the action it needs."""
+from dataclasses import dataclass
+
+from ltc.auth.permissions import Action, allowed
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str  # msgid, translated in the template
+    action: Action
+
+
+NAV = (
+    NavItem("people.list_persons", "参保人", Action.ROSTER_VIEW),
+    NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
+    NavItem("orgs.list_users", "用户", Action.MANAGE_OWN_USERS),
+    NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
+    NavItem("calendar.overrides", "工作日历", Action.MANAGE_ORGS),
+)
+
+
+def nav_for(org_kind: str, roles: frozenset[str]) -> list[NavItem]:
+    return [item for item in NAV if allowed(org_kind, roles, item.action)]

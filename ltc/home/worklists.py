@@ -1,0 +1,34 @@
+"""Work lists shown on each role's home page.
+
+A domain registers a function ``(session, user, today) -> WorkList | None``; the home page
+shows every list the user's role gets. Later domains (applications, reviews, settlements)
+register theirs here.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+
+@dataclass
+class WorkList:
+    title: str
+    rows: list[dict] = field(default_factory=list)
+    columns: list[tuple[str, str]] = field(default_factory=list)  # (key, header)
+    total: int = 0
+    link: str | None = None
+    empty_text: str = "暂无待办事项"
+
+
+WorkListFn = Callable[[Session, object, date], WorkList | None]
+REGISTRY: list[WorkListFn] = []
+
+
+def worklist(fn: WorkListFn) -> WorkListFn:
+    REGISTRY.append(fn)
+    return fn
+
+
+def worklists_for(session: Session, user, today: date) -> list[WorkList]:
+    return [wl for fn in REGISTRY if (wl := fn(session, user, today)) is not None]

@@ -1,0 +1,1 @@
+"""Organisations of the scheme (SPEC §1): MIA, insurers, assessment agencies, providers."""

@@ -1,0 +1,64 @@
+"""Organisation and its dated status and agreement periods."""
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ltc.core.clock import utcnow
+from ltc.core.db import Base
+from ltc.core.periods import PeriodMixin, period_table_args
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint("kind IN ('mia', 'insurer', 'agency', 'provider')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    #: insurers: the districts they are responsible for
+    districts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    statuses: Mapped[list["OrgStatusPeriod"]] = relationship(
+        back_populates="org", order_by="OrgStatusPeriod.valid_from")
+    agreements: Mapped[list["AgreementPeriod"]] = relationship(
+        back_populates="org", order_by="AgreementPeriod.valid_from")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.kind} {self.name}>"
+
+
+class OrgStatusPeriod(PeriodMixin, Base):
+    __tablename__ = "org_status_periods"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'suspended', 'exited')", name="status"),
+        *period_table_args("org_status_periods", "org_id"),
+    )
+    period_key = ("org_id",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    org: Mapped[Organisation] = relationship(back_populates="statuses")
+
+
+class AgreementPeriod(PeriodMixin, Base):
+    """The service agreement (协议) between the MIA and an organisation."""
+
+    __tablename__ = "agreement_periods"
+    __table_args__ = period_table_args("agreement_periods", "org_id")
+    period_key = ("org_id",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    agreement_no: Mapped[str] = mapped_column(String(60))
+    org: Mapped[Organisation] = relationship(back_populates="agreements")

@@ -1,0 +1,1 @@
+"""Insured persons (placeholder until the people module lands)."""

@@ -1,0 +1,1 @@
+"""Policy versions (placeholder until the policy module lands)."""

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("policy", __name__, url_prefix="/policy")

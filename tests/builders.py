@@ -1,0 +1,75 @@
+"""Small explicit builders for test data."""
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from ltc.auth.models import User
+from ltc.auth.services import create_user
+from ltc.core.audit import SYSTEM
+from ltc.core.periods import add_period
+from ltc.orgs.models import AgreementPeriod, Organisation, OrgStatusPeriod
+from ltc.providers.models import ProviderBedsPeriod, ProviderCareTypePeriod, ProviderGradePeriod
+
+PASSWORD = "test-pass-123"
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+USCC_SAMPLES = [  # valid unified social credit codes (stdnum.cn.uscc)
+    "91110000802100433B", "91310000MA1FL1MMXL", "12100000400000374D", "91330106MA27XF4J5R",
+    "91440300MA5EQ7E29K", "52100000500018813K", "91320500MA1MN1B95C", "91370200MA3C2K9U9N",
+]
+
+
+def uscc(n: int) -> str:
+    from stdnum.cn import uscc as mod
+
+    base = f"9111000{n:010d}"[:17]
+    return base + mod.calc_check_digit(base)
+
+
+def org(session, kind: str, name: str, n: int, *, districts=None, start=date(2025, 1, 1)) -> Organisation:
+    o = Organisation(kind=kind, name=name, uscc=uscc(n), districts=districts or [])
+    session.add(o)
+    session.flush()
+    add_period(session, OrgStatusPeriod, org_id=o.id, status="active", valid_from=start)
+    add_period(session, AgreementPeriod, org_id=o.id, agreement_no=f"XY-{n:04d}", valid_from=start,
+               valid_to=date(2028, 1, 1))
+    return o
+
+
+def user(session, o: Organisation, username: str, *roles: str) -> User:
+    return create_user(session, actor=SYSTEM, org=o, username=username, full_name=username,
+                       password=PASSWORD, roles=set(roles), now=T0, check_strength=False)
+
+
+@dataclass
+class World:
+    mia: Organisation
+    insurer: Organisation
+    agency: Organisation
+    provider: Organisation
+    provider2: Organisation
+    users: dict[str, User] = field(default_factory=dict)
+
+
+def world(session) -> World:
+    w = World(
+        mia=org(session, "mia", "市医保中心", 1),
+        insurer=org(session, "insurer", "承办保险公司", 2, districts=["东城区", "西城区"]),
+        agency=org(session, "agency", "评估机构甲", 3),
+        provider=org(session, "provider", "居家护理甲", 4),
+        provider2=org(session, "provider", "养老院乙", 5),
+    )
+    for p, grade, care in ((w.provider, "home_care", "home"), (w.provider2, "nursing_home", "institution")):
+        add_period(session, ProviderGradePeriod, org_id=p.id, grade=grade, valid_from=date(2025, 1, 1))
+        add_period(session, ProviderCareTypePeriod, org_id=p.id, care_type=care, valid_from=date(2025, 1, 1))
+    add_period(session, ProviderBedsPeriod, org_id=w.provider2.id, beds=60, valid_from=date(2025, 1, 1))
+    for name, o, roles in (
+        ("mia_admin", w.mia, ("admin",)), ("mia_op", w.mia, ("operator",)), ("mia_rev", w.mia, ("reviewer",)),
+        ("ins_admin", w.insurer, ("admin",)), ("ins_op", w.insurer, ("operator",)),
+        ("ins_rev", w.insurer, ("reviewer",)),
+        ("ag_admin", w.agency, ("admin",)), ("ag_assessor", w.agency, ("assessor",)),
+        ("pr_admin", w.provider, ("admin",)), ("pr_op", w.provider, ("operator",)),
+        ("pr_carer", w.provider, ("carer",)), ("pr2_admin", w.provider2, ("admin",)),
+        ("pr2_op", w.provider2, ("operator",)),
+    ):
+        w.users[name] = user(session, o, name, *roles)
+    session.flush()
+    return w

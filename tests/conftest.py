@@ -1,0 +1,94 @@
+"""Test fixtures: the schema is built once per database, each test runs in a rolled-back transaction.
+
+Set TEST_DATABASE_URL to run on PostgreSQL (``make test`` runs the suite on SQLite and then on
+a private PostgreSQL server).
+"""
+import os
+import tempfile
+from datetime import date, datetime, timezone
+
+import pytest
+from flask.globals import app_ctx
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from ltc import create_app
+from ltc.config import TestConfig
+from ltc.core.db import ensure_extensions
+from ltc.extensions import db
+from tests import builders
+
+NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)  # Monday 2026-03-16 10:00 in Shanghai
+TODAY = date(2026, 3, 16)
+
+
+def _database_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    path = os.path.join(tempfile.mkdtemp(prefix="ltc-test-"), "test.sqlite3")
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def app():
+    instance = tempfile.mkdtemp(prefix="ltc-instance-")
+    os.environ["LTC_INSTANCE_PATH"] = instance
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": _database_url(), "UPLOAD_FOLDER": instance})
+    with app.app_context():
+        with db.engine.begin() as conn:
+            ensure_extensions(conn)
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    """A real Session on one connection whose outer transaction is rolled back after the test.
+
+    Service code and views may commit: commits become savepoint releases (SQLAlchemy's
+    join_transaction_mode="create_savepoint"; on SQLite thanks to the pysqlite recipe).
+    """
+    with app.app_context():
+        conn = db.engine.connect()
+        outer = conn.begin()
+        original = db.session
+        db.session = scoped_session(
+            sessionmaker(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False),
+            scopefunc=lambda: id(app_ctx._get_current_object()),
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            conn.close()
+
+
+@pytest.fixture
+def client(app, session, monkeypatch):
+    """A test client with CSRF disabled (one test re-enables it to prove the protection)."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_client(app, session, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    return app.test_client()
+
+
+@pytest.fixture
+def world(session):
+    """The four kinds of organisation with one user of each role, as in the demo."""
+    return builders.world(session)
+
+
+def login(client, username: str, password: str = builders.PASSWORD):
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302, response.data.decode()[:500]
+    return response
