@@ -1,4 +1,10 @@
-"""JSON API under /api/v1."""
+"""JSON API under /api/v1. Bearer tokens; errors as ``{"error": ..., "fields": {...}}``."""
 from flask import Blueprint
 
+from ltc.extensions import csrf
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # token-authenticated, no cookies
+
+from ltc.api import auth, openapi  # noqa: E402,F401  (routes)
+from ltc.api import people  # noqa: E402,F401
