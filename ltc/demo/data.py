@@ -1,0 +1,152 @@
+"""The demo city: organisations, users and insured persons (idempotent)."""
+import random
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from stdnum.cn import ric, uscc
+
+from ltc.auth.models import User
+from ltc.auth.services import create_user
+from ltc.core.audit import SYSTEM
+from ltc.core.periods import add_period
+from ltc.orgs.models import AgreementPeriod, Organisation, OrgStatusPeriod
+from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderGradePeriod,
+                                  ProviderPricePeriod)
+
+DISTRICTS = ("东城区", "西城区", "南湖区", "北山区", "新港区", "青溪县")
+DISTRICT_CODES = {"东城区": "330102", "西城区": "330103", "南湖区": "330104", "北山区": "330105",
+                  "新港区": "330106", "青溪县": "330127"}
+START = date(2024, 1, 1)
+
+
+@dataclass(frozen=True)
+class OrgSpec:
+    key: str
+    kind: str
+    name: str
+    districts: tuple[str, ...] = ()
+    grade: str | None = None
+    care_types: tuple[str, ...] = ()
+    beds: int | None = None
+    daily_price: str | None = None
+
+
+ORGS = (
+    OrgSpec("mia", "mia", "市医疗保障事务中心"),
+    OrgSpec("insurer", "insurer", "泰康长护承办中心", DISTRICTS),
+    OrgSpec("agency", "agency", "康评失能评估中心"),
+    OrgSpec("agency2", "agency", "仁和评估服务有限公司"),
+    OrgSpec("provider", "provider", "安康居家护理服务中心", grade="home_care", care_types=("home",)),
+    OrgSpec("provider2", "provider", "颐年养老院", grade="nursing_home", care_types=("institution",),
+            beds=60, daily_price="58.00"),
+    OrgSpec("provider3", "provider", "市第二人民医院医疗专护病区", grade="hospital_2",
+            care_types=("special",), beds=20),
+)
+
+USERS = (  # username, org key, full name, roles
+    ("mia", "mia", "王医保", ("admin", "reviewer")),
+    ("insurer", "insurer", "李承办", ("admin", "operator", "reviewer")),
+    ("agency", "agency", "赵评估", ("admin", "reviewer")),
+    ("assessor1", "agency", "钱评估员", ("assessor",)),
+    ("assessor2", "agency", "孙评估员", ("assessor",)),
+    ("assessor3", "agency", "周评估员", ("assessor",)),
+    ("agency2", "agency2", "吴评估", ("admin", "reviewer")),
+    ("assessor4", "agency2", "郑评估员", ("assessor",)),
+    ("assessor5", "agency2", "冯评估员", ("assessor",)),
+    ("assessor6", "agency2", "陈评估员", ("assessor",)),
+    ("provider", "provider", "褚居家", ("admin", "operator", "reviewer")),
+    ("carer", "provider", "卫护理员", ("carer",)),
+    ("provider2", "provider2", "蒋养老", ("admin", "operator", "reviewer")),
+    ("provider3", "provider3", "沈专护", ("admin", "operator", "reviewer")),
+)
+
+
+def demo_uscc(n: int) -> str:
+    base = f"91330100MA2{n:06d}"[:17]
+    return base + uscc.calc_check_digit(base)
+
+
+def load_orgs(session: Session) -> dict[str, Organisation]:
+    orgs = {}
+    for n, spec in enumerate(ORGS, start=1):
+        code = demo_uscc(n)
+        org = session.scalars(select(Organisation).where(Organisation.uscc == code)).first()
+        if org is None:
+            org = Organisation(kind=spec.kind, name=spec.name, uscc=code, districts=list(spec.districts),
+                               address=f"示范市{DISTRICTS[n % len(DISTRICTS)]}民生路{n * 10}号")
+            session.add(org)
+            session.flush()
+            _periods(session, org, spec, n)
+        orgs[spec.key] = org
+    return orgs
+
+
+def _periods(session: Session, org: Organisation, spec: OrgSpec, n: int) -> None:
+    add_period(session, OrgStatusPeriod, org_id=org.id, status="active", valid_from=START)
+    add_period(session, AgreementPeriod, org_id=org.id, agreement_no=f"CZ-2024-{n:03d}",
+               valid_from=START, valid_to=date(2027, 1, 1))
+    if spec.grade:
+        add_period(session, ProviderGradePeriod, org_id=org.id, grade=spec.grade, valid_from=START)
+    for care_type in spec.care_types:
+        add_period(session, ProviderCareTypePeriod, org_id=org.id, care_type=care_type, valid_from=START)
+    if spec.beds is not None:
+        add_period(session, ProviderBedsPeriod, org_id=org.id, beds=spec.beds, valid_from=START)
+    if spec.daily_price is not None:
+        add_period(session, ProviderPricePeriod, org_id=org.id, daily_price=Decimal(spec.daily_price),
+                   valid_from=START)
+
+
+def load_users(session: Session, orgs: dict[str, Organisation], password: str, now: datetime) -> list[User]:
+    users = []
+    for username, org_key, full_name, roles in USERS:
+        user = session.scalars(select(User).where(User.username == username)).first()
+        if user is None:
+            user = create_user(session, actor=SYSTEM, org=orgs[org_key], username=username,
+                               full_name=full_name, password=password, roles=set(roles), now=now,
+                               check_strength=False)
+        users.append(user)
+    return users
+
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+GIVEN = "秀英桂兰玉珍凤英淑珍建国建华志强文华海燕德明春梅国庆永福金凤秀兰玉兰美华桂芳德华"
+
+
+def demo_id_number(rng: random.Random, district: str) -> str:
+    birth = date(rng.randint(1930, 1965), rng.randint(1, 12), rng.randint(1, 28))
+    body = f"{DISTRICT_CODES[district]}{birth:%Y%m%d}{rng.randint(0, 999):03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def person_rows(count: int = 200, seed: int = 20260101) -> list[dict]:
+    """Deterministic demo persons: districts, both categories, some tags."""
+    rng = random.Random(seed)
+    rows, seen = [], set()
+    while len(rows) < count:
+        district = DISTRICTS[len(rows) % len(DISTRICTS)]
+        id_number = demo_id_number(rng, district)
+        if id_number in seen:
+            continue
+        seen.add(id_number)
+        tags = []
+        if rng.random() < 0.12:
+            tags.append("medical_assistance")
+        if rng.random() < 0.08:
+            tags.append("severe_disability_cert")
+        if rng.random() < 0.10:
+            tags.append("chronic_class_a")
+        rows.append({
+            "id_number": id_number,
+            "name": rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
+            "phone": f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+            "address": f"示范市{district}幸福路{rng.randint(1, 300)}号",
+            "district": district,
+            "township": f"{district[:2]}街道",
+            "village": f"第{rng.randint(1, 9)}社区",
+            "category": "employee" if rng.random() < 0.55 else "resident",
+            "tags": tags,
+        })
+    return rows

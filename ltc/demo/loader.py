@@ -1,0 +1,25 @@
+"""Load the demo city in one transaction (idempotent: existing records are kept)."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ltc.demo import data
+
+
+@dataclass
+class DemoSummary:
+    users: list[tuple[str, str, str]]  # username, organisation, roles
+    persons: int
+
+
+def load_demo(session: Session, *, password: str, now: datetime, persons: int = 200) -> DemoSummary:
+    from ltc.policy.ref import seed_ref
+
+    seed_ref(session, now=now)
+    orgs = data.load_orgs(session)
+    users = data.load_users(session, orgs, password, now)
+    created = data.load_persons(session, data.person_rows(persons), now=now)
+    session.flush()
+    return DemoSummary(users=[(u.username, u.org.name, ", ".join(sorted(u.roles))) for u in users],
+                       persons=created)

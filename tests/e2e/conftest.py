@@ -1,0 +1,57 @@
+"""Browser tests: Playwright drives Debian's Chromium against a live server in a thread.
+
+The live server cannot see a rolled-back transaction, so these tests use a committed
+database (the demo data) that the fixture truncates afterwards.
+"""
+import os
+import threading
+from datetime import datetime, timezone
+
+import pytest
+from werkzeug.serving import make_server
+
+from ltc.demo.loader import load_demo
+from ltc.extensions import db
+
+CHROMIUM = os.environ.get("LTC_CHROMIUM", "/usr/bin/chromium")
+DEMO_PASSWORD = "Demo-e2e-2026"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]}
+
+
+def truncate_all() -> None:
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture(scope="module")
+def live_server(app):
+    with app.app_context():
+        truncate_all()
+        load_demo(db.session, password=DEMO_PASSWORD, now=datetime.now(timezone.utc), persons=40)
+        db.session.commit()
+        db.session.remove()
+    app.config["WTF_CSRF_ENABLED"] = True
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.session.remove()
+        truncate_all()
+
+
+def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

@@ -1,0 +1,61 @@
+"""The Alembic migrations produce exactly the models' schema (on SQLite and PostgreSQL)."""
+import os
+import uuid
+
+import flask_migrate
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from ltc import create_app
+from ltc.extensions import db
+
+
+def _fresh_database(app, tmp_path) -> tuple[str, callable]:
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        return f"sqlite:///{tmp_path / 'migrated.sqlite3'}", lambda: None
+    name = f"ltc_migr_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def test_migrations_produce_exactly_the_models_schema(app, tmp_path):
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                diff = compare_metadata(context, db.metadata)
+                tables = set(inspect(conn).get_table_names())
+            db.engine.dispose()
+        assert diff == []
+        assert {t.name for t in db.metadata.sorted_tables} <= tables
+    finally:
+        drop()
+
+
+def test_policy_ref_is_seeded_by_the_migrations(app, tmp_path):
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            flask_migrate.upgrade()
+            from ltc.policy.services import policy_on
+            from datetime import date
+            policy = policy_on(db.session, date(2026, 6, 1))
+            assert policy.section("assessment").benefit_threshold == 3
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()

@@ -1,0 +1,49 @@
+"""The who-does-what table of SPEC §1."""
+import pytest
+
+from ltc.auth.permissions import Action, allowed
+
+CASES = [
+    # action, org kind, roles, expected
+    (Action.MANAGE_ORGS, "mia", {"admin"}, True),
+    (Action.MANAGE_ORGS, "mia", {"operator", "reviewer"}, False),
+    (Action.MANAGE_ORGS, "insurer", {"admin"}, False),
+    (Action.MANAGE_OWN_USERS, "provider", {"admin"}, True),
+    (Action.MANAGE_OWN_USERS, "provider", {"operator"}, False),
+    (Action.MANAGE_ALL_USERS, "insurer", {"admin"}, False),
+    (Action.ROSTER_EDIT, "mia", {"operator"}, True),
+    (Action.ROSTER_EDIT, "mia", {"reviewer"}, False),
+    (Action.ROSTER_EDIT, "insurer", {"admin", "operator", "reviewer"}, False),
+    (Action.ROSTER_VIEW, "insurer", {"operator"}, True),
+    (Action.ROSTER_VIEW, "provider", {"carer"}, False),
+    (Action.FILE_APPLICATION, "insurer", {"operator"}, True),
+    (Action.FILE_APPLICATION, "provider", {"operator"}, True),
+    (Action.FILE_APPLICATION, "mia", {"admin", "operator"}, False),
+    (Action.FILE_APPLICATION, "agency", {"admin"}, False),
+    (Action.HANDLE_APPLICATION, "insurer", {"operator"}, True),
+    (Action.HANDLE_APPLICATION, "provider", {"operator"}, False),
+    (Action.SCHEDULE_ASSESSMENT, "agency", {"admin"}, True),
+    (Action.SCHEDULE_ASSESSMENT, "agency", {"assessor"}, False),
+    (Action.ENTER_ASSESSMENT, "agency", {"assessor"}, True),
+    (Action.ENTER_ASSESSMENT, "agency", {"admin", "reviewer"}, False),
+    (Action.DECIDE_REVIEW, "provider", {"reviewer"}, True),
+    (Action.DECIDE_REVIEW, "provider", {"admin", "operator"}, False),
+    (Action.CARE_RECORDS, "provider", {"operator"}, True),
+    (Action.CARE_RECORDS, "provider", {"carer"}, False),
+    (Action.LOG_VISITS, "provider", {"carer"}, True),
+    (Action.INSURER_OPERATIONS, "insurer", {"reviewer"}, True),
+    (Action.INSURER_OPERATIONS, "mia", {"admin", "operator", "reviewer"}, False),
+    (Action.VIEW_AUDIT, "agency", {"admin"}, True),
+    (Action.VIEW_AUDIT, "agency", {"reviewer"}, False),
+]
+
+
+@pytest.mark.parametrize("action,kind,roles,expected", CASES)
+def test_who_does_what(action, kind, roles, expected):
+    assert allowed(kind, roles, action) is expected
+
+
+def test_every_action_has_a_row():
+    from ltc.auth.permissions import WHO_DOES_WHAT
+
+    assert set(WHO_DOES_WHAT) == set(Action)
