@@ -1,0 +1,65 @@
+"""The ``assessment`` section of the policy store (SPEC §3): thresholds, days and months.
+
+Read it with ``policy_on(session, day).section("assessment")`` (or ``.section(AssessmentPolicy)``
+for a typed result); never hard-code these numbers.
+"""
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
+from ltc.policy.schema import FieldError, check_ranges, register_section
+
+SECTION = "assessment"
+LEVELS = (0, 5)
+
+
+def _meta(label: str, unit: str | None = None, **extra) -> dict:
+    return field(metadata={"label": label, "unit": unit, **extra})
+
+
+@dataclass(frozen=True)
+class AssessmentPolicy:
+    LABEL: ClassVar[str] = "申请与失能评估"
+
+    benefit_threshold: int = _meta("享受待遇的最低失能等级", "级")
+    min_level_by_care_type: Mapping[CareType, int] = _meta(
+        "各服务形式的最低失能等级", "级", key_labels=CARE_TYPE_LABELS)
+    publicity_working_days: int = _meta("公示期", "个工作日")
+    objection_working_days: int = _meta("异议期（结论通知后）", "个工作日")
+    validity_months: int = _meta("评估结论有效期", "个月")
+    acceptance_sla_working_days: int = _meta("受理时限", "个工作日")
+    conclusion_sla_working_days: int = _meta("受理至评估结论时限", "个工作日")
+    schedule_within_working_days: int = _meta("派单后安排上门评估时限", "个工作日")
+    reassessment_days_before_expiry: int = _meta("结论到期前发起重新评估", "天")
+    long_inpatient_stay_days: int = _meta("住院超过该天数须重新评估", "天")
+    min_months_between_assessments: int = _meta("两次评估最短间隔", "个月")
+
+    def __post_init__(self) -> None:
+        check_ranges(self, {
+            "benefit_threshold": (1, LEVELS[1]),
+            "min_level_by_care_type": LEVELS,
+            "publicity_working_days": (1, 30),
+            "objection_working_days": (1, 60),
+            "validity_months": (1, 120),
+            "acceptance_sla_working_days": (1, 60),
+            "conclusion_sla_working_days": (1, 250),
+            "schedule_within_working_days": (1, 60),
+            "reassessment_days_before_expiry": (0, 365),
+            "long_inpatient_stay_days": (1, 365),
+            "min_months_between_assessments": (0, 60),
+        })
+        below = {f"min_level_by_care_type.{care}": f"must be at least benefit_threshold ({self.benefit_threshold})"
+                 for care, level in self.min_level_by_care_type.items() if level < self.benefit_threshold}
+        if below:
+            raise FieldError(below)
+
+    def min_level(self, care_type: str) -> int:
+        """The lowest level that may receive ``care_type`` (never below the benefit threshold)."""
+        return self.min_level_by_care_type[CareType(care_type)]
+
+    def level_allowed(self, level: int, care_type: str) -> bool:
+        return level >= self.min_level(care_type)
+
+
+register_section(SECTION, AssessmentPolicy)

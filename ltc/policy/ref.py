@@ -1,0 +1,64 @@
+"""REF, the default parameter set (SPEC preamble): version 1 of the policy store.
+
+Plain JSON-able data (decimals as strings) so a data migration can insert it as is.
+A domain that registers a new section adds its REF values here.
+"""
+import copy
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ltc.core import audit
+from ltc.core.audit import SYSTEM
+from ltc.core.errors import ValidationFailed
+from ltc.policy.models import PolicyAction, PolicyEvent, PolicyStatus, PolicyVersion
+from ltc.policy.schema import validate_sections
+
+REF_NAME = "REF"
+REF_EFFECTIVE_FROM = date(2020, 1, 1)
+
+REF_SECTIONS: dict[str, dict] = {
+    "assessment": {
+        "benefit_threshold": 3,
+        "min_level_by_care_type": {"special": 4, "institution": 3, "home": 3, "outreach": 3, "family": 3},
+        "publicity_working_days": 5,
+        "objection_working_days": 5,
+        "validity_months": 24,
+        "acceptance_sla_working_days": 5,
+        "conclusion_sla_working_days": 30,
+        "schedule_within_working_days": 10,
+        "reassessment_days_before_expiry": 60,
+        "long_inpatient_stay_days": 30,
+        "min_months_between_assessments": 6,
+    },
+}
+
+
+def ref_sections() -> dict[str, dict]:
+    """A deep copy of REF, safe to modify."""
+    return copy.deepcopy(REF_SECTIONS)
+
+
+def seed_ref(session: Session, *, now: datetime) -> PolicyVersion | None:
+    """Create version 1 "REF", published from 2020-01-01, open-ended.
+
+    Does nothing (returns None) when any version exists. Raises ValidationFailed if REF
+    does not satisfy the registered section schemas (a programming error).
+    """
+    if session.scalar(select(PolicyVersion.id).limit(1)) is not None:
+        return None
+    sections = ref_sections()
+    if errors := validate_sections(sections):
+        raise ValidationFailed("REF 政策参数无效", errors)
+    version = PolicyVersion(number=1, name=REF_NAME, status=PolicyStatus.PUBLISHED.value,
+                            effective_from=REF_EFFECTIVE_FROM, sections=sections, created_at=now,
+                            published_at=now, note="默认参数集 REF")
+    session.add(version)
+    session.flush()
+    for action in (PolicyAction.CREATED, PolicyAction.PUBLISHED):
+        session.add(PolicyEvent(version_id=version.id, action=action.value, at=now, note="REF"))
+    audit.record(session, SYSTEM, "publish", "policy_version", version.id, now=now,
+                 after={"number": 1, "name": REF_NAME, "effective_from": REF_EFFECTIVE_FROM})
+    session.flush()
+    return version

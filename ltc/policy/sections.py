@@ -1,0 +1,8 @@
+"""Imports every module that registers a policy section, so the registry is always complete.
+
+A domain that adds a section adds its module here (and its REF values to ``ltc.policy.ref``).
+"""
+import ltc.assessment.policy  # noqa: F401
+from ltc.policy.schema import SECTIONS
+
+__all__ = ["SECTIONS"]

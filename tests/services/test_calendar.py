@@ -1,0 +1,148 @@
+"""Working days with the override table, admin edits and the missing-year banner."""
+import logging
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from ltc.core import calendar
+from ltc.core.audit import SYSTEM, AuditEntry, Actor
+from ltc.core.calendar import (CalendarOverride, add_working_days, calendar_gap_banner, delete_override,
+                               is_workday, set_override, working_days_between)
+from ltc.core.errors import NotFound
+from tests.conftest import NOW
+
+D = date
+
+
+@contextmanager
+def count_queries(session):
+    statements: list[str] = []
+    engine = session.get_bind().engine
+
+    def before(conn, cursor, statement, *args):
+        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):  # the fixture's savepoints
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def holiday(session, day: date, note="假日"):
+    return set_override(session, day=day, is_workday=False, note=note, actor=SYSTEM, now=NOW)
+
+
+def workday(session, day: date, note="调休"):
+    return set_override(session, day=day, is_workday=True, note=note, actor=SYSTEM, now=NOW)
+
+
+def test_official_2026_spring_festival_without_overrides(session):
+    assert add_working_days(session, D(2026, 2, 13), 1) == D(2026, 2, 14)
+    assert add_working_days(session, D(2026, 2, 14), 1) == D(2026, 2, 24)
+    assert add_working_days(session, D(2026, 2, 13), 6) == D(2026, 2, 28)
+    assert add_working_days(session, D(2026, 2, 16), 0) == D(2026, 2, 16)
+    assert working_days_between(session, D(2026, 2, 13), D(2026, 2, 27)) == 5
+    assert working_days_between(session, D(2026, 2, 27), D(2026, 2, 13)) == 0
+
+
+def test_an_override_row_beats_the_package(session):
+    holiday(session, D(2026, 2, 24), "临时停工")
+    workday(session, D(2026, 2, 21))          # a festival Saturday declared a workday
+    assert is_workday(session, D(2026, 2, 24)) is False
+    assert is_workday(session, D(2026, 2, 21)) is True
+    assert add_working_days(session, D(2026, 2, 14), 1) == D(2026, 2, 21)
+    assert add_working_days(session, D(2026, 2, 14), 2) == D(2026, 2, 25)
+    assert working_days_between(session, D(2026, 2, 14), D(2026, 2, 25)) == 2
+
+
+def test_2027_uses_weekends_plus_the_entered_holidays(session):
+    assert add_working_days(session, D(2027, 2, 5), 1) == D(2027, 2, 8)
+    for i in range(9):                        # Sat 6 – Sun 14 Feb 2027
+        holiday(session, D(2027, 2, 6) + timedelta(days=i), "春节")
+    workday(session, D(2027, 2, 20), "春节调休")
+    assert add_working_days(session, D(2027, 2, 5), 1) == D(2027, 2, 15)
+    assert add_working_days(session, D(2027, 2, 15), 5) == D(2027, 2, 20)
+    assert working_days_between(session, D(2027, 2, 5), D(2027, 2, 21)) == 6
+
+
+def test_overrides_are_loaded_with_one_query(session):
+    holiday(session, D(2026, 3, 20))
+    session.flush()
+    with count_queries(session) as statements:
+        assert add_working_days(session, D(2026, 3, 16), 30) == D(2026, 4, 29)
+        assert working_days_between(session, D(2026, 3, 16), D(2026, 12, 31)) > 180
+    assert len(statements) == 2
+
+
+def test_a_long_run_of_holidays_widens_the_window(session):
+    for i in range(120):
+        holiday(session, D(2027, 3, 1) + timedelta(days=i), "停工")
+    due = add_working_days(session, D(2027, 2, 26), 1)
+    assert due == D(2027, 6, 29)              # 1 March + 120 days = Tue 29 June
+    assert working_days_between(session, D(2027, 2, 26), due) == 1
+
+
+def test_set_override_replaces_and_audits(session):
+    actor = Actor(None, None, "test")
+    holiday(session, D(2027, 10, 1), "国庆")
+    set_override(session, day=D(2027, 10, 1), is_workday=True, note="改为工作日", actor=actor, now=NOW)
+    row = session.get(CalendarOverride, D(2027, 10, 1))
+    assert row.is_workday is True and row.note == "改为工作日"
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.entity == "calendar_override")
+                              .order_by(AuditEntry.id)).all()
+    assert [e.action for e in entries] == ["create", "update"]
+    assert entries[1].before["is_workday"] is False and entries[1].after["is_workday"] is True
+
+
+def test_delete_override_restores_the_official_day_and_audits(session):
+    holiday(session, D(2026, 2, 24))
+    delete_override(session, D(2026, 2, 24), actor=SYSTEM, now=NOW)
+    assert is_workday(session, D(2026, 2, 24)) is True
+    actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "calendar_override")).all()
+    assert actions == ["create", "delete"]
+    with pytest.raises(NotFound):
+        delete_override(session, D(2026, 2, 24), actor=SYSTEM, now=NOW)
+
+
+BANNER_2027 = "2027 年工作日历未加载：节假日与调休请在工作日历中录入 (calendar for 2027 not loaded)"
+
+
+def test_no_banner_and_no_query_while_the_package_knows_the_year(session):
+    with count_queries(session) as statements:
+        assert calendar_gap_banner(D(2026, 3, 16), session) is None
+        assert calendar_gap_banner(D(2026, 10, 31), session) is None
+    assert statements == []
+
+
+def test_banner_for_next_year_from_november(session):
+    assert calendar_gap_banner(D(2026, 11, 1), session) == BANNER_2027
+    holiday(session, D(2027, 1, 1), "元旦")
+    assert calendar_gap_banner(D(2026, 11, 1), session) is None
+
+
+def test_banner_for_the_current_unknown_year_with_one_query(session):
+    with count_queries(session) as statements:
+        assert calendar_gap_banner(D(2027, 3, 1), session) == BANNER_2027
+    assert len(statements) == 1
+    holiday(session, D(2027, 10, 1))
+    assert calendar_gap_banner(D(2027, 3, 1), session) is None
+    assert calendar_gap_banner(D(2027, 11, 2), session) == (
+        "2028 年工作日历未加载：节假日与调休请在工作日历中录入 (calendar for 2028 not loaded)")
+
+
+def test_banner_names_both_years_when_neither_is_loaded(session):
+    assert calendar_gap_banner(D(2027, 12, 1), session) == (
+        "2027、2028 年工作日历未加载：节假日与调休请在工作日历中录入 (calendar for 2027, 2028 not loaded)")
+
+
+def test_banner_logs_each_missing_year_once_per_process(session, caplog, monkeypatch):
+    monkeypatch.setattr(calendar, "_LOGGED_GAPS", set())
+    with caplog.at_level(logging.INFO, logger="ltc.core.calendar"):
+        for _ in range(3):
+            calendar_gap_banner(D(2027, 3, 1), session)
+    assert [r.getMessage() for r in caplog.records].count(
+        "working-day calendar for 2027 not loaded: enter its holidays and in-lieu workdays") == 1
