@@ -1,0 +1,176 @@
+"""Forms for organisations and users (shape only; choices that come from the database are
+filled in by the views, rules involving other records live in the services)."""
+import re
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, DecimalField, Form, IntegerField, PasswordField, SelectChoice,
+                     SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional,
+                                Regexp)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ltc.auth.passwords import MIN_LENGTH
+from ltc.orgs.kinds import (CARE_TYPE_LABELS, GRADE_LABELS, ORG_KIND_LABELS, STATUS_LABELS, CareType,
+                            FacilityGrade, OrgKind, OrgStatus)
+
+ROLE_LABELS = {"admin": "管理员", "operator": "经办员", "reviewer": "审核员", "assessor": "评估员",
+               "carer": "护理员"}
+DISTRICT_SEPARATORS = re.compile(r"[,，、;；\r\n]+")
+
+
+def _choices(labels: dict, values) -> list[SelectChoice]:
+    return [SelectChoice(str(v), _l(labels[v])) for v in values]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of check boxes (rendered by ``templates/orgs/_form.html``)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+# --- organisations ------------------------------------------------------------------------
+
+class OrgForm(FlaskForm):
+    """Create (with kind and first active date) or edit (``EditOrgForm``) an organisation."""
+
+    kind = SelectField(_l("机构类型"), choices=_choices(ORG_KIND_LABELS, OrgKind),
+                       validators=[DataRequired()])
+    name = StringField(_l("机构名称"), validators=[DataRequired(), Length(max=200)])
+    uscc = StringField(_l("统一社会信用代码"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("18 位，含校验位"))
+    address = StringField(_l("地址"), validators=[Optional(), Length(max=300)])
+    latitude = DecimalField(_l("纬度"), places=6, validators=[Optional(), NumberRange(-90, 90)])
+    longitude = DecimalField(_l("经度"), places=6, validators=[Optional(), NumberRange(-180, 180)])
+    phone = StringField(_l("电话"), validators=[Optional(), Length(max=40)])
+    districts = TextAreaField(_l("负责区县（仅承办商保公司）"), validators=[Optional(), Length(max=2000)],
+                              description=_l("多个区县用逗号、顿号或换行分隔"))
+    active_from = DateField(_l("正常状态起始日"), validators=[Optional()],
+                            description=_l("留空则暂不登记状态"))
+    submit = SubmitField(_l("保存"))
+
+    def district_list(self) -> list[str]:
+        return [d.strip() for d in DISTRICT_SEPARATORS.split(self.districts.data or "") if d.strip()]
+
+    def details(self) -> dict:
+        return {"name": self.name.data, "uscc": self.uscc.data, "address": self.address.data,
+                "phone": self.phone.data, "latitude": self.latitude.data,
+                "longitude": self.longitude.data, "districts": self.district_list()}
+
+
+class EditOrgForm(OrgForm):
+    kind = None  # the kind is never changed after creation
+    active_from = None
+
+
+class OrgFilterForm(Form):
+    """The GET filter of the organisation list."""
+
+    kind = SelectField(_l("机构类型"), choices=[SelectChoice("", _l("全部"))] + _choices(ORG_KIND_LABELS, OrgKind),
+                       validators=[Optional()])
+    q = StringField(_l("名称或信用代码"), validators=[Optional(), Length(max=200)])
+
+
+# --- dated attributes: each form's ``values()`` are the keyword arguments of its service ----
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("状态"), choices=_choices(STATUS_LABELS, OrgStatus), validators=[DataRequired()])
+    valid_from = DateField(_l("起始日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("登记状态"))
+
+    def values(self) -> dict:
+        return {"status": self.status.data, "valid_from": self.valid_from.data}
+
+
+class AgreementForm(FlaskForm):
+    agreement_no = StringField(_l("协议编号"), validators=[DataRequired(), Length(max=60)])
+    valid_from = DateField(_l("起始日期"), validators=[DataRequired()])
+    valid_to = DateField(_l("终止日期（不含）"), validators=[Optional()], description=_l("留空表示长期"))
+    submit = SubmitField(_l("登记协议"))
+
+    def values(self) -> dict:
+        return {"agreement_no": self.agreement_no.data, "valid_from": self.valid_from.data,
+                "valid_to": self.valid_to.data}
+
+
+class CareTypesForm(FlaskForm):
+    care_types = MultiCheckboxField(_l("协议服务形式"), choices=_choices(CARE_TYPE_LABELS, CareType),
+                                    description=_l("自起始日起协议内的全部服务形式；取消勾选即自该日起移出"))
+    valid_from = DateField(_l("起始日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("登记服务形式"))
+
+    def values(self) -> dict:
+        return {"care_types": set(self.care_types.data or ()), "valid_from": self.valid_from.data}
+
+
+class GradeForm(FlaskForm):
+    grade = SelectField(_l("机构等级"), choices=_choices(GRADE_LABELS, FacilityGrade),
+                        validators=[DataRequired()])
+    valid_from = DateField(_l("起始日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("登记等级"))
+
+    def values(self) -> dict:
+        return {"grade": self.grade.data, "valid_from": self.valid_from.data}
+
+
+class BedsForm(FlaskForm):
+    beds = IntegerField(_l("床位数"), validators=[InputRequired(), NumberRange(min=0, max=100000)])
+    valid_from = DateField(_l("起始日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("登记床位"))
+
+    def values(self) -> dict:
+        return {"beds": self.beds.data, "valid_from": self.valid_from.data}
+
+
+class PriceForm(FlaskForm):
+    daily_price = DecimalField(_l("日护理价格（元）"), places=2,
+                               validators=[InputRequired(), NumberRange(min=0, max=Decimal("99999.99"))])
+    valid_from = DateField(_l("起始日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("登记价格"))
+
+    def values(self) -> dict:
+        return {"daily_price": self.daily_price.data, "valid_from": self.valid_from.data}
+
+
+# --- users ---------------------------------------------------------------------------------
+
+def role_choices(roles) -> list[SelectChoice]:
+    return _choices(ROLE_LABELS, roles)
+
+
+class UserForm(FlaskForm):
+    """Create a user. ``org_id`` is removed by the view unless the MIA admin creates the user."""
+
+    org_id = SelectField(_l("所属机构"), coerce=int, validators=[DataRequired()])
+    username = StringField(_l("用户名"), validators=[
+        DataRequired(), Length(min=3, max=60),
+        Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", message=_l("只能包含字母、数字和 _ . -"))])
+    full_name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=100)])
+    roles = MultiCheckboxField(_l("角色"))  # at least one: checked by the service, per org kind
+    password = PasswordField(_l("初始密码"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=200)],
+                             description=_l("至少 10 个字符，须同时包含字母和数字"))
+    confirm = PasswordField(_l("确认密码"), validators=[DataRequired(), EqualTo("password")])
+    submit = SubmitField(_l("创建用户"))
+
+
+class EditUserForm(FlaskForm):
+    full_name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=100)])
+    roles = MultiCheckboxField(_l("角色"))  # at least one: checked by the service, per org kind
+    active = BooleanField(_l("启用"))
+    submit = SubmitField(_l("保存"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("新密码"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=200)],
+                             description=_l("至少 10 个字符，须同时包含字母和数字"))
+    confirm = PasswordField(_l("确认新密码"), validators=[DataRequired(), EqualTo("password")])
+    submit = SubmitField(_l("重置密码"))
+
+
+class UserFilterForm(Form):
+    org_id = SelectField(_l("机构"), validators=[Optional()])
+    q = StringField(_l("用户名或姓名"), validators=[Optional(), Length(max=100)])
+    active = SelectField(_l("状态"), validators=[Optional()], choices=[
+        SelectChoice("", _l("全部")), SelectChoice("1", _l("启用")), SelectChoice("0", _l("停用"))])

@@ -1,0 +1,236 @@
+"""Organisations (SPEC §1): create, edit, dated status and agreement, lists and history.
+
+An organisation has exactly one kind, set at creation and never changed (``update_org`` takes
+no kind). Every write is audited with before/after values. Functions flush, never commit.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from ltc.auth.models import User
+from ltc.auth.scope import scoped
+from ltc.core import audit
+from ltc.core.audit import Actor
+from ltc.core.errors import Conflict, ValidationFailed
+from ltc.core.pagination import Page, paginate
+from ltc.core.periods import PeriodMixin, add_period, covering_filter, period_on, periods_of
+from ltc.orgs.kinds import OrgKind, OrgStatus
+from ltc.orgs.models import AgreementPeriod, Organisation, OrgStatusPeriod
+from ltc.orgs.uscc import InvalidUscc, normalise_uscc
+from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderGradePeriod,
+                                  ProviderPricePeriod)
+
+ENTITY = "organisation"
+DETAIL_FIELDS = ("name", "uscc", "address", "phone", "latitude", "longitude", "districts")
+MAX_LENGTH = {"name": 200, "address": 300, "phone": 40}
+
+
+@dataclass
+class OrgHistory:
+    """Every dated period of an organisation, oldest first."""
+
+    statuses: list[OrgStatusPeriod]
+    agreements: list[AgreementPeriod]
+    care_types: list[ProviderCareTypePeriod]
+    grades: list[ProviderGradePeriod]
+    beds: list[ProviderBedsPeriod]
+    prices: list[ProviderPricePeriod]
+
+
+# --- checks ------------------------------------------------------------------------------
+
+def check_uscc(session: Session, code: str, *, org_id: int | None = None) -> str:
+    """The code normalised. Raises ValidationFailed (invalid) or Conflict (held by another org)."""
+    try:
+        code = normalise_uscc(code)
+    except InvalidUscc as exc:
+        raise ValidationFailed(str(exc), {"uscc": "invalid"}) from None
+    stmt = select(Organisation.id).where(Organisation.uscc == code)
+    if org_id is not None:
+        stmt = stmt.where(Organisation.id != org_id)
+    if session.scalar(stmt) is not None:
+        raise Conflict(f"统一社会信用代码 {code} 已被其他机构使用", {"uscc": "taken"})
+    return code
+
+
+def _districts(kind: str, districts) -> list[str]:
+    """Insurers are responsible for at least one district; other kinds for none."""
+    names = list(dict.fromkeys(d.strip() for d in districts or () if d and d.strip()))
+    if kind == OrgKind.INSURER and not names:
+        raise ValidationFailed("承办商保公司须至少负责一个区县", {"districts": "required"})
+    if kind != OrgKind.INSURER and names:
+        raise ValidationFailed("只有承办商保公司登记负责区县", {"districts": "insurers only"})
+    return names
+
+
+def _coordinate(value: Decimal | None, limit: int, name: str) -> Decimal | None:
+    if value is None:
+        return None
+    if not -limit <= value <= limit:
+        raise ValidationFailed(f"坐标应在 -{limit} 到 {limit} 之间", {name: "out of range"})
+    return Decimal(value).quantize(Decimal("0.000001"))
+
+
+def _details(session: Session, kind: str, values: dict[str, Any], *, org_id: int | None = None) -> dict:
+    clean = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in values.items()}
+    if not clean.get("name"):
+        raise ValidationFailed("机构名称必填", {"name": "required"})
+    for name, limit in MAX_LENGTH.items():
+        if clean.get(name) and len(clean[name]) > limit:
+            raise ValidationFailed(f"不能超过 {limit} 个字符", {name: "too long"})
+    clean["uscc"] = check_uscc(session, clean.get("uscc") or "", org_id=org_id)
+    clean["districts"] = _districts(kind, clean.get("districts"))
+    clean["latitude"] = _coordinate(clean.get("latitude"), 90, "latitude")
+    clean["longitude"] = _coordinate(clean.get("longitude"), 180, "longitude")
+    return clean
+
+
+def _snapshot(org: Organisation) -> dict:
+    return {name: getattr(org, name) for name in DETAIL_FIELDS}
+
+
+# --- writes ------------------------------------------------------------------------------
+
+def create_org(session: Session, *, actor: Actor, now: datetime, kind: str, name: str, uscc: str,
+               address: str | None = None, phone: str | None = None, latitude: Decimal | None = None,
+               longitude: Decimal | None = None, districts=(), active_from: date | None = None
+               ) -> Organisation:
+    """Create an organisation of one kind; ``active_from`` opens its ``active`` status period.
+
+    Raises ValidationFailed (unknown kind, invalid USCC, districts on a non-insurer, none on an
+    insurer) or Conflict (the USCC belongs to another organisation; a second MIA).
+    """
+    if kind not in set(OrgKind):
+        raise ValidationFailed("机构类型无效", {"kind": "invalid"})
+    if kind == OrgKind.MIA and session.scalar(select(Organisation.id).where(Organisation.kind == kind)):
+        raise Conflict("系统中已有医保经办机构，只能有一个", {"kind": "mia exists"})
+    values = _details(session, kind, {"name": name, "uscc": uscc, "address": address, "phone": phone,
+                                      "latitude": latitude, "longitude": longitude,
+                                      "districts": districts})
+    org = Organisation(kind=kind, created_at=now, **values)
+    session.add(org)
+    session.flush()
+    if active_from is not None:
+        add_period(session, OrgStatusPeriod, org_id=org.id, status=OrgStatus.ACTIVE.value,
+                   valid_from=active_from)
+    audit.record(session, actor, "create", ENTITY, org.id, now=now,
+                 after={"kind": kind, **values, "active_from": active_from})
+    return org
+
+
+def update_org(session: Session, org: Organisation, *, actor: Actor, now: datetime, name: str,
+               uscc: str, address: str | None = None, phone: str | None = None,
+               latitude: Decimal | None = None, longitude: Decimal | None = None,
+               districts=()) -> Organisation:
+    """Edit the undated facts of an organisation (never its kind). Raises as ``create_org``."""
+    before = _snapshot(org)
+    values = _details(session, org.kind, {"name": name, "uscc": uscc, "address": address,
+                                          "phone": phone, "latitude": latitude,
+                                          "longitude": longitude, "districts": districts},
+                      org_id=org.id)
+    for key, value in values.items():
+        setattr(org, key, value)
+    session.flush()
+    changed_before, changed_after = audit.changes(before, _snapshot(org))
+    if changed_after:
+        audit.record(session, actor, "update", ENTITY, org.id, now=now, before=changed_before,
+                     after=changed_after)
+    return org
+
+
+def change_from(session: Session, org: Organisation, model: type[PeriodMixin], attr: str, value: Any,
+                valid_from: date, *, actor: Actor, now: datetime, action: str) -> PeriodMixin:
+    """Make ``attr = value`` hold from ``valid_from`` on (an open-ended period).
+
+    The open period that started earlier ends at ``valid_from``; an open period starting on
+    ``valid_from`` itself is corrected in place. Raises ValidationFailed when the value already
+    holds on that day, Conflict when the change would overlap a closed or later period.
+    """
+    current = period_on(session, model, valid_from, org_id=org.id)
+    before = getattr(current, attr) if current is not None else None
+    if current is not None and before == value:
+        raise ValidationFailed(f"{valid_from.isoformat()} 当日已是该值，无需变更", {"valid_from": "unchanged"})
+    if current is not None and current.valid_from == valid_from and current.valid_to is None:
+        setattr(current, attr, value)
+        period = current
+        session.flush()
+    else:
+        period = add_period(session, model, valid_from=valid_from, close_open=True, org_id=org.id,
+                            **{attr: value})
+    audit.record(session, actor, action, ENTITY, org.id, now=now,
+                 before={attr: before, "on": valid_from}, after={attr: value, "valid_from": valid_from})
+    return period
+
+
+def set_status(session: Session, org: Organisation, *, actor: Actor, now: datetime, status: str,
+               valid_from: date) -> OrgStatusPeriod:
+    """From ``valid_from`` on the organisation is active / suspended / exited. Raises as ``change_from``."""
+    if status not in set(OrgStatus):
+        raise ValidationFailed("状态无效", {"status": "invalid"})
+    return change_from(session, org, OrgStatusPeriod, "status", status, valid_from,
+                       actor=actor, now=now, action="set_status")
+
+
+def set_agreement(session: Session, org: Organisation, *, actor: Actor, now: datetime,
+                  agreement_no: str, valid_from: date, valid_to: date | None = None) -> AgreementPeriod:
+    """Record an agreement (协议) for ``[valid_from, valid_to)``; an open-ended earlier one ends at
+    ``valid_from``. Raises ValidationFailed (no number, inverted dates) or Conflict (overlap)."""
+    agreement_no = (agreement_no or "").strip()
+    if not agreement_no:
+        raise ValidationFailed("协议编号必填", {"agreement_no": "required"})
+    if len(agreement_no) > 60:
+        raise ValidationFailed("协议编号不能超过 60 个字符", {"agreement_no": "too long"})
+    previous = period_on(session, AgreementPeriod, valid_from, org_id=org.id)
+    before = None if previous is None else {"agreement_no": previous.agreement_no,
+                                            "valid_from": previous.valid_from,
+                                            "valid_to": previous.valid_to}
+    period = add_period(session, AgreementPeriod, valid_from=valid_from, valid_to=valid_to,
+                        close_open=True, org_id=org.id, agreement_no=agreement_no)
+    audit.record(session, actor, "set_agreement", ENTITY, org.id, now=now, before=before,
+                 after={"agreement_no": agreement_no, "valid_from": valid_from, "valid_to": valid_to})
+    return period
+
+
+# --- reads -------------------------------------------------------------------------------
+
+def status_on(session: Session, org: Organisation, day: date) -> str | None:
+    period = period_on(session, OrgStatusPeriod, day, org_id=org.id)
+    return period.status if period is not None else None
+
+
+def search_orgs(session: Session, viewer: User, *, day: date, kind: str | None = None,
+                text: str | None = None, page: int = 1, per_page: int = 25) -> Page:
+    """Organisations the viewer may see, with their status on ``day``: rows of (org, status)."""
+    stmt = (select(Organisation, OrgStatusPeriod.status)
+            .outerjoin(OrgStatusPeriod, and_(OrgStatusPeriod.org_id == Organisation.id,
+                                             covering_filter(OrgStatusPeriod, day)))
+            .order_by(Organisation.kind, Organisation.name, Organisation.id))
+    if kind:
+        stmt = stmt.where(Organisation.kind == kind)
+    if text and text.strip():
+        needle = text.strip()
+        stmt = stmt.where(or_(Organisation.name.contains(needle, autoescape=True),
+                              Organisation.uscc == needle.upper()))
+    return paginate(session, scoped(stmt, Organisation, viewer), page=page, per_page=per_page,
+                    scalars=False)
+
+
+def all_orgs(session: Session) -> list[Organisation]:
+    return list(session.scalars(select(Organisation).order_by(Organisation.kind, Organisation.name)))
+
+
+def org_history(session: Session, org: Organisation) -> OrgHistory:
+    care_types = sorted(periods_of(session, ProviderCareTypePeriod, org_id=org.id),
+                        key=lambda p: (p.valid_from, p.care_type))
+    return OrgHistory(
+        statuses=periods_of(session, OrgStatusPeriod, org_id=org.id),
+        agreements=periods_of(session, AgreementPeriod, org_id=org.id),
+        care_types=care_types,
+        grades=periods_of(session, ProviderGradePeriod, org_id=org.id),
+        beds=periods_of(session, ProviderBedsPeriod, org_id=org.id),
+        prices=periods_of(session, ProviderPricePeriod, org_id=org.id),
+    )

@@ -1,0 +1,108 @@
+"""A care provider's dated agreement attributes (SPEC §0.2, §1): care types, facility grade,
+beds and daily nursing price, each "from date D on". Audited; flush, never commit.
+"""
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ltc.core import audit
+from ltc.core.audit import Actor
+from ltc.core.errors import Conflict, ValidationFailed
+from ltc.core.money import to_money
+from ltc.core.periods import add_period, covering_filter, periods_of
+from ltc.orgs.kinds import CareType, FacilityGrade, OrgKind
+from ltc.orgs.models import Organisation
+from ltc.orgs.services import ENTITY, change_from
+from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderGradePeriod,
+                                  ProviderPricePeriod)
+
+MAX_PRICE = Decimal("100000")
+
+
+def _require_provider(org: Organisation) -> None:
+    if org.kind != OrgKind.PROVIDER:
+        raise ValidationFailed("只有定点护理服务机构登记服务形式、等级、床位和价格")
+
+
+def care_types_on(session: Session, org_id: int, day: date) -> set[str]:
+    """The care types in the provider's agreement on ``day``."""
+    return set(session.scalars(select(ProviderCareTypePeriod.care_type).where(
+        ProviderCareTypePeriod.org_id == org_id, covering_filter(ProviderCareTypePeriod, day))))
+
+
+def set_care_types(session: Session, org: Organisation, *, actor: Actor, now: datetime,
+                   care_types: Iterable[str], valid_from: date) -> set[str]:
+    """From ``valid_from`` on, the agreement covers exactly ``care_types``.
+
+    Removed types end at ``valid_from`` (a period starting that very day is dropped); new ones
+    start there, open-ended. Raises ValidationFailed (not a provider, unknown type, no change)
+    or Conflict (a changed type already has a period starting after ``valid_from``).
+    """
+    _require_provider(org)
+    wanted = set(care_types)
+    if unknown := wanted - set(CareType):
+        raise ValidationFailed(f"服务形式无效：{', '.join(sorted(unknown))}", {"care_types": "invalid"})
+    periods = periods_of(session, ProviderCareTypePeriod, org_id=org.id)
+    current = {p.care_type: p for p in periods if p.covers(valid_from)}
+    changed = wanted ^ set(current)
+    if not changed:
+        raise ValidationFailed(f"{valid_from.isoformat()} 当日的服务形式已是如此，无需变更",
+                               {"care_types": "unchanged"})
+    later = sorted(p.valid_from for p in periods if p.care_type in changed and p.valid_from > valid_from)
+    if later:
+        raise Conflict(f"{later[0].isoformat()} 起已有服务形式登记，不能从 {valid_from.isoformat()} 起变更",
+                       {"valid_from": "later period exists"})
+    for care_type in set(current) - wanted:
+        period = current[care_type]
+        if period.valid_from == valid_from:
+            session.delete(period)
+        else:
+            period.valid_to = valid_from
+    session.flush()
+    for care_type in sorted(wanted - set(current)):
+        add_period(session, ProviderCareTypePeriod, org_id=org.id, care_type=care_type,
+                   valid_from=valid_from)
+    audit.record(session, actor, "set_care_types", ENTITY, org.id, now=now,
+                 before={"care_types": sorted(current), "on": valid_from},
+                 after={"care_types": sorted(wanted), "valid_from": valid_from})
+    return wanted
+
+
+def set_grade(session: Session, org: Organisation, *, actor: Actor, now: datetime, grade: str,
+              valid_from: date) -> ProviderGradePeriod:
+    """From ``valid_from`` on, the provider's facility grade is ``grade``."""
+    _require_provider(org)
+    if grade not in set(FacilityGrade):
+        raise ValidationFailed("机构等级无效", {"grade": "invalid"})
+    return change_from(session, org, ProviderGradePeriod, "grade", grade, valid_from,
+                       actor=actor, now=now, action="set_grade")
+
+
+def set_beds(session: Session, org: Organisation, *, actor: Actor, now: datetime, beds: int,
+             valid_from: date) -> ProviderBedsPeriod:
+    """From ``valid_from`` on, the provider has ``beds`` beds (≥ 0)."""
+    _require_provider(org)
+    if isinstance(beds, bool) or not isinstance(beds, int) or beds < 0:
+        raise ValidationFailed("床位数应为不小于 0 的整数", {"beds": "invalid"})
+    return change_from(session, org, ProviderBedsPeriod, "beds", beds, valid_from,
+                       actor=actor, now=now, action="set_beds")
+
+
+def set_daily_price(session: Session, org: Organisation, *, actor: Actor, now: datetime,
+                    daily_price: Decimal | str, valid_from: date) -> ProviderPricePeriod:
+    """From ``valid_from`` on, the provider's daily nursing price is ``daily_price`` (Decimal, ≥ 0,
+    rounded half-up to 0.01; floats are refused)."""
+    _require_provider(org)
+    try:
+        price = to_money(daily_price)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationFailed("日护理价格应为金额", {"daily_price": "invalid"}) from None
+    if price < 0:
+        raise ValidationFailed("日护理价格不能为负数", {"daily_price": "negative"})
+    if price >= MAX_PRICE:
+        raise ValidationFailed(f"日护理价格应小于 {MAX_PRICE}", {"daily_price": "too large"})
+    return change_from(session, org, ProviderPricePeriod, "daily_price", price, valid_from,
+                       actor=actor, now=now, action="set_daily_price")
