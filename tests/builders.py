@@ -11,12 +11,6 @@ from ltc.providers.models import ProviderBedsPeriod, ProviderCareTypePeriod, Pro
 
 PASSWORD = "test-pass-123"
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
-USCC_SAMPLES = [  # valid unified social credit codes (stdnum.cn.uscc)
-    "91110000802100433B", "91310000MA1FL1MMXL", "12100000400000374D", "91330106MA27XF4J5R",
-    "91440300MA5EQ7E29K", "52100000500018813K", "91320500MA1MN1B95C", "91370200MA3C2K9U9N",
-]
-
-
 def uscc(n: int) -> str:
     from stdnum.cn import uscc as mod
 

@@ -8,10 +8,12 @@ import tempfile
 from datetime import date, datetime, timezone
 
 import pytest
+from flask import g
 from flask.globals import app_ctx
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from ltc import create_app
+from ltc.auth import passwords
 from ltc.config import TestConfig
 from ltc.core.db import ensure_extensions
 from ltc.extensions import db
@@ -35,6 +37,13 @@ def app():
     os.environ["LTC_INSTANCE_PATH"] = instance
     app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
                       "SQLALCHEMY_DATABASE_URI": _database_url(), "UPLOAD_FOLDER": instance})
+    passwords.HASH_METHOD = "pbkdf2:sha256:1000"  # cheap hashes: the suite creates many users
+
+    @app.before_request
+    def forget_cached_user():
+        # the test's app context outlives each request: drop Flask-Login's per-request cache
+        g.pop("_login_user", None)
+
     with app.app_context():
         with db.engine.begin() as conn:
             ensure_extensions(conn)

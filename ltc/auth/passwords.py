@@ -2,10 +2,12 @@
 from werkzeug.security import check_password_hash, generate_password_hash
 
 MIN_LENGTH = 10
+#: werkzeug hash method; the test suite lowers the cost to stay fast
+HASH_METHOD = "scrypt"
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=HASH_METHOD)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
