@@ -1,0 +1,30 @@
+"""Housekeeping jobs owned by the scheduler itself (registered in ``registry.JOBS``)."""
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from ltc.auth.models import LoginAttempt
+from ltc.core.clock import local_today
+
+log = logging.getLogger(__name__)
+
+LOGIN_ATTEMPTS_KEPT = timedelta(days=30)
+
+
+def purge_login_attempts(session: Session, *, now: datetime, due_at: datetime | None = None) -> dict[str, int]:
+    """Delete login attempts older than 30 days (throttling only looks at the last minutes)."""
+    result = session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - LOGIN_ATTEMPTS_KEPT))
+    return {"deleted": result.rowcount or 0}
+
+
+def calendar_check(session: Session, *, now: datetime, due_at: datetime | None = None) -> dict[str, int]:
+    """Log a warning line every day (SPEC §0.1: a log line, never a Python warning) while the
+    working-day calendar of a year that matters (from 1 November: next year) is not loaded."""
+    from ltc.core.calendar import calendar_gap_banner  # lazy: core.calendar is still growing
+
+    banner = calendar_gap_banner(local_today(now), session)
+    if banner:
+        log.warning("%s", banner)
+    return {"warnings": 1 if banner else 0}

@@ -1,0 +1,76 @@
+"""The one list of periodic jobs (SPEC §9), run by ``flask --app ltc scheduler`` and nowhere else.
+
+A job is a function ``fn(session, *, now, due_at) -> dict[str, int] | None`` (the counts shown
+in the run history). It must be idempotent: the catch-up at start-up, a "run now" and the
+schedule may all run it for the same day. It flushes but never commits: the runner commits
+once per job, together with the run's success record.
+
+Schedules are the REF values of SPEC §9 (local time, Asia/Shanghai). They are policy
+parameters: when the policy store carries a ``jobs`` section, it overrides these defaults.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import import_module
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A cron schedule as data: every day (``day=None``) or on one day of the month."""
+
+    hour: int
+    minute: int = 0
+    day: int | None = None
+
+    def __post_init__(self):
+        if not (0 <= self.hour < 24 and 0 <= self.minute < 60 and (self.day is None or 1 <= self.day <= 31)):
+            raise ValueError(f"invalid schedule {self!r}")
+
+    @property
+    def time(self) -> str:
+        return f"{self.hour:02d}:{self.minute:02d}"
+
+    def describe(self) -> str:
+        return f"每日 {self.time}" if self.day is None else f"每月{self.day}日 {self.time}"
+
+
+# REF schedules of SPEC §9; features register their jobs below with these.
+DAILY_0030 = Schedule(hour=0, minute=30)        # publicities, conclusion expiry, reassessments
+DAILY_0100 = Schedule(hour=1)                   # nightly compliance scan
+MONTHLY_D1_0200 = Schedule(day=1, hour=2)       # monthly settlements
+MONTHLY_D1_0300 = Schedule(day=1, hour=3)       # follow-up sample
+MONTHLY_D2_0200 = Schedule(day=2, hour=2)       # ratings
+DAILY_0600 = Schedule(hour=6)                   # SLA overdue marks, expiry reminders, housekeeping
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    title: str          # Chinese, shown to MIA admins
+    schedule: Schedule
+    func: str           # "module:function"
+    #: how long a SQLite lock row protects a run before another process may take it over
+    lock_ttl: timedelta = timedelta(hours=2)
+
+    def load(self) -> Callable:
+        module, attr = self.func.split(":")
+        return getattr(import_module(module), attr)
+
+
+JOBS: tuple[Job, ...] = (
+    Job("purge_login_attempts", "清理30天前的登录记录", DAILY_0600,
+        "ltc.scheduler.jobs:purge_login_attempts"),
+    Job("calendar_check", "检查下一年度工作日历", DAILY_0600, "ltc.scheduler.jobs:calendar_check"),
+)
+
+
+class UnknownJob(LookupError):
+    pass
+
+
+def get_job(job_id: str, jobs: tuple[Job, ...] = JOBS) -> Job:
+    """The registry entry ``job_id``. Raises UnknownJob."""
+    for job in jobs:
+        if job.id == job_id:
+            return job
+    raise UnknownJob(job_id)

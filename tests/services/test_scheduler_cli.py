@@ -1,0 +1,40 @@
+"""`flask jobs list|run|run-due` and the `flask scheduler` command's presence."""
+from sqlalchemy import select
+
+from ltc.scheduler.models import JobRun
+
+
+def test_the_scheduler_and_jobs_commands_are_registered(app):
+    result = app.test_cli_runner().invoke(args=["--help"])
+    assert "  scheduler" in result.output and "  jobs" in result.output  # scripts/run.sh greps for it
+
+
+def test_jobs_list_shows_every_registry_job(app, session):
+    result = app.test_cli_runner().invoke(args=["jobs", "list"])
+    assert result.exit_code == 0, result.output
+    assert "purge_login_attempts" in result.output and "calendar_check" in result.output
+    assert "每日 06:00" in result.output and "never" in result.output
+
+
+def test_jobs_run_prints_progress_and_the_outcome(app, session):
+    result = app.test_cli_runner().invoke(args=["jobs", "run", "purge_login_attempts"])
+    assert result.exit_code == 0, result.output
+    assert "running purge_login_attempts" in result.output
+    assert "purge_login_attempts: success" in result.output and "deleted=0" in result.output
+    [run] = session.scalars(select(JobRun)).all()
+    assert run.status == "success" and run.triggered_by_id is None
+
+
+def test_jobs_run_refuses_an_unknown_job(app, session):
+    result = app.test_cli_runner().invoke(args=["jobs", "run", "no_such_job"])
+    assert result.exit_code == 2 and "unknown job" in result.output
+
+
+def test_jobs_run_due_catches_up_once_then_has_nothing_to_do(app, session):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["jobs", "run-due"])
+    assert first.exit_code == 0, first.output
+    assert "catch-up: purge_login_attempts" in first.output and "catch-up: calendar_check" in first.output
+    second = runner.invoke(args=["jobs", "run-due"])
+    assert second.exit_code == 0 and "nothing due" in second.output
+    assert sorted(r.job_id for r in session.scalars(select(JobRun))) == ["calendar_check", "purge_login_attempts"]
