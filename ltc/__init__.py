@@ -22,13 +22,15 @@ BLUEPRINTS = (
     "ltc.policy.views:bp",
     "ltc.core.calendar_views:bp",
     "ltc.api:bp",
+    "ltc.scheduler.views:bp",
 )
 #: modules whose ``register(cli_group_owner)`` adds CLI commands
-CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli")
+CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli", "ltc.scheduler.cli")
 #: modules that declare models (imported so metadata is complete for Alembic)
 MODEL_MODULES = (
     "ltc.core.audit", "ltc.core.calendar", "ltc.orgs.models", "ltc.providers.models",
-    "ltc.auth.models", "ltc.people.models", "ltc.policy.models",
+    "ltc.auth.models", "ltc.people.models", "ltc.policy.models", "ltc.assessment.models",
+    "ltc.scheduler.models",
 )
 
 

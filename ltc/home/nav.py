@@ -17,6 +17,7 @@ NAV = (
     NavItem("orgs.list_users", "用户", Action.MANAGE_OWN_USERS),
     NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
     NavItem("calendar.overrides", "工作日历", Action.MANAGE_ORGS),
+    NavItem("scheduler.index", "定时任务", Action.MANAGE_ORGS),
 )
 
 
