@@ -150,3 +150,21 @@ def person_rows(count: int = 200, seed: int = 20260101) -> list[dict]:
             "tags": tags,
         })
     return rows
+
+
+def load_persons(session: Session, rows: list[dict], *, now: datetime) -> int:
+    """Create the demo persons that do not exist yet (by ID number); returns how many."""
+    from ltc.people.models import InsuredPerson
+    from ltc.people.services import create_person
+
+    ids = [row["id_number"] for row in rows]
+    existing = set(session.scalars(select(InsuredPerson.id_number).where(InsuredPerson.id_number.in_(ids))))
+    created = 0
+    for row in rows:
+        if row["id_number"] in existing:
+            continue
+        values = {k: v for k, v in row.items() if k not in ("category", "tags")}
+        create_person(session, values, actor=SYSTEM, now=now, category=row["category"],
+                      tags=row["tags"], valid_from=START)
+        created += 1
+    return created

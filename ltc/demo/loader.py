@@ -14,9 +14,12 @@ class DemoSummary:
 
 
 def load_demo(session: Session, *, password: str, now: datetime, persons: int = 200) -> DemoSummary:
+    from ltc.assessment.rulesets import seed_rulesets
+    from ltc.core.audit import SYSTEM
     from ltc.policy.ref import seed_ref
 
     seed_ref(session, now=now)
+    seed_rulesets(session, actor=SYSTEM, now=now)
     orgs = data.load_orgs(session)
     users = data.load_users(session, orgs, password, now)
     created = data.load_persons(session, data.person_rows(persons), now=now)
