@@ -93,8 +93,14 @@ def csrf_client(app, session, monkeypatch):
 
 @pytest.fixture
 def world(session):
-    """The four kinds of organisation with one user of each role, as in the demo."""
-    return builders.world(session)
+    """The four kinds of organisation with one user of each role, as in the demo.
+
+    Committed (a savepoint release inside the test's outer transaction) so that a request
+    whose error handler rolls back does not take the fixture data with it.
+    """
+    w = builders.world(session)
+    session.commit()
+    return w
 
 
 def login(client, username: str, password: str = builders.PASSWORD):
