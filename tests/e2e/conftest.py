@@ -53,5 +53,5 @@ def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> 
     page.goto(f"{base_url}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("input[type=submit], button[type=submit]")
+    page.click("main input[type=submit]")
     page.wait_for_url(f"{base_url}/")
