@@ -1,1 +1,125 @@
-"""Insured persons (placeholder until the people module lands)."""
+"""Insured persons (参保人, SPEC §2) and their dated status, category and tag periods."""
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ltc.core.clock import utcnow
+from ltc.core.db import Base
+from ltc.core.periods import PeriodMixin, period_table_args
+
+
+class PersonStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"      # 欠费 / 停保
+    TRANSFERRED = "transferred"
+    DECEASED = "deceased"
+
+
+class Category(StrEnum):
+    EMPLOYEE = "employee"        # 职工
+    RESIDENT = "resident"        # 城乡居民
+
+
+class Tag(StrEnum):
+    MEDICAL_ASSISTANCE = "medical_assistance"          # 医疗救助 / 低保 / 特困
+    SEVERE_DISABILITY_CERT = "severe_disability_cert"  # 重度残疾
+    CHRONIC_CLASS_A = "chronic_class_a"                # 甲类慢性病
+
+
+# msgids, translated where shown
+STATUS_LABELS = {PersonStatus.ACTIVE: "正常参保", PersonStatus.SUSPENDED: "暂停（欠费/停保）",
+                 PersonStatus.TRANSFERRED: "转出", PersonStatus.DECEASED: "死亡"}
+CATEGORY_LABELS = {Category.EMPLOYEE: "职工", Category.RESIDENT: "城乡居民"}
+TAG_LABELS = {Tag.MEDICAL_ASSISTANCE: "医疗救助/低保/特困", Tag.SEVERE_DISABILITY_CERT: "重度残疾",
+              Tag.CHRONIC_CLASS_A: "甲类慢性病"}
+SEX_LABELS = {"M": "男", "F": "女"}
+
+
+def _in(values) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class InsuredPerson(Base):
+    __tablename__ = "insured_persons"
+    __table_args__ = (
+        CheckConstraint("sex IN ('M', 'F')", name="sex"),
+        # text_pattern_ops lets PostgreSQL use the index for name prefix searches (LIKE '张%')
+        Index("ix_insured_persons_name", "name", postgresql_ops={"name": "text_pattern_ops"}),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(String(300))
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    district: Mapped[str] = mapped_column(String(50), index=True)
+    township: Mapped[str | None] = mapped_column(String(50))
+    village: Mapped[str | None] = mapped_column(String(50))
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))
+    death_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    statuses: Mapped[list["PersonStatusPeriod"]] = relationship(
+        back_populates="person", order_by="PersonStatusPeriod.valid_from")
+    categories: Mapped[list["PersonCategoryPeriod"]] = relationship(
+        back_populates="person", order_by="PersonCategoryPeriod.valid_from")
+    tags: Mapped[list["PersonTagPeriod"]] = relationship(
+        back_populates="person", order_by="PersonTagPeriod.valid_from")
+
+    def __repr__(self) -> str:
+        return f"<InsuredPerson {self.id}>"
+
+
+class PersonStatusPeriod(PeriodMixin, Base):
+    """Enrolment status; ``deceased`` starts the day after death (the day of death is covered)."""
+
+    __tablename__ = "person_status_periods"
+    __table_args__ = (
+        CheckConstraint(f"status IN {_in(PersonStatus)}", name="status"),
+        *period_table_args("person_status_periods", "person_id"),
+    )
+    period_key = ("person_id",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    person: Mapped[InsuredPerson] = relationship(back_populates="statuses")
+
+
+class PersonCategoryPeriod(PeriodMixin, Base):
+    """Insurance category; billing reads the category on the service date."""
+
+    __tablename__ = "person_category_periods"
+    __table_args__ = (
+        CheckConstraint(f"category IN {_in(Category)}", name="category"),
+        *period_table_args("person_category_periods", "person_id"),
+    )
+    period_key = ("person_id",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"), index=True)
+    category: Mapped[str] = mapped_column(String(20))
+    person: Mapped[InsuredPerson] = relationship(back_populates="categories")
+
+
+class PersonTagPeriod(PeriodMixin, Base):
+    """A population tag; periods of the same person and tag never overlap."""
+
+    __tablename__ = "person_tag_periods"
+    __table_args__ = (
+        CheckConstraint(f"tag IN {_in(Tag)}", name="tag"),
+        *period_table_args("person_tag_periods", "person_id", "tag"),
+    )
+    period_key = ("person_id", "tag")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"), index=True)
+    tag: Mapped[str] = mapped_column(String(40))
+    person: Mapped[InsuredPerson] = relationship(back_populates="tags")

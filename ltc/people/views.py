@@ -1,3 +1,222 @@
-from flask import Blueprint
+"""Roster pages: list (masked), detail (full values, audited), create / edit, dated
+changes, death, and the two-step import."""
+import re
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import session as web_session
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ltc.auth.permissions import Action, can
+from ltc.auth.scope import get_scoped
+from ltc.auth.services import actor_of
+from ltc.auth.web import permission_required
+from ltc.core.clock import local_today, utcnow
+from ltc.core.errors import DomainError
+from ltc.core.forms import attach_errors
+from ltc.core.pagination import paginate
+from ltc.extensions import db
+from ltc.people import importer, services
+from ltc.people.forms import (CategoryForm, ConfirmImportForm, DeathForm, EndTagForm, ImportForm,
+                              NewPersonForm, PersonForm, StatusForm, TagForm)
+from ltc.people.ids import mask_id, mask_phone
+from ltc.people.models import CATEGORY_LABELS, SEX_LABELS, STATUS_LABELS, TAG_LABELS, InsuredPerson
 
 bp = Blueprint("people", __name__, url_prefix="/people")
+
+LABELS = {"status": STATUS_LABELS, "category": CATEGORY_LABELS, "tag": TAG_LABELS, "sex": SEX_LABELS}
+PENDING_IMPORT = "people_import"
+TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+def _row(person: InsuredPerson, status: str | None) -> dict:
+    """A list row: ID number and phone masked (SPEC §2)."""
+    return {"id": person.id, "name": person.name, "id_number": mask_id(person.id_number),
+            "phone": mask_phone(person.phone), "sex": SEX_LABELS[person.sex], "district": person.district,
+            "township": person.township or "", "village": person.village or "",
+            "status": STATUS_LABELS.get(status, "—")}
+
+
+@bp.get("/")
+@permission_required(Action.ROSTER_VIEW)
+def list_persons():
+    q, district = request.args.get("q", ""), request.args.get("district", "")
+    page = paginate(db.session, services.search_persons(current_user, q, district),
+                    page=request.args.get("page", 1, type=int), per_page=current_app.config["PER_PAGE"])
+    statuses = services.statuses_on(db.session, [p.id for p in page.items], local_today())
+    return render_template("people/list.html", page=page, rows=[_row(p, statuses.get(p.id)) for p in page.items],
+                           q=q, district=district, districts=services.districts_in_scope(db.session, current_user),
+                           can_edit=can(current_user, Action.ROSTER_EDIT))
+
+
+@bp.get("/<int:person_id>")
+@permission_required(Action.ROSTER_VIEW)
+def view_person(person_id: int):
+    detail = services.get_person_full(db.session, current_user, person_id, now=utcnow())
+    db.session.commit()  # the audited view
+    editing = can(current_user, Action.ROSTER_EDIT)
+    forms = {"status": StatusForm(prefix="status"), "category": CategoryForm(prefix="category"),
+             "tag": TagForm(prefix="tag"), "end_tag": EndTagForm(prefix="end_tag"),
+             "death": DeathForm(prefix="death")} if editing else {}
+    return render_template("people/detail.html", d=detail, p=detail.person, labels=LABELS, forms=forms,
+                           can_edit=editing, can_record_death=editing and detail.person.death_date is None)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(Action.ROSTER_EDIT)
+def create_person():
+    form = NewPersonForm()
+    if form.validate_on_submit():
+        try:
+            person = services.create_person(
+                db.session, form.person_values(), actor=actor_of(current_user), now=utcnow(),
+                status=form.status.data, category=form.category.data or None, tags=form.tags.data or (),
+                valid_from=form.valid_from.data)
+        except DomainError as exc:
+            db.session.rollback()
+            attach_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("已登记参保人 %(name)s", name=person.name), "success")
+            return redirect(url_for(".view_person", person_id=person.id))
+    return render_template("people/form.html", form=form, title=_("登记参保人")), 400 if form.errors else 200
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@permission_required(Action.ROSTER_EDIT)
+def edit_person(person_id: int):
+    if request.method == "GET":  # the form shows full values: an audited view
+        person = services.get_person_full(db.session, current_user, person_id, now=utcnow()).person
+        db.session.commit()
+    else:
+        person = get_scoped(db.session, current_user, InsuredPerson, person_id)
+    form = PersonForm(obj=person)
+    if form.validate_on_submit():
+        try:
+            services.update_person(db.session, person, form.person_values(), actor=actor_of(current_user),
+                                   now=utcnow())
+        except DomainError as exc:
+            db.session.rollback()
+            attach_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("已保存"), "success")
+            return redirect(url_for(".view_person", person_id=person_id))
+    return (render_template("people/form.html", form=form, title=_("编辑参保人"), person_id=person_id),
+            400 if form.errors else 200)
+
+
+def _dated_change(person_id: int, form, change) -> Response:
+    """Shared handling of the small forms on the detail page: one service call, commit."""
+    person = get_scoped(db.session, current_user, InsuredPerson, person_id)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash("；".join(str(e) for e in errors), "error")
+    else:
+        try:
+            changed = change(person, form, {"actor": actor_of(current_user), "now": utcnow()})
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("已保存") if changed else _("没有变化"), "success" if changed else "info")
+    return redirect(url_for(".view_person", person_id=person_id))
+
+
+@bp.post("/<int:person_id>/status")
+@permission_required(Action.ROSTER_EDIT)
+def change_status(person_id: int):
+    return _dated_change(person_id, StatusForm(prefix="status"), lambda p, f, kw: services.set_status(
+        db.session, p, status=f.status.data, valid_from=f.valid_from.data, **kw))
+
+
+@bp.post("/<int:person_id>/category")
+@permission_required(Action.ROSTER_EDIT)
+def change_category(person_id: int):
+    return _dated_change(person_id, CategoryForm(prefix="category"), lambda p, f, kw: services.set_category(
+        db.session, p, category=f.category.data, valid_from=f.valid_from.data, **kw))
+
+
+@bp.post("/<int:person_id>/tags")
+@permission_required(Action.ROSTER_EDIT)
+def add_tag(person_id: int):
+    return _dated_change(person_id, TagForm(prefix="tag"), lambda p, f, kw: services.add_tag(
+        db.session, p, tag=f.tag.data, valid_from=f.valid_from.data, **kw))
+
+
+@bp.post("/<int:person_id>/tags/end")
+@permission_required(Action.ROSTER_EDIT)
+def end_tag(person_id: int):
+    return _dated_change(person_id, EndTagForm(prefix="end_tag"), lambda p, f, kw: services.end_tag(
+        db.session, p, tag=f.tag.data, valid_to=f.valid_to.data, **kw))
+
+
+@bp.post("/<int:person_id>/death")
+@permission_required(Action.ROSTER_EDIT)
+def record_death(person_id: int):
+    return _dated_change(person_id, DeathForm(prefix="death"), lambda p, f, kw: services.record_death(
+        db.session, p, death_date=f.death_date.data, **kw))
+
+
+# --- import: upload → preview → confirm ---------------------------------------------------
+
+def _upload_path(token: str) -> Path:
+    return Path(current_app.instance_path) / "uploads" / f"people-import-{token}"
+
+
+def _keep_upload(data: bytes, filename: str) -> None:
+    """Keep the file until confirmation; only a random token goes into the session."""
+    _discard_upload(web_session.pop(PENDING_IMPORT, None))
+    token = secrets.token_hex(16)
+    path = _upload_path(token)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.write_bytes(data)
+    web_session[PENDING_IMPORT] = {"token": token, "filename": filename}
+
+
+def _pending_upload(pending: dict | None) -> bytes | None:
+    if not pending or not TOKEN.fullmatch(str(pending.get("token", ""))):
+        return None
+    path = _upload_path(pending["token"])
+    return path.read_bytes() if path.is_file() else None
+
+
+def _discard_upload(pending: dict | None) -> None:
+    if pending and TOKEN.fullmatch(str(pending.get("token", ""))):
+        _upload_path(pending["token"]).unlink(missing_ok=True)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@permission_required(Action.ROSTER_EDIT)
+def import_persons():
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("people/import.html", form=form), 400 if form.errors else 200
+    data, filename = form.file.data.read(), form.file.data.filename or ""
+    result = importer.preview(db.session, data, filename, today=local_today())
+    if result.ok:
+        _keep_upload(data, filename)
+    return (render_template("people/import_preview.html", result=result, confirm=ConfirmImportForm(),
+                            labels=LABELS), 200 if result.ok else 400)
+
+
+@bp.post("/import/confirm")
+@permission_required(Action.ROSTER_EDIT)
+def confirm_import():
+    pending = web_session.pop(PENDING_IMPORT, None)
+    data = _pending_upload(pending) if ConfirmImportForm().validate_on_submit() else None
+    if data is None:
+        flash(_("没有待确认的导入文件，请重新上传"), "error")
+        return redirect(url_for(".import_persons"))
+    result = importer.preview(db.session, data, pending["filename"], today=local_today())
+    if not result.ok:
+        _discard_upload(pending)
+        return render_template("people/import_preview.html", result=result, confirm=None, labels=LABELS), 400
+    counts = importer.apply(db.session, result, actor=actor_of(current_user), now=utcnow())
+    db.session.commit()
+    _discard_upload(pending)
+    flash(_("导入完成：新增 %(create)d，更新 %(update)d，未变 %(unchanged)d", **counts), "success")
+    return redirect(url_for(".list_persons"))
