@@ -28,6 +28,19 @@ def _fresh_database(app, tmp_path) -> tuple[str, callable]:
     return url.set(database=name).render_as_string(hide_password=False), drop
 
 
+def _exclusion_constraints(conn) -> set[str] | None:
+    if conn.dialect.name != "postgresql":
+        return None
+    return set(conn.execute(text("SELECT conname FROM pg_constraint WHERE contype = 'x'")).scalars())
+
+
+def _model_exclusions() -> set[str]:
+    from sqlalchemy.dialects.postgresql import ExcludeConstraint
+
+    return {c.name for t in db.metadata.sorted_tables for c in t.constraints
+            if isinstance(c, ExcludeConstraint)}
+
+
 def test_migrations_produce_exactly_the_models_schema(app, tmp_path):
     url, drop = _fresh_database(app, tmp_path)
     migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
@@ -38,9 +51,12 @@ def test_migrations_produce_exactly_the_models_schema(app, tmp_path):
                 context = MigrationContext.configure(conn, opts={"compare_type": True})
                 diff = compare_metadata(context, db.metadata)
                 tables = set(inspect(conn).get_table_names())
+                exclusions = _exclusion_constraints(conn)
             db.engine.dispose()
         assert diff == []
         assert {t.name for t in db.metadata.sorted_tables} <= tables
+        if exclusions is not None:  # Alembic does not compare EXCLUDE constraints: check them here
+            assert exclusions == _model_exclusions()
     finally:
         drop()
 
