@@ -25,7 +25,7 @@ venv-test:
 	./scripts/venv.sh test
 
 translations:
-	$(VENV)/bin/pybabel compile -q -f -d ltc/translations
+	$(VENV)/bin/pybabel compile -f -d ltc/translations 2>&1 | grep -v "^compiling" || true
 
 bench: venv
 	$(PY) bench/run_all.py

@@ -8,6 +8,7 @@ import tempfile
 from datetime import date, datetime, timezone
 
 import pytest
+import flask_babel
 from flask import g
 from flask.globals import app_ctx
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -31,8 +32,22 @@ def _database_url() -> str:
     return f"sqlite:///{path}"
 
 
+def _compile_translations() -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = os.path.join(os.path.dirname(os.path.dirname(__file__)), "ltc", "translations")
+    for lang in os.listdir(root):
+        po = os.path.join(root, lang, "LC_MESSAGES", "messages.po")
+        with open(po, "rb") as f:
+            catalog = read_po(f, locale=lang)
+        with open(po[:-2] + "mo", "wb") as f:
+            write_mo(f, catalog)
+
+
 @pytest.fixture(scope="session")
 def app():
+    _compile_translations()
     instance = tempfile.mkdtemp(prefix="ltc-instance-")
     os.environ["LTC_INSTANCE_PATH"] = instance
     app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
@@ -41,8 +56,10 @@ def app():
 
     @app.before_request
     def forget_cached_user():
-        # the test's app context outlives each request: drop Flask-Login's per-request cache
+        # the test's app context outlives each request: drop the per-request caches of
+        # Flask-Login (the user) and Flask-Babel (the locale)
         g.pop("_login_user", None)
+        flask_babel.refresh()
 
     with app.app_context():
         with db.engine.begin() as conn:
