@@ -18,7 +18,7 @@ from ltc.core.errors import DomainError
 from ltc.core.forms import attach_errors
 from ltc.core.pagination import paginate
 from ltc.extensions import db
-from ltc.people import importer, services
+from ltc.people import hospital, importer, services
 from ltc.people.forms import (CategoryForm, ConfirmImportForm, DeathForm, EndTagForm, ImportForm,
                               NewPersonForm, PersonForm, StatusForm, TagForm)
 from ltc.people.ids import mask_id, mask_phone
@@ -61,7 +61,8 @@ def view_person(person_id: int):
              "tag": TagForm(prefix="tag"), "end_tag": EndTagForm(prefix="end_tag"),
              "death": DeathForm(prefix="death")} if editing else {}
     return render_template("people/detail.html", d=detail, p=detail.person, labels=LABELS, forms=forms,
-                           can_edit=editing, can_record_death=editing and detail.person.death_date is None)
+                           can_edit=editing, can_record_death=editing and detail.person.death_date is None,
+                           stays=hospital.stays_of(db.session, person_id), stay_labels=hospital.CATEGORY_LABELS)
 
 
 @bp.route("/new", methods=["GET", "POST"])
