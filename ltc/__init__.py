@@ -23,6 +23,8 @@ BLUEPRINTS = (
     "ltc.core.calendar_views:bp",
     "ltc.api:bp",
     "ltc.scheduler.views:bp",
+    "ltc.assessment.expert_views:bp",
+    "ltc.people.hospital_views:bp",
 )
 #: modules whose ``register(cli_group_owner)`` adds CLI commands
 CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli", "ltc.scheduler.cli")
@@ -30,7 +32,7 @@ CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli", "ltc.scheduler.
 MODEL_MODULES = (
     "ltc.core.audit", "ltc.core.calendar", "ltc.orgs.models", "ltc.providers.models",
     "ltc.auth.models", "ltc.people.models", "ltc.policy.models", "ltc.assessment.models",
-    "ltc.scheduler.models",
+    "ltc.scheduler.models", "ltc.assessment.experts", "ltc.people.hospital",
 )
 
 

@@ -13,9 +13,11 @@ class NavItem:
 
 NAV = (
     NavItem("people.list_persons", "参保人", Action.ROSTER_VIEW),
+    NavItem("hospital.list_stays", "住院记录", Action.ROSTER_VIEW),
     NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
     NavItem("orgs.list_users", "用户", Action.MANAGE_OWN_USERS),
     NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
+    NavItem("experts.list_experts", "评估专家", Action.MANAGE_ORGS),
     NavItem("calendar.overrides", "工作日历", Action.MANAGE_ORGS),
     NavItem("scheduler.index", "定时任务", Action.MANAGE_ORGS),
 )
