@@ -168,3 +168,19 @@ def load_persons(session: Session, rows: list[dict], *, now: datetime) -> int:
                       tags=row["tags"], valid_from=START)
         created += 1
     return created
+
+
+EXPERTS = ("assessor1", "assessor2", "assessor4", "assessor5", "assessor6")
+
+
+def load_expert_certificates(session: Session, users: list[User], *, now: datetime) -> None:
+    """Demo certificates (评估专家证书) for assessor1, 2, 4, 5 and 6, valid 2024–2028."""
+    from ltc.assessment.experts import ExpertCertificate, add_certificate
+
+    by_name = {u.username: u for u in users}
+    for n, username in enumerate(EXPERTS, start=1):
+        user = by_name[username]
+        if session.scalar(select(ExpertCertificate.id).where(ExpertCertificate.user_id == user.id)):
+            continue
+        add_certificate(session, user=user, certificate_no=f"PGZJ-2024-{n:04d}", valid_from=START,
+                        valid_to=date(2029, 1, 1), actor=SYSTEM, now=now, issued_by="市医疗保障局")

@@ -22,6 +22,7 @@ def load_demo(session: Session, *, password: str, now: datetime, persons: int = 
     seed_rulesets(session, actor=SYSTEM, now=now)
     orgs = data.load_orgs(session)
     users = data.load_users(session, orgs, password, now)
+    data.load_expert_certificates(session, users, now=now)
     created = data.load_persons(session, data.person_rows(persons), now=now)
     session.flush()
     return DemoSummary(users=[(u.username, u.org.name, ", ".join(sorted(u.roles))) for u in users],
