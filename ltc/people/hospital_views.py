@@ -1,11 +1,6 @@
 """Hospital stay pages under ``/people/hospital-stays``: the scoped list and the two-step
 import (upload → preview → confirm), MIA operators and admins only for the import."""
-import re
-import secrets
-from pathlib import Path
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask import session as web_session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +9,7 @@ from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
 from ltc.core.pagination import paginate
+from ltc.core.uploads import PendingUploads
 from ltc.extensions import db
 from ltc.people import hospital, hospital_import
 from ltc.people.forms import ConfirmImportForm, ImportForm
@@ -21,8 +17,7 @@ from ltc.people.ids import mask_id
 
 bp = Blueprint("hospital", __name__, url_prefix="/people/hospital-stays")
 
-PENDING_IMPORT = "hospital_import"
-TOKEN = re.compile(r"[0-9a-f]{32}")
+UPLOADS = PendingUploads("hospital")
 
 
 @bp.get("/")
@@ -42,32 +37,6 @@ def list_stays():
 
 # --- import: upload → preview → confirm ---------------------------------------------------
 
-def _upload_path(token: str) -> Path:
-    return Path(current_app.instance_path) / "uploads" / f"hospital-import-{token}"
-
-
-def _keep_upload(data: bytes, filename: str) -> None:
-    """Keep the file until confirmation; only a random token goes into the session."""
-    _discard_upload(web_session.pop(PENDING_IMPORT, None))
-    token = secrets.token_hex(16)
-    path = _upload_path(token)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.write_bytes(data)
-    web_session[PENDING_IMPORT] = {"token": token, "filename": filename}
-
-
-def _pending_upload(pending: dict | None) -> bytes | None:
-    if not pending or not TOKEN.fullmatch(str(pending.get("token", ""))):
-        return None
-    path = _upload_path(pending["token"])
-    return path.read_bytes() if path.is_file() else None
-
-
-def _discard_upload(pending: dict | None) -> None:
-    if pending and TOKEN.fullmatch(str(pending.get("token", ""))):
-        _upload_path(pending["token"]).unlink(missing_ok=True)
-
-
 def _preview_page(result: hospital_import.StaysPreview, confirm: ConfirmImportForm | None):
     return (render_template("hospital/import_preview.html", result=result, confirm=confirm,
                             labels=hospital.CATEGORY_LABELS), 200 if result.ok else 400)
@@ -82,25 +51,25 @@ def import_stays():
     data, filename = form.file.data.read(), form.file.data.filename or ""
     result = hospital_import.preview(db.session, data, filename, today=local_today())
     if result.ok:
-        _keep_upload(data, filename)
+        UPLOADS.keep(data, filename)
     return _preview_page(result, ConfirmImportForm())
 
 
 @bp.post("/import/confirm")
 @permission_required(Action.ROSTER_EDIT)
 def confirm_import():
-    pending = web_session.pop(PENDING_IMPORT, None)
-    data = _pending_upload(pending) if ConfirmImportForm().validate_on_submit() else None
+    pending = UPLOADS.pop()
+    data = UPLOADS.read(pending) if ConfirmImportForm().validate_on_submit() else None
     if data is None:
-        _discard_upload(pending)
+        UPLOADS.discard(pending)
         flash(_("没有待确认的导入文件，请重新上传"), "error")
         return redirect(url_for(".import_stays"))
     result = hospital_import.preview(db.session, data, pending["filename"], today=local_today())
     if not result.ok:  # the database changed since the preview
-        _discard_upload(pending)
+        UPLOADS.discard(pending)
         return _preview_page(result, None)
     counts = hospital_import.apply(db.session, result, actor=actor_of(current_user), now=utcnow())
     db.session.commit()
-    _discard_upload(pending)
+    UPLOADS.discard(pending)
     flash(_("导入完成：新增 %(create)d，更新 %(update)d，未变 %(unchanged)d", **counts), "success")
     return redirect(url_for(".list_stays"))

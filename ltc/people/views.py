@@ -1,11 +1,6 @@
 """Roster pages: list (masked), detail (full values, audited), create / edit, dated
 changes, death, and the two-step import."""
-import re
-import secrets
-from pathlib import Path
-
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask import session as web_session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +12,7 @@ from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import DomainError
 from ltc.core.forms import attach_errors
 from ltc.core.pagination import paginate
+from ltc.core.uploads import PendingUploads
 from ltc.extensions import db
 from ltc.people import hospital, importer, services
 from ltc.people.forms import (CategoryForm, ConfirmImportForm, DeathForm, EndTagForm, ImportForm,
@@ -27,8 +23,7 @@ from ltc.people.models import CATEGORY_LABELS, SEX_LABELS, STATUS_LABELS, TAG_LA
 bp = Blueprint("people", __name__, url_prefix="/people")
 
 LABELS = {"status": STATUS_LABELS, "category": CATEGORY_LABELS, "tag": TAG_LABELS, "sex": SEX_LABELS}
-PENDING_IMPORT = "people_import"
-TOKEN = re.compile(r"[0-9a-f]{32}")
+UPLOADS = PendingUploads("people")
 
 
 def _row(person: InsuredPerson, status: str | None) -> dict:
@@ -164,32 +159,6 @@ def record_death(person_id: int):
 
 # --- import: upload → preview → confirm ---------------------------------------------------
 
-def _upload_path(token: str) -> Path:
-    return Path(current_app.instance_path) / "uploads" / f"people-import-{token}"
-
-
-def _keep_upload(data: bytes, filename: str) -> None:
-    """Keep the file until confirmation; only a random token goes into the session."""
-    _discard_upload(web_session.pop(PENDING_IMPORT, None))
-    token = secrets.token_hex(16)
-    path = _upload_path(token)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.write_bytes(data)
-    web_session[PENDING_IMPORT] = {"token": token, "filename": filename}
-
-
-def _pending_upload(pending: dict | None) -> bytes | None:
-    if not pending or not TOKEN.fullmatch(str(pending.get("token", ""))):
-        return None
-    path = _upload_path(pending["token"])
-    return path.read_bytes() if path.is_file() else None
-
-
-def _discard_upload(pending: dict | None) -> None:
-    if pending and TOKEN.fullmatch(str(pending.get("token", ""))):
-        _upload_path(pending["token"]).unlink(missing_ok=True)
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @permission_required(Action.ROSTER_EDIT)
 def import_persons():
@@ -199,7 +168,7 @@ def import_persons():
     data, filename = form.file.data.read(), form.file.data.filename or ""
     result = importer.preview(db.session, data, filename, today=local_today())
     if result.ok:
-        _keep_upload(data, filename)
+        UPLOADS.keep(data, filename)
     return (render_template("people/import_preview.html", result=result, confirm=ConfirmImportForm(),
                             labels=LABELS), 200 if result.ok else 400)
 
@@ -207,17 +176,17 @@ def import_persons():
 @bp.post("/import/confirm")
 @permission_required(Action.ROSTER_EDIT)
 def confirm_import():
-    pending = web_session.pop(PENDING_IMPORT, None)
-    data = _pending_upload(pending) if ConfirmImportForm().validate_on_submit() else None
+    pending = UPLOADS.pop()
+    data = UPLOADS.read(pending) if ConfirmImportForm().validate_on_submit() else None
     if data is None:
         flash(_("没有待确认的导入文件，请重新上传"), "error")
         return redirect(url_for(".import_persons"))
     result = importer.preview(db.session, data, pending["filename"], today=local_today())
     if not result.ok:
-        _discard_upload(pending)
+        UPLOADS.discard(pending)
         return render_template("people/import_preview.html", result=result, confirm=None, labels=LABELS), 400
     counts = importer.apply(db.session, result, actor=actor_of(current_user), now=utcnow())
     db.session.commit()
-    _discard_upload(pending)
+    UPLOADS.discard(pending)
     flash(_("导入完成：新增 %(create)d，更新 %(update)d，未变 %(unchanged)d", **counts), "success")
     return redirect(url_for(".list_persons"))
