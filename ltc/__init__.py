@@ -25,6 +25,7 @@ BLUEPRINTS = (
     "ltc.scheduler.views:bp",
     "ltc.assessment.expert_views:bp",
     "ltc.people.hospital_views:bp",
+    "ltc.notices.views:bp",
 )
 #: modules whose ``register(cli_group_owner)`` adds CLI commands
 CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli", "ltc.scheduler.cli")
@@ -32,7 +33,7 @@ CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli", "ltc.scheduler.
 MODEL_MODULES = (
     "ltc.core.audit", "ltc.core.calendar", "ltc.orgs.models", "ltc.providers.models",
     "ltc.auth.models", "ltc.people.models", "ltc.policy.models", "ltc.assessment.models",
-    "ltc.scheduler.models", "ltc.assessment.experts", "ltc.people.hospital",
+    "ltc.scheduler.models", "ltc.assessment.experts", "ltc.people.hospital", "ltc.notices.models",
 )
 
 
@@ -55,6 +56,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "ltc.sqlite3")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     load_models()
     db.init_app(app)
