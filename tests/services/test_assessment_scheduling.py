@@ -1,0 +1,136 @@
+"""Booking the on-site visit (SPEC §3.1): date limit, two assessors, an expert, recusal."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from ltc.assessment import experts, scheduling
+from ltc.assessment.application_models import AssessmentVisit
+from ltc.assessment.scheduling import AssessorDeclaration
+from ltc.auth.services import actor_of
+from ltc.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from tests.assessment_builders import RECUSAL, at, cast, declarations, dispatched, file, scheduled
+from tests.builders import user
+from tests.conftest import NOW
+
+
+@pytest.fixture
+def c(session, world):
+    return cast(session, world)
+
+
+def book(session, c, app, *assessors, visit_on=date(2026, 3, 18), who=None, now=NOW):
+    a = c.agencies[0]
+    return scheduling.schedule(session, app.id, actor=actor_of(who or a.admin), now=now, visit_on=visit_on,
+                               assessors=declarations(*(assessors or (a.experts[0], a.assessor))))
+
+
+def test_the_agency_admin_books_two_assessors_with_their_declarations(session, c):
+    app = scheduled(session, c)
+    a = c.agencies[0]
+    assert (app.status, app.visit_on) == ("scheduled", date(2026, 3, 18))
+    [visit] = session.scalars(select(AssessmentVisit).where(AssessmentVisit.application_id == app.id)).all()
+    assert [(x.user_id, x.is_expert, x.recusal_text) for x in visit.assessors] == [
+        (a.experts[0].id, True, RECUSAL), (a.assessor.id, False, RECUSAL)]
+    assert visit.assessors[0].declared_at == NOW
+    assert app.events[-1].action == "schedule" and app.events[-1].data["experts"] == [a.experts[0].id]
+
+
+def test_two_experts_may_go_on_site(session, c):
+    a = c.agencies[0]
+    app = book(session, c, dispatched(session, c), a.experts[0], a.experts[1])
+    assert app.status == "scheduled"
+
+
+@pytest.mark.parametrize("visit_on,ok", [
+    (date(2026, 3, 16), True),     # today
+    (date(2026, 3, 30), True),     # the 10th working day after dispatch on 16 March
+    (date(2026, 3, 31), False),
+    (date(2026, 3, 13), False),    # in the past
+])
+def test_the_visit_is_within_ten_working_days_of_dispatch(session, c, visit_on, ok):
+    app = dispatched(session, c)
+    if ok:
+        assert book(session, c, app, visit_on=visit_on).visit_on == visit_on
+    else:
+        with pytest.raises(ValidationFailed) as caught:
+            book(session, c, app, visit_on=visit_on)
+        assert "2026-03-30" in caught.value.message and app.status == "dispatched"
+
+
+def test_assessors_must_be_two_distinct_assessors_of_the_agency(session, c):
+    app = dispatched(session, c)
+    a, b = c.agencies[0], c.agencies[1]
+    for assessors in ((a.experts[0],), (a.experts[0], a.experts[0]), (a.experts[0], a.assessor, a.experts[1]),
+                      (a.experts[0], b.experts[0]), (a.experts[0], a.admin)):
+        with pytest.raises(ValidationFailed):
+            book(session, c, app, *assessors)
+    assert app.status == "dispatched"
+
+
+def test_at_least_one_assessor_is_an_expert_on_the_visit_date(session, c):
+    a = c.agencies[0]
+    second = user(session, a.org, "ag1_a2", "assessor")
+    app = dispatched(session, c)
+    with pytest.raises(ValidationFailed) as caught:
+        book(session, c, app, a.assessor, second)
+    assert "评估专家" in caught.value.message
+    # a certificate ending before the visit does not count
+    cert = experts.add_certificate(session, user=second, certificate_no="ZJ-X", valid_from=date(2025, 1, 1),
+                                   valid_to=date(2026, 3, 18), actor=c.ins, now=NOW)
+    with pytest.raises(ValidationFailed):
+        book(session, c, app, a.assessor, second)
+    assert book(session, c, app, a.assessor, second, visit_on=date(2026, 3, 17)).status == "scheduled"
+    assert cert.valid_to == date(2026, 3, 18)
+
+
+def test_each_assessor_declares_no_tie(session, c):
+    a = c.agencies[0]
+    app = dispatched(session, c)
+    with pytest.raises(ValidationFailed) as caught:
+        scheduling.schedule(session, app.id, actor=actor_of(a.admin), now=NOW, visit_on=date(2026, 3, 18),
+                            assessors=[AssessorDeclaration(a.experts[0].id, RECUSAL),
+                                       AssessorDeclaration(a.assessor.id, "  ")])
+    assert "recusal_text" in caught.value.fields
+
+
+def test_only_the_admin_of_the_dispatched_agency_schedules(session, c):
+    app = dispatched(session, c)
+    with pytest.raises(NotFound):          # another agency does not even see the case
+        book(session, c, app, who=c.agencies[1].admin)
+    with pytest.raises(Forbidden):         # an assessor of the agency may not book
+        book(session, c, app, who=c.agencies[0].experts[0])
+    with pytest.raises(Forbidden):
+        book(session, c, app, who=c.world.users["ins_op"])
+
+
+def test_an_undispatched_application_cannot_be_scheduled(session, c):
+    app = file(session, c)
+    app.agency_id = c.agencies[0].org.id     # even if it somehow named the agency
+    with pytest.raises(InvalidTransition):
+        book(session, c, app)
+
+
+def test_rescheduling_needs_a_reason_and_supersedes_the_visit(session, c):
+    app = scheduled(session, c)
+    a = c.agencies[0]
+    with pytest.raises(ValidationFailed):
+        scheduling.reschedule(session, app.id, actor=actor_of(a.admin), now=NOW, visit_on=date(2026, 3, 20),
+                              assessors=declarations(a.experts[1], a.assessor), reason="")
+    for day in (date(2026, 3, 20), date(2026, 3, 23)):
+        scheduling.reschedule(session, app.id, actor=actor_of(a.admin), now=at(date(2026, 3, 17)), visit_on=day,
+                              assessors=declarations(a.experts[1], a.assessor), reason="老人住院，改期")
+    assert (app.status, app.visit_on) == ("rescheduled", date(2026, 3, 23))
+    visits = session.scalars(select(AssessmentVisit).where(AssessmentVisit.application_id == app.id)
+                             .order_by(AssessmentVisit.id)).all()
+    assert [v.superseded_at is None for v in visits] == [False, False, True]
+    assert scheduling.on_site_ids(session, app) == [a.experts[1].id, a.assessor.id]
+    assert [e.to_status for e in app.events][-3:] == ["scheduled", "rescheduled", "rescheduled"]
+
+
+def test_a_dispatched_application_cannot_be_rescheduled(session, c):
+    a = c.agencies[0]
+    app = dispatched(session, c)
+    with pytest.raises(InvalidTransition):
+        scheduling.reschedule(session, app.id, actor=actor_of(a.admin), now=NOW, visit_on=date(2026, 3, 20),
+                              assessors=declarations(a.experts[1], a.assessor), reason="改期")
