@@ -1,0 +1,135 @@
+"""The daily reassessment job (SPEC §3.1, §9): expiring conclusions, long inpatient stays, idempotence."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from ltc.assessment import acceptance, intake, jobs
+from ltc.assessment.acceptance import CannotAccept
+from ltc.assessment.application_models import Application
+from ltc.assessment.reassessment import open_reassessments
+from ltc.core.audit import SYSTEM
+from ltc.core.errors import ValidationFailed
+from ltc.people import services as people
+from ltc.people.hospital import HospitalStay
+from ltc.people.models import PersonStatus
+from tests.assessment_builders import ANSWERS_E, at, cast, file, past_conclusion
+from tests.conftest import NOW
+from tests.people_builders import person
+
+D = date
+
+
+@pytest.fixture
+def c(session, world):
+    return cast(session, world)
+
+
+def reassessments(session) -> list[Application]:
+    return list(session.scalars(select(Application).where(Application.kind == "reassessment")
+                                .order_by(Application.id)))
+
+
+def run(session, day: D) -> dict:
+    return open_reassessments(session, today=day, actor=SYSTEM, now=at(day, 0))
+
+
+def stay(session, person_id, admitted, discharged, category="inpatient"):
+    row = HospitalStay(person_id=person_id, hospital="市第一医院", category=category, admitted_on=admitted,
+                       discharged_on=discharged)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def test_a_reassessment_opens_sixty_days_before_the_conclusion_expires(session, c):
+    pid = c.persons[0].id
+    previous = past_conclusion(session, pid, D(2024, 5, 15))           # valid to 2026-05-15
+    assert run(session, D(2026, 3, 15)) == {"expiry": 0, "inpatient_stay": 0}
+    assert run(session, D(2026, 3, 16)) == {"expiry": 1, "inpatient_stay": 0}
+    [app] = reassessments(session)
+    assert (app.status, app.reassessment_reason, app.previous_id, app.person_id) == (
+        "submitted", "expiry", previous.id, pid)
+    assert (app.filed_by_user_id, app.filed_by_org_id, app.self_assessment) == (None, None, None)
+    assert app.applicant_name == previous.applicant_name and app.submitted_on == D(2026, 3, 16)
+    assert [(e.from_status, e.to_status, e.action) for e in app.events] == [(None, "submitted", "open_reassessment")]
+
+
+def test_the_job_is_idempotent_even_after_the_reassessment_was_closed(session, c):
+    past_conclusion(session, c.persons[0].id, D(2024, 5, 15))
+    assert jobs.reassessments(session, now=at(D(2026, 3, 16), 0)) == {"opened_expiry": 1, "opened_inpatient_stay": 0}
+    assert jobs.reassessments(session, now=at(D(2026, 3, 16), 1)) == {"opened_expiry": 0, "opened_inpatient_stay": 0}
+    [app] = reassessments(session)
+    acceptance.refuse(session, app.id, actor=c.ins, now=NOW, code="other", text="本人拒绝")
+    assert run(session, D(2026, 3, 20))["expiry"] == 0
+    assert len(reassessments(session)) == 1
+
+
+def test_no_reassessment_below_the_threshold_after_expiry_or_for_a_person_not_insured(session, c):
+    past_conclusion(session, c.persons[0].id, D(2024, 5, 1), level=2)
+    gone = person(session, 2, name="孙八")
+    past_conclusion(session, gone.id, D(2024, 3, 10))                  # expired on 2026-03-10
+    away = person(session, 3, name="周九")
+    past_conclusion(session, away.id, D(2024, 4, 1))
+    people.set_status(session, away, status=PersonStatus.TRANSFERRED, valid_from=D(2026, 3, 1), actor=SYSTEM, now=NOW)
+    assert run(session, D(2026, 3, 16)) == {"expiry": 0, "inpatient_stay": 0}
+
+
+def test_no_reassessment_while_another_application_is_open(session, c):
+    past_conclusion(session, c.persons[0].id, D(2024, 5, 1))
+    file(session, c)
+    assert run(session, D(2026, 3, 16))["expiry"] == 0
+
+
+def test_a_newer_conclusion_supersedes_the_expiring_one(session, c):
+    past_conclusion(session, c.persons[0].id, D(2024, 5, 1))
+    past_conclusion(session, c.persons[0].id, D(2025, 11, 1))
+    assert run(session, D(2026, 3, 16))["expiry"] == 0
+
+
+def test_a_long_inpatient_stay_after_the_conclusion_triggers_a_reassessment_after_discharge(session, c):
+    pid = c.persons[0].id
+    conclusion = past_conclusion(session, pid, D(2025, 6, 1))
+    long_stay = stay(session, pid, D(2026, 1, 10), D(2026, 2, 11))     # 32 days
+    assert run(session, D(2026, 3, 16)) == {"expiry": 0, "inpatient_stay": 1}
+    [app] = reassessments(session)
+    assert (app.reassessment_reason, app.trigger_stay_id, app.previous_id) == (
+        "inpatient_stay", long_stay.id, conclusion.id)
+    assert run(session, D(2026, 3, 17))["inpatient_stay"] == 0
+
+
+@pytest.mark.parametrize("admitted,discharged,category", [
+    (D(2026, 1, 10), D(2026, 2, 9), "inpatient"),       # exactly 30 days: not longer than 30
+    (D(2026, 1, 10), None, "inpatient"),                # still in hospital
+    (D(2026, 1, 10), D(2026, 3, 1), "ltc_special"),     # special-care stays are the service itself
+    (D(2025, 3, 1), D(2025, 5, 20), "inpatient"),       # before the conclusion
+])
+def test_stays_that_do_not_trigger_a_reassessment(session, c, admitted, discharged, category):
+    past_conclusion(session, c.persons[0].id, D(2025, 6, 1))
+    stay(session, c.persons[0].id, admitted, discharged, category)
+    assert run(session, D(2026, 3, 16))["inpatient_stay"] == 0
+
+
+def test_a_person_with_both_triggers_gets_one_reassessment(session, c):
+    pid = c.persons[0].id
+    past_conclusion(session, pid, D(2024, 5, 1))
+    stay(session, pid, D(2026, 1, 1), D(2026, 2, 15))
+    assert sum(run(session, D(2026, 3, 16)).values()) == 1
+    assert len(reassessments(session)) == 1
+
+
+def test_the_insurer_records_the_self_assessment_and_accepts_without_the_six_month_rule(session, c):
+    past_conclusion(session, c.persons[0].id, D(2025, 11, 1), validity_months=6)   # valid to 2026-05-01
+    run(session, D(2026, 3, 16))
+    [app] = reassessments(session)
+    with pytest.raises(ValidationFailed):
+        acceptance.accept(session, app.id, actor=c.ins, now=NOW)
+    intake.record_self_assessment(session, app.id, ANSWERS_E, actor=c.ins, now=NOW)
+    assert acceptance.accept(session, app.id, actor=c.ins, now=NOW).status == "accepted"
+
+
+def test_an_initial_application_so_soon_would_be_too_soon(session, c):
+    past_conclusion(session, c.persons[0].id, D(2025, 11, 1))
+    app = file(session, c)
+    with pytest.raises(CannotAccept):
+        acceptance.accept(session, app.id, actor=c.ins, now=NOW)
