@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from ltc.assessment.application_models import Application, ApplicationDocument, SelfAssessment
 from ltc.assessment.dispatch import agency_loads, assign_agency
 from ltc.assessment.intake import new_application
-from ltc.assessment.states import Kind, Status
+from ltc.assessment.lookups import open_applications
+from ltc.assessment.states import IN_PROCESS, Kind, Status
 from ltc.assessment.transitions import (acting_user, assessment_policy, check_version, load, move, record_event,
                                         require)
 from ltc.auth.models import User
@@ -76,6 +77,9 @@ def object_to(session: Session, application_id: int, *, actor: Actor, now: datet
                        {"status": "objection not possible"})
     if not agency_loads(session, today, exclude={app.agency_id}):
         raise Conflict("没有其他可承担复评的评估机构", {"agency_id": "no other agency"})
+    if busy := [a.id for a in open_applications(session, app.person_id, other_than=app.id)
+                if a.status in IN_PROCESS and a.kind != Kind.REVIEW]:
+        raise Conflict(f"该参保人的申请 {busy[0]} 正在办理中，请先办结或撤回", {"status": "in_progress"})
     app.paused_since = today
     move(session, app, Status.OBJECTED, action="object", actor=actor, now=now, reason=reason)
     child = _open_review(session, app, user=user, actor=actor, now=now, reason=reason)

@@ -124,7 +124,3 @@ def assessment_policy(session: Session, day: date) -> AssessmentPolicy:
     """The ``assessment`` policy section in force on ``day``. Raises NoPolicyInForce."""
     return policy_on(session, day).section(AssessmentPolicy)
 
-
-def clean_text(value: str | None, *, limit: int = 500) -> str | None:
-    value = (value or "").strip()
-    return value[:limit] if value else None

@@ -14,7 +14,7 @@ from ltc.core.calendar import add_working_days, working_days_between
 from ltc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ltc.notices.models import Notice
 from ltc.orgs.services import set_status
-from tests.assessment_builders import ITEMS_BY_LEVEL, at, cast, confirmed, declarations
+from tests.assessment_builders import ITEMS_BY_LEVEL, at, cast, confirmed, declarations, file
 
 D = date
 
@@ -156,3 +156,14 @@ def test_the_first_agency_sees_the_review_but_cannot_schedule_it(session, c):
     with pytest.raises(Forbidden):
         scheduling.schedule(session, child.id, actor=actor_of(first.admin), now=at(D(2026, 3, 23)),
                             visit_on=D(2026, 3, 25), assessors=declarations(first.experts[0], first.assessor))
+
+
+def test_no_objection_while_another_application_of_the_person_is_in_process(session, c):
+    from ltc.assessment import acceptance
+
+    below = confirmed(session, c, level=2, confirm_on=D(2026, 3, 19))
+    ordered = file(session, c, kind="reassessment", reassessment_reason="insurer_order", now=at(D(2026, 3, 20)))
+    acceptance.accept(session, ordered.id, actor=c.ins, now=at(D(2026, 3, 20)))
+    with pytest.raises(Conflict) as caught:
+        object_to(session, c, below, D(2026, 3, 23))
+    assert str(ordered.id) in caught.value.message and below.status == "concluded"
