@@ -1,0 +1,82 @@
+"""The application detail page and the download of its medical documents."""
+from flask import render_template, send_file
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from ltc.assessment import documents_store, pages, queues
+from ltc.assessment.dispatch import agency_loads, excluded_agencies
+from ltc.assessment.intake import RELATIONS
+from ltc.assessment.forms import AcceptForm, DispatchForm, ReasonForm, RefuseForm, ScheduleForm, SignForm
+from ltc.assessment.selfassessment import ANSWER_LABELS, ITEM_LABELS, ITEMS
+from ltc.assessment.states import KIND_LABELS, REFUSAL_LABELS, STATUS_LABELS
+from ltc.assessment.views import bp, context
+from ltc.auth.permissions import Action
+from ltc.auth.web import permission_required
+from ltc.core.clock import utcnow
+from ltc.extensions import db
+from ltc.orgs.kinds import CARE_TYPE_LABELS
+
+
+def _dispatch_form(page: pages.ApplicationPage, today, version) -> DispatchForm:
+    form = DispatchForm(prefix="dispatch", version=version)
+    loads = agency_loads(db.session, today, exclude=excluded_agencies(db.session, page.app))
+    names = pages.agency_names(db.session, loads)
+    form.agency_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(org_id), f"{names[org_id]}（在办 {count}）")
+        for org_id, count in sorted(loads.items(), key=lambda item: names[item[0]])]
+    return form
+
+
+def schedule_form(page: pages.ApplicationPage, today, **kwargs) -> ScheduleForm:
+    form = ScheduleForm(prefix="schedule", **kwargs)
+    choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(user_id), name + ("（专家）" if expert else ""))
+        for user_id, name, expert in pages.agency_assessors(db.session, page.app.agency_id, today)]
+    form.assessor_1.choices = form.assessor_2.choices = choices
+    return form
+
+
+def action_forms(page: pages.ApplicationPage, today) -> dict:
+    """The forms of the actions the viewer may take (``page.flags``), each carrying the version shown."""
+    flags, version = page.flags, page.app.version
+    forms = {}
+    if flags.accept:
+        forms["accept"] = AcceptForm(prefix="accept", version=version)
+        forms["refuse"] = RefuseForm(prefix="refuse", version=version)
+    if flags.dispatch:
+        forms["dispatch"] = _dispatch_form(page, today, version)
+    if flags.schedule or flags.reschedule:
+        forms["schedule"] = schedule_form(page, today, version=version)
+    for name in ("cosign", "confirm"):
+        if getattr(flags, name):
+            forms[name] = SignForm(prefix=name, version=version)
+    for name in ("object", "withdraw", "cancel"):
+        if getattr(flags, name):
+            forms[name] = ReasonForm(prefix=name, version=version)
+    return forms
+
+
+@bp.get("/<int:application_id>")
+@permission_required(Action.ROSTER_VIEW)
+def detail(application_id: int):
+    ctx = context()
+    page = pages.application_page(db.session, ctx, application_id)
+    self_assessment = page.app.self_assessment
+    answers = [(ITEM_LABELS[item], ANSWER_LABELS[getattr(self_assessment, item)]) for item in ITEMS] \
+        if self_assessment is not None else []
+    return render_template(
+        "assessment/detail.html", p=page, app=page.app, forms=action_forms(page, ctx.today), answers=answers,
+        labels={"status": STATUS_LABELS, "kind": KIND_LABELS, "refusal": REFUSAL_LABELS, "care": CARE_TYPE_LABELS,
+                "sla": queues.SLA_LABELS, "answer": ANSWER_LABELS, "relation": RELATIONS})
+
+
+@bp.get("/documents/<int:document_id>")
+@permission_required(Action.ROSTER_VIEW)
+def document(document_id: int):
+    """A medical document, for users who can see its application (404 otherwise); audited."""
+    doc, path = documents_store.open_document(db.session, current_user, document_id, now=utcnow())
+    db.session.commit()
+    response = send_file(path, mimetype=doc.content_type, download_name=doc.file_name, as_attachment=False,
+                         conditional=False, etag=False, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
