@@ -29,11 +29,13 @@ BLUEPRINTS = (
 )
 #: modules whose ``register(cli_group_owner)`` adds CLI commands
 CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli", "ltc.scheduler.cli")
-#: modules that declare models (imported so metadata is complete for Alembic)
+#: modules imported at start-up: the models (complete metadata for Alembic) and the modules
+#: that register scope rules, person links and hooks
 MODEL_MODULES = (
     "ltc.core.audit", "ltc.core.calendar", "ltc.orgs.models", "ltc.providers.models",
     "ltc.auth.models", "ltc.people.models", "ltc.policy.models", "ltc.assessment.models",
     "ltc.scheduler.models", "ltc.assessment.experts", "ltc.people.hospital", "ltc.notices.models",
+    "ltc.assessment.application_models", "ltc.assessment.scope", "ltc.assessment.reassessment",
 )
 
 
