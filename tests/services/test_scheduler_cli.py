@@ -31,10 +31,16 @@ def test_jobs_run_refuses_an_unknown_job(app, session):
 
 
 def test_jobs_run_due_catches_up_once_then_has_nothing_to_do(app, session):
+    from ltc.core.clock import utcnow
+    from ltc.policy.ref import seed_ref
+
+    seed_ref(session, now=utcnow())  # the migrations seed REF; the test schema starts empty
+    session.commit()
     runner = app.test_cli_runner()
     first = runner.invoke(args=["jobs", "run-due"])
     assert first.exit_code == 0, first.output
     assert "catch-up: purge_login_attempts" in first.output and "catch-up: calendar_check" in first.output
+    assert "catch-up: assessment_daily" in first.output and "failed" not in first.output
     second = runner.invoke(args=["jobs", "run-due"])
     assert second.exit_code == 0 and "nothing due" in second.output
-    assert sorted(r.job_id for r in session.scalars(select(JobRun))) == ["calendar_check", "purge_login_attempts"]
+    assert sorted(r.job_id for r in session.scalars(select(JobRun))) == ["assessment_daily", "calendar_check", "purge_login_attempts"]
