@@ -88,10 +88,14 @@ class IntakeForm(FlaskForm):
         if field.data and self.care_type.data and self.care_type.data not in offered:
             raise ValidationError(_l("该机构当日不提供所选服务形式"))
 
-    def validate_bank_account_no(self, field) -> None:
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
         given = [bool((f.data or "").strip()) for f in (self.bank_holder, self.bank_name, self.bank_account_no)]
-        if any(given) and not all(given):
-            raise ValidationError(_l("银行账户须同时填写开户人、开户银行和账号"))
+        if any(given) and not all(given):  # a partial bank account (the fields are optional one by one)
+            self.bank_account_no.errors = list(self.bank_account_no.errors) + [
+                _l("银行账户须同时填写开户人、开户银行和账号")]
+            return False
+        return valid
 
     def applicant(self) -> Applicant:
         return Applicant(name=self.applicant_name.data, relation=self.applicant_relation.data,

@@ -1,0 +1,282 @@
+"""Every workflow step through its form on the detail page (SPEC §3.1), each visible in the trail."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from ltc.assessment.application_models import Application, Assessment
+from ltc.assessment.rulesets import get_ruleset
+from tests import assessment_builders as ab
+from tests import assessment_web_builders as wb
+from tests.conftest import login
+
+
+@pytest.fixture
+def c(session, world):
+    cast = ab.cast(session, world)
+    session.commit()
+    return cast
+
+
+def reload(session, app) -> Application:
+    session.expire_all()
+    return session.get(Application, app.id)
+
+
+def act(client, app, step, **fields):
+    prefix = {"record": "", "reschedule": "schedule-"}.get(step, step + "-")
+    data = {f"{prefix}{k}": v for k, v in fields.items()}
+    data[f"{prefix}version"] = str(app.version)
+    return client.post(f"/assessment/{app.id}/{step}", data=data)
+
+
+def trail(client, app) -> list[str]:
+    """The statuses the trail on the detail page shows, in order."""
+    return re.findall(r'data-testid="event" data-to="(\w+)"', wb.html(client.get(f"/assessment/{app.id}")))
+
+
+def flashed(client, app) -> str:
+    return wb.html(client.get(f"/assessment/{app.id}"))
+
+
+def test_accept_through_the_form_issues_the_notice(client, session, c):
+    app = wb.submitted(session, c)
+    session.commit()
+    login(client, "ins_op")
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert 'data-testid="accept-form"' in page and 'data-testid="refuse-form"' in page
+    response = act(client, app, "accept")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/assessment/{app.id}")
+    app = reload(session, app)
+    assert app.status == "accepted" and app.conclusion_due_on is not None
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert "已受理，受理通知书已生成" in page
+    assert re.search(r'data-testid="notice-link">ACC-\d{4}-\d{6}<', page)
+    assert trail(client, app) == ["submitted", "accepted"]
+    assert "accept-form" not in page                                   # nothing left to accept
+
+
+def test_refuse_with_a_code_and_text(client, session, c):
+    app = wb.submitted(session, c, answers=ab.ANSWERS_D)
+    session.commit()
+    login(client, "ins_op")
+    assert act(client, app, "refuse", code="other").status_code == 302       # "other" needs a text
+    assert reload(session, app).status == "submitted"
+    assert "“其他原因”须填写说明" in flashed(client, app)
+    act(client, app, "refuse", code="self_assessment_below_e", text="自评 D 级")
+    app = reload(session, app)
+    assert (app.status, app.refusal_code, app.refusal_text) == ("refused", "self_assessment_below_e", "自评 D 级")
+    assert trail(client, app) == ["submitted", "refused"]
+
+
+def test_accepting_a_case_that_calls_for_refusal_shows_why(client, session, c):
+    app = wb.submitted(session, c, answers=ab.ANSWERS_D)
+    session.commit()
+    login(client, "ins_op")
+    act(client, app, "accept")
+    assert reload(session, app).status == "submitted"
+    assert "不能受理" in flashed(client, app)
+
+
+def test_dispatch_at_random_or_to_a_named_agency_with_a_reason(client, session, c):
+    first, second = wb.accepted(session, c), wb.accepted(session, c)
+    session.commit()
+    login(client, "ins_op")
+    act(client, first, "dispatch", method="random")
+    first = reload(session, first)
+    assert first.status == "dispatched" and first.dispatch_method == "random" and first.dispatch_seed is not None
+    act(client, second, "dispatch", method="manual", agency_id=str(c.agencies[2].org.id))  # no reason
+    assert reload(session, second).status == "accepted"
+    act(client, second, "dispatch", method="manual", agency_id=str(c.agencies[2].org.id), reason="就近安排")
+    second = reload(session, second)
+    assert (second.agency_id, second.dispatch_reason) == (c.agencies[2].org.id, "就近安排")
+    assert trail(client, second) == ["submitted", "accepted", "dispatched"]
+
+
+def schedule_fields(c, *, recusal=True, **overrides):
+    a = c.agencies[0]
+    fields = {"visit_on": wb.today().isoformat(), "assessor_1": str(a.experts[0].id), "recusal_1": "y",
+              "recusal_text_1": ab.RECUSAL, "assessor_2": str(a.assessor.id), "recusal_2": "y",
+              "recusal_text_2": ab.RECUSAL}
+    if not recusal:
+        fields.pop("recusal_2")
+    fields.update(overrides)
+    return fields
+
+
+def test_schedule_needs_both_recusal_declarations_then_books_the_visit(client, session, c):
+    app = wb.dispatched(session, c)
+    session.commit()
+    login(client, "ag1_admin")
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert 'data-testid="schedule-form"' in page and "ag1_e1（专家）" in page
+    act(client, app, "schedule", **schedule_fields(c, recusal=False))
+    assert reload(session, app).status == "dispatched"
+    assert "须作出回避声明" in flashed(client, app)
+    act(client, app, "schedule", **schedule_fields(c))
+    app = reload(session, app)
+    assert (app.status, app.visit_on) == ("scheduled", wb.today())
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert page.count('data-testid="assessor"') == 2 and ab.RECUSAL in page
+    act(client, app, "reschedule", **schedule_fields(c, assessor_2=str(c.agencies[0].experts[1].id),
+                                                     reason="评估人员临时请假"))
+    app = reload(session, app)
+    assert app.status == "rescheduled", re.findall(r"alert-danger[^>]*>(.*?)<", flashed(client, app), re.S)
+    assert trail(client, app) == ["submitted", "accepted", "dispatched", "scheduled", "rescheduled"]
+
+
+def test_the_entry_page_embeds_the_ruleset_and_grading_script_without_inline_script(client, session, c):
+    app = wb.scheduled(session, c)
+    session.commit()
+    login(client, "ag1_e1")
+    response = client.get(f"/assessment/{app.id}/record")
+    page = wb.html(response)
+    assert response.status_code == 200
+    ruleset = get_ruleset(session, "CN-2021-37")
+    assert wb.embedded_json(response, "ruleset") == ruleset.definition
+    assert '<script src="/static/js/grading.js"></script>' in page
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
+    assert all("src=" in attrs or 'type="application/json"' in attrs for attrs, _body in scripts)
+    for item in ruleset.items:
+        options = re.search(rf'<select[^>]*name="{item.code}"[^>]*>(.*?)</select>', page, re.S).group(1)
+        assert re.findall(r'value="(\d+)"', options) == [str(v) for v in item.allowed]
+    for key in ("adl_total", "cognition_grade", "cp_grade", "level", "level_name", "missing"):
+        assert f'data-grading="{key}"' in page
+
+
+def test_enter_cosign_and_confirm_through_the_forms(client, session, c):
+    app = wb.scheduled(session, c)
+    session.commit()
+    login(client, "ag1_e1")
+    items = {code: str(v) for code, v in ab.ITEMS_BY_LEVEL[3].items()}
+    response = client.post(f"/assessment/{app.id}/record", data={**items, "version": str(app.version)})
+    assert response.status_code == 302
+    record = session.scalars(select(Assessment).where(Assessment.application_id == app.id)).one()
+    assert (record.level, record.adl_total, record.cognition_total) == (3, 0, 16)    # graded by the server
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert 'data-testid="record-level">3<' in page and "失能等级 3" in page                  # the explanation
+    assert 'data-testid="cosign-form"' not in page                                      # entering signed it
+
+    wb.switch_to(client, "ag1_a")
+    app = reload(session, app)
+    assert 'data-testid="cosign-form"' in wb.html(client.get(f"/assessment/{app.id}"))
+    act(client, app, "cosign")
+    assert reload(session, app).status == "assessed"
+
+    for expert in ("ag1_e2", "ag1_e3"):
+        wb.switch_to(client, expert)
+        app = reload(session, app)
+        assert 'data-testid="confirm-form"' in wb.html(client.get(f"/assessment/{app.id}"))
+        act(client, app, "confirm")
+    app = reload(session, app)
+    assert (app.status, app.level) == ("publicized", 3)
+    assert trail(client, app)[-5:] == ["scheduled", "assessed", "assessed", "confirmed", "publicized"]
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    steps = re.findall(r'data-testid="event" data-to="\w+">\s*<td>[^<]*</td><td>([^<]*)</td><td>[^<]*</td><td>([^<]*)</td>',
+                       page)
+    assert steps[-5:] == [("ag1_e1", "录入评估记录"), ("ag1_a", "会签完成"), ("ag1_e2", "专家确认（第一位）"),
+                          ("ag1_e3", "专家确认完成"), ("ag1_e3", "公示")]
+    assert page.count('data-testid="confirmation"') == 2
+
+
+def test_an_item_outside_its_allowed_values_is_refused_and_nothing_stored(client, session, c):
+    app = wb.scheduled(session, c)
+    session.commit()
+    login(client, "ag1_e1")
+    items = {code: str(v) for code, v in ab.ITEMS_BY_LEVEL[3].items()} | {"feeding": "7"}
+    response = client.post(f"/assessment/{app.id}/record", data={**items, "version": str(app.version)})
+    assert response.status_code == 400
+    assert re.search(r'<select class="form-select form-select-sm is-invalid" id="feeding"', wb.html(response))
+    assert session.scalars(select(Assessment)).first() is None
+
+
+def test_an_assessor_not_on_site_gets_403_on_the_entry_page(client, session, c):
+    app = wb.scheduled(session, c)
+    session.commit()
+    login(client, "ag1_e2")
+    assert client.get(f"/assessment/{app.id}/record").status_code == 403
+
+
+def test_object_during_publicity_opens_a_review(client, session, c):
+    app = wb.publicized_today(session, c)
+    session.commit()
+    login(client, "ins_op")
+    assert 'data-testid="object-form"' in wb.html(client.get(f"/assessment/{app.id}"))
+    act(client, app, "object", reason="家属认为评估等级偏低")
+    app = reload(session, app)
+    assert app.status == "objected" and app.paused_since == wb.today()
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    child = int(re.search(r'data-testid="child-link">(\d+)<', page).group(1))
+    assert 'data-testid="parent-link"' in wb.html(client.get(f"/assessment/{child}"))
+
+
+def test_the_filing_provider_withdraws_and_the_insurer_cancels_with_a_reason(client, session, c):
+    mine, other = wb.submitted(session, c, by="pr_op"), wb.submitted(session, c)
+    session.commit()
+    login(client, "pr_op")
+    act(client, mine, "withdraw", reason="家属决定暂不申请")
+    assert reload(session, mine).status == "withdrawn"
+    wb.switch_to(client, "ins_op")
+    act(client, other, "cancel")                                            # a reason is required
+    assert reload(session, other).status == "submitted"
+    act(client, other, "cancel", reason="重复申请")
+    other = reload(session, other)
+    assert (other.status, other.close_reason) == ("cancelled", "重复申请")
+    assert trail(client, other) == ["submitted", "cancelled"]
+
+
+def test_a_stale_page_is_refused(client, session, c):
+    app = wb.submitted(session, c)
+    session.commit()
+    login(client, "ins_op")
+    response = client.post(f"/assessment/{app.id}/accept", data={"accept-version": str(app.version - 1)})
+    assert response.status_code == 302 and reload(session, app).status == "submitted"
+    assert "请刷新后重试" in flashed(client, app)
+
+
+STEPS = ("accept", "refuse", "dispatch", "schedule", "reschedule", "cosign", "confirm", "record", "object",
+         "withdraw", "cancel")
+ALLOWED = {"accept": {"ins_op"}, "refuse": {"ins_op"}, "dispatch": {"ins_op"}, "cancel": {"ins_op"},
+           "schedule": {"ag_admin"}, "reschedule": {"ag_admin"}, "cosign": {"ag_assessor"},
+           "confirm": {"ag_assessor"}, "record": {"ag_assessor"}, "object": {"ins_op", "pr_op"},
+           "withdraw": {"ins_op", "pr_op"}}
+USERS = ("mia_admin", "mia_op", "ins_admin", "ins_op", "ins_rev", "ag_admin", "ag_assessor", "pr_admin", "pr_op",
+         "pr_carer")
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_roles_not_allowed_a_step_get_403(client, session, c, step):
+    app = wb.submitted(session, c)
+    session.commit()
+    for username in USERS:
+        if username in ALLOWED[step]:
+            continue
+        wb.switch_to(client, username)
+        response = client.post(f"/assessment/{app.id}/{step}", data={})
+        assert response.status_code == 403, (step, username)
+    assert reload(session, app).status == "submitted"
+
+
+def test_a_step_on_an_application_out_of_scope_is_404(client, session, c):
+    elsewhere = wb.submitted(session, c, by="pr_op", district="朝阳区")
+    session.commit()
+    login(client, "ins_op")
+    assert act(client, elsewhere, "accept").status_code == 404
+    wb.switch_to(client, "pr2_op")
+    assert act(client, elsewhere, "withdraw").status_code == 404
+    assert reload(session, elsewhere).status == "submitted"
+
+
+def test_the_forms_are_csrf_protected(csrf_client, session, c):
+    app = wb.submitted(session, c)
+    session.commit()
+    page = csrf_client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    csrf_client.post("/login", data={"username": "ins_op", "password": "test-pass-123", "csrf_token": token})
+    response = csrf_client.post(f"/assessment/{app.id}/accept", data={"accept-version": str(app.version)})
+    assert response.status_code == 400 and reload(session, app).status == "submitted"
+    page = wb.html(csrf_client.get(f"/assessment/{app.id}"))
+    token = re.search(r'name="accept-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = csrf_client.post(f"/assessment/{app.id}/accept",
+                                data={"accept-version": str(app.version), "accept-csrf_token": token})
+    assert response.status_code == 302 and reload(session, app).status == "accepted"
