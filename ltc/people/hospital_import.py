@@ -6,7 +6,6 @@ admission date), so re-importing a file changes nothing. A file with any error i
 whole and nothing is written.
 """
 import hashlib
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,7 +16,7 @@ from ltc.core.audit import Actor
 from ltc.core.errors import ValidationFailed
 from ltc.people import hospital
 from ltc.people.hospital import FIELDS, StayInput
-from ltc.people.sheets import UnreadableFile, as_text, is_blank, read_rows
+from ltc.people.sheets import Preview, UnreadableFile, header_columns, is_blank, read_rows
 
 HEADER_ALIASES = {"身份证号": "id_number", "医院": "hospital", "医院名称": "hospital", "住院类别": "category",
                   "类别": "category", "入院日期": "admitted_on", "出院日期": "discharged_on"}
@@ -41,38 +40,12 @@ class StayRow:
 
 
 @dataclass
-class StaysPreview:
-    filename: str
-    sha256: str
-    today: date
-    header_errors: list[str] = field(default_factory=list)
+class StaysPreview(Preview):
     rows: list[StayRow] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.header_errors and bool(self.rows) and not self.error_rows
-
-    @property
-    def error_rows(self) -> list[StayRow]:
-        return [r for r in self.rows if r.errors]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counted = Counter(r.action for r in self.rows if not r.errors)
-        return {"create": counted["create"], "update": counted["update"],
-                "unchanged": counted["unchanged"], "error": len(self.error_rows)}
-
-    def sample(self, limit: int = 200) -> list[StayRow]:
-        """Rows to show: the rows with errors when there are any, else the first rows."""
-        return (self.error_rows or self.rows)[:limit]
 
 
 def _columns(header: list) -> tuple[list[str], list[str]]:
-    names = [HEADER_ALIASES.get(as_text(c), as_text(c).lower()) for c in header]
-    errors = [f"未知列：{n}" for n in names if n and n not in FIELDS]
-    errors += [f"重复列：{n}" for n, k in Counter(names).items() if n and k > 1]
-    errors += [f"缺少必需列：{n}" for n in REQUIRED_COLUMNS if n not in names]
-    return names, errors
+    return header_columns(header, aliases=HEADER_ALIASES, known=FIELDS, required=REQUIRED_COLUMNS)
 
 
 def parse_row(line: int, cells: list, columns: list[str], today: date) -> StayRow:

@@ -10,7 +10,6 @@ with any error is rejected whole.
 """
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,7 +26,8 @@ from ltc.people.dated import DatedConflict, Span, Step, plan_change, value_on, v
 from ltc.people.ids import mask_id
 from ltc.people.models import (CATEGORY_LABELS, STATUS_LABELS, TAG_LABELS, InsuredPerson,
                                PersonCategoryPeriod, PersonStatus, PersonStatusPeriod, PersonTagPeriod)
-from ltc.people.sheets import UnreadableFile, as_date, as_text, is_blank, read_rows
+from ltc.people.sheets import (Preview, UnreadableFile, as_date, as_text, header_columns, is_blank,
+                               read_rows)
 
 COLUMNS = ("id_number", "name", "phone", "address", "district", "township", "village",
            "category", "status", "tags", "valid_from")
@@ -72,41 +72,15 @@ class RowResult:
 
 
 @dataclass
-class ImportPreview:
-    filename: str
-    sha256: str
-    today: date
-    columns: list[str] = field(default_factory=list)
-    header_errors: list[str] = field(default_factory=list)
+class ImportPreview(Preview):
     rows: list[RowResult] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.header_errors and bool(self.rows) and not self.error_rows
-
-    @property
-    def error_rows(self) -> list[RowResult]:
-        return [r for r in self.rows if r.errors]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counted = Counter(r.action for r in self.rows if not r.errors)
-        return {"create": counted["create"], "update": counted["update"],
-                "unchanged": counted["unchanged"], "error": len(self.error_rows)}
-
-    def sample(self, limit: int = 200) -> list[RowResult]:
-        """Rows to show: the rows with errors when there are any, else the first rows."""
-        return (self.error_rows or self.rows)[:limit]
+    columns: list[str] = field(default_factory=list)
 
 
 # --- parsing ----------------------------------------------------------------------------
 
 def _columns(header: list) -> tuple[list[str], list[str]]:
-    names = [HEADER_ALIASES.get(as_text(c), as_text(c).lower()) for c in header]
-    errors = [f"未知列：{n}" for n in names if n and n not in COLUMNS]
-    errors += [f"重复列：{n}" for n, k in Counter(names).items() if n and k > 1]
-    errors += [f"缺少必需列：{n}" for n in REQUIRED_COLUMNS if n not in names]
-    return names, errors
+    return header_columns(header, aliases=HEADER_ALIASES, known=COLUMNS, required=REQUIRED_COLUMNS)
 
 
 def _choice(raw, values: dict[str, str], label: str, errors: list[str]) -> str | None:

@@ -4,6 +4,8 @@ import csv
 import io
 import warnings
 import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from openpyxl import load_workbook
@@ -91,3 +93,41 @@ def as_date(value: Cell) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"日期格式应为 YYYY-MM-DD：{as_text(value)}") from None
+
+
+def header_columns(header: list, *, aliases: dict[str, str], known, required) -> tuple[list[str], list[str]]:
+    """Column names of a header row (Chinese aliases mapped) and the header's problems."""
+    names = [aliases.get(as_text(c), as_text(c).lower()) for c in header]
+    errors = [f"未知列：{n}" for n in names if n and n not in known]
+    errors += [f"重复列：{n}" for n, k in Counter(names).items() if n and k > 1]
+    errors += [f"缺少必需列：{n}" for n in required if n not in names]
+    return names, errors
+
+
+@dataclass
+class Preview:
+    """What an import would do: per-row actions and errors; nothing is written while any row fails."""
+
+    filename: str
+    sha256: str
+    today: date
+    header_errors: list[str] = field(default_factory=list)
+    rows: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.header_errors and bool(self.rows) and not self.error_rows
+
+    @property
+    def error_rows(self) -> list:
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(r.action for r in self.rows if not r.errors)
+        return {"create": counted["create"], "update": counted["update"],
+                "unchanged": counted["unchanged"], "error": len(self.error_rows)}
+
+    def sample(self, limit: int = 200) -> list:
+        """Rows to show: the rows with errors when there are any, else the first rows."""
+        return (self.error_rows or self.rows)[:limit]
