@@ -114,6 +114,30 @@ class IntakeForm(FlaskForm):
         return [f for f in (self.documents.data or []) if f and getattr(f, "filename", "")]
 
 
+class SelfAssessmentForm(VersionedForm):
+    """Recording (or replacing) the self-assessment of a submitted application."""
+
+    feeding = _self_assessment_field("feeding")
+    bowel_bladder = _self_assessment_field("bowel_bladder")
+    bathing = _self_assessment_field("bathing")
+    dressing = _self_assessment_field("dressing")
+    toileting = _self_assessment_field("toileting")
+    transfer = _self_assessment_field("transfer")
+    submit = SubmitField(_l("保存自评表"))
+
+    def answers(self) -> dict[str, str]:
+        return {item: getattr(self, item).data for item in ITEMS}
+
+
+class DocumentsForm(VersionedForm):
+    documents = MultipleFileField(_l("补充证明材料（PDF、JPG、PNG，每个不超过 10 MB）"),
+                                  validators=[DataRequired(message=_l("请选择文件"))])
+    submit = SubmitField(_l("上传"))
+
+    def uploads(self) -> list:
+        return [f for f in (self.documents.data or []) if f and getattr(f, "filename", "")]
+
+
 class AcceptForm(VersionedForm):
     submit = SubmitField(_l("受理"))
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.assessment import scale
+from ltc.assessment.acceptance import acceptance_problems
 from ltc.assessment.application_models import (Application, ApplicationDocument, ApplicationEvent, Assessment,
                                                AssessmentVisit, Confirmation)
 from ltc.assessment.deadlines import due_on
@@ -49,6 +50,8 @@ ACTION_LABELS = {
 class Flags:
     """Which action forms the viewer gets on the detail page."""
 
+    self_assessment: bool = False
+    documents: bool = False
     accept: bool = False
     dispatch: bool = False
     schedule: bool = False
@@ -89,6 +92,8 @@ class ApplicationPage:
     confirmations: list = field(default_factory=list)
     children: list = field(default_factory=list)
     objection_until: date | None = None
+    #: for the insurer about to decide: the refusal codes the facts call for, with why
+    acceptance_problems: list = field(default_factory=list)
     flags: Flags = Flags()
 
 
@@ -160,6 +165,8 @@ def application_page(session: Session, ctx: QueueContext, application_id: int) -
                                                 Application, ctx.user).order_by(Application.id)))
     page.objection_until = objection_deadline(session, app)
     page.flags = flags_for(ctx, page)
+    if page.flags.accept:
+        page.acceptance_problems = acceptance_problems(session, app, ctx.today)
     return page
 
 
@@ -175,6 +182,8 @@ def flags_for(ctx: QueueContext, page: ApplicationPage) -> Flags:
     signed = user.id in {s.user_id for s in page.record.signatures} if page.record else False
     confirmed = user.id in {c["user_id"] for c in page.confirmations}
     return Flags(
+        self_assessment=(handler or filer) and status is Status.SUBMITTED,
+        documents=(handler or filer) and status in OPEN,
         accept=handler and status is Status.SUBMITTED,
         dispatch=handler and status is Status.ACCEPTED,
         schedule=scheduler and status is Status.DISPATCHED,

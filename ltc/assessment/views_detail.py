@@ -1,12 +1,14 @@
 """The application detail page and the download of its medical documents."""
 from flask import render_template, send_file
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ltc.assessment import documents_store, pages, queues
 from ltc.assessment.dispatch import agency_loads, excluded_agencies
 from ltc.assessment.intake import RELATIONS
-from ltc.assessment.forms import AcceptForm, DispatchForm, ReasonForm, RefuseForm, ScheduleForm, SignForm
+from ltc.assessment.forms import (AcceptForm, DispatchForm, DocumentsForm, ReasonForm, RefuseForm, ScheduleForm,
+                                  SelfAssessmentForm, SignForm)
 from ltc.assessment.selfassessment import ANSWER_LABELS, ITEM_LABELS, ITEMS
 from ltc.assessment.states import KIND_LABELS, REFUSAL_LABELS, STATUS_LABELS
 from ltc.assessment.views import bp, context
@@ -15,6 +17,10 @@ from ltc.auth.web import permission_required
 from ltc.core.clock import utcnow
 from ltc.extensions import db
 from ltc.orgs.kinds import CARE_TYPE_LABELS
+
+
+SUBMIT_LABELS = {"cosign": "签名", "confirm": "确认评估结论", "object": "提出异议", "withdraw": "撤回申请",
+                 "cancel": "取消申请"}
 
 
 def _dispatch_form(page: pages.ApplicationPage, today, version) -> DispatchForm:
@@ -40,19 +46,26 @@ def action_forms(page: pages.ApplicationPage, today) -> dict:
     """The forms of the actions the viewer may take (``page.flags``), each carrying the version shown."""
     flags, version = page.flags, page.app.version
     forms = {}
+    if flags.self_assessment:
+        answers = page.app.self_assessment
+        forms["self_assessment"] = SelfAssessmentForm(prefix="sa", obj=answers, version=version)
+    if flags.documents:
+        forms["documents"] = DocumentsForm(prefix="documents", version=version)
     if flags.accept:
         forms["accept"] = AcceptForm(prefix="accept", version=version)
         forms["refuse"] = RefuseForm(prefix="refuse", version=version)
     if flags.dispatch:
         forms["dispatch"] = _dispatch_form(page, today, version)
-    if flags.schedule or flags.reschedule:
+    if flags.schedule:
         forms["schedule"] = schedule_form(page, today, version=version)
-    for name in ("cosign", "confirm"):
+    elif flags.reschedule:  # the booked visit as the starting point
+        booked = {f"assessor_{n}": str(a["user_id"]) for n, a in enumerate(page.assessors[:2], start=1)}
+        forms["schedule"] = schedule_form(page, today, version=version, visit_on=page.app.visit_on, **booked)
+    for name, form_class in (("cosign", SignForm), ("confirm", SignForm), ("object", ReasonForm),
+                             ("withdraw", ReasonForm), ("cancel", ReasonForm)):
         if getattr(flags, name):
-            forms[name] = SignForm(prefix=name, version=version)
-    for name in ("object", "withdraw", "cancel"):
-        if getattr(flags, name):
-            forms[name] = ReasonForm(prefix=name, version=version)
+            forms[name] = form_class(prefix=name, version=version)
+            forms[name].submit.label.text = _(SUBMIT_LABELS[name])
     return forms
 
 

@@ -6,10 +6,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ltc.assessment import acceptance, closing, dispatch, evaluation, objections, pages, scheduling
+from ltc.assessment import acceptance, closing, dispatch, evaluation, intake, objections, pages, scheduling
 from ltc.assessment.application_models import Application
-from ltc.assessment.forms import (AcceptForm, DispatchForm, ReasonForm, RefuseForm, ScheduleForm, SignForm,
-                                  entry_form)
+from ltc.assessment.documents_store import store_document
+from ltc.assessment.forms import (AcceptForm, DispatchForm, DocumentsForm, ReasonForm, RefuseForm, ScheduleForm,
+                                  SelfAssessmentForm, SignForm, entry_form)
 from ltc.assessment.rulesets import ruleset_in_force
 from ltc.assessment.views import any_permission_required, bp, context, show_errors
 from ltc.auth.permissions import Action
@@ -51,6 +52,25 @@ def _step(application_id: int, form, call: Step, done: str):
         db.session.commit()
         flash(done, "success")
     return redirect(url_for(".detail", application_id=application_id))
+
+
+@bp.post("/<int:application_id>/self-assessment")
+@any_permission_required(Action.HANDLE_APPLICATION, Action.FILE_APPLICATION)
+def record_self_assessment(application_id: int):
+    return _step(application_id, SelfAssessmentForm(prefix="sa"), lambda i, f, kw: intake.record_self_assessment(
+        db.session, i, f.answers(), actor=kw["actor"], now=kw["now"]), _("自评表已保存"))
+
+
+def _add_documents(application_id: int, form: DocumentsForm, kw: dict) -> None:
+    for upload in form.uploads():
+        stored = store_document(upload.read(), upload.filename)
+        intake.add_document(db.session, application_id, stored, actor=kw["actor"], now=kw["now"])
+
+
+@bp.post("/<int:application_id>/documents")
+@any_permission_required(Action.HANDLE_APPLICATION, Action.FILE_APPLICATION)
+def add_documents(application_id: int):
+    return _step(application_id, DocumentsForm(prefix="documents"), _add_documents, _("材料已上传"))
 
 
 @bp.post("/<int:application_id>/accept")

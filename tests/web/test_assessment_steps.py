@@ -1,10 +1,11 @@
 """Every workflow step through its form on the detail page (SPEC §3.1), each visible in the trail."""
+import io
 import re
 
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment.application_models import Application, Assessment
+from ltc.assessment.application_models import Application, ApplicationDocument, Assessment
 from ltc.assessment.rulesets import get_ruleset
 from tests import assessment_builders as ab
 from tests import assessment_web_builders as wb
@@ -24,7 +25,7 @@ def reload(session, app) -> Application:
 
 
 def act(client, app, step, **fields):
-    prefix = {"record": "", "reschedule": "schedule-"}.get(step, step + "-")
+    prefix = {"record": "", "reschedule": "schedule-", "self-assessment": "sa-"}.get(step, step + "-")
     data = {f"{prefix}{k}": v for k, v in fields.items()}
     data[f"{prefix}version"] = str(app.version)
     return client.post(f"/assessment/{app.id}/{step}", data=data)
@@ -73,6 +74,9 @@ def test_accepting_a_case_that_calls_for_refusal_shows_why(client, session, c):
     app = wb.submitted(session, c, answers=ab.ANSWERS_D)
     session.commit()
     login(client, "ins_op")
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    problems = page.split('data-testid="acceptance-problems"', 1)[1].split("</div>", 1)[0]
+    assert "自评结果未达到申请标准" in problems and "D 级" in problems
     act(client, app, "accept")
     assert reload(session, app).status == "submitted"
     assert "不能受理" in flashed(client, app)
@@ -234,9 +238,34 @@ def test_a_stale_page_is_refused(client, session, c):
     assert "请刷新后重试" in flashed(client, app)
 
 
-STEPS = ("accept", "refuse", "dispatch", "schedule", "reschedule", "cosign", "confirm", "record", "object",
+def test_the_self_assessment_can_be_recorded_again_before_acceptance(client, session, c):
+    app = wb.submitted(session, c, by="pr_op")
+    session.commit()
+    login(client, "ins_op")
+    assert 'data-testid="self-assessment-form"' in wb.html(client.get(f"/assessment/{app.id}"))
+    act(client, app, "self-assessment", **{item: answer for item, answer in ab.ANSWERS_D.items()})
+    app = reload(session, app)
+    assert app.self_assessment.grade == "D"
+    assert 'data-testid="self-grade">D<' in wb.html(client.get(f"/assessment/{app.id}"))
+
+
+def test_more_documents_can_be_added_while_the_application_is_open(client, session, c):
+    app = wb.submitted(session, c, by="pr_op")
+    session.commit()
+    login(client, "pr_op")
+    response = client.post(f"/assessment/{app.id}/documents", content_type="multipart/form-data", data={
+        "documents-version": str(app.version), "documents-documents": [(io.BytesIO(wb.PDF), "出院小结.pdf")]})
+    assert response.status_code == 302
+    assert "出院小结.pdf" in wb.html(client.get(f"/assessment/{app.id}"))
+    response = client.post(f"/assessment/{app.id}/documents", content_type="multipart/form-data", data={
+        "documents-version": str(app.version), "documents-documents": [(io.BytesIO(b"GIF89a"), "x.gif")]})
+    assert "不是 PDF、JPG 或 PNG" in flashed(client, app)
+    assert len(session.scalars(select(ApplicationDocument)).all()) == 1
+
+
+STEPS = ("self-assessment", "documents", "accept", "refuse", "dispatch", "schedule", "reschedule", "cosign", "confirm", "record", "object",
          "withdraw", "cancel")
-ALLOWED = {"accept": {"ins_op"}, "refuse": {"ins_op"}, "dispatch": {"ins_op"}, "cancel": {"ins_op"},
+ALLOWED = {"self-assessment": {"ins_op", "pr_op"}, "documents": {"ins_op", "pr_op"}, "accept": {"ins_op"}, "refuse": {"ins_op"}, "dispatch": {"ins_op"}, "cancel": {"ins_op"},
            "schedule": {"ag_admin"}, "reschedule": {"ag_admin"}, "cosign": {"ag_assessor"},
            "confirm": {"ag_assessor"}, "record": {"ag_assessor"}, "object": {"ins_op", "pr_op"},
            "withdraw": {"ins_op", "pr_op"}}
