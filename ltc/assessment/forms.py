@@ -12,10 +12,10 @@ from wtforms import (BooleanField, DateField, Form, HiddenField, RadioField, Sel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from ltc.assessment.intake import RELATIONS, Applicant, BankAccount
+from ltc.assessment.intake import ORDERED_REASONS, RELATIONS, Applicant, BankAccount
 from ltc.assessment.scale import Ruleset
 from ltc.assessment.selfassessment import ANSWER_LABELS, ITEM_LABELS, ITEMS
-from ltc.assessment.states import REFUSAL_LABELS
+from ltc.assessment.states import KIND_LABELS, REASSESSMENT_LABELS, REFUSAL_LABELS, Kind
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.people.forms import valid_id_number
 
@@ -57,6 +57,11 @@ def _self_assessment_field(item: str) -> RadioField:
 
 
 class IntakeForm(FlaskForm):
+    kind = SelectField(_l("申请类型"), default="initial", choices=[
+        SelectChoice("initial", _l(KIND_LABELS[Kind.INITIAL])),
+        SelectChoice("reassessment", _l(KIND_LABELS[Kind.REASSESSMENT]))])
+    reassessment_reason = SelectField(_l("重新评估原因"), validators=[Optional()], choices=[SelectChoice("", "—")] + [
+        SelectChoice(str(r), _l(REASSESSMENT_LABELS[r])) for r in ORDERED_REASONS])
     id_number = StringField(_l("参保人身份证号"), validators=[DataRequired(), valid_id_number])
     person_name = StringField(_l("参保人姓名"), validators=[DataRequired(), Length(max=50)])
     applicant_name = StringField(_l("申请人/代理人姓名"), validators=[DataRequired(), Length(max=50)])
@@ -96,6 +101,10 @@ class IntakeForm(FlaskForm):
                 _l("银行账户须同时填写开户人、开户银行和账号")]
             return False
         return valid
+
+    def validate_reassessment_reason(self, field) -> None:
+        if self.kind.data == "reassessment" and not field.data:
+            raise ValidationError(_l("重新评估须注明原因"))
 
     def applicant(self) -> Applicant:
         return Applicant(name=self.applicant_name.data, relation=self.applicant_relation.data,

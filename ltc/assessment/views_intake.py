@@ -9,7 +9,7 @@ from ltc.assessment import intake, pages
 from ltc.assessment.documents_store import check_document, store_document
 from ltc.assessment.forms import IntakeForm
 from ltc.assessment.views import bp, show_errors
-from ltc.auth.permissions import Action
+from ltc.auth.permissions import Action, can
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
@@ -26,6 +26,9 @@ def _intake_form() -> IntakeForm:
                      render_kw={"data-care-types": " ".join(care_types)})
         for org_id, name, care_types in providers]
     form.provider_care_types = {str(org_id): care_types for org_id, name, care_types in providers}
+    if not can(current_user, Action.HANDLE_APPLICATION):  # only the insurer orders a reassessment
+        del form.kind
+        del form.reassessment_reason
     return form
 
 
@@ -41,7 +44,13 @@ def _file(form: IntakeForm):
         declared_disability_6m=form.declared_disability_6m.data, self_assessment=form.answers(),
         care_type=form.care_type.data or None,
         provider_id=int(form.provider_id.data) if form.provider_id.data else None,
-        bank=form.bank(), documents=stored)
+        bank=form.bank(), documents=stored, **_kind(form))
+
+
+def _kind(form: IntakeForm) -> dict:
+    if "kind" not in form or form.kind.data != "reassessment":
+        return {}
+    return {"kind": "reassessment", "reassessment_reason": form.reassessment_reason.data}
 
 
 @bp.route("/new", methods=["GET", "POST"])

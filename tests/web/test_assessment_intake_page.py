@@ -1,6 +1,7 @@
 """Filing an application through the form (SPEC §3.1), and who may download its documents."""
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -134,3 +135,21 @@ def test_documents_are_served_only_within_the_scope(client, session, c):
 def status_of(client, url) -> int:
     with client.get(url) as response:
         return response.status_code
+
+
+def test_the_insurer_orders_a_reassessment_with_a_reason(client, session, c):
+    ab.past_conclusion(session, c.persons[0].id, wb.today() - timedelta(days=200))
+    session.commit()
+    login(client, "ins_op")
+    response = post(client, form_data(c.persons[0], kind="reassessment"))
+    assert response.status_code == 400 and "重新评估须注明原因" in wb.html(response)
+    ordered = form_data(c.persons[0], kind="reassessment", reassessment_reason="follow_up")
+    assert post(client, ordered).status_code == 302
+    app = session.scalars(select(Application).where(Application.kind == "reassessment")).one()
+    assert app.reassessment_reason == "follow_up" and app.previous_id is not None
+
+
+def test_a_provider_is_not_offered_a_reassessment(client, c):
+    login(client, "pr_op")
+    page = wb.html(client.get("/assessment/new"))
+    assert 'name="kind"' not in page and 'name="reassessment_reason"' not in page

@@ -176,8 +176,8 @@ def test_enter_cosign_and_confirm_through_the_forms(client, session, c):
     assert (app.status, app.level) == ("publicized", 3)
     assert trail(client, app)[-5:] == ["scheduled", "assessed", "assessed", "confirmed", "publicized"]
     page = wb.html(client.get(f"/assessment/{app.id}"))
-    steps = re.findall(r'data-testid="event" data-to="\w+">\s*<td>[^<]*</td><td>([^<]*)</td><td>[^<]*</td><td>([^<]*)</td>',
-                       page)
+    steps = re.findall(r'data-testid="event" data-to="\w+">\s*'
+                       r'<td>[^<]*</td><td>([^<]*)</td><td>[^<]*</td><td>([^<]*)</td>', page)
     assert steps[-5:] == [("ag1_e1", "录入评估记录"), ("ag1_a", "会签完成"), ("ag1_e2", "专家确认（第一位）"),
                           ("ag1_e3", "专家确认完成"), ("ag1_e3", "公示")]
     assert page.count('data-testid="confirmation"') == 2
@@ -263,10 +263,11 @@ def test_more_documents_can_be_added_while_the_application_is_open(client, sessi
     assert len(session.scalars(select(ApplicationDocument)).all()) == 1
 
 
-STEPS = ("self-assessment", "documents", "accept", "refuse", "dispatch", "schedule", "reschedule", "cosign", "confirm", "record", "object",
-         "withdraw", "cancel")
-ALLOWED = {"self-assessment": {"ins_op", "pr_op"}, "documents": {"ins_op", "pr_op"}, "accept": {"ins_op"}, "refuse": {"ins_op"}, "dispatch": {"ins_op"}, "cancel": {"ins_op"},
-           "schedule": {"ag_admin"}, "reschedule": {"ag_admin"}, "cosign": {"ag_assessor"},
+STEPS = ("self-assessment", "documents", "accept", "refuse", "dispatch", "schedule", "reschedule", "cosign",
+         "confirm", "record", "object", "withdraw", "cancel")
+ALLOWED = {"self-assessment": {"ins_op", "pr_op"}, "documents": {"ins_op", "pr_op"}, "accept": {"ins_op"},
+           "refuse": {"ins_op"}, "dispatch": {"ins_op"}, "cancel": {"ins_op"}, "schedule": {"ag_admin"},
+           "reschedule": {"ag_admin"}, "cosign": {"ag_assessor"},
            "confirm": {"ag_assessor"}, "record": {"ag_assessor"}, "object": {"ins_op", "pr_op"},
            "withdraw": {"ins_op", "pr_op"}}
 USERS = ("mia_admin", "mia_op", "ins_admin", "ins_op", "ins_rev", "ag_admin", "ag_assessor", "pr_admin", "pr_op",
