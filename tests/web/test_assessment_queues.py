@@ -42,6 +42,8 @@ def test_an_insurer_does_not_see_applications_outside_its_districts(client, sess
     login(client, "ins_op")
     assert wb.row_ids(queue(client, "to_accept")) == [mine.id]
     assert client.get(f"/assessment/{elsewhere.id}").status_code == 404
+    exported = wb.parse_csv(queue(client, "all", format="csv"))
+    assert [row[0] for row in exported[1:]] == [f"SQ-{mine.submitted_on.year}-{mine.id:06d}"]
 
 
 def test_an_agency_sees_only_the_applications_dispatched_to_it(client, session, c):
