@@ -26,6 +26,7 @@ BLUEPRINTS = (
     "ltc.assessment.expert_views:bp",
     "ltc.people.hospital_views:bp",
     "ltc.notices.views:bp",
+    "ltc.assessment.views:bp",
 )
 #: modules whose ``register(cli_group_owner)`` adds CLI commands
 CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli", "ltc.scheduler.cli")

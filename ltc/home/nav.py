@@ -12,6 +12,10 @@ class NavItem:
 
 
 NAV = (
+    NavItem("assessment.index", "评估申请", Action.ROSTER_VIEW),
+    NavItem("assessment.new_application", "提交申请", Action.FILE_APPLICATION),
+    NavItem("assessment.workload", "评估人员工作量", Action.SCHEDULE_ASSESSMENT),
+    NavItem("assessment.publicity", "评估结果公示", Action.VIEW_POLICY),
     NavItem("people.list_persons", "参保人", Action.ROSTER_VIEW),
     NavItem("hospital.list_stays", "住院记录", Action.ROSTER_VIEW),
     NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
