@@ -1,0 +1,337 @@
+"""Applications over the API (SPEC §3.1): list and read them in the caller's scope, enter and
+co-sign the joint assessment record, download the notices. The same services, scope rule and
+validation as the pages.
+
+Reading needs ``Action.ROSTER_VIEW`` (the staff of every organisation kind and the agencies'
+assessors); the Application scope rule then decides what each sees — the MIA all, an insurer
+its districts, an agency what was dispatched to it, a provider what it filed — and anything
+else is a 404. A role the who-does-what table gives nothing in the workflow (a provider's
+carer) gets 403. Entering and co-signing need ``Action.ENTER_ASSESSMENT``; the service then
+admits only an on-site assessor of an application whose visit is booked (403 / 409).
+"""
+import re
+from datetime import date, datetime
+
+from flask import Response, jsonify, request, url_for
+from sqlalchemy import select
+
+from ltc.api import bp
+from ltc.api.auth import api_permission, api_user, json_body
+from ltc.api.openapi import operation
+from ltc.assessment import evaluation
+from ltc.assessment.application_models import Application, ApplicationEvent, Assessment
+from ltc.assessment.notifying import application_no
+from ltc.assessment.pages import ApplicationPage, application_page
+from ltc.assessment.queues import QUEUES, QueueFilters, queue_context, queue_select
+from ltc.assessment.rulesets import get_ruleset, ruleset_in_force
+from ltc.assessment.scale import validate_items
+from ltc.assessment.states import VISIT_BOOKED, Status
+from ltc.auth.models import User
+from ltc.auth.permissions import Action
+from ltc.auth.scope import get_scoped
+from ltc.auth.services import actor_of
+from ltc.core.clock import local_today, utcnow
+from ltc.core.errors import NotFound, ValidationFailed
+from ltc.core.pagination import paginate
+from ltc.extensions import db
+from ltc.notices.models import Notice
+from ltc.notices.services import open_notice
+from ltc.orgs.models import Organisation
+from ltc.people.ids import mask_id, mask_phone
+
+MAX_PER_PAGE = 100
+MAX_NOTES = 2000  # as the entry form
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DIGITS = re.compile(r"[0-9]{1,10}")
+TRUE, FALSE = ("true", "1"), ("false", "0")
+GRADING_FIELDS = evaluation.GRADING_FIELDS
+
+# --- OpenAPI schemas ---------------------------------------------------------------------------
+
+_INT, _STR = {"type": "integer"}, {"type": "string"}
+_DATE = {"type": "string", "format": "date", "nullable": True}
+_TIME = {"type": "string", "format": "date-time"}
+_NULL_STR, _NULL_INT = {"type": "string", "nullable": True}, {"type": "integer", "nullable": True}
+_STATUS = {"type": "string", "enum": [s.value for s in Status]}
+_ORG = {"type": "object", "nullable": True, "properties": {"id": _INT, "name": _STR}}
+_PERSON = {"type": "object", "properties": {"id": _INT, "name": _STR, "district": _STR,
+                                            "id_number": {"type": "string", "description": "masked"}}}
+_DATES = {name: _DATE for name in ("submitted_on", "accepted_on", "dispatched_on", "visit_on", "publicity_start",
+                                   "publicity_end", "concluded_on", "acceptance_due_on", "conclusion_due_on",
+                                   "due_on")}
+_SLA = {"type": "string", "enum": ["ok", "due_soon", "overdue"]}
+ROW_SCHEMA = {"type": "object", "properties": {
+    "id": _INT, "number": _STR, "kind": _STR, "status": _STATUS, "parent_id": _NULL_INT, "person": _PERSON,
+    "self_assessment_grade": _NULL_STR, **_DATES, "sla": _SLA, "agency": _ORG, "filed_by": _NULL_STR,
+    "level": _NULL_INT}}
+LIST_SCHEMA = {"type": "object", "properties": {
+    "items": {"type": "array", "items": ROW_SCHEMA}, "page": _INT, "per_page": _INT, "total": _INT, "pages": _INT}}
+LIST_PARAMETERS = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+    {"name": "status", "in": "query", "schema": _STATUS},
+    {"name": "agency_id", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {"name": "overdue", "in": "query", "schema": {"type": "boolean"}, "description": "true: overdue rows only"},
+]
+GRADING_SCHEMA = {"type": "object", "properties": {
+    **{name: _INT for name in GRADING_FIELDS}, "level_name": _STR, "ruleset": _STR,
+    "items": {"type": "object", "additionalProperties": _INT}, "assessed_on": _DATE, "notes": _NULL_STR,
+    "entered_by": _INT, "entered_at": _TIME,
+    "signatures": {"type": "array", "items": {"type": "object", "properties": {
+        "user_id": _INT, "name": _STR, "signed_at": _TIME}}}}}
+_LIST_OF = {"type": "array", "items": {"type": "object"}}
+DETAIL_SCHEMA = {"type": "object", "properties": {
+    **ROW_SCHEMA["properties"], "version": _INT, "level_name": _NULL_STR, "confirmed_on": _DATE,
+    "valid_from": _DATE, "valid_to": _DATE, "objection_until": _DATE, "paused_since": _DATE,
+    "refusal": {"type": "object", "nullable": True}, "close_reason": _NULL_STR, "applicant": {"type": "object"},
+    "visit": {"type": "object", "nullable": True}, "assessment": {**GRADING_SCHEMA, "nullable": True},
+    "confirmations": _LIST_OF, "children": {"type": "array", "items": _INT}, "events": _LIST_OF,
+    "notices": {"type": "array", "items": {"type": "object", "properties": {
+        "id": _INT, "number": _STR, "kind": _STR, "issued_at": _TIME, "download_url": _STR}}}}}
+ASSESSMENT_REQUEST = {"type": "object", "required": ["items"], "additionalProperties": False, "properties": {
+    "items": {"type": "object", "description": "one JSON integer per item code of the ruleset in force on the "
+                                               "visit date (see POST /api/v1/assessments/grade)",
+              "additionalProperties": _INT},
+    "assessed_on": {"type": "string", "format": "date",
+                    "description": "the booked visit date (the record's assessment date); checked when given"},
+    "notes": {"type": "string", "maxLength": MAX_NOTES},
+    "version": {"type": "integer", "description": "the application version read; a stale one is a 409"}}}
+COSIGN_REQUEST = {"type": "object", "additionalProperties": False, "properties": {
+    "version": ASSESSMENT_REQUEST["properties"]["version"]}}
+RECORD_RESPONSE = {"type": "object", "properties": {
+    "application_id": _INT, "status": _STATUS, "version": _INT, "assessment": GRADING_SCHEMA}}
+
+
+# --- values ------------------------------------------------------------------------------------
+
+def iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _names(session, user_ids) -> dict[int, str]:
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+
+
+def _org(org_id: int | None, name: str | None) -> dict | None:
+    return None if org_id is None else {"id": org_id, "name": name}
+
+
+def row_json(row) -> dict:
+    """One list row (a ``queue_select`` row with the agency id and both due dates added)."""
+    return {"id": row.id, "number": application_no(row), "kind": row.kind, "status": row.status,
+            "parent_id": row.parent_id,
+            "person": {"id": row.person_id, "name": row.person_name, "id_number": mask_id(row.id_number),
+                       "district": row.district},
+            "self_assessment_grade": row.self_grade,
+            **{name: iso(getattr(row, name)) for name in _DATES}, "sla": row.sla,
+            "agency": _org(row.agency_id, row.agency_name), "filed_by": row.filer_name, "level": row.level}
+
+
+def record_json(session, record: Assessment) -> dict:
+    """The stored joint record: answers, the server's grading, who signed."""
+    ruleset = get_ruleset(session, record.ruleset_id)
+    names = _names(session, [record.entered_by, *(s.user_id for s in record.signatures)])
+    return {**{name: getattr(record, name) for name in GRADING_FIELDS},
+            "level_name": ruleset.level_names[record.level], "ruleset": record.ruleset_id,
+            "items": dict(record.items), "assessed_on": iso(record.assessed_on), "notes": record.notes,
+            "entered_by": record.entered_by, "entered_at": iso(record.entered_at),
+            "signatures": [{"user_id": s.user_id, "name": names.get(s.user_id, ""), "signed_at": iso(s.signed_at)}
+                           for s in record.signatures]}
+
+
+def events_json(session, app: Application) -> list[dict]:
+    rows = session.execute(
+        select(ApplicationEvent, User.full_name, Organisation.name)
+        .outerjoin(User, User.id == ApplicationEvent.actor_user_id)
+        .outerjoin(Organisation, Organisation.id == ApplicationEvent.actor_org_id)
+        .where(ApplicationEvent.application_id == app.id).order_by(ApplicationEvent.id))
+    return [{"at": iso(e.at), "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+             "actor": {"user_id": e.actor_user_id, "name": who or "系统", "org": org}, "reason": e.reason}
+            for e, who, org in rows]
+
+
+def _facts(page: ApplicationPage) -> dict:
+    app, person = page.app, page.person
+    return {
+        "id": app.id, "number": page.number, "kind": app.kind, "status": app.status, "version": app.version,
+        "parent_id": app.parent_id,
+        "person": {"id": person.id, "name": person.name, "id_number": page.masked_id, "district": person.district},
+        "applicant": {"name": app.applicant_name, "relation": app.applicant_relation,
+                      "phone": mask_phone(app.applicant_phone)},
+        "self_assessment_grade": app.self_assessment.grade if app.self_assessment else None,
+        **{name: iso(getattr(app, name)) for name in _DATES if name != "due_on"},
+        "confirmed_on": iso(app.confirmed_on), "valid_from": iso(app.valid_from), "valid_to": iso(app.valid_to),
+        "due_on": iso(page.due), "sla": page.sla, "paused_since": iso(app.paused_since),
+        "objection_until": iso(page.objection_until),
+        "agency": _org(app.agency_id, page.agency), "filed_by": page.filer, "level": app.level,
+        "refusal": None if app.refusal_code is None else {"code": app.refusal_code, "text": app.refusal_text},
+        "close_reason": app.close_reason,
+    }
+
+
+def detail_json(session, page: ApplicationPage) -> dict:
+    app = page.app
+    record = record_json(session, page.record) if page.record is not None else None
+    visit = None if page.visit is None else {
+        "visit_on": iso(page.visit.visit_on),
+        "assessors": [{k: a[k] for k in ("user_id", "name", "is_expert")} for a in page.assessors]}
+    return {
+        **_facts(page),
+        "level_name": _level_name(session, app, page.record),
+        "visit": visit, "assessment": record,
+        "confirmations": [{"user_id": c["user_id"], "name": c["name"], "on_site": c["on_site"], "at": iso(c["at"])}
+                          for c in page.confirmations],
+        "children": [child.id for child in page.children],
+        "events": events_json(session, app),
+        "notices": [{"id": n.id, "number": n.number, "kind": n.kind, "issued_at": iso(n.issued_at),
+                     "download_url": url_for("api.download_application_notice", application_id=app.id,
+                                             notice_id=n.id)} for n in page.notices],
+    }
+
+
+def _level_name(session, app: Application, record: Assessment | None) -> str | None:
+    """The name of the application's level (for an objected parent, its 复评's) in the ruleset
+    of its joint record; none without a record (e.g. migrated history)."""
+    if app.level is None or record is None:
+        return None
+    return get_ruleset(session, record.ruleset_id).level_names[app.level]
+
+
+# --- request parsing ---------------------------------------------------------------------------
+
+def _list_args() -> dict:
+    """page, per_page, status, agency_id and overdue from the query; every bad one named."""
+    args, problems, values = request.args, {}, {}
+    for name, default, high in (("page", 1, 10**6), ("per_page", 25, MAX_PER_PAGE), ("agency_id", None, 2**31)):
+        raw = args.get(name)
+        if raw is not None and (not DIGITS.fullmatch(raw) or not 1 <= int(raw) <= high):
+            problems[name] = f"must be an integer 1–{high}"
+        values[name] = int(raw) if raw is not None and name not in problems else default
+    status = args.get("status") or None
+    if status is not None and status not in set(Status):
+        problems["status"] = "must be one of " + ", ".join(Status)
+    overdue = (args.get("overdue") or "false").lower()
+    if overdue not in TRUE + FALSE:
+        problems["overdue"] = "must be true or false"
+    if problems:
+        raise ValidationFailed("invalid query parameters: " + ", ".join(sorted(problems)), problems)
+    return values | {"status": status, "overdue": overdue in TRUE}
+
+
+def _assessment_body(app: Application, today: date) -> dict:
+    """The checked body of an entry: JSON integers of the ruleset in force on the visit date
+    (fields ``items.<code>``), the visit date if ``assessed_on`` is given, notes ≤ 2000."""
+    data = json_body({"items": dict, "assessed_on": str, "notes": str, "version": int}, required={"items"})
+    problems: dict[str, str] = {}
+    items = data.get("items")
+    if items is None:
+        problems["items"] = "required"
+    else:
+        ruleset = ruleset_in_force(db.session, app.visit_on or today)
+        problems.update({f"items.{code}": why for code, why in validate_items(ruleset, items).items()})
+    if len(data.get("notes") or "") > MAX_NOTES:
+        problems["notes"] = f"at most {MAX_NOTES} characters"
+    if data.get("assessed_on") is not None:
+        problems.update(_check_assessed_on(data["assessed_on"], app))
+    if problems:
+        raise ValidationFailed("invalid fields: " + ", ".join(sorted(problems)), problems)
+    return data
+
+
+def _check_assessed_on(raw: str, app: Application) -> dict[str, str]:
+    try:
+        day = date.fromisoformat(raw) if ISO_DATE.fullmatch(raw) else None
+    except ValueError:
+        day = None
+    if day is None:
+        return {"assessed_on": "must be a date YYYY-MM-DD"}
+    if app.status in VISIT_BOOKED and app.visit_on is not None and day != app.visit_on:
+        return {"assessed_on": f"must be the booked visit date {app.visit_on.isoformat()}"}
+    return {}
+
+
+def _record_response(app: Application) -> dict:
+    record = evaluation.joint_record(db.session, app)
+    return {"application_id": app.id, "status": app.status, "version": app.version,
+            "assessment": record_json(db.session, record)}
+
+
+# --- routes ------------------------------------------------------------------------------------
+
+@bp.get("/applications")
+@api_permission(Action.ROSTER_VIEW)
+@operation(summary="List applications in scope, most urgent first (ID numbers masked; SLA state per row)",
+           response_schema=LIST_SCHEMA, parameters=LIST_PARAMETERS)
+def list_applications():
+    args = _list_args()
+    ctx = queue_context(db.session, api_user(), local_today())
+    stmt = queue_select(QUEUES["all"], ctx, QueueFilters(status=args["status"], overdue_only=args["overdue"]))
+    stmt = stmt.add_columns(Application.person_id, Application.agency_id, Application.acceptance_due_on,
+                            Application.conclusion_due_on)
+    if args["agency_id"] is not None:
+        stmt = stmt.where(Application.agency_id == args["agency_id"])
+    page = paginate(db.session, stmt, page=args["page"], per_page=args["per_page"], scalars=False)
+    return jsonify(items=[row_json(r) for r in page.items], page=page.page, per_page=page.per_page,
+                   total=page.total, pages=page.pages)
+
+
+@bp.get("/applications/<int:application_id>")
+@api_permission(Action.ROSTER_VIEW)
+@operation(summary="One application in scope: dates, SLA, visit, joint record, confirmations, events, notices",
+           response_schema=DETAIL_SCHEMA)
+def get_application(application_id: int):
+    ctx = queue_context(db.session, api_user(), local_today())
+    page = application_page(db.session, ctx, application_id)
+    return jsonify(detail_json(db.session, page))
+
+
+@bp.get("/applications/<int:application_id>/notices/<int:notice_id>.pdf")
+@api_permission(Action.ROSTER_VIEW)
+@operation(summary="Download a notice of the application (application/pdf, as issued; the view is audited)",
+           response_schema={"type": "string", "format": "binary"})
+def download_application_notice(application_id: int, notice_id: int):
+    user = api_user()
+    get_scoped(db.session, user, Application, application_id)
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or (notice.subject_type, notice.subject_id) != ("application", application_id):
+        raise NotFound("通知书不存在或无权访问")
+    notice = open_notice(db.session, notice_id, user=user, actor=actor_of(user), now=utcnow())
+    db.session.commit()
+    return Response(notice.content, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{notice.number}.pdf"', "Cache-Control": "private, no-store"})
+
+
+@bp.post("/applications/<int:application_id>/assessment")
+@api_permission(Action.ENTER_ASSESSMENT)
+@operation(summary="Enter (or replace) the joint record of a scheduled application as an on-site assessor; "
+                   "the server grades it and the entry is your signature",
+           request_schema=ASSESSMENT_REQUEST, response_schema=RECORD_RESPONSE, status=201)
+def enter_assessment(application_id: int):
+    user, now = api_user(), utcnow()
+    app = get_scoped(db.session, user, Application, application_id)
+    data = _assessment_body(app, local_today(now))
+    evaluation.enter_assessment(db.session, app.id, data["items"], actor=actor_of(user), now=now,
+                                notes=data.get("notes"), expected_version=data.get("version"))
+    body = _record_response(app)
+    db.session.commit()
+    response = jsonify(body)
+    response.headers["Location"] = url_for("api.get_application", application_id=app.id)
+    return response, 201
+
+
+@bp.post("/applications/<int:application_id>/assessment/cosign")
+@api_permission(Action.ENTER_ASSESSMENT)
+@operation(summary="Co-sign the joint record as the other on-site assessor; with both signatures the "
+                   "application is assessed", request_schema=COSIGN_REQUEST, response_schema=RECORD_RESPONSE)
+def cosign_assessment(application_id: int):
+    user = api_user()
+    get_scoped(db.session, user, Application, application_id)
+    data = json_body({"version": int}) if request.get_data() else {}
+    app = evaluation.cosign(db.session, application_id, actor=actor_of(user), now=utcnow(),
+                            expected_version=data.get("version"))
+    body = _record_response(app)
+    db.session.commit()
+    return jsonify(body)
