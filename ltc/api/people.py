@@ -1,4 +1,5 @@
 """Insured persons over the API: the same services, scope and audit as the pages."""
+import re
 from datetime import date
 
 from flask import jsonify, request, url_for
@@ -58,11 +59,14 @@ LIST_PARAMETERS = [
 ]
 
 
+_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not _DIGITS.fullmatch(raw) or not low <= int(raw) <= high:
         raise ValidationFailed(f"invalid query parameter: {name}", {name: f"must be an integer {low}–{high}"})
     return int(raw)
 

@@ -107,7 +107,7 @@ def _check_bank(bank: BankAccount | None) -> dict:
         problems["bank.holder"] = "required, at most 50 characters"
     if not name or len(name) > 100:
         problems["bank.bank"] = "required, at most 100 characters"
-    if not number.isdigit() or not 8 <= len(number) <= 30:
+    if not (number.isascii() and number.isdigit()) or not 8 <= len(number) <= 30:
         problems["bank.account_no"] = "8 to 30 digits"
     if problems:
         raise ValidationFailed("银行账户信息有误：" + "、".join(problems), problems)

@@ -91,6 +91,7 @@ def test_bad_applicant_data_is_refused_with_the_fields_named(session, c):
     ({"care_type": "luxury"}, "care_type"),
     ({"provider_id": -1}, "provider_id"),
     ({"bank": intake.BankAccount(holder="李小光", bank="", account_no="12ab")}, "bank.account_no"),
+    ({"bank": intake.BankAccount(holder="李小光", bank="工行", account_no="６２２２０００１１１")}, "bank.account_no"),
     ({"answers": {"feeding": "dependent"}}, "self_assessment.bathing"),
 ])
 def test_bad_preferences_bank_or_self_assessment_are_refused(session, c, extra, field):

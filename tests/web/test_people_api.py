@@ -46,7 +46,7 @@ def test_the_list_is_masked_paginated_and_scoped(api):
 
 def test_bad_list_parameters_are_400(api):
     for query, field in (("per_page=101", "per_page"), ("per_page=0", "per_page"), ("page=x", "page"),
-                         ("page=-1", "page")):
+                         ("page=-1", "page"), ("page=%C2%B2", "page"), ("per_page=%EF%BC%93", "per_page")):
         r = api("get", f"/api/v1/persons?{query}")
         assert r.status_code == 400 and field in r.json["fields"], query
 
