@@ -37,6 +37,7 @@ MODEL_MODULES = (
     "ltc.auth.models", "ltc.people.models", "ltc.policy.models", "ltc.assessment.models",
     "ltc.scheduler.models", "ltc.assessment.experts", "ltc.people.hospital", "ltc.notices.models",
     "ltc.assessment.application_models", "ltc.assessment.scope", "ltc.assessment.reassessment",
+    "ltc.providers.catalogue",
 )
 
 
