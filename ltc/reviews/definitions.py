@@ -1,0 +1,209 @@
+"""Review case types as data (SPEC §4.1): the ``reviews`` section of the policy store.
+
+A case type is a list of steps. Each step names the org kind that owns it, how the owning
+organisation is found (``owner``), the decisions it allows, where a ``return`` goes, its SLA
+rule (``working_days:n`` or ``day_of_month:d``) and an optional precondition (a named check
+that must pass before ``approve``). Coded reasons are data too. Pure: no Flask, no database.
+"""
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import ClassVar, Literal
+
+from ltc.core.calendar import add_working_days
+from ltc.policy.schema import FieldError, register_section
+
+SECTION = "reviews"
+Decision = Literal["approve", "return", "decline", "reject"]
+OrgKind = Literal["mia", "insurer", "agency", "provider"]
+#: how a step's owning organisation is found (SPEC §4.1); implemented in ``ltc.reviews.owners``
+OwnerRule = Literal["subject_provider", "subject_agency", "district_insurer", "mia"]
+OWNER_KIND = {"subject_provider": "provider", "subject_agency": "agency", "district_insurer": "insurer",
+              "mia": "mia"}
+DECISION_LABELS = {"approve": "通过", "return": "退回", "decline": "拒绝接收", "reject": "不予通过"}
+ENDING = frozenset({"decline", "reject"})
+_SLA = re.compile(r"(working_days|day_of_month):([0-9]{1,3})")
+_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def _meta(label: str, unit: str | None = None) -> dict:
+    return field(metadata={"label": label, "unit": unit})
+
+
+def parse_sla(rule: str) -> tuple[str, int]:
+    """``("working_days", n)`` or ``("day_of_month", d)``; ValueError when malformed."""
+    match = _SLA.fullmatch(rule)
+    if not match:
+        raise ValueError("must be working_days:N or day_of_month:D")
+    kind, number = match.group(1), int(match.group(2))
+    if kind == "working_days" and not 1 <= number <= 60:
+        raise ValueError("working days must be 1–60")
+    if kind == "day_of_month" and not 1 <= number <= 28:
+        raise ValueError("day of month must be 1–28")
+    return kind, number
+
+
+def due_date(rule: str, entered_on: date) -> date:
+    """The due date of a visit entered on ``entered_on`` (overdue from the day after).
+
+    ``working_days:n`` is the n-th working day after the entry date; ``day_of_month:d`` is the
+    next d-th of a month on or after the entry date (entered on the 3rd with ``day_of_month:5``
+    → the 5th of that month; entered on the 6th → the 5th of the next month).
+    """
+    kind, number = parse_sla(rule)
+    if kind == "working_days":
+        return add_working_days(entered_on, number)
+    if entered_on.day <= number:
+        return entered_on.replace(day=number)
+    year, month = (entered_on.year + 1, 1) if entered_on.month == 12 else (entered_on.year, entered_on.month + 1)
+    return date(year, month, number)
+
+
+@dataclass(frozen=True)
+class ReasonDef:
+    code: str = _meta("原因代码")
+    label: str = _meta("原因")
+    decisions: tuple[Decision, ...] = _meta("适用的决定")
+
+    def __post_init__(self) -> None:
+        errors = {}
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]{1,19}", self.code):
+            errors["code"] = "2–20 capital letters, digits or _"
+        if not self.label.strip():
+            errors["label"] = "required"
+        if not self.decisions or "approve" in self.decisions:
+            errors["decisions"] = "one or more of return, decline, reject"
+        if errors:
+            raise FieldError(errors)
+
+
+@dataclass(frozen=True)
+class StepDef:
+    code: str = _meta("步骤代码")
+    label: str = _meta("步骤名称")
+    owner: OwnerRule = _meta("责任机构")
+    decisions: tuple[Decision, ...] = _meta("可作的决定")
+    sla: str = _meta("办理时限")
+    return_to: str | None = _meta("退回至")
+    precondition: str | None = _meta("通过前须满足")
+
+    @property
+    def owner_kind(self) -> str:
+        return OWNER_KIND[self.owner]
+
+    def __post_init__(self) -> None:
+        errors = {}
+        if not _CODE.fullmatch(self.code):
+            errors["code"] = "lower-case letters, digits and _"
+        if "approve" not in self.decisions:
+            errors["decisions"] = "every step allows approve"
+        elif len(set(self.decisions)) != len(self.decisions):
+            errors["decisions"] = "listed twice"
+        if ("return" in self.decisions) != (self.return_to is not None):
+            errors["return_to"] = "required exactly when the step allows return"
+        try:
+            parse_sla(self.sla)
+        except ValueError as exc:
+            errors["sla"] = str(exc)
+        if errors:
+            raise FieldError(errors)
+
+
+@dataclass(frozen=True)
+class CaseTypeDef:
+    code: str = _meta("案件类型代码")
+    label: str = _meta("案件类型")
+    subject: str = _meta("审核对象")
+    steps: tuple[StepDef, ...] = _meta("步骤")
+    reasons: tuple[ReasonDef, ...] = _meta("原因代码表")
+
+    def __post_init__(self) -> None:
+        errors = {}
+        if not _CODE.fullmatch(self.code):
+            errors["code"] = "lower-case letters, digits and _"
+        if not self.steps:
+            errors["steps"] = "at least one step"
+        codes = [s.code for s in self.steps]
+        if len(set(codes)) != len(codes):
+            errors["steps"] = "step codes must be unique"
+        for i, step in enumerate(self.steps):
+            if step.return_to is not None and step.return_to not in codes[:i]:
+                errors[f"steps[{i}].return_to"] = "must name an earlier step"
+        reason_codes = [r.code for r in self.reasons]
+        if len(set(reason_codes)) != len(reason_codes):
+            errors["reasons"] = "reason codes must be unique"
+        needed = {d for s in self.steps for d in s.decisions if d != "approve"}
+        for decision in sorted(needed):
+            if not any(decision in r.decisions for r in self.reasons):
+                errors["reasons"] = f"no reason code for {decision}"
+        if errors:
+            raise FieldError(errors)
+
+    def step(self, code: str) -> StepDef:
+        for step in self.steps:
+            if step.code == code:
+                return step
+        raise LookupError(code)
+
+    def index(self, code: str) -> int:
+        return [s.code for s in self.steps].index(code)
+
+    def reasons_for(self, decision: str) -> tuple[ReasonDef, ...]:
+        return tuple(r for r in self.reasons if decision in r.decisions)
+
+
+@dataclass(frozen=True)
+class ReviewPolicy:
+    LABEL: ClassVar[str] = "审核流程"
+
+    case_types: tuple[CaseTypeDef, ...] = _meta("案件类型")
+
+    def __post_init__(self) -> None:
+        codes = [c.code for c in self.case_types]
+        if len(set(codes)) != len(codes):
+            raise FieldError({"case_types": "case type codes must be unique"})
+
+    def case_type(self, code: str) -> CaseTypeDef:
+        for case_type in self.case_types:
+            if case_type.code == code:
+                return case_type
+        raise LookupError(code)
+
+
+register_section(SECTION, ReviewPolicy)
+
+_ENTITLEMENT_REASONS = [
+    {"code": "DOCS", "label": "材料不全或有误", "decisions": ["return"]},
+    {"code": "PLAN", "label": "护理计划需修改", "decisions": ["return"]},
+    {"code": "FACTS", "label": "核查信息与系统记录不符", "decisions": ["return", "reject"]},
+    {"code": "CAPACITY", "label": "本机构床位或护理人员已满", "decisions": ["decline"]},
+    {"code": "SCOPE", "label": "服务形式不在本机构协议范围内", "decisions": ["decline"]},
+    {"code": "PERSON_CHOICE", "label": "参保人另选机构", "decisions": ["decline"]},
+    {"code": "INSURANCE", "label": "参保状态不符合", "decisions": ["reject"]},
+    {"code": "DUPLICATE", "label": "重复享受待遇", "decisions": ["reject"]},
+    {"code": "LEVEL", "label": "失能等级不符合该服务形式", "decisions": ["reject"]},
+]
+
+#: REF: the four-party entitlement review of SPEC §4.2, 3 working days per step
+REF_REVIEWS = {
+    "case_types": [
+        {
+            "code": "entitlement", "label": "待遇资格四方审核", "subject": "entitlement_request",
+            "steps": [
+                {"code": "provider", "label": "护理机构确认", "owner": "subject_provider",
+                 "decisions": ["approve", "decline"], "sla": "working_days:3", "return_to": None,
+                 "precondition": "care_plan"},
+                {"code": "agency", "label": "评估机构复核", "owner": "subject_agency",
+                 "decisions": ["approve", "return"], "sla": "working_days:3", "return_to": "provider",
+                 "precondition": None},
+                {"code": "insurer", "label": "商保公司审核", "owner": "district_insurer",
+                 "decisions": ["approve", "return", "reject"], "sla": "working_days:3", "return_to": "agency",
+                 "precondition": None},
+                {"code": "mia", "label": "医保经办机构核定", "owner": "mia",
+                 "decisions": ["approve", "return", "reject"], "sla": "working_days:3", "return_to": "insurer",
+                 "precondition": None},
+            ],
+            "reasons": _ENTITLEMENT_REASONS,
+        },
+    ],
+}

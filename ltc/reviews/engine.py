@@ -1,0 +1,245 @@
+"""The review engine (SPEC §4.1): open a case, decide its current step, revise its subject.
+
+A case follows the steps of its case type (policy data, frozen on the case at opening).
+``approve`` moves to the next step or completes the case; ``return`` opens a new visit at
+the step the definition names and starts a new round; ``decline`` / ``reject`` end it. Only
+the organisation owning the current step may decide, and only a decision the step allows.
+Every decision is a compare-and-set on ``ReviewCase.version``: of two users deciding at
+once exactly one succeeds, the other gets a Conflict naming who changed the case and when.
+Services flush, never commit.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ltc.core import audit
+from ltc.core.audit import Actor
+from ltc.core.clock import local_today, to_local
+from ltc.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from ltc.policy.schema import parse_as, to_raw
+from ltc.policy.services import policy_on
+from ltc.reviews.definitions import DECISION_LABELS, CaseTypeDef, ReviewPolicy, StepDef, due_date
+from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewParty, ReviewVisit
+from ltc.reviews.owners import resolve_owner
+from ltc.reviews.registry import Check, subject_type
+
+END_STATUS = {"decline": "declined", "reject": "rejected"}
+
+
+def definition(case: ReviewCase) -> CaseTypeDef:
+    """The case type as frozen on the case."""
+    return parse_as(CaseTypeDef, case.definition, "definition")
+
+
+def current_step(case: ReviewCase) -> StepDef | None:
+    return definition(case).step(case.step_code) if case.status == "open" and case.step_code else None
+
+
+def current_visit(session: Session, case: ReviewCase) -> ReviewVisit | None:
+    return session.scalar(select(ReviewVisit).where(ReviewVisit.case_id == case.id, ReviewVisit.left_at.is_(None))
+                          .order_by(ReviewVisit.id.desc()).limit(1))
+
+
+def open_case(session: Session, *, case_type: str, subject_id: int, actor: Actor, now: datetime,
+              note: str | None = None) -> ReviewCase:
+    """Open a case of ``case_type`` (as defined by the policy in force today) on a subject.
+
+    Each step's owner is resolved now; the case enters its first step. Raises Conflict when the
+    subject already has an open case of that type, ValidationFailed when an owner is missing.
+    """
+    today = local_today(now)
+    policy = policy_on(session, today)
+    ctype = policy.section(ReviewPolicy).case_type(case_type)
+    subject = subject_type(ctype.subject)
+    existing = session.scalar(select(ReviewCase.id).where(
+        ReviewCase.case_type == case_type, ReviewCase.subject_type == ctype.subject,
+        ReviewCase.subject_id == subject_id, ReviewCase.status == "open"))
+    if existing is not None:
+        raise Conflict(f"该审核对象已有进行中的审核案件（{existing}）", {"subject": "open case exists"})
+    parties = subject.parties(session, subject_id)
+    owners = {step.code: resolve_owner(session, step.owner, parties) for step in ctype.steps}
+    case = ReviewCase(case_type=case_type, policy_version_id=policy.version_id, definition=to_raw(ctype),
+                      subject_type=ctype.subject, subject_id=subject_id, person_id=parties.person_id,
+                      title=subject.title(session, subject_id), status="open", round=1, owners=owners,
+                      opened_on=today, opened_at=now, version=1)
+    session.add(case)
+    session.flush()
+    for org_id in sorted(set(owners.values())):
+        session.add(ReviewParty(case_id=case.id, org_id=org_id))
+    first = ctype.steps[0]
+    _event(session, case, None, "opened", actor, now, text=note)
+    _enter(session, case, first, today, now)
+    audit.record(session, actor, "open", "review_case", case.id, now=now,
+                 after={"case_type": case_type, "subject": f"{ctype.subject}:{subject_id}", "owners": owners})
+    session.flush()
+    return case
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    decision: str
+    reason_code: str | None = None
+    reason_text: str | None = None
+    expected_version: int | None = None
+
+
+def decide(session: Session, case: ReviewCase, data: DecisionInput, *, actor: Actor, now: datetime) -> ReviewCase:
+    """Record ``data.decision`` on the case's current step for the actor's organisation.
+
+    Raises Conflict (changed meanwhile / closed), Forbidden (not this organisation's turn),
+    ValidationFailed (decision not allowed here, reason missing or unknown, precondition unmet).
+    """
+    today = local_today(now)
+    ctype = definition(case)
+    step = current_step(case)
+    if step is None:
+        raise InvalidTransition("该审核案件已结束", {"decision": "case closed"})
+    visit = current_visit(session, case)
+    if visit is None or visit.owner_org_id != actor.org_id:
+        raise Forbidden("当前步骤不由贵机构办理", {"decision": "not your step"})
+    _check_decision(ctype, step, data)
+    if data.decision == "approve" and step.precondition:
+        problem = subject_type(case.subject_type).preconditions[step.precondition](session, case, today)
+        if problem:
+            raise ValidationFailed(problem, {"decision": problem})
+    checks = step_checks(session, case, step.code, today)
+    _claim(session, case, data.expected_version)
+
+    visit.left_at, visit.left_on, visit.decision = now, today, data.decision
+    _event(session, case, visit, data.decision, actor, now, code=data.reason_code, text=data.reason_text,
+           snapshot={"checks": [c.as_dict() for c in checks], "due_on": visit.due_on.isoformat(),
+                     "overdue": visit.overdue(today)})
+    before = {"status": case.status, "step": case.step_code, "round": case.round}
+    if data.decision == "approve":
+        following = ctype.steps[ctype.index(step.code) + 1:]
+        if following:
+            _enter(session, case, following[0], today, now)
+        else:
+            _close(session, case, "completed", now)
+            hook = subject_type(case.subject_type).on_complete
+            if hook:
+                hook(session, case, actor=actor, now=now)
+    elif data.decision == "return":
+        case.round += 1
+        _enter(session, case, ctype.step(step.return_to), today, now)
+    else:
+        _close(session, case, END_STATUS[data.decision], now, reason=data.reason_text or data.reason_code)
+        hook = subject_type(case.subject_type).on_end
+        if hook:
+            hook(session, case, actor=actor, now=now)
+    audit.record(session, actor, data.decision, "review_case", case.id, now=now, before=before,
+                 after={"status": case.status, "step": case.step_code, "round": case.round,
+                        "reason": data.reason_code})
+    session.flush()
+    return case
+
+
+def revise_subject(session: Session, case: ReviewCase, *, actor: Actor, now: datetime, note: str) -> None:
+    """The subject changed (e.g. a new care-plan version): later events concern the new revision."""
+    if case.status != "open":
+        return
+    case.subject_revision += 1
+    _event(session, case, current_visit(session, case), "revised", actor, now, text=note)
+    session.flush()
+
+
+def cancel_case(session: Session, case: ReviewCase, *, reason: str, actor: Actor, now: datetime) -> None:
+    """End an open case without a decision (e.g. the person died), keeping its trail."""
+    if case.status != "open":
+        return
+    case.version += 1
+    visit = current_visit(session, case)
+    if visit is not None:
+        visit.left_at, visit.left_on = now, local_today(now)
+    _event(session, case, visit, "cancelled", actor, now, text=reason)
+    _close(session, case, "cancelled", now, reason=reason)
+    hook = subject_type(case.subject_type).on_end
+    if hook:
+        hook(session, case, actor=actor, now=now)
+    audit.record(session, actor, "cancel", "review_case", case.id, now=now, after={"reason": reason})
+    session.flush()
+
+
+def cancel_open_cases_of_person(session: Session, person_id: int, *, reason: str, actor: Actor,
+                                now: datetime) -> int:
+    cases = session.scalars(select(ReviewCase).where(ReviewCase.person_id == person_id,
+                                                     ReviewCase.status == "open")).all()
+    for case in cases:
+        cancel_case(session, case, reason=reason, actor=actor, now=now)
+    return len(cases)
+
+
+def step_checks(session: Session, case: ReviewCase, step_code: str, day: date) -> list[Check]:
+    fn = subject_type(case.subject_type).checks
+    return fn(session, case, step_code, day) if fn else []
+
+
+def mark_overdue(session: Session, *, today: date) -> int:
+    """Mark the open visits past their due date (SPEC §9, daily 06:00). Idempotent."""
+    result = session.execute(update(ReviewVisit).where(
+        ReviewVisit.left_at.is_(None), ReviewVisit.due_on < today, ReviewVisit.overdue_marked_on.is_(None),
+    ).values(overdue_marked_on=today).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+# --- internals -------------------------------------------------------------------------
+
+def _check_decision(ctype: CaseTypeDef, step: StepDef, data: DecisionInput) -> None:
+    label = DECISION_LABELS.get(data.decision, data.decision)
+    if data.decision not in step.decisions:
+        allowed = "、".join(DECISION_LABELS[d] for d in step.decisions)
+        raise ValidationFailed(f"本步骤不能作出“{label}”决定（可选：{allowed}）", {"decision": "not allowed"})
+    if data.decision == "approve":
+        return
+    codes = {r.code for r in ctype.reasons_for(data.decision)}
+    if not data.reason_code:
+        raise ValidationFailed(f"“{label}”须选择原因", {"reason_code": "required"})
+    if data.reason_code not in codes:
+        raise ValidationFailed(f"原因代码 {data.reason_code} 不适用于“{label}”", {"reason_code": "unknown"})
+    if data.decision == "return" and not (data.reason_text or "").strip():
+        raise ValidationFailed("退回须写明具体原因", {"reason_text": "required"})
+    if data.reason_text and len(data.reason_text) > 1000:
+        raise ValidationFailed("说明不超过1000字", {"reason_text": "at most 1000 characters"})
+
+
+def _claim(session: Session, case: ReviewCase, expected: int | None) -> None:
+    """Compare-and-set the case version; Conflict naming the last change when it moved."""
+    expected = case.version if expected is None else expected
+    result = session.execute(update(ReviewCase).where(ReviewCase.id == case.id, ReviewCase.version == expected)
+                             .values(version=expected + 1).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.expire(case)
+        last = session.scalar(select(ReviewEvent).where(ReviewEvent.case_id == case.id)
+                              .order_by(ReviewEvent.id.desc()).limit(1))
+        who, when = (last.actor_label, to_local(last.at).strftime("%Y-%m-%d %H:%M")) if last else ("?", "?")
+        raise Conflict(f"此案件已被 {who} 于 {when} 修改，请刷新后重试", {"version": "stale"})
+    session.expire(case, ["version"])
+
+
+def _enter(session: Session, case: ReviewCase, step: StepDef, today: date, now: datetime) -> ReviewVisit:
+    case.step_code = step.code
+    visit = ReviewVisit(case_id=case.id, step_code=step.code, round=case.round, owner_kind=step.owner_kind,
+                        owner_org_id=case.owners[step.code], entered_on=today, entered_at=now,
+                        due_on=due_date(step.sla, today))
+    session.add(visit)
+    session.flush()
+    return visit
+
+
+def _close(session: Session, case: ReviewCase, status: str, now: datetime, *, reason: str | None = None) -> None:
+    case.status, case.step_code, case.closed_at, case.close_reason = status, None, now, reason
+
+
+def _event(session: Session, case: ReviewCase, visit: ReviewVisit | None, action: str, actor: Actor,
+           now: datetime, *, code: str | None = None, text: str | None = None,
+           snapshot: dict | None = None) -> ReviewEvent:
+    event = ReviewEvent(case_id=case.id, visit_id=visit.id if visit else None, round=case.round,
+                        step_code=visit.step_code if visit else case.step_code,
+                        subject_revision=case.subject_revision, action=action, reason_code=code,
+                        reason_text=(text or None), user_id=actor.user_id, org_id=actor.org_id,
+                        actor_label=actor.label, at=now, snapshot=snapshot)
+    session.add(event)
+    session.flush()
+    return event
