@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "ltc.people.hospital_views:bp",
     "ltc.notices.views:bp",
     "ltc.assessment.views:bp",
+    "ltc.auth.token_views:bp",
 )
 #: modules whose ``register(cli_group_owner)`` adds CLI commands
 CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli", "ltc.scheduler.cli")
@@ -37,6 +38,7 @@ MODEL_MODULES = (
     "ltc.auth.models", "ltc.people.models", "ltc.policy.models", "ltc.assessment.models",
     "ltc.scheduler.models", "ltc.assessment.experts", "ltc.people.hospital", "ltc.notices.models",
     "ltc.assessment.application_models", "ltc.assessment.scope", "ltc.assessment.reassessment",
+    "ltc.reviews.models", "ltc.reviews.scope",
     "ltc.providers.catalogue",
 )
 

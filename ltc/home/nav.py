@@ -24,6 +24,7 @@ NAV = (
     NavItem("experts.list_experts", "评估专家", Action.MANAGE_ORGS),
     NavItem("calendar.overrides", "工作日历", Action.MANAGE_ORGS),
     NavItem("scheduler.index", "定时任务", Action.MANAGE_ORGS),
+    NavItem("tokens.all_tokens", "API 令牌", Action.MANAGE_ALL_USERS),
 )
 
 
