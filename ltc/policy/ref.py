@@ -14,6 +14,7 @@ from ltc.core.audit import SYSTEM
 from ltc.core.errors import ValidationFailed
 from ltc.policy.models import PolicyAction, PolicyEvent, PolicyStatus, PolicyVersion
 from ltc.policy.schema import validate_sections
+from ltc.reviews.definitions import REF_REVIEWS
 
 REF_NAME = "REF"
 REF_EFFECTIVE_FROM = date(2020, 1, 1)
@@ -32,6 +33,33 @@ REF_SECTIONS: dict[str, dict] = {
         "long_inpatient_stay_days": 30,
         "min_months_between_assessments": 6,
     },
+    "billing": {
+        "special": {
+            "quota_groups": [
+                {"grades": ["hospital_2", "hospital_3"], "per_day": {"4": "190", "5": "210"}},
+                {"grades": ["hospital_1", "nursing_hospital"], "per_day": {"4": "150", "5": "170"}},
+            ],
+            "tag_supplement_per_day": {"medical_assistance": "0", "severe_disability_cert": "0",
+                                       "chronic_class_a": "10"},
+            "fund_ratio": {"employee": "0.90", "resident": "0.80"},
+        },
+        "institution": {"cap_per_day": {"3": "50", "4": "55", "5": "60"},
+                        "fund_ratio": {"employee": "0.75", "resident": "0.65"}},
+        "home": {"hourly_rate_life": "65", "hourly_rate_medical": "80",
+                 "hours_cap_per_month": {"3": 13, "4": 21, "5": 30},
+                 "fund_ratio": {"employee": "0.90", "resident": "0.80"}},
+        "outreach": {"price_per_visit": "120", "fund_cap_per_month": {"3": "600", "4": "800", "5": "1000"},
+                     "fund_ratio": {"employee": "0.90", "resident": "0.80"}},
+        "family": {"allowance_per_day": {"3": "10", "4": "15", "5": "20"}, "package_per_month": "300",
+                   "min_package_visits_per_month": 4,
+                   "fund_ratio": {"employee": "1.00", "resident": "1.00"}},
+        "uplift_tags": ["medical_assistance", "severe_disability_cert"],
+        "uplift": "0.05",
+        "ratio_cap": "1.00",
+        "quality_deposit_ratio": "0.10",
+        "late_record_months": 3,
+    },
+    "reviews": REF_REVIEWS,
 }
 
 

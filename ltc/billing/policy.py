@@ -1,0 +1,190 @@
+"""The ``billing`` section of the policy store (SPEC §7.1): rates, fund ratios, caps, uplifts.
+
+Money and ratios are decimal strings in the JSON (``"190"``, ``"0.90"``); amounts per
+disability level are objects keyed by the level as a string (``{"4": "190", "5": "210"}``).
+Read it with ``policy_on(session, day).section(BillingPolicy)``; never hard-code these numbers.
+"""
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import ClassVar
+
+from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, FacilityGrade
+from ltc.people.models import CATEGORY_LABELS, TAG_LABELS, Category, Tag
+from ltc.policy.schema import FieldError, register_section
+
+SECTION = "billing"
+ALL_LEVELS = ("1", "2", "3", "4", "5")
+BENEFIT_LEVELS = ("3", "4", "5")
+ZERO, ONE = Decimal("0"), Decimal("1")
+
+
+def _meta(label: str, unit: str | None = None, **extra) -> dict:
+    return field(metadata={"label": label, "unit": unit, **extra})
+
+
+def _level_errors(name: str, table: Mapping[str, object], required: tuple[str, ...]) -> dict[str, str]:
+    errors = {f"{name}.{key}": "unknown level (expected 1..5)" for key in table if key not in ALL_LEVELS}
+    errors.update({f"{name}.{key}": "missing" for key in required if key not in table})
+    return errors
+
+
+def _amount_errors(name: str, values: Mapping[str, Decimal] | Decimal) -> dict[str, str]:
+    items = values.items() if isinstance(values, Mapping) else [(None, values)]
+    return {name if key is None else f"{name}.{key}": "must be greater than 0"
+            for key, value in items if value <= ZERO}
+
+
+def _ratio_errors(name: str, values: Mapping[Category, Decimal]) -> dict[str, str]:
+    return {f"{name}.{key}": "must be between 0 and 1" for key, value in values.items()
+            if not ZERO <= value <= ONE}
+
+
+def _raise(errors: dict[str, str]) -> None:
+    if errors:
+        raise FieldError(errors)
+
+
+RATIO_LABEL = dict(label="基金支付比例", unit=None, key_labels=CATEGORY_LABELS)
+
+
+@dataclass(frozen=True)
+class QuotaGroup:
+    """Facility grades sharing one special-care quota per bed-day and level."""
+
+    grades: tuple[FacilityGrade, ...] = _meta("机构等级")
+    per_day: Mapping[str, Decimal] = _meta("每床日定额（按失能等级）", "元")
+
+    def __post_init__(self) -> None:
+        errors = {} if self.grades else {"grades": "at least one grade"}
+        errors.update(_level_errors("per_day", self.per_day, ("4", "5")))
+        errors.update(_amount_errors("per_day", self.per_day))
+        _raise(errors)
+
+
+@dataclass(frozen=True)
+class SpecialRates:
+    quota_groups: tuple[QuotaGroup, ...] = _meta("定额分组")
+    tag_supplement_per_day: Mapping[Tag, Decimal] = _meta(
+        "人群加付（每床日）", "元", key_labels=TAG_LABELS)
+    fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
+
+    def __post_init__(self) -> None:
+        errors: dict[str, str] = {}
+        seen: set[FacilityGrade] = set()
+        for i, group in enumerate(self.quota_groups):
+            if seen & set(group.grades):
+                errors[f"quota_groups[{i}].grades"] = "grade already in another group"
+            seen |= set(group.grades)
+        if not self.quota_groups:
+            errors["quota_groups"] = "at least one group"
+        errors.update({f"tag_supplement_per_day.{k}": "must not be negative"
+                       for k, v in self.tag_supplement_per_day.items() if v < ZERO})
+        errors.update(_ratio_errors("fund_ratio", self.fund_ratio))
+        _raise(errors)
+
+    def quota(self, grade: str, level: int) -> Decimal | None:
+        """Quota per bed-day before supplements; None when the grade or level has none."""
+        for group in self.quota_groups:
+            if grade in group.grades:
+                return group.per_day.get(str(level))
+        return None
+
+
+@dataclass(frozen=True)
+class InstitutionRates:
+    cap_per_day: Mapping[str, Decimal] = _meta("每日支付限额（按失能等级）", "元")
+    fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
+
+    def __post_init__(self) -> None:
+        _raise(_level_errors("cap_per_day", self.cap_per_day, BENEFIT_LEVELS)
+               | _amount_errors("cap_per_day", self.cap_per_day) | _ratio_errors("fund_ratio", self.fund_ratio))
+
+
+@dataclass(frozen=True)
+class HomeRates:
+    hourly_rate_life: Decimal = _meta("每小时（不含医疗护理项目）", "元")
+    hourly_rate_medical: Decimal = _meta("每小时（含医疗护理项目）", "元")
+    hours_cap_per_month: Mapping[str, int] = _meta("每月服务时长上限（按失能等级）", "小时")
+    fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
+
+    def __post_init__(self) -> None:
+        _raise(_amount_errors("hourly_rate_life", self.hourly_rate_life)
+               | _amount_errors("hourly_rate_medical", self.hourly_rate_medical)
+               | _level_errors("hours_cap_per_month", self.hours_cap_per_month, BENEFIT_LEVELS)
+               | {f"hours_cap_per_month.{k}": "must be greater than 0"
+                  for k, v in self.hours_cap_per_month.items() if v <= 0}
+               | _ratio_errors("fund_ratio", self.fund_ratio))
+
+
+@dataclass(frozen=True)
+class OutreachRates:
+    price_per_visit: Decimal = _meta("每次巡护", "元")
+    fund_cap_per_month: Mapping[str, Decimal] = _meta("每月基金支付上限（按失能等级）", "元")
+    fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
+
+    def __post_init__(self) -> None:
+        _raise(_amount_errors("price_per_visit", self.price_per_visit)
+               | _level_errors("fund_cap_per_month", self.fund_cap_per_month, BENEFIT_LEVELS)
+               | _amount_errors("fund_cap_per_month", self.fund_cap_per_month)
+               | _ratio_errors("fund_ratio", self.fund_ratio))
+
+
+@dataclass(frozen=True)
+class FamilyRates:
+    allowance_per_day: Mapping[str, Decimal] = _meta("亲属照护补贴（每日，按失能等级）", "元")
+    package_per_month: Decimal = _meta("机构服务包（每月，按享受天数折算）", "元")
+    min_package_visits_per_month: int = _meta("服务包每月最少上门次数", "次")
+    fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
+
+    def __post_init__(self) -> None:
+        _raise(_level_errors("allowance_per_day", self.allowance_per_day, BENEFIT_LEVELS)
+               | _amount_errors("allowance_per_day", self.allowance_per_day)
+               | _amount_errors("package_per_month", self.package_per_month)
+               | ({"min_package_visits_per_month": "must be between 1 and 31"}
+                  if not 1 <= self.min_package_visits_per_month <= 31 else {})
+               | _ratio_errors("fund_ratio", self.fund_ratio))
+
+
+@dataclass(frozen=True)
+class BillingPolicy:
+    LABEL: ClassVar[str] = "待遇支付与结算"
+
+    special: SpecialRates = _meta(CARE_TYPE_LABELS[CareType.SPECIAL])
+    institution: InstitutionRates = _meta(CARE_TYPE_LABELS[CareType.INSTITUTION])
+    home: HomeRates = _meta(CARE_TYPE_LABELS[CareType.HOME])
+    outreach: OutreachRates = _meta(CARE_TYPE_LABELS[CareType.OUTREACH])
+    family: FamilyRates = _meta(CARE_TYPE_LABELS[CareType.FAMILY])
+    uplift_tags: tuple[Tag, ...] = _meta("提高支付比例的人群")
+    uplift: Decimal = _meta("支付比例提高")
+    ratio_cap: Decimal = _meta("支付比例上限")
+    quality_deposit_ratio: Decimal = _meta("质量保证金比例")
+    late_record_months: int = _meta("补记时限（服务日起）", "个月")
+
+    def __post_init__(self) -> None:
+        errors = {name: "must be between 0 and 1" for name in ("uplift", "ratio_cap", "quality_deposit_ratio")
+                  if not ZERO <= getattr(self, name) <= ONE}
+        if not 0 <= self.late_record_months <= 24:
+            errors["late_record_months"] = "must be between 0 and 24"
+        if len(set(self.uplift_tags)) != len(self.uplift_tags):
+            errors["uplift_tags"] = "duplicate tag"
+        _raise(errors)
+
+    def rates(self, care_type: str):
+        return getattr(self, CareType(care_type).value)
+
+    def base_ratio(self, care_type: str, category: str) -> Decimal:
+        return self.rates(care_type).fund_ratio[Category(category)]
+
+    def ratio(self, care_type: str, category: str, tags=()) -> Decimal:
+        """SPEC §7.2: min(ratio cap, base ratio + uplift when any uplift tag applies)."""
+        ratio = self.base_ratio(care_type, category)
+        if self.uplift_applies(tags):
+            ratio += self.uplift
+        return min(self.ratio_cap, ratio)
+
+    def uplift_applies(self, tags) -> bool:
+        return any(tag in self.uplift_tags for tag in tags)
+
+
+register_section(SECTION, BillingPolicy)
