@@ -28,6 +28,7 @@ BLUEPRINTS = (
     "ltc.notices.views:bp",
     "ltc.assessment.views:bp",
     "ltc.auth.token_views:bp",
+    "ltc.core.audit_views:bp",
 )
 #: modules whose ``register(cli_group_owner)`` adds CLI commands
 CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli", "ltc.scheduler.cli")

@@ -20,6 +20,7 @@ class AuditEntry(Base):
     __table_args__ = (
         Index("ix_audit_log_entity", "entity", "entity_id"),
         Index("ix_audit_log_org_at", "org_id", "at"),
+        Index("ix_audit_log_user_at", "user_id", "at"),  # the audit log page's user filter
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -25,6 +25,7 @@ NAV = (
     NavItem("calendar.overrides", "工作日历", Action.MANAGE_ORGS),
     NavItem("scheduler.index", "定时任务", Action.MANAGE_ORGS),
     NavItem("tokens.all_tokens", "API 令牌", Action.MANAGE_ALL_USERS),
+    NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
 )
 
 

@@ -1,0 +1,136 @@
+"""The audit log page: filters, newest first, scope by organisation, exports."""
+import csv
+import io
+from datetime import datetime, timezone
+
+import pytest
+from openpyxl import load_workbook
+
+from ltc.auth.services import actor_of
+from ltc.core import audit
+from tests.conftest import login
+
+# 2026-03-10 23:30 UTC is 2026-03-11 07:30 in Shanghai: the local date decides the filter
+T1 = datetime(2026, 3, 10, 23, 30, tzinfo=timezone.utc)
+T2 = datetime(2026, 3, 12, 2, 0, tzinfo=timezone.utc)
+T3 = datetime(2026, 3, 14, 15, 59, tzinfo=timezone.utc)   # 23:59 on the 14th local
+
+
+@pytest.fixture
+def entries(session, world):
+    u = world.users
+    made = {
+        "ins_update": audit.record(session, actor_of(u["ins_op"]), "update", "person", 7, now=T1,
+                                   before={"phone": "1"}, after={"phone": "2"}),
+        "ins_admin_view": audit.record(session, actor_of(u["ins_admin"]), "view", "person", 8, now=T2),
+        "pr_create": audit.record(session, actor_of(u["pr_op"]), "create", "care_plan", 3, now=T2,
+                                  detail="=cmd|' /C calc'!A0"),
+        "pr2_view": audit.record(session, actor_of(u["pr2_op"]), "view", "person", 7, now=T3),
+        "mia_publish": audit.record(session, actor_of(u["mia_admin"]), "publish", "policy_version", 2, now=T3),
+    }
+    session.commit()
+    return made
+
+
+def shown(response) -> set[int]:
+    import re
+    assert response.status_code == 200
+    return {int(i) for i in re.findall(r'data-entry="(\d+)"', response.data.decode())}
+
+
+def ids(entries, *names) -> set[int]:
+    return {entries[n].id for n in names}
+
+
+def test_mia_admin_sees_every_entry_newest_first(client, world, entries):
+    login(client, "mia_admin")
+    page = client.get("/admin/audit/?per_page=100").data.decode()
+    order = [entries[n].id for n in ("mia_publish", "pr2_view", "pr_create", "ins_admin_view", "ins_update")]
+    positions = [page.index(f'data-entry="{i}"') for i in order]
+    assert positions == sorted(positions)
+    assert "承办保险公司" in page and "ins_op" in page
+
+
+@pytest.mark.parametrize("username, expected", [
+    ("ins_admin", ("ins_update", "ins_admin_view")),
+    ("pr_admin", ("pr_create",)),
+    ("pr2_admin", ("pr2_view",)),
+    ("ag_admin", ()),
+])
+def test_an_org_admin_sees_only_entries_of_own_org_users(client, world, entries, username, expected):
+    login(client, username)
+    rows = shown(client.get("/admin/audit/"))
+    assert rows == ids(entries, *expected)
+    # an org filter cannot widen the scope
+    assert shown(client.get(f"/admin/audit/?org={world.provider.id}")) == ids(entries, *expected)
+
+
+@pytest.mark.parametrize("username", ["ins_op", "pr_op", "mia_op", "ag_assessor", "pr_carer"])
+def test_non_admins_are_refused(client, world, username):
+    login(client, username)
+    assert client.get("/admin/audit/").status_code == 403
+
+
+def test_filters(client, world, entries):
+    login(client, "mia_admin")
+    cases = {
+        "date_from=2026-03-11&date_to=2026-03-11": ("ins_update",),
+        "date_from=2026-03-12": ("ins_admin_view", "pr_create", "pr2_view", "mia_publish"),
+        "date_from=2026-03-01&date_to=2026-03-12": ("ins_update", "ins_admin_view", "pr_create"),
+        "date_from=2026-03-14&date_to=2026-03-14": ("pr2_view", "mia_publish"),
+        "user=PR_OP": ("pr_create",),
+        f"org={world.insurer.id}": ("ins_update", "ins_admin_view"),
+        "action=view": ("ins_admin_view", "pr2_view"),
+        "entity=person&entity_id=7": ("ins_update", "pr2_view"),
+        "entity=person&action=view&date_to=2026-03-12": ("ins_admin_view",),
+        "user=nobody": (),
+    }
+    for query, expected in cases.items():
+        assert shown(client.get(f"/admin/audit/?{query}")) == ids(entries, *expected), query
+
+
+def test_an_invalid_filter_shows_nothing(client, world, entries):
+    login(client, "mia_admin")
+    assert shown(client.get("/admin/audit/?date_from=yesterday")) == set()
+
+
+def test_the_list_is_paginated(client, world, entries, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    login(client, "ins_admin")
+    assert shown(client.get("/admin/audit/")) == ids(entries, "ins_admin_view", "ins_update")
+    client.post("/logout")
+    login(client, "mia_admin")
+    first, second = shown(client.get("/admin/audit/")), shown(client.get("/admin/audit/?page=2"))
+    assert len(first) == 2 and len(second) == 2 and not first & second
+
+
+def test_csv_export_follows_filter_and_scope(client, world, entries):
+    login(client, "pr_admin")
+    response = client.get("/admin/audit/?format=csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert len(rows) == 2 and rows[1][1] == "pr_op" and rows[1][4] == "create"
+    assert rows[1][9].startswith("'=")   # formula neutralised
+    client.post("/logout")
+    login(client, "mia_admin")
+    response = client.get("/admin/audit/?format=csv&entity=person&entity_id=7")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert [r[1] for r in rows[1:]] == ["pr2_op", "ins_op"]
+    assert rows[2][7] == '{"phone": "1"}' and rows[2][8] == '{"phone": "2"}'
+
+
+def test_xlsx_export(client, world, entries):
+    login(client, "ins_admin")
+    response = client.get("/admin/audit/?format=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    values = list(sheet.values)
+    assert len(values) == 3 and {v[1] for v in values[1:]} == {"ins_op", "ins_admin"}
+
+
+def test_the_page_is_in_the_admin_navigation(client, world):
+    login(client, "ins_admin")
+    assert 'href="/admin/audit/"' in client.get("/").data.decode()
+    client.post("/logout")
+    login(client, "ins_op")
+    assert 'href="/admin/audit/"' not in client.get("/").data.decode()
