@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "ltc.people.hospital_views:bp",
     "ltc.notices.views:bp",
     "ltc.assessment.views:bp",
+    "ltc.entitlements.views:bp",
     "ltc.auth.token_views:bp",
     "ltc.core.audit_views:bp",
 )
@@ -41,6 +42,7 @@ MODEL_MODULES = (
     "ltc.assessment.application_models", "ltc.assessment.scope", "ltc.assessment.reassessment",
     "ltc.reviews.models", "ltc.reviews.scope",
     "ltc.providers.catalogue",
+    "ltc.entitlements.models", "ltc.entitlements.scope", "ltc.entitlements.services",
 )
 
 

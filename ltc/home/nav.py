@@ -18,6 +18,8 @@ NAV = (
     NavItem("assessment.publicity", "评估结果公示", Action.VIEW_POLICY),
     NavItem("people.list_persons", "参保人", Action.ROSTER_VIEW),
     NavItem("hospital.list_stays", "住院记录", Action.ROSTER_VIEW),
+    NavItem("entitlements.list_entitlements", "待遇资格", Action.ROSTER_VIEW),
+    NavItem("entitlements.today", "今日享受待遇人员", Action.CARE_RECORDS),
     NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
     NavItem("orgs.list_users", "用户", Action.MANAGE_OWN_USERS),
     NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),

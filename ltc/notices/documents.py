@@ -137,6 +137,7 @@ class EntitlementNotice:
     conclusion_no: str
     benefit_lines: tuple[tuple[str, str], ...]
     issuer_name: str
+    plan_version: str | None = None  # the care plan version in force at the grant
 
     def check(self) -> dict[str, str]:
         return _period_errors(self.valid_from, self.valid_to)

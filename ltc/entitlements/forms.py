@@ -1,0 +1,19 @@
+"""Entitlement page forms (shape only)."""
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from ltc.orgs.kinds import CARE_TYPE_LABELS
+
+STATE_LABELS = {"active": "享受中", "future": "尚未开始", "ended": "已终止"}
+
+
+class FilterForm(Form):
+    """The GET filter of the entitlement list."""
+
+    care_type = SelectField(_l("服务形式"), validators=[Optional()], choices=[SelectChoice("", _l("全部服务形式"))] + [
+        SelectChoice(str(k), _l(v)) for k, v in CARE_TYPE_LABELS.items()])
+    state = SelectField(_l("状态"), validators=[Optional()], choices=[SelectChoice("", _l("全部状态"))] + [
+        SelectChoice(k, _l(v)) for k, v in STATE_LABELS.items()])
+    q = StringField(_l("姓名或身份证号"), validators=[Optional(), Length(max=50)])

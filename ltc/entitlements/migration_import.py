@@ -1,0 +1,259 @@
+"""Go-live import of existing beneficiaries (SPEC §4.2): preview, then apply.
+
+Columns ``id_number,level,concluded_on,conclusion_valid_to,care_type,provider,valid_from``
+(Chinese headers accepted). ``conclusion_valid_to`` is the exclusive end of the conclusion's
+validity, like every period in the system; when blank it is the conclusion date plus the
+policy's ``validity_months``. ``provider`` is the provider's USCC code or its id. Rows become
+``migrated`` entitlements that bypass the review. A person already holding the same
+entitlement from the same start is ``unchanged`` (re-importing a file changes nothing); a
+file with any bad row is rejected whole and nothing is written. The import is audited with
+the file's SHA-256.
+"""
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ltc.assessment.deadlines import add_months
+from ltc.assessment.policy import AssessmentPolicy
+from ltc.core import audit
+from ltc.core.audit import Actor
+from ltc.core.errors import DomainError, ValidationFailed
+from ltc.core.periods import period_on
+from ltc.entitlements import dates
+from ltc.entitlements.models import LEVEL_NAMES, Entitlement
+from ltc.entitlements.services import Conclusion, grant_entitlement
+from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
+from ltc.orgs.models import Organisation
+from ltc.people.ids import normalise_id_number
+from ltc.people.models import InsuredPerson
+from ltc.people.sheets import Preview, UnreadableFile, as_date, as_text, header_columns, is_blank, read_rows
+from ltc.policy.services import policy_on
+from ltc.providers.models import ProviderCareTypePeriod
+
+FIELDS = ("id_number", "level", "concluded_on", "conclusion_valid_to", "care_type", "provider", "valid_from")
+REQUIRED_COLUMNS = ("id_number", "level", "concluded_on", "care_type", "provider", "valid_from")
+HEADER_ALIASES = {"身份证号": "id_number", "失能等级": "level", "评估结论日期": "concluded_on",
+                  "结论日期": "concluded_on", "结论有效期截止": "conclusion_valid_to",
+                  "服务形式": "care_type", "服务机构": "provider", "待遇开始日期": "valid_from"}
+CARE_TYPE_BY_NAME = {**{c.value: c.value for c in CareType}, **{v: k.value for k, v in CARE_TYPE_LABELS.items()}}
+MAX_ROWS = 100_000
+CHUNK = 5_000
+
+
+@dataclass
+class EntitlementRow:
+    line: int
+    values: dict
+    errors: list[str] = field(default_factory=list)
+    person_id: int | None = None
+    provider_id: int | None = None
+    action: str | None = None     # create / unchanged
+
+    @property
+    def conclusion(self) -> Conclusion:
+        v = self.values
+        return Conclusion(v["level"], v["concluded_on"], v["conclusion_valid_to"])
+
+
+@dataclass
+class EntitlementsPreview(Preview):
+    rows: list[EntitlementRow] = field(default_factory=list)
+
+
+# --- one row on its own ---------------------------------------------------------------------
+
+def _level(value) -> int:
+    text = as_text(value)
+    if not (text.isascii() and text.isdigit() and int(text) in LEVEL_NAMES):
+        raise ValueError(f"失能等级应为 1–5 的整数：{text}")
+    return int(text)
+
+
+def _care_type(value) -> str:
+    text = as_text(value)
+    if text not in CARE_TYPE_BY_NAME:
+        raise ValueError(f"未知的服务形式：{text}")
+    return CARE_TYPE_BY_NAME[text]
+
+
+PARSERS = {"id_number": lambda v: normalise_id_number(as_text(v)) or _missing(), "level": _level,
+           "concluded_on": as_date, "conclusion_valid_to": as_date, "care_type": _care_type,
+           "provider": lambda v: as_text(v) or _missing(), "valid_from": as_date}
+LABELS = {"id_number": "身份证号", "level": "失能等级", "concluded_on": "评估结论日期",
+          "conclusion_valid_to": "结论有效期截止", "care_type": "服务形式", "provider": "服务机构",
+          "valid_from": "待遇开始日期"}
+
+
+def _missing():
+    raise ValueError("不能为空")
+
+
+def parse_row(line: int, cells: list, columns: list[str], today: date) -> EntitlementRow:
+    """One data row checked on its own (cell shapes, codes, dates)."""
+    row = EntitlementRow(line=line, values=dict.fromkeys(FIELDS))
+    if not is_blank(cells[len(columns):]):
+        row.errors.append("该行的单元格多于表头的列")
+    raw = {name: cell for name, cell in zip(columns, cells) if name}
+    if raw.get("id_number") is not None and not isinstance(raw["id_number"], str):
+        row.errors.append("身份证号单元格须为文本格式（数字格式会丢失位数）")
+    for name in FIELDS:
+        if name == "conclusion_valid_to" and as_text(raw.get(name)) == "":
+            continue
+        try:
+            row.values[name] = PARSERS[name](raw.get(name))
+        except ValueError as exc:
+            row.errors.append(f"{LABELS[name]}：{exc}")
+    concluded = row.values["concluded_on"]
+    if concluded and concluded > today:
+        row.errors.append("评估结论日期不能晚于今天")
+    if concluded and row.values["conclusion_valid_to"] and row.values["conclusion_valid_to"] <= concluded:
+        row.errors.append("结论有效期截止须晚于评估结论日期")
+    return row
+
+
+# --- rows against the database --------------------------------------------------------------
+
+def _chunks(values: list) -> Iterable[list]:
+    for i in range(0, len(values), CHUNK):
+        yield values[i:i + CHUNK]
+
+
+def _persons(session: Session, numbers: Iterable[str]) -> dict[str, tuple[int, date | None]]:
+    found = {}
+    for chunk in _chunks(sorted(set(numbers))):
+        rows = session.execute(select(InsuredPerson.id_number, InsuredPerson.id, InsuredPerson.death_date)
+                               .where(InsuredPerson.id_number.in_(chunk)))
+        found.update({number: (pid, death) for number, pid, death in rows})
+    return found
+
+
+def _providers(session: Session) -> tuple[dict[str, int], set[int]]:
+    rows = session.execute(select(Organisation.uscc, Organisation.id).where(Organisation.kind == "provider")).all()
+    return {code: oid for code, oid in rows}, {oid for _, oid in rows}
+
+
+def _resolve(session: Session, rows: list[EntitlementRow]) -> None:
+    persons = _persons(session, [r.values["id_number"] for r in rows if r.values["id_number"]])
+    by_code, ids = _providers(session)
+    for row in rows:
+        v = row.values
+        if v["id_number"]:
+            row.person_id, death = persons.get(v["id_number"], (None, None))
+            if row.person_id is None:
+                row.errors.append(f"身份证号 {v['id_number']} 未登记为参保人")
+            v["death_date"] = death
+        if v["provider"]:
+            code = v["provider"].upper()
+            row.provider_id = by_code.get(code) or (int(code) if code.isdigit() and int(code) in ids else None)
+            if row.provider_id is None:
+                row.errors.append(f"服务机构 {v['provider']} 不是已登记的定点护理服务机构（统一社会信用代码或机构编号）")
+
+
+def _policy_checks(session: Session, row: EntitlementRow) -> None:
+    """Default validity end, level allowed for the care type, provider agreement, end after start."""
+    v = row.values
+    try:
+        if v["conclusion_valid_to"] is None:
+            months = policy_on(session, v["concluded_on"]).section(AssessmentPolicy).validity_months
+            v["conclusion_valid_to"] = add_months(v["concluded_on"], months)
+        policy = policy_on(session, v["valid_from"]).section(AssessmentPolicy)
+    except DomainError as exc:
+        row.errors.append(exc.message)
+        return
+    if not policy.level_allowed(v["level"], v["care_type"]):
+        row.errors.append(f"失能等级 {v['level']} 不能享受{CARE_TYPE_LABELS[v['care_type']]}"
+                          f"（最低 {policy.min_level(v['care_type'])} 级）")
+    if row.provider_id and period_on(session, ProviderCareTypePeriod, v["valid_from"], org_id=row.provider_id,
+                                     care_type=v["care_type"]) is None:
+        row.errors.append(f"服务机构在 {v['valid_from'].isoformat()} 的协议不含{CARE_TYPE_LABELS[v['care_type']]}")
+    end, reason = dates.entitlement_end(v["conclusion_valid_to"], death_date=v.get("death_date"))
+    v["valid_to"], v["end_reason"] = end, reason
+    if v["valid_from"] >= end:
+        row.errors.append("待遇开始日期不早于待遇结束日期（参保人死亡或评估结论到期）")
+
+
+def _same(stored: Entitlement, row: EntitlementRow) -> bool:
+    v = row.values
+    return (stored.origin, stored.level, stored.care_type, stored.provider_id, stored.conclusion_level,
+            stored.conclusion_date, stored.conclusion_valid_to) == (
+        "migrated", v["level"], v["care_type"], row.provider_id, v["level"], v["concluded_on"],
+        v["conclusion_valid_to"])
+
+
+def _existing(session: Session, person_ids: list[int]) -> dict[int, list[Entitlement]]:
+    found: dict[int, list[Entitlement]] = {}
+    for chunk in _chunks(sorted(set(person_ids))):
+        for e in session.scalars(select(Entitlement).where(Entitlement.person_id.in_(chunk))):
+            found.setdefault(e.person_id, []).append(e)
+    return found
+
+
+def classify(session: Session, rows: list[EntitlementRow]) -> None:
+    """Each valid row is ``create`` or ``unchanged``; an overlap with a stored entitlement or an
+    earlier row of the file is an error."""
+    valid = [r for r in rows if not r.errors]
+    stored = _existing(session, [r.person_id for r in valid])
+    taken: dict[int, list[tuple[date, date, int]]] = {}
+    for row in valid:
+        v = row.values
+        start, end = v["valid_from"], v["valid_to"]
+        for e in stored.get(row.person_id, []):
+            if e.valid_from == start and _same(e, row):
+                row.action = "unchanged"
+            elif e.valid_from < end and start < e.valid_to:
+                row.errors.append(f"与已有待遇 [{e.valid_from}, {e.valid_to}) 重叠")
+        for other_start, other_end, line in taken.get(row.person_id, []):
+            if other_start < end and start < other_end:
+                row.errors.append(f"与第 {line} 行同一参保人的待遇期间重叠")
+        taken.setdefault(row.person_id, []).append((start, end, row.line))
+        if not row.errors and row.action is None:
+            row.action = "create"
+
+
+def preview(session: Session, data: bytes, filename: str, *, today: date) -> EntitlementsPreview:
+    """Read and check a whole file without writing anything."""
+    result = EntitlementsPreview(filename=filename, sha256=hashlib.sha256(data).hexdigest(), today=today)
+    try:
+        table = read_rows(data)
+    except UnreadableFile as exc:
+        result.header_errors.append(str(exc))
+        return result
+    if not table:
+        result.header_errors.append("文件为空")
+        return result
+    columns, result.header_errors = header_columns(table[0][1], aliases=HEADER_ALIASES, known=FIELDS,
+                                                   required=REQUIRED_COLUMNS)
+    if len(table) - 1 > MAX_ROWS:
+        result.header_errors.append(f"一次最多导入 {MAX_ROWS} 行")
+    if result.header_errors:
+        return result
+    result.rows = [parse_row(line, list(cells), columns, today) for line, cells in table[1:] if not is_blank(cells)]
+    if not result.rows:
+        result.header_errors.append("文件没有数据行")
+    _resolve(session, result.rows)
+    for row in result.rows:
+        if not row.errors:
+            _policy_checks(session, row)
+    classify(session, result.rows)
+    return result
+
+
+def apply(session: Session, result: EntitlementsPreview, *, actor: Actor, now: datetime) -> dict[str, int]:
+    """Write a checked preview. Raises ValidationFailed when it has any error (nothing written)."""
+    if not result.ok:
+        raise ValidationFailed("文件有错误，未导入任何数据", {"file": "has errors"})
+    for row in result.rows:
+        if row.action == "create":
+            v = row.values
+            grant_entitlement(session, person_id=row.person_id, level=v["level"], care_type=v["care_type"],
+                              provider_id=row.provider_id, conclusion=row.conclusion, starts_on=v["valid_from"],
+                              origin="migrated", actor=actor, now=now)
+    counts = {k: n for k, n in result.counts.items() if k in ("create", "unchanged")}
+    audit.record(session, actor, "import", "entitlement_import", None, now=now, detail=result.filename[:500],
+                 after={"filename": result.filename, "sha256": result.sha256, "counts": counts})
+    session.flush()
+    return counts

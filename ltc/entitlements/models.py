@@ -1,0 +1,98 @@
+"""An entitlement is an immutable period ``[valid_from, valid_to)`` of benefit (SPEC §4.2).
+
+The only change ever made to a stored entitlement is an earlier ``valid_to`` (death, change),
+and each one is an ``EntitlementEvent``. A person has at most one active entitlement on any
+date: ``add_period`` checks it on every database, and on PostgreSQL an EXCLUDE constraint
+enforces it. ``care_plan_id`` and ``review_case_id`` are plain integers until the care-plan
+and review tables exist (their foreign keys come with those features).
+"""
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ltc.core.clock import utcnow
+from ltc.core.db import Base
+from ltc.core.periods import PeriodMixin, period_table_args
+from ltc.providers.models import CARE_TYPES_SQL
+
+ORIGINS = ("review", "migrated")
+END_REASONS = ("expiry", "death", "change")
+#: SPEC §3.2 level names (levels 1–5 can carry an entitlement)
+LEVEL_NAMES = {1: "轻度失能", 2: "中度失能", 3: "重度失能Ⅰ级", 4: "重度失能Ⅱ级", 5: "重度失能Ⅲ级"}
+ORIGIN_LABELS = {"review": "四方审核", "migrated": "上线迁移"}
+END_REASON_LABELS = {"expiry": "评估结论到期", "death": "死亡", "change": "待遇变更"}
+
+
+def _in(values) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class Entitlement(PeriodMixin, Base):
+    __tablename__ = "entitlements"
+    __table_args__ = (
+        CheckConstraint("level BETWEEN 1 AND 5", name="level"),
+        CheckConstraint("conclusion_level BETWEEN 1 AND 5", name="conclusion_level"),
+        CheckConstraint(f"care_type IN {CARE_TYPES_SQL}", name="care_type"),
+        CheckConstraint(f"origin IN {_in(ORIGINS)}", name="origin"),
+        CheckConstraint(f"end_reason IS NULL OR end_reason IN {_in(END_REASONS)}", name="end_reason"),
+        CheckConstraint("valid_to IS NOT NULL", name="has_end"),
+        CheckConstraint("origin = 'migrated' OR application_id IS NOT NULL", name="review_has_conclusion"),
+        Index("ix_entitlements_provider_period", "provider_id", "valid_from", "valid_to"),
+        *period_table_args("entitlements", "person_id"),
+    )
+    period_key = ("person_id",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"), index=True)
+    level: Mapped[int]
+    care_type: Mapped[str] = mapped_column(String(20))
+    provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    #: the care-plan version in force at the grant (FK to care_plans added with that table)
+    care_plan_id: Mapped[int | None]
+    #: the concluded application (None for a migrated entitlement without one in the system)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    conclusion_level: Mapped[int]
+    conclusion_date: Mapped[date] = mapped_column(Date)
+    conclusion_valid_to: Mapped[date] = mapped_column(Date)
+    origin: Mapped[str] = mapped_column(String(10))
+    #: the entitlement review that granted it (FK to the review cases added with that table)
+    review_case_id: Mapped[int | None]
+    end_reason: Mapped[str | None] = mapped_column(String(10))
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("entitlements.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    events: Mapped[list["EntitlementEvent"]] = relationship(order_by="EntitlementEvent.id", viewonly=True)
+
+    def __repr__(self) -> str:
+        return f"<Entitlement {self.id} person={self.person_id} [{self.valid_from}, {self.valid_to})>"
+
+
+class EntitlementEvent(Base):
+    """One shortening of an entitlement: who, when, why, the end before and after. Never updated."""
+
+    __tablename__ = "entitlement_events"
+    __table_args__ = (
+        CheckConstraint(f"reason IN {_in(END_REASONS)}", name="reason"),
+        CheckConstraint("valid_to_after < valid_to_before", name="shortens"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entitlement_id: Mapped[int] = mapped_column(ForeignKey("entitlements.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(10))
+    valid_to_before: Mapped[date] = mapped_column(Date)
+    valid_to_after: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ImmutableEntitlementEvent(RuntimeError):
+    pass
+
+
+@event.listens_for(EntitlementEvent, "before_update")
+def _events_are_immutable(_mapper, _connection, target) -> None:
+    raise ImmutableEntitlementEvent(f"entitlement event {target.id} is immutable")

@@ -1,0 +1,67 @@
+"""The entitlement notice (待遇核定通知书, SPEC §4.2), issued when the review completes.
+
+Builds the plain values ``ltc.notices.documents.EntitlementNotice`` declares and hands them
+to ``issue_notice``; the notice is about the entitlement, so whoever sees the entitlement
+(the person's insurer, the provider, the MIA) can open it.
+"""
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ltc.core.audit import Actor
+from ltc.entitlements.models import LEVEL_NAMES, Entitlement
+from ltc.entitlements.scope import SUBJECT
+from ltc.notices.documents import Kind
+from ltc.notices.models import Notice
+from ltc.notices.services import issue_notice
+from ltc.orgs.kinds import CARE_TYPE_LABELS
+from ltc.orgs.models import Organisation
+from ltc.people.ids import mask_id
+from ltc.people.models import InsuredPerson
+
+
+def conclusion_no(session: Session, entitlement: Entitlement) -> str:
+    """The number of the conclusion notice the entitlement rests on; for a conclusion made
+    before go-live, its date."""
+    if entitlement.application_id is not None:
+        number = session.scalar(select(Notice.number).where(
+            Notice.kind == Kind.CONCLUSION.value, Notice.subject_type == "application",
+            Notice.subject_id == entitlement.application_id).order_by(Notice.id.desc()).limit(1))
+        if number:
+            return number
+        return f"申请 {entitlement.application_id}"
+    return f"{entitlement.conclusion_date.isoformat()} 评估结论（系统上线前）"
+
+
+def _issuer(session: Session) -> str:
+    name = session.scalar(select(Organisation.name).where(Organisation.kind == "mia").order_by(Organisation.id))
+    return name or "医疗保障经办机构"
+
+
+def notice_data(session: Session, entitlement: Entitlement, *, plan_version: str | None = None,
+                benefit_lines: Sequence[tuple[str, str]] = ()) -> dict:
+    person = session.get(InsuredPerson, entitlement.person_id)
+    provider = session.get(Organisation, entitlement.provider_id)
+    if plan_version is None and entitlement.care_plan_id is not None:
+        plan_version = f"护理计划第 {entitlement.care_plan_id} 号"
+    return {
+        "person_name": person.name, "id_number_masked": mask_id(person.id_number),
+        "level": entitlement.level, "level_name": LEVEL_NAMES[entitlement.level],
+        "care_type_name": CARE_TYPE_LABELS[entitlement.care_type], "provider_name": provider.name,
+        "valid_from": entitlement.valid_from, "valid_to": entitlement.valid_to,
+        "conclusion_no": conclusion_no(session, entitlement), "benefit_lines": [list(line) for line in benefit_lines],
+        "issuer_name": _issuer(session), "plan_version": plan_version,
+    }
+
+
+def issue_entitlement_notice(session: Session, entitlement: Entitlement, *, actor: Actor, now: datetime,
+                             plan_version: str | None = None,
+                             benefit_lines: Sequence[tuple[str, str]] = ()) -> Notice:
+    """Issue the numbered 待遇核定通知书 PDF of ``entitlement`` (to the person and the provider).
+    ``plan_version`` labels the care plan (default: its id); ``benefit_lines`` are the
+    (label, amount) rows of the benefit sheet, printed as given."""
+    data = notice_data(session, entitlement, plan_version=plan_version, benefit_lines=benefit_lines)
+    return issue_notice(session, kind=Kind.ENTITLEMENT.value, subject_type=SUBJECT, subject_id=entitlement.id,
+                        data=data, actor=actor, now=now)

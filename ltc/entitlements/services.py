@@ -1,0 +1,236 @@
+"""Granting, shortening and reading entitlements (SPEC §4.2). Functions flush, never commit.
+
+An entitlement is never edited: the only write after the grant is an earlier ``valid_to``
+(death, change), recorded as an ``EntitlementEvent`` and in the audit log. The review engine
+calls ``grant_entitlement`` when the MIA approves; the go-live import calls it with
+``origin="migrated"``.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from ltc.assessment.application_models import Application
+from ltc.auth.models import User
+from ltc.auth.scope import scoped
+from ltc.core import audit
+from ltc.core.audit import Actor
+from ltc.core.errors import Conflict, ValidationFailed
+from ltc.core.pagination import Page, paginate
+from ltc.core.periods import add_period, covering_filter, overlap_filter, period_on, periods_of
+from ltc.entitlements import dates
+from ltc.entitlements.models import LEVEL_NAMES, ORIGINS, Entitlement, EntitlementEvent
+from ltc.orgs.kinds import CareType
+from ltc.orgs.models import Organisation
+from ltc.people.ids import normalise_id_number
+from ltc.people.models import InsuredPerson
+from ltc.people.services import DEATH_HOOKS
+
+ENTITY = "entitlement"
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """The assessment conclusion an entitlement rests on: level, date and validity end
+    (exclusive), and the application when the conclusion was reached in the system."""
+
+    level: int
+    concluded_on: date
+    valid_to: date
+    application_id: int | None = None
+
+    @classmethod
+    def of(cls, conclusion: "Conclusion | Application") -> "Conclusion":
+        if isinstance(conclusion, Conclusion):
+            return conclusion
+        if conclusion.concluded_on is None or conclusion.level is None or conclusion.valid_to is None:
+            raise ValidationFailed("该申请尚无评估结论", {"conclusion": "not concluded"})
+        return cls(conclusion.level, conclusion.concluded_on, conclusion.valid_to, conclusion.id)
+
+
+def first_start(care_type: str, conclusion: "Conclusion | Application") -> date:
+    """The start of a first entitlement of ``care_type`` on ``conclusion`` (SPEC §4.2)."""
+    return dates.first_start(care_type, Conclusion.of(conclusion).concluded_on)
+
+
+# --- grant -------------------------------------------------------------------------------
+
+def _check_values(session: Session, *, person_id: int, level: int, care_type: str, provider_id: int,
+                  conclusion: Conclusion, origin: str) -> InsuredPerson:
+    errors = {}
+    if type(level) is not int or level not in LEVEL_NAMES:
+        errors["level"] = "失能等级应为 1–5"
+    if care_type not in set(CareType):
+        errors["care_type"] = "未知的服务形式"
+    if origin not in ORIGINS:
+        errors["origin"] = "未知的来源"
+    if origin == "review" and conclusion.application_id is None:
+        errors["conclusion"] = "经审核核定的待遇须对应系统内的评估结论"
+    if conclusion.valid_to <= conclusion.concluded_on:
+        errors["conclusion_valid_to"] = "评估结论有效期结束日须晚于结论日期"
+    provider = session.get(Organisation, provider_id)
+    if provider is None or provider.kind != "provider":
+        errors["provider_id"] = "服务机构不存在或不是定点护理服务机构"
+    person = session.get(InsuredPerson, person_id)
+    if person is None:
+        errors["person_id"] = "参保人不存在"
+    if errors:
+        raise ValidationFailed("待遇数据有误：" + "；".join(errors.values()), errors)
+    return person
+
+
+def grant_entitlement(session: Session, *, person_id: int, level: int, care_type: str, provider_id: int,
+                      conclusion: "Conclusion | Application", starts_on: date, care_plan_id: int | None = None,
+                      review_case_id: int | None = None, replaces: Entitlement | None = None,
+                      origin: str = "review", actor: Actor, now: datetime) -> Entitlement:
+    """Create the entitlement ``[starts_on, end)`` where ``end`` is the earliest of the
+    conclusion's validity end and the day after a recorded death (``end_reason`` says which).
+
+    ``replaces`` (a change case): the replaced entitlement ends on ``starts_on`` with reason
+    ``change`` and points to the new one; it is the only overlap allowed.
+    Raises ValidationFailed (bad values, ``starts_on`` not before the end, e.g. after death)
+    and Conflict (another entitlement of the person overlaps)."""
+    concl = Conclusion.of(conclusion)
+    person = _check_values(session, person_id=person_id, level=level, care_type=care_type,
+                           provider_id=provider_id, conclusion=concl, origin=origin)
+    end, reason = dates.entitlement_end(concl.valid_to, death_date=person.death_date)
+    if starts_on >= end:
+        why = (f"参保人已于 {person.death_date.isoformat()} 死亡" if reason == "death"
+               else f"评估结论有效期至 {concl.valid_to.isoformat()}（不含）")
+        raise ValidationFailed(f"待遇开始日期 {starts_on.isoformat()} 不早于待遇结束日期：{why}",
+                               {"starts_on": "not before the end"})
+    if replaces is not None:
+        _check_replaced(replaces, person_id, starts_on)
+        if replaces.valid_to > starts_on:
+            shorten(session, replaces, to=starts_on, reason="change", actor=actor, now=now)
+    entitlement = add_period(
+        session, Entitlement, valid_from=starts_on, valid_to=end, person_id=person_id, level=level,
+        care_type=care_type, provider_id=provider_id, care_plan_id=care_plan_id,
+        application_id=concl.application_id, conclusion_level=concl.level, conclusion_date=concl.concluded_on,
+        conclusion_valid_to=concl.valid_to, origin=origin, review_case_id=review_case_id, end_reason=reason,
+        created_at=now, created_by_id=actor.user_id)
+    if replaces is not None:
+        replaces.replaced_by_id = entitlement.id
+        session.flush()
+    audit.record(session, actor, "grant", ENTITY, entitlement.id, now=now, after=snapshot(entitlement))
+    return entitlement
+
+
+def _check_replaced(replaces: Entitlement, person_id: int, starts_on: date) -> None:
+    if replaces.person_id != person_id:
+        raise ValidationFailed("被替换的待遇属于其他参保人", {"replaces": "other person"})
+    if replaces.replaced_by_id is not None:
+        raise Conflict("被替换的待遇已被其他待遇替换", {"replaces": "already replaced"})
+    if replaces.valid_from >= starts_on:
+        raise ValidationFailed("变更后的待遇须晚于被替换待遇的开始日期开始", {"starts_on": "not after replaced start"})
+
+
+def snapshot(entitlement: Entitlement) -> dict:
+    e = entitlement
+    return {"person_id": e.person_id, "level": e.level, "care_type": e.care_type, "provider_id": e.provider_id,
+            "valid_from": e.valid_from, "valid_to": e.valid_to, "end_reason": e.end_reason, "origin": e.origin,
+            "application_id": e.application_id, "conclusion_level": e.conclusion_level,
+            "conclusion_date": e.conclusion_date, "conclusion_valid_to": e.conclusion_valid_to,
+            "care_plan_id": e.care_plan_id, "review_case_id": e.review_case_id,
+            "replaced_by_id": e.replaced_by_id}
+
+
+# --- the only change: an earlier end ------------------------------------------------------
+
+def shorten(session: Session, entitlement: Entitlement, *, to: date, reason: str, actor: Actor, now: datetime,
+            note: str | None = None) -> EntitlementEvent:
+    """End ``entitlement`` earlier, on ``to`` (exclusive). Raises ValidationFailed when ``to``
+    does not shorten it or leaves it empty."""
+    before = entitlement.valid_to
+    if not entitlement.valid_from < to < before:
+        raise ValidationFailed(f"只能将待遇结束日期提前到 {entitlement.valid_from.isoformat()} 之后、"
+                               f"{before.isoformat()} 之前", {"valid_to": "not a shortening"})
+    entitlement.valid_to, reason_before = to, entitlement.end_reason
+    entitlement.end_reason = reason
+    event = EntitlementEvent(entitlement_id=entitlement.id, reason=reason, valid_to_before=before,
+                             valid_to_after=to, note=note, actor_user_id=actor.user_id,
+                             actor_org_id=actor.org_id, at=now)
+    session.add(event)
+    session.flush()
+    audit.record(session, actor, f"end_{reason}", ENTITY, entitlement.id, now=now, detail=note,
+                 before={"valid_to": before, "end_reason": reason_before},
+                 after={"valid_to": to, "end_reason": reason})
+    return event
+
+
+def end_on_death(session: Session, person: InsuredPerson, *, actor: Actor, now: datetime) -> None:
+    """Death hook: entitlements covering the day after death end that day (the day of death is
+    covered); entitlements starting after the death never took effect and are removed, like the
+    person's later status periods (SPEC §2), their full values kept in the audit log."""
+    end = dates.end_after_death(person.death_date)
+    note = f"参保人于 {person.death_date.isoformat()} 死亡"
+    later = [e for e in periods_of(session, Entitlement, person_id=person.id) if e.valid_from >= end]
+    later_ids = {e.id for e in later}
+    for entitlement in periods_of(session, Entitlement, person_id=person.id):
+        if entitlement.replaced_by_id in later_ids:
+            entitlement.replaced_by_id = None
+        if entitlement.id not in later_ids and entitlement.valid_to > end:
+            shorten(session, entitlement, to=end, reason="death", actor=actor, now=now, note=note)
+    session.flush()
+    for entitlement in later:
+        audit.record(session, actor, "remove_on_death", ENTITY, entitlement.id, now=now, detail=note,
+                     before=snapshot(entitlement))
+        for event in session.scalars(select(EntitlementEvent).where(EntitlementEvent.entitlement_id == entitlement.id)):
+            session.delete(event)
+        session.delete(entitlement)
+    session.flush()
+
+
+DEATH_HOOKS.append(end_on_death)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+def active_on(session: Session, person_id: int, day: date) -> Entitlement | None:
+    """The person's entitlement covering ``day``, if any."""
+    return period_on(session, Entitlement, day, person_id=person_id)
+
+
+def overlapping(session: Session, person_id: int, start: date, end: date) -> list[Entitlement]:
+    return list(session.scalars(select(Entitlement).where(
+        Entitlement.person_id == person_id, overlap_filter(Entitlement, start, end)).order_by(Entitlement.valid_from)))
+
+
+def entitled_with_provider_select(provider_id: int, day: date) -> Select:
+    """(entitlement, person) rows of the provider's entitlements covering ``day``, by name."""
+    return (select(Entitlement, InsuredPerson).join(InsuredPerson, InsuredPerson.id == Entitlement.person_id)
+            .where(Entitlement.provider_id == provider_id, covering_filter(Entitlement, day))
+            .order_by(InsuredPerson.name, InsuredPerson.id))
+
+
+def entitled_with_provider(session: Session, provider_id: int, day: date, *, page: int = 1,
+                           per_page: int = 50) -> Page:
+    """One page of "who is entitled with us on ``day``": (entitlement, person) rows."""
+    return paginate(session, entitled_with_provider_select(provider_id, day), page=page, per_page=per_page,
+                    scalars=False)
+
+
+STATES = ("active", "future", "ended")
+
+
+def search_entitlements(user: User, *, day: date, care_type: str | None = None, state: str | None = None,
+                        q: str = "") -> Select:
+    """(entitlement, person, provider name) rows in the user's scope, newest start first.
+    ``state`` relative to ``day``: active, future or ended; ``q`` a name prefix or a whole ID number."""
+    stmt = (select(Entitlement, InsuredPerson, Organisation.name.label("provider_name"))
+            .join(InsuredPerson, InsuredPerson.id == Entitlement.person_id)
+            .join(Organisation, Organisation.id == Entitlement.provider_id))
+    if care_type:
+        stmt = stmt.where(Entitlement.care_type == care_type)
+    if state == "active":
+        stmt = stmt.where(covering_filter(Entitlement, day))
+    elif state == "future":
+        stmt = stmt.where(Entitlement.valid_from > day)
+    elif state == "ended":
+        stmt = stmt.where(Entitlement.valid_to <= day)
+    if q := q.strip():
+        number = normalise_id_number(q)
+        stmt = stmt.where(InsuredPerson.id_number == number if len(number) == 18 and number[:17].isdigit()
+                          else InsuredPerson.name.startswith(q, autoescape=True))
+    return scoped(stmt, Entitlement, user).order_by(Entitlement.valid_from.desc(), Entitlement.id.desc())

@@ -1,0 +1,145 @@
+"""Entitlement pages under ``/entitlements``: the scoped list, the detail with its events and
+notices, the provider's "entitled with us today" list with exports, and the go-live import
+(upload → preview → confirm, MIA admins)."""
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ltc.auth.permissions import Action, can
+from ltc.auth.scope import get_scoped
+from ltc.auth.services import actor_of
+from ltc.auth.web import permission_required
+from ltc.core.clock import local_today, utcnow
+from ltc.core.exports import Column, export_response, requested_format
+from ltc.core.pagination import paginate
+from ltc.core.uploads import PendingUploads
+from ltc.entitlements import migration_import, services
+from ltc.entitlements.forms import STATE_LABELS, FilterForm
+from ltc.entitlements.models import END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, Entitlement
+from ltc.extensions import db
+from ltc.notices.services import notices_for
+from ltc.orgs.kinds import CARE_TYPE_LABELS
+from ltc.orgs.models import Organisation
+from ltc.people.forms import ConfirmImportForm, ImportForm
+from ltc.people.ids import mask_id
+from ltc.people.models import InsuredPerson
+
+bp = Blueprint("entitlements", __name__, url_prefix="/entitlements")
+
+UPLOADS = PendingUploads("entitlements")
+EXPORT_BATCH = 500
+LABELS = {"care_type": CARE_TYPE_LABELS, "level": LEVEL_NAMES, "origin": ORIGIN_LABELS,
+          "end_reason": END_REASON_LABELS, "state": STATE_LABELS}
+
+
+def _row(entitlement: Entitlement, person: InsuredPerson, provider_name: str = "") -> dict:
+    """A list row: the ID number masked (SPEC §2), labels translated."""
+    e = entitlement
+    return {"id": e.id, "person_id": person.id, "name": person.name, "id_number": mask_id(person.id_number),
+            "district": person.district, "level": e.level, "level_name": _(LEVEL_NAMES[e.level]),
+            "care_type": _(CARE_TYPE_LABELS[e.care_type]), "provider": provider_name,
+            "valid_from": e.valid_from, "valid_to": e.valid_to, "last_day": e.valid_to - timedelta(days=1),
+            "end_reason": _(END_REASON_LABELS[e.end_reason]) if e.end_reason else "",
+            "origin": _(ORIGIN_LABELS[e.origin])}
+
+
+@bp.get("/")
+@permission_required(Action.ROSTER_VIEW)
+def list_entitlements():
+    form = FilterForm(request.args)
+    today = local_today()
+    valid = form.validate()
+    stmt = services.search_entitlements(current_user, day=today, care_type=form.care_type.data if valid else None,
+                                        state=form.state.data if valid else None,
+                                        q=(form.q.data or "") if valid else "")
+    page = paginate(db.session, stmt, page=request.args.get("page", 1, type=int),
+                    per_page=current_app.config["PER_PAGE"], scalars=False)
+    rows = [_row(e, p, name) for e, p, name in page.items]
+    return render_template("entitlements/list.html", form=form, page=page, rows=rows, today=today,
+                           can_import=can(current_user, Action.MANAGE_ORGS),
+                           is_provider=current_user.org_kind == "provider")
+
+
+@bp.get("/<int:entitlement_id>")
+@permission_required(Action.ROSTER_VIEW)
+def detail(entitlement_id: int):
+    entitlement = get_scoped(db.session, current_user, Entitlement, entitlement_id)
+    person = db.session.get(InsuredPerson, entitlement.person_id)
+    provider = db.session.get(Organisation, entitlement.provider_id)
+    return render_template("entitlements/detail.html", e=entitlement, row=_row(entitlement, person, provider.name),
+                           events=entitlement.events, labels=LABELS,
+                           notices=notices_for(db.session, "entitlement", entitlement.id))
+
+
+# --- the provider's beneficiaries today -----------------------------------------------------
+
+def today_columns() -> list[Column]:
+    names = (("name", "姓名"), ("id_number", "身份证号"), ("district", "区县"), ("level", "失能等级"),
+             ("level_name", "等级名称"), ("care_type", "服务形式"), ("valid_from", "待遇开始日期"),
+             ("valid_to", "待遇结束日期（不含）"), ("origin", "来源"))
+    return [Column(_(header), key) for key, header in names]
+
+
+def _today_rows(provider_id: int, day):
+    stmt = services.entitled_with_provider_select(provider_id, day).execution_options(yield_per=EXPORT_BATCH)
+    for entitlement, person in db.session.execute(stmt):
+        yield _row(entitlement, person)
+
+
+@bp.get("/today")
+@permission_required(Action.ROSTER_VIEW)
+def today():
+    """今日在我机构享受待遇人员: for provider users, their own organisation only."""
+    if current_user.org_kind != "provider":
+        abort(403)
+    day = local_today()
+    if fmt := requested_format(request.args.get("format")):
+        return export_response(today_columns(), _today_rows(current_user.org_id, day), fmt=fmt,
+                               filename=f"{_('今日享受待遇人员')}-{day.isoformat()}")
+    page = services.entitled_with_provider(db.session, current_user.org_id, day,
+                                           page=request.args.get("page", 1, type=int),
+                                           per_page=current_app.config["PER_PAGE"])
+    rows = [_row(e, p) for e, p in page.items]
+    return render_template("entitlements/today.html", page=page, rows=rows, today=day, args=request.args.to_dict())
+
+
+# --- go-live import: upload → preview → confirm -----------------------------------------------
+
+def _preview_page(result: migration_import.EntitlementsPreview, confirm: ConfirmImportForm | None):
+    return (render_template("entitlements/import_preview.html", result=result, confirm=confirm, labels=LABELS),
+            200 if result.ok else 400)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@permission_required(Action.MANAGE_ORGS)
+def import_entitlements():
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("entitlements/import.html", form=form), 400 if form.errors else 200
+    data, filename = form.file.data.read(), form.file.data.filename or ""
+    result = migration_import.preview(db.session, data, filename, today=local_today())
+    if result.ok:
+        UPLOADS.keep(data, filename)
+    return _preview_page(result, ConfirmImportForm())
+
+
+@bp.post("/import/confirm")
+@permission_required(Action.MANAGE_ORGS)
+def confirm_import():
+    pending = UPLOADS.pop()
+    data = UPLOADS.read(pending) if ConfirmImportForm().validate_on_submit() else None
+    if data is None:
+        UPLOADS.discard(pending)
+        flash(_("没有待确认的导入文件，请重新上传"), "error")
+        return redirect(url_for(".import_entitlements"))
+    result = migration_import.preview(db.session, data, pending["filename"], today=local_today())
+    if not result.ok:  # the database changed since the preview
+        UPLOADS.discard(pending)
+        return _preview_page(result, None)
+    counts = migration_import.apply(db.session, result, actor=actor_of(current_user), now=utcnow())
+    db.session.commit()
+    UPLOADS.discard(pending)
+    flash(_("导入完成：新增 %(create)d，未变 %(unchanged)d", **counts), "success")
+    return redirect(url_for(".list_entitlements"))
