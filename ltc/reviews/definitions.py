@@ -6,11 +6,11 @@ rule (``working_days:n`` or ``day_of_month:d``) and an optional precondition (a 
 that must pass before ``approve``). Coded reasons are data too. Pure: no Flask, no database.
 """
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar, Literal
 
-from ltc.core.calendar import add_working_days
 from ltc.policy.schema import FieldError, register_section
 
 SECTION = "reviews"
@@ -43,12 +43,13 @@ def parse_sla(rule: str) -> tuple[str, int]:
     return kind, number
 
 
-def due_date(rule: str, entered_on: date) -> date:
+def due_date(rule: str, entered_on: date, add_working_days: Callable[[date, int], date]) -> date:
     """The due date of a visit entered on ``entered_on`` (overdue from the day after).
 
     ``working_days:n`` is the n-th working day after the entry date; ``day_of_month:d`` is the
     next d-th of a month on or after the entry date (entered on the 3rd with ``day_of_month:5``
     → the 5th of that month; entered on the 6th → the 5th of the next month).
+    ``add_working_days(day, n)`` is the calendar's (SPEC §0.1).
     """
     kind, number = parse_sla(rule)
     if kind == "working_days":

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ltc.core import audit
 from ltc.core.audit import Actor
+from ltc.core.calendar import add_working_days
 from ltc.core.clock import local_today, to_local
 from ltc.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from ltc.policy.schema import parse_as, to_raw
@@ -51,7 +52,10 @@ def open_case(session: Session, *, case_type: str, subject_id: int, actor: Actor
     """
     today = local_today(now)
     policy = policy_on(session, today)
-    ctype = policy.section(ReviewPolicy).case_type(case_type)
+    try:
+        ctype = policy.section(ReviewPolicy).case_type(case_type)
+    except LookupError:
+        raise ValidationFailed(f"{today} 的政策参数中没有审核类型 {case_type}", {"case_type": "unknown"}) from None
     subject = subject_type(ctype.subject)
     existing = session.scalar(select(ReviewCase.id).where(
         ReviewCase.case_type == case_type, ReviewCase.subject_type == ctype.subject,
@@ -222,7 +226,7 @@ def _enter(session: Session, case: ReviewCase, step: StepDef, today: date, now: 
     case.step_code = step.code
     visit = ReviewVisit(case_id=case.id, step_code=step.code, round=case.round, owner_kind=step.owner_kind,
                         owner_org_id=case.owners[step.code], entered_on=today, entered_at=now,
-                        due_on=due_date(step.sla, today))
+                        due_on=due_date(step.sla, today, lambda d, n: add_working_days(session, d, n)))
     session.add(visit)
     session.flush()
     return visit

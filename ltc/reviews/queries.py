@@ -1,6 +1,7 @@
 """Inboxes and trails: what an organisation must decide, overdue first (SQL, paginated)."""
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
@@ -10,8 +11,7 @@ from ltc.core.pagination import Page, paginate
 from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewVisit
 
 
-@dataclass(frozen=True)
-class InboxCounts:
+class InboxCounts(NamedTuple):
     waiting: int
     overdue: int
 

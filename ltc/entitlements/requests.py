@@ -1,0 +1,56 @@
+"""Entitlement requests: the subject of the four-party entitlement review (SPEC §4.2).
+
+A request names the person, the final conclusion it rests on, the care type and the provider
+chosen, and — for a change case — the entitlement it replaces and the trigger date. It is
+opened automatically when a conclusion at or above the benefit threshold becomes final (for
+the care type and provider preferred on the application), or by an insurer operator for
+another choice. When the level is not allowed for the care type, or no provider was chosen,
+the request is kept as ``not_opened`` with the reason, so the insurer sees why.
+"""
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ltc.core.db import Base
+from ltc.core.clock import utcnow
+
+STATUSES = ("not_opened", "open", "granted", "declined", "rejected", "cancelled")
+
+
+class EntitlementRequest(Base):
+    __tablename__ = "entitlement_requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('not_opened', 'open', 'granted', 'declined', 'rejected', 'cancelled')",
+                        name="status"),
+        CheckConstraint("kind IN ('initial', 'change')", name="kind"),
+        CheckConstraint("care_type IN ('special', 'institution', 'home', 'outreach', 'family')", name="care_type"),
+        Index("ix_entitlement_requests_person_status", "person_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    person_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    level: Mapped[int]
+    care_type: Mapped[str] = mapped_column(String(20))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("entitlements.id"))
+    trigger_date: Mapped[date] = mapped_column(Date)
+    care_plan_id: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    reason: Mapped[str | None] = mapped_column(String(500))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("review_cases.id"))
+    entitlement_id: Mapped[int | None] = mapped_column(ForeignKey("entitlements.id"))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    def __repr__(self) -> str:
+        return f"<EntitlementRequest {self.id} {self.kind} {self.care_type} {self.status}>"
+
+
+def open_requests_of(session: Session, person_id: int) -> list[EntitlementRequest]:
+    return list(session.scalars(select(EntitlementRequest).where(
+        EntitlementRequest.person_id == person_id, EntitlementRequest.status == "open")))
