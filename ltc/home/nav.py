@@ -23,6 +23,7 @@ NAV = (
     NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
     NavItem("orgs.list_users", "用户", Action.MANAGE_OWN_USERS),
     NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
+    NavItem("catalogue.list_items", "服务项目", Action.VIEW_POLICY),
     NavItem("experts.list_experts", "评估专家", Action.MANAGE_ORGS),
     NavItem("calendar.overrides", "工作日历", Action.MANAGE_ORGS),
     NavItem("scheduler.index", "定时任务", Action.MANAGE_ORGS),

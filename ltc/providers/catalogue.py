@@ -12,6 +12,9 @@ STAFF_TYPES = ("assistant", "nurse", "doctor", "village_doctor")
 CARE_TYPES = ("special", "institution", "home", "outreach", "family")
 STAFF_TYPES_SQL = "('assistant', 'nurse', 'doctor', 'village_doctor')"
 NATIONAL_CODE_LENGTH = 17
+#: msgids, translated where shown
+ITEM_CLASS_LABELS = {"life": "生活照护", "medical": "医疗护理"}
+STAFF_TYPE_LABELS = {"assistant": "护理员", "nurse": "护士", "doctor": "医生", "village_doctor": "乡村医生"}
 
 
 class ServiceItem(Base):
