@@ -1,0 +1,142 @@
+"""Care plan checks (SPEC §5.3), pure: plain visit data and the billing policy in, checks out.
+
+- ``home``: Σ monthly visits × planned minutes / 60 ≤ the level's hours cap;
+- ``outreach``: planned visits a month × price per visit × the person's fund ratio ≤ the fund cap;
+- ``family``: at least the policy's minimum number of package visits a month;
+- every care type: every item belongs to the care type (``special`` / ``institution`` have no cap).
+
+A weekly frequency f means f × 52 / 12 visits a month. Comparisons are exact: both sides are
+multiplied by 12 so no repeating decimal is rounded; messages show figures to 0.01.
+"""
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from ltc.billing.benefits import percent, yuan
+from ltc.billing.policy import BillingPolicy
+from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
+from ltc.people.models import CATEGORY_LABELS, TAG_LABELS, Category, Tag
+
+WEEKS_PER_YEAR, MONTHS_PER_YEAR = 52, 12
+HUNDREDTH = Decimal("0.01")
+UNIT_WORDS = {"week": "每周", "month": "每月"}
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    name: str
+    frequency: int
+    frequency_unit: str          # 'week' | 'month'
+    planned_minutes: int
+    item_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    passed: bool
+    message: str
+    evidence: dict = field(default_factory=dict)
+
+
+def visits_twelfths(visit: PlannedVisit) -> int:
+    """Twelve times the visits a month (exact): weekly f → f × 52, monthly f → f × 12."""
+    return visit.frequency * (WEEKS_PER_YEAR if visit.frequency_unit == "week" else MONTHS_PER_YEAR)
+
+
+def monthly_visits(visit: PlannedVisit) -> Decimal:
+    return Decimal(visits_twelfths(visit)) / MONTHS_PER_YEAR
+
+
+def shown(value: Decimal) -> str:
+    return str(value.quantize(HUNDREDTH, rounding=ROUND_HALF_UP))
+
+
+def _visit_line(visit: PlannedVisit, minutes: bool = True) -> str:
+    count = f"{UNIT_WORDS[visit.frequency_unit]} {visit.frequency} 次"
+    if visit.frequency_unit == "week":
+        count += f" × 52 ÷ 12 = {shown(monthly_visits(visit))} 次"
+    return f"{visit.name}：{count}" + (f" × {visit.planned_minutes} 分钟" if minutes else "")
+
+
+def _no_level(code: str, what: str, level: int) -> Check:
+    return Check(code, False, f"政策未规定失能等级 {level} 级的{what}", {"level": level})
+
+
+def hours_cap_check(visits: Sequence[PlannedVisit], billing: BillingPolicy, level: int) -> Check:
+    """home: planned hours a month within the level's hours cap (exactly at the cap passes)."""
+    cap = billing.home.hours_cap_per_month.get(str(level))
+    if cap is None:
+        return _no_level("home_hours_cap", "居家护理每月时长上限", level)
+    twelfth_minutes = sum(visits_twelfths(v) * v.planned_minutes for v in visits)
+    minutes = Decimal(twelfth_minutes) / MONTHS_PER_YEAR
+    passed = twelfth_minutes <= cap * 60 * MONTHS_PER_YEAR
+    message = (f"每月计划服务时长 = Σ 每月次数 × 计划分钟 ÷ 60 = {shown(minutes)} 分钟 ÷ 60 = "
+               f"{shown(minutes / 60)} 小时（{'；'.join(_visit_line(v) for v in visits)}）；"
+               f"{level} 级每月上限 {cap} 小时：{'未超过' if passed else '超过上限'}")
+    return Check("home_hours_cap", passed, message, {
+        "level": level, "cap_hours": cap, "monthly_minutes": shown(minutes), "monthly_hours": shown(minutes / 60),
+        "visit_types": [{"name": v.name, "monthly_visits": shown(monthly_visits(v)), "minutes": v.planned_minutes}
+                        for v in visits]})
+
+
+def fund_cap_check(visits: Sequence[PlannedVisit], billing: BillingPolicy, level: int, category: str,
+                   tags: Iterable[str] = ()) -> Check:
+    """outreach: visits a month × price × the person's ratio (after uplift) within the fund cap."""
+    cap = billing.outreach.fund_cap_per_month.get(str(level))
+    if cap is None:
+        return _no_level("outreach_fund_cap", "巡护每月基金支付上限", level)
+    tags = tuple(tags)
+    price, ratio = billing.outreach.price_per_visit, billing.ratio("outreach", category, tags)
+    twelfths = sum(visits_twelfths(v) for v in visits)
+    count = Decimal(twelfths) / MONTHS_PER_YEAR
+    amount = count * price * ratio
+    passed = twelfths * price * ratio <= cap * MONTHS_PER_YEAR
+    uplift = [TAG_LABELS[Tag(t)] for t in tags if t in billing.uplift_tags]
+    ratio_name = f"{CATEGORY_LABELS[Category(category)]}基金支付比例" + (f"（含{'、'.join(uplift)}提高）" if uplift else "")
+    message = (f"每月计划巡护 {shown(count)} 次（{'；'.join(_visit_line(v, minutes=False) for v in visits)}）"
+               f" × 每次 {yuan(price)} × {ratio_name} {percent(ratio)} = {shown(amount)}元；"
+               f"{level} 级每月基金支付上限 {yuan(cap)}：{'未超过' if passed else '超过上限'}")
+    return Check("outreach_fund_cap", passed, message, {
+        "level": level, "category": category, "ratio": str(ratio), "price": str(price),
+        "monthly_visits": shown(count), "monthly_fund": shown(amount), "cap": str(cap)})
+
+
+def min_visits_check(visits: Sequence[PlannedVisit], billing: BillingPolicy) -> Check:
+    """family: at least the minimum number of package visits a month (exactly the minimum passes)."""
+    minimum = billing.family.min_package_visits_per_month
+    twelfths = sum(visits_twelfths(v) for v in visits)
+    count = Decimal(twelfths) / MONTHS_PER_YEAR
+    passed = twelfths >= minimum * MONTHS_PER_YEAR
+    detail = "；".join(_visit_line(v, minutes=False) for v in visits) or "无"
+    message = (f"服务包每月计划上门 {shown(count)} 次（{detail}），每月至少 {minimum} 次："
+               f"{'符合' if passed else '不足'}")
+    return Check("family_min_visits", passed, message, {"monthly_visits": shown(count), "minimum": minimum})
+
+
+def items_check(visits: Sequence[PlannedVisit], care_type: str, problems: Mapping[str, str]) -> Check:
+    """Every planned item belongs to the care type; ``problems`` per item code come from the catalogue."""
+    codes = sorted({code for v in visits for code in v.item_codes})
+    bad = {code: problems[code] for code in codes if code in problems}
+    label = CARE_TYPE_LABELS[CareType(care_type)]
+    if bad:
+        message = f"有 {len(bad)} 个服务项目不可用于{label}：" + "；".join(bad.values())
+    else:
+        message = f"全部 {len(codes)} 个服务项目均属于{label}"
+    return Check("items_allowed", not bad, message, {"items": codes, "problems": bad})
+
+
+def plan_checks(visits: Sequence[PlannedVisit], *, care_type: str, level: int, category: str | None,
+                tags: Iterable[str], billing: BillingPolicy, item_problems: Mapping[str, str]) -> list[Check]:
+    """Every check of SPEC §5.3 that applies to ``care_type``, items first."""
+    checks = [items_check(visits, care_type, item_problems)]
+    if care_type == CareType.HOME:
+        checks.append(hours_cap_check(visits, billing, level))
+    elif care_type == CareType.OUTREACH:
+        if category is None:
+            checks.append(Check("outreach_fund_cap", False, "参保人在该日无参保类别，无法确定基金支付比例", {}))
+        else:
+            checks.append(fund_cap_check(visits, billing, level, category, tags))
+    elif care_type == CareType.FAMILY:
+        checks.append(min_visits_check(visits, billing))
+    return checks
