@@ -42,7 +42,7 @@ MODEL_MODULES = (
     "ltc.scheduler.models", "ltc.assessment.experts", "ltc.people.hospital", "ltc.notices.models",
     "ltc.assessment.application_models", "ltc.assessment.scope", "ltc.assessment.reassessment",
     "ltc.reviews.models", "ltc.reviews.scope",
-    "ltc.providers.catalogue",
+    "ltc.providers.catalogue", "ltc.providers.care_plans", "ltc.providers.care_plan_services",
     "ltc.entitlements.models", "ltc.entitlements.scope", "ltc.entitlements.services",
 )
 
