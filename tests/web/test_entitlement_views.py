@@ -1,0 +1,159 @@
+"""Entitlement pages: scoped list and detail, the provider's list of today with exports, and
+the go-live import (MIA admins: upload → preview → confirm)."""
+import io
+import os
+import re
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from ltc.core.audit import SYSTEM
+from ltc.entitlements import services
+from ltc.entitlements.models import Entitlement
+from ltc.policy.ref import seed_ref
+from tests.conftest import NOW, login
+from tests.entitlement_builders import conclusion, grant
+from tests.people_builders import csv_bytes, person
+
+HEADER = "id_number,level,concluded_on,conclusion_valid_to,care_type,provider,valid_from"
+
+
+@pytest.fixture
+def granted(session, world):
+    """东 at provider2 (institution), 西 at provider (home), 朝 (朝阳区) at provider2, and 北,
+    whose entitlement at provider2 ended in 2025."""
+    east, west, chaoyang, north = (person(session, 1, name="张东", district="东城区"),
+                                   person(session, 2, name="李西", district="西城区"),
+                                   person(session, 3, name="王朝", district="朝阳区"),
+                                   person(session, 4, name="赵北", district="东城区"))
+    made = {
+        "east": grant(session, east, world.provider2, conclusion_of=conclusion(session, east, agency=world.agency)),
+        "west": grant(session, west, world.provider, care_type="home", conclusion_of=conclusion(session, west)),
+        "chaoyang": grant(session, chaoyang, world.provider2, conclusion_of=conclusion(session, chaoyang)),
+        "north": grant(session, north, world.provider2, conclusion_of=conclusion(
+            session, north, concluded_on=date(2023, 3, 5))),   # valid to 2025-03-05
+    }
+    services.shorten(session, made["east"], to=date(2027, 1, 1), reason="change", actor=SYSTEM, now=NOW,
+                     note="测试变更")
+    session.commit()
+    return made
+
+
+def names(response) -> list[str]:
+    return sorted(re.findall(r'<td><a href="/entitlements/\d+">([^<]*)</a></td>', response.data.decode()))
+
+
+@pytest.mark.parametrize("username, expected", [
+    ("mia_op", ["张东", "李西", "王朝", "赵北"]), ("ins_op", ["张东", "李西", "赵北"]),
+    ("pr2_op", ["张东", "王朝", "赵北"]), ("pr_admin", ["李西"]), ("ag_admin", ["张东"]),
+])
+def test_the_list_is_scoped(client, granted, username, expected):
+    login(client, username)
+    assert names(client.get("/entitlements/")) == expected
+
+
+def test_the_list_filters_by_care_type_state_and_name(client, granted):
+    login(client, "mia_op")
+    assert names(client.get("/entitlements/?care_type=home")) == ["李西"]
+    assert names(client.get("/entitlements/?state=ended")) == ["赵北"]
+    assert names(client.get("/entitlements/?q=王")) == ["王朝"]
+    assert names(client.get("/entitlements/?care_type=nonsense")) == ["张东", "李西", "王朝", "赵北"]
+    assert client.get("/entitlements/", follow_redirects=False).status_code == 200
+
+
+def test_the_detail_shows_the_events_and_is_not_found_outside_the_scope(client, granted):
+    login(client, "pr2_op")
+    page = client.get(f"/entitlements/{granted['east'].id}").data.decode()
+    assert "机构护理" in page and "重度失能Ⅱ级" in page and page.count('data-testid="entitlement-event"') == 1
+    assert "测试变更" in page and "2028-01-20" in page and "2027-01-01" in page
+    assert client.get(f"/entitlements/{granted['west'].id}").status_code == 404
+
+
+def test_a_carer_and_an_anonymous_visitor_cannot_see_the_list(client, granted):
+    assert client.get("/entitlements/").status_code == 302
+    login(client, "pr_carer")
+    assert client.get("/entitlements/").status_code == 403
+
+
+def test_the_provider_sees_who_is_entitled_with_it_today_and_exports_it(client, granted):
+    login(client, "pr2_op")
+    page = client.get("/entitlements/today")
+    assert page.status_code == 200 and names(page) == ["张东", "王朝"]  # 赵北's ended in 2025
+    csv = client.get("/entitlements/today?format=csv")
+    text = csv.data.decode("utf-8-sig")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv" and "张东" in text and "王朝" in text
+    assert "赵北" not in text and "李西" not in text and "机构护理" in text
+    assert granted["east"].person_id and "1101**" in text  # masked ID numbers
+    xlsx = client.get("/entitlements/today?format=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    assert values[0][0] == "姓名" and sorted(r[0] for r in values[1:]) == ["张东", "王朝"]
+
+
+def test_the_today_page_is_for_providers_only(client, granted):
+    login(client, "mia_op")
+    assert client.get("/entitlements/today").status_code == 403
+    client.post("/logout")
+    login(client, "pr_op")
+    assert names(client.get("/entitlements/today")) == ["李西"]
+
+
+# --- import ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def roster(session, world):
+    seed_ref(session, now=NOW)
+    made = [person(session, 1, name="迁移甲"), person(session, 2, name="迁移乙")]
+    session.commit()
+    return made
+
+
+def upload(client, data: bytes, filename: str = "beneficiaries.csv"):
+    return client.post("/entitlements/import", data={"file": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+def count(session) -> int:
+    return session.scalar(select(func.count()).select_from(Entitlement))
+
+
+def import_rows(world, roster) -> list[str]:
+    return [f"{roster[0].id_number},4,2025-06-10,,institution,{world.provider2.uscc},2025-06-01",
+            f"{roster[1].id_number},3,2025-08-15,,home,{world.provider.uscc},2025-09-01"]
+
+
+@pytest.mark.parametrize("username", ["mia_op", "ins_admin", "pr_admin"])
+def test_only_mia_admins_may_import(client, roster, username):
+    login(client, username)
+    assert client.get("/entitlements/import").status_code == 403
+    assert client.post("/entitlements/import/confirm").status_code == 403
+
+
+def test_upload_preview_confirm_then_a_second_import_changes_nothing(client, session, world, roster, app):
+    login(client, "mia_admin")
+    assert "上线迁移导入" in client.get("/entitlements/").data.decode()
+    preview = upload(client, csv_bytes(*import_rows(world, roster), header=HEADER))
+    page = preview.data.decode()
+    assert preview.status_code == 200 and "确认导入" in page and page.count('data-testid="import-row"') == 2
+    assert count(session) == 0
+    done = client.post("/entitlements/import/confirm", follow_redirects=True)
+    assert "导入完成：新增 2，未变 0" in done.data.decode() and count(session) == 2
+    assert names(done) == ["迁移乙", "迁移甲"]
+    upload(client, csv_bytes(*import_rows(world, roster), header=HEADER))
+    again = client.post("/entitlements/import/confirm", follow_redirects=True)
+    assert "新增 0，未变 2" in again.data.decode() and count(session) == 2
+    folder = os.path.join(app.instance_path, "uploads")
+    assert not [n for n in os.listdir(folder) if n.startswith("entitlements-import-")]
+
+
+def test_a_bad_row_rejects_the_file_with_its_row_number(client, session, world, roster):
+    login(client, "mia_admin")
+    bad = f"{roster[1].id_number},3,2025-08-15,,special,{world.provider.uscc},2025-09-01"
+    response = upload(client, csv_bytes(import_rows(world, roster)[0], bad, header=HEADER))
+    page = response.data.decode()
+    assert response.status_code == 400 and "确认导入" not in page
+    assert "<td>3</td>" in page and "不能享受医疗专护" in page and "未导入任何数据" in page
+    assert client.post("/entitlements/import/confirm").status_code == 302  # nothing pending
+    assert count(session) == 0
