@@ -23,10 +23,10 @@ def _strip(value):
 class CatalogueFilterForm(Form):
     """The GET filter of the catalogue list."""
 
-    care_type = SelectField(_l("服务形式"), choices=[SelectChoice("", _l("全部"))] + _choices(CARE_TYPE_LABELS, CARE_TYPES),
-                            validators=[Optional()])
-    item_class = SelectField(_l("项目类别"), choices=[SelectChoice("", _l("全部"))] + _choices(ITEM_CLASS_LABELS, ITEM_CLASSES),
-                             validators=[Optional()])
+    care_type = SelectField(_l("服务形式"), validators=[Optional()],
+                            choices=[SelectChoice("", _l("全部"))] + _choices(CARE_TYPE_LABELS, CARE_TYPES))
+    item_class = SelectField(_l("项目类别"), validators=[Optional()],
+                             choices=[SelectChoice("", _l("全部"))] + _choices(ITEM_CLASS_LABELS, ITEM_CLASSES))
     q = StringField(_l("编码或名称"), validators=[Optional(), Length(max=100)])
 
     def filters(self) -> dict:

@@ -2,7 +2,8 @@
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.errors import Conflict, ValidationFailed
@@ -183,3 +184,33 @@ def test_seed_catalogue_inserts_the_file_once_with_core_only(session):
     assert item.care_types == ["family", "home", "institution", "special"]
     assert cs.minutes_on(session, item.id, SEED) == 10
     assert cs.load_catalogue(session, cs.read_catalogue_csv(), actor=SYSTEM, now=NOW)["unchanged"] == 42
+
+
+def _direct_insert(session, model, **values):
+    """An INSERT that bypasses the service layer, in a savepoint so the test can go on."""
+    with session.begin_nested():
+        session.execute(insert(model).values(**values))
+
+
+def test_the_database_refuses_zero_minutes_a_bad_class_and_a_short_national_code(session, loaded):
+    item = loaded["SH01"]
+    with pytest.raises(IntegrityError):
+        _direct_insert(session, ServiceItemMinutes, item_id=item.id, minutes=0, valid_from=APR)
+    with pytest.raises(IntegrityError):
+        _direct_insert(session, ServiceItem, code="ZZ01", item_class="leisure", name_zh="x", name_en="", active=True)
+    with pytest.raises(IntegrityError):
+        _direct_insert(session, ServiceItem, code="ZZ02", item_class="life", name_zh="x", name_en="",
+                       national_code="123", active=True)
+    with pytest.raises(IntegrityError):
+        _direct_insert(session, ServiceItemStaffType, item_id=item.id, staff_type="cook")
+    with pytest.raises(IntegrityError):
+        _direct_insert(session, ServiceItemCareType, item_id=item.id, care_type="home")  # already there
+
+
+def test_postgresql_exclude_constraint_rejects_overlapping_minutes(session, loaded):
+    if session.bind.dialect.name != "postgresql":
+        pytest.skip("EXCLUDE USING gist exists on PostgreSQL only")
+    with pytest.raises(IntegrityError, match="ex_service_item_minutes_no_overlap"):
+        _direct_insert(session, ServiceItemMinutes, item_id=loaded["SH01"].id, minutes=12, valid_from=APR)
+    _direct_insert(session, ServiceItemMinutes, item_id=loaded["SH02"].id, minutes=12,
+                   valid_from=date(2019, 1, 1), valid_to=SEED)
