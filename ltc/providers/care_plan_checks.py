@@ -20,6 +20,9 @@ from ltc.people.models import CATEGORY_LABELS, TAG_LABELS, Category, Tag
 WEEKS_PER_YEAR, MONTHS_PER_YEAR = 52, 12
 HUNDREDTH = Decimal("0.01")
 UNIT_WORDS = {"week": "每周", "month": "每月"}
+#: display label (msgid) of each check code
+CHECK_LABELS = {"items_allowed": "服务项目适用", "home_hours_cap": "每月服务时长上限",
+                "outreach_fund_cap": "每月基金支付上限", "family_min_visits": "服务包每月上门次数"}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from ltc.core.errors import NotFound, ValidationFailed
 from ltc.orgs.kinds import CareType
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
+from ltc.people.scope import person_link
 from ltc.people.services import category_on, tags_on
 from ltc.policy.services import policy_on
 from ltc.providers import catalogue_services
@@ -54,6 +55,12 @@ def care_plans_in_scope(user: User) -> ColumnElement[bool] | None:
             return false()
         return CarePlan.person_id.in_(select(InsuredPerson.id).where(InsuredPerson.district.in_(districts)))
     return false()
+
+
+@person_link
+def persons_with_plans(org_id: int):
+    """A provider sees the persons it holds a care plan for."""
+    return select(CarePlan.person_id).where(CarePlan.provider_id == org_id)
 
 
 # --- validation ---------------------------------------------------------------------------

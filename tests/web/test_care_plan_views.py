@@ -1,0 +1,204 @@
+"""Care plan pages (SPEC §5.3): the provider operator drafts and edits its own plans, every save
+a new version; reviewers read the plans in their scope; others get 403 or 404."""
+import re
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from ltc.assessment import intake
+from ltc.auth.services import actor_of
+from ltc.core.audit import SYSTEM
+from ltc.policy.ref import seed_ref
+from ltc.providers import care_plan_services as plans
+from ltc.providers import catalogue_services as cs
+from ltc.providers.care_plan_services import VisitTypeInput
+from ltc.providers.care_plans import CarePlan, CarePlanVisitType
+from tests.assessment_builders import ANSWERS_E, APPLICANT
+from tests.builders import PASSWORD
+from tests.conftest import login
+from tests.people_builders import person
+
+NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def setup(session, world):
+    seed_ref(session, now=NOW)
+    cs.load_catalogue(session, cs.read_catalogue_csv(), actor=SYSTEM, now=NOW)
+    east = person(session, 1, name="王东城", district="东城区")
+    north = person(session, 2, name="李朝阳", district="朝阳区")
+    plan = plans.save_plan(session, person_id=east.id, provider_id=world.provider.id, care_type="home", level=3,
+                           visit_types=[VisitTypeInput("日常照护", 3, "week", 60, ("SH01", "SH02"))],
+                           actor=actor_of(world.users["pr_op"]), now=NOW)
+    session.commit()
+    return world, east, north, plan
+
+
+def relogin(client, username: str) -> None:
+    client.post("/logout")
+    login(client, username)
+
+
+def plan_count(session) -> int:
+    return session.scalar(select(func.count()).select_from(CarePlan))
+
+
+def row(i: int, name="", frequency="", unit="week", minutes="", items=()) -> dict:
+    return {f"visit_types-{i}-name": name, f"visit_types-{i}-frequency": frequency,
+            f"visit_types-{i}-frequency_unit": unit, f"visit_types-{i}-planned_minutes": minutes,
+            f"visit_types-{i}-items": list(items)}
+
+
+def test_edit_saves_a_new_version_and_keeps_the_old_one(client, session, setup):
+    world, east, _, plan = setup
+    login(client, "pr_op")
+    form = client.get(f"/care-plans/{plan.id}/edit").data.decode()
+    assert form.count('data-testid="visit-row"') == 2                      # the visit type + one empty row
+    assert 'value="日常照护"' in form and "<script>" not in form
+    data = {"level": "4", "note": "增加测量", **row(0, "日常照护", "3", "week", "60", ["SH01", "SH02"]),
+            **row(1, "测量", "2", "month", "30", ["SH03"]), "submit": "1"}
+    response = client.post(f"/care-plans/{plan.id}/edit", data=data)
+    assert response.status_code == 302
+    latest = plans.current_plan(session, person_id=east.id, provider_id=world.provider.id, care_type="home")
+    assert (latest.version, latest.previous_id, latest.level, latest.note) == (2, plan.id, 4, "增加测量")
+    assert [v.name for v in latest.visit_types] == ["日常照护", "测量"]
+    session.expire_all()
+    assert [v.name for v in session.get(CarePlan, plan.id).visit_types] == ["日常照护"]
+    page = client.get(response.location).data.decode()
+    assert page.count('data-testid="version"') == 2
+    assert 'data-testid="check-home_hours_cap" data-passed="yes"' in page
+    assert "840.00 分钟 ÷ 60 = 14.00 小时" in page and "4 级每月上限 21 小时" in page
+
+
+def test_the_plan_page_shows_the_checks_with_their_figures(client, setup):
+    world, east, _, plan = setup
+    login(client, "pr_op")
+    page = client.get(f"/care-plans/{plan.id}").data.decode()
+    assert 'data-testid="check-items_allowed" data-passed="yes"' in page
+    assert 'data-testid="check-home_hours_cap" data-passed="yes"' in page
+    assert "780.00 分钟 ÷ 60 = 13.00 小时" in page and "3 级每月上限 13 小时" in page
+    assert 'data-testid="edit-plan"' in page
+
+
+def test_one_minute_over_the_cap_is_shown_failing(client, session, setup):
+    world, east, _, plan = setup
+    login(client, "pr_op")
+    data = {"level": "3", **row(0, "日常照护", "13", "month", "60", ["SH01"]),
+            **row(1, "加一分钟", "1", "month", "1", ["SH03"]), "submit": "1"}
+    page = client.get(client.post(f"/care-plans/{plan.id}/edit", data=data).location).data.decode()
+    assert 'data-testid="check-home_hours_cap" data-passed="no"' in page and "超过上限" in page
+
+
+def test_add_row_re_renders_with_one_more_row_and_saves_nothing(client, session, setup):
+    world, east, _, plan = setup
+    login(client, "pr_op")
+    data = {"level": "3", **row(0, "日常照护", "3", "week", "60", ["SH01"]), **row(1), "add_row": "1"}
+    response = client.post(f"/care-plans/{plan.id}/edit", data=data)
+    assert response.status_code == 200
+    page = response.data.decode()
+    assert page.count('data-testid="visit-row"') == 3 and 'value="日常照护"' in page
+    assert plan_count(session) == 1
+
+
+@pytest.mark.parametrize("rows, field, message", [
+    ({**row(0, "日常照护", "0", "week", "60", ["SH01"])}, "visit_types-0-frequency", None),
+    ({**row(0, "日常照护", "3", "week", "60", ["ZZ99"])}, "visit_types-0-items", None),
+    ({**row(0, "日常照护", "", "week", "60", ["SH01"])}, "visit_types-0-frequency", "频次应为 1 至 21 次"),
+    ({**row(0, "日常照护", "3", "week", "60", []), **row(1, "", "2")}, "visit_types-0-items", "至少选择一个服务项目"),
+    ({**row(0), **row(1)}, None, "至少填写一种服务"),
+])
+def test_bad_rows_are_refused_on_their_fields_and_nothing_written(client, session, setup, rows, field, message):
+    world, east, _, plan = setup
+    login(client, "pr_op")
+    response = client.post(f"/care-plans/{plan.id}/edit", data={"level": "3", **rows, "submit": "1"})
+    assert response.status_code == 400
+    page = response.data.decode()
+    if field:
+        tag = re.search(rf'<(input|select)[^>]*id="{field}"[^>]*>', page).group(0)
+        assert "is-invalid" in tag
+    if message:
+        assert message in page
+    assert plan_count(session) == 1
+
+
+def test_item_outside_the_care_type_is_refused(client, session, setup):
+    world, east, _, plan = setup
+    login(client, "pr_op")
+    response = client.post("/care-plans/new?person_id=%d&care_type=outreach" % east.id,
+                           data={"level": "5", **row(0, "巡护", "4", "month", "30", ["SH01"]), "submit": "1"})
+    assert response.status_code == 400 and plan_count(session) == 1
+
+
+def test_a_first_plan_is_drafted_for_a_person_the_provider_filed_for(client, session, setup):
+    world, east, north, plan = setup
+    intake.file_application(session, actor=actor_of(world.users["pr_op"]), now=NOW, person_id=north.id,
+                            applicant=APPLICANT, declared_disability_6m=True, self_assessment=ANSWERS_E)
+    session.commit()
+    login(client, "pr_op")
+    assert client.get(f"/care-plans/new?id_number={east.id_number}&care_type=home").location.endswith(
+        f"/care-plans/{plan.id}/edit")                                     # a plan exists: edit it
+    url = f"/care-plans/new?id_number={north.id_number}&care_type=outreach&level=5"
+    form = client.get(url).data.decode()
+    assert form.count('data-testid="visit-row"') == 3 and "SH28" in form and "SH01 " not in form
+    response = client.post(url, data={"level": "5", **row(0, "巡护", "12", "month", "30", ["SH28"]), **row(1),
+                                      **row(2), "submit": "1"})
+    assert response.status_code == 302
+    new = plans.current_plan(session, person_id=north.id, provider_id=world.provider.id, care_type="outreach")
+    assert (new.version, new.level, len(new.visit_types)) == (1, 5, 1)
+    page = client.get(response.location).data.decode()
+    assert 'data-testid="check-outreach_fund_cap" data-passed="no"' in page and "职工基金支付比例 90%" in page
+
+
+def test_new_plan_for_a_person_outside_the_scope_is_404(client, setup):
+    world, east, north, plan = setup
+    login(client, "pr2_op")
+    assert client.get(f"/care-plans/new?person_id={east.id}&care_type=home").status_code == 404
+    assert client.get(f"/care-plans/new?id_number={east.id_number}&care_type=home").status_code == 404
+    relogin(client, "pr_op")
+    assert client.get(f"/care-plans/new?person_id={east.id}&care_type=spa").status_code == 404
+
+
+@pytest.mark.parametrize("username, view, edit", [
+    ("pr_op", 200, 200), ("pr2_op", 404, 404), ("mia_rev", 200, 403), ("ins_rev", 200, 403),
+    ("pr_admin", 403, 403), ("ag_admin", 403, 403), ("mia_admin", 403, 403),
+])
+def test_who_sees_and_edits_a_plan(client, setup, username, view, edit):
+    world, east, north, plan = setup
+    login(client, username)
+    assert client.get(f"/care-plans/{plan.id}").status_code == view
+    assert client.get(f"/care-plans/{plan.id}/edit").status_code == edit
+    assert client.post(f"/care-plans/{plan.id}/edit", data={"level": "3", "submit": "1"}).status_code in (edit, 400)
+
+
+def test_insurer_sees_only_plans_of_its_districts(client, session, setup, world):
+    _, east, north, plan = setup
+    other = plans.save_plan(session, person_id=north.id, provider_id=world.provider2.id, care_type="institution",
+                            level=4, visit_types=[VisitTypeInput("日常", 7, "week", 30, ("SH01",))],
+                            actor=actor_of(world.users["pr2_op"]), now=NOW)
+    session.commit()
+    login(client, "ins_rev")
+    assert client.get(f"/care-plans/{other.id}").status_code == 404
+    listing = client.get("/care-plans/").data.decode()
+    assert listing.count('data-testid="plan-row"') == 1 and "王东城" in listing and "李朝阳" not in listing
+    relogin(client, "mia_rev")
+    assert client.get("/care-plans/").data.decode().count('data-testid="plan-row"') == 2
+    relogin(client, "pr2_op")
+    listing = client.get("/care-plans/").data.decode()
+    assert "李朝阳" in listing and "王东城" not in listing and 'data-testid="new-plan"' in listing
+
+
+def _token(page: str) -> str:
+    return page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+
+
+def test_saving_needs_the_csrf_token(csrf_client, session, setup):
+    world, east, _, plan = setup
+    csrf_client.post("/login", data={"username": "pr_op", "password": PASSWORD,
+                                     "csrf_token": _token(csrf_client.get("/login").data.decode())})
+    data = {"level": "3", **row(0, "日常照护", "2", "week", "60", ["SH01"]), "submit": "1"}
+    assert csrf_client.post(f"/care-plans/{plan.id}/edit", data=data).status_code == 400
+    assert plan_count(session) == 1
+    token = _token(csrf_client.get(f"/care-plans/{plan.id}/edit").data.decode())
+    assert csrf_client.post(f"/care-plans/{plan.id}/edit", data={**data, "csrf_token": token}).status_code == 302
+    assert session.scalar(select(func.count()).select_from(CarePlanVisitType)) == 2
