@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "ltc.people.hospital_views:bp",
     "ltc.notices.views:bp",
     "ltc.assessment.views:bp",
+    "ltc.providers.care_plan_views:bp",
     "ltc.providers.catalogue_views:bp",
     "ltc.entitlements.views:bp",
     "ltc.auth.token_views:bp",
