@@ -24,11 +24,8 @@ def entitlements_in_scope(user: User) -> ColumnElement[bool] | None:
     kind = user.org_kind
     if kind == "mia":
         return None
-    if kind == "insurer":
-        districts = list(user.org.districts or [])
-        if not districts:
-            return false()
-        return Entitlement.person_id.in_(select(InsuredPerson.id).where(InsuredPerson.district.in_(districts)))
+    if kind == "insurer":  # the persons of its districts, as the roster's rule says
+        return Entitlement.person_id.in_(scoped(select(InsuredPerson.id), InsuredPerson, user))
     if kind == "provider":
         return Entitlement.provider_id == user.org_id
     if kind == "agency":

@@ -21,7 +21,7 @@ from ltc.core.pagination import Page, paginate
 from ltc.core.periods import add_period, covering_filter, overlap_filter, period_on, periods_of
 from ltc.entitlements import dates
 from ltc.entitlements.models import LEVEL_NAMES, ORIGINS, Entitlement, EntitlementEvent
-from ltc.orgs.kinds import CareType
+from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.orgs.models import Organisation
 from ltc.people.ids import normalise_id_number
 from ltc.people.models import InsuredPerson
@@ -102,6 +102,8 @@ def grant_entitlement(session: Session, *, person_id: int, level: int, care_type
                                {"starts_on": "not before the end"})
     if replaces is not None:
         _check_replaced(replaces, person_id, starts_on)
+    _check_no_other(session, person_id, starts_on, end, replaces)
+    if replaces is not None:
         if replaces.valid_to > starts_on:
             shorten(session, replaces, to=starts_on, reason="change", actor=actor, now=now)
     entitlement = add_period(
@@ -124,6 +126,17 @@ def _check_replaced(replaces: Entitlement, person_id: int, starts_on: date) -> N
         raise Conflict("被替换的待遇已被其他待遇替换", {"replaces": "already replaced"})
     if replaces.valid_from >= starts_on:
         raise ValidationFailed("变更后的待遇须晚于被替换待遇的开始日期开始", {"starts_on": "not after replaced start"})
+
+
+def _check_no_other(session: Session, person_id: int, start: date, end: date,
+                    replaces: Entitlement | None) -> None:
+    """At most one active entitlement per person and date; a change ignores the one it replaces."""
+    others = [e for e in overlapping(session, person_id, start, end) if replaces is None or e.id != replaces.id]
+    if others:
+        e = others[0]
+        raise Conflict(f"参保人在 {e.valid_from.isoformat()} 至 {e.valid_to.isoformat()}（不含）已有待遇"
+                       f"（{CARE_TYPE_LABELS[e.care_type]}，编号 {e.id}），同一日期只能享受一项待遇",
+                       {"starts_on": "overlaps another entitlement"})
 
 
 def snapshot(entitlement: Entitlement) -> dict:

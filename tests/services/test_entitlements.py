@@ -45,9 +45,22 @@ def test_a_retroactive_start_is_granted(session, world, someone):
 def test_a_second_overlapping_entitlement_is_refused(session, world, someone):
     concl = conclusion(session, someone)
     grant(session, someone, world.provider2, conclusion_of=concl)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as err:
         grant(session, someone, world.provider, care_type="home", conclusion_of=concl)
+    assert "2026-01-01 至 2028-01-20（不含）已有待遇（机构护理" in err.value.message
     assert len(session.scalars(select(Entitlement)).all()) == 1
+
+
+def test_a_change_overlapping_a_third_entitlement_is_refused_before_anything_changes(session, world, someone):
+    first = grant(session, someone, world.provider2, conclusion_of=plain_conclusion(valid_to=date(2026, 6, 1)),
+                  origin="migrated", starts_on=date(2026, 1, 1))
+    second = grant(session, someone, world.provider2, conclusion_of=plain_conclusion(concluded_on=date(2026, 5, 1)),
+                   origin="migrated", starts_on=date(2026, 6, 1))
+    with pytest.raises(Conflict):
+        grant(session, someone, world.provider, care_type="home", conclusion_of=conclusion(session, someone),
+              replaces=first, starts_on=date(2026, 4, 1))
+    assert (first.valid_to, first.end_reason, first.replaced_by_id) == (date(2026, 6, 1), "expiry", None)
+    assert second.valid_to == date(2028, 1, 20) and session.scalars(select(EntitlementEvent)).all() == []
 
 
 def test_a_start_on_or_after_the_end_is_refused(session, world, someone):
