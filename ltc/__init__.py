@@ -32,6 +32,7 @@ BLUEPRINTS = (
     "ltc.entitlements.views:bp",
     "ltc.auth.token_views:bp",
     "ltc.core.audit_views:bp",
+    "ltc.policy.edit_views:bp",
 )
 #: modules whose ``register(cli_group_owner)`` adds CLI commands
 CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli", "ltc.scheduler.cli")

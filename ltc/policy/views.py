@@ -1,14 +1,17 @@
-"""Policy versions, read-only for every logged-in user (editing screens come later)."""
+"""Policy versions, readable by every logged-in user; the MIA admin also sees the copy, edit
+and retire actions (handled in ``edit_views``)."""
 from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 
-from ltc.auth.permissions import Action
+from ltc.auth.permissions import Action, can
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today
 from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.policy import services
-from ltc.policy.models import ACTION_LABELS, STATUS_LABELS, PolicyVersion
+from ltc.policy.edit_views import copied_from, manage_context
+from ltc.policy.models import ACTION_LABELS, STATUS_LABELS, PolicyStatus, PolicyVersion
 from ltc.policy.schema import describe_sections
 
 bp = Blueprint("policy", __name__, url_prefix="/policy")
@@ -30,6 +33,9 @@ def list_versions():
 def view_version(version_id: int):
     version = services.get_version(db.session, version_id)
     in_force = services.version_on(db.session, local_today())
+    can_manage = can(current_user, Action.MANAGE_ORGS)
     return render_template("policy/detail.html", version=version, sections=describe_sections(version.sections),
                            status_labels=STATUS_LABELS, action_labels=ACTION_LABELS,
-                           in_force=in_force is not None and in_force.id == version.id)
+                           in_force=in_force is not None and in_force.id == version.id, can_manage=can_manage,
+                           source=copied_from(version) if version.status == PolicyStatus.DRAFT else None,
+                           **(manage_context(version) if can_manage else {}))
