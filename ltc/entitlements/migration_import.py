@@ -22,7 +22,6 @@ from ltc.assessment.policy import AssessmentPolicy
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.errors import DomainError, ValidationFailed
-from ltc.core.periods import period_on
 from ltc.entitlements import dates
 from ltc.entitlements.models import LEVEL_NAMES, Entitlement
 from ltc.entitlements.services import Conclusion, grant_entitlement
@@ -153,23 +152,41 @@ def _resolve(session: Session, rows: list[EntitlementRow]) -> None:
                 row.errors.append(f"服务机构 {v['provider']} 不是已登记的定点护理服务机构（统一社会信用代码或机构编号）")
 
 
-def _policy_checks(session: Session, row: EntitlementRow) -> None:
+class _Lookups:
+    """The assessment policy per day and the providers' care-type agreements, read once per file."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.policies: dict[date, AssessmentPolicy] = {}
+        self.agreements: dict[tuple[int, str], list[ProviderCareTypePeriod]] = {}
+        for period in session.scalars(select(ProviderCareTypePeriod)):
+            self.agreements.setdefault((period.org_id, period.care_type), []).append(period)
+
+    def policy(self, day: date) -> AssessmentPolicy:
+        """Raises NoPolicyInForce when no published version covers ``day``."""
+        if day not in self.policies:
+            self.policies[day] = policy_on(self.session, day).section(AssessmentPolicy)
+        return self.policies[day]
+
+    def agreed(self, provider_id: int, care_type: str, day: date) -> bool:
+        return any(p.covers(day) for p in self.agreements.get((provider_id, care_type), ()))
+
+
+def _policy_checks(lookups: _Lookups, row: EntitlementRow) -> None:
     """Default validity end, level allowed for the care type, provider agreement, end after start."""
     v = row.values
     try:
         if v["conclusion_valid_to"] is None:
-            months = policy_on(session, v["concluded_on"]).section(AssessmentPolicy).validity_months
-            v["conclusion_valid_to"] = add_months(v["concluded_on"], months)
-        policy = policy_on(session, v["valid_from"]).section(AssessmentPolicy)
+            v["conclusion_valid_to"] = add_months(v["concluded_on"], lookups.policy(v["concluded_on"]).validity_months)
+        policy = lookups.policy(v["valid_from"])
     except DomainError as exc:
         row.errors.append(exc.message)
         return
+    care = CARE_TYPE_LABELS[v["care_type"]]
     if not policy.level_allowed(v["level"], v["care_type"]):
-        row.errors.append(f"失能等级 {v['level']} 不能享受{CARE_TYPE_LABELS[v['care_type']]}"
-                          f"（最低 {policy.min_level(v['care_type'])} 级）")
-    if row.provider_id and period_on(session, ProviderCareTypePeriod, v["valid_from"], org_id=row.provider_id,
-                                     care_type=v["care_type"]) is None:
-        row.errors.append(f"服务机构在 {v['valid_from'].isoformat()} 的协议不含{CARE_TYPE_LABELS[v['care_type']]}")
+        row.errors.append(f"失能等级 {v['level']} 不能享受{care}（最低 {policy.min_level(v['care_type'])} 级）")
+    if row.provider_id and not lookups.agreed(row.provider_id, v["care_type"], v["valid_from"]):
+        row.errors.append(f"服务机构在 {v['valid_from'].isoformat()} 的协议不含{care}")
     end, reason = dates.entitlement_end(v["conclusion_valid_to"], death_date=v.get("death_date"))
     v["valid_to"], v["end_reason"] = end, reason
     if v["valid_from"] >= end:
@@ -204,6 +221,8 @@ def classify(session: Session, rows: list[EntitlementRow]) -> None:
         for e in stored.get(row.person_id, []):
             if e.valid_from == start and _same(e, row):
                 row.action = "unchanged"
+            elif e.valid_from == start:
+                row.errors.append(f"已有同一开始日期、内容不同的待遇（编号 {e.id}），待遇不可修改")
             elif e.valid_from < end and start < e.valid_to:
                 row.errors.append(f"与已有待遇 [{e.valid_from}, {e.valid_to}) 重叠")
         for other_start, other_end, line in taken.get(row.person_id, []):
@@ -235,9 +254,10 @@ def preview(session: Session, data: bytes, filename: str, *, today: date) -> Ent
     if not result.rows:
         result.header_errors.append("文件没有数据行")
     _resolve(session, result.rows)
+    lookups = _Lookups(session)
     for row in result.rows:
         if not row.errors:
-            _policy_checks(session, row)
+            _policy_checks(lookups, row)
     classify(session, result.rows)
     return result
 

@@ -68,8 +68,10 @@ def detail(entitlement_id: int):
     entitlement = get_scoped(db.session, current_user, Entitlement, entitlement_id)
     person = db.session.get(InsuredPerson, entitlement.person_id)
     provider = db.session.get(Organisation, entitlement.provider_id)
+    events = entitlement.events
     return render_template("entitlements/detail.html", e=entitlement, row=_row(entitlement, person, provider.name),
-                           events=entitlement.events, labels=LABELS,
+                           events=events, granted_to=events[0].valid_to_before if events else entitlement.valid_to,
+                           labels=LABELS,
                            notices=notices_for(db.session, "entitlement", entitlement.id))
 
 

@@ -77,6 +77,7 @@ def test_xlsx_with_chinese_headers_is_read(session, world, people):
     ("{n1},4,2025-06-10,2025-06-01,institution,{p2},2025-06-01", "结论有效期截止须晚于评估结论日期"),
     ("{n1},4,2025-06-10,2025-07-01,institution,{p2},2025-07-01", "不早于待遇结束日期"),
     ("{n1},4,2025/06/10,,institution,{p2},June", "待遇开始日期：日期格式应为"),
+    ("{n1},4,2019-06-10,,institution,{p2},2019-06-01", "没有生效的政策版本"),
 ])
 def test_each_bad_row_is_named_with_its_line_and_nothing_is_written(session, world, people, row, message):
     good = f"{id_number(2)},3,2025-08-15,,institution,{world.provider2.uscc},2025-08-01"
@@ -100,7 +101,9 @@ def test_overlaps_with_stored_entitlements_and_within_the_file_are_errors(sessio
     result = preview(session, csv_bytes(changed, *twice, header=HEADER))
     errors = {r.line: r.errors for r in result.error_rows}
     assert set(errors) == {2, 4}
-    assert "重叠" in errors[2][0] and "与第 3 行" in errors[4][0]
+    assert "内容不同的待遇" in errors[2][0] and "与第 3 行" in errors[4][0]
+    later = f"{id_number(1)},4,2025-06-10,2027-06-10,institution,{world.provider2.uscc},2025-07-01"
+    assert "与已有待遇 [2025-06-01, 2027-06-10) 重叠" in preview(session, csv_bytes(later, header=HEADER)).rows[0].errors
     assert count(session) == 1
 
 
