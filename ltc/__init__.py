@@ -30,6 +30,7 @@ BLUEPRINTS = (
     "ltc.providers.care_plan_views:bp",
     "ltc.providers.catalogue_views:bp",
     "ltc.entitlements.views:bp",
+    "ltc.reviews.views:bp",
     "ltc.auth.token_views:bp",
     "ltc.core.audit_views:bp",
     "ltc.policy.edit_views:bp",
@@ -46,6 +47,7 @@ MODEL_MODULES = (
     "ltc.reviews.models", "ltc.reviews.scope",
     "ltc.providers.catalogue", "ltc.providers.care_plans", "ltc.providers.care_plan_services",
     "ltc.entitlements.models", "ltc.entitlements.scope", "ltc.entitlements.services",
+    "ltc.reviews.worklists",
 )
 
 

@@ -11,3 +11,4 @@ from ltc.api import people  # noqa: E402,F401
 from ltc.api import assessment  # noqa: E402,F401
 from ltc.api import hospital  # noqa: E402,F401
 from ltc.api import applications  # noqa: E402,F401
+from ltc.api import reviews  # noqa: E402,F401

@@ -21,6 +21,8 @@ NAV = (
     NavItem("entitlements.list_entitlements", "待遇资格", Action.ROSTER_VIEW),
     NavItem("entitlements.today", "今日享受待遇人员", Action.CARE_RECORDS),
     NavItem("care_plans.list_plans", "护理计划", Action.CARE_RECORDS),
+    NavItem("reviews.inbox", "待审核案件", Action.DECIDE_REVIEW),
+    NavItem("reviews.all_cases", "审核案件", Action.ROSTER_VIEW),
     NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
     NavItem("orgs.list_users", "用户", Action.MANAGE_OWN_USERS),
     NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),

@@ -62,6 +62,7 @@ JOBS: tuple[Job, ...] = (
     Job("purge_login_attempts", "清理30天前的登录记录", DAILY_0600,
         "ltc.scheduler.jobs:purge_login_attempts"),
     Job("calendar_check", "检查下一年度工作日历", DAILY_0600, "ltc.scheduler.jobs:calendar_check"),
+    Job("review_overdue", "审核超时标记", DAILY_0600, "ltc.reviews.jobs:mark_overdue"),
 )
 
 

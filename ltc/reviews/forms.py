@@ -1,0 +1,53 @@
+"""Review page forms (shape only; the engine checks decisions against the case's definition).
+Choices that depend on the case or the database are set by the view."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Form, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ltc.orgs.kinds import CARE_TYPE_LABELS
+from ltc.reviews.models import CASE_STATUSES
+from ltc.reviews.worklists import STATUS_LABELS
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _all(label) -> list[SelectChoice]:
+    return [SelectChoice("", label)]
+
+
+class InboxFilterForm(Form):
+    """GET filter of the inbox."""
+
+    case_type = SelectField(_l("案件类型"), validators=[Optional()], choices=[])
+
+
+class CasesFilterForm(Form):
+    """GET filter of the all-cases list."""
+
+    case_type = SelectField(_l("案件类型"), validators=[Optional()], choices=[])
+    status = SelectField(_l("状态"), validators=[Optional()],
+                         choices=_all(_l("全部状态")) + choices((s, _l(STATUS_LABELS[s])) for s in CASE_STATUSES))
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(_l("决定"), validators=[InputRequired(message=_l("请选择决定"))], choices=[])
+    reason_code = SelectField(_l("原因"), validators=[Optional()], choices=[])
+    reason_text = TextAreaField(_l("说明"), validators=[Optional(), Length(max=1000)])
+    expected_version = HiddenField(validators=[DataRequired()])
+
+    def set_choices(self, decisions: list[tuple[str, str]], reasons: list[tuple[str, str]]) -> None:
+        self.decision.choices = choices(decisions)
+        self.reason_code.choices = _all(_l("（无）")) + choices(reasons)
+
+
+class RequestEntitlementForm(FlaskForm):
+    """An insurer opens the entitlement review for another care type or provider."""
+
+    application_id = IntegerField(_l("评估申请编号（ID）"), validators=[InputRequired(), NumberRange(min=1)])
+    care_type = SelectField(_l("服务形式"), validators=[DataRequired()],
+                            choices=choices((k, _l(v)) for k, v in CARE_TYPE_LABELS.items()))
+    provider_id = SelectField(_l("定点护理服务机构"), validators=[DataRequired()], coerce=int, choices=[])

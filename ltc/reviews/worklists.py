@@ -1,0 +1,166 @@
+"""What a reviewer sees, for the pages and the API alike: inbox rows, the case page (its steps,
+the checks of the current step, the trail by round, whether the user may decide) and the
+home-page work list of the organisation's waiting cases."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ltc.auth.models import User
+from ltc.auth.permissions import Action, can
+from ltc.home.worklists import WorkList, worklist
+from ltc.orgs.models import Organisation
+from ltc.reviews import engine
+from ltc.reviews.definitions import DECISION_LABELS, CaseTypeDef, ReviewPolicy, StepDef
+from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewVisit
+from ltc.reviews.queries import Round, inbox, inbox_counts, trail
+from ltc.reviews.registry import Check
+
+STATUS_LABELS = {"open": "审核中", "completed": "已通过", "declined": "已拒绝接收", "rejected": "不予通过",
+                 "cancelled": "已撤销"}
+ACTION_LABELS = {**DECISION_LABELS, "opened": "发起审核", "revised": "审核对象已修改", "cancelled": "撤销"}
+OWNER_KIND_LABELS = {"mia": "医保经办机构", "insurer": "商保公司", "agency": "评估机构", "provider": "护理机构"}
+WORKLIST_ROWS = 5
+
+
+def case_type_labels(session: Session, today: date) -> dict[str, str]:
+    """Code → label of the case types in the policy in force today."""
+    from ltc.policy.services import policy_on
+    return {c.code: c.label for c in policy_on(session, today).section(ReviewPolicy).case_types}
+
+
+def org_names(session: Session, ids) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(wanted))).all())
+
+
+def step_label(case: ReviewCase, code: str | None) -> str:
+    for step in case.definition.get("steps", []):
+        if step["code"] == code:
+            return step["label"]
+    return code or ""
+
+
+def inbox_row(visit: ReviewVisit, case: ReviewCase, names: dict[int, str], today: date) -> dict:
+    return {"id": case.id, "title": case.title, "case_type": case.definition.get("label", case.case_type),
+            "step": step_label(case, visit.step_code), "round": case.round, "entered_on": visit.entered_on,
+            "due_on": visit.due_on, "overdue": visit.overdue(today), "owner": names.get(visit.owner_org_id, ""),
+            "version": case.version}
+
+
+def inbox_rows(session: Session, page_items, today: date) -> list[dict]:
+    names = org_names(session, [v.owner_org_id for v, _ in page_items])
+    return [inbox_row(v, c, names, today) for v, c in page_items]
+
+
+def case_row(case: ReviewCase, visit: ReviewVisit | None, names: dict[int, str], today: date) -> dict:
+    """A row of the all-cases list (``visit``: the open one, if any)."""
+    return {"id": case.id, "title": case.title, "case_type": case.definition.get("label", case.case_type),
+            "status": case.status, "status_label": STATUS_LABELS.get(case.status, case.status),
+            "step": step_label(case, case.step_code), "round": case.round,
+            "owner": names.get(visit.owner_org_id, "") if visit else "",
+            "due_on": visit.due_on if visit else None, "overdue": bool(visit and visit.overdue(today)),
+            "opened_on": case.opened_on}
+
+
+def case_rows(session: Session, cases: list[ReviewCase], today: date) -> list[dict]:
+    ids = [c.id for c in cases]
+    visits = {v.case_id: v for v in session.scalars(select(ReviewVisit).where(
+        ReviewVisit.case_id.in_(ids), ReviewVisit.left_at.is_(None)))} if ids else {}
+    names = org_names(session, [v.owner_org_id for v in visits.values()])
+    return [case_row(c, visits.get(c.id), names, today) for c in cases]
+
+
+# --- the case page -------------------------------------------------------------------------
+
+@dataclass
+class StepView:
+    step: StepDef
+    owner_org_id: int | None
+    owner: str
+    state: str  # done | current | todo
+
+
+@dataclass
+class CasePage:
+    case: ReviewCase
+    ctype: CaseTypeDef
+    steps: list[StepView]
+    step: StepDef | None
+    visit: ReviewVisit | None
+    owner: str
+    checks: list[Check]
+    rounds: list[Round]
+    names: dict[int, str]
+    users: dict[int, str]
+    today: date
+    can_decide: bool
+    status_label: str
+    reasons: list[tuple[str, str]] = field(default_factory=list)  # (code, label with its decisions)
+
+
+def _steps(case: ReviewCase, ctype: CaseTypeDef, names: dict[int, str]) -> list[StepView]:
+    views, state = [], "done" if case.status == "completed" else "todo"
+    position = ctype.index(case.step_code) if case.step_code else None
+    for i, step in enumerate(ctype.steps):
+        owner_id = case.owners.get(step.code)
+        if position is not None:
+            state = "done" if i < position else "current" if i == position else "todo"
+        views.append(StepView(step, owner_id, names.get(owner_id, ""), state))
+    return views
+
+
+def reason_choices(ctype: CaseTypeDef) -> list[tuple[str, str]]:
+    return [(r.code, f"{r.code} {r.label}（{'、'.join(DECISION_LABELS[d] for d in r.decisions)}）")
+            for r in ctype.reasons]
+
+
+def case_page(session: Session, case: ReviewCase, user: User, today: date) -> CasePage:
+    """Everything the case page and the API show of ``case`` to ``user`` on ``today``."""
+    ctype = engine.definition(case)
+    step = engine.current_step(case)
+    visit = engine.current_visit(session, case) if step else None
+    rounds = trail(session, case)
+    events = [e for r in rounds for e in r.events]
+    names = org_names(session, list(case.owners.values()) + [e.org_id for e in events]
+                      + [v.owner_org_id for r in rounds for v in r.visits])
+    user_ids = {e.user_id for e in events if e.user_id}
+    users = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids))).all()) if user_ids \
+        else {}
+    checks = engine.step_checks(session, case, step.code, today) if step else []
+    can_decide = bool(visit and visit.owner_org_id == user.org_id and can(user, Action.DECIDE_REVIEW))
+    return CasePage(case=case, ctype=ctype, steps=_steps(case, ctype, names), step=step, visit=visit,
+                    owner=names.get(visit.owner_org_id, "") if visit else "", checks=checks, rounds=rounds,
+                    names=names, users=users, today=today, can_decide=can_decide,
+                    status_label=STATUS_LABELS.get(case.status, case.status), reasons=reason_choices(ctype))
+
+
+def event_who(page: CasePage, event: ReviewEvent) -> str:
+    return page.users.get(event.user_id) or event.actor_label
+
+
+def reason_label(ctype: CaseTypeDef, code: str | None) -> str:
+    for reason in ctype.reasons:
+        if reason.code == code:
+            return reason.label
+    return code or ""
+
+
+# --- the home page -------------------------------------------------------------------------
+
+@worklist
+def review_inbox(session: Session, user, today: date) -> WorkList | None:
+    """Reviewers: how many cases wait for their organisation, how many are overdue, the first ones."""
+    if not can(user, Action.DECIDE_REVIEW):
+        return None
+    counts = inbox_counts(session, user.org_id, today)
+    page = inbox(session, user.org_id, today, per_page=WORKLIST_ROWS)
+    rows = [{**row, "due": f"{row['due_on']}{'（已超期）' if row['overdue'] else ''}"}
+            for row in inbox_rows(session, page.items, today)]
+    return WorkList(title=f"待审核案件（{counts.waiting}，超期 {counts.overdue}）", rows=rows,
+                    columns=[("title", "审核案件"), ("step", "步骤"), ("due", "办理期限")],
+                    total=counts.waiting, link=url_for("reviews.inbox"), empty_text="暂无待审核案件")

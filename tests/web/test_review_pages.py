@@ -1,0 +1,324 @@
+"""Review pages (SPEC §4.1): inbox, all cases, the case page and its decision form.
+
+The case type ``web_check`` exists only as data: the fixture publishes it in a new policy
+version — provider → agency → insurer → MIA, each step owned by the party of a test subject
+registered here (``PARTIES`` maps a subject id to its provider, agency and person).
+"""
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from ltc.core.audit import Actor
+from ltc.core.clock import utcnow
+from ltc.policy import services as policy_services
+from ltc.policy.ref import seed_ref
+from ltc.policy.schema import to_raw
+from ltc.reviews import engine
+from ltc.reviews.definitions import ReviewPolicy
+from ltc.reviews.engine import DecisionInput
+from ltc.reviews.models import ReviewCase, ReviewEvent
+from ltc.reviews.registry import Check, Parties, SubjectType, register_subject
+from tests import builders
+from tests.builders import PASSWORD
+from tests.conftest import NOW, login
+from tests.people_builders import person
+
+SUBJECT = "web_test_subject"
+PARTIES: dict[int, Parties] = {}
+CASE_TYPE = {
+    "code": "web_check", "label": "网页测试审核", "subject": SUBJECT,
+    "steps": [
+        {"code": "provider", "label": "机构确认", "owner": "subject_provider", "decisions": ["approve", "decline"],
+         "sla": "day_of_month:5", "return_to": None, "precondition": None},
+        {"code": "agency", "label": "评估复核", "owner": "subject_agency", "decisions": ["approve", "return"],
+         "sla": "day_of_month:5", "return_to": "provider", "precondition": None},
+        {"code": "insurer", "label": "商保审核", "owner": "district_insurer",
+         "decisions": ["approve", "return", "reject"], "sla": "day_of_month:5", "return_to": "agency",
+         "precondition": None},
+        {"code": "mia", "label": "医保核定", "owner": "mia", "decisions": ["approve", "return", "reject"],
+         "sla": "day_of_month:5", "return_to": "insurer", "precondition": None},
+    ],
+    "reasons": [{"code": "DOCS", "label": "材料不全", "decisions": ["return"]},
+                {"code": "FULL", "label": "床位已满", "decisions": ["decline"]},
+                {"code": "FRAUD", "label": "虚假材料", "decisions": ["return", "reject"]}],
+}
+
+
+def _checks(session, case, step, day):
+    return [Check("docs", "材料齐全", True, f"{step} 材料已核对"), Check("beds", "床位", False, "床位不足"),
+            Check("note", "提示", None, "仅供参考")]
+
+
+register_subject(SubjectType(name=SUBJECT, parties=lambda session, sid: PARTIES[sid],
+                             title=lambda session, sid: f"测试对象 {sid}", checks=_checks))
+
+
+@dataclass
+class Cases:
+    world: builders.World
+    agency2: object
+    insurer2: object
+    one: ReviewCase      # provider, agency, insurer (东城区)
+    two: ReviewCase      # provider2, agency, insurer
+    three: ReviewCase    # provider, agency2, insurer2 (海淀区)
+    mia: Actor
+
+    def actor(self, username: str) -> Actor:
+        from ltc.auth.models import User
+        from ltc.auth.services import actor_of
+        from ltc.extensions import db
+        return actor_of(db.session.scalars(select(User).where(User.username == username)).one())
+
+
+def publish(session, actor: Actor, now: datetime = NOW) -> None:
+    seed_ref(session, now=now)
+    draft = policy_services.create_draft(session, actor=actor, now=now)
+    reviews = to_raw(policy_services.policy_on(session, now.date()).section(ReviewPolicy))
+    reviews["case_types"].append(CASE_TYPE)
+    policy_services.update_section(session, draft, "reviews", reviews, actor=actor, now=now)
+    policy_services.publish(session, draft, effective_from=date(2026, 1, 1), actor=actor, now=now)
+
+
+def open_case(session, subject_id: int, parties: Parties, actor: Actor, now: datetime = NOW) -> ReviewCase:
+    PARTIES[subject_id] = parties
+    return engine.open_case(session, case_type="web_check", subject_id=subject_id, actor=actor, now=now)
+
+
+@pytest.fixture
+def cases(session, world):
+    w = world
+    mia = Actor(w.users["mia_rev"].id, w.mia.id, "mia_rev")
+    publish(session, mia)
+    agency2 = builders.org(session, "agency", "评估机构乙", 6)
+    insurer2 = builders.org(session, "insurer", "承办保险公司乙", 7, districts=["海淀区"])
+    for org, name in ((w.provider, "pr_rev"), (w.provider2, "pr2_rev"), (w.agency, "ag_rev"), (agency2, "ag2_rev"),
+                      (insurer2, "ins2_rev")):
+        builders.user(session, org, name, "reviewer")
+    east = person(session, 1, name="王东城", district="东城区")
+    west = person(session, 2, name="李海淀", district="海淀区")
+    one = open_case(session, 9001, Parties(east.id, w.provider.id, w.agency.id), mia)
+    two = open_case(session, 9002, Parties(east.id, w.provider2.id, w.agency.id), mia)
+    three = open_case(session, 9003, Parties(west.id, w.provider.id, agency2.id), mia)
+    session.commit()
+    return Cases(w, agency2, insurer2, one, two, three, mia)
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def listed(page: str, testid: str) -> list[int]:
+    return [int(n) for n in re.findall(rf'data-testid="{testid}" data-case="(\d+)"', page)]
+
+
+def post_decision(client, case: ReviewCase, decision: str, *, code: str = "", text: str = "", version=None):
+    return client.post(f"/reviews/{case.id}/decision", data={
+        "decision": decision, "reason_code": code, "reason_text": text,
+        "expected_version": str(case.version if version is None else version)})
+
+
+def decide(session, case: ReviewCase, actor: Actor, decision: str = "approve", code=None, text=None, now=NOW):
+    engine.decide(session, case, DecisionInput(decision, code, text), actor=actor, now=now)
+    session.commit()
+
+
+# --- scope -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("username, expected", [
+    ("mia_rev", {"one", "two", "three"}), ("mia_admin", {"one", "two", "three"}),
+    ("pr_rev", {"one", "three"}), ("pr2_rev", {"two"}), ("ag_rev", {"one", "two"}), ("ag2_rev", {"three"}),
+    ("ins_rev", {"one", "two"}), ("ins_op", {"one", "two"}), ("ins2_rev", {"three"}),
+])
+def test_each_organisation_sees_only_its_cases(client, cases, username, expected):
+    login(client, username)
+    ids = {name: getattr(cases, name).id for name in ("one", "two", "three")}
+    assert set(listed(html(client.get("/reviews/all")), "case-row")) == {ids[n] for n in expected}
+    for name, case_id in ids.items():
+        status = client.get(f"/reviews/{case_id}").status_code
+        assert status == (200 if name in expected else 404), (name, status)
+
+
+def test_a_provider_cannot_decide_another_providers_case(client, cases, session):
+    login(client, "pr2_rev")
+    assert post_decision(client, cases.one, "approve").status_code == 404
+    assert session.get(ReviewCase, cases.one.id).step_code == "provider"
+
+
+def test_the_all_cases_list_filters_by_status_and_type(client, cases, session):
+    decide(session, cases.two, cases.actor("pr2_rev"), "decline", "FULL", "满员")
+    login(client, "mia_rev")
+    assert listed(html(client.get("/reviews/all?status=declined")), "case-row") == [cases.two.id]
+    assert set(listed(html(client.get("/reviews/all?status=open&case_type=web_check")), "case-row")) == {
+        cases.one.id, cases.three.id}
+    assert listed(html(client.get("/reviews/all?case_type=entitlement")), "case-row") == []
+
+
+# --- the case page ---------------------------------------------------------------------------------
+
+def test_the_case_page_shows_steps_checks_and_owner(client, cases):
+    login(client, "ag_rev")
+    page = html(client.get(f"/reviews/{cases.one.id}"))
+    assert "测试对象 9001" in page and "网页测试审核" in page
+    states = re.findall(r'data-step="(\w+)" data-state="(\w+)"', page)
+    assert states == [("provider", "current"), ("agency", "todo"), ("insurer", "todo"), ("mia", "todo")]
+    assert 'data-testid="current-owner">居家护理甲<' in page
+    marks = re.findall(r'data-check="(\w+)"\s+data-passed="(\w+)"', page)
+    assert marks == [("docs", "pass"), ("beds", "fail"), ("note", "info")]
+    assert "✓" in page and "✗" in page and "床位不足" in page
+    assert 'data-testid="decision-form"' not in page   # the agency's turn comes later
+    assert 'data-testid="overdue"' in page             # due 5 April, today is later
+    assert f'/people/{cases.one.person_id}' in page
+
+
+def test_only_a_reviewer_of_the_owning_organisation_gets_the_form(client, cases):
+    login(client, "pr_op")  # the owning organisation, but no DECIDE_REVIEW
+    assert 'data-testid="decision-form"' not in html(client.get(f"/reviews/{cases.one.id}"))
+    assert post_decision(client, cases.one, "approve").status_code == 403
+    client.post("/logout")
+    login(client, "pr_rev")
+    page = html(client.get(f"/reviews/{cases.one.id}"))
+    assert 'data-testid="decision-form"' in page
+    assert re.findall(r'name="decision"[^>]*value="(\w+)"', page) == ["approve", "decline"]
+    assert "FRAUD 虚假材料（退回、不予通过）" in page
+    assert f'name="expected_version" type="hidden" value="{cases.one.version}"' in page
+
+
+def test_an_out_of_turn_decision_is_refused_and_changes_nothing(client, cases, session):
+    login(client, "ag_rev")
+    response = post_decision(client, cases.one, "approve")
+    assert response.status_code == 403
+    fresh = session.get(ReviewCase, cases.one.id)
+    session.refresh(fresh)
+    assert (fresh.step_code, fresh.version) == ("provider", 1)
+    assert session.scalar(select(func.count()).select_from(ReviewEvent).where(
+        ReviewEvent.case_id == cases.one.id)) == 1
+
+
+def test_a_return_without_text_is_a_form_error(client, cases, session):
+    decide(session, cases.one, cases.actor("pr_rev"))
+    login(client, "ag_rev")
+    response = post_decision(client, cases.one, "return", code="DOCS")
+    assert response.status_code == 400
+    page = html(response)
+    assert "退回须写明具体原因" in page and 'data-testid="error-reason_text"' in page
+    response = post_decision(client, cases.one, "return", code="FULL", text="x")
+    assert response.status_code == 400 and "不适用于" in html(response)
+    assert post_decision(client, cases.one, "reject", code="FRAUD").status_code == 400  # not allowed here
+    assert post_decision(client, cases.one, "").status_code == 400
+    session.refresh(cases.one)
+    assert (cases.one.step_code, cases.one.status) == ("agency", "open")
+
+
+def test_a_stale_version_shows_who_changed_the_case(client, cases, session):
+    stale = cases.one.version
+    decide(session, cases.one, cases.actor("pr_rev"))
+    decide(session, cases.one, cases.actor("ag_rev"), "return", "DOCS", "补充材料", now=NOW + timedelta(hours=1))
+    login(client, "pr_rev")           # the provider's turn again, but the form was read before
+    response = post_decision(client, cases.one, "approve", version=stale)
+    assert response.status_code == 409
+    page = html(response)
+    assert "此案件已被 ag_rev 于 2026-03-16 11:00 修改" in page
+    session.refresh(cases.one)
+    assert f'name="expected_version" type="hidden" value="{cases.one.version}"' in page
+    assert (cases.one.step_code, cases.one.round) == ("provider", 2)
+    assert post_decision(client, cases.one, "approve").status_code == 302
+
+
+def test_a_decision_on_a_closed_case_is_a_conflict(client, cases, session):
+    version = cases.two.version
+    decide(session, cases.two, cases.actor("pr2_rev"), "decline", "FULL", "满员")
+    login(client, "pr2_rev")
+    response = post_decision(client, cases.two, "approve", version=version)
+    assert response.status_code == 409 and "该审核案件已结束" in html(response)
+
+
+def test_decisions_need_the_csrf_token(csrf_client, cases, session):
+    token = _token(html(csrf_client.get("/login")))
+    csrf_client.post("/login", data={"username": "pr_rev", "password": PASSWORD, "csrf_token": token})
+    assert post_decision(csrf_client, cases.one, "approve").status_code == 400
+    session.refresh(cases.one)
+    assert cases.one.step_code == "provider"
+    token = _token(html(csrf_client.get(f"/reviews/{cases.one.id}")))
+    response = csrf_client.post(f"/reviews/{cases.one.id}/decision", data={
+        "decision": "approve", "expected_version": str(cases.one.version), "csrf_token": token})
+    assert response.status_code == 302
+    session.refresh(cases.one)
+    assert cases.one.step_code == "agency"
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_a_full_pass_through_the_pages_with_a_return(client, cases, session):
+    case = cases.one
+    steps = [("pr_rev", "approve", "", ""), ("ag_rev", "return", "DOCS", "缺少签到表"), ("pr_rev", "approve", "", ""),
+             ("ag_rev", "approve", "", ""), ("ins_rev", "approve", "", ""), ("mia_rev", "approve", "", "")]
+    for username, decision, code, text in steps:
+        login(client, username)
+        page = html(client.get(f"/reviews/{case.id}"))
+        version = re.search(r'name="expected_version" type="hidden" value="(\d+)"', page).group(1)
+        response = post_decision(client, case, decision, code=code, text=text, version=version)
+        assert response.status_code == 302, html(response)[:2000]
+        client.post("/logout")
+    session.refresh(case)
+    assert (case.status, case.round, case.version) == ("completed", 2, 7)
+    login(client, "mia_rev")
+    page = html(client.get(f"/reviews/{case.id}"))
+    assert 'data-status="completed"' in page and 'data-testid="decision-form"' not in page
+    assert re.findall(r'data-testid="round" data-round="(\d+)"', page) == ["1", "2"]
+    assert [a for a in re.findall(r'data-testid="event" data-action="(\w+)"', page)] == [
+        "opened", "approve", "return", "approve", "approve", "approve", "approve"]
+    assert "DOCS 材料不全" in page and "缺少签到表" in page
+    assert page.count('data-testid="event-snapshot"') == 6 and "<details" in page
+    assert re.findall(r'data-step="(\w+)" data-state="(\w+)"', page)[:4] == [
+        ("provider", "done"), ("agency", "done"), ("insurer", "done"), ("mia", "done")]
+
+
+# --- inbox, export, home ---------------------------------------------------------------------------
+
+def test_the_inbox_lists_overdue_first_and_filters_by_type(client, cases, session, world):
+    fresh = open_case(session, 9004, Parties(cases.one.person_id, world.provider.id, world.agency.id), cases.mia,
+                      now=utcnow())                      # due next 5th: not overdue
+    old = open_case(session, 9005, Parties(cases.one.person_id, world.provider.id, world.agency.id), cases.mia,
+                    now=datetime(2026, 2, 10, 2, tzinfo=timezone.utc))
+    session.commit()
+    login(client, "pr_rev")
+    page = html(client.get("/reviews/"))
+    assert listed(page, "inbox-row") == [old.id, cases.one.id, cases.three.id, fresh.id]
+    assert page.count('data-testid="overdue"') == 3
+    assert "共 4 件，超期 3 件" in page
+    assert listed(html(client.get("/reviews/?case_type=entitlement")), "inbox-row") == []
+    assert 'href="/reviews/"' in page  # the nav entry
+
+
+def test_the_inbox_exports_csv_and_xlsx(client, cases):
+    login(client, "pr_rev")
+    response = client.get("/reviews/?format=csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["案件编号", "审核案件", "案件类型"]
+    assert {r[0] for r in rows[1:]} == {str(cases.one.id), str(cases.three.id)}
+    assert all(r[-1] == "已超期" for r in rows[1:])
+    book = load_workbook(io.BytesIO(client.get("/reviews/?format=xlsx").data))
+    assert book.active.max_row == 3
+
+
+def test_the_home_page_shows_the_review_worklist(client, cases):
+    login(client, "pr_rev")
+    page = html(client.get("/"))
+    assert "待审核案件（2，超期 2）" in page and "测试对象 9001" in page and 'href="/reviews/"' in page
+    client.post("/logout")
+    login(client, "pr_op")
+    assert "待审核案件（" not in html(client.get("/"))
+
+
+def test_the_inbox_needs_the_reviewer_role(client, cases):
+    login(client, "pr_op")
+    assert client.get("/reviews/").status_code == 403
