@@ -44,7 +44,7 @@ MODEL_MODULES = (
     "ltc.auth.models", "ltc.people.models", "ltc.policy.models", "ltc.assessment.models",
     "ltc.scheduler.models", "ltc.assessment.experts", "ltc.people.hospital", "ltc.notices.models",
     "ltc.assessment.application_models", "ltc.assessment.scope", "ltc.assessment.reassessment",
-    "ltc.reviews.models", "ltc.reviews.scope",
+    "ltc.reviews.models", "ltc.reviews.scope", "ltc.entitlements.requests", "ltc.entitlements.review",
     "ltc.providers.catalogue", "ltc.providers.care_plans", "ltc.providers.care_plan_services",
     "ltc.entitlements.models", "ltc.entitlements.scope", "ltc.entitlements.services",
     "ltc.reviews.worklists",

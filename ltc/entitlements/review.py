@@ -172,8 +172,10 @@ def plan_checks(session: Session, request: EntitlementRequest, day: date) -> lis
     if plan is None:
         return [Check("plan", "护理计划", False, "护理机构尚未制定护理计划")]
     found = checks_of(session, plan, day)
-    head = Check("plan", "护理计划", True, f"第 {plan.version} 版，{len(plan.visit_types)} 种服务")
-    return [head, *[Check(f"plan.{c.code}", "护理计划：" + c.code, c.passed, c.message) for c in found]]
+    head = Check("plan", "护理计划", plan.level == request.level,
+                 f"第 {plan.version} 版，{len(plan.visit_types)} 种服务，按 {plan.level} 级制定"
+                 + ("" if plan.level == request.level else f"，与核定等级 {request.level} 级不符"))
+    return [head, *[Check(f"plan.{c.code}", "护理计划检查", c.passed, c.message) for c in found]]
 
 
 def step_checks(session: Session, case: ReviewCase, step: str, day: date) -> list[Check]:
@@ -183,7 +185,7 @@ def step_checks(session: Session, case: ReviewCase, step: str, day: date) -> lis
                        _no_other(session, request, start)]
     agency_checks = _conclusion_checks(session, request, start)
     insurer_checks = _insurance_checks(session, request, start)
-    plan = plan_checks(session, request, day)
+    plan = plan_checks(session, request, start)
     by_step = {
         "provider": provider_checks + plan,
         "agency": agency_checks + plan,
@@ -196,7 +198,7 @@ def step_checks(session: Session, case: ReviewCase, step: str, day: date) -> lis
 def care_plan_ready(session: Session, case: ReviewCase, day: date) -> str | None:
     """Step 1's precondition: a care plan whose checks all pass."""
     request = _request(session, case.subject_id)
-    failing = [c for c in plan_checks(session, request, day) if c.passed is False]
+    failing = [c for c in plan_checks(session, request, starts_on(session, request)) if c.passed is False]
     return "护理计划未制定或未通过检查：" + "；".join(c.detail for c in failing) if failing else None
 
 

@@ -1,0 +1,85 @@
+"""Builders for the four-party entitlement review: a concluded application, a care plan,
+a case driven to a given step through the real services."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from ltc.assessment.application_models import Application
+from ltc.assessment.deadlines import add_months
+from ltc.auth.services import actor_of
+from ltc.core.audit import SYSTEM, Actor
+from ltc.entitlements.requests import EntitlementRequest
+from ltc.entitlements.review import request_entitlement
+from ltc.providers import catalogue_services
+from ltc.providers.care_plan_services import VisitTypeInput, save_plan
+from ltc.reviews import engine
+from ltc.reviews.engine import DecisionInput
+from ltc.reviews.models import ReviewCase
+from tests.assessment_builders import Cast, at, cast
+from tests.builders import World, user
+from tests.conftest import NOW
+
+#: home care, level 4: 3 one-hour visits a week = 13 visits, 13 hours a month (cap 21)
+HOME_VISITS = [VisitTypeInput(name="生活照料", frequency=3, frequency_unit="week", planned_minutes=60,
+                              item_codes=("SH01", "SH02"))]
+
+
+@dataclass
+class Review:
+    c: Cast
+    deciders: dict[str, Actor]  # step code → an actor of the owning organisation
+
+    def actor(self, step: str) -> Actor:
+        return self.deciders[step]
+
+
+def review_cast(session, w: World) -> Review:
+    """The assessment cast plus reviewers in each organisation and the service catalogue."""
+    c = cast(session, w)
+    catalogue_services.load_catalogue(session, catalogue_services.read_catalogue_csv(), actor=SYSTEM, now=NOW)
+    reviewers = {
+        "provider": user(session, w.provider, "pr_rev", "reviewer"),
+        "agency": user(session, w.agency, "ag_rev", "reviewer"),
+        "insurer": w.users["ins_rev"],
+        "mia": w.users["mia_rev"],
+    }
+    user(session, w.provider2, "pr2_rev", "reviewer")
+    session.flush()
+    return Review(c=c, deciders={step: actor_of(u) for step, u in reviewers.items()})
+
+
+def concluded(session, r: Review, *, level: int = 4, concluded_on: date = date(2026, 3, 10),
+              care_type: str | None = "home", provider_id: int | None = None, person_id: int | None = None,
+              agency_index: int = 0) -> Application:
+    """A concluded application (inserted directly, as history) with its preferences."""
+    app = Application(
+        person_id=person_id or r.c.persons[0].id, kind="initial", status="concluded", applicant_name="李小光",
+        applicant_relation="child", applicant_phone="13900001111", declared_disability_6m=True,
+        submitted_at=at(concluded_on - timedelta(days=30)), submitted_on=concluded_on - timedelta(days=30),
+        accepted_on=concluded_on - timedelta(days=29), concluded_on=concluded_on, level=level,
+        valid_from=concluded_on, valid_to=add_months(concluded_on, 24),
+        agency_id=r.c.agencies[agency_index].org.id, preferred_care_type=care_type,
+        preferred_provider_id=provider_id or r.c.world.provider.id)
+    session.add(app)
+    session.flush()
+    return app
+
+
+def plan_for(session, request: EntitlementRequest, *, visits=None, level: int | None = None, now: datetime = NOW):
+    return save_plan(session, person_id=request.person_id, provider_id=request.provider_id,
+                     care_type=request.care_type, level=level or request.level,
+                     visit_types=visits if visits is not None else HOME_VISITS,
+                     actor=Actor(None, request.provider_id, "pr_op"), now=now)
+
+
+def opened(session, r: Review, *, now: datetime = NOW, **kw) -> tuple[EntitlementRequest, ReviewCase]:
+    app = concluded(session, r, **kw)
+    request = request_entitlement(session, app, care_type=app.preferred_care_type,
+                                  provider_id=app.preferred_provider_id, actor=r.c.ins, now=now)
+    return request, session.get(ReviewCase, request.case_id)
+
+
+def approve_through(session, r: Review, case: ReviewCase, *steps: str, now: datetime = NOW) -> ReviewCase:
+    for step in steps:
+        assert case.step_code == step, (case.step_code, step)
+        engine.decide(session, case, DecisionInput("approve"), actor=r.actor(step), now=now)
+    return case

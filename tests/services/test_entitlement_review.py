@@ -1,0 +1,221 @@
+"""The four-party entitlement review (SPEC §4.2) on the review engine."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from ltc.assessment import conclusion
+from ltc.auth.scope import scoped
+from ltc.core.audit import Actor
+from ltc.core.errors import Conflict, Forbidden, ValidationFailed
+from ltc.entitlements.models import Entitlement
+from ltc.entitlements.requests import EntitlementRequest
+from ltc.entitlements.review import request_entitlement, step_checks
+from ltc.entitlements.services import grant_entitlement
+from ltc.notices.models import Notice
+from ltc.people import services as people
+from ltc.people.models import InsuredPerson
+from ltc.providers.care_plan_services import VisitTypeInput
+from ltc.reviews import engine
+from ltc.reviews.engine import DecisionInput
+from ltc.reviews.models import ReviewCase, ReviewVisit
+from ltc.reviews.queries import trail
+from tests import assessment_builders as ab
+from tests.builders import user
+from tests.conftest import NOW
+from tests.review_builders import approve_through, concluded, opened, plan_for, review_cast
+
+
+@pytest.fixture
+def r(session, world):
+    return review_cast(session, world)
+
+
+def test_four_parties_with_a_return_grant_the_entitlement(session, r):
+    request, case = opened(session, r)                      # concluded 2026-03-10, home care
+    assert (request.kind, request.status, case.step_code) == ("initial", "open", "provider")
+    plan = plan_for(session, request)
+    approve_through(session, r, case, "provider", "agency")
+    engine.decide(session, case, DecisionInput("return", "FACTS", "参保类别待核实"), actor=r.actor("insurer"), now=NOW)
+    assert (case.step_code, case.round) == ("agency", 2)
+    approve_through(session, r, case, "agency", "insurer", "mia")
+    assert case.status == "completed" and request.status == "granted"
+    granted = session.get(Entitlement, request.entitlement_id)
+    # home: the 1st of the month after the conclusion month; to the conclusion's validity end
+    assert (granted.valid_from, granted.valid_to, granted.end_reason) == (date(2026, 4, 1), date(2028, 3, 10), "expiry")
+    assert (granted.level, granted.care_type, granted.provider_id, granted.care_plan_id) == (
+        4, "home", r.c.world.provider.id, plan.id)
+    assert plan.status == "final"
+    assert session.scalar(select(Notice.id).where(Notice.kind == "entitlement")) is not None
+    assert [[v.step_code for v in rnd.visits] for rnd in trail(session, case)] == [
+        ["provider", "agency", "insurer"], ["agency", "insurer", "mia"]]
+
+
+def test_institution_care_starts_on_the_first_of_the_conclusion_month(session, r):
+    request, case = opened(session, r, care_type="institution", provider_id=r.c.world.provider2.id)
+    plan_for(session, request, visits=[VisitTypeInput("日常照护", 7, "week", 30, ("SH01",))])
+    r.deciders["provider"] = Actor(None, r.c.world.provider2.id, "pr2_rev")
+    approve_through(session, r, case, "provider", "agency", "insurer", "mia")
+    assert session.get(Entitlement, request.entitlement_id).valid_from == date(2026, 3, 1)
+
+
+def test_step_one_needs_a_passing_care_plan(session, r):
+    request, case = opened(session, r)
+    with pytest.raises(ValidationFailed, match="护理计划未制定"):
+        engine.decide(session, case, DecisionInput("approve"), actor=r.actor("provider"), now=NOW)
+    # 6 two-hour visits a week = 26 visits × 2 h = 52 h > 21 h for level 4
+    plan_for(session, request, visits=[VisitTypeInput("长时照护", 6, "week", 120, ("SH01",))])
+    with pytest.raises(ValidationFailed, match="护理计划"):
+        engine.decide(session, case, DecisionInput("approve"), actor=r.actor("provider"), now=NOW)
+    plan_for(session, request)
+    approve_through(session, r, case, "provider")
+    assert case.step_code == "agency"
+
+
+def test_decline_at_step_one_then_the_insurer_opens_another_choice(session, r):
+    request, case = opened(session, r)
+    engine.decide(session, case, DecisionInput("decline", "CAPACITY", "护理员已满"), actor=r.actor("provider"),
+                  now=NOW)
+    assert (case.status, request.status) == ("declined", "declined")
+    app = session.get(ab.Application, request.application_id)
+    second = request_entitlement(session, app, care_type="institution", provider_id=r.c.world.provider2.id,
+                                 actor=r.c.ins, now=NOW)
+    assert second.status == "open" and session.get(ReviewCase, second.case_id).owners["provider"] == r.c.world.provider2.id
+
+
+@pytest.mark.parametrize("step", ["insurer", "mia"])
+def test_the_insurer_and_the_mia_may_reject(session, r, step):
+    request, case = opened(session, r)
+    plan_for(session, request)
+    approve_through(session, r, case, *["provider", "agency", "insurer", "mia"][:["insurer", "mia"].index(step) + 2])
+    engine.decide(session, case, DecisionInput("reject", "INSURANCE"), actor=r.actor(step), now=NOW)
+    assert (case.status, request.status, request.entitlement_id) == ("rejected", "rejected", None)
+    assert session.scalar(select(Entitlement.id)) is None
+
+
+@pytest.mark.parametrize("step, decision", [("provider", "return"), ("provider", "reject"), ("agency", "decline"),
+                                            ("agency", "reject"), ("insurer", "decline"), ("mia", "decline")])
+def test_decisions_a_step_does_not_allow(session, r, step, decision):
+    request, case = opened(session, r)
+    plan_for(session, request)
+    steps = ["provider", "agency", "insurer", "mia"]
+    approve_through(session, r, case, *steps[:steps.index(step)])
+    reason = {"return": "DOCS", "reject": "INSURANCE", "decline": "CAPACITY"}[decision]
+    with pytest.raises(ValidationFailed):
+        engine.decide(session, case, DecisionInput(decision, reason, "x"), actor=r.actor(step), now=NOW)
+    assert case.step_code == step
+
+
+def test_returns_from_each_step_go_to_the_previous_one(session, r):
+    request, case = opened(session, r)
+    plan_for(session, request)
+    approve_through(session, r, case, "provider", "agency")
+    engine.decide(session, case, DecisionInput("return", "DOCS", "补充"), actor=r.actor("insurer"), now=NOW)
+    engine.decide(session, case, DecisionInput("return", "PLAN", "计划需调整"), actor=r.actor("agency"), now=NOW)
+    assert (case.step_code, case.round) == ("provider", 3)
+    approve_through(session, r, case, "provider", "agency", "insurer")
+    engine.decide(session, case, DecisionInput("return", "FACTS", "核对"), actor=r.actor("mia"), now=NOW)
+    assert (case.step_code, case.round) == ("insurer", 4)
+    approve_through(session, r, case, "insurer", "mia")
+    assert case.status == "completed"
+
+
+def test_no_party_acts_out_of_turn_or_on_another_organisations_case(session, r):
+    request, case = opened(session, r)
+    plan_for(session, request)
+    other_provider = Actor(None, r.c.world.provider2.id, "pr2_rev")
+    other_agency = Actor(None, r.c.agencies[1].org.id, "ag2")
+    for actor in (r.actor("agency"), r.actor("insurer"), r.actor("mia"), other_provider):
+        with pytest.raises(Forbidden):
+            engine.decide(session, case, DecisionInput("approve"), actor=actor, now=NOW)
+    approve_through(session, r, case, "provider")
+    for actor in (r.actor("provider"), other_agency):
+        with pytest.raises(Forbidden):
+            engine.decide(session, case, DecisionInput("approve"), actor=actor, now=NOW)
+    assert case.step_code == "agency"
+
+
+def test_sla_is_three_working_days_across_a_holiday(session, r):
+    qingming_eve = datetime(2026, 4, 2, 2, 0, tzinfo=timezone.utc)   # Thursday; 4–6 April off
+    request, case = opened(session, r, now=qingming_eve)
+    visit = session.scalars(select(ReviewVisit).where(ReviewVisit.case_id == case.id)).one()
+    assert (visit.entered_on, visit.due_on) == (date(2026, 4, 2), date(2026, 4, 8))
+
+
+def test_a_final_conclusion_opens_the_review_automatically(session, r):
+    app = ab.confirmed(session, r.c, level=5, care_type="home", provider_id=r.c.world.provider.id)
+    assert app.status == "publicized"
+    assert session.scalar(select(EntitlementRequest.id)) is None
+    day_after = app.publicity_end + timedelta(days=1)
+    conclusion.conclude_ended_publicities(session, today=day_after, actor=ab.SYSTEM, now=ab.at(day_after))
+    request = session.scalars(select(EntitlementRequest)).one()
+    assert (request.status, request.application_id, request.agency_id) == ("open", app.id, r.c.agencies[0].org.id)
+    assert session.get(ReviewCase, request.case_id).owners == {
+        "provider": r.c.world.provider.id, "agency": r.c.agencies[0].org.id, "insurer": r.c.world.insurer.id,
+        "mia": r.c.world.mia.id}
+
+
+def test_no_case_when_the_level_is_not_allowed_for_the_care_type(session, r):
+    app = concluded(session, r, level=3, care_type="special")
+    conclusion.CONCLUDED_HOOKS[-1](session, app, actor=ab.SYSTEM, now=NOW)
+    request = session.scalars(select(EntitlementRequest)).one()
+    assert request.status == "not_opened" and request.case_id is None
+    assert "最低 4 级" in request.reason
+    below = concluded(session, r, level=2, person_id=ab.person(session, 2, name="王二").id)
+    for hook in conclusion.CONCLUDED_HOOKS:
+        hook(session, below, actor=ab.SYSTEM, now=NOW)
+    assert session.scalar(select(EntitlementRequest.id).where(EntitlementRequest.application_id == below.id)) is None
+
+
+def test_a_change_case_replaces_the_active_entitlement_from_the_first_of_the_next_month(session, r):
+    old_app = concluded(session, r, level=3, concluded_on=date(2025, 6, 10))
+    old = grant_entitlement(session, person_id=old_app.person_id, level=3, care_type="home",
+                            provider_id=r.c.world.provider.id, conclusion=old_app, starts_on=date(2025, 7, 1),
+                            actor=r.c.ins, now=NOW)
+    request, case = opened(session, r, level=5, concluded_on=date(2026, 3, 10))
+    assert (request.kind, request.replaces_id) == ("change", old.id)
+    plan_for(session, request)
+    checks = {c.code: c for c in step_checks(session, case, "provider", date(2026, 3, 16))}
+    assert checks["no_other"].passed  # the replaced entitlement is ignored
+    approve_through(session, r, case, "provider", "agency", "insurer", "mia")
+    new = session.get(Entitlement, request.entitlement_id)
+    assert (new.valid_from, new.level) == (date(2026, 4, 1), 5)
+    assert (old.valid_to, old.end_reason, old.replaced_by_id) == (date(2026, 4, 1), "change", new.id)
+
+
+def test_one_open_request_per_person(session, r):
+    request, _ = opened(session, r)
+    app = session.get(ab.Application, request.application_id)
+    with pytest.raises(Conflict):
+        request_entitlement(session, app, care_type="home", provider_id=r.c.world.provider.id, actor=r.c.ins, now=NOW)
+
+
+def test_death_cancels_the_open_case(session, r):
+    request, case = opened(session, r)
+    person = session.get(InsuredPerson, request.person_id)
+    people.record_death(session, person, death_date=date(2026, 3, 14), actor=r.c.ins, now=NOW)
+    assert (case.status, request.status) == ("cancelled", "cancelled")
+    assert "死亡" in case.close_reason
+
+
+def test_checks_show_bed_capacity_and_the_benefit_sheet(session, r):
+    request, case = opened(session, r, care_type="institution", provider_id=r.c.world.provider2.id)
+    provider = {c.code: c for c in step_checks(session, case, "provider", date(2026, 3, 16))}
+    assert provider["capacity"].passed and "核定床位 60 张" in provider["capacity"].detail
+    assert provider["agreement"].passed
+    assert provider["plan"].passed is False
+    insurer = {c.code: c for c in step_checks(session, case, "insurer", date(2026, 3, 16))}
+    assert insurer["insurance"].passed and insurer["benefits"].passed is not None
+    assert "75%" in insurer["benefits"].detail or "75" in insurer["benefits"].detail
+
+
+def test_cases_are_scoped_to_their_parties(session, r):
+    request, case = opened(session, r)
+    w = r.c.world
+    seen = {}
+    for name, org in (("mia", w.mia), ("insurer", w.insurer), ("agency", w.agency), ("provider", w.provider),
+                      ("provider2", w.provider2), ("agency2", r.c.agencies[1].org)):
+        u = user(session, org, f"scope_{name}", "reviewer")
+        seen[name] = session.scalar(scoped(select(ReviewCase.id), ReviewCase, u)) == case.id
+    assert seen == {"mia": True, "insurer": True, "agency": True, "provider": True, "provider2": False,
+                    "agency2": False}

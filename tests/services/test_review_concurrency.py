@@ -1,0 +1,97 @@
+"""Two users deciding the same step at once on two PostgreSQL connections: exactly one wins,
+the other is told who changed the case and when (SPEC §4.1 optimistic locking).
+
+The threads cannot see the per-test rolled-back transaction: the fixture commits a minimal
+world (two organisations, the REF policy plus a two-step case type, one case) and deletes it
+afterwards. SQLite has one writer, so the race is PostgreSQL's.
+"""
+import threading
+import time
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ltc.core.audit import Actor, AuditEntry
+from ltc.core.errors import Conflict
+from ltc.extensions import db
+from ltc.orgs.models import Organisation
+from ltc.policy.models import PolicyEvent, PolicyVersion
+from ltc.reviews import engine
+from ltc.reviews.engine import DecisionInput
+from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewParty, ReviewVisit
+from tests.builders import uscc
+from tests.services.test_review_engine import publish_with_test_type
+
+NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)
+
+
+def _clean() -> None:
+    with db.engine.begin() as conn:
+        for model in (ReviewEvent, ReviewVisit, ReviewParty, ReviewCase, AuditEntry, PolicyEvent, PolicyVersion,
+                      Organisation):
+            conn.execute(delete(model))
+
+
+@pytest.fixture
+def committed(app):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite has a single writer: concurrent decisions are serialised by its write lock")
+        with Session(db.engine) as session:
+            if session.scalar(select(Organisation.id).limit(1)) is not None:
+                pytest.skip("the test database holds committed organisations; refusing to delete them")
+        try:
+            with Session(db.engine) as session:
+                mia = Organisation(kind="mia", name="医保中心（并发测试）", uscc=uscc(901), districts=[])
+                provider = Organisation(kind="provider", name="护理机构（并发测试）", uscc=uscc(902), districts=[])
+                session.add_all([mia, provider])
+                session.flush()
+                publish_with_test_type(session, actor=Actor(None, mia.id, "setup"), now=NOW)
+                case = engine.open_case(session, case_type="statement_check", subject_id=provider.id,
+                                        actor=Actor(None, mia.id, "setup"), now=NOW)
+                engine.decide(session, case, DecisionInput("approve"), actor=Actor(None, provider.id, "机构"),
+                              now=NOW)
+                session.commit()
+                yield app, case.id, mia.id
+        finally:
+            _clean()
+
+
+def test_two_deciders_at_once_one_succeeds_one_conflicts(committed):
+    app, case_id, mia_id = committed
+    barrier = threading.Barrier(2)
+    outcome: dict[str, str] = {}
+
+    def decider(label: str, data: DecisionInput):
+        with app.app_context(), Session(db.engine) as session:
+            case = session.get(ReviewCase, case_id)
+            version = case.version
+            barrier.wait()
+            try:
+                engine.decide(session, case, DecisionInput(data.decision, data.reason_code, data.reason_text,
+                                                           version), actor=Actor(None, mia_id, label), now=NOW)
+                time.sleep(0.3)  # hold the row lock while the other decider tries
+                session.commit()
+                outcome[label] = "ok"
+            except Conflict as exc:
+                session.rollback()
+                outcome[label] = exc.message
+
+    threads = [threading.Thread(target=decider, args=("甲", DecisionInput("approve"))),
+               threading.Thread(target=decider, args=("乙", DecisionInput("return", "DOCS", "补材料")))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads)
+    winner = [k for k, v in outcome.items() if v == "ok"]
+    assert len(winner) == 1, outcome
+    loser = "乙" if winner == ["甲"] else "甲"
+    assert outcome[loser].startswith(f"此案件已被 {winner[0]} 于 2026-03-16 10:00 修改")
+    with Session(db.engine) as session:
+        case = session.get(ReviewCase, case_id)
+        decisions = session.scalars(select(ReviewEvent.action).where(ReviewEvent.case_id == case_id,
+                                                                     ReviewEvent.step_code == "mia")).all()
+        assert len(decisions) == 1 and case.version == 3
