@@ -10,14 +10,20 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from ltc.core.audit import SYSTEM
-from ltc.entitlements import services
+from ltc.entitlements import services, views
 from ltc.entitlements.models import Entitlement
 from ltc.policy.ref import seed_ref
-from tests.conftest import NOW, login
+from tests.conftest import NOW, TODAY, login
 from tests.entitlement_builders import conclusion, grant
 from tests.people_builders import csv_bytes, person
 
 HEADER = "id_number,level,concluded_on,conclusion_valid_to,care_type,provider,valid_from"
+
+
+@pytest.fixture(autouse=True)
+def business_day(monkeypatch):
+    """The pages' "today" is the suite's business day, so the fixed dates below stay meaningful."""
+    monkeypatch.setattr(views, "local_today", lambda: TODAY)
 
 
 @pytest.fixture
