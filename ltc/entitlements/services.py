@@ -39,6 +39,7 @@ class Conclusion:
     concluded_on: date
     valid_to: date
     application_id: int | None = None
+    person_id: int | None = None
 
     @classmethod
     def of(cls, conclusion: "Conclusion | Application") -> "Conclusion":
@@ -46,7 +47,7 @@ class Conclusion:
             return conclusion
         if conclusion.concluded_on is None or conclusion.level is None or conclusion.valid_to is None:
             raise ValidationFailed("该申请尚无评估结论", {"conclusion": "not concluded"})
-        return cls(conclusion.level, conclusion.concluded_on, conclusion.valid_to, conclusion.id)
+        return cls(conclusion.level, conclusion.concluded_on, conclusion.valid_to, conclusion.id, conclusion.person_id)
 
 
 def first_start(care_type: str, conclusion: "Conclusion | Application") -> date:
@@ -67,6 +68,10 @@ def _check_values(session: Session, *, person_id: int, level: int, care_type: st
         errors["origin"] = "未知的来源"
     if origin == "review" and conclusion.application_id is None:
         errors["conclusion"] = "经审核核定的待遇须对应系统内的评估结论"
+    if conclusion.person_id not in (None, person_id):
+        errors["conclusion"] = "评估结论属于其他参保人"
+    if level != conclusion.level:
+        errors["level"] = f"待遇等级须与评估结论的失能等级（{conclusion.level} 级）一致"
     if conclusion.valid_to <= conclusion.concluded_on:
         errors["conclusion_valid_to"] = "评估结论有效期结束日须晚于结论日期"
     provider = session.get(Organisation, provider_id)

@@ -89,6 +89,16 @@ def test_bad_values_are_refused_with_the_field_named(session, world, someone, va
     assert field in err.value.fields
 
 
+def test_the_level_and_person_must_be_those_of_the_conclusion(session, world, someone):
+    other = person(session, 2, name="李四")
+    with pytest.raises(ValidationFailed) as err:
+        grant(session, someone, world.provider2, conclusion_of=conclusion(session, someone, level=4), level=5)
+    assert "level" in err.value.fields
+    with pytest.raises(ValidationFailed) as err:
+        grant(session, someone, world.provider2, conclusion_of=conclusion(session, other))
+    assert "conclusion" in err.value.fields
+
+
 def test_a_provider_must_be_a_provider(session, world, someone):
     with pytest.raises(ValidationFailed) as err:
         grant(session, someone, world.agency, conclusion_of=conclusion(session, someone))
