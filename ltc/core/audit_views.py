@@ -3,11 +3,13 @@
 The MIA admin sees every entry; an admin of another organisation sees the entries written by
 users of their own organisation (``org_id`` is the acting user's organisation). SPEC §1 gives
 the insurer "own districts"; entries carry no district yet, so insurers get their own
-organisation too. Every filter runs on an index: ``at``, ``(org_id, at)``, ``(user_id, at)``,
+organisation too. ID numbers and phone numbers inside before/after values are masked, as in
+every list (SPEC §1); the full values stay in the table. Every filter runs on an index: ``at``, ``(org_id, at)``, ``(user_id, at)``,
 ``(entity, entity_id)``.
 """
 import json
 from dataclasses import dataclass
+from typing import Any
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, current_app, render_template, request
@@ -26,6 +28,7 @@ from ltc.core.exports import Column, export_response, requested_format
 from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.orgs.models import Organisation
+from ltc.people.ids import mask_id, mask_phone
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -90,8 +93,24 @@ def _criteria(form: AuditFilterForm) -> AuditCriteria:
                          form.entity.data or None, form.entity_id.data or None)
 
 
+MASKS = (("id_number", mask_id), ("phone", mask_phone), ("account", mask_id))
+
+
+def masked(value: Any, key: str = "") -> Any:
+    """``value`` with personal numbers masked, judged by their keys (``id_number``, ``*phone*``,
+    ``*account*``), at any depth."""
+    if isinstance(value, dict):
+        return {k: masked(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked(v, key) for v in value]
+    for part, mask in MASKS:
+        if part in key and isinstance(value, str):
+            return mask(value)
+    return value
+
+
 def _json(value) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "" if value is None else json.dumps(masked(value), ensure_ascii=False, sort_keys=True)
 
 
 def audit_columns() -> list[Column]:

@@ -21,7 +21,7 @@ def entries(session, world):
     u = world.users
     made = {
         "ins_update": audit.record(session, actor_of(u["ins_op"]), "update", "person", 7, now=T1,
-                                   before={"phone": "1"}, after={"phone": "2"}),
+                                   before={"address": "1"}, after={"address": "2"}),
         "ins_admin_view": audit.record(session, actor_of(u["ins_admin"]), "view", "person", 8, now=T2),
         "pr_create": audit.record(session, actor_of(u["pr_op"]), "create", "care_plan", 3, now=T2,
                                   detail="=cmd|' /C calc'!A0"),
@@ -116,7 +116,7 @@ def test_csv_export_follows_filter_and_scope(client, world, entries):
     response = client.get("/admin/audit/?format=csv&entity=person&entity_id=7")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert [r[1] for r in rows[1:]] == ["pr2_op", "ins_op"]
-    assert rows[2][7] == '{"phone": "1"}' and rows[2][8] == '{"phone": "2"}'
+    assert rows[2][7] == '{"address": "1"}' and rows[2][8] == '{"address": "2"}'
 
 
 def test_xlsx_export(client, world, entries):
@@ -134,3 +134,16 @@ def test_the_page_is_in_the_admin_navigation(client, world):
     client.post("/logout")
     login(client, "ins_op")
     assert 'href="/admin/audit/"' not in client.get("/").data.decode()
+
+
+def test_personal_numbers_are_masked_on_the_page_and_in_exports(client, session, world):
+    audit.record(session, actor_of(world.users["mia_op"]), "update", "insured_person", 1, now=T1,
+                 before={"phone": "13812345678", "name": "张三"},
+                 after={"id_number": "330102199001011234", "rows": [{"bank_account": "6222020000001234"}]})
+    session.commit()
+    login(client, "mia_admin")
+    page = client.get("/admin/audit/?entity=insured_person").data.decode()
+    assert "138****5678" in page and "3301**********1234" in page and "6222********1234" in page
+    assert "13812345678" not in page and "330102199001011234" not in page and "张三" in page
+    export = client.get("/admin/audit/?entity=insured_person&format=csv").data.decode("utf-8-sig")
+    assert "3301**********1234" in export and "330102199001011234" not in export
