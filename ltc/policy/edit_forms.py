@@ -3,11 +3,16 @@
 A section's form is generated from its input tree (``form_mapping``): every input is a text,
 select or text-area field named by its path. The fields validate nothing themselves: the
 conversion (``raw_from_form``) and the section schema report errors by path, and
-``place_errors`` shows each one next to its input.
+``place_errors`` shows each one next to its input. ``base_digest`` carries a digest of the
+section as it was when the page was opened, so a save over someone else's newer save is refused.
 """
+import hashlib
+import json
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ltc.policy import form_mapping as fm
@@ -34,16 +39,24 @@ def section_form_class(tree: fm.Group) -> type[FlaskForm]:
     key = id(tree)
     if key not in _FORM_CLASSES:
         attrs = {spec.path: _field(spec) for spec in fm.fields_of(tree)}
+        attrs["base_digest"] = HiddenField()
         _FORM_CLASSES[key] = type(f"SectionForm_{tree.path}", (FlaskForm,), attrs)
     return _FORM_CLASSES[key]
 
 
-def section_form(tree: fm.Group, values: dict[str, str] | None = None, *, submitted: bool = False) -> FlaskForm:
-    """The section's form: from the request when ``submitted``, else showing ``values``."""
+def digest(stored: Any) -> str:
+    """A digest of a section's stored JSON (None when the version has no such section)."""
+    return hashlib.sha256(json.dumps(stored, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def section_form(tree: fm.Group, values: dict[str, str] | None = None, *, stored: Any = None,
+                 submitted: bool = False) -> FlaskForm:
+    """The section's form: from the request when ``submitted``, else showing ``values`` of the
+    ``stored`` section."""
     cls = section_form_class(tree)
     if submitted:
         return cls()
-    return cls(formdata=None, data=values or {})
+    return cls(formdata=None, data={**(values or {}), "base_digest": digest(stored)})
 
 
 def form_strings(form: FlaskForm, tree: fm.Group) -> dict[str, str]:

@@ -20,13 +20,13 @@ from ltc.auth.permissions import Action
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.audit import AuditEntry
-from ltc.core.clock import local_today, utcnow
-from ltc.core.errors import DomainError, InvalidTransition, ValidationFailed
+from ltc.core.clock import local_today, to_local, utcnow
+from ltc.core.errors import Conflict, DomainError, InvalidTransition, ValidationFailed
 from ltc.core.forms import attach_errors
 from ltc.extensions import db
 from ltc.policy import form_mapping as fm
 from ltc.policy import services
-from ltc.policy.edit_forms import (CopyForm, PublishForm, RetireForm, form_strings, place_errors,
+from ltc.policy.edit_forms import (CopyForm, PublishForm, RetireForm, digest, form_strings, place_errors,
                                    section_form)
 from ltc.policy.models import STATUS_LABELS, PolicyStatus, PolicyVersion
 from ltc.policy.ref import ref_sections
@@ -87,8 +87,8 @@ def _section_edit(version: PolicyVersion, name: str) -> SectionEdit:
     tree = fm.section_tree(name)
     stored = version.sections.get(name)
     raw = stored if stored is not None else ref_sections().get(name)
-    return SectionEdit(name, section_label(name), tree, section_form(tree, fm.form_values(tree, raw)),
-                       from_ref=stored is None)
+    return SectionEdit(name, section_label(name), tree,
+                       section_form(tree, fm.form_values(tree, raw), stored=stored), from_ref=stored is None)
 
 
 def _render(version: PolicyVersion, *, edits: dict[str, SectionEdit] | None = None,
@@ -106,6 +106,15 @@ def _render(version: PolicyVersion, *, edits: dict[str, SectionEdit] | None = No
         "policy/edit.html", version=version, sections=sections, unknown=unknown,
         publish_form=publish_form or PublishForm(formdata=None), retire_form=RetireForm(formdata=None),
         version_errors=version_errors, source=copied_from(version), status_labels=STATUS_LABELS), status
+
+
+def _check_unchanged(version: PolicyVersion, name: str, base: str | None) -> None:
+    """Conflict when the section was saved by someone else since the form was opened."""
+    if base and base != digest(version.sections.get(name)):
+        last = version.events[-1]
+        who = last.user.full_name if last.user else _("系统")
+        raise Conflict(_("该分组已于 %(at)s 被 %(who)s 修改；请重新打开页面，再次输入您的修改",
+                         at=to_local(last.at).strftime("%Y-%m-%d %H:%M"), who=who))
 
 
 @bp.get("/<int:version_id>/edit")
@@ -130,7 +139,11 @@ def save_section(version_id: int, name: str):
                 parse_section(name, raw)
                 edit.valid = True
                 return _render(version, edits={name: edit})
+            _check_unchanged(version, name, edit.form.base_digest.data)
             services.update_section(db.session, version, name, raw, actor=actor_of(current_user), now=utcnow())
+        except Conflict as exc:
+            edit.form.form_errors.append(exc.message)
+            return _render(version, edits={name: edit}, status=exc.status)
         except ValidationFailed as exc:
             db.session.rollback()
             errors = exc.fields

@@ -306,3 +306,19 @@ def test_retire_a_draft_but_not_a_version_in_force(client, world, session, ref, 
     session.refresh(ref)
     assert ref.status == "published"
     assert "已生效的政策版本不能废止" in client.get(f"/policy/{ref.id}").data.decode()
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused(client, world, session, draft):
+    login(client, "mia_admin")
+    page = client.get(f"/policy/{draft.id}/edit").data.decode()
+    import re
+    base = re.search(r'id="base_digest" name="base_digest" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    first = client.post(f"/policy/{draft.id}/sections/assessment",
+                        data={**values(draft, "assessment", validity_months="36"), "base_digest": base})
+    assert first.status_code == 302
+    second = client.post(f"/policy/{draft.id}/sections/assessment",
+                         data={**values(draft, "assessment", validity_months="48"), "base_digest": base})
+    assert second.status_code == 409
+    assert "被 mia_admin 修改" in second.data.decode()
+    session.refresh(draft)
+    assert draft.sections["assessment"]["validity_months"] == 36 and audit_count(session, "update") == 1
