@@ -17,6 +17,7 @@ SECTION = "billing"
 ALL_LEVELS = ("1", "2", "3", "4", "5")
 BENEFIT_LEVELS = ("3", "4", "5")
 ZERO, ONE = Decimal("0"), Decimal("1")
+LEVEL_LABELS = {level: f"{level} 级" for level in ALL_LEVELS}
 
 
 def _meta(label: str, unit: str | None = None, **extra) -> dict:
@@ -53,7 +54,7 @@ class QuotaGroup:
     """Facility grades sharing one special-care quota per bed-day and level."""
 
     grades: tuple[FacilityGrade, ...] = _meta("机构等级")
-    per_day: Mapping[str, Decimal] = _meta("每床日定额（按失能等级）", "元")
+    per_day: Mapping[str, Decimal] = _meta("每床日定额（按失能等级）", "元", key_labels=LEVEL_LABELS)
 
     def __post_init__(self) -> None:
         errors = {} if self.grades else {"grades": "at least one grade"}
@@ -93,7 +94,7 @@ class SpecialRates:
 
 @dataclass(frozen=True)
 class InstitutionRates:
-    cap_per_day: Mapping[str, Decimal] = _meta("每日支付限额（按失能等级）", "元")
+    cap_per_day: Mapping[str, Decimal] = _meta("每日支付限额（按失能等级）", "元", key_labels=LEVEL_LABELS)
     fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
 
     def __post_init__(self) -> None:
@@ -105,7 +106,7 @@ class InstitutionRates:
 class HomeRates:
     hourly_rate_life: Decimal = _meta("每小时（不含医疗护理项目）", "元")
     hourly_rate_medical: Decimal = _meta("每小时（含医疗护理项目）", "元")
-    hours_cap_per_month: Mapping[str, int] = _meta("每月服务时长上限（按失能等级）", "小时")
+    hours_cap_per_month: Mapping[str, int] = _meta("每月服务时长上限（按失能等级）", "小时", key_labels=LEVEL_LABELS)
     fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
 
     def __post_init__(self) -> None:
@@ -120,7 +121,7 @@ class HomeRates:
 @dataclass(frozen=True)
 class OutreachRates:
     price_per_visit: Decimal = _meta("每次巡护", "元")
-    fund_cap_per_month: Mapping[str, Decimal] = _meta("每月基金支付上限（按失能等级）", "元")
+    fund_cap_per_month: Mapping[str, Decimal] = _meta("每月基金支付上限（按失能等级）", "元", key_labels=LEVEL_LABELS)
     fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
 
     def __post_init__(self) -> None:
@@ -132,7 +133,7 @@ class OutreachRates:
 
 @dataclass(frozen=True)
 class FamilyRates:
-    allowance_per_day: Mapping[str, Decimal] = _meta("亲属照护补贴（每日，按失能等级）", "元")
+    allowance_per_day: Mapping[str, Decimal] = _meta("亲属照护补贴（每日，按失能等级）", "元", key_labels=LEVEL_LABELS)
     package_per_month: Decimal = _meta("机构服务包（每月，按享受天数折算）", "元")
     min_package_visits_per_month: int = _meta("服务包每月最少上门次数", "次")
     fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
