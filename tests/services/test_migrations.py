@@ -1,4 +1,5 @@
 """The Alembic migrations produce exactly the models' schema (on SQLite and PostgreSQL)."""
+import json
 import os
 import uuid
 
@@ -71,6 +72,39 @@ def test_policy_ref_is_seeded_by_the_migrations(app, tmp_path):
             from datetime import date
             policy = policy_on(db.session, date(2026, 6, 1))
             assert policy.section("assessment").benefit_threshold == 3
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
+
+
+def test_0005_adds_the_new_policy_sections_to_existing_versions_and_seeds_the_catalogue(app, tmp_path):
+    """A database at 0004 with a draft besides REF: after the upgrade every version validates
+    against every section schema and the 42 catalogue items exist; a downgrade gives 0004's JSON back."""
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            import sqlalchemy as sa
+            from ltc.policy.schema import validate_sections
+            flask_migrate.upgrade(revision="0004")
+            with db.engine.begin() as conn:
+                ref = conn.execute(sa.text("SELECT sections FROM policy_versions WHERE number = 1")).scalar_one()
+                conn.execute(sa.text(
+                    "INSERT INTO policy_versions (number, name, status, sections, created_at) "
+                    "VALUES (2, '草稿', 'draft', :sections, CURRENT_TIMESTAMP)"),
+                    {"sections": ref if isinstance(ref, str) else json.dumps(ref)})
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                rows = conn.execute(sa.text("SELECT sections FROM policy_versions ORDER BY number")).scalars().all()
+                items = conn.execute(sa.text("SELECT count(*) FROM service_items")).scalar_one()
+            loaded = [r if isinstance(r, dict) else json.loads(r) for r in rows]
+            assert [validate_sections(s) for s in loaded] == [{}, {}]
+            assert loaded[1]["reviews"]["case_types"][0]["code"] == "entitlement" and items == 42
+            flask_migrate.downgrade(revision="0004")
+            with db.engine.connect() as conn:
+                rows = conn.execute(sa.text("SELECT sections FROM policy_versions")).scalars().all()
+            assert all(set(r if isinstance(r, dict) else json.loads(r)) == {"assessment"} for r in rows)
             db.session.remove()
             db.engine.dispose()
     finally:
