@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from ltc.core.audit import Actor
 from ltc.core.clock import utcnow
+from ltc.entitlements.review import request_entitlement
 from ltc.policy import services as policy_services
 from ltc.policy.ref import seed_ref
 from ltc.policy.schema import to_raw
@@ -23,6 +24,7 @@ from ltc.reviews import engine
 from ltc.reviews.definitions import ReviewPolicy
 from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase, ReviewEvent
+from ltc.people.models import InsuredPerson as Person
 from ltc.reviews.registry import Check, Parties, SubjectType, register_subject
 from tests import builders
 from tests.builders import PASSWORD
@@ -322,3 +324,56 @@ def test_the_home_page_shows_the_review_worklist(client, cases):
 def test_the_inbox_needs_the_reviewer_role(client, cases):
     login(client, "pr_op")
     assert client.get("/reviews/").status_code == 403
+
+
+# --- entitlement requests by the insurer -------------------------------------------------------
+
+def test_an_insurer_opens_an_entitlement_review_for_another_choice(client, cases, session, world):
+    from tests.entitlement_builders import conclusion
+    app = conclusion(session, session.get(Person, cases.one.person_id), level=4, agency=world.agency)
+    session.commit()
+    login(client, "ins_op")
+    assert 'href="/reviews/entitlement/new"' in html(client.get("/reviews/all"))
+    form = html(client.get("/reviews/entitlement/new"))
+    assert f'<option value="{world.provider.id}">居家护理甲' in form
+    response = client.post("/reviews/entitlement/new", data={
+        "application_id": str(app.id), "care_type": "home", "provider_id": str(world.provider.id)})
+    assert response.status_code == 302, html(response)[:3000]
+    case = session.scalars(select(ReviewCase).where(ReviewCase.case_type == "entitlement")).one()
+    assert response.headers["Location"].endswith(f"/reviews/{case.id}")
+    assert (case.step_code, case.owners["insurer"]) == ("provider", world.insurer.id)
+    page = html(client.get(f"/reviews/{case.id}"))
+    assert "王东城" in page and 'data-testid="check"' in page and 'data-testid="decision-form"' not in page
+    response = client.post("/reviews/entitlement/new", data={
+        "application_id": str(app.id), "care_type": "home", "provider_id": str(world.provider.id)})
+    assert response.status_code == 400 and "已有进行中的待遇审核" in html(response)
+    client.post("/logout")
+    login(client, "pr_rev")  # the provider's turn: a link to its care plan editor
+    page = html(client.get(f"/reviews/{case.id}"))
+    assert f"/care-plans/new?person_id={cases.one.person_id}&amp;care_type=home" in page
+
+
+def test_requests_not_opened_are_listed_with_the_reason_in_the_insurers_districts(client, cases, session, world):
+    from tests.entitlement_builders import conclusion
+    east = session.get(Person, cases.one.person_id)
+    west = session.get(Person, cases.three.person_id)
+    app = conclusion(session, east, level=3, agency=world.agency)
+    far = conclusion(session, west, level=3, agency=world.agency)
+    low = conclusion(session, person(session, 3, name="赵低级", district="西城区"), level=1)
+    request_entitlement(session, far, care_type=None, provider_id=None, actor=cases.mia, now=NOW)
+    session.commit()
+    login(client, "ins_op")
+    response = client.post("/reviews/entitlement/new", data={
+        "application_id": str(app.id), "care_type": "special", "provider_id": str(world.provider.id)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/reviews/entitlement/not-opened")
+    page = html(client.get("/reviews/entitlement/not-opened"))
+    assert "王东城" in page and "失能等级 3 级不能享受" in page and "李海淀" not in page
+    assert client.post("/reviews/entitlement/new", data={
+        "application_id": str(far.id), "care_type": "home", "provider_id": str(world.provider.id)}).status_code == 404
+    response = client.post("/reviews/entitlement/new", data={
+        "application_id": str(low.id), "care_type": "home", "provider_id": str(world.provider.id)})
+    assert response.status_code == 400 and "低于享受待遇的最低等级" in html(response)
+    client.post("/logout")
+    login(client, "pr_rev")
+    assert client.get("/reviews/entitlement/new").status_code == 403
+    assert client.get("/reviews/entitlement/not-opened").status_code == 403
