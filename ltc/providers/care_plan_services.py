@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, false, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from ltc.auth.models import User
@@ -16,7 +17,7 @@ from ltc.auth.scope import scope_rule, scoped
 from ltc.billing.policy import BillingPolicy
 from ltc.core import audit
 from ltc.core.audit import Actor
-from ltc.core.errors import NotFound, ValidationFailed
+from ltc.core.errors import Conflict, NotFound, ValidationFailed
 from ltc.orgs.kinds import CareType
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
@@ -147,8 +148,9 @@ def save_plan(session: Session, *, person_id: int, provider_id: int, care_type: 
               visit_types: list[VisitTypeInput], actor: Actor, now: datetime, note: str | None = None) -> CarePlan:
     """Save the plan as a new draft version (the previous version is kept as it was).
 
-    Raises NotFound (person, provider) or ValidationFailed naming each bad field
-    (``visit_types-<i>-<field>``): unknown item, item not in the care type, frequency 0 ….
+    Raises NotFound (person, provider), ValidationFailed naming each bad field
+    (``visit_types-<i>-<field>``): unknown item, item not in the care type, frequency 0 …, or
+    Conflict when another save took the same version number at the same moment.
     """
     note = (note or "").strip() or None
     _check_input(session, person_id=person_id, provider_id=provider_id, care_type=care_type, level=level,
@@ -164,8 +166,12 @@ def save_plan(session: Session, *, person_id: int, provider_id: int, care_type: 
             position=position, name=visit.name.strip(), frequency=visit.frequency,
             frequency_unit=visit.frequency_unit, planned_minutes=visit.planned_minutes,
             items=[CarePlanVisitItem(item=items[code]) for code in visit.item_codes]))
-    session.add(plan)
-    session.flush()
+    try:
+        with session.begin_nested():   # a concurrent save took this version number: refuse, keep the session usable
+            session.add(plan)
+            session.flush()
+    except IntegrityError:
+        raise Conflict("护理计划刚被其他用户修改，请刷新后重新保存") from None
     audit.record(session, actor, "create", "care_plan", plan.id, after=snapshot(plan), now=now)
     return plan
 
