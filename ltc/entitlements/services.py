@@ -108,9 +108,8 @@ def grant_entitlement(session: Session, *, person_id: int, level: int, care_type
     if replaces is not None:
         _check_replaced(replaces, person_id, starts_on)
     _check_no_other(session, person_id, starts_on, end, replaces)
-    if replaces is not None:
-        if replaces.valid_to > starts_on:
-            shorten(session, replaces, to=starts_on, reason="change", actor=actor, now=now)
+    if replaces is not None and replaces.valid_to > starts_on:
+        shorten(session, replaces, to=starts_on, reason="change", actor=actor, now=now)
     entitlement = add_period(
         session, Entitlement, valid_from=starts_on, valid_to=end, person_id=person_id, level=level,
         care_type=care_type, provider_id=provider_id, care_plan_id=care_plan_id,
@@ -208,6 +207,11 @@ DEATH_HOOKS.append(end_on_death)
 def active_on(session: Session, person_id: int, day: date) -> Entitlement | None:
     """The person's entitlement covering ``day``, if any."""
     return period_on(session, Entitlement, day, person_id=person_id)
+
+
+def entitlements_of(session: Session, person_id: int) -> list[Entitlement]:
+    """A person's entitlements, oldest first (for the person page and the review checks)."""
+    return periods_of(session, Entitlement, person_id=person_id)
 
 
 def overlapping(session: Session, person_id: int, start: date, end: date) -> list[Entitlement]:

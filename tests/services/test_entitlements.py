@@ -117,6 +117,7 @@ def test_a_change_ends_the_old_entitlement_on_the_new_start_with_an_event(sessio
         old.id, "change", date(2028, 1, 20), date(2026, 6, 1))
     assert services.active_on(session, someone.id, date(2026, 5, 31)) == old
     assert services.active_on(session, someone.id, date(2026, 6, 1)) == new
+    assert services.entitlements_of(session, someone.id) == [old, new]
 
 
 def test_a_change_may_not_replace_another_persons_entitlement_or_start_before_it(session, world, someone):
