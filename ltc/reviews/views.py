@@ -30,7 +30,8 @@ from ltc.reviews.forms import CasesFilterForm, DecisionForm, InboxFilterForm, Re
 from ltc.reviews.models import ReviewCase
 from ltc.reviews.queries import inbox, inbox_counts, inbox_query
 from ltc.reviews.worklists import (ACTION_LABELS, OWNER_KIND_LABELS, CasePage, case_page, case_rows,
-                                   case_type_labels, event_who, inbox_rows, reason_label)
+                                   case_type_labels, event_who, inbox_row, inbox_rows, org_names,
+                                   reason_label)
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 EXPORT_BATCH = 500
@@ -54,8 +55,9 @@ def inbox_columns() -> list[Column]:
 
 def _inbox_export_rows(org_id: int, today, case_type: str | None):
     stmt = inbox_query(org_id, today, case_type).execution_options(yield_per=EXPORT_BATCH)
+    names = org_names(db.session, [org_id])  # every row waits for this organisation
     for visit, case in db.session.execute(stmt):
-        yield from inbox_rows(db.session, [(visit, case)], today)
+        yield inbox_row(visit, case, names, today)
 
 
 @bp.get("/", endpoint="inbox")
@@ -169,7 +171,7 @@ def _attempt(case_id: int, case: ReviewCase, data: DecisionInput, form: Decision
     return redirect(url_for(".case_detail", case_id=case_id))
 
 
-def _version(form: DecisionForm) -> int | None:
+def _version(form: DecisionForm) -> int:
     try:
         return int(form.expected_version.data)
     except (TypeError, ValueError):
