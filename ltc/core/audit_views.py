@@ -49,7 +49,7 @@ class AuditFilterForm(Form):
 class AuditCriteria:
     date_from: date | None = None
     date_to: date | None = None
-    username: str | None = None
+    user_id: int | None = None
     org_id: int | None = None
     action: str | None = None
     entity: str | None = None
@@ -74,9 +74,8 @@ def audit_query(viewer: User, criteria: AuditCriteria) -> Select:
         stmt = stmt.where(AuditEntry.at >= _local_midnight_utc(criteria.date_from))
     if criteria.date_to is not None:
         stmt = stmt.where(AuditEntry.at < _local_midnight_utc(criteria.date_to + timedelta(days=1)))
-    if criteria.username:
-        stmt = stmt.where(AuditEntry.user_id.in_(
-            select(User.id).where(User.username == criteria.username.strip().lower())))
+    if criteria.user_id is not None:
+        stmt = stmt.where(AuditEntry.user_id == criteria.user_id)
     for column, value in ((AuditEntry.action, criteria.action), (AuditEntry.entity, criteria.entity),
                           (AuditEntry.entity_id, criteria.entity_id)):
         if value:
@@ -87,8 +86,11 @@ def audit_query(viewer: User, criteria: AuditCriteria) -> Select:
 def _criteria(form: AuditFilterForm) -> AuditCriteria:
     if not form.validate():
         return AuditCriteria(org_id=-1)  # an invalid filter shows nothing rather than everything
-    org = form.org.data
-    return AuditCriteria(form.date_from.data, form.date_to.data, form.user.data or None,
+    org, user_id = form.org.data, None
+    if username := (form.user.data or "").strip().lower():
+        # resolved first so that the filter is an equality on the (user_id, at) index
+        user_id = db.session.scalar(select(User.id).where(User.username == username)) or -1
+    return AuditCriteria(form.date_from.data, form.date_to.data, user_id,
                          int(org) if org and org.isdigit() else None, form.action.data or None,
                          form.entity.data or None, form.entity_id.data or None)
 
