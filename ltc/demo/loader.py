@@ -16,6 +16,7 @@ class DemoSummary:
 def load_demo(session: Session, *, password: str, now: datetime, persons: int = 200) -> DemoSummary:
     from ltc.assessment.rulesets import seed_rulesets
     from ltc.demo.applications import load_applications
+    from ltc.demo.reviews import load_reviews
     from ltc.core.audit import SYSTEM
     from ltc.policy.ref import seed_ref
 
@@ -27,6 +28,8 @@ def load_demo(session: Session, *, password: str, now: datetime, persons: int = 
     created = data.load_persons(session, data.person_rows(persons), now=now)
     session.flush()
     load_applications(session, now=now)
+    session.flush()
+    load_reviews(session, now=now)
     session.flush()
     return DemoSummary(users=[(u.username, u.org.name, ", ".join(sorted(u.roles))) for u in users],
                        persons=created)

@@ -27,6 +27,7 @@ from ltc.entitlements.services import active_on, grant_entitlement
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
+from ltc.people.scope import person_link
 from ltc.people.services import DEATH_HOOKS, category_on, status_on, tags_on
 from ltc.policy.services import policy_on
 from ltc.providers.models import ProviderBedsPeriod, ProviderGradePeriod, ProviderPricePeriod
@@ -130,6 +131,14 @@ def _on_death(session: Session, person: InsuredPerson, *, actor: Actor, now: dat
 
 
 DEATH_HOOKS.append(_on_death)
+
+
+@person_link
+def persons_of_requests(org_id: int):
+    """A provider named on an entitlement request (or an agency whose conclusion it rests on)
+    sees the person, e.g. to draft the care plan at step 1."""
+    return select(EntitlementRequest.person_id).where(
+        (EntitlementRequest.provider_id == org_id) | (EntitlementRequest.agency_id == org_id))
 
 
 # --- the subject for the engine ----------------------------------------------------------
@@ -259,18 +268,26 @@ def _insurance_checks(session: Session, request: EntitlementRequest, start: date
               f"{category or '无参保类别'}；{'、'.join(tags) or '无人群标识'}"),
         _no_other(session, request, start),
     ]
-    if category is None:
-        return checks
-    from ltc.billing.benefits import benefit_sheet
+    sheet = benefit_sheet(session, request, start)
+    if sheet is not None:
+        checks.append(Check("benefits", "待遇标准", sheet.complete, "；".join(sheet.lines + sheet.problems)))
+    return checks
+
+
+def benefit_sheet(session: Session, request: EntitlementRequest, start: date):
+    """The benefit sheet (rates, ratio, caps) of the policy in force on ``start``, or None
+    without an insurance category on that date."""
+    from ltc.billing.benefits import benefit_sheet as sheet_of
     from ltc.billing.policy import BillingPolicy
+    category = category_on(session, request.person_id, start)
+    if category is None:
+        return None
     grade = period_on(session, ProviderGradePeriod, start, org_id=request.provider_id)
     price = period_on(session, ProviderPricePeriod, start, org_id=request.provider_id)
-    sheet = benefit_sheet(policy_on(session, start).section(BillingPolicy), care_type=request.care_type,
-                          level=request.level, category=category, tags=tags,
-                          provider_grade=grade.grade if grade else None,
-                          provider_daily_price=price.daily_price if price else None)
-    checks.append(Check("benefits", "待遇标准", sheet.complete, "；".join(sheet.lines + sheet.problems)))
-    return checks
+    return sheet_of(policy_on(session, start).section(BillingPolicy), care_type=request.care_type,
+                    level=request.level, category=category, tags=tags_on(session, request.person_id, start),
+                    provider_grade=grade.grade if grade else None,
+                    provider_daily_price=price.daily_price if price else None)
 
 
 def _dates(session: Session, request: EntitlementRequest, start: date) -> Check:
@@ -299,8 +316,27 @@ def complete(session: Session, case: ReviewCase, *, actor: Actor, now: datetime)
         finalize_plan(session, plan, actor=actor, now=now)
     request.status, request.entitlement_id, request.starts_on, request.care_plan_id = (
         "granted", entitlement.id, start, plan.id if plan else None)
-    issue_entitlement_notice(session, entitlement, actor=actor, now=now)
+    sheet = benefit_sheet(session, request, start)
+    issue_entitlement_notice(session, entitlement, actor=actor, now=now,
+                             plan_version=f"第 {plan.version} 版" if plan else None,
+                             benefit_lines=notice_lines(sheet) if sheet else ())
     session.flush()
+
+
+def notice_lines(sheet) -> list[tuple[str, str]]:
+    """The benefit sheet as the notice's (label, value) rows."""
+    from ltc.billing.benefits import percent, yuan
+    rows = [("计价单位", sheet.unit),
+            ("单价", yuan(sheet.unit_price) if sheet.unit_price is not None else None),
+            ("含医疗护理项目的单价", yuan(sheet.unit_price_medical) if sheet.unit_price_medical is not None else None),
+            ("每日限额", yuan(sheet.daily_cap) if sheet.daily_cap is not None else None),
+            ("基金支付比例", percent(sheet.ratio)),
+            ("每月服务时长上限", f"{sheet.hours_cap_per_month} 小时" if sheet.hours_cap_per_month else None),
+            ("每月基金支付上限", yuan(sheet.fund_cap_per_month) if sheet.fund_cap_per_month is not None else None),
+            ("每月服务包", yuan(sheet.package_per_month) if sheet.package_per_month is not None else None),
+            ("每月最少服务次数", f"{sheet.min_package_visits_per_month} 次"
+             if sheet.min_package_visits_per_month else None)]
+    return [(label, value) for label, value in rows if value is not None]
 
 
 def ended(session: Session, case: ReviewCase, *, actor: Actor, now: datetime) -> None:

@@ -46,7 +46,9 @@ def test_four_parties_with_a_return_grant_the_entitlement(session, r):
     assert (granted.level, granted.care_type, granted.provider_id, granted.care_plan_id) == (
         4, "home", r.c.world.provider.id, plan.id)
     assert plan.status == "final"
-    assert session.scalar(select(Notice.id).where(Notice.kind == "entitlement")) is not None
+    notice = session.scalars(select(Notice).where(Notice.kind == "entitlement")).one()
+    assert dict(map(tuple, notice.data["benefit_lines"]))["基金支付比例"] == "90%"   # home, employee
+    assert notice.data["plan_version"] == "第 1 版"
     assert [[v.step_code for v in rnd.visits] for rnd in trail(session, case)] == [
         ["provider", "agency", "insurer"], ["agency", "insurer", "mia"]]
 
@@ -219,3 +221,14 @@ def test_cases_are_scoped_to_their_parties(session, r):
         seen[name] = session.scalar(scoped(select(ReviewCase.id), ReviewCase, u)) == case.id
     assert seen == {"mia": True, "insurer": True, "agency": True, "provider": True, "provider2": False,
                     "agency2": False}
+
+
+def test_the_provider_named_on_a_request_sees_the_person(session, r):
+    from ltc.people.models import InsuredPerson as P
+    app = concluded(session, r, care_type="institution", provider_id=r.c.world.provider2.id)
+    pr2 = r.c.world.users["pr2_op"]
+    visible = lambda: session.scalar(scoped(select(P.id).where(P.id == app.person_id), P, pr2))
+    assert visible() is None
+    request_entitlement(session, app, care_type="institution", provider_id=r.c.world.provider2.id,
+                        actor=r.c.ins, now=NOW)
+    assert visible() == app.person_id

@@ -10,7 +10,7 @@ from ltc.assessment.policy import AssessmentPolicy
 from ltc.core.audit import SYSTEM, Actor, AuditEntry
 from ltc.core.errors import Conflict, InvalidTransition, ValidationFailed
 from ltc.policy.models import PolicyEvent, PolicyVersion
-from ltc.policy.ref import REF_SECTIONS, seed_ref
+from ltc.policy.ref import REF_SECTIONS, ref_sections, seed_ref
 from ltc.policy.services import (NoPolicyInForce, Policy, create_draft, policy_on, publish, retire,
                                  update_section, validate_version)
 from tests.conftest import NOW
@@ -106,11 +106,11 @@ def test_publish_refuses_a_missing_key_or_section(session, ref):
     draft = create_draft(session, actor=ADMIN, now=NOW)
     raw = assessment()
     del raw["objection_working_days"]
-    draft.sections = {"assessment": raw}
+    draft.sections = {**ref_sections(), "assessment": raw}
     with pytest.raises(ValidationFailed) as caught:
         publish(session, draft, effective_from=D(2026, 7, 1), actor=ADMIN, now=NOW)
     assert caught.value.fields == {"assessment.objection_working_days": "missing"}
-    draft.sections = {}
+    draft.sections = {k: v for k, v in ref_sections().items() if k != "assessment"}
     assert validate_version(draft) == {"assessment": "missing section"}
 
 
