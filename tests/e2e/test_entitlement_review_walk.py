@@ -2,17 +2,14 @@
 
 The concluded application and its entitlement request are made through the services against
 the live server's database (as the assessment conclusion would); then, in the browser, each
-party finds the case in its inbox (待审核案件) and acts on the case page: the provider revises
+party finds the case in its inbox (待审核案件) and acts on the case page: the provider drafts
 the care plan through the editor linked from the case and approves step 1, the agency
 approves, the insurer returns it with a reason, the agency approves again (round 2), the
 insurer approves and the MIA approves. The case is then completed with its trail in two
 rounds, and the entitlement is on the entitlement pages.
-
-Version 1 of the plan is saved through the service: the provider cannot yet open the editor
-for a person it only has an entitlement request for (the strict xfail at the end shows it).
 """
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -25,13 +22,12 @@ from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM
 from ltc.core.clock import local_today
 from ltc.demo.data import person_rows
-from ltc.entitlements.requests import EntitlementRequest
+from ltc.entitlements.dates import first_start
 from ltc.entitlements.review import request_entitlement
 from ltc.extensions import db
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
 from ltc.providers import catalogue_services
-from ltc.providers.care_plan_services import VisitTypeInput, save_plan
 from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
@@ -44,10 +40,10 @@ def _one(model, **where):
     return db.session.scalars(select(model).filter_by(**where)).one()
 
 
-def open_review(app, row: dict) -> int:
+def open_review(app, row: dict) -> tuple[int, date]:
     """A level 4 conclusion of today for demo person ``row``, preferring home care at
     安康居家护理服务中心, dispatched to 康评失能评估中心, and the entitlement review it opens
-    (request_entitlement, by the insurer). Returns the case id."""
+    (request_entitlement, by the insurer). Returns the case id and the conclusion date."""
     now = datetime.now(timezone.utc)
     today = local_today(now)
     with app.app_context():
@@ -70,20 +66,7 @@ def open_review(app, row: dict) -> int:
         db.session.commit()
         found = request.case_id
         db.session.remove()
-    return found
-
-
-def save_first_plan(app, case_id: int) -> None:
-    """WORKAROUND (see test_provider_drafts_first_plan_from_case): version 1 of the care plan,
-    saved through the service by the provider's operator: 2 one-hour visits a week."""
-    with app.app_context():
-        request = _one(EntitlementRequest, case_id=case_id)
-        save_plan(db.session, person_id=request.person_id, provider_id=request.provider_id,
-                  care_type=request.care_type, level=request.level,
-                  visit_types=[VisitTypeInput("生活照料", 2, "week", 60, ("SH01", "SH02"))],
-                  actor=actor_of(_one(User, username="provider")), now=datetime.now(timezone.utc))
-        db.session.commit()
-        db.session.remove()
+    return found, today
 
 
 def logout(page):
@@ -141,31 +124,30 @@ def save_plan_form(page, version: int) -> None:
     expect(page.locator(".alert-success").first).to_contain_text(f"第 {version} 版")
 
 
-def revise_care_plan(page, base_url: str, case_id: int) -> None:
-    """From the case page, the provider's link to the care plan editor (which opens the current
-    version): 3 one-hour visits a week instead of 2, saved as version 2."""
+def draft_care_plan(page, base_url: str, case_id: int) -> None:
+    """From the case page, the provider's link to the care plan editor: no plan yet, so a new
+    one for the request's level; one visit type, 3 one-hour visits a week of SH01 and SH02."""
     page.click("[data-testid=subject-link]:has-text('护理计划')")
-    page.wait_for_url(re.compile(r".*/care-plans/\d+/edit$"))
+    page.wait_for_url(re.compile(r".*/care-plans/new\?.*"))
     form = page.locator("[data-testid=plan-form]")
     expect(form.locator("[name=level]")).to_have_value("4")
-    expect(form.locator("[name=visit_types-0-frequency]")).to_have_value("2")
     fill_visit(form, 0, name="生活照料", frequency="3", unit="week", minutes="60", items=["SH01", "SH02"])
-    save_plan_form(page, 2)
+    save_plan_form(page, 1)
     page.goto(f"{base_url}/reviews/{case_id}")
 
 
 def test_entitlement_review_through_four_parties_with_one_return(app, page, live_server):
     base = live_server
-    case_id = open_review(app, PERSON)
-    save_first_plan(app, case_id)
+    case_id, concluded_on = open_review(app, PERSON)
 
     # step 1: the provider drafts the care plan from the case page, then approves
     login(page, base, "provider")
     open_from_inbox(page, base, case_id, 1)
     expect_step(page, "provider")
+    expect(page.locator("[data-testid=check][data-check=plan]")).to_contain_text("护理机构尚未制定护理计划")
+    expect(page.locator("[data-testid=check][data-check=plan]")).to_have_attribute("data-passed", "fail")
+    draft_care_plan(page, base, case_id)
     expect(page.locator("[data-testid=check][data-check=plan]")).to_contain_text("第 1 版")
-    revise_care_plan(page, base, case_id)
-    expect(page.locator("[data-testid=check][data-check=plan]")).to_contain_text("第 2 版")
     expect(page.locator("[data-testid=checks] [data-passed=fail]")).to_have_count(0)
     decide(page, base, case_id, "approve")
     expect_step(page, "agency")
@@ -194,17 +176,20 @@ def test_entitlement_review_through_four_parties_with_one_return(app, page, live
     expect(second.locator("[data-testid=event][data-action=approve]")).to_have_count(3)
     expect(page.locator("[data-testid=step][data-state=done]")).to_have_count(4)
 
-    # the entitlement exists: found by name on the list, its detail names the plan and the notice
-    page.goto(f"{base}/entitlements/?q={PERSON['name']}")
+    # the entitlement exists: found by ID number on the list; its detail shows the level, the
+    # care type, the provider, the start (1st of the month after the conclusion), the plan and the notice
+    page.goto(f"{base}/entitlements/?q={PERSON['id_number']}")
     row = page.locator("[data-testid=entitlement-row]")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("安康居家护理服务中心")
     row.locator("a", has_text=PERSON["name"]).click()
     page.wait_for_url(re.compile(r".*/entitlements/\d+$"))
-    facts = page.locator("[data-testid=entitlement-facts]")
-    expect(facts).to_contain_text("4")
-    expect(facts).to_contain_text("居家")
-    expect(facts.locator("dd").nth(6)).not_to_have_text("—")  # the care plan finalised on completion
+    facts = page.locator("[data-testid=entitlement-facts] dd")
+    expect(facts.nth(1)).to_have_text("4 重度失能Ⅱ级")
+    expect(facts.nth(2)).to_have_text("居家上门护理")
+    expect(facts.nth(3)).to_have_text("安康居家护理服务中心")
+    expect(page.locator("[data-testid=period]")).to_contain_text(first_start("home", concluded_on).isoformat())
+    expect(facts.nth(6)).to_have_text(re.compile(r"^\d+$"))  # the care plan the entitlement rests on
     expect(page.locator("[data-testid=entitlement-notices] a")).to_have_count(1)
     logout(page)
 
@@ -215,21 +200,3 @@ def test_entitlement_review_through_four_parties_with_one_return(app, page, live
         expect(page.locator(f"[data-testid=inbox-row][data-case='{case_id}']")).to_have_count(0)
         logout(page)
 
-
-@pytest.mark.xfail(strict=True, reason="the provider cannot see a person it only has an entitlement request for: "
-                                       "/care-plans/new?person_id=… answers 404 (no person_link for requests)")
-def test_provider_drafts_first_plan_from_case(app, page, live_server):
-    """Step 1 as SPEC §4.2 has it: no plan yet; the case page's 护理计划 link opens the editor."""
-    base = live_server
-    case_id = open_review(app, person_rows(40)[2])
-    login(page, base, "provider")
-    open_from_inbox(page, base, case_id, 1)
-    expect(page.locator("[data-testid=check][data-check=plan]")).to_contain_text("护理机构尚未制定护理计划")
-    page.click("[data-testid=subject-link]:has-text('护理计划')")
-    form = page.locator("[data-testid=plan-form]")
-    expect(form).to_have_count(1, timeout=5000)
-    expect(form.locator("[name=level]")).to_have_value("4")
-    fill_visit(form, 0, name="生活照料", frequency="3", unit="week", minutes="60", items=["SH01", "SH02"])
-    save_plan_form(page, 1)
-    page.goto(f"{base}/reviews/{case_id}")
-    expect(page.locator("[data-testid=check][data-check=plan]")).to_contain_text("第 1 版")
