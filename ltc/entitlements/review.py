@@ -55,8 +55,9 @@ def request_entitlement(session: Session, app: Application, *, care_type: str | 
                         actor: Actor, now: datetime, trigger_date: date | None = None) -> EntitlementRequest:
     """Open the review of an entitlement on ``app``'s final conclusion (or record why not).
 
-    A change case when the person has an entitlement active on the start date the new one would
-    have. Raises ValidationFailed when ``app`` has no final conclusion at or above the threshold,
+    A change case when the person has an entitlement active on the trigger date: the new
+    conclusion's date (``trigger_date``, passed by the conclusion hook) or, for a change of care
+    type or provider requested by the insurer, today. Raises ValidationFailed when ``app`` has no final conclusion at or above the threshold,
     Conflict when the person already has an open request.
     """
     today = local_today(now)
@@ -68,8 +69,8 @@ def request_entitlement(session: Session, app: Application, *, care_type: str | 
     if session.scalar(select(EntitlementRequest.id).where(EntitlementRequest.person_id == app.person_id,
                                                           EntitlementRequest.status == "open")):
         raise Conflict("该参保人已有进行中的待遇审核", {"person_id": "open request"})
-    trigger = trigger_date or app.concluded_on
-    current = active_on(session, app.person_id, max(today, trigger))
+    trigger = trigger_date or today
+    current = active_on(session, app.person_id, trigger) or active_on(session, app.person_id, today)
     request = EntitlementRequest(
         kind="change" if current else "initial", person_id=app.person_id, application_id=app.id,
         agency_id=final_agency(session, app), level=app.level, care_type=care_type or "home",
@@ -119,7 +120,7 @@ def on_conclusion(session: Session, app: Application, *, actor: Actor, now: date
         engine.cancel_case(session, session.get(ReviewCase, request.case_id),
                            reason="新的评估结论已作出，按新结论重新审核", actor=actor, now=now)
     request_entitlement(session, app, care_type=app.preferred_care_type, provider_id=app.preferred_provider_id,
-                        actor=actor, now=now)
+                        actor=actor, now=now, trigger_date=app.concluded_on)
 
 
 CONCLUDED_HOOKS.append(on_conclusion)

@@ -185,6 +185,23 @@ def test_a_change_case_replaces_the_active_entitlement_from_the_first_of_the_nex
     assert (old.valid_to, old.end_reason, old.replaced_by_id) == (date(2026, 4, 1), "change", new.id)
 
 
+def test_the_insurer_changes_care_type_and_provider_from_the_month_after_the_request(session, r):
+    app = concluded(session, r, level=4, concluded_on=date(2025, 12, 10))
+    old = grant_entitlement(session, person_id=app.person_id, level=4, care_type="home",
+                            provider_id=r.c.world.provider.id, conclusion=app, starts_on=date(2026, 1, 1),
+                            actor=r.c.ins, now=NOW)
+    request = request_entitlement(session, app, care_type="institution", provider_id=r.c.world.provider2.id,
+                                  actor=r.c.ins, now=NOW)                       # requested 2026-03-16
+    assert (request.kind, request.replaces_id, request.trigger_date) == ("change", old.id, date(2026, 3, 16))
+    case = session.get(ReviewCase, request.case_id)
+    plan_for(session, request, visits=[VisitTypeInput("日常照护", 7, "week", 30, ("SH01",))])
+    r.deciders["provider"] = Actor(None, r.c.world.provider2.id, "pr2_rev")
+    approve_through(session, r, case, "provider", "agency", "insurer", "mia")
+    new = session.get(Entitlement, request.entitlement_id)
+    assert (new.valid_from, new.care_type, new.provider_id) == (date(2026, 4, 1), "institution", r.c.world.provider2.id)
+    assert (old.valid_to, old.end_reason) == (date(2026, 4, 1), "change")
+
+
 def test_one_open_request_per_person(session, r):
     request, _ = opened(session, r)
     app = session.get(ab.Application, request.application_id)
