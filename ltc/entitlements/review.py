@@ -134,6 +134,27 @@ def _on_death(session: Session, person: InsuredPerson, *, actor: Actor, now: dat
 DEATH_HOOKS.append(_on_death)
 
 
+def on_plan_saved(session: Session, plan, *, actor: Actor, now: datetime) -> None:
+    """A new plan version for an open request is a new revision of the case's subject."""
+    request = session.scalar(select(EntitlementRequest).where(
+        EntitlementRequest.person_id == plan.person_id, EntitlementRequest.provider_id == plan.provider_id,
+        EntitlementRequest.care_type == plan.care_type, EntitlementRequest.status == "open"))
+    if request is None or request.case_id is None:
+        return
+    request.care_plan_id = plan.id
+    engine.revise_subject(session, session.get(ReviewCase, request.case_id), actor=actor, now=now,
+                          note=f"护理计划第 {plan.version} 版")
+
+
+def _register_plan_hook() -> None:
+    from ltc.providers.care_plan_services import PLAN_SAVED_HOOKS
+    if on_plan_saved not in PLAN_SAVED_HOOKS:
+        PLAN_SAVED_HOOKS.append(on_plan_saved)
+
+
+_register_plan_hook()
+
+
 @person_link
 def persons_of_requests(org_id: int):
     """A provider named on an entitlement request (or an agency whose conclusion it rests on)

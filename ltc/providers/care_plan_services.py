@@ -29,6 +29,9 @@ from ltc.providers.care_plan_checks import Check, PlannedVisit
 from ltc.providers.care_plan_checks import plan_checks as run_checks
 from ltc.providers.care_plans import CarePlan, CarePlanVisitItem, CarePlanVisitType, FrequencyUnit, PlanStatus
 
+#: ``hook(session, plan, *, actor, now)`` after a new version was saved (e.g. a review whose
+#: subject uses the plan records a new subject revision)
+PLAN_SAVED_HOOKS: list = []
 MAX_FREQUENCY = {FrequencyUnit.WEEK: 21, FrequencyUnit.MONTH: 93}
 MAX_MINUTES = 24 * 60
 MAX_VISIT_TYPES = 20
@@ -173,6 +176,8 @@ def save_plan(session: Session, *, person_id: int, provider_id: int, care_type: 
     except IntegrityError:
         raise Conflict("护理计划刚被其他用户修改，请刷新后重新保存") from None
     audit.record(session, actor, "create", "care_plan", plan.id, after=snapshot(plan), now=now)
+    for hook in PLAN_SAVED_HOOKS:
+        hook(session, plan, actor=actor, now=now)
     return plan
 
 

@@ -249,3 +249,20 @@ def test_the_provider_named_on_a_request_sees_the_person(session, r):
     request_entitlement(session, app, care_type="institution", provider_id=r.c.world.provider2.id,
                         actor=r.c.ins, now=NOW)
     assert visible() == app.person_id
+
+
+def test_each_plan_version_is_a_subject_revision_recorded_on_later_events(session, r):
+    from ltc.reviews.models import ReviewEvent
+    request, case = opened(session, r)
+    plan_for(session, request)
+    approve_through(session, r, case, "provider", "agency")
+    engine.decide(session, case, DecisionInput("return", "PLAN", "每周增加一次助浴"), actor=r.actor("insurer"),
+                  now=NOW)
+    engine.decide(session, case, DecisionInput("return", "PLAN", "请护理机构调整"), actor=r.actor("agency"), now=NOW)
+    second = plan_for(session, request)
+    assert (case.subject_revision, request.care_plan_id) == (3, second.id)
+    approve_through(session, r, case, "provider")
+    events = session.execute(select(ReviewEvent.action, ReviewEvent.subject_revision)
+                             .where(ReviewEvent.case_id == case.id).order_by(ReviewEvent.id)).all()
+    assert events == [("opened", 1), ("revised", 2), ("approve", 2), ("approve", 2), ("return", 2), ("return", 2),
+                      ("revised", 3), ("approve", 3)]
