@@ -3,15 +3,15 @@ notices, the provider's "entitled with us today" list with exports, and the go-l
 (upload → preview → confirm, MIA admins)."""
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import get_scoped
-from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
-from ltc.core.clock import local_today, utcnow
+from ltc.core.clock import local_today
+from ltc.core.import_pages import ImportPages
 from ltc.core.exports import Column, export_response, requested_format
 from ltc.core.pagination import paginate
 from ltc.core.uploads import PendingUploads
@@ -109,39 +109,21 @@ def today():
 
 # --- go-live import: upload → preview → confirm -----------------------------------------------
 
-def _preview_page(result: migration_import.EntitlementsPreview, confirm: ConfirmImportForm | None):
-    return (render_template("entitlements/import_preview.html", result=result, confirm=confirm, labels=LABELS),
-            200 if result.ok else 400)
+IMPORT = ImportPages(
+    uploads=UPLOADS, preview=migration_import.preview, apply=migration_import.apply,
+    upload_template="entitlements/import.html", preview_template="entitlements/import_preview.html",
+    upload_endpoint=".import_entitlements", done_endpoint=".list_entitlements",
+    done_message=lambda counts: _("导入完成：新增 %(create)d，未变 %(unchanged)d", **counts),
+    context=lambda: {"labels": LABELS})
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @permission_required(Action.MANAGE_ORGS)
 def import_entitlements():
-    form = ImportForm()
-    if not form.validate_on_submit():
-        return render_template("entitlements/import.html", form=form), 400 if form.errors else 200
-    data, filename = form.file.data.read(), form.file.data.filename or ""
-    result = migration_import.preview(db.session, data, filename, today=local_today())
-    if result.ok:
-        UPLOADS.keep(data, filename)
-    return _preview_page(result, ConfirmImportForm())
+    return IMPORT.upload(ImportForm(), ConfirmImportForm())
 
 
 @bp.post("/import/confirm")
 @permission_required(Action.MANAGE_ORGS)
 def confirm_import():
-    pending = UPLOADS.pop()
-    data = UPLOADS.read(pending) if ConfirmImportForm().validate_on_submit() else None
-    if data is None:
-        UPLOADS.discard(pending)
-        flash(_("没有待确认的导入文件，请重新上传"), "error")
-        return redirect(url_for(".import_entitlements"))
-    result = migration_import.preview(db.session, data, pending["filename"], today=local_today())
-    if not result.ok:  # the database changed since the preview
-        UPLOADS.discard(pending)
-        return _preview_page(result, None)
-    counts = migration_import.apply(db.session, result, actor=actor_of(current_user), now=utcnow())
-    db.session.commit()
-    UPLOADS.discard(pending)
-    flash(_("导入完成：新增 %(create)d，未变 %(unchanged)d", **counts), "success")
-    return redirect(url_for(".list_entitlements"))
+    return IMPORT.confirm(ConfirmImportForm())

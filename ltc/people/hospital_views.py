@@ -1,13 +1,12 @@
 """Hospital stay pages under ``/people/hospital-stays``: the scoped list and the two-step
 import (upload → preview → confirm), MIA operators and admins only for the import."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ltc.auth.permissions import Action, can
-from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
-from ltc.core.clock import local_today, utcnow
+from ltc.core.import_pages import ImportPages
 from ltc.core.pagination import paginate
 from ltc.core.uploads import PendingUploads
 from ltc.extensions import db
@@ -37,39 +36,21 @@ def list_stays():
 
 # --- import: upload → preview → confirm ---------------------------------------------------
 
-def _preview_page(result: hospital_import.StaysPreview, confirm: ConfirmImportForm | None):
-    return (render_template("hospital/import_preview.html", result=result, confirm=confirm,
-                            labels=hospital.CATEGORY_LABELS), 200 if result.ok else 400)
+IMPORT = ImportPages(
+    uploads=UPLOADS, preview=hospital_import.preview, apply=hospital_import.apply,
+    upload_template="hospital/import.html", preview_template="hospital/import_preview.html",
+    upload_endpoint=".import_stays", done_endpoint=".list_stays",
+    done_message=lambda counts: _("导入完成：新增 %(create)d，更新 %(update)d，未变 %(unchanged)d", **counts),
+    context=lambda: {"labels": hospital.CATEGORY_LABELS})
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @permission_required(Action.ROSTER_EDIT)
 def import_stays():
-    form = ImportForm()
-    if not form.validate_on_submit():
-        return render_template("hospital/import.html", form=form), 400 if form.errors else 200
-    data, filename = form.file.data.read(), form.file.data.filename or ""
-    result = hospital_import.preview(db.session, data, filename, today=local_today())
-    if result.ok:
-        UPLOADS.keep(data, filename)
-    return _preview_page(result, ConfirmImportForm())
+    return IMPORT.upload(ImportForm(), ConfirmImportForm())
 
 
 @bp.post("/import/confirm")
 @permission_required(Action.ROSTER_EDIT)
 def confirm_import():
-    pending = UPLOADS.pop()
-    data = UPLOADS.read(pending) if ConfirmImportForm().validate_on_submit() else None
-    if data is None:
-        UPLOADS.discard(pending)
-        flash(_("没有待确认的导入文件，请重新上传"), "error")
-        return redirect(url_for(".import_stays"))
-    result = hospital_import.preview(db.session, data, pending["filename"], today=local_today())
-    if not result.ok:  # the database changed since the preview
-        UPLOADS.discard(pending)
-        return _preview_page(result, None)
-    counts = hospital_import.apply(db.session, result, actor=actor_of(current_user), now=utcnow())
-    db.session.commit()
-    UPLOADS.discard(pending)
-    flash(_("导入完成：新增 %(create)d，更新 %(update)d，未变 %(unchanged)d", **counts), "success")
-    return redirect(url_for(".list_stays"))
+    return IMPORT.confirm(ConfirmImportForm())

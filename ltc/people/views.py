@@ -9,6 +9,7 @@ from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
+from ltc.core.import_pages import ImportPages
 from ltc.core.errors import DomainError
 from ltc.core.forms import attach_errors
 from ltc.core.pagination import paginate
@@ -159,34 +160,21 @@ def record_death(person_id: int):
 
 # --- import: upload → preview → confirm ---------------------------------------------------
 
+IMPORT = ImportPages(
+    uploads=UPLOADS, preview=importer.preview, apply=importer.apply,
+    upload_template="people/import.html", preview_template="people/import_preview.html",
+    upload_endpoint=".import_persons", done_endpoint=".list_persons",
+    done_message=lambda counts: _("导入完成：新增 %(create)d，更新 %(update)d，未变 %(unchanged)d", **counts),
+    context=lambda: {"labels": LABELS})
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @permission_required(Action.ROSTER_EDIT)
 def import_persons():
-    form = ImportForm()
-    if not form.validate_on_submit():
-        return render_template("people/import.html", form=form), 400 if form.errors else 200
-    data, filename = form.file.data.read(), form.file.data.filename or ""
-    result = importer.preview(db.session, data, filename, today=local_today())
-    if result.ok:
-        UPLOADS.keep(data, filename)
-    return (render_template("people/import_preview.html", result=result, confirm=ConfirmImportForm(),
-                            labels=LABELS), 200 if result.ok else 400)
+    return IMPORT.upload(ImportForm(), ConfirmImportForm())
 
 
 @bp.post("/import/confirm")
 @permission_required(Action.ROSTER_EDIT)
 def confirm_import():
-    pending = UPLOADS.pop()
-    data = UPLOADS.read(pending) if ConfirmImportForm().validate_on_submit() else None
-    if data is None:
-        flash(_("没有待确认的导入文件，请重新上传"), "error")
-        return redirect(url_for(".import_persons"))
-    result = importer.preview(db.session, data, pending["filename"], today=local_today())
-    if not result.ok:
-        UPLOADS.discard(pending)
-        return render_template("people/import_preview.html", result=result, confirm=None, labels=LABELS), 400
-    counts = importer.apply(db.session, result, actor=actor_of(current_user), now=utcnow())
-    db.session.commit()
-    UPLOADS.discard(pending)
-    flash(_("导入完成：新增 %(create)d，更新 %(update)d，未变 %(unchanged)d", **counts), "success")
-    return redirect(url_for(".list_persons"))
+    return IMPORT.confirm(ConfirmImportForm())
