@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import DateTime, MetaData, Numeric, TypeDecorator
+from sqlalchemy import DateTime, MetaData, Numeric, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -64,3 +64,17 @@ def ensure_extensions(connection) -> None:
     """PostgreSQL extensions the schema needs (btree_gist for the period EXCLUDE constraints)."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS btree_gist")
+
+
+class ImmutableRecord(RuntimeError):
+    """An attempt to change or delete a record that is written once (an event of a trail)."""
+
+
+def write_once(model: type) -> type:
+    """Refuse every ORM update and delete of ``model`` rows (class decorator)."""
+    def refuse(_mapper, _connection, target) -> None:
+        raise ImmutableRecord(f"{type(target).__name__} {target.id} is immutable")
+
+    event.listen(model, "before_update", refuse)
+    event.listen(model, "before_delete", refuse)
+    return model

@@ -8,11 +8,11 @@ and review tables exist (their foreign keys come with those features).
 """
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, event
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.core.clock import utcnow
-from ltc.core.db import Base
+from ltc.core.db import Base, ImmutableRecord, write_once
 from ltc.core.periods import PeriodMixin, period_table_args
 from ltc.providers.models import CARE_TYPES_SQL
 
@@ -89,10 +89,5 @@ class EntitlementEvent(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ImmutableEntitlementEvent(RuntimeError):
-    pass
-
-
-@event.listens_for(EntitlementEvent, "before_update")
-def _events_are_immutable(_mapper, _connection, target) -> None:
-    raise ImmutableEntitlementEvent(f"entitlement event {target.id} is immutable")
+write_once(EntitlementEvent)
+ImmutableEntitlementEvent = ImmutableRecord

@@ -5,7 +5,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.core.clock import utcnow
-from ltc.core.db import Base, UtcDateTime
+from ltc.core.db import Base, UtcDateTime, write_once
 
 CASE_STATUSES = ("open", "completed", "declined", "rejected", "cancelled")
 
@@ -85,6 +85,7 @@ class ReviewVisit(Base):
         return (self.left_on or today) > self.due_on
 
 
+@write_once
 class ReviewEvent(Base):
     """An immutable entry of a case's trail, with the facts the decider saw."""
 

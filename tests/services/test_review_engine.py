@@ -229,3 +229,14 @@ def test_case_keeps_its_definition_when_the_policy_changes(session, setup):
     assert session.get(ReviewCase, case.id).step_code == "mia"
     with pytest.raises(ValidationFailed):
         engine.open_case(session, case_type="statement_check", subject_id=world.provider2.id, actor=mia, now=later)
+
+
+def test_events_are_written_once(session, setup):
+    from ltc.core.db import ImmutableRecord
+    world, mia, _ = setup
+    case = engine.open_case(session, case_type="statement_check", subject_id=world.provider.id, actor=mia, now=NOW)
+    event = session.scalars(select(ReviewEvent).where(ReviewEvent.case_id == case.id)).one()
+    event.reason_text = "改写"
+    with pytest.raises(ImmutableRecord):
+        session.flush()
+    session.rollback()
