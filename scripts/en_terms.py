@@ -1,5 +1,8 @@
-"""English wording for the UI (partial catalogue). `python scripts/en_terms.py` refreshes
-ltc/translations/en/LC_MESSAGES/messages.po from the sources, keeping these translations."""
+"""English wording for the UI. `python scripts/en_terms.py` refreshes
+ltc/translations/en/LC_MESSAGES/messages.po from the sources, keeping these translations; msgids
+that only exist at run time (label dicts, nav entries, policy field labels) are added from EN.
+Then `make translations` compiles the catalogue. One msgid has one English text: a Chinese word
+used in two senses (e.g. 退出 log out / exited) gets the wording of its main use."""
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +70,367 @@ EN = {
     "没有符合条件的机构": "No matching organisations",
 }
 
+# Service catalogue, care plans, entitlements, reviews, policy editing, audit log, API tokens.
+EN.update({
+    # API tokens
+    "该令牌已撤销": "This token has been revoked", "令牌 %(prefix)s… 已撤销": "Token %(prefix)s… revoked",
+    "API 令牌": "API tokens", "API 令牌（全部用户）": "API tokens (all users)", "只看有效令牌": "Active tokens only",
+    "我的 API 令牌": "My API tokens",
+    "令牌通过 POST /api/v1/auth/token 申请，只保存其摘要；这里只显示前 8 位。令牌没有到期时间，不再使用时请撤销。":
+        "Tokens are requested with POST /api/v1/auth/token and only their digest is stored; only the first 8 "
+        "characters are shown here. Tokens do not expire: revoke a token when it is no longer used.",
+    "令牌": "Token", "最近使用": "Last used", "从未使用": "Never used", "已撤销": "Revoked", "有效": "Active",
+    "撤销": "Revoke", "没有 API 令牌": "No API tokens",
+    # Audit log
+    "审计日志": "Audit log", "截止日期": "Until", "对象类型": "Object type", "对象编号": "Object ID",
+    "修改前": "Before", "修改后": "After", "只显示本机构用户的操作记录。": "Only actions by users of your organisation are shown.",
+    "对象": "Object", "没有符合条件的记录": "No matching records",
+    # Service catalogue
+    "服务项目": "Service items", "项目类别": "Item category", "编码或名称": "Code or name", "项目名称": "Item name",
+    "英文名称": "English name", "国家编码": "National code",
+    "17 位医保服务项目编码，未对照前留空": "17-character national medical-insurance service code; leave blank until mapped",
+    "可提供人员": "Delivered by", "适用服务形式": "Care types", "标准时长（分钟）": "Standard duration (minutes)",
+    "登记标准时长": "Record standard duration", "服务项目已保存": "Service item saved",
+    "标准时长已登记": "Standard duration recorded", "项目信息": "Item details", "未对照": "Not mapped",
+    "今日标准时长（分钟）": "Standard duration today (minutes)", "标准时长": "Standard duration",
+    "尚未登记": "Not recorded yet", "自某日起变更": "Change from a date", "编辑服务项目": "Edit service item",
+    "编码": "Code", "没有符合条件的服务项目": "No matching service items",
+    # Care plans
+    "护理计划": "Care plans", "%(n)s 级": "Level %(n)s", "服务名称": "Service name", "频次": "Frequency",
+    "单位": "Unit", "计划分钟": "Planned minutes", "添加一行": "Add a row", "保存为新版本": "Save as a new version",
+    "参保人不存在或无权访问": "The insured person does not exist or you may not access them",
+    "护理计划已保存为第 %(n)s 版": "Care plan saved as version %(n)s",
+    "修改（保存为新版本）": "Change (saved as a new version)", "护理服务机构": "Care provider",
+    "保存时间": "Saved at",
+    "计划检查（按 %(day)s 适用的政策与参保信息）": "Plan checks (policy and insurance details in force on %(day)s)",
+    "通过": "Approve", "未通过": "Failed", "服务安排": "Services", "次": "times", "历史版本": "Version history",
+    "制定": "Draw up", "基于第 %(n)s 版": "Based on version %(n)s",
+    "每种服务一行；整行留空的行不保存。每周频次按 52 周 ÷ 12 个月折算为每月次数。":
+        "One row per service; rows left entirely blank are not saved. A weekly frequency is converted to a "
+        "monthly count as 52 weeks ÷ 12 months.",
+    "服务 %(n)s": "Service %(n)s", "制定护理计划": "Draw up a care plan", "暂无护理计划": "No care plans yet",
+    # Entitlements
+    "待遇资格": "Entitlements", "全部服务形式": "All care types", "全部状态": "All statuses",
+    "没有待确认的导入文件，请重新上传": "There is no import waiting for confirmation; please upload the file again",
+    "导入完成：新增 %(create)d，未变 %(unchanged)d": "Import complete: %(create)d created, %(unchanged)d unchanged",
+    "服务机构": "Care provider", "待遇期间": "Entitlement period", "评估结论": "Assessment conclusion",
+    "不含": "exclusive", "来源": "Source", "变更为": "Changed to", "原结束日期（不含）": "Previous end date (exclusive)",
+    "新结束日期（不含）": "New end date (exclusive)", "核定": "Granted",
+    "待遇资格上线迁移导入": "Go-live import of entitlements", "上线迁移导入": "Go-live import",
+    "上传 UTF-8 编码的 CSV 或 XLSX 文件，第一行为表头：":
+        "Upload a UTF-8 encoded CSV or XLSX file whose first row is the header:",
+    "也可使用中文表头：身份证号、失能等级、评估结论日期、结论有效期截止、服务形式、服务机构、待遇开始日期。":
+        "Chinese headers may be used instead: 身份证号, 失能等级, 评估结论日期, 结论有效期截止, 服务形式, 服务机构, "
+        "待遇开始日期.",
+    "失能等级 1–5；服务形式：special、institution、home、outreach、family 或其中文名称。":
+        "Disability level 1–5; care type: special, institution, home, outreach, family or its Chinese name.",
+    "服务机构填写统一社会信用代码或机构编号。":
+        "Give the care provider by its unified social credit code or organisation ID.",
+    "结论有效期截止为有效期结束的次日（不含当日）；为空时按评估结论日期加政策规定的有效期计算。":
+        "The conclusion's validity end is the day after validity ends (exclusive); when blank it is the conclusion "
+        "date plus the validity period set by the policy.",
+    "导入的待遇标记为“上线迁移”，不经四方审核；同一参保人同一开始日期的相同记录重复导入不会产生变化。":
+        "Imported entitlements are marked “go-live migration” and do not go through the four-party review; "
+        "importing the same record for the same insured person and start date again changes nothing.",
+    "任何一行有错误时整个文件不导入。": "If any row has an error, nothing in the file is imported.",
+    "待遇资格导入预览": "Entitlement import preview", "评估结论日期": "Conclusion date",
+    "结论有效期截止": "Conclusion valid until", "待遇开始日期": "Entitlement start date",
+    "操作 / 错误": "Action / errors", "仅显示前 %(n)d 行。": "Only the first %(n)d rows are shown.",
+    "今日在我机构享受待遇人员": "Beneficiaries at my organisation today", "终止原因": "End reason",
+    "没有符合条件的待遇记录": "No matching entitlements",
+    "今日没有在本机构享受待遇的人员": "Nobody receives benefits at your organisation today",
+    "今日享受待遇人员": "Beneficiaries today",
+    # Reviews
+    "案件类型": "Case type", "决定": "Decision", "请选择决定": "Please choose a decision", "（无）": "(none)",
+    "评估申请编号（ID）": "Assessment application ID", "定点护理服务机构": "Care provider",
+    "全部类型": "All types", "是否超期": "Overdue", "已超期": "Overdue", "参保人信息": "Insured person",
+    "已记录：%(decision)s": "Recorded: %(decision)s", "已发起待遇审核": "Entitlement review opened",
+    "未发起审核：%(reason)s": "Review not opened: %(reason)s", "信息": "Information",
+    "本步骤没有需要核对的事项": "Nothing to check at this step", "案件编号": "Case ID",
+    "第 %(n)d 轮": "Round %(n)d", "发起于": "Opened on", "当前步骤": "Current step", "办理机构": "Handled by",
+    "到达": "Arrived", "办理期限": "Due", "作出决定": "Decide",
+    "退回、拒绝接收、不予通过须选择原因；括号内为该原因适用的决定。":
+        "Return, decline and reject need a reason; the decisions a reason applies to are shown in brackets.",
+    "提交决定": "Submit decision", "审核记录": "Review history", "步骤": "Step", "到达日期": "Arrived on",
+    "办结日期": "Completed on", "超期": "Overdue", "审核对象第 %(n)d 版": "Subject revision %(n)d",
+    "作出决定时的核对事项": "Checks at the time of the decision", "超期办理": "Handled late",
+    "返回审核案件列表": "Back to review cases", "审核案件": "Review cases", "待审核案件": "Review inbox",
+    "发起待遇审核": "Open an entitlement review", "未发起的待遇审核": "Entitlement reviews not opened",
+    "发起日期": "Opened on", "没有符合条件的审核案件": "No matching review cases",
+    "共 %(n)d 件，超期 %(o)d 件": "%(n)d cases, %(o)d overdue", "全部审核案件": "All review cases",
+    "轮次": "Round", "暂无待审核案件": "No cases waiting for review", "记录时间": "Recorded at",
+    "没有未发起的待遇审核": "No entitlement reviews waiting to be opened",
+    "为已有最终评估结论（达到享受待遇等级）的参保人另选服务形式或护理机构，发起四方审核。":
+        "For an insured person with a final assessment conclusion at a benefit level, choose another care type or "
+        "care provider and open a four-party review.",
+    "发起审核": "Open review",
+    # Policy editing
+    "新草稿名称": "New draft name", "失效日期（不含，可不填）": "End date (exclusive, optional)",
+    "废止原因": "Reason for retiring", "只能修改草稿版本": "Only draft versions can be changed",
+    "该分组已于 %(at)s 被 %(who)s 修改；请重新打开页面，再次输入您的修改":
+        "This section was changed by %(who)s at %(at)s; please reopen the page and enter your changes again",
+    "已保存：%(section)s": "Saved: %(section)s",
+    "校验通过：所有参数分组均有效，可以发布": "Validation passed: every section is valid and the version can be published",
+    "第 %(n)s 版已发布": "Version %(n)s published", "第 %(n)s 版已废止": "Version %(n)s retired",
+    "已复制为草稿第 %(n)s 版": "Copied as draft version %(n)s",
+    "与来源第 %(n)s 版相比的修改": "Changes compared with source version %(n)s",
+    "与默认参数 REF 相比的修改": "Changes compared with the default parameters REF", "参数": "Parameter",
+    "原值": "Old value", "新值": "New value", "尚无修改": "No changes yet", "编辑草稿": "Edit draft",
+    "复制为新草稿": "Copy as a new draft", "废止": "Retire", "编辑政策参数": "Edit policy",
+    "JSON 格式": "JSON format", "编辑第 %(n)s 版": "Edit version %(n)s",
+    "本草稿还没有这个分组；下面显示默认参数 REF，保存后写入本草稿。":
+        "This draft does not have this section yet; the default parameters REF are shown below and are written to "
+        "the draft when you save.",
+    "校验通过（尚未保存）": "Valid (not saved yet)", "校验": "Validate", "未知分组": "Unknown section",
+    "校验整个版本": "Validate the whole version", "发布": "Publish",
+    "生效期间为 [生效日期, 失效日期)，不得与其他已发布版本重叠；不填失效日期时，此前长期有效的版本在生效日期前一天结束。":
+        "The effective period is [effective from, end date) and must not overlap another published version; "
+        "without an end date, the open-ended version before it ends the day before the effective date.",
+    "废止草稿": "Retire draft",
+    "每个日期适用生效期间包含该日期的已发布版本；生效期间为 [生效日期, 失效日期)。":
+        "Each date uses the published version whose effective period contains it; the effective period is "
+        "[effective from, end date).",
+})
+
+# Assessment, experts, hospital stays, people, organisations, calendar, scheduler.
+EN.update({
+    "有效期至（不含当日，留空为长期）": "Valid until (exclusive; blank for open-ended)",
+    "结束日期（当日起不再是评估专家）": "End date (no longer an expert from this day)",
+    "已登记评估专家证书": "Expert certificate recorded", "登记评估专家证书": "Record expert certificate",
+    "证书已结束": "Certificate ended", "仅显示超期": "Overdue only", "请选择": "Please choose",
+    "申请类型": "Application type", "重新评估原因": "Reason for reassessment",
+    "参保人身份证号": "Insured person's ID number", "参保人姓名": "Insured person's name",
+    "申请人/代理人姓名": "Applicant / representative name", "与参保人关系": "Relationship to the insured person",
+    "申请人电话": "Applicant phone", "电话只能包含数字、空格、+ 和 -": "A phone number may only contain digits, spaces, + and -",
+    "申请人身份证号（代理人填写）": "Applicant ID number (for a representative)",
+    "经规范治疗后失能状态已持续 6 个月以上": "Disabled for more than 6 months after standard treatment",
+    "病历等证明材料（PDF、JPG、PNG，每个不超过 10 MB）":
+        "Medical records and other evidence (PDF, JPG, PNG, up to 10 MB each)",
+    "意向服务形式": "Preferred care type", "意向护理服务机构": "Preferred care provider", "开户人": "Account holder",
+    "开户银行": "Bank", "银行账号": "Account number", "提交申请": "Submit application",
+    "该机构当日不提供所选服务形式": "This provider does not offer the chosen care type on that day",
+    "银行账户须同时填写开户人、开户银行和账号": "A bank account needs the holder, the bank and the account number",
+    "重新评估须注明原因": "A reassessment needs a reason", "保存自评表": "Save self-assessment",
+    "补充证明材料（PDF、JPG、PNG，每个不超过 10 MB）": "Additional evidence (PDF, JPG, PNG, up to 10 MB each)",
+    "请选择文件": "Please choose a file", "上传": "Upload", "受理": "Accept", "不予受理原因": "Reason for refusal",
+    "说明（选择“其他原因”时必填）": "Explanation (required for “other reason”)", "不予受理": "Refuse",
+    "派单方式": "Dispatch method", "系统随机派单（在办案件最少的机构中随机）":
+        "Random dispatch (among the agencies with the fewest open cases)",
+    "指定评估机构": "Assign an assessment agency", "指定的评估机构": "Assigned assessment agency",
+    "指定理由": "Reason for assignment", "派单": "Dispatch",
+    "指定评估机构须填写理由": "Assigning an assessment agency needs a reason",
+    "请选择评估机构": "Please choose an assessment agency", "上门评估日期": "Home visit date",
+    "评估人员一": "Assessor 1", "评估人员一已作出回避声明": "Assessor 1 has made a conflict-of-interest declaration",
+    "须作出回避声明": "A conflict-of-interest declaration is required", "回避声明一": "Declaration 1",
+    "评估人员二": "Assessor 2", "评估人员二已作出回避声明": "Assessor 2 has made a conflict-of-interest declaration",
+    "回避声明二": "Declaration 2", "改约原因（改约时必填）": "Reason for rescheduling (required when rescheduling)",
+    "保存预约": "Save appointment", "须指派两名不同的评估人员": "Two different assessors must be assigned",
+    "原因": "Reason", "提交": "Submit", "确认": "Confirm", "保存评估记录": "Save assessment record",
+    "已提交申请 %(id)s": "Application %(id)s submitted", "评估人员": "Assessors",
+    "在办上门评估": "Open home visits", "本月上门评估": "Home visits this month", "待会签": "Awaiting co-signature",
+    "失能等级": "Disability level", "公示开始": "Publicity starts", "公示结束": "Publicity ends",
+    "表单无效，请刷新页面后重试": "The form is invalid; please reload the page and try again",
+    "自评表已保存": "Self-assessment saved", "材料已上传": "Documents uploaded",
+    "已受理，受理通知书已生成": "Accepted; the acceptance notice has been issued",
+    "已不予受理，不予受理通知书已生成": "Refused; the refusal notice has been issued", "已派单": "Dispatched",
+    "已预约上门评估": "Home visit scheduled", "已改约上门评估": "Home visit rescheduled", "已签名": "Signed",
+    "已确认评估结论": "Assessment conclusion confirmed", "已提出异议，复评已派单": "Objection raised; reassessment dispatched",
+    "申请已撤回": "Application withdrawn", "申请已取消": "Application cancelled",
+    "评估记录已保存（系统已复核评分），等待另一名评估人员签名":
+        "Assessment record saved (scores rechecked by the system); waiting for the other assessor's signature",
+    "例如：春节、国庆节调休": "e.g. Spring Festival or National Day make-up days",
+    "18 位，含校验位": "18 characters including the check character",
+    "负责区县（仅承办商保公司）": "Districts (contracted insurers only)",
+    "多个区县用逗号、顿号或换行分隔": "Separate districts with commas or new lines",
+    "正常状态起始日": "Active from", "留空则暂不登记状态": "Leave blank to record no status yet",
+    "终止日期（不含）": "End date (exclusive)", "留空表示长期": "Leave blank for open-ended",
+    "自起始日起协议内的全部服务形式；取消勾选即自该日起移出":
+        "All care types in the agreement from the start date; untick one to remove it from that day",
+    "只能包含字母、数字和 _ . -": "Only letters, digits and _ . - are allowed",
+    "至少 10 个字符，须同时包含字母和数字": "At least 10 characters, with both letters and digits",
+    "用户 %(name)s 的密码已重置": "Password of user %(name)s reset",
+    "结束日期（当日起不再适用）": "End date (no longer applies from this day)",
+    "导入完成：新增 %(create)d，更新 %(update)d，未变 %(unchanged)d":
+        "Import complete: %(create)d created, %(update)d updated, %(unchanged)d unchanged",
+    "已登记参保人 %(name)s": "Insured person %(name)s registered",
+    "任务 %(job)s 已运行成功": "Job %(job)s ran successfully",
+    "任务 %(job)s 正由另一进程运行，本次未运行": "Job %(job)s is being run by another process; not run this time",
+    "任务 %(job)s 运行失败，详见运行记录": "Job %(job)s failed; see the run history",
+    "导出": "Export", "导出 CSV": "Export CSV", "导出 Excel": "Export Excel", "评估申请": "Assessment applications",
+    "返回工作队列": "Back to the work queue", "参保人与申请人": "Insured person and applicant",
+    "申请人/代理人": "Applicant / representative", "失能满 6 个月声明": "Six-month disability declaration",
+    "是": "Yes", "否": "No", "意向护理机构": "Preferred care provider", "补贴账户": "Allowance account",
+    "提交机构": "Submitted by", "随机派单": "Random dispatch", "指定": "Assigned",
+    "撤回/取消原因": "Reason for withdrawal / cancellation", "原申请": "Original application",
+    "复评申请": "Reassessment application", "办理日期": "Processing dates", "提交日期": "Submitted on",
+    "受理时限": "Acceptance due", "受理日期": "Accepted on", "结论时限": "Conclusion due",
+    "复评期间暂停，自": "Paused during reassessment, from", "派单日期": "Dispatched on",
+    "专家确认日期": "Expert confirmation date", "公示期": "Publicity period", "结论日期": "Conclusion date",
+    "结论有效期": "Conclusion validity", "异议截止": "Objections until", "自评表": "Self-assessment",
+    "尚未录入": "Not entered yet", "证明材料": "Evidence", "无": "None", "通知书": "Notices",
+    "上门评估": "Home visit", "评估专家": "Assessment experts", "回避声明": "Conflict-of-interest declaration",
+    "评估记录": "Assessment record", "指标": "Indicator", "得分": "Score",
+    "日常生活活动能力": "Activities of daily living", "认知能力": "Cognition",
+    "感知觉与沟通能力": "Perception and communication", "签名": "Sign", "专家确认": "Expert confirmation",
+    "现场": "On site", "非现场": "Remote", "办理记录": "Processing history", "状态变化": "Status change",
+    "原因/说明": "Reason / explanation", "重新录入评估记录": "Re-enter assessment record",
+    "录入评估记录": "Enter assessment record", "系统检查：应不予受理": "System check: should be refused",
+    "改约上门评估": "Reschedule home visit", "预约上门评估": "Schedule home visit",
+    "会签评估记录": "Co-sign assessment record", "专家确认评估结论": "Expert confirms the conclusion",
+    "修改自评表": "Edit self-assessment", "录入自评表": "Enter self-assessment",
+    "补充证明材料": "Add evidence", "提出异议（申请复评）": "Object (apply for reassessment)",
+    "撤回申请": "Withdraw application", "取消申请": "Cancel application",
+    "当前没有需要您办理的操作": "Nothing for you to do on this application now",
+    "提交失能评估申请": "Submit a disability assessment application",
+    "请填写参保人的身份证号和姓名，系统将核对参保登记信息。":
+        "Enter the insured person's ID number and name; the system checks them against the insurance register.",
+    "意向服务": "Preferred care", "亲情照护补贴银行账户（可选）": "Bank account for the family-care allowance (optional)",
+    "声明与证明材料": "Declaration and evidence", "取消": "Cancel", "评估结果公示": "Published assessment results",
+    "公示期内对评估结论有异议的，可向经办机构提出复评申请。":
+        "Anyone who disagrees with a conclusion during the publicity period may apply to the agency for a "
+        "reassessment.",
+    "今日没有公示中的评估结果": "No assessment results are published today", "申请编号": "Application ID",
+    "自评": "Self-assessment", "等级": "Level", "办理时限": "Due", "没有符合条件的申请": "No matching applications",
+    "返回申请": "Back to the application", "总分": "Total score",
+    "认知与感知觉综合等级": "Combined cognition and perception grade", "未填项目": "Unanswered items",
+    "页面上的等级仅供参考，保存时由系统按评估标准重新计算并以系统结果为准。":
+        "The levels on this page are only a guide; on saving, the system recalculates them by the assessment "
+        "standard and its result applies.",
+    "评估人员工作量": "Assessor workload", "工作队列": "Work queue", "本机构没有评估人员": "Your organisation has no assessors",
+    "%(year)s 年的法定节假日与调休已内置（国务院办公厅通知）；此处的调整优先。":
+        "The public holidays and make-up workdays of %(year)s are built in (State Council notice); the "
+        "overrides here take precedence.",
+    "%(year)s 年的法定节假日未内置：除此处录入的调整外，按周一至周五为工作日计算。请录入该年的节假日与调休工作日。":
+        "The public holidays of %(year)s are not built in: apart from the overrides entered here, Monday to "
+        "Friday are working days. Please enter that year's holidays and make-up workdays.",
+    "本年度没有调整记录": "No overrides this year", "结束评估专家证书": "End expert certificate",
+    "只有评估机构中具有评估员角色的人员可以登记；同一人员的证书有效期不能重叠。":
+        "Only users of an assessment agency with the assessor role can be recorded; one person's certificates "
+        "must not overlap.",
+    "有效期至（不含）": "Valid until (exclusive)", "没有符合条件的证书": "No matching certificates",
+    "批量导入住院记录": "Import hospital stays", "住院记录": "Hospital stays",
+    "也可使用中文表头：身份证号、医院、住院类别、入院日期、出院日期。":
+        "Chinese headers may be used instead: 身份证号, 医院, 住院类别, 入院日期, 出院日期.",
+    "category：inpatient（普通住院）或 ltc_special（专护住院）。":
+        "category: inpatient (ordinary stay) or ltc_special (special-care stay).",
+    "日期格式 YYYY-MM-DD，不能晚于今天；出院日期为空表示仍在院，不能早于入院日期。":
+        "Dates as YYYY-MM-DD, not after today; a blank discharge date means still in hospital, and it may not "
+        "be before the admission date.",
+    "按参保人、医院和入院日期新增或更新；重复导入同一文件不会产生变化。":
+        "Rows are created or updated by insured person, hospital and admission date; importing the same file "
+        "again changes nothing.",
+    "住院记录导入预览": "Hospital stay import preview", "医院": "Hospital", "住院类别": "Stay category",
+    "入院日期": "Admitted on", "出院日期": "Discharged on", "姓名或完整身份证号": "Name or full ID number",
+    "全部类别": "All categories", "仅在院": "In hospital only", "在院": "In hospital",
+    "没有符合条件的住院记录": "No matching hospital stays", "没有住院记录": "No hospital stays",
+    "必需列：id_number（身份证号）、name（姓名）、district（区县）；也可使用中文表头。":
+        "Required columns: id_number (ID number), name (name), district (district); Chinese headers may be used "
+        "instead.",
+    "按身份证号新增或更新；表头中出现的列以文件为准（tags 为空表示没有标签），未出现的列保持不变。":
+        "Rows are created or updated by ID number; columns in the header are taken from the file (blank tags "
+        "means no tags), columns not in it are left unchanged.",
+    "category：employee / resident（职工 / 城乡居民）；status：active / suspended / transferred；为空则不变更（新增人员默认 active）。":
+        "category: employee / resident; status: active / suspended / transferred; blank leaves it unchanged "
+        "(new persons default to active).",
+    "tags 用 | 或 ; 分隔：medical_assistance、severe_disability_cert、chronic_class_a。":
+        "tags separated by | or ;: medical_assistance, severe_disability_cert, chronic_class_a.",
+    "valid_from：状态、类别和标签的生效日期（YYYY-MM-DD），默认今天。":
+        "valid_from: the date status, category and tags take effect (YYYY-MM-DD), today by default.",
+    "姓名、完整身份证号或末几位": "Name, full ID number or its last digits",
+    "每月%(day)s日 %(time)s": "Monthly on day %(day)s at %(time)s",
+    "定时任务由独立的调度进程运行；启动时补运行错过的任务。时间为北京时间。":
+        "Scheduled jobs run in a separate scheduler process, which catches up on missed jobs when it starts. "
+        "Times are Beijing time.",
+    "待补运行": "Catch-up pending",
+})
+
+# Looked up at run time (nav entries, label dicts, policy field labels and units, REF review
+# definitions): pybabel cannot extract these, so main() adds them to the catalogue.
+EN.update({
+    # organisations, roles
+    "医保经办机构": "Medical-insurance agency (MIA)", "承办商保公司": "Contracted insurer",
+    "定点评估机构": "Assessment agency", "商保公司": "Insurer", "护理机构": "Care provider",
+    "一级医院": "Grade 1 hospital", "二级医院": "Grade 2 hospital", "三级医院": "Grade 3 hospital",
+    "护理院": "Nursing hospital", "养老机构": "Care home", "居家护理机构": "Home care provider",
+    "社区/村卫生室": "Community / village clinic", "正常": "Active", "暂停": "Suspended",
+    "管理员": "Administrator", "经办员": "Operator", "审核员": "Reviewer", "护理员": "Care worker",
+    # care types, levels, insurance
+    "医疗专护": "Medical special care", "机构护理": "Institutional care", "居家上门护理": "Home care",
+    "巡护": "Outreach care", "亲情照护": "Family care", "轻度失能": "Mild disability",
+    "中度失能": "Moderate disability", "重度失能Ⅰ级": "Severe disability I", "重度失能Ⅱ级": "Severe disability II",
+    "重度失能Ⅲ级": "Severe disability III", "职工": "Employee", "城乡居民": "Urban and rural resident",
+    "医疗救助/低保/特困": "Medical assistance / subsistence allowance / extreme hardship",
+    "重度残疾": "Severe disability certificate", "甲类慢性病": "Class A chronic disease",
+    # service catalogue, care plans
+    "医疗护理": "Medical care", "生活照护": "Personal care", "护士": "Nurse", "医生": "Doctor",
+    "乡村医生": "Village doctor", "草稿": "Draft", "已生效": "Final", "每周": "Per week", "每月": "Per month",
+    "服务项目适用": "Service items allowed", "每月服务时长上限": "Monthly service hours cap",
+    "服务包每月上门次数": "Package home visits per month", "每月基金支付上限": "Monthly fund payment cap",
+    # entitlements
+    "享受中": "Receiving benefits", "尚未开始": "Not started yet", "已终止": "Ended", "四方审核": "Four-party review",
+    "上线迁移": "Go-live migration", "评估结论到期": "Assessment conclusion expired", "死亡": "Death",
+    "待遇变更": "Entitlement change", "等级名称": "Level name", "待遇结束日期（不含）": "Entitlement end date (exclusive)",
+    # reviews
+    "退回": "Return", "拒绝接收": "Decline", "不予通过": "Reject", "审核中": "Under review", "已通过": "Approved",
+    "已拒绝接收": "Declined", "审核对象已修改": "Subject revised", "审核流程": "Review workflows",
+    "待遇资格四方审核": "Four-party entitlement review", "护理机构确认": "Care provider confirmation",
+    "评估机构复核": "Assessment agency check", "商保公司审核": "Insurer review",
+    "医保经办机构核定": "MIA approval", "材料不全或有误": "Documents incomplete or incorrect",
+    "护理计划需修改": "Care plan needs changes", "核查信息与系统记录不符": "Details do not match the system records",
+    "本机构床位或护理人员已满": "No free beds or care staff", "服务形式不在本机构协议范围内":
+        "Care type not covered by our agreement", "参保人另选机构": "The insured person chose another provider",
+    "参保状态不符合": "Insurance status not eligible", "重复享受待遇": "Duplicate entitlement",
+    "失能等级不符合该服务形式": "Disability level does not qualify for this care type",
+    # policy
+    "已发布": "Published", "已废止": "Retired", "创建": "Created", "修改": "Edited", "元": "CNY", "天": "days",
+    "小时": "hours", "级": "level", "个月": "months", "个工作日": "working days",
+    "两次评估最短间隔": "Minimum interval between assessments",
+    "享受待遇的最低失能等级": "Minimum disability level for benefits",
+    "亲属照护补贴（每日，按失能等级）": "Family-care allowance (daily, by disability level)",
+    "人群加付（每床日）": "Population supplement (per bed-day)",
+    "住院超过该天数须重新评估": "Reassessment required after a hospital stay longer than",
+    "受理至评估结论时限": "Time limit from acceptance to conclusion",
+    "各服务形式的最低失能等级": "Minimum disability level per care type", "基金支付比例": "Fund payment ratio",
+    "定额分组": "Flat-rate groups", "异议期（结论通知后）": "Objection period (after the conclusion notice)",
+    "待遇支付与结算": "Benefit payment and settlement", "提高支付比例的人群": "Populations with a raised payment ratio",
+    "支付比例上限": "Payment ratio cap", "支付比例提高": "Payment ratio increase",
+    "服务包每月最少上门次数": "Minimum package home visits per month",
+    "机构服务包（每月，按享受天数折算）": "Institutional package (monthly, prorated by days of entitlement)",
+    "每小时（不含医疗护理项目）": "Per hour (without medical care items)",
+    "每小时（含医疗护理项目）": "Per hour (with medical care items)",
+    "每日支付限额（按失能等级）": "Daily payment limit (by disability level)",
+    "每月基金支付上限（按失能等级）": "Monthly fund payment cap (by disability level)",
+    "每月服务时长上限（按失能等级）": "Monthly service hours cap (by disability level)", "每次巡护": "Per outreach visit",
+    "派单后安排上门评估时限": "Time limit for scheduling the home visit after dispatch",
+    "申请与失能评估": "Applications and disability assessment",
+    "结论到期前发起重新评估": "Start the reassessment before the conclusion expires",
+    "补记时限（服务日起）": "Late-entry limit (from the service day)", "评估结论有效期": "Assessment conclusion validity",
+    "质量保证金比例": "Quality deposit ratio",
+    # assessment states and queues, home worklists, hospital stays
+    "已提交": "Submitted", "已受理": "Accepted", "已预约": "Scheduled", "已改约": "Rescheduled", "已评估": "Assessed",
+    "专家已确认": "Confirmed by experts", "已出结论": "Concluded", "公示中": "Under publicity",
+    "异议复评中": "Objection under re-evaluation", "已撤回": "Withdrawn", "已取消": "Cancelled",
+    "首次申请": "First application", "重新评估": "Reassessment", "复评": "Re-evaluation",
+    "申请人未参加长期护理保险或参保状态异常":
+        "The applicant is not covered by long-term care insurance or the enrolment status is irregular",
+    "不符合申请条件（失能状态未满6个月或未经规范治疗）":
+        "Not eligible (disabled for less than 6 months or without standard treatment)",
+    "自评结果未达到申请标准": "The self-assessment is below the application threshold",
+    "申请材料不全或不实": "Application documents incomplete or untrue",
+    "距上次评估结论作出未满规定期限": "Too soon after the last assessment conclusion",
+    "已有正在办理的评估申请": "An assessment application is already in progress", "其他原因": "Other reason",
+    "评估结论即将到期": "Assessment conclusion about to expire", "长期住院后": "After a long hospital stay",
+    "回访发现失能状况与等级不符": "Follow-up visit found the disability does not match the level",
+    "经办机构要求": "Requested by the agency", "即将到期": "Due soon", "待受理": "Awaiting acceptance",
+    "待派单": "Awaiting dispatch", "异议": "Objections", "待排期": "Awaiting scheduling", "已排期": "Scheduled visits",
+    "待评估": "Awaiting assessment", "待确认": "Awaiting confirmation", "本机构提交的申请": "Applications we submitted",
+    "全部申请": "All applications", "评估申请待办": "Assessment applications to handle", "最近一次": "Latest",
+    "数量": "Count", "90 天内到期的服务协议": "Agreements expiring within 90 days",
+    "近 90 天内没有到期的协议": "No agreements expire within 90 days", "协议最后一日": "Last day of agreement",
+    "近 24 小时登录失败的账号": "Accounts with failed logins in the last 24 hours", "失败次数": "Failures",
+    "没有登录失败的记录": "No failed logins", "普通住院": "Ordinary stay", "专护住院": "Special-care stay",
+})
+
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "ltc/translations/en/LC_MESSAGES/messages.po"
 
@@ -82,11 +446,13 @@ def main() -> None:
     for message in catalog:
         if message.id and message.id in EN:
             message.string = EN[message.id]
+    for msgid in sorted(set(EN) - {m.id for m in catalog}):
+        catalog.add(msgid, EN[msgid], auto_comments=["looked up at run time (label, nav entry or policy field)"])
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as f:
         write_po(f, catalog, omit_header=False, width=100)
     done = sum(1 for m in catalog if m.id and m.string)
-    print(f"{PO.relative_to(ROOT)}: {done} of {len(catalog) - 1} messages translated")
+    print(f"{PO.relative_to(ROOT)}: {done} of {len(catalog)} messages translated")
 
 
 if __name__ == "__main__":
