@@ -405,7 +405,11 @@ EN.update({
     "申请与失能评估": "Applications and disability assessment",
     "结论到期前发起重新评估": "Start the reassessment before the conclusion expires",
     "补记时限（服务日起）": "Late-entry limit (from the service day)", "评估结论有效期": "Assessment conclusion validity",
-    "质量保证金比例": "Quality deposit ratio",
+    "质量保证金比例": "Quality deposit ratio", "每床日定额（按失能等级）": "Flat rate per bed-day (by disability level)",
+    "1 级": "Level 1", "2 级": "Level 2", "3 级": "Level 3", "4 级": "Level 4", "5 级": "Level 5",
+    "案件类型代码": "Case type code", "审核对象": "Subject", "原因代码表": "Reasons", "原因代码": "Reason code",
+    "适用的决定": "Applies to decisions", "步骤代码": "Step code", "步骤名称": "Step name", "责任机构": "Owner",
+    "可作的决定": "Allowed decisions", "退回至": "Returns to", "通过前须满足": "Precondition for approval",
     # assessment states and queues, home worklists, hospital stays
     "已提交": "Submitted", "已受理": "Accepted", "已预约": "Scheduled", "已改约": "Rescheduled", "已评估": "Assessed",
     "专家已确认": "Confirmed by experts", "已出结论": "Concluded", "公示中": "Under publicity",

@@ -1,5 +1,7 @@
 """Chinese first, English available through the language switch."""
+import dataclasses
 import re
+import typing
 from pathlib import Path
 
 from tests.conftest import login
@@ -64,8 +66,19 @@ def _dynamic_msgids() -> set[str]:
         else:
             ids.update(label for _value, label in node.choices)
 
-    for name in SECTIONS:
+    def walk_metadata(cls, seen=set()):
+        for f in dataclasses.fields(cls):
+            ids.update(x for x in (f.metadata.get("label"), f.metadata.get("unit")) if x)
+            ids.update(f.metadata.get("key_labels", {}).values())
+            ids.update(f.metadata.get("choice_labels", {}).values())
+            for inner in typing.get_args(typing.get_type_hints(cls)[f.name]) + (typing.get_type_hints(cls)[f.name],):
+                if dataclasses.is_dataclass(inner) and inner not in seen:
+                    seen.add(inner)
+                    walk_metadata(inner, seen)
+
+    for name, cls in SECTIONS.items():
         walk(section_tree(name))
+        walk_metadata(cls)
     for case_type in REF_SECTIONS[REVIEW_SECTION]["case_types"]:
         ids |= {case_type["label"]} | {s["label"] for s in case_type["steps"]} | {
             r["label"] for r in case_type["reasons"]}
@@ -88,3 +101,39 @@ def test_catalogue_keeps_placeholders():
         if m.id and m.string:
             assert sorted(re.findall(r"%\(\w+\)[sd]|\{\w*\}", m.id)) == sorted(
                 re.findall(r"%\(\w+\)[sd]|\{\w*\}", m.string)), m.id
+
+
+def _english(client, username: str) -> None:
+    login(client, username)
+    client.post("/lang/en", data={"next": "/"})
+
+
+def test_new_screens_show_english_headings(client, world, session):
+    from ltc.core.audit import SYSTEM
+    from ltc.core.clock import utcnow
+    from ltc.policy.ref import seed_ref
+    from ltc.providers import catalogue_services
+
+    seed_ref(session, now=utcnow())
+    catalogue_services.load_catalogue(session, catalogue_services.read_catalogue_csv(), actor=SYSTEM, now=utcnow())
+    session.commit()
+
+    _english(client, "mia_rev")
+    inbox = client.get("/reviews/").data.decode()
+    assert 'lang="en"' in inbox and "Review inbox" in inbox and "0 cases, 0 overdue" in inbox
+    assert "Case type" in inbox and "Current step" in inbox and "No cases waiting for review" in inbox
+    assert "待审核案件" not in inbox
+    assert "/account/tokens" in inbox and ">API tokens</a>" in inbox  # account menu, next to the password
+
+    client.post("/logout")
+    _english(client, "pr_op")
+    catalogue = client.get("/catalogue/?q=SH01").data.decode()
+    assert "<h1" in catalogue and "Service items</h1>" in catalogue
+    assert "Item category" in catalogue and "Personal care" in catalogue and "Care worker" in catalogue
+    assert "Face and head cleaning and combing" in catalogue  # the item's own English name
+    plans = client.get("/care-plans/").data.decode()
+    assert "Care plans</h1>" in plans and "Draw up a care plan" in plans and "No care plans yet" in plans
+    entitlements = client.get("/entitlements/").data.decode()
+    assert "Entitlements</h1>" in entitlements and "Entitlement period" in entitlements
+    assert "Beneficiaries at my organisation today" in entitlements and "All care types" in entitlements
+    assert "待遇资格" not in entitlements and "护理计划" not in plans
