@@ -104,7 +104,7 @@ EN.update({
     "保存时间": "Saved at",
     "计划检查（按 %(day)s 适用的政策与参保信息）": "Plan checks (policy and insurance details in force on %(day)s)",
     "通过": "Approve", "未通过": "Failed", "服务安排": "Services", "次": "times", "历史版本": "Version history",
-    "制定": "Draw up", "基于第 %(n)s 版": "Based on version %(n)s",
+    "制定": "New plan", "基于第 %(n)s 版": "Based on version %(n)s",
     "每种服务一行；整行留空的行不保存。每周频次按 52 周 ÷ 12 个月折算为每月次数。":
         "One row per service; rows left entirely blank are not saved. A weekly frequency is converted to a "
         "monthly count as 52 weeks ÷ 12 months.",
