@@ -1,0 +1,101 @@
+"""How fast are the review inbox and its counts with many cases?  Prints timings, asserts nothing.
+
+    .venv/bin/python bench/bench_review_inbox.py [CASES]         # SQLite in a temp dir
+    DATABASE_URL=postgresql+psycopg://... .venv/bin/python bench/bench_review_inbox.py 1000000
+
+Bulk-inserts CASES closed and open review cases (default 200,000) spread over 50 providers,
+each with its four visits (three left, the current one open for open cases), then times what
+a provider reviewer's inbox and the home page do: the waiting/overdue counts, the first page
+overdue-first, a deep page, and the scoped "all cases" count.
+"""
+import os
+import sys
+import tempfile
+import time
+from types import SimpleNamespace
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import func, insert, select
+
+from ltc import create_app
+from ltc.auth.scope import scoped
+from ltc.core.db import ensure_extensions
+from ltc.extensions import db
+from ltc.orgs.models import Organisation
+from ltc.reviews.models import ReviewCase, ReviewParty, ReviewVisit
+from ltc.reviews.queries import inbox, inbox_counts
+
+PROVIDERS, STEPS = 50, ("provider", "agency", "insurer", "mia")
+TODAY = date(2026, 6, 15)
+AT = datetime(2026, 6, 1, tzinfo=timezone.utc)
+
+
+def seed(cases: int) -> None:
+    orgs = [{"id": 1, "kind": "mia", "name": "MIA", "uscc": "X" * 18, "districts": []},
+            {"id": 2, "kind": "insurer", "name": "INS", "uscc": "Y" * 18, "districts": []},
+            {"id": 3, "kind": "agency", "name": "AG", "uscc": "Z" * 18, "districts": []}]
+    orgs += [{"id": 10 + p, "kind": "provider", "name": f"P{p}", "uscc": f"P{p:017d}", "districts": []}
+             for p in range(PROVIDERS)]
+    db.session.execute(insert(Organisation), orgs)
+    batch, visit_id = 10_000, 0
+    for start in range(0, cases, batch):
+        rows, parties, visits = [], [], []
+        for i in range(start, min(cases, start + batch)):
+            provider = 10 + i % PROVIDERS
+            owners = {"provider": provider, "agency": 3, "insurer": 2, "mia": 1}
+            open_case = i % 10 == 0
+            step = STEPS[i % 4] if open_case else None
+            opened = TODAY - timedelta(days=i % 60)
+            rows.append({"id": i + 1, "case_type": "entitlement", "definition": {}, "subject_type": "bench",
+                         "subject_id": i + 1, "subject_revision": 1, "title": f"case {i}",
+                         "status": "open" if open_case else "completed", "step_code": step, "round": 1,
+                         "owners": owners, "opened_on": opened, "opened_at": AT, "version": 1})
+            parties += [{"case_id": i + 1, "org_id": org} for org in sorted(set(owners.values()))]
+            for n, code in enumerate(STEPS[:STEPS.index(step) + 1] if open_case else STEPS):
+                visit_id += 1
+                current = open_case and code == step
+                visits.append({"id": visit_id, "case_id": i + 1, "step_code": code, "round": 1,
+                               "owner_kind": code, "owner_org_id": owners[code], "entered_on": opened,
+                               "entered_at": AT, "due_on": opened + timedelta(days=4),
+                               "left_at": None if current else AT, "left_on": None if current else opened,
+                               "decision": None if current else "approve"})
+        db.session.execute(insert(ReviewCase), rows)
+        db.session.execute(insert(ReviewParty), parties)
+        db.session.execute(insert(ReviewVisit), visits)
+        db.session.commit()
+        print(f"\r  seeded {min(cases, start + batch):>9,} / {cases:,} cases", end="", flush=True)
+    print()
+
+
+def timed(label: str, fn) -> None:
+    t0 = time.perf_counter()
+    result = fn()
+    print(f"{label:<40} {1000 * (time.perf_counter() - t0):8.1f} ms   ({result})")
+
+
+def main() -> None:
+    cases = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        with db.engine.begin() as conn:
+            ensure_extensions(conn)
+        db.drop_all()
+        db.create_all()
+        print(f"{db.engine.dialect.name}: {cases:,} review cases")
+        seed(cases)
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(db.text("ANALYZE"))
+        s = db.session
+        user = SimpleNamespace(org_kind="provider", org_id=10)  # what the scope rule reads
+        timed("inbox counts (provider)", lambda: tuple(inbox_counts(s, 10, TODAY)))
+        timed("inbox page 1, overdue first", lambda: len(inbox(s, 10, TODAY).items))
+        timed("inbox page 20", lambda: len(inbox(s, 10, TODAY, page=20).items))
+        timed("inbox counts (MIA)", lambda: tuple(inbox_counts(s, 1, TODAY)))
+        timed("all cases in scope: count (provider)",
+              lambda: s.scalar(scoped(select(func.count(ReviewCase.id)), ReviewCase, user)))
+        s.rollback()
+
+
+if __name__ == "__main__":
+    main()
