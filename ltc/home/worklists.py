@@ -18,6 +18,7 @@ class WorkList:
     columns: list[tuple[str, str]] = field(default_factory=list)  # (key, header)
     total: int = 0
     link: str | None = None
+    overdue: int = 0  # shown as a red badge beside the total
     empty_text: str = "暂无待办事项"
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import url_for
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -159,8 +160,9 @@ def review_inbox(session: Session, user, today: date) -> WorkList | None:
         return None
     counts = inbox_counts(session, user.org_id, today)
     page = inbox(session, user.org_id, today, per_page=WORKLIST_ROWS)
-    rows = [{**row, "due": f"{row['due_on']}{'（已超期）' if row['overdue'] else ''}"}
+    late = gettext("已超期")
+    rows = [{**row, "due": f"{row['due_on']}（{late}）" if row["overdue"] else str(row["due_on"])}
             for row in inbox_rows(session, page.items, today)]
-    return WorkList(title=f"待审核案件（{counts.waiting}，超期 {counts.overdue}）", rows=rows,
+    return WorkList(title="待审核案件", rows=rows, overdue=counts.overdue,
                     columns=[("title", "审核案件"), ("step", "步骤"), ("due", "办理期限")],
                     total=counts.waiting, link=url_for("reviews.inbox"), empty_text="暂无待审核案件")

@@ -315,10 +315,12 @@ def test_the_inbox_exports_csv_and_xlsx(client, cases):
 def test_the_home_page_shows_the_review_worklist(client, cases):
     login(client, "pr_rev")
     page = html(client.get("/"))
-    assert "待审核案件（2，超期 2）" in page and "测试对象 9001" in page and 'href="/reviews/"' in page
+    card = page[page.index("待审核案件"):]
+    assert re.search(r'data-testid="overdue-count">已超期 2</span><span class="badge bg-secondary">2<', card)
+    assert "测试对象 9001" in page and 'href="/reviews/"' in page
     client.post("/logout")
     login(client, "pr_op")
-    assert "待审核案件（" not in html(client.get("/"))
+    assert 'href="/reviews/"' not in html(client.get("/")).split("<main")[-1]
 
 
 def test_the_inbox_needs_the_reviewer_role(client, cases):
