@@ -171,7 +171,9 @@ def test_entitlement_review_through_four_parties_with_one_return(app, page, live
     expect(first.locator("[data-testid=visit]")).to_have_count(3)  # provider, agency, insurer (returned)
     expect(first.locator("[data-testid=event][data-action=return]")).to_have_count(1)
     expect(first.locator("[data-testid=event-reason]")).to_contain_text("DOCS")
-    expect(first.locator("[data-testid=event-text]")).to_have_text(RETURN_TEXT)
+    expect(first.locator("[data-testid=event][data-action=return] [data-testid=event-text]")).to_have_text(RETURN_TEXT)
+    # the plan saved at step 1 is the case's second subject revision
+    expect(first.locator("[data-testid=event][data-action=revised]")).to_contain_text("护理计划第 1 版")
     expect(second.locator("[data-testid=visit]")).to_have_count(3)  # agency, insurer, MIA
     expect(second.locator("[data-testid=event][data-action=approve]")).to_have_count(3)
     expect(page.locator("[data-testid=step][data-state=done]")).to_have_count(4)
