@@ -108,7 +108,9 @@ def _not_opened_reason(session: Session, policy: AssessmentPolicy, level: int, c
 
 
 def on_conclusion(session: Session, app: Application, *, actor: Actor, now: datetime) -> None:
-    """CONCLUDED_HOOKS: a final conclusion at or above the threshold opens the review."""
+    """CONCLUDED_HOOKS: a final conclusion at or above the threshold opens the review, for the
+    care type and provider preferred on the application — or, when it names none (e.g. a
+    reassessment the daily job opened), those of the person's current entitlement."""
     policy = policy_on(session, local_today(now)).section(AssessmentPolicy)
     if app.level is None or app.level < policy.benefit_threshold:
         return
@@ -119,8 +121,12 @@ def on_conclusion(session: Session, app: Application, *, actor: Actor, now: date
             EntitlementRequest.person_id == app.person_id, EntitlementRequest.status == "open")):
         engine.cancel_case(session, session.get(ReviewCase, request.case_id),
                            reason="新的评估结论已作出，按新结论重新审核", actor=actor, now=now)
-    request_entitlement(session, app, care_type=app.preferred_care_type, provider_id=app.preferred_provider_id,
-                        actor=actor, now=now, trigger_date=app.concluded_on)
+    care_type, provider_id = app.preferred_care_type, app.preferred_provider_id
+    current = active_on(session, app.person_id, max(app.concluded_on, local_today(now)))
+    if current is not None and not (care_type and provider_id):
+        care_type, provider_id = current.care_type, current.provider_id  # a reassessment keeps the choice
+    request_entitlement(session, app, care_type=care_type, provider_id=provider_id, actor=actor, now=now,
+                        trigger_date=app.concluded_on)
 
 
 CONCLUDED_HOOKS.append(on_conclusion)

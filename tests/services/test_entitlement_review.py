@@ -185,6 +185,20 @@ def test_a_change_case_replaces_the_active_entitlement_from_the_first_of_the_nex
     assert (old.valid_to, old.end_reason, old.replaced_by_id) == (date(2026, 4, 1), "change", new.id)
 
 
+def test_a_reassessment_without_preferences_keeps_the_current_care_type_and_provider(session, r):
+    old_app = concluded(session, r, level=3, concluded_on=date(2025, 6, 10))
+    old = grant_entitlement(session, person_id=old_app.person_id, level=3, care_type="home",
+                            provider_id=r.c.world.provider.id, conclusion=old_app, starts_on=date(2025, 7, 1),
+                            actor=r.c.ins, now=NOW)
+    app = concluded(session, r, level=4, care_type=None, concluded_on=date(2026, 3, 10))
+    app.preferred_provider_id = None
+    for hook in conclusion.CONCLUDED_HOOKS:
+        hook(session, app, actor=ab.SYSTEM, now=NOW)
+    request = session.scalars(select(EntitlementRequest).where(EntitlementRequest.application_id == app.id)).one()
+    assert (request.status, request.kind, request.care_type, request.provider_id, request.replaces_id) == (
+        "open", "change", "home", r.c.world.provider.id, old.id)
+
+
 def test_the_insurer_changes_care_type_and_provider_from_the_month_after_the_request(session, r):
     app = concluded(session, r, level=4, concluded_on=date(2025, 12, 10))
     old = grant_entitlement(session, person_id=app.person_id, level=4, care_type="home",
