@@ -29,7 +29,7 @@ from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.orgs.models import Organisation
 from ltc.people.ids import normalise_id_number
 from ltc.people.models import InsuredPerson
-from ltc.people.sheets import Preview, UnreadableFile, as_date, as_text, header_columns, is_blank, read_rows
+from ltc.people.sheets import Preview, as_date, as_text, is_blank, read_table
 from ltc.policy.services import policy_on
 from ltc.providers.models import ProviderCareTypePeriod
 
@@ -236,21 +236,12 @@ def classify(session: Session, rows: list[EntitlementRow]) -> None:
 def preview(session: Session, data: bytes, filename: str, *, today: date) -> EntitlementsPreview:
     """Read and check a whole file without writing anything."""
     result = EntitlementsPreview(filename=filename, sha256=hashlib.sha256(data).hexdigest(), today=today)
-    try:
-        table = read_rows(data)
-    except UnreadableFile as exc:
-        result.header_errors.append(str(exc))
+    table = read_table(result, data, aliases=HEADER_ALIASES, known=FIELDS, required=REQUIRED_COLUMNS,
+                       max_rows=MAX_ROWS)
+    if table is None:
         return result
-    if not table:
-        result.header_errors.append("文件为空")
-        return result
-    columns, result.header_errors = header_columns(table[0][1], aliases=HEADER_ALIASES, known=FIELDS,
-                                                   required=REQUIRED_COLUMNS)
-    if len(table) - 1 > MAX_ROWS:
-        result.header_errors.append(f"一次最多导入 {MAX_ROWS} 行")
-    if result.header_errors:
-        return result
-    result.rows = [parse_row(line, list(cells), columns, today) for line, cells in table[1:] if not is_blank(cells)]
+    columns, body = table
+    result.rows = [parse_row(line, cells, columns, today) for line, cells in body]
     if not result.rows:
         result.header_errors.append("文件没有数据行")
     _resolve(session, result.rows)

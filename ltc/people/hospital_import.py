@@ -16,7 +16,7 @@ from ltc.core.audit import Actor
 from ltc.core.errors import ValidationFailed
 from ltc.people import hospital
 from ltc.people.hospital import FIELDS, StayInput
-from ltc.people.sheets import Preview, UnreadableFile, header_columns, is_blank, read_rows
+from ltc.people.sheets import Preview, is_blank, read_table
 
 HEADER_ALIASES = {"身份证号": "id_number", "医院": "hospital", "医院名称": "hospital", "住院类别": "category",
                   "类别": "category", "入院日期": "admitted_on", "出院日期": "discharged_on"}
@@ -43,9 +43,6 @@ class StayRow:
 class StaysPreview(Preview):
     rows: list[StayRow] = field(default_factory=list)
 
-
-def _columns(header: list) -> tuple[list[str], list[str]]:
-    return header_columns(header, aliases=HEADER_ALIASES, known=FIELDS, required=REQUIRED_COLUMNS)
 
 
 def parse_row(line: int, cells: list, columns: list[str], today: date) -> StayRow:
@@ -95,20 +92,12 @@ def classify(session: Session, rows: list[StayRow]) -> None:
 def preview(session: Session, data: bytes, filename: str, *, today: date) -> StaysPreview:
     """Read and check a whole file without writing anything."""
     result = StaysPreview(filename=filename, sha256=hashlib.sha256(data).hexdigest(), today=today)
-    try:
-        table = read_rows(data)
-    except UnreadableFile as exc:
-        result.header_errors.append(str(exc))
+    table = read_table(result, data, aliases=HEADER_ALIASES, known=FIELDS, required=REQUIRED_COLUMNS,
+                       max_rows=MAX_ROWS)
+    if table is None:
         return result
-    if not table:
-        result.header_errors.append("文件为空")
-        return result
-    columns, result.header_errors = _columns(table[0][1])
-    if len(table) - 1 > MAX_ROWS:
-        result.header_errors.append(f"一次最多导入 {MAX_ROWS} 行")
-    if result.header_errors:
-        return result
-    result.rows = [parse_row(line, list(cells), columns, today) for line, cells in table[1:] if not is_blank(cells)]
+    columns, body = table
+    result.rows = [parse_row(line, cells, columns, today) for line, cells in body]
     if not result.rows:
         result.header_errors.append("文件没有数据行")
     _resolve_persons(session, result.rows)

@@ -26,8 +26,7 @@ from ltc.people.dated import DatedConflict, Span, Step, plan_change, value_on, v
 from ltc.people.ids import mask_id
 from ltc.people.models import (CATEGORY_LABELS, STATUS_LABELS, TAG_LABELS, InsuredPerson,
                                PersonCategoryPeriod, PersonStatus, PersonStatusPeriod, PersonTagPeriod)
-from ltc.people.sheets import (Preview, UnreadableFile, as_date, as_text, header_columns, is_blank,
-                               read_rows)
+from ltc.people.sheets import Preview, as_date, as_text, is_blank, read_table
 
 COLUMNS = ("id_number", "name", "phone", "address", "district", "township", "village",
            "category", "status", "tags", "valid_from")
@@ -78,9 +77,6 @@ class ImportPreview(Preview):
 
 
 # --- parsing ----------------------------------------------------------------------------
-
-def _columns(header: list) -> tuple[list[str], list[str]]:
-    return header_columns(header, aliases=HEADER_ALIASES, known=COLUMNS, required=REQUIRED_COLUMNS)
 
 
 def _choice(raw, values: dict[str, str], label: str, errors: list[str]) -> str | None:
@@ -211,20 +207,12 @@ def classify(session: Session, rows: list[RowResult]) -> None:
 def preview(session: Session, data: bytes, filename: str, *, today: date) -> ImportPreview:
     """Read and check a whole file without writing anything."""
     result = ImportPreview(filename=filename, sha256=hashlib.sha256(data).hexdigest(), today=today)
-    try:
-        table = read_rows(data)
-    except UnreadableFile as exc:
-        result.header_errors.append(str(exc))
+    table = read_table(result, data, aliases=HEADER_ALIASES, known=COLUMNS, required=REQUIRED_COLUMNS,
+                       max_rows=MAX_ROWS)
+    if table is None:
         return result
-    if not table:
-        result.header_errors.append("文件为空")
-        return result
-    result.columns, result.header_errors = _columns(table[0][1])
-    if len(table) - 1 > MAX_ROWS:
-        result.header_errors.append(f"一次最多导入 {MAX_ROWS} 行")
-    if result.header_errors:
-        return result
-    records = [(line, _record(result.columns, cells)) for line, cells in table[1:] if not is_blank(cells)]
+    result.columns, body = table
+    records = [(line, _record(result.columns, cells)) for line, cells in body]
     _check_rows(session, result, records)
     return result
 

@@ -131,3 +131,24 @@ class Preview:
     def sample(self, limit: int = 200) -> list:
         """Rows to show: the rows with errors when there are any, else the first rows."""
         return (self.error_rows or self.rows)[:limit]
+
+
+def read_table(result: Preview, data: bytes, *, aliases: dict[str, str], known, required,
+               max_rows: int) -> tuple[list[str], list[tuple[int, list[Cell]]]] | None:
+    """The columns and the non-blank data rows ``(line, cells)`` of an uploaded file; None after
+    recording on ``result.header_errors`` why the file cannot be read (unreadable, empty, bad
+    header, too many rows)."""
+    try:
+        table = read_rows(data)
+    except UnreadableFile as exc:
+        result.header_errors.append(str(exc))
+        return None
+    if not table:
+        result.header_errors.append("文件为空")
+        return None
+    columns, result.header_errors = header_columns(table[0][1], aliases=aliases, known=known, required=required)
+    if len(table) - 1 > max_rows:
+        result.header_errors.append(f"一次最多导入 {max_rows} 行")
+    if result.header_errors:
+        return None
+    return columns, [(line, list(cells)) for line, cells in table[1:] if not is_blank(cells)]
