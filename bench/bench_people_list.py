@@ -7,17 +7,14 @@ Builds the schema, bulk-inserts ROWS persons (default 200,000) with a status per
 times what the list page does for an insurer: the count and first page, a deep page, a name
 prefix search, an ID suffix search and a district filter.
 """
-import os
 import sys
-import tempfile
 import time
 from datetime import date
 
 from sqlalchemy import insert, select
 
-from ltc import create_app
+from common import analyze, empty_database, timed  # noqa: I001  (bench/ is on sys.path)
 from ltc.auth.models import User
-from ltc.core.db import ensure_extensions
 from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.orgs.models import Organisation
@@ -43,21 +40,9 @@ def seed(rows: int) -> None:
     print()
 
 
-def timed(label: str, fn) -> None:
-    t0 = time.perf_counter()
-    result = fn()
-    print(f"{label:<38} {1000 * (time.perf_counter() - t0):8.1f} ms   ({result})")
-
-
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    with app.app_context():
-        with db.engine.begin() as conn:
-            ensure_extensions(conn)
-        db.drop_all()
-        db.create_all()
+    with empty_database():
         print(f"database: {db.engine.url.render_as_string()}, rows: {rows:,}")
         t0 = time.perf_counter()
         seed(rows)
@@ -68,8 +53,7 @@ def main() -> None:
         user = User(username="bench", full_name="bench", org=insurer, password_hash="x")
         db.session.add(user)
         db.session.flush()
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(db.text("ANALYZE"))
+        analyze()
 
         def page(n, **kw):
             p = paginate(db.session, search_persons(user, **kw), page=n, per_page=25)

@@ -8,18 +8,14 @@ each with its four visits (three left, the current one open for open cases), the
 a provider reviewer's inbox and the home page do: the waiting/overdue counts, the first page
 overdue-first, a deep page, and the scoped "all cases" count.
 """
-import os
 import sys
-import tempfile
-import time
-from types import SimpleNamespace
 from datetime import date, datetime, timedelta, timezone
+from types import SimpleNamespace
 
 from sqlalchemy import func, insert, select
 
-from ltc import create_app
+from common import analyze, empty_database, timed  # noqa: I001  (bench/ is on sys.path)
 from ltc.auth.scope import scoped
-from ltc.core.db import ensure_extensions
 from ltc.extensions import db
 from ltc.orgs.models import Organisation
 from ltc.reviews.models import ReviewCase, ReviewParty, ReviewVisit
@@ -67,25 +63,12 @@ def seed(cases: int) -> None:
     print()
 
 
-def timed(label: str, fn) -> None:
-    t0 = time.perf_counter()
-    result = fn()
-    print(f"{label:<40} {1000 * (time.perf_counter() - t0):8.1f} ms   ({result})")
-
-
 def main() -> None:
     cases = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    with app.app_context():
-        with db.engine.begin() as conn:
-            ensure_extensions(conn)
-        db.drop_all()
-        db.create_all()
+    with empty_database():
         print(f"{db.engine.dialect.name}: {cases:,} review cases")
         seed(cases)
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(db.text("ANALYZE"))
+        analyze()
         s = db.session
         user = SimpleNamespace(org_kind="provider", org_id=10)  # what the scope rule reads
         timed("inbox counts (provider)", lambda: tuple(inbox_counts(s, 10, TODAY)))
