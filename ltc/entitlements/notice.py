@@ -40,6 +40,16 @@ def _issuer(session: Session) -> str:
     return name or "医疗保障经办机构"
 
 
+def level_name(session: Session, entitlement: Entitlement) -> str:
+    """The level's name in the national-scale ruleset in force on the conclusion date (the
+    scale is versioned data); the current scale's names for older, migrated conclusions."""
+    from ltc.assessment.rulesets import NoRulesetInForce, ruleset_in_force
+    try:
+        return ruleset_in_force(session, entitlement.conclusion_date).level_names[entitlement.level]
+    except NoRulesetInForce:
+        return LEVEL_NAMES[entitlement.level]
+
+
 def notice_data(session: Session, entitlement: Entitlement, *, plan_version: str | None = None,
                 benefit_lines: Sequence[tuple[str, str]] = ()) -> dict:
     person = session.get(InsuredPerson, entitlement.person_id)
@@ -48,7 +58,7 @@ def notice_data(session: Session, entitlement: Entitlement, *, plan_version: str
         plan_version = f"护理计划第 {entitlement.care_plan_id} 号"
     return {
         "person_name": person.name, "id_number_masked": mask_id(person.id_number),
-        "level": entitlement.level, "level_name": LEVEL_NAMES[entitlement.level],
+        "level": entitlement.level, "level_name": level_name(session, entitlement),
         "care_type_name": CARE_TYPE_LABELS[entitlement.care_type], "provider_name": provider.name,
         "valid_from": entitlement.valid_from, "valid_to": entitlement.valid_to,
         "conclusion_no": conclusion_no(session, entitlement), "benefit_lines": [list(line) for line in benefit_lines],

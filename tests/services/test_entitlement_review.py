@@ -48,7 +48,7 @@ def test_four_parties_with_a_return_grant_the_entitlement(session, r):
     assert plan.status == "final"
     notice = session.scalars(select(Notice).where(Notice.kind == "entitlement")).one()
     assert dict(map(tuple, notice.data["benefit_lines"]))["基金支付比例"] == "90%"   # home, employee
-    assert notice.data["plan_version"] == "第 1 版"
+    assert notice.data["plan_version"] == "第 1 版" and notice.data["level_name"] == "重度失能Ⅱ级"
     assert [[v.step_code for v in rnd.visits] for rnd in trail(session, case)] == [
         ["provider", "agency", "insurer"], ["agency", "insurer", "mia"]]
 
