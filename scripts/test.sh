@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
-# Run the whole suite on SQLite, then on a private PostgreSQL server started here on 127.0.0.1.
+# Run the whole suite on SQLite and on a private PostgreSQL server started here on 127.0.0.1.
+# With two or more CPUs both runs go at once (each line prefixed [sqlite] / [postgresql]);
+# LTC_TEST_SERIAL=1 runs them one after the other. Exits non-zero if either run fails.
 set -uo pipefail
 VENV=${VENV:-.venv}
 PYTEST=("$VENV/bin/python" -m pytest -p no:cacheprovider "$@")
-status=0
 
-echo "=== test suite on SQLite ==="
-env -u TEST_DATABASE_URL "${PYTEST[@]}" || status=1
-
-echo "=== test suite on PostgreSQL ==="
 source ./scripts/pg.sh
-if pg_start; then
-  TEST_DATABASE_URL="$PG_URL" "${PYTEST[@]}" || status=1
-  pg_stop
-else
-  echo "could not start PostgreSQL"; status=1
+if ! pg_start; then
+  echo "could not start PostgreSQL"; exit 1
 fi
-exit $status
+trap pg_stop EXIT
+
+run_sqlite() { env -u TEST_DATABASE_URL "${PYTEST[@]}"; }
+run_pg() { TEST_DATABASE_URL="$PG_URL" "${PYTEST[@]}"; }
+
+if [[ "${LTC_TEST_SERIAL:-0}" == 1 || $(nproc) -lt 2 ]]; then
+  echo "=== test suite on SQLite ==="
+  run_sqlite; sqlite_status=$?
+  echo "=== test suite on PostgreSQL ==="
+  run_pg; pg_status=$?
+else
+  echo "=== test suite on SQLite and on PostgreSQL, in parallel ==="
+  run_sqlite 2>&1 | sed -u 's/^/[sqlite] /' &
+  sqlite_pid=$!
+  run_pg 2>&1 | sed -u 's/^/[postgresql] /'
+  pg_status=${PIPESTATUS[0]}
+  wait $sqlite_pid; sqlite_status=$?
+fi
+echo "=== SQLite: $([[ $sqlite_status == 0 ]] && echo passed || echo FAILED), PostgreSQL: $([[ $pg_status == 0 ]] && echo passed || echo FAILED) ==="
+[[ $sqlite_status == 0 && $pg_status == 0 ]]
