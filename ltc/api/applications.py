@@ -18,6 +18,7 @@ from sqlalchemy import select
 from ltc.api import bp
 from ltc.api.auth import api_permission, api_user, json_body
 from ltc.api.openapi import operation
+from ltc.api.paging import PAGE_INTS, PAGE_PARAMETERS, page_json, page_schema, query_ints, raise_problems
 from ltc.assessment import evaluation
 from ltc.assessment.application_models import Application, ApplicationEvent, Assessment
 from ltc.assessment.notifying import application_no
@@ -39,10 +40,8 @@ from ltc.notices.services import open_notice
 from ltc.orgs.models import Organisation
 from ltc.people.ids import mask_id, mask_phone
 
-MAX_PER_PAGE = 100
 MAX_NOTES = 2000  # as the entry form
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-DIGITS = re.compile(r"[0-9]{1,10}")
 TRUE, FALSE = ("true", "1"), ("false", "0")
 GRADING_FIELDS = evaluation.GRADING_FIELDS
 
@@ -64,11 +63,9 @@ ROW_SCHEMA = {"type": "object", "properties": {
     "id": _INT, "number": _STR, "kind": _STR, "status": _STATUS, "parent_id": _NULL_INT, "person": _PERSON,
     "self_assessment_grade": _NULL_STR, **_DATES, "sla": _SLA, "agency": _ORG, "filed_by": _NULL_STR,
     "level": _NULL_INT}}
-LIST_SCHEMA = {"type": "object", "properties": {
-    "items": {"type": "array", "items": ROW_SCHEMA}, "page": _INT, "per_page": _INT, "total": _INT, "pages": _INT}}
+LIST_SCHEMA = page_schema(ROW_SCHEMA)
 LIST_PARAMETERS = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+    *PAGE_PARAMETERS,
     {"name": "status", "in": "query", "schema": _STATUS},
     {"name": "agency_id", "in": "query", "schema": {"type": "integer", "minimum": 1}},
     {"name": "overdue", "in": "query", "schema": {"type": "boolean"}, "description": "true: overdue rows only"},
@@ -204,20 +201,15 @@ def _level_name(session, app: Application, record: Assessment | None) -> str | N
 
 def _list_args() -> dict:
     """page, per_page, status, agency_id and overdue from the query; every bad one named."""
-    args, problems, values = request.args, {}, {}
-    for name, default, high in (("page", 1, 10**6), ("per_page", 25, MAX_PER_PAGE), ("agency_id", None, 2**31)):
-        raw = args.get(name)
-        if raw is not None and (not DIGITS.fullmatch(raw) or not 1 <= int(raw) <= high):
-            problems[name] = f"must be an integer 1–{high}"
-        values[name] = int(raw) if raw is not None and name not in problems else default
+    args, problems = request.args, {}
+    values = query_ints((*PAGE_INTS, ("agency_id", None, 2**31)), problems)
     status = args.get("status") or None
     if status is not None and status not in set(Status):
         problems["status"] = "must be one of " + ", ".join(Status)
     overdue = (args.get("overdue") or "false").lower()
     if overdue not in TRUE + FALSE:
         problems["overdue"] = "must be true or false"
-    if problems:
-        raise ValidationFailed("invalid query parameters: " + ", ".join(sorted(problems)), problems)
+    raise_problems(problems)
     return values | {"status": status, "overdue": overdue in TRUE}
 
 
@@ -274,8 +266,7 @@ def list_applications():
     if args["agency_id"] is not None:
         stmt = stmt.where(Application.agency_id == args["agency_id"])
     page = paginate(db.session, stmt, page=args["page"], per_page=args["per_page"], scalars=False)
-    return jsonify(items=[row_json(r) for r in page.items], page=page.page, per_page=page.per_page,
-                   total=page.total, pages=page.pages)
+    return page_json(page, [row_json(r) for r in page.items])
 
 
 @bp.get("/applications/<int:application_id>")

@@ -1,5 +1,4 @@
 """Insured persons over the API: the same services, scope and audit as the pages."""
-import re
 from datetime import date
 
 from flask import jsonify, request, url_for
@@ -7,6 +6,7 @@ from flask import jsonify, request, url_for
 from ltc.api import bp
 from ltc.api.auth import api_permission, api_user, json_body
 from ltc.api.openapi import operation
+from ltc.api.paging import PAGE_PARAMETERS, page_args, page_json, page_schema
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
@@ -18,7 +18,6 @@ from ltc.people import services
 from ltc.people.ids import mask_id, mask_phone
 from ltc.people.models import InsuredPerson
 
-MAX_PER_PAGE = 100
 NUMBER = (int, float)
 FIELD_TYPES = {"id_number": str, "name": str, "phone": str, "address": str, "district": str,
                "township": str, "village": str, "latitude": NUMBER, "longitude": NUMBER}
@@ -48,27 +47,13 @@ PERSON_SCHEMA = {"type": "object", "properties": {
     "category": _NULLABLE_STR, "tags": {"type": "array", "items": _STR},
     "history": {"type": "object", "properties": {k: {"type": "array", "items": _PERIOD}
                                                  for k in ("status", "category", "tags")}}}}
-LIST_SCHEMA = {"type": "object", "properties": {
-    "items": {"type": "array", "items": SUMMARY_SCHEMA}, "page": {"type": "integer"},
-    "per_page": {"type": "integer"}, "total": {"type": "integer"}, "pages": {"type": "integer"}}}
+LIST_SCHEMA = page_schema(SUMMARY_SCHEMA)
 LIST_PARAMETERS = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+    *PAGE_PARAMETERS,
     {"name": "q", "in": "query", "schema": _STR, "description": "name, full ID number or its last digits"},
     {"name": "district", "in": "query", "schema": _STR},
 ]
 
-
-_DIGITS = re.compile(r"[0-9]{1,10}")
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not _DIGITS.fullmatch(raw) or not low <= int(raw) <= high:
-        raise ValidationFailed(f"invalid query parameter: {name}", {name: f"must be an integer {low}–{high}"})
-    return int(raw)
 
 
 def _coordinate(value):
@@ -103,10 +88,10 @@ def person_json(detail: services.PersonDetail) -> dict:
 @operation(summary="List insured persons in scope (ID numbers and phones masked)",
            response_schema=LIST_SCHEMA, parameters=LIST_PARAMETERS)
 def list_persons():
+    number, per_page = page_args()
     page = paginate(db.session, services.search_persons(api_user(), request.args.get("q"), request.args.get("district")),
-                    page=_int_arg("page", 1, 1, 10**6), per_page=_int_arg("per_page", 25, 1, MAX_PER_PAGE))
-    return jsonify(items=[summary_json(p) for p in page.items], page=page.page, per_page=page.per_page,
-                   total=page.total, pages=page.pages)
+                    page=number, per_page=per_page)
+    return page_json(page, [summary_json(p) for p in page.items])
 
 
 @bp.get("/persons/<int:person_id>")

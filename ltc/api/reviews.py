@@ -12,6 +12,7 @@ from flask import jsonify, request
 from ltc.api import bp
 from ltc.api.auth import api_permission, api_user, json_body
 from ltc.api.openapi import operation
+from ltc.api.paging import PAGE_PARAMETERS, page_args, page_json, page_schema
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
@@ -25,7 +26,6 @@ from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewVisit
 from ltc.reviews.queries import inbox
 from ltc.reviews.worklists import CasePage, case_page, event_who, inbox_rows
 
-MAX_PER_PAGE = 100
 
 # --- OpenAPI schemas ---------------------------------------------------------------------------
 
@@ -40,11 +40,9 @@ _CHECK = {"type": "object", "properties": {"code": _STR, "label": _STR, "passed"
 PENDING_ROW = {"type": "object", "properties": {
     "id": _INT, "title": _STR, "case_type": _STR, "step": _STR, "round": _INT, "entered_on": _DATE,
     "due_on": _DATE, "overdue": _BOOL, "version": _INT}}
-PENDING_SCHEMA = {"type": "object", "properties": {
-    "items": {"type": "array", "items": PENDING_ROW}, "page": _INT, "per_page": _INT, "total": _INT, "pages": _INT}}
+PENDING_SCHEMA = page_schema(PENDING_ROW)
 PENDING_PARAMETERS = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+    *PAGE_PARAMETERS,
     {"name": "case_type", "in": "query", "schema": _STR},
 ]
 VISIT_SCHEMA = {"type": "object", "properties": {
@@ -130,18 +128,6 @@ def case_json(page: CasePage) -> dict:
     }
 
 
-def _page_args() -> tuple[int, int]:
-    problems, values = {}, {}
-    for name, default, high in (("page", 1, 10**6), ("per_page", 25, MAX_PER_PAGE)):
-        raw = request.args.get(name)
-        if raw is not None and (not raw.isdigit() or not 1 <= int(raw) <= high):
-            problems[name] = f"must be an integer 1–{high}"
-        values[name] = int(raw) if raw is not None and name not in problems else default
-    if problems:
-        raise ValidationFailed("invalid query parameters: " + ", ".join(sorted(problems)), problems)
-    return values["page"], values["per_page"]
-
-
 # --- routes ------------------------------------------------------------------------------------
 
 @bp.get("/reviews/pending")
@@ -149,13 +135,13 @@ def _page_args() -> tuple[int, int]:
 @operation(summary="The review cases waiting for my organisation, overdue first, then by due date",
            response_schema=PENDING_SCHEMA, parameters=PENDING_PARAMETERS)
 def pending_reviews():
-    number, per_page = _page_args()
+    number, per_page = page_args()
     user, today = api_user(), local_today()
     page = inbox(db.session, user.org_id, today, page=number, per_page=per_page,
                  case_type=request.args.get("case_type") or None)
     items = [{k: (_iso(v) if k in ("entered_on", "due_on") else v) for k, v in row.items() if k != "owner"}
              for row in inbox_rows(db.session, page.items, today)]
-    return jsonify(items=items, page=page.page, per_page=page.per_page, total=page.total, pages=page.pages)
+    return page_json(page, items)
 
 
 @bp.get("/reviews/<int:case_id>")

@@ -40,6 +40,7 @@ def test_pending_lists_my_organisations_cases_overdue_first(api, cases, session,
     assert [row["id"] for row in second["items"]] == [fresh.id] and second["pages"] == 2
     assert api("get", f"{URL}/pending", "ins_rev").json["total"] == 0          # insurer's step comes later
     assert api("get", f"{URL}/pending?per_page=0", "pr_rev").status_code == 400
+    assert api("get", f"{URL}/pending?page=%C2%B2", "pr_rev").json["fields"] == {"page": "must be an integer 1–1000000"}
     assert api("get", f"{URL}/pending", "pr_op").status_code == 403            # no DECIDE_REVIEW
 
 
