@@ -15,13 +15,17 @@ from ltc.assessment.application_models import Application
 from ltc.assessment.conclusion import CONCLUDED_HOOKS
 from ltc.assessment.policy import AssessmentPolicy
 from ltc.assessment.states import Kind, Status
+from ltc.billing import benefits
+from ltc.billing.benefits import percent, yuan
+from ltc.billing.policy import BillingPolicy
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, ValidationFailed
-from ltc.core.periods import period_on
+from ltc.core.periods import covering_filter, overlap_filter, period_on
 from ltc.entitlements import dates
 from ltc.entitlements.models import Entitlement
+from ltc.entitlements.notice import issue_entitlement_notice
 from ltc.entitlements.requests import EntitlementRequest
 from ltc.entitlements.services import active_on, grant_entitlement
 from ltc.orgs.kinds import CARE_TYPE_LABELS
@@ -30,6 +34,8 @@ from ltc.people.models import InsuredPerson
 from ltc.people.scope import person_link
 from ltc.people.services import DEATH_HOOKS, category_on, status_on, tags_on
 from ltc.policy.services import policy_on
+from ltc.providers import care_plan_services as care_plans
+from ltc.providers.care_plan_services import PLAN_SAVED_HOOKS
 from ltc.providers.models import ProviderBedsPeriod, ProviderGradePeriod, ProviderPricePeriod
 from ltc.providers.services import care_types_on
 from ltc.reviews import engine
@@ -152,13 +158,7 @@ def on_plan_saved(session: Session, plan, *, actor: Actor, now: datetime) -> Non
                           note=f"护理计划第 {plan.version} 版")
 
 
-def _register_plan_hook() -> None:
-    from ltc.providers.care_plan_services import PLAN_SAVED_HOOKS
-    if on_plan_saved not in PLAN_SAVED_HOOKS:
-        PLAN_SAVED_HOOKS.append(on_plan_saved)
-
-
-_register_plan_hook()
+PLAN_SAVED_HOOKS.append(on_plan_saved)
 
 
 @person_link
@@ -198,17 +198,15 @@ def starts_on(session: Session, request: EntitlementRequest) -> date:
 
 
 def current_plan(session: Session, request: EntitlementRequest):
-    from ltc.providers.care_plan_services import current_plan as plan_of
-    return plan_of(session, person_id=request.person_id, provider_id=request.provider_id,
+    return care_plans.current_plan(session, person_id=request.person_id, provider_id=request.provider_id,
                    care_type=request.care_type)
 
 
 def plan_checks(session: Session, request: EntitlementRequest, day: date) -> list[Check]:
-    from ltc.providers.care_plan_services import plan_checks as checks_of
     plan = current_plan(session, request)
     if plan is None:
         return [Check("plan", "护理计划", False, "护理机构尚未制定护理计划")]
-    found = checks_of(session, plan, day)
+    found = care_plans.plan_checks(session, plan, day)
     head = Check("plan", "护理计划", plan.level == request.level,
                  f"第 {plan.version} 版，{len(plan.visit_types)} 种服务，按 {plan.level} 级制定"
                  + ("" if plan.level == request.level else f"，与核定等级 {request.level} 级不符"))
@@ -251,7 +249,7 @@ def _capacity(session: Session, request: EntitlementRequest, start: date) -> Che
     beds = period_on(session, ProviderBedsPeriod, start, org_id=request.provider_id)
     used = session.scalar(select(func.count()).select_from(Entitlement).where(
         Entitlement.provider_id == request.provider_id, Entitlement.care_type.in_(BED_CARE_TYPES),
-        Entitlement.valid_from <= start, (Entitlement.valid_to.is_(None)) | (Entitlement.valid_to > start),
+        covering_filter(Entitlement, start),
         Entitlement.id != (request.replaces_id or 0))) or 0
     if beds is None:
         return Check("capacity", "床位", False, f"{start} 无核定床位数")
@@ -261,7 +259,7 @@ def _capacity(session: Session, request: EntitlementRequest, start: date) -> Che
 def _no_other(session: Session, request: EntitlementRequest, start: date) -> Check:
     other = session.scalars(select(Entitlement).where(
         Entitlement.person_id == request.person_id, Entitlement.id != (request.replaces_id or 0),
-        (Entitlement.valid_to.is_(None)) | (Entitlement.valid_to > start))).first()
+        overlap_filter(Entitlement, start, None))).first()
     if other is None:
         return Check("no_other", "无其他有效待遇", True, f"{start} 起无其他有效待遇")
     return Check("no_other", "无其他有效待遇", False,
@@ -305,14 +303,12 @@ def _insurance_checks(session: Session, request: EntitlementRequest, start: date
 def benefit_sheet(session: Session, request: EntitlementRequest, start: date):
     """The benefit sheet (rates, ratio, caps) of the policy in force on ``start``, or None
     without an insurance category on that date."""
-    from ltc.billing.benefits import benefit_sheet as sheet_of
-    from ltc.billing.policy import BillingPolicy
     category = category_on(session, request.person_id, start)
     if category is None:
         return None
     grade = period_on(session, ProviderGradePeriod, start, org_id=request.provider_id)
     price = period_on(session, ProviderPricePeriod, start, org_id=request.provider_id)
-    return sheet_of(policy_on(session, start).section(BillingPolicy), care_type=request.care_type,
+    return benefits.benefit_sheet(policy_on(session, start).section(BillingPolicy), care_type=request.care_type,
                     level=request.level, category=category, tags=tags_on(session, request.person_id, start),
                     provider_grade=grade.grade if grade else None,
                     provider_daily_price=price.daily_price if price else None)
@@ -329,8 +325,6 @@ def _dates(session: Session, request: EntitlementRequest, start: date) -> Check:
 
 def complete(session: Session, case: ReviewCase, *, actor: Actor, now: datetime) -> None:
     """Final MIA approval: grant the entitlement, finalise the plan, issue the notice."""
-    from ltc.entitlements.notice import issue_entitlement_notice
-    from ltc.providers.care_plan_services import finalize_plan
     request = _request(session, case.subject_id)
     app = session.get(Application, request.application_id)
     plan = current_plan(session, request)
@@ -341,7 +335,7 @@ def complete(session: Session, case: ReviewCase, *, actor: Actor, now: datetime)
         provider_id=request.provider_id, conclusion=app, starts_on=start,
         care_plan_id=plan.id if plan else None, review_case_id=case.id, replaces=replaces, actor=actor, now=now)
     if plan is not None:
-        finalize_plan(session, plan, actor=actor, now=now)
+        care_plans.finalize_plan(session, plan, actor=actor, now=now)
     request.status, request.entitlement_id, request.starts_on, request.care_plan_id = (
         "granted", entitlement.id, start, plan.id if plan else None)
     sheet = benefit_sheet(session, request, start)
@@ -353,7 +347,6 @@ def complete(session: Session, case: ReviewCase, *, actor: Actor, now: datetime)
 
 def notice_lines(sheet) -> list[tuple[str, str]]:
     """The benefit sheet as the notice's (label, value) rows."""
-    from ltc.billing.benefits import percent, yuan
     rows = [("计价单位", sheet.unit),
             ("单价", yuan(sheet.unit_price) if sheet.unit_price is not None else None),
             ("含医疗护理项目的单价", yuan(sheet.unit_price_medical) if sheet.unit_price_medical is not None else None),
