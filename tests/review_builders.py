@@ -11,7 +11,11 @@ from ltc.entitlements.requests import EntitlementRequest
 from ltc.entitlements.review import request_entitlement
 from ltc.providers import catalogue_services
 from ltc.providers.care_plan_services import VisitTypeInput, save_plan
+from ltc.policy import services as policy_services
+from ltc.policy.ref import seed_ref
+from ltc.policy.schema import to_raw
 from ltc.reviews import engine
+from ltc.reviews.definitions import ReviewPolicy
 from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase
 from tests.assessment_builders import Cast, at, cast
@@ -30,6 +34,16 @@ class Review:
 
     def actor(self, step: str) -> Actor:
         return self.deciders[step]
+
+
+def publish_case_type(session, case_type: dict, *, actor: Actor, now: datetime = NOW) -> None:
+    """REF plus ``case_type`` (a case type defined only as data), published from 2026-01-01."""
+    seed_ref(session, now=now)
+    draft = policy_services.create_draft(session, actor=actor, now=now)
+    reviews = to_raw(policy_services.policy_on(session, now.date()).section(ReviewPolicy))
+    reviews["case_types"].append(case_type)
+    policy_services.update_section(session, draft, "reviews", reviews, actor=actor, now=now)
+    policy_services.publish(session, draft, effective_from=date(2026, 1, 1), actor=actor, now=now)
 
 
 def review_cast(session, w: World) -> Review:

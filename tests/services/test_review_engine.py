@@ -14,7 +14,6 @@ from ltc.core.audit import Actor
 from ltc.core.calendar import add_working_days
 from ltc.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from ltc.policy import services as policy_services
-from ltc.policy.ref import seed_ref
 from ltc.policy.schema import to_raw
 from ltc.reviews import engine
 from ltc.reviews.definitions import ReviewPolicy, due_date
@@ -23,6 +22,7 @@ from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewVisit
 from ltc.reviews.queries import inbox, inbox_counts, trail
 from ltc.reviews.registry import Check, Parties, SubjectType, register_subject
 from tests.conftest import NOW
+from tests.review_builders import publish_case_type
 
 CASE_TYPE = {
     "code": "statement_check", "label": "机构月报核对（测试）", "subject": "test_provider",
@@ -53,12 +53,7 @@ register_subject(SubjectType(
 
 
 def publish_with_test_type(session, *, actor: Actor, now: datetime = NOW) -> None:
-    seed_ref(session, now=now)
-    draft = policy_services.create_draft(session, actor=actor, now=now)
-    reviews = to_raw(policy_services.policy_on(session, now.date()).section(ReviewPolicy))
-    reviews["case_types"].append(CASE_TYPE)
-    policy_services.update_section(session, draft, "reviews", reviews, actor=actor, now=now)
-    policy_services.publish(session, draft, effective_from=date(2026, 1, 1), actor=actor, now=now)
+    publish_case_type(session, CASE_TYPE, actor=actor, now=now)
 
 
 @pytest.fixture

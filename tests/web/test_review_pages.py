@@ -8,7 +8,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from openpyxl import load_workbook
@@ -17,11 +17,7 @@ from sqlalchemy import func, select
 from ltc.core.audit import Actor
 from ltc.core.clock import utcnow
 from ltc.entitlements.review import request_entitlement
-from ltc.policy import services as policy_services
-from ltc.policy.ref import seed_ref
-from ltc.policy.schema import to_raw
 from ltc.reviews import engine
-from ltc.reviews.definitions import ReviewPolicy
 from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase, ReviewEvent
 from ltc.people.models import InsuredPerson as Person
@@ -30,6 +26,7 @@ from tests import builders
 from tests.builders import PASSWORD
 from tests.conftest import NOW, login
 from tests.people_builders import person
+from tests.review_builders import publish_case_type
 
 SUBJECT = "web_test_subject"
 PARTIES: dict[int, Parties] = {}
@@ -79,12 +76,7 @@ class Cases:
 
 
 def publish(session, actor: Actor, now: datetime = NOW) -> None:
-    seed_ref(session, now=now)
-    draft = policy_services.create_draft(session, actor=actor, now=now)
-    reviews = to_raw(policy_services.policy_on(session, now.date()).section(ReviewPolicy))
-    reviews["case_types"].append(CASE_TYPE)
-    policy_services.update_section(session, draft, "reviews", reviews, actor=actor, now=now)
-    policy_services.publish(session, draft, effective_from=date(2026, 1, 1), actor=actor, now=now)
+    publish_case_type(session, CASE_TYPE, actor=actor, now=now)
 
 
 def open_case(session, subject_id: int, parties: Parties, actor: Actor, now: datetime = NOW) -> ReviewCase:
