@@ -242,8 +242,6 @@ def preview(session: Session, data: bytes, filename: str, *, today: date) -> Ent
         return result
     columns, body = table
     result.rows = [parse_row(line, cells, columns, today) for line, cells in body]
-    if not result.rows:
-        result.header_errors.append("文件没有数据行")
     _resolve(session, result.rows)
     lookups = _Lookups(session)
     for row in result.rows:

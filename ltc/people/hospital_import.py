@@ -98,8 +98,6 @@ def preview(session: Session, data: bytes, filename: str, *, today: date) -> Sta
         return result
     columns, body = table
     result.rows = [parse_row(line, cells, columns, today) for line, cells in body]
-    if not result.rows:
-        result.header_errors.append("文件没有数据行")
     _resolve_persons(session, result.rows)
     _mark_duplicates(result.rows)
     classify(session, result.rows)

@@ -137,7 +137,7 @@ def read_table(result: Preview, data: bytes, *, aliases: dict[str, str], known, 
                max_rows: int) -> tuple[list[str], list[tuple[int, list[Cell]]]] | None:
     """The columns and the non-blank data rows ``(line, cells)`` of an uploaded file; None after
     recording on ``result.header_errors`` why the file cannot be read (unreadable, empty, bad
-    header, too many rows)."""
+    header, too many rows, no data row)."""
     try:
         table = read_rows(data)
     except UnreadableFile as exc:
@@ -149,6 +149,7 @@ def read_table(result: Preview, data: bytes, *, aliases: dict[str, str], known, 
     columns, result.header_errors = header_columns(table[0][1], aliases=aliases, known=known, required=required)
     if len(table) - 1 > max_rows:
         result.header_errors.append(f"一次最多导入 {max_rows} 行")
-    if result.header_errors:
-        return None
-    return columns, [(line, list(cells)) for line, cells in table[1:] if not is_blank(cells)]
+    body = [(line, list(cells)) for line, cells in table[1:] if not is_blank(cells)]
+    if not result.header_errors and not body:
+        result.header_errors.append("文件没有数据行")
+    return None if result.header_errors else (columns, body)
