@@ -22,11 +22,21 @@ if [[ "${LTC_TEST_SERIAL:-0}" == 1 || $(nproc) -lt 2 ]]; then
   run_pg; pg_status=$?
 else
   echo "=== test suite on SQLite and on PostgreSQL, in parallel ==="
-  run_sqlite 2>&1 | sed -u 's/^/[sqlite] /' &
+  logs=$(mktemp -d)
+  run_sqlite > "$logs/sqlite.log" 2>&1 &
   sqlite_pid=$!
-  run_pg 2>&1 | sed -u 's/^/[postgresql] /'
+  tail -n +1 -f "$logs/sqlite.log" --pid=$sqlite_pid | sed -u 's/^/[sqlite] /' &
+  run_pg 2>&1 | tee "$logs/postgresql.log" | sed -u 's/^/[postgresql] /'
   pg_status=${PIPESTATUS[0]}
   wait $sqlite_pid; sqlite_status=$?
+  sleep 1
+  # The two outputs are interleaved above; repeat each run's failures and summary at the end,
+  # where a log that keeps only its last lines still shows them.
+  for db in sqlite postgresql; do
+    echo "=== $db: failures and summary ==="
+    sed -n '/short test summary info/,$p' "$logs/$db.log" | head -80
+  done
+  rm -rf "$logs"
 fi
 echo "=== SQLite: $([[ $sqlite_status == 0 ]] && echo passed || echo FAILED), PostgreSQL: $([[ $pg_status == 0 ]] && echo passed || echo FAILED) ==="
 [[ $sqlite_status == 0 && $pg_status == 0 ]]
