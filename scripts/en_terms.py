@@ -381,6 +381,11 @@ EN.update({
         "Care type not covered by our agreement", "参保人另选机构": "The insured person chose another provider",
     "参保状态不符合": "Insurance status not eligible", "重复享受待遇": "Duplicate entitlement",
     "失能等级不符合该服务形式": "Disability level does not qualify for this care type",
+    # job times (policy section "jobs")
+    "定时任务运行时间": "Scheduled job times", "每月几日运行（留空为每日）": "Day of the month (empty: every day)",
+    "时": "h", "分": "min", "日": "day", "公示期满出结论、发起重新评估":
+        "Conclude ended publicities, open reassessments", "清理30天前的登录记录": "Purge login records older than 30 days",
+    "检查下一年度工作日历": "Check next year's working calendar", "审核超时标记": "Mark overdue reviews",
     # policy
     "已发布": "Published", "已废止": "Retired", "创建": "Created", "修改": "Edited", "元": "CNY", "天": "days",
     "小时": "hours", "级": "level", "个月": "months", "个工作日": "working days",

@@ -60,6 +60,12 @@ REF_SECTIONS: dict[str, dict] = {
         "late_record_months": 3,
     },
     "reviews": REF_REVIEWS,
+    "jobs": {  # SPEC §9, local time
+        "assessment_daily": {"day": None, "hour": 0, "minute": 30},
+        "purge_login_attempts": {"day": None, "hour": 6, "minute": 0},
+        "calendar_check": {"day": None, "hour": 6, "minute": 0},
+        "review_overdue": {"day": None, "hour": 6, "minute": 0},
+    },
 }
 
 

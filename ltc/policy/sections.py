@@ -5,6 +5,7 @@ A domain that adds a section adds its module here (and its REF values to ``ltc.p
 import ltc.assessment.policy  # noqa: F401
 import ltc.reviews.definitions  # noqa: F401
 import ltc.billing.policy  # noqa: F401
+import ltc.scheduler.policy  # noqa: F401
 from ltc.policy.schema import SECTIONS
 
 __all__ = ["SECTIONS"]

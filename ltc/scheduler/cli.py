@@ -1,7 +1,9 @@
 """`flask --app ltc scheduler` (the scheduler process) and `flask --app ltc jobs list|run|run-due`.
 
 The scheduler is its own process (never started by ``create_app``): it runs the catch-up,
-then APScheduler's ``BlockingScheduler`` fires each registry job at its due time.
+then APScheduler's ``BlockingScheduler`` fires each registry job at its due time. Times come
+from the policy in force (``jobs`` section); the scheduler re-reads it every
+``REFRESH_MINUTES`` minutes, so a newly effective version moves a job without a restart.
 """
 import logging
 import signal
@@ -11,7 +13,9 @@ from datetime import datetime, timedelta
 import click
 from apscheduler.events import EVENT_JOB_MISSED
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
@@ -19,13 +23,16 @@ from ltc.core.clock import to_local, utcnow
 from ltc.extensions import db
 from ltc.scheduler.catchup import TIMEZONE, catch_up, run_due, trigger_for
 from ltc.scheduler.registry import JOBS, Job, UnknownJob, get_job
-from ltc.scheduler.runner import RunOutcome, run_job
-from ltc.scheduler.services import job_overview
+from ltc.scheduler.runner import RunOutcome, Target, run_job, session_scope
+from ltc.scheduler.services import job_overview, scheduled_jobs
 
 log = logging.getLogger(__name__)
 
 #: a run delayed by up to this long (busy executor, suspended host) still runs
 MISFIRE_GRACE = timedelta(days=2)
+#: how often the running scheduler re-reads the job times of the policy in force
+REFRESH_MINUTES = 15
+REFRESH_ID = "refresh_schedules"
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs (定时任务).")
 
@@ -54,7 +61,40 @@ def build_scheduler(app: Flask, jobs: tuple[Job, ...] = JOBS, *, now: datetime |
                           next_run_time=trigger.get_next_fire_time(None, now))
     scheduler.add_listener(lambda event: log.warning("job %s missed its run at %s", event.job_id,
                                                      event.scheduled_run_time), EVENT_JOB_MISSED)
+    scheduler.add_job(refresh_call, IntervalTrigger(minutes=REFRESH_MINUTES, timezone=TIMEZONE),
+                      args=(app, scheduler, jobs), id=REFRESH_ID, name="re-read job times", coalesce=True,
+                      max_instances=1)
     return scheduler
+
+
+def refresh_schedules(target: Target, scheduler: BaseScheduler, jobs: tuple[Job, ...] = JOBS, *,
+                      now: datetime | None = None) -> list[str]:
+    """Move every job whose time under the policy in force differs from its trigger's; their ids.
+
+    ``jobs`` are the registry entries (default times); a job not on the scheduler is ignored.
+    """
+    now = now or utcnow()
+    with session_scope(target) as session:
+        current = scheduled_jobs(session, now, jobs)
+        session.commit()  # end the read transaction
+    moved = []
+    for job in current:
+        entry = scheduler.get_job(job.id)
+        if entry is None or entry.args[1].schedule == job.schedule:
+            continue
+        scheduler.modify_job(job.id, args=(entry.args[0], job))
+        scheduler.reschedule_job(job.id, trigger=trigger_for(job.schedule))
+        log.warning("job %s now runs %s (policy in force)", job.id, job.schedule.describe())
+        moved.append(job.id)
+    return moved
+
+
+def refresh_call(app: Flask, scheduler: BaseScheduler, jobs: tuple[Job, ...]) -> None:
+    """What APScheduler calls: a failed re-read keeps the current times."""
+    try:
+        refresh_schedules(app, scheduler, jobs)
+    except Exception:
+        log.exception("could not re-read the job times; keeping the current ones")
 
 
 @click.command("scheduler")
@@ -63,11 +103,13 @@ def scheduler_command() -> None:
     app = current_app._get_current_object()
     now = utcnow()
     workers = 1 if db.engine.dialect.name == "sqlite" else 4  # SQLite: one writer at a time
-    scheduler = build_scheduler(app, JOBS, now=now, workers=workers)
-    for outcome in catch_up(app, JOBS, now=now, report=click.echo):
+    jobs = scheduled_jobs(db.session, now)
+    db.session.commit()  # end the read transaction (SQLite: it would hold back writers)
+    scheduler = build_scheduler(app, jobs, now=now, workers=workers)
+    for outcome in catch_up(app, jobs, now=now, report=click.echo):
         click.echo(describe(outcome))
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
-    click.echo(f"scheduler running {len(JOBS)} jobs (timezone {TIMEZONE}); Ctrl-C to stop")
+    click.echo(f"scheduler running {len(jobs)} jobs (timezone {TIMEZONE}); Ctrl-C to stop")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
@@ -77,7 +119,8 @@ def scheduler_command() -> None:
 @jobs_cli.command("list")
 def list_jobs() -> None:
     """Every registry job with its schedule, next due time and last run."""
-    rows = job_overview(db.session, JOBS, utcnow())
+    now = utcnow()
+    rows = job_overview(db.session, scheduled_jobs(db.session, now), now)
     click.echo(f"{'job':<24} {'schedule':<14} {'next due':<17} last run")
     for row in rows:
         last = row.last_run
@@ -103,7 +146,8 @@ def run_command(job_id: str) -> None:
 @click.argument("job_ids", nargs=-1)
 def run_due_command(job_ids: tuple[str, ...]) -> None:
     """Run once each job (all, or JOB_IDS) whose most recent due time has no successful run."""
-    jobs = tuple(_job(j) for j in job_ids) or JOBS
+    jobs = scheduled_jobs(db.session, utcnow(), tuple(_job(j) for j in job_ids) or JOBS)
+    db.session.commit()  # end the read transaction (SQLite: it would hold back writers)
     outcomes = catch_up(current_app._get_current_object(), jobs, report=click.echo)
     for outcome in outcomes:
         click.echo(describe(outcome))

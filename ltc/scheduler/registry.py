@@ -5,8 +5,9 @@ in the run history). It must be idempotent: the catch-up at start-up, a "run now
 schedule may all run it for the same day. It flushes but never commits: the runner commits
 once per job, together with the run's success record.
 
-Schedules are the REF values of SPEC §9 (local time, Asia/Shanghai). They are policy
-parameters: when the policy store carries a ``jobs`` section, it overrides these defaults.
+Schedules here are the REF values of SPEC §9 (local time, Asia/Shanghai). They are policy
+parameters: the ``jobs`` section of the policy in force (``ltc.scheduler.policy``) sets each
+job's time, and ``services.scheduled_jobs`` applies it.
 """
 from dataclasses import dataclass
 from datetime import timedelta

@@ -1,14 +1,34 @@
-"""Read side of the job-run table: what ran, what is due, the history page."""
-from dataclasses import dataclass
+"""Read side of the scheduler: each job's time under the policy, what ran, what is due, the history."""
+import logging
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ltc.core.clock import local_today
 from ltc.core.pagination import Page, paginate
+from ltc.policy.services import NoPolicyInForce, policy_on
 from ltc.scheduler.catchup import most_recent_due, next_due
 from ltc.scheduler.models import JobRun, RunStatus
-from ltc.scheduler.registry import Job
+from ltc.scheduler.policy import JobsPolicy
+from ltc.scheduler.registry import JOBS, Job
+
+log = logging.getLogger(__name__)
+
+
+def scheduled_jobs(session: Session, now: datetime, jobs: tuple[Job, ...] = JOBS) -> tuple[Job, ...]:
+    """``jobs`` with the times of the ``jobs`` section of the policy in force today (SPEC §9).
+
+    A job the section does not name keeps its registry default; so does every job when no
+    policy version is in force (an empty database), so the scheduler still starts.
+    """
+    try:
+        schedules = policy_on(session, local_today(now)).section(JobsPolicy).schedules()
+    except NoPolicyInForce:
+        log.warning("no policy version in force on %s: jobs run at their default times", local_today(now))
+        return jobs
+    return tuple(replace(job, schedule=schedules[job.id]) if job.id in schedules else job for job in jobs)
 
 
 def latest_runs(session: Session, job_ids: list[str], *, status: str | None = None) -> dict[str, JobRun]:

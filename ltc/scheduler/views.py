@@ -12,7 +12,7 @@ from ltc.scheduler.forms import RunNowForm
 from ltc.scheduler.models import RunStatus
 from ltc.scheduler.registry import JOBS
 from ltc.scheduler.runner import run_now
-from ltc.scheduler.services import job_overview, run_history
+from ltc.scheduler.services import job_overview, run_history, scheduled_jobs
 
 bp = Blueprint("scheduler", __name__, url_prefix="/admin/jobs")
 
@@ -28,7 +28,9 @@ def index():
     job_filter = request.args.get("job") or None
     history = run_history(db.session, page=request.args.get("page", 1, type=int),
                           per_page=current_app.config["PER_PAGE"], job_id=job_filter)
-    return render_template("scheduler/index.html", overview=job_overview(db.session, JOBS, utcnow()),
+    now = utcnow()
+    return render_template("scheduler/index.html",
+                           overview=job_overview(db.session, scheduled_jobs(db.session, now), now),
                            history=history, job_filter=job_filter, form=RunNowForm(),
                            titles={job.id: job.title for job in JOBS},
                            status_labels=STATUS_LABELS, status_classes=STATUS_CLASSES)

@@ -109,3 +109,45 @@ def test_0005_adds_the_new_policy_sections_to_existing_versions_and_seeds_the_ca
             db.engine.dispose()
     finally:
         drop()
+
+
+def test_0006_gives_every_existing_version_the_ref_job_times_and_keeps_a_version_that_has_them(app, tmp_path):
+    """A database at 0005 with REF and a draft: after the upgrade both validate and carry the
+    job times the scheduler used before (SPEC §9); a downgrade removes only the ``jobs`` section."""
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            import sqlalchemy as sa
+            from ltc.policy.schema import parse_as, validate_sections
+            from ltc.scheduler.policy import JobsPolicy
+            from ltc.scheduler.registry import JOBS
+            flask_migrate.upgrade(revision="0005")
+            with db.engine.begin() as conn:
+                ref = conn.execute(sa.text("SELECT sections FROM policy_versions WHERE number = 1")).scalar_one()
+                ref = ref if isinstance(ref, dict) else json.loads(ref)
+                assert "jobs" not in ref
+                own_times = {job.id: {"day": None, "hour": 7, "minute": 15} for job in JOBS}
+                for number, sections in ((2, ref), (3, {**ref, "jobs": own_times})):
+                    conn.execute(sa.text(
+                        "INSERT INTO policy_versions (number, name, status, sections, created_at) "
+                        "VALUES (:number, '草稿', 'draft', :sections, CURRENT_TIMESTAMP)"),
+                        {"number": number, "sections": json.dumps(sections)})
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                rows = conn.execute(sa.text("SELECT sections FROM policy_versions ORDER BY number")).scalars().all()
+            loaded = [r if isinstance(r, dict) else json.loads(r) for r in rows]
+            assert [validate_sections(s) for s in loaded] == [{}, {}, {}]
+            for sections in loaded[:2]:
+                times = parse_as(JobsPolicy, sections["jobs"], "jobs").schedules()
+                assert times == {job.id: job.schedule for job in JOBS}
+            assert loaded[2]["jobs"] == own_times
+            assert all({k: v for k, v in sections.items() if k != "jobs"} == ref for sections in loaded)
+            flask_migrate.downgrade(revision="0005")
+            with db.engine.connect() as conn:
+                rows = conn.execute(sa.text("SELECT sections FROM policy_versions")).scalars().all()
+            assert [r if isinstance(r, dict) else json.loads(r) for r in rows] == [ref, ref, ref]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()

@@ -1,6 +1,8 @@
 """`flask jobs list|run|run-due` and the `flask scheduler` command's presence."""
 from sqlalchemy import select
 
+from ltc.core.clock import LOCAL_TZ
+
 from ltc.scheduler.models import JobRun
 
 
@@ -45,3 +47,25 @@ def test_jobs_run_due_catches_up_once_then_has_nothing_to_do(app, session):
     assert second.exit_code == 0 and "nothing due" in second.output
     assert sorted(r.job_id for r in session.scalars(select(JobRun))) == ["assessment_daily", "calendar_check",
                                                                           "purge_login_attempts", "review_overdue"]
+
+
+def test_jobs_list_and_run_due_use_the_times_of_the_policy_in_force(app, session):
+    from ltc.core.audit import SYSTEM
+    from ltc.core.clock import local_today, utcnow
+    from ltc.policy import services as policy_services
+    from ltc.policy.ref import seed_ref
+
+    seed_ref(session, now=utcnow())
+    draft = policy_services.create_draft(session, actor=SYSTEM, now=utcnow())
+    jobs = {**draft.sections["jobs"], "calendar_check": {"day": 28, "hour": 23, "minute": 59}}
+    policy_services.update_section(session, draft, "jobs", jobs, actor=SYSTEM, now=utcnow())
+    policy_services.publish(session, draft, effective_from=local_today(), actor=SYSTEM, now=utcnow())
+    session.commit()
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["jobs", "list"])
+    [line] = [line for line in listed.output.splitlines() if line.startswith("calendar_check")]
+    assert "每月28日 23:59" in line
+    caught_up = runner.invoke(args=["jobs", "run-due", "calendar_check"])
+    assert caught_up.exit_code == 0, caught_up.output
+    [run] = session.scalars(select(JobRun).where(JobRun.job_id == "calendar_check")).all()
+    assert run.due_at.astimezone(LOCAL_TZ).strftime("%d %H:%M") == "28 23:59"

@@ -322,3 +322,25 @@ def test_a_save_over_someone_elses_newer_save_is_refused(client, world, session,
     assert "被 mia_admin 修改" in second.data.decode()
     session.refresh(draft)
     assert draft.sections["assessment"]["validity_months"] == 36 and audit_count(session, "update") == 1
+
+
+def test_job_times_are_edited_through_the_generated_form(client, world, session, draft):
+    """SPEC §9: each job's time is a policy parameter; empty day = every day, day 29+ refused."""
+    login(client, "mia_admin")
+    page = client.get(f"/policy/{draft.id}/edit").data.decode()
+    assert "定时任务运行时间" in page and "审核超时标记" in page
+    response = client.post(f"/policy/{draft.id}/sections/jobs",
+                           data=values(draft, "jobs", review_overdue__day="29", review_overdue__hour="24"))
+    assert response.status_code == 400
+    errors = response.data.decode()
+    assert errors_of(errors, "jobs.review_overdue.day") == ["must be empty (every day) or between 1 and 28"]
+    assert errors_of(errors, "jobs.review_overdue.hour") == ["must be between 0 and 23"]
+    session.refresh(draft)
+    assert draft.sections == REF_SECTIONS
+    response = client.post(f"/policy/{draft.id}/sections/jobs",
+                           data=values(draft, "jobs", review_overdue__day="1", review_overdue__hour="7",
+                                       review_overdue__minute="15"))
+    assert response.status_code == 302, response.data.decode()[:2000]
+    session.refresh(draft)
+    assert draft.sections["jobs"]["review_overdue"] == {"day": 1, "hour": 7, "minute": 15}
+    assert draft.sections["jobs"]["calendar_check"] == REF_SECTIONS["jobs"]["calendar_check"]

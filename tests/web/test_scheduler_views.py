@@ -76,3 +76,19 @@ def test_run_now_needs_the_csrf_token(csrf_client, world, session):
     token = re.search(r'name="csrf_token" value="([^"]+)"', jobs_page).group(1)
     assert csrf_client.post("/admin/jobs/purge_login_attempts/run", data={"csrf_token": token}).status_code == 302
     assert [r.status for r in session.scalars(select(JobRun))] == ["success"]
+
+
+def test_the_page_shows_the_time_of_the_policy_in_force(client, world, session):
+    from ltc.core.audit import SYSTEM
+    from ltc.core.clock import local_today
+    from ltc.policy import services as policy_services
+
+    draft = policy_services.create_draft(session, actor=SYSTEM, now=utcnow())
+    jobs = {**draft.sections["jobs"], "purge_login_attempts": {"day": 3, "hour": 4, "minute": 5}}
+    policy_services.update_section(session, draft, "jobs", jobs, actor=SYSTEM, now=utcnow())
+    policy_services.publish(session, draft, effective_from=local_today(), actor=SYSTEM, now=utcnow())
+    session.commit()
+    login(client, "mia_admin")
+    html = client.get("/admin/jobs/").data.decode()
+    row = re.search(r'data-job="purge_login_attempts".*?</tr>', html, re.S).group(0)
+    assert "每月3日 04:05" in row and "每日 06:00" not in row
