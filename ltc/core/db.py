@@ -41,6 +41,9 @@ class Base(DeclarativeBase):
                         type_annotation_map={datetime: UtcDateTime(), Decimal: Money})
 
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def configure_sqlite(engine) -> None:
     """SQLAlchemy's pysqlite recipe: real transactions and savepoints, plus foreign keys."""
     from sqlalchemy import event
@@ -53,6 +56,9 @@ def configure_sqlite(engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # the web app, the scheduler and CLI commands share the file: a writer waits up to 30 s
+        # for another's write lock instead of pysqlite's 5 s, so a long job does not fail a request
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
