@@ -78,6 +78,20 @@ def test_policy_ref_is_seeded_by_the_migrations(app, tmp_path):
         drop()
 
 
+def _add_draft(conn, number: int, sections: dict) -> None:
+    import sqlalchemy as sa
+    conn.execute(sa.text("INSERT INTO policy_versions (number, name, status, sections, created_at) "
+                         "VALUES (:number, '草稿', 'draft', :sections, CURRENT_TIMESTAMP)"),
+                 {"number": number, "sections": json.dumps(sections)})
+
+
+def _all_sections(conn) -> list[dict]:
+    """Every version's sections, in version order (JSON is text on SQLite)."""
+    import sqlalchemy as sa
+    rows = conn.execute(sa.text("SELECT sections FROM policy_versions ORDER BY number")).scalars().all()
+    return [r if isinstance(r, dict) else json.loads(r) for r in rows]
+
+
 def test_0005_adds_the_new_policy_sections_to_existing_versions_and_seeds_the_catalogue(app, tmp_path):
     """A database at 0004 with a draft besides REF: after the upgrade every version validates
     against every section schema and the 42 catalogue items exist; a downgrade gives 0004's JSON back."""
@@ -89,22 +103,17 @@ def test_0005_adds_the_new_policy_sections_to_existing_versions_and_seeds_the_ca
             from ltc.policy.schema import validate_sections
             flask_migrate.upgrade(revision="0004")
             with db.engine.begin() as conn:
-                ref = conn.execute(sa.text("SELECT sections FROM policy_versions WHERE number = 1")).scalar_one()
-                conn.execute(sa.text(
-                    "INSERT INTO policy_versions (number, name, status, sections, created_at) "
-                    "VALUES (2, '草稿', 'draft', :sections, CURRENT_TIMESTAMP)"),
-                    {"sections": ref if isinstance(ref, str) else json.dumps(ref)})
+                [ref] = _all_sections(conn)
+                _add_draft(conn, 2, ref)
             flask_migrate.upgrade()
             with db.engine.connect() as conn:
-                rows = conn.execute(sa.text("SELECT sections FROM policy_versions ORDER BY number")).scalars().all()
+                loaded = _all_sections(conn)
                 items = conn.execute(sa.text("SELECT count(*) FROM service_items")).scalar_one()
-            loaded = [r if isinstance(r, dict) else json.loads(r) for r in rows]
             assert [validate_sections(s) for s in loaded] == [{}, {}]
             assert loaded[1]["reviews"]["case_types"][0]["code"] == "entitlement" and items == 42
             flask_migrate.downgrade(revision="0004")
             with db.engine.connect() as conn:
-                rows = conn.execute(sa.text("SELECT sections FROM policy_versions")).scalars().all()
-            assert all(set(r if isinstance(r, dict) else json.loads(r)) == {"assessment"} for r in rows)
+                assert all(set(sections) == {"assessment"} for sections in _all_sections(conn))
             db.session.remove()
             db.engine.dispose()
     finally:
@@ -118,25 +127,19 @@ def test_0006_gives_every_existing_version_the_ref_job_times_and_keeps_a_version
     migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
     try:
         with migrated.app_context():
-            import sqlalchemy as sa
             from ltc.policy.schema import parse_as, validate_sections
             from ltc.scheduler.policy import JobsPolicy
             from ltc.scheduler.registry import JOBS
             flask_migrate.upgrade(revision="0005")
             with db.engine.begin() as conn:
-                ref = conn.execute(sa.text("SELECT sections FROM policy_versions WHERE number = 1")).scalar_one()
-                ref = ref if isinstance(ref, dict) else json.loads(ref)
+                [ref] = _all_sections(conn)
                 assert "jobs" not in ref
                 own_times = {job.id: {"day": None, "hour": 7, "minute": 15} for job in JOBS}
-                for number, sections in ((2, ref), (3, {**ref, "jobs": own_times})):
-                    conn.execute(sa.text(
-                        "INSERT INTO policy_versions (number, name, status, sections, created_at) "
-                        "VALUES (:number, '草稿', 'draft', :sections, CURRENT_TIMESTAMP)"),
-                        {"number": number, "sections": json.dumps(sections)})
+                _add_draft(conn, 2, ref)
+                _add_draft(conn, 3, {**ref, "jobs": own_times})
             flask_migrate.upgrade()
             with db.engine.connect() as conn:
-                rows = conn.execute(sa.text("SELECT sections FROM policy_versions ORDER BY number")).scalars().all()
-            loaded = [r if isinstance(r, dict) else json.loads(r) for r in rows]
+                loaded = _all_sections(conn)
             assert [validate_sections(s) for s in loaded] == [{}, {}, {}]
             for sections in loaded[:2]:
                 times = parse_as(JobsPolicy, sections["jobs"], "jobs").schedules()
@@ -145,8 +148,7 @@ def test_0006_gives_every_existing_version_the_ref_job_times_and_keeps_a_version
             assert all({k: v for k, v in sections.items() if k != "jobs"} == ref for sections in loaded)
             flask_migrate.downgrade(revision="0005")
             with db.engine.connect() as conn:
-                rows = conn.execute(sa.text("SELECT sections FROM policy_versions")).scalars().all()
-            assert [r if isinstance(r, dict) else json.loads(r) for r in rows] == [ref, ref, ref]
+                assert _all_sections(conn) == [ref, ref, ref]
             db.session.remove()
             db.engine.dispose()
     finally:
