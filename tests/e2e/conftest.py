@@ -24,6 +24,25 @@ def browser_type_launch_args(browser_type_launch_args):
                      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]}
 
 
+def buffered(app):
+    """The app with each response body read (and its iterator closed) before the server writes it.
+
+    Werkzeug's development server skips closing the response iterator when the browser drops
+    the connection while a static file is being sent (its cleanup reads the reset socket first),
+    so the open file is left to the garbage collector, and the suite's ``filterwarnings = error``
+    turns that ResourceWarning into a failure of whichever test is running. Production runs
+    gunicorn, which closes it.
+    """
+    def wsgi(environ, start_response):
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+    return wsgi
+
+
 def truncate_all() -> None:
     with db.engine.begin() as conn:
         for table in reversed(db.metadata.sorted_tables):
@@ -38,7 +57,7 @@ def live_server(app):
         db.session.commit()
         db.session.remove()
     app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -5,10 +5,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from ltc.scheduler.catchup import most_recent_due, next_due, trigger_for
-from ltc.scheduler.cli import MISFIRE_GRACE, build_scheduler, scheduled_call
+from ltc.scheduler.cli import MISFIRE_GRACE, REFRESH_ID, build_scheduler, scheduled_call
 from ltc.scheduler.registry import (
     DAILY_0030, DAILY_0100, DAILY_0600, JOBS, MONTHLY_D1_0200, MONTHLY_D1_0300, MONTHLY_D2_0200, Schedule,
     UnknownJob, get_job,
@@ -106,7 +107,9 @@ def test_scheduler_is_built_with_every_registry_job_on_its_cron_trigger_without_
     assert str(scheduler.timezone) == "Asia/Shanghai"
     assert scheduler.state == STATE_STOPPED
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {job.id for job in JOBS}
+    assert set(jobs) == {job.id for job in JOBS} | {REFRESH_ID}
+    refresh = jobs.pop(REFRESH_ID)  # re-reads the job times of the policy in force
+    assert isinstance(refresh.trigger, IntervalTrigger) and refresh.trigger.interval == timedelta(minutes=15)
     for entry in JOBS:
         job = jobs[entry.id]
         assert isinstance(job.trigger, CronTrigger)
