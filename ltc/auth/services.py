@@ -142,9 +142,11 @@ def authenticate(session: Session, *, username: str, password: str, ip: str, now
 def issue_token(session: Session, user: User, *, now: datetime) -> str:
     """A new API token; only its SHA-256 is stored, the clear value is returned once."""
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), prefix=token[:8], created_at=now))
+    row = ApiToken(user_id=user.id, token_hash=token_hash(token), prefix=token[:8], created_at=now)
+    session.add(row)
     session.flush()
-    audit.record(session, actor_of(user), "issue_token", "api_token", token[:8], now=now)
+    audit.record(session, actor_of(user), "issue_token", "api_token", row.id, now=now,
+                 after={"user_id": user.id, "prefix": row.prefix})
     return token
 
 
@@ -164,4 +166,5 @@ def user_for_token(session: Session, token: str, *, now: datetime) -> User | Non
 def revoke_token(session: Session, token: ApiToken, *, actor: Actor, now: datetime) -> None:
     token.revoked_at = now
     session.flush()
-    audit.record(session, actor, "revoke_token", "api_token", token.id, now=now)
+    audit.record(session, actor, "revoke_token", "api_token", token.id, now=now,
+                 after={"user_id": token.user_id, "prefix": token.prefix, "revoked_at": now})

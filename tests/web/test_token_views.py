@@ -47,8 +47,12 @@ def test_revoking_own_token_stops_it_on_the_api_and_is_audited(client, world, se
     assert client.get(PERSONS, headers=bearer(other)).status_code == 200   # only that one
     session.refresh(row)
     assert row.revoked_at is not None
-    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "revoke_token")).one()
-    assert entry.entity_id == str(row.id) and entry.user_id == world.users["ins_op"].id
+    issued, revoked = session.scalars(select(AuditEntry).where(AuditEntry.entity == "api_token",
+                                                               AuditEntry.entity_id == str(row.id))
+                                      .order_by(AuditEntry.id)).all()   # both under the token's row id
+    assert (issued.action, issued.after) == ("issue_token", {"user_id": row.user_id, "prefix": token[:8]})
+    assert revoked.action == "revoke_token" and revoked.user_id == world.users["ins_op"].id
+    assert revoked.after["prefix"] == token[:8] and revoked.after["revoked_at"]
     page = client.get("/account/tokens").data.decode()
     assert "已撤销" in page and f'data-testid="revoke-{row.id}"' not in page
 
