@@ -8,6 +8,7 @@ import threading
 from datetime import datetime, timezone
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from ltc.demo.loader import load_demo
@@ -22,6 +23,20 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]}
+
+
+# Upper bounds, not targets: CI runs both databases' suites at once, each with its Chromium, and
+# a page that renders a PDF notice may take longer than Playwright's 5 s / 30 s defaults there.
+EXPECT_TIMEOUT_MS = 20_000
+ACTION_TIMEOUT_MS = 60_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    page.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
+    return page
 
 
 def buffered(app):
