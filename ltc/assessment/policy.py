@@ -4,36 +4,32 @@ Read it with ``policy_on(session, day).section("assessment")`` (or ``.section(As
 for a typed result); never hard-code these numbers.
 """
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
-from ltc.policy.schema import FieldError, check_ranges, register_section
+from ltc.policy.schema import FieldError, check_ranges, param, register_section
 
 SECTION = "assessment"
 LEVELS = (0, 5)
-
-
-def _meta(label: str, unit: str | None = None, **extra) -> dict:
-    return field(metadata={"label": label, "unit": unit, **extra})
 
 
 @dataclass(frozen=True)
 class AssessmentPolicy:
     LABEL: ClassVar[str] = "申请与失能评估"
 
-    benefit_threshold: int = _meta("享受待遇的最低失能等级", "级")
-    min_level_by_care_type: Mapping[CareType, int] = _meta(
+    benefit_threshold: int = param("享受待遇的最低失能等级", "级")
+    min_level_by_care_type: Mapping[CareType, int] = param(
         "各服务形式的最低失能等级", "级", key_labels=CARE_TYPE_LABELS)
-    publicity_working_days: int = _meta("公示期", "个工作日")
-    objection_working_days: int = _meta("异议期（结论通知后）", "个工作日")
-    validity_months: int = _meta("评估结论有效期", "个月")
-    acceptance_sla_working_days: int = _meta("受理时限", "个工作日")
-    conclusion_sla_working_days: int = _meta("受理至评估结论时限", "个工作日")
-    schedule_within_working_days: int = _meta("派单后安排上门评估时限", "个工作日")
-    reassessment_days_before_expiry: int = _meta("结论到期前发起重新评估", "天")
-    long_inpatient_stay_days: int = _meta("住院超过该天数须重新评估", "天")
-    min_months_between_assessments: int = _meta("两次评估最短间隔", "个月")
+    publicity_working_days: int = param("公示期", "个工作日")
+    objection_working_days: int = param("异议期（结论通知后）", "个工作日")
+    validity_months: int = param("评估结论有效期", "个月")
+    acceptance_sla_working_days: int = param("受理时限", "个工作日")
+    conclusion_sla_working_days: int = param("受理至评估结论时限", "个工作日")
+    schedule_within_working_days: int = param("派单后安排上门评估时限", "个工作日")
+    reassessment_days_before_expiry: int = param("结论到期前发起重新评估", "天")
+    long_inpatient_stay_days: int = param("住院超过该天数须重新评估", "天")
+    min_months_between_assessments: int = param("两次评估最短间隔", "个月")
 
     def __post_init__(self) -> None:
         check_ranges(self, {

@@ -11,17 +11,13 @@ from typing import ClassVar
 
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, FacilityGrade
 from ltc.people.models import CATEGORY_LABELS, TAG_LABELS, Category, Tag
-from ltc.policy.schema import FieldError, register_section
+from ltc.policy.schema import FieldError, param, register_section
 
 SECTION = "billing"
 ALL_LEVELS = ("1", "2", "3", "4", "5")
 BENEFIT_LEVELS = ("3", "4", "5")
 ZERO, ONE = Decimal("0"), Decimal("1")
 LEVEL_LABELS = {level: f"{level} 级" for level in ALL_LEVELS}
-
-
-def _meta(label: str, unit: str | None = None, **extra) -> dict:
-    return field(metadata={"label": label, "unit": unit, **extra})
 
 
 def _level_errors(name: str, table: Mapping[str, object], required: tuple[str, ...]) -> dict[str, str]:
@@ -53,8 +49,8 @@ RATIO_LABEL = dict(label="基金支付比例", unit=None, key_labels=CATEGORY_LA
 class QuotaGroup:
     """Facility grades sharing one special-care quota per bed-day and level."""
 
-    grades: tuple[FacilityGrade, ...] = _meta("机构等级")
-    per_day: Mapping[str, Decimal] = _meta("每床日定额（按失能等级）", "元", key_labels=LEVEL_LABELS)
+    grades: tuple[FacilityGrade, ...] = param("机构等级")
+    per_day: Mapping[str, Decimal] = param("每床日定额（按失能等级）", "元", key_labels=LEVEL_LABELS)
 
     def __post_init__(self) -> None:
         errors = {} if self.grades else {"grades": "at least one grade"}
@@ -65,8 +61,8 @@ class QuotaGroup:
 
 @dataclass(frozen=True)
 class SpecialRates:
-    quota_groups: tuple[QuotaGroup, ...] = _meta("定额分组")
-    tag_supplement_per_day: Mapping[Tag, Decimal] = _meta(
+    quota_groups: tuple[QuotaGroup, ...] = param("定额分组")
+    tag_supplement_per_day: Mapping[Tag, Decimal] = param(
         "人群加付（每床日）", "元", key_labels=TAG_LABELS)
     fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
 
@@ -94,7 +90,7 @@ class SpecialRates:
 
 @dataclass(frozen=True)
 class InstitutionRates:
-    cap_per_day: Mapping[str, Decimal] = _meta("每日支付限额（按失能等级）", "元", key_labels=LEVEL_LABELS)
+    cap_per_day: Mapping[str, Decimal] = param("每日支付限额（按失能等级）", "元", key_labels=LEVEL_LABELS)
     fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
 
     def __post_init__(self) -> None:
@@ -104,9 +100,9 @@ class InstitutionRates:
 
 @dataclass(frozen=True)
 class HomeRates:
-    hourly_rate_life: Decimal = _meta("每小时（不含医疗护理项目）", "元")
-    hourly_rate_medical: Decimal = _meta("每小时（含医疗护理项目）", "元")
-    hours_cap_per_month: Mapping[str, int] = _meta("每月服务时长上限（按失能等级）", "小时", key_labels=LEVEL_LABELS)
+    hourly_rate_life: Decimal = param("每小时（不含医疗护理项目）", "元")
+    hourly_rate_medical: Decimal = param("每小时（含医疗护理项目）", "元")
+    hours_cap_per_month: Mapping[str, int] = param("每月服务时长上限（按失能等级）", "小时", key_labels=LEVEL_LABELS)
     fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
 
     def __post_init__(self) -> None:
@@ -120,8 +116,8 @@ class HomeRates:
 
 @dataclass(frozen=True)
 class OutreachRates:
-    price_per_visit: Decimal = _meta("每次巡护", "元")
-    fund_cap_per_month: Mapping[str, Decimal] = _meta("每月基金支付上限（按失能等级）", "元", key_labels=LEVEL_LABELS)
+    price_per_visit: Decimal = param("每次巡护", "元")
+    fund_cap_per_month: Mapping[str, Decimal] = param("每月基金支付上限（按失能等级）", "元", key_labels=LEVEL_LABELS)
     fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
 
     def __post_init__(self) -> None:
@@ -133,9 +129,9 @@ class OutreachRates:
 
 @dataclass(frozen=True)
 class FamilyRates:
-    allowance_per_day: Mapping[str, Decimal] = _meta("亲属照护补贴（每日，按失能等级）", "元", key_labels=LEVEL_LABELS)
-    package_per_month: Decimal = _meta("机构服务包（每月，按享受天数折算）", "元")
-    min_package_visits_per_month: int = _meta("服务包每月最少上门次数", "次")
+    allowance_per_day: Mapping[str, Decimal] = param("亲属照护补贴（每日，按失能等级）", "元", key_labels=LEVEL_LABELS)
+    package_per_month: Decimal = param("机构服务包（每月，按享受天数折算）", "元")
+    min_package_visits_per_month: int = param("服务包每月最少上门次数", "次")
     fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
 
     def __post_init__(self) -> None:
@@ -151,16 +147,16 @@ class FamilyRates:
 class BillingPolicy:
     LABEL: ClassVar[str] = "待遇支付与结算"
 
-    special: SpecialRates = _meta(CARE_TYPE_LABELS[CareType.SPECIAL])
-    institution: InstitutionRates = _meta(CARE_TYPE_LABELS[CareType.INSTITUTION])
-    home: HomeRates = _meta(CARE_TYPE_LABELS[CareType.HOME])
-    outreach: OutreachRates = _meta(CARE_TYPE_LABELS[CareType.OUTREACH])
-    family: FamilyRates = _meta(CARE_TYPE_LABELS[CareType.FAMILY])
-    uplift_tags: tuple[Tag, ...] = _meta("提高支付比例的人群")
-    uplift: Decimal = _meta("支付比例提高")
-    ratio_cap: Decimal = _meta("支付比例上限")
-    quality_deposit_ratio: Decimal = _meta("质量保证金比例")
-    late_record_months: int = _meta("补记时限（服务日起）", "个月")
+    special: SpecialRates = param(CARE_TYPE_LABELS[CareType.SPECIAL])
+    institution: InstitutionRates = param(CARE_TYPE_LABELS[CareType.INSTITUTION])
+    home: HomeRates = param(CARE_TYPE_LABELS[CareType.HOME])
+    outreach: OutreachRates = param(CARE_TYPE_LABELS[CareType.OUTREACH])
+    family: FamilyRates = param(CARE_TYPE_LABELS[CareType.FAMILY])
+    uplift_tags: tuple[Tag, ...] = param("提高支付比例的人群")
+    uplift: Decimal = param("支付比例提高")
+    ratio_cap: Decimal = param("支付比例上限")
+    quality_deposit_ratio: Decimal = param("质量保证金比例")
+    late_record_months: int = param("补记时限（服务日起）", "个月")
 
     def __post_init__(self) -> None:
         errors = {name: "must be between 0 and 1" for name in ("uplift", "ratio_cap", "quality_deposit_ratio")

@@ -15,6 +15,7 @@ from ltc.core.errors import ValidationFailed
 from ltc.policy.models import PolicyAction, PolicyEvent, PolicyStatus, PolicyVersion
 from ltc.policy.schema import validate_sections
 from ltc.reviews.definitions import REF_REVIEWS
+from ltc.scheduler.registry import JOBS
 
 REF_NAME = "REF"
 REF_EFFECTIVE_FROM = date(2020, 1, 1)
@@ -60,12 +61,9 @@ REF_SECTIONS: dict[str, dict] = {
         "late_record_months": 3,
     },
     "reviews": REF_REVIEWS,
-    "jobs": {  # SPEC §9, local time
-        "assessment_daily": {"day": None, "hour": 0, "minute": 30},
-        "purge_login_attempts": {"day": None, "hour": 6, "minute": 0},
-        "calendar_check": {"day": None, "hour": 6, "minute": 0},
-        "review_overdue": {"day": None, "hour": 6, "minute": 0},
-    },
+    # SPEC §9's times (local time): the registry defaults
+    "jobs": {job.id: {"day": job.schedule.day, "hour": job.schedule.hour, "minute": job.schedule.minute}
+             for job in JOBS},
 }
 
 

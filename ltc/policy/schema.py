@@ -51,6 +51,12 @@ def register_section(name: str, cls: type[T]) -> type[T]:
     return cls
 
 
+def param(label: str, unit: str | None = None, **extra: Any) -> Any:
+    """A section field with its display metadata: ``label`` and ``unit`` (Chinese msgids), plus
+    e.g. ``key_labels`` / ``choice_labels``."""
+    return dataclasses.field(metadata={"label": label, "unit": unit, **extra})
+
+
 def section_name(cls: type) -> str:
     for name, registered in SECTIONS.items():
         if registered is cls:
@@ -63,6 +69,12 @@ def check_ranges(obj: Any, bounds: dict[str, tuple[Any, Any]]) -> None:
 
     A mapping field is checked value by value (paths ``field.key``).
     """
+    if errors := range_errors(obj, bounds):
+        raise FieldError(errors)
+
+
+def range_errors(obj: Any, bounds: dict[str, tuple[Any, Any]]) -> dict[str, str]:
+    """The errors ``check_ranges`` raises, returned, for a section that adds errors of its own."""
     errors: dict[str, str] = {}
     for name, (low, high) in bounds.items():
         value = getattr(obj, name)
@@ -71,8 +83,7 @@ def check_ranges(obj: Any, bounds: dict[str, tuple[Any, Any]]) -> None:
             if (low is not None and item < low) or (high is not None and item > high):
                 path = name if key is None else f"{name}.{key}"
                 errors[path] = f"must be between {_bound(low)} and {_bound(high)}"
-    if errors:
-        raise FieldError(errors)
+    return errors
 
 
 def _bound(value: Any) -> str:

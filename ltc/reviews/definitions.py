@@ -7,11 +7,11 @@ that must pass before ``approve``). Coded reasons are data too. Pure: no Flask, 
 """
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar, Literal
 
-from ltc.policy.schema import FieldError, register_section
+from ltc.policy.schema import FieldError, param, register_section
 
 SECTION = "reviews"
 Decision = Literal["approve", "return", "decline", "reject"]
@@ -24,10 +24,6 @@ DECISION_LABELS = {"approve": "通过", "return": "退回", "decline": "拒绝�
 ENDING = frozenset({"decline", "reject"})
 _SLA = re.compile(r"(working_days|day_of_month):([0-9]{1,3})")
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
-
-
-def _meta(label: str, unit: str | None = None) -> dict:
-    return field(metadata={"label": label, "unit": unit})
 
 
 def parse_sla(rule: str) -> tuple[str, int]:
@@ -62,9 +58,9 @@ def due_date(rule: str, entered_on: date, add_working_days: Callable[[date, int]
 
 @dataclass(frozen=True)
 class ReasonDef:
-    code: str = _meta("原因代码")
-    label: str = _meta("原因")
-    decisions: tuple[Decision, ...] = _meta("适用的决定")
+    code: str = param("原因代码")
+    label: str = param("原因")
+    decisions: tuple[Decision, ...] = param("适用的决定")
 
     def __post_init__(self) -> None:
         errors = {}
@@ -80,13 +76,13 @@ class ReasonDef:
 
 @dataclass(frozen=True)
 class StepDef:
-    code: str = _meta("步骤代码")
-    label: str = _meta("步骤名称")
-    owner: OwnerRule = _meta("责任机构")
-    decisions: tuple[Decision, ...] = _meta("可作的决定")
-    sla: str = _meta("办理时限")
-    return_to: str | None = _meta("退回至")
-    precondition: str | None = _meta("通过前须满足")
+    code: str = param("步骤代码")
+    label: str = param("步骤名称")
+    owner: OwnerRule = param("责任机构")
+    decisions: tuple[Decision, ...] = param("可作的决定")
+    sla: str = param("办理时限")
+    return_to: str | None = param("退回至")
+    precondition: str | None = param("通过前须满足")
 
     @property
     def owner_kind(self) -> str:
@@ -112,11 +108,11 @@ class StepDef:
 
 @dataclass(frozen=True)
 class CaseTypeDef:
-    code: str = _meta("案件类型代码")
-    label: str = _meta("案件类型")
-    subject: str = _meta("审核对象")
-    steps: tuple[StepDef, ...] = _meta("步骤")
-    reasons: tuple[ReasonDef, ...] = _meta("原因代码表")
+    code: str = param("案件类型代码")
+    label: str = param("案件类型")
+    subject: str = param("审核对象")
+    steps: tuple[StepDef, ...] = param("步骤")
+    reasons: tuple[ReasonDef, ...] = param("原因代码表")
 
     def __post_init__(self) -> None:
         errors = {}
@@ -157,7 +153,7 @@ class CaseTypeDef:
 class ReviewPolicy:
     LABEL: ClassVar[str] = "审核流程"
 
-    case_types: tuple[CaseTypeDef, ...] = _meta("案件类型")
+    case_types: tuple[CaseTypeDef, ...] = param("案件类型")
 
     def __post_init__(self) -> None:
         codes = [c.code for c in self.case_types]

@@ -67,18 +67,23 @@ def build_scheduler(app: Flask, jobs: tuple[Job, ...] = JOBS, *, now: datetime |
     return scheduler
 
 
+def jobs_in_force(target: Target, now: datetime, jobs: tuple[Job, ...] = JOBS) -> tuple[Job, ...]:
+    """``jobs`` at their times under the policy in force, read in a transaction that is then
+    ended (on SQLite an open read would hold back the jobs' writers)."""
+    with session_scope(target) as session:
+        current = scheduled_jobs(session, now, jobs)
+        session.commit()
+    return current
+
+
 def refresh_schedules(target: Target, scheduler: BaseScheduler, jobs: tuple[Job, ...] = JOBS, *,
                       now: datetime | None = None) -> list[str]:
     """Move every job whose time under the policy in force differs from its trigger's; their ids.
 
     ``jobs`` are the registry entries (default times); a job not on the scheduler is ignored.
     """
-    now = now or utcnow()
-    with session_scope(target) as session:
-        current = scheduled_jobs(session, now, jobs)
-        session.commit()  # end the read transaction
     moved = []
-    for job in current:
+    for job in jobs_in_force(target, now or utcnow(), jobs):
         entry = scheduler.get_job(job.id)
         if entry is None or entry.args[1].schedule == job.schedule:
             continue
@@ -103,8 +108,7 @@ def scheduler_command() -> None:
     app = current_app._get_current_object()
     now = utcnow()
     workers = 1 if db.engine.dialect.name == "sqlite" else 4  # SQLite: one writer at a time
-    jobs = scheduled_jobs(db.session, now)
-    db.session.commit()  # end the read transaction (SQLite: it would hold back writers)
+    jobs = jobs_in_force(db.session, now)
     scheduler = build_scheduler(app, jobs, now=now, workers=workers)
     for outcome in catch_up(app, jobs, now=now, report=click.echo):
         click.echo(describe(outcome))
@@ -146,8 +150,7 @@ def run_command(job_id: str) -> None:
 @click.argument("job_ids", nargs=-1)
 def run_due_command(job_ids: tuple[str, ...]) -> None:
     """Run once each job (all, or JOB_IDS) whose most recent due time has no successful run."""
-    jobs = scheduled_jobs(db.session, utcnow(), tuple(_job(j) for j in job_ids) or JOBS)
-    db.session.commit()  # end the read transaction (SQLite: it would hold back writers)
+    jobs = jobs_in_force(db.session, utcnow(), tuple(_job(j) for j in job_ids) or JOBS)
     outcomes = catch_up(current_app._get_current_object(), jobs, report=click.echo)
     for outcome in outcomes:
         click.echo(describe(outcome))

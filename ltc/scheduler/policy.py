@@ -7,34 +7,26 @@ this section does not name keeps its default.
 
 Monthly jobs are limited to days 1-28, so a job that must run every month never skips one.
 """
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import ClassVar
 
-from ltc.policy.schema import FieldError, check_ranges, register_section
+from ltc.policy.schema import FieldError, param, range_errors, register_section
 from ltc.scheduler.registry import Schedule
 
 SECTION = "jobs"
 LAST_MONTHLY_DAY = 28
 
 
-def _meta(label: str, unit: str | None = None) -> dict:
-    return field(metadata={"label": label, "unit": unit})
-
-
 @dataclass(frozen=True)
 class JobTime:
-    day: int | None = _meta("每月几日运行（留空为每日）", "日")
-    hour: int = _meta("时", "时")
-    minute: int = _meta("分", "分")
+    day: int | None = param("每月几日运行（留空为每日）", "日")
+    hour: int = param("时", "时")
+    minute: int = param("分", "分")
 
     def __post_init__(self) -> None:
-        errors = {}
+        errors = range_errors(self, {"hour": (0, 23), "minute": (0, 59)})
         if self.day is not None and not 1 <= self.day <= LAST_MONTHLY_DAY:
             errors["day"] = f"must be empty (every day) or between 1 and {LAST_MONTHLY_DAY}"
-        try:
-            check_ranges(self, {"hour": (0, 23), "minute": (0, 59)})
-        except FieldError as exc:
-            errors.update(exc.errors)
         if errors:
             raise FieldError(errors)
 
@@ -47,10 +39,10 @@ class JobTime:
 class JobsPolicy:
     LABEL: ClassVar[str] = "定时任务运行时间"
 
-    assessment_daily: JobTime = _meta("公示期满出结论、发起重新评估")
-    purge_login_attempts: JobTime = _meta("清理30天前的登录记录")
-    calendar_check: JobTime = _meta("检查下一年度工作日历")
-    review_overdue: JobTime = _meta("审核超时标记")
+    assessment_daily: JobTime = param("公示期满出结论、发起重新评估")
+    purge_login_attempts: JobTime = param("清理30天前的登录记录")
+    calendar_check: JobTime = param("检查下一年度工作日历")
+    review_overdue: JobTime = param("审核超时标记")
 
     def schedules(self) -> dict[str, Schedule]:
         """Job id → its schedule under this policy."""
