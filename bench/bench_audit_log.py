@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import insert
 
-from common import analyze, empty_database, timed  # noqa: I001  (bench/ is on sys.path)
+from common import analyze, batches, empty_database, timed  # noqa: I001  (bench/ is on sys.path)
 from ltc.auth.models import User
 from ltc.core.audit import AuditEntry
 from ltc.core.audit_views import AuditCriteria, audit_query
@@ -37,15 +37,12 @@ def seed(rows: int) -> None:
         for u in range(USERS)])
     db.session.commit()
     step = timedelta(days=730) / rows
-    batch = 20_000
-    for start in range(0, rows, batch):
+    for chunk in batches(rows, what="entries"):
         db.session.execute(insert(AuditEntry), [
             {"at": START + i * step, "user_id": i % USERS + 1, "org_id": i % USERS % ORGS + 1,
              "action": ACTIONS[i % 5], "entity": ENTITIES[i // 5 % 5], "entity_id": str(i % 50_000),
-             "after": {"status": "ok"}} for i in range(start, min(rows, start + batch))])
+             "after": {"status": "ok"}} for i in chunk])
         db.session.commit()
-        print(f"\r  seeded {min(rows, start + batch):>9,} / {rows:,}", end="", flush=True)
-    print()
 
 
 def main() -> None:

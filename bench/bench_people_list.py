@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import insert, select
 
-from common import analyze, empty_database, timed  # noqa: I001  (bench/ is on sys.path)
+from common import analyze, batches, empty_database, timed  # noqa: I001  (bench/ is on sys.path)
 from ltc.auth.models import User
 from ltc.core.pagination import paginate
 from ltc.extensions import db
@@ -26,9 +26,7 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 
 
 def seed(rows: int) -> None:
-    batch = 20_000
-    for start in range(0, rows, batch):
-        chunk = range(start, min(rows, start + batch))
+    for chunk in batches(rows):
         db.session.execute(insert(InsuredPerson), [
             {"id": i + 1, "id_number": f"33010{i:012d}X"[:18], "name": SURNAMES[i % 20] + f"某{i % 997}",
              "phone": f"139{i:08d}", "district": DISTRICTS[i % 6], "birth_date": date(1940, 1, 1),
@@ -36,8 +34,6 @@ def seed(rows: int) -> None:
         db.session.execute(insert(PersonStatusPeriod), [
             {"person_id": i + 1, "status": "active", "valid_from": date(2024, 1, 1)} for i in chunk])
         db.session.commit()
-        print(f"\r  seeded {min(rows, start + batch):>9,} / {rows:,}", end="", flush=True)
-    print()
 
 
 def main() -> None:

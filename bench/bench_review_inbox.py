@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import func, insert, select
 
-from common import analyze, empty_database, timed  # noqa: I001  (bench/ is on sys.path)
+from common import analyze, batches, empty_database, timed  # noqa: I001  (bench/ is on sys.path)
 from ltc.auth.scope import scoped
 from ltc.extensions import db
 from ltc.orgs.models import Organisation
@@ -33,10 +33,10 @@ def seed(cases: int) -> None:
     orgs += [{"id": 10 + p, "kind": "provider", "name": f"P{p}", "uscc": f"P{p:017d}", "districts": []}
              for p in range(PROVIDERS)]
     db.session.execute(insert(Organisation), orgs)
-    batch, visit_id = 10_000, 0
-    for start in range(0, cases, batch):
+    visit_id = 0
+    for chunk in batches(cases, 10_000, "cases"):
         rows, parties, visits = [], [], []
-        for i in range(start, min(cases, start + batch)):
+        for i in chunk:
             provider = 10 + i % PROVIDERS
             owners = {"provider": provider, "agency": 3, "insurer": 2, "mia": 1}
             open_case = i % 10 == 0
@@ -59,8 +59,6 @@ def seed(cases: int) -> None:
         db.session.execute(insert(ReviewParty), parties)
         db.session.execute(insert(ReviewVisit), visits)
         db.session.commit()
-        print(f"\r  seeded {min(cases, start + batch):>9,} / {cases:,} cases", end="", flush=True)
-    print()
 
 
 def main() -> None:

@@ -31,6 +31,14 @@ def analyze() -> None:
         db.session.execute(db.text("ANALYZE"))
 
 
+def batches(total: int, size: int = 20_000, what: str = "rows"):
+    """``range`` chunks of ``total``, printing "seeded n / total" after each (the caller commits)."""
+    for start in range(0, total, size):
+        yield range(start, min(total, start + size))
+        print(f"\r  seeded {min(total, start + size):>9,} / {total:,} {what}", end="", flush=True)
+    print()
+
+
 def timed(label: str, fn, width: int = 40) -> None:
     t0 = time.perf_counter()
     result = fn()
