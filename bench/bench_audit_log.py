@@ -16,7 +16,7 @@ from sqlalchemy import insert
 from common import analyze, batches, empty_database, timed  # noqa: I001  (bench/ is on sys.path)
 from ltc.auth.models import User
 from ltc.core.audit import AuditEntry
-from ltc.core.audit_views import AuditCriteria, audit_query
+from ltc.audit.views import AuditCriteria, audit_query
 from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.orgs.models import Organisation

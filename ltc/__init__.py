@@ -7,7 +7,7 @@ from flask import Flask, session
 from flask_login import current_user
 
 from ltc.config import Config, instance_secret
-from ltc.core import web
+from ltc.web import errors as web
 from ltc.core.db import configure_sqlite
 from ltc.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
@@ -16,24 +16,24 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: every blueprint, as "module:attribute"
 BLUEPRINTS = (
     "ltc.home.views:bp",
-    "ltc.auth.views:bp",
+    "ltc.auth.views.login:bp",
     "ltc.orgs.views:bp",
     "ltc.people.views:bp",
-    "ltc.policy.views:bp",
-    "ltc.core.calendar_views:bp",
+    "ltc.policy.views.versions:bp",
+    "ltc.calendar.views:bp",
     "ltc.api:bp",
     "ltc.scheduler.views:bp",
-    "ltc.assessment.expert_views:bp",
-    "ltc.people.hospital_views:bp",
+    "ltc.assessment.experts.views:bp",
+    "ltc.people.hospital.views:bp",
     "ltc.notices.views:bp",
-    "ltc.assessment.views:bp",
-    "ltc.providers.care_plan_views:bp",
-    "ltc.providers.catalogue_views:bp",
+    "ltc.assessment.applications.views.blueprint:bp",
+    "ltc.providers.care_plans.views:bp",
+    "ltc.providers.catalogue.views:bp",
     "ltc.entitlements.views:bp",
     "ltc.reviews.views:bp",
-    "ltc.auth.token_views:bp",
-    "ltc.core.audit_views:bp",
-    "ltc.policy.edit_views:bp",
+    "ltc.auth.views.tokens:bp",
+    "ltc.audit.views:bp",
+    "ltc.policy.views.edit:bp",
 )
 #: modules whose ``register(cli_group_owner)`` adds CLI commands
 CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli", "ltc.scheduler.cli")
@@ -41,11 +41,11 @@ CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli", "ltc.scheduler.
 #: that register scope rules, person links and hooks
 MODEL_MODULES = (
     "ltc.core.audit", "ltc.core.calendar", "ltc.orgs.models", "ltc.providers.models",
-    "ltc.auth.models", "ltc.people.models", "ltc.policy.models", "ltc.assessment.models",
-    "ltc.scheduler.models", "ltc.assessment.experts", "ltc.people.hospital", "ltc.notices.models",
-    "ltc.assessment.application_models", "ltc.assessment.scope", "ltc.assessment.reassessment",
+    "ltc.auth.models", "ltc.people.models", "ltc.policy.models", "ltc.assessment.scale.models",
+    "ltc.scheduler.models", "ltc.assessment.experts.services", "ltc.people.hospital.services", "ltc.notices.models",
+    "ltc.assessment.applications.models", "ltc.assessment.applications.services.scope", "ltc.assessment.applications.services.reassessment",
     "ltc.reviews.models", "ltc.reviews.scope", "ltc.entitlements.requests", "ltc.entitlements.review",
-    "ltc.providers.catalogue", "ltc.providers.care_plans", "ltc.providers.care_plan_services",
+    "ltc.providers.catalogue.models", "ltc.providers.care_plans.models", "ltc.providers.care_plans.services",
     "ltc.entitlements.models", "ltc.entitlements.scope", "ltc.entitlements.services",
     "ltc.reviews.worklists",
 )

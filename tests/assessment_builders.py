@@ -3,11 +3,16 @@ driven to a given state through the real services."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from ltc.assessment import acceptance, dispatch, evaluation, experts, intake, scheduling
-from ltc.assessment.application_models import Application
-from ltc.assessment.deadlines import add_months
-from ltc.assessment.rulesets import seed_rulesets
-from ltc.assessment.scheduling import AssessorDeclaration
+from ltc.assessment.applications.services import acceptance
+from ltc.assessment.applications.services import dispatch
+from ltc.assessment.applications.services import evaluation
+from ltc.assessment.experts import services as experts
+from ltc.assessment.applications.services import intake
+from ltc.assessment.applications.services import scheduling
+from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.deadlines import add_months
+from ltc.assessment.scale.services import seed_rulesets
+from ltc.assessment.applications.services.scheduling import AssessorDeclaration
 from ltc.auth.models import User
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM, Actor

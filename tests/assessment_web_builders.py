@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
 
-from ltc.assessment import evaluation
+from ltc.assessment.applications.services import evaluation
 from ltc.auth.services import actor_of
 from ltc.core.calendar import add_working_days
 from ltc.core.clock import local_today, utcnow

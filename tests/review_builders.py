@@ -3,14 +3,14 @@ a case driven to a given step through the real services."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from ltc.assessment.application_models import Application
-from ltc.assessment.deadlines import add_months
+from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.deadlines import add_months
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM, Actor
 from ltc.entitlements.requests import EntitlementRequest
 from ltc.entitlements.review import request_entitlement
-from ltc.providers import catalogue_services
-from ltc.providers.care_plan_services import VisitTypeInput, save_plan
+from ltc.providers.catalogue import services as catalogue_services
+from ltc.providers.care_plans.services import VisitTypeInput, save_plan
 from ltc.policy import services as policy_services
 from ltc.policy.ref import seed_ref
 from ltc.policy.schema import to_raw

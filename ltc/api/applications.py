@@ -19,14 +19,14 @@ from ltc.api import bp
 from ltc.api.auth import api_permission, api_user, json_body
 from ltc.api.openapi import operation
 from ltc.api.paging import PAGE_INTS, PAGE_PARAMETERS, page_json, page_schema, query_ints, raise_problems
-from ltc.assessment import evaluation
-from ltc.assessment.application_models import Application, ApplicationEvent, Assessment
-from ltc.assessment.notifying import application_no
-from ltc.assessment.pages import ApplicationPage, application_page
-from ltc.assessment.queues import QUEUES, QueueFilters, queue_context, queue_select
-from ltc.assessment.rulesets import get_ruleset, ruleset_in_force
-from ltc.assessment.scale import validate_items
-from ltc.assessment.states import VISIT_BOOKED, Status
+from ltc.assessment.applications.services import evaluation
+from ltc.assessment.applications.models import Application, ApplicationEvent, Assessment
+from ltc.assessment.applications.services.notifying import application_no
+from ltc.assessment.applications.services.pages import ApplicationPage, application_page
+from ltc.assessment.applications.services.queues import QUEUES, QueueFilters, queue_context, queue_select
+from ltc.assessment.scale.services import get_ruleset, ruleset_in_force
+from ltc.assessment.scale.scale import validate_items
+from ltc.assessment.applications.states import VISIT_BOOKED, Status
 from ltc.auth.models import User
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped

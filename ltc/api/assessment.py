@@ -4,8 +4,8 @@ from flask import jsonify, request
 from ltc.api import bp
 from ltc.api.auth import api_permission
 from ltc.api.openapi import operation
-from ltc.assessment.rulesets import UnknownRuleset, get_ruleset, ruleset_in_force, shipped_definitions
-from ltc.assessment.scale import Ruleset, grade, validate_items
+from ltc.assessment.scale.services import UnknownRuleset, get_ruleset, ruleset_in_force, shipped_definitions
+from ltc.assessment.scale.scale import Ruleset, grade, validate_items
 from ltc.auth.permissions import Action
 from ltc.core.clock import local_today
 from ltc.core.errors import ValidationFailed

@@ -11,8 +11,8 @@ from ltc.auth.services import actor_of
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import ValidationFailed
 from ltc.extensions import db
-from ltc.people import hospital
-from ltc.people.hospital import FIELDS, HospitalStay, StayInput
+from ltc.people.hospital import services as hospital
+from ltc.people.hospital.services import FIELDS, HospitalStay, StayInput
 from ltc.people.models import InsuredPerson
 
 MAX_STAYS = 1000

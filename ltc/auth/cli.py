@@ -17,7 +17,7 @@ from ltc.core.errors import DomainError
 from ltc.extensions import db
 from ltc.orgs.models import Organisation
 from ltc.orgs.uscc import InvalidUscc, normalise_uscc
-from ltc.orgs.users import ALL_ROLES, check_username
+from ltc.auth.services.users import ALL_ROLES, check_username
 
 CLI_ACTOR = Actor(None, None, "cli")
 

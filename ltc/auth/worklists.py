@@ -8,7 +8,7 @@ from ltc.auth.models import LoginAttempt, User
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import scoped
 from ltc.core.clock import LOCAL_TZ
-from ltc.home.worklists import WorkList, worklist
+from ltc.web.worklists import WorkList, worklist
 
 LIMIT = 10
 

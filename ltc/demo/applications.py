@@ -14,10 +14,17 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ltc.assessment import acceptance, closing, conclusion, dispatch, evaluation, intake, objections, scheduling
-from ltc.assessment.application_models import Application
-from ltc.assessment.scheduling import AssessorDeclaration
-from ltc.assessment.states import RefusalCode
+from ltc.assessment.applications.services import acceptance
+from ltc.assessment.applications.services import closing
+from ltc.assessment.applications.services import conclusion
+from ltc.assessment.applications.services import dispatch
+from ltc.assessment.applications.services import evaluation
+from ltc.assessment.applications.services import intake
+from ltc.assessment.applications.services import objections
+from ltc.assessment.applications.services import scheduling
+from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.services.scheduling import AssessorDeclaration
+from ltc.assessment.applications.states import RefusalCode
 from ltc.auth.models import User
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM, Actor

@@ -14,7 +14,7 @@ class DemoSummary:
 
 
 def load_demo(session: Session, *, password: str, now: datetime, persons: int = 200) -> DemoSummary:
-    from ltc.assessment.rulesets import seed_rulesets
+    from ltc.assessment.scale.services import seed_rulesets
     from ltc.demo.applications import load_applications
     from ltc.demo.reviews import load_reviews
     from ltc.core.audit import SYSTEM

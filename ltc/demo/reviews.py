@@ -13,19 +13,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ltc.assessment import conclusion
+from ltc.assessment.applications.services import conclusion
 from ltc.auth.models import User
 from ltc.core.audit import SYSTEM
 from ltc.core.clock import local_today
 from ltc.demo.applications import Cast, Plan, walk, working_days_back
 from ltc.demo.data import person_rows
-from ltc.entitlements import migration_import
+from ltc.entitlements import imports as migration_import
 from ltc.entitlements.models import Entitlement
 from ltc.entitlements.requests import EntitlementRequest
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
-from ltc.providers import catalogue_services
-from ltc.providers.care_plan_services import VisitTypeInput, save_plan
+from ltc.providers.catalogue import services as catalogue_services
+from ltc.providers.care_plans.services import VisitTypeInput, save_plan
 from ltc.reviews import engine
 from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase

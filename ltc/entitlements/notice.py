@@ -43,7 +43,7 @@ def _issuer(session: Session) -> str:
 def level_name(session: Session, entitlement: Entitlement) -> str:
     """The level's name in the national-scale ruleset in force on the conclusion date (the
     scale is versioned data); the current scale's names for older, migrated conclusions."""
-    from ltc.assessment.rulesets import NoRulesetInForce, ruleset_in_force
+    from ltc.assessment.scale.services import NoRulesetInForce, ruleset_in_force
     try:
         return ruleset_in_force(session, entitlement.conclusion_date).level_names[entitlement.level]
     except NoRulesetInForce:

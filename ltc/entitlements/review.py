@@ -11,10 +11,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ltc.assessment.application_models import Application
-from ltc.assessment.conclusion import CONCLUDED_HOOKS
-from ltc.assessment.policy import AssessmentPolicy
-from ltc.assessment.states import Kind, Status
+from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.services.conclusion import CONCLUDED_HOOKS
+from ltc.assessment.applications.policy import AssessmentPolicy
+from ltc.assessment.applications.states import Kind, Status
 from ltc.billing import benefits
 from ltc.billing.benefits import percent, yuan
 from ltc.billing.policy import BillingPolicy
@@ -34,8 +34,8 @@ from ltc.people.models import InsuredPerson
 from ltc.people.scope import person_link
 from ltc.people.services import DEATH_HOOKS, category_on, status_on, tags_on
 from ltc.policy.services import policy_on
-from ltc.providers import care_plan_services as care_plans
-from ltc.providers.care_plan_services import PLAN_SAVED_HOOKS
+from ltc.providers.care_plans import services as care_plans
+from ltc.providers.care_plans.services import PLAN_SAVED_HOOKS
 from ltc.providers.models import ProviderBedsPeriod, ProviderGradePeriod, ProviderPricePeriod
 from ltc.providers.services import care_types_on
 from ltc.reviews import engine

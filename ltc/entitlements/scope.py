@@ -8,7 +8,7 @@ visible to whoever sees the entitlement (``subject_visibility``).
 from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session
 
-from ltc.assessment.application_models import Application
+from ltc.assessment.applications.models import Application
 from ltc.auth.models import User
 from ltc.auth.scope import scope_rule, scoped
 from ltc.entitlements.models import Entitlement

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from ltc.assessment.application_models import Application
+from ltc.assessment.applications.models import Application
 from ltc.auth.models import User
 from ltc.auth.scope import scoped
 from ltc.core import audit

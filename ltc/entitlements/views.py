@@ -11,11 +11,12 @@ from ltc.auth.permissions import Action, can
 from ltc.auth.scope import get_scoped
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today
-from ltc.core.import_pages import ImportPages
-from ltc.core.exports import Column, export_response, requested_format
+from ltc.web.imports import ImportPages
+from ltc.web.exports import Column, export_response, requested_format
 from ltc.core.pagination import paginate
-from ltc.core.uploads import PendingUploads
-from ltc.entitlements import migration_import, services
+from ltc.web.uploads import PendingUploads
+from ltc.entitlements import services
+from ltc.entitlements import imports as migration_import
 from ltc.entitlements.forms import STATE_LABELS, FilterForm
 from ltc.entitlements.models import END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, Entitlement
 from ltc.extensions import db

@@ -17,7 +17,7 @@ from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import DomainError
-from ltc.core.forms import attach_errors
+from ltc.web.forms import attach_errors
 from ltc.extensions import db
 from ltc.orgs import services
 from ltc.orgs.forms import (AgreementForm, BedsForm, CareTypesForm, EditOrgForm, GradeForm, OrgFilterForm,
@@ -150,4 +150,4 @@ def add_period(org_id: int, name: str):
     return _render_detail(org, (name, form), status)
 
 
-from ltc.orgs import user_views  # noqa: E402,F401  (registers the user pages on ``bp``)
+from ltc.auth.views import users as user_views  # noqa: E402,F401  (registers the user pages on ``bp``)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import scoped
-from ltc.home.worklists import WorkList, worklist
+from ltc.web.worklists import WorkList, worklist
 from ltc.orgs.kinds import ORG_KIND_LABELS
 from ltc.orgs.models import AgreementPeriod, Organisation
 

@@ -11,7 +11,7 @@ from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM
 from ltc.core.clock import local_today, utcnow
 from ltc.extensions import db
-from ltc.people import importer
+from ltc.people import imports as importer
 
 people = AppGroup("people", help="Insured-person roster.")
 

@@ -9,13 +9,15 @@ from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
-from ltc.core.import_pages import ImportPages
+from ltc.web.imports import ImportPages
 from ltc.core.errors import DomainError
-from ltc.core.forms import attach_errors
+from ltc.web.forms import attach_errors
 from ltc.core.pagination import paginate
-from ltc.core.uploads import PendingUploads
+from ltc.web.uploads import PendingUploads
 from ltc.extensions import db
-from ltc.people import hospital, importer, services
+from ltc.people import services
+from ltc.people.hospital import services as hospital
+from ltc.people import imports as importer
 from ltc.people.forms import (CategoryForm, ConfirmImportForm, DeathForm, EndTagForm, ImportForm,
                               NewPersonForm, PersonForm, StatusForm, TagForm)
 from ltc.people.ids import mask_id, mask_phone

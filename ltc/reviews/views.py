@@ -7,16 +7,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ltc.assessment.application_models import Application
-from ltc.assessment.pages import active_providers
+from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.services.pages import active_providers
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import get_scoped, scoped
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import Conflict, ValidationFailed
-from ltc.core.exports import Column, export_response, requested_format
-from ltc.core.forms import attach_errors
+from ltc.web.exports import Column, export_response, requested_format
+from ltc.web.forms import attach_errors
 from ltc.core.pagination import paginate
 from ltc.entitlements.requests import EntitlementRequest
 from ltc.entitlements.review import request_entitlement

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ltc.auth.models import User
 from ltc.auth.permissions import Action, can
-from ltc.home.worklists import WorkList, worklist
+from ltc.web.worklists import WorkList, worklist
 from ltc.orgs.models import Organisation
 from ltc.reviews import engine
 from ltc.reviews.definitions import DECISION_LABELS, CaseTypeDef, ReviewPolicy, StepDef

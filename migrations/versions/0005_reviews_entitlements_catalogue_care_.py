@@ -488,7 +488,7 @@ def remove_policy_sections():
 
 def seed_service_catalogue():
     """The 42 items of SPEC §5.2 as shipped with this revision (migrations/data)."""
-    from ltc.providers.catalogue_services import read_catalogue_csv, seed_catalogue
+    from ltc.providers.catalogue.services import read_catalogue_csv, seed_catalogue
     path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data",
                         "0005_service_items.csv")
     seed_catalogue(op.get_bind(), read_catalogue_csv(path))

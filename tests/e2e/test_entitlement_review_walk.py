@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from ltc.assessment.application_models import Application
-from ltc.assessment.deadlines import add_months
+from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.deadlines import add_months
 from ltc.auth.models import User
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM
@@ -27,7 +27,7 @@ from ltc.entitlements.review import request_entitlement
 from ltc.extensions import db
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
-from ltc.providers import catalogue_services
+from ltc.providers.catalogue import services as catalogue_services
 from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e

@@ -4,8 +4,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment import acceptance, intake
-from ltc.assessment.acceptance import CannotAccept
+from ltc.assessment.applications.services import acceptance
+from ltc.assessment.applications.services import intake
+from ltc.assessment.applications.services.acceptance import CannotAccept
 from ltc.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from ltc.notices.models import Notice
 from ltc.people import services as people

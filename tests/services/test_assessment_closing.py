@@ -4,10 +4,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment import closing, objections
-from ltc.assessment import reassessment  # noqa: F401  (registers the death hook)
-from ltc.assessment.application_models import Application
-from ltc.assessment.reassessment import cancel_open_for_death
+from ltc.assessment.applications.services import closing
+from ltc.assessment.applications.services import objections
+from ltc.assessment.applications.services import reassessment  # noqa: F401  (registers the death hook)
+from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.services.reassessment import cancel_open_for_death
 from ltc.core.audit import SYSTEM
 from ltc.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from ltc.notices.models import Notice

@@ -4,8 +4,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment import conclusion, jobs
-from ltc.assessment.conclusion import CONCLUDED_HOOKS, conclude_ended_publicities, published_list
+from ltc.assessment.applications.services import conclusion
+from ltc.assessment.applications import jobs
+from ltc.assessment.applications.services.conclusion import CONCLUDED_HOOKS, conclude_ended_publicities, published_list
 from ltc.core.audit import SYSTEM
 from ltc.notices.models import Notice
 from tests.assessment_builders import at, cast, confirmed

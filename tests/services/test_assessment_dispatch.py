@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from ltc.assessment import dispatch
-from ltc.assessment.dispatch import agency_loads, pick_agency
+from ltc.assessment.applications.services import dispatch
+from ltc.assessment.applications.services.dispatch import agency_loads, pick_agency
 from ltc.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from ltc.orgs.services import set_status
 from tests.assessment_builders import accepted, cast, dispatched, file

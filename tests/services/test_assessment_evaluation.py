@@ -4,8 +4,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment import evaluation, experts, scheduling
-from ltc.assessment.application_models import Assessment, Confirmation
+from ltc.assessment.applications.services import evaluation
+from ltc.assessment.experts import services as experts
+from ltc.assessment.applications.services import scheduling
+from ltc.assessment.applications.models import Assessment, Confirmation
 from ltc.auth.services import actor_of
 from ltc.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from tests.assessment_builders import (ITEMS_BY_LEVEL, assessed, at, cast, confirmed, declarations, dispatched,

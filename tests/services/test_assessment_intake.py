@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment import intake
-from ltc.assessment.application_models import Application, ApplicationDocument, ApplicationEvent
-from ltc.assessment.documents_store import MAX_BYTES, open_document, store_document
+from ltc.assessment.applications.services import intake
+from ltc.assessment.applications.models import Application, ApplicationDocument, ApplicationEvent
+from ltc.assessment.applications.services.documents import MAX_BYTES, open_document, store_document
 from ltc.core.audit import AuditEntry
 from ltc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ltc.people import services as people

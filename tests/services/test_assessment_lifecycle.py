@@ -5,9 +5,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ltc.assessment import acceptance, dispatch, evaluation, jobs, scheduling
-from ltc.assessment.application_models import Application, ApplicationEvent, ImmutableRecord
-from ltc.assessment.deadlines import sla_state
+from ltc.assessment.applications.services import acceptance
+from ltc.assessment.applications.services import dispatch
+from ltc.assessment.applications.services import evaluation
+from ltc.assessment.applications import jobs
+from ltc.assessment.applications.services import scheduling
+from ltc.assessment.applications.models import Application, ApplicationEvent, ImmutableRecord
+from ltc.assessment.applications.deadlines import sla_state
 from ltc.auth.services import actor_of
 from ltc.core.audit import AuditEntry
 from ltc.notices.models import Notice

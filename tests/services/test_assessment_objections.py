@@ -5,9 +5,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment import evaluation, objections, scheduling
-from ltc.assessment.application_models import Application
-from ltc.assessment.conclusion import conclude_ended_publicities
+from ltc.assessment.applications.services import evaluation
+from ltc.assessment.applications.services import objections
+from ltc.assessment.applications.services import scheduling
+from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.services.conclusion import conclude_ended_publicities
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM
 from ltc.core.calendar import add_working_days, working_days_between
@@ -159,7 +161,7 @@ def test_the_first_agency_sees_the_review_but_cannot_schedule_it(session, c):
 
 
 def test_no_objection_while_another_application_of_the_person_is_in_process(session, c):
-    from ltc.assessment import acceptance
+    from ltc.assessment.applications.services import acceptance
 
     below = confirmed(session, c, level=2, confirm_on=D(2026, 3, 19))
     ordered = file(session, c, kind="reassessment", reassessment_reason="insurer_order", now=at(D(2026, 3, 20)))

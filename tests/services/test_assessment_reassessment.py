@@ -4,14 +4,16 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment import acceptance, intake, jobs
-from ltc.assessment.acceptance import CannotAccept
-from ltc.assessment.application_models import Application
-from ltc.assessment.reassessment import open_reassessments
+from ltc.assessment.applications.services import acceptance
+from ltc.assessment.applications.services import intake
+from ltc.assessment.applications import jobs
+from ltc.assessment.applications.services.acceptance import CannotAccept
+from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.services.reassessment import open_reassessments
 from ltc.core.audit import SYSTEM
 from ltc.core.errors import ValidationFailed
 from ltc.people import services as people
-from ltc.people.hospital import HospitalStay
+from ltc.people.hospital.services import HospitalStay
 from ltc.people.models import PersonStatus
 from tests.assessment_builders import ANSWERS_E, at, cast, file, past_conclusion
 from tests.conftest import NOW

@@ -4,9 +4,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment import experts, scheduling
-from ltc.assessment.application_models import AssessmentVisit
-from ltc.assessment.scheduling import AssessorDeclaration
+from ltc.assessment.experts import services as experts
+from ltc.assessment.applications.services import scheduling
+from ltc.assessment.applications.models import AssessmentVisit
+from ltc.assessment.applications.services.scheduling import AssessorDeclaration
 from ltc.auth.services import actor_of
 from ltc.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from tests.assessment_builders import RECUSAL, at, cast, declarations, dispatched, file, scheduled

@@ -4,9 +4,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment import acceptance, objections
-from ltc.assessment.application_models import Application
-from ltc.assessment.scope import can_see_application
+from ltc.assessment.applications.services import acceptance
+from ltc.assessment.applications.services import objections
+from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.services.scope import can_see_application
 from ltc.auth.scope import get_scoped, scoped
 from ltc.core.errors import NotFound
 from ltc.notices.models import Notice

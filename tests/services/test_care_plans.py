@@ -9,10 +9,10 @@ from ltc.auth.services import actor_of
 from ltc.core.audit import AuditEntry
 from ltc.core.errors import NotFound, ValidationFailed
 from ltc.policy.ref import seed_ref
-from ltc.providers import catalogue_services as cs
-from ltc.providers import care_plan_services as plans
-from ltc.providers.care_plan_services import VisitTypeInput
-from ltc.providers.care_plans import CarePlan, CarePlanVisitItem, CarePlanVisitType
+from ltc.providers.catalogue import services as cs
+from ltc.providers.care_plans import services as plans
+from ltc.providers.care_plans.services import VisitTypeInput
+from ltc.providers.care_plans.models import CarePlan, CarePlanVisitItem, CarePlanVisitType
 from tests import builders
 from tests.conftest import NOW
 from tests.people_builders import person

@@ -7,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.errors import Conflict, ValidationFailed
-from ltc.providers import catalogue_services as cs
-from ltc.providers.catalogue import ServiceItem, ServiceItemCareType, ServiceItemMinutes, ServiceItemStaffType
+from ltc.providers.catalogue import services as cs
+from ltc.providers.catalogue.models import ServiceItem, ServiceItemCareType, ServiceItemMinutes, ServiceItemStaffType
 
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)
 SEED = date(2020, 1, 1)

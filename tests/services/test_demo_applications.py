@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from ltc.assessment.application_models import Application, ApplicationEvent
-from ltc.assessment.conclusion import published_list
-from ltc.assessment.deadlines import OVERDUE, sla_state
-from ltc.assessment.rulesets import seed_rulesets
+from ltc.assessment.applications.models import Application, ApplicationEvent
+from ltc.assessment.applications.services.conclusion import published_list
+from ltc.assessment.applications.deadlines import OVERDUE, sla_state
+from ltc.assessment.scale.services import seed_rulesets
 from ltc.auth.models import User
 from ltc.auth.scope import scoped
 from ltc.core.audit import SYSTEM

@@ -4,7 +4,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from ltc.assessment.rulesets import seed_rulesets
+from ltc.assessment.scale.services import seed_rulesets
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.demo import data
 from ltc.demo.applications import load_applications

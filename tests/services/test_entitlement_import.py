@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.errors import ValidationFailed
-from ltc.entitlements import migration_import
+from ltc.entitlements import imports as migration_import
 from ltc.entitlements.models import Entitlement
 from ltc.policy.ref import seed_ref
 from tests.conftest import NOW, TODAY

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment import conclusion
+from ltc.assessment.applications.services import conclusion
 from ltc.auth.scope import scoped
 from ltc.core.audit import Actor
 from ltc.core.errors import Conflict, Forbidden, ValidationFailed
@@ -15,7 +15,7 @@ from ltc.entitlements.services import grant_entitlement
 from ltc.notices.models import Notice
 from ltc.people import services as people
 from ltc.people.models import InsuredPerson
-from ltc.providers.care_plan_services import VisitTypeInput
+from ltc.providers.care_plans.services import VisitTypeInput
 from ltc.reviews import engine
 from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase, ReviewVisit

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import event, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ltc.assessment import experts
-from ltc.assessment.experts import ExpertCertificate
+from ltc.assessment.experts import services as experts
+from ltc.assessment.experts.services import ExpertCertificate
 from ltc.auth.services import actor_of, update_user
 from ltc.core.audit import AuditEntry
 from ltc.core.errors import Conflict, ValidationFailed

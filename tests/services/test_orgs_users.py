@@ -8,7 +8,7 @@ from ltc.auth.models import User
 from ltc.auth.passwords import verify_password
 from ltc.core.audit import AuditEntry
 from ltc.core.errors import Conflict, Forbidden, ValidationFailed
-from ltc.orgs import users
+from ltc.auth.services import users
 
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)
 GOOD = "Secret-pass-42"

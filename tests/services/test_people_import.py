@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.errors import ValidationFailed
-from ltc.people import importer, services
+from ltc.people import services
+from ltc.people import imports as importer
 from ltc.people.models import InsuredPerson, PersonCategoryPeriod, PersonStatusPeriod, PersonTagPeriod
 from tests.conftest import NOW, TODAY
 from tests.people_builders import csv_bytes, id_number, person, xlsx_bytes

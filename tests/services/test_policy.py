@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ltc.assessment.policy import AssessmentPolicy
+from ltc.assessment.applications.policy import AssessmentPolicy
 from ltc.core.audit import SYSTEM, Actor, AuditEntry
 from ltc.core.errors import Conflict, InvalidTransition, ValidationFailed
 from ltc.policy.models import PolicyEvent, PolicyVersion

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from ltc.assessment.models import AssessmentRuleset
-from ltc.assessment.rulesets import (NoRulesetInForce, RulesetChanged, UnknownRuleset, get_ruleset,
+from ltc.assessment.scale.models import AssessmentRuleset
+from ltc.assessment.scale.services import (NoRulesetInForce, RulesetChanged, UnknownRuleset, get_ruleset,
                                      ruleset_in_force, seed_rulesets, shipped_definitions)
-from ltc.assessment.scale import InvalidRuleset
+from ltc.assessment.scale.scale import InvalidRuleset
 from ltc.core.audit import AuditEntry
 from ltc.core.errors import Conflict
 from tests.conftest import NOW

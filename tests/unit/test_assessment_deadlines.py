@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from ltc.assessment.deadlines import add_months, sla_state
+from ltc.assessment.applications.deadlines import add_months, sla_state
 
 
 @pytest.mark.parametrize("day,months,expected", [

@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from ltc.assessment.dispatch import pick_agency
+from ltc.assessment.applications.services.dispatch import pick_agency
 
 
 @pytest.mark.parametrize("loads,expected", [

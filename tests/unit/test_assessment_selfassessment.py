@@ -1,7 +1,7 @@
 """The self-assessment grade table of SPEC §3.1."""
 import pytest
 
-from ltc.assessment.selfassessment import A_ITEMS, B_ITEMS, grade_self_assessment
+from ltc.assessment.applications.selfassessment import A_ITEMS, B_ITEMS, grade_self_assessment
 from ltc.core.errors import ValidationFailed
 
 TABLE = {  # (A, B) -> grade, exactly as SPEC §3.1

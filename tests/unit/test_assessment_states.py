@@ -1,7 +1,7 @@
 """The application lifecycle table of SPEC §3.1."""
 import pytest
 
-from ltc.assessment.states import (OPEN, TERMINAL, TRANSITIONS, Status, check_transition, is_open)
+from ltc.assessment.applications.states import (OPEN, TERMINAL, TRANSITIONS, Status, check_transition, is_open)
 from ltc.core.errors import InvalidTransition
 
 S = Status

@@ -8,7 +8,7 @@ import ltc.policy.sections  # noqa: F401
 from ltc.billing.policy import BillingPolicy
 from ltc.policy.ref import ref_sections
 from ltc.policy.schema import parse_section
-from ltc.providers.care_plan_checks import (PlannedVisit, fund_cap_check, hours_cap_check, items_check,
+from ltc.providers.care_plans.checks import (PlannedVisit, fund_cap_check, hours_cap_check, items_check,
                                             min_visits_check, monthly_visits, plan_checks)
 
 

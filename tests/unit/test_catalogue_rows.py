@@ -2,7 +2,7 @@
 import pytest
 
 from ltc.core.errors import ValidationFailed
-from ltc.providers.catalogue_services import (CSV_PATH, check_minutes, clean_item_fields, normalise_national_code,
+from ltc.providers.catalogue.services import (CSV_PATH, check_minutes, clean_item_fields, normalise_national_code,
                                               parse_catalogue, read_catalogue_csv)
 
 HEADER = "code,national_code,class,name_zh,name_en,standard_minutes,allowed_staff,care_types\n"

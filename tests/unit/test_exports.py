@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import load_workbook
 
-from ltc.core.exports import (Column, content_disposition, csv_text, iter_csv, iter_xlsx, requested_format,
+from ltc.web.exports import (Column, content_disposition, csv_text, iter_csv, iter_xlsx, requested_format,
                               xlsx_value)
 
 COLUMNS = [Column("编号", "id"), Column("姓名", "name"), Column("日期", "day"),

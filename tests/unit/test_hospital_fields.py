@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 import pytest
 
-from ltc.people.hospital import check_fields
+from ltc.people.hospital.services import check_fields
 
 TODAY = date(2026, 3, 16)
 GOOD = {"id_number": " 11010119400229028x ", "hospital": " 市第一  人民医院 ", "category": "inpatient",

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from ltc.people.sheets import UnreadableFile, as_date, as_text, read_rows, sniff
+from ltc.core.sheets import UnreadableFile, as_date, as_text, read_rows, sniff
 
 
 def xlsx(rows) -> bytes:

@@ -11,7 +11,7 @@ from typing import Literal
 
 import pytest
 
-from ltc.assessment.policy import AssessmentPolicy
+from ltc.assessment.applications.policy import AssessmentPolicy
 from ltc.core.errors import InvalidTransition, ValidationFailed
 from ltc.policy.models import PolicyStatus, check_transition
 from ltc.policy.ref import REF_SECTIONS, ref_sections
@@ -203,7 +203,7 @@ def test_status_transitions(current, target, ok):
             check_transition(current, target)
 
 
-@pytest.mark.parametrize("first_import", ["ltc.policy", "ltc.policy.services", "ltc.assessment.policy",
+@pytest.mark.parametrize("first_import", ["ltc.policy", "ltc.policy.services", "ltc.assessment.applications.policy",
                                           "ltc.policy.schema"])
 def test_the_registry_is_filled_whichever_module_is_imported_first(first_import):
     code = (f"import {first_import}\nfrom ltc.policy.schema import SECTIONS\n"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from ltc.assessment import scale
-from ltc.assessment.scale import Ruleset, explain, grade, is_json_int, reachable_totals, validate_items
+from ltc.assessment.scale import scale
+from ltc.assessment.scale.scale import Ruleset, explain, grade, is_json_int, reachable_totals, validate_items
 from ltc.core.errors import ValidationFailed
 
 DEFINITION = json.loads((Path(scale.__file__).with_name("rulesets") / "CN-2021-37.json").read_text("utf-8"))

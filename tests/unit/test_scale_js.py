@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import ltc
-from ltc.assessment.scale import grade
+from ltc.assessment.scale.scale import grade
 from tests.unit.test_scale import ADL_TOTAL_FOR_GRADE, COG_TOTAL_FOR_GRADE, DEFINITION, RULESET, totals
 
 SCRIPT = Path(ltc.__file__).parent / "static" / "js" / "grading.js"

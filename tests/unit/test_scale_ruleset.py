@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from ltc.assessment.scale import InvalidRuleset, Ruleset
+from ltc.assessment.scale.scale import InvalidRuleset, Ruleset
 from tests.unit.test_scale import DEFINITION
 
 

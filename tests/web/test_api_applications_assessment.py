@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ltc.assessment.application_models import Application, Assessment
+from ltc.assessment.applications.models import Application, Assessment
 from ltc.core.clock import utcnow
 from tests import assessment_builders as ab
 from tests import assessment_web_builders as wb

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from ltc.assessment.rulesets import seed_rulesets
+from ltc.assessment.scale.services import seed_rulesets
 from tests import builders
 from tests.conftest import NOW
 from tests.unit.test_scale import FULL, answers

@@ -2,7 +2,7 @@
 import pytest
 
 from ltc.auth.services import actor_of
-from ltc.assessment import evaluation
+from ltc.assessment.applications.services import evaluation
 from ltc.core.clock import utcnow
 from tests import assessment_builders as ab
 from tests import assessment_web_builders as wb

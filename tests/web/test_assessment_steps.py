@@ -5,8 +5,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment.application_models import Application, ApplicationDocument, Assessment
-from ltc.assessment.rulesets import get_ruleset
+from ltc.assessment.applications.models import Application, ApplicationDocument, Assessment
+from ltc.assessment.scale.services import get_ruleset
 from tests import assessment_builders as ab
 from tests import assessment_web_builders as wb
 from tests.conftest import login

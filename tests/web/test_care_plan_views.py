@@ -6,14 +6,14 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from ltc.assessment import intake
+from ltc.assessment.applications.services import intake
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM
 from ltc.policy.ref import seed_ref
-from ltc.providers import care_plan_services as plans
-from ltc.providers import catalogue_services as cs
-from ltc.providers.care_plan_services import VisitTypeInput
-from ltc.providers.care_plans import CarePlan, CarePlanVisitType
+from ltc.providers.care_plans import services as plans
+from ltc.providers.catalogue import services as cs
+from ltc.providers.care_plans.services import VisitTypeInput
+from ltc.providers.care_plans.models import CarePlan, CarePlanVisitType
 from tests.assessment_builders import ANSWERS_E, APPLICANT
 from tests.builders import PASSWORD
 from tests.conftest import login

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.clock import local_today
-from ltc.providers import catalogue_services as cs
+from ltc.providers.catalogue import services as cs
 from tests.builders import PASSWORD
 from tests.conftest import login
 

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ltc.assessment import experts
-from ltc.assessment.experts import ExpertCertificate
+from ltc.assessment.experts import services as experts
+from ltc.assessment.experts.services import ExpertCertificate
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.clock import local_today
 from tests.builders import org, user

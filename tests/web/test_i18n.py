@@ -45,9 +45,9 @@ def _dynamic_msgids() -> set[str]:
     from ltc.policy.form_mapping import Group, section_tree
     from ltc.policy.ref import REF_SECTIONS
     from ltc.policy.schema import SECTIONS
-    from ltc.providers.care_plan_checks import CHECK_LABELS
-    from ltc.providers.care_plans import STATUS_LABELS as PLAN_STATUS, UNIT_LABELS
-    from ltc.providers.catalogue import ITEM_CLASS_LABELS, STAFF_TYPE_LABELS
+    from ltc.providers.care_plans.checks import CHECK_LABELS
+    from ltc.providers.care_plans.models import STATUS_LABELS as PLAN_STATUS, UNIT_LABELS
+    from ltc.providers.catalogue.models import ITEM_CLASS_LABELS, STAFF_TYPE_LABELS
     from ltc.reviews.definitions import DECISION_LABELS, SECTION as REVIEW_SECTION
     from ltc.reviews.worklists import ACTION_LABELS, OWNER_KIND_LABELS, STATUS_LABELS as CASE_STATUS
 
@@ -112,7 +112,7 @@ def test_new_screens_show_english_headings(client, world, session):
     from ltc.core.audit import SYSTEM
     from ltc.core.clock import utcnow
     from ltc.policy.ref import seed_ref
-    from ltc.providers import catalogue_services
+    from ltc.providers.catalogue import services as catalogue_services
 
     seed_ref(session, now=utcnow())
     catalogue_services.load_catalogue(session, catalogue_services.read_catalogue_csv(), actor=SYSTEM, now=utcnow())

@@ -3,7 +3,7 @@
  *
  * Contract with the page:
  *  - the ruleset definition is embedded as <script type="application/json" id="ruleset">…</script>
- *    (the same JSON as ltc/assessment/rulesets/<id>.json);
+ *    (the same JSON as ltc/assessment/scale/rulesets/<id>.json);
  *  - a form holds one control per item, named by the item code (select, radio group or number
  *    input); any form containing such a control is graded;
  *  - results are written into elements carrying data-grading="<key>", key being one of

@@ -1,0 +1,27 @@
+"""Scheduled jobs of the assessment workflow (SPEC §9, daily 00:30), with the scheduler's
+signature ``fn(session, *, now, due_at) -> dict`` of counts. Each is idempotent."""
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ltc.assessment.applications.services.conclusion import conclude_ended_publicities
+from ltc.assessment.applications.services.reassessment import open_reassessments
+from ltc.core.audit import SYSTEM
+from ltc.core.clock import local_today
+
+
+def conclude_publicities(session: Session, *, now: datetime, due_at: datetime | None = None) -> dict[str, int]:
+    """Conclude the publicized applications whose publicity ended before today."""
+    return {"concluded": conclude_ended_publicities(session, today=local_today(now), actor=SYSTEM, now=now)}
+
+
+def reassessments(session: Session, *, now: datetime, due_at: datetime | None = None) -> dict[str, int]:
+    """Open the reassessments due today (expiring conclusions, long inpatient stays)."""
+    counts = open_reassessments(session, today=local_today(now), actor=SYSTEM, now=now)
+    return {f"opened_{reason}": count for reason, count in counts.items()}
+
+
+def daily(session: Session, *, now: datetime, due_at: datetime | None = None) -> dict[str, int]:
+    """The 00:30 job of SPEC §9: conclude ended publicities, then open reassessments.
+    (Conclusions expire by their stored ``valid_to``; no status change is needed.)"""
+    return conclude_publicities(session, now=now, due_at=due_at) | reassessments(session, now=now, due_at=due_at)

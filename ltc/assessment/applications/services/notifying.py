@@ -1,0 +1,126 @@
+"""The notices an application issues (SPEC §3.1): acceptance, refusal, conclusion.
+
+Builds the plain values each notice declares in ``ltc.notices.documents`` from the
+application and hands them to ``ltc.notices.services.issue_notice``.
+"""
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ltc.assessment.applications.models import Application, Assessment, AssessmentAssessor, Confirmation
+from ltc.assessment.scale.services import get_ruleset
+from ltc.assessment.applications.states import Kind
+from ltc.assessment.applications.services.transitions import assessment_policy
+from ltc.auth.models import User
+from ltc.core.audit import Actor
+from ltc.core.calendar import add_working_days
+from ltc.core.clock import local_today
+from ltc.notices.documents import Kind as NoticeKind
+from ltc.notices.services import issue_notice
+from ltc.orgs.models import Organisation
+from ltc.people.ids import mask_id
+from ltc.people.models import InsuredPerson
+
+SUBJECT = "application"
+SEX = {"M": "男", "F": "女"}
+
+
+def application_no(app: Application) -> str:
+    """``SQ-2026-000042``: the year of submission and the application id."""
+    return f"SQ-{app.submitted_on.year}-{app.id:06d}"
+
+
+def insurer_name(session: Session, district: str) -> str:
+    """The insurer responsible for ``district``; the MIA's name where none is."""
+    for org in session.scalars(select(Organisation).where(Organisation.kind.in_(("insurer", "mia")))
+                               .order_by(Organisation.kind, Organisation.id)):
+        if org.kind == "insurer" and district in (org.districts or []):
+            return org.name
+    mia = session.scalar(select(Organisation.name).where(Organisation.kind == "mia").limit(1))
+    return mia or "医疗保障经办机构"
+
+
+def _person(session: Session, app: Application) -> InsuredPerson:
+    return session.get(InsuredPerson, app.person_id)
+
+
+def _common(session: Session, app: Application) -> dict:
+    person = _person(session, app)
+    return {"person_name": person.name, "id_number_masked": mask_id(person.id_number),
+            "application_no": application_no(app)}
+
+
+def acceptance_data(session: Session, app: Application) -> dict:
+    person = _person(session, app)
+    return {**_common(session, app), "submitted_on": app.submitted_on, "accepted_on": app.accepted_on,
+            "conclusion_due_on": app.conclusion_due_on, "insurer_name": insurer_name(session, person.district)}
+
+
+def refusal_data(session: Session, app: Application, refused_on: date) -> dict:
+    person = _person(session, app)
+    return {**_common(session, app), "submitted_on": app.submitted_on, "refused_on": refused_on,
+            "reason_code": app.refusal_code, "detail": app.refusal_text,
+            "insurer_name": insurer_name(session, person.district)}
+
+
+def _names(session: Session, user_ids) -> tuple[str, ...]:
+    ids = list(user_ids)
+    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+    return tuple(names[i] for i in ids)
+
+
+def _age(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def objection_text(session: Session, app: Application, final: bool) -> str:
+    if app.kind == Kind.REVIEW:
+        return "本结论为复评结论，是最终评估结论，不再受理异议。"
+    if final:
+        return "本结论已经公示，公示期内无异议，为最终评估结论。"
+    deadline = add_working_days(session, app.concluded_on, _objection_days(session, app))
+    return (f"如对本结论有异议，可于 {deadline.isoformat()} 前（收到本通知书之日起 "
+            f"{_objection_days(session, app)} 个工作日内）向经办机构提出复评申请。")
+
+
+def _objection_days(session: Session, app: Application) -> int:
+    return assessment_policy(session, app.concluded_on).objection_working_days
+
+
+def conclusion_data(session: Session, app: Application, *, final: bool) -> dict:
+    """The conclusion notice of ``app`` (a 复评 child or an application concluded on its own)."""
+    person = _person(session, app)
+    record = session.scalar(select(Assessment).where(Assessment.application_id == app.id))
+    ruleset = get_ruleset(session, record.ruleset_id)
+    on_site = session.scalars(select(AssessmentAssessor.user_id).where(AssessmentAssessor.visit_id == record.visit_id)
+                              .order_by(AssessmentAssessor.id))
+    experts = session.scalars(select(Confirmation.user_id).where(Confirmation.application_id == app.id)
+                              .order_by(Confirmation.id))
+    agency = session.get(Organisation, app.agency_id)
+    return {
+        **_common(session, app), "sex": SEX[person.sex], "age": _age(person.birth_date, app.concluded_on),
+        "agency_name": agency.name, "assessors": _names(session, on_site), "experts": _names(session, experts),
+        "assessed_on": record.assessed_on, "confirmed_on": app.confirmed_on, "concluded_on": app.concluded_on,
+        "level": app.level, "level_name": ruleset.level_names[app.level],
+        "adl_total": record.adl_total, "adl_grade": record.adl_grade,
+        "cognition_total": record.cognition_total, "cognition_grade": record.cognition_grade,
+        "perception_total": record.perception_total, "perception_grade": record.perception_grade,
+        "cp_grade": record.cp_grade, "grade_names": dict(enumerate(ruleset.grade_names)),
+        "valid_from": app.valid_from, "valid_to": app.valid_to, "ruleset": ruleset.id,
+        "objection_text": objection_text(session, app, final), "is_review": app.kind == Kind.REVIEW,
+    }
+
+
+def notify(session: Session, app: Application, kind: str, *, actor: Actor, now: datetime, final: bool = False):
+    """Issue the ``kind`` notice (``ACC``, ``RFS`` or ``CON``) of ``app``."""
+    if kind == "ACC":
+        notice_kind, data = NoticeKind.ACCEPTANCE, acceptance_data(session, app)
+    elif kind == "RFS":
+        notice_kind, data = NoticeKind.REFUSAL, refusal_data(session, app, local_today(now))
+    elif kind == "CON":
+        notice_kind, data = NoticeKind.CONCLUSION, conclusion_data(session, app, final=final)
+    else:
+        raise ValueError(f"unknown notice {kind}")
+    return issue_notice(session, kind=notice_kind.value, subject_type=SUBJECT, subject_id=app.id, data=data,
+                        actor=actor, now=now)

@@ -1,0 +1,155 @@
+"""Booking the on-site visit (SPEC §3.1), by the admin of the agency the case was dispatched to.
+
+The visit date lies between today and ``schedule_within_working_days`` working days after
+dispatch. Two distinct assessors of the agency go on site, at least one an expert on the
+visit date, each having declared no tie with the person (回避声明). A 复评 may not use any
+assessor or confirming expert of the application it reviews. Rescheduling books a new visit
+and discards a joint record not yet signed by both.
+"""
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ltc.assessment.applications.models import (Application, Assessment, AssessmentAssessor, AssessmentVisit,
+                                               Confirmation)
+from ltc.assessment.experts.services import expert_ids
+from ltc.assessment.applications.states import Status, check_transition
+from ltc.assessment.applications.services.transitions import acting_user, assessment_policy, check_version, load, move, require
+from ltc.auth.models import User
+from ltc.auth.permissions import Action
+from ltc.core.audit import Actor
+from ltc.core.calendar import add_working_days
+from ltc.core.clock import local_today
+from ltc.core.errors import Forbidden, ValidationFailed
+
+ASSESSORS_ON_SITE = 2
+
+
+@dataclass(frozen=True)
+class AssessorDeclaration:
+    """An on-site assessor and the text of their recusal declaration."""
+
+    user_id: int
+    recusal_text: str
+
+
+def current_visit(session: Session, app: Application) -> AssessmentVisit | None:
+    return session.scalars(select(AssessmentVisit).where(AssessmentVisit.application_id == app.id,
+                                                         AssessmentVisit.superseded_at.is_(None))
+                           .order_by(AssessmentVisit.id.desc()).limit(1)).first()
+
+
+def on_site_ids(session: Session, app: Application) -> list[int]:
+    """The assessors of the current visit, in the order they were named."""
+    visit = current_visit(session, app)
+    return [] if visit is None else [a.user_id for a in visit.assessors]
+
+
+def excluded_assessors(session: Session, app: Application) -> set[int]:
+    """For a 复评: everyone who assessed or confirmed the application it reviews."""
+    if app.parent_id is None:
+        return set()
+    visited = select(AssessmentAssessor.user_id).join(AssessmentVisit).where(
+        AssessmentVisit.application_id == app.parent_id)
+    confirmed = select(Confirmation.user_id).where(Confirmation.application_id == app.parent_id)
+    return set(session.scalars(visited)) | set(session.scalars(confirmed))
+
+
+def _check_admin(session: Session, actor: Actor, application_id: int, expected_version: int | None) -> Application:
+    user = acting_user(session, actor)
+    require(user, Action.SCHEDULE_ASSESSMENT, "只有评估机构管理员可以安排上门评估")
+    app = load(session, application_id, user)
+    if app.agency_id != user.org_id:
+        raise Forbidden("只有受派评估机构的管理员可以安排上门评估")
+    check_version(session, app, expected_version)
+    return app
+
+
+def _check_visit_date(session: Session, app: Application, visit_on: date, today: date) -> None:
+    latest = add_working_days(session, app.dispatched_on,
+                              assessment_policy(session, app.dispatched_on).schedule_within_working_days)
+    if not today <= visit_on <= latest:
+        raise ValidationFailed(f"上门评估日期须在 {today.isoformat()} 至 {latest.isoformat()} 之间",
+                               {"visit_on": f"between {today.isoformat()} and {latest.isoformat()}"})
+
+
+def _check_assessors(session: Session, app: Application, assessors: Sequence[AssessorDeclaration],
+                     visit_on: date) -> set[int]:
+    """The experts among the assessors. Raises ValidationFailed naming the problem."""
+    ids = [a.user_id for a in assessors]
+    if len(ids) != ASSESSORS_ON_SITE or len(set(ids)) != ASSESSORS_ON_SITE:
+        raise ValidationFailed("须指派两名不同的评估人员上门", {"assessors": "two distinct assessors"})
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+    for declaration in assessors:
+        person = users.get(declaration.user_id)
+        if person is None or person.org_id != app.agency_id or not person.active or "assessor" not in person.roles:
+            raise ValidationFailed("评估人员须为本机构在岗的评估员", {"assessors": f"user {declaration.user_id}"})
+        text = (declaration.recusal_text or "").strip()
+        if not text or len(text) > 500:
+            raise ValidationFailed(f"{person.full_name} 须作出回避声明（500 字以内）",
+                                   {"recusal_text": f"user {declaration.user_id}"})
+    if excluded := set(ids) & excluded_assessors(session, app):
+        names = "、".join(users[i].full_name for i in sorted(excluded))
+        raise ValidationFailed(f"复评须回避原评估人员：{names}", {"assessors": "took part in the first assessment"})
+    experts = expert_ids(session, ids, visit_on)
+    if not experts:
+        raise ValidationFailed(f"上门评估人员中至少一人须为 {visit_on.isoformat()} 持有有效证书的评估专家",
+                               {"assessors": "no expert"})
+    return experts
+
+
+def _book(session: Session, app: Application, *, visit_on: date, assessors: Sequence[AssessorDeclaration],
+          experts: set[int], user_id: int | None, now: datetime, reason: str | None) -> AssessmentVisit:
+    previous = current_visit(session, app)
+    if previous is not None:
+        previous.superseded_at = now
+    visit = AssessmentVisit(application_id=app.id, visit_on=visit_on, scheduled_at=now, scheduled_by=user_id,
+                            reason=reason, assessors=[
+                                AssessmentAssessor(user_id=a.user_id, is_expert=a.user_id in experts,
+                                                   recusal_text=a.recusal_text.strip(), declared_at=now)
+                                for a in assessors])
+    session.add(visit)
+    app.visit_on = visit_on
+    return visit
+
+
+def schedule(session: Session, application_id: int, *, actor: Actor, now: datetime, visit_on: date,
+             assessors: Sequence[AssessorDeclaration], expected_version: int | None = None) -> Application:
+    """Book the first visit of a dispatched application. Raises Forbidden (not the admin of
+    that agency), NotFound, Conflict, InvalidTransition and ValidationFailed (date, assessors)."""
+    app = _check_admin(session, actor, application_id, expected_version)
+    check_transition(app.status, Status.SCHEDULED)
+    return _schedule(session, app, Status.SCHEDULED, actor=actor, now=now, visit_on=visit_on,
+                     assessors=assessors, reason=None)
+
+
+def reschedule(session: Session, application_id: int, *, actor: Actor, now: datetime, visit_on: date,
+               assessors: Sequence[AssessorDeclaration], reason: str,
+               expected_version: int | None = None) -> Application:
+    """Book another visit (another date and/or assessors), giving a reason. An entered joint
+    record not yet co-signed is discarded. Raises as ``schedule``."""
+    app = _check_admin(session, actor, application_id, expected_version)
+    check_transition(app.status, Status.RESCHEDULED)
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 500:
+        raise ValidationFailed("改约须填写原因（500 字以内）", {"reason": "required, at most 500"})
+    return _schedule(session, app, Status.RESCHEDULED, actor=actor, now=now, visit_on=visit_on,
+                     assessors=assessors, reason=reason)
+
+
+def _schedule(session: Session, app: Application, target: Status, *, actor: Actor, now: datetime,
+              visit_on: date, assessors: Sequence[AssessorDeclaration], reason: str | None) -> Application:
+    _check_visit_date(session, app, visit_on, local_today(now))
+    experts = _check_assessors(session, app, assessors, visit_on)
+    discarded = session.scalar(select(Assessment).where(Assessment.application_id == app.id))
+    if discarded is not None:
+        session.delete(discarded)
+    _book(session, app, visit_on=visit_on, assessors=assessors, experts=experts, user_id=actor.user_id, now=now,
+          reason=reason)
+    move(session, app, target, action="schedule" if target is Status.SCHEDULED else "reschedule", actor=actor,
+         now=now, reason=reason, data={"visit_on": visit_on, "assessors": [a.user_id for a in assessors],
+                                       "experts": sorted(experts), "discarded_record": discarded is not None})
+    return app

@@ -1,0 +1,53 @@
+"""Who sees which application (SPEC §1 scope rule).
+
+The MIA sees all; an insurer the applications of persons in its districts; an agency the
+applications dispatched to it and the 复评 children of those; a provider the applications
+it filed and their 复评 children. The persons of the applications an agency was dispatched
+or a provider filed become visible to that organisation (``person_link``), and so do the
+notices issued about an application (``subject_visibility``).
+"""
+from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy.orm import Session
+
+from ltc.assessment.applications.models import Application
+from ltc.auth.models import User
+from ltc.auth.scope import scope_rule, scoped
+from ltc.notices.services import subject_visibility
+from ltc.people.models import InsuredPerson
+from ltc.people.scope import person_link
+
+
+def _own(org_id: int, kind: str) -> ColumnElement[bool]:
+    column = Application.agency_id if kind == "agency" else Application.filed_by_org_id
+    own = select(Application.id).where(column == org_id)
+    return or_(column == org_id, Application.parent_id.in_(own))
+
+
+@scope_rule(Application)
+def applications_in_scope(user: User) -> ColumnElement[bool] | None:
+    kind = user.org_kind
+    if kind == "mia":
+        return None
+    if kind == "insurer":
+        districts = list(user.org.districts or [])
+        if not districts:
+            return false()
+        return Application.person_id.in_(select(InsuredPerson.id).where(InsuredPerson.district.in_(districts)))
+    if kind in ("agency", "provider"):
+        return _own(user.org_id, kind)
+    return false()
+
+
+@person_link
+def persons_of_applications(org_id: int):
+    """Persons of the applications dispatched to agency ``org_id`` or filed by provider ``org_id``."""
+    return select(Application.person_id).where(
+        or_(Application.agency_id == org_id, Application.filed_by_org_id == org_id))
+
+
+def can_see_application(session: Session, user: User, application_id: int) -> bool:
+    stmt = scoped(select(Application.id).where(Application.id == application_id), Application, user)
+    return session.scalar(stmt) is not None
+
+
+subject_visibility["application"] = can_see_application

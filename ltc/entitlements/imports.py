@@ -1,0 +1,268 @@
+"""Go-live import of existing beneficiaries (SPEC §4.2): preview, then apply.
+
+Columns ``id_number,level,concluded_on,conclusion_valid_to,care_type,provider,valid_from``
+(Chinese headers accepted). ``conclusion_valid_to`` is the exclusive end of the conclusion's
+validity, like every period in the system; when blank it is the conclusion date plus the
+policy's ``validity_months``. ``provider`` is the provider's USCC code or its id. Rows become
+``migrated`` entitlements that bypass the review. A person already holding the same
+entitlement from the same start is ``unchanged`` (re-importing a file changes nothing); a
+file with any bad row is rejected whole and nothing is written. The import is audited with
+the file's SHA-256.
+"""
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ltc.assessment.applications.deadlines import add_months
+from ltc.assessment.applications.policy import AssessmentPolicy
+from ltc.core import audit
+from ltc.core.audit import Actor
+from ltc.core.errors import DomainError, ValidationFailed
+from ltc.entitlements import dates
+from ltc.entitlements.models import LEVEL_NAMES, Entitlement
+from ltc.entitlements.services import Conclusion, grant_entitlement
+from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
+from ltc.orgs.models import Organisation
+from ltc.people.ids import normalise_id_number
+from ltc.people.models import InsuredPerson
+from ltc.core.sheets import Preview, as_date, as_text, is_blank, read_table
+from ltc.policy.services import policy_on
+from ltc.providers.models import ProviderCareTypePeriod
+
+FIELDS = ("id_number", "level", "concluded_on", "conclusion_valid_to", "care_type", "provider", "valid_from")
+REQUIRED_COLUMNS = ("id_number", "level", "concluded_on", "care_type", "provider", "valid_from")
+HEADER_ALIASES = {"身份证号": "id_number", "失能等级": "level", "评估结论日期": "concluded_on",
+                  "结论日期": "concluded_on", "结论有效期截止": "conclusion_valid_to",
+                  "服务形式": "care_type", "服务机构": "provider", "待遇开始日期": "valid_from"}
+CARE_TYPE_BY_NAME = {**{c.value: c.value for c in CareType}, **{v: k.value for k, v in CARE_TYPE_LABELS.items()}}
+MAX_ROWS = 100_000
+CHUNK = 5_000
+
+
+@dataclass
+class EntitlementRow:
+    line: int
+    values: dict
+    errors: list[str] = field(default_factory=list)
+    person_id: int | None = None
+    provider_id: int | None = None
+    action: str | None = None     # create / unchanged
+
+    @property
+    def conclusion(self) -> Conclusion:
+        v = self.values
+        return Conclusion(v["level"], v["concluded_on"], v["conclusion_valid_to"])
+
+
+@dataclass
+class EntitlementsPreview(Preview):
+    rows: list[EntitlementRow] = field(default_factory=list)
+
+
+# --- one row on its own ---------------------------------------------------------------------
+
+def _level(value) -> int:
+    text = as_text(value)
+    if not (text.isascii() and text.isdigit() and int(text) in LEVEL_NAMES):
+        raise ValueError(f"失能等级应为 1–5 的整数：{text}")
+    return int(text)
+
+
+def _care_type(value) -> str:
+    text = as_text(value)
+    if text not in CARE_TYPE_BY_NAME:
+        raise ValueError(f"未知的服务形式：{text}")
+    return CARE_TYPE_BY_NAME[text]
+
+
+PARSERS = {"id_number": lambda v: normalise_id_number(as_text(v)) or _missing(), "level": _level,
+           "concluded_on": as_date, "conclusion_valid_to": as_date, "care_type": _care_type,
+           "provider": lambda v: as_text(v) or _missing(), "valid_from": as_date}
+LABELS = {"id_number": "身份证号", "level": "失能等级", "concluded_on": "评估结论日期",
+          "conclusion_valid_to": "结论有效期截止", "care_type": "服务形式", "provider": "服务机构",
+          "valid_from": "待遇开始日期"}
+
+
+def _missing():
+    raise ValueError("不能为空")
+
+
+def parse_row(line: int, cells: list, columns: list[str], today: date) -> EntitlementRow:
+    """One data row checked on its own (cell shapes, codes, dates)."""
+    row = EntitlementRow(line=line, values=dict.fromkeys(FIELDS))
+    if not is_blank(cells[len(columns):]):
+        row.errors.append("该行的单元格多于表头的列")
+    raw = {name: cell for name, cell in zip(columns, cells) if name}
+    if raw.get("id_number") is not None and not isinstance(raw["id_number"], str):
+        row.errors.append("身份证号单元格须为文本格式（数字格式会丢失位数）")
+    for name in FIELDS:
+        if name == "conclusion_valid_to" and as_text(raw.get(name)) == "":
+            continue
+        try:
+            row.values[name] = PARSERS[name](raw.get(name))
+        except ValueError as exc:
+            row.errors.append(f"{LABELS[name]}：{exc}")
+    concluded = row.values["concluded_on"]
+    if concluded and concluded > today:
+        row.errors.append("评估结论日期不能晚于今天")
+    if concluded and row.values["conclusion_valid_to"] and row.values["conclusion_valid_to"] <= concluded:
+        row.errors.append("结论有效期截止须晚于评估结论日期")
+    return row
+
+
+# --- rows against the database --------------------------------------------------------------
+
+def _chunks(values: list) -> Iterable[list]:
+    for i in range(0, len(values), CHUNK):
+        yield values[i:i + CHUNK]
+
+
+def _persons(session: Session, numbers: Iterable[str]) -> dict[str, tuple[int, date | None]]:
+    found = {}
+    for chunk in _chunks(sorted(set(numbers))):
+        rows = session.execute(select(InsuredPerson.id_number, InsuredPerson.id, InsuredPerson.death_date)
+                               .where(InsuredPerson.id_number.in_(chunk)))
+        found.update({number: (pid, death) for number, pid, death in rows})
+    return found
+
+
+def _providers(session: Session) -> tuple[dict[str, int], set[int]]:
+    rows = session.execute(select(Organisation.uscc, Organisation.id).where(Organisation.kind == "provider")).all()
+    return {code: oid for code, oid in rows}, {oid for _, oid in rows}
+
+
+def _resolve(session: Session, rows: list[EntitlementRow]) -> None:
+    persons = _persons(session, [r.values["id_number"] for r in rows if r.values["id_number"]])
+    by_code, ids = _providers(session)
+    for row in rows:
+        v = row.values
+        if v["id_number"]:
+            row.person_id, death = persons.get(v["id_number"], (None, None))
+            if row.person_id is None:
+                row.errors.append(f"身份证号 {v['id_number']} 未登记为参保人")
+            v["death_date"] = death
+        if v["provider"]:
+            code = v["provider"].upper()
+            row.provider_id = by_code.get(code) or (int(code) if code.isdigit() and int(code) in ids else None)
+            if row.provider_id is None:
+                row.errors.append(f"服务机构 {v['provider']} 不是已登记的定点护理服务机构（统一社会信用代码或机构编号）")
+
+
+class _Lookups:
+    """The assessment policy per day and the providers' care-type agreements, read once per file."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.policies: dict[date, AssessmentPolicy] = {}
+        self.agreements: dict[tuple[int, str], list[ProviderCareTypePeriod]] = {}
+        for period in session.scalars(select(ProviderCareTypePeriod)):
+            self.agreements.setdefault((period.org_id, period.care_type), []).append(period)
+
+    def policy(self, day: date) -> AssessmentPolicy:
+        """Raises NoPolicyInForce when no published version covers ``day``."""
+        if day not in self.policies:
+            self.policies[day] = policy_on(self.session, day).section(AssessmentPolicy)
+        return self.policies[day]
+
+    def agreed(self, provider_id: int, care_type: str, day: date) -> bool:
+        return any(p.covers(day) for p in self.agreements.get((provider_id, care_type), ()))
+
+
+def _policy_checks(lookups: _Lookups, row: EntitlementRow) -> None:
+    """Default validity end, level allowed for the care type, provider agreement, end after start."""
+    v = row.values
+    try:
+        if v["conclusion_valid_to"] is None:
+            v["conclusion_valid_to"] = add_months(v["concluded_on"], lookups.policy(v["concluded_on"]).validity_months)
+        policy = lookups.policy(v["valid_from"])
+    except DomainError as exc:
+        row.errors.append(exc.message)
+        return
+    care = CARE_TYPE_LABELS[v["care_type"]]
+    if not policy.level_allowed(v["level"], v["care_type"]):
+        row.errors.append(f"失能等级 {v['level']} 不能享受{care}（最低 {policy.min_level(v['care_type'])} 级）")
+    if row.provider_id and not lookups.agreed(row.provider_id, v["care_type"], v["valid_from"]):
+        row.errors.append(f"服务机构在 {v['valid_from'].isoformat()} 的协议不含{care}")
+    end, reason = dates.entitlement_end(v["conclusion_valid_to"], death_date=v.get("death_date"))
+    v["valid_to"], v["end_reason"] = end, reason
+    if v["valid_from"] >= end:
+        row.errors.append("待遇开始日期不早于待遇结束日期（参保人死亡或评估结论到期）")
+
+
+def _same(stored: Entitlement, row: EntitlementRow) -> bool:
+    v = row.values
+    return (stored.origin, stored.level, stored.care_type, stored.provider_id, stored.conclusion_level,
+            stored.conclusion_date, stored.conclusion_valid_to) == (
+        "migrated", v["level"], v["care_type"], row.provider_id, v["level"], v["concluded_on"],
+        v["conclusion_valid_to"])
+
+
+def _existing(session: Session, person_ids: list[int]) -> dict[int, list[Entitlement]]:
+    found: dict[int, list[Entitlement]] = {}
+    for chunk in _chunks(sorted(set(person_ids))):
+        for e in session.scalars(select(Entitlement).where(Entitlement.person_id.in_(chunk))):
+            found.setdefault(e.person_id, []).append(e)
+    return found
+
+
+def classify(session: Session, rows: list[EntitlementRow]) -> None:
+    """Each valid row is ``create`` or ``unchanged``; an overlap with a stored entitlement or an
+    earlier row of the file is an error."""
+    valid = [r for r in rows if not r.errors]
+    stored = _existing(session, [r.person_id for r in valid])
+    taken: dict[int, list[tuple[date, date, int]]] = {}
+    for row in valid:
+        v = row.values
+        start, end = v["valid_from"], v["valid_to"]
+        for e in stored.get(row.person_id, []):
+            if e.valid_from == start and _same(e, row):
+                row.action = "unchanged"
+            elif e.valid_from == start:
+                row.errors.append(f"已有同一开始日期、内容不同的待遇（编号 {e.id}），待遇不可修改")
+            elif e.valid_from < end and start < e.valid_to:
+                row.errors.append(f"与已有待遇 [{e.valid_from}, {e.valid_to}) 重叠")
+        for other_start, other_end, line in taken.get(row.person_id, []):
+            if other_start < end and start < other_end:
+                row.errors.append(f"与第 {line} 行同一参保人的待遇期间重叠")
+        taken.setdefault(row.person_id, []).append((start, end, row.line))
+        if not row.errors and row.action is None:
+            row.action = "create"
+
+
+def preview(session: Session, data: bytes, filename: str, *, today: date) -> EntitlementsPreview:
+    """Read and check a whole file without writing anything."""
+    result = EntitlementsPreview(filename=filename, sha256=hashlib.sha256(data).hexdigest(), today=today)
+    table = read_table(result, data, aliases=HEADER_ALIASES, known=FIELDS, required=REQUIRED_COLUMNS,
+                       max_rows=MAX_ROWS)
+    if table is None:
+        return result
+    columns, body = table
+    result.rows = [parse_row(line, cells, columns, today) for line, cells in body]
+    _resolve(session, result.rows)
+    lookups = _Lookups(session)
+    for row in result.rows:
+        if not row.errors:
+            _policy_checks(lookups, row)
+    classify(session, result.rows)
+    return result
+
+
+def apply(session: Session, result: EntitlementsPreview, *, actor: Actor, now: datetime) -> dict[str, int]:
+    """Write a checked preview. Raises ValidationFailed when it has any error (nothing written)."""
+    if not result.ok:
+        raise ValidationFailed("文件有错误，未导入任何数据", {"file": "has errors"})
+    for row in result.rows:
+        if row.action == "create":
+            v = row.values
+            grant_entitlement(session, person_id=row.person_id, level=v["level"], care_type=v["care_type"],
+                              provider_id=row.provider_id, conclusion=row.conclusion, starts_on=v["valid_from"],
+                              origin="migrated", actor=actor, now=now)
+    counts = {k: n for k, n in result.counts.items() if k in ("create", "unchanged")}
+    audit.record(session, actor, "import", "entitlement_import", None, now=now, detail=result.filename[:500],
+                 after={"filename": result.filename, "sha256": result.sha256, "counts": counts})
+    session.flush()
+    return counts

@@ -1,0 +1,1 @@
+"""Policy pages: versions and their sections (``versions``), copy, edit, validate, publish and retire (``edit``)."""

@@ -1,0 +1,93 @@
+"""Care plans (护理计划, SPEC §5.3): versioned per (person, provider, care type).
+
+Every save is a new version pointing to the previous one; a version is never edited in
+place (only its status moves ``draft → final`` when the entitlement is granted).
+"""
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ltc.core.db import Base
+from ltc.providers.catalogue.models import ServiceItem
+from ltc.providers.models import CARE_TYPES_SQL
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    FINAL = "final"
+
+
+class FrequencyUnit(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+
+
+STATUS_LABELS = {PlanStatus.DRAFT: "草稿", PlanStatus.FINAL: "已生效"}
+UNIT_LABELS = {FrequencyUnit.WEEK: "每周", FrequencyUnit.MONTH: "每月"}
+
+
+class CarePlan(Base):
+    __tablename__ = "care_plans"
+    __table_args__ = (
+        CheckConstraint(f"care_type IN {CARE_TYPES_SQL}", name="care_type"),
+        CheckConstraint("status IN ('draft', 'final')", name="status"),
+        CheckConstraint("version >= 1", name="version"),
+        CheckConstraint("level BETWEEN 0 AND 5", name="level"),
+        UniqueConstraint("person_id", "provider_id", "care_type", "version"),
+        Index("ix_care_plans_provider", "provider_id", "care_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    care_type: Mapped[str] = mapped_column(String(20))
+    level: Mapped[int]
+    version: Mapped[int]
+    status: Mapped[str] = mapped_column(String(10), default=PlanStatus.DRAFT.value)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("care_plans.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(String(500))
+
+    visit_types: Mapped[list["CarePlanVisitType"]] = relationship(
+        cascade="all, delete-orphan", order_by="CarePlanVisitType.position", back_populates="plan")
+
+    def __repr__(self) -> str:
+        return f"<CarePlan {self.id} v{self.version}>"
+
+
+class CarePlanVisitType(Base):
+    """A kind of visit in the plan: how often, how long, which catalogue items."""
+
+    __tablename__ = "care_plan_visit_types"
+    __table_args__ = (
+        CheckConstraint("frequency > 0", name="frequency"),
+        CheckConstraint("frequency_unit IN ('week', 'month')", name="frequency_unit"),
+        CheckConstraint("planned_minutes > 0", name="planned_minutes"),
+        UniqueConstraint("plan_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("care_plans.id"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(100))
+    frequency: Mapped[int]
+    frequency_unit: Mapped[str] = mapped_column(String(10))
+    planned_minutes: Mapped[int]
+
+    plan: Mapped[CarePlan] = relationship(back_populates="visit_types")
+    items: Mapped[list["CarePlanVisitItem"]] = relationship(
+        cascade="all, delete-orphan", order_by="CarePlanVisitItem.id")
+
+
+class CarePlanVisitItem(Base):
+    __tablename__ = "care_plan_visit_items"
+    __table_args__ = (UniqueConstraint("visit_type_id", "service_item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_type_id: Mapped[int] = mapped_column(ForeignKey("care_plan_visit_types.id"), index=True)
+    service_item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))
+
+    item: Mapped[ServiceItem] = relationship(lazy="joined")

@@ -1,0 +1,236 @@
+"""Care plan services (SPEC §5.3): save a new version, finalise it, read the current one, check it.
+
+A plan belongs to (person, provider, care type). ``save_plan`` always adds a version (the
+previous one is kept untouched); ``finalize_plan`` marks the version the entitlement was
+granted with. Scope: a provider sees its own plans, the MIA all, an insurer those of the
+persons of its districts, an agency none.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, false, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from ltc.auth.models import User
+from ltc.auth.scope import scope_rule, scoped
+from ltc.billing.policy import BillingPolicy
+from ltc.core import audit
+from ltc.core.audit import Actor
+from ltc.core.errors import Conflict, NotFound, ValidationFailed
+from ltc.orgs.kinds import CareType
+from ltc.orgs.models import Organisation
+from ltc.people.models import InsuredPerson
+from ltc.people.scope import person_link
+from ltc.people.services import category_on, tags_on
+from ltc.policy.services import policy_on
+from ltc.providers.catalogue import services as catalogue_services
+from ltc.providers.care_plans.checks import Check, PlannedVisit
+from ltc.providers.care_plans.checks import plan_checks as run_checks
+from ltc.providers.care_plans.models import CarePlan, CarePlanVisitItem, CarePlanVisitType, FrequencyUnit, PlanStatus
+
+#: ``hook(session, plan, *, actor, now)`` after a new version was saved (e.g. a review whose
+#: subject uses the plan records a new subject revision)
+PLAN_SAVED_HOOKS: list = []
+MAX_FREQUENCY = {FrequencyUnit.WEEK: 21, FrequencyUnit.MONTH: 93}
+MAX_MINUTES = 24 * 60
+MAX_VISIT_TYPES = 20
+
+
+@dataclass(frozen=True)
+class VisitTypeInput:
+    name: str
+    frequency: int | None
+    frequency_unit: str
+    planned_minutes: int | None
+    item_codes: tuple[str, ...] = ()
+
+
+@scope_rule(CarePlan)
+def care_plans_in_scope(user: User) -> ColumnElement[bool] | None:
+    kind = user.org_kind
+    if kind == "mia":
+        return None
+    if kind == "provider":
+        return CarePlan.provider_id == user.org_id
+    if kind == "insurer":
+        districts = list(user.org.districts or [])
+        if not districts:
+            return false()
+        return CarePlan.person_id.in_(select(InsuredPerson.id).where(InsuredPerson.district.in_(districts)))
+    return false()
+
+
+@person_link
+def persons_with_plans(org_id: int):
+    """A provider sees the persons it holds a care plan for."""
+    return select(CarePlan.person_id).where(CarePlan.provider_id == org_id)
+
+
+# --- validation ---------------------------------------------------------------------------
+
+def _field(index: int, name: str) -> str:
+    """The form field name of visit type ``index`` (WTForms FieldList of FormField)."""
+    return f"visit_types-{index}-{name}"
+
+
+def _check_visit(index: int, visit: VisitTypeInput, problems: dict[str, str]) -> None:
+    if not visit.name.strip():
+        problems[_field(index, "name")] = "请填写服务名称"
+    elif len(visit.name.strip()) > 100:
+        problems[_field(index, "name")] = "服务名称不超过 100 个字"
+    if visit.frequency_unit not in MAX_FREQUENCY:
+        problems[_field(index, "frequency_unit")] = "频次单位应为每周或每月"
+    elif not isinstance(visit.frequency, int) or not 1 <= visit.frequency <= MAX_FREQUENCY[visit.frequency_unit]:
+        problems[_field(index, "frequency")] = f"频次应为 1 至 {MAX_FREQUENCY[visit.frequency_unit]} 次"
+    if not isinstance(visit.planned_minutes, int) or not 1 <= visit.planned_minutes <= MAX_MINUTES:
+        problems[_field(index, "planned_minutes")] = f"计划分钟数应为 1 至 {MAX_MINUTES}"
+    if not visit.item_codes:
+        problems[_field(index, "items")] = "至少选择一个服务项目"
+    elif len(set(visit.item_codes)) != len(visit.item_codes):
+        problems[_field(index, "items")] = "服务项目重复"
+
+
+def _check_items(session: Session, visits: list[VisitTypeInput], care_type: str,
+                 problems: dict[str, str]) -> None:
+    codes = sorted({c for v in visits for c in v.item_codes})
+    bad = catalogue_services.check_items_allowed(session, codes, care_type)
+    for index, visit in enumerate(visits):
+        reasons = [bad[c] for c in visit.item_codes if c in bad]
+        if reasons:
+            problems.setdefault(_field(index, "items"), "；".join(reasons))
+
+
+def _check_input(session: Session, *, person_id: int, provider_id: int, care_type: str, level: int,
+                 visits: list[VisitTypeInput], note: str | None) -> None:
+    """Raise ValidationFailed naming every bad field; nothing is written before this passes."""
+    if session.get(InsuredPerson, person_id) is None:
+        raise NotFound("参保人不存在")
+    provider = session.get(Organisation, provider_id)
+    if provider is None or provider.kind != "provider":
+        raise NotFound("护理服务机构不存在")
+    problems: dict[str, str] = {}
+    if care_type not in set(CareType):
+        problems["care_type"] = "未知的服务形式"
+    if not isinstance(level, int) or not 1 <= level <= 5:
+        problems["level"] = "失能等级应为 1 至 5 级"
+    if note is not None and len(note) > 500:
+        problems["note"] = "备注不超过 500 个字"
+    if not visits:
+        problems["visit_types"] = "至少填写一种服务"
+    elif len(visits) > MAX_VISIT_TYPES:
+        problems["visit_types"] = f"服务种类不超过 {MAX_VISIT_TYPES} 种"
+    names = [v.name.strip() for v in visits]
+    for index, visit in enumerate(visits):
+        _check_visit(index, visit, problems)
+        if names[index] and names.index(names[index]) != index:
+            problems[_field(index, "name")] = "服务名称重复"
+    if "care_type" not in problems:
+        _check_items(session, visits, care_type, problems)
+    if problems:
+        raise ValidationFailed("护理计划有误：" + "；".join(problems.values()), problems)
+
+
+# --- writes -------------------------------------------------------------------------------
+
+def _versions_stmt(person_id: int, provider_id: int, care_type: str):
+    return select(CarePlan).where(CarePlan.person_id == person_id, CarePlan.provider_id == provider_id,
+                                  CarePlan.care_type == care_type)
+
+
+def snapshot(plan: CarePlan) -> dict:
+    return {"person_id": plan.person_id, "provider_id": plan.provider_id, "care_type": plan.care_type,
+            "level": plan.level, "version": plan.version, "status": plan.status, "previous_id": plan.previous_id,
+            "note": plan.note, "visit_types": [
+                {"name": v.name, "frequency": v.frequency, "frequency_unit": v.frequency_unit,
+                 "planned_minutes": v.planned_minutes, "items": [i.item.code for i in v.items]}
+                for v in plan.visit_types]}
+
+
+def save_plan(session: Session, *, person_id: int, provider_id: int, care_type: str, level: int,
+              visit_types: list[VisitTypeInput], actor: Actor, now: datetime, note: str | None = None) -> CarePlan:
+    """Save the plan as a new draft version (the previous version is kept as it was).
+
+    Raises NotFound (person, provider), ValidationFailed naming each bad field
+    (``visit_types-<i>-<field>``): unknown item, item not in the care type, frequency 0 …, or
+    Conflict when another save took the same version number at the same moment.
+    """
+    note = (note or "").strip() or None
+    _check_input(session, person_id=person_id, provider_id=provider_id, care_type=care_type, level=level,
+                 visits=visit_types, note=note)
+    previous = current_plan(session, person_id=person_id, provider_id=provider_id, care_type=care_type)
+    items = catalogue_services.items_by_code(session, {c for v in visit_types for c in v.item_codes})
+    plan = CarePlan(person_id=person_id, provider_id=provider_id, care_type=care_type, level=level,
+                    version=previous.version + 1 if previous else 1, status=PlanStatus.DRAFT.value,
+                    previous_id=previous.id if previous else None, created_by=actor.user_id, created_at=now,
+                    note=note)
+    for position, visit in enumerate(visit_types, start=1):
+        plan.visit_types.append(CarePlanVisitType(
+            position=position, name=visit.name.strip(), frequency=visit.frequency,
+            frequency_unit=visit.frequency_unit, planned_minutes=visit.planned_minutes,
+            items=[CarePlanVisitItem(item=items[code]) for code in visit.item_codes]))
+    try:
+        with session.begin_nested():   # a concurrent save took this version number: refuse, keep the session usable
+            session.add(plan)
+            session.flush()
+    except IntegrityError:
+        raise Conflict("护理计划刚被其他用户修改，请刷新后重新保存") from None
+    audit.record(session, actor, "create", "care_plan", plan.id, after=snapshot(plan), now=now)
+    for hook in PLAN_SAVED_HOOKS:
+        hook(session, plan, actor=actor, now=now)
+    return plan
+
+
+def finalize_plan(session: Session, plan: CarePlan, *, actor: Actor, now: datetime) -> CarePlan:
+    """Mark the version the entitlement is granted with as final (idempotent)."""
+    if plan.status == PlanStatus.FINAL:
+        return plan
+    plan.status = PlanStatus.FINAL.value
+    session.flush()
+    audit.record(session, actor, "finalize", "care_plan", plan.id, before={"status": PlanStatus.DRAFT.value},
+                 after={"status": PlanStatus.FINAL.value, "version": plan.version}, now=now)
+    return plan
+
+
+# --- reads --------------------------------------------------------------------------------
+
+def current_plan(session: Session, *, person_id: int, provider_id: int, care_type: str,
+                 final_only: bool = False) -> CarePlan | None:
+    """The latest version (the latest final one with ``final_only``), or None."""
+    stmt = _versions_stmt(person_id, provider_id, care_type)
+    if final_only:
+        stmt = stmt.where(CarePlan.status == PlanStatus.FINAL.value)
+    return session.scalars(stmt.order_by(CarePlan.version.desc()).limit(1)).first()
+
+
+def versions_of(session: Session, plan: CarePlan) -> list[CarePlan]:
+    """Every version of the plan's (person, provider, care type), newest first."""
+    stmt = _versions_stmt(plan.person_id, plan.provider_id, plan.care_type)
+    return list(session.scalars(stmt.order_by(CarePlan.version.desc())))
+
+
+def latest_plans(user: User):
+    """The latest version of each plan in the user's scope (a SELECT for pagination), newest first."""
+    older = aliased(CarePlan)
+    latest = select(func.max(older.version)).where(
+        older.person_id == CarePlan.person_id, older.provider_id == CarePlan.provider_id,
+        older.care_type == CarePlan.care_type).scalar_subquery()
+    stmt = select(CarePlan).where(CarePlan.version == latest)
+    return scoped(stmt, CarePlan, user).order_by(CarePlan.created_at.desc(), CarePlan.id.desc())
+
+
+def planned_visits(plan: CarePlan) -> list[PlannedVisit]:
+    return [PlannedVisit(v.name, v.frequency, v.frequency_unit, v.planned_minutes,
+                         tuple(i.item.code for i in v.items)) for v in plan.visit_types]
+
+
+def plan_checks(session: Session, plan: CarePlan, day: date) -> list[Check]:
+    """The checks of SPEC §5.3 under the policy in force on ``day`` and the person's category and
+    tags on ``day``. Raises NoPolicyInForce when no policy covers ``day``."""
+    billing = policy_on(session, day).section(BillingPolicy)
+    visits = planned_visits(plan)
+    codes = sorted({c for v in visits for c in v.item_codes})
+    return run_checks(visits, care_type=plan.care_type, level=plan.level,
+                      category=category_on(session, plan.person_id, day), tags=tags_on(session, plan.person_id, day),
+                      billing=billing, item_problems=catalogue_services.check_items_allowed(session, codes,
+                                                                                            plan.care_type))

@@ -1,0 +1,64 @@
+"""The two pages of every spreadsheet import: upload → preview, then confirm → apply.
+
+Nothing is written until the user confirms a preview without errors; the confirmation reads
+the kept file again and re-checks it against the database as it is now (it may have changed
+since the preview). Each import supplies its ``preview(session, data, filename, today=)``
+and ``apply(session, result, actor=, now=)`` services and its templates.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ltc.auth.services import actor_of
+from ltc.core.clock import local_today, utcnow
+from ltc.web.uploads import PendingUploads
+from ltc.extensions import db
+
+
+@dataclass(frozen=True)
+class ImportPages:
+    uploads: PendingUploads
+    preview: Callable[..., Any]
+    apply: Callable[..., dict[str, int]]
+    upload_template: str
+    preview_template: str
+    upload_endpoint: str          # where to start again
+    done_endpoint: str            # where to go after the import
+    done_message: Callable[[dict[str, int]], str]  # the flash after the import, from its counts
+    context: Callable[[], dict] = dict  # extra template values (labels …)
+
+    def preview_page(self, result, confirm):
+        return (render_template(self.preview_template, result=result, confirm=confirm, **self.context()),
+                200 if result.ok else 400)
+
+    def upload(self, form, confirm_form):
+        """GET: the upload form; POST: the preview (the file kept for confirmation when clean)."""
+        if not form.validate_on_submit():
+            return render_template(self.upload_template, form=form, **self.context()), 400 if form.errors else 200
+        data, filename = form.file.data.read(), form.file.data.filename or ""
+        result = self.preview(db.session, data, filename, today=local_today())
+        if result.ok:
+            self.uploads.keep(data, filename)
+        return self.preview_page(result, confirm_form)
+
+    def confirm(self, confirm_form):
+        """Apply the kept file, after checking it again."""
+        pending = self.uploads.pop()
+        data = self.uploads.read(pending) if confirm_form.validate_on_submit() else None
+        if data is None:
+            self.uploads.discard(pending)
+            flash(_("没有待确认的导入文件，请重新上传"), "error")
+            return redirect(url_for(self.upload_endpoint))
+        result = self.preview(db.session, data, pending["filename"], today=local_today())
+        if not result.ok:  # the database changed since the preview
+            self.uploads.discard(pending)
+            return self.preview_page(result, None)
+        counts = self.apply(db.session, result, actor=actor_of(current_user), now=utcnow())
+        db.session.commit()
+        self.uploads.discard(pending)
+        flash(self.done_message(counts), "success")
+        return redirect(url_for(self.done_endpoint))
