@@ -5,13 +5,13 @@ from datetime import date, datetime, time, timedelta
 
 from ltc.assessment import acceptance, dispatch, evaluation, experts, intake, scheduling
 from ltc.assessment.application_models import Application
-from ltc.assessment.deadlines import add_months
 from ltc.assessment.rulesets import seed_rulesets
 from ltc.assessment.scheduling import AssessorDeclaration
 from ltc.auth.models import User
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM, Actor
 from ltc.core.clock import LOCAL_TZ
+from ltc.core.months import add_months
 from ltc.orgs.models import Organisation
 from ltc.policy.ref import seed_ref
 from tests.builders import World, org, user

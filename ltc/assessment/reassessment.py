@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from ltc.assessment.application_models import Application
 from ltc.assessment.closing import close
-from ltc.assessment.deadlines import add_months
 from ltc.assessment.intake import new_application
 from ltc.assessment.lookups import current_conclusion, open_applications
 from ltc.assessment.objections import COPIED
@@ -26,6 +25,7 @@ from ltc.assessment.states import OPEN, Kind, ReassessmentReason, Status
 from ltc.assessment.transitions import assessment_policy, record_event
 from ltc.core.audit import Actor
 from ltc.core.clock import utcnow
+from ltc.core.months import add_months
 from ltc.people.hospital import HospitalStay, long_inpatient_stays
 from ltc.people.models import InsuredPerson, PersonStatus
 from ltc.people.services import DEATH_HOOKS, status_on
