@@ -10,13 +10,13 @@ from ltc.assessment.experts import services as experts
 from ltc.assessment.applications.services import intake
 from ltc.assessment.applications.services import scheduling
 from ltc.assessment.applications.models import Application
-from ltc.assessment.applications.deadlines import add_months
 from ltc.assessment.scale.services import seed_rulesets
 from ltc.assessment.applications.services.scheduling import AssessorDeclaration
 from ltc.auth.models import User
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM, Actor
 from ltc.core.clock import LOCAL_TZ
+from ltc.core.months import add_months
 from ltc.orgs.models import Organisation
 from ltc.policy.ref import seed_ref
 from tests.builders import World, org, user

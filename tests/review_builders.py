@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ltc.assessment.applications.models import Application
-from ltc.assessment.applications.deadlines import add_months
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM, Actor
+from ltc.core.months import add_months
 from ltc.entitlements.requests import EntitlementRequest
 from ltc.entitlements.review import request_entitlement
 from ltc.providers.catalogue import services as catalogue_services

@@ -4,17 +4,30 @@ Each attribute family is its own table with real columns and mixes in ``PeriodMi
 ``period_table_args`` adds the CHECK and, on PostgreSQL only, the ``EXCLUDE USING gist``
 constraint that forbids overlapping periods of the same subject (and key, e.g. a tag).
 ``add_period`` is the service-level check used on every database.
-"""
-from datetime import date
-from typing import Any, TypeVar
 
-from sqlalchemy import CheckConstraint, Date, and_, column, func, or_, select
+Set-based reading: ``periods_overlapping`` loads the periods of many subjects in one statement,
+and ``value_on_each_day`` / ``values_on_each_day`` / ``each_day_by_subject`` answer "the value on
+each day" from them in Python, without further queries.
+"""
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from operator import attrgetter
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import CheckConstraint, Date, and_, column, func, inspect, or_, select
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ltc.core.errors import Conflict, ValidationFailed
+from ltc.core.months import days
 
 P = TypeVar("P", bound="PeriodMixin")
+S = TypeVar("S", bound="Dated")
+K = TypeVar("K")
+V = TypeVar("V")
+#: subject ids per statement: well below the bound-parameter limits of SQLite (32,766) and
+#: PostgreSQL (65,535)
+MAX_IDS_PER_QUERY = 10_000
 
 
 class PeriodMixin:
@@ -100,3 +113,84 @@ def add_period(session: Session, model: type[P], *, valid_from: date, valid_to: 
     session.add(period)
     session.flush()
     return period
+
+
+# --- set-based reading ------------------------------------------------------------------------
+
+class Dated(Protocol):
+    valid_from: date
+    valid_to: date | None
+
+
+def periods_overlapping(session: Session, model: type[P], subject_ids: Iterable[int], start: date,
+                        end: date | None, *, subject: str | None = None) -> dict[int, list[P]]:
+    """Every period of the attribute family ``model`` that overlaps ``[start, end)`` (``end`` None:
+    open) for each of ``subject_ids``, in one statement (one per ``MAX_IDS_PER_QUERY`` subjects).
+
+    ``subject`` names the subject column, by default the first of ``model.period_key``. Every
+    requested subject is a key, with an empty list when it has no such period (and when the
+    window is empty); each list is ordered by ``valid_from``, then by the rest of the period key
+    (e.g. the tag).
+    """
+    name = subject or model.period_key[0]
+    ids = sorted(set(subject_ids))
+    found: dict[int, list[P]] = {subject_id: [] for subject_id in ids}
+    if end is not None and end <= start:
+        return found
+    subject_column = getattr(model, name)
+    rest_of_key = [getattr(model, col) for col in model.period_key if col != name]
+    for offset in range(0, len(ids), MAX_IDS_PER_QUERY):
+        stmt = (select(model)
+                .where(subject_column.in_(ids[offset:offset + MAX_IDS_PER_QUERY]),
+                       overlap_filter(model, start, end))
+                .order_by(subject_column, model.valid_from, *rest_of_key, *inspect(model).primary_key))
+        for period in session.scalars(stmt):
+            found[getattr(period, name)].append(period)
+    return found
+
+
+_UNSET: Any = object()
+
+
+def _getter(value: str | Callable[[Any], V]) -> Callable[[Any], V]:
+    return attrgetter(value) if isinstance(value, str) else value
+
+
+def _clipped_days(period: Dated, start: date, end: date) -> Iterable[date]:
+    stop = end if period.valid_to is None else min(period.valid_to, end)
+    return days(max(period.valid_from, start), stop)
+
+
+def value_on_each_day(periods: Iterable[S], start: date, end: date,
+                      value: str | Callable[[S], V]) -> dict[date, V | None]:
+    """The value of a single-valued attribute (status, category, price …) of one subject on each
+    day of ``[start, end)``: ``value`` (an attribute name or a function) of the period covering
+    the day, None where no period does. Raises ValueError if two periods cover the same day."""
+    read = _getter(value)
+    by_day: dict[date, Any] = dict.fromkeys(days(start, end), _UNSET)
+    for period in periods:
+        for day in _clipped_days(period, start, end):
+            if by_day[day] is not _UNSET:
+                raise ValueError(f"two periods cover {day.isoformat()}")
+            by_day[day] = read(period)
+    return {day: None if v is _UNSET else v for day, v in by_day.items()}
+
+
+def values_on_each_day(periods: Iterable[S], start: date, end: date,
+                       value: str | Callable[[S], V]) -> dict[date, frozenset[V]]:
+    """For a multi-valued attribute (population tags, agreement care types): the set of values
+    whose periods cover each day of ``[start, end)`` (empty where none does)."""
+    read = _getter(value)
+    by_day: dict[date, set[V]] = {day: set() for day in days(start, end)}
+    for period in periods:
+        for day in _clipped_days(period, start, end):
+            by_day[day].add(read(period))
+    return {day: frozenset(values) for day, values in by_day.items()}
+
+
+def each_day_by_subject(periods: Mapping[K, Iterable[S]], start: date, end: date,
+                        value: str | Callable[[S], V], *, multi: bool = False) -> dict[K, dict]:
+    """``value_on_each_day`` (or ``values_on_each_day`` with ``multi=True``) for each subject of
+    a ``periods_overlapping`` result: ``{subject: {day: value}}``."""
+    expand = values_on_each_day if multi else value_on_each_day
+    return {key: expand(subject_periods, start, end, value) for key, subject_periods in periods.items()}

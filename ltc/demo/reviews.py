@@ -17,6 +17,7 @@ from ltc.assessment.applications.services import conclusion
 from ltc.auth.models import User
 from ltc.core.audit import SYSTEM
 from ltc.core.clock import local_today
+from ltc.core.months import first_of_month
 from ltc.demo.applications import Cast, Plan, walk, working_days_back
 from ltc.demo.data import person_rows
 from ltc.entitlements import imports as migration_import
@@ -113,7 +114,7 @@ def _migrated(session: Session, persons: list[InsuredPerson], c: Cast) -> None:
     home_care = session.get(Organisation, c.users["provider"].org_id)
     nursing_home = session.get(Organisation, c.users["provider2"].org_id)
     today = local_today(c.now)
-    start = (today.replace(day=1) - timedelta(days=200)).replace(day=1)
+    start = first_of_month(first_of_month(today) - timedelta(days=200))
     concluded = start - timedelta(days=20)
     lines = ["身份证号,失能等级,评估结论日期,服务形式,服务机构,待遇开始日期"]
     for n, person in enumerate(persons):

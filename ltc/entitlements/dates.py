@@ -1,17 +1,11 @@
 """The date rules of SPEC §4.2 (pure: no Flask, no database). Ends are exclusive."""
 from datetime import date, timedelta
 
+from ltc.core.months import first_of_month, first_of_next_month
+
 #: care types whose first entitlement starts in the conclusion month (bed-based care)
 SAME_MONTH = frozenset({"institution", "special"})
 NEXT_MONTH = frozenset({"home", "outreach", "family"})
-
-
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def first_of_next_month(day: date) -> date:
-    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
 
 
 def first_start(care_type: str, conclusion_date: date) -> date:

@@ -17,11 +17,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ltc.assessment.applications.deadlines import add_months
 from ltc.assessment.applications.policy import AssessmentPolicy
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.errors import DomainError, ValidationFailed
+from ltc.core.months import add_months
 from ltc.entitlements import dates
 from ltc.entitlements.models import LEVEL_NAMES, Entitlement
 from ltc.entitlements.services import Conclusion, grant_entitlement

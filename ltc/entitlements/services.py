@@ -5,6 +5,7 @@ An entitlement is never edited: the only write after the grant is an earlier ``v
 calls ``grant_entitlement`` when the MIA approves; the go-live import calls it with
 ``origin="migrated"``.
 """
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,7 +19,8 @@ from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.pagination import Page, paginate
-from ltc.core.periods import add_period, covering_filter, overlap_filter, period_on, periods_of
+from ltc.core.periods import (add_period, covering_filter, overlap_filter, period_on, periods_of,
+                              periods_overlapping)
 from ltc.entitlements import dates
 from ltc.entitlements.models import LEVEL_NAMES, ORIGINS, Entitlement, EntitlementEvent
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
@@ -217,6 +219,19 @@ def entitlements_of(session: Session, person_id: int) -> list[Entitlement]:
 def overlapping(session: Session, person_id: int, start: date, end: date) -> list[Entitlement]:
     return list(session.scalars(select(Entitlement).where(
         Entitlement.person_id == person_id, overlap_filter(Entitlement, start, end)).order_by(Entitlement.valid_from)))
+
+
+def entitlement_periods(session: Session, person_ids: Iterable[int], start: date,
+                        end: date | None) -> dict[int, list[Entitlement]]:
+    """Each person's entitlements overlapping ``[start, end)``, in one query."""
+    return periods_overlapping(session, Entitlement, person_ids, start, end)
+
+
+def entitlements_by_provider(session: Session, provider_ids: Iterable[int], start: date,
+                             end: date | None) -> dict[int, list[Entitlement]]:
+    """Each provider's entitlements (of all its beneficiaries) overlapping ``[start, end)``, in one
+    query; a provider's list is ordered by start, then person."""
+    return periods_overlapping(session, Entitlement, provider_ids, start, end, subject="provider_id")
 
 
 def entitled_with_provider_select(provider_id: int, day: date) -> Select:

@@ -3,6 +3,7 @@
 An organisation has exactly one kind, set at creation and never changed (``update_org`` takes
 no kind). Every write is audited with before/after values. Functions flush, never commit.
 """
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,7 +18,7 @@ from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.pagination import Page, paginate
-from ltc.core.periods import PeriodMixin, add_period, covering_filter, period_on, periods_of
+from ltc.core.periods import PeriodMixin, add_period, covering_filter, period_on, periods_of, periods_overlapping
 from ltc.orgs.kinds import OrgKind, OrgStatus
 from ltc.orgs.models import AgreementPeriod, Organisation, OrgStatusPeriod
 from ltc.orgs.uscc import InvalidUscc, normalise_uscc
@@ -200,6 +201,18 @@ def set_agreement(session: Session, org: Organisation, *, actor: Actor, now: dat
 def status_on(session: Session, org: Organisation, day: date) -> str | None:
     period = period_on(session, OrgStatusPeriod, day, org_id=org.id)
     return period.status if period is not None else None
+
+
+def status_periods(session: Session, org_ids: Iterable[int], start: date,
+                   end: date | None) -> dict[int, list[OrgStatusPeriod]]:
+    """Each organisation's status periods overlapping ``[start, end)``, in one query."""
+    return periods_overlapping(session, OrgStatusPeriod, org_ids, start, end)
+
+
+def agreement_periods(session: Session, org_ids: Iterable[int], start: date,
+                      end: date | None) -> dict[int, list[AgreementPeriod]]:
+    """Each organisation's agreement periods overlapping ``[start, end)``, in one query."""
+    return periods_overlapping(session, AgreementPeriod, org_ids, start, end)
 
 
 def search_orgs(session: Session, viewer: User, *, day: date, kind: str | None = None,

@@ -19,7 +19,7 @@ from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, ValidationFailed
-from ltc.core.periods import add_period, covering_filter, period_on, periods_of
+from ltc.core.periods import add_period, covering_filter, period_on, periods_of, periods_overlapping
 from ltc.people import scope  # noqa: F401  (registers the InsuredPerson scope rule)
 from ltc.people.dated import DatedConflict, Span, Step, plan_change, value_on
 from ltc.people.ids import ID_SHAPE, normalise_id_number, parse_id_number
@@ -311,6 +311,24 @@ def statuses_on(session: Session, person_ids: Iterable[int], day: date) -> dict[
     rows = session.execute(select(PersonStatusPeriod.person_id, PersonStatusPeriod.status).where(
         PersonStatusPeriod.person_id.in_(list(person_ids)), covering_filter(PersonStatusPeriod, day)))
     return dict(rows.tuples().all())
+
+
+def status_periods(session: Session, person_ids: Iterable[int], start: date,
+                   end: date | None) -> dict[int, list[PersonStatusPeriod]]:
+    """Each person's status periods overlapping ``[start, end)``, in one query."""
+    return periods_overlapping(session, PersonStatusPeriod, person_ids, start, end)
+
+
+def category_periods(session: Session, person_ids: Iterable[int], start: date,
+                     end: date | None) -> dict[int, list[PersonCategoryPeriod]]:
+    """Each person's insurance-category periods overlapping ``[start, end)``, in one query."""
+    return periods_overlapping(session, PersonCategoryPeriod, person_ids, start, end)
+
+
+def tag_periods(session: Session, person_ids: Iterable[int], start: date,
+                end: date | None) -> dict[int, list[PersonTagPeriod]]:
+    """Each person's population-tag periods (all tags) overlapping ``[start, end)``, in one query."""
+    return periods_overlapping(session, PersonTagPeriod, person_ids, start, end)
 
 
 def get_person_full(session: Session, user: User, person_id: int, *, now: datetime) -> PersonDetail:

@@ -12,7 +12,7 @@ from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.money import to_money
-from ltc.core.periods import add_period, covering_filter, periods_of
+from ltc.core.periods import add_period, covering_filter, periods_of, periods_overlapping
 from ltc.orgs.kinds import CareType, FacilityGrade, OrgKind
 from ltc.orgs.models import Organisation
 from ltc.orgs.services import ENTITY, change_from
@@ -106,3 +106,27 @@ def set_daily_price(session: Session, org: Organisation, *, actor: Actor, now: d
         raise ValidationFailed(f"日护理价格应小于 {MAX_PRICE}", {"daily_price": "too large"})
     return change_from(session, org, ProviderPricePeriod, "daily_price", price, valid_from,
                        actor=actor, now=now, action="set_daily_price")
+
+
+# --- reading several providers at once -----------------------------------------------------------
+
+def care_type_periods(session: Session, org_ids: Iterable[int], start: date,
+                      end: date | None) -> dict[int, list[ProviderCareTypePeriod]]:
+    """Each provider's agreement care-type periods overlapping ``[start, end)``, in one query."""
+    return periods_overlapping(session, ProviderCareTypePeriod, org_ids, start, end)
+
+
+def grade_periods(session: Session, org_ids: Iterable[int], start: date,
+                  end: date | None) -> dict[int, list[ProviderGradePeriod]]:
+    return periods_overlapping(session, ProviderGradePeriod, org_ids, start, end)
+
+
+def beds_periods(session: Session, org_ids: Iterable[int], start: date,
+                 end: date | None) -> dict[int, list[ProviderBedsPeriod]]:
+    return periods_overlapping(session, ProviderBedsPeriod, org_ids, start, end)
+
+
+def price_periods(session: Session, org_ids: Iterable[int], start: date,
+                  end: date | None) -> dict[int, list[ProviderPricePeriod]]:
+    """Each provider's daily nursing price periods overlapping ``[start, end)``, in one query."""
+    return periods_overlapping(session, ProviderPricePeriod, org_ids, start, end)

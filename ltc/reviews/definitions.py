@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar, Literal
 
+from ltc.core.months import first_of_next_month
 from ltc.policy.schema import FieldError, param, register_section
 
 SECTION = "reviews"
@@ -52,8 +53,7 @@ def due_date(rule: str, entered_on: date, add_working_days: Callable[[date, int]
         return add_working_days(entered_on, number)
     if entered_on.day <= number:
         return entered_on.replace(day=number)
-    year, month = (entered_on.year + 1, 1) if entered_on.month == 12 else (entered_on.year, entered_on.month + 1)
-    return date(year, month, number)
+    return first_of_next_month(entered_on).replace(day=number)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 APScheduler alone forgets a run that fell due while the scheduler was down, so at start-up
 every job whose most recent due time has no successful run is run once.
 """
-import calendar
 import logging
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
@@ -11,6 +10,7 @@ from typing import Callable
 from apscheduler.triggers.cron import CronTrigger
 
 from ltc.core.clock import LOCAL_TZ, utcnow
+from ltc.core.months import add_months, days_in_month, first_of_month
 from ltc.scheduler.registry import JOBS, Job, Schedule
 from ltc.scheduler.runner import RunOutcome, Target, has_success_since, run_job, session_scope
 
@@ -37,13 +37,13 @@ def most_recent_due(schedule: Schedule, now: datetime) -> datetime:
         if due > now:
             due = _local(today - timedelta(days=1), schedule)
         return due.astimezone(timezone.utc)
-    year, month = today.year, today.month
+    month = first_of_month(today)
     while True:
-        if schedule.day <= calendar.monthrange(year, month)[1]:
-            due = _local(date(year, month, schedule.day), schedule)
+        if schedule.day <= days_in_month(month):
+            due = _local(month.replace(day=schedule.day), schedule)
             if due <= now:
                 return due.astimezone(timezone.utc)
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        month = add_months(month, -1)
 
 
 def next_due(schedule: Schedule, now: datetime) -> datetime:

@@ -16,11 +16,11 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from ltc.assessment.applications.models import Application
-from ltc.assessment.applications.deadlines import add_months
 from ltc.auth.models import User
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM
 from ltc.core.clock import local_today
+from ltc.core.months import add_months
 from ltc.demo.data import person_rows
 from ltc.entitlements.dates import first_start
 from ltc.entitlements.review import request_entitlement

@@ -1,23 +1,10 @@
-"""Months arithmetic and the SLA state of a queue row."""
+"""The SLA state of a queue row (month arithmetic is tested in test_months)."""
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
-from ltc.assessment.applications.deadlines import add_months, sla_state
-
-
-@pytest.mark.parametrize("day,months,expected", [
-    (date(2026, 3, 16), 24, date(2028, 3, 16)),
-    (date(2026, 3, 16), 6, date(2026, 9, 16)),
-    (date(2026, 8, 31), 6, date(2027, 2, 28)),
-    (date(2027, 8, 31), 6, date(2028, 2, 29)),
-    (date(2026, 11, 30), 2, date(2027, 1, 30)),
-    (date(2026, 12, 15), 1, date(2027, 1, 15)),
-    (date(2026, 1, 31), 0, date(2026, 1, 31)),
-])
-def test_add_months(day, months, expected):
-    assert add_months(day, months) == expected
+from ltc.assessment.applications.deadlines import sla_state
 
 
 @dataclass

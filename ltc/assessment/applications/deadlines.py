@@ -3,7 +3,6 @@
 Working-day deadlines come from ``ltc.core.calendar``; the SLA state of a queue row is
 computed here from the due dates already stored on the application.
 """
-import calendar
 from datetime import date
 from typing import Protocol
 
@@ -15,14 +14,6 @@ DUE_SOON_DAYS = 2
 _ACCEPTANCE_CLOCK = frozenset({Status.SUBMITTED})
 _CONCLUSION_CLOCK = frozenset({Status.ACCEPTED, Status.DISPATCHED, Status.SCHEDULED, Status.RESCHEDULED,
                                Status.ASSESSED, Status.CONFIRMED, Status.PUBLICIZED})
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole months; the 31st of a shorter month becomes its last day
-    (so validity "24 months from D" is ``[D, add_months(D, 24))``)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class HasDeadlines(Protocol):

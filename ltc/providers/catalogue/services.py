@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.errors import NotFound, ValidationFailed
-from ltc.core.periods import add_period, covering_filter, period_on, periods_of
+from ltc.core.periods import add_period, covering_filter, period_on, periods_of, periods_overlapping
 from ltc.providers.catalogue.models import (CARE_TYPES, ITEM_CLASSES, NATIONAL_CODE_LENGTH, STAFF_TYPES,
                                      ServiceItem, ServiceItemCareType, ServiceItemMinutes,
                                      ServiceItemStaffType)
@@ -227,6 +227,12 @@ def minutes_for(session: Session, item_ids: Iterable[int], day: date) -> dict[in
     rows = session.execute(select(ServiceItemMinutes.item_id, ServiceItemMinutes.minutes).where(
         ServiceItemMinutes.item_id.in_(ids), covering_filter(ServiceItemMinutes, day)))
     return dict(rows.tuples().all())
+
+
+def minutes_periods(session: Session, item_ids: Iterable[int], start: date,
+                    end: date | None) -> dict[int, list[ServiceItemMinutes]]:
+    """Each item's standard-minutes periods overlapping ``[start, end)``, in one query."""
+    return periods_overlapping(session, ServiceItemMinutes, item_ids, start, end)
 
 
 def minutes_history(session: Session, item_id: int) -> list[ServiceItemMinutes]:

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
-from ltc.assessment.applications.deadlines import add_months
 from ltc.assessment.applications.services.lookups import last_conclusion, open_applications
 from ltc.assessment.applications.services.notifying import notify
 from ltc.assessment.applications.states import IN_PROCESS, REFUSAL_LABELS, Kind, RefusalCode, Status, check_transition
@@ -19,6 +18,7 @@ from ltc.core.audit import Actor
 from ltc.core.calendar import add_working_days
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, ValidationFailed
+from ltc.core.months import add_months
 from ltc.people.models import PersonStatus
 from ltc.people.services import status_on
 

@@ -19,13 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
-from ltc.assessment.applications.deadlines import add_months
 from ltc.assessment.applications.services.notifying import notify
 from ltc.assessment.applications.states import Kind, Status
 from ltc.assessment.applications.services.transitions import assessment_policy, move
 from ltc.core.audit import Actor
 from ltc.core.calendar import add_working_days, working_days_between
 from ltc.core.clock import local_today, utcnow
+from ltc.core.months import add_months
 from ltc.core.pagination import Page, paginate
 from ltc.orgs.models import Organisation
 from ltc.people.ids import mask_id, mask_name

@@ -14,7 +14,7 @@ with the running due date and its SLA state computed in SQL (so a queue can be f
 """
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, literal, select
@@ -31,6 +31,7 @@ from ltc.auth.permissions import Action, can
 from ltc.auth.scope import scoped
 from ltc.core.calendar import add_working_days
 from ltc.core.errors import Forbidden, NotFound
+from ltc.core.months import month_bounds
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
 
@@ -264,8 +265,7 @@ def workload_select(agency_id: int, today: date) -> Select:
     awaiting the assessment), ``visits_this_month`` (current visits dated in today's month)
     and ``cosigns_pending`` (entered joint records of their visits they have not signed).
     One aggregated statement, one row per assessor, by name."""
-    month_start = today.replace(day=1)
-    next_month = (month_start + timedelta(days=32)).replace(day=1)
+    month_start, next_month = month_bounds(today)
     visit = aliased(AssessmentVisit)
     booked = Application.status.in_(_values(VISIT_BOOKED))
     signed = exists(select(AssessmentSignature.id).where(AssessmentSignature.assessment_id == Assessment.id,

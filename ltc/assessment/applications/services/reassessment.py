@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
 from ltc.assessment.applications.services.closing import close
-from ltc.assessment.applications.deadlines import add_months
 from ltc.assessment.applications.services.intake import new_application
 from ltc.assessment.applications.services.lookups import current_conclusion, open_applications
 from ltc.assessment.applications.services.objections import COPIED
@@ -26,6 +25,7 @@ from ltc.assessment.applications.states import OPEN, Kind, ReassessmentReason, S
 from ltc.assessment.applications.services.transitions import assessment_policy, record_event
 from ltc.core.audit import Actor
 from ltc.core.clock import utcnow
+from ltc.core.months import add_months
 from ltc.people.hospital.services import HospitalStay, long_inpatient_stays
 from ltc.people.models import InsuredPerson, PersonStatus
 from ltc.people.services import DEATH_HOOKS, status_on
