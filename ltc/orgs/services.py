@@ -258,7 +258,7 @@ def list_districts(session: Session, *, active_only: bool = False) -> list[Distr
 
 def district_names(session: Session) -> dict[str, str]:
     """Every district's name by its code (inactive ones included: old records name them)."""
-    return dict(session.execute(select(District.code, District.name)).tuples())
+    return {code: name for code, name in session.execute(select(District.code, District.name))}
 
 
 def active_district(session: Session, code: str | None) -> District:
