@@ -438,6 +438,17 @@ EN.update({
     "近 90 天内没有到期的协议": "No agreements expire within 90 days", "协议最后一日": "Last day of agreement",
     "近 24 小时登录失败的账号": "Accounts with failed logins in the last 24 hours", "失败次数": "Failures",
     "没有登录失败的记录": "No failed logins", "普通住院": "Ordinary stay", "专护住院": "Special-care stay",
+    # the district list and providers' districts
+    "区县名录": "District list", "区县代码": "District code", "区县名称": "District name", "排序": "Order",
+    "留空则排在最后": "Leave empty to put it last", "添加区县": "Add district", "编辑区县": "Edit district",
+    "登记区县": "Record district", "名录中还没有区县": "No districts in the list yet",
+    "区县 %(name)s 已添加": "District %(name)s added", "区县 %(name)s 已保存": "District %(name)s saved",
+    "登记后不可更改：参保人、承办商保公司和护理机构以此代码引用区县":
+        "Cannot be changed later: insured persons, insurers and providers refer to the district by this code",
+    "参保人、承办商保公司和护理机构的区县取自本名录。已被使用的区县不能删除，可停用：停用后不能再登记给护理机构，已有记录不变。":
+        "The districts of insured persons, insurers and providers come from this list. A district in use "
+        "cannot be deleted but may be deactivated: it can then no longer be given to a provider, and "
+        "existing records keep it.",
 })
 
 ROOT = Path(__file__).resolve().parent.parent

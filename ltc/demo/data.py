@@ -1,7 +1,7 @@
 """The demo city: organisations, users and insured persons (idempotent)."""
 import random
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -13,13 +13,16 @@ from ltc.auth.services import create_user
 from ltc.core.audit import SYSTEM
 from ltc.core.periods import add_period
 from ltc.orgs.models import AgreementPeriod, Organisation, OrgStatusPeriod
-from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderGradePeriod,
-                                  ProviderPricePeriod)
+from ltc.orgs.models import District
+from ltc.orgs.services import add_district
+from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderDistrictPeriod,
+                                  ProviderGradePeriod, ProviderPricePeriod)
 
 DISTRICTS = ("东城区", "西城区", "南湖区", "北山区", "新港区", "青溪县")
 DISTRICT_CODES = {"东城区": "330102", "西城区": "330103", "南湖区": "330104", "北山区": "330105",
                   "新港区": "330106", "青溪县": "330127"}
 START = date(2024, 1, 1)
+START_AT = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -69,14 +72,29 @@ def demo_uscc(n: int) -> str:
     return base + uscc.calc_check_digit(base)
 
 
-def load_orgs(session: Session) -> dict[str, Organisation]:
+def load_districts(session: Session, *, now: datetime) -> None:
+    """The six demo districts in the MIA's list; records name them by these codes."""
+    existing = set(session.scalars(select(District.code)))
+    for n, name in enumerate(DISTRICTS, start=1):
+        if name not in existing:
+            add_district(session, actor=SYSTEM, now=now, code=name, name=name, sort_order=10 * n)
+
+
+def home_district(n: int) -> str:
+    """The district of the n-th demo organisation's address (and, for a provider, its district)."""
+    return DISTRICTS[n % len(DISTRICTS)]
+
+
+def load_orgs(session: Session, *, now: datetime = START_AT) -> dict[str, Organisation]:
+    """The demo organisations with their periods (and the district list their records name)."""
+    load_districts(session, now=now)
     orgs = {}
     for n, spec in enumerate(ORGS, start=1):
         code = demo_uscc(n)
         org = session.scalars(select(Organisation).where(Organisation.uscc == code)).first()
         if org is None:
             org = Organisation(kind=spec.kind, name=spec.name, uscc=code, districts=list(spec.districts),
-                               address=f"示范市{DISTRICTS[n % len(DISTRICTS)]}民生路{n * 10}号")
+                               address=f"示范市{home_district(n)}民生路{n * 10}号")
             session.add(org)
             session.flush()
             _periods(session, org, spec, n)
@@ -97,6 +115,8 @@ def _periods(session: Session, org: Organisation, spec: OrgSpec, n: int) -> None
     if spec.daily_price is not None:
         add_period(session, ProviderPricePeriod, org_id=org.id, daily_price=Decimal(spec.daily_price),
                    valid_from=START)
+    if spec.kind == "provider":  # from its agreement start, like its other attributes
+        add_period(session, ProviderDistrictPeriod, org_id=org.id, district=home_district(n), valid_from=START)
 
 
 def load_users(session: Session, orgs: dict[str, Organisation], password: str, now: datetime) -> list[User]:

@@ -22,7 +22,7 @@ def load_demo(session: Session, *, password: str, now: datetime, persons: int = 
 
     seed_ref(session, now=now)
     seed_rulesets(session, actor=SYSTEM, now=now)
-    orgs = data.load_orgs(session)
+    orgs = data.load_orgs(session, now=now)
     users = data.load_users(session, orgs, password, now)
     data.load_expert_certificates(session, users, now=now)
     created = data.load_persons(session, data.person_rows(persons), now=now)

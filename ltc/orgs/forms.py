@@ -134,6 +134,42 @@ class PriceForm(FlaskForm):
         return {"daily_price": self.daily_price.data, "valid_from": self.valid_from.data}
 
 
+class DistrictPeriodForm(FlaskForm):
+    district = SelectField(_l("区县"), validators=[DataRequired()])  # the active districts, set by the view
+    valid_from = DateField(_l("起始日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("登记区县"))
+
+    def values(self) -> dict:
+        return {"district": self.district.data, "valid_from": self.valid_from.data}
+
+
+# --- the district list -----------------------------------------------------------------------
+
+class DistrictForm(FlaskForm):
+    code = StringField(_l("区县代码"), validators=[DataRequired(), Length(max=50)],
+                       description=_l("登记后不可更改：参保人、承办商保公司和护理机构以此代码引用区县"))
+    name = StringField(_l("区县名称"), validators=[DataRequired(), Length(max=50)])
+    sort_order = IntegerField(_l("排序"), validators=[Optional(), NumberRange(min=0, max=100000)],
+                              description=_l("留空则排在最后"))
+    submit = SubmitField(_l("添加区县"))
+
+    def values(self) -> dict:
+        return {"code": self.code.data, "name": self.name.data, "sort_order": self.sort_order.data}
+
+
+class EditDistrictForm(FlaskForm):
+    name = StringField(_l("区县名称"), validators=[DataRequired(), Length(max=50)])
+    sort_order = IntegerField(_l("排序"), validators=[InputRequired(), NumberRange(min=0, max=100000)])
+    submit = SubmitField(_l("保存"))
+
+    def values(self) -> dict:
+        return {"name": self.name.data, "sort_order": self.sort_order.data}
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only carries the CSRF token (activate, deactivate, delete)."""
+
+
 # --- users ---------------------------------------------------------------------------------
 
 def role_choices(roles) -> list[SelectChoice]:

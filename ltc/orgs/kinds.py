@@ -48,3 +48,4 @@ GRADE_LABELS = {
     FacilityGrade.CLINIC: "社区/村卫生室",
 }
 STATUS_LABELS = {OrgStatus.ACTIVE: "正常", OrgStatus.SUSPENDED: "暂停", OrgStatus.EXITED: "退出"}
+DISTRICT_STATE_LABELS = {True: "启用", False: "停用"}  # a district of the list: active or not

@@ -1,4 +1,4 @@
-"""Organisation and its dated status and agreement periods."""
+"""Organisation and its dated status and agreement periods; the MIA's district list."""
 from datetime import datetime
 from decimal import Decimal
 
@@ -62,3 +62,23 @@ class AgreementPeriod(PeriodMixin, Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     agreement_no: Mapped[str] = mapped_column(String(60))
     org: Mapped[Organisation] = relationship(back_populates="agreements")
+
+
+class District(Base):
+    """A district (区县) of the MIA's reference list (SPEC §1).
+
+    Records name a district by its ``code`` (persons, insurers' districts, providers' district
+    periods), which never changes; the ``name`` is what users see and may be corrected. A district
+    that is no longer used is deactivated: it stays for the records that name it.
+    """
+
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<District {self.code} {self.name}>"

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.core.periods import covering_filter, period_on
-from ltc.orgs.models import AgreementPeriod, Organisation, OrgStatusPeriod
-from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderGradePeriod,
-                                  ProviderPricePeriod)
+from ltc.orgs.models import AgreementPeriod, District, Organisation, OrgStatusPeriod
+from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderDistrictPeriod,
+                                  ProviderGradePeriod, ProviderPricePeriod)
 
 
 @dataclass
@@ -28,6 +28,8 @@ class OrgProfile:
     grade: str | None = None
     beds: int | None = None
     daily_price: Decimal | None = None
+    district: str | None = None  # code
+    district_name: str | None = None
 
 
 def org_profile(session: Session, org: Organisation, day: date) -> OrgProfile:
@@ -49,4 +51,8 @@ def org_profile(session: Session, org: Organisation, day: date) -> OrgProfile:
         profile.grade = grade.grade if grade else None
         profile.beds = beds.beds if beds else None
         profile.daily_price = price.daily_price if price else None
+        district = period_on(session, ProviderDistrictPeriod, day, org_id=org.id)
+        if district:
+            profile.district = district.district
+            profile.district_name = session.scalar(select(District.name).where(District.code == district.district))
     return profile

@@ -1,4 +1,5 @@
-"""Organisations (SPEC §1): create, edit, dated status and agreement, lists and history.
+"""Organisations (SPEC §1): create, edit, dated status and agreement, lists and history; the
+MIA's district list and which insurer answers for a district.
 
 An organisation has exactly one kind, set at creation and never changed (``update_org`` takes
 no kind). Every write is audited with before/after values. Functions flush, never commit.
@@ -9,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ltc.auth.models import User
@@ -20,12 +21,14 @@ from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.pagination import Page, paginate
 from ltc.core.periods import PeriodMixin, add_period, covering_filter, period_on, periods_of, periods_overlapping
 from ltc.orgs.kinds import OrgKind, OrgStatus
-from ltc.orgs.models import AgreementPeriod, Organisation, OrgStatusPeriod
+from ltc.orgs.models import AgreementPeriod, District, Organisation, OrgStatusPeriod
 from ltc.orgs.uscc import InvalidUscc, normalise_uscc
-from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderGradePeriod,
-                                  ProviderPricePeriod)
+from ltc.people.models import InsuredPerson
+from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderDistrictPeriod,
+                                  ProviderGradePeriod, ProviderPricePeriod)
 
 ENTITY = "organisation"
+DISTRICT_ENTITY = "district"
 DETAIL_FIELDS = ("name", "uscc", "address", "phone", "latitude", "longitude", "districts")
 MAX_LENGTH = {"name": 200, "address": 300, "phone": 40}
 
@@ -40,6 +43,7 @@ class OrgHistory:
     grades: list[ProviderGradePeriod]
     beds: list[ProviderBedsPeriod]
     prices: list[ProviderPricePeriod]
+    district_periods: list[ProviderDistrictPeriod]
 
 
 # --- checks ------------------------------------------------------------------------------
@@ -246,4 +250,138 @@ def org_history(session: Session, org: Organisation) -> OrgHistory:
         grades=periods_of(session, ProviderGradePeriod, org_id=org.id),
         beds=periods_of(session, ProviderBedsPeriod, org_id=org.id),
         prices=periods_of(session, ProviderPricePeriod, org_id=org.id),
+        district_periods=periods_of(session, ProviderDistrictPeriod, org_id=org.id),
     )
+
+
+# --- the district list (区县, managed by the MIA admin) ----------------------------------------
+
+#: characters that separate districts in the insurer form, hence never part of a code
+CODE_FORBIDDEN = frozenset(",，、;；\r\n")
+DISTRICT_LENGTH = 50
+
+
+def list_districts(session: Session, *, active_only: bool = False) -> list[District]:
+    """The district list in its display order."""
+    stmt = select(District).order_by(District.sort_order, District.name, District.id)
+    if active_only:
+        stmt = stmt.where(District.active.is_(True))
+    return list(session.scalars(stmt))
+
+
+def district_names(session: Session) -> dict[str, str]:
+    """Every district's name by its code (inactive ones included: old records name them)."""
+    return {code: name for code, name in session.execute(select(District.code, District.name))}
+
+
+def active_district(session: Session, code: str | None) -> District:
+    """The active district with ``code``. Raises ValidationFailed when unknown or deactivated."""
+    district = session.scalar(select(District).where(District.code == (code or "").strip()))
+    if district is None:
+        raise ValidationFailed(f"区县 {code} 不在区县名录中", {"district": "unknown"})
+    if not district.active:
+        raise ValidationFailed(f"区县 {district.name} 已停用", {"district": "inactive"})
+    return district
+
+
+def _district_name(session: Session, name: str | None, *, district_id: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("区县名称必填", {"name": "required"})
+    if len(name) > DISTRICT_LENGTH:
+        raise ValidationFailed(f"不能超过 {DISTRICT_LENGTH} 个字符", {"name": "too long"})
+    stmt = select(District.id).where(District.name == name)
+    if district_id is not None:
+        stmt = stmt.where(District.id != district_id)
+    if session.scalar(stmt) is not None:
+        raise Conflict(f"区县名称 {name} 已在名录中", {"name": "taken"})
+    return name
+
+
+def add_district(session: Session, *, actor: Actor, now: datetime, code: str, name: str,
+                 sort_order: int | None = None) -> District:
+    """Add an active district; without ``sort_order`` it goes last.
+
+    Raises ValidationFailed (empty or too long code or name, a separator in the code) or
+    Conflict (code or name already in the list).
+    """
+    code = (code or "").strip()
+    if not code:
+        raise ValidationFailed("区县代码必填", {"code": "required"})
+    if len(code) > DISTRICT_LENGTH:
+        raise ValidationFailed(f"不能超过 {DISTRICT_LENGTH} 个字符", {"code": "too long"})
+    if CODE_FORBIDDEN & set(code):
+        raise ValidationFailed("区县代码不能包含逗号、顿号、分号或换行", {"code": "invalid"})
+    if session.scalar(select(District.id).where(District.code == code)) is not None:
+        raise Conflict(f"区县代码 {code} 已在名录中", {"code": "taken"})
+    name = _district_name(session, name)
+    if sort_order is None:
+        sort_order = (session.scalar(select(func.max(District.sort_order))) or 0) + 10
+    district = District(code=code, name=name, sort_order=sort_order, active=True)
+    session.add(district)
+    session.flush()
+    audit.record(session, actor, "create", DISTRICT_ENTITY, district.code, now=now,
+                 after={"code": code, "name": name, "sort_order": sort_order})
+    return district
+
+
+def update_district(session: Session, district: District, *, actor: Actor, now: datetime, name: str,
+                    sort_order: int) -> District:
+    """Rename or reorder a district (its code never changes). Raises as ``add_district``."""
+    before = {"name": district.name, "sort_order": district.sort_order}
+    district.name = _district_name(session, name, district_id=district.id)
+    district.sort_order = sort_order
+    session.flush()
+    changed_before, changed_after = audit.changes(before, {"name": district.name,
+                                                           "sort_order": district.sort_order})
+    if changed_after:
+        audit.record(session, actor, "update", DISTRICT_ENTITY, district.code, now=now,
+                     before=changed_before, after=changed_after)
+    return district
+
+
+def set_district_active(session: Session, district: District, *, actor: Actor, now: datetime,
+                        active: bool) -> District:
+    """Deactivate a district (no new record may name it; old ones keep it) or activate it again.
+    Raises ValidationFailed when it already is so."""
+    if district.active == active:
+        raise ValidationFailed("区县已是该状态", {"active": "unchanged"})
+    district.active = active
+    session.flush()
+    audit.record(session, actor, "activate" if active else "deactivate", DISTRICT_ENTITY, district.code,
+                 now=now, before={"active": not active}, after={"active": active})
+    return district
+
+
+def districts_in_use(session: Session) -> set[str]:
+    """Codes named by a provider's district period, an insurer's districts or an insured person."""
+    used = set(session.scalars(select(ProviderDistrictPeriod.district).distinct()))
+    used |= set(session.scalars(select(InsuredPerson.district).distinct()))
+    for districts in session.scalars(select(Organisation.districts).where(Organisation.kind == OrgKind.INSURER)):
+        used |= set(districts or ())
+    return used
+
+
+def delete_district(session: Session, district: District, *, actor: Actor, now: datetime) -> None:
+    """Remove a district entered by mistake. Raises Conflict when any record names it (deactivate
+    it instead)."""
+    if district.code in districts_in_use(session):
+        raise Conflict(f"区县 {district.name} 已被使用，不能删除，可停用", {"district": "in use"})
+    audit.record(session, actor, "delete", DISTRICT_ENTITY, district.code, now=now,
+                 before={"code": district.code, "name": district.name})
+    session.delete(district)
+    session.flush()
+
+
+def insurer_of_district(session: Session, district: str | None, day: date) -> int | None:
+    """The insurer answering for ``district`` on ``day``: the one whose districts include it, the
+    lowest id if several claim it; None for no district or none responsible.
+
+    ``day`` is the business date of the record; insurers' districts are not dated yet, so today
+    every day gets the same answer (the dated contracts of SPEC §1 will make it matter).
+    """
+    if not district:
+        return None
+    insurers = session.execute(select(Organisation.id, Organisation.districts)
+                               .where(Organisation.kind == OrgKind.INSURER).order_by(Organisation.id)).all()
+    return next((org_id for org_id, districts in insurers if district in (districts or [])), None)

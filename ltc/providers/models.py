@@ -1,4 +1,4 @@
-"""A provider's dated agreement attributes (SPEC §0.2, §1)."""
+"""A provider's dated agreement attributes and district (SPEC §0.2, §1)."""
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
@@ -66,3 +66,15 @@ class ProviderPricePeriod(PeriodMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     daily_price: Mapped[Decimal]
+
+
+class ProviderDistrictPeriod(PeriodMixin, Base):
+    """The district (区县) of the provider, a code of the MIA's district list."""
+
+    __tablename__ = "provider_district_periods"
+    __table_args__ = period_table_args("provider_district_periods", "org_id")
+    period_key = ("org_id",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    district: Mapped[str] = mapped_column(String(50), ForeignKey("districts.code"), index=True)

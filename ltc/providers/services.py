@@ -1,5 +1,5 @@
 """A care provider's dated agreement attributes (SPEC §0.2, §1): care types, facility grade,
-beds and daily nursing price, each "from date D on". Audited; flush, never commit.
+beds, daily nursing price and district, each "from date D on". Audited; flush, never commit.
 """
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -12,19 +12,19 @@ from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.money import to_money
-from ltc.core.periods import add_period, covering_filter, periods_of, periods_overlapping
+from ltc.core.periods import add_period, covering_filter, period_on, periods_of, periods_overlapping
 from ltc.orgs.kinds import CareType, FacilityGrade, OrgKind
 from ltc.orgs.models import Organisation
-from ltc.orgs.services import ENTITY, change_from
-from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderGradePeriod,
-                                  ProviderPricePeriod)
+from ltc.orgs.services import ENTITY, active_district, change_from
+from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderDistrictPeriod,
+                                  ProviderGradePeriod, ProviderPricePeriod)
 
 MAX_PRICE = Decimal("100000")
 
 
 def _require_provider(org: Organisation) -> None:
     if org.kind != OrgKind.PROVIDER:
-        raise ValidationFailed("只有定点护理服务机构登记服务形式、等级、床位和价格")
+        raise ValidationFailed("只有定点护理服务机构登记服务形式、等级、床位、价格和区县")
 
 
 def care_types_on(session: Session, org_id: int, day: date) -> set[str]:
@@ -130,3 +130,20 @@ def price_periods(session: Session, org_ids: Iterable[int], start: date,
                   end: date | None) -> dict[int, list[ProviderPricePeriod]]:
     """Each provider's daily nursing price periods overlapping ``[start, end)``, in one query."""
     return periods_overlapping(session, ProviderPricePeriod, org_ids, start, end)
+def district_on(session: Session, provider_id: int, day: date) -> str | None:
+    """The code of the provider's district on ``day``, or None when none is recorded."""
+    period = period_on(session, ProviderDistrictPeriod, day, org_id=provider_id)
+    return period.district if period is not None else None
+
+
+def set_district(session: Session, org: Organisation, *, actor: Actor, now: datetime, district: str,
+                 valid_from: date) -> ProviderDistrictPeriod:
+    """From ``valid_from`` on, the provider belongs to ``district`` (a code of the district list).
+
+    Raises ValidationFailed (not a provider; the district unknown, deactivated or already the
+    provider's on that day) or Conflict (a later or closed period would overlap).
+    """
+    _require_provider(org)
+    code = active_district(session, district).code
+    return change_from(session, org, ProviderDistrictPeriod, "district", code, valid_from,
+                       actor=actor, now=now, action="set_district")

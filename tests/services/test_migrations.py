@@ -153,3 +153,64 @@ def test_0006_gives_every_existing_version_the_ref_job_times_and_keeps_a_version
             db.engine.dispose()
     finally:
         drop()
+
+
+def _insert(conn, table: str, **values) -> int:
+    import sqlalchemy as sa
+    columns = ", ".join(values)
+    conn.execute(sa.text(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + k for k in values)})"), values)
+    return conn.execute(sa.text(f"SELECT max(id) FROM {table}")).scalar_one()
+
+
+def _org(conn, kind: str, name: str, n: int, *, address=None, districts=()) -> int:
+    from tests.builders import uscc
+    return _insert(conn, "organisations", kind=kind, name=name, uscc=uscc(900 + n), address=address,
+                   districts=json.dumps(list(districts)), created_at="2024-06-01 02:00:00")
+
+
+def test_0007_seeds_the_district_list_from_the_records_and_gives_providers_their_district(app, tmp_path):
+    """A database at 0006 whose insurer and persons name districts: the upgrade keeps them, lists
+    every district once (the insurer's first, in its order), and gives the provider whose address
+    names one district a period from its first agreement; a downgrade drops both tables only."""
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            import sqlalchemy as sa
+            from datetime import date
+            flask_migrate.upgrade(revision="0006")
+            with db.engine.begin() as conn:
+                _org(conn, "insurer", "承办甲", 1, districts=["西城区", "东城区"])
+                south = _org(conn, "provider", "南湖护理站", 2, address="示范市南湖区湖滨路 1 号")
+                _insert(conn, "agreement_periods", org_id=south, agreement_no="XY-1",
+                        valid_from=date(2024, 3, 1), valid_to=date(2027, 1, 1))
+                _org(conn, "provider", "无地址护理站", 3)
+                _org(conn, "provider", "两区交界护理站", 4, address="东城区与西城区交界处")
+                for n, district in enumerate(("南湖区", "东城区", "北山区", "南湖区")):
+                    _insert(conn, "insured_persons", id_number=f"11010519491231{n:04d}", name=f"参保人{n}",
+                            district=district, birth_date=date(1949, 12, 31), sex="F",
+                            created_at="2024-06-01 02:00:00", updated_at="2024-06-01 02:00:00")
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                listed = conn.execute(sa.text("SELECT code, name, active, sort_order FROM districts "
+                                              "ORDER BY sort_order")).all()
+                periods = conn.execute(sa.text("SELECT org_id, district, valid_from, valid_to "
+                                               "FROM provider_district_periods")).all()
+                persons = conn.execute(sa.text("SELECT district FROM insured_persons ORDER BY id")).scalars().all()
+                insurer = conn.execute(sa.text("SELECT districts FROM organisations WHERE kind = 'insurer'")).scalar()
+            assert [(code, name, bool(active)) for code, name, active, _order in listed] == [
+                ("西城区", "西城区", True), ("东城区", "东城区", True), ("北山区", "北山区", True),
+                ("南湖区", "南湖区", True)]
+            assert [tuple(str(v) if v is not None else None for v in row) for row in periods] == [
+                (str(south), "南湖区", "2024-03-01", None)]
+            assert persons == ["南湖区", "东城区", "北山区", "南湖区"]
+            assert (json.loads(insurer) if isinstance(insurer, str) else insurer) == ["西城区", "东城区"]
+            flask_migrate.downgrade(revision="0006")
+            with db.engine.connect() as conn:
+                tables = set(inspect(conn).get_table_names())
+                assert conn.execute(sa.text("SELECT count(*) FROM insured_persons")).scalar_one() == 4
+            assert not {"districts", "provider_district_periods"} & tables
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
