@@ -1,59 +1,34 @@
 """ltc — long-term care insurance management. ``create_app`` is the application factory."""
 import logging
 import os
-from importlib import import_module
 
 from flask import Flask, session
 from flask_login import current_user
 
+from ltc import (api, assessment, audit, auth, billing, calendar, demo, entitlements, home, notices, orgs, people,
+                 policy, providers, reviews, scheduler, web)
 from ltc.config import Config, instance_secret
-from ltc.web import errors as web
+from ltc.core import events
 from ltc.core.db import configure_sqlite
 from ltc.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-#: every blueprint, as "module:attribute"
-BLUEPRINTS = (
-    "ltc.home.views:bp",
-    "ltc.auth.views.login:bp",
-    "ltc.orgs.views:bp",
-    "ltc.people.views:bp",
-    "ltc.policy.views.versions:bp",
-    "ltc.calendar.views:bp",
-    "ltc.api:bp",
-    "ltc.scheduler.views:bp",
-    "ltc.assessment.experts.views:bp",
-    "ltc.people.hospital.views:bp",
-    "ltc.notices.views:bp",
-    "ltc.assessment.applications.views.blueprint:bp",
-    "ltc.providers.care_plans.views:bp",
-    "ltc.providers.catalogue.views:bp",
-    "ltc.entitlements.views:bp",
-    "ltc.reviews.views:bp",
-    "ltc.auth.views.tokens:bp",
-    "ltc.audit.views:bp",
-    "ltc.policy.views.edit:bp",
-)
-#: modules whose ``register(cli_group_owner)`` adds CLI commands
-CLI_MODULES = ("ltc.auth.cli", "ltc.demo.cli", "ltc.people.cli", "ltc.scheduler.cli")
-#: modules imported at start-up: the models (complete metadata for Alembic) and the modules
-#: that register scope rules, person links and hooks
-MODEL_MODULES = (
-    "ltc.core.audit", "ltc.core.calendar", "ltc.orgs.models", "ltc.providers.models",
-    "ltc.auth.models", "ltc.people.models", "ltc.policy.models", "ltc.assessment.scale.models",
-    "ltc.scheduler.models", "ltc.assessment.experts.services", "ltc.people.hospital.services", "ltc.notices.models",
-    "ltc.assessment.applications.models", "ltc.assessment.applications.services.scope", "ltc.assessment.applications.services.reassessment",
-    "ltc.reviews.models", "ltc.reviews.scope", "ltc.entitlements.requests", "ltc.entitlements.review",
-    "ltc.providers.catalogue.models", "ltc.providers.care_plans.models", "ltc.providers.care_plans.services",
-    "ltc.entitlements.models", "ltc.entitlements.scope", "ltc.entitlements.services",
-    "ltc.reviews.worklists",
-)
+#: the domains, in the order they are wired and registered (registries keep this order, e.g. the
+#: home page's work lists)
+DOMAINS = (web, orgs, auth, people, policy, calendar, audit, notices, scheduler, assessment, providers,
+           reviews, entitlements, billing, home, demo)
 
 
-def load_models() -> None:
-    for name in MODEL_MODULES:
-        import_module(name)
+def wire() -> None:
+    """Fill every registry and subscribe every event handler, explicitly (idempotent).
+
+    ``create_app`` calls it; code that needs the registries without an app (e.g. a script) calls it
+    too. Until then, publishing an event raises ``HubNotWired``."""
+    for domain in DOMAINS:
+        if hasattr(domain, "wire"):
+            domain.wire()
+    events.hub.mark_wired()
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -73,7 +48,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
-    load_models()
+    wire()
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
@@ -85,16 +60,11 @@ def create_app(config: type | dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=os.path.join(ROOT, "ltc", "translations"))
     bootstrap.init_app(app)
-    web.install(app)
 
-    for spec in BLUEPRINTS:
-        module, attr = spec.split(":")
-        app.register_blueprint(getattr(import_module(module), attr))
-    for module in CLI_MODULES:
-        import_module(module).register(app)
-
-    from ltc.home.context import install_context
-    install_context(app)
+    for domain in DOMAINS:
+        if hasattr(domain, "register"):
+            domain.register(app)
+    app.register_blueprint(api.bp)
     return app
 
 

@@ -13,7 +13,7 @@ from flask import g
 from flask.globals import app_ctx
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from ltc import create_app
+from ltc import create_app, wire
 from ltc.auth import passwords
 from ltc.config import TestConfig
 from ltc.core.db import ensure_extensions
@@ -22,6 +22,12 @@ from tests import builders
 
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)  # Monday 2026-03-16 10:00 in Shanghai
 TODAY = date(2026, 3, 16)
+
+
+def pytest_configure(config):
+    """Fill the registries before collection: some tests are parametrized over them (e.g. the
+    policy sections), and pure unit tests use them without an app."""
+    wire()
 
 
 def _database_url() -> str:

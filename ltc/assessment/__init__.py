@@ -1,1 +1,40 @@
-"""Assessment agencies: applications, the national scale, publicity, objections (SPEC §3)."""
+"""Assessment agencies (SPEC §3): applications and their lifecycle, the national scale, the expert register.
+
+Wiring: ``wire()`` fills the shared registries (scope rules, policy section, event subscribers …)
+and ``register(app)`` adds the blueprints and commands; both are called from ``ltc.create_app``.
+Their imports are local so that importing a service of this package never loads its web layer.
+"""
+from flask import Flask
+
+
+def wire() -> None:
+    from ltc.assessment.applications import policy, worklists
+    from ltc.assessment.applications.models import Application
+    from ltc.assessment.applications.services import reassessment, scope
+    from ltc.assessment.experts import services as experts
+    from ltc.assessment.experts.services import ExpertCertificate
+    from ltc.assessment.scale import models as _scale_models  # noqa: F401  (the rulesets table)
+    from ltc.auth.scope import add_scope_rule
+    from ltc.core.events import subscribe
+    from ltc.notices.services import add_subject_visibility
+    from ltc.people.events import PersonDied
+    from ltc.people.scope import add_person_link
+    from ltc.policy.schema import register_section
+    from ltc.web.worklists import add_worklist
+
+    register_section(policy.SECTION, policy.AssessmentPolicy, policy.REF)
+    add_scope_rule(Application, scope.applications_in_scope)
+    add_scope_rule(ExpertCertificate, experts.certificates_in_scope)
+    add_person_link(scope.persons_of_applications)
+    add_subject_visibility("application", scope.can_see_application)
+    add_worklist(worklists.assessment_queues)
+    subscribe(PersonDied, reassessment.on_person_died)
+
+
+def register(app: Flask) -> None:
+    from ltc.assessment.applications.views import detail, intake, queues, steps  # noqa: F401  (routes on bp)
+    from ltc.assessment.applications.views.blueprint import bp
+    from ltc.assessment.experts import views as expert_views
+
+    app.register_blueprint(bp)
+    app.register_blueprint(expert_views.bp)

@@ -19,18 +19,18 @@ ScopeRule = Callable[[User], ColumnElement[bool] | None]
 _RULES: dict[type, ScopeRule] = {}
 
 
-def scope_rule(model: type) -> Callable[[ScopeRule], ScopeRule]:
-    def register(rule: ScopeRule) -> ScopeRule:
-        _RULES[model] = rule
-        return rule
-    return register
+def add_scope_rule(model: type, rule: ScopeRule) -> None:
+    """Declare how ``model``'s records are scoped (called from the owning domain's ``wire()``)."""
+    if _RULES.get(model, rule) is not rule:
+        raise ValueError(f"another scope rule is registered for {model.__name__}")
+    _RULES[model] = rule
 
 
 def scope_clause(model: type, user: User) -> ColumnElement[bool] | None:
     try:
         rule = _RULES[model]
     except KeyError:
-        raise LookupError(f"no scope rule registered for {model.__name__}") from None
+        raise LookupError(f"no scope rule registered for {model.__name__}: was create_app() (ltc.wire()) called?") from None
     return rule(user)
 
 
@@ -49,11 +49,9 @@ def get_scoped(session: Session, user: User, model: type[M], key: Any) -> M:
     return obj
 
 
-@scope_rule(Organisation)
-def _organisations(user: User):
+def organisations_in_scope(user: User):
     return None if user.org_kind == "mia" else Organisation.id == user.org_id
 
 
-@scope_rule(User)
-def _users(user: User):
+def users_in_scope(user: User):
     return None if user.org_kind == "mia" else User.org_id == user.org_id

@@ -8,12 +8,11 @@ from ltc.auth.models import LoginAttempt, User
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import scoped
 from ltc.core.clock import LOCAL_TZ
-from ltc.web.worklists import WorkList, worklist
+from ltc.web.worklists import WorkList
 
 LIMIT = 10
 
 
-@worklist
 def failed_logins(session: Session, user, today: date) -> WorkList | None:
     """Accounts with failed logins in the last 24 hours (a lock starts at 5)."""
     if not can(user, Action.MANAGE_OWN_USERS):

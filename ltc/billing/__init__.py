@@ -1,1 +1,14 @@
-"""Billing: pricing policy and monthly settlements (SPEC §7)."""
+"""Billing: pricing policy and monthly settlements (SPEC §7).
+
+Wiring: ``wire()`` fills the shared registries (scope rules, policy section, event subscribers …)
+and ``register(app)`` adds the blueprints and commands; both are called from ``ltc.create_app``.
+Their imports are local so that importing a service of this package never loads its web layer.
+"""
+from flask import Flask
+
+
+def wire() -> None:
+    from ltc.billing import policy
+    from ltc.policy.schema import register_section
+
+    register_section(policy.SECTION, policy.BillingPolicy, policy.REF)

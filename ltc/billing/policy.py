@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, FacilityGrade
 from ltc.people.models import CATEGORY_LABELS, TAG_LABELS, Category, Tag
-from ltc.policy.schema import FieldError, param, register_section
+from ltc.policy.schema import FieldError, param
 
 SECTION = "billing"
 ALL_LEVELS = ("1", "2", "3", "4", "5")
@@ -184,4 +184,30 @@ class BillingPolicy:
         return any(tag in self.uplift_tags for tag in tags)
 
 
-register_section(SECTION, BillingPolicy)
+#: REF values of the section (SPEC preamble), plain JSON
+REF = {
+    "special": {
+        "quota_groups": [
+            {"grades": ["hospital_2", "hospital_3"], "per_day": {"4": "190", "5": "210"}},
+            {"grades": ["hospital_1", "nursing_hospital"], "per_day": {"4": "150", "5": "170"}},
+        ],
+        "tag_supplement_per_day": {"medical_assistance": "0", "severe_disability_cert": "0",
+                                   "chronic_class_a": "10"},
+        "fund_ratio": {"employee": "0.90", "resident": "0.80"},
+    },
+    "institution": {"cap_per_day": {"3": "50", "4": "55", "5": "60"},
+                    "fund_ratio": {"employee": "0.75", "resident": "0.65"}},
+    "home": {"hourly_rate_life": "65", "hourly_rate_medical": "80",
+             "hours_cap_per_month": {"3": 13, "4": 21, "5": 30},
+             "fund_ratio": {"employee": "0.90", "resident": "0.80"}},
+    "outreach": {"price_per_visit": "120", "fund_cap_per_month": {"3": "600", "4": "800", "5": "1000"},
+                 "fund_ratio": {"employee": "0.90", "resident": "0.80"}},
+    "family": {"allowance_per_day": {"3": "10", "4": "15", "5": "20"}, "package_per_month": "300",
+               "min_package_visits_per_month": 4,
+               "fund_ratio": {"employee": "1.00", "resident": "1.00"}},
+    "uplift_tags": ["medical_assistance", "severe_disability_cert"],
+    "uplift": "0.05",
+    "ratio_cap": "1.00",
+    "quality_deposit_ratio": "0.10",
+    "late_record_months": 3,
+}

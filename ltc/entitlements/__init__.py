@@ -1,2 +1,37 @@
 """Entitlements (待遇资格, SPEC §4.2): immutable periods of benefit, granted by the review or
-migrated at go-live, shortened only by death or a change; the provider's list and the notice."""
+migrated at go-live, shortened only by death or a change; the provider's list and the notice.
+
+Wiring: ``wire()`` fills the shared registries (scope rules, policy section, event subscribers …)
+and ``register(app)`` adds the blueprints and commands; both are called from ``ltc.create_app``.
+Their imports are local so that importing a service of this package never loads its web layer.
+"""
+from flask import Flask
+
+
+def wire() -> None:
+    from ltc.assessment.applications.events import ConclusionFinal
+    from ltc.auth.scope import add_scope_rule
+    from ltc.core.events import subscribe
+    from ltc.entitlements import review, scope, services
+    from ltc.entitlements.models import Entitlement
+    from ltc.notices.services import add_subject_visibility
+    from ltc.people.events import PersonDied
+    from ltc.people.scope import add_person_link
+    from ltc.providers.care_plans.events import PlanSaved
+    from ltc.reviews.registry import register_subject
+
+    register_subject(review.SUBJECT_TYPE)
+    add_scope_rule(Entitlement, scope.entitlements_in_scope)
+    add_person_link(scope.beneficiaries_of_provider)
+    add_person_link(review.persons_of_requests)
+    add_subject_visibility(scope.SUBJECT, scope.can_see_entitlement)
+    subscribe(ConclusionFinal, review.on_conclusion_final)
+    subscribe(PersonDied, review.on_person_died)
+    subscribe(PersonDied, services.on_person_died)
+    subscribe(PlanSaved, review.on_plan_saved)
+
+
+def register(app: Flask) -> None:
+    from ltc.entitlements import views
+
+    app.register_blueprint(views.bp)

@@ -4,7 +4,7 @@ Registers the ``entitlement_request`` subject: its parties (the provider on the 
 the agency that issued the final conclusion, the person for the district insurer), the
 checks each step shows, the ``care_plan`` precondition of step 1, and what completion does
 (grant the entitlement with the SPEC §4.2 dates, finalise the plan, issue the notice).
-Opens requests from final conclusions (``CONCLUDED_HOOKS``) and cancels them on death.
+Opens requests from final conclusions (``ConclusionFinal``) and cancels them on death (``PersonDied``).
 """
 from datetime import date, datetime
 
@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
-from ltc.assessment.applications.services.conclusion import CONCLUDED_HOOKS
+from ltc.assessment.applications.events import ConclusionFinal
 from ltc.assessment.applications.policy import AssessmentPolicy
 from ltc.assessment.applications.states import Kind, Status
 from ltc.billing import benefits
@@ -31,16 +31,16 @@ from ltc.entitlements.services import active_on, grant_entitlement
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
-from ltc.people.scope import person_link
-from ltc.people.services import DEATH_HOOKS, category_on, status_on, tags_on
+from ltc.people.events import PersonDied
+from ltc.people.services import category_on, status_on, tags_on
 from ltc.policy.services import policy_on
 from ltc.providers.care_plans import services as care_plans
-from ltc.providers.care_plans.services import PLAN_SAVED_HOOKS
+from ltc.providers.care_plans.events import PlanSaved
 from ltc.providers.models import ProviderBedsPeriod, ProviderGradePeriod, ProviderPricePeriod
 from ltc.providers.services import care_types_on
 from ltc.reviews import engine
 from ltc.reviews.models import ReviewCase
-from ltc.reviews.registry import Check, Parties, SubjectType, register_subject
+from ltc.reviews.registry import Check, Parties, SubjectType
 
 CASE_TYPE = "entitlement"
 SUBJECT = "entitlement_request"
@@ -113,10 +113,11 @@ def _not_opened_reason(session: Session, policy: AssessmentPolicy, level: int, c
     return None
 
 
-def on_conclusion(session: Session, app: Application, *, actor: Actor, now: datetime) -> None:
-    """CONCLUDED_HOOKS: a final conclusion at or above the threshold opens the review, for the
+def on_conclusion_final(session: Session, event: ConclusionFinal) -> None:
+    """A final conclusion at or above the threshold opens the review, for the
     care type and provider preferred on the application — or, when it names none (e.g. a
     reassessment the daily job opened), those of the person's current entitlement."""
+    app, actor, now = event.application, event.actor, event.now
     policy = policy_on(session, local_today(now)).section(AssessmentPolicy)
     if app.level is None or app.level < policy.benefit_threshold:
         return
@@ -135,19 +136,15 @@ def on_conclusion(session: Session, app: Application, *, actor: Actor, now: date
                         trigger_date=app.concluded_on)
 
 
-CONCLUDED_HOOKS.append(on_conclusion)
-
-
-def _on_death(session: Session, person: InsuredPerson, *, actor: Actor, now: datetime, **_) -> None:
+def on_person_died(session: Session, event: PersonDied) -> None:
+    person = event.person
     engine.cancel_open_cases_of_person(session, person.id, reason=f"参保人已于 {person.death_date} 死亡",
-                                       actor=actor, now=now)
+                                       actor=event.actor, now=event.now)
 
 
-DEATH_HOOKS.append(_on_death)
-
-
-def on_plan_saved(session: Session, plan, *, actor: Actor, now: datetime) -> None:
+def on_plan_saved(session: Session, event: PlanSaved) -> None:
     """A new plan version for an open request is a new revision of the case's subject."""
+    plan, actor, now = event.plan, event.actor, event.now
     request = session.scalar(select(EntitlementRequest).where(
         EntitlementRequest.person_id == plan.person_id, EntitlementRequest.provider_id == plan.provider_id,
         EntitlementRequest.care_type == plan.care_type, EntitlementRequest.status == "open"))
@@ -158,10 +155,6 @@ def on_plan_saved(session: Session, plan, *, actor: Actor, now: datetime) -> Non
                           note=f"护理计划第 {plan.version} 版")
 
 
-PLAN_SAVED_HOOKS.append(on_plan_saved)
-
-
-@person_link
 def persons_of_requests(org_id: int):
     """A provider named on an entitlement request (or an agency whose conclusion it rests on)
     sees the person, e.g. to draft the care plan at step 1."""
@@ -367,7 +360,8 @@ def ended(session: Session, case: ReviewCase, *, actor: Actor, now: datetime) ->
     session.flush()
 
 
-register_subject(SubjectType(
+#: registered with the review engine by ``ltc.entitlements.wire``
+SUBJECT_TYPE = SubjectType(
     name=SUBJECT, parties=parties, title=title, checks=step_checks,
     preconditions={"care_plan": care_plan_ready}, on_complete=complete, on_end=ended,
-))
+)

@@ -3,23 +3,20 @@
 The MIA sees all; an insurer the entitlements of persons in its districts; a provider its
 own; an agency those whose conclusion application was dispatched to it. A provider's
 beneficiaries become visible persons to it (``person_link``), and the entitlement notice is
-visible to whoever sees the entitlement (``subject_visibility``).
+visible to whoever sees the entitlement (``can_see_entitlement``, added by ``wire()``).
 """
 from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
 from ltc.auth.models import User
-from ltc.auth.scope import scope_rule, scoped
+from ltc.auth.scope import scoped
 from ltc.entitlements.models import Entitlement
-from ltc.notices.services import subject_visibility
 from ltc.people.models import InsuredPerson
-from ltc.people.scope import person_link
 
 SUBJECT = "entitlement"
 
 
-@scope_rule(Entitlement)
 def entitlements_in_scope(user: User) -> ColumnElement[bool] | None:
     kind = user.org_kind
     if kind == "mia":
@@ -33,7 +30,6 @@ def entitlements_in_scope(user: User) -> ColumnElement[bool] | None:
     return false()
 
 
-@person_link
 def beneficiaries_of_provider(org_id: int):
     """Persons with an entitlement (past, present or future) at provider ``org_id``."""
     return select(Entitlement.person_id).where(Entitlement.provider_id == org_id)
@@ -42,6 +38,3 @@ def beneficiaries_of_provider(org_id: int):
 def can_see_entitlement(session: Session, user: User, entitlement_id: int) -> bool:
     stmt = scoped(select(Entitlement.id).where(Entitlement.id == entitlement_id), Entitlement, user)
     return session.scalar(stmt) is not None
-
-
-subject_visibility[SUBJECT] = can_see_entitlement

@@ -27,7 +27,7 @@ from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.orgs.models import Organisation
 from ltc.people.ids import normalise_id_number
 from ltc.people.models import InsuredPerson
-from ltc.people.services import DEATH_HOOKS
+from ltc.people.events import PersonDied
 
 ENTITY = "entitlement"
 
@@ -201,7 +201,8 @@ def end_on_death(session: Session, person: InsuredPerson, *, actor: Actor, now: 
     session.flush()
 
 
-DEATH_HOOKS.append(end_on_death)
+def on_person_died(session: Session, event: PersonDied) -> None:
+    end_on_death(session, event.person, actor=event.actor, now=event.now)
 
 
 # --- reading -----------------------------------------------------------------------------

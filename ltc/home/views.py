@@ -3,11 +3,8 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from ltc.core.clock import local_today
-from ltc.assessment.applications import worklists as _assessment_lists  # noqa: F401  (registers work lists)
-from ltc.auth import worklists as _auth_lists  # noqa: F401
 from ltc.extensions import db
 from ltc.web.worklists import worklists_for
-from ltc.orgs import worklists as _org_lists  # noqa: F401
 from ltc.orgs.profile import org_profile
 
 bp = Blueprint("home", __name__)

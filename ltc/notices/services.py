@@ -29,10 +29,14 @@ ENTITY = "notice"
 log = logging.getLogger(__name__)
 
 SubjectVisibility = Callable[[Session, User, int], bool]
-#: subject type → "may this user see this subject?"; features register their subjects here
-#: (e.g. ``subject_visibility["application"] = lambda s, u, i: …`` using ``ltc.auth.scope``).
-#: A notice of an unregistered subject type is visible to nobody.
+#: subject type → "may this user see this subject?", added by each domain's ``wire()`` with
+#: ``add_subject_visibility``. A notice of an unregistered subject type is visible to nobody.
 subject_visibility: dict[str, SubjectVisibility] = {}
+
+
+def add_subject_visibility(subject_type: str, rule: SubjectVisibility) -> None:
+    """Declare who may open the notices of ``subject_type`` (from the owning domain's ``wire()``)."""
+    subject_visibility[subject_type] = rule
 
 
 class NoticeCorrupted(DomainError):

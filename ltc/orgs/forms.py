@@ -1,4 +1,4 @@
-"""Forms for organisations and users (shape only; choices that come from the database are
+"""Forms for organisations and their dated attributes (shape only; choices that come from the database are
 filled in by the views, rules involving other records live in the services)."""
 import re
 from decimal import Decimal
@@ -11,24 +11,11 @@ from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, Nu
                                 Regexp)
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ltc.auth.passwords import MIN_LENGTH
+from ltc.web.forms import MultiCheckboxField, label_choices as _choices
 from ltc.orgs.kinds import (CARE_TYPE_LABELS, GRADE_LABELS, ORG_KIND_LABELS, STATUS_LABELS, CareType,
                             FacilityGrade, OrgKind, OrgStatus)
 
-ROLE_LABELS = {"admin": "管理员", "operator": "经办员", "reviewer": "审核员", "assessor": "评估员",
-               "carer": "护理员"}
 DISTRICT_SEPARATORS = re.compile(r"[,，、;；\r\n]+")
-
-
-def _choices(labels: dict, values) -> list[SelectChoice]:
-    return [SelectChoice(str(v), _l(labels[v])) for v in values]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of check boxes (rendered by ``templates/orgs/_form.html``)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 # --- organisations ------------------------------------------------------------------------
@@ -168,45 +155,3 @@ class EditDistrictForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that only carries the CSRF token (activate, deactivate, delete)."""
-
-
-# --- users ---------------------------------------------------------------------------------
-
-def role_choices(roles) -> list[SelectChoice]:
-    return _choices(ROLE_LABELS, roles)
-
-
-class UserForm(FlaskForm):
-    """Create a user. ``org_id`` is removed by the view unless the MIA admin creates the user."""
-
-    org_id = SelectField(_l("所属机构"), coerce=int, validators=[DataRequired()])
-    username = StringField(_l("用户名"), validators=[
-        DataRequired(), Length(min=3, max=60),
-        Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", message=_l("只能包含字母、数字和 _ . -"))])
-    full_name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=100)])
-    roles = MultiCheckboxField(_l("角色"))  # at least one: checked by the service, per org kind
-    password = PasswordField(_l("初始密码"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=200)],
-                             description=_l("至少 10 个字符，须同时包含字母和数字"))
-    confirm = PasswordField(_l("确认密码"), validators=[DataRequired(), EqualTo("password")])
-    submit = SubmitField(_l("创建用户"))
-
-
-class EditUserForm(FlaskForm):
-    full_name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=100)])
-    roles = MultiCheckboxField(_l("角色"))  # at least one: checked by the service, per org kind
-    active = BooleanField(_l("启用"))
-    submit = SubmitField(_l("保存"))
-
-
-class ResetPasswordForm(FlaskForm):
-    password = PasswordField(_l("新密码"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=200)],
-                             description=_l("至少 10 个字符，须同时包含字母和数字"))
-    confirm = PasswordField(_l("确认新密码"), validators=[DataRequired(), EqualTo("password")])
-    submit = SubmitField(_l("重置密码"))
-
-
-class UserFilterForm(Form):
-    org_id = SelectField(_l("机构"), validators=[Optional()])
-    q = StringField(_l("用户名或姓名"), validators=[Optional(), Length(max=100)])
-    active = SelectField(_l("状态"), validators=[Optional()], choices=[
-        SelectChoice("", _l("全部")), SelectChoice("1", _l("启用")), SelectChoice("0", _l("停用"))])

@@ -19,7 +19,7 @@ from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import DomainError
-from ltc.web.forms import attach_errors
+from ltc.web.forms import submit
 from ltc.extensions import db
 from ltc.orgs import services
 from ltc.orgs.forms import (AgreementForm, BedsForm, CareTypesForm, ConfirmForm, DistrictForm,
@@ -45,21 +45,6 @@ PERIOD_FORMS: dict[str, tuple[type[FlaskForm], Callable[..., Any], bool]] = {
     "price": (PriceForm, provider_services.set_daily_price, True),
     "district": (DistrictPeriodForm, provider_services.set_district, True),
 }
-
-
-def submit(form: FlaskForm, run: Callable[[], Any]) -> tuple[bool, Any, int]:
-    """Run the service when the form is valid and commit; on a DomainError roll back and show
-    it on the form. Returns (done, result, HTTP status for re-rendering the form)."""
-    if not form.validate_on_submit():
-        return False, None, 400 if form.is_submitted() else 200
-    try:
-        result = run()
-    except DomainError as exc:
-        db.session.rollback()
-        attach_errors(form, exc)
-        return False, None, exc.status
-    db.session.commit()
-    return True, result, 200
 
 
 def _org(org_id: int) -> Organisation:
@@ -165,7 +150,6 @@ def add_period(org_id: int, name: str):
     return _render_detail(org, (name, form), status)
 
 
-from ltc.auth.views import users as user_views  # noqa: E402,F401  (registers the user pages on ``bp``)
 # --- the district list ----------------------------------------------------------------------
 
 def _render_districts(form: FlaskForm, status: int = 200, error: str | None = None):
@@ -233,4 +217,3 @@ def change_district(district_id: int, action: str):
                              error=form.form_errors[0] if form.form_errors else None)
 
 
-from ltc.auth.views import users as user_views  # noqa: E402,F401  (registers the user pages on ``bp``)

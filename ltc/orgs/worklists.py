@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import scoped
-from ltc.web.worklists import WorkList, worklist
+from ltc.web.worklists import WorkList
 from ltc.orgs.kinds import ORG_KIND_LABELS
 from ltc.orgs.models import AgreementPeriod, Organisation
 
@@ -14,7 +14,6 @@ HORIZON_DAYS = 90
 LIMIT = 10
 
 
-@worklist
 def agreements_ending(session: Session, user, today: date) -> WorkList | None:
     """Agreements (协议) that end within 90 days: the MIA admin sees all, an org admin its own."""
     if not (can(user, Action.MANAGE_ORGS) or can(user, Action.MANAGE_OWN_USERS)):

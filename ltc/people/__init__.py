@@ -1,1 +1,25 @@
-"""people domain."""
+"""Insured persons (参保人, SPEC §2): the roster, its import, hospital stays, masking.
+
+Wiring: ``wire()`` fills the shared registries (scope rules, policy section, event subscribers …)
+and ``register(app)`` adds the blueprints and commands; both are called from ``ltc.create_app``.
+Their imports are local so that importing a service of this package never loads its web layer.
+"""
+from flask import Flask
+
+
+def wire() -> None:
+    from ltc.auth.scope import add_scope_rule
+    from ltc.people import scope
+    from ltc.people.hospital import services as _hospital  # noqa: F401  (the hospital_stays table)
+    from ltc.people.models import InsuredPerson
+
+    add_scope_rule(InsuredPerson, scope.persons_in_scope)
+
+
+def register(app: Flask) -> None:
+    from ltc.people import cli, views
+    from ltc.people.hospital import views as hospital_views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(hospital_views.bp)
+    cli.register(app)

@@ -1,29 +1,27 @@
 """Who sees which insured person (SPEC §1 scope rule).
 
 The MIA sees everyone; an insurer sees the persons of its districts; an agency or a
-provider sees the persons linked to it. Links come from later features (applications
-dispatched to an agency, persons a provider filed for, its beneficiaries): each appends to
-``PERSON_LINKS`` a function ``(org_id) -> Select`` of person ids.
+provider sees the persons linked to it. Links come from other domains (applications
+dispatched to an agency, persons a provider filed for, its beneficiaries): each domain's
+``wire()`` adds a function ``(org_id) -> Select`` of person ids with ``add_person_link``.
 """
 from collections.abc import Callable
 
 from sqlalchemy import ColumnElement, Select, false, or_
 
 from ltc.auth.models import User
-from ltc.auth.scope import scope_rule
 from ltc.people.models import InsuredPerson
 
 PersonLink = Callable[[int], Select]
 PERSON_LINKS: list[PersonLink] = []
 
 
-def person_link(fn: PersonLink) -> PersonLink:
-    """Decorator: register a source of agency / provider links to persons."""
-    PERSON_LINKS.append(fn)
-    return fn
+def add_person_link(fn: PersonLink) -> None:
+    """Add a source of agency / provider links to persons (idempotent)."""
+    if fn not in PERSON_LINKS:
+        PERSON_LINKS.append(fn)
 
 
-@scope_rule(InsuredPerson)
 def persons_in_scope(user: User) -> ColumnElement[bool] | None:
     kind = user.org_kind
     if kind == "mia":

@@ -17,10 +17,11 @@ from ltc.auth.scope import get_scoped, scoped
 from ltc.auth.services import actor_of
 from ltc.core import audit
 from ltc.core.audit import Actor
+from ltc.core import events
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.periods import add_period, covering_filter, period_on, periods_of, periods_overlapping
-from ltc.people import scope  # noqa: F401  (registers the InsuredPerson scope rule)
+from ltc.people.events import PersonDied
 from ltc.people.dated import DatedConflict, Span, Step, plan_change, value_on
 from ltc.people.ids import ID_SHAPE, normalise_id_number, parse_id_number
 from ltc.people.models import (Category, InsuredPerson, PersonCategoryPeriod, PersonStatus,
@@ -37,9 +38,6 @@ FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "phone": "电话"
 PHONE = re.compile(r"[0-9+\- ]{3,30}")
 #: statuses set by ``set_status``; ``deceased`` only through ``record_death``
 SETTABLE_STATUSES = (PersonStatus.ACTIVE, PersonStatus.SUSPENDED, PersonStatus.TRANSFERRED)
-#: called after a death is recorded: ``(session, person, actor=, now=)``; later features
-#: (applications, reviews, tasks) append the cancellations SPEC §2 requires
-DEATH_HOOKS: list[Callable[..., None]] = []
 
 
 @dataclass
@@ -284,8 +282,7 @@ def record_death(session: Session, person: InsuredPerson, *, death_date: date, a
     audit.record(session, actor, "record_death", ENTITY, person.id, now=now,
                  before={"death_date": None, "status": status_before},
                  after={"death_date": death_date, "status": PersonStatus.DECEASED, "valid_from": day})
-    for hook in DEATH_HOOKS:
-        hook(session, person, actor=actor, now=now)
+    events.publish(session, PersonDied(person=person, actor=actor, now=now))
     return person
 
 

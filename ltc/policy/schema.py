@@ -30,6 +30,7 @@ from ltc.core.errors import ValidationFailed
 
 T = TypeVar("T")
 SECTIONS: dict[str, type] = {}
+REF_VALUES: dict[str, dict] = {}  # section name → its REF values (plain JSON)
 _INVALID = object()
 
 
@@ -41,13 +42,16 @@ class FieldError(ValueError):
         self.errors = errors
 
 
-def register_section(name: str, cls: type[T]) -> type[T]:
-    """Declare ``cls`` (a frozen dataclass) as the schema of section ``name``."""
+def register_section(name: str, cls: type[T], ref: dict) -> type[T]:
+    """Declare ``cls`` (a frozen dataclass) as the schema of section ``name``, with its REF values.
+
+    Called from the owning domain's ``wire()``; registering the same class again is a no-op."""
     if not dataclasses.is_dataclass(cls) or not cls.__dataclass_params__.frozen:
         raise TypeError(f"section {name!r}: {cls.__name__} must be a frozen dataclass")
     if SECTIONS.get(name, cls) is not cls:
         raise ValueError(f"section {name!r} is already registered")
     SECTIONS[name] = cls
+    REF_VALUES[name] = ref
     return cls
 
 

@@ -1,1 +1,25 @@
-"""The review engine (SPEC §4.1): case types as data, cases, visits, rounds and events."""
+"""The review engine (SPEC §4.1): case types as data, cases, visits, rounds and events.
+
+Wiring: ``wire()`` fills the shared registries (scope rules, policy section, event subscribers …)
+and ``register(app)`` adds the blueprints and commands; both are called from ``ltc.create_app``.
+Their imports are local so that importing a service of this package never loads its web layer.
+"""
+from flask import Flask
+
+
+def wire() -> None:
+    from ltc.auth.scope import add_scope_rule
+    from ltc.policy.schema import register_section
+    from ltc.reviews import definitions, scope, worklists
+    from ltc.reviews.models import ReviewCase
+    from ltc.web.worklists import add_worklist
+
+    register_section(definitions.SECTION, definitions.ReviewPolicy, definitions.REF_REVIEWS)
+    add_scope_rule(ReviewCase, scope.cases_in_scope)
+    add_worklist(worklists.review_inbox)
+
+
+def register(app: Flask) -> None:
+    from ltc.reviews import views
+
+    app.register_blueprint(views.bp)

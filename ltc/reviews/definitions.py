@@ -12,7 +12,7 @@ from datetime import date
 from typing import ClassVar, Literal
 
 from ltc.core.months import first_of_next_month
-from ltc.policy.schema import FieldError, param, register_section
+from ltc.policy.schema import FieldError, param
 
 SECTION = "reviews"
 Decision = Literal["approve", "return", "decline", "reject"]
@@ -167,7 +167,6 @@ class ReviewPolicy:
         raise LookupError(code)
 
 
-register_section(SECTION, ReviewPolicy)
 
 _ENTITLEMENT_REASONS = [
     {"code": "DOCS", "label": "材料不全或有误", "decisions": ["return"]},

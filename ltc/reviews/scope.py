@@ -3,11 +3,9 @@ which it owns a step (its ``ReviewParty`` rows). Anything else is a 404."""
 from sqlalchemy import ColumnElement, select
 
 from ltc.auth.models import User
-from ltc.auth.scope import scope_rule
 from ltc.reviews.models import ReviewCase, ReviewParty
 
 
-@scope_rule(ReviewCase)
 def cases_in_scope(user: User) -> ColumnElement[bool] | None:
     if user.org_kind == "mia":
         return None

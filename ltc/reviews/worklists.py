@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ltc.auth.models import User
 from ltc.auth.permissions import Action, can
-from ltc.web.worklists import WorkList, worklist
+from ltc.web.worklists import WorkList
 from ltc.orgs.models import Organisation
 from ltc.reviews import engine
 from ltc.reviews.definitions import DECISION_LABELS, CaseTypeDef, ReviewPolicy, StepDef
@@ -153,7 +153,6 @@ def reason_label(ctype: CaseTypeDef, code: str | None) -> str:
 
 # --- the home page -------------------------------------------------------------------------
 
-@worklist
 def review_inbox(session: Session, user, today: date) -> WorkList | None:
     """Reviewers: how many cases wait for their organisation, how many are overdue, the first ones."""
     if not can(user, Action.DECIDE_REVIEW):

@@ -10,8 +10,8 @@ Monthly jobs are limited to days 1-28, so a job that must run every month never 
 from dataclasses import dataclass, fields
 from typing import ClassVar
 
-from ltc.policy.schema import FieldError, param, range_errors, register_section
-from ltc.scheduler.registry import Schedule
+from ltc.policy.schema import FieldError, param, range_errors
+from ltc.scheduler.registry import JOBS, Job, Schedule
 
 SECTION = "jobs"
 LAST_MONTHLY_DAY = 28
@@ -49,4 +49,9 @@ class JobsPolicy:
         return {f.name: getattr(self, f.name).schedule for f in fields(self)}
 
 
-register_section(SECTION, JobsPolicy)
+
+
+def ref_times(jobs: tuple[Job, ...] = JOBS) -> dict[str, dict]:
+    """REF of the section: SPEC §9's times (local time), the registry defaults."""
+    return {job.id: {"day": job.schedule.day, "hour": job.schedule.hour, "minute": job.schedule.minute}
+            for job in jobs}

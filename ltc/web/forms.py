@@ -1,7 +1,14 @@
-"""Form helpers shared by every domain."""
+"""Form helpers shared by every domain: the one request edge of a form page."""
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ltc.core.errors import DomainError
+from ltc.extensions import db
 
 
 def attach_errors(form: FlaskForm, exc: DomainError) -> None:
@@ -14,3 +21,30 @@ def attach_errors(form: FlaskForm, exc: DomainError) -> None:
             placed = True
     if not placed:
         form.form_errors.append(exc.message)
+
+
+def submit(form: FlaskForm, run: Callable[[], Any]) -> tuple[bool, Any, int]:
+    """Run the service when the form is valid and commit; on a DomainError roll back and show
+    it on the form. Returns (done, result, HTTP status for re-rendering the form)."""
+    if not form.validate_on_submit():
+        return False, None, 400 if form.is_submitted() else 200
+    try:
+        result = run()
+    except DomainError as exc:
+        db.session.rollback()
+        attach_errors(form, exc)
+        return False, None, exc.status
+    db.session.commit()
+    return True, result, 200
+
+
+def label_choices(labels: dict, values) -> list[SelectChoice]:
+    """Select choices for ``values``, each shown with its translated label."""
+    return [SelectChoice(str(v), _l(labels[v])) for v in values]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of check boxes (rendered by ``templates/orgs/_form.html``)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -1,8 +1,7 @@
 """Work lists shown on each role's home page.
 
-A domain registers a function ``(session, user, today) -> WorkList | None``; the home page
-shows every list the user's role gets. Later domains (applications, reviews, settlements)
-register theirs here.
+A domain adds a function ``(session, user, today) -> WorkList | None`` from its ``wire()``;
+the home page shows every list the user's role gets, in the order they were added.
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,9 +25,9 @@ WorkListFn = Callable[[Session, object, date], WorkList | None]
 REGISTRY: list[WorkListFn] = []
 
 
-def worklist(fn: WorkListFn) -> WorkListFn:
-    REGISTRY.append(fn)
-    return fn
+def add_worklist(fn: WorkListFn) -> None:
+    if fn not in REGISTRY:
+        REGISTRY.append(fn)
 
 
 def worklists_for(session: Session, user, today: date) -> list[WorkList]:

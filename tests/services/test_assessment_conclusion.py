@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from ltc.assessment.applications.services import conclusion
 from ltc.assessment.applications import jobs
-from ltc.assessment.applications.services.conclusion import CONCLUDED_HOOKS, conclude_ended_publicities, published_list
+from ltc.assessment.applications.events import ConclusionFinal
+from ltc.assessment.applications.services.conclusion import conclude_ended_publicities, published_list
+from ltc.core import events
 from ltc.core.audit import SYSTEM
 from ltc.notices.models import Notice
 from tests.assessment_builders import at, cast, confirmed
@@ -74,9 +76,9 @@ def test_the_published_list_masks_names_and_ids_during_publicity_only(session, c
     assert published_list(session, date(2026, 3, 27)).total == 0
 
 
-def test_hooks_hear_of_final_conclusions(session, c, monkeypatch):
+def test_subscribers_hear_of_final_conclusions(session, c, monkeypatch):
     heard = []
-    monkeypatch.setattr(conclusion, "CONCLUDED_HOOKS", [lambda s, app, actor, now: heard.append(app.id)])
+    assert [h.__module__ for h in events.hub.subscribers(ConclusionFinal)] == ["ltc.entitlements.review"]
+    monkeypatch.setattr(events.hub, "_handlers", {ConclusionFinal: [lambda s, event: heard.append(event.application.id)]})
     app = confirmed(session, c, level=2)
     assert heard == [app.id]
-    assert [hook.__module__ for hook in CONCLUDED_HOOKS] == ["ltc.entitlements.review"]  # the real list

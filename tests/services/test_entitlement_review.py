@@ -4,8 +4,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from ltc.assessment.applications.events import ConclusionFinal
 from ltc.assessment.applications.services import conclusion
 from ltc.auth.scope import scoped
+from ltc.core import events
 from ltc.core.audit import Actor
 from ltc.core.errors import Conflict, Forbidden, ValidationFailed
 from ltc.entitlements.models import Entitlement
@@ -159,13 +161,12 @@ def test_a_final_conclusion_opens_the_review_automatically(session, r):
 
 def test_no_case_when_the_level_is_not_allowed_for_the_care_type(session, r):
     app = concluded(session, r, level=3, care_type="special")
-    conclusion.CONCLUDED_HOOKS[-1](session, app, actor=ab.SYSTEM, now=NOW)
+    events.publish(session, ConclusionFinal(application=app, actor=ab.SYSTEM, now=NOW))
     request = session.scalars(select(EntitlementRequest)).one()
     assert request.status == "not_opened" and request.case_id is None
     assert "最低 4 级" in request.reason
     below = concluded(session, r, level=2, person_id=ab.person(session, 2, name="王二").id)
-    for hook in conclusion.CONCLUDED_HOOKS:
-        hook(session, below, actor=ab.SYSTEM, now=NOW)
+    events.publish(session, ConclusionFinal(application=below, actor=ab.SYSTEM, now=NOW))
     assert session.scalar(select(EntitlementRequest.id).where(EntitlementRequest.application_id == below.id)) is None
 
 
@@ -192,8 +193,7 @@ def test_a_reassessment_without_preferences_keeps_the_current_care_type_and_prov
                             actor=r.c.ins, now=NOW)
     app = concluded(session, r, level=4, care_type=None, concluded_on=date(2026, 3, 10))
     app.preferred_provider_id = None
-    for hook in conclusion.CONCLUDED_HOOKS:
-        hook(session, app, actor=ab.SYSTEM, now=NOW)
+    events.publish(session, ConclusionFinal(application=app, actor=ab.SYSTEM, now=NOW))
     request = session.scalars(select(EntitlementRequest).where(EntitlementRequest.application_id == app.id)).one()
     assert (request.status, request.kind, request.care_type, request.provider_id, request.replaces_id) == (
         "open", "change", "home", r.c.world.provider.id, old.id)

@@ -7,9 +7,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ltc.auth.services import actor_of
+from ltc.core import events
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.errors import Conflict, NotFound, ValidationFailed
 from ltc.people import services
+from ltc.people.events import PersonDied
 from ltc.people.models import InsuredPerson, PersonStatusPeriod, PersonTagPeriod
 from tests.conftest import NOW, TODAY
 from tests.people_builders import id_number, person
@@ -165,9 +167,9 @@ def test_death_rules(session):
         services.set_status(session, p, status="active", valid_from=TODAY, actor=SYSTEM, now=NOW)
 
 
-def test_death_hooks_run_after_the_death_is_recorded(session, monkeypatch):
+def test_person_died_is_published_after_the_death_is_recorded(session, monkeypatch):
     seen = []
-    monkeypatch.setattr(services, "DEATH_HOOKS", [lambda s, p, actor, now: seen.append((p.id, p.death_date))])
+    monkeypatch.setattr(events.hub, "_handlers", {PersonDied: [lambda s, e: seen.append((e.person.id, e.person.death_date))]})
     p = person(session)
     services.record_death(session, p, death_date=TODAY, actor=SYSTEM, now=NOW)
     assert seen == [(p.id, TODAY)]

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 
-import ltc.policy.sections  # noqa: F401
 from ltc.billing.benefits import benefit_sheet, percent
 from ltc.billing.policy import BillingPolicy
 from ltc.core.money import to_money

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 
-import ltc.policy.sections  # noqa: F401  (registers every section)
 from ltc.billing.policy import BillingPolicy
 from ltc.core.errors import ValidationFailed
 from ltc.policy.ref import ref_sections

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 
-import ltc.policy.sections  # noqa: F401
 from ltc.billing.policy import BillingPolicy
 from ltc.policy.ref import ref_sections
 from ltc.policy.schema import parse_section

@@ -12,7 +12,7 @@ from ltc.core.errors import ValidationFailed
 from ltc.policy import form_mapping as fm
 from ltc.policy.ref import REF_SECTIONS
 from ltc.policy.schema import FieldError, parse_as, parse_section, to_raw
-from ltc.policy.sections import SECTIONS
+from ltc.policy.schema import SECTIONS
 
 
 def test_every_registered_section_has_ref_values():

@@ -170,9 +170,9 @@ def test_register_section_wants_a_frozen_dataclass_and_a_free_name():
         x: int
 
     with pytest.raises(TypeError):
-        register_section("loose", Loose)
+        register_section("loose", Loose, {})
     with pytest.raises(ValueError):
-        register_section("assessment", Sample)
+        register_section("assessment", Sample, {})
     assert "loose" not in SECTIONS
 
 
@@ -205,7 +205,9 @@ def test_status_transitions(current, target, ok):
 
 @pytest.mark.parametrize("first_import", ["ltc.policy", "ltc.policy.services", "ltc.assessment.applications.policy",
                                           "ltc.policy.schema"])
-def test_the_registry_is_filled_whichever_module_is_imported_first(first_import):
+def test_importing_a_module_registers_nothing_wiring_registers_every_section(first_import):
     code = (f"import {first_import}\nfrom ltc.policy.schema import SECTIONS\n"
-            "assert 'assessment' in SECTIONS, SECTIONS\n")
+            "assert SECTIONS == {}, SECTIONS\n"
+            "from ltc import wire\nwire()\n"
+            "assert set(SECTIONS) == {'assessment', 'billing', 'reviews', 'jobs'}, SECTIONS\n")
     subprocess.run([sys.executable, "-W", "error", "-c", code], check=True)

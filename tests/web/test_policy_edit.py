@@ -10,7 +10,7 @@ from ltc.policy import form_mapping as fm
 from ltc.policy.models import PolicyEvent, PolicyStatus, PolicyVersion
 from ltc.policy.ref import REF_SECTIONS, seed_ref
 from ltc.policy.schema import parse_section, to_raw
-from ltc.policy.sections import SECTIONS
+from ltc.policy.schema import SECTIONS
 from ltc.policy.services import create_draft, publish
 from tests.conftest import NOW, login
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
-from ltc.policy.schema import FieldError, check_ranges, param, register_section
+from ltc.policy.schema import FieldError, check_ranges, param
 
 SECTION = "assessment"
 LEVELS = (0, 5)
@@ -58,4 +58,17 @@ class AssessmentPolicy:
         return level >= self.min_level(care_type)
 
 
-register_section(SECTION, AssessmentPolicy)
+#: REF values of the section (SPEC preamble), plain JSON
+REF = {
+    "benefit_threshold": 3,
+    "min_level_by_care_type": {"special": 4, "institution": 3, "home": 3, "outreach": 3, "family": 3},
+    "publicity_working_days": 5,
+    "objection_working_days": 5,
+    "validity_months": 24,
+    "acceptance_sla_working_days": 5,
+    "conclusion_sla_working_days": 30,
+    "schedule_within_working_days": 10,
+    "reassessment_days_before_expiry": 60,
+    "long_inpatient_stay_days": 30,
+    "min_months_between_assessments": 6,
+}

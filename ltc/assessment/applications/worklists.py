@@ -6,10 +6,9 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.services import queues
-from ltc.web.worklists import WorkList, worklist
+from ltc.web.worklists import WorkList
 
 
-@worklist
 def assessment_queues(session: Session, user, today: date) -> WorkList | None:
     """One row per work queue of the user's role (the catch-all list left out): how many
     applications wait, how many of them are overdue."""

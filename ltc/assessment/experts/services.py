@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ltc.auth.models import User, UserRole
 from ltc.auth.permissions import Action, can
-from ltc.auth.scope import scope_rule, scoped
+from ltc.auth.scope import scoped
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.clock import utcnow
@@ -52,8 +52,7 @@ class ExpertCertificate(PeriodMixin, Base):
         return f"<ExpertCertificate {self.certificate_no} user={self.user_id}>"
 
 
-@scope_rule(ExpertCertificate)
-def _certificates_in_scope(user: User) -> ColumnElement[bool] | None:
+def certificates_in_scope(user: User) -> ColumnElement[bool] | None:
     """The MIA sees the whole register, an agency its own assessors' certificates."""
     if user.org_kind == "mia":
         return None

@@ -3,7 +3,7 @@
 Every organisation's admin manages its own users; the MIA admin those of every organisation
 and chooses the organisation of a new user. Another organisation's user is a 404.
 """
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -15,10 +15,12 @@ from ltc.auth.web import permission_required
 from ltc.core.clock import utcnow
 from ltc.extensions import db
 from ltc.auth.services import users
-from ltc.orgs.forms import (ROLE_LABELS, EditUserForm, ResetPasswordForm, UserFilterForm, UserForm,
+from ltc.auth.forms import (ROLE_LABELS, EditUserForm, ResetPasswordForm, UserFilterForm, UserForm,
                             role_choices)
 from ltc.orgs.kinds import ORG_KIND_LABELS
-from ltc.orgs.views import bp, submit
+from ltc.web.forms import submit
+
+bp = Blueprint("users", __name__, url_prefix="/orgs")
 
 
 def _filters() -> tuple[UserFilterForm, dict]:

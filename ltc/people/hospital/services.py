@@ -19,7 +19,6 @@ from ltc.core.audit import Actor
 from ltc.core.clock import utcnow
 from ltc.core.db import Base
 from ltc.core.errors import ValidationFailed
-from ltc.people import scope  # noqa: F401  (registers the InsuredPerson scope rule)
 from ltc.people.ids import normalise_id_number
 from ltc.people.models import InsuredPerson
 from ltc.core.sheets import Cell, as_date, as_text

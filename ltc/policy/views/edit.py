@@ -31,7 +31,7 @@ from ltc.policy.forms import (CopyForm, PublishForm, RetireForm, digest, form_st
 from ltc.policy.models import STATUS_LABELS, PolicyStatus, PolicyVersion
 from ltc.policy.ref import ref_sections
 from ltc.policy.schema import parse_section, section_label
-from ltc.policy.sections import SECTIONS
+from ltc.policy.schema import SECTIONS
 
 bp = Blueprint("policy_edit", __name__, url_prefix="/policy")
 _ORIGIN = re.compile(r"copy of version ([0-9]+)")

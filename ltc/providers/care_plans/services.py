@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from ltc.auth.models import User
-from ltc.auth.scope import scope_rule, scoped
+from ltc.auth.scope import scoped
 from ltc.billing.policy import BillingPolicy
 from ltc.core import audit
 from ltc.core.audit import Actor
@@ -21,17 +21,15 @@ from ltc.core.errors import Conflict, NotFound, ValidationFailed
 from ltc.orgs.kinds import CareType
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
-from ltc.people.scope import person_link
 from ltc.people.services import category_on, tags_on
+from ltc.core import events
 from ltc.policy.services import policy_on
+from ltc.providers.care_plans.events import PlanSaved
 from ltc.providers.catalogue import services as catalogue_services
 from ltc.providers.care_plans.checks import Check, PlannedVisit
 from ltc.providers.care_plans.checks import plan_checks as run_checks
 from ltc.providers.care_plans.models import CarePlan, CarePlanVisitItem, CarePlanVisitType, FrequencyUnit, PlanStatus
 
-#: ``hook(session, plan, *, actor, now)`` after a new version was saved (e.g. a review whose
-#: subject uses the plan records a new subject revision)
-PLAN_SAVED_HOOKS: list = []
 MAX_FREQUENCY = {FrequencyUnit.WEEK: 21, FrequencyUnit.MONTH: 93}
 MAX_MINUTES = 24 * 60
 MAX_VISIT_TYPES = 20
@@ -46,7 +44,6 @@ class VisitTypeInput:
     item_codes: tuple[str, ...] = ()
 
 
-@scope_rule(CarePlan)
 def care_plans_in_scope(user: User) -> ColumnElement[bool] | None:
     kind = user.org_kind
     if kind == "mia":
@@ -61,7 +58,6 @@ def care_plans_in_scope(user: User) -> ColumnElement[bool] | None:
     return false()
 
 
-@person_link
 def persons_with_plans(org_id: int):
     """A provider sees the persons it holds a care plan for."""
     return select(CarePlan.person_id).where(CarePlan.provider_id == org_id)
@@ -176,8 +172,7 @@ def save_plan(session: Session, *, person_id: int, provider_id: int, care_type: 
     except IntegrityError:
         raise Conflict("护理计划刚被其他用户修改，请刷新后重新保存") from None
     audit.record(session, actor, "create", "care_plan", plan.id, after=snapshot(plan), now=now)
-    for hook in PLAN_SAVED_HOOKS:
-        hook(session, plan, actor=actor, now=now)
+    events.publish(session, PlanSaved(plan=plan, actor=actor, now=now))
     return plan
 
 

@@ -5,7 +5,7 @@ from wtforms import (BooleanField, DateField, Form, IntegerField, SelectChoice, 
                      SubmitField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ltc.orgs.forms import MultiCheckboxField
+from ltc.web.forms import MultiCheckboxField
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.providers.catalogue.models import (CARE_TYPES, ITEM_CLASS_LABELS, ITEM_CLASSES, NATIONAL_CODE_LENGTH,
                                      STAFF_TYPE_LABELS, STAFF_TYPES)

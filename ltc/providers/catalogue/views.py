@@ -15,7 +15,7 @@ from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import DomainError
 from ltc.web.exports import Column, export_response, requested_format
-from ltc.web.forms import attach_errors
+from ltc.web.forms import submit
 from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.orgs.kinds import CARE_TYPE_LABELS
@@ -89,21 +89,6 @@ def item_detail(item_id: int):
     return _render_detail(services.get_item(db.session, item_id))
 
 
-def _submit(form: FlaskForm, run: Callable[[], Any]) -> tuple[bool, int]:
-    """Run the service when the form is valid and commit; on a DomainError roll back and show it
-    on the form. Returns (done, HTTP status for re-rendering the form)."""
-    if not form.validate_on_submit():
-        return False, 400 if form.is_submitted() else 200
-    try:
-        run()
-    except DomainError as exc:
-        db.session.rollback()
-        attach_errors(form, exc)
-        return False, exc.status
-    db.session.commit()
-    return True, 200
-
-
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
 @permission_required(Action.MANAGE_ORGS)
 def edit_item(item_id: int):
@@ -111,7 +96,7 @@ def edit_item(item_id: int):
     form = ItemForm(obj=item)
     if not form.is_submitted():
         form.staff_types.data, form.care_types.data = item.staff_types, item.care_types
-    done, status = _submit(form, lambda: services.update_item(
+    done, _result, status = submit(form, lambda: services.update_item(
         db.session, item, actor=actor_of(current_user), now=utcnow(), **form.values()))
     if done:
         flash(_("服务项目已保存"), "success")
@@ -124,7 +109,7 @@ def edit_item(item_id: int):
 def change_minutes(item_id: int):
     item = services.get_item(db.session, item_id)
     form = MinutesForm()
-    done, status = _submit(form, lambda: services.change_minutes(
+    done, _result, status = submit(form, lambda: services.change_minutes(
         db.session, item, actor=actor_of(current_user), now=utcnow(), **form.values()))
     if done:
         flash(_("标准时长已登记"), "success")

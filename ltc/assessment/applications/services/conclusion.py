@@ -7,7 +7,7 @@ concluded on the day of confirmation. The conclusion date is the day the case en
 ``concluded``; the conclusion is valid ``[conclusion date, + validity_months)``.
 
 A 复评's conclusion is final and replaces its parent's: the parent is concluded with the
-child's level and dates, and its paused SLA clock resumes. ``CONCLUDED_HOOKS`` are told of
+child's level and dates, and its paused SLA clock resumes. ``ConclusionFinal`` tells the subscribers of
 every final conclusion of a person (never of the 复评 child itself), e.g. to open the
 entitlement review of SPEC §4.2.
 """
@@ -22,6 +22,8 @@ from ltc.assessment.applications.models import Application
 from ltc.assessment.applications.services.notifying import notify
 from ltc.assessment.applications.states import Kind, Status
 from ltc.assessment.applications.services.transitions import assessment_policy, move
+from ltc.assessment.applications.events import ConclusionFinal
+from ltc.core import events
 from ltc.core.audit import Actor
 from ltc.core.calendar import add_working_days, working_days_between
 from ltc.core.clock import local_today, utcnow
@@ -31,8 +33,6 @@ from ltc.orgs.models import Organisation
 from ltc.people.ids import mask_id, mask_name
 from ltc.people.models import InsuredPerson
 
-#: ``hook(session, application, *, actor, now)`` after a person's conclusion became final
-CONCLUDED_HOOKS: list[Callable[..., None]] = []
 
 
 def after_confirmation(session: Session, app: Application, *, actor: Actor, now: datetime) -> Application:
@@ -69,8 +69,7 @@ def conclude(session: Session, app: Application, *, day: date, actor: Actor, now
 
 
 def _tell_hooks(session: Session, app: Application, *, actor: Actor, now: datetime) -> None:
-    for hook in CONCLUDED_HOOKS:
-        hook(session, app, actor=actor, now=now)
+    events.publish(session, ConclusionFinal(application=app, actor=actor, now=now))
 
 
 def resume_clock(session: Session, parent: Application, today: date) -> int:

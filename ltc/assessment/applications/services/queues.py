@@ -20,7 +20,6 @@ from types import SimpleNamespace
 from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from ltc.assessment.applications.services import scope  # noqa: F401  (registers the Application scope rule)
 from ltc.assessment.applications.models import (Application, Assessment, AssessmentAssessor, AssessmentSignature,
                                                AssessmentVisit, Confirmation, SelfAssessment)
 from ltc.assessment.applications.deadlines import due_on

@@ -8,7 +8,7 @@ conclusion and per stay, never while the person has another open application, ne
 person not insured that day. The insurer records the self-assessment and accepts it as usual.
 
 On death every open application of the person is cancelled with the reason
-(``cancel_open_for_death``, registered in ``ltc.people.services.DEATH_HOOKS``).
+(``cancel_open_for_death``, subscribed to ``PersonDied`` by ``ltc.assessment.wire``).
 """
 from datetime import date, datetime, timedelta
 
@@ -28,7 +28,8 @@ from ltc.core.clock import utcnow
 from ltc.core.months import add_months
 from ltc.people.hospital.services import HospitalStay, long_inpatient_stays
 from ltc.people.models import InsuredPerson, PersonStatus
-from ltc.people.services import DEATH_HOOKS, status_on
+from ltc.people.events import PersonDied
+from ltc.people.services import status_on
 
 R = ReassessmentReason
 
@@ -120,8 +121,8 @@ def cancel_open_for_death(session: Session, person_id: int, *, death_date: date,
     return apps
 
 
-def _on_death(session: Session, person: InsuredPerson, *, actor: Actor, now: datetime) -> None:
-    cancel_open_for_death(session, person.id, death_date=person.death_date, actor=actor, now=now)
+def on_person_died(session: Session, event: PersonDied) -> None:
+    cancel_open_for_death(session, event.person.id, death_date=event.person.death_date, actor=event.actor,
+                          now=event.now)
 
 
-DEATH_HOOKS.append(_on_death)

@@ -4,17 +4,15 @@ The MIA sees all; an insurer the applications of persons in its districts; an ag
 applications dispatched to it and the 复评 children of those; a provider the applications
 it filed and their 复评 children. The persons of the applications an agency was dispatched
 or a provider filed become visible to that organisation (``person_link``), and so do the
-notices issued about an application (``subject_visibility``).
+notices issued about an application (``can_see_application``, added by ``wire()``).
 """
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
 from ltc.auth.models import User
-from ltc.auth.scope import scope_rule, scoped
-from ltc.notices.services import subject_visibility
+from ltc.auth.scope import scoped
 from ltc.people.models import InsuredPerson
-from ltc.people.scope import person_link
 
 
 def _own(org_id: int, kind: str) -> ColumnElement[bool]:
@@ -23,7 +21,6 @@ def _own(org_id: int, kind: str) -> ColumnElement[bool]:
     return or_(column == org_id, Application.parent_id.in_(own))
 
 
-@scope_rule(Application)
 def applications_in_scope(user: User) -> ColumnElement[bool] | None:
     kind = user.org_kind
     if kind == "mia":
@@ -38,7 +35,6 @@ def applications_in_scope(user: User) -> ColumnElement[bool] | None:
     return false()
 
 
-@person_link
 def persons_of_applications(org_id: int):
     """Persons of the applications dispatched to agency ``org_id`` or filed by provider ``org_id``."""
     return select(Application.person_id).where(
@@ -48,6 +44,3 @@ def persons_of_applications(org_id: int):
 def can_see_application(session: Session, user: User, application_id: int) -> bool:
     stmt = scoped(select(Application.id).where(Application.id == application_id), Application, user)
     return session.scalar(stmt) is not None
-
-
-subject_visibility["application"] = can_see_application

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from ltc.assessment.applications.services import scope  # noqa: F401  (registers the Application scope rule)
 from ltc.assessment.applications.models import Application, ApplicationEvent
 from ltc.assessment.applications.policy import AssessmentPolicy
 from ltc.assessment.applications.states import Status, check_transition

@@ -1,8 +1,8 @@
 """Web pages of the assessment workflow (SPEC §3.1) under ``/assessment``.
 
-One blueprint, its routes spread over ``views_queues`` (work queues, workload, publicity
-list, exports), ``views_intake`` (filing an application), ``views_detail`` (detail page,
-documents) and ``views_steps`` (one thin POST view per workflow step, and the assessment
+One blueprint, its routes spread over ``queues`` (work queues, workload, publicity
+list, exports), ``intake`` (filing an application), ``detail`` (detail page,
+documents) and ``steps`` (one thin POST view per workflow step, and the assessment
 entry page). Everything a user reaches goes through the Application scope rule: out of
 scope is a 404, a role not allowed to act a 403.
 """
@@ -12,7 +12,6 @@ from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user, login_required
 
 from ltc.assessment.applications.services import queues
-from ltc.assessment.applications import worklists as _worklists  # noqa: F401  (registers the home-page work lists)
 from ltc.assessment.applications.forms import FIELD_NAMES
 from ltc.auth.permissions import Action, can
 from ltc.core.clock import local_today
@@ -62,8 +61,3 @@ def index():
         abort(403)
     return redirect(url_for(".queue", name=mine[0].name))
 
-
-from ltc.assessment.applications.views import detail as views_detail  # noqa: E402,F401
-from ltc.assessment.applications.views import intake as views_intake
-from ltc.assessment.applications.views import queues as views_queues
-from ltc.assessment.applications.views import steps as views_steps

@@ -1,0 +1,70 @@
+"""Explicit wiring (create_app → each domain's wire/register): every expected subscriber and
+registry entry is there, and code running without the wiring fails loudly."""
+import pytest
+
+from ltc.assessment.applications.events import ConclusionFinal
+from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.services import reassessment
+from ltc.assessment.experts.services import ExpertCertificate
+from ltc.auth import scope
+from ltc.auth.models import User
+from ltc.core.audit import SYSTEM
+from ltc.core.events import EventHub, HubNotWired
+from ltc.core import events
+from ltc.entitlements import review as entitlement_review
+from ltc.entitlements import services as entitlement_services
+from ltc.entitlements.models import Entitlement
+from ltc.notices.services import subject_visibility
+from ltc.orgs.models import Organisation
+from ltc.people import scope as people_scope
+from ltc.people.events import PersonDied
+from ltc.people.models import InsuredPerson
+from ltc.policy.schema import REF_VALUES, SECTIONS
+from ltc.providers.care_plans.events import PlanSaved
+from ltc.providers.care_plans.models import CarePlan
+from ltc.reviews.models import ReviewCase
+from ltc.reviews.registry import SUBJECTS
+from ltc.web.worklists import REGISTRY
+
+
+def test_every_expected_subscriber_is_registered(app):
+    assert events.hub.wired
+    assert events.hub.subscribers(PersonDied) == (reassessment.on_person_died, entitlement_review.on_person_died,
+                                                  entitlement_services.on_person_died)
+    assert events.hub.subscribers(ConclusionFinal) == (entitlement_review.on_conclusion_final,)
+    assert events.hub.subscribers(PlanSaved) == (entitlement_review.on_plan_saved,)
+
+
+def test_every_registry_is_filled_by_create_app(app):
+    for model in (Organisation, User, InsuredPerson, Application, ExpertCertificate, CarePlan, ReviewCase,
+                  Entitlement):
+        assert scope._RULES.get(model) is not None, model.__name__
+    assert set(SECTIONS) == set(REF_VALUES) == {"assessment", "billing", "reviews", "jobs"}
+    assert set(SUBJECTS) >= {"entitlement_request"}
+    assert set(subject_visibility) >= {"application", "entitlement"}
+    assert len(people_scope.PERSON_LINKS) == 4
+    assert [fn.__name__ for fn in REGISTRY] == ["agreements_ending", "failed_logins", "assessment_queues",
+                                                "review_inbox"]
+
+
+def test_wiring_twice_registers_nothing_twice(app):
+    from ltc import wire
+
+    before = (events.hub.subscribers(PersonDied), len(people_scope.PERSON_LINKS), len(REGISTRY))
+    wire()
+    assert (events.hub.subscribers(PersonDied), len(people_scope.PERSON_LINKS), len(REGISTRY)) == before
+
+
+def test_publishing_before_the_hub_is_wired_fails_loudly():
+    hub = EventHub()
+    hub.subscribe(PersonDied, lambda session, event: None)
+    with pytest.raises(HubNotWired, match="create_app"):
+        hub.publish(None, PersonDied(person=None, actor=SYSTEM, now=None))
+
+
+def test_a_model_without_a_scope_rule_is_refused_not_shown():
+    class Unscoped:
+        __name__ = "Unscoped"
+
+    with pytest.raises(LookupError, match="no scope rule"):
+        scope.scope_clause(Unscoped, None)
