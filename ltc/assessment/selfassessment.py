@@ -26,7 +26,6 @@ ITEM_LABELS = {"feeding": "进食", "bowel_bladder": "大小便控制", "bathing
 ANSWER_LABELS = {Answer.INDEPENDENT: "自理", Answer.PARTLY: "部分自理", Answer.DEPENDENT: "不能自理"}
 
 
-
 class LetterGrade(StrEnum):
     """A self-assessment grade, A (least dependent) to G."""
 

@@ -5,10 +5,11 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ltc.core.clock import utcnow
 from ltc.auth.permissions import Role
+from ltc.core.clock import utcnow
 from ltc.core.db import Base, enum_check
 from ltc.orgs.models import Organisation
+
 
 class User(UserMixin, Base):
     __tablename__ = "users"

@@ -32,7 +32,8 @@ class Entitlement(PeriodMixin, Base):
         enum_check("origin", Origin),
         enum_check("end_reason", EndReason, nullable=True),
         CheckConstraint("valid_to IS NOT NULL", name="has_end"),
-        CheckConstraint(f"origin = '{Origin.MIGRATED.value}' OR application_id IS NOT NULL", name="review_has_conclusion"),
+        CheckConstraint(f"origin = '{Origin.MIGRATED.value}' OR application_id IS NOT NULL",
+                        name="review_has_conclusion"),
         Index("ix_entitlements_provider_period", "provider_id", "valid_from", "valid_to"),
         *period_table_args("entitlements", "person_id"),
     )

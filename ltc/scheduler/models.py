@@ -17,7 +17,6 @@ class RunStatus(StrEnum):
     SKIPPED_LOCKED = "skipped_locked"  # another process held the job's lock
 
 
-
 class JobRun(Base):
     """One run of a registry job: for a due time (scheduled or catch-up) or on demand."""
 
