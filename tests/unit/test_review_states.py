@@ -43,3 +43,12 @@ def test_only_decline_and_reject_end_a_case_by_decision():
 
 def test_every_status_has_a_label():
     assert set(STATUS_LABELS) == set(CaseStatus)
+
+
+def test_the_policy_schema_allows_exactly_the_decisions_of_the_lifecycle():
+    from typing import get_args
+
+    from ltc.reviews import definitions
+
+    assert set(get_args(definitions.Decision)) == set(Decision) == set(definitions.DECISION_LABELS)
+    assert definitions.ENDING == set(END_STATUS)
