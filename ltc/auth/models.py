@@ -2,14 +2,13 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ltc.auth.permissions import Role
 from ltc.core.clock import utcnow
-from ltc.core.db import Base
+from ltc.core.db import Base, enum_check
 from ltc.orgs.models import Organisation
-
-ROLES_SQL = "('admin', 'operator', 'reviewer', 'assessor', 'carer')"
 
 
 class User(UserMixin, Base):
@@ -52,7 +51,7 @@ class UserRole(Base):
     __tablename__ = "user_roles"
     __table_args__ = (
         UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),
-        CheckConstraint(f"role IN {ROLES_SQL}", name="role"),
+        enum_check("role", Role),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,6 +21,14 @@ class Action(StrEnum):
     VIEW_POLICY = "view_policy"              # read access to policy versions (all users)
 
 
+class Role(StrEnum):
+    ADMIN = "admin"
+    OPERATOR = "operator"
+    REVIEWER = "reviewer"
+    ASSESSOR = "assessor"
+    CARER = "carer"
+
+
 MIA, INSURER, AGENCY, PROVIDER = "mia", "insurer", "agency", "provider"
 STAFF = {"admin", "operator", "reviewer"}
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from ltc.billing.policy import BillingPolicy
 from ltc.core.money import to_money
 from ltc.orgs.kinds import CARE_TYPE_LABELS, GRADE_LABELS, CareType
-from ltc.people.models import CATEGORY_LABELS, TAG_LABELS, Category, Tag
+from ltc.people.kinds import CATEGORY_LABELS, TAG_LABELS, Category, Tag
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, FacilityGrade
-from ltc.people.models import CATEGORY_LABELS, TAG_LABELS, Category, Tag
+from ltc.people.kinds import CATEGORY_LABELS, TAG_LABELS, Category, Tag
 from ltc.policy.schema import FieldError, param
 
 SECTION = "billing"

@@ -1,8 +1,10 @@
-"""Declarative base with a naming convention and the shared column types."""
+"""Declarative base with a naming convention, the shared column types and ``enum_check``."""
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from decimal import Decimal
+from enum import StrEnum
 
-from sqlalchemy import DateTime, MetaData, Numeric, TypeDecorator, event
+from sqlalchemy import CheckConstraint, DateTime, MetaData, Numeric, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -39,6 +41,25 @@ Money = Numeric(12, 2, asdecimal=True)
 class Base(DeclarativeBase):
     registry = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION),
                         type_annotation_map={datetime: UtcDateTime(), Decimal: Money})
+
+
+def in_list(values: Iterable[str]) -> str:
+    """The SQL list ``('a', 'b')`` of string literals, in the order given (quotes doubled)."""
+    return "(" + ", ".join("'" + str(value).replace("'", "''") + "'" for value in values) + ")"
+
+
+def enum_check(column: str, enum: type[StrEnum], *, name: str | None = None,
+               nullable: bool = False) -> CheckConstraint:
+    """The CHECK constraint ``column IN (<enum's values>)`` (``column IS NULL OR …`` when ``nullable``).
+
+    The values come in the enum's declaration order; the constraint is named ``name`` (by default
+    the column) under the naming convention, so it becomes ``ck_<table>_<name>``. The enum is kept
+    in the constraint's ``info["enum"]``: statuses are stored as VARCHAR, and every CHECK over a
+    set of values names the ``StrEnum`` it comes from.
+    """
+    allowed = f"{column} IN {in_list(member.value for member in enum)}"
+    return CheckConstraint(f"{column} IS NULL OR {allowed}" if nullable else allowed,
+                           name=name or column, info={"enum": enum})
 
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000

@@ -23,6 +23,7 @@ from ltc.demo.data import person_rows
 from ltc.entitlements import imports as migration_import
 from ltc.entitlements.models import Entitlement
 from ltc.entitlements.requests import EntitlementRequest
+from ltc.entitlements.states import RequestStatus
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
 from ltc.providers.catalogue import services as catalogue_services
@@ -30,6 +31,7 @@ from ltc.providers.care_plans.services import VisitTypeInput, save_plan
 from ltc.reviews import engine
 from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase
+from ltc.reviews.states import CaseStatus, Decision
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +57,15 @@ def _decider(c: Cast, case: ReviewCase) -> str:
 
 
 def _advance(c: Cast, case: ReviewCase, until: str, now: datetime) -> None:
-    while case.status == "open" and case.step_code != until:
-        engine.decide(c.session, case, DecisionInput("approve"), actor=c.actor(_decider(c, case)), now=now)
+    while case.status == CaseStatus.OPEN and case.step_code != until:
+        engine.decide(c.session, case, DecisionInput(Decision.APPROVE), actor=c.actor(_decider(c, case)), now=now)
 
 
 def load_reviews(session: Session, *, now: datetime) -> int:
     """The demo review cases and migrated beneficiaries, unless any entitlement or entitlement
     request exists (idempotent). Returns how many cases were opened."""
     if session.scalar(select(Entitlement.id).limit(1)) or session.scalar(
-            select(EntitlementRequest.id).where(EntitlementRequest.status != "not_opened").limit(1)):
+            select(EntitlementRequest.id).where(EntitlementRequest.status != RequestStatus.NOT_OPENED).limit(1)):
         return 0
     users = {u.username: u for u in session.scalars(select(User).where(User.username.in_(USERNAMES)))}
     persons = _persons(session, PERSON_OFFSET, PERSON_COUNT + MIGRATED)
@@ -101,10 +103,10 @@ def _scenarios(c: Cast, cases: list[ReviewCase]) -> None:
     _advance(c, at_agency, "agency", c.at(4, 10))
     _advance(c, at_insurer, "insurer", c.at(3, 10))
     _advance(c, at_mia, "insurer", c.at(4, 10))
-    engine.decide(c.session, at_mia, DecisionInput("return", "FACTS", "请评估机构核实评估结论有效期"),
+    engine.decide(c.session, at_mia, DecisionInput(Decision.RETURN, "FACTS", "请评估机构核实评估结论有效期"),
                   actor=c.actor("insurer"), now=c.at(3, 11))
     _advance(c, at_mia, "mia", c.at(2, 10))
-    engine.decide(c.session, declined, DecisionInput("decline", "CAPACITY", "本月护理员排班已满，建议另选机构"),
+    engine.decide(c.session, declined, DecisionInput(Decision.DECLINE, "CAPACITY", "本月护理员排班已满，建议另选机构"),
                   actor=c.actor("provider"), now=c.at(4, 15))
     _advance(c, granted, "done", c.at(3, 9))
 

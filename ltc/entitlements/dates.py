@@ -2,10 +2,12 @@
 from datetime import date, timedelta
 
 from ltc.core.months import first_of_month, first_of_next_month
+from ltc.entitlements.states import EndReason
+from ltc.orgs.kinds import CareType
 
 #: care types whose first entitlement starts in the conclusion month (bed-based care)
-SAME_MONTH = frozenset({"institution", "special"})
-NEXT_MONTH = frozenset({"home", "outreach", "family"})
+SAME_MONTH = frozenset({CareType.INSTITUTION, CareType.SPECIAL})
+NEXT_MONTH = frozenset({CareType.HOME, CareType.OUTREACH, CareType.FAMILY})
 
 
 def first_start(care_type: str, conclusion_date: date) -> date:
@@ -36,10 +38,10 @@ def entitlement_end(conclusion_valid_to: date, *, death_date: date | None = None
     """The exclusive end and why: the earliest of the conclusion's validity end (``expiry``),
     the day after death (``death``) and the start of the replacing entitlement (``change``).
     On a tie the more definitive reason wins: death, then change, then expiry."""
-    candidates = [(conclusion_valid_to, 2, "expiry")]
+    candidates = [(conclusion_valid_to, 2, EndReason.EXPIRY.value)]
     if death_date is not None:
-        candidates.append((end_after_death(death_date), 0, "death"))
+        candidates.append((end_after_death(death_date), 0, EndReason.DEATH.value))
     if replaced_from is not None:
-        candidates.append((replaced_from, 1, "change"))
+        candidates.append((replaced_from, 1, EndReason.CHANGE.value))
     end, _, reason = min(candidates)
     return end, reason

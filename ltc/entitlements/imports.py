@@ -25,6 +25,7 @@ from ltc.core.months import add_months
 from ltc.entitlements import dates
 from ltc.entitlements.models import LEVEL_NAMES, Entitlement
 from ltc.entitlements.services import Conclusion, grant_entitlement
+from ltc.entitlements.states import Origin
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.orgs.models import Organisation
 from ltc.people.ids import normalise_id_number
@@ -197,7 +198,7 @@ def _same(stored: Entitlement, row: EntitlementRow) -> bool:
     v = row.values
     return (stored.origin, stored.level, stored.care_type, stored.provider_id, stored.conclusion_level,
             stored.conclusion_date, stored.conclusion_valid_to) == (
-        "migrated", v["level"], v["care_type"], row.provider_id, v["level"], v["concluded_on"],
+        Origin.MIGRATED, v["level"], v["care_type"], row.provider_id, v["level"], v["concluded_on"],
         v["conclusion_valid_to"])
 
 
@@ -260,7 +261,7 @@ def apply(session: Session, result: EntitlementsPreview, *, actor: Actor, now: d
             v = row.values
             grant_entitlement(session, person_id=row.person_id, level=v["level"], care_type=v["care_type"],
                               provider_id=row.provider_id, conclusion=row.conclusion, starts_on=v["valid_from"],
-                              origin="migrated", actor=actor, now=now)
+                              origin=Origin.MIGRATED.value, actor=actor, now=now)
     counts = {k: n for k, n in result.counts.items() if k in ("create", "unchanged")}
     audit.record(session, actor, "import", "entitlement_import", None, now=now, detail=result.filename[:500],
                  after={"filename": result.filename, "sha256": result.sha256, "counts": counts})

@@ -12,20 +12,15 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.core.clock import utcnow
-from ltc.core.db import Base, ImmutableRecord, write_once
+from ltc.core.db import Base, ImmutableRecord, enum_check, write_once
 from ltc.core.periods import PeriodMixin, period_table_args
-from ltc.providers.models import CARE_TYPES_SQL
+from ltc.entitlements.states import END_REASON_LABELS, ORIGIN_LABELS, EndReason, Origin  # noqa: F401
+from ltc.orgs.kinds import CareType
 
-ORIGINS = ("review", "migrated")
-END_REASONS = ("expiry", "death", "change")
+ORIGINS = tuple(origin.value for origin in Origin)
+END_REASONS = tuple(reason.value for reason in EndReason)
 #: SPEC §3.2 level names (levels 1–5 can carry an entitlement)
 LEVEL_NAMES = {1: "轻度失能", 2: "中度失能", 3: "重度失能Ⅰ级", 4: "重度失能Ⅱ级", 5: "重度失能Ⅲ级"}
-ORIGIN_LABELS = {"review": "四方审核", "migrated": "上线迁移"}
-END_REASON_LABELS = {"expiry": "评估结论到期", "death": "死亡", "change": "待遇变更"}
-
-
-def _in(values) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class Entitlement(PeriodMixin, Base):
@@ -33,11 +28,12 @@ class Entitlement(PeriodMixin, Base):
     __table_args__ = (
         CheckConstraint("level BETWEEN 1 AND 5", name="level"),
         CheckConstraint("conclusion_level BETWEEN 1 AND 5", name="conclusion_level"),
-        CheckConstraint(f"care_type IN {CARE_TYPES_SQL}", name="care_type"),
-        CheckConstraint(f"origin IN {_in(ORIGINS)}", name="origin"),
-        CheckConstraint(f"end_reason IS NULL OR end_reason IN {_in(END_REASONS)}", name="end_reason"),
+        enum_check("care_type", CareType),
+        enum_check("origin", Origin),
+        enum_check("end_reason", EndReason, nullable=True),
         CheckConstraint("valid_to IS NOT NULL", name="has_end"),
-        CheckConstraint("origin = 'migrated' OR application_id IS NOT NULL", name="review_has_conclusion"),
+        CheckConstraint(f"origin = '{Origin.MIGRATED.value}' OR application_id IS NOT NULL",
+                        name="review_has_conclusion"),
         Index("ix_entitlements_provider_period", "provider_id", "valid_from", "valid_to"),
         *period_table_args("entitlements", "person_id"),
     )
@@ -74,7 +70,7 @@ class EntitlementEvent(Base):
 
     __tablename__ = "entitlement_events"
     __table_args__ = (
-        CheckConstraint(f"reason IN {_in(END_REASONS)}", name="reason"),
+        enum_check("reason", EndReason),
         CheckConstraint("valid_to_after < valid_to_before", name="shortens"),
     )
 

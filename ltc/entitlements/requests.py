@@ -9,22 +9,23 @@ the request is kept as ``not_opened`` with the reason, so the insurer sees why.
 """
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, select
+from sqlalchemy import Date, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ltc.core.db import Base
+from ltc.core.db import Base, enum_check
 from ltc.core.clock import utcnow
+from ltc.entitlements.states import RequestKind, RequestStatus
+from ltc.orgs.kinds import CareType
 
-STATUSES = ("not_opened", "open", "granted", "declined", "rejected", "cancelled")
+STATUSES = tuple(status.value for status in RequestStatus)
 
 
 class EntitlementRequest(Base):
     __tablename__ = "entitlement_requests"
     __table_args__ = (
-        CheckConstraint("status IN ('not_opened', 'open', 'granted', 'declined', 'rejected', 'cancelled')",
-                        name="status"),
-        CheckConstraint("kind IN ('initial', 'change')", name="kind"),
-        CheckConstraint("care_type IN ('special', 'institution', 'home', 'outreach', 'family')", name="care_type"),
+        enum_check("status", RequestStatus),
+        enum_check("kind", RequestKind),
+        enum_check("care_type", CareType),
         Index("ix_entitlement_requests_person_status", "person_id", "status"),
     )
 
@@ -39,7 +40,7 @@ class EntitlementRequest(Base):
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("entitlements.id"))
     trigger_date: Mapped[date] = mapped_column(Date)
     care_plan_id: Mapped[int | None]
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[str] = mapped_column(String(20), default=RequestStatus.OPEN.value)
     reason: Mapped[str | None] = mapped_column(String(500))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("review_cases.id"))
     entitlement_id: Mapped[int | None] = mapped_column(ForeignKey("entitlements.id"))
@@ -53,4 +54,4 @@ class EntitlementRequest(Base):
 
 def open_requests_of(session: Session, person_id: int) -> list[EntitlementRequest]:
     return list(session.scalars(select(EntitlementRequest).where(
-        EntitlementRequest.person_id == person_id, EntitlementRequest.status == "open")))
+        EntitlementRequest.person_id == person_id, EntitlementRequest.status == RequestStatus.OPEN)))

@@ -28,8 +28,10 @@ from ltc.entitlements.models import Entitlement
 from ltc.entitlements.notice import issue_entitlement_notice
 from ltc.entitlements.requests import EntitlementRequest
 from ltc.entitlements.services import active_on, grant_entitlement
-from ltc.orgs.kinds import CARE_TYPE_LABELS
+from ltc.entitlements.states import LIVE, RequestKind, RequestStatus, check_transition
+from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, OrgKind
 from ltc.orgs.models import Organisation
+from ltc.people.kinds import PersonStatus
 from ltc.people.models import InsuredPerson
 from ltc.people.events import PersonDied
 from ltc.people.services import category_on, status_on, tags_on
@@ -41,10 +43,13 @@ from ltc.providers.services import care_types_on
 from ltc.reviews import engine
 from ltc.reviews.models import ReviewCase
 from ltc.reviews.registry import Check, Parties, SubjectType
+from ltc.reviews.states import CaseStatus
 
 CASE_TYPE = "entitlement"
 SUBJECT = "entitlement_request"
-BED_CARE_TYPES = ("institution", "special")
+BED_CARE_TYPES = (CareType.INSTITUTION.value, CareType.SPECIAL.value)
+#: the request status a case that ended without completing gives (any other end cancels the request)
+CASE_OUTCOME = {CaseStatus.DECLINED: RequestStatus.DECLINED, CaseStatus.REJECTED: RequestStatus.REJECTED}
 
 
 # --- opening ---------------------------------------------------------------------------
@@ -73,18 +78,19 @@ def request_entitlement(session: Session, app: Application, *, care_type: str | 
     if app.level < policy.benefit_threshold:
         raise ValidationFailed(f"失能等级 {app.level} 级低于享受待遇的最低等级", {"application_id": "below threshold"})
     if session.scalar(select(EntitlementRequest.id).where(EntitlementRequest.person_id == app.person_id,
-                                                          EntitlementRequest.status == "open")):
+                                                          EntitlementRequest.status == RequestStatus.OPEN)):
         raise Conflict("该参保人已有进行中的待遇审核", {"person_id": "open request"})
     trigger = trigger_date or today
     current = active_on(session, app.person_id, trigger) or active_on(session, app.person_id, today)
     request = EntitlementRequest(
-        kind="change" if current else "initial", person_id=app.person_id, application_id=app.id,
-        agency_id=final_agency(session, app), level=app.level, care_type=care_type or "home",
-        provider_id=provider_id, replaces_id=current.id if current else None, trigger_date=trigger,
-        status="open", created_at=now, created_by_id=actor.user_id)
+        kind=(RequestKind.CHANGE if current else RequestKind.INITIAL).value, person_id=app.person_id,
+        application_id=app.id, agency_id=final_agency(session, app), level=app.level,
+        care_type=care_type or CareType.HOME.value, provider_id=provider_id,
+        replaces_id=current.id if current else None, trigger_date=trigger,
+        status=RequestStatus.OPEN.value, created_at=now, created_by_id=actor.user_id)
     problem = _not_opened_reason(session, policy, app.level, care_type, provider_id)
     if problem:
-        request.status, request.reason = "not_opened", problem
+        request.status, request.reason = RequestStatus.NOT_OPENED.value, problem
         session.add(request)
         session.flush()
         audit.record(session, actor, "not_opened", "entitlement_request", request.id, now=now, detail=problem)
@@ -108,7 +114,7 @@ def _not_opened_reason(session: Session, policy: AssessmentPolicy, level: int, c
         return (f"失能等级 {level} 级不能享受{CARE_TYPE_LABELS[care_type]}"
                 f"（最低 {policy.min_level(care_type)} 级），请商保公司另选服务形式")
     provider = session.get(Organisation, provider_id) if provider_id else None
-    if provider is None or provider.kind != "provider":
+    if provider is None or provider.kind != OrgKind.PROVIDER:
         return "申请未选择定点护理服务机构，请商保公司为参保人发起待遇审核"
     return None
 
@@ -122,10 +128,10 @@ def on_conclusion_final(session: Session, event: ConclusionFinal) -> None:
     if app.level is None or app.level < policy.benefit_threshold:
         return
     if session.scalar(select(EntitlementRequest.id).where(EntitlementRequest.application_id == app.id,
-                                                          EntitlementRequest.status.in_(("open", "granted")))):
+                                                          EntitlementRequest.status.in_(sorted(LIVE)))):
         return
     for request in session.scalars(select(EntitlementRequest).where(
-            EntitlementRequest.person_id == app.person_id, EntitlementRequest.status == "open")):
+            EntitlementRequest.person_id == app.person_id, EntitlementRequest.status == RequestStatus.OPEN)):
         engine.cancel_case(session, session.get(ReviewCase, request.case_id),
                            reason="新的评估结论已作出，按新结论重新审核", actor=actor, now=now)
     care_type, provider_id = app.preferred_care_type, app.preferred_provider_id
@@ -147,7 +153,7 @@ def on_plan_saved(session: Session, event: PlanSaved) -> None:
     plan, actor, now = event.plan, event.actor, event.now
     request = session.scalar(select(EntitlementRequest).where(
         EntitlementRequest.person_id == plan.person_id, EntitlementRequest.provider_id == plan.provider_id,
-        EntitlementRequest.care_type == plan.care_type, EntitlementRequest.status == "open"))
+        EntitlementRequest.care_type == plan.care_type, EntitlementRequest.status == RequestStatus.OPEN))
     if request is None or request.case_id is None:
         return
     request.care_plan_id = plan.id
@@ -176,7 +182,7 @@ def parties(session: Session, subject_id: int) -> Parties:
 def title(session: Session, subject_id: int) -> str:
     request = _request(session, subject_id)
     person = session.get(InsuredPerson, request.person_id)
-    kind = "待遇变更" if request.kind == "change" else "待遇资格"
+    kind = "待遇变更" if request.kind == RequestKind.CHANGE else "待遇资格"
     return f"{person.name} · {CARE_TYPE_LABELS[request.care_type]} · {request.level}级 · {kind}"
 
 
@@ -184,7 +190,7 @@ def starts_on(session: Session, request: EntitlementRequest) -> date:
     """SPEC §4.2: a first entitlement from the 1st of the conclusion month (institution, special)
     or of the month after (home, outreach, family); a change from the 1st of the month after
     the trigger date."""
-    if request.kind == "change":
+    if request.kind == RequestKind.CHANGE:
         return dates.change_start(request.trigger_date)
     app = session.get(Application, request.application_id)
     return dates.first_start(request.care_type, app.concluded_on)
@@ -282,7 +288,7 @@ def _insurance_checks(session: Session, request: EntitlementRequest, start: date
     category = category_on(session, request.person_id, start)
     tags = tags_on(session, request.person_id, start)
     checks = [
-        Check("insurance", "参保状态", status == "active", f"{start} 参保状态：{status or '无记录'}"),
+        Check("insurance", "参保状态", status == PersonStatus.ACTIVE, f"{start} 参保状态：{status or '无记录'}"),
         Check("category", "参保类别与人群标识", category is not None,
               f"{category or '无参保类别'}；{'、'.join(tags) or '无人群标识'}"),
         _no_other(session, request, start),
@@ -329,8 +335,8 @@ def complete(session: Session, case: ReviewCase, *, actor: Actor, now: datetime)
         care_plan_id=plan.id if plan else None, review_case_id=case.id, replaces=replaces, actor=actor, now=now)
     if plan is not None:
         care_plans.finalize_plan(session, plan, actor=actor, now=now)
-    request.status, request.entitlement_id, request.starts_on, request.care_plan_id = (
-        "granted", entitlement.id, start, plan.id if plan else None)
+    request.status = check_transition(request.status, RequestStatus.GRANTED).value
+    request.entitlement_id, request.starts_on, request.care_plan_id = entitlement.id, start, plan.id if plan else None
     sheet = benefit_sheet(session, request, start)
     issue_entitlement_notice(session, entitlement, actor=actor, now=now,
                              plan_version=f"第 {plan.version} 版" if plan else None,
@@ -355,7 +361,8 @@ def notice_lines(sheet) -> list[tuple[str, str]]:
 
 def ended(session: Session, case: ReviewCase, *, actor: Actor, now: datetime) -> None:
     request = _request(session, case.subject_id)
-    request.status = {"declined": "declined", "rejected": "rejected"}.get(case.status, "cancelled")
+    outcome = CASE_OUTCOME.get(case.status, RequestStatus.CANCELLED)
+    request.status = check_transition(request.status, outcome).value
     request.reason = case.close_reason
     session.flush()
 

@@ -23,7 +23,8 @@ from ltc.core.periods import (add_period, covering_filter, overlap_filter, perio
                               periods_overlapping)
 from ltc.entitlements import dates
 from ltc.entitlements.models import LEVEL_NAMES, ORIGINS, Entitlement, EntitlementEvent
-from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
+from ltc.entitlements.states import EndReason, Origin
+from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, OrgKind
 from ltc.orgs.models import Organisation
 from ltc.people.ids import normalise_id_number
 from ltc.people.models import InsuredPerson
@@ -68,7 +69,7 @@ def _check_values(session: Session, *, person_id: int, level: int, care_type: st
         errors["care_type"] = "未知的服务形式"
     if origin not in ORIGINS:
         errors["origin"] = "未知的来源"
-    if origin == "review" and conclusion.application_id is None:
+    if origin == Origin.REVIEW and conclusion.application_id is None:
         errors["conclusion"] = "经审核核定的待遇须对应系统内的评估结论"
     if conclusion.person_id not in (None, person_id):
         errors["conclusion"] = "评估结论属于其他参保人"
@@ -77,7 +78,7 @@ def _check_values(session: Session, *, person_id: int, level: int, care_type: st
     if conclusion.valid_to <= conclusion.concluded_on:
         errors["conclusion_valid_to"] = "评估结论有效期结束日须晚于结论日期"
     provider = session.get(Organisation, provider_id)
-    if provider is None or provider.kind != "provider":
+    if provider is None or provider.kind != OrgKind.PROVIDER:
         errors["provider_id"] = "服务机构不存在或不是定点护理服务机构"
     person = session.get(InsuredPerson, person_id)
     if person is None:
@@ -90,7 +91,7 @@ def _check_values(session: Session, *, person_id: int, level: int, care_type: st
 def grant_entitlement(session: Session, *, person_id: int, level: int, care_type: str, provider_id: int,
                       conclusion: "Conclusion | Application", starts_on: date, care_plan_id: int | None = None,
                       review_case_id: int | None = None, replaces: Entitlement | None = None,
-                      origin: str = "review", actor: Actor, now: datetime) -> Entitlement:
+                      origin: str = Origin.REVIEW.value, actor: Actor, now: datetime) -> Entitlement:
     """Create the entitlement ``[starts_on, end)`` where ``end`` is the earliest of the
     conclusion's validity end and the day after a recorded death (``end_reason`` says which).
 
@@ -103,7 +104,7 @@ def grant_entitlement(session: Session, *, person_id: int, level: int, care_type
                            provider_id=provider_id, conclusion=concl, origin=origin)
     end, reason = dates.entitlement_end(concl.valid_to, death_date=person.death_date)
     if starts_on >= end:
-        why = (f"参保人已于 {person.death_date.isoformat()} 死亡" if reason == "death"
+        why = (f"参保人已于 {person.death_date.isoformat()} 死亡" if reason == EndReason.DEATH
                else f"评估结论有效期至 {concl.valid_to.isoformat()}（不含）")
         raise ValidationFailed(f"待遇开始日期 {starts_on.isoformat()} 不早于待遇结束日期：{why}",
                                {"starts_on": "not before the end"})
@@ -111,7 +112,7 @@ def grant_entitlement(session: Session, *, person_id: int, level: int, care_type
         _check_replaced(replaces, person_id, starts_on)
     _check_no_other(session, person_id, starts_on, end, replaces)
     if replaces is not None and replaces.valid_to > starts_on:
-        shorten(session, replaces, to=starts_on, reason="change", actor=actor, now=now)
+        shorten(session, replaces, to=starts_on, reason=EndReason.CHANGE.value, actor=actor, now=now)
     entitlement = add_period(
         session, Entitlement, valid_from=starts_on, valid_to=end, person_id=person_id, level=level,
         care_type=care_type, provider_id=provider_id, care_plan_id=care_plan_id,
@@ -190,7 +191,7 @@ def end_on_death(session: Session, person: InsuredPerson, *, actor: Actor, now: 
         if entitlement.replaced_by_id in later_ids:
             entitlement.replaced_by_id = None
         if entitlement.id not in later_ids and entitlement.valid_to > end:
-            shorten(session, entitlement, to=end, reason="death", actor=actor, now=now, note=note)
+            shorten(session, entitlement, to=end, reason=EndReason.DEATH.value, actor=actor, now=now, note=note)
     session.flush()
     for entitlement in later:
         audit.record(session, actor, "remove_on_death", ENTITY, entitlement.id, now=now, detail=note,

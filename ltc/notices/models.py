@@ -5,10 +5,8 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, St
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ltc.core.clock import utcnow
-from ltc.core.db import Base
+from ltc.core.db import Base, enum_check
 from ltc.notices.documents import Kind
-
-KIND_SQL = "(" + ", ".join(f"'{k.value}'" for k in Kind) + ")"
 
 
 class Notice(Base):
@@ -17,7 +15,7 @@ class Notice(Base):
     __tablename__ = "notices"
     __table_args__ = (
         UniqueConstraint("kind", "year", "seq", name="uq_notices_kind_year_seq"),
-        CheckConstraint(f"kind IN {KIND_SQL}", name="kind"),
+        enum_check("kind", Kind),
         CheckConstraint("seq > 0", name="seq_positive"),
         CheckConstraint("size > 0", name="size_positive"),
         Index("ix_notices_subject", "subject_type", "subject_id"),

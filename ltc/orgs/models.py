@@ -2,18 +2,19 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String
+from sqlalchemy import JSON, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.core.clock import utcnow
-from ltc.core.db import Base
+from ltc.core.db import Base, enum_check
 from ltc.core.periods import PeriodMixin, period_table_args
+from ltc.orgs.kinds import OrgKind, OrgStatus
 
 
 class Organisation(Base):
     __tablename__ = "organisations"
     __table_args__ = (
-        CheckConstraint("kind IN ('mia', 'insurer', 'agency', 'provider')", name="kind"),
+        enum_check("kind", OrgKind),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,7 +41,7 @@ class Organisation(Base):
 class OrgStatusPeriod(PeriodMixin, Base):
     __tablename__ = "org_status_periods"
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'suspended', 'exited')", name="status"),
+        enum_check("status", OrgStatus),
         *period_table_args("org_status_periods", "org_id"),
     )
     period_key = ("org_id",)

@@ -24,8 +24,8 @@ from ltc.core.errors import ValidationFailed
 from ltc.people import services
 from ltc.people.dated import DatedConflict, Span, Step, plan_change, value_on, values_on
 from ltc.people.ids import mask_id
-from ltc.people.models import (CATEGORY_LABELS, STATUS_LABELS, TAG_LABELS, InsuredPerson,
-                               PersonCategoryPeriod, PersonStatus, PersonStatusPeriod, PersonTagPeriod)
+from ltc.people.kinds import CATEGORY_LABELS, STATUS_LABELS, TAG_LABELS, Category, PersonStatus
+from ltc.people.models import InsuredPerson, PersonCategoryPeriod, PersonStatusPeriod, PersonTagPeriod
 from ltc.core.sheets import Preview, as_date, as_text, is_blank, read_table
 
 COLUMNS = ("id_number", "name", "phone", "address", "district", "township", "village",
@@ -44,8 +44,8 @@ def _aliases(labels: dict) -> dict[str, str]:
     return {**{str(code): str(code) for code in labels}, **{label: str(code) for code, label in labels.items()}}
 
 
-STATUS_VALUES = {**_aliases(STATUS_LABELS), "正常": "active", "暂停": "suspended"}
-CATEGORY_VALUES = {**_aliases(CATEGORY_LABELS), "居民": "resident"}
+STATUS_VALUES = {**_aliases(STATUS_LABELS), "正常": PersonStatus.ACTIVE.value, "暂停": PersonStatus.SUSPENDED.value}
+CATEGORY_VALUES = {**_aliases(CATEGORY_LABELS), "居民": Category.RESIDENT.value}
 TAG_VALUES = _aliases(TAG_LABELS)
 
 

@@ -1,51 +1,22 @@
 """Insured persons (参保人, SPEC §2) and their dated status, category and tag periods."""
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.core.clock import utcnow
-from ltc.core.db import Base
+from ltc.core.db import Base, enum_check
 from ltc.core.periods import PeriodMixin, period_table_args
-
-
-class PersonStatus(StrEnum):
-    ACTIVE = "active"
-    SUSPENDED = "suspended"      # 欠费 / 停保
-    TRANSFERRED = "transferred"
-    DECEASED = "deceased"
-
-
-class Category(StrEnum):
-    EMPLOYEE = "employee"        # 职工
-    RESIDENT = "resident"        # 城乡居民
-
-
-class Tag(StrEnum):
-    MEDICAL_ASSISTANCE = "medical_assistance"          # 医疗救助 / 低保 / 特困
-    SEVERE_DISABILITY_CERT = "severe_disability_cert"  # 重度残疾
-    CHRONIC_CLASS_A = "chronic_class_a"                # 甲类慢性病
-
-
-# msgids, translated where shown
-STATUS_LABELS = {PersonStatus.ACTIVE: "正常参保", PersonStatus.SUSPENDED: "暂停（欠费/停保）",
-                 PersonStatus.TRANSFERRED: "转出", PersonStatus.DECEASED: "死亡"}
-CATEGORY_LABELS = {Category.EMPLOYEE: "职工", Category.RESIDENT: "城乡居民"}
-TAG_LABELS = {Tag.MEDICAL_ASSISTANCE: "医疗救助/低保/特困", Tag.SEVERE_DISABILITY_CERT: "重度残疾",
-              Tag.CHRONIC_CLASS_A: "甲类慢性病"}
-SEX_LABELS = {"M": "男", "F": "女"}
-
-
-def _in(values) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+# the kinds live in a pure module; re-exported here for existing callers
+from ltc.people.kinds import (CATEGORY_LABELS, SEX_LABELS, STATUS_LABELS, TAG_LABELS, Category,  # noqa: F401
+                              PersonStatus, Sex, Tag)
 
 
 class InsuredPerson(Base):
     __tablename__ = "insured_persons"
     __table_args__ = (
-        CheckConstraint("sex IN ('M', 'F')", name="sex"),
+        enum_check("sex", Sex),
         # text_pattern_ops lets PostgreSQL use the index for name prefix searches (LIKE '张%')
         Index("ix_insured_persons_name", "name", postgresql_ops={"name": "text_pattern_ops"}),
     )
@@ -82,7 +53,7 @@ class PersonStatusPeriod(PeriodMixin, Base):
 
     __tablename__ = "person_status_periods"
     __table_args__ = (
-        CheckConstraint(f"status IN {_in(PersonStatus)}", name="status"),
+        enum_check("status", PersonStatus),
         *period_table_args("person_status_periods", "person_id"),
     )
     period_key = ("person_id",)
@@ -98,7 +69,7 @@ class PersonCategoryPeriod(PeriodMixin, Base):
 
     __tablename__ = "person_category_periods"
     __table_args__ = (
-        CheckConstraint(f"category IN {_in(Category)}", name="category"),
+        enum_check("category", Category),
         *period_table_args("person_category_periods", "person_id"),
     )
     period_key = ("person_id",)
@@ -114,7 +85,7 @@ class PersonTagPeriod(PeriodMixin, Base):
 
     __tablename__ = "person_tag_periods"
     __table_args__ = (
-        CheckConstraint(f"tag IN {_in(Tag)}", name="tag"),
+        enum_check("tag", Tag),
         *period_table_args("person_tag_periods", "person_id", "tag"),
     )
     period_key = ("person_id", "tag")

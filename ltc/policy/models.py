@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.auth.models import User
 from ltc.core.clock import utcnow
-from ltc.core.db import Base
+from ltc.core.db import Base, enum_check
 from ltc.core.errors import InvalidTransition
 
 
@@ -48,16 +48,13 @@ def check_transition(current: str, target: PolicyStatus) -> None:
             {"status": f"{current} -> {target}"})
 
 
-def _in(values: type[StrEnum]) -> str:
-    return "(" + ", ".join(f"'{v.value}'" for v in values) + ")"
-
-
 class PolicyVersion(Base):
     __tablename__ = "policy_versions"
     __table_args__ = (
-        CheckConstraint(f"status IN {_in(PolicyStatus)}", name="status"),
+        enum_check("status", PolicyStatus),
         CheckConstraint("effective_to IS NULL OR effective_to > effective_from", name="period_order"),
-        CheckConstraint("status <> 'published' OR effective_from IS NOT NULL", name="published_has_start"),
+        CheckConstraint(f"status <> '{PolicyStatus.PUBLISHED.value}' OR effective_from IS NOT NULL",
+                        name="published_has_start"),
         ExcludeConstraint(
             (func.daterange(column("effective_from"), column("effective_to"), "[)"), "&&"),
             using="gist", name="ex_policy_versions_no_overlap",
@@ -95,7 +92,7 @@ class PolicyEvent(Base):
     """One state change of a version: who, when, what, why. Never updated."""
 
     __tablename__ = "policy_events"
-    __table_args__ = (CheckConstraint(f"action IN {_in(PolicyAction)}", name="action"),)
+    __table_args__ = (enum_check("action", PolicyAction),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("policy_versions.id"), index=True)

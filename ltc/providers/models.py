@@ -4,12 +4,9 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ltc.core.db import Base
+from ltc.core.db import Base, enum_check
 from ltc.core.periods import PeriodMixin, period_table_args
-
-CARE_TYPES_SQL = "('special', 'institution', 'home', 'outreach', 'family')"
-GRADES_SQL = ("('hospital_1', 'hospital_2', 'hospital_3', 'nursing_hospital', 'nursing_home', "
-              "'home_care', 'clinic')")
+from ltc.orgs.kinds import CareType, FacilityGrade
 
 
 class ProviderCareTypePeriod(PeriodMixin, Base):
@@ -17,7 +14,7 @@ class ProviderCareTypePeriod(PeriodMixin, Base):
 
     __tablename__ = "provider_care_type_periods"
     __table_args__ = (
-        CheckConstraint(f"care_type IN {CARE_TYPES_SQL}", name="care_type"),
+        enum_check("care_type", CareType),
         *period_table_args("provider_care_type_periods", "org_id", "care_type"),
     )
     period_key = ("org_id", "care_type")
@@ -30,7 +27,7 @@ class ProviderCareTypePeriod(PeriodMixin, Base):
 class ProviderGradePeriod(PeriodMixin, Base):
     __tablename__ = "provider_grade_periods"
     __table_args__ = (
-        CheckConstraint(f"grade IN {GRADES_SQL}", name="grade"),
+        enum_check("grade", FacilityGrade),
         *period_table_args("provider_grade_periods", "org_id"),
     )
     period_key = ("org_id",)

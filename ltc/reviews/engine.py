@@ -25,8 +25,7 @@ from ltc.reviews.definitions import DECISION_LABELS, CaseTypeDef, ReviewPolicy, 
 from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewParty, ReviewVisit
 from ltc.reviews.owners import resolve_owner
 from ltc.reviews.registry import Check, subject_type
-
-END_STATUS = {"decline": "declined", "reject": "rejected"}
+from ltc.reviews.states import END_STATUS, CaseStatus, Decision, check_transition
 
 
 def definition(case: ReviewCase) -> CaseTypeDef:
@@ -35,7 +34,7 @@ def definition(case: ReviewCase) -> CaseTypeDef:
 
 
 def current_step(case: ReviewCase) -> StepDef | None:
-    return definition(case).step(case.step_code) if case.status == "open" and case.step_code else None
+    return definition(case).step(case.step_code) if case.status == CaseStatus.OPEN and case.step_code else None
 
 
 def current_visit(session: Session, case: ReviewCase) -> ReviewVisit | None:
@@ -59,14 +58,14 @@ def open_case(session: Session, *, case_type: str, subject_id: int, actor: Actor
     subject = subject_type(ctype.subject)
     existing = session.scalar(select(ReviewCase.id).where(
         ReviewCase.case_type == case_type, ReviewCase.subject_type == ctype.subject,
-        ReviewCase.subject_id == subject_id, ReviewCase.status == "open"))
+        ReviewCase.subject_id == subject_id, ReviewCase.status == CaseStatus.OPEN))
     if existing is not None:
         raise Conflict(f"该审核对象已有进行中的审核案件（{existing}）", {"subject": "open case exists"})
     parties = subject.parties(session, subject_id)
     owners = {step.code: resolve_owner(session, step.owner, parties) for step in ctype.steps}
     case = ReviewCase(case_type=case_type, policy_version_id=policy.version_id, definition=to_raw(ctype),
                       subject_type=ctype.subject, subject_id=subject_id, person_id=parties.person_id,
-                      title=subject.title(session, subject_id), status="open", round=1, owners=owners,
+                      title=subject.title(session, subject_id), status=CaseStatus.OPEN.value, round=1, owners=owners,
                       opened_on=today, opened_at=now, version=1)
     session.add(case)
     session.flush()
@@ -104,7 +103,7 @@ def decide(session: Session, case: ReviewCase, data: DecisionInput, *, actor: Ac
     if visit is None or visit.owner_org_id != actor.org_id:
         raise Forbidden("当前步骤不由贵机构办理", {"decision": "not your step"})
     _check_decision(ctype, step, data)
-    if data.decision == "approve" and step.precondition:
+    if data.decision == Decision.APPROVE and step.precondition:
         problem = subject_type(case.subject_type).preconditions[step.precondition](session, case, today)
         if problem:
             raise ValidationFailed(problem, {"decision": problem})
@@ -116,16 +115,16 @@ def decide(session: Session, case: ReviewCase, data: DecisionInput, *, actor: Ac
            snapshot={"checks": [c.as_dict() for c in checks], "due_on": visit.due_on.isoformat(),
                      "overdue": visit.overdue(today)})
     before = {"status": case.status, "step": case.step_code, "round": case.round}
-    if data.decision == "approve":
+    if data.decision == Decision.APPROVE:
         following = ctype.steps[ctype.index(step.code) + 1:]
         if following:
             _enter(session, case, following[0], today, now)
         else:
-            _close(session, case, "completed", now)
+            _close(session, case, CaseStatus.COMPLETED, now)
             hook = subject_type(case.subject_type).on_complete
             if hook:
                 hook(session, case, actor=actor, now=now)
-    elif data.decision == "return":
+    elif data.decision == Decision.RETURN:
         case.round += 1
         _enter(session, case, ctype.step(step.return_to), today, now)
     else:
@@ -142,7 +141,7 @@ def decide(session: Session, case: ReviewCase, data: DecisionInput, *, actor: Ac
 
 def revise_subject(session: Session, case: ReviewCase, *, actor: Actor, now: datetime, note: str) -> None:
     """The subject changed (e.g. a new care-plan version): later events concern the new revision."""
-    if case.status != "open":
+    if case.status != CaseStatus.OPEN:
         return
     case.subject_revision += 1
     _event(session, case, current_visit(session, case), "revised", actor, now, text=note)
@@ -151,14 +150,14 @@ def revise_subject(session: Session, case: ReviewCase, *, actor: Actor, now: dat
 
 def cancel_case(session: Session, case: ReviewCase, *, reason: str, actor: Actor, now: datetime) -> None:
     """End an open case without a decision (e.g. the person died), keeping its trail."""
-    if case.status != "open":
+    if case.status != CaseStatus.OPEN:
         return
     case.version += 1
     visit = current_visit(session, case)
     if visit is not None:
         visit.left_at, visit.left_on = now, local_today(now)
     _event(session, case, visit, "cancelled", actor, now, text=reason)
-    _close(session, case, "cancelled", now, reason=reason)
+    _close(session, case, CaseStatus.CANCELLED, now, reason=reason)
     hook = subject_type(case.subject_type).on_end
     if hook:
         hook(session, case, actor=actor, now=now)
@@ -169,7 +168,7 @@ def cancel_case(session: Session, case: ReviewCase, *, reason: str, actor: Actor
 def cancel_open_cases_of_person(session: Session, person_id: int, *, reason: str, actor: Actor,
                                 now: datetime) -> int:
     cases = session.scalars(select(ReviewCase).where(ReviewCase.person_id == person_id,
-                                                     ReviewCase.status == "open")).all()
+                                                     ReviewCase.status == CaseStatus.OPEN)).all()
     for case in cases:
         cancel_case(session, case, reason=reason, actor=actor, now=now)
     return len(cases)
@@ -195,14 +194,14 @@ def _check_decision(ctype: CaseTypeDef, step: StepDef, data: DecisionInput) -> N
     if data.decision not in step.decisions:
         allowed = "、".join(DECISION_LABELS[d] for d in step.decisions)
         raise ValidationFailed(f"本步骤不能作出“{label}”决定（可选：{allowed}）", {"decision": "not allowed"})
-    if data.decision == "approve":
+    if data.decision == Decision.APPROVE:
         return
     codes = {r.code for r in ctype.reasons_for(data.decision)}
     if not data.reason_code:
         raise ValidationFailed(f"“{label}”须选择原因", {"reason_code": "required"})
     if data.reason_code not in codes:
         raise ValidationFailed(f"原因代码 {data.reason_code} 不适用于“{label}”", {"reason_code": "unknown"})
-    if data.decision == "return" and not (data.reason_text or "").strip():
+    if data.decision == Decision.RETURN and not (data.reason_text or "").strip():
         raise ValidationFailed("退回须写明具体原因", {"reason_text": "required"})
     if data.reason_text and len(data.reason_text) > 1000:
         raise ValidationFailed("说明不超过1000字", {"reason_text": "at most 1000 characters"})
@@ -232,8 +231,11 @@ def _enter(session: Session, case: ReviewCase, step: StepDef, today: date, now: 
     return visit
 
 
-def _close(session: Session, case: ReviewCase, status: str, now: datetime, *, reason: str | None = None) -> None:
-    case.status, case.step_code, case.closed_at, case.close_reason = status, None, now, reason
+def _close(session: Session, case: ReviewCase, status: CaseStatus, now: datetime, *,
+           reason: str | None = None) -> None:
+    """End the open case with ``status``. Raises InvalidTransition when it has already ended."""
+    case.status = check_transition(case.status, status).value
+    case.step_code, case.closed_at, case.close_reason = None, now, reason
 
 
 def _event(session: Session, case: ReviewCase, visit: ReviewVisit | None, action: str, actor: Actor,

@@ -7,8 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ltc.orgs.kinds import CARE_TYPE_LABELS
-from ltc.reviews.models import CASE_STATUSES
-from ltc.reviews.worklists import STATUS_LABELS
+from ltc.reviews.states import STATUS_LABELS, CaseStatus
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -30,7 +29,7 @@ class CasesFilterForm(Form):
 
     case_type = SelectField(_l("案件类型"), validators=[Optional()], choices=[])
     status = SelectField(_l("状态"), validators=[Optional()],
-                         choices=_all(_l("全部状态")) + choices((s, _l(STATUS_LABELS[s])) for s in CASE_STATUSES))
+                         choices=_all(_l("全部状态")) + choices((s.value, _l(STATUS_LABELS[s])) for s in CaseStatus))
 
 
 class DecisionForm(FlaskForm):

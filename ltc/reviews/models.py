@@ -1,13 +1,14 @@
 """Review cases, their visits to steps and their immutable events (SPEC §4.1)."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.core.clock import utcnow
-from ltc.core.db import Base, UtcDateTime, write_once
+from ltc.core.db import Base, UtcDateTime, enum_check, write_once
+from ltc.reviews.states import CaseStatus
 
-CASE_STATUSES = ("open", "completed", "declined", "rejected", "cancelled")
+CASE_STATUSES = tuple(status.value for status in CaseStatus)
 
 
 class ReviewCase(Base):
@@ -16,7 +17,7 @@ class ReviewCase(Base):
 
     __tablename__ = "review_cases"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'completed', 'declined', 'rejected', 'cancelled')", name="status"),
+        enum_check("status", CaseStatus),
         Index("ix_review_cases_subject", "subject_type", "subject_id"),
         Index("ix_review_cases_type_status", "case_type", "status"),
     )
@@ -30,7 +31,7 @@ class ReviewCase(Base):
     subject_revision: Mapped[int] = mapped_column(default=1)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("insured_persons.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.OPEN.value)
     step_code: Mapped[str | None] = mapped_column(String(40))
     round: Mapped[int] = mapped_column(default=1)
     owners: Mapped[dict] = mapped_column(JSON)  # step code → owning organisation id

@@ -20,6 +20,7 @@ from ltc.web.forms import attach_errors
 from ltc.core.pagination import paginate
 from ltc.entitlements.requests import EntitlementRequest
 from ltc.entitlements.review import request_entitlement
+from ltc.entitlements.states import RequestStatus
 from ltc.extensions import db
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.people.models import InsuredPerson
@@ -214,7 +215,7 @@ def not_opened():
     """Requests kept as not opened, with the reason, for the persons in the insurer's scope."""
     stmt = (select(EntitlementRequest, InsuredPerson)
             .join(InsuredPerson, InsuredPerson.id == EntitlementRequest.person_id)
-            .where(EntitlementRequest.status == "not_opened").order_by(EntitlementRequest.id.desc()))
+            .where(EntitlementRequest.status == RequestStatus.NOT_OPENED).order_by(EntitlementRequest.id.desc()))
     page = paginate(db.session, scoped(stmt, InsuredPerson, current_user), page=request.args.get("page", 1, type=int),
                     per_page=current_app.config["PER_PAGE"], scalars=False)
     return render_template("reviews/not_opened.html", page=page, care_types=CARE_TYPE_LABELS)

@@ -18,9 +18,8 @@ from ltc.reviews.definitions import DECISION_LABELS, CaseTypeDef, ReviewPolicy, 
 from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewVisit
 from ltc.reviews.queries import Round, inbox, inbox_counts, trail
 from ltc.reviews.registry import Check
+from ltc.reviews.states import STATUS_LABELS, CaseStatus
 
-STATUS_LABELS = {"open": "审核中", "completed": "已通过", "declined": "已拒绝接收", "rejected": "不予通过",
-                 "cancelled": "已撤销"}
 ACTION_LABELS = {**DECISION_LABELS, "opened": "发起审核", "revised": "审核对象已修改", "cancelled": "撤销"}
 OWNER_KIND_LABELS = {"mia": "医保经办机构", "insurer": "商保公司", "agency": "评估机构", "provider": "护理机构"}
 WORKLIST_ROWS = 5
@@ -105,7 +104,7 @@ class CasePage:
 
 
 def _steps(case: ReviewCase, ctype: CaseTypeDef, names: dict[int, str]) -> list[StepView]:
-    views, state = [], "done" if case.status == "completed" else "todo"
+    views, state = [], "done" if case.status == CaseStatus.COMPLETED else "todo"
     position = ctype.index(case.step_code) if case.step_code else None
     for i, step in enumerate(ctype.steps):
         owner_id = case.owners.get(step.code)

@@ -2,12 +2,12 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.auth.models import User
 from ltc.core.clock import utcnow
-from ltc.core.db import Base
+from ltc.core.db import Base, enum_check
 
 
 class RunStatus(StrEnum):
@@ -17,15 +17,12 @@ class RunStatus(StrEnum):
     SKIPPED_LOCKED = "skipped_locked"  # another process held the job's lock
 
 
-STATUS_SQL = "(" + ", ".join(f"'{s.value}'" for s in RunStatus) + ")"
-
-
 class JobRun(Base):
     """One run of a registry job: for a due time (scheduled or catch-up) or on demand."""
 
     __tablename__ = "job_runs"
     __table_args__ = (
-        CheckConstraint(f"status IN {STATUS_SQL}", name="status"),
+        enum_check("status", RunStatus),
         Index("ix_job_runs_job_due", "job_id", "due_at"),
     )
 

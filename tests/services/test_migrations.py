@@ -62,6 +62,35 @@ def test_migrations_produce_exactly_the_models_schema(app, tmp_path):
         drop()
 
 
+def _model_checks() -> dict[tuple[str, str], str]:
+    from sqlalchemy import CheckConstraint
+
+    return {(t.name, c.name): c.sqltext.text for t in db.metadata.sorted_tables for c in t.constraints
+            if isinstance(c, CheckConstraint)}
+
+
+def test_migrations_create_the_models_check_constraints(app, tmp_path):
+    """Alembic does not compare CHECK constraints: the migrated database has each model's, under
+    its name, and on SQLite (which keeps the text as written) with the same expression."""
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                inspector = inspect(conn)
+                found = {(table, c["name"]): c["sqltext"] for table in inspector.get_table_names()
+                         for c in inspector.get_check_constraints(table)}
+                on_sqlite = conn.dialect.name == "sqlite"
+            db.engine.dispose()
+        expected = _model_checks()
+        assert set(found) == set(expected)
+        if on_sqlite:
+            assert found == expected
+    finally:
+        drop()
+
+
 def test_policy_ref_is_seeded_by_the_migrations(app, tmp_path):
     url, drop = _fresh_database(app, tmp_path)
     migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})

@@ -11,35 +11,29 @@ from sqlalchemy import (JSON, BigInteger, CheckConstraint, Date, ForeignKey, Ind
                         UniqueConstraint, event, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ltc.assessment.applications.selfassessment import ACCEPTABLE, Answer
+from ltc.assessment.applications.document_types import DocumentType
+from ltc.assessment.applications.selfassessment import ACCEPTABLE, ITEMS, Answer, LetterGrade
 from ltc.assessment.applications.states import (IN_PROCESS, DispatchMethod, Kind, ReassessmentReason, RefusalCode,
                                    Status)
 from ltc.core.clock import utcnow
-from ltc.core.db import Base
+from ltc.core.db import Base, enum_check, in_list
 from ltc.orgs.kinds import CareType
 from ltc.people.hospital.services import HospitalStay  # noqa: F401  (the table trigger_stay_id refers to)
 
 
-def _in(values) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
-_ONE_OPEN = text(f"status IN {_in(sorted(IN_PROCESS))} AND kind <> 'review'")
+_ONE_OPEN = text(f"status IN {in_list(sorted(IN_PROCESS))} AND kind <> '{Kind.REVIEW.value}'")
 
 
 class Application(Base):
     __tablename__ = "applications"
     __table_args__ = (
-        CheckConstraint(f"status IN {_in(Status)}", name="status"),
-        CheckConstraint(f"kind IN {_in(Kind)}", name="kind"),
-        CheckConstraint(f"reassessment_reason IS NULL OR reassessment_reason IN {_in(ReassessmentReason)}",
-                        name="reassessment_reason"),
-        CheckConstraint("(kind = 'review') = (parent_id IS NOT NULL)", name="review_has_parent"),
-        CheckConstraint(f"refusal_code IS NULL OR refusal_code IN {_in(RefusalCode)}", name="refusal_code"),
-        CheckConstraint(f"dispatch_method IS NULL OR dispatch_method IN {_in(DispatchMethod)}",
-                        name="dispatch_method"),
-        CheckConstraint(f"preferred_care_type IS NULL OR preferred_care_type IN {_in(CareType)}",
-                        name="preferred_care_type"),
+        enum_check("status", Status),
+        enum_check("kind", Kind),
+        enum_check("reassessment_reason", ReassessmentReason, nullable=True),
+        CheckConstraint(f"(kind = '{Kind.REVIEW.value}') = (parent_id IS NOT NULL)", name="review_has_parent"),
+        enum_check("refusal_code", RefusalCode, nullable=True),
+        enum_check("dispatch_method", DispatchMethod, nullable=True),
+        enum_check("preferred_care_type", CareType, nullable=True),
         CheckConstraint("level IS NULL OR level BETWEEN 0 AND 5", name="level"),
         CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="validity_order"),
         CheckConstraint("paused_days >= 0", name="paused_days"),
@@ -120,10 +114,9 @@ class SelfAssessment(Base):
 
     __tablename__ = "application_self_assessments"
     __table_args__ = (
-        *[CheckConstraint(f"{item} IN {_in(Answer)}", name=item)
-          for item in ("feeding", "bowel_bladder", "bathing", "dressing", "toileting", "transfer")],
+        *[enum_check(item, Answer) for item in ITEMS],
         CheckConstraint("a_count BETWEEN 0 AND 3 AND b_count BETWEEN 0 AND 3", name="counts"),
-        CheckConstraint("grade IN ('A', 'B', 'C', 'D', 'E', 'F', 'G')", name="grade"),
+        enum_check("grade", LetterGrade),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -153,7 +146,7 @@ class ApplicationDocument(Base):
 
     __tablename__ = "application_documents"
     __table_args__ = (
-        CheckConstraint("content_type IN ('application/pdf', 'image/jpeg', 'image/png')", name="content_type"),
+        enum_check("content_type", DocumentType),
         CheckConstraint("size > 0", name="size"),
     )
 

@@ -25,6 +25,19 @@ ITEM_LABELS = {"feeding": "进食", "bowel_bladder": "大小便控制", "bathing
                "dressing": "穿衣", "toileting": "如厕", "transfer": "床椅转移"}
 ANSWER_LABELS = {Answer.INDEPENDENT: "自理", Answer.PARTLY: "部分自理", Answer.DEPENDENT: "不能自理"}
 
+
+class LetterGrade(StrEnum):
+    """A self-assessment grade, A (least dependent) to G."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+    G = "G"
+
+
 #: rows A = 0..3, columns B = 0..3
 GRADES = (
     ("A", "B", "B", "C"),

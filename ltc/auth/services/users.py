@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 
 from ltc.auth.models import User
 from ltc.auth.passwords import password_problem
-from ltc.auth.permissions import Action, can
+from ltc.auth.permissions import Action, Role, can
 from ltc.auth.scope import scoped
 from ltc.auth.services import ROLES_BY_KIND, actor_of, create_user, set_password, update_user
 from ltc.core.errors import Forbidden, ValidationFailed
 from ltc.core.pagination import Page, paginate
 from ltc.orgs.models import Organisation
 
-ALL_ROLES = ("admin", "operator", "reviewer", "assessor", "carer")
+ALL_ROLES = tuple(role.value for role in Role)
 USERNAME = re.compile(r"[a-z0-9][a-z0-9_.-]{2,59}")
 
 

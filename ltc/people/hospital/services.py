@@ -17,15 +17,16 @@ from ltc.auth.scope import scoped
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.clock import utcnow
-from ltc.core.db import Base
+from ltc.core.db import Base, enum_check
 from ltc.core.errors import ValidationFailed
 from ltc.people.ids import normalise_id_number
+from ltc.people.kinds import STAY_CATEGORY_LABELS, StayCategory
 from ltc.people.models import InsuredPerson
 from ltc.core.sheets import Cell, as_date, as_text
 
 ENTITY = "hospital_stay"
-INPATIENT, LTC_SPECIAL = "inpatient", "ltc_special"
-CATEGORY_LABELS = {INPATIENT: "普通住院", LTC_SPECIAL: "专护住院"}  # msgids
+INPATIENT, LTC_SPECIAL = StayCategory.INPATIENT, StayCategory.LTC_SPECIAL
+CATEGORY_LABELS = STAY_CATEGORY_LABELS  # msgids
 CATEGORY_VALUES = {INPATIENT: INPATIENT, LTC_SPECIAL: LTC_SPECIAL, "普通住院": INPATIENT, "住院": INPATIENT,
                    "专护住院": LTC_SPECIAL, "专护": LTC_SPECIAL, "医疗专护": LTC_SPECIAL}
 FIELDS = ("id_number", "hospital", "category", "admitted_on", "discharged_on")
@@ -38,7 +39,7 @@ CHUNK = 5000
 class HospitalStay(Base):
     __tablename__ = "hospital_stays"
     __table_args__ = (
-        CheckConstraint(f"category IN ('{INPATIENT}', '{LTC_SPECIAL}')", name="category"),
+        enum_check("category", StayCategory),
         CheckConstraint("discharged_on IS NULL OR discharged_on >= admitted_on", name="discharge_order"),
         UniqueConstraint("person_id", "hospital", "admitted_on", name="uq_hospital_stays_person_hospital_admitted"),
         Index("ix_hospital_stays_category_discharged", "category", "discharged_on"),

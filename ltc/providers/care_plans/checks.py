@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ltc.billing.benefits import percent, yuan
 from ltc.billing.policy import BillingPolicy
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
-from ltc.people.models import CATEGORY_LABELS, TAG_LABELS, Category, Tag
+from ltc.people.kinds import CATEGORY_LABELS, TAG_LABELS, Category, Tag
 
 WEEKS_PER_YEAR, MONTHS_PER_YEAR = 52, 12
 HUNDREDTH = Decimal("0.01")

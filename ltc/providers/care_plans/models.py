@@ -4,35 +4,23 @@ Every save is a new version pointing to the previous one; a version is never edi
 place (only its status moves ``draft → final`` when the entitlement is granted).
 """
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ltc.core.db import Base
+from ltc.core.db import Base, enum_check
 from ltc.providers.catalogue.models import ServiceItem
-from ltc.providers.models import CARE_TYPES_SQL
-
-
-class PlanStatus(StrEnum):
-    DRAFT = "draft"
-    FINAL = "final"
-
-
-class FrequencyUnit(StrEnum):
-    WEEK = "week"
-    MONTH = "month"
-
-
-STATUS_LABELS = {PlanStatus.DRAFT: "草稿", PlanStatus.FINAL: "已生效"}
-UNIT_LABELS = {FrequencyUnit.WEEK: "每周", FrequencyUnit.MONTH: "每月"}
+from ltc.orgs.kinds import CareType
+# the statuses and units live in a pure module; re-exported here for existing callers
+from ltc.providers.kinds import PLAN_STATUS_LABELS as STATUS_LABELS  # noqa: F401
+from ltc.providers.kinds import UNIT_LABELS, FrequencyUnit, PlanStatus  # noqa: F401
 
 
 class CarePlan(Base):
     __tablename__ = "care_plans"
     __table_args__ = (
-        CheckConstraint(f"care_type IN {CARE_TYPES_SQL}", name="care_type"),
-        CheckConstraint("status IN ('draft', 'final')", name="status"),
+        enum_check("care_type", CareType),
+        enum_check("status", PlanStatus),
         CheckConstraint("version >= 1", name="version"),
         CheckConstraint("level BETWEEN 0 AND 5", name="level"),
         UniqueConstraint("person_id", "provider_id", "care_type", "version"),
@@ -64,7 +52,7 @@ class CarePlanVisitType(Base):
     __tablename__ = "care_plan_visit_types"
     __table_args__ = (
         CheckConstraint("frequency > 0", name="frequency"),
-        CheckConstraint("frequency_unit IN ('week', 'month')", name="frequency_unit"),
+        enum_check("frequency_unit", FrequencyUnit),
         CheckConstraint("planned_minutes > 0", name="planned_minutes"),
         UniqueConstraint("plan_id", "position"),
     )

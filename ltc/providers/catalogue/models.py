@@ -3,24 +3,21 @@ belong to, and their dated standard minutes (SPEC §0.2)."""
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ltc.core.db import Base
+from ltc.core.db import Base, enum_check
 from ltc.core.periods import PeriodMixin, period_table_args
-from ltc.providers.models import CARE_TYPES_SQL
+from ltc.orgs.kinds import CareType
+from ltc.providers.kinds import ITEM_CLASS_LABELS, STAFF_TYPE_LABELS, ItemClass, StaffType  # noqa: F401
 
-ITEM_CLASSES = ("life", "medical")
-STAFF_TYPES = ("assistant", "nurse", "doctor", "village_doctor")
-CARE_TYPES = ("special", "institution", "home", "outreach", "family")
-STAFF_TYPES_SQL = "('assistant', 'nurse', 'doctor', 'village_doctor')"
+ITEM_CLASSES = tuple(c.value for c in ItemClass)
+STAFF_TYPES = tuple(t.value for t in StaffType)
+CARE_TYPES = tuple(t.value for t in CareType)
 NATIONAL_CODE_LENGTH = 17
-#: msgids, translated where shown
-ITEM_CLASS_LABELS = {"life": "生活照护", "medical": "医疗护理"}
-STAFF_TYPE_LABELS = {"assistant": "护理员", "nurse": "护士", "doctor": "医生", "village_doctor": "乡村医生"}
 
 
 class ServiceItem(Base):
     __tablename__ = "service_items"
     __table_args__ = (
-        CheckConstraint("item_class IN ('life', 'medical')", name="item_class"),
+        enum_check("item_class", ItemClass),
         CheckConstraint("national_code IS NULL OR length(national_code) = 17", name="national_code"),
     )
 
@@ -57,7 +54,7 @@ class ServiceItemStaffType(Base):
 
     __tablename__ = "service_item_staff_types"
     __table_args__ = (
-        CheckConstraint(f"staff_type IN {STAFF_TYPES_SQL}", name="staff_type"),
+        enum_check("staff_type", StaffType),
         UniqueConstraint("item_id", "staff_type"),
     )
 
@@ -71,7 +68,7 @@ class ServiceItemCareType(Base):
 
     __tablename__ = "service_item_care_types"
     __table_args__ = (
-        CheckConstraint(f"care_type IN {CARE_TYPES_SQL}", name="care_type"),
+        enum_check("care_type", CareType),
         UniqueConstraint("item_id", "care_type"),
         Index("ix_service_item_care_types_care_type", "care_type"),
     )

@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import ApplicationDocument
+from ltc.assessment.applications.document_types import DocumentType
 from ltc.assessment.applications.services.transitions import ENTITY, load
 from ltc.auth.models import User
 from ltc.auth.permissions import Action, can
@@ -26,9 +27,9 @@ from ltc.core.errors import NotFound, ValidationFailed
 MAX_BYTES = 10 * 1024 * 1024
 #: leading bytes → (content type, file suffix)
 SIGNATURES = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"%PDF-", DocumentType.PDF.value, ".pdf"),
+    (b"\xff\xd8\xff", DocumentType.JPEG.value, ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", DocumentType.PNG.value, ".png"),
 )
 NAME_MAX = 200
 

@@ -1,0 +1,50 @@
+"""Every CHECK constraint over a set of values in the models comes from a ``StrEnum`` via
+``enum_check``, so the allowed values are written once, in a pure module."""
+import re
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Column, MetaData, String, Table
+
+from ltc.core.db import enum_check
+from ltc.extensions import db
+
+IN_LIST = re.compile(r"\bIN\s*\(", re.IGNORECASE)
+
+
+def hand_written_value_lists(metadata: MetaData) -> list[str]:
+    """``table.constraint`` of each CHECK with an ``IN (…)`` list that ``enum_check`` did not write."""
+    found = []
+    for table in metadata.sorted_tables:
+        for constraint in table.constraints:
+            if not isinstance(constraint, CheckConstraint) or not IN_LIST.search(constraint.sqltext.text):
+                continue
+            enum = constraint.info.get("enum")
+            if not (isinstance(enum, type) and issubclass(enum, StrEnum)) or not _generated_by(constraint, enum):
+                found.append(f"{table.name}.{constraint.name}")
+    return found
+
+
+def _generated_by(constraint: CheckConstraint, enum: type[StrEnum]) -> bool:
+    column = constraint.sqltext.text.split(" ", 1)[0]
+    return any(constraint.sqltext.text == enum_check(column, enum, nullable=nullable).sqltext.text
+               for nullable in (False, True))
+
+
+def test_every_value_list_check_of_the_models_comes_from_an_enum(app):
+    checks = [c for t in db.metadata.sorted_tables for c in t.constraints
+              if isinstance(c, CheckConstraint) and IN_LIST.search(c.sqltext.text)]
+    assert len(checks) > 30  # the models were loaded
+    assert hand_written_value_lists(db.metadata) == []
+
+
+def test_a_hand_written_value_list_check_is_found():
+    class Mood(StrEnum):
+        CALM = "calm"
+
+    metadata = MetaData()
+    Table("moods", metadata, Column("mood", String(10)), Column("other", String(10)),
+          CheckConstraint("mood IN ('calm', 'angry')", name="ck_moods_mood"),
+          CheckConstraint("other IN ('calm')", name="ck_moods_other", info={"enum": Mood}),
+          CheckConstraint("length(mood) > 0", name="ck_moods_length"),
+          enum_check("mood", Mood, name="ck_generated"))
+    assert hand_written_value_lists(metadata) == ["moods.ck_moods_mood"]
