@@ -38,9 +38,14 @@ class Query(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
 
 
+def _may_grow(schema: dict) -> None:
+    schema.pop("additionalProperties", None)
+
+
 class Out(BaseModel):
-    """A response body as documented; the tests check every API response against it."""
-    model_config = ConfigDict(extra="forbid")
+    """A response body as documented; the tests check every API response against it, unknown
+    fields included. The document leaves responses open: a later version may add fields."""
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_may_grow)
 
 
 class Error(Out):
@@ -107,7 +112,7 @@ def query_int(high: int) -> Any:
         if isinstance(value, str) and DIGITS.fullmatch(value):
             return int(value)
         raise ValueError(f"must be an integer 1–{high}")
-    return Annotated[int, BeforeValidator(parse), Field(ge=1, le=high)]
+    return Annotated[int, Field(ge=1, le=high), BeforeValidator(parse)]
 
 
 # --- errors ------------------------------------------------------------------------------------
@@ -138,6 +143,8 @@ def _message(error: Mapping) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in _MESSAGES:
         return _MESSAGES[kind]
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
     if kind in _WITH_LIMIT:
         return _WITH_LIMIT[kind].format(**ctx)
     if kind == "literal_error":
