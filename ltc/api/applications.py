@@ -10,17 +10,16 @@ carer) gets 403. Entering and co-signing need ``Action.ENTER_ASSESSMENT``; the s
 admits only an on-site assessor of an application whose visit is booked (403 / 409).
 """
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
 
 from flask import Response, jsonify, url_for
-from pydantic import Field, WithJsonSchema
 from sqlalchemy import select
 
 from ltc.api import bp
+from ltc.api.applications_schemas import (ApplicationDetail, ApplicationQuery, ApplicationRow, AssessmentEntry,
+                                          Cosignature, RecordOut)
 from ltc.api.auth import api_permission, api_user
-from ltc.api.paging import PageQuery, page_json
-from ltc.api.schema import (MAX_INT, PDF, Body, Checked, Int32, IsoDate, Out, Page, QueryBool, api_route,
-                            query_int, raise_problems)
+from ltc.api.paging import page_json
+from ltc.api.schema import PDF, Checked, Page, api_route, raise_problems
 from ltc.assessment import evaluation
 from ltc.assessment.application_models import Application, ApplicationEvent, Assessment
 from ltc.assessment.notifying import application_no
@@ -28,7 +27,7 @@ from ltc.assessment.pages import ApplicationPage, application_page
 from ltc.assessment.queues import QUEUES, QueueFilters, queue_context, queue_select
 from ltc.assessment.rulesets import get_ruleset, ruleset_in_force
 from ltc.assessment.scale import validate_items
-from ltc.assessment.states import VISIT_BOOKED, Status
+from ltc.assessment.states import VISIT_BOOKED
 from ltc.auth.models import User
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
@@ -42,177 +41,10 @@ from ltc.notices.services import open_notice
 from ltc.orgs.models import Organisation
 from ltc.people.ids import mask_id, mask_phone
 
-MAX_NOTES = 2000  # as the entry form
 GRADING_FIELDS = evaluation.GRADING_FIELDS
 
-# --- request and response bodies ----------------------------------------------------------------
-
-StatusValue = Literal[tuple(s.value for s in Status)]
 _DATES = ("submitted_on", "accepted_on", "dispatched_on", "visit_on", "publicity_start", "publicity_end",
           "concluded_on", "acceptance_due_on", "conclusion_due_on", "due_on")
-
-
-class ApplicationQuery(PageQuery):
-    status: StatusValue | None = None
-    agency_id: query_int(MAX_INT) | None = None
-    overdue: QueryBool = Field(False, description="true: overdue rows only")
-
-
-class OrgRef(Out):
-    id: int
-    name: str
-
-
-class PersonRef(Out):
-    id: int
-    name: str
-    id_number: str = Field(description="masked")
-    district: str
-
-
-class ApplicationRow(Out):
-    id: int
-    number: str
-    kind: str
-    status: StatusValue
-    parent_id: int | None
-    person: PersonRef
-    self_assessment_grade: str | None
-    submitted_on: date | None
-    accepted_on: date | None
-    dispatched_on: date | None
-    visit_on: date | None
-    publicity_start: date | None
-    publicity_end: date | None
-    concluded_on: date | None
-    acceptance_due_on: date | None
-    conclusion_due_on: date | None
-    due_on: date | None
-    sla: Literal["ok", "due_soon", "overdue"]
-    agency: OrgRef | None
-    filed_by: str | None
-    level: int | None
-
-
-class Signature(Out):
-    user_id: int
-    name: str
-    signed_at: datetime
-
-
-class JointRecord(Out):
-    adl_total: int
-    cognition_total: int
-    perception_total: int
-    adl_grade: int
-    cognition_grade: int
-    perception_grade: int
-    cp_grade: int
-    level: int
-    level_name: str
-    ruleset: str
-    items: dict[str, int]
-    assessed_on: date | None
-    notes: str | None
-    entered_by: int
-    entered_at: datetime
-    signatures: list[Signature]
-
-
-class Applicant(Out):
-    name: str | None
-    relation: str | None
-    phone: str | None = Field(description="masked")
-
-
-class Refusal(Out):
-    code: str
-    text: str | None
-
-
-class Assessor(Out):
-    user_id: int
-    name: str
-    is_expert: bool
-
-
-class Visit(Out):
-    visit_on: date | None
-    assessors: list[Assessor]
-
-
-class Confirmation(Out):
-    user_id: int
-    name: str
-    on_site: bool
-    at: datetime | None
-
-
-class Actor(Out):
-    user_id: int | None
-    name: str
-    org: str | None
-
-
-class Event(Out):
-    at: datetime
-    action: str
-    from_status: str | None
-    to_status: str | None
-    actor: Actor
-    reason: str | None
-
-
-class NoticeRef(Out):
-    id: int
-    number: str
-    kind: str
-    issued_at: datetime
-    download_url: str = Field(description="GET it for the PDF")
-
-
-class ApplicationDetail(ApplicationRow):
-    version: int
-    level_name: str | None
-    confirmed_on: date | None
-    valid_from: date | None
-    valid_to: date | None
-    objection_until: date | None
-    paused_since: date | None
-    refusal: Refusal | None
-    close_reason: str | None
-    applicant: Applicant
-    visit: Visit | None
-    assessment: JointRecord | None
-    confirmations: list[Confirmation]
-    children: list[int]
-    events: list[Event]
-    notices: list[NoticeRef]
-
-
-_VERSION = "the application version read; a stale one is a 409"
-
-
-class AssessmentEntry(Body):
-    items: Annotated[dict[str, Any], WithJsonSchema({
-        "type": "object", "additionalProperties": {"type": "integer"},
-        "description": "one JSON integer per item code of the ruleset in force on the visit date "
-                       "(see POST /api/v1/assessments/grade)"})]
-    assessed_on: IsoDate | None = Field(None, description="the booked visit date (the record's assessment "
-                                                          "date); checked when given")
-    notes: Annotated[str, Field(max_length=MAX_NOTES)] | None = None
-    version: Int32 | None = Field(None, description=_VERSION)
-
-
-class Cosignature(Body):
-    version: Int32 | None = Field(None, description=_VERSION)
-
-
-class RecordOut(Out):
-    application_id: int
-    status: StatusValue
-    version: int
-    assessment: JointRecord
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -313,7 +145,7 @@ def _level_name(session, app: Application, record: Assessment | None) -> str | N
     return get_ruleset(session, record.ruleset_id).level_names[app.level]
 
 
-# --- request parsing ---------------------------------------------------------------------------
+# --- checks and answers ------------------------------------------------------------------------
 
 def _check_entry(body: Checked[AssessmentEntry], app: Application, today: date) -> None:
     """Raise ValidationFailed naming every problem of an entry: its shape, each answer against
@@ -323,10 +155,9 @@ def _check_entry(body: Checked[AssessmentEntry], app: Application, today: date) 
     if body.fine("items"):
         ruleset = ruleset_in_force(db.session, app.visit_on or today)
         problems.update({f"items.{code}": why for code, why in validate_items(ruleset, body.raw["items"]).items()})
-    day = body.raw.get("assessed_on")
-    if body.fine("assessed_on") and day is not None and app.status in VISIT_BOOKED and app.visit_on is not None \
-            and date.fromisoformat(day) != app.visit_on:
-        problems["assessed_on"] = f"must be the booked visit date {app.visit_on.isoformat()}"
+    day, booked = body.raw.get("assessed_on"), app.visit_on if app.status in VISIT_BOOKED else None
+    if body.fine("assessed_on") and day is not None and booked is not None and date.fromisoformat(day) != booked:
+        problems["assessed_on"] = f"must be the booked visit date {booked.isoformat()}"
     raise_problems(problems)
 
 

@@ -48,7 +48,9 @@ def _ruleset(body: Checked[GradeRequest], problems: dict[str, str]) -> Ruleset |
         return None
     ruleset_id = body.raw.get("ruleset")
     try:
-        return ruleset_in_force(db.session, local_today()) if ruleset_id is None else get_ruleset(db.session, ruleset_id)
+        if ruleset_id is None:
+            return ruleset_in_force(db.session, local_today())
+        return get_ruleset(db.session, ruleset_id)
     except UnknownRuleset as exc:
         problems.update(exc.fields)
         return None

@@ -8,7 +8,7 @@ from flask import current_app, jsonify
 from pydantic import BaseModel
 
 from ltc.api import bp
-from ltc.api.schema import MAX_INT, Media, Error, Operation, api_route
+from ltc.api.schema import MAX_INT, Error, Media, Operation, api_route
 
 REF = "#/components/schemas/{model}"
 PATH_PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
