@@ -2,8 +2,8 @@
 request edge that validates them (400 naming each field) and records what the OpenAPI
 document is generated from. Knows no domain.
 
-Bodies are parsed here (UTF-8 JSON objects only; too deep a nesting, NUL characters and a
-wrong content type are refused) and then validated in strict mode: a JSON integer field takes
+Bodies are parsed here (UTF-8 JSON objects only; too deep a nesting, NUL characters, lone
+surrogates and a wrong content type are refused) and then validated in strict mode: a JSON integer field takes
 only JSON integers (``true``, ``10.0`` and ``"10"`` are refused), unknown fields are refused.
 """
 import json
@@ -24,7 +24,10 @@ MAX_INT = 2**31 - 1  # PostgreSQL INTEGER: ids, versions and counters fit
 DIGITS = re.compile(r"[0-9]{1,10}")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TRUE, FALSE = ("true", "1"), ("false", "0")
-NUL = "\x00"
+#: what no text column can store: NUL (PostgreSQL refuses it) and lone UTF-16 surrogates (not
+#: encodable as UTF-8), both of which a JSON string may carry as ``\u`` escapes
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_TEXT = "must not contain NUL characters or lone surrogates"
 
 
 class Body(BaseModel):
@@ -168,19 +171,23 @@ def raise_problems(problems: Mapping[str, str], what: str = "fields") -> None:
         raise ValidationFailed(f"invalid {what}: " + ", ".join(sorted(problems)), dict(problems))
 
 
-def nul_problems(data: Any, prefix: str = "") -> dict[str, str]:
-    """Every string (value or key) holding a NUL character, by field name; PostgreSQL cannot
-    store one in text. Walks without recursion: the nesting can be as deep as JSON allows."""
+def _escaped(text: str) -> str:
+    return UNSTORABLE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def text_problems(data: Any, prefix: str = "") -> dict[str, str]:
+    """Every string (value or key) holding a NUL character or a lone surrogate, by field name.
+    Walks without recursion: the nesting can be as deep as JSON allows."""
     problems, stack = {}, [(prefix, data)]
     while stack:
         path, value = stack.pop()
-        if isinstance(value, str) and NUL in value:
-            problems[path or "body"] = "must not contain NUL characters"
+        if isinstance(value, str) and UNSTORABLE.search(value):
+            problems[_escaped(path) or "body"] = UNSTORABLE_TEXT
         elif isinstance(value, dict):
             for key, item in value.items():
                 name = f"{path}.{key}" if path else key
-                if NUL in key:
-                    problems[name.replace(NUL, "\\u0000")] = "must not contain NUL characters"
+                if UNSTORABLE.search(key):
+                    problems[_escaped(name)] = UNSTORABLE_TEXT
                 stack.append((name, item))
         elif isinstance(value, list):
             stack.extend((f"{path}[{n}]", item) for n, item in enumerate(value))
@@ -196,7 +203,7 @@ def _body_error(detail: str):
 def json_object() -> dict:
     """The request body as a JSON object. Raises ValidationFailed (field ``body``) for another
     content type, bytes that are not UTF-8 JSON, a nesting too deep for the parser, or JSON
-    that is not an object; (field name) for strings holding NUL characters."""
+    that is not an object; (the field's name) for a string ``text_problems`` refuses."""
     if request.mimetype != "application/json":
         raise _body_error("must be sent as application/json")
     try:
@@ -207,7 +214,7 @@ def json_object() -> dict:
         raise _body_error("invalid JSON") from None
     if not isinstance(data, dict):
         raise _body_error("expected a JSON object")
-    raise_problems(nul_problems(data))
+    raise_problems(text_problems(data))
     return data
 
 
@@ -239,7 +246,7 @@ def read_query(model: type[M]) -> M:
     """The query parameters (empty ones left out) as ``model``. Raises ValidationFailed naming each."""
     args = {name: value for name, value in request.args.items() if value != ""}
     result = check(model, args)
-    raise_problems(nul_problems(args) | result.problems, "query parameters")
+    raise_problems(text_problems(args) | result.problems, "query parameters")
     return result.value
 
 
@@ -304,9 +311,11 @@ def _read_body(model: type[BaseModel], *, required: bool, partial: bool):
 def check_response(operation: Operation, response) -> None:
     """Raise AssertionError unless ``response`` is what the operation documents."""
     declared = operation.responses.get(response.status_code, ...)
-    assert declared is not ..., f"status {response.status_code} is not documented"
+    if declared is ...:
+        raise AssertionError(f"status {response.status_code} is not documented")
     if isinstance(declared, Media):
-        assert response.mimetype == declared.mimetype, response.mimetype
+        if response.mimetype != declared.mimetype:
+            raise AssertionError(f"{response.mimetype} sent, {declared.mimetype} documented")
     elif declared is not None:
         try:
             declared.model_validate_json(response.get_data(), strict=True)

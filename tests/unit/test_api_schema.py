@@ -1,5 +1,5 @@
 """The API's request edge without a database: strict body models, field names and messages,
-query values, NUL detection, and the check of responses against their models."""
+query values, NUL and surrogate detection, and the check of responses against their models."""
 from datetime import date
 from typing import Annotated
 
@@ -8,7 +8,7 @@ from flask import Response
 from pydantic import Field
 
 from ltc.api.schema import (PDF, Body, IsoDate, Operation, Out, Query, StrList, check, check_response, field_name,
-                            nul_problems, query_int)
+                            query_int, text_problems)
 
 
 class Thing(Body):
@@ -77,14 +77,13 @@ def test_query_integers_are_ascii_digits_in_range(raw, expected):
     assert check(Listing, {"page": raw}).problems.get("page") == expected
 
 
-def test_nul_characters_are_found_at_any_depth_without_recursion():
+def test_unstorable_text_is_found_at_any_depth_without_recursion():
     deep: object = "x\x00"
     for _ in range(5000):
         deep = [deep]
-    assert nul_problems({"a": {"b": ["ok", "n\x00"]}, "c\x00": 1, "d": deep}) == {
-        "a.b[1]": "must not contain NUL characters", "c\\u0000": "must not contain NUL characters",
-        "d" + "[0]" * 5000: "must not contain NUL characters"}
-    assert nul_problems({"a": ["fine", {"b": "fine"}]}) == {}
+    assert set(text_problems({"a": {"b": ["ok", "n\x00", "\ud800"]}, "c\x00": 1, "d": deep})) == {
+        "a.b[1]", "a.b[2]", "c\\u0000", "d" + "[0]" * 5000}
+    assert text_problems({"a": ["fine", {"b": "fine 中文 😀"}]}) == {}
 
 
 def operation(responses) -> Operation:

@@ -1,6 +1,6 @@
 """Bad input over /api/v1 is a 400 naming the field (never a 500, nothing stored): huge integers,
-null for a string, NaN and infinite numbers, NUL characters, deep nesting, non-object bodies,
-another content type."""
+null for a string, NaN and infinite numbers, NUL characters and lone surrogates, deep nesting,
+non-object bodies, another content type."""
 import json
 
 import pytest
@@ -84,8 +84,10 @@ def test_nan_and_infinite_numbers_are_named(call, session, number):
     assert persons(session) == 0
 
 
-def test_nul_characters_are_named(call, session):
+def test_nul_characters_and_lone_surrogates_are_named(call, session):
     assert_400(call("post", "/api/v1/persons", json={**NEW_PERSON, "name": "王\x00秀英"}), "name")
+    response = raw(call, "/api/v1/persons", json.dumps({**NEW_PERSON, "address": "\ud800"}))
+    assert response.json["fields"] == {"address": "must not contain NUL characters or lone surrogates"}
     assert_400(call("post", "/api/v1/persons", json={**NEW_PERSON, "na\x00me": "x"}), "na\\u0000me")
     stay = {"id_number": NEW_PERSON["id_number"], "hospital": "\x00", "category": "inpatient",
             "admitted_on": "2026-01-05"}
