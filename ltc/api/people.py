@@ -17,11 +17,12 @@ from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.people import services
 from ltc.people.ids import mask_id, mask_phone
-from ltc.people.models import InsuredPerson
+from ltc.people.models import Category, InsuredPerson
 
 
-def _text(name: str, **kw):
-    return Annotated[str, Field(max_length=services.MAX_LENGTH[name], **kw)]
+def _text(name: str):
+    """A registry text field, as long as the service allows."""
+    return Annotated[str, Field(max_length=services.MAX_LENGTH[name])]
 
 
 Latitude = Annotated[float, Field(ge=-90, le=90)]
@@ -51,8 +52,9 @@ class NewPerson(Body):
     village: _text("village") | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-    status: Literal["active", "suspended", "transferred"] | None = Field(None, description="default: active")
-    category: Literal["employee", "resident"] | None = None
+    status: Literal[tuple(s.value for s in services.SETTABLE_STATUSES)] | None = Field(
+        None, description="default: active")
+    category: Literal[tuple(c.value for c in Category)] | None = None
     tags: StrList = []
     valid_from: IsoDate | None = Field(None, description="the first day of status, category and tags")
 
