@@ -74,6 +74,11 @@ def test_null_for_a_required_string_is_named(client, world):
     assert response.json["fields"] == {"username": "must be a string"}
 
 
+def test_a_username_longer_than_a_login_attempt_stores_is_named(client, world):
+    response = client.post("/api/v1/auth/token", json={"username": "x" * 61, "password": "x"})
+    assert response.json["fields"] == {"username": "at most 60 characters"}
+
+
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400"])
 def test_nan_and_infinite_numbers_are_named(call, session, number):
     body = json.dumps(NEW_PERSON)[:-1] + f', "latitude": {number}}}'
