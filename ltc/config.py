@@ -42,3 +42,4 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    API_CHECK_RESPONSES = True  # every API response in the tests must be the model its route documents

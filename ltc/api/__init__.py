@@ -1,4 +1,6 @@
-"""JSON API under /api/v1. Bearer tokens; errors as ``{"error": ..., "fields": {...}}``."""
+"""JSON API under /api/v1. Bearer tokens; errors as ``{"error": ..., "fields": {...}}``; bodies
+and queries checked against pydantic models by ``schema.api_route``, which also feeds the
+generated OpenAPI document (``openapi.py``)."""
 from flask import Blueprint
 
 from ltc.extensions import csrf

@@ -9,16 +9,17 @@ else is a 404. A role the who-does-what table gives nothing in the workflow (a p
 carer) gets 403. Entering and co-signing need ``Action.ENTER_ASSESSMENT``; the service then
 admits only an on-site assessor of an application whose visit is booked (403 / 409).
 """
-import re
 from datetime import date, datetime
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, jsonify, url_for
 from sqlalchemy import select
 
 from ltc.api import bp
-from ltc.api.auth import api_permission, api_user, json_body
-from ltc.api.openapi import operation
-from ltc.api.paging import PAGE_INTS, PAGE_PARAMETERS, page_json, page_schema, query_ints, raise_problems
+from ltc.api.applications_schemas import (ApplicationDetail, ApplicationQuery, ApplicationRow, AssessmentEntry,
+                                          Cosignature, RecordOut)
+from ltc.api.auth import api_permission, api_user
+from ltc.api.paging import page_json
+from ltc.api.schema import PDF, Checked, Page, api_route, raise_problems
 from ltc.assessment.applications.services import evaluation
 from ltc.assessment.applications.models import Application, ApplicationEvent, Assessment
 from ltc.assessment.applications.services.notifying import application_no
@@ -26,13 +27,13 @@ from ltc.assessment.applications.services.pages import ApplicationPage, applicat
 from ltc.assessment.applications.services.queues import QUEUES, QueueFilters, queue_context, queue_select
 from ltc.assessment.scale.services import get_ruleset, ruleset_in_force
 from ltc.assessment.scale.scale import validate_items
-from ltc.assessment.applications.states import VISIT_BOOKED, Status
+from ltc.assessment.applications.states import VISIT_BOOKED
 from ltc.auth.models import User
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
 from ltc.core.clock import local_today, utcnow
-from ltc.core.errors import NotFound, ValidationFailed
+from ltc.core.errors import NotFound
 from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.notices.models import Notice
@@ -40,63 +41,10 @@ from ltc.notices.services import open_notice
 from ltc.orgs.models import Organisation
 from ltc.people.ids import mask_id, mask_phone
 
-MAX_NOTES = 2000  # as the entry form
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-TRUE, FALSE = ("true", "1"), ("false", "0")
 GRADING_FIELDS = evaluation.GRADING_FIELDS
 
-# --- OpenAPI schemas ---------------------------------------------------------------------------
-
-_INT, _STR = {"type": "integer"}, {"type": "string"}
-_DATE = {"type": "string", "format": "date", "nullable": True}
-_TIME = {"type": "string", "format": "date-time"}
-_NULL_STR, _NULL_INT = {"type": "string", "nullable": True}, {"type": "integer", "nullable": True}
-_STATUS = {"type": "string", "enum": [s.value for s in Status]}
-_ORG = {"type": "object", "nullable": True, "properties": {"id": _INT, "name": _STR}}
-_PERSON = {"type": "object", "properties": {"id": _INT, "name": _STR, "district": _STR,
-                                            "id_number": {"type": "string", "description": "masked"}}}
-_DATES = {name: _DATE for name in ("submitted_on", "accepted_on", "dispatched_on", "visit_on", "publicity_start",
-                                   "publicity_end", "concluded_on", "acceptance_due_on", "conclusion_due_on",
-                                   "due_on")}
-_SLA = {"type": "string", "enum": ["ok", "due_soon", "overdue"]}
-ROW_SCHEMA = {"type": "object", "properties": {
-    "id": _INT, "number": _STR, "kind": _STR, "status": _STATUS, "parent_id": _NULL_INT, "person": _PERSON,
-    "self_assessment_grade": _NULL_STR, **_DATES, "sla": _SLA, "agency": _ORG, "filed_by": _NULL_STR,
-    "level": _NULL_INT}}
-LIST_SCHEMA = page_schema(ROW_SCHEMA)
-LIST_PARAMETERS = [
-    *PAGE_PARAMETERS,
-    {"name": "status", "in": "query", "schema": _STATUS},
-    {"name": "agency_id", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-    {"name": "overdue", "in": "query", "schema": {"type": "boolean"}, "description": "true: overdue rows only"},
-]
-GRADING_SCHEMA = {"type": "object", "properties": {
-    **{name: _INT for name in GRADING_FIELDS}, "level_name": _STR, "ruleset": _STR,
-    "items": {"type": "object", "additionalProperties": _INT}, "assessed_on": _DATE, "notes": _NULL_STR,
-    "entered_by": _INT, "entered_at": _TIME,
-    "signatures": {"type": "array", "items": {"type": "object", "properties": {
-        "user_id": _INT, "name": _STR, "signed_at": _TIME}}}}}
-_LIST_OF = {"type": "array", "items": {"type": "object"}}
-DETAIL_SCHEMA = {"type": "object", "properties": {
-    **ROW_SCHEMA["properties"], "version": _INT, "level_name": _NULL_STR, "confirmed_on": _DATE,
-    "valid_from": _DATE, "valid_to": _DATE, "objection_until": _DATE, "paused_since": _DATE,
-    "refusal": {"type": "object", "nullable": True}, "close_reason": _NULL_STR, "applicant": {"type": "object"},
-    "visit": {"type": "object", "nullable": True}, "assessment": {**GRADING_SCHEMA, "nullable": True},
-    "confirmations": _LIST_OF, "children": {"type": "array", "items": _INT}, "events": _LIST_OF,
-    "notices": {"type": "array", "items": {"type": "object", "properties": {
-        "id": _INT, "number": _STR, "kind": _STR, "issued_at": _TIME, "download_url": _STR}}}}}
-ASSESSMENT_REQUEST = {"type": "object", "required": ["items"], "additionalProperties": False, "properties": {
-    "items": {"type": "object", "description": "one JSON integer per item code of the ruleset in force on the "
-                                               "visit date (see POST /api/v1/assessments/grade)",
-              "additionalProperties": _INT},
-    "assessed_on": {"type": "string", "format": "date",
-                    "description": "the booked visit date (the record's assessment date); checked when given"},
-    "notes": {"type": "string", "maxLength": MAX_NOTES},
-    "version": {"type": "integer", "description": "the application version read; a stale one is a 409"}}}
-COSIGN_REQUEST = {"type": "object", "additionalProperties": False, "properties": {
-    "version": ASSESSMENT_REQUEST["properties"]["version"]}}
-RECORD_RESPONSE = {"type": "object", "properties": {
-    "application_id": _INT, "status": _STATUS, "version": _INT, "assessment": GRADING_SCHEMA}}
+_DATES = ("submitted_on", "accepted_on", "dispatched_on", "visit_on", "publicity_start", "publicity_end",
+          "concluded_on", "acceptance_due_on", "conclusion_due_on", "due_on")
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -197,52 +145,20 @@ def _level_name(session, app: Application, record: Assessment | None) -> str | N
     return get_ruleset(session, record.ruleset_id).level_names[app.level]
 
 
-# --- request parsing ---------------------------------------------------------------------------
+# --- checks and answers ------------------------------------------------------------------------
 
-def _list_args() -> dict:
-    """page, per_page, status, agency_id and overdue from the query; every bad one named."""
-    args, problems = request.args, {}
-    values = query_ints((*PAGE_INTS, ("agency_id", None, 2**31)), problems)
-    status = args.get("status") or None
-    if status is not None and status not in set(Status):
-        problems["status"] = "must be one of " + ", ".join(Status)
-    overdue = (args.get("overdue") or "false").lower()
-    if overdue not in TRUE + FALSE:
-        problems["overdue"] = "must be true or false"
-    raise_problems(problems)
-    return values | {"status": status, "overdue": overdue in TRUE}
-
-
-def _assessment_body(app: Application, today: date) -> dict:
-    """The checked body of an entry: JSON integers of the ruleset in force on the visit date
-    (fields ``items.<code>``), the visit date if ``assessed_on`` is given, notes ≤ 2000."""
-    data = json_body({"items": dict, "assessed_on": str, "notes": str, "version": int}, required={"items"})
-    problems: dict[str, str] = {}
-    items = data.get("items")
-    if items is None:
-        problems["items"] = "required"
-    else:
+def _check_entry(body: Checked[AssessmentEntry], app: Application, today: date) -> None:
+    """Raise ValidationFailed naming every problem of an entry: its shape, each answer against
+    the ruleset in force on the visit date (``items.<code>``), the visit date if ``assessed_on``
+    is given."""
+    problems = dict(body.problems)
+    if body.fine("items"):
         ruleset = ruleset_in_force(db.session, app.visit_on or today)
-        problems.update({f"items.{code}": why for code, why in validate_items(ruleset, items).items()})
-    if len(data.get("notes") or "") > MAX_NOTES:
-        problems["notes"] = f"at most {MAX_NOTES} characters"
-    if data.get("assessed_on") is not None:
-        problems.update(_check_assessed_on(data["assessed_on"], app))
-    if problems:
-        raise ValidationFailed("invalid fields: " + ", ".join(sorted(problems)), problems)
-    return data
-
-
-def _check_assessed_on(raw: str, app: Application) -> dict[str, str]:
-    try:
-        day = date.fromisoformat(raw) if ISO_DATE.fullmatch(raw) else None
-    except ValueError:
-        day = None
-    if day is None:
-        return {"assessed_on": "must be a date YYYY-MM-DD"}
-    if app.status in VISIT_BOOKED and app.visit_on is not None and day != app.visit_on:
-        return {"assessed_on": f"must be the booked visit date {app.visit_on.isoformat()}"}
-    return {}
+        problems.update({f"items.{code}": why for code, why in validate_items(ruleset, body.raw["items"]).items()})
+    day, booked = body.raw.get("assessed_on"), app.visit_on if app.status in VISIT_BOOKED else None
+    if body.fine("assessed_on") and day is not None and booked is not None and date.fromisoformat(day) != booked:
+        problems["assessed_on"] = f"must be the booked visit date {booked.isoformat()}"
+    raise_problems(problems)
 
 
 def _record_response(app: Application) -> dict:
@@ -255,24 +171,23 @@ def _record_response(app: Application) -> dict:
 
 @bp.get("/applications")
 @api_permission(Action.ROSTER_VIEW)
-@operation(summary="List applications in scope, most urgent first (ID numbers masked; SLA state per row)",
-           response_schema=LIST_SCHEMA, parameters=LIST_PARAMETERS)
-def list_applications():
-    args = _list_args()
+@api_route(summary="List applications in scope, most urgent first (ID numbers masked; SLA state per row)",
+           query=ApplicationQuery, responses={200: Page[ApplicationRow]})
+def list_applications(query: ApplicationQuery):
     ctx = queue_context(db.session, api_user(), local_today())
-    stmt = queue_select(QUEUES["all"], ctx, QueueFilters(status=args["status"], overdue_only=args["overdue"]))
+    stmt = queue_select(QUEUES["all"], ctx, QueueFilters(status=query.status, overdue_only=query.overdue))
     stmt = stmt.add_columns(Application.person_id, Application.agency_id, Application.acceptance_due_on,
                             Application.conclusion_due_on)
-    if args["agency_id"] is not None:
-        stmt = stmt.where(Application.agency_id == args["agency_id"])
-    page = paginate(db.session, stmt, page=args["page"], per_page=args["per_page"], scalars=False)
+    if query.agency_id is not None:
+        stmt = stmt.where(Application.agency_id == query.agency_id)
+    page = paginate(db.session, stmt, page=query.page, per_page=query.per_page, scalars=False)
     return page_json(page, [row_json(r) for r in page.items])
 
 
 @bp.get("/applications/<int:application_id>")
 @api_permission(Action.ROSTER_VIEW)
-@operation(summary="One application in scope: dates, SLA, visit, joint record, confirmations, events, notices",
-           response_schema=DETAIL_SCHEMA)
+@api_route(summary="One application in scope: dates, SLA, visit, joint record, confirmations, events, notices",
+           responses={200: ApplicationDetail}, errors=(404,))
 def get_application(application_id: int):
     ctx = queue_context(db.session, api_user(), local_today())
     page = application_page(db.session, ctx, application_id)
@@ -281,8 +196,8 @@ def get_application(application_id: int):
 
 @bp.get("/applications/<int:application_id>/notices/<int:notice_id>.pdf")
 @api_permission(Action.ROSTER_VIEW)
-@operation(summary="Download a notice of the application (application/pdf, as issued; the view is audited)",
-           response_schema={"type": "string", "format": "binary"})
+@api_route(summary="Download a notice of the application (application/pdf, as issued; the view is audited)",
+           responses={200: PDF}, errors=(404,))
 def download_application_notice(application_id: int, notice_id: int):
     user = api_user()
     get_scoped(db.session, user, Application, application_id)
@@ -297,15 +212,15 @@ def download_application_notice(application_id: int, notice_id: int):
 
 @bp.post("/applications/<int:application_id>/assessment")
 @api_permission(Action.ENTER_ASSESSMENT)
-@operation(summary="Enter (or replace) the joint record of a scheduled application as an on-site assessor; "
+@api_route(summary="Enter (or replace) the joint record of a scheduled application as an on-site assessor; "
                    "the server grades it and the entry is your signature",
-           request_schema=ASSESSMENT_REQUEST, response_schema=RECORD_RESPONSE, status=201)
-def enter_assessment(application_id: int):
+           body=AssessmentEntry, partial=True, responses={201: RecordOut}, errors=(404, 409))
+def enter_assessment(application_id: int, body: Checked[AssessmentEntry]):
     user, now = api_user(), utcnow()
     app = get_scoped(db.session, user, Application, application_id)
-    data = _assessment_body(app, local_today(now))
-    evaluation.enter_assessment(db.session, app.id, data["items"], actor=actor_of(user), now=now,
-                                notes=data.get("notes"), expected_version=data.get("version"))
+    _check_entry(body, app, local_today(now))
+    evaluation.enter_assessment(db.session, app.id, body.value.items, actor=actor_of(user), now=now,
+                                notes=body.value.notes, expected_version=body.value.version)
     body = _record_response(app)
     db.session.commit()
     response = jsonify(body)
@@ -315,14 +230,14 @@ def enter_assessment(application_id: int):
 
 @bp.post("/applications/<int:application_id>/assessment/cosign")
 @api_permission(Action.ENTER_ASSESSMENT)
-@operation(summary="Co-sign the joint record as the other on-site assessor; with both signatures the "
-                   "application is assessed", request_schema=COSIGN_REQUEST, response_schema=RECORD_RESPONSE)
-def cosign_assessment(application_id: int):
+@api_route(summary="Co-sign the joint record as the other on-site assessor; with both signatures the "
+                   "application is assessed", body=Cosignature, body_required=False, responses={200: RecordOut},
+           errors=(404, 409))
+def cosign_assessment(application_id: int, body: Cosignature | None):
     user = api_user()
     get_scoped(db.session, user, Application, application_id)
-    data = json_body({"version": int}) if request.get_data() else {}
     app = evaluation.cosign(db.session, application_id, actor=actor_of(user), now=utcnow(),
-                            expected_version=data.get("version"))
+                            expected_version=body.version if body else None)
     body = _record_response(app)
     db.session.commit()
     return jsonify(body)

@@ -1,15 +1,17 @@
-"""Bearer-token authentication, the token endpoint and strict JSON body parsing."""
+"""Bearer-token authentication and the token endpoint."""
 from functools import wraps
+from typing import Annotated
 
 from flask import g, jsonify, request
+from pydantic import Field
 
 from ltc.api import bp
-from ltc.api.openapi import operation
+from ltc.api.schema import Body, Out, api_route
 from ltc.auth import services
 from ltc.auth.models import User
 from ltc.auth.permissions import Action, can
 from ltc.core.clock import utcnow
-from ltc.core.errors import DomainError, Forbidden, ValidationFailed
+from ltc.core.errors import DomainError, Forbidden
 from ltc.extensions import db
 
 
@@ -41,44 +43,26 @@ def api_permission(action: Action):
             if not can(g.api_user, action):
                 raise Forbidden(f"action '{action}' not allowed for this user")
             return view(*args, **kwargs)
+        wrapped.api_authenticated = True  # for the OpenAPI document: bearer token, 401 and 403
         return wrapped
     return decorator
 
 
-def json_body(schema: dict[str, type | tuple[type, ...]], *, required: set[str] = frozenset()) -> dict:
-    """The request's JSON object, checked against ``{field: type}``: unknown, missing or
-    wrongly typed fields raise ValidationFailed naming them. ``bool`` is never an ``int``."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationFailed("request body must be a JSON object", {"body": "expected a JSON object"})
-    problems: dict[str, str] = {}
-    for key in data.keys() - schema.keys():
-        problems[key] = "unknown field"
-    for key in required - data.keys():
-        problems[key] = "required"
-    for key, expected in schema.items():
-        if key in data and data[key] is not None:
-            types = expected if isinstance(expected, tuple) else (expected,)
-            value = data[key]
-            if isinstance(value, bool) and bool not in types or not isinstance(value, types):
-                problems[key] = f"must be {' or '.join(t.__name__ for t in types)}"
-    if problems:
-        raise ValidationFailed("invalid fields: " + ", ".join(sorted(problems)), problems)
-    return data
+class TokenRequest(Body):
+    username: Annotated[str, Field(min_length=1, max_length=60)]  # as stored with each login attempt
+    password: Annotated[str, Field(min_length=1, max_length=200)]  # as the login form
 
 
-TOKEN_REQUEST = {"type": "object", "required": ["username", "password"],
-                 "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}
+class TokenOut(Out):
+    token: str
 
 
 @bp.post("/auth/token")
-@operation(summary="Exchange username and password for an API token", request_schema=TOKEN_REQUEST,
-           response_schema={"type": "object", "properties": {"token": {"type": "string"}}},
-           status=201, public=True)
-def issue_token():
-    data = json_body({"username": str, "password": str}, required={"username", "password"})
+@api_route(summary="Exchange username and password for an API token", body=TokenRequest,
+           responses={201: TokenOut}, errors=(401,))
+def issue_token(body: TokenRequest):
     try:
-        user = services.authenticate(db.session, username=data["username"], password=data["password"],
+        user = services.authenticate(db.session, username=body.username, password=body.password,
                                      ip=request.remote_addr or "?", now=utcnow())
     except DomainError:
         db.session.commit()  # the failed attempt counts towards the lock

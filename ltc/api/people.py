@@ -1,59 +1,110 @@
 """Insured persons over the API: the same services, scope and audit as the pages."""
 from datetime import date
+from typing import Annotated, Literal
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
+from pydantic import Field
 
 from ltc.api import bp
-from ltc.api.auth import api_permission, api_user, json_body
-from ltc.api.openapi import operation
-from ltc.api.paging import PAGE_PARAMETERS, page_args, page_json, page_schema
+from ltc.api.auth import api_permission, api_user
+from ltc.api.paging import PageQuery, page_json
+from ltc.api.schema import Body, IsoDate, Out, Page, StrList, api_route
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
 from ltc.core.clock import local_today, utcnow
-from ltc.core.errors import ValidationFailed
 from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.people import services
 from ltc.people.ids import mask_id, mask_phone
-from ltc.people.models import InsuredPerson
+from ltc.people.models import Category, InsuredPerson
 
-NUMBER = (int, float)
-FIELD_TYPES = {"id_number": str, "name": str, "phone": str, "address": str, "district": str,
-               "township": str, "village": str, "latitude": NUMBER, "longitude": NUMBER}
-CREATE_TYPES = {**FIELD_TYPES, "status": str, "category": str, "tags": list, "valid_from": str}
 
-_STR, _NULLABLE_STR = {"type": "string"}, {"type": "string", "nullable": True}
-_NUM = {"type": "number", "nullable": True}
-_PERIOD = {"type": "object", "properties": {"value": _STR, "valid_from": {"type": "string", "format": "date"},
-                                            "valid_to": {"type": "string", "format": "date", "nullable": True}}}
-FIELDS_SCHEMA = {"id_number": _STR, "name": _STR, "phone": _NULLABLE_STR, "address": _NULLABLE_STR,
-                 "district": _STR, "township": _NULLABLE_STR, "village": _NULLABLE_STR,
-                 "latitude": _NUM, "longitude": _NUM}
-CREATE_SCHEMA = {"type": "object", "additionalProperties": False, "required": ["id_number", "name", "district"],
-                 "properties": {**FIELDS_SCHEMA,
-                                "status": {"type": "string", "enum": ["active", "suspended", "transferred"]},
-                                "category": {"type": "string", "enum": ["employee", "resident"], "nullable": True},
-                                "tags": {"type": "array", "items": _STR},
-                                "valid_from": {"type": "string", "format": "date"}}}
-PATCH_SCHEMA = {"type": "object", "additionalProperties": False, "properties": FIELDS_SCHEMA}
-SUMMARY_SCHEMA = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "id_number": {"type": "string", "description": "masked"}, "name": _STR,
-    "sex": _STR, "phone": {"type": "string", "description": "masked"}, "district": _STR,
-    "township": _NULLABLE_STR, "village": _NULLABLE_STR}}
-PERSON_SCHEMA = {"type": "object", "properties": {
-    **FIELDS_SCHEMA, "id": {"type": "integer"}, "sex": _STR, "birth_date": {"type": "string", "format": "date"},
-    "death_date": {"type": "string", "format": "date", "nullable": True}, "status": _NULLABLE_STR,
-    "category": _NULLABLE_STR, "tags": {"type": "array", "items": _STR},
-    "history": {"type": "object", "properties": {k: {"type": "array", "items": _PERIOD}
-                                                 for k in ("status", "category", "tags")}}}}
-LIST_SCHEMA = page_schema(SUMMARY_SCHEMA)
-LIST_PARAMETERS = [
-    *PAGE_PARAMETERS,
-    {"name": "q", "in": "query", "schema": _STR, "description": "name, full ID number or its last digits"},
-    {"name": "district", "in": "query", "schema": _STR},
-]
+def _text(name: str):
+    """A registry text field, as long as the service allows."""
+    return Annotated[str, Field(max_length=services.MAX_LENGTH[name])]
 
+
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+
+
+class PersonChanges(Body):
+    """The registry fields to change; a field left out keeps its value."""
+    id_number: Annotated[str, Field(max_length=30)] | None = None
+    name: _text("name") | None = None
+    phone: _text("phone") | None = None
+    address: _text("address") | None = None
+    district: _text("district") | None = None
+    township: _text("township") | None = None
+    village: _text("village") | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+
+
+class NewPerson(Body):
+    id_number: Annotated[str, Field(max_length=30, description="18 characters with a valid check digit")]
+    name: _text("name")
+    district: _text("district")
+    phone: _text("phone") | None = None
+    address: _text("address") | None = None
+    township: _text("township") | None = None
+    village: _text("village") | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    status: Literal[tuple(s.value for s in services.SETTABLE_STATUSES)] | None = Field(
+        None, description="default: active")
+    category: Literal[tuple(c.value for c in Category)] | None = None
+    tags: StrList = []
+    valid_from: IsoDate | None = Field(None, description="the first day of status, category and tags")
+
+
+class PersonQuery(PageQuery):
+    q: str | None = Field(None, description="name, full ID number or its last digits")
+    district: str | None = None
+
+
+class PersonSummary(Out):
+    id: int
+    id_number: str = Field(description="masked")
+    name: str
+    sex: str
+    phone: str | None = Field(description="masked")
+    district: str
+    township: str | None
+    village: str | None
+
+
+class Period(Out):
+    value: str
+    valid_from: date
+    valid_to: date | None
+
+
+class History(Out):
+    status: list[Period]
+    category: list[Period]
+    tags: list[Period]
+
+
+class PersonOut(Out):
+    id: int
+    id_number: str
+    name: str
+    sex: str
+    birth_date: date
+    phone: str | None
+    address: str | None
+    latitude: float | None
+    longitude: float | None
+    district: str
+    township: str | None
+    village: str | None
+    death_date: date | None
+    status: str | None
+    category: str | None
+    tags: list[str]
+    history: History
 
 
 def _coordinate(value):
@@ -85,46 +136,32 @@ def person_json(detail: services.PersonDetail) -> dict:
 
 @bp.get("/persons")
 @api_permission(Action.ROSTER_VIEW)
-@operation(summary="List insured persons in scope (ID numbers and phones masked)",
-           response_schema=LIST_SCHEMA, parameters=LIST_PARAMETERS)
-def list_persons():
-    number, per_page = page_args()
-    page = paginate(db.session, services.search_persons(api_user(), request.args.get("q"), request.args.get("district")),
-                    page=number, per_page=per_page)
+@api_route(summary="List insured persons in scope (ID numbers and phones masked)", query=PersonQuery,
+           responses={200: Page[PersonSummary]})
+def list_persons(query: PersonQuery):
+    page = paginate(db.session, services.search_persons(api_user(), query.q, query.district),
+                    page=query.page, per_page=query.per_page)
     return page_json(page, [summary_json(p) for p in page.items])
 
 
 @bp.get("/persons/<int:person_id>")
 @api_permission(Action.ROSTER_VIEW)
-@operation(summary="One insured person with full values (the view is audited)", response_schema=PERSON_SCHEMA)
+@api_route(summary="One insured person with full values (the view is audited)", responses={200: PersonOut},
+           errors=(404,))
 def get_person(person_id: int):
     detail = services.get_person_full(db.session, api_user(), person_id, now=utcnow())
     db.session.commit()
     return jsonify(person_json(detail))
 
 
-def _create_options(data: dict) -> dict:
-    tags = data.get("tags") or []
-    if not all(isinstance(t, str) for t in tags):
-        raise ValidationFailed("invalid fields: tags", {"tags": "must be a list of strings"})
-    try:
-        valid_from = date.fromisoformat(data["valid_from"]) if data.get("valid_from") else None
-    except ValueError:
-        raise ValidationFailed("invalid fields: valid_from", {"valid_from": "must be a date YYYY-MM-DD"}) from None
-    return {"status": data.get("status") or "active", "category": data.get("category"), "tags": tags,
-            "valid_from": valid_from}
-
-
 @bp.post("/persons")
 @api_permission(Action.ROSTER_EDIT)
-@operation(summary="Register an insured person", request_schema=CREATE_SCHEMA, response_schema=PERSON_SCHEMA,
-           status=201)
-def create_person():
-    data = json_body(CREATE_TYPES, required={"id_number", "name", "district"})
-    options = _create_options(data)
+@api_route(summary="Register an insured person", body=NewPerson, responses={201: PersonOut}, errors=(409,))
+def create_person(body: NewPerson):
     user, now = api_user(), utcnow()
-    person = services.create_person(db.session, {k: data.get(k) for k in services.FIELDS},
-                                    actor=actor_of(user), now=now, **options)
+    person = services.create_person(db.session, body.model_dump(include=set(services.FIELDS)),
+                                    actor=actor_of(user), now=now, status=body.status or "active",
+                                    category=body.category, tags=body.tags, valid_from=body.valid_from)
     detail = services.person_detail(db.session, person, local_today(now))
     db.session.commit()
     response = jsonify(person_json(detail))
@@ -134,13 +171,12 @@ def create_person():
 
 @bp.patch("/persons/<int:person_id>")
 @api_permission(Action.ROSTER_EDIT)
-@operation(summary="Change an insured person's registry fields", request_schema=PATCH_SCHEMA,
-           response_schema=PERSON_SCHEMA)
-def update_person(person_id: int):
+@api_route(summary="Change an insured person's registry fields", body=PersonChanges, responses={200: PersonOut},
+           errors=(404, 409))
+def update_person(person_id: int, body: PersonChanges):
     user, now = api_user(), utcnow()
     person = get_scoped(db.session, user, InsuredPerson, person_id)
-    data = json_body(FIELD_TYPES)
-    services.update_person(db.session, person, data, actor=actor_of(user), now=now)
+    services.update_person(db.session, person, body.model_dump(exclude_unset=True), actor=actor_of(user), now=now)
     detail = services.person_detail(db.session, person, local_today(now))
     db.session.commit()
     return jsonify(person_json(detail))

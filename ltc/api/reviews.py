@@ -7,17 +7,20 @@ all, every other organisation the cases in which it owns a step). The waiting li
 decision need ``Action.DECIDE_REVIEW``; deciding a step another organisation owns is a 403,
 a stale ``version`` a 409 naming who changed the case and when.
 """
-from flask import jsonify, request
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from flask import jsonify
+from pydantic import Field
 
 from ltc.api import bp
-from ltc.api.auth import api_permission, api_user, json_body
-from ltc.api.openapi import operation
-from ltc.api.paging import PAGE_PARAMETERS, page_args, page_json, page_schema
+from ltc.api.auth import api_permission, api_user
+from ltc.api.paging import PageQuery, page_json
+from ltc.api.schema import Body, Int32, Out, Page, api_route
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
 from ltc.core.clock import local_today, utcnow
-from ltc.core.errors import ValidationFailed
 from ltc.extensions import db
 from ltc.reviews import engine
 from ltc.reviews.definitions import DECISION_LABELS
@@ -27,57 +30,126 @@ from ltc.reviews.queries import inbox
 from ltc.reviews.worklists import CasePage, case_page, event_who, inbox_rows
 
 
-# --- OpenAPI schemas ---------------------------------------------------------------------------
+# --- request and response bodies ---------------------------------------------------------------------------
 
-_INT, _STR, _BOOL = {"type": "integer"}, {"type": "string"}, {"type": "boolean"}
-_DATE = {"type": "string", "format": "date", "nullable": True}
-_TIME = {"type": "string", "format": "date-time", "nullable": True}
-_NULL_STR = {"type": "string", "nullable": True}
-_DECISION = {"type": "string", "enum": list(DECISION_LABELS)}
-_ORG = {"type": "object", "nullable": True, "properties": {"id": _INT, "name": _STR}}
-_CHECK = {"type": "object", "properties": {"code": _STR, "label": _STR, "passed": {"type": "boolean", "nullable": True},
-                                           "detail": _STR}}
-PENDING_ROW = {"type": "object", "properties": {
-    "id": _INT, "title": _STR, "case_type": _STR, "step": _STR, "round": _INT, "entered_on": _DATE,
-    "due_on": _DATE, "overdue": _BOOL, "version": _INT}}
-PENDING_SCHEMA = page_schema(PENDING_ROW)
-PENDING_PARAMETERS = [
-    *PAGE_PARAMETERS,
-    {"name": "case_type", "in": "query", "schema": _STR},
-]
-VISIT_SCHEMA = {"type": "object", "properties": {
-    "step": _STR, "owner": _ORG, "entered_on": _DATE, "due_on": _DATE, "left_on": _DATE, "decision": _NULL_STR,
-    "overdue": _BOOL, "overdue_marked_on": _DATE}}
-EVENT_SCHEMA = {"type": "object", "properties": {
-    "action": _STR, "step": _NULL_STR, "by": _STR, "org": _ORG, "at": _TIME, "reason_code": _NULL_STR,
-    "reason_label": _NULL_STR, "reason_text": _NULL_STR, "subject_revision": _INT,
-    "checks": {"type": "array", "nullable": True, "items": _CHECK}}}
-CASE_SCHEMA = {"type": "object", "properties": {
-    "id": _INT, "case_type": _STR, "label": _STR, "title": _STR, "status": _STR, "round": _INT, "version": _INT,
-    "subject": {"type": "object", "properties": {"type": _STR, "id": _INT, "revision": _INT}},
-    "person_id": {"type": "integer", "nullable": True}, "opened_on": _DATE, "closed_at": _TIME,
-    "close_reason": _NULL_STR,
-    "steps": {"type": "array", "items": {"type": "object", "properties": {
-        "code": _STR, "label": _STR, "owner_kind": _STR, "owner": _ORG,
-        "decisions": {"type": "array", "items": _DECISION},
-        "state": {"type": "string", "enum": ["done", "current", "todo"]}}}},
-    "current_step": {"type": "object", "nullable": True, "properties": {
-        "code": _STR, "label": _STR, "owner": _ORG, "entered_on": _DATE, "due_on": _DATE, "overdue": _BOOL,
-        "decisions": {"type": "array", "items": _DECISION}}},
-    "reasons": {"type": "array", "items": {"type": "object", "properties": {
-        "code": _STR, "label": _STR, "decisions": {"type": "array", "items": _DECISION}}}},
-    "checks": {"type": "array", "items": _CHECK},
-    "can_decide": _BOOL,
-    "trail": {"type": "array", "items": {"type": "object", "properties": {
-        "round": _INT, "visits": {"type": "array", "items": VISIT_SCHEMA},
-        "events": {"type": "array", "items": EVENT_SCHEMA}}}}}}
-DECISION_REQUEST = {"type": "object", "required": ["decision", "version"], "additionalProperties": False,
-                    "properties": {
-                        "decision": _DECISION,
-                        "reason_code": {"type": "string", "description": "required for return, decline, reject"},
-                        "reason_text": {"type": "string", "maxLength": 1000,
-                                        "description": "required for return"},
-                        "version": {"type": "integer", "description": "the case version read; a stale one is a 409"}}}
+Decision = Literal[tuple(DECISION_LABELS)]
+
+
+class Org(Out):
+    id: int
+    name: str
+
+
+class CheckOut(Out):
+    code: str
+    label: str
+    passed: bool | None
+    detail: str
+
+
+class PendingRow(Out):
+    id: int
+    title: str
+    case_type: str
+    step: str
+    round: int
+    entered_on: date | None
+    due_on: date | None
+    overdue: bool
+    version: int
+
+
+class PendingQuery(PageQuery):
+    case_type: str | None = Field(None, description="only cases of this type (its code)")
+
+
+class VisitOut(Out):
+    step: str
+    owner: Org | None
+    entered_on: date | None
+    due_on: date | None
+    left_on: date | None
+    decision: str | None
+    overdue: bool
+    overdue_marked_on: date | None
+
+
+class EventOut(Out):
+    action: str
+    step: str | None
+    by: str
+    org: Org | None
+    at: datetime | None
+    reason_code: str | None
+    reason_label: str | None
+    reason_text: str | None
+    subject_revision: int
+    checks: list[CheckOut] | None
+
+
+class Subject(Out):
+    type: str
+    id: int
+    revision: int
+
+
+class StepOut(Out):
+    code: str
+    label: str
+    owner_kind: str
+    owner: Org | None
+    decisions: list[Decision]
+    state: Literal["done", "current", "todo"]
+
+
+class CurrentStep(Out):
+    code: str
+    label: str
+    owner: Org | None
+    entered_on: date | None
+    due_on: date | None
+    overdue: bool
+    decisions: list[Decision]
+
+
+class Reason(Out):
+    code: str
+    label: str
+    decisions: list[Decision]
+
+
+class Round(Out):
+    round: int
+    visits: list[VisitOut]
+    events: list[EventOut]
+
+
+class CaseOut(Out):
+    id: int
+    case_type: str
+    label: str
+    title: str
+    status: str
+    round: int
+    version: int
+    subject: Subject
+    person_id: int | None
+    opened_on: date | None
+    closed_at: datetime | None
+    close_reason: str | None
+    steps: list[StepOut]
+    current_step: CurrentStep | None
+    reasons: list[Reason]
+    checks: list[CheckOut]
+    can_decide: bool
+    trail: list[Round]
+
+
+class DecisionRequest(Body):
+    decision: Decision
+    reason_code: Annotated[str, Field(max_length=40, description="required for return, decline, reject")] | None = None
+    reason_text: Annotated[str, Field(max_length=1000, description="required for return")] | None = None
+    version: Int32 = Field(description="the case version read; a stale one is a 409")
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -132,13 +204,12 @@ def case_json(page: CasePage) -> dict:
 
 @bp.get("/reviews/pending")
 @api_permission(Action.DECIDE_REVIEW)
-@operation(summary="The review cases waiting for my organisation, overdue first, then by due date",
-           response_schema=PENDING_SCHEMA, parameters=PENDING_PARAMETERS)
-def pending_reviews():
-    number, per_page = page_args()
+@api_route(summary="The review cases waiting for my organisation, overdue first, then by due date",
+           query=PendingQuery, responses={200: Page[PendingRow]})
+def pending_reviews(query: PendingQuery):
     user, today = api_user(), local_today()
-    page = inbox(db.session, user.org_id, today, page=number, per_page=per_page,
-                 case_type=request.args.get("case_type") or None)
+    page = inbox(db.session, user.org_id, today, page=query.page, per_page=query.per_page,
+                 case_type=query.case_type)
     items = [{k: (_iso(v) if k in ("entered_on", "due_on") else v) for k, v in row.items() if k != "owner"}
              for row in inbox_rows(db.session, page.items, today)]
     return page_json(page, items)
@@ -146,8 +217,8 @@ def pending_reviews():
 
 @bp.get("/reviews/<int:case_id>")
 @api_permission(Action.ROSTER_VIEW)
-@operation(summary="One review case in scope: its frozen steps, the current step and its checks, the trail "
-                   "by round", response_schema=CASE_SCHEMA)
+@api_route(summary="One review case in scope: its frozen steps, the current step and its checks, the trail "
+                   "by round", responses={200: CaseOut}, errors=(404,))
 def get_review(case_id: int):
     user = api_user()
     case = get_scoped(db.session, user, ReviewCase, case_id)
@@ -156,19 +227,14 @@ def get_review(case_id: int):
 
 @bp.post("/reviews/<int:case_id>/decision")
 @api_permission(Action.DECIDE_REVIEW)
-@operation(summary="Decide the current step for my organisation (approve, return, decline, reject as the step "
+@api_route(summary="Decide the current step for my organisation (approve, return, decline, reject as the step "
                    "allows; a reason code for all but approve); a stale version is a 409",
-           request_schema=DECISION_REQUEST, response_schema=CASE_SCHEMA)
-def decide_review(case_id: int):
+           body=DecisionRequest, responses={200: CaseOut}, errors=(404, 409))
+def decide_review(case_id: int, body: DecisionRequest):
     user, now = api_user(), utcnow()
     case = get_scoped(db.session, user, ReviewCase, case_id)
-    data = json_body({"decision": str, "reason_code": str, "reason_text": str, "version": int},
-                     required={"decision", "version"})
-    missing = {k: "required" for k in ("decision", "version") if data.get(k) is None}
-    if missing:
-        raise ValidationFailed("invalid fields: " + ", ".join(sorted(missing)), missing)
-    engine.decide(db.session, case, DecisionInput(data["decision"], data.get("reason_code") or None,
-                                                  data.get("reason_text") or None, data["version"]),
+    engine.decide(db.session, case, DecisionInput(body.decision, body.reason_code or None,
+                                                  body.reason_text or None, body.version),
                   actor=actor_of(user), now=now)
     db.session.commit()
     return jsonify(case_json(case_page(db.session, case, user, local_today(now))))
