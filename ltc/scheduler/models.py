@@ -6,7 +6,6 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.auth.models import User
-from ltc.core.clock import utcnow
 from ltc.core.db import Base
 
 
@@ -50,7 +49,7 @@ class JobRun(Base):
     #: the schedule's due time this run covers; the trigger time for a run started by hand
     due_at: Mapped[datetime]
     queued_at: Mapped[datetime | None]
-    started_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(20))
     counts: Mapped[dict | None] = mapped_column(JSON)
