@@ -49,6 +49,23 @@ def test_run_now_queues_the_job_for_the_scheduler_and_records_who_asked(client, 
     assert len(session.scalars(select(JobRun)).all()) == 1
 
 
+def test_the_schedulers_poll_runs_the_run_queued_from_the_page(client, world, session):
+    from ltc.scheduler.queue import run_queued
+
+    session.add(LoginAttempt(username="x", ip="10.0.0.1", at=utcnow() - timedelta(days=60), success=False))
+    session.commit()
+    login(client, "mia_admin")
+    client.post("/admin/jobs/purge_login_attempts/run")
+    [outcome] = run_queued(session)  # what the scheduler process does every few seconds
+    [run] = session.scalars(select(JobRun)).all()
+    session.refresh(run)
+    assert (outcome.run_id, run.status, run.counts) == (run.id, "success", {"deleted": 1})
+    assert run.triggered_by_id == world.users["mia_admin"].id
+    html = client.get("/admin/jobs/").data.decode()
+    row = re.search(rf'data-run="{run.id}".*?</tr>', html, re.S).group(0)
+    assert "成功" in row and "deleted=1" in row
+
+
 def test_the_page_shows_the_progress_of_a_per_unit_run_and_units_that_failed_too_often(client, world, session):
     from ltc.scheduler.models import JobRunUnit
 
@@ -145,3 +162,16 @@ def test_the_page_shows_the_time_of_the_policy_in_force(client, world, session):
     html = client.get("/admin/jobs/").data.decode()
     row = re.search(r'data-job="purge_login_attempts".*?</tr>', html, re.S).group(0)
     assert "每月3日 04:05" in row and "每日 06:00" not in row
+
+
+def test_the_page_in_english_shows_the_run_status_and_progress(client, world, session):
+    now = utcnow()
+    session.add(JobRun(job_id="calendar_check", due_at=now, queued_at=now, status="queued"))
+    session.add(JobRun(job_id="calendar_check", due_at=now, started_at=now, status="partial", host="h", pid=1,
+                       units_total=4, units_done=3, units_failed=1))
+    session.commit()
+    login(client, "mia_admin")
+    client.post("/lang/en", data={"next": "/"})
+    html = client.get("/admin/jobs/").data.decode()
+    assert ">Queued<" in html and "Partly failed" in html and "Units 3 / 4" in html and "1 failed" in html
+    assert "排队中" not in html and "部分失败" not in html
