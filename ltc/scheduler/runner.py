@@ -131,8 +131,8 @@ def _start(session: Session, job: Job, due_at: datetime, triggered_by: int | Non
     # holding the lock, any other ``running`` row of this job is left by a process that died
     session.execute(update(JobRun).where(JobRun.job_id == job.id, JobRun.status == RunStatus.RUNNING)
                     .values(status=RunStatus.FAILED, finished_at=now, error=INTERRUPTED))
-    running = dict(status=RunStatus.RUNNING, started_at=func.coalesce(JobRun.started_at, literal(now, JobRun.started_at.type)), finished_at=None,
-                   host=HOST, pid=os.getpid())
+    first_start = func.coalesce(JobRun.started_at, literal(now, JobRun.started_at.type))  # a resume keeps it
+    running = dict(status=RunStatus.RUNNING, started_at=first_start, finished_at=None, host=HOST, pid=os.getpid())
     if queued_run_id is not None:
         claimed = session.execute(update(JobRun).where(JobRun.id == queued_run_id, JobRun.status == RunStatus.QUEUED)
                                   .values(**running)).rowcount

@@ -48,7 +48,8 @@ def test_the_daily_job_concludes_the_day_after_publicity_ended(session, c):
     assert "无异议" in notice.data["objection_text"]
     assert app.events[-1].actor_user_id is None and app.events[-1].action == "conclude_after_publicity"
     # idempotent
-    assert jobs.conclude_publicities(session, now=at(date(2026, 3, 27), 1), due_at=at(date(2026, 3, 27), 0)) == {"concluded": 0}
+    rerun = jobs.conclude_publicities(session, now=at(date(2026, 3, 27), 1), due_at=at(date(2026, 3, 27), 0))
+    assert rerun == {"concluded": 0}
     assert len(con_notices(session, app)) == 1
 
 

@@ -6,9 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ltc.auth.models import LoginAttempt
-from ltc.core.audit import AuditEntry
 from ltc.core.clock import utcnow
-from ltc.core.errors import NotFound
 from ltc.scheduler.catchup import catch_up, most_recent_due
 from ltc.scheduler.locks import job_lock
 from ltc.scheduler.models import JobRun, RunStatus, SchedulerLock
