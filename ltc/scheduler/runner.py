@@ -198,4 +198,3 @@ def _record_skipped(session: Session, job: Job, due_at: datetime, triggered_by: 
 def _error_text(exc: Exception) -> str:
     text = "".join(traceback.format_exception(exc)).strip()
     return text if len(text) <= ERROR_MAX else "…" + text[-ERROR_MAX:]
-
