@@ -253,9 +253,6 @@ EN.update({
     "导入完成：新增 %(create)d，更新 %(update)d，未变 %(unchanged)d":
         "Import complete: %(create)d created, %(update)d updated, %(unchanged)d unchanged",
     "已登记参保人 %(name)s": "Insured person %(name)s registered",
-    "任务 %(job)s 已运行成功": "Job %(job)s ran successfully",
-    "任务 %(job)s 正由另一进程运行，本次未运行": "Job %(job)s is being run by another process; not run this time",
-    "任务 %(job)s 运行失败，详见运行记录": "Job %(job)s failed; see the run history",
     "导出": "Export", "导出 CSV": "Export CSV", "导出 Excel": "Export Excel", "评估申请": "Assessment applications",
     "返回工作队列": "Back to the work queue", "参保人与申请人": "Insured person and applicant",
     "申请人/代理人": "Applicant / representative", "失能满 6 个月声明": "Six-month disability declaration",
@@ -449,6 +446,19 @@ EN.update({
         "The districts of insured persons, insurers and providers come from this list. A district in use "
         "cannot be deleted but may be deactivated: it can then no longer be given to a provider, and "
         "existing records keep it.",
+})
+
+# scheduled jobs: run statuses (looked up at run time), queued runs, per-unit progress and retries
+EN.update({
+    "排队中": "Queued", "运行中": "Running", "成功": "Succeeded", "部分失败": "Partly failed", "失败": "Failed",
+    "已跳过（另一进程正在运行）": "Skipped (another process was running it)",
+    "任务 %(job)s 已加入队列，调度进程将很快运行它": "Job %(job)s queued; the scheduler process will run it shortly",
+    "单元 %(unit)s 将随任务重新运行": "Unit %(unit)s will run again with its job",
+    "多次失败、已暂停的单元": "Units paused after repeated failures",
+    "这些单元已失败 %(n)s 次，任务重新运行时跳过它们，直到管理员重试。":
+        "These units failed %(n)s times; reruns of their job skip them until an administrator retries them.",
+    "单元": "Unit", "最近失败": "Last failure", "重试": "Retry", "%(at)s 加入队列": "Queued %(at)s",
+    "单元 %(done)s / %(total)s": "Units %(done)s / %(total)s", "失败 %(n)s": "%(n)s failed",
 })
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,7 +1,8 @@
 """`flask --app ltc scheduler` (the scheduler process) and `flask --app ltc jobs list|run|run-due`.
 
-The scheduler is its own process (never started by ``create_app``): it runs the catch-up,
-then APScheduler's ``BlockingScheduler`` fires each registry job at its due time. Times come
+The scheduler is its own process (never started by ``create_app``): it runs the catch-up and
+the runs queued from the admin page, then APScheduler's ``BlockingScheduler`` fires each
+registry job at its due time and polls the queue every ``queue.POLL_SECONDS``. Times come
 from the policy in force (``jobs`` section); the scheduler re-reads it every
 ``REFRESH_MINUTES`` minutes, so a newly effective version moves a job without a restart.
 """
@@ -22,6 +23,7 @@ from flask.cli import AppGroup
 from ltc.core.clock import to_local, utcnow
 from ltc.extensions import db
 from ltc.scheduler.catchup import TIMEZONE, catch_up, run_due, trigger_for
+from ltc.scheduler.queue import POLL_SECONDS, run_queued
 from ltc.scheduler.registry import JOBS, Job, UnknownJob, get_job
 from ltc.scheduler.runner import RunOutcome, Target, run_job, session_scope
 from ltc.scheduler.services import job_overview, scheduled_jobs
@@ -33,6 +35,7 @@ MISFIRE_GRACE = timedelta(days=2)
 #: how often the running scheduler re-reads the job times of the policy in force
 REFRESH_MINUTES = 15
 REFRESH_ID = "refresh_schedules"
+QUEUE_ID = "run_queued"
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs (定时任务).")
 
@@ -64,7 +67,17 @@ def build_scheduler(app: Flask, jobs: tuple[Job, ...] = JOBS, *, now: datetime |
     scheduler.add_job(refresh_call, IntervalTrigger(minutes=REFRESH_MINUTES, timezone=TIMEZONE),
                       args=(app, scheduler, jobs), id=REFRESH_ID, name="re-read job times", coalesce=True,
                       max_instances=1)
+    scheduler.add_job(queue_call, IntervalTrigger(seconds=POLL_SECONDS, timezone=TIMEZONE), args=(app, jobs),
+                      id=QUEUE_ID, name="run queued runs", coalesce=True, max_instances=1)
     return scheduler
+
+
+def queue_call(app: Flask, jobs: tuple[Job, ...]) -> None:
+    """What APScheduler calls every POLL_SECONDS: run the queued runs; never raises."""
+    try:
+        run_queued(app, jobs)
+    except Exception:
+        log.exception("could not run the queued runs; the next poll tries again")
 
 
 def jobs_in_force(target: Target, now: datetime, jobs: tuple[Job, ...] = JOBS) -> tuple[Job, ...]:
@@ -112,6 +125,8 @@ def scheduler_command() -> None:
     scheduler = build_scheduler(app, jobs, now=now, workers=workers)
     for outcome in catch_up(app, jobs, now=now, report=click.echo):
         click.echo(describe(outcome))
+    for outcome in run_queued(app, jobs):
+        click.echo(describe(outcome))
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     click.echo(f"scheduler running {len(jobs)} jobs (timezone {TIMEZONE}); Ctrl-C to stop")
     try:
@@ -128,7 +143,8 @@ def list_jobs() -> None:
     click.echo(f"{'job':<24} {'schedule':<14} {'next due':<17} last run")
     for row in rows:
         last = row.last_run
-        last_text = f"{to_local(last.started_at):%Y-%m-%d %H:%M} {last.status}" if last else "never"
+        at = last and (last.started_at or last.queued_at)
+        last_text = f"{to_local(at):%Y-%m-%d %H:%M} {last.status}" if last else "never"
         click.echo(f"{row.job.id:<24} {row.job.schedule.describe():<12} "
                    f"{to_local(row.next_due):%Y-%m-%d %H:%M} {last_text}   {row.job.title}")
 
@@ -142,7 +158,7 @@ def run_command(job_id: str) -> None:
     started = time.monotonic()
     outcome = run_job(current_app._get_current_object(), job, utcnow())
     click.echo(f"{describe(outcome)} in {time.monotonic() - started:.1f} s")
-    if outcome.status == "failed":
+    if outcome.status in ("failed", "partial"):
         raise SystemExit(1)
 
 
@@ -156,7 +172,7 @@ def run_due_command(job_ids: tuple[str, ...]) -> None:
         click.echo(describe(outcome))
     if not outcomes:
         click.echo("nothing due")
-    if any(o.status == "failed" for o in outcomes):
+    if any(o.status in ("failed", "partial") for o in outcomes):
         raise SystemExit(1)
 
 

@@ -13,18 +13,19 @@ log = logging.getLogger(__name__)
 LOGIN_ATTEMPTS_KEPT = timedelta(days=30)
 
 
-def purge_login_attempts(session: Session, *, now: datetime, due_at: datetime | None = None) -> dict[str, int]:
-    """Delete login attempts older than 30 days (throttling only looks at the last minutes)."""
-    result = session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - LOGIN_ATTEMPTS_KEPT))
+def purge_login_attempts(session: Session, *, now: datetime, due_at: datetime) -> dict[str, int]:
+    """Delete login attempts older than 30 days before the due time (throttling only looks at
+    the last minutes)."""
+    result = session.execute(delete(LoginAttempt).where(LoginAttempt.at < due_at - LOGIN_ATTEMPTS_KEPT))
     return {"deleted": result.rowcount or 0}
 
 
-def calendar_check(session: Session, *, now: datetime, due_at: datetime | None = None) -> dict[str, int]:
+def calendar_check(session: Session, *, now: datetime, due_at: datetime) -> dict[str, int]:
     """Log a warning line every day (SPEC §0.1: a log line, never a Python warning) while the
     working-day calendar of a year that matters (from 1 November: next year) is not loaded."""
     from ltc.core.calendar import calendar_gap_banner  # lazy: core.calendar is still growing
 
-    banner = calendar_gap_banner(local_today(now), session)
+    banner = calendar_gap_banner(local_today(due_at), session)
     if banner:
         log.warning("%s", banner)
     return {"warnings": 1 if banner else 0}

@@ -1,8 +1,8 @@
-"""Job runs and (on SQLite) scheduler lock rows, in the app's own schema (SPEC §9)."""
+"""Job runs, their units and (on SQLite) scheduler lock rows, in the app's own schema (SPEC §9)."""
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.auth.models import User
@@ -11,14 +11,26 @@ from ltc.core.db import Base, enum_check
 
 
 class RunStatus(StrEnum):
+    QUEUED = "queued"  # asked for ("run now", a retry); the scheduler process picks it up
     RUNNING = "running"
     SUCCESS = "success"
+    PARTIAL = "partial"  # a per-unit run with failed units; a rerun does only those
     FAILED = "failed"
     SKIPPED_LOCKED = "skipped_locked"  # another process held the job's lock
 
 
+class UnitStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class JobRun(Base):
-    """One run of a registry job: for a due time (scheduled or catch-up) or on demand."""
+    """One run of a registry job: for a due time (scheduled or catch-up) or on demand.
+
+    A queued run has not started (no start, host or process yet). A per-unit run counts its
+    units (``units_total`` is None for a whole-run job) and may be resumed: its row is reused.
+    """
 
     __tablename__ = "job_runs"
     __table_args__ = (
@@ -30,19 +42,52 @@ class JobRun(Base):
     job_id: Mapped[str] = mapped_column(String(60))
     #: the schedule's due time this run covers; the trigger time for a run started by hand
     due_at: Mapped[datetime]
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    queued_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(20))
     counts: Mapped[dict | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
-    host: Mapped[str] = mapped_column(String(100))
-    pid: Mapped[int]
+    host: Mapped[str | None] = mapped_column(String(100))
+    pid: Mapped[int | None]
     triggered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    units_total: Mapped[int | None]
+    units_done: Mapped[int | None]
+    units_failed: Mapped[int | None]
 
     triggered_by: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<JobRun {self.id} {self.job_id} {self.status}>"
+
+
+class JobRunUnit(Base):
+    """One unit (a provider, a person …) of a per-unit run, done in its own transaction.
+
+    ``attempts`` counts the failed and successful tries across resumes of the run; a unit
+    that failed ``MAX_UNIT_ATTEMPTS`` times is skipped until an admin retries it.
+    """
+
+    __tablename__ = "job_run_units"
+    __table_args__ = (
+        UniqueConstraint("run_id", "unit_key"),
+        enum_check("status", UnitStatus),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        Index("ix_job_run_units_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("job_runs.id"))
+    unit_key: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default=UnitStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime | None]
+
+    run: Mapped[JobRun] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<JobRunUnit {self.run_id}:{self.unit_key} {self.status}>"
 
 
 class SchedulerLock(Base):

@@ -1,9 +1,19 @@
 """The one list of periodic jobs (SPEC §9), run by ``flask --app ltc scheduler`` and nowhere else.
 
-A job is a function ``fn(session, *, now, due_at) -> dict[str, int] | None`` (the counts shown
-in the run history). It must be idempotent: the catch-up at start-up, a "run now" and the
-schedule may all run it for the same day. It flushes but never commits: the runner commits
-once per job, together with the run's success record.
+A whole-run job is a function ``fn(session, *, now, due_at) -> dict[str, int] | None`` (the
+counts shown in the run history). It flushes but never commits: the runner commits once per
+job, together with the run's success record.
+
+A per-unit job (``units`` set) first lists its units for the due time,
+``units(session, *, due_at) -> list[str]`` (provider ids, person ids …), then the runner calls
+``fn(session, unit, *, now, due_at)`` for each unit in its own transaction, recording each
+unit's outcome, so an interrupted or partly failed run is resumed with the rest only.
+
+``due_at`` is the due time the run covers, in local time (Asia/Shanghai): a job derives its
+business date and period from it, never from the clock (a catch-up of the day-1 run on day 3
+still works on the previous month); ``now`` is the clock, for the time stamps it writes.
+Every job must be idempotent: the catch-up at start-up, a "run now" and the schedule may all
+run it for the same day.
 
 Schedules here are the REF values of SPEC §9 (local time, Asia/Shanghai). They are policy
 parameters: the ``jobs`` section of the policy in force (``ltc.scheduler.policy``) sets each
@@ -52,10 +62,19 @@ class Job:
     func: str           # "module:function"
     #: how long a SQLite lock row protects a run before another process may take it over
     lock_ttl: timedelta = timedelta(hours=2)
+    #: "module:function" listing the units of a per-unit job (None: a whole-run job)
+    units: str | None = None
 
     def load(self) -> Callable:
-        module, attr = self.func.split(":")
-        return getattr(import_module(module), attr)
+        return _load(self.func)
+
+    def load_units(self) -> Callable:
+        return _load(self.units)
+
+
+def _load(path: str) -> Callable:
+    module, attr = path.split(":")
+    return getattr(import_module(module), attr)
 
 
 JOBS: tuple[Job, ...] = (

@@ -1,7 +1,10 @@
 """Run one job: take its lock, record a JobRun, run it in its own transaction, record the outcome.
 
-The job's work and its success record commit together; a failure rolls the work back and
-records ``failed`` with the error text. A job failure never propagates: the scheduler keeps
+A whole-run job's work and its success record commit together; a failure rolls the work back
+and records ``failed`` with the error text. A per-unit job (``ltc.scheduler.units``) commits
+per unit and ends ``success`` or ``partial``; a run of the same due time that did not finish
+is resumed (same row) instead of started again. A queued run ("run now", a retry) is claimed
+and run by the scheduler process. A job failure never propagates: the scheduler keeps
 running. On SQLite every transaction here starts with a write, so a busy writer is waited
 for (busy timeout) instead of failing with "database is locked".
 """
@@ -17,21 +20,21 @@ from datetime import datetime
 from typing import Callable, Iterator
 
 from flask import Flask
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session
 
-from ltc.core import audit
-from ltc.core.clock import utcnow
-from ltc.core.errors import NotFound
+from ltc.core.clock import to_local, utcnow
 from ltc.scheduler.locks import job_lock
 from ltc.scheduler.models import JobRun, RunStatus
-from ltc.scheduler.registry import JOBS, Job, UnknownJob, get_job
+from ltc.scheduler.registry import Job
+from ltc.scheduler.units import execute_units, resumable_run
 
 log = logging.getLogger(__name__)
 
 ALREADY_DONE = "already_done"  # an outcome, never stored: a success already covers the due time
 ERROR_MAX = 8000
+INTERRUPTED = "interrupted: the process ended"
 HOST = socket.gethostname()[:100]
 
 Target = Flask | Session | scoped_session | Callable[[], Session]
@@ -74,43 +77,87 @@ def has_success_since(session: Session, job_id: str, due_at: datetime) -> bool:
     return session.scalar(stmt) is not None
 
 
+def has_success_between(session: Session, job_id: str, start: datetime, end: datetime) -> bool:
+    """Whether a successful run covers a due time in ``[start, end)`` (one period of a monthly job)."""
+    stmt = select(JobRun.id).where(JobRun.job_id == job_id, JobRun.status == RunStatus.SUCCESS,
+                                   JobRun.due_at >= start, JobRun.due_at < end).limit(1)
+    return session.scalar(stmt) is not None
+
+
 def run_job(target: Target, job: Job, due_at: datetime, triggered_by: int | None = None, *,
-            skip_if_done: bool = False) -> RunOutcome:
+            skip_if_done: bool = False, covered_until: datetime | None = None,
+            queued_run_id: int | None = None) -> RunOutcome:
     """Run ``job`` for ``due_at`` unless another process holds its lock (→ ``skipped_locked``).
 
     With ``skip_if_done`` (schedule and catch-up) nothing runs when a success already covers
-    ``due_at``; that check is made under the lock, so two processes never both run it.
+    ``due_at`` (one due at or after it, before ``covered_until`` when given); that check is
+    made under the lock, so two processes never both run it. With ``queued_run_id`` that
+    queued row is claimed and run; a held lock leaves it queued for the next poll.
     """
     with session_scope(target) as session:
         holder = f"{HOST}:{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}"
         lock = job_lock(session, job.id, holder=holder, ttl=job.lock_ttl)
         if not lock.acquire(utcnow()):
+            if queued_run_id is not None:
+                log.info("job %s: lock held by another process; run %s stays queued", job.id, queued_run_id)
+                return RunOutcome(job.id, due_at, RunStatus.SKIPPED_LOCKED, queued_run_id)
             return _record_skipped(session, job, due_at, triggered_by)
         try:
             if skip_if_done:
-                done = has_success_since(session, job.id, due_at)
+                done = (has_success_since(session, job.id, due_at) if covered_until is None
+                        else has_success_between(session, job.id, due_at, covered_until))
                 session.commit()  # end the read transaction before writing
                 if done:
                     log.info("job %s: due %s already done", job.id, due_at.isoformat())
                     return RunOutcome(job.id, due_at, ALREADY_DONE)
-            run_id = _start(session, job, due_at, triggered_by)
+            run_id = _start(session, job, due_at, triggered_by, queued_run_id)
+            if run_id is None:
+                return RunOutcome(job.id, due_at, ALREADY_DONE, queued_run_id)
+            if job.units:
+                return _execute_units(session, job, run_id, due_at)
             return _execute(session, job, run_id, due_at)
         finally:
             lock.release()
 
 
-def _start(session: Session, job: Job, due_at: datetime, triggered_by: int | None) -> int:
-    """Insert the ``running`` row (committed: the admin page shows it while the job runs)."""
+def _start(session: Session, job: Job, due_at: datetime, triggered_by: int | None,
+           queued_run_id: int | None) -> int | None:
+    """Mark the run ``running`` (committed: the admin page shows it while the job runs).
+
+    The run is the queued row (None if another process took it already), else the unfinished
+    per-unit run of this due time, else a new row.
+    """
     now = utcnow()
     # holding the lock, any other ``running`` row of this job is left by a process that died
     session.execute(update(JobRun).where(JobRun.job_id == job.id, JobRun.status == RunStatus.RUNNING)
-                    .values(status=RunStatus.FAILED, finished_at=now, error="interrupted: the process ended"))
-    run_id = session.scalar(insert(JobRun).values(
-        job_id=job.id, due_at=due_at, started_at=now, status=RunStatus.RUNNING, host=HOST, pid=os.getpid(),
-        triggered_by_id=triggered_by).returning(JobRun.id))
+                    .values(status=RunStatus.FAILED, finished_at=now, error=INTERRUPTED))
+    first_start = func.coalesce(JobRun.started_at, literal(now, JobRun.started_at.type))  # a resume keeps it
+    running = dict(status=RunStatus.RUNNING, started_at=first_start, finished_at=None, host=HOST, pid=os.getpid())
+    if queued_run_id is not None:
+        claimed = session.execute(update(JobRun).where(JobRun.id == queued_run_id, JobRun.status == RunStatus.QUEUED)
+                                  .values(**running)).rowcount
+        run_id = queued_run_id if claimed else None
+    else:
+        run_id = resumable_run(session, job.id, due_at) if job.units else None
+        if run_id is not None:
+            session.execute(update(JobRun).where(JobRun.id == run_id).values(**running))
+        else:
+            run_id = session.scalar(insert(JobRun).values(
+                job_id=job.id, due_at=due_at, started_at=now, status=RunStatus.RUNNING, host=HOST,
+                pid=os.getpid(), triggered_by_id=triggered_by).returning(JobRun.id))
     session.commit()
-    log.info("job %s started (due %s, run %s)", job.id, due_at.isoformat(), run_id)
+    if run_id is not None:
+        log.info("job %s started (due %s, run %s)", job.id, due_at.isoformat(), run_id)
     return run_id
+
+
+def _execute_units(session: Session, job: Job, run_id: int, due_at: datetime) -> RunOutcome:
+    result = execute_units(session, job, run_id, due_at)
+    session.execute(update(JobRun).where(JobRun.id == run_id).values(
+        status=result.status, finished_at=utcnow(), error=result.error))
+    session.commit()
+    log.info("job %s ended %s (run %s): %s", job.id, result.status, run_id, result.counts)
+    return RunOutcome(job.id, due_at, result.status, run_id, counts=result.counts, error=result.error)
 
 
 def _execute(session: Session, job: Job, run_id: int, due_at: datetime) -> RunOutcome:
@@ -118,7 +165,7 @@ def _execute(session: Session, job: Job, run_id: int, due_at: datetime) -> RunOu
     now = utcnow()
     try:
         session.execute(this_run.values(started_at=now))  # a write first (see module docstring)
-        counts = job.load()(session, now=now, due_at=due_at) or {}
+        counts = job.load()(session, now=now, due_at=to_local(due_at)) or {}
         session.execute(this_run.values(status=RunStatus.SUCCESS, finished_at=utcnow(), counts=counts))
         session.commit()
     except Exception as exc:
@@ -151,17 +198,3 @@ def _record_skipped(session: Session, job: Job, due_at: datetime, triggered_by: 
 def _error_text(exc: Exception) -> str:
     text = "".join(traceback.format_exception(exc)).strip()
     return text if len(text) <= ERROR_MAX else "…" + text[-ERROR_MAX:]
-
-
-def run_now(session: Session, job_id: str, *, actor: audit.Actor, now: datetime,
-            jobs: tuple[Job, ...] = JOBS) -> RunOutcome:
-    """Run a registry job at once for ``actor`` (recorded as who triggered it). Raises NotFound."""
-    try:
-        job = get_job(job_id, jobs)
-    except UnknownJob:
-        raise NotFound("没有这个定时任务") from None
-    outcome = run_job(session, job, now, triggered_by=actor.user_id)
-    audit.record(session, actor, "run", "job", job.id, after={"run_id": outcome.run_id, "status": outcome.status},
-                 now=now)
-    session.flush()
-    return outcome

@@ -10,9 +10,10 @@ from ltc.core.clock import local_today
 from ltc.core.pagination import Page, paginate
 from ltc.policy.services import NoPolicyInForce, policy_on
 from ltc.scheduler.catchup import most_recent_due, next_due
-from ltc.scheduler.models import JobRun, RunStatus
+from ltc.scheduler.models import JobRun, JobRunUnit, RunStatus
 from ltc.scheduler.policy import JobsPolicy
 from ltc.scheduler.registry import JOBS, Job
+from ltc.scheduler.units import blocked
 
 log = logging.getLogger(__name__)
 
@@ -69,3 +70,10 @@ def run_history(session: Session, *, page: int, per_page: int, job_id: str | Non
     if job_id:
         stmt = stmt.where(JobRun.job_id == job_id)
     return paginate(session, stmt, page=page, per_page=per_page)
+
+
+def blocked_units(session: Session, *, limit: int = 100) -> list[JobRunUnit]:
+    """Units that failed too often and are skipped until an admin retries them, latest first."""
+    stmt = (select(JobRunUnit).where(blocked()).options(selectinload(JobRunUnit.run))
+            .order_by(JobRunUnit.finished_at.desc(), JobRunUnit.id.desc()).limit(limit))
+    return list(session.scalars(stmt))

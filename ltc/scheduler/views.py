@@ -1,4 +1,5 @@
-"""MIA admins: the job registry with due times and last runs, the run history, "run now"."""
+"""MIA admins: the job registry with due times and last runs, the run history with progress,
+"run now" (queued for the scheduler process) and the retry of units that failed too often."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,18 +8,22 @@ from ltc.auth.permissions import Action
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import utcnow
+from ltc.core.errors import Conflict
 from ltc.extensions import db
 from ltc.scheduler.forms import RunNowForm
 from ltc.scheduler.models import RunStatus
+from ltc.scheduler.queue import queue_run, retry_unit
 from ltc.scheduler.registry import JOBS
-from ltc.scheduler.runner import run_now
-from ltc.scheduler.services import job_overview, run_history, scheduled_jobs
+from ltc.scheduler.services import blocked_units, job_overview, run_history, scheduled_jobs
+from ltc.scheduler.units import MAX_UNIT_ATTEMPTS
 
 bp = Blueprint("scheduler", __name__, url_prefix="/admin/jobs")
 
-STATUS_LABELS = {RunStatus.RUNNING: "运行中", RunStatus.SUCCESS: "成功", RunStatus.FAILED: "失败",
+STATUS_LABELS = {RunStatus.QUEUED: "排队中", RunStatus.RUNNING: "运行中", RunStatus.SUCCESS: "成功",
+                 RunStatus.PARTIAL: "部分失败", RunStatus.FAILED: "失败",
                  RunStatus.SKIPPED_LOCKED: "已跳过（另一进程正在运行）"}
-STATUS_CLASSES = {RunStatus.RUNNING: "info", RunStatus.SUCCESS: "success", RunStatus.FAILED: "danger",
+STATUS_CLASSES = {RunStatus.QUEUED: "light text-dark", RunStatus.RUNNING: "info", RunStatus.SUCCESS: "success",
+                  RunStatus.PARTIAL: "warning text-dark", RunStatus.FAILED: "danger",
                   RunStatus.SKIPPED_LOCKED: "secondary"}
 
 
@@ -32,6 +37,7 @@ def index():
     return render_template("scheduler/index.html",
                            overview=job_overview(db.session, scheduled_jobs(db.session, now), now),
                            history=history, job_filter=job_filter, form=RunNowForm(),
+                           blocked=blocked_units(db.session), max_attempts=MAX_UNIT_ATTEMPTS,
                            titles={job.id: job.title for job in JOBS},
                            status_labels=STATUS_LABELS, status_classes=STATUS_CLASSES)
 
@@ -41,12 +47,23 @@ def index():
 def run(job_id: str):
     if not RunNowForm().validate_on_submit():
         abort(400)
-    outcome = run_now(db.session, job_id, actor=actor_of(current_user), now=utcnow())
+    queue_run(db.session, job_id, actor=actor_of(current_user), now=utcnow())
     db.session.commit()
-    if outcome.status == RunStatus.SUCCESS:
-        flash(_("任务 %(job)s 已运行成功", job=job_id), "success")
-    elif outcome.status == RunStatus.SKIPPED_LOCKED:
-        flash(_("任务 %(job)s 正由另一进程运行，本次未运行", job=job_id), "warning")
-    else:
-        flash(_("任务 %(job)s 运行失败，详见运行记录", job=job_id), "error")
+    flash(_("任务 %(job)s 已加入队列，调度进程将很快运行它", job=job_id), "success")
     return redirect(url_for(".index", job=job_id))
+
+
+@bp.post("/units/<int:unit_id>/retry")
+@permission_required(Action.MANAGE_ORGS)
+def retry(unit_id: int):
+    if not RunNowForm().validate_on_submit():
+        abort(400)
+    try:
+        unit = retry_unit(db.session, unit_id, actor=actor_of(current_user), now=utcnow())
+    except Conflict as exc:
+        db.session.rollback()
+        flash(exc.message, "warning")
+        return redirect(url_for(".index"))
+    db.session.commit()
+    flash(_("单元 %(unit)s 将随任务重新运行", unit=unit.unit_key), "success")
+    return redirect(url_for(".index", job=unit.run.job_id))

@@ -1,6 +1,6 @@
 """the MIA's district list and providers' dated district (SPEC §0.2, §1)
 
-Revision ID: 0007_districts
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-03 08:20:36.768449
 
@@ -22,7 +22,7 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = '0007_districts'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None

@@ -40,7 +40,7 @@ def test_the_daily_job_concludes_the_day_after_publicity_ended(session, c):
     app = confirmed(session, c, level=3)
     assert conclude_ended_publicities(session, today=date(2026, 3, 26), actor=SYSTEM, now=at(date(2026, 3, 26))) == 0
     assert app.status == "publicized"
-    counts = jobs.conclude_publicities(session, now=at(date(2026, 3, 27), 0), due_at=None)
+    counts = jobs.conclude_publicities(session, now=at(date(2026, 3, 27), 0), due_at=at(date(2026, 3, 27), 0))
     assert counts == {"concluded": 1}
     assert (app.status, app.concluded_on) == ("concluded", date(2026, 3, 27))
     assert (app.valid_from, app.valid_to) == (date(2026, 3, 27), date(2028, 3, 27))
@@ -51,7 +51,8 @@ def test_the_daily_job_concludes_the_day_after_publicity_ended(session, c):
     assert "无异议" in notice.data["objection_text"]
     assert app.events[-1].actor_user_id is None and app.events[-1].action == "conclude_after_publicity"
     # idempotent
-    assert jobs.conclude_publicities(session, now=at(date(2026, 3, 27), 1)) == {"concluded": 0}
+    rerun = jobs.conclude_publicities(session, now=at(date(2026, 3, 27), 1), due_at=at(date(2026, 3, 27), 0))
+    assert rerun == {"concluded": 0}
     assert len(con_notices(session, app)) == 1
 
 

@@ -59,8 +59,10 @@ def test_a_reassessment_opens_sixty_days_before_the_conclusion_expires(session, 
 
 def test_the_job_is_idempotent_even_after_the_reassessment_was_closed(session, c):
     past_conclusion(session, c.persons[0].id, D(2024, 5, 15))
-    assert jobs.reassessments(session, now=at(D(2026, 3, 16), 0)) == {"opened_expiry": 1, "opened_inpatient_stay": 0}
-    assert jobs.reassessments(session, now=at(D(2026, 3, 16), 1)) == {"opened_expiry": 0, "opened_inpatient_stay": 0}
+    due = at(D(2026, 3, 16), 0)
+    assert jobs.reassessments(session, now=due, due_at=due) == {"opened_expiry": 1, "opened_inpatient_stay": 0}
+    assert jobs.reassessments(session, now=at(D(2026, 3, 16), 1), due_at=due) == {
+        "opened_expiry": 0, "opened_inpatient_stay": 0}
     [app] = reassessments(session)
     acceptance.refuse(session, app.id, actor=c.ins, now=NOW, code="other", text="本人拒绝")
     assert run(session, D(2026, 3, 20))["expiry"] == 0

@@ -67,5 +67,8 @@ def test_jobs_list_and_run_due_use_the_times_of_the_policy_in_force(app, session
     assert "每月28日 23:59" in line
     caught_up = runner.invoke(args=["jobs", "run-due", "calendar_check"])
     assert caught_up.exit_code == 0, caught_up.output
-    [run] = session.scalars(select(JobRun).where(JobRun.job_id == "calendar_check")).all()
-    assert run.due_at.astimezone(LOCAL_TZ).strftime("%d %H:%M") == "28 23:59"
+    runs = session.scalars(select(JobRun).where(JobRun.job_id == "calendar_check").order_by(JobRun.id)).all()
+    # now a monthly job: each of its last three due times is caught up, oldest first
+    dues = [run.due_at.astimezone(LOCAL_TZ) for run in runs]
+    assert [due.strftime("%d %H:%M") for due in dues] == ["28 23:59"] * 3
+    assert dues == sorted(dues) and len({due.month for due in dues}) == 3

@@ -155,3 +155,33 @@ def test_a_failing_job_does_not_stop_the_running_scheduler(committed):
     assert failed.status == RunStatus.FAILED and "ValueError: no policy version in force" in failed.error
     assert failed.due_at == due
     assert [(r.status, r.due_at) for r in _runs(QUICK.id)] == [("success", due)]
+
+
+def test_the_running_scheduler_picks_up_a_run_queued_from_the_admin_page(committed, monkeypatch):
+    from ltc.core.audit import SYSTEM, AuditEntry
+    from ltc.scheduler import cli
+    from ltc.scheduler.queue import queue_run
+
+    monkeypatch.setattr(cli, "POLL_SECONDS", 1)
+    queued = queue_run(db.session, QUICK.id, actor=SYSTEM, now=utcnow(), jobs=(QUICK,))
+    db.session.commit()
+    scheduler = build_scheduler(committed, (QUICK,))
+    thread = threading.Thread(target=scheduler.start, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            statuses = [r.status for r in _runs(QUICK.id)]
+            db.session.rollback()  # no read transaction left open while the scheduler writes (SQLite)
+            if statuses == ["success"]:
+                break
+            time.sleep(0.2)
+    finally:
+        scheduler.shutdown(wait=True)
+        thread.join(10)
+    [run] = _runs(QUICK.id)
+    assert (run.id, run.status, run.started_at is not None) == (queued.id, "success", True)
+    assert _attempts("job") == 1
+    db.session.rollback()
+    with db.engine.begin() as conn:  # the fixture cleans runs and attempts; the audit entry is this test's
+        conn.execute(delete(AuditEntry).where(AuditEntry.entity == "job"))

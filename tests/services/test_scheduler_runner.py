@@ -6,14 +6,12 @@ import pytest
 from sqlalchemy import func, select
 
 from ltc.auth.models import LoginAttempt
-from ltc.core.audit import AuditEntry
 from ltc.core.clock import utcnow
-from ltc.core.errors import NotFound
 from ltc.scheduler.catchup import catch_up, most_recent_due
 from ltc.scheduler.locks import job_lock
 from ltc.scheduler.models import JobRun, RunStatus, SchedulerLock
 from ltc.scheduler.registry import DAILY_0600, MONTHLY_D1_0200, Job, get_job
-from ltc.scheduler.runner import ALREADY_DONE, run_job, run_now
+from ltc.scheduler.runner import ALREADY_DONE, run_job
 from ltc.scheduler.services import job_overview
 
 # Test jobs live here and are referenced by path, exactly like registry jobs.
@@ -141,10 +139,11 @@ def test_catch_up_after_downtime_runs_a_missed_job_exactly_once(session):
     assert job_attempts(session) == 1
 
 
-def test_catch_up_runs_only_jobs_whose_most_recent_due_time_has_no_success(session):
+def test_catch_up_runs_only_due_times_that_have_no_success(session):
     now = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)
     _history(session, COUNTER, (most_recent_due(DAILY_0600, now), "success"))
-    _history(session, MONTHLY, (datetime(2026, 1, 31, 18, 0, tzinfo=timezone.utc), "success"))  # 1 Feb run
+    _history(session, MONTHLY, (datetime(2025, 12, 31, 18, 0, tzinfo=timezone.utc), "success"),  # 1 Jan run
+             (datetime(2026, 1, 31, 18, 0, tzinfo=timezone.utc), "success"))  # 1 Feb run
     outcomes = catch_up(session, (COUNTER, MONTHLY), now=now)
     assert [(o.job_id, o.due_at) for o in outcomes] == [(MONTHLY.id, datetime(2026, 2, 28, 18, 0,
                                                                                 tzinfo=timezone.utc))]
@@ -184,16 +183,3 @@ def test_calendar_check_logs_a_warning_line_when_next_years_calendar_is_missing(
         assert calendar_check(session, now=march, due_at=march) == {"warnings": 0}
     assert not [r for r in caplog.records if r.name == "ltc.scheduler.jobs"]
 
-
-def test_run_now_records_who_triggered_it_and_audits(session, world):
-    from ltc.auth.services import actor_of
-
-    admin = world.users["mia_admin"]
-    now = utcnow()
-    outcome = run_now(session, "purge_login_attempts", actor=actor_of(admin), now=now)
-    run = session.get(JobRun, outcome.run_id)
-    assert (run.status, run.triggered_by_id, run.due_at) == ("success", admin.id, now)
-    entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "job"))
-    assert (entry.user_id, entry.action, entry.entity_id) == (admin.id, "run", "purge_login_attempts")
-    with pytest.raises(NotFound):
-        run_now(session, "no_such_job", actor=actor_of(admin), now=now)

@@ -8,8 +8,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
-from ltc.scheduler.catchup import most_recent_due, next_due, trigger_for
-from ltc.scheduler.cli import MISFIRE_GRACE, REFRESH_ID, build_scheduler, scheduled_call
+from ltc.scheduler.catchup import catch_up_due_times, due_after, most_recent_due, next_due, trigger_for
+from ltc.scheduler.cli import MISFIRE_GRACE, QUEUE_ID, REFRESH_ID, build_scheduler, queue_call, scheduled_call
 from ltc.scheduler.registry import (
     DAILY_0030, DAILY_0100, DAILY_0600, JOBS, MONTHLY_D1_0200, MONTHLY_D1_0300, MONTHLY_D2_0200, Schedule,
     UnknownJob, get_job,
@@ -100,6 +100,23 @@ def test_get_job_refuses_an_unknown_id():
         get_job("no_such_job")
 
 
+def test_a_daily_job_catches_up_its_most_recent_due_time_only():
+    assert catch_up_due_times(DAILY_0600, utc(2026, 3, 16, 2, 0)) == [utc(2026, 3, 15, 22, 0)]
+
+
+def test_a_monthly_job_catches_up_its_last_three_due_times_oldest_first():
+    # local 1 February 01:00: the 1 February 02:00 run is not due yet
+    assert catch_up_due_times(MONTHLY_D1_0200, utc(2026, 1, 31, 17, 0)) == [
+        utc(2025, 10, 31, 18, 0), utc(2025, 11, 30, 18, 0), utc(2025, 12, 31, 18, 0)]
+    assert catch_up_due_times(MONTHLY_D2_0200, utc(2026, 3, 16, 2, 0)) == [
+        utc(2026, 1, 1, 18, 0), utc(2026, 2, 1, 18, 0), utc(2026, 3, 1, 18, 0)]
+
+
+def test_the_due_time_after_a_monthly_due_time_is_a_month_later():
+    assert due_after(MONTHLY_D1_0200, utc(2026, 1, 31, 18, 0)) == utc(2026, 2, 28, 18, 0)
+    assert due_after(DAILY_0600, utc(2026, 3, 15, 22, 0)) == utc(2026, 3, 16, 22, 0)
+
+
 def test_scheduler_is_built_with_every_registry_job_on_its_cron_trigger_without_starting():
     app = Flask("unit")
     now = utc(2026, 3, 16, 2, 0)  # 10:00 in Shanghai
@@ -107,9 +124,12 @@ def test_scheduler_is_built_with_every_registry_job_on_its_cron_trigger_without_
     assert str(scheduler.timezone) == "Asia/Shanghai"
     assert scheduler.state == STATE_STOPPED
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {job.id for job in JOBS} | {REFRESH_ID}
+    assert set(jobs) == {job.id for job in JOBS} | {REFRESH_ID, QUEUE_ID}
     refresh = jobs.pop(REFRESH_ID)  # re-reads the job times of the policy in force
     assert isinstance(refresh.trigger, IntervalTrigger) and refresh.trigger.interval == timedelta(minutes=15)
+    queue = jobs.pop(QUEUE_ID)  # runs the runs queued from the admin page
+    assert isinstance(queue.trigger, IntervalTrigger) and queue.trigger.interval == timedelta(seconds=15)
+    assert queue.func is queue_call and queue.args == (app, JOBS)
     for entry in JOBS:
         job = jobs[entry.id]
         assert isinstance(job.trigger, CronTrigger)

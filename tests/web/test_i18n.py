@@ -50,12 +50,13 @@ def _dynamic_msgids() -> set[str]:
     from ltc.providers.catalogue.models import ITEM_CLASS_LABELS, STAFF_TYPE_LABELS
     from ltc.reviews.definitions import DECISION_LABELS, SECTION as REVIEW_SECTION
     from ltc.reviews.worklists import ACTION_LABELS, OWNER_KIND_LABELS, STATUS_LABELS as CASE_STATUS
+    from ltc.scheduler.views import STATUS_LABELS as RUN_STATUS
 
     ids = {item.label for item in NAV}
     for labels in (STATE_LABELS, END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, CARE_TYPE_LABELS,
                    policy_models.STATUS_LABELS, policy_models.ACTION_LABELS, CHECK_LABELS, PLAN_STATUS,
                    UNIT_LABELS, ITEM_CLASS_LABELS, STAFF_TYPE_LABELS, DECISION_LABELS, ACTION_LABELS,
-                   OWNER_KIND_LABELS, CASE_STATUS):
+                   OWNER_KIND_LABELS, CASE_STATUS, RUN_STATUS):
         ids |= set(labels.values())
 
     def walk(node):

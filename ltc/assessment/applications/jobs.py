@@ -1,5 +1,7 @@
 """Scheduled jobs of the assessment workflow (SPEC §9, daily 00:30), with the scheduler's
-signature ``fn(session, *, now, due_at) -> dict`` of counts. Each is idempotent."""
+signature ``fn(session, *, now, due_at) -> dict`` of counts. Each is idempotent. The business
+date is the due time's (a catch-up after midnight still works on the day that was due);
+``now`` only stamps what they write."""
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -10,18 +12,18 @@ from ltc.core.audit import SYSTEM
 from ltc.core.clock import local_today
 
 
-def conclude_publicities(session: Session, *, now: datetime, due_at: datetime | None = None) -> dict[str, int]:
-    """Conclude the publicized applications whose publicity ended before today."""
-    return {"concluded": conclude_ended_publicities(session, today=local_today(now), actor=SYSTEM, now=now)}
+def conclude_publicities(session: Session, *, now: datetime, due_at: datetime) -> dict[str, int]:
+    """Conclude the publicized applications whose publicity ended before the due date."""
+    return {"concluded": conclude_ended_publicities(session, today=local_today(due_at), actor=SYSTEM, now=now)}
 
 
-def reassessments(session: Session, *, now: datetime, due_at: datetime | None = None) -> dict[str, int]:
-    """Open the reassessments due today (expiring conclusions, long inpatient stays)."""
-    counts = open_reassessments(session, today=local_today(now), actor=SYSTEM, now=now)
+def reassessments(session: Session, *, now: datetime, due_at: datetime) -> dict[str, int]:
+    """Open the reassessments due on the due date (expiring conclusions, long inpatient stays)."""
+    counts = open_reassessments(session, today=local_today(due_at), actor=SYSTEM, now=now)
     return {f"opened_{reason}": count for reason, count in counts.items()}
 
 
-def daily(session: Session, *, now: datetime, due_at: datetime | None = None) -> dict[str, int]:
+def daily(session: Session, *, now: datetime, due_at: datetime) -> dict[str, int]:
     """The 00:30 job of SPEC §9: conclude ended publicities, then open reassessments.
     (Conclusions expire by their stored ``valid_to``; no status change is needed.)"""
     return conclude_publicities(session, now=now, due_at=due_at) | reassessments(session, now=now, due_at=due_at)
