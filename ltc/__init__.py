@@ -17,7 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: the domains, in the order they are wired and registered (registries keep this order, e.g. the
 #: home page's work lists)
 DOMAINS = (web, orgs, auth, people, policy, calendar, audit, notices, scheduler, assessment, providers,
-           reviews, entitlements, billing, home, demo)
+           reviews, entitlements, billing, home, demo, api)
 
 
 def wire() -> None:
@@ -64,7 +64,6 @@ def create_app(config: type | dict | None = None) -> Flask:
     for domain in DOMAINS:
         if hasattr(domain, "register"):
             domain.register(app)
-    app.register_blueprint(api.bp)
     return app
 
 

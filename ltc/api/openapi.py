@@ -7,7 +7,7 @@ from http import HTTPStatus
 from flask import current_app, jsonify
 from pydantic import BaseModel
 
-from ltc.api import bp
+from ltc.api.blueprint import bp
 from ltc.api.schema import MAX_INT, Error, Media, Operation, api_route
 
 REF = "#/components/schemas/{model}"

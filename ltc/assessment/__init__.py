@@ -32,7 +32,9 @@ def wire() -> None:
 
 
 def register(app: Flask) -> None:
+    from ltc.assessment.applications import api  # noqa: F401  (routes on the API blueprint)
     from ltc.assessment.applications.views import detail, intake, queues, steps  # noqa: F401  (routes on bp)
+    from ltc.assessment.scale import api as scale_api  # noqa: F401
     from ltc.assessment.applications.views.blueprint import bp
     from ltc.assessment.experts import views as expert_views
 

@@ -19,7 +19,7 @@ def wire() -> None:
 
 
 def register(app: Flask) -> None:
-    from ltc.auth import cli
+    from ltc.auth import api, cli  # noqa: F401  (api: routes on the API blueprint)
     from ltc.auth.views import login, tokens, users
 
     for bp in (login.bp, tokens.bp, users.bp):

@@ -1,10 +1,16 @@
-"""View helpers: permission checks (403) and scoped loading (404)."""
+"""The auth domain's request edge: permission checks for pages (403) and for the API (a Bearer
+token, 401; then the who-does-what table, 403)."""
 from functools import wraps
 
-from flask import abort
+from flask import abort, g, request
 from flask_login import current_user, login_required
 
+from ltc.auth import services
+from ltc.auth.models import User
 from ltc.auth.permissions import Action, can
+from ltc.core.clock import utcnow
+from ltc.core.errors import DomainError, Forbidden
+from ltc.extensions import db
 
 
 def permission_required(action: Action):
@@ -16,5 +22,38 @@ def permission_required(action: Action):
             if not can(current_user, action):
                 abort(403)
             return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+class Unauthorized(DomainError):
+    status = 401
+
+
+def api_user() -> User:
+    return g.api_user
+
+
+def _authenticate() -> User:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("missing bearer token")
+    user = services.user_for_token(db.session, token.strip(), now=utcnow())
+    if user is None:
+        raise Unauthorized("invalid or revoked token")
+    return user
+
+
+def api_permission(action: Action):
+    """Authenticate the Bearer token, then apply the who-does-what table (403)."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            g.api_user = _authenticate()
+            if not can(g.api_user, action):
+                raise Forbidden(f"action '{action}' not allowed for this user")
+            return view(*args, **kwargs)
+        wrapped.api_authenticated = True  # for the OpenAPI document: bearer token, 401 and 403
         return wrapped
     return decorator

@@ -17,7 +17,8 @@ def wire() -> None:
 
 
 def register(app: Flask) -> None:
-    from ltc.people import cli, views
+    from ltc.people import api, cli, views  # noqa: F401  (api: routes on the API blueprint)
+    from ltc.people.hospital import api as hospital_api  # noqa: F401
     from ltc.people.hospital import views as hospital_views
 
     app.register_blueprint(views.bp)

@@ -20,6 +20,6 @@ def wire() -> None:
 
 
 def register(app: Flask) -> None:
-    from ltc.reviews import views
+    from ltc.reviews import api, views  # noqa: F401  (api: routes on the API blueprint)
 
     app.register_blueprint(views.bp)

@@ -108,7 +108,7 @@ def test_a_body_that_is_not_an_object_is_refused(client, assessor, body):
 
 
 def test_no_ruleset_in_force_today_is_a_conflict(client, assessor, monkeypatch):
-    monkeypatch.setattr("ltc.api.assessment.local_today", lambda: date(2021, 6, 30))
+    monkeypatch.setattr("ltc.assessment.scale.api.local_today", lambda: date(2021, 6, 30))
     response = post(client, assessor, {"items": FULL})
     assert response.status_code == 409 and "ruleset" in response.json["fields"]
 

@@ -14,10 +14,10 @@ from datetime import date, datetime
 from flask import Response, jsonify, url_for
 from sqlalchemy import select
 
-from ltc.api import bp
-from ltc.api.applications_schemas import (ApplicationDetail, ApplicationQuery, ApplicationRow, AssessmentEntry,
+from ltc.api.blueprint import bp
+from ltc.assessment.applications.api_schemas import (ApplicationDetail, ApplicationQuery, ApplicationRow, AssessmentEntry,
                                           Cosignature, RecordOut)
-from ltc.api.auth import api_permission, api_user
+from ltc.auth.web import api_permission, api_user
 from ltc.api.paging import page_json
 from ltc.api.schema import PDF, Checked, Page, api_route, raise_problems
 from ltc.assessment.applications.services import evaluation

@@ -5,8 +5,8 @@ from typing import Annotated, Literal
 from flask import jsonify, url_for
 from pydantic import Field
 
-from ltc.api import bp
-from ltc.api.auth import api_permission, api_user
+from ltc.api.blueprint import bp
+from ltc.auth.web import api_permission, api_user
 from ltc.api.paging import PageQuery, page_json
 from ltc.api.schema import Body, IsoDate, Out, Page, StrList, api_route
 from ltc.auth.permissions import Action

@@ -4,8 +4,8 @@ from typing import Annotated, Any
 from flask import jsonify
 from pydantic import Field, WithJsonSchema
 
-from ltc.api import bp
-from ltc.api.auth import api_permission
+from ltc.api.blueprint import bp
+from ltc.auth.web import api_permission
 from ltc.api.schema import Body, Checked, Out, api_route, raise_problems
 from ltc.assessment.scale.services import UnknownRuleset, get_ruleset, ruleset_in_force, shipped_definitions
 from ltc.assessment.scale.scale import Ruleset, grade, validate_items

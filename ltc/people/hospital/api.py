@@ -6,8 +6,8 @@ from typing import Annotated
 from flask import jsonify
 from pydantic import Field
 
-from ltc.api import bp
-from ltc.api.auth import api_permission, api_user
+from ltc.api.blueprint import bp
+from ltc.auth.web import api_permission, api_user
 from ltc.api.schema import Body, Checked, Out, api_route, raise_problems
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped

@@ -1,4 +1,4 @@
-"""The bodies of the applications API (``ltc.api.applications``) as pydantic models: the list
+"""The bodies of the applications API (``ltc.assessment.applications.api``) as pydantic models: the list
 filters, a list row, one application in full, the joint record, the entry and the co-signature."""
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
