@@ -8,7 +8,7 @@ from ltc.assessment.deadlines import add_months
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM, Actor
 from ltc.entitlements.requests import EntitlementRequest
-from ltc.entitlements.review import request_entitlement
+from ltc.entitlements.opening import request_entitlement
 from ltc.providers import catalogue_services
 from ltc.providers.care_plan_services import VisitTypeInput, save_plan
 from ltc.policy import services as policy_services

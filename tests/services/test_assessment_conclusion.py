@@ -78,4 +78,4 @@ def test_hooks_hear_of_final_conclusions(session, c, monkeypatch):
     monkeypatch.setattr(conclusion, "CONCLUDED_HOOKS", [lambda s, app, actor, now: heard.append(app.id)])
     app = confirmed(session, c, level=2)
     assert heard == [app.id]
-    assert [hook.__module__ for hook in CONCLUDED_HOOKS] == ["ltc.entitlements.review"]  # the real list
+    assert [hook.__module__ for hook in CONCLUDED_HOOKS] == ["ltc.entitlements.opening"]  # the real list
