@@ -51,7 +51,8 @@ def seed(cases: int) -> None:
                 stage_id += 1
                 current = open_case and code == step
                 stages.append({"id": stage_id, "case_id": i + 1, "step_code": code, "round": 1,
-                               "owner_kind": code, "owner_org_id": owners[code], "entered_on": opened,
+                               "owner_kind": code, "owner_org_id": owners[code], "roles": "reviewer",
+                               "entered_on": opened,
                                "entered_at": AT, "due_on": opened + timedelta(days=4),
                                "left_at": None if current else AT, "left_on": None if current else opened,
                                "decision": None if current else "approve"})

@@ -144,7 +144,7 @@ def pending_reviews():
     if not decides_reviews(db.session, user, today):
         raise Forbidden("您的角色不办理任何审核步骤", {"roles": "decides no review step"})
     page = inbox(db.session, user.org_id, today, page=number, per_page=per_page,
-                 case_type=request.args.get("case_type") or None)
+                 case_type=request.args.get("case_type") or None, roles=user.roles)
     items = [{k: (_iso(v) if k in ("entered_on", "due_on") else v) for k, v in row.items() if k != "owner"}
              for row in inbox_rows(db.session, page.items, today)]
     return page_json(page, items)

@@ -248,7 +248,8 @@ def _claim(session: Session, case: ReviewCase, expected: int | None) -> None:
 def _enter(session: Session, case: ReviewCase, step: StepDef, today: date, now: datetime) -> ReviewStage:
     case.step_code = step.code
     stage = ReviewStage(case_id=case.id, step_code=step.code, round=case.round, owner_kind=owner_kind(step.owner),
-                        owner_org_id=case.owners[step.code], entered_on=today, entered_at=now,
+                        owner_org_id=case.owners[step.code], roles=" ".join(step.roles), entered_on=today,
+                        entered_at=now,
                         due_on=due_date(step.sla, today, lambda d, n: add_working_days(session, d, n)))
     session.add(stage)
     session.flush()

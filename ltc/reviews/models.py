@@ -59,7 +59,8 @@ class ReviewParty(Base):
 
 
 class ReviewStage(Base):
-    """One stay of a case at a step (a stage), due at the step's SLA rule applied to the entry date."""
+    """One stay of a case at a step (a stage), due at the step's SLA rule applied to the entry
+    date. The owning organisation and the roles that may decide are those of the step on entry."""
 
     __tablename__ = "review_stages"
     __table_args__ = (
@@ -72,6 +73,7 @@ class ReviewStage(Base):
     round: Mapped[int]
     owner_kind: Mapped[str] = mapped_column(String(20))
     owner_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    roles: Mapped[str] = mapped_column(String(100))  # who may decide, space-separated, as the step named them
     entered_on: Mapped[date] = mapped_column(Date)
     entered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     due_on: Mapped[date] = mapped_column(Date)
@@ -79,6 +81,10 @@ class ReviewStage(Base):
     left_on: Mapped[date | None] = mapped_column(Date)
     decision: Mapped[str | None] = mapped_column(String(20))
     overdue_marked_on: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def role_names(self) -> tuple[str, ...]:
+        return tuple(self.roles.split())
 
     def overdue(self, today: date) -> bool:
         """Open and past its due date, or decided after it."""

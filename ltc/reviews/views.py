@@ -12,7 +12,7 @@ from ltc.auth.scope import get_scoped, scoped
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
-from ltc.core.errors import Conflict, ValidationFailed
+from ltc.core.errors import Conflict, Forbidden, ValidationFailed
 from ltc.core.exports import Column, export_response, requested_format
 from ltc.core.forms import attach_errors
 from ltc.core.pagination import paginate
@@ -48,8 +48,8 @@ def inbox_columns() -> list[Column]:
         Column(_("是否超期"), lambda row: _("已超期") if row["overdue"] else "")]
 
 
-def _inbox_export_rows(org_id: int, today, case_type: str | None):
-    stmt = inbox_query(org_id, today, case_type).execution_options(yield_per=EXPORT_BATCH)
+def _inbox_export_rows(org_id: int, roles, today, case_type: str | None):
+    stmt = inbox_query(org_id, today, case_type, roles=roles).execution_options(yield_per=EXPORT_BATCH)
     names = org_names(db.session, [org_id])  # every row waits for this organisation
     for stage, case in db.session.execute(stmt):
         yield inbox_row(stage, case, names, today)
@@ -67,13 +67,14 @@ def inbox_page():
     _type_choices(form, today)
     case_type = form.case_type.data if form.validate() else None
     if fmt := requested_format(request.args.get("format")):
-        return export_response(inbox_columns(), _inbox_export_rows(current_user.org_id, today, case_type or None),
+        return export_response(inbox_columns(), _inbox_export_rows(current_user.org_id, current_user.roles, today,
+                                                                 case_type or None),
                                fmt=fmt, filename=f"{_('待审核案件')}-{today.isoformat()}")
     page = inbox(db.session, current_user.org_id, today, page=request.args.get("page", 1, type=int),
-                 per_page=current_app.config["PER_PAGE"], case_type=case_type or None)
+                 per_page=current_app.config["PER_PAGE"], case_type=case_type or None, roles=current_user.roles)
     return render_template("reviews/inbox.html", form=form, page=page, today=today,
                            rows=inbox_rows(db.session, page.items, today),
-                           counts=inbox_counts(db.session, current_user.org_id, today),
+                           counts=inbox_counts(db.session, current_user.org_id, today, roles=current_user.roles),
                            args=request.args.to_dict())
 
 
@@ -163,6 +164,10 @@ def _attempt(case_id: int, case: ReviewCase, data: DecisionInput, form: Decision
         fresh = DecisionForm(formdata=None, data={"expected_version": case.version})
         fresh.form_errors.append(exc.message)
         return _render(case, fresh, 409)
+    except Forbidden as exc:  # not this organisation's step, or none of the user's roles: the page says which
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _render(get_scoped(db.session, current_user, ReviewCase, case_id), None, 403)
     except ValidationFailed as exc:
         db.session.rollback()
         attach_errors(form, exc)

@@ -171,8 +171,8 @@ def review_inbox(session: Session, user, today: date) -> WorkList | None:
     """Deciders: how many cases wait for their organisation, how many are overdue, the first ones."""
     if not decides_reviews(session, user, today):
         return None
-    counts = inbox_counts(session, user.org_id, today)
-    page = inbox(session, user.org_id, today, per_page=WORKLIST_ROWS)
+    counts = inbox_counts(session, user.org_id, today, roles=user.roles)
+    page = inbox(session, user.org_id, today, per_page=WORKLIST_ROWS, roles=user.roles)
     late = gettext("已超期")
     rows = [{**row, "due": f"{row['due_on']}（{late}）" if row["overdue"] else str(row["due_on"])}
             for row in inbox_rows(session, page.items, today)]

@@ -1,4 +1,5 @@
-"""review_visits → review_stages: a case's stay at a step is a stage (SPEC §4.1)
+"""review_visits → review_stages: a case's stay at a step is a stage (SPEC §4.1), with the roles
+that may decide it
 
 Revision ID: 0007_review_stages
 Revises: 0006
@@ -8,6 +9,8 @@ A rename that keeps every row: the table, its primary key, foreign keys and inde
 ``review_events.visit_id`` column (now ``stage_id``) with its foreign key. PostgreSQL renames
 in place (the id sequence too); SQLite, which keeps constraint names inside the table's SQL,
 copies the rows into a table created with the new names and rebuilds ``review_events``.
+Stages also record the roles that may decide them (``roles``, space-separated): every existing
+stage was a reviewer's, the only role steps had until now.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -20,6 +23,29 @@ depends_on = None
 
 COLUMNS = ("id", "case_id", "step_code", "round", "owner_kind", "owner_org_id", "entered_on", "entered_at",
            "due_on", "left_at", "left_on", "decision", "overdue_marked_on")
+EXISTING_ROLES = "reviewer"
+
+
+def upgrade():
+    if _postgresql():
+        _rename_in_place("review_visits", "review_stages", "visit_id", "stage_id")
+        op.add_column("review_stages", sa.Column("roles", sa.String(length=100), nullable=True))
+        op.execute(f"UPDATE review_stages SET roles = '{EXISTING_ROLES}'")
+        op.alter_column("review_stages", "roles", existing_type=sa.String(length=100), nullable=False)
+    else:
+        _rename_by_copy("review_visits", "review_stages", "visit_id", "stage_id", roles=True)
+
+
+def downgrade():
+    if _postgresql():
+        op.drop_column("review_stages", "roles")
+        _rename_in_place("review_stages", "review_visits", "stage_id", "visit_id")
+    else:
+        _rename_by_copy("review_stages", "review_visits", "stage_id", "visit_id", roles=False)
+
+
+def _postgresql() -> bool:
+    return op.get_bind().dialect.name == "postgresql"
 
 
 def _names(table: str) -> dict[str, str]:
@@ -30,21 +56,6 @@ def _names(table: str) -> dict[str, str]:
 
 def _event_fk(table: str, column: str) -> str:
     return f"fk_review_events_{column}_{table}"
-
-
-def upgrade():
-    _rename("review_visits", "review_stages", "visit_id", "stage_id")
-
-
-def downgrade():
-    _rename("review_stages", "review_visits", "stage_id", "visit_id")
-
-
-def _rename(old: str, new: str, old_column: str, new_column: str) -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        _rename_in_place(old, new, old_column, new_column)
-    else:
-        _rename_by_copy(old, new, old_column, new_column)
 
 
 def _rename_in_place(old: str, new: str, old_column: str, new_column: str) -> None:
@@ -60,7 +71,7 @@ def _rename_in_place(old: str, new: str, old_column: str, new_column: str) -> No
                f"TO {_event_fk(new, new_column)}")
 
 
-def _rename_by_copy(old: str, new: str, old_column: str, new_column: str) -> None:
+def _rename_by_copy(old: str, new: str, old_column: str, new_column: str, *, roles: bool) -> None:
     before, after = _names(old), _names(new)
     op.create_table(
         new,
@@ -70,6 +81,7 @@ def _rename_by_copy(old: str, new: str, old_column: str, new_column: str) -> Non
         sa.Column("round", sa.Integer(), nullable=False),
         sa.Column("owner_kind", sa.String(length=20), nullable=False),
         sa.Column("owner_org_id", sa.Integer(), nullable=False),
+        *([sa.Column("roles", sa.String(length=100), nullable=False)] if roles else []),
         sa.Column("entered_on", sa.Date(), nullable=False),
         sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
@@ -82,7 +94,10 @@ def _rename_by_copy(old: str, new: str, old_column: str, new_column: str) -> Non
         sa.PrimaryKeyConstraint("id", name=after["pk"]),
     )
     columns = ", ".join(COLUMNS)
-    op.execute(f"INSERT INTO {new} ({columns}) SELECT {columns} FROM {old}")
+    if roles:
+        op.execute(f"INSERT INTO {new} ({columns}, roles) SELECT {columns}, '{EXISTING_ROLES}' FROM {old}")
+    else:
+        op.execute(f"INSERT INTO {new} ({columns}) SELECT {columns} FROM {old}")
     with op.batch_alter_table("review_events", recreate="always") as batch_op:
         batch_op.drop_constraint(_event_fk(old, old_column), type_="foreignkey")
         batch_op.alter_column(old_column, new_column_name=new_column, existing_type=sa.Integer(),

@@ -164,8 +164,9 @@ def _review_rows(conn, stages: str, column: str) -> tuple[list, list]:
 
 def test_0007_renames_review_visits_to_stages_keeping_every_row(app, tmp_path):
     """A database at 0006 with a case, two visits and their events: after the upgrade the rows
-    are stages with the same ids, the events point at them through ``stage_id``, and a new
-    stage takes the next id; a downgrade gives the visits back."""
+    are stages with the same ids, decided by reviewers (the only role until then), the events
+    point at them through ``stage_id``, and a new stage takes the next id; a downgrade gives
+    the visits back."""
     url, drop = _fresh_database(app, tmp_path)
     migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
     try:
@@ -195,10 +196,12 @@ def test_0007_renames_review_visits_to_stages_keeping_every_row(app, tmp_path):
             flask_migrate.upgrade()
             with db.engine.begin() as conn:
                 assert _review_rows(conn, "review_stages", "stage_id") == before
+                assert conn.execute(sa.text("SELECT DISTINCT roles FROM review_stages")).scalars().all() == [
+                    "reviewer"]
                 new_id = conn.execute(sa.text(
-                    "INSERT INTO review_stages (case_id, step_code, round, owner_kind, owner_org_id, entered_on, "
-                    "entered_at, due_on) VALUES (1, 'c', 1, 'mia', 1, '2026-03-17', :now, '2026-03-20') "
-                    "RETURNING id"), {"now": now}).scalar_one()
+                    "INSERT INTO review_stages (case_id, step_code, round, owner_kind, owner_org_id, roles, "
+                    "entered_on, entered_at, due_on) VALUES (1, 'c', 1, 'mia', 1, 'operator', '2026-03-17', :now, "
+                    "'2026-03-20') RETURNING id"), {"now": now}).scalar_one()
                 assert new_id == 3
                 conn.execute(sa.text("DELETE FROM review_stages WHERE id = 3"))
             assert "review_visits" not in inspect(db.engine).get_table_names()
