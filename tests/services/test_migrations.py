@@ -182,15 +182,15 @@ def test_0007_renames_review_visits_to_stages_keeping_every_row(app, tmp_path):
                     "subject_revision, title, status, step_code, round, owners, opened_on, opened_at, version) "
                     "VALUES (1, 't', '{}', 's', 9, 1, 'case', 'open', 'b', 1, '{}', '2026-03-16', :now, 2)"),
                     {"now": now})
-                for visit_id, step, decision in ((1, "a", "approve"), (2, "b", None)):
+                for step, decision in (("a", "approve"), ("b", None)):  # ids from the table's own sequence
+                    visit_id = conn.execute(sa.text(
+                        "INSERT INTO review_visits (case_id, step_code, round, owner_kind, owner_org_id, "
+                        "entered_on, entered_at, due_on, decision) VALUES (1, :step, 1, 'mia', 1, "
+                        "'2026-03-16', :now, '2026-03-19', :decision) RETURNING id"),
+                        {"step": step, "now": now, "decision": decision}).scalar_one()
                     conn.execute(sa.text(
-                        "INSERT INTO review_visits (id, case_id, step_code, round, owner_kind, owner_org_id, "
-                        "entered_on, entered_at, due_on, decision) VALUES (:id, 1, :step, 1, 'mia', 1, "
-                        "'2026-03-16', :now, '2026-03-19', :decision)"),
-                        {"id": visit_id, "step": step, "now": now, "decision": decision})
-                    conn.execute(sa.text(
-                        "INSERT INTO review_events (id, case_id, visit_id, round, step_code, subject_revision, "
-                        "action, actor_label, at) VALUES (:id, 1, :id, 1, :step, 1, 'opened', 'x', :now)"),
+                        "INSERT INTO review_events (case_id, visit_id, round, step_code, subject_revision, "
+                        "action, actor_label, at) VALUES (1, :id, 1, :step, 1, 'opened', 'x', :now)"),
                         {"id": visit_id, "step": step, "now": now})
                 before = _review_rows(conn, "review_visits", "visit_id")
             flask_migrate.upgrade()
