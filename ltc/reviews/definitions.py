@@ -9,7 +9,7 @@ registry (``ltc.reviews.owners``); ``owner_rule_errors`` checks a policy against
 is given.
 """
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar, Literal
@@ -179,11 +179,12 @@ class ReviewPolicy:
 register_section(SECTION, ReviewPolicy)
 
 
-def owner_rule_errors(policy: ReviewPolicy, known: Mapping[str, str]) -> dict[str, str]:
-    """Errors (path → reason) of the steps whose owner rule is not in ``known`` (rule → org kind)."""
+def owner_rule_errors(policy: ReviewPolicy, known: Collection[str]) -> dict[str, str]:
+    """Errors (path → reason) of the steps whose owner rule is not one of the ``known`` names."""
     return {f"case_types[{i}].steps[{j}].owner": f"unknown owner rule (one of {', '.join(sorted(known))})"
             for i, ctype in enumerate(policy.case_types) for j, step in enumerate(ctype.steps)
             if step.owner not in known}
+
 
 _ENTITLEMENT_REASONS = [
     {"code": "DOCS", "label": "材料不全或有误", "decisions": ["return"]},

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ltc.auth.models import User
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.calendar import add_working_days
@@ -22,7 +23,6 @@ from ltc.core.clock import local_today, to_local
 from ltc.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from ltc.policy.schema import parse_as, to_raw
 from ltc.policy.services import policy_on
-from ltc.auth.models import User
 from ltc.reviews.definitions import DECISION_LABELS, ROLE_LABELS, CaseTypeDef, ReviewPolicy, StepDef, due_date
 from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewParty, ReviewStage
 from ltc.reviews.owners import owner_kind, resolve_owner
@@ -248,8 +248,8 @@ def _claim(session: Session, case: ReviewCase, expected: int | None) -> None:
 def _enter(session: Session, case: ReviewCase, step: StepDef, today: date, now: datetime) -> ReviewStage:
     case.step_code = step.code
     stage = ReviewStage(case_id=case.id, step_code=step.code, round=case.round, owner_kind=owner_kind(step.owner),
-                        owner_org_id=case.owners[step.code], roles=" ".join(step.roles), entered_on=today,
-                        entered_at=now,
+                        owner_org_id=case.owners[step.code], roles=" ".join(step.roles),
+                        entered_on=today, entered_at=now,
                         due_on=due_date(step.sla, today, lambda d, n: add_working_days(session, d, n)))
     session.add(stage)
     session.flush()

@@ -57,7 +57,7 @@ def resolve_owner(session: Session, rule: str, parties: Parties, day: date) -> i
 
 def unknown_owner_rules(policy: ReviewPolicy) -> dict[str, str]:
     """Errors (path → reason) of the steps naming an unregistered owner rule."""
-    return owner_rule_errors(policy, {name: rule.org_kind for name, rule in OWNER_RULES.items()})
+    return owner_rule_errors(policy, OWNER_RULES.keys())
 
 
 register_section_check(SECTION, unknown_owner_rules)
