@@ -1,1 +1,1 @@
-"""The review engine (SPEC §4.1): case types as data, cases, visits, rounds and events."""
+"""The review engine (SPEC §4.1): case types as data, cases, stages, rounds and events."""

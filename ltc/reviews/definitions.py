@@ -42,7 +42,7 @@ def parse_sla(rule: str) -> tuple[str, int]:
 
 
 def due_date(rule: str, entered_on: date, add_working_days: Callable[[date, int], date]) -> date:
-    """The due date of a visit entered on ``entered_on`` (overdue from the day after).
+    """The due date of a stage entered on ``entered_on`` (overdue from the day after).
 
     ``working_days:n`` is the n-th working day after the entry date; ``day_of_month:d`` is the
     next d-th of a month on or after the entry date (entered on the 3rd with ``day_of_month:5``

@@ -1,5 +1,5 @@
 """Scheduled job of the review engine (SPEC §9, daily 06:00), with the scheduler's signature
-``fn(session, *, now, due_at) -> dict`` of counts. Idempotent: a visit is marked once."""
+``fn(session, *, now, due_at) -> dict`` of counts. Idempotent: a stage is marked once."""
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -9,5 +9,5 @@ from ltc.reviews import engine
 
 
 def mark_overdue(session: Session, *, now: datetime, due_at: datetime | None = None) -> dict[str, int]:
-    """Mark the open visits past their due date on today's business date."""
+    """Mark the open stages past their due date on today's business date."""
     return {"marked": engine.mark_overdue(session, today=local_today(now))}
