@@ -4,7 +4,7 @@
     DATABASE_URL=postgresql+psycopg://... .venv/bin/python bench/bench_review_inbox.py 1000000
 
 Bulk-inserts CASES closed and open review cases (default 200,000) spread over 50 providers,
-each with its four visits (three left, the current one open for open cases), then times what
+each with its four stages (three left, the current one open for open cases), then times what
 a provider reviewer's inbox and the home page do: the waiting/overdue counts, the first page
 overdue-first, a deep page, and the scoped "all cases" count.
 """
@@ -18,7 +18,7 @@ from common import analyze, batches, empty_database, timed  # noqa: I001  (bench
 from ltc.auth.scope import scoped
 from ltc.extensions import db
 from ltc.orgs.models import Organisation
-from ltc.reviews.models import ReviewCase, ReviewParty, ReviewVisit
+from ltc.reviews.models import ReviewCase, ReviewParty, ReviewStage
 from ltc.reviews.queries import inbox, inbox_counts
 
 PROVIDERS, STEPS = 50, ("provider", "agency", "insurer", "mia")
@@ -33,9 +33,9 @@ def seed(cases: int) -> None:
     orgs += [{"id": 10 + p, "kind": "provider", "name": f"P{p}", "uscc": f"P{p:017d}", "districts": []}
              for p in range(PROVIDERS)]
     db.session.execute(insert(Organisation), orgs)
-    visit_id = 0
+    stage_id = 0
     for chunk in batches(cases, 10_000, "cases"):
-        rows, parties, visits = [], [], []
+        rows, parties, stages = [], [], []
         for i in chunk:
             provider = 10 + i % PROVIDERS
             owners = {"provider": provider, "agency": 3, "insurer": 2, "mia": 1}
@@ -48,16 +48,17 @@ def seed(cases: int) -> None:
                          "owners": owners, "opened_on": opened, "opened_at": AT, "version": 1})
             parties += [{"case_id": i + 1, "org_id": org} for org in sorted(set(owners.values()))]
             for n, code in enumerate(STEPS[:STEPS.index(step) + 1] if open_case else STEPS):
-                visit_id += 1
+                stage_id += 1
                 current = open_case and code == step
-                visits.append({"id": visit_id, "case_id": i + 1, "step_code": code, "round": 1,
-                               "owner_kind": code, "owner_org_id": owners[code], "entered_on": opened,
+                stages.append({"id": stage_id, "case_id": i + 1, "step_code": code, "round": 1,
+                               "owner_kind": code, "owner_org_id": owners[code], "roles": "reviewer",
+                               "entered_on": opened,
                                "entered_at": AT, "due_on": opened + timedelta(days=4),
                                "left_at": None if current else AT, "left_on": None if current else opened,
                                "decision": None if current else "approve"})
         db.session.execute(insert(ReviewCase), rows)
         db.session.execute(insert(ReviewParty), parties)
-        db.session.execute(insert(ReviewVisit), visits)
+        db.session.execute(insert(ReviewStage), stages)
         db.session.commit()
 
 

@@ -412,6 +412,7 @@ EN.update({
     "案件类型代码": "Case type code", "审核对象": "Subject", "原因代码表": "Reasons", "原因代码": "Reason code",
     "适用的决定": "Applies to decisions", "步骤代码": "Step code", "步骤名称": "Step name", "责任机构": "Owner",
     "可作的决定": "Allowed decisions", "退回至": "Returns to", "通过前须满足": "Precondition for approval",
+    "可办理的角色": "Roles who may decide",
     # assessment states and queues, home worklists, hospital stays
     "已提交": "Submitted", "已受理": "Accepted", "已预约": "Scheduled", "已改约": "Rescheduled", "已评估": "Assessed",
     "专家已确认": "Confirmed by experts", "已出结论": "Concluded", "公示中": "Under publicity",

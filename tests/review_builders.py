@@ -8,7 +8,7 @@ from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM, Actor
 from ltc.core.months import add_months
 from ltc.entitlements.requests import EntitlementRequest
-from ltc.entitlements.review import request_entitlement
+from ltc.entitlements.opening import request_entitlement
 from ltc.providers.catalogue import services as catalogue_services
 from ltc.providers.care_plans.services import VisitTypeInput, save_plan
 from ltc.policy import services as policy_services

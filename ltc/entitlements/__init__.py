@@ -12,26 +12,29 @@ def wire() -> None:
     from ltc.assessment.applications.events import ConclusionFinal
     from ltc.auth.scope import add_scope_rule
     from ltc.core.events import subscribe
-    from ltc.entitlements import review, scope, services
+    from ltc.entitlements import opening, scope, services, subject, views
     from ltc.entitlements.models import Entitlement
     from ltc.notices.services import add_subject_visibility
     from ltc.people.events import PersonDied
     from ltc.people.scope import add_person_link
     from ltc.providers.care_plans.events import PlanSaved
-    from ltc.reviews.registry import register_subject
+    from ltc.reviews.registry import register_list_link, register_subject
 
-    register_subject(review.SUBJECT_TYPE)
+    register_subject(subject.SUBJECT_TYPE)
+    for link in views.LIST_LINKS:
+        register_list_link(link)
     add_scope_rule(Entitlement, scope.entitlements_in_scope)
     add_person_link(scope.beneficiaries_of_provider)
-    add_person_link(review.persons_of_requests)
+    add_person_link(subject.persons_of_requests)
     add_subject_visibility(scope.SUBJECT, scope.can_see_entitlement)
-    subscribe(ConclusionFinal, review.on_conclusion_final)
-    subscribe(PersonDied, review.on_person_died)
+    subscribe(ConclusionFinal, opening.on_conclusion_final)
+    subscribe(PersonDied, opening.on_person_died)
     subscribe(PersonDied, services.on_person_died)
-    subscribe(PlanSaved, review.on_plan_saved)
+    subscribe(PlanSaved, opening.on_plan_saved)
 
 
 def register(app: Flask) -> None:
     from ltc.entitlements import views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(views.requests_bp)

@@ -1,8 +1,9 @@
 """Entitlement page forms (shape only)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, SelectField, StringField
+from flask_wtf import FlaskForm
+from wtforms import Form, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 
@@ -17,3 +18,12 @@ class FilterForm(Form):
     state = SelectField(_l("状态"), validators=[Optional()], choices=[SelectChoice("", _l("全部状态"))] + [
         SelectChoice(k, _l(v)) for k, v in STATE_LABELS.items()])
     q = StringField(_l("姓名或身份证号"), validators=[Optional(), Length(max=50)])
+
+
+class RequestEntitlementForm(FlaskForm):
+    """An insurer opens the entitlement review for another care type or provider."""
+
+    application_id = IntegerField(_l("评估申请编号（ID）"), validators=[InputRequired(), NumberRange(min=1)])
+    care_type = SelectField(_l("服务形式"), validators=[DataRequired()],
+                            choices=[SelectChoice(k, _l(v)) for k, v in CARE_TYPE_LABELS.items()])
+    provider_id = SelectField(_l("定点护理服务机构"), validators=[DataRequired()], coerce=int, choices=[])

@@ -1,24 +1,35 @@
 """Entitlement pages under ``/entitlements``: the scoped list, the detail with its events and
 notices, the provider's "entitled with us today" list with exports, and the go-live import
-(upload → preview → confirm, MIA admins)."""
+(upload → preview → confirm, MIA admins). Under ``/reviews/entitlement`` (blueprint
+``entitlement_requests``): the insurer's pages to open an entitlement review for another
+choice and to see the requests that were not opened."""
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
+from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.services.pages import active_providers
 from ltc.auth.permissions import Action, can
-from ltc.auth.scope import get_scoped
+from ltc.auth.scope import get_scoped, scoped
+from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
-from ltc.core.clock import local_today
+from ltc.core.clock import local_today, utcnow
+from ltc.core.errors import Conflict, ValidationFailed
+from ltc.web.forms import attach_errors
 from ltc.web.imports import ImportPages
 from ltc.web.exports import Column, export_response, requested_format
 from ltc.core.pagination import paginate
 from ltc.web.uploads import PendingUploads
 from ltc.entitlements import services
 from ltc.entitlements import imports as migration_import
-from ltc.entitlements.forms import STATE_LABELS, FilterForm
+from ltc.entitlements.forms import STATE_LABELS, FilterForm, RequestEntitlementForm
 from ltc.entitlements.models import END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, Entitlement
+from ltc.entitlements.opening import request_entitlement
+from ltc.entitlements.requests import EntitlementRequest
+from ltc.entitlements.states import RequestStatus
 from ltc.extensions import db
 from ltc.notices.services import notices_for
 from ltc.orgs.kinds import CARE_TYPE_LABELS
@@ -26,8 +37,10 @@ from ltc.orgs.models import Organisation
 from ltc.people.forms import ConfirmImportForm, ImportForm
 from ltc.people.ids import mask_id
 from ltc.people.models import InsuredPerson
+from ltc.reviews.registry import ListLink
 
 bp = Blueprint("entitlements", __name__, url_prefix="/entitlements")
+requests_bp = Blueprint("entitlement_requests", __name__, url_prefix="/reviews/entitlement")
 
 UPLOADS = PendingUploads("entitlements")
 EXPORT_BATCH = 500
@@ -128,3 +141,56 @@ def import_entitlements():
 @permission_required(Action.MANAGE_ORGS)
 def confirm_import():
     return IMPORT.confirm(ConfirmImportForm())
+
+
+# --- entitlement requests (insurers) ---------------------------------------------------------
+
+def _handles_applications(user) -> bool:
+    return can(user, Action.HANDLE_APPLICATION)
+
+
+#: buttons on the review engine's all-cases page (added by ``ltc.entitlements.wire``)
+LIST_LINKS = (
+    ListLink("发起待遇审核", "entitlement_requests.new_request", "request-entitlement", _handles_applications),
+    ListLink("未发起的待遇审核", "entitlement_requests.not_opened", "not-opened-link", _handles_applications),
+)
+
+
+def _provider_choices(form: RequestEntitlementForm) -> None:
+    form.provider_id.choices = [(pid, f"{name}（{'、'.join(_(CARE_TYPE_LABELS[c]) for c in care_types)}）")
+                                for pid, name, care_types in active_providers(db.session, local_today())]
+
+
+@requests_bp.route("/new", methods=["GET", "POST"])
+@permission_required(Action.HANDLE_APPLICATION)
+def new_request():
+    form = RequestEntitlementForm()
+    _provider_choices(form)
+    if form.validate_on_submit():
+        try:
+            app = get_scoped(db.session, current_user, Application, form.application_id.data)
+            req = request_entitlement(db.session, app, care_type=form.care_type.data,
+                                      provider_id=form.provider_id.data, actor=actor_of(current_user), now=utcnow())
+        except (ValidationFailed, Conflict) as exc:
+            db.session.rollback()
+            attach_errors(form, exc)
+        else:
+            db.session.commit()
+            if req.case_id:
+                flash(_("已发起待遇审核"), "success")
+                return redirect(url_for("reviews.case_detail", case_id=req.case_id))
+            flash(_("未发起审核：%(reason)s", reason=req.reason), "warning")
+            return redirect(url_for(".not_opened"))
+    return render_template("reviews/request_entitlement.html", form=form), 400 if form.errors else 200
+
+
+@requests_bp.get("/not-opened")
+@permission_required(Action.HANDLE_APPLICATION)
+def not_opened():
+    """Requests kept as not opened, with the reason, for the persons in the insurer's scope."""
+    stmt = (select(EntitlementRequest, InsuredPerson)
+            .join(InsuredPerson, InsuredPerson.id == EntitlementRequest.person_id)
+            .where(EntitlementRequest.status == RequestStatus.NOT_OPENED).order_by(EntitlementRequest.id.desc()))
+    page = paginate(db.session, scoped(stmt, InsuredPerson, current_user), page=request.args.get("page", 1, type=int),
+                    per_page=current_app.config["PER_PAGE"], scalars=False)
+    return render_template("reviews/not_opened.html", page=page, care_types=CARE_TYPE_LABELS)

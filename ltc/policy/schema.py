@@ -19,7 +19,7 @@ import dataclasses
 import json
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -31,6 +31,8 @@ from ltc.core.errors import ValidationFailed
 T = TypeVar("T")
 SECTIONS: dict[str, type] = {}
 REF_VALUES: dict[str, dict] = {}  # section name → its REF values (plain JSON)
+#: checks of a parsed section against facts outside it (e.g. names another module registers)
+SECTION_CHECKS: dict[str, list[Callable[[Any], dict[str, str]]]] = {}
 _INVALID = object()
 
 
@@ -53,6 +55,12 @@ def register_section(name: str, cls: type[T], ref: dict) -> type[T]:
     SECTIONS[name] = cls
     REF_VALUES[name] = ref
     return cls
+
+
+def register_section_check(name: str, check: Callable[[Any], dict[str, str]]) -> None:
+    """Run ``check(parsed section)`` whenever section ``name`` is parsed; it returns errors
+    (path relative to the section → reason), which make the section invalid."""
+    SECTION_CHECKS.setdefault(name, []).append(check)
 
 
 def param(label: str, unit: str | None = None, **extra: Any) -> Any:
@@ -101,7 +109,12 @@ def parse_section(name: str, raw: Any) -> Any:
     cls = SECTIONS.get(name)
     if cls is None:
         raise ValidationFailed(f"未知的政策参数分组 {name}", {name: "unknown section"})
-    return parse_as(cls, raw, name)
+    parsed = parse_as(cls, raw, name)
+    errors = {f"{name}.{path}": reason
+              for check in SECTION_CHECKS.get(name, ()) for path, reason in check(parsed).items()}
+    if errors:
+        raise ValidationFailed(errors_message(errors), errors)
+    return parsed
 
 
 def parse_as(cls: type[T], raw: Any, path: str) -> T:

@@ -1,4 +1,4 @@
-"""The review engine (SPEC §4.1): case types as data, cases, visits, rounds and events.
+"""The review engine (SPEC §4.1): case types as data, cases, stages, rounds and events.
 
 Wiring: ``wire()`` fills the shared registries (scope rules, policy section, event subscribers …)
 and ``register(app)`` adds the blueprints and commands; both are called from ``ltc.create_app``.

@@ -3,9 +3,10 @@ with its definition, checks and trail, and the decision on the current step. The
 scope rule and page data as the review pages.
 
 Reading a case needs ``Action.ROSTER_VIEW`` and the case in scope (404 otherwise: the MIA sees
-all, every other organisation the cases in which it owns a step). The waiting list and the
-decision need ``Action.DECIDE_REVIEW``; deciding a step another organisation owns is a 403,
-a stale ``version`` a 409 naming who changed the case and when.
+all, every other organisation the cases in which it owns a step). The waiting list needs a role
+that some step of a case type in force names for the caller's kind of organisation (REF:
+reviewer); deciding a step another organisation owns, or a step that names none of the caller's
+roles, is a 403, a stale ``version`` a 409 naming who changed the case and when.
 """
 from datetime import date, datetime
 from typing import Annotated, Literal
@@ -21,13 +22,14 @@ from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
 from ltc.core.clock import local_today, utcnow
+from ltc.core.errors import Forbidden, ValidationFailed
 from ltc.extensions import db
 from ltc.reviews import engine
 from ltc.reviews.definitions import DECISION_LABELS
 from ltc.reviews.engine import DecisionInput
-from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewVisit
+from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewStage
 from ltc.reviews.queries import inbox
-from ltc.reviews.worklists import CasePage, case_page, event_who, inbox_rows
+from ltc.reviews.worklists import CasePage, case_page, decides_reviews, event_who, inbox_rows
 
 
 # --- request and response bodies ---------------------------------------------------------------------------
@@ -63,7 +65,7 @@ class PendingQuery(PageQuery):
     case_type: str | None = Field(None, description="only cases of this type (its code)")
 
 
-class VisitOut(Out):
+class StageOut(Out):
     step: str
     owner: Org | None
     entered_on: date | None
@@ -99,6 +101,7 @@ class StepOut(Out):
     owner_kind: str
     owner: Org | None
     decisions: list[Decision]
+    roles: list[str]
     state: Literal["done", "current", "todo"]
 
 
@@ -110,6 +113,7 @@ class CurrentStep(Out):
     due_on: date | None
     overdue: bool
     decisions: list[Decision]
+    roles: list[str]
 
 
 class Reason(Out):
@@ -120,7 +124,7 @@ class Reason(Out):
 
 class Round(Out):
     round: int
-    visits: list[VisitOut]
+    stages: list[StageOut]
     events: list[EventOut]
 
 
@@ -162,10 +166,10 @@ def _org(page: CasePage, org_id: int | None) -> dict | None:
     return None if org_id is None else {"id": org_id, "name": page.names.get(org_id, "")}
 
 
-def _visit(page: CasePage, v: ReviewVisit) -> dict:
-    return {"step": v.step_code, "owner": _org(page, v.owner_org_id), "entered_on": _iso(v.entered_on),
-            "due_on": _iso(v.due_on), "left_on": _iso(v.left_on), "decision": v.decision,
-            "overdue": v.overdue(page.today), "overdue_marked_on": _iso(v.overdue_marked_on)}
+def _stage(page: CasePage, s: ReviewStage) -> dict:
+    return {"step": s.step_code, "owner": _org(page, s.owner_org_id), "entered_on": _iso(s.entered_on),
+            "due_on": _iso(s.due_on), "left_on": _iso(s.left_on), "decision": s.decision,
+            "overdue": s.overdue(page.today), "overdue_marked_on": _iso(s.overdue_marked_on)}
 
 
 def _event(page: CasePage, e: ReviewEvent) -> dict:
@@ -177,25 +181,27 @@ def _event(page: CasePage, e: ReviewEvent) -> dict:
 
 
 def case_json(page: CasePage) -> dict:
-    case, step, visit = page.case, page.step, page.visit
+    case, step, stage = page.case, page.step, page.stage
     current = None if step is None else {
-        "code": step.code, "label": step.label, "owner": _org(page, visit.owner_org_id if visit else None),
-        "entered_on": _iso(visit.entered_on) if visit else None, "due_on": _iso(visit.due_on) if visit else None,
-        "overdue": bool(visit and visit.overdue(page.today)), "decisions": list(step.decisions)}
+        "code": step.code, "label": step.label, "owner": _org(page, stage.owner_org_id if stage else None),
+        "entered_on": _iso(stage.entered_on) if stage else None, "due_on": _iso(stage.due_on) if stage else None,
+        "overdue": bool(stage and stage.overdue(page.today)), "decisions": list(step.decisions),
+        "roles": list(step.roles)}
     return {
         "id": case.id, "case_type": case.case_type, "label": page.ctype.label, "title": case.title,
         "status": case.status, "round": case.round, "version": case.version,
         "subject": {"type": case.subject_type, "id": case.subject_id, "revision": case.subject_revision},
         "person_id": case.person_id, "opened_on": _iso(case.opened_on), "closed_at": _iso(case.closed_at),
         "close_reason": case.close_reason,
-        "steps": [{"code": s.step.code, "label": s.step.label, "owner_kind": s.step.owner_kind,
-                   "owner": _org(page, s.owner_org_id), "decisions": list(s.step.decisions), "state": s.state}
+        "steps": [{"code": s.step.code, "label": s.step.label, "owner_kind": s.owner_kind,
+                   "owner": _org(page, s.owner_org_id), "decisions": list(s.step.decisions),
+                   "roles": list(s.step.roles), "state": s.state}
                   for s in page.steps],
         "current_step": current,
         "reasons": [{"code": r.code, "label": r.label, "decisions": list(r.decisions)} for r in page.ctype.reasons],
         "checks": [c.as_dict() for c in page.checks],
         "can_decide": page.can_decide,
-        "trail": [{"round": r.number, "visits": [_visit(page, v) for v in r.visits],
+        "trail": [{"round": r.number, "stages": [_stage(page, s) for s in r.stages],
                    "events": [_event(page, e) for e in r.events]} for r in page.rounds],
     }
 
@@ -203,13 +209,15 @@ def case_json(page: CasePage) -> dict:
 # --- routes ------------------------------------------------------------------------------------
 
 @bp.get("/reviews/pending")
-@api_permission(Action.DECIDE_REVIEW)
+@api_permission(Action.ROSTER_VIEW)
 @api_route(summary="The review cases waiting for my organisation, overdue first, then by due date",
            query=PendingQuery, responses={200: Page[PendingRow]})
 def pending_reviews(query: PendingQuery):
     user, today = api_user(), local_today()
+    if not decides_reviews(db.session, user, today):
+        raise Forbidden("您的角色不办理任何审核步骤", {"roles": "decides no review step"})
     page = inbox(db.session, user.org_id, today, page=query.page, per_page=query.per_page,
-                 case_type=query.case_type)
+                 case_type=query.case_type, roles=user.roles)
     items = [{k: (_iso(v) if k in ("entered_on", "due_on") else v) for k, v in row.items() if k != "owner"}
              for row in inbox_rows(db.session, page.items, today)]
     return page_json(page, items)
@@ -226,7 +234,7 @@ def get_review(case_id: int):
 
 
 @bp.post("/reviews/<int:case_id>/decision")
-@api_permission(Action.DECIDE_REVIEW)
+@api_permission(Action.ROSTER_VIEW)
 @api_route(summary="Decide the current step for my organisation (approve, return, decline, reject as the step "
                    "allows; a reason code for all but approve); a stale version is a 409",
            body=DecisionRequest, responses={200: CaseOut}, errors=(404, 409))

@@ -3,11 +3,14 @@
 A case type is a list of steps. Each step names the org kind that owns it, how the owning
 organisation is found (``owner``), the decisions it allows, where a ``return`` goes, its SLA
 rule (``working_days:n`` or ``day_of_month:d``) and an optional precondition (a named check
-that must pass before ``approve``). Coded reasons are data too. Pure: no Flask, no database.
+that must pass before ``approve``) and the roles that may decide it (REF ``reviewer``).
+Coded reasons are data too. Pure: no Flask, no database. The owner rules themselves are a
+registry (``ltc.reviews.owners``); ``owner_rule_errors`` checks a policy against the names it
+is given.
 """
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar, Literal
 
@@ -16,11 +19,10 @@ from ltc.policy.schema import FieldError, param
 
 SECTION = "reviews"
 Decision = Literal["approve", "return", "decline", "reject"]
-OrgKind = Literal["mia", "insurer", "agency", "provider"]
-#: how a step's owning organisation is found (SPEC §4.1); implemented in ``ltc.reviews.owners``
-OwnerRule = Literal["subject_provider", "subject_agency", "district_insurer", "mia"]
-OWNER_KIND = {"subject_provider": "provider", "subject_agency": "agency", "district_insurer": "insurer",
-              "mia": "mia"}
+Role = Literal["admin", "operator", "reviewer", "assessor", "carer"]
+#: who decides a step when its definition names no roles (REF; policy data stored before roles existed)
+DEFAULT_ROLES: tuple[Role, ...] = ("reviewer",)
+ROLE_LABELS = {"admin": "管理员", "operator": "经办员", "reviewer": "审核员", "assessor": "评估员", "carer": "护理员"}
 DECISION_LABELS = {"approve": "通过", "return": "退回", "decline": "拒绝接收", "reject": "不予通过"}
 ENDING = frozenset({"decline", "reject"})
 _SLA = re.compile(r"(working_days|day_of_month):([0-9]{1,3})")
@@ -41,7 +43,7 @@ def parse_sla(rule: str) -> tuple[str, int]:
 
 
 def due_date(rule: str, entered_on: date, add_working_days: Callable[[date, int], date]) -> date:
-    """The due date of a visit entered on ``entered_on`` (overdue from the day after).
+    """The due date of a stage entered on ``entered_on`` (overdue from the day after).
 
     ``working_days:n`` is the n-th working day after the entry date; ``day_of_month:d`` is the
     next d-th of a month on or after the entry date (entered on the 3rd with ``day_of_month:5``
@@ -78,20 +80,27 @@ class ReasonDef:
 class StepDef:
     code: str = param("步骤代码")
     label: str = param("步骤名称")
-    owner: OwnerRule = param("责任机构")
+    owner: str = param("责任机构")  # an owner rule registered in ``ltc.reviews.owners``
     decisions: tuple[Decision, ...] = param("可作的决定")
     sla: str = param("办理时限")
     return_to: str | None = param("退回至")
     precondition: str | None = param("通过前须满足")
+    roles: tuple[Role, ...] = field(default=DEFAULT_ROLES, metadata={"label": "可办理的角色", "unit": None})
 
-    @property
-    def owner_kind(self) -> str:
-        return OWNER_KIND[self.owner]
+    def may_decide(self, roles) -> bool:
+        """Whether a user holding ``roles`` may decide this step (for its owning organisation)."""
+        return bool(set(self.roles).intersection(roles))
 
     def __post_init__(self) -> None:
         errors = {}
         if not _CODE.fullmatch(self.code):
             errors["code"] = "lower-case letters, digits and _"
+        if not _CODE.fullmatch(self.owner):
+            errors["owner"] = "lower-case letters, digits and _"
+        if not self.roles:
+            errors["roles"] = "at least one role"
+        elif len(set(self.roles)) != len(self.roles):
+            errors["roles"] = "listed twice"
         if "approve" not in self.decisions:
             errors["decisions"] = "every step allows approve"
         elif len(set(self.decisions)) != len(self.decisions):
@@ -166,6 +175,14 @@ class ReviewPolicy:
                 return case_type
         raise LookupError(code)
 
+
+
+
+def owner_rule_errors(policy: ReviewPolicy, known: Collection[str]) -> dict[str, str]:
+    """Errors (path → reason) of the steps whose owner rule is not one of the ``known`` names."""
+    return {f"case_types[{i}].steps[{j}].owner": f"unknown owner rule (one of {', '.join(sorted(known))})"
+            for i, ctype in enumerate(policy.case_types) for j, step in enumerate(ctype.steps)
+            if step.owner not in known}
 
 
 _ENTITLEMENT_REASONS = [

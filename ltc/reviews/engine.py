@@ -1,9 +1,10 @@
 """The review engine (SPEC §4.1): open a case, decide its current step, revise its subject.
 
 A case follows the steps of its case type (policy data, frozen on the case at opening).
-``approve`` moves to the next step or completes the case; ``return`` opens a new visit at
+``approve`` moves to the next step or completes the case; ``return`` opens a new stage at
 the step the definition names and starts a new round; ``decline`` / ``reject`` end it. Only
-the organisation owning the current step may decide, and only a decision the step allows.
+the organisation owning the current step may decide, only a user holding one of the roles
+the step names, and only a decision the step allows.
 Every decision is a compare-and-set on ``ReviewCase.version``: of two users deciding at
 once exactly one succeeds, the other gets a Conflict naming who changed the case and when.
 Services flush, never commit.
@@ -14,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ltc.auth.models import User
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.calendar import add_working_days
@@ -21,9 +23,9 @@ from ltc.core.clock import local_today, to_local
 from ltc.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from ltc.policy.schema import parse_as, to_raw
 from ltc.policy.services import policy_on
-from ltc.reviews.definitions import DECISION_LABELS, CaseTypeDef, ReviewPolicy, StepDef, due_date
-from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewParty, ReviewVisit
-from ltc.reviews.owners import resolve_owner
+from ltc.reviews.definitions import DECISION_LABELS, ROLE_LABELS, CaseTypeDef, ReviewPolicy, StepDef, due_date
+from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewParty, ReviewStage
+from ltc.reviews.owners import owner_kind, resolve_owner
 from ltc.reviews.registry import Check, subject_type
 from ltc.reviews.states import END_STATUS, CaseStatus, Decision, check_transition
 
@@ -37,9 +39,9 @@ def current_step(case: ReviewCase) -> StepDef | None:
     return definition(case).step(case.step_code) if case.status == CaseStatus.OPEN and case.step_code else None
 
 
-def current_visit(session: Session, case: ReviewCase) -> ReviewVisit | None:
-    return session.scalar(select(ReviewVisit).where(ReviewVisit.case_id == case.id, ReviewVisit.left_at.is_(None))
-                          .order_by(ReviewVisit.id.desc()).limit(1))
+def current_stage(session: Session, case: ReviewCase) -> ReviewStage | None:
+    return session.scalar(select(ReviewStage).where(ReviewStage.case_id == case.id, ReviewStage.left_at.is_(None))
+                          .order_by(ReviewStage.id.desc()).limit(1))
 
 
 def open_case(session: Session, *, case_type: str, subject_id: int, actor: Actor, now: datetime,
@@ -62,7 +64,7 @@ def open_case(session: Session, *, case_type: str, subject_id: int, actor: Actor
     if existing is not None:
         raise Conflict(f"该审核对象已有进行中的审核案件（{existing}）", {"subject": "open case exists"})
     parties = subject.parties(session, subject_id)
-    owners = {step.code: resolve_owner(session, step.owner, parties) for step in ctype.steps}
+    owners = {step.code: resolve_owner(session, step.owner, parties, today) for step in ctype.steps}
     case = ReviewCase(case_type=case_type, policy_version_id=policy.version_id, definition=to_raw(ctype),
                       subject_type=ctype.subject, subject_id=subject_id, person_id=parties.person_id,
                       title=subject.title(session, subject_id), status=CaseStatus.OPEN.value, round=1, owners=owners,
@@ -91,17 +93,19 @@ class DecisionInput:
 def decide(session: Session, case: ReviewCase, data: DecisionInput, *, actor: Actor, now: datetime) -> ReviewCase:
     """Record ``data.decision`` on the case's current step for the actor's organisation.
 
-    Raises Conflict (changed meanwhile / closed), Forbidden (not this organisation's turn),
-    ValidationFailed (decision not allowed here, reason missing or unknown, precondition unmet).
+    Raises Conflict (changed meanwhile / closed), Forbidden (not this organisation's turn, or
+    the user holds none of the roles the step names), ValidationFailed (decision not allowed
+    here, reason missing or unknown, precondition unmet).
     """
     today = local_today(now)
     ctype = definition(case)
     step = current_step(case)
     if step is None:
         raise InvalidTransition("该审核案件已结束", {"decision": "case closed"})
-    visit = current_visit(session, case)
-    if visit is None or visit.owner_org_id != actor.org_id:
+    stage = current_stage(session, case)
+    if stage is None or stage.owner_org_id != actor.org_id:
         raise Forbidden("当前步骤不由贵机构办理", {"decision": "not your step"})
+    _check_roles(session, step, actor)
     _check_decision(ctype, step, data)
     if data.decision == Decision.APPROVE and step.precondition:
         problem = subject_type(case.subject_type).preconditions[step.precondition](session, case, today)
@@ -110,10 +114,10 @@ def decide(session: Session, case: ReviewCase, data: DecisionInput, *, actor: Ac
     checks = step_checks(session, case, step.code, today)
     _claim(session, case, data.expected_version)
 
-    visit.left_at, visit.left_on, visit.decision = now, today, data.decision
-    _event(session, case, visit, data.decision, actor, now, code=data.reason_code, text=data.reason_text,
-           snapshot={"checks": [c.as_dict() for c in checks], "due_on": visit.due_on.isoformat(),
-                     "overdue": visit.overdue(today)})
+    stage.left_at, stage.left_on, stage.decision = now, today, data.decision
+    _event(session, case, stage, data.decision, actor, now, code=data.reason_code, text=data.reason_text,
+           snapshot={"checks": [c.as_dict() for c in checks], "due_on": stage.due_on.isoformat(),
+                     "overdue": stage.overdue(today)})
     before = {"status": case.status, "step": case.step_code, "round": case.round}
     if data.decision == Decision.APPROVE:
         following = ctype.steps[ctype.index(step.code) + 1:]
@@ -144,7 +148,7 @@ def revise_subject(session: Session, case: ReviewCase, *, actor: Actor, now: dat
     if case.status != CaseStatus.OPEN:
         return
     case.subject_revision += 1
-    _event(session, case, current_visit(session, case), "revised", actor, now, text=note)
+    _event(session, case, current_stage(session, case), "revised", actor, now, text=note)
     session.flush()
 
 
@@ -153,11 +157,11 @@ def cancel_case(session: Session, case: ReviewCase, *, reason: str, actor: Actor
     if case.status != CaseStatus.OPEN:
         return
     case.version += 1
-    visit = current_visit(session, case)
-    if visit is not None:
-        visit.left_at, visit.left_on = now, local_today(now)
-    _event(session, case, visit, "cancelled", actor, now, text=reason)
-    _close(session, case, CaseStatus.CANCELLED, now, reason=reason)
+    stage = current_stage(session, case)
+    if stage is not None:
+        stage.left_at, stage.left_on = now, local_today(now)
+    _event(session, case, stage, "cancelled", actor, now, text=reason)
+    _close(session, case, "cancelled", now, reason=reason)
     hook = subject_type(case.subject_type).on_end
     if hook:
         hook(session, case, actor=actor, now=now)
@@ -180,14 +184,33 @@ def step_checks(session: Session, case: ReviewCase, step_code: str, day: date) -
 
 
 def mark_overdue(session: Session, *, today: date) -> int:
-    """Mark the open visits past their due date (SPEC §9, daily 06:00). Idempotent."""
-    result = session.execute(update(ReviewVisit).where(
-        ReviewVisit.left_at.is_(None), ReviewVisit.due_on < today, ReviewVisit.overdue_marked_on.is_(None),
+    """Mark the open stages past their due date (SPEC §9, daily 06:00). Idempotent."""
+    result = session.execute(update(ReviewStage).where(
+        ReviewStage.left_at.is_(None), ReviewStage.due_on < today, ReviewStage.overdue_marked_on.is_(None),
     ).values(overdue_marked_on=today).execution_options(synchronize_session=False))
     return result.rowcount or 0
 
 
+def may_decide(session: Session, case: ReviewCase, user: User) -> bool:
+    """Whether ``user`` may decide the case's current step now: its organisation owns the open
+    stage and the user holds one of the roles the step names (what ``decide`` checks first)."""
+    step = current_step(case)
+    stage = current_stage(session, case) if step else None
+    return bool(stage and stage.owner_org_id == user.org_id and step.may_decide(user.roles))
+
+
 # --- internals -------------------------------------------------------------------------
+
+def _check_roles(session: Session, step: StepDef, actor: Actor) -> None:
+    """The user behind ``actor`` must hold one of the step's roles. An actor that is no user
+    (the system, an organisation acting as a whole) is checked by its organisation alone."""
+    if actor.user_id is None:
+        return
+    user = session.get(User, actor.user_id)
+    if user is None or not step.may_decide(user.roles):
+        names = "、".join(ROLE_LABELS.get(r, r) for r in step.roles)
+        raise Forbidden(f"本步骤须由{names}办理", {"decision": "role not allowed"})
+
 
 def _check_decision(ctype: CaseTypeDef, step: StepDef, data: DecisionInput) -> None:
     label = DECISION_LABELS.get(data.decision, data.decision)
@@ -221,14 +244,15 @@ def _claim(session: Session, case: ReviewCase, expected: int | None) -> None:
     session.expire(case, ["version"])
 
 
-def _enter(session: Session, case: ReviewCase, step: StepDef, today: date, now: datetime) -> ReviewVisit:
+def _enter(session: Session, case: ReviewCase, step: StepDef, today: date, now: datetime) -> ReviewStage:
     case.step_code = step.code
-    visit = ReviewVisit(case_id=case.id, step_code=step.code, round=case.round, owner_kind=step.owner_kind,
-                        owner_org_id=case.owners[step.code], entered_on=today, entered_at=now,
+    stage = ReviewStage(case_id=case.id, step_code=step.code, round=case.round, owner_kind=owner_kind(step.owner),
+                        owner_org_id=case.owners[step.code], roles=" ".join(step.roles),
+                        entered_on=today, entered_at=now,
                         due_on=due_date(step.sla, today, lambda d, n: add_working_days(session, d, n)))
-    session.add(visit)
+    session.add(stage)
     session.flush()
-    return visit
+    return stage
 
 
 def _close(session: Session, case: ReviewCase, status: CaseStatus, now: datetime, *,
@@ -238,11 +262,11 @@ def _close(session: Session, case: ReviewCase, status: CaseStatus, now: datetime
     case.step_code, case.closed_at, case.close_reason = None, now, reason
 
 
-def _event(session: Session, case: ReviewCase, visit: ReviewVisit | None, action: str, actor: Actor,
+def _event(session: Session, case: ReviewCase, stage: ReviewStage | None, action: str, actor: Actor,
            now: datetime, *, code: str | None = None, text: str | None = None,
            snapshot: dict | None = None) -> ReviewEvent:
-    event = ReviewEvent(case_id=case.id, visit_id=visit.id if visit else None, round=case.round,
-                        step_code=visit.step_code if visit else case.step_code,
+    event = ReviewEvent(case_id=case.id, stage_id=stage.id if stage else None, round=case.round,
+                        step_code=stage.step_code if stage else case.step_code,
                         subject_revision=case.subject_revision, action=action, reason_code=code,
                         reason_text=(text or None), user_id=actor.user_id, org_id=actor.org_id,
                         actor_label=actor.label, at=now, snapshot=snapshot)

@@ -2,9 +2,9 @@
 Choices that depend on the case or the database are set by the view."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import Form, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.reviews.states import STATUS_LABELS, CaseStatus
@@ -42,11 +42,3 @@ class DecisionForm(FlaskForm):
         self.decision.choices = choices(decisions)
         self.reason_code.choices = _all(_l("（无）")) + choices(reasons)
 
-
-class RequestEntitlementForm(FlaskForm):
-    """An insurer opens the entitlement review for another care type or provider."""
-
-    application_id = IntegerField(_l("评估申请编号（ID）"), validators=[InputRequired(), NumberRange(min=1)])
-    care_type = SelectField(_l("服务形式"), validators=[DataRequired()],
-                            choices=choices((k, _l(v)) for k, v in CARE_TYPE_LABELS.items()))
-    provider_id = SelectField(_l("定点护理服务机构"), validators=[DataRequired()], coerce=int, choices=[])

@@ -1,4 +1,4 @@
-"""Review cases, their visits to steps and their immutable events (SPEC §4.1)."""
+"""Review cases, their stages (a stay at a step) and their immutable events (SPEC §4.1)."""
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
@@ -41,7 +41,7 @@ class ReviewCase(Base):
     close_reason: Mapped[str | None] = mapped_column(String(500))
     version: Mapped[int] = mapped_column(default=1)
 
-    visits: Mapped[list["ReviewVisit"]] = relationship(order_by="ReviewVisit.id", viewonly=True)
+    stages: Mapped[list["ReviewStage"]] = relationship(order_by="ReviewStage.id", viewonly=True)
     events: Mapped[list["ReviewEvent"]] = relationship(order_by="ReviewEvent.id", viewonly=True)
 
     def __repr__(self) -> str:
@@ -59,12 +59,13 @@ class ReviewParty(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
 
 
-class ReviewVisit(Base):
-    """One stay of a case at a step, due at the step's SLA rule applied to the entry date."""
+class ReviewStage(Base):
+    """One stay of a case at a step (a stage), due at the step's SLA rule applied to the entry
+    date. The owning organisation and the roles that may decide are those of the step on entry."""
 
-    __tablename__ = "review_visits"
+    __tablename__ = "review_stages"
     __table_args__ = (
-        Index("ix_review_visits_inbox", "owner_org_id", "left_at", "due_on"),
+        Index("ix_review_stages_inbox", "owner_org_id", "left_at", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +74,7 @@ class ReviewVisit(Base):
     round: Mapped[int]
     owner_kind: Mapped[str] = mapped_column(String(20))
     owner_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    roles: Mapped[str] = mapped_column(String(100))  # who may decide, space-separated, as the step named them
     entered_on: Mapped[date] = mapped_column(Date)
     entered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     due_on: Mapped[date] = mapped_column(Date)
@@ -80,6 +82,10 @@ class ReviewVisit(Base):
     left_on: Mapped[date | None] = mapped_column(Date)
     decision: Mapped[str | None] = mapped_column(String(20))
     overdue_marked_on: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def role_names(self) -> tuple[str, ...]:
+        return tuple(self.roles.split())
 
     def overdue(self, today: date) -> bool:
         """Open and past its due date, or decided after it."""
@@ -94,7 +100,7 @@ class ReviewEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("review_cases.id"), index=True)
-    visit_id: Mapped[int | None] = mapped_column(ForeignKey("review_visits.id"))
+    stage_id: Mapped[int | None] = mapped_column(ForeignKey("review_stages.id"))
     round: Mapped[int]
     step_code: Mapped[str | None] = mapped_column(String(40))
     subject_revision: Mapped[int]

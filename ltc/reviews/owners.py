@@ -1,30 +1,69 @@
-"""How a step's owning organisation is found (the ``owner`` rule of a step, SPEC §4.1)."""
+"""How a step's owning organisation is found (the ``owner`` rule of a step, SPEC §4.1).
+
+Owner rules are a registry, like subject types: ``register_owner_rule(name, org_kind, resolve)``
+where ``resolve(session, parties, day)`` returns the owning organisation's id or None. A case
+type (policy data) names a rule per step; the policy is refused when it names a rule nobody
+registered (``unknown_owner_rules``, checked whenever the ``reviews`` section is validated).
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.core.errors import ValidationFailed
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
+from ltc.policy.schema import register_section_check
+from ltc.reviews.definitions import SECTION, ReviewPolicy, owner_rule_errors
 from ltc.reviews.registry import Parties
 
+Resolve = Callable[[Session, Parties, date], int | None]
 
-def resolve_owner(session: Session, rule: str, parties: Parties) -> int:
-    """The organisation id owning a step with ``rule``. Raises ValidationFailed when none is found."""
-    if rule == "subject_provider" and parties.provider_id:
-        return parties.provider_id
-    if rule == "subject_agency" and parties.agency_id:
-        return parties.agency_id
-    if rule == "district_insurer" and parties.person_id:
-        district = session.scalar(select(InsuredPerson.district).where(InsuredPerson.id == parties.person_id))
-        insurer = district_insurer(session, district)
-        if insurer is not None:
-            return insurer
-    if rule == "mia":
-        mia = session.scalar(select(Organisation.id).where(Organisation.kind == "mia").order_by(Organisation.id))
-        if mia is not None:
-            return mia
-    raise ValidationFailed(f"找不到负责该审核步骤的机构（{rule}）", {"owner": rule})
 
+@dataclass(frozen=True)
+class OwnerRule:
+    name: str
+    org_kind: str
+    resolve: Resolve
+
+
+OWNER_RULES: dict[str, OwnerRule] = {}
+
+
+def register_owner_rule(name: str, org_kind: str, resolve: Resolve) -> OwnerRule:
+    """Declare how the owner of a step with rule ``name`` (an organisation of ``org_kind``) is found."""
+    rule = OwnerRule(name, org_kind, resolve)
+    OWNER_RULES[name] = rule
+    return rule
+
+
+def owner_kind(rule: str) -> str:
+    """The org kind owning steps with ``rule``. LookupError for an unregistered rule."""
+    try:
+        return OWNER_RULES[rule].org_kind
+    except KeyError:
+        raise LookupError(f"no owner rule {rule!r} is registered") from None
+
+
+def resolve_owner(session: Session, rule: str, parties: Parties, day: date) -> int:
+    """The organisation id owning a step with ``rule`` on ``day``. Raises ValidationFailed when none is found."""
+    found = OWNER_RULES[rule].resolve(session, parties, day) if rule in OWNER_RULES else None
+    if found is None:
+        raise ValidationFailed(f"找不到负责该审核步骤的机构（{rule}）", {"owner": rule})
+    return found
+
+
+def unknown_owner_rules(policy: ReviewPolicy) -> dict[str, str]:
+    """Errors (path → reason) of the steps naming an unregistered owner rule."""
+    return owner_rule_errors(policy, OWNER_RULES.keys())
+
+
+register_section_check(SECTION, unknown_owner_rules)
+
+
+# --- the built-in rules ----------------------------------------------------------------
 
 def district_insurer(session: Session, district: str | None) -> int | None:
     """The insurer responsible for ``district`` (the lowest id if several claim it)."""
@@ -33,3 +72,21 @@ def district_insurer(session: Session, district: str | None) -> int | None:
     insurers = session.execute(select(Organisation.id, Organisation.districts)
                                .where(Organisation.kind == "insurer").order_by(Organisation.id)).all()
     return next((org_id for org_id, districts in insurers if district in (districts or [])), None)
+
+
+def _district_insurer(session: Session, parties: Parties, day: date) -> int | None:
+    """The subject's district (``parties.district``), else the person's."""
+    district = parties.district
+    if district is None and parties.person_id:
+        district = session.scalar(select(InsuredPerson.district).where(InsuredPerson.id == parties.person_id))
+    return district_insurer(session, district)
+
+
+def _mia(session: Session, parties: Parties, day: date) -> int | None:
+    return session.scalar(select(Organisation.id).where(Organisation.kind == "mia").order_by(Organisation.id))
+
+
+register_owner_rule("subject_provider", "provider", lambda session, parties, day: parties.provider_id)
+register_owner_rule("subject_agency", "agency", lambda session, parties, day: parties.agency_id)
+register_owner_rule("district_insurer", "insurer", _district_insurer)
+register_owner_rule("mia", "mia", _mia)

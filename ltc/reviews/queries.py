@@ -4,11 +4,11 @@ from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from ltc.core.pagination import Page, paginate
-from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewVisit
+from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewStage
 
 
 class InboxCounts(NamedTuple):
@@ -16,39 +16,50 @@ class InboxCounts(NamedTuple):
     overdue: int
 
 
-def inbox_query(org_id: int, today: date, case_type: str | None = None):
-    """(visit, case) rows waiting for ``org_id``: overdue first, then by due date."""
-    stmt = (select(ReviewVisit, ReviewCase).join(ReviewCase, ReviewCase.id == ReviewVisit.case_id)
-            .where(ReviewVisit.owner_org_id == org_id, ReviewVisit.left_at.is_(None), ReviewCase.status == "open"))
+def decidable_by(roles) -> ColumnElement[bool]:
+    """Stages that name one of ``roles`` among those who may decide them."""
+    padded = literal(" ") + ReviewStage.roles + literal(" ")
+    return or_(false(), *(padded.like(f"% {role} %") for role in sorted(roles)))
+
+
+def _waiting(stmt, org_id: int, roles):
+    stmt = stmt.join(ReviewCase, ReviewCase.id == ReviewStage.case_id).where(
+        ReviewStage.owner_org_id == org_id, ReviewStage.left_at.is_(None), ReviewCase.status == "open")
+    return stmt if roles is None else stmt.where(decidable_by(roles))
+
+
+def inbox_query(org_id: int, today: date, case_type: str | None = None, *, roles=None):
+    """(stage, case) rows waiting for ``org_id`` — for a user holding ``roles``, only the stages
+    naming one of them (None: all) —, overdue first, then by due date."""
+    stmt = _waiting(select(ReviewStage, ReviewCase), org_id, roles)
     if case_type:
         stmt = stmt.where(ReviewCase.case_type == case_type)
-    overdue_first = sql_case((ReviewVisit.due_on < today, 0), else_=1)
-    return stmt.order_by(overdue_first, ReviewVisit.due_on, ReviewVisit.id)
+    overdue_first = sql_case((ReviewStage.due_on < today, 0), else_=1)
+    return stmt.order_by(overdue_first, ReviewStage.due_on, ReviewStage.id)
 
 
 def inbox(session: Session, org_id: int, today: date, *, page: int = 1, per_page: int = 25,
-          case_type: str | None = None) -> Page:
-    return paginate(session, inbox_query(org_id, today, case_type), page=page, per_page=per_page, scalars=False)
+          case_type: str | None = None, roles=None) -> Page:
+    return paginate(session, inbox_query(org_id, today, case_type, roles=roles), page=page, per_page=per_page,
+                    scalars=False)
 
 
-def inbox_counts(session: Session, org_id: int, today: date) -> InboxCounts:
-    row = session.execute(
-        select(func.count(), func.count().filter(ReviewVisit.due_on < today))
-        .select_from(ReviewVisit).join(ReviewCase, ReviewCase.id == ReviewVisit.case_id)
-        .where(ReviewVisit.owner_org_id == org_id, ReviewVisit.left_at.is_(None), ReviewCase.status == "open")).one()
+def inbox_counts(session: Session, org_id: int, today: date, *, roles=None) -> InboxCounts:
+    row = session.execute(_waiting(select(func.count(), func.count().filter(ReviewStage.due_on < today))
+                                   .select_from(ReviewStage), org_id, roles)).one()
     return InboxCounts(waiting=row[0], overdue=row[1])
 
 
 @dataclass(frozen=True)
 class Round:
     number: int
-    visits: list[ReviewVisit]
+    stages: list[ReviewStage]
     events: list[ReviewEvent]
 
 
 def trail(session: Session, case: ReviewCase) -> list[Round]:
-    """The case's visits and events grouped by round, oldest first."""
-    visits = session.scalars(select(ReviewVisit).where(ReviewVisit.case_id == case.id).order_by(ReviewVisit.id)).all()
+    """The case's stages and events grouped by round, oldest first."""
+    stages = session.scalars(select(ReviewStage).where(ReviewStage.case_id == case.id).order_by(ReviewStage.id)).all()
     events = session.scalars(select(ReviewEvent).where(ReviewEvent.case_id == case.id).order_by(ReviewEvent.id)).all()
-    numbers = sorted({v.round for v in visits} | {e.round for e in events})
-    return [Round(n, [v for v in visits if v.round == n], [e for e in events if e.round == n]) for n in numbers]
+    numbers = sorted({s.round for s in stages} | {e.round for e in events})
+    return [Round(n, [s for s in stages if s.round == n], [e for e in events if e.round == n]) for n in numbers]

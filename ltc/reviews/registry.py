@@ -1,12 +1,13 @@
 """What the engine needs to know about each kind of subject, registered by its domain.
 
 A case type (data) names its subject type; the domain that owns the subject registers a
-``SubjectType`` here: who the parties are (to find each step's owner), a title, the checks
-each step's decider sees, the named preconditions, and what happens when a case ends.
+``SubjectType`` here: who the parties are (to find each step's owner), a title, the links
+shown on the case page, the checks each step's decider sees, the named preconditions, and
+what happens when a case ends. The engine and its pages know no subject type.
 """
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -27,14 +28,39 @@ class Check:
 
 @dataclass(frozen=True)
 class Parties:
+    """Who a subject concerns, for the owner rules. A subject without a person (a provider's
+    settlement) names its ``district``; ``district_insurer`` prefers it to the person's."""
+
     person_id: int | None = None
     provider_id: int | None = None
     agency_id: int | None = None
+    district: str | None = None
+
+
+@dataclass(frozen=True)
+class SubjectLink:
+    """A link shown on the case page: a label (msgid), a Flask endpoint and its arguments.
+    The page leaves out a link whose endpoint the application does not serve."""
+
+    label: str
+    endpoint: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LinkContext:
+    """What a subject's ``links`` may depend on: the step in progress (None once the case is
+    closed), its owner kind, and whether the viewing user may decide it."""
+
+    step_code: str | None
+    owner_kind: str | None
+    can_decide: bool
 
 
 ChecksFn = Callable[[Session, Any, str, date], list[Check]]   # (session, case, step code, day)
 Precondition = Callable[[Session, Any, date], str | None]      # a reason to refuse approve, or None
 Hook = Callable[..., None]                                    # (session, case, *, actor, now)
+LinksFn = Callable[[Session, Any, LinkContext], list[SubjectLink]]  # (session, case, context)
 
 
 @dataclass(frozen=True)
@@ -46,7 +72,7 @@ class SubjectType:
     preconditions: dict[str, Precondition] = field(default_factory=dict)
     on_complete: Hook | None = None
     on_end: Hook | None = None          # declined, rejected or cancelled
-    link: Callable[[int], str] | None = None  # endpoint URL of the subject, for pages
+    links: LinksFn | None = None        # the subject's links on the case page
 
 
 SUBJECTS: dict[str, SubjectType] = {}
@@ -64,9 +90,31 @@ def subject_type(name: str) -> SubjectType:
         raise LookupError(f"no review subject type {name!r} is registered") from None
 
 
+def subject_links(session: Session, case: Any, context: LinkContext) -> list[SubjectLink]:
+    """The links the subject of ``case`` registers for the case page (none when it registers none)."""
+    fn = subject_type(case.subject_type).links
+    return fn(session, case, context) if fn else []
+
+
 def no_checks(session: Session, case: Any, step: str, day: date) -> list[Check]:
     return []
 
 
-__all__ = ["Check", "Parties", "SubjectType", "SUBJECTS", "register_subject", "subject_type", "no_checks",
-           "datetime"]
+@dataclass(frozen=True)
+class ListLink:
+    """A button a subject's domain adds to the all-cases page (e.g. to open a case by hand),
+    shown to the users for whom ``visible(user)`` holds."""
+
+    label: str
+    endpoint: str
+    testid: str
+    visible: Callable[[Any], bool]
+
+
+LIST_LINKS: list[ListLink] = []
+
+
+def register_list_link(link: ListLink) -> ListLink:
+    if all(known.endpoint != link.endpoint for known in LIST_LINKS):
+        LIST_LINKS.append(link)
+    return link

@@ -1,42 +1,36 @@
 """Review pages under ``/reviews`` (SPEC §4.1): the organisation's inbox (overdue first, with
-exports), every case in scope, the case page with its checks, trail and decision form, and the
-insurer's pages to open an entitlement review for another choice and to see the requests that
-were not opened."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+exports), every case in scope, the case page with its checks, trail, the subject's links and
+the decision form. They know no subject type: each subject registers its title, links and
+checks (``ltc.reviews.registry``)."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ltc.assessment.applications.models import Application
-from ltc.assessment.applications.services.pages import active_providers
-from ltc.auth.permissions import Action, can
+from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped, scoped
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
-from ltc.core.errors import Conflict, ValidationFailed
+from ltc.core.errors import Conflict, Forbidden, ValidationFailed
 from ltc.web.exports import Column, export_response, requested_format
 from ltc.web.forms import attach_errors
 from ltc.core.pagination import paginate
-from ltc.entitlements.requests import EntitlementRequest
-from ltc.entitlements.review import request_entitlement
-from ltc.entitlements.states import RequestStatus
 from ltc.extensions import db
-from ltc.orgs.kinds import CARE_TYPE_LABELS
-from ltc.people.models import InsuredPerson
 from ltc.reviews import engine
 from ltc.reviews.definitions import DECISION_LABELS
 from ltc.reviews.engine import DecisionInput
-from ltc.reviews.forms import CasesFilterForm, DecisionForm, InboxFilterForm, RequestEntitlementForm, choices
+from ltc.reviews.forms import CasesFilterForm, DecisionForm, InboxFilterForm, choices
 from ltc.reviews.models import ReviewCase
 from ltc.reviews.queries import inbox, inbox_counts, inbox_query
+from ltc.reviews.registry import LIST_LINKS, LinkContext, subject_links
 from ltc.reviews.worklists import (ACTION_LABELS, OWNER_KIND_LABELS, CasePage, case_page, case_rows,
-                                   case_type_labels, event_who, inbox_row, inbox_rows, org_names,
-                                   reason_label)
+                                   case_type_labels, decides_reviews, event_who, inbox_row, inbox_rows,
+                                   org_names, reason_label)
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 EXPORT_BATCH = 500
-CARE_PLAN_EDITOR = "care_plans.new_plan"
+PERSON_PAGE = "people.view_person"
 
 
 def _type_choices(form, today) -> dict[str, str]:
@@ -54,28 +48,33 @@ def inbox_columns() -> list[Column]:
         Column(_("是否超期"), lambda row: _("已超期") if row["overdue"] else "")]
 
 
-def _inbox_export_rows(org_id: int, today, case_type: str | None):
-    stmt = inbox_query(org_id, today, case_type).execution_options(yield_per=EXPORT_BATCH)
+def _inbox_export_rows(org_id: int, roles, today, case_type: str | None):
+    stmt = inbox_query(org_id, today, case_type, roles=roles).execution_options(yield_per=EXPORT_BATCH)
     names = org_names(db.session, [org_id])  # every row waits for this organisation
-    for visit, case in db.session.execute(stmt):
-        yield inbox_row(visit, case, names, today)
+    for stage, case in db.session.execute(stmt):
+        yield inbox_row(stage, case, names, today)
 
 
 @bp.get("/", endpoint="inbox")
-@permission_required(Action.DECIDE_REVIEW)
+@permission_required(Action.ROSTER_VIEW)
 def inbox_page():
+    """The cases waiting for the user's organisation: for users holding a role that some step
+    of a case type in force names for their kind of organisation (REF: reviewers), else 403."""
     today = local_today()
+    if not decides_reviews(db.session, current_user, today):
+        abort(403)
     form = InboxFilterForm(request.args)
     _type_choices(form, today)
     case_type = form.case_type.data if form.validate() else None
     if fmt := requested_format(request.args.get("format")):
-        return export_response(inbox_columns(), _inbox_export_rows(current_user.org_id, today, case_type or None),
+        return export_response(inbox_columns(), _inbox_export_rows(current_user.org_id, current_user.roles, today,
+                                                                 case_type or None),
                                fmt=fmt, filename=f"{_('待审核案件')}-{today.isoformat()}")
     page = inbox(db.session, current_user.org_id, today, page=request.args.get("page", 1, type=int),
-                 per_page=current_app.config["PER_PAGE"], case_type=case_type or None)
+                 per_page=current_app.config["PER_PAGE"], case_type=case_type or None, roles=current_user.roles)
     return render_template("reviews/inbox.html", form=form, page=page, today=today,
                            rows=inbox_rows(db.session, page.items, today),
-                           counts=inbox_counts(db.session, current_user.org_id, today),
+                           counts=inbox_counts(db.session, current_user.org_id, today, roles=current_user.roles),
                            args=request.args.to_dict())
 
 
@@ -94,22 +93,23 @@ def all_cases():
     page = paginate(db.session, stmt.order_by(ReviewCase.id.desc()), page=request.args.get("page", 1, type=int),
                     per_page=current_app.config["PER_PAGE"])
     return render_template("reviews/cases.html", form=form, page=page, rows=case_rows(db.session, page.items, today),
-                           can_request=can(current_user, Action.HANDLE_APPLICATION))
+                           can_inbox=decides_reviews(db.session, current_user, today),
+                           list_links=[link for link in LIST_LINKS if link.visible(current_user)])
 
 
 # --- the case page -------------------------------------------------------------------------
 
-def _subject_links(page: CasePage) -> list[tuple[str, str]]:
-    """(label, url) of the subject: the person, and the provider's care plan editor while it is
-    the provider's turn on an entitlement request."""
+def _links(page: CasePage) -> list[tuple[str, str]]:
+    """(label, url) shown on the case page: the person, if the case has one, and the links the
+    subject registers (those whose endpoint this application serves)."""
     case, links = page.case, []
     if case.person_id:
-        links.append((_("参保人信息"), url_for("people.view_person", person_id=case.person_id)))
-    if case.subject_type == "entitlement_request" and page.step and page.step.owner_kind == "provider" \
-            and page.can_decide and CARE_PLAN_EDITOR in current_app.view_functions:
-        req = db.session.get(EntitlementRequest, case.subject_id)
-        links.append((_("护理计划"), url_for(CARE_PLAN_EDITOR, person_id=req.person_id, care_type=req.care_type,
-                                            level=req.level)))
+        links.append((_("参保人信息"), url_for(PERSON_PAGE, person_id=case.person_id)))
+    context = LinkContext(step_code=page.step.code if page.step else None,
+                          owner_kind=next((s.owner_kind for s in page.steps if s.state == "current"), None),
+                          can_decide=page.can_decide)
+    links += [(_(link.label), url_for(link.endpoint, **link.params))
+              for link in subject_links(db.session, case, context) if link.endpoint in current_app.view_functions]
     return links
 
 
@@ -124,7 +124,7 @@ def _decision_form(page: CasePage, form: DecisionForm | None = None) -> Decision
 def _render(case: ReviewCase, form: DecisionForm | None = None, status: int = 200):
     page = case_page(db.session, case, current_user, local_today())
     return render_template("reviews/case.html", p=page, form=_decision_form(page, form),
-                           links=_subject_links(page), action_labels=ACTION_LABELS, owner_kinds=OWNER_KIND_LABELS,
+                           links=_links(page), action_labels=ACTION_LABELS, owner_kinds=OWNER_KIND_LABELS,
                            who=lambda e: event_who(page, e), reason_label=lambda c: reason_label(page.ctype, c),
                            decision_labels=DECISION_LABELS,
                            step_labels={s.code: s.label for s in page.ctype.steps}), status
@@ -137,14 +137,15 @@ def case_detail(case_id: int):
 
 
 @bp.post("/<int:case_id>/decision")
-@permission_required(Action.DECIDE_REVIEW)
+@permission_required(Action.ROSTER_VIEW)
 def decide(case_id: int):
-    """Record the decision of the organisation owning the current step. Not its step: 403;
-    a stale version or a closed case: the page again with the engine's message (409)."""
+    """Record the decision of the organisation owning the current step. Not its step, or a
+    user holding none of the step's roles: 403; a stale version or a closed case: the page
+    again with the engine's message (409)."""
     case = get_scoped(db.session, current_user, ReviewCase, case_id)
     page = case_page(db.session, case, current_user, local_today())
     form = _decision_form(page, DecisionForm())
-    if form is None:  # not this organisation's turn, or the case is closed: the engine says which
+    if form is None:  # not this user's turn, or the case is closed: the engine says which
         return _attempt(case_id, case, DecisionInput(request.form.get("decision", ""),
                                                      expected_version=case.version), DecisionForm())
     if not form.validate_on_submit():
@@ -163,6 +164,10 @@ def _attempt(case_id: int, case: ReviewCase, data: DecisionInput, form: Decision
         fresh = DecisionForm(formdata=None, data={"expected_version": case.version})
         fresh.form_errors.append(exc.message)
         return _render(case, fresh, 409)
+    except Forbidden as exc:  # not this organisation's step, or none of the user's roles: the page says which
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _render(get_scoped(db.session, current_user, ReviewCase, case_id), None, 403)
     except ValidationFailed as exc:
         db.session.rollback()
         attach_errors(form, exc)
@@ -177,46 +182,3 @@ def _version(form: DecisionForm) -> int:
         return int(form.expected_version.data)
     except (TypeError, ValueError):
         return -1  # a forged value: never the case's version, so a Conflict
-
-
-# --- entitlement requests (insurers) ---------------------------------------------------------
-
-def _provider_choices(form: RequestEntitlementForm) -> None:
-    form.provider_id.choices = choices((pid, f"{name}（{'、'.join(_(CARE_TYPE_LABELS[c]) for c in care_types)}）")
-                                       for pid, name, care_types in active_providers(db.session, local_today()))
-
-
-@bp.route("/entitlement/new", methods=["GET", "POST"])
-@permission_required(Action.HANDLE_APPLICATION)
-def request_entitlement_page():
-    form = RequestEntitlementForm()
-    _provider_choices(form)
-    if form.validate_on_submit():
-        try:
-            app = get_scoped(db.session, current_user, Application, form.application_id.data)
-            req = request_entitlement(db.session, app, care_type=form.care_type.data,
-                                      provider_id=form.provider_id.data, actor=actor_of(current_user), now=utcnow())
-        except (ValidationFailed, Conflict) as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            db.session.commit()
-            if req.case_id:
-                flash(_("已发起待遇审核"), "success")
-                return redirect(url_for(".case_detail", case_id=req.case_id))
-            flash(_("未发起审核：%(reason)s", reason=req.reason), "warning")
-            return redirect(url_for(".not_opened"))
-    return render_template("reviews/request_entitlement.html", form=form), 400 if form.errors else 200
-
-
-@bp.get("/entitlement/not-opened")
-@permission_required(Action.HANDLE_APPLICATION)
-def not_opened():
-    """Requests kept as not opened, with the reason, for the persons in the insurer's scope."""
-    stmt = (select(EntitlementRequest, InsuredPerson)
-            .join(InsuredPerson, InsuredPerson.id == EntitlementRequest.person_id)
-            .where(EntitlementRequest.status == RequestStatus.NOT_OPENED).order_by(EntitlementRequest.id.desc()))
-    page = paginate(db.session, scoped(stmt, InsuredPerson, current_user), page=request.args.get("page", 1, type=int),
-                    per_page=current_app.config["PER_PAGE"], scalars=False)
-    return render_template("reviews/not_opened.html", page=page, care_types=CARE_TYPE_LABELS)
-

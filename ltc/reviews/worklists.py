@@ -15,7 +15,8 @@ from ltc.web.worklists import WorkList
 from ltc.orgs.models import Organisation
 from ltc.reviews import engine
 from ltc.reviews.definitions import DECISION_LABELS, CaseTypeDef, ReviewPolicy, StepDef
-from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewVisit
+from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewStage
+from ltc.reviews.owners import owner_kind
 from ltc.reviews.queries import Round, inbox, inbox_counts, trail
 from ltc.reviews.registry import Check
 from ltc.reviews.states import STATUS_LABELS, CaseStatus
@@ -29,6 +30,19 @@ def case_type_labels(session: Session, today: date) -> dict[str, str]:
     """Code → label of the case types in the policy in force today."""
     from ltc.policy.services import policy_on
     return {c.code: c.label for c in policy_on(session, today).section(ReviewPolicy).case_types}
+
+
+def decides_reviews(session: Session, user: User, today: date) -> bool:
+    """Whether ``user`` may decide some step of a case type in force today: a step its kind of
+    organisation owns that names one of its roles (REF: reviewers). Gates the inbox; without
+    a policy in force nobody decides."""
+    from ltc.policy.services import NoPolicyInForce, policy_on
+    try:
+        case_types = policy_on(session, today).section(ReviewPolicy).case_types
+    except NoPolicyInForce:
+        return False
+    return any(owner_kind(step.owner) == user.org_kind and step.may_decide(user.roles)
+               for ctype in case_types for step in ctype.steps)
 
 
 def org_names(session: Session, ids) -> dict[int, str]:
@@ -45,34 +59,34 @@ def step_label(case: ReviewCase, code: str | None) -> str:
     return code or ""
 
 
-def inbox_row(visit: ReviewVisit, case: ReviewCase, names: dict[int, str], today: date) -> dict:
+def inbox_row(stage: ReviewStage, case: ReviewCase, names: dict[int, str], today: date) -> dict:
     return {"id": case.id, "title": case.title, "case_type": case.definition.get("label", case.case_type),
-            "step": step_label(case, visit.step_code), "round": case.round, "entered_on": visit.entered_on,
-            "due_on": visit.due_on, "overdue": visit.overdue(today), "owner": names.get(visit.owner_org_id, ""),
+            "step": step_label(case, stage.step_code), "round": case.round, "entered_on": stage.entered_on,
+            "due_on": stage.due_on, "overdue": stage.overdue(today), "owner": names.get(stage.owner_org_id, ""),
             "version": case.version}
 
 
 def inbox_rows(session: Session, page_items, today: date) -> list[dict]:
-    names = org_names(session, [v.owner_org_id for v, _ in page_items])
-    return [inbox_row(v, c, names, today) for v, c in page_items]
+    names = org_names(session, [s.owner_org_id for s, _ in page_items])
+    return [inbox_row(s, c, names, today) for s, c in page_items]
 
 
-def case_row(case: ReviewCase, visit: ReviewVisit | None, names: dict[int, str], today: date) -> dict:
-    """A row of the all-cases list (``visit``: the open one, if any)."""
+def case_row(case: ReviewCase, stage: ReviewStage | None, names: dict[int, str], today: date) -> dict:
+    """A row of the all-cases list (``stage``: the open one, if any)."""
     return {"id": case.id, "title": case.title, "case_type": case.definition.get("label", case.case_type),
             "status": case.status, "status_label": STATUS_LABELS.get(case.status, case.status),
             "step": step_label(case, case.step_code), "round": case.round,
-            "owner": names.get(visit.owner_org_id, "") if visit else "",
-            "due_on": visit.due_on if visit else None, "overdue": bool(visit and visit.overdue(today)),
+            "owner": names.get(stage.owner_org_id, "") if stage else "",
+            "due_on": stage.due_on if stage else None, "overdue": bool(stage and stage.overdue(today)),
             "opened_on": case.opened_on}
 
 
 def case_rows(session: Session, cases: list[ReviewCase], today: date) -> list[dict]:
     ids = [c.id for c in cases]
-    visits = {v.case_id: v for v in session.scalars(select(ReviewVisit).where(
-        ReviewVisit.case_id.in_(ids), ReviewVisit.left_at.is_(None)))} if ids else {}
-    names = org_names(session, [v.owner_org_id for v in visits.values()])
-    return [case_row(c, visits.get(c.id), names, today) for c in cases]
+    stages = {s.case_id: s for s in session.scalars(select(ReviewStage).where(
+        ReviewStage.case_id.in_(ids), ReviewStage.left_at.is_(None)))} if ids else {}
+    names = org_names(session, [s.owner_org_id for s in stages.values()])
+    return [case_row(c, stages.get(c.id), names, today) for c in cases]
 
 
 # --- the case page -------------------------------------------------------------------------
@@ -80,6 +94,7 @@ def case_rows(session: Session, cases: list[ReviewCase], today: date) -> list[di
 @dataclass
 class StepView:
     step: StepDef
+    owner_kind: str
     owner_org_id: int | None
     owner: str
     state: str  # done | current | todo
@@ -91,7 +106,7 @@ class CasePage:
     ctype: CaseTypeDef
     steps: list[StepView]
     step: StepDef | None
-    visit: ReviewVisit | None
+    stage: ReviewStage | None
     owner: str
     checks: list[Check]
     rounds: list[Round]
@@ -110,7 +125,7 @@ def _steps(case: ReviewCase, ctype: CaseTypeDef, names: dict[int, str]) -> list[
         owner_id = case.owners.get(step.code)
         if position is not None:
             state = "done" if i < position else "current" if i == position else "todo"
-        views.append(StepView(step, owner_id, names.get(owner_id, ""), state))
+        views.append(StepView(step, owner_kind(step.owner), owner_id, names.get(owner_id, ""), state))
     return views
 
 
@@ -123,19 +138,18 @@ def case_page(session: Session, case: ReviewCase, user: User, today: date) -> Ca
     """Everything the case page and the API show of ``case`` to ``user`` on ``today``."""
     ctype = engine.definition(case)
     step = engine.current_step(case)
-    visit = engine.current_visit(session, case) if step else None
+    stage = engine.current_stage(session, case) if step else None
     rounds = trail(session, case)
     events = [e for r in rounds for e in r.events]
     names = org_names(session, list(case.owners.values()) + [e.org_id for e in events]
-                      + [v.owner_org_id for r in rounds for v in r.visits])
+                      + [s.owner_org_id for r in rounds for s in r.stages])
     user_ids = {e.user_id for e in events if e.user_id}
     users = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids))).all()) if user_ids \
         else {}
     checks = engine.step_checks(session, case, step.code, today) if step else []
-    can_decide = bool(visit and visit.owner_org_id == user.org_id and can(user, Action.DECIDE_REVIEW))
-    return CasePage(case=case, ctype=ctype, steps=_steps(case, ctype, names), step=step, visit=visit,
-                    owner=names.get(visit.owner_org_id, "") if visit else "", checks=checks, rounds=rounds,
-                    names=names, users=users, today=today, can_decide=can_decide,
+    return CasePage(case=case, ctype=ctype, steps=_steps(case, ctype, names), step=step, stage=stage,
+                    owner=names.get(stage.owner_org_id, "") if stage else "", checks=checks, rounds=rounds,
+                    names=names, users=users, today=today, can_decide=engine.may_decide(session, case, user),
                     status_label=STATUS_LABELS.get(case.status, case.status), reasons=reason_choices(ctype))
 
 
@@ -153,11 +167,11 @@ def reason_label(ctype: CaseTypeDef, code: str | None) -> str:
 # --- the home page -------------------------------------------------------------------------
 
 def review_inbox(session: Session, user, today: date) -> WorkList | None:
-    """Reviewers: how many cases wait for their organisation, how many are overdue, the first ones."""
-    if not can(user, Action.DECIDE_REVIEW):
+    """Deciders: how many cases wait for their organisation, how many are overdue, the first ones."""
+    if not decides_reviews(session, user, today):
         return None
-    counts = inbox_counts(session, user.org_id, today)
-    page = inbox(session, user.org_id, today, per_page=WORKLIST_ROWS)
+    counts = inbox_counts(session, user.org_id, today, roles=user.roles)
+    page = inbox(session, user.org_id, today, per_page=WORKLIST_ROWS, roles=user.roles)
     late = gettext("已超期")
     rows = [{**row, "due": f"{row['due_on']}（{late}）" if row["overdue"] else str(row["due_on"])}
             for row in inbox_rows(session, page.items, today)]

@@ -23,7 +23,7 @@ from ltc.core.clock import local_today
 from ltc.core.months import add_months
 from ltc.demo.data import person_rows
 from ltc.entitlements.dates import first_start
-from ltc.entitlements.review import request_entitlement
+from ltc.entitlements.opening import request_entitlement
 from ltc.extensions import db
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
@@ -168,13 +168,13 @@ def test_entitlement_review_through_four_parties_with_one_return(app, page, live
     rounds = page.locator("[data-testid=round]")
     expect(rounds).to_have_count(2)
     first, second = rounds.nth(0), rounds.nth(1)
-    expect(first.locator("[data-testid=visit]")).to_have_count(3)  # provider, agency, insurer (returned)
+    expect(first.locator("[data-testid=stage]")).to_have_count(3)  # provider, agency, insurer (returned)
     expect(first.locator("[data-testid=event][data-action=return]")).to_have_count(1)
     expect(first.locator("[data-testid=event-reason]")).to_contain_text("DOCS")
     expect(first.locator("[data-testid=event][data-action=return] [data-testid=event-text]")).to_have_text(RETURN_TEXT)
     # the plan saved at step 1 is the case's second subject revision
     expect(first.locator("[data-testid=event][data-action=revised]")).to_contain_text("护理计划第 1 版")
-    expect(second.locator("[data-testid=visit]")).to_have_count(3)  # agency, insurer, MIA
+    expect(second.locator("[data-testid=stage]")).to_have_count(3)  # agency, insurer, MIA
     expect(second.locator("[data-testid=event][data-action=approve]")).to_have_count(3)
     expect(page.locator("[data-testid=step][data-state=done]")).to_have_count(4)
 

@@ -12,7 +12,8 @@ from ltc.core.audit import Actor
 from ltc.core.errors import Conflict, Forbidden, ValidationFailed
 from ltc.entitlements.models import Entitlement
 from ltc.entitlements.requests import EntitlementRequest
-from ltc.entitlements.review import request_entitlement, step_checks
+from ltc.entitlements.opening import request_entitlement
+from ltc.entitlements.subject import step_checks
 from ltc.entitlements.services import grant_entitlement
 from ltc.notices.models import Notice
 from ltc.people import services as people
@@ -20,7 +21,7 @@ from ltc.people.models import InsuredPerson
 from ltc.providers.care_plans.services import VisitTypeInput
 from ltc.reviews import engine
 from ltc.reviews.engine import DecisionInput
-from ltc.reviews.models import ReviewCase, ReviewVisit
+from ltc.reviews.models import ReviewCase, ReviewStage
 from ltc.reviews.queries import trail
 from tests import assessment_builders as ab
 from tests.builders import user
@@ -51,7 +52,7 @@ def test_four_parties_with_a_return_grant_the_entitlement(session, r):
     notice = session.scalars(select(Notice).where(Notice.kind == "entitlement")).one()
     assert dict(map(tuple, notice.data["benefit_lines"]))["基金支付比例"] == "90%"   # home, employee
     assert notice.data["plan_version"] == "第 1 版" and notice.data["level_name"] == "重度失能Ⅱ级"
-    assert [[v.step_code for v in rnd.visits] for rnd in trail(session, case)] == [
+    assert [[v.step_code for v in rnd.stages] for rnd in trail(session, case)] == [
         ["provider", "agency", "insurer"], ["agency", "insurer", "mia"]]
 
 
@@ -142,8 +143,8 @@ def test_no_party_acts_out_of_turn_or_on_another_organisations_case(session, r):
 def test_sla_is_three_working_days_across_a_holiday(session, r):
     qingming_eve = datetime(2026, 4, 2, 2, 0, tzinfo=timezone.utc)   # Thursday; 4–6 April off
     request, case = opened(session, r, now=qingming_eve)
-    visit = session.scalars(select(ReviewVisit).where(ReviewVisit.case_id == case.id)).one()
-    assert (visit.entered_on, visit.due_on) == (date(2026, 4, 2), date(2026, 4, 8))
+    stage = session.scalars(select(ReviewStage).where(ReviewStage.case_id == case.id)).one()
+    assert (stage.entered_on, stage.due_on) == (date(2026, 4, 2), date(2026, 4, 8))
 
 
 def test_a_final_conclusion_opens_the_review_automatically(session, r):

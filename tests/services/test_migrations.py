@@ -243,3 +243,62 @@ def test_0007_seeds_the_district_list_from_the_records_and_gives_providers_their
             db.engine.dispose()
     finally:
         drop()
+
+
+def _review_rows(conn, stages: str, column: str) -> tuple[list, list]:
+    import sqlalchemy as sa
+    kept = conn.execute(sa.text(f"SELECT id, case_id, step_code, owner_org_id, decision FROM {stages} ORDER BY id"))
+    linked = conn.execute(sa.text(f"SELECT id, {column} FROM review_events ORDER BY id"))
+    return [tuple(r) for r in kept], [tuple(r) for r in linked]
+
+
+def test_0009_renames_review_visits_to_stages_keeping_every_row(app, tmp_path):
+    """A database at 0006 with a case, two visits and their events: after the upgrade the rows
+    are stages with the same ids, decided by reviewers (the only role until then), the events
+    point at them through ``stage_id``, and a new stage takes the next id; a downgrade gives
+    the visits back."""
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            import sqlalchemy as sa
+            flask_migrate.upgrade(revision="0006")
+            now = "2026-03-16 02:00:00+00:00"
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("INSERT INTO organisations (id, kind, name, uscc, districts, created_at) "
+                                     "VALUES (1, 'mia', '医保', :uscc, '[]', :now)"), {"uscc": "X" * 18, "now": now})
+                conn.execute(sa.text(
+                    "INSERT INTO review_cases (id, case_type, definition, subject_type, subject_id, "
+                    "subject_revision, title, status, step_code, round, owners, opened_on, opened_at, version) "
+                    "VALUES (1, 't', '{}', 's', 9, 1, 'case', 'open', 'b', 1, '{}', '2026-03-16', :now, 2)"),
+                    {"now": now})
+                for step, decision in (("a", "approve"), ("b", None)):  # ids from the table's own sequence
+                    visit_id = conn.execute(sa.text(
+                        "INSERT INTO review_visits (case_id, step_code, round, owner_kind, owner_org_id, "
+                        "entered_on, entered_at, due_on, decision) VALUES (1, :step, 1, 'mia', 1, "
+                        "'2026-03-16', :now, '2026-03-19', :decision) RETURNING id"),
+                        {"step": step, "now": now, "decision": decision}).scalar_one()
+                    conn.execute(sa.text(
+                        "INSERT INTO review_events (case_id, visit_id, round, step_code, subject_revision, "
+                        "action, actor_label, at) VALUES (1, :id, 1, :step, 1, 'opened', 'x', :now)"),
+                        {"id": visit_id, "step": step, "now": now})
+                before = _review_rows(conn, "review_visits", "visit_id")
+            flask_migrate.upgrade()
+            with db.engine.begin() as conn:
+                assert _review_rows(conn, "review_stages", "stage_id") == before
+                assert conn.execute(sa.text("SELECT DISTINCT roles FROM review_stages")).scalars().all() == [
+                    "reviewer"]
+                new_id = conn.execute(sa.text(
+                    "INSERT INTO review_stages (case_id, step_code, round, owner_kind, owner_org_id, roles, "
+                    "entered_on, entered_at, due_on) VALUES (1, 'c', 1, 'mia', 1, 'operator', '2026-03-17', :now, "
+                    "'2026-03-20') RETURNING id"), {"now": now}).scalar_one()
+                assert new_id == 3
+                conn.execute(sa.text("DELETE FROM review_stages WHERE id = 3"))
+            assert "review_visits" not in inspect(db.engine).get_table_names()
+            flask_migrate.downgrade(revision="0006")
+            with db.engine.connect() as conn:
+                assert _review_rows(conn, "review_visits", "visit_id") == before
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()

@@ -20,7 +20,7 @@ from ltc.orgs.models import Organisation
 from ltc.policy.models import PolicyEvent, PolicyVersion
 from ltc.reviews import engine
 from ltc.reviews.engine import DecisionInput
-from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewParty, ReviewVisit
+from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewParty, ReviewStage
 from tests.builders import uscc
 from tests.services.test_review_engine import publish_with_test_type
 
@@ -29,7 +29,7 @@ NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)
 
 def _clean() -> None:
     with db.engine.begin() as conn:
-        for model in (ReviewEvent, ReviewVisit, ReviewParty, ReviewCase, AuditEntry, PolicyEvent, PolicyVersion,
+        for model in (ReviewEvent, ReviewStage, ReviewParty, ReviewCase, AuditEntry, PolicyEvent, PolicyVersion,
                       Organisation):
             conn.execute(delete(model))
 

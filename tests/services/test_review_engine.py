@@ -18,7 +18,7 @@ from ltc.policy.schema import to_raw
 from ltc.reviews import engine
 from ltc.reviews.definitions import ReviewPolicy, due_date
 from ltc.reviews.engine import DecisionInput
-from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewVisit
+from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewStage
 from ltc.reviews.queries import inbox, inbox_counts, trail
 from ltc.reviews.registry import Check, Parties, SubjectType, register_subject
 from tests.conftest import NOW
@@ -28,7 +28,7 @@ CASE_TYPE = {
     "code": "statement_check", "label": "机构月报核对（测试）", "subject": "test_provider",
     "steps": [
         {"code": "provider", "label": "机构提交", "owner": "subject_provider", "decisions": ["approve"],
-         "sla": "day_of_month:5", "return_to": None, "precondition": "ready"},
+         "sla": "day_of_month:5", "return_to": None, "precondition": "ready", "roles": ["operator"]},
         {"code": "mia", "label": "医保核定", "owner": "mia", "decisions": ["approve", "return", "reject"],
          "sla": "day_of_month:20", "return_to": "provider", "precondition": None},
     ],
@@ -83,7 +83,7 @@ def test_a_data_only_case_type_runs_with_returns_rounds_and_completion(session, 
     world, mia, provider = setup
     case = engine.open_case(session, case_type="statement_check", subject_id=world.provider.id, actor=mia, now=NOW)
     assert (case.status, case.step_code, case.round) == ("open", "provider", 1)
-    first = session.scalars(select(ReviewVisit).where(ReviewVisit.case_id == case.id)).one()
+    first = session.scalars(select(ReviewStage).where(ReviewStage.case_id == case.id)).one()
     assert (first.owner_org_id, first.entered_on, first.due_on) == (world.provider.id, date(2026, 3, 16),
                                                                       date(2026, 4, 5))
     engine.decide(session, case, DecisionInput("approve"), actor=provider, now=NOW)
@@ -100,7 +100,7 @@ def test_a_data_only_case_type_runs_with_returns_rounds_and_completion(session, 
     assert case.id in COMPLETED
     rounds = trail(session, case)
     assert [r.number for r in rounds] == [1, 2, 3]
-    assert [[(v.step_code, v.decision) for v in r.visits] for r in rounds] == [
+    assert [[(v.step_code, v.decision) for v in r.stages] for r in rounds] == [
         [("provider", "approve"), ("mia", "return")], [("provider", "approve"), ("mia", "return")],
         [("provider", "approve"), ("mia", "approve")]]
     returned = [e for e in rounds[0].events if e.action == "return"][0]
@@ -181,9 +181,9 @@ def test_inbox_shows_overdue_first_and_counts_them(session, setup):
     assert engine.mark_overdue(session, today=today) == 0
     engine.decide(session, fresh, DecisionInput("approve"), actor=Actor(None, world.provider2.id, "pr2"),
                   now=at(today))
-    visit = session.scalars(select(ReviewVisit).where(ReviewVisit.case_id == fresh.id)
-                            .order_by(ReviewVisit.id)).first()
-    assert visit.overdue(today) and visit.overdue_marked_on == today
+    stage = session.scalars(select(ReviewStage).where(ReviewStage.case_id == fresh.id)
+                            .order_by(ReviewStage.id)).first()
+    assert stage.overdue(today) and stage.overdue_marked_on == today
 
 
 def test_cancel_keeps_the_trail(session, setup):

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from ltc.reviews.models import ReviewVisit
+from ltc.reviews.models import ReviewStage
 from ltc.reviews.registry import Parties
 from ltc.scheduler.registry import DAILY_0600, get_job
 from tests.web.test_review_pages import cases, open_case  # noqa: F401  (fixture)
@@ -25,6 +25,6 @@ def test_the_job_marks_overdue_visits_once(session, cases, world):  # noqa: F811
     # 2026-04-05 22:00 UTC is 06:00 on 6 April in Shanghai: every open visit due 5 April is late
     assert mark(session, now=at(2026, 4, 5, 22), due_at=at(2026, 4, 5, 22)) == {"marked": 5}
     assert mark(session, now=at(2026, 4, 6, 22), due_at=at(2026, 4, 6, 22)) == {"marked": 0}  # idempotent
-    marks = session.scalars(select(ReviewVisit.overdue_marked_on).where(
-        ReviewVisit.case_id.in_((late.id, fresh.id)))).all()
+    marks = session.scalars(select(ReviewStage.overdue_marked_on).where(
+        ReviewStage.case_id.in_((late.id, fresh.id)))).all()
     assert [m.isoformat() for m in marks] == ["2026-04-06", "2026-04-06"]

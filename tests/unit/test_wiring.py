@@ -11,7 +11,7 @@ from ltc.auth.models import User
 from ltc.core.audit import SYSTEM
 from ltc.core.events import EventHub, HubNotWired
 from ltc.core import events
-from ltc.entitlements import review as entitlement_review
+from ltc.entitlements import opening as entitlement_opening
 from ltc.entitlements import services as entitlement_services
 from ltc.entitlements.models import Entitlement
 from ltc.notices.services import subject_visibility
@@ -29,10 +29,10 @@ from ltc.web.worklists import REGISTRY
 
 def test_every_expected_subscriber_is_registered(app):
     assert events.hub.wired
-    assert events.hub.subscribers(PersonDied) == (reassessment.on_person_died, entitlement_review.on_person_died,
+    assert events.hub.subscribers(PersonDied) == (reassessment.on_person_died, entitlement_opening.on_person_died,
                                                   entitlement_services.on_person_died)
-    assert events.hub.subscribers(ConclusionFinal) == (entitlement_review.on_conclusion_final,)
-    assert events.hub.subscribers(PlanSaved) == (entitlement_review.on_plan_saved,)
+    assert events.hub.subscribers(ConclusionFinal) == (entitlement_opening.on_conclusion_final,)
+    assert events.hub.subscribers(PlanSaved) == (entitlement_opening.on_plan_saved,)
 
 
 def test_every_registry_is_filled_by_create_app(app):

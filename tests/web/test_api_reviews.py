@@ -56,7 +56,7 @@ def test_a_case_with_steps_checks_and_trail(api, cases, session):  # noqa: F811
     (first,) = body["trail"]
     assert [e["action"] for e in first["events"]] == ["opened", "approve"]
     assert first["events"][1]["by"] == "pr_rev" and first["events"][1]["checks"][0]["code"] == "docs"
-    assert [v["step"] for v in first["visits"]] == ["provider", "agency"]
+    assert [v["step"] for v in first["stages"]] == ["provider", "agency"]
     assert api("get", f"{URL}/{cases.one.id}", "ag_rev").json["can_decide"] is True
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from ltc.core.audit import Actor
 from ltc.core.clock import utcnow
-from ltc.entitlements.review import request_entitlement
+from ltc.entitlements.opening import request_entitlement
 from ltc.reviews import engine
 from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase, ReviewEvent

@@ -1,10 +1,11 @@
-"""The four-party entitlement review (SPEC §4.2) on the review engine.
+"""The ``entitlement_request`` subject of the four-party entitlement review (SPEC §4.2), as
+the review engine sees it: its parties (the provider on the request, the agency that issued
+the final conclusion, the person for the district insurer), its title, the care-plan link on
+the case page, the checks each step shows, the ``care_plan`` precondition of step 1, and what
+completion does (grant the entitlement with the SPEC §4.2 dates, finalise the plan, issue the
+notice) or an ending does (the request declined, rejected or cancelled).
 
-Registers the ``entitlement_request`` subject: its parties (the provider on the request,
-the agency that issued the final conclusion, the person for the district insurer), the
-checks each step shows, the ``care_plan`` precondition of step 1, and what completion does
-(grant the entitlement with the SPEC §4.2 dates, finalise the plan, issue the notice).
-Opens requests from final conclusions (``ConclusionFinal``) and cancels them on death (``PersonDied``).
+Opening requests and cases lives in ``ltc.entitlements.opening``.
 """
 from datetime import date, datetime
 
@@ -12,163 +13,38 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
-from ltc.assessment.applications.events import ConclusionFinal
 from ltc.assessment.applications.policy import AssessmentPolicy
 from ltc.assessment.applications.states import Kind, Status
 from ltc.billing import benefits
 from ltc.billing.benefits import percent, yuan
 from ltc.billing.policy import BillingPolicy
-from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.clock import local_today
-from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.periods import covering_filter, overlap_filter, period_on
 from ltc.entitlements import dates
 from ltc.entitlements.models import Entitlement
 from ltc.entitlements.notice import issue_entitlement_notice
 from ltc.entitlements.requests import EntitlementRequest
-from ltc.entitlements.services import active_on, grant_entitlement
-from ltc.entitlements.states import LIVE, RequestKind, RequestStatus, check_transition
-from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, OrgKind
-from ltc.orgs.models import Organisation
+from ltc.entitlements.services import grant_entitlement
+from ltc.entitlements.states import RequestKind, RequestStatus, check_transition
+from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.people.kinds import PersonStatus
 from ltc.people.models import InsuredPerson
-from ltc.people.events import PersonDied
 from ltc.people.services import category_on, status_on, tags_on
 from ltc.policy.services import policy_on
 from ltc.providers.care_plans import services as care_plans
-from ltc.providers.care_plans.events import PlanSaved
 from ltc.providers.models import ProviderBedsPeriod, ProviderGradePeriod, ProviderPricePeriod
 from ltc.providers.services import care_types_on
-from ltc.reviews import engine
 from ltc.reviews.models import ReviewCase
-from ltc.reviews.registry import Check, Parties, SubjectType
+from ltc.reviews.registry import Check, LinkContext, Parties, SubjectLink, SubjectType
 from ltc.reviews.states import CaseStatus
 
-CASE_TYPE = "entitlement"
 SUBJECT = "entitlement_request"
 BED_CARE_TYPES = (CareType.INSTITUTION.value, CareType.SPECIAL.value)
 #: the request status a case that ended without completing gives (any other end cancels the request)
 CASE_OUTCOME = {CaseStatus.DECLINED: RequestStatus.DECLINED, CaseStatus.REJECTED: RequestStatus.REJECTED}
+CARE_PLAN_EDITOR = "care_plans.new_plan"
 
-
-# --- opening ---------------------------------------------------------------------------
-
-def final_agency(session: Session, app: Application) -> int | None:
-    """The agency that issued the final conclusion: a concluded 复评 child's, else the application's."""
-    child = session.scalar(select(Application.agency_id).where(
-        Application.parent_id == app.id, Application.kind == Kind.REVIEW.value,
-        Application.status == Status.CONCLUDED.value).order_by(Application.id.desc()).limit(1))
-    return child or app.agency_id
-
-
-def request_entitlement(session: Session, app: Application, *, care_type: str | None, provider_id: int | None,
-                        actor: Actor, now: datetime, trigger_date: date | None = None) -> EntitlementRequest:
-    """Open the review of an entitlement on ``app``'s final conclusion (or record why not).
-
-    A change case when the person has an entitlement active on the trigger date: the new
-    conclusion's date (``trigger_date``, passed by the conclusion hook) or, for a change of care
-    type or provider requested by the insurer, today. Raises ValidationFailed when ``app`` has no final conclusion at or above the threshold,
-    Conflict when the person already has an open request.
-    """
-    today = local_today(now)
-    if app.status != Status.CONCLUDED.value or app.level is None or app.concluded_on is None:
-        raise ValidationFailed("该申请尚无最终评估结论", {"application_id": "not concluded"})
-    policy = policy_on(session, today).section(AssessmentPolicy)
-    if app.level < policy.benefit_threshold:
-        raise ValidationFailed(f"失能等级 {app.level} 级低于享受待遇的最低等级", {"application_id": "below threshold"})
-    if session.scalar(select(EntitlementRequest.id).where(EntitlementRequest.person_id == app.person_id,
-                                                          EntitlementRequest.status == RequestStatus.OPEN)):
-        raise Conflict("该参保人已有进行中的待遇审核", {"person_id": "open request"})
-    trigger = trigger_date or today
-    current = active_on(session, app.person_id, trigger) or active_on(session, app.person_id, today)
-    request = EntitlementRequest(
-        kind=(RequestKind.CHANGE if current else RequestKind.INITIAL).value, person_id=app.person_id,
-        application_id=app.id, agency_id=final_agency(session, app), level=app.level,
-        care_type=care_type or CareType.HOME.value, provider_id=provider_id,
-        replaces_id=current.id if current else None, trigger_date=trigger,
-        status=RequestStatus.OPEN.value, created_at=now, created_by_id=actor.user_id)
-    problem = _not_opened_reason(session, policy, app.level, care_type, provider_id)
-    if problem:
-        request.status, request.reason = RequestStatus.NOT_OPENED.value, problem
-        session.add(request)
-        session.flush()
-        audit.record(session, actor, "not_opened", "entitlement_request", request.id, now=now, detail=problem)
-        return request
-    session.add(request)
-    session.flush()
-    case = engine.open_case(session, case_type=CASE_TYPE, subject_id=request.id, actor=actor, now=now)
-    request.case_id = case.id
-    audit.record(session, actor, "open", "entitlement_request", request.id, now=now,
-                 after={"kind": request.kind, "care_type": request.care_type, "provider_id": provider_id,
-                        "case_id": case.id})
-    session.flush()
-    return request
-
-
-def _not_opened_reason(session: Session, policy: AssessmentPolicy, level: int, care_type: str | None,
-                       provider_id: int | None) -> str | None:
-    if not care_type or care_type not in CARE_TYPE_LABELS:
-        return "申请未选择服务形式，请商保公司为参保人发起待遇审核"
-    if not policy.level_allowed(level, care_type):
-        return (f"失能等级 {level} 级不能享受{CARE_TYPE_LABELS[care_type]}"
-                f"（最低 {policy.min_level(care_type)} 级），请商保公司另选服务形式")
-    provider = session.get(Organisation, provider_id) if provider_id else None
-    if provider is None or provider.kind != OrgKind.PROVIDER:
-        return "申请未选择定点护理服务机构，请商保公司为参保人发起待遇审核"
-    return None
-
-
-def on_conclusion_final(session: Session, event: ConclusionFinal) -> None:
-    """A final conclusion at or above the threshold opens the review, for the
-    care type and provider preferred on the application — or, when it names none (e.g. a
-    reassessment the daily job opened), those of the person's current entitlement."""
-    app, actor, now = event.application, event.actor, event.now
-    policy = policy_on(session, local_today(now)).section(AssessmentPolicy)
-    if app.level is None or app.level < policy.benefit_threshold:
-        return
-    if session.scalar(select(EntitlementRequest.id).where(EntitlementRequest.application_id == app.id,
-                                                          EntitlementRequest.status.in_(sorted(LIVE)))):
-        return
-    for request in session.scalars(select(EntitlementRequest).where(
-            EntitlementRequest.person_id == app.person_id, EntitlementRequest.status == RequestStatus.OPEN)):
-        engine.cancel_case(session, session.get(ReviewCase, request.case_id),
-                           reason="新的评估结论已作出，按新结论重新审核", actor=actor, now=now)
-    care_type, provider_id = app.preferred_care_type, app.preferred_provider_id
-    current = active_on(session, app.person_id, max(app.concluded_on, local_today(now)))
-    if current is not None and not (care_type and provider_id):
-        care_type, provider_id = current.care_type, current.provider_id  # a reassessment keeps the choice
-    request_entitlement(session, app, care_type=care_type, provider_id=provider_id, actor=actor, now=now,
-                        trigger_date=app.concluded_on)
-
-
-def on_person_died(session: Session, event: PersonDied) -> None:
-    person = event.person
-    engine.cancel_open_cases_of_person(session, person.id, reason=f"参保人已于 {person.death_date} 死亡",
-                                       actor=event.actor, now=event.now)
-
-
-def on_plan_saved(session: Session, event: PlanSaved) -> None:
-    """A new plan version for an open request is a new revision of the case's subject."""
-    plan, actor, now = event.plan, event.actor, event.now
-    request = session.scalar(select(EntitlementRequest).where(
-        EntitlementRequest.person_id == plan.person_id, EntitlementRequest.provider_id == plan.provider_id,
-        EntitlementRequest.care_type == plan.care_type, EntitlementRequest.status == RequestStatus.OPEN))
-    if request is None or request.case_id is None:
-        return
-    request.care_plan_id = plan.id
-    engine.revise_subject(session, session.get(ReviewCase, request.case_id), actor=actor, now=now,
-                          note=f"护理计划第 {plan.version} 版")
-
-
-def persons_of_requests(org_id: int):
-    """A provider named on an entitlement request (or an agency whose conclusion it rests on)
-    sees the person, e.g. to draft the care plan at step 1."""
-    return select(EntitlementRequest.person_id).where(
-        (EntitlementRequest.provider_id == org_id) | (EntitlementRequest.agency_id == org_id))
-
-
-# --- the subject for the engine ----------------------------------------------------------
 
 def _request(session: Session, subject_id: int) -> EntitlementRequest:
     return session.get(EntitlementRequest, subject_id)
@@ -367,8 +243,24 @@ def ended(session: Session, case: ReviewCase, *, actor: Actor, now: datetime) ->
     session.flush()
 
 
+def links(session: Session, case: ReviewCase, context: LinkContext) -> list[SubjectLink]:
+    """The care plan editor, while it is the provider's turn and the user may decide it."""
+    if context.owner_kind != "provider" or not context.can_decide:
+        return []
+    request = _request(session, case.subject_id)
+    return [SubjectLink("护理计划", CARE_PLAN_EDITOR, {"person_id": request.person_id, "care_type": request.care_type,
+                                                    "level": request.level})]
+
+
+def persons_of_requests(org_id: int):
+    """A provider named on an entitlement request (or an agency whose conclusion it rests on)
+    sees the person, e.g. to draft the care plan at step 1."""
+    return select(EntitlementRequest.person_id).where(
+        (EntitlementRequest.provider_id == org_id) | (EntitlementRequest.agency_id == org_id))
+
+
 #: registered with the review engine by ``ltc.entitlements.wire``
 SUBJECT_TYPE = SubjectType(
-    name=SUBJECT, parties=parties, title=title, checks=step_checks,
+    name=SUBJECT, parties=parties, title=title, checks=step_checks, links=links,
     preconditions={"care_plan": care_plan_ready}, on_complete=complete, on_end=ended,
 )
