@@ -1,15 +1,20 @@
 """A second, test-only review subject: a provider's monthly statement, keyed by the provider
 organisation's id and concerning no person — the shape settlements will have.
 
-The subject names the provider and a district (``Parties(provider_id=…, district=…)``); its
-case type ``provider_statement`` exists only as data: the provider's operator submits
-(owner ``subject_provider``, roles ``operator``), the insurer of the provider's district
-reviews (``district_insurer``), the MIA approves (``mia``). Nothing in ``ltc.reviews`` knows it.
+The subject names only the provider (``Parties(provider_id=…)``); its case type
+``provider_statement`` exists only as data: the provider's operator submits (owner
+``subject_provider``, roles ``operator``), the insurer of the provider's dated district reviews
+(``provider_district_insurer``), the MIA approves (``mia``). Nothing in ``ltc.reviews`` knows it.
 """
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+
+from sqlalchemy import select
 
 from ltc.core.audit import Actor
+from ltc.orgs import services as orgs
+from ltc.orgs.models import District, Organisation
+from ltc.providers import services as providers
 from ltc.reviews import engine
 from ltc.reviews.models import ReviewCase
 from ltc.reviews.registry import Check, LinkContext, Parties, SubjectLink, SubjectType, register_subject
@@ -23,7 +28,7 @@ CASE_TYPE = {
     "steps": [
         {"code": "provider", "label": "机构提交", "owner": "subject_provider", "decisions": ["approve"],
          "sla": "working_days:3", "return_to": None, "precondition": "statement_uploaded", "roles": ["operator"]},
-        {"code": "insurer", "label": "商保审核", "owner": "district_insurer", "decisions": ["approve", "return"],
+        {"code": "insurer", "label": "商保审核", "owner": "provider_district_insurer", "decisions": ["approve", "return"],
          "sla": "working_days:3", "return_to": "provider", "precondition": None},
         {"code": "mia", "label": "医保核定", "owner": "mia", "decisions": ["approve", "return", "reject"],
          "sla": "working_days:3", "return_to": "insurer", "precondition": None},
@@ -37,7 +42,6 @@ CASE_TYPE = {
 class Ledger:
     """What the subject's hooks saw, and the per-subject facts its callbacks read."""
 
-    districts: dict[int, str] = field(default_factory=dict)
     not_uploaded: set[int] = field(default_factory=set)
     completed: list[tuple[int, str]] = field(default_factory=list)  # (case id, actor label)
     ended: list[tuple[int, str]] = field(default_factory=list)      # (case id, case status)
@@ -64,7 +68,7 @@ def _links(session, case: ReviewCase, context: LinkContext) -> list[SubjectLink]
 
 register_subject(SubjectType(
     name=SUBJECT,
-    parties=lambda session, sid: Parties(provider_id=sid, district=LEDGER.districts[sid]),
+    parties=lambda session, sid: Parties(provider_id=sid),
     title=lambda session, sid: f"机构月结单 {sid}",
     checks=_checks,
     preconditions={"statement_uploaded": _uploaded},
@@ -75,7 +79,6 @@ register_subject(SubjectType(
 
 
 def reset() -> None:
-    LEDGER.districts.clear()
     LEDGER.not_uploaded.clear()
     LEDGER.completed.clear()
     LEDGER.ended.clear()
@@ -93,6 +96,16 @@ def publish(session, w: builders.World, now: datetime = NOW) -> None:
 
 def open_statement(session, w: builders.World, provider_id: int, district: str, *,
                    now: datetime = NOW) -> ReviewCase:
-    LEDGER.districts[provider_id] = district
+    _give_district(session, w, provider_id, district, now)
     return engine.open_case(session, case_type="provider_statement", subject_id=provider_id,
                             actor=Actor(w.users["mia_rev"].id, w.mia.id, "mia_rev"), now=now)
+
+
+def _give_district(session, w: builders.World, provider_id: int, district: str, now: datetime) -> None:
+    """The provider belongs to ``district`` (added to the MIA's list if new) from 1 January 2026."""
+    mia = Actor(w.users["mia_rev"].id, w.mia.id, "mia_rev")
+    if session.scalar(select(District.id).where(District.code == district)) is None:
+        orgs.add_district(session, actor=mia, now=now, code=district, name=district)
+    if providers.district_on(session, provider_id, now.date()) != district:
+        providers.set_district(session, session.get(Organisation, provider_id), actor=mia, now=now,
+                               district=district, valid_from=date(2026, 1, 1))

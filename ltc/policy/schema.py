@@ -60,7 +60,9 @@ def register_section(name: str, cls: type[T], ref: dict) -> type[T]:
 def register_section_check(name: str, check: Callable[[Any], dict[str, str]]) -> None:
     """Run ``check(parsed section)`` whenever section ``name`` is parsed; it returns errors
     (path relative to the section → reason), which make the section invalid."""
-    SECTION_CHECKS.setdefault(name, []).append(check)
+    checks = SECTION_CHECKS.setdefault(name, [])
+    if check not in checks:
+        checks.append(check)
 
 
 def param(label: str, unit: str | None = None, **extra: Any) -> Any:

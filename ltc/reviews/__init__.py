@@ -9,12 +9,15 @@ from flask import Flask
 
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
-    from ltc.policy.schema import register_section
-    from ltc.reviews import definitions, scope, worklists
+    from ltc.policy.schema import register_section, register_section_check
+    from ltc.reviews import definitions, owners, scope, worklists
     from ltc.reviews.models import ReviewCase
     from ltc.web.worklists import add_worklist
 
     register_section(definitions.SECTION, definitions.ReviewPolicy, definitions.REF_REVIEWS)
+    for name, org_kind, resolve in owners.BUILT_IN:
+        owners.register_owner_rule(name, org_kind, resolve)
+    register_section_check(definitions.SECTION, owners.unknown_owner_rules)
     add_scope_rule(ReviewCase, scope.cases_in_scope)
     add_worklist(worklists.review_inbox)
 

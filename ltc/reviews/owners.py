@@ -4,6 +4,7 @@ Owner rules are a registry, like subject types: ``register_owner_rule(name, org_
 where ``resolve(session, parties, day)`` returns the owning organisation's id or None. A case
 type (policy data) names a rule per step; the policy is refused when it names a rule nobody
 registered (``unknown_owner_rules``, checked whenever the ``reviews`` section is validated).
+``ltc.reviews.wire`` registers the built-in rules (``BUILT_IN``) and that check.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,10 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.core.errors import ValidationFailed
+from ltc.orgs.kinds import OrgKind
 from ltc.orgs.models import Organisation
+from ltc.orgs.services import insurer_of_district
 from ltc.people.models import InsuredPerson
-from ltc.policy.schema import register_section_check
-from ltc.reviews.definitions import SECTION, ReviewPolicy, owner_rule_errors
+from ltc.providers.services import district_on
+from ltc.reviews.definitions import ReviewPolicy, owner_rule_errors
 from ltc.reviews.registry import Parties
 
 Resolve = Callable[[Session, Parties, date], int | None]
@@ -35,6 +38,8 @@ OWNER_RULES: dict[str, OwnerRule] = {}
 def register_owner_rule(name: str, org_kind: str, resolve: Resolve) -> OwnerRule:
     """Declare how the owner of a step with rule ``name`` (an organisation of ``org_kind``) is found."""
     rule = OwnerRule(name, org_kind, resolve)
+    if OWNER_RULES.get(name, rule) != rule:
+        raise ValueError(f"another owner rule {name!r} is registered")
     OWNER_RULES[name] = rule
     return rule
 
@@ -60,33 +65,40 @@ def unknown_owner_rules(policy: ReviewPolicy) -> dict[str, str]:
     return owner_rule_errors(policy, OWNER_RULES.keys())
 
 
-register_section_check(SECTION, unknown_owner_rules)
-
-
 # --- the built-in rules ----------------------------------------------------------------
-
-def district_insurer(session: Session, district: str | None) -> int | None:
-    """The insurer responsible for ``district`` (the lowest id if several claim it)."""
-    if not district:
-        return None
-    insurers = session.execute(select(Organisation.id, Organisation.districts)
-                               .where(Organisation.kind == "insurer").order_by(Organisation.id)).all()
-    return next((org_id for org_id, districts in insurers if district in (districts or [])), None)
-
 
 def _district_insurer(session: Session, parties: Parties, day: date) -> int | None:
     """The subject's district (``parties.district``), else the person's."""
     district = parties.district
     if district is None and parties.person_id:
         district = session.scalar(select(InsuredPerson.district).where(InsuredPerson.id == parties.person_id))
-    return district_insurer(session, district)
+    return insurer_of_district(session, district, day)
+
+
+def _provider_district_insurer(session: Session, parties: Parties, day: date) -> int | None:
+    """The insurer of the provider's district on ``day`` (SPEC §4.1: settlements and appeals)."""
+    if not parties.provider_id:
+        return None
+    return insurer_of_district(session, district_on(session, parties.provider_id, day), day)
 
 
 def _mia(session: Session, parties: Parties, day: date) -> int | None:
-    return session.scalar(select(Organisation.id).where(Organisation.kind == "mia").order_by(Organisation.id))
+    return session.scalar(select(Organisation.id).where(Organisation.kind == OrgKind.MIA).order_by(Organisation.id))
 
 
-register_owner_rule("subject_provider", "provider", lambda session, parties, day: parties.provider_id)
-register_owner_rule("subject_agency", "agency", lambda session, parties, day: parties.agency_id)
-register_owner_rule("district_insurer", "insurer", _district_insurer)
-register_owner_rule("mia", "mia", _mia)
+def _subject_provider(session: Session, parties: Parties, day: date) -> int | None:
+    return parties.provider_id
+
+
+def _subject_agency(session: Session, parties: Parties, day: date) -> int | None:
+    return parties.agency_id
+
+
+#: (name, org kind, resolve) of the rules every city has
+BUILT_IN = (
+    ("subject_provider", OrgKind.PROVIDER, _subject_provider),
+    ("subject_agency", OrgKind.AGENCY, _subject_agency),
+    ("district_insurer", OrgKind.INSURER, _district_insurer),
+    ("provider_district_insurer", OrgKind.INSURER, _provider_district_insurer),
+    ("mia", OrgKind.MIA, _mia),
+)

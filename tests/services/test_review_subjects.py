@@ -53,8 +53,7 @@ def test_a_subject_without_a_person_runs_to_completion_and_its_hook_runs(session
 def test_the_subjects_district_picks_the_insurer(session, w):
     case = st.open_statement(session, w, w.provider2.id, "海淀区")
     assert case.owners["insurer"] == w.users["ins2_rev"].org_id
-    st.LEDGER.districts[w.provider.id] = "朝阳区"  # no insurer has it
-    with pytest.raises(ValidationFailed, match="district_insurer"):
+    with pytest.raises(ValidationFailed, match="provider_district_insurer"):  # no insurer has 朝阳区
         st.open_statement(session, w, w.provider.id, "朝阳区")
 
 
@@ -103,7 +102,8 @@ def test_the_inbox_lists_only_the_stages_a_users_roles_may_decide(session, w):
 
 
 def test_owner_rules_are_a_registry_checked_when_the_policy_is_saved(session, w):
-    assert {"subject_provider", "subject_agency", "district_insurer", "mia"} <= set(OWNER_RULES)
+    assert {"subject_provider", "subject_agency", "district_insurer", "provider_district_insurer",
+            "mia"} <= set(OWNER_RULES)
     raw = to_raw(policy_services.policy_on(session, date(2026, 3, 16)).section("reviews"))
     statement = next(c for c in raw["case_types"] if c["code"] == "provider_statement")
     statement["steps"][2]["owner"] = "test_fixed_mia"
@@ -128,3 +128,21 @@ def test_a_step_stored_without_roles_is_a_reviewers(session):
         parse_as(StepDef, {**raw, "roles": []}, "step")
     with pytest.raises(ValidationFailed, match="roles"):
         parse_as(StepDef, {**raw, "roles": ["boss"]}, "step")
+
+
+def test_the_insurer_of_the_providers_district_is_read_on_the_entry_day(session, w):
+    """The provider's district is dated: a case entered before the move goes to the old district's
+    insurer, one entered after it to the new one's."""
+    from ltc.orgs import services as orgs
+    from ltc.providers import services as providers
+
+    st.open_statement(session, w, w.provider.id, "东城区")  # from 2026-01-01
+    orgs.add_district(session, actor=actor(w, "mia_rev"), now=NOW, code="海淀区", name="海淀区")
+    providers.set_district(session, w.provider, actor=actor(w, "mia_rev"), now=NOW, district="海淀区",
+                           valid_from=date(2026, 4, 1))
+    parties = Parties(provider_id=w.provider.id)
+    assert resolve_owner(session, "provider_district_insurer", parties, date(2026, 3, 31)) == w.insurer.id
+    assert resolve_owner(session, "provider_district_insurer", parties, date(2026, 4, 1)) == \
+        w.users["ins2_rev"].org_id
+    with pytest.raises(ValidationFailed):
+        resolve_owner(session, "provider_district_insurer", Parties(), date(2026, 4, 1))  # no provider
