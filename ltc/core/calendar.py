@@ -185,7 +185,7 @@ def years_to_check(today: date) -> list[int]:
     return [today.year, today.year + 1] if today.month >= 11 else [today.year]
 
 
-def calendar_gap_banner(today: date, session: Session | None = None) -> str | None:
+def calendar_gap_banner(today: date, session: Session) -> str | None:
     """A notice for admins when a year that matters has neither official data nor overrides.
 
     No query at all while the official calendar covers the years concerned; otherwise one
@@ -194,10 +194,6 @@ def calendar_gap_banner(today: date, session: Session | None = None) -> str | No
     unknown = [y for y in years_to_check(today) if not official_calendar_knows(y)]
     if not unknown:
         return None
-    if session is None:
-        from ltc.extensions import db
-
-        session = db.session
     probes = [exists().where(CalendarOverride.day >= date(y, 1, 1), CalendarOverride.day < date(y + 1, 1, 1))
               for y in unknown]
     loaded = session.execute(select(*probes)).one()

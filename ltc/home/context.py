@@ -4,7 +4,9 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ltc.auth.permissions import can
+from ltc.core.calendar import calendar_gap_banner
 from ltc.core.clock import local_today, to_local
+from ltc.extensions import db
 from ltc.home.nav import nav_for
 from ltc.orgs.kinds import ORG_KIND_LABELS
 
@@ -18,8 +20,7 @@ def install_context(app: Flask) -> None:
         if current_user.is_authenticated:
             ctx["nav_items"] = nav_for(current_user.org_kind, current_user.roles)
             if "admin" in current_user.roles:
-                from ltc.core.calendar import calendar_gap_banner
-                ctx["calendar_banner"] = calendar_gap_banner(local_today())
+                ctx["calendar_banner"] = calendar_gap_banner(local_today(), db.session)
         return ctx
 
     @app.template_filter("localtime")

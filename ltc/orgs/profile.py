@@ -1,15 +1,17 @@
-"""An organisation's facts as of a date, as plain values for pages and PDFs."""
+"""An organisation's facts as of a date, as plain values for pages and PDFs.
+
+The provider attributes (care types, grade, beds, price, district) are filled by the providers
+domain through ``add_profile_filler`` (called from ``ltc.providers.wire``): organisations know
+nothing of providers."""
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ltc.core.periods import covering_filter, period_on
-from ltc.orgs.models import AgreementPeriod, District, Organisation, OrgStatusPeriod
-from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderDistrictPeriod,
-                                  ProviderGradePeriod, ProviderPricePeriod)
+from ltc.core.periods import period_on
+from ltc.orgs.models import AgreementPeriod, Organisation, OrgStatusPeriod
 
 
 @dataclass
@@ -32,6 +34,15 @@ class OrgProfile:
     district_name: str | None = None
 
 
+ProfileFiller = Callable[[Session, Organisation, date, OrgProfile], None]
+PROFILE_FILLERS: list[ProfileFiller] = []
+
+
+def add_profile_filler(fill: ProfileFiller) -> None:
+    if fill not in PROFILE_FILLERS:
+        PROFILE_FILLERS.append(fill)
+
+
 def org_profile(session: Session, org: Organisation, day: date) -> OrgProfile:
     status = period_on(session, OrgStatusPeriod, day, org_id=org.id)
     agreement = period_on(session, AgreementPeriod, day, org_id=org.id)
@@ -40,19 +51,6 @@ def org_profile(session: Session, org: Organisation, day: date) -> OrgProfile:
     if agreement:
         profile.agreement_no = agreement.agreement_no
         profile.agreement_from, profile.agreement_to = agreement.valid_from, agreement.valid_to
-    if org.kind == "provider":
-        profile.care_types = list(session.scalars(
-            select(ProviderCareTypePeriod.care_type).where(
-                ProviderCareTypePeriod.org_id == org.id, covering_filter(ProviderCareTypePeriod, day))
-            .order_by(ProviderCareTypePeriod.care_type)))
-        grade = period_on(session, ProviderGradePeriod, day, org_id=org.id)
-        beds = period_on(session, ProviderBedsPeriod, day, org_id=org.id)
-        price = period_on(session, ProviderPricePeriod, day, org_id=org.id)
-        profile.grade = grade.grade if grade else None
-        profile.beds = beds.beds if beds else None
-        profile.daily_price = price.daily_price if price else None
-        district = period_on(session, ProviderDistrictPeriod, day, org_id=org.id)
-        if district:
-            profile.district = district.district
-            profile.district_name = session.scalar(select(District.name).where(District.code == district.district))
+    for fill in PROFILE_FILLERS:
+        fill(session, org, day, profile)
     return profile

@@ -4,8 +4,8 @@ MIA's district list and which insurer answers for a district.
 An organisation has exactly one kind, set at creation and never changed (``update_org`` takes
 no kind). Every write is audited with before/after values. Functions flush, never commit.
 """
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,8 +24,6 @@ from ltc.orgs.kinds import OrgKind, OrgStatus
 from ltc.orgs.models import AgreementPeriod, District, Organisation, OrgStatusPeriod
 from ltc.orgs.uscc import InvalidUscc, normalise_uscc
 from ltc.people.models import InsuredPerson
-from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderDistrictPeriod,
-                                  ProviderGradePeriod, ProviderPricePeriod)
 
 ENTITY = "organisation"
 DISTRICT_ENTITY = "district"
@@ -35,15 +33,32 @@ MAX_LENGTH = {"name": 200, "address": 300, "phone": 40}
 
 @dataclass
 class OrgHistory:
-    """Every dated period of an organisation, oldest first."""
+    """Every dated period of an organisation, oldest first. The provider attributes' periods are
+    added by the providers domain (``add_history_filler``, from ``ltc.providers.wire``)."""
 
     statuses: list[OrgStatusPeriod]
     agreements: list[AgreementPeriod]
-    care_types: list[ProviderCareTypePeriod]
-    grades: list[ProviderGradePeriod]
-    beds: list[ProviderBedsPeriod]
-    prices: list[ProviderPricePeriod]
-    district_periods: list[ProviderDistrictPeriod]
+    care_types: list = field(default_factory=list)
+    grades: list = field(default_factory=list)
+    beds: list = field(default_factory=list)
+    prices: list = field(default_factory=list)
+    district_periods: list = field(default_factory=list)
+
+
+HistoryFiller = Callable[[Session, Organisation, OrgHistory], None]
+HISTORY_FILLERS: list[HistoryFiller] = []
+#: functions naming the district codes other records use (such a district may not be deleted)
+DISTRICT_USERS: list[Callable[[Session], set[str]]] = []
+
+
+def add_history_filler(fill: HistoryFiller) -> None:
+    if fill not in HISTORY_FILLERS:
+        HISTORY_FILLERS.append(fill)
+
+
+def add_district_user(users: Callable[[Session], set[str]]) -> None:
+    if users not in DISTRICT_USERS:
+        DISTRICT_USERS.append(users)
 
 
 # --- checks ------------------------------------------------------------------------------
@@ -241,17 +256,11 @@ def all_orgs(session: Session) -> list[Organisation]:
 
 
 def org_history(session: Session, org: Organisation) -> OrgHistory:
-    care_types = sorted(periods_of(session, ProviderCareTypePeriod, org_id=org.id),
-                        key=lambda p: (p.valid_from, p.care_type))
-    return OrgHistory(
-        statuses=periods_of(session, OrgStatusPeriod, org_id=org.id),
-        agreements=periods_of(session, AgreementPeriod, org_id=org.id),
-        care_types=care_types,
-        grades=periods_of(session, ProviderGradePeriod, org_id=org.id),
-        beds=periods_of(session, ProviderBedsPeriod, org_id=org.id),
-        prices=periods_of(session, ProviderPricePeriod, org_id=org.id),
-        district_periods=periods_of(session, ProviderDistrictPeriod, org_id=org.id),
-    )
+    history = OrgHistory(statuses=periods_of(session, OrgStatusPeriod, org_id=org.id),
+                         agreements=periods_of(session, AgreementPeriod, org_id=org.id))
+    for fill in HISTORY_FILLERS:
+        fill(session, org, history)
+    return history
 
 
 # --- the district list (区县, managed by the MIA admin) ----------------------------------------
@@ -354,9 +363,11 @@ def set_district_active(session: Session, district: District, *, actor: Actor, n
 
 
 def districts_in_use(session: Session) -> set[str]:
-    """Codes named by a provider's district period, an insurer's districts or an insured person."""
-    used = set(session.scalars(select(ProviderDistrictPeriod.district).distinct()))
-    used |= set(session.scalars(select(InsuredPerson.district).distinct()))
+    """Codes named by an insurer's districts, an insured person or another domain's records
+    (``DISTRICT_USERS``, e.g. providers' district periods)."""
+    used = set(session.scalars(select(InsuredPerson.district).distinct()))
+    for users in DISTRICT_USERS:
+        used |= users(session)
     for districts in session.scalars(select(Organisation.districts).where(Organisation.kind == OrgKind.INSURER)):
         used |= set(districts or ())
     return used

@@ -29,22 +29,22 @@ from ltc.orgs.kinds import (CARE_TYPE_LABELS, DISTRICT_STATE_LABELS, GRADE_LABEL
                             STATUS_LABELS, OrgKind)
 from ltc.orgs.models import District, Organisation
 from ltc.orgs.profile import org_profile
-from ltc.providers import services as provider_services
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
 LABELS = {"kind": ORG_KIND_LABELS, "status": STATUS_LABELS, "care_type": CARE_TYPE_LABELS,
           "grade": GRADE_LABELS, "district_state": DISTRICT_STATE_LABELS}
-#: the dated attributes: URL name → (form, service taking the form's ``values()``, providers only)
+#: the dated attributes: URL name → (form, service taking the form's ``values()``, providers only);
+#: the providers domain adds its attributes with ``add_period_form`` (from ``ltc.providers.wire``)
 PERIOD_FORMS: dict[str, tuple[type[FlaskForm], Callable[..., Any], bool]] = {
     "status": (StatusForm, services.set_status, False),
     "agreement": (AgreementForm, services.set_agreement, False),
-    "care-types": (CareTypesForm, provider_services.set_care_types, True),
-    "grade": (GradeForm, provider_services.set_grade, True),
-    "beds": (BedsForm, provider_services.set_beds, True),
-    "price": (PriceForm, provider_services.set_daily_price, True),
-    "district": (DistrictPeriodForm, provider_services.set_district, True),
 }
+
+
+def add_period_form(name: str, form_class: type[FlaskForm], service: Callable[..., Any], *,
+                    provider_only: bool) -> None:
+    PERIOD_FORMS[name] = (form_class, service, provider_only)
 
 
 def _org(org_id: int) -> Organisation:
@@ -103,8 +103,7 @@ def _with_choices(form: FlaskForm) -> FlaskForm:
 def _period_forms(org: Organisation, failed: tuple[str, FlaskForm] | None = None) -> dict[str, FlaskForm]:
     """One blank form per dated attribute of this kind of organisation (the failed one kept)."""
     today = local_today()
-    current = provider_services.care_types_on(db.session, org.id, today)
-    district = provider_services.district_on(db.session, org.id, today)
+    profile = org_profile(db.session, org, today)
     forms = {}
     for name, (form_class, _service, provider_only) in PERIOD_FORMS.items():
         if provider_only and org.kind != OrgKind.PROVIDER:
@@ -113,7 +112,7 @@ def _period_forms(org: Organisation, failed: tuple[str, FlaskForm] | None = None
             forms[name] = failed[1]
         else:
             forms[name] = _with_choices(form_class(prefix=name, formdata=None, data={
-                "valid_from": today, "care_types": sorted(current), "district": district}))
+                "valid_from": today, "care_types": sorted(profile.care_types), "district": profile.district}))
     return forms
 
 

@@ -9,6 +9,11 @@ from flask import Flask
 
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
+    from ltc.orgs import forms as org_forms
+    from ltc.orgs import views as org_views
+    from ltc.orgs.profile import add_profile_filler
+    from ltc.orgs.services import add_district_user, add_history_filler
+    from ltc.providers import services
     from ltc.people.scope import add_person_link
     from ltc.providers import models as _models  # noqa: F401  (provider period tables)
     from ltc.providers.care_plans import services as care_plans
@@ -17,6 +22,15 @@ def wire() -> None:
 
     add_scope_rule(CarePlan, care_plans.care_plans_in_scope)
     add_person_link(care_plans.persons_with_plans)
+    add_profile_filler(services.fill_profile)
+    add_history_filler(services.fill_history)
+    add_district_user(services.districts_in_use)
+    for name, form_class, service in (("care-types", org_forms.CareTypesForm, services.set_care_types),
+                                      ("grade", org_forms.GradeForm, services.set_grade),
+                                      ("beds", org_forms.BedsForm, services.set_beds),
+                                      ("price", org_forms.PriceForm, services.set_daily_price),
+                                      ("district", org_forms.DistrictPeriodForm, services.set_district)):
+        org_views.add_period_form(name, form_class, service, provider_only=True)
 
 
 def register(app: Flask) -> None:

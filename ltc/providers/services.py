@@ -14,8 +14,9 @@ from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.money import to_money
 from ltc.core.periods import add_period, covering_filter, period_on, periods_of, periods_overlapping
 from ltc.orgs.kinds import CareType, FacilityGrade, OrgKind
-from ltc.orgs.models import Organisation
-from ltc.orgs.services import ENTITY, active_district, change_from
+from ltc.orgs.models import District, Organisation
+from ltc.orgs.profile import OrgProfile
+from ltc.orgs.services import ENTITY, OrgHistory, active_district, change_from
 from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderDistrictPeriod,
                                   ProviderGradePeriod, ProviderPricePeriod)
 
@@ -147,3 +148,42 @@ def set_district(session: Session, org: Organisation, *, actor: Actor, now: date
     code = active_district(session, district).code
     return change_from(session, org, ProviderDistrictPeriod, "district", code, valid_from,
                        actor=actor, now=now, action="set_district")
+
+
+# --- the organisation pages: what a provider adds to them (registered by ``ltc.providers.wire``) ---
+
+def fill_profile(session: Session, org: Organisation, day: date, profile: OrgProfile) -> None:
+    """A provider's attributes on ``day``, added to its organisation profile."""
+    if org.kind != OrgKind.PROVIDER:
+        return
+    profile.care_types = list(session.scalars(
+        select(ProviderCareTypePeriod.care_type).where(
+            ProviderCareTypePeriod.org_id == org.id, covering_filter(ProviderCareTypePeriod, day))
+        .order_by(ProviderCareTypePeriod.care_type)))
+    grade = period_on(session, ProviderGradePeriod, day, org_id=org.id)
+    beds = period_on(session, ProviderBedsPeriod, day, org_id=org.id)
+    price = period_on(session, ProviderPricePeriod, day, org_id=org.id)
+    profile.grade = grade.grade if grade else None
+    profile.beds = beds.beds if beds else None
+    profile.daily_price = price.daily_price if price else None
+    district = period_on(session, ProviderDistrictPeriod, day, org_id=org.id)
+    if district:
+        profile.district = district.district
+        profile.district_name = session.scalar(select(District.name).where(District.code == district.district))
+
+
+def fill_history(session: Session, org: Organisation, history: OrgHistory) -> None:
+    """A provider's attribute periods, oldest first, added to its organisation's history."""
+    if org.kind != OrgKind.PROVIDER:
+        return
+    history.care_types = sorted(periods_of(session, ProviderCareTypePeriod, org_id=org.id),
+                                key=lambda p: (p.valid_from, p.care_type))
+    history.grades = periods_of(session, ProviderGradePeriod, org_id=org.id)
+    history.beds = periods_of(session, ProviderBedsPeriod, org_id=org.id)
+    history.prices = periods_of(session, ProviderPricePeriod, org_id=org.id)
+    history.district_periods = periods_of(session, ProviderDistrictPeriod, org_id=org.id)
+
+
+def districts_in_use(session: Session) -> set[str]:
+    """The district codes some provider's district period names (they may not be deleted)."""
+    return set(session.scalars(select(ProviderDistrictPeriod.district).distinct()))

@@ -6,6 +6,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from ltc.auth.models import LoginAttempt
+from ltc.core.calendar import calendar_gap_banner
 from ltc.core.clock import local_today
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,6 @@ def purge_login_attempts(session: Session, *, now: datetime, due_at: datetime) -
 def calendar_check(session: Session, *, now: datetime, due_at: datetime) -> dict[str, int]:
     """Log a warning line every day (SPEC §0.1: a log line, never a Python warning) while the
     working-day calendar of a year that matters (from 1 November: next year) is not loaded."""
-    from ltc.core.calendar import calendar_gap_banner  # lazy: core.calendar is still growing
 
     banner = calendar_gap_banner(local_today(due_at), session)
     if banner:
