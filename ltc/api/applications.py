@@ -84,7 +84,8 @@ DETAIL_SCHEMA = {"type": "object", "properties": {
     "visit": {"type": "object", "nullable": True}, "assessment": {**GRADING_SCHEMA, "nullable": True},
     "confirmations": _LIST_OF, "children": {"type": "array", "items": _INT}, "events": _LIST_OF,
     "notices": {"type": "array", "items": {"type": "object", "properties": {
-        "id": _INT, "number": _STR, "kind": _STR, "issued_at": _TIME, "download_url": _STR}}}}}
+        "id": _INT, "number": _STR, "kind": _STR, "issued_at": _TIME, "status": _STR,
+        "download_url": _NULL_STR}}}}}
 ASSESSMENT_REQUEST = {"type": "object", "required": ["items"], "additionalProperties": False, "properties": {
     "items": {"type": "object", "description": "one JSON integer per item code of the ruleset in force on the "
                                                "visit date (see POST /api/v1/assessments/grade)",
@@ -184,8 +185,10 @@ def detail_json(session, page: ApplicationPage) -> dict:
         "children": [child.id for child in page.children],
         "events": events_json(session, app),
         "notices": [{"id": n.id, "number": n.number, "kind": n.kind, "issued_at": iso(n.issued_at),
-                     "download_url": url_for("api.download_application_notice", application_id=app.id,
-                                             notice_id=n.id)} for n in page.notices],
+                     "status": n.status,  # pending: numbered, its PDF being generated (no download yet)
+                     "download_url": None if n.is_pending else url_for(
+                         "api.download_application_notice", application_id=app.id, notice_id=n.id)}
+                    for n in page.notices],
     }
 
 

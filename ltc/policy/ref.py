@@ -62,8 +62,7 @@ REF_SECTIONS: dict[str, dict] = {
     },
     "reviews": REF_REVIEWS,
     # SPEC §9's times (local time): the registry defaults
-    "jobs": {job.id: {"day": job.schedule.day, "hour": job.schedule.hour, "minute": job.schedule.minute}
-             for job in JOBS},
+    "jobs": {job.id: job.schedule.policy_value() for job in JOBS},
 }
 
 
