@@ -45,7 +45,7 @@ class RenderReport:
     failed: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {"issued": len(self.issued), "failed": len(self.failed)}
+        return {"issued": len(self.issued), "still_pending": len(self.failed)}
 
 
 def using(session: Session) -> SessionFactory:

@@ -69,8 +69,8 @@ def downgrade():
             bind.execute(VERSIONS.update().where(VERSIONS.c.id == row.id).values(sections=sections))
     with op.batch_alter_table('notices', schema=None) as batch_op:
         batch_op.drop_index('ix_notices_status')
-        batch_op.drop_constraint('ck_notices_issued_has_pdf', type_='check')
-        batch_op.drop_constraint('ck_notices_status', type_='check')
+        batch_op.drop_constraint(op.f('ck_notices_issued_has_pdf'), type_='check')
+        batch_op.drop_constraint(op.f('ck_notices_status'), type_='check')
         batch_op.alter_column('size', existing_type=sa.Integer(), nullable=False)
         batch_op.alter_column('sha256', existing_type=sa.String(length=64), nullable=False)
         batch_op.alter_column('content', existing_type=sa.LargeBinary(), nullable=False)

@@ -47,8 +47,8 @@ def test_rendering_after_commit_stores_the_pdf_with_its_sha256_and_marks_the_not
 def test_a_notice_already_issued_or_rolled_back_is_not_rendered_again(session):
     notice = issue(session)
     session.commit()
-    assert render_pending(using(session), [notice.id]).counts() == {"issued": 1, "failed": 0}
-    assert render_pending(using(session), [notice.id, notice.id + 99]).counts() == {"issued": 0, "failed": 0}
+    assert render_pending(using(session), [notice.id]).counts() == {"issued": 1, "still_pending": 0}
+    assert render_pending(using(session), [notice.id, notice.id + 99]).counts() == {"issued": 0, "still_pending": 0}
     renders = session.scalars(select(AuditEntry).where(AuditEntry.action == "render")).all()
     assert len(renders) == 1
 
@@ -63,11 +63,11 @@ def test_a_failed_render_leaves_the_notice_pending_with_its_number_and_the_retry
     assert [n.status for n in session.scalars(select(Notice).order_by(Notice.id))] == ["pending", "pending"]
     assert pending_ids(session) == [first.id, second.id]
 
-    assert retry_pending_notices(session, now=NOW, due_at=NOW) == {"issued": 2, "failed": 0}
+    assert retry_pending_notices(session, now=NOW, due_at=NOW) == {"issued": 2, "still_pending": 0}
     session.expire_all()
     stored = session.scalars(select(Notice).order_by(Notice.id)).all()
     assert [(n.number, n.status) for n in stored] == [("CON-2026-000001", "issued"), ("CON-2026-000002", "issued")]
-    assert retry_pending_notices(session, now=NOW, due_at=NOW) == {"issued": 0, "failed": 0}  # idempotent
+    assert retry_pending_notices(session, now=NOW, due_at=NOW) == {"issued": 0, "still_pending": 0}  # idempotent
 
 
 def test_the_retry_job_is_in_the_registry_every_ten_minutes():
