@@ -21,6 +21,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from ltc.core import audit
 from ltc.core.audit import SYSTEM
@@ -94,7 +95,8 @@ def _render_one(session: Session, notice_id: int, render: Renderer, now: datetim
         stored = session.execute(
             update(Notice).where(Notice.id == notice_id, Notice.status == NoticeStatus.PENDING.value)
             .values(status=NoticeStatus.ISSUED.value, content=content, sha256=digest, size=len(content),
-                    rendered_at=now))
+                    rendered_at=now).execution_options(synchronize_session=False))
+        _expire_loaded(session, notice_id)
         if stored.rowcount == 1:
             audit.record(session, SYSTEM, "render", ENTITY, notice_id, now=now, before={"status": "pending"},
                          after={"status": "issued", "number": row.number, "sha256": digest, "size": len(content)})
@@ -106,3 +108,10 @@ def _render_one(session: Session, notice_id: int, render: Renderer, now: datetim
         return
     if stored.rowcount == 1:
         report.issued.append(row.number)
+
+
+def _expire_loaded(session: Session, notice_id: int) -> None:
+    """The caller may hold the notice loaded in this session (a request's, a test's): reload it."""
+    loaded = session.identity_map.get(identity_key(Notice, notice_id))
+    if loaded is not None:
+        session.expire(loaded)
