@@ -8,8 +8,8 @@ from ltc.notices.services import notices_for, take_issued
 from ltc.people.models import InsuredPerson
 from tests import assessment_builders as ab
 from tests import assessment_web_builders as wb
-from tests.web.test_api_core import token_for
 from tests.services.test_notices import pdf_text
+from tests.web.test_api_core import token_for
 
 URL = "/api/v1/applications"
 
