@@ -21,6 +21,7 @@ from ltc.extensions import db
 from ltc.notices.pdf import RENDERER_SETTING
 from tests import builders
 from tests.pdf_double import tiny_pdf
+from tests.seed import remove_reference_data, seed_reference_data
 
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)  # Monday 2026-03-16 10:00 in Shanghai
 TODAY = date(2026, 3, 16)
@@ -70,6 +71,9 @@ def app():
             ensure_extensions(conn)
         db.drop_all()
         db.create_all()
+        seed_reference_data(db.session, now=NOW)  # once per session, committed; tests reuse it
+        db.session.commit()
+        db.session.remove()
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -97,6 +101,13 @@ def session(app):
             db.session = original
             outer.rollback()
             conn.close()
+
+
+@pytest.fixture
+def unseeded(session):
+    """An empty policy store, ruleset table, catalogue and audit log for this test (the session's
+    seed is deleted inside the test's transaction, so it comes back afterwards)."""
+    remove_reference_data(session)
 
 
 @pytest.fixture
