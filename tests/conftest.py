@@ -18,7 +18,10 @@ from ltc.auth import passwords
 from ltc.config import TestConfig
 from ltc.core.db import ensure_extensions
 from ltc.extensions import db
+from ltc.notices.pdf import RENDERER_SETTING
 from tests import builders
+from tests.pdf_double import tiny_pdf
+from tests.seed import remove_reference_data, seed_reference_data
 
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)  # Monday 2026-03-16 10:00 in Shanghai
 TODAY = date(2026, 3, 16)
@@ -56,8 +59,10 @@ def app():
     _compile_translations()
     instance = tempfile.mkdtemp(prefix="ltc-instance-")
     os.environ["LTC_INSTANCE_PATH"] = instance
+    # notices render with a fast double (a tiny valid PDF); documents tests use ``real_pdf``
     app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": _database_url(), "UPLOAD_FOLDER": instance})
+                      "SQLALCHEMY_DATABASE_URI": _database_url(), "UPLOAD_FOLDER": instance,
+                      RENDERER_SETTING: tiny_pdf})
     passwords.HASH_METHOD = "pbkdf2:sha256:1000"  # cheap hashes: the suite creates many users
 
     @app.before_request
@@ -72,6 +77,9 @@ def app():
             ensure_extensions(conn)
         db.drop_all()
         db.create_all()
+        seed_reference_data(db.session, now=NOW)  # once per session, committed; tests reuse it
+        db.session.commit()
+        db.session.remove()
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -99,6 +107,20 @@ def session(app):
             db.session = original
             outer.rollback()
             conn.close()
+
+
+@pytest.fixture
+def unseeded(session):
+    """An empty policy store, ruleset table, catalogue and audit log for this test (the session's
+    seed is deleted inside the test's transaction, so it comes back afterwards)."""
+    remove_reference_data(session)
+
+
+@pytest.fixture
+def real_pdf(app, monkeypatch):
+    """Notices render with WeasyPrint (the app's default renderer) instead of the fast double:
+    for the tests about the documents themselves and one workflow test per notice kind."""
+    monkeypatch.setitem(app.config, RENDERER_SETTING, None)
 
 
 @pytest.fixture

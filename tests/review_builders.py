@@ -21,6 +21,7 @@ from ltc.reviews.models import ReviewCase
 from tests.assessment_builders import Cast, at, cast
 from tests.builders import World, user
 from tests.conftest import NOW
+from tests.seed import has_catalogue
 
 #: home care, level 4: 3 one-hour visits a week = 13 visits, 13 hours a month (cap 21)
 HOME_VISITS = [VisitTypeInput(name="生活照料", frequency=3, frequency_unit="week", planned_minutes=60,
@@ -49,7 +50,8 @@ def publish_case_type(session, case_type: dict, *, actor: Actor, now: datetime =
 def review_cast(session, w: World) -> Review:
     """The assessment cast plus reviewers in each organisation and the service catalogue."""
     c = cast(session, w)
-    catalogue_services.load_catalogue(session, catalogue_services.read_catalogue_csv(), actor=SYSTEM, now=NOW)
+    if not has_catalogue(session):  # seeded once per test session (tests/seed.py)
+        catalogue_services.load_catalogue(session, catalogue_services.read_catalogue_csv(), actor=SYSTEM, now=NOW)
     reviewers = {
         "provider": user(session, w.provider, "pr_rev", "reviewer"),
         "agency": user(session, w.agency, "ag_rev", "reviewer"),

@@ -23,6 +23,8 @@ def load(if_empty: bool, persons: int) -> None:
     from flask import current_app
 
     from ltc.demo.loader import load_demo
+    from ltc.notices.rendering import render_pending, using
+    from ltc.notices.services import take_issued
 
     if current_app.config.get("LTC_ENV") == "production":
         raise click.ClickException("refusing to load demo data with LTC_ENV=production")
@@ -32,6 +34,7 @@ def load(if_empty: bool, persons: int) -> None:
     password = os.environ.get("LTC_DEMO_PASSWORD", DEFAULT_PASSWORD)
     summary = load_demo(db.session, password=password, now=utcnow(), persons=persons)
     db.session.commit()
+    render_pending(using(db.session()), take_issued(db.session()), now=utcnow())  # the notices' PDFs
     click.echo(f"{'login':<12} {'organisation':<24} roles")
     for username, org, roles in summary.users:
         click.echo(f"{username:<12} {org:<24} {roles}")

@@ -1,4 +1,5 @@
-"""Numbered official notices (SPEC §3.1, §4.2): pure documents, WeasyPrint PDFs, storage, download.
+"""Numbered official notices (SPEC §3.1, §4.2): pure documents, numbering (pending), the PDF
+rendered after commit (WeasyPrint) with its retry job, storage, download.
 
 Wiring: ``wire()`` fills the shared registries (scope rules, policy section, event subscribers …)
 and ``register(app)`` adds the blueprints and commands; both are called from ``ltc.create_app``.

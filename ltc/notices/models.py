@@ -1,5 +1,6 @@
-"""Issued notices (the stored PDF with its SHA-256) and their gap-free counters (SPEC §3.1)."""
+"""Notices (numbered, then their PDF stored with its SHA-256) and their gap-free counters (SPEC §3.1)."""
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,8 +10,20 @@ from ltc.core.db import Base, enum_check
 from ltc.notices.documents import Kind
 
 
+class NoticeStatus(StrEnum):
+    """A notice is numbered and stored ``pending`` in the business transaction; its PDF is
+    rendered after that transaction commits, which makes it ``issued`` (the only transition)."""
+
+    PENDING = "pending"
+    ISSUED = "issued"
+
+
+STATUS_SQL = "(" + ", ".join(f"'{s.value}'" for s in NoticeStatus) + ")"
+
+
 class Notice(Base):
-    """One issued notice. Immutable once issued: ``content`` is the PDF exactly as issued."""
+    """One numbered notice. Immutable once issued: ``content`` is the PDF exactly as issued.
+    While ``pending`` it has its number and plain values but no PDF yet."""
 
     __tablename__ = "notices"
     __table_args__ = (
@@ -18,7 +31,11 @@ class Notice(Base):
         enum_check("kind", Kind),
         CheckConstraint("seq > 0", name="seq_positive"),
         CheckConstraint("size > 0", name="size_positive"),
+        CheckConstraint(f"status IN {STATUS_SQL}", name="status"),
+        CheckConstraint("status = 'pending' OR (content IS NOT NULL AND sha256 IS NOT NULL AND size IS NOT NULL)",
+                        name="issued_has_pdf"),
         Index("ix_notices_subject", "subject_type", "subject_id"),
+        Index("ix_notices_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,11 +48,19 @@ class Notice(Base):
     subject_id: Mapped[int]
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    #: the plain values the template rendered
+    #: the plain values the template renders (stored before the PDF exists)
     data: Mapped[dict] = mapped_column(JSON)
-    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), default=NoticeStatus.PENDING.value)
+    #: when the PDF was rendered and stored (``issued_at`` is the business time printed on it)
+    rendered_at: Mapped[datetime | None]
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None]
+
+    @property
+    def is_pending(self) -> bool:
+        """Numbered but its PDF not rendered yet: pages show 正在生成 instead of a link."""
+        return self.status == NoticeStatus.PENDING
 
     def __repr__(self) -> str:
         return f"<Notice {self.number}>"

@@ -4,6 +4,10 @@ The template environment is standalone (no Flask context processors, no request,
 database): a template sees only the values passed in, and a missing one is an error
 (``StrictUndefined``). The URL fetcher serves files from the app's static folder and
 ``data:`` URLs, and refuses everything else (http, https, files elsewhere).
+
+``notice_renderer()`` is the one seam for the function that renders notices: ``render_pdf``
+unless the app's ``NOTICE_RENDERER`` setting names another ``(template_name, data) -> bytes``
+(the test suite installs a fast double there; documents tests keep the real one).
 """
 import mimetypes
 import os
@@ -11,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -29,6 +33,10 @@ FONT_STACK = '"Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif'
 #: applied to every document, whatever its stylesheet: A4 pages and fonts that have Chinese
 PAGE_CSS = f"@page {{ size: A4; }} html {{ font-family: {FONT_STACK}; }}"
 PLAIN_TYPES = (str, int, float, bool, Decimal, date, type(None))
+#: app setting: the renderer to use instead of ``render_pdf``
+RENDERER_SETTING = "NOTICE_RENDERER"
+
+Renderer = Callable[[str, dict], bytes]
 
 
 class FetchRefused(ValueError):
@@ -72,6 +80,13 @@ def render_pdf(template_name: str, data: dict) -> bytes:
     html = _environment(str(templates)).get_template(template_name).render(data)
     document = HTML(string=html, base_url=path2url(str(static)), url_fetcher=StaticOnlyFetcher(static))
     return document.write_pdf(stylesheets=[CSS(string=PAGE_CSS)])
+
+
+def notice_renderer() -> Renderer:
+    """The renderer of notices: the app's ``NOTICE_RENDERER`` setting if set, else ``render_pdf``."""
+    if has_app_context():
+        return current_app.config.get(RENDERER_SETTING) or render_pdf
+    return render_pdf
 
 
 def _folders() -> tuple[Path, Path]:

@@ -4,6 +4,12 @@ Numbers are gap-free per kind and Asia/Shanghai year: the counter row is locked
 (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's single writer serialises) and incremented
 in the caller's transaction, so a rolled-back issuance gives its number back and two
 concurrent issuers never share one.
+
+Issuance has two steps so that no transaction holds the counter lock while WeasyPrint runs
+(0.3–1.5 s): ``issue_notice`` stores the numbered notice ``pending`` with its plain values in
+the caller's transaction; after that commits, ``ltc.notices.rendering.render_pending`` renders
+and stores the PDF (the request edge does it at once, the job "retry pending notices" every
+10 minutes for whatever is left).
 """
 import hashlib
 import logging
@@ -14,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from ltc.auth.models import User
 from ltc.core import audit
@@ -22,10 +28,12 @@ from ltc.core.audit import Actor
 from ltc.core.clock import local_today
 from ltc.core.errors import DomainError, NotFound
 from ltc.notices.documents import build_document, kind_spec, notice_number, template_values
-from ltc.notices.models import Notice, NoticeCounter
-from ltc.notices.pdf import render_pdf
+from ltc.notices.models import Notice, NoticeCounter, NoticeStatus
 
 ENTITY = "notice"
+#: ``session.info`` key: the notices issued in this session, with the transaction that issued
+#: them (see ``take_issued``)
+ISSUED_KEY = "ltc.notices.issued"
 log = logging.getLogger(__name__)
 
 SubjectVisibility = Callable[[Session, User, int], bool]
@@ -45,28 +53,53 @@ class NoticeCorrupted(DomainError):
     status = 500
 
 
+class NoticePending(DomainError):
+    """The notice has its number but its PDF is still being generated."""
+
+    status = 409
+
+
 def issue_notice(session: Session, *, kind: str, subject_type: str, subject_id: int,
                  data: Mapping[str, Any], actor: Actor, now: datetime) -> Notice:
-    """Validate ``data`` against the kind's document, take the next number, render and
-    store the PDF with its SHA-256, audit. Raises ValidationFailed (unknown kind, missing,
-    unknown or ill-typed fields) before any number is taken."""
+    """Validate ``data`` against the kind's document, take the next number and store the
+    notice ``pending`` with the plain values its PDF will show; audit. The PDF is rendered
+    after the caller commits (``ltc.notices.rendering.render_pending``). Raises
+    ValidationFailed (unknown kind, missing, unknown or ill-typed fields) before any number
+    is taken."""
     spec = kind_spec(kind)
     document = build_document(kind, data)
     issued_on = local_today(now)
     seq = _take_number(session, spec.kind.value, issued_on.year)
     number = notice_number(kind, issued_on.year, seq)
     values = template_values(document, number=number, issued_on=issued_on)
-    content = render_pdf(spec.template, values)
     notice = Notice(number=number, kind=spec.kind.value, year=issued_on.year, seq=seq,
                     subject_type=subject_type, subject_id=subject_id, issued_at=now,
-                    issued_by_id=actor.user_id, data=values, content=content,
-                    sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+                    issued_by_id=actor.user_id, data=values, status=NoticeStatus.PENDING.value)
     session.add(notice)
     session.flush()
     audit.record(session, actor, "issue", ENTITY, notice.id, now=now, after={
         "number": number, "subject_type": subject_type, "subject_id": subject_id,
-        "sha256": notice.sha256, "size": notice.size})
+        "status": NoticeStatus.PENDING.value})
+    own = _own(session)
+    own.info.setdefault(ISSUED_KEY, []).append((own.get_transaction(), notice.id))
     return notice
+
+
+def take_issued(session: Session) -> list[int]:
+    """The ids of the notices this session issued in transactions that have ended since (the
+    ones to render now), forgotten once returned. Notices of a transaction still open are
+    kept for later; those of a rolled-back one no longer exist, and rendering skips them."""
+    own = _own(session)
+    issued = own.info.get(ISSUED_KEY, [])
+    current = own.get_transaction()
+    ended = [notice_id for transaction, notice_id in issued if transaction is not current]
+    own.info[ISSUED_KEY] = [(t, i) for t, i in issued if t is current]
+    return ended
+
+
+def _own(session: Session | scoped_session) -> Session:
+    """The Session itself (``db.session`` is a scoped_session proxy)."""
+    return session() if isinstance(session, scoped_session) else session
 
 
 def _take_number(session: Session, kind: str, year: int) -> int:
@@ -106,10 +139,13 @@ def can_see(session: Session, user: User, notice: Notice) -> bool:
 def open_notice(session: Session, notice_id: int, *, user: User, actor: Actor, now: datetime) -> Notice:
     """The notice for ``user`` to read, its content checked against the stored SHA-256; the
     view of personal data is audited. Raises NotFound when the user cannot see its subject,
-    NoticeCorrupted when the stored bytes were altered."""
+    NoticePending while its PDF is being generated, NoticeCorrupted when the stored bytes
+    were altered."""
     notice = session.get(Notice, notice_id)
     if notice is None or not can_see(session, user, notice):
         raise NotFound("通知书不存在或无权访问")
+    if notice.is_pending:
+        raise NoticePending(f"通知书 {notice.number} 正在生成，请稍后再下载")
     if hashlib.sha256(notice.content).hexdigest() != notice.sha256:
         log.error("notice %s: stored PDF does not match its SHA-256", notice.number)
         raise NoticeCorrupted("通知书文件校验失败，请联系系统管理员")

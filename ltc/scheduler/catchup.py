@@ -24,6 +24,8 @@ CATCH_UP_MONTHS = 3
 
 
 def trigger_for(schedule: Schedule) -> CronTrigger:
+    if schedule.every_minutes:
+        return CronTrigger(minute=f"*/{schedule.every_minutes}", second=0, timezone=TIMEZONE)
     return CronTrigger(day=schedule.day, hour=schedule.hour, minute=schedule.minute, second=0,
                        timezone=TIMEZONE)
 
@@ -35,6 +37,9 @@ def _local(day: date, schedule: Schedule) -> datetime:
 
 def most_recent_due(schedule: Schedule, now: datetime) -> datetime:
     """The latest due time at or before ``now`` (UTC). A day-31 schedule skips shorter months."""
+    if schedule.every_minutes:  # minutes on the clock: Asia/Shanghai is a whole number of hours from UTC
+        return now.astimezone(timezone.utc).replace(second=0, microsecond=0,
+                                                    minute=now.minute - now.minute % schedule.every_minutes)
     today = now.astimezone(LOCAL_TZ).date()
     if schedule.day is None:
         due = _local(today, schedule)

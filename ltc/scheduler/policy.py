@@ -6,6 +6,8 @@ Its REF value is the job's default in ``ltc.scheduler.registry``. A job of the r
 this section does not name keeps its default.
 
 Monthly jobs are limited to days 1-28, so a job that must run every month never skips one.
+A job that runs every few minutes (retry pending notices) has one value instead: the interval,
+a divisor of 60 minutes.
 """
 from dataclasses import dataclass, fields
 from typing import ClassVar
@@ -36,6 +38,22 @@ class JobTime:
 
 
 @dataclass(frozen=True)
+class JobInterval:
+    every_minutes: int = param("每隔几分钟运行（60 的约数）", "分钟")
+
+    def __post_init__(self) -> None:
+        errors = range_errors(self, {"every_minutes": (1, 60)})
+        if not errors and 60 % self.every_minutes:
+            errors["every_minutes"] = "must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60)"
+        if errors:
+            raise FieldError(errors)
+
+    @property
+    def schedule(self) -> Schedule:
+        return Schedule(every_minutes=self.every_minutes)
+
+
+@dataclass(frozen=True)
 class JobsPolicy:
     LABEL: ClassVar[str] = "定时任务运行时间"
 
@@ -43,6 +61,7 @@ class JobsPolicy:
     purge_login_attempts: JobTime = param("清理30天前的登录记录")
     calendar_check: JobTime = param("检查下一年度工作日历")
     review_overdue: JobTime = param("审核超时标记")
+    retry_pending_notices: JobInterval = param("生成待生成的通知书")
 
     def schedules(self) -> dict[str, Schedule]:
         """Job id → its schedule under this policy."""
@@ -53,5 +72,4 @@ class JobsPolicy:
 
 def ref_times(jobs: tuple[Job, ...] = JOBS) -> dict[str, dict]:
     """REF of the section: SPEC §9's times (local time), the registry defaults."""
-    return {job.id: {"day": job.schedule.day, "hour": job.schedule.hour, "minute": job.schedule.minute}
-            for job in jobs}
+    return {job.id: job.schedule.policy_value() for job in jobs}

@@ -27,14 +27,19 @@ from typing import Callable
 
 @dataclass(frozen=True)
 class Schedule:
-    """A cron schedule as data: every day (``day=None``) or on one day of the month."""
+    """A cron schedule as data: every day (``day=None``) or on one day of the month; or, with
+    ``every_minutes`` (a divisor of 60), every N minutes on the clock (hour, minute unused)."""
 
-    hour: int
+    hour: int = 0
     minute: int = 0
     day: int | None = None
+    every_minutes: int | None = None
 
     def __post_init__(self):
         if not (0 <= self.hour < 24 and 0 <= self.minute < 60 and (self.day is None or 1 <= self.day <= 31)):
+            raise ValueError(f"invalid schedule {self!r}")
+        if self.every_minutes is not None and (self.every_minutes < 1 or 60 % self.every_minutes
+                                               or (self.hour, self.minute, self.day) != (0, 0, None)):
             raise ValueError(f"invalid schedule {self!r}")
 
     @property
@@ -42,7 +47,15 @@ class Schedule:
         return f"{self.hour:02d}:{self.minute:02d}"
 
     def describe(self) -> str:
+        if self.every_minutes:
+            return f"每{self.every_minutes}分钟"
         return f"每日 {self.time}" if self.day is None else f"每月{self.day}日 {self.time}"
+
+    def policy_value(self) -> dict:
+        """This schedule as the ``jobs`` policy section stores it (``ltc.scheduler.policy``)."""
+        if self.every_minutes:
+            return {"every_minutes": self.every_minutes}
+        return {"day": self.day, "hour": self.hour, "minute": self.minute}
 
 
 # REF schedules of SPEC §9; features register their jobs below with these.
@@ -52,6 +65,7 @@ MONTHLY_D1_0200 = Schedule(day=1, hour=2)       # monthly settlements
 MONTHLY_D1_0300 = Schedule(day=1, hour=3)       # follow-up sample
 MONTHLY_D2_0200 = Schedule(day=2, hour=2)       # ratings
 DAILY_0600 = Schedule(hour=6)                   # SLA overdue marks, expiry reminders, housekeeping
+EVERY_10_MIN = Schedule(every_minutes=10)       # retry pending notices
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,8 @@ JOBS: tuple[Job, ...] = (
         "ltc.scheduler.jobs:purge_login_attempts"),
     Job("calendar_check", "检查下一年度工作日历", DAILY_0600, "ltc.scheduler.jobs:calendar_check"),
     Job("review_overdue", "审核超时标记", DAILY_0600, "ltc.reviews.jobs:mark_overdue"),
+    Job("retry_pending_notices", "生成待生成的通知书", EVERY_10_MIN, "ltc.notices.jobs:retry_pending_notices",
+        lock_ttl=timedelta(minutes=30)),
 )
 
 

@@ -13,6 +13,8 @@ from werkzeug.serving import make_server
 
 from ltc.demo.loader import load_demo
 from ltc.extensions import db
+from tests.conftest import NOW
+from tests.seed import seed_reference_data
 
 CHROMIUM = os.environ.get("LTC_CHROMIUM", "/usr/bin/chromium")
 DEMO_PASSWORD = "Demo-e2e-2026"
@@ -81,6 +83,9 @@ def live_server(app):
     with app.app_context():
         db.session.remove()
         truncate_all()
+        seed_reference_data(db.session, now=NOW)  # what the other tests expect committed
+        db.session.commit()
+        db.session.remove()
 
 
 def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -12,7 +12,7 @@ from ltc.core.clock import local_today
 from ltc.demo.data import person_rows
 from tests.e2e.conftest import login
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("real_pdf")]  # notices rendered by WeasyPrint
 
 # SPEC §3.2 example 2: ADL 65 (grade 1), cognition 1 (grade 3), perception 9 (grade 1) → level 2
 ITEMS = {"feeding": 10, "dressing": 5, "face_oral_hygiene": 5, "bowel": 10, "bladder": 10, "toileting": 5,

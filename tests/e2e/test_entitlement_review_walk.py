@@ -30,7 +30,7 @@ from ltc.people.models import InsuredPerson
 from ltc.providers.catalogue import services as catalogue_services
 from tests.e2e.conftest import login
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("real_pdf")]  # notices rendered by WeasyPrint
 
 PERSON = person_rows(40)[1]  # the demo applications use persons 20 and up
 RETURN_TEXT = "结论通知书扫描件缺页，请评估机构补充后重新提交"

@@ -10,6 +10,8 @@ from ltc.core.errors import Conflict, ValidationFailed
 from ltc.providers.catalogue import services as cs
 from ltc.providers.catalogue.models import ServiceItem, ServiceItemCareType, ServiceItemMinutes, ServiceItemStaffType
 
+pytestmark = pytest.mark.usefixtures("unseeded")  # loading the catalogue is what is tested
+
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)
 SEED = date(2020, 1, 1)
 MAR, APR, MAY = date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application, ApplicationEvent
 from ltc.assessment.applications.services.conclusion import published_list
@@ -16,6 +17,7 @@ from ltc.core.audit import SYSTEM
 from ltc.core.clock import local_today, utcnow
 from ltc.demo import data
 from ltc.demo.applications import PERSON_OFFSET, load_applications
+from ltc.extensions import db
 from ltc.notices.models import Notice
 from ltc.people.models import InsuredPerson
 from ltc.policy.ref import seed_ref
@@ -76,58 +78,84 @@ def test_the_published_list_shows_the_publicized_application_today(session, demo
     assert publicized.publicity_start <= today <= publicized.publicity_end and "*" in rows[0].name
 
 
-def test_history_is_in_the_past_and_in_order(session, demo):
-    demo(NOW)
-    events = session.scalars(select(ApplicationEvent).order_by(ApplicationEvent.id)).all()
-    assert events and all(e.at <= NOW for e in events)
-    by_app: dict[int, list] = {}
-    for e in events:
-        by_app.setdefault(e.application_id, []).append(e.at)
-    assert all(times == sorted(times) for times in by_app.values())
+@pytest.fixture(scope="class")
+def city_connection(app):
+    """One connection for a class of tests reading the same demo city, loaded once at NOW inside
+    an outer transaction that is rolled back after the class (the city is never committed)."""
+    with app.app_context():
+        conn = db.engine.connect()
+        outer = conn.begin()
+        with Session(bind=conn, join_transaction_mode="create_savepoint") as loader:
+            demo_city(loader, NOW)
+            load_applications(loader, now=NOW)
+            loader.commit()  # a savepoint release: the city stays in the outer transaction
+        try:
+            yield conn
+        finally:
+            outer.rollback()
+            conn.close()
 
 
-def test_refusal_objection_and_conclusions_follow_the_rules(session, demo):
-    demo(NOW)
-    apps = session.scalars(select(Application).order_by(Application.id)).all()
-    refused = next(a for a in apps if a.status == "refused")
-    assert refused.refusal_code == "self_assessment_below_e" and refused.self_assessment.grade == "D"
-    parent = next(a for a in apps if a.status == "objected")
-    child = next(a for a in apps if a.parent_id == parent.id)
-    assert (child.kind, child.status) == ("review", "dispatched") and child.agency_id != parent.agency_id
-    concluded = {a.level: a for a in apps if a.status == "concluded"}
-    below, above = concluded[2], concluded[5]
-    assert below.publicity_start is None and below.concluded_on == below.confirmed_on
-    assert above.publicity_end < above.concluded_on and above.valid_from == above.concluded_on
-    assert any(sla_state(a, local_today(NOW)) == OVERDUE for a in apps if a.status == "submitted")
-    scheduled = next(a for a in apps if a.status == "scheduled")
-    assert scheduled.visit_on == local_today(NOW)  # the on-site assessors can enter it today
+class TestTheCityLoadedOnce:
+    """Read-only checks of one demo city made at NOW (loaded once for the class)."""
+
+    @pytest.fixture
+    def session(self, app, city_connection):
+        """This class's session: the city's connection, each test rolled back to the city."""
+        with app.app_context():
+            session = Session(bind=city_connection, join_transaction_mode="create_savepoint")
+            try:
+                yield session
+            finally:
+                session.close()
+
+    def test_history_is_in_the_past_and_in_order(self, session):
+        events = session.scalars(select(ApplicationEvent).order_by(ApplicationEvent.id)).all()
+        assert events and all(e.at <= NOW for e in events)
+        by_app: dict[int, list] = {}
+        for e in events:
+            by_app.setdefault(e.application_id, []).append(e.at)
+        assert all(times == sorted(times) for times in by_app.values())
 
 
-def test_services_issued_the_notices(session, demo):
-    demo(NOW)
-    kinds = Counter(session.scalars(select(Notice.kind)))
-    accepted_ever = session.scalar(select(func.count(Application.id)).where(Application.accepted_on.is_not(None)))
-    assert kinds == {"acceptance": accepted_ever - 1, "refusal": 1, "conclusion": 2}  # the 复评 has no ACC notice
+    def test_refusal_objection_and_conclusions_follow_the_rules(self, session):
+        apps = session.scalars(select(Application).order_by(Application.id)).all()
+        refused = next(a for a in apps if a.status == "refused")
+        assert refused.refusal_code == "self_assessment_below_e" and refused.self_assessment.grade == "D"
+        parent = next(a for a in apps if a.status == "objected")
+        child = next(a for a in apps if a.parent_id == parent.id)
+        assert (child.kind, child.status) == ("review", "dispatched") and child.agency_id != parent.agency_id
+        concluded = {a.level: a for a in apps if a.status == "concluded"}
+        below, above = concluded[2], concluded[5]
+        assert below.publicity_start is None and below.concluded_on == below.confirmed_on
+        assert above.publicity_end < above.concluded_on and above.valid_from == above.concluded_on
+        assert any(sla_state(a, local_today(NOW)) == OVERDUE for a in apps if a.status == "submitted")
+        scheduled = next(a for a in apps if a.status == "scheduled")
+        assert scheduled.visit_on == local_today(NOW)  # the on-site assessors can enter it today
 
 
-def test_each_organisation_sees_its_share(session, demo):
-    demo(NOW)
-    users = {u.username: u for u in session.scalars(select(User))}
-
-    def seen(username):
-        return session.scalar(scoped(select(func.count(Application.id)), Application, users[username]))
-    assert seen("insurer") == seen("mia") == sum(EXPECTED.values())
-    assert 0 < seen("provider") < seen("insurer") and seen("provider3") == 0
-    assert seen("agency") > 0 and seen("agency2") > 0
+    def test_services_issued_the_notices(self, session):
+        kinds = Counter(session.scalars(select(Notice.kind)))
+        accepted_ever = session.scalar(select(func.count(Application.id)).where(Application.accepted_on.is_not(None)))
+        assert kinds == {"acceptance": accepted_ever - 1, "refusal": 1, "conclusion": 2}  # the 复评 has no ACC notice
 
 
-def test_the_first_demo_persons_are_left_free(session, demo):
-    demo(NOW)
-    first = [row["id_number"] for row in data.person_rows(PERSON_OFFSET)]
-    used = session.scalar(select(func.count(Application.id))
-                          .join(InsuredPerson, InsuredPerson.id == Application.person_id)
-                          .where(InsuredPerson.id_number.in_(first)))
-    assert used == 0
+    def test_each_organisation_sees_its_share(self, session):
+        users = {u.username: u for u in session.scalars(select(User))}
+
+        def seen(username):
+            return session.scalar(scoped(select(func.count(Application.id)), Application, users[username]))
+        assert seen("insurer") == seen("mia") == sum(EXPECTED.values())
+        assert 0 < seen("provider") < seen("insurer") and seen("provider3") == 0
+        assert seen("agency") > 0 and seen("agency2") > 0
+
+
+    def test_the_first_demo_persons_are_left_free(self, session):
+        first = [row["id_number"] for row in data.person_rows(PERSON_OFFSET)]
+        used = session.scalar(select(func.count(Application.id))
+                              .join(InsuredPerson, InsuredPerson.id == Application.person_id)
+                              .where(InsuredPerson.id_number.in_(first)))
+        assert used == 0
 
 
 def test_nothing_is_made_without_the_demo_persons(session):

@@ -16,6 +16,8 @@ from ltc.entitlements.opening import request_entitlement
 from ltc.entitlements.subject import step_checks
 from ltc.entitlements.services import grant_entitlement
 from ltc.notices.models import Notice
+from ltc.notices.rendering import render_pending, using
+from ltc.notices.services import take_issued
 from ltc.people import services as people
 from ltc.people.models import InsuredPerson
 from ltc.providers.care_plans.services import VisitTypeInput
@@ -27,6 +29,7 @@ from tests import assessment_builders as ab
 from tests.builders import user
 from tests.conftest import NOW
 from tests.review_builders import approve_through, concluded, opened, plan_for, review_cast
+from tests.services.test_notices import pdf_text
 
 
 @pytest.fixture
@@ -34,6 +37,7 @@ def r(session, world):
     return review_cast(session, world)
 
 
+@pytest.mark.usefixtures("real_pdf")  # the entitlement notice rendered by WeasyPrint after the commit
 def test_four_parties_with_a_return_grant_the_entitlement(session, r):
     request, case = opened(session, r)                      # concluded 2026-03-10, home care
     assert (request.kind, request.status, case.step_code) == ("initial", "open", "provider")
@@ -52,6 +56,10 @@ def test_four_parties_with_a_return_grant_the_entitlement(session, r):
     notice = session.scalars(select(Notice).where(Notice.kind == "entitlement")).one()
     assert dict(map(tuple, notice.data["benefit_lines"]))["基金支付比例"] == "90%"   # home, employee
     assert notice.data["plan_version"] == "第 1 版" and notice.data["level_name"] == "重度失能Ⅱ级"
+    assert notice.is_pending                                 # numbered in the business transaction
+    session.commit()
+    assert render_pending(using(session), take_issued(session)).issued == [notice.number]
+    assert "待遇核定通知书" in pdf_text(notice.content) and notice.status == "issued"
     assert [[v.step_code for v in rnd.stages] for rnd in trail(session, case)] == [
         ["provider", "agency", "insurer"], ["agency", "insurer", "mia"]]
 

@@ -1,5 +1,9 @@
-"""The entitlement notice (待遇核定通知书, SPEC §4.2): a numbered PDF about the entitlement."""
+"""The entitlement notice (待遇核定通知书, SPEC §4.2): a numbered PDF about the entitlement.
+
+Documents tests: the PDFs are rendered by WeasyPrint (``real_pdf``)."""
 from datetime import date
+
+import pytest
 
 from ltc.core.audit import SYSTEM
 from ltc.entitlements.notice import issue_entitlement_notice
@@ -8,7 +12,9 @@ from ltc.notices.models import Notice
 from tests.conftest import NOW
 from tests.entitlement_builders import conclusion, grant, plain_conclusion
 from tests.people_builders import person
-from tests.services.test_notices import pdf_text
+from tests.services.test_notices import pdf_text, rendered
+
+pytestmark = pytest.mark.usefixtures("real_pdf")
 
 
 def test_the_notice_prints_person_level_care_type_provider_period_plan_and_issue_date(session, world):
@@ -21,7 +27,8 @@ def test_the_notice_prints_person_level_care_type_provider_period_plan_and_issue
     notice = issue_entitlement_notice(session, e, actor=SYSTEM, now=NOW, plan_version="第2版",
                                       benefit_lines=[("小时单价", "65.00元/小时")])
     assert notice.number == "ENT-2026-000001" and (notice.subject_type, notice.subject_id) == ("entitlement", e.id)
-    text = pdf_text(notice.content)
+    assert notice.is_pending
+    text = pdf_text(rendered(session, notice).content)
     for fragment in ("待遇核定通知书", "张三丰", "重度失能Ⅱ级（4级）", "居家上门护理", "居家护理甲",
                      "2026年2月1日起至2028年1月19日止", "CON-2026-000007", "第2版", "65.00元/小时",
                      "市医保中心", "2026年3月16日"):
@@ -34,7 +41,7 @@ def test_a_migrated_entitlement_names_its_conclusion_date_and_the_policy_when_no
     someone = person(session, 1, name="李四")
     e = grant(session, someone, world.provider2, conclusion_of=plain_conclusion(level=3), origin="migrated",
               starts_on=date(2025, 3, 1))
-    text = pdf_text(issue_entitlement_notice(session, e, actor=SYSTEM, now=NOW).content)
+    text = pdf_text(rendered(session, issue_entitlement_notice(session, e, actor=SYSTEM, now=NOW)).content)
     for fragment in ("机构护理", "养老院乙", "重度失能Ⅰ级", "2026-01-20 评估结论", "按待遇期间内有效的长期护理保险政策执行",
                      "由服务机构制定后告知"):
         assert fragment in text, fragment

@@ -163,7 +163,8 @@ def test_0006_gives_every_existing_version_the_ref_job_times_and_keeps_a_version
             with db.engine.begin() as conn:
                 [ref] = _all_sections(conn)
                 assert "jobs" not in ref
-                own_times = {job.id: {"day": None, "hour": 7, "minute": 15} for job in JOBS}
+                own_times = {job.id: {"day": None, "hour": 7, "minute": 15} for job in JOBS
+                             if not job.schedule.every_minutes}  # the jobs 0006 knew
                 _add_draft(conn, 2, ref)
                 _add_draft(conn, 3, {**ref, "jobs": own_times})
             flask_migrate.upgrade()
@@ -173,7 +174,7 @@ def test_0006_gives_every_existing_version_the_ref_job_times_and_keeps_a_version
             for sections in loaded[:2]:
                 times = parse_as(JobsPolicy, sections["jobs"], "jobs").schedules()
                 assert times == {job.id: job.schedule for job in JOBS}
-            assert loaded[2]["jobs"] == own_times
+            assert loaded[2]["jobs"] == {**own_times, "retry_pending_notices": {"every_minutes": 10}}  # by 0007
             assert all({k: v for k, v in sections.items() if k != "jobs"} == ref for sections in loaded)
             flask_migrate.downgrade(revision="0005")
             with db.engine.connect() as conn:
@@ -298,6 +299,40 @@ def test_0009_renames_review_visits_to_stages_keeping_every_row(app, tmp_path):
             flask_migrate.downgrade(revision="0006")
             with db.engine.connect() as conn:
                 assert _review_rows(conn, "review_visits", "visit_id") == before
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
+
+
+def test_0010_makes_existing_notices_issued_and_gives_every_version_the_retry_job(app, tmp_path):
+    """A database at 0006 with a notice and REF: after the upgrade the notice is ``issued`` (rendered
+    when it was issued, its PDF kept) and every version validates with the new job's REF interval;
+    a downgrade gives the 0006 data back."""
+    import sqlalchemy as sa
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            from ltc.policy.schema import validate_sections
+            flask_migrate.upgrade(revision="0006")
+            with db.engine.begin() as conn:
+                [ref] = _all_sections(conn)
+                conn.execute(sa.text(
+                    "INSERT INTO notices (number, kind, year, seq, subject_type, subject_id, issued_at, data, "
+                    "content, sha256, size) VALUES ('ACC-2026-000001', 'acceptance', 2026, 1, 'application', 7, "
+                    "'2026-03-16 02:00:00', '{}', :content, :sha, 8)"), {"content": b"%PDF-1.4", "sha": "a" * 64})
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                row = conn.execute(sa.text("SELECT status, rendered_at, issued_at, content FROM notices")).one()
+                [sections] = _all_sections(conn)
+            assert row.status == "issued" and row.rendered_at == row.issued_at and bytes(row.content) == b"%PDF-1.4"
+            assert validate_sections(sections) == {}
+            assert sections["jobs"]["retry_pending_notices"] == {"every_minutes": 10}
+            flask_migrate.downgrade(revision="0006")
+            with db.engine.connect() as conn:
+                assert _all_sections(conn) == [ref]
+                assert conn.execute(sa.text("SELECT number FROM notices")).scalar() == "ACC-2026-000001"
             db.session.remove()
             db.engine.dispose()
     finally:

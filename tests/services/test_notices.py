@@ -1,4 +1,6 @@
-"""Issuing notices (SPEC §3.1): the PDF a person receives, its number, storage and audit."""
+"""Issuing notices (SPEC §3.1): the PDF a person receives, its number, storage and audit.
+
+Documents tests: the PDFs are rendered by WeasyPrint (``real_pdf``)."""
 import hashlib
 import subprocess
 from datetime import datetime, timezone
@@ -11,9 +13,12 @@ from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.errors import NotFound, ValidationFailed
 from ltc.notices import services
 from ltc.notices.models import Notice, NoticeCounter
+from ltc.notices.rendering import render_pending, using
 from tests.conftest import NOW
 from tests.unit.test_notices_documents import (acceptance_data, conclusion_data, entitlement_data,
                                                refusal_data)
+
+pytestmark = pytest.mark.usefixtures("real_pdf")
 
 
 def pdf_text(content: bytes) -> str:
@@ -34,14 +39,25 @@ def pdf_info(content: bytes, tmp_path) -> str:
 
 
 def issue(session, kind="conclusion", data=None, *, subject_id=1, now=NOW, actor=SYSTEM) -> Notice:
+    """Step one: the numbered notice, pending."""
     data = data if data is not None else {"conclusion": conclusion_data, "acceptance": acceptance_data,
                                           "refusal": refusal_data, "entitlement": entitlement_data}[kind]()
     return services.issue_notice(session, kind=kind, subject_type="application", subject_id=subject_id,
                                  data=data, actor=actor, now=now)
 
 
+def rendered(session, notice: Notice) -> Notice:
+    """Step two, as after the caller's commit: its PDF rendered and stored."""
+    render_pending(using(session), [notice.id])
+    return notice
+
+
+def issued(session, kind="conclusion", data=None, **kwargs) -> Notice:
+    return rendered(session, issue(session, kind, data, **kwargs))
+
+
 def test_conclusion_notice_shows_level_person_number_and_indicators_in_chinese(session, world):
-    notice = issue(session, actor=actor_of(world.users["ag_admin"]))
+    notice = issued(session, actor=actor_of(world.users["ag_admin"]))
     text = pdf_text(notice.content)
     for expected in ("评估结论通知书", "CON-2026-000001", "张三丰", "1101**********1234", "重度失能Ⅱ级",
                      "日常生活活动能力", "重度受损", "评估机构甲", "李评估、王评估", "赵专家、钱专家",
@@ -52,13 +68,13 @@ def test_conclusion_notice_shows_level_person_number_and_indicators_in_chinese(s
 
 
 def test_a_review_conclusion_says_it_is_final(session):
-    text = pdf_text(issue(session, data=conclusion_data(is_review=True)).content)
+    text = pdf_text(issued(session, data=conclusion_data(is_review=True)).content)
     assert "本结论为复评结论，是最终评估结论" in text
     assert "提出书面异议" not in text
 
 
 def test_chinese_is_drawn_with_an_embedded_cjk_font_on_a_single_a4_page(session, tmp_path):
-    notice = issue(session)
+    notice = issued(session)
     fonts = pdf_fonts(notice.content, tmp_path)
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
     assert cjk and all(" yes yes yes " in line for line in cjk), fonts  # embedded, subset, unicode map
@@ -75,13 +91,13 @@ def test_chinese_is_drawn_with_an_embedded_cjk_font_on_a_single_a4_page(session,
                      "2026年3月1日起至2028年3月15日止", "市医保中心"]),
 ])
 def test_every_kind_renders_its_notice(session, kind, expected):
-    text = pdf_text(issue(session, kind).content)
+    text = pdf_text(issued(session, kind).content)
     for fragment in expected:
         assert fragment in text, fragment
 
 
 def test_refusal_for_other_reasons_prints_the_detail(session):
-    notice = issue(session, "refusal", refusal_data(reason_code="other", detail="申请表未由本人或代理人签字"))
+    notice = issued(session, "refusal", refusal_data(reason_code="other", detail="申请表未由本人或代理人签字"))
     text = pdf_text(notice.content)
     assert "其他原因" in text and "申请表未由本人或代理人签字" in text
 
@@ -127,10 +143,10 @@ def test_unknown_kind_is_refused(session):
 
 def test_the_stored_pdf_matches_its_sha256_and_the_data_is_kept(session, world):
     actor = actor_of(world.users["ins_op"])
-    notice = issue(session, "acceptance", actor=actor, subject_id=42)
+    notice = issued(session, "acceptance", actor=actor, subject_id=42)
     session.expire_all()
     stored = session.get(Notice, notice.id)
-    assert stored.content.startswith(b"%PDF-")
+    assert stored.status == "issued" and stored.content.startswith(b"%PDF-")
     assert stored.sha256 == hashlib.sha256(stored.content).hexdigest()
     assert stored.size == len(stored.content)
     assert (stored.kind, stored.year, stored.seq, stored.subject_type, stored.subject_id) == \
@@ -138,10 +154,14 @@ def test_the_stored_pdf_matches_its_sha256_and_the_data_is_kept(session, world):
     assert stored.issued_by_id == world.users["ins_op"].id and stored.issued_at == NOW
     assert stored.data["person_name"] == "王秀英" and stored.data["accepted_on"] == "2026-03-13"
     assert stored.data["number"] == "ACC-2026-000001"
-    [entry] = session.scalars(select(AuditEntry).where(AuditEntry.entity == "notice",
-                                                       AuditEntry.entity_id == str(notice.id)))
-    assert (entry.action, entry.user_id, entry.org_id) == ("issue", actor.user_id, actor.org_id)
-    assert entry.after["number"] == "ACC-2026-000001" and entry.after["sha256"] == stored.sha256
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.entity == "notice",
+                                                       AuditEntry.entity_id == str(notice.id)).order_by(AuditEntry.id))
+    issue_entry, render_entry = entries
+    assert (issue_entry.action, issue_entry.user_id, issue_entry.org_id) == ("issue", actor.user_id, actor.org_id)
+    assert issue_entry.after["number"] == "ACC-2026-000001" and issue_entry.after["status"] == "pending"
+    assert (render_entry.action, render_entry.user_id) == ("render", None)
+    assert render_entry.after == {"status": "issued", "number": "ACC-2026-000001", "sha256": stored.sha256,
+                                  "size": stored.size}
 
 
 def test_notices_of_a_subject_are_listed_oldest_first(session):

@@ -8,7 +8,7 @@ import time
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from ltc.core.audit import SYSTEM, AuditEntry
@@ -123,3 +123,46 @@ def test_an_issuer_that_rolls_back_leaves_no_gap_for_the_one_waiting(committed):
     _run(first, second)
     assert results["second"] == "CON-2031-000001"
     assert _stored_numbers() == ["CON-2031-000001"]
+
+
+@pytest.fixture
+def committed_any(app):
+    """A committed database on SQLite as on PostgreSQL (the renderer takes numbers on another connection)."""
+    with app.app_context():
+        _clean()
+        yield app
+        _clean()
+
+
+def test_no_transaction_holds_the_counter_lock_while_a_notice_renders(committed_any):
+    """Another issuer takes the next number while the first notice's PDF is being rendered."""
+    from ltc.notices.rendering import render_pending
+    from tests.pdf_double import tiny_pdf
+
+    app, taken = committed_any, []
+    with app.app_context():
+        with Session(db.engine) as session:
+            first_id = services.issue_notice(session, kind="conclusion", subject_type=SUBJECT, subject_id=1,
+                                             data=conclusion_data(), actor=SYSTEM, now=NOW).id
+            session.commit()
+
+        def renderer(template_name, data):
+            # a second issuer on its own connection, which must not wait for a lock
+            with Session(db.engine) as other:
+                if other.get_bind().dialect.name == "postgresql":
+                    other.execute(text("SET LOCAL lock_timeout = '2s'"))
+                else:
+                    other.connection().exec_driver_sql("PRAGMA busy_timeout = 2000")
+                try:
+                    taken.append(services.issue_notice(other, kind="conclusion", subject_type=SUBJECT, subject_id=2,
+                                                       data=conclusion_data(), actor=SYSTEM, now=NOW).number)
+                    other.commit()
+                finally:
+                    if other.get_bind().dialect.name == "sqlite":
+                        other.connection().exec_driver_sql("PRAGMA busy_timeout = 30000")
+            return tiny_pdf(template_name, data)
+
+        report = render_pending(lambda: Session(db.engine), [first_id], renderer=renderer)
+    assert taken == ["CON-2031-000002"]
+    assert report.issued == ["CON-2031-000001"]
+    assert _stored_numbers() == ["CON-2031-000001", "CON-2031-000002"]

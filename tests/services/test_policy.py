@@ -15,6 +15,8 @@ from ltc.policy.services import (NoPolicyInForce, Policy, create_draft, policy_o
                                  update_section, validate_version)
 from tests.conftest import NOW
 
+pytestmark = pytest.mark.usefixtures("unseeded")  # the policy store from empty: REF is created here
+
 D = date
 ADMIN = Actor(None, None, "mia_admin")
 

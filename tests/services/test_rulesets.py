@@ -13,6 +13,8 @@ from ltc.core.audit import AuditEntry
 from ltc.core.errors import Conflict
 from tests.conftest import NOW
 
+pytestmark = pytest.mark.usefixtures("unseeded")  # seeding the rulesets is what is tested
+
 CN = shipped_definitions()[0]
 
 

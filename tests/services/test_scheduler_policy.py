@@ -18,6 +18,8 @@ from ltc.scheduler.policy import JobsPolicy
 from ltc.scheduler.registry import DAILY_0600, JOBS, Job, Schedule, get_job
 from ltc.scheduler.services import job_overview, scheduled_jobs
 
+pytestmark = pytest.mark.usefixtures("unseeded")  # REF is created here, or no policy is in force
+
 # Monday 2026-03-16 10:00 in Shanghai
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)
 QUICK = Job("quick", "测试：快速任务", DAILY_0600, "tests.services.test_scheduler_runner:add_attempt")

@@ -11,11 +11,12 @@ from flask import Flask
 from ltc.scheduler.catchup import catch_up_due_times, due_after, most_recent_due, next_due, trigger_for
 from ltc.scheduler.cli import MISFIRE_GRACE, QUEUE_ID, REFRESH_ID, build_scheduler, queue_call, scheduled_call
 from ltc.scheduler.registry import (
-    DAILY_0030, DAILY_0100, DAILY_0600, JOBS, MONTHLY_D1_0200, MONTHLY_D1_0300, MONTHLY_D2_0200, Schedule,
-    UnknownJob, get_job,
+    DAILY_0030, DAILY_0100, DAILY_0600, EVERY_10_MIN, JOBS, MONTHLY_D1_0200, MONTHLY_D1_0300, MONTHLY_D2_0200,
+    Schedule, UnknownJob, get_job,
 )
 
-REF_SCHEDULES = (DAILY_0030, DAILY_0100, MONTHLY_D1_0200, MONTHLY_D1_0300, MONTHLY_D2_0200, DAILY_0600)
+REF_SCHEDULES = (DAILY_0030, DAILY_0100, MONTHLY_D1_0200, MONTHLY_D1_0300, MONTHLY_D2_0200, DAILY_0600,
+                 EVERY_10_MIN)
 
 
 def utc(*args) -> datetime:
@@ -46,6 +47,9 @@ MOST_RECENT_DUE = [
     ("day 31 skips February", Schedule(day=31, hour=2), utc(2026, 3, 5), utc(2026, 1, 30, 18, 0)),
     ("day 29 in a common year", Schedule(day=29, hour=2), utc(2026, 3, 10), utc(2026, 1, 28, 18, 0)),
     ("day 29 in a leap year", Schedule(day=29, hour=2), utc(2024, 3, 10), utc(2024, 2, 28, 18, 0)),
+    ("every 10 min, between", EVERY_10_MIN, utc(2026, 3, 16, 2, 17, 30), utc(2026, 3, 16, 2, 10)),
+    ("every 10 min, exactly due", EVERY_10_MIN, utc(2026, 3, 16, 2, 20), utc(2026, 3, 16, 2, 20)),
+    ("every 10 min, across local midnight", EVERY_10_MIN, utc(2026, 3, 15, 16, 4), utc(2026, 3, 15, 16, 0)),
 ]
 
 
@@ -72,6 +76,7 @@ def test_most_recent_due_is_a_fire_time_with_none_between_it_and_now(schedule):
     (DAILY_0600, utc(2026, 3, 15, 21, 0), utc(2026, 3, 15, 22, 0)),
     (MONTHLY_D1_0200, utc(2026, 3, 16, 2, 0), utc(2026, 3, 31, 18, 0)),
     (MONTHLY_D1_0200, utc(2026, 12, 5), utc(2026, 12, 31, 18, 0)),
+    (EVERY_10_MIN, utc(2026, 3, 16, 2, 0, 1), utc(2026, 3, 16, 2, 10)),
 ])
 def test_next_due_time(schedule, now, expected):
     assert next_due(schedule, now) == expected
@@ -80,6 +85,10 @@ def test_next_due_time(schedule, now, expected):
 def test_schedules_describe_themselves_in_chinese_and_refuse_nonsense():
     assert DAILY_0030.describe() == "每日 00:30"
     assert MONTHLY_D2_0200.describe() == "每月2日 02:00"
+    assert EVERY_10_MIN.describe() == "每10分钟"
+    for bad in ({"every_minutes": 7}, {"every_minutes": 0}, {"every_minutes": 10, "hour": 1}):
+        with pytest.raises(ValueError):
+            Schedule(**bad)
     for bad in ({"hour": 24}, {"hour": 1, "minute": 60}, {"hour": 1, "day": 0}, {"hour": 1, "day": 32}):
         with pytest.raises(ValueError):
             Schedule(**bad)
@@ -135,8 +144,11 @@ def test_scheduler_is_built_with_every_registry_job_on_its_cron_trigger_without_
         assert isinstance(job.trigger, CronTrigger)
         assert str(job.trigger.timezone) == "Asia/Shanghai"
         fields = {f.name: str(f) for f in job.trigger.fields}
-        assert fields["hour"] == str(entry.schedule.hour)
-        assert fields["minute"] == str(entry.schedule.minute)
+        if entry.schedule.every_minutes:
+            assert (fields["hour"], fields["minute"]) == ("*", f"*/{entry.schedule.every_minutes}")
+        else:
+            assert fields["hour"] == str(entry.schedule.hour)
+            assert fields["minute"] == str(entry.schedule.minute)
         assert fields["day"] == ("*" if entry.schedule.day is None else str(entry.schedule.day))
         assert job.coalesce is True
         assert job.max_instances == 1

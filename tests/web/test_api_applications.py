@@ -3,10 +3,12 @@ from datetime import timedelta
 
 import pytest
 
-from ltc.notices.services import notices_for
+from ltc.notices.rendering import render_pending, using
+from ltc.notices.services import notices_for, take_issued
 from ltc.people.models import InsuredPerson
 from tests import assessment_builders as ab
 from tests import assessment_web_builders as wb
+from tests.services.test_notices import pdf_text
 from tests.web.test_api_core import token_for
 
 URL = "/api/v1/applications"
@@ -151,10 +153,12 @@ def test_the_detail_of_a_publicized_application(client, session, tokens, c):
     assert body["person"]["id_number"].count("*") == 10 and body["applicant"]["phone"].count("*") == 4
 
 
+@pytest.mark.usefixtures("real_pdf")  # the conclusion notice rendered by WeasyPrint, end to end
 def test_notices_of_a_concluded_application_download_as_issued(client, session, tokens, c):
     concluded = wb.publicized_today(session, c, level=2)  # below the threshold: concluded on confirmation
     other = wb.accepted(session, c)
     session.commit()
+    render_pending(using(session), take_issued(session))  # their PDFs, as after the requests that issued them
     body = client.get(f"{URL}/{concluded.id}", headers=tokens("ins_op")).json
     assert (body["status"], body["level_name"]) == ("concluded", "中度失能")
     assert [n["kind"] for n in body["notices"]] == ["acceptance", "conclusion"]
@@ -162,6 +166,7 @@ def test_notices_of_a_concluded_application_download_as_issued(client, session, 
     download = client.get(body["notices"][1]["download_url"], headers=tokens("ins_op"))
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert download.data == issued.content and download.data.startswith(b"%PDF")
+    assert "评估结论通知书" in pdf_text(download.data) and issued.number in pdf_text(download.data)
     foreign = notices_for(session, "application", other.id)[0]
     wrong = client.get(f"{URL}/{concluded.id}/notices/{foreign.id}.pdf", headers=tokens("ins_op"))
     assert wrong.status_code == 404

@@ -40,6 +40,21 @@ def flashed(client, app) -> str:
     return wb.html(client.get(f"/assessment/{app.id}"))
 
 
+def notice_text(client, app, prefix: str) -> str:
+    """The text of the ``prefix`` notice downloaded from the detail page (rendered after the
+    request that issued it committed)."""
+    from tests.services.test_notices import pdf_text
+
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    href, number = re.search(rf'<a href="([^"]+)" data-testid="notice-link">({prefix}-\d{{4}}-\d{{6}})<', page).groups()
+    response = client.get(href)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert number in text
+    return text
+
+
+@pytest.mark.usefixtures("real_pdf")  # the acceptance notice rendered by WeasyPrint, end to end
 def test_accept_through_the_form_issues_the_notice(client, session, c):
     app = wb.submitted(session, c)
     session.commit()
@@ -55,8 +70,33 @@ def test_accept_through_the_form_issues_the_notice(client, session, c):
     assert re.search(r'data-testid="notice-link">ACC-\d{4}-\d{6}<', page)
     assert trail(client, app) == ["submitted", "accepted"]
     assert "accept-form" not in page                                   # nothing left to accept
+    assert "受理通知书" in notice_text(client, app, "ACC")
 
 
+def test_a_notice_being_generated_shows_as_such_until_the_retry_job_renders_it(client, session, c):
+    from ltc.assessment.applications.services.acceptance import accept
+    from ltc.auth.services import actor_of
+    from ltc.notices.jobs import retry_pending_notices
+    from ltc.notices.services import take_issued
+    from tests.conftest import NOW
+
+    app = wb.submitted(session, c)
+    accept(session, app.id, actor=actor_of(c.world.users["ins_op"]), now=NOW, expected_version=app.version)
+    session.commit()
+    take_issued(session)  # as if its render after commit had failed
+    login(client, "ins_op")
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert re.search(r'data-testid="notice-pending">ACC-\d{4}-\d{6}</span> <span class="badge bg-secondary">正在生成<',
+                     page)
+    assert 'data-testid="notice-link"' not in page
+    client.post("/lang/en", data={"next": "/"})
+    assert "Being generated" in wb.html(client.get(f"/assessment/{app.id}"))
+    retry_pending_notices(session, now=NOW, due_at=NOW)
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert 'data-testid="notice-link">ACC-' in page and "notice-pending" not in page
+
+
+@pytest.mark.usefixtures("real_pdf")  # the refusal notice rendered by WeasyPrint, end to end
 def test_refuse_with_a_code_and_text(client, session, c):
     app = wb.submitted(session, c, answers=ab.ANSWERS_D)
     session.commit()
@@ -68,6 +108,7 @@ def test_refuse_with_a_code_and_text(client, session, c):
     app = reload(session, app)
     assert (app.status, app.refusal_code, app.refusal_text) == ("refused", "self_assessment_below_e", "自评 D 级")
     assert trail(client, app) == ["submitted", "refused"]
+    assert "不予受理通知书" in notice_text(client, app, "RFS")
 
 
 def test_accepting_a_case_that_calls_for_refusal_shows_why(client, session, c):

@@ -10,6 +10,8 @@ from ltc.auth.services import actor_of
 from ltc.core import audit
 from tests.conftest import login
 
+pytestmark = pytest.mark.usefixtures("unseeded")  # the audit log from empty
+
 # 2026-03-10 23:30 UTC is 2026-03-11 07:30 in Shanghai: the local date decides the filter
 T1 = datetime(2026, 3, 10, 23, 30, tzinfo=timezone.utc)
 T2 = datetime(2026, 3, 12, 2, 0, tzinfo=timezone.utc)

@@ -77,6 +77,22 @@ def test_the_detail_shows_the_events_and_is_not_found_outside_the_scope(client, 
     assert client.get(f"/entitlements/{granted['west'].id}").status_code == 404
 
 
+def test_the_entitlement_notice_shows_as_being_generated_until_rendered(client, session, granted):
+    from ltc.entitlements.notice import issue_entitlement_notice
+    from ltc.notices.rendering import render_pending, using
+    from ltc.notices.services import take_issued
+
+    notice = issue_entitlement_notice(session, granted["east"], actor=SYSTEM, now=NOW)
+    session.commit()
+    take_issued(session)  # left pending, as after a failed render
+    login(client, "pr2_op")
+    page = client.get(f"/entitlements/{granted['east'].id}").data.decode()
+    assert f'<span data-testid="notice-pending">{notice.number}</span>' in page and "正在生成" in page
+    render_pending(using(session), [notice.id])
+    page = client.get(f"/entitlements/{granted['east'].id}").data.decode()
+    assert f'<a href="/notices/{notice.id}.pdf">{notice.number}</a>' in page and "正在生成" not in page
+
+
 def test_a_carer_and_an_anonymous_visitor_cannot_see_the_list(client, granted):
     assert client.get("/entitlements/").status_code == 302
     login(client, "pr_carer")

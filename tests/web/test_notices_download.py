@@ -8,6 +8,7 @@ from ltc.auth.scope import scoped
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.notices import services
 from ltc.notices.models import Notice
+from ltc.notices.rendering import render_pending, using
 from ltc.orgs.models import Organisation
 from tests.conftest import NOW, login
 from tests.unit.test_notices_documents import acceptance_data
@@ -20,12 +21,20 @@ def org_visible(session, user, org_id: int) -> bool:
 
 
 @pytest.fixture
-def notice(session, world, monkeypatch):
+def pending(session, world, monkeypatch):
+    """A notice numbered and committed whose PDF is not rendered yet."""
     monkeypatch.setitem(services.subject_visibility, "test_org", org_visible)
     issued = services.issue_notice(session, kind="acceptance", subject_type="test_org", subject_id=world.insurer.id,
                                    data=acceptance_data(), actor=SYSTEM, now=NOW)
     session.commit()
+    services.take_issued(session)  # not this test session's requests' to render
     return issued
+
+
+@pytest.fixture
+def notice(session, pending):
+    render_pending(using(session), [pending.id])
+    return pending
 
 
 @pytest.mark.parametrize("username", ["ins_op", "mia_admin"])
@@ -76,3 +85,12 @@ def test_a_stored_pdf_that_no_longer_matches_its_sha256_is_not_served(client, se
     assert response.status_code == 500
     assert response.mimetype == "text/html" and b"%PDF" not in response.data
     assert "ACC-2026-000001: stored PDF does not match its SHA-256" in caplog.text
+
+
+def test_a_pending_notice_answers_that_it_is_being_generated(client, session, pending):
+    login(client, "ins_op")
+    response = client.get(f"/notices/{pending.id}.pdf")
+    assert response.status_code == 409
+    assert "通知书 ACC-2026-000001 正在生成，请稍后再下载" in response.data.decode()
+    render_pending(using(session), [pending.id])
+    assert client.get(f"/notices/{pending.id}.pdf").status_code == 200

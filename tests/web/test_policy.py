@@ -9,6 +9,8 @@ from ltc.policy.ref import REF_SECTIONS, seed_ref
 from ltc.policy.services import create_draft, publish
 from tests.conftest import NOW, login
 
+pytestmark = pytest.mark.usefixtures("unseeded")  # the policy store from empty: REF is created here
+
 
 @pytest.fixture
 def ref(session):

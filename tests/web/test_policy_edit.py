@@ -14,6 +14,8 @@ from ltc.policy.schema import SECTIONS
 from ltc.policy.services import create_draft, publish
 from tests.conftest import NOW, login
 
+pytestmark = pytest.mark.usefixtures("unseeded")  # the policy store from empty: REF is created here
+
 
 @pytest.fixture
 def ref(session):

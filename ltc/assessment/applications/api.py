@@ -132,8 +132,10 @@ def detail_json(session, page: ApplicationPage) -> dict:
         "children": [child.id for child in page.children],
         "events": events_json(session, app),
         "notices": [{"id": n.id, "number": n.number, "kind": n.kind, "issued_at": iso(n.issued_at),
-                     "download_url": url_for("api.download_application_notice", application_id=app.id,
-                                             notice_id=n.id)} for n in page.notices],
+                     "status": n.status,  # pending: numbered, its PDF being generated (no download yet)
+                     "download_url": None if n.is_pending else url_for(
+                         "api.download_application_notice", application_id=app.id, notice_id=n.id)}
+                    for n in page.notices],
     }
 
 

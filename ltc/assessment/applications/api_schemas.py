@@ -130,7 +130,8 @@ class NoticeRef(Out):
     number: str
     kind: str
     issued_at: datetime
-    download_url: str = Field(description="GET it for the PDF")
+    status: Literal["pending", "issued"] = Field(description="pending: numbered, its PDF being generated")
+    download_url: str | None = Field(description="GET it for the PDF; null while the notice is pending")
 
 
 class ApplicationDetail(ApplicationRow):
