@@ -39,7 +39,7 @@ PERCEPTION = ("vision", "hearing", "communication")
 
 
 def items(adl, cognition, perception) -> dict[str, int]:
-    return dict(zip(ADL, adl)) | dict(zip(COGNITION, cognition)) | dict(zip(PERCEPTION, perception))
+    return dict(zip(ADL, adl, strict=False)) | dict(zip(COGNITION, cognition, strict=False)) | dict(zip(PERCEPTION, perception, strict=False))
 
 
 #: SPEC §3.2 examples, by the level they grade to

@@ -7,7 +7,7 @@ from ltc.assessment.applications.models import Application
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM, Actor
 from ltc.core.months import add_months
-from ltc.entitlements.requests import EntitlementRequest
+from ltc.entitlements.models import EntitlementRequest
 from ltc.entitlements.opening import request_entitlement
 from ltc.providers.catalogue import services as catalogue_services
 from ltc.providers.care_plans.services import VisitTypeInput, save_plan

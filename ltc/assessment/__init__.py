@@ -12,7 +12,7 @@ def wire() -> None:
     from ltc.assessment.applications.models import Application
     from ltc.assessment.applications.services import reassessment, scope
     from ltc.assessment.experts import services as experts
-    from ltc.assessment.experts.services import ExpertCertificate
+    from ltc.assessment.experts.models import ExpertCertificate
     from ltc.assessment.scale import models as _scale_models  # noqa: F401  (the rulesets table)
     from ltc.auth.scope import add_scope_rule
     from ltc.core.events import subscribe

@@ -4,7 +4,6 @@ Wiring: ``wire()`` fills the shared registries (scope rules, policy section, eve
 and ``register(app)`` adds the blueprints and commands; both are called from ``ltc.create_app``.
 Their imports are local so that importing a service of this package never loads its web layer.
 """
-from flask import Flask
 
 
 def wire() -> None:

@@ -197,7 +197,7 @@ def calendar_gap_banner(today: date, session: Session) -> str | None:
     probes = [exists().where(CalendarOverride.day >= date(y, 1, 1), CalendarOverride.day < date(y + 1, 1, 1))
               for y in unknown]
     loaded = session.execute(select(*probes)).one()
-    missing = [y for y, has_rows in zip(unknown, loaded) if not has_rows]
+    missing = [y for y, has_rows in zip(unknown, loaded, strict=False) if not has_rows]
     if not missing:
         return None
     for year in missing:

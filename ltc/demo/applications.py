@@ -48,7 +48,7 @@ PERCEPTION = ("vision", "hearing", "communication")
 
 
 def _items(adl, cognition, perception) -> dict[str, int]:
-    return dict(zip(ADL, adl)) | dict(zip(COGNITION, cognition)) | dict(zip(PERCEPTION, perception))
+    return dict(zip(ADL, adl, strict=False)) | dict(zip(COGNITION, cognition, strict=False)) | dict(zip(PERCEPTION, perception, strict=False))
 
 
 #: answers grading to each level on the national scale (SPEC §3.2)

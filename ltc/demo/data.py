@@ -195,7 +195,8 @@ EXPERTS = ("assessor1", "assessor2", "assessor4", "assessor5", "assessor6")
 
 def load_expert_certificates(session: Session, users: list[User], *, now: datetime) -> None:
     """Demo certificates (评估专家证书) for assessor1, 2, 4, 5 and 6, valid 2024–2028."""
-    from ltc.assessment.experts.services import ExpertCertificate, add_certificate
+    from ltc.assessment.experts.models import ExpertCertificate
+    from ltc.assessment.experts.services import add_certificate
 
     by_name = {u.username: u for u in users}
     for n, username in enumerate(EXPERTS, start=1):

@@ -22,7 +22,7 @@ from ltc.demo.applications import Cast, Plan, walk, working_days_back
 from ltc.demo.data import person_rows
 from ltc.entitlements import imports as migration_import
 from ltc.entitlements.models import Entitlement
-from ltc.entitlements.requests import EntitlementRequest
+from ltc.entitlements.models import EntitlementRequest
 from ltc.entitlements.states import RequestStatus
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson

@@ -97,7 +97,7 @@ def parse_row(line: int, cells: list, columns: list[str], today: date) -> Entitl
     row = EntitlementRow(line=line, values=dict.fromkeys(FIELDS))
     if not is_blank(cells[len(columns):]):
         row.errors.append("该行的单元格多于表头的列")
-    raw = {name: cell for name, cell in zip(columns, cells) if name}
+    raw = {name: cell for name, cell in zip(columns, cells, strict=False) if name}
     if raw.get("id_number") is not None and not isinstance(raw["id_number"], str):
         row.errors.append("身份证号单元格须为文本格式（数字格式会丢失位数）")
     for name in FIELDS:

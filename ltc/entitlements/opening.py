@@ -19,7 +19,7 @@ from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, ValidationFailed
-from ltc.entitlements.requests import EntitlementRequest
+from ltc.entitlements.models import EntitlementRequest
 from ltc.entitlements.services import active_on
 from ltc.entitlements.states import LIVE, RequestKind, RequestStatus
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, OrgKind

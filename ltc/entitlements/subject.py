@@ -24,7 +24,7 @@ from ltc.core.periods import covering_filter, overlap_filter, period_on
 from ltc.entitlements import dates
 from ltc.entitlements.models import Entitlement
 from ltc.entitlements.notice import issue_entitlement_notice
-from ltc.entitlements.requests import EntitlementRequest
+from ltc.entitlements.models import EntitlementRequest
 from ltc.entitlements.services import grant_entitlement
 from ltc.entitlements.states import RequestKind, RequestStatus, check_transition
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType

@@ -11,7 +11,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ltc.assessment.applications.models import Application
-from ltc.assessment.applications.services.pages import active_providers
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import get_scoped, scoped
 from ltc.auth.services import actor_of
@@ -28,7 +27,7 @@ from ltc.entitlements import imports as migration_import
 from ltc.entitlements.forms import STATE_LABELS, FilterForm, RequestEntitlementForm
 from ltc.entitlements.models import END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, Entitlement
 from ltc.entitlements.opening import request_entitlement
-from ltc.entitlements.requests import EntitlementRequest
+from ltc.entitlements.models import EntitlementRequest
 from ltc.entitlements.states import RequestStatus
 from ltc.extensions import db
 from ltc.notices.services import notices_for
@@ -37,6 +36,7 @@ from ltc.orgs.models import Organisation
 from ltc.people.forms import ConfirmImportForm, ImportForm
 from ltc.people.ids import mask_id
 from ltc.people.models import InsuredPerson
+from ltc.providers.services import active_providers
 from ltc.reviews.registry import ListLink
 
 bp = Blueprint("entitlements", __name__, url_prefix="/entitlements")

@@ -254,7 +254,7 @@ def _coerce(hint, value):
             return tuple(_coerce(args[0], v) for v in value)
         if len(value) != len(args):
             raise TypeError(f"应为{len(args)}项")
-        return tuple(_coerce(a, v) for a, v in zip(args, value))
+        return tuple(_coerce(a, v) for a, v in zip(args, value, strict=False))
     if origin is dict:
         if not isinstance(value, Mapping):
             raise TypeError("应为映射")

@@ -5,11 +5,9 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DecimalField, Form, IntegerField, PasswordField, SelectChoice,
-                     SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField)
-from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional,
-                                Regexp)
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import (DateField, DecimalField, Form, IntegerField, SelectChoice,
+                     SelectField, StringField, SubmitField, TextAreaField)
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional)
 
 from ltc.web.forms import MultiCheckboxField, label_choices as _choices
 from ltc.orgs.kinds import (CARE_TYPE_LABELS, GRADE_LABELS, ORG_KIND_LABELS, STATUS_LABELS, CareType,

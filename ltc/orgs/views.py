@@ -18,13 +18,12 @@ from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
-from ltc.core.errors import DomainError
 from ltc.web.forms import submit
 from ltc.extensions import db
 from ltc.orgs import services
-from ltc.orgs.forms import (AgreementForm, BedsForm, CareTypesForm, ConfirmForm, DistrictForm,
-                            DistrictPeriodForm, EditDistrictForm, EditOrgForm, GradeForm, OrgFilterForm,
-                            OrgForm, PriceForm, StatusForm)
+from ltc.orgs.forms import (AgreementForm, ConfirmForm, DistrictForm,
+                            DistrictPeriodForm, EditDistrictForm, EditOrgForm, OrgFilterForm,
+                            OrgForm, StatusForm)
 from ltc.orgs.kinds import (CARE_TYPE_LABELS, DISTRICT_STATE_LABELS, GRADE_LABELS, ORG_KIND_LABELS,
                             STATUS_LABELS, OrgKind)
 from ltc.orgs.models import District, Organisation

@@ -10,7 +10,7 @@ from flask import Flask
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
     from ltc.people import scope
-    from ltc.people.hospital import services as _hospital  # noqa: F401  (the hospital_stays table)
+    from ltc.people.hospital import models as _hospital  # noqa: F401  (the hospital_stays table)
     from ltc.people.models import InsuredPerson
 
     add_scope_rule(InsuredPerson, scope.persons_in_scope)

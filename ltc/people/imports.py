@@ -221,7 +221,7 @@ def _record(columns: list[str], cells: list) -> dict:
     """Cells by column name; a short row is padded (absent cells are empty, not missing
     columns) and surplus non-empty cells are kept under ``None``."""
     cells = list(cells) + [None] * (len(columns) - len(cells))
-    record = {name: cell for name, cell in zip(columns, cells) if name}
+    record = {name: cell for name, cell in zip(columns, cells, strict=False) if name}
     if not is_blank(cells[len(columns):]):
         record[None] = cells[len(columns):]
     return record
@@ -262,7 +262,7 @@ def _create(session: Session, rows: list[RowResult], *, actor: Actor, now: datet
                for r in rows]
     session.add_all(persons)
     session.flush()
-    for row, person in zip(rows, persons):
+    for row, person in zip(rows, persons, strict=False):
         status = row.status or PersonStatus.ACTIVE
         session.add_all(services.initial_periods(person.id, row.valid_from, status=status,
                                                  category=row.category, tags=row.tags or ()))

@@ -4,7 +4,7 @@ Every write and every full view of personal data is written to the audit log her
 Functions flush, never commit.
 """
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation

@@ -13,8 +13,8 @@ from ltc.core.audit import Actor
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.money import to_money
 from ltc.core.periods import add_period, covering_filter, period_on, periods_of, periods_overlapping
-from ltc.orgs.kinds import CareType, FacilityGrade, OrgKind
-from ltc.orgs.models import District, Organisation
+from ltc.orgs.kinds import CareType, FacilityGrade, OrgKind, OrgStatus
+from ltc.orgs.models import District, Organisation, OrgStatusPeriod
 from ltc.orgs.profile import OrgProfile
 from ltc.orgs.services import ENTITY, OrgHistory, active_district, change_from
 from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderDistrictPeriod,
@@ -187,3 +187,20 @@ def fill_history(session: Session, org: Organisation, history: OrgHistory) -> No
 def districts_in_use(session: Session) -> set[str]:
     """The district codes some provider's district period names (they may not be deleted)."""
     return set(session.scalars(select(ProviderDistrictPeriod.district).distinct()))
+
+
+# --- choosing a provider ----------------------------------------------------------------------
+
+def active_providers(session: Session, day: date) -> list[tuple[int, str, list[str]]]:
+    """(id, name, care types) of the providers active on ``day`` with at least one care type."""
+    rows = session.execute(
+        select(Organisation.id, Organisation.name, ProviderCareTypePeriod.care_type)
+        .join(OrgStatusPeriod, OrgStatusPeriod.org_id == Organisation.id)
+        .join(ProviderCareTypePeriod, ProviderCareTypePeriod.org_id == Organisation.id)
+        .where(Organisation.kind == OrgKind.PROVIDER, OrgStatusPeriod.status == OrgStatus.ACTIVE,
+               covering_filter(OrgStatusPeriod, day), covering_filter(ProviderCareTypePeriod, day))
+        .order_by(Organisation.name, Organisation.id, ProviderCareTypePeriod.care_type))
+    providers: dict[int, tuple[int, str, list[str]]] = {}
+    for org_id, name, care_type in rows:
+        providers.setdefault(org_id, (org_id, name, []))[2].append(care_type)
+    return list(providers.values())

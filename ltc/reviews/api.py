@@ -22,7 +22,7 @@ from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
 from ltc.core.clock import local_today, utcnow
-from ltc.core.errors import Forbidden, ValidationFailed
+from ltc.core.errors import Forbidden
 from ltc.extensions import db
 from ltc.reviews import engine
 from ltc.reviews.definitions import DECISION_LABELS

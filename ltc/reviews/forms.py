@@ -6,7 +6,6 @@ from wtforms import Form, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.reviews.states import STATUS_LABELS, CaseStatus
 
 

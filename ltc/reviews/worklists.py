@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.auth.models import User
-from ltc.auth.permissions import Action, can
 from ltc.web.worklists import WorkList
 from ltc.orgs.models import Organisation
 from ltc.reviews import engine

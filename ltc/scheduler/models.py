@@ -6,7 +6,6 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.auth.models import User
-from ltc.core.clock import utcnow
 from ltc.core.db import Base, enum_check
 
 

@@ -7,7 +7,6 @@ Create Date: 2026-11-22 08:40:20.094880
 """
 from alembic import op
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0001'

@@ -4,7 +4,6 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment.applications.services import conclusion
 from ltc.assessment.applications import jobs
 from ltc.assessment.applications.events import ConclusionFinal
 from ltc.assessment.applications.services.conclusion import conclude_ended_publicities, published_list

@@ -13,7 +13,7 @@ from ltc.assessment.applications.services.reassessment import open_reassessments
 from ltc.core.audit import SYSTEM
 from ltc.core.errors import ValidationFailed
 from ltc.people import services as people
-from ltc.people.hospital.services import HospitalStay
+from ltc.people.hospital.models import HospitalStay
 from ltc.people.models import PersonStatus
 from tests.assessment_builders import ANSWERS_E, at, cast, file, past_conclusion
 from tests.conftest import NOW

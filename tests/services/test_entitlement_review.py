@@ -11,7 +11,7 @@ from ltc.core import events
 from ltc.core.audit import Actor
 from ltc.core.errors import Conflict, Forbidden, ValidationFailed
 from ltc.entitlements.models import Entitlement
-from ltc.entitlements.requests import EntitlementRequest
+from ltc.entitlements.models import EntitlementRequest
 from ltc.entitlements.opening import request_entitlement
 from ltc.entitlements.subject import step_checks
 from ltc.entitlements.services import grant_entitlement

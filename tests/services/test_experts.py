@@ -6,7 +6,7 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ltc.assessment.experts import services as experts
-from ltc.assessment.experts.services import ExpertCertificate
+from ltc.assessment.experts.models import ExpertCertificate
 from ltc.auth.services import actor_of, update_user
 from ltc.core.audit import AuditEntry
 from ltc.core.errors import Conflict, ValidationFailed

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.errors import ValidationFailed
 from ltc.people.hospital import imports as hospital_import
-from ltc.people.hospital.services import HospitalStay
+from ltc.people.hospital.models import HospitalStay
 from tests.conftest import NOW, TODAY
 from tests.people_builders import csv_bytes, id_number, person, xlsx_bytes
 

@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.errors import ValidationFailed
 from ltc.people.hospital import services as hospital
-from ltc.people.hospital.services import HospitalStay, StayInput
+from ltc.people.hospital.models import HospitalStay
+from ltc.people.hospital.services import StayInput
 from tests.conftest import NOW
 from tests.people_builders import person
 

@@ -1,6 +1,5 @@
 """The Alembic migrations produce exactly the models' schema (on SQLite and PostgreSQL)."""
 import json
-import os
 import uuid
 
 import flask_migrate

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from ltc.core.audit import SYSTEM, AuditEntry
+from ltc.core.audit import AuditEntry
 from ltc.notices import services
 from ltc.notices.jobs import retry_pending_notices
 from ltc.notices.models import Notice

@@ -55,7 +55,7 @@ CASES = [totals(ADL_TOTAL_FOR_GRADE[a], COG_TOTAL_FOR_GRADE[c], 12) for a in ran
 
 def test_script_grades_like_the_server():
     results = run_js(CASES)["out"]
-    for answers, result in zip(CASES, results):
+    for answers, result in zip(CASES, results, strict=False):
         expected = grade(RULESET, answers).as_dict()
         assert {key: result[key] for key in expected} == expected
         assert result["missing"] == []

@@ -5,7 +5,7 @@ import pytest
 from ltc.assessment.applications.events import ConclusionFinal
 from ltc.assessment.applications.models import Application
 from ltc.assessment.applications.services import reassessment
-from ltc.assessment.experts.services import ExpertCertificate
+from ltc.assessment.experts.models import ExpertCertificate
 from ltc.auth import scope
 from ltc.auth.models import User
 from ltc.core.audit import SYSTEM

@@ -66,7 +66,7 @@ def test_bad_input_prints_the_reason_exits_non_zero_and_writes_nothing(runner, s
             "--password": GOOD}
     if "--org-uscc" in args:
         base.pop("--org-id")
-    base.update(dict(zip(args[::2], args[1::2])))
+    base.update(dict(zip(args[::2], args[1::2], strict=False)))
     before = user_count(session)
     result = runner.invoke(args=["user", "create", *[x for pair in base.items() for x in pair]])
     assert result.exit_code != 0

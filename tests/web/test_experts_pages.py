@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ltc.assessment.experts import services as experts
-from ltc.assessment.experts.services import ExpertCertificate
+from ltc.assessment.experts.models import ExpertCertificate
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.clock import local_today
 from tests.builders import org, user

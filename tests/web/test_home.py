@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 from ltc.auth import services
 from ltc.core.clock import local_today, utcnow
-from ltc.core.periods import add_period, period_on
+from ltc.core.periods import period_on
 from ltc.orgs.models import AgreementPeriod
 from tests.conftest import login
 

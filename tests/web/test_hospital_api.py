@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from ltc.people.hospital.services import HospitalStay
+from ltc.people.hospital.models import HospitalStay
 from tests.builders import PASSWORD
 from tests.people_builders import id_number, person
 

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from ltc.core.audit import SYSTEM
 from ltc.people.hospital import services as hospital
-from ltc.people.hospital.services import HospitalStay, StayInput
+from ltc.people.hospital.models import HospitalStay
+from ltc.people.hospital.services import StayInput
 from tests.conftest import NOW, login
 from tests.people_builders import csv_bytes, id_number, person, xlsx_bytes
 

@@ -15,8 +15,8 @@ from flask import Response, jsonify, url_for
 from sqlalchemy import select
 
 from ltc.api.blueprint import bp
-from ltc.assessment.applications.api_schemas import (ApplicationDetail, ApplicationQuery, ApplicationRow, AssessmentEntry,
-                                          Cosignature, RecordOut)
+from ltc.assessment.applications.api_schemas import (ApplicationDetail, ApplicationQuery, ApplicationRow,
+                                                     AssessmentEntry, Cosignature, RecordOut)
 from ltc.auth.web import api_permission, api_user
 from ltc.api.paging import page_json
 from ltc.api.schema import PDF, Checked, Page, api_route, raise_problems

@@ -18,7 +18,7 @@ from ltc.assessment.applications.states import (IN_PROCESS, DispatchMethod, Kind
 from ltc.core.clock import utcnow
 from ltc.core.db import Base, enum_check, in_list
 from ltc.orgs.kinds import CareType
-from ltc.people.hospital.services import HospitalStay  # noqa: F401  (the table trigger_stay_id refers to)
+from ltc.people.hospital.models import HospitalStay  # noqa: F401  (the table trigger_stay_id refers to)
 
 
 _ONE_OPEN = text(f"status IN {in_list(sorted(IN_PROCESS))} AND kind <> '{Kind.REVIEW.value}'")

@@ -9,47 +9,24 @@ admin reads its own agency's certificates.
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, ForeignKey, String, false, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ColumnElement, false, select
+from sqlalchemy.orm import Session
 
 from ltc.auth.models import User, UserRole
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import scoped
 from ltc.core import audit
 from ltc.core.audit import Actor
-from ltc.core.clock import utcnow
-from ltc.core.db import Base
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.pagination import Page, paginate
-from ltc.core.periods import PeriodMixin, add_period, covering_filter, period_table_args
+from ltc.core.periods import add_period, covering_filter
+from ltc.assessment.experts.models import ExpertCertificate
 from ltc.orgs.models import Organisation
 
 ENTITY = "expert_certificate"
 ASSESSOR = "assessor"
 #: list filter: certificate state on the day the list is shown
 STATES = ("valid", "expired", "upcoming")
-
-
-class ExpertCertificate(PeriodMixin, Base):
-    __tablename__ = "expert_certificates"
-    __table_args__ = period_table_args("expert_certificates", "user_id")
-    period_key = ("user_id",)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    certificate_no: Mapped[str] = mapped_column(String(50), index=True)
-    issued_by: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    user: Mapped[User] = relationship(lazy="joined")
-
-    def state_on(self, day: date) -> str:
-        if day < self.valid_from:
-            return "upcoming"
-        return "valid" if self.covers(day) else "expired"
-
-    def __repr__(self) -> str:
-        return f"<ExpertCertificate {self.certificate_no} user={self.user_id}>"
 
 
 def certificates_in_scope(user: User) -> ColumnElement[bool] | None:

@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 
 from ltc.assessment.experts import services as experts
 from ltc.assessment.experts.forms import STATE_LABELS, CertificateFilterForm, CertificateForm, EndCertificateForm
-from ltc.assessment.experts.services import ExpertCertificate
+from ltc.assessment.experts.models import ExpertCertificate
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of

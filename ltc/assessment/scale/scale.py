@@ -261,7 +261,7 @@ def _parse_indicator(code: str, raw: Mapping, items: tuple[Item, ...], grades: i
             raise InvalidRuleset(f"{band_at}: grade out of range or min > max")
         bands.append(b)
     ordered = sorted(bands, key=lambda b: b.min)
-    for lower, upper in zip(ordered, ordered[1:]):
+    for lower, upper in zip(ordered, ordered[1:], strict=False):
         if upper.min <= lower.max:
             raise InvalidRuleset(f"{at}: bands {lower.min}–{lower.max} and {upper.min}–{upper.max} "
                                  "overlap")

@@ -124,6 +124,6 @@ def _check_periods(stored: dict[str, AssessmentRuleset], incoming: list[Ruleset]
     periods = {row_id: (row.effective_from, row.effective_to) for row_id, row in stored.items()}
     periods.update({r.id: (r.effective_from, r.effective_to) for r in incoming})
     ordered = sorted(periods.items(), key=lambda entry: entry[1][0])
-    for (earlier, (_, end)), (later, (start, _)) in zip(ordered, ordered[1:]):
+    for (earlier, (_, end)), (later, (start, _)) in zip(ordered, ordered[1:], strict=False):
         if end is None or end > start:
             raise Conflict(f"rulesets {earlier} and {later} would both be in force on {start.isoformat()}")

@@ -15,7 +15,8 @@ from ltc.auth.services import actor_of
 from ltc.core.clock import local_today, utcnow
 from ltc.extensions import db
 from ltc.people.hospital import services as hospital
-from ltc.people.hospital.services import HospitalStay, StayInput
+from ltc.people.hospital.models import HospitalStay
+from ltc.people.hospital.services import StayInput
 from ltc.people.models import InsuredPerson
 
 MAX_STAYS = 1000

@@ -50,7 +50,7 @@ def parse_row(line: int, cells: list, columns: list[str], today: date) -> StayRo
     errors = []
     if not is_blank(cells[len(columns):]):
         errors.append("该行的单元格多于表头的列")
-    raw = {name: cell for name, cell in zip(columns, cells) if name}
+    raw = {name: cell for name, cell in zip(columns, cells, strict=False) if name}
     if raw.get("id_number") is not None and not isinstance(raw["id_number"], str):
         errors.append("身份证号单元格须为文本格式（数字格式会丢失位数）")
     clean, problems = hospital.check_fields(raw, today=today)

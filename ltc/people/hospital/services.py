@@ -9,18 +9,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Select, String, UniqueConstraint, or_, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
 
 from ltc.auth.models import User
 from ltc.auth.scope import scoped
 from ltc.core import audit
 from ltc.core.audit import Actor
-from ltc.core.clock import utcnow
-from ltc.core.db import Base, enum_check
 from ltc.core.errors import ValidationFailed
 from ltc.people.ids import normalise_id_number
 from ltc.people.kinds import STAY_CATEGORY_LABELS, StayCategory
+from ltc.people.hospital.models import HOSPITAL_MAX, HospitalStay
 from ltc.people.models import InsuredPerson
 from ltc.core.sheets import Cell, as_date, as_text
 
@@ -32,36 +31,7 @@ CATEGORY_VALUES = {INPATIENT: INPATIENT, LTC_SPECIAL: LTC_SPECIAL, "普通住院
 FIELDS = ("id_number", "hospital", "category", "admitted_on", "discharged_on")
 FIELD_LABELS = {"id_number": "身份证号", "hospital": "医院", "category": "住院类别", "admitted_on": "入院日期",
                 "discharged_on": "出院日期"}
-HOSPITAL_MAX = 200
 CHUNK = 5000
-
-
-class HospitalStay(Base):
-    __tablename__ = "hospital_stays"
-    __table_args__ = (
-        enum_check("category", StayCategory),
-        CheckConstraint("discharged_on IS NULL OR discharged_on >= admitted_on", name="discharge_order"),
-        UniqueConstraint("person_id", "hospital", "admitted_on", name="uq_hospital_stays_person_hospital_admitted"),
-        Index("ix_hospital_stays_category_discharged", "category", "discharged_on"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"))
-    hospital: Mapped[str] = mapped_column(String(HOSPITAL_MAX))
-    category: Mapped[str] = mapped_column(String(20))
-    admitted_on: Mapped[date] = mapped_column(Date)
-    discharged_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    def days_until(self, day: date) -> int:
-        """Length in days of ``[admission, discharge)``, an open stay (or one discharged after
-        ``day``) measured as if it ended on ``day``."""
-        end = day if self.discharged_on is None else min(self.discharged_on, day)
-        return (end - self.admitted_on).days
-
-    def __repr__(self) -> str:
-        return f"<HospitalStay person={self.person_id} {self.hospital} {self.admitted_on}>"
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ entirely blank is ignored.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (FieldList, Form, FormField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import (FieldList, Form, FormField, IntegerField, SelectChoice, SelectField, SelectMultipleField,
+                     StringField, SubmitField, TextAreaField)
 from wtforms.validators import Length, NumberRange, Optional
 
 from ltc.core.errors import DomainError

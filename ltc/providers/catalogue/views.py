@@ -1,7 +1,5 @@
 """Service catalogue pages (SPEC §5.2): every staff user reads the list and the items; the MIA
 admin edits an item and records new standard minutes from a date."""
-from collections.abc import Callable
-from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -13,7 +11,6 @@ from ltc.auth.permissions import Action, can
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
-from ltc.core.errors import DomainError
 from ltc.web.exports import Column, export_response, requested_format
 from ltc.web.forms import submit
 from ltc.core.pagination import paginate

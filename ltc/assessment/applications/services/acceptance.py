@@ -12,7 +12,8 @@ from ltc.assessment.applications.models import Application
 from ltc.assessment.applications.services.lookups import last_conclusion, open_applications
 from ltc.assessment.applications.services.notifying import notify
 from ltc.assessment.applications.states import IN_PROCESS, REFUSAL_LABELS, Kind, RefusalCode, Status, check_transition
-from ltc.assessment.applications.services.transitions import (acting_user, assessment_policy, check_version, load, move, require)
+from ltc.assessment.applications.services.transitions import (acting_user, assessment_policy, check_version, load,
+                                                              move, require)
 from ltc.auth.permissions import Action
 from ltc.core.audit import Actor
 from ltc.core.calendar import add_working_days

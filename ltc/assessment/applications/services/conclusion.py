@@ -11,7 +11,6 @@ child's level and dates, and its paused SLA clock resumes. ``ConclusionFinal`` t
 every final conclusion of a person (never of the 复评 child itself), e.g. to open the
 entitlement review of SPEC §4.2.
 """
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 

@@ -20,7 +20,8 @@ from ltc.assessment.experts.services import is_expert
 from ltc.assessment.scale.services import ruleset_in_force
 from ltc.assessment.applications.services.scheduling import current_visit, on_site_ids
 from ltc.assessment.applications.states import VISIT_BOOKED, Status, check_transition
-from ltc.assessment.applications.services.transitions import acting_user, check_version, load, move, record_event, require, touch
+from ltc.assessment.applications.services.transitions import (acting_user, check_version, load, move, record_event,
+                                                              require, touch)
 from ltc.auth.models import User
 from ltc.auth.permissions import Action
 from ltc.core.audit import Actor

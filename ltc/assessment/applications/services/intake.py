@@ -17,8 +17,8 @@ from ltc.assessment.applications.services.lookups import current_conclusion
 from ltc.assessment.applications.services.documents import StoredDocument, document_row
 from ltc.assessment.applications.selfassessment import grade_self_assessment
 from ltc.assessment.applications.states import OPEN, Kind, ReassessmentReason, Status
-from ltc.assessment.applications.services.transitions import (acting_user, assessment_policy, flush, load, record_event, require,
-                                        touch)
+from ltc.assessment.applications.services.transitions import (acting_user, assessment_policy, flush, load,
+                                                              record_event, require, touch)
 from ltc.auth.models import User
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped

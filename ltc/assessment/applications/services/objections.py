@@ -17,8 +17,8 @@ from ltc.assessment.applications.services.dispatch import agency_loads, assign_a
 from ltc.assessment.applications.services.intake import new_application
 from ltc.assessment.applications.services.lookups import open_applications
 from ltc.assessment.applications.states import IN_PROCESS, Kind, Status
-from ltc.assessment.applications.services.transitions import (acting_user, assessment_policy, check_version, load, move, record_event,
-                                        require)
+from ltc.assessment.applications.services.transitions import (acting_user, assessment_policy, check_version, load,
+                                                              move, record_event, require)
 from ltc.auth.models import User
 from ltc.auth.permissions import Action
 from ltc.core.audit import Actor

@@ -28,12 +28,10 @@ from ltc.auth.models import User, UserRole
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import get_scoped, scoped
 from ltc.core.errors import ValidationFailed
-from ltc.core.periods import covering_filter
 from ltc.notices.services import notices_for
-from ltc.orgs.models import Organisation, OrgStatusPeriod
+from ltc.orgs.models import Organisation
 from ltc.people.ids import mask_id, normalise_id_number
 from ltc.people.models import InsuredPerson
-from ltc.providers.models import ProviderCareTypePeriod
 
 ACTION_LABELS = {
     "file": "提交申请", "record_self_assessment": "录入自评表", "add_document": "补充材料", "accept": "受理",
@@ -198,21 +196,6 @@ def flags_for(ctx: QueueContext, page: ApplicationPage) -> Flags:
 
 
 # --- choices for the forms ---------------------------------------------------------------------
-
-def active_providers(session: Session, day: date) -> list[tuple[int, str, list[str]]]:
-    """(id, name, care types) of the providers active on ``day`` with at least one care type."""
-    rows = session.execute(
-        select(Organisation.id, Organisation.name, ProviderCareTypePeriod.care_type)
-        .join(OrgStatusPeriod, OrgStatusPeriod.org_id == Organisation.id)
-        .join(ProviderCareTypePeriod, ProviderCareTypePeriod.org_id == Organisation.id)
-        .where(Organisation.kind == "provider", OrgStatusPeriod.status == "active",
-               covering_filter(OrgStatusPeriod, day), covering_filter(ProviderCareTypePeriod, day))
-        .order_by(Organisation.name, Organisation.id, ProviderCareTypePeriod.care_type))
-    providers: dict[int, tuple[int, str, list[str]]] = {}
-    for org_id, name, care_type in rows:
-        providers.setdefault(org_id, (org_id, name, []))[2].append(care_type)
-    return list(providers.values())
-
 
 def agency_assessors(session: Session, agency_id: int, day: date) -> list[tuple[int, str, bool]]:
     """(id, name, expert on ``day``) of the agency's active assessors, by name."""

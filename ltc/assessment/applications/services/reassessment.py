@@ -26,8 +26,9 @@ from ltc.assessment.applications.services.transitions import assessment_policy, 
 from ltc.core.audit import Actor
 from ltc.core.clock import utcnow
 from ltc.core.months import add_months
-from ltc.people.hospital.services import HospitalStay, long_inpatient_stays
-from ltc.people.models import InsuredPerson, PersonStatus
+from ltc.people.hospital.models import HospitalStay
+from ltc.people.hospital.services import long_inpatient_stays
+from ltc.people.models import PersonStatus
 from ltc.people.events import PersonDied
 from ltc.people.services import status_on
 

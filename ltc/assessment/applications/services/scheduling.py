@@ -17,7 +17,8 @@ from ltc.assessment.applications.models import (Application, Assessment, Assessm
                                                Confirmation)
 from ltc.assessment.experts.services import expert_ids
 from ltc.assessment.applications.states import Status, check_transition
-from ltc.assessment.applications.services.transitions import acting_user, assessment_policy, check_version, load, move, require
+from ltc.assessment.applications.services.transitions import (acting_user, assessment_policy, check_version, load,
+                                                              move, require)
 from ltc.auth.models import User
 from ltc.auth.permissions import Action
 from ltc.core.audit import Actor

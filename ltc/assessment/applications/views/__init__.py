@@ -1,1 +1,3 @@
-"""Web pages of the assessment workflow under ``/assessment``: one blueprint (``blueprint.bp``), its routes in ``queues``, ``intake``, ``detail`` and ``steps``."""
+"""Web pages of the assessment workflow under ``/assessment``: one blueprint (``blueprint.bp``), its
+routes in ``queues``, ``intake``, ``detail`` and ``steps``.
+"""

@@ -9,8 +9,8 @@ from ltc.assessment.applications.services import pages
 from ltc.assessment.applications.services import queues
 from ltc.assessment.applications.services.dispatch import agency_loads, excluded_agencies
 from ltc.assessment.applications.services.intake import RELATIONS
-from ltc.assessment.applications.forms import (AcceptForm, DispatchForm, DocumentsForm, ReasonForm, RefuseForm, ScheduleForm,
-                                  SelfAssessmentForm, SignForm)
+from ltc.assessment.applications.forms import (AcceptForm, DispatchForm, DocumentsForm, ReasonForm, RefuseForm,
+                                               ScheduleForm, SelfAssessmentForm, SignForm)
 from ltc.assessment.applications.selfassessment import ANSWER_LABELS, ITEM_LABELS, ITEMS
 from ltc.assessment.applications.states import KIND_LABELS, REFUSAL_LABELS, STATUS_LABELS
 from ltc.assessment.applications.views.blueprint import bp, context

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ltc.assessment.applications.services import intake
 from ltc.assessment.applications.services import pages
+from ltc.providers.services import active_providers
 from ltc.assessment.applications.services.documents import check_document, store_document
 from ltc.assessment.applications.forms import IntakeForm
 from ltc.assessment.applications.views.blueprint import bp, show_errors
@@ -21,7 +22,7 @@ from ltc.orgs.kinds import CARE_TYPE_LABELS
 
 def _intake_form() -> IntakeForm:
     form = IntakeForm()
-    providers = pages.active_providers(db.session, local_today())
+    providers = active_providers(db.session, local_today())
     form.provider_id.choices = [SelectChoice("", "—")] + [
         SelectChoice(str(org_id), f"{name}（{'、'.join(_(CARE_TYPE_LABELS[c]) for c in care_types)}）",
                      render_kw={"data-care-types": " ".join(care_types)})

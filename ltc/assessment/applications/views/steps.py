@@ -16,8 +16,8 @@ from ltc.assessment.applications.services import pages
 from ltc.assessment.applications.services import scheduling
 from ltc.assessment.applications.models import Application
 from ltc.assessment.applications.services.documents import store_document
-from ltc.assessment.applications.forms import (AcceptForm, DispatchForm, DocumentsForm, ReasonForm, RefuseForm, ScheduleForm,
-                                  SelfAssessmentForm, SignForm, entry_form)
+from ltc.assessment.applications.forms import (AcceptForm, DispatchForm, DocumentsForm, ReasonForm, RefuseForm,
+                                               ScheduleForm, SelfAssessmentForm, SignForm, entry_form)
 from ltc.assessment.scale.services import ruleset_in_force
 from ltc.assessment.applications.views.blueprint import any_permission_required, bp, context, show_errors
 from ltc.auth.permissions import Action
