@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Run the whole suite on SQLite and on a private PostgreSQL server started here on 127.0.0.1.
 # With two or more CPUs both runs go at once (each line prefixed [sqlite] / [postgresql]);
-# LTC_TEST_SERIAL=1 runs them one after the other. Exits non-zero if either run fails.
+# LTC_TEST_SERIAL=1 runs them one after the other. First the lint: ruff (pyflakes, bugbear,
+# complexity, line length) and the import contracts of setup.cfg. Exits non-zero if the lint or
+# either run fails.
 set -uo pipefail
 VENV=${VENV:-.venv}
 PYTEST=("$VENV/bin/python" -m pytest -p no:cacheprovider "$@")
+
+echo "=== lint: ruff and the import contracts ==="
+lint_status=0
+"$VENV/bin/ruff" check --quiet . || lint_status=1
+"$VENV/bin/lint-imports" --no-cache | tail -n 12 || lint_status=1
 
 source ./scripts/pg.sh
 if ! pg_start; then
@@ -38,5 +45,5 @@ else
   done
   rm -rf "$logs"
 fi
-echo "=== SQLite: $([[ $sqlite_status == 0 ]] && echo passed || echo FAILED), PostgreSQL: $([[ $pg_status == 0 ]] && echo passed || echo FAILED) ==="
-[[ $sqlite_status == 0 && $pg_status == 0 ]]
+echo "=== lint: $([[ $lint_status == 0 ]] && echo passed || echo FAILED), SQLite: $([[ $sqlite_status == 0 ]] && echo passed || echo FAILED), PostgreSQL: $([[ $pg_status == 0 ]] && echo passed || echo FAILED) ==="
+[[ $lint_status == 0 && $sqlite_status == 0 && $pg_status == 0 ]]

@@ -18,7 +18,6 @@ class NoticeStatus(StrEnum):
     ISSUED = "issued"
 
 
-STATUS_SQL = "(" + ", ".join(f"'{s.value}'" for s in NoticeStatus) + ")"
 
 
 class Notice(Base):
@@ -31,7 +30,7 @@ class Notice(Base):
         enum_check("kind", Kind),
         CheckConstraint("seq > 0", name="seq_positive"),
         CheckConstraint("size > 0", name="size_positive"),
-        CheckConstraint(f"status IN {STATUS_SQL}", name="status"),
+        enum_check("status", NoticeStatus),
         CheckConstraint("status = 'pending' OR (content IS NOT NULL AND sha256 IS NOT NULL AND size IS NOT NULL)",
                         name="issued_has_pdf"),
         Index("ix_notices_subject", "subject_type", "subject_id"),
