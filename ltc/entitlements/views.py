@@ -17,7 +17,7 @@ from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import Conflict, ValidationFailed
-from ltc.web.forms import attach_errors
+from ltc.web.forms import ConfirmImportForm, ImportForm, attach_errors
 from ltc.web.imports import ImportPages
 from ltc.web.exports import Column, export_response, requested_format
 from ltc.core.pagination import paginate
@@ -33,7 +33,6 @@ from ltc.extensions import db
 from ltc.notices.services import notices_for
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.orgs.models import Organisation
-from ltc.people.forms import ConfirmImportForm, ImportForm
 from ltc.people.ids import mask_id
 from ltc.people.models import InsuredPerson
 from ltc.providers.services import active_providers

@@ -1,7 +1,6 @@
 """Roster forms (shape only; rules involving other records live in the services)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
@@ -81,12 +80,3 @@ class EndTagForm(FlaskForm):
 class DeathForm(FlaskForm):
     death_date = DateField(_l("死亡日期"), validators=[DataRequired()])
     submit = SubmitField(_l("登记死亡"))
-
-
-class ImportForm(FlaskForm):
-    file = FileField(_l("CSV 或 XLSX 文件"), validators=[FileRequired()])
-    submit = SubmitField(_l("上传并预览"))
-
-
-class ConfirmImportForm(FlaskForm):
-    submit = SubmitField(_l("确认导入"))

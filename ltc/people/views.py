@@ -11,15 +11,14 @@ from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
 from ltc.web.imports import ImportPages
 from ltc.core.errors import DomainError
-from ltc.web.forms import attach_errors
+from ltc.web.forms import ConfirmImportForm, ImportForm, attach_errors
 from ltc.core.pagination import paginate
 from ltc.web.uploads import PendingUploads
 from ltc.extensions import db
 from ltc.people import services
 from ltc.people.hospital import services as hospital
 from ltc.people import imports as importer
-from ltc.people.forms import (CategoryForm, ConfirmImportForm, DeathForm, EndTagForm, ImportForm,
-                              NewPersonForm, PersonForm, StatusForm, TagForm)
+from ltc.people.forms import CategoryForm, DeathForm, EndTagForm, NewPersonForm, PersonForm, StatusForm, TagForm
 from ltc.people.ids import mask_id, mask_phone
 from ltc.people.models import CATEGORY_LABELS, SEX_LABELS, STATUS_LABELS, TAG_LABELS, InsuredPerson
 

@@ -4,7 +4,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectChoice, SelectMultipleField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ltc.core.errors import DomainError
@@ -48,3 +49,14 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+# --- the upload → preview → confirm flow of every import (``ltc.web.imports``) ---------------
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV 或 XLSX 文件"), validators=[FileRequired()])
+    submit = SubmitField(_l("上传并预览"))
+
+
+class ConfirmImportForm(FlaskForm):
+    submit = SubmitField(_l("确认导入"))

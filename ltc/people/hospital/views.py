@@ -10,9 +10,9 @@ from ltc.web.imports import ImportPages
 from ltc.core.pagination import paginate
 from ltc.web.uploads import PendingUploads
 from ltc.extensions import db
+from ltc.web.forms import ConfirmImportForm, ImportForm
 from ltc.people.hospital import services as hospital
 from ltc.people.hospital import imports as hospital_import
-from ltc.people.forms import ConfirmImportForm, ImportForm
 from ltc.people.ids import mask_id
 
 bp = Blueprint("hospital", __name__, url_prefix="/people/hospital-stays")
