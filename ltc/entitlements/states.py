@@ -8,7 +8,7 @@ refuses any other move with ``InvalidTransition``.
 """
 from enum import StrEnum
 
-from ltc.core.errors import InvalidTransition
+from ltc.core.states import Lifecycle
 
 
 class RequestStatus(StrEnum):
@@ -53,16 +53,9 @@ ORIGIN_LABELS = {Origin.REVIEW: "四方审核", Origin.MIGRATED: "上线迁移"}
 END_REASON_LABELS = {EndReason.EXPIRY: "评估结论到期", EndReason.DEATH: "死亡", EndReason.CHANGE: "待遇变更"}
 
 
-def check_transition(current: str, target: str) -> RequestStatus:
-    """The target status, when a request may move ``current → target``.
-
-    Raises InvalidTransition naming both states; an unknown status name is refused the same way.
-    """
-    try:
-        source, goal = RequestStatus(current), RequestStatus(target)
-    except ValueError:
-        raise InvalidTransition(f"未知的待遇审核状态：{current} → {target}", {"status": "unknown status"}) from None
-    if goal not in TRANSITIONS[source]:
-        raise InvalidTransition(f"待遇审核状态不能从 {source.value} 变为 {goal.value}",
-                                {"status": f"cannot move from {source.value} to {goal.value}"})
-    return goal
+#: msgids, translated where shown
+REQUEST_STATUS_LABELS = {RequestStatus.NOT_OPENED: "未发起", RequestStatus.OPEN: "审核中",
+                         RequestStatus.GRANTED: "已核定", RequestStatus.DECLINED: "已拒绝接收",
+                         RequestStatus.REJECTED: "不予通过", RequestStatus.CANCELLED: "已撤销"}
+LIFECYCLE = Lifecycle(RequestStatus, TRANSITIONS, REQUEST_STATUS_LABELS, "待遇审核")
+check_transition = LIFECYCLE.check

@@ -8,7 +8,7 @@ other move with ``InvalidTransition``.
 """
 from enum import StrEnum
 
-from ltc.core.errors import InvalidTransition
+from ltc.core.states import Lifecycle
 
 
 class CaseStatus(StrEnum):
@@ -37,16 +37,5 @@ STATUS_LABELS = {S.OPEN: "审核中", S.COMPLETED: "已通过", S.DECLINED: "已
                  S.CANCELLED: "已撤销"}
 
 
-def check_transition(current: str, target: str) -> CaseStatus:
-    """The target status, when a case may move ``current → target``.
-
-    Raises InvalidTransition naming both states; an unknown status name is refused the same way.
-    """
-    try:
-        source, goal = CaseStatus(current), CaseStatus(target)
-    except ValueError:
-        raise InvalidTransition(f"未知的审核案件状态：{current} → {target}", {"status": "unknown status"}) from None
-    if goal not in TRANSITIONS[source]:
-        raise InvalidTransition(f"审核案件状态不能从“{STATUS_LABELS[source]}”变为“{STATUS_LABELS[goal]}”",
-                                {"status": f"cannot move from {source.value} to {goal.value}"})
-    return goal
+LIFECYCLE = Lifecycle(CaseStatus, TRANSITIONS, STATUS_LABELS, "审核案件")
+check_transition = LIFECYCLE.check

@@ -6,7 +6,7 @@ act) live in the service modules; this table only says which moves exist at all.
 """
 from enum import StrEnum
 
-from ltc.core.errors import InvalidTransition
+from ltc.core.states import Lifecycle
 
 
 class Status(StrEnum):
@@ -105,20 +105,8 @@ REASSESSMENT_LABELS = {
 }
 
 
-def check_transition(current: str, target: str) -> Status:
-    """The target status, when the lifecycle allows ``current → target``.
-
-    Raises InvalidTransition naming both states; an unknown status name is refused the same way.
-    """
-    try:
-        source, goal = Status(current), Status(target)
-    except ValueError:
-        raise InvalidTransition(f"未知的申请状态：{current} → {target}", {"status": "unknown status"}) from None
-    if goal not in TRANSITIONS[source]:
-        raise InvalidTransition(
-            f"申请当前状态为“{STATUS_LABELS[source]}”，不能变更为“{STATUS_LABELS[goal]}”"
-            f"（{source.value} → {goal.value}）", {"status": f"cannot move from {source.value} to {goal.value}"})
-    return goal
+LIFECYCLE = Lifecycle(Status, TRANSITIONS, STATUS_LABELS, "申请")
+check_transition = LIFECYCLE.check
 
 
 def is_open(status: str) -> bool:
