@@ -47,7 +47,7 @@ def seed(cases: int) -> None:
                          "status": "open" if open_case else "completed", "step_code": step, "round": 1,
                          "owners": owners, "opened_on": opened, "opened_at": AT, "version": 1})
             parties += [{"case_id": i + 1, "org_id": org} for org in sorted(set(owners.values()))]
-            for n, code in enumerate(STEPS[:STEPS.index(step) + 1] if open_case else STEPS):
+            for _n, code in enumerate(STEPS[:STEPS.index(step) + 1] if open_case else STEPS):
                 stage_id += 1
                 current = open_case and code == step
                 stages.append({"id": stage_id, "case_id": i + 1, "step_code": code, "round": 1,

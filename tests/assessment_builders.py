@@ -39,7 +39,8 @@ PERCEPTION = ("vision", "hearing", "communication")
 
 
 def items(adl, cognition, perception) -> dict[str, int]:
-    return dict(zip(ADL, adl, strict=False)) | dict(zip(COGNITION, cognition, strict=False)) | dict(zip(PERCEPTION, perception, strict=False))
+    return (dict(zip(ADL, adl, strict=False)) | dict(zip(COGNITION, cognition, strict=False))
+            | dict(zip(PERCEPTION, perception, strict=False)))
 
 
 #: SPEC §3.2 examples, by the level they grade to
@@ -93,7 +94,8 @@ def staff(session, agency: Organisation, prefix: str) -> AgencyStaff:
         experts.add_certificate(session, user=expert, certificate_no=f"ZJ-{prefix}-{i}", valid_from=CERTIFIED[0],
                                 valid_to=CERTIFIED[1], actor=SYSTEM, now=NOW)
         certified.append(expert)
-    return AgencyStaff(org=agency, admin=admin, experts=certified, assessor=user(session, agency, f"{prefix}_a", "assessor"))
+    return AgencyStaff(org=agency, admin=admin, experts=certified,
+                       assessor=user(session, agency, f"{prefix}_a", "assessor"))
 
 
 def cast(session, world: World) -> Cast:
@@ -166,8 +168,9 @@ def past_conclusion(session, person_id: int, concluded_on: date, *, level: int =
                     kind: str = "initial") -> Application:
     """A concluded application from before the test (inserted directly, as migrated history)."""
     app = Application(person_id=person_id, kind=kind, status="concluded", applicant_name="历史",
-                      applicant_relation="self", applicant_phone="13800000000", declared_disability_6m=True, submitted_at=at(concluded_on),
-                      submitted_on=concluded_on, accepted_on=concluded_on, concluded_on=concluded_on, level=level,
+                      applicant_relation="self", applicant_phone="13800000000", declared_disability_6m=True,
+                      submitted_at=at(concluded_on), submitted_on=concluded_on, accepted_on=concluded_on,
+                      concluded_on=concluded_on, level=level,
                       valid_from=concluded_on, valid_to=add_months(concluded_on, validity_months))
     session.add(app)
     session.flush()

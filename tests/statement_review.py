@@ -28,8 +28,8 @@ CASE_TYPE = {
     "steps": [
         {"code": "provider", "label": "机构提交", "owner": "subject_provider", "decisions": ["approve"],
          "sla": "working_days:3", "return_to": None, "precondition": "statement_uploaded", "roles": ["operator"]},
-        {"code": "insurer", "label": "商保审核", "owner": "provider_district_insurer", "decisions": ["approve", "return"],
-         "sla": "working_days:3", "return_to": "provider", "precondition": None},
+        {"code": "insurer", "label": "商保审核", "owner": "provider_district_insurer",
+         "decisions": ["approve", "return"], "sla": "working_days:3", "return_to": "provider", "precondition": None},
         {"code": "mia", "label": "医保核定", "owner": "mia", "decisions": ["approve", "return", "reject"],
          "sla": "working_days:3", "return_to": "insurer", "precondition": None},
     ],

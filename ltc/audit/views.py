@@ -4,8 +4,8 @@ The MIA admin sees every entry; an admin of another organisation sees the entrie
 users of their own organisation (``org_id`` is the acting user's organisation). SPEC §1 gives
 the insurer "own districts"; entries carry no district yet, so insurers get their own
 organisation too. ID numbers and phone numbers inside before/after values are masked, as in
-every list (SPEC §1); the full values stay in the table. Every filter runs on an index: ``at``, ``(org_id, at)``, ``(user_id, at)``,
-``(entity, entity_id)``.
+every list (SPEC §1); the full values stay in the table. Every filter runs on an index:
+``at``, ``(org_id, at)``, ``(user_id, at)``, ``(entity, entity_id)``.
 """
 import json
 from dataclasses import dataclass

@@ -30,7 +30,8 @@ def scope_clause(model: type, user: User) -> ColumnElement[bool] | None:
     try:
         rule = _RULES[model]
     except KeyError:
-        raise LookupError(f"no scope rule registered for {model.__name__}: was create_app() (ltc.wire()) called?") from None
+        raise LookupError(f"no scope rule registered for {model.__name__}: "
+                          "was create_app() (ltc.wire()) called?") from None
     return rule(user)
 
 

@@ -138,7 +138,8 @@ def _home(billing, level, tags, grade, price) -> dict:
     out = _empty("小时")
     rates = billing.home
     out["unit_price"], out["unit_price_medical"] = rates.hourly_rate_life, rates.hourly_rate_medical
-    out["lines"].append(f"每小时：生活照护 {yuan(rates.hourly_rate_life)}，含医疗护理项目 {yuan(rates.hourly_rate_medical)}")
+    out["lines"].append(f"每小时：生活照护 {yuan(rates.hourly_rate_life)}，"
+                        f"含医疗护理项目 {yuan(rates.hourly_rate_medical)}")
     _by_level(out, "hours_cap_per_month", rates.hours_cap_per_month, level, "居家护理每月时长上限",
               "每月服务时长上限：{value} 小时")
     return out

@@ -48,7 +48,8 @@ PERCEPTION = ("vision", "hearing", "communication")
 
 
 def _items(adl, cognition, perception) -> dict[str, int]:
-    return dict(zip(ADL, adl, strict=False)) | dict(zip(COGNITION, cognition, strict=False)) | dict(zip(PERCEPTION, perception, strict=False))
+    return (dict(zip(ADL, adl, strict=False)) | dict(zip(COGNITION, cognition, strict=False))
+            | dict(zip(PERCEPTION, perception, strict=False)))
 
 
 #: answers grading to each level on the national scale (SPEC §3.2)

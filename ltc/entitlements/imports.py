@@ -150,7 +150,8 @@ def _resolve(session: Session, rows: list[EntitlementRow]) -> None:
             code = v["provider"].upper()
             row.provider_id = by_code.get(code) or (int(code) if code.isdigit() and int(code) in ids else None)
             if row.provider_id is None:
-                row.errors.append(f"服务机构 {v['provider']} 不是已登记的定点护理服务机构（统一社会信用代码或机构编号）")
+                row.errors.append(f"服务机构 {v['provider']} 不是已登记的定点护理服务机构"
+                                  "（统一社会信用代码或机构编号）")
 
 
 class _Lookups:

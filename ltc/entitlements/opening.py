@@ -47,8 +47,8 @@ def request_entitlement(session: Session, app: Application, *, care_type: str | 
 
     A change case when the person has an entitlement active on the trigger date: the new
     conclusion's date (``trigger_date``, passed by the conclusion hook) or, for a change of care
-    type or provider requested by the insurer, today. Raises ValidationFailed when ``app`` has no final conclusion at or above the threshold,
-    Conflict when the person already has an open request.
+    type or provider requested by the insurer, today. Raises ValidationFailed when ``app`` has no
+    final conclusion at or above the threshold, Conflict when the person already has an open request.
     """
     today = local_today(now)
     if app.status != Status.CONCLUDED.value or app.level is None or app.concluded_on is None:

@@ -60,15 +60,17 @@ def first_start(care_type: str, conclusion: "Conclusion | Application") -> date:
 
 # --- grant -------------------------------------------------------------------------------
 
-def _check_values(session: Session, *, person_id: int, level: int, care_type: str, provider_id: int,
-                  conclusion: Conclusion, origin: str) -> InsuredPerson:
-    errors = {}
+def _check_choices(errors: dict[str, str], *, level: int, care_type: str, origin: str) -> None:
     if type(level) is not int or level not in LEVEL_NAMES:
         errors["level"] = "失能等级应为 1–5"
     if care_type not in set(CareType):
         errors["care_type"] = "未知的服务形式"
     if origin not in ORIGINS:
         errors["origin"] = "未知的来源"
+
+
+def _check_conclusion(errors: dict[str, str], *, person_id: int, level: int, conclusion: Conclusion,
+                      origin: str) -> None:
     if origin == Origin.REVIEW and conclusion.application_id is None:
         errors["conclusion"] = "经审核核定的待遇须对应系统内的评估结论"
     if conclusion.person_id not in (None, person_id):
@@ -77,6 +79,13 @@ def _check_values(session: Session, *, person_id: int, level: int, care_type: st
         errors["level"] = f"待遇等级须与评估结论的失能等级（{conclusion.level} 级）一致"
     if conclusion.valid_to <= conclusion.concluded_on:
         errors["conclusion_valid_to"] = "评估结论有效期结束日须晚于结论日期"
+
+
+def _check_values(session: Session, *, person_id: int, level: int, care_type: str, provider_id: int,
+                  conclusion: Conclusion, origin: str) -> InsuredPerson:
+    errors: dict[str, str] = {}
+    _check_choices(errors, level=level, care_type=care_type, origin=origin)
+    _check_conclusion(errors, person_id=person_id, level=level, conclusion=conclusion, origin=origin)
     provider = session.get(Organisation, provider_id)
     if provider is None or provider.kind != OrgKind.PROVIDER:
         errors["provider_id"] = "服务机构不存在或不是定点护理服务机构"

@@ -237,6 +237,15 @@ def _coerce(hint, value):
     origin, args = get_origin(hint), get_args(hint)
     if origin in (Union, types.UnionType):  # ``X | None``
         return None if value is None else _coerce(next(a for a in args if a is not type(None)), value)
+    if origin is tuple:
+        return _coerce_tuple(args, value)
+    if origin is dict:
+        return _coerce_dict(args, value)
+    return _coerce_scalar(hint, value)
+
+
+def _coerce_scalar(hint, value):
+    """``str`` (non-blank, stripped), ``bool``, ``int`` (exactly that type) or ``date``."""
     if hint is str:
         if not isinstance(value, str) or not value.strip():
             raise TypeError("应为非空文本")
@@ -247,19 +256,25 @@ def _coerce(hint, value):
         return value
     if hint is date:
         return _date(value)
-    if origin is tuple:
-        if not isinstance(value, (list, tuple)):
-            raise TypeError("应为列表")
-        if args[-1] is Ellipsis:
-            return tuple(_coerce(args[0], v) for v in value)
-        if len(value) != len(args):
-            raise TypeError(f"应为{len(args)}项")
-        return tuple(_coerce(a, v) for a, v in zip(args, value, strict=False))
-    if origin is dict:
-        if not isinstance(value, Mapping):
-            raise TypeError("应为映射")
-        return {_int_key(k): _coerce(args[1], v) for k, v in value.items()}
     raise TypeError(f"不支持的类型 {hint}")  # pragma: no cover - a declaration bug
+
+
+def _coerce_tuple(args: tuple, value) -> tuple:
+    """``tuple[X, ...]`` or a fixed-length ``tuple[X, Y]`` from a list or tuple."""
+    if not isinstance(value, (list, tuple)):
+        raise TypeError("应为列表")
+    if args[-1] is Ellipsis:
+        return tuple(_coerce(args[0], v) for v in value)
+    if len(value) != len(args):
+        raise TypeError(f"应为{len(args)}项")
+    return tuple(_coerce(a, v) for a, v in zip(args, value, strict=False))
+
+
+def _coerce_dict(args: tuple, value) -> dict:
+    """``dict[int, X]`` from a mapping (keys may be decimal strings after JSON)."""
+    if not isinstance(value, Mapping):
+        raise TypeError("应为映射")
+    return {_int_key(k): _coerce(args[1], v) for k, v in value.items()}
 
 
 def _date(value) -> date:

@@ -68,6 +68,14 @@ def check_fields(values: dict, *, today: date) -> tuple[dict, dict[str, str]]:
     problems found, as ``{field: message}``."""
     clean = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in values.items()}
     problems: dict[str, str] = {}
+    _check_texts(clean, problems)
+    _clean_coordinates(clean, problems)
+    _clean_id_number(clean, problems, today=today)
+    return clean, problems
+
+
+def _check_texts(clean: dict, problems: dict[str, str]) -> None:
+    """Required fields filled, lengths within their limits, a well-formed phone number."""
     for name in REQUIRED:
         if name in clean and not clean[name]:
             problems[name] = "必填"
@@ -76,19 +84,26 @@ def check_fields(values: dict, *, today: date) -> tuple[dict, dict[str, str]]:
             problems[name] = f"不能超过 {limit} 个字符"
     if clean.get("phone") and not PHONE.fullmatch(clean["phone"]):
         problems["phone"] = "电话只能包含数字、空格、+ 和 -"
+
+
+def _clean_coordinates(clean: dict, problems: dict[str, str]) -> None:
+    """Latitude and longitude as rounded decimals within their ranges."""
     for name, limit in (("latitude", 90), ("longitude", 180)):
         try:
             if name in clean:
                 clean[name] = _coordinate(clean[name], limit)
         except ValueError as exc:
             problems[name] = str(exc)
+
+
+def _clean_id_number(clean: dict, problems: dict[str, str], *, today: date) -> None:
+    """The ID number normalised, with the birth date and sex it encodes."""
     if clean.get("id_number"):
         clean["id_number"] = normalise_id_number(clean["id_number"])
         try:
             clean["birth_date"], clean["sex"] = parse_id_number(clean["id_number"], today)
         except ValueError as exc:
             problems["id_number"] = str(exc)
-    return clean, problems
 
 
 def _raise_problems(problems: dict[str, str]) -> None:

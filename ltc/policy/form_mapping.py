@@ -211,19 +211,35 @@ def _value(field: FormField, text: str) -> tuple[Any, str | None]:
         return None, (None if field.optional else REQUIRED)
     if field.kind == TEXT:
         return (None, None) if field.optional and not stripped else (text, None)
-    if field.kind == INT:
-        return (int(stripped), None) if _INT.fullmatch(stripped) else (None, NOT_INT)
-    if field.kind == DECIMAL:
-        return (stripped, None) if _DECIMAL.fullmatch(stripped) else (None, NOT_DECIMAL)
-    if field.kind == DATE:
-        try:
-            return date.fromisoformat(stripped).isoformat(), None
-        except ValueError:
-            return None, NOT_DATE
+    parse = _PARSERS.get(field.kind)
+    return parse(stripped) if parse is not None else _choice_value(field, stripped)
+
+
+def _int_value(stripped: str) -> tuple[Any, str | None]:
+    return (int(stripped), None) if _INT.fullmatch(stripped) else (None, NOT_INT)
+
+
+def _decimal_value(stripped: str) -> tuple[Any, str | None]:
+    return (stripped, None) if _DECIMAL.fullmatch(stripped) else (None, NOT_DECIMAL)
+
+
+def _date_value(stripped: str) -> tuple[Any, str | None]:
+    try:
+        return date.fromisoformat(stripped).isoformat(), None
+    except ValueError:
+        return None, NOT_DATE
+
+
+def _choice_value(field: FormField, stripped: str) -> tuple[Any, str | None]:
+    """The choice (or boolean) whose text is ``stripped``."""
     for value, _label in field.choices:
         if str(value) == stripped:
             return value, None
     return None, NOT_CHOICE
+
+
+# non-blank input of these kinds → (raw value, error); other kinds pick one of the field's choices
+_PARSERS = {INT: _int_value, DECIMAL: _decimal_value, DATE: _date_value}
 
 
 def raw_from_form(group: Group, data: Mapping[str, str]) -> tuple[dict, dict[str, str]]:

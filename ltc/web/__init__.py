@@ -1,4 +1,5 @@
-"""The request edge shared by every domain: error handlers, the form-submit helper, uploads, the import flow, exports, home-page work lists.
+"""The request edge shared by every domain: error handlers, the form-submit helper, uploads, the
+import flow, exports, home-page work lists.
 
 Wiring: ``wire()`` fills the shared registries (scope rules, policy section, event subscribers …)
 and ``register(app)`` adds the blueprints and commands; both are called from ``ltc.create_app``.

@@ -105,5 +105,6 @@ def test_application_from_intake_to_conclusion(page, live_server):
     expect(page.locator("[data-testid=level]")).to_have_text("2")
     numbers = page.locator("[data-testid=notice-link]").all_inner_texts()
     assert any(n.startswith("ACC-") for n in numbers) and any(n.startswith("CON-") for n in numbers)
-    response = page.request.get(live_server + page.locator("[data-testid=notice-link]", has_text="CON-").get_attribute("href"))
+    response = page.request.get(
+        live_server + page.locator("[data-testid=notice-link]", has_text="CON-").get_attribute("href"))
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"

@@ -79,6 +79,7 @@ def test_the_published_list_masks_names_and_ids_during_publicity_only(session, c
 def test_subscribers_hear_of_final_conclusions(session, c, monkeypatch):
     heard = []
     assert [h.__module__ for h in events.hub.subscribers(ConclusionFinal)] == ["ltc.entitlements.opening"]
-    monkeypatch.setattr(events.hub, "_handlers", {ConclusionFinal: [lambda s, event: heard.append(event.application.id)]})
+    monkeypatch.setattr(events.hub, "_handlers",
+                        {ConclusionFinal: [lambda s, event: heard.append(event.application.id)]})
     app = confirmed(session, c, level=2)
     assert heard == [app.id]

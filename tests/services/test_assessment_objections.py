@@ -53,7 +53,8 @@ def test_an_objection_during_publicity_starts_a_review_by_another_agency(session
     assert (child.kind, child.parent_id, child.status) == ("review", parent.id, "dispatched")
     assert child.agency_id != parent.agency_id and child.agency_id in {a.org.id for a in c.agencies[1:]}
     assert str(parent.agency_id) not in child.events[-1].data["loads"]
-    assert (child.accepted_on, child.conclusion_due_on) == (D(2026, 3, 23), add_working_days(session, D(2026, 3, 23), 30))
+    assert (child.accepted_on, child.conclusion_due_on) == (D(2026, 3, 23),
+                                                            add_working_days(session, D(2026, 3, 23), 30))
     assert [e.action for e in child.events] == ["open_review", "accept_review", "dispatch"]
     assert (child.applicant_name, child.self_assessment.grade) == (parent.applicant_name, "E")
     assert parent.events[-1].reason == "家属认为评估等级偏低"

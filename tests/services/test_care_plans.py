@@ -47,7 +47,8 @@ def count(session, model) -> int:
 
 def test_save_creates_version_1_with_visit_types_and_items(session, setup):
     world, east, _ = setup
-    plan = save(session, world, person_id=east.id, note="首版", visits=[visit(), visit("测量", 2, "month", 30, ["SH01"])])
+    plan = save(session, world, person_id=east.id, note="首版",
+                visits=[visit(), visit("测量", 2, "month", 30, ["SH01"])])
     assert (plan.version, plan.status, plan.previous_id, plan.note) == (1, "draft", None, "首版")
     assert plan.created_by == world.users["pr_op"].id
     assert [(v.position, v.name, v.frequency, v.frequency_unit, v.planned_minutes) for v in plan.visit_types] == [

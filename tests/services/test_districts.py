@@ -97,7 +97,8 @@ def test_an_unused_district_may_be_deleted_but_one_named_by_any_record_may_not(s
     orgs.delete_district(session, listed["旧城区"], actor=SYSTEM, now=NOW)
     assert "旧城区" not in orgs.district_names(session)
     deleted = audit_rows(session, "district")[-1]
-    assert (deleted.action, deleted.entity_id, deleted.before) == ("delete", "旧城区", {"code": "旧城区", "name": "旧城区"})
+    assert (deleted.action, deleted.entity_id, deleted.before) == (
+        "delete", "旧城区", {"code": "旧城区", "name": "旧城区"})
     for code in ("南湖区", "北山区", "新港区"):
         orgs.add_district(session, actor=SYSTEM, now=NOW, code=code, name=code)
     set_district(session, provider, "南湖区", JAN)

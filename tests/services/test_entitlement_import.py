@@ -103,7 +103,8 @@ def test_overlaps_with_stored_entitlements_and_within_the_file_are_errors(sessio
     assert set(errors) == {2, 4}
     assert "内容不同的待遇" in errors[2][0] and "与第 3 行" in errors[4][0]
     later = f"{id_number(1)},4,2025-06-10,2027-06-10,institution,{world.provider2.uscc},2025-07-01"
-    assert "与已有待遇 [2025-06-01, 2027-06-10) 重叠" in preview(session, csv_bytes(later, header=HEADER)).rows[0].errors
+    assert "与已有待遇 [2025-06-01, 2027-06-10) 重叠" in preview(
+        session, csv_bytes(later, header=HEADER)).rows[0].errors
     assert count(session) == 1
 
 

@@ -93,7 +93,8 @@ def test_decline_at_step_one_then_the_insurer_opens_another_choice(session, r):
     app = session.get(ab.Application, request.application_id)
     second = request_entitlement(session, app, care_type="institution", provider_id=r.c.world.provider2.id,
                                  actor=r.c.ins, now=NOW)
-    assert second.status == "open" and session.get(ReviewCase, second.case_id).owners["provider"] == r.c.world.provider2.id
+    assert second.status == "open" and (
+        session.get(ReviewCase, second.case_id).owners["provider"] == r.c.world.provider2.id)
 
 
 @pytest.mark.parametrize("step", ["insurer", "mia"])

@@ -206,8 +206,9 @@ def test_death_removes_an_entitlement_that_had_not_started_and_keeps_it_in_the_a
 def test_the_database_rejects_an_overlap_that_bypasses_the_service(session, world, someone):
     e = grant(session, someone, world.provider2, conclusion_of=conclusion(session, someone))
     clash = Entitlement(person_id=someone.id, level=4, care_type="home", provider_id=world.provider.id,
-                        conclusion_level=4, conclusion_date=e.conclusion_date, conclusion_valid_to=e.conclusion_valid_to,
-                        origin="migrated", valid_from=date(2026, 6, 1), valid_to=date(2026, 7, 1))
+                        conclusion_level=4, conclusion_date=e.conclusion_date,
+                        conclusion_valid_to=e.conclusion_valid_to, origin="migrated",
+                        valid_from=date(2026, 6, 1), valid_to=date(2026, 7, 1))
     if session.get_bind().dialect.name != "postgresql":
         with pytest.raises(Conflict):  # SQLite has no EXCLUDE: the service check is the guard
             services.grant_entitlement(

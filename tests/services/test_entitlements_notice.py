@@ -42,8 +42,8 @@ def test_a_migrated_entitlement_names_its_conclusion_date_and_the_policy_when_no
     e = grant(session, someone, world.provider2, conclusion_of=plain_conclusion(level=3), origin="migrated",
               starts_on=date(2025, 3, 1))
     text = pdf_text(rendered(session, issue_entitlement_notice(session, e, actor=SYSTEM, now=NOW)).content)
-    for fragment in ("机构护理", "养老院乙", "重度失能Ⅰ级", "2026-01-20 评估结论", "按待遇期间内有效的长期护理保险政策执行",
-                     "由服务机构制定后告知"):
+    for fragment in ("机构护理", "养老院乙", "重度失能Ⅰ级", "2026-01-20 评估结论",
+                     "按待遇期间内有效的长期护理保险政策执行", "由服务机构制定后告知"):
         assert fragment in text, fragment
 
 
@@ -52,5 +52,6 @@ def test_the_provider_and_the_insurer_can_open_the_notice_but_another_provider_c
     e = grant(session, someone, world.provider2, conclusion_of=plain_conclusion(), origin="migrated",
               starts_on=date(2026, 1, 1))
     notice = issue_entitlement_notice(session, e, actor=SYSTEM, now=NOW)
-    can = {name: notices.can_see(session, world.users[name], notice) for name in ("pr2_op", "ins_op", "mia_op", "pr_op")}
+    can = {name: notices.can_see(session, world.users[name], notice)
+           for name in ("pr2_op", "ins_op", "mia_op", "pr_op")}
     assert can == {"pr2_op": True, "ins_op": True, "mia_op": True, "pr_op": False}

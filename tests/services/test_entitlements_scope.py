@@ -18,7 +18,8 @@ def granted(session, world):
     """East (东城区, at provider2, concluded by the agency), west (西城区, provider) and
     chaoyang (朝阳区, outside the insurer's districts, provider2, concluded by another agency)."""
     other_agency = org(session, "agency", "评估机构乙", 6)
-    east, west, chaoyang = (person(session, 1, name="东", district="东城区"), person(session, 2, name="西", district="西城区"),
+    east, west, chaoyang = (person(session, 1, name="东", district="东城区"),
+                            person(session, 2, name="西", district="西城区"),
                             person(session, 3, name="朝", district="朝阳区"))
     return {
         "east": grant(session, east, world.provider2, conclusion_of=conclusion(session, east, agency=world.agency)),

@@ -14,6 +14,8 @@ from tests.builders import org, user
 from tests.conftest import NOW
 
 D = date
+CERTIFIED_FROM = D(2026, 1, 1)
+CERTIFIED_TO = D(2027, 1, 1)
 
 
 @pytest.fixture
@@ -21,7 +23,7 @@ def admin(world):
     return actor_of(world.users["mia_admin"])
 
 
-def certify(session, holder, admin, start=D(2026, 1, 1), end=D(2027, 1, 1), number="ZJ-001"):
+def certify(session, holder, admin, start=CERTIFIED_FROM, end=CERTIFIED_TO, number="ZJ-001"):
     return experts.add_certificate(session, user=holder, certificate_no=number, valid_from=start, valid_to=end,
                                    actor=admin, now=NOW, issued_by="市医保局")
 

@@ -170,7 +170,8 @@ def test_an_import_is_audited_with_the_file_hash(session):
 
 def test_a_change_that_would_rewrite_later_history_is_a_row_error(session):
     p = person(session, 1, valid_from=date(2026, 3, 1))
-    data = csv_bytes(f"{p.id_number},张三丰,东城区,suspended,2026-02-01", header="id_number,name,district,status,valid_from")
+    data = csv_bytes(f"{p.id_number},张三丰,东城区,suspended,2026-02-01",
+                     header="id_number,name,district,status,valid_from")
     result = importer.preview(session, data, "x.csv", today=TODAY)
     assert not result.ok and "2026-03-01 起已有登记" in result.rows[0].errors[0]
 

@@ -170,7 +170,8 @@ def test_death_rules(session):
 
 def test_person_died_is_published_after_the_death_is_recorded(session, monkeypatch):
     seen = []
-    monkeypatch.setattr(events.hub, "_handlers", {PersonDied: [lambda s, e: seen.append((e.person.id, e.person.death_date))]})
+    monkeypatch.setattr(events.hub, "_handlers",
+                        {PersonDied: [lambda s, e: seen.append((e.person.id, e.person.death_date))]})
     p = person(session)
     services.record_death(session, p, death_date=TODAY, actor=SYSTEM, now=NOW)
     assert seen == [(p.id, TODAY)]

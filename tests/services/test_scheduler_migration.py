@@ -33,7 +33,8 @@ def test_the_upgrade_keeps_every_run_and_the_status_check_knows_the_new_statuses
             with db.engine.begin() as conn:
                 [row] = conn.execute(sa.select(RUNS)).mappings().all()
                 assert {k: row[k] for k in old} | {"units_total": row["units_total"]} == old | {"units_total": None}
-                conn.execute(sa.insert(RUNS).values(job_id="calendar_check", due_at=AT, status="queued"))  # no start, host or process yet
+                # no start, host or process yet
+                conn.execute(sa.insert(RUNS).values(job_id="calendar_check", due_at=AT, status="queued"))
             with pytest.raises(IntegrityError), db.engine.begin() as conn:
                 conn.execute(sa.insert(RUNS).values(job_id="calendar_check", due_at=AT, status="exploded"))
             flask_migrate.downgrade(revision="0006")

@@ -15,7 +15,10 @@ class Colour(StrEnum):
     BLUE = "blue"
 
 
-def _ddl(*constraints, dialect=sqlite.dialect()) -> str:
+SQLITE = sqlite.dialect()
+
+
+def _ddl(*constraints, dialect=SQLITE) -> str:
     table = Table("paints", MetaData(naming_convention=NAMING_CONVENTION),
                   Column("colour", String(10)), Column("trim", String(10)), *constraints)
     return str(CreateTable(table).compile(dialect=dialect))

@@ -38,7 +38,8 @@ MAXIMA = {code: max(allowed) for code, _, _, allowed in SPEC_ITEMS}
 
 def answers(adl: list[int], cognition: list[int], perception: list[int]) -> dict:
     """Answers in SPEC table order."""
-    return dict(zip(CODES["adl"] + CODES["cognition"] + CODES["perception"], adl + cognition + perception, strict=False))
+    return dict(zip(CODES["adl"] + CODES["cognition"] + CODES["perception"], adl + cognition + perception,
+                    strict=False))
 
 
 def spread(indicator: str, total: int) -> dict:

@@ -38,7 +38,8 @@ def test_everyone_but_the_mia_admin_gets_403_on_the_district_list(client, listed
     assert client.get("/orgs/districts/").status_code == 403
     assert client.post("/orgs/districts/", data={"code": "X1", "name": "某区"}).status_code == 403
     assert client.get(f"/orgs/districts/{district.id}/edit").status_code == 403
-    assert client.post(f"/orgs/districts/{district.id}/edit", data={"name": "改名", "sort_order": "1"}).status_code == 403
+    assert client.post(f"/orgs/districts/{district.id}/edit",
+                       data={"name": "改名", "sort_order": "1"}).status_code == 403
     for action in ("deactivate", "delete"):
         assert client.post(f"/orgs/districts/{district.id}/{action}").status_code == 403
     session.refresh(district)
@@ -131,8 +132,10 @@ def test_the_provider_page_shows_the_districts_name_and_history(client, world, l
 def test_the_mia_admin_records_a_providers_district_from_a_date(client, world, listed, session):
     login(client, "mia_admin")
     url = f"/orgs/{world.provider.id}/periods/district"
-    assert client.post(url, data={"district-district": "东城区", "district-valid_from": "2025-06-01"}).status_code == 302
-    assert client.post(url, data={"district-district": "330104", "district-valid_from": "2026-02-01"}).status_code == 302
+    assert client.post(url, data={"district-district": "东城区",
+                                  "district-valid_from": "2025-06-01"}).status_code == 302
+    assert client.post(url, data={"district-district": "330104",
+                                  "district-valid_from": "2026-02-01"}).status_code == 302
     spans = [(p.district, p.valid_from.isoformat(), p.valid_to and p.valid_to.isoformat())
              for p in periods_of(session, ProviderDistrictPeriod, org_id=world.provider.id)]
     assert spans == [("东城区", "2025-06-01", "2026-02-01"), ("330104", "2026-02-01", None)]

@@ -37,18 +37,21 @@ def test_language_switch_refuses_offsite_redirects(client):
 def _dynamic_msgids() -> set[str]:
     """Msgids the new screens look up at run time (labels, nav, policy fields): pybabel cannot
     extract them, so scripts/en_terms.py adds them to the catalogue."""
+    ids = _label_msgids() | _policy_msgids() | _review_msgids()
+    return {i for i in ids if any("\u4e00" <= ch <= "\u9fff" for ch in i)}
+
+
+def _label_msgids() -> set[str]:
+    """The navigation entries and the label tables of the new screens."""
     from ltc.entitlements.forms import STATE_LABELS
     from ltc.entitlements.models import END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS
     from ltc.home.nav import NAV
     from ltc.orgs.kinds import CARE_TYPE_LABELS
     from ltc.policy import models as policy_models
-    from ltc.policy.form_mapping import Group, section_tree
-    from ltc.policy.ref import REF_SECTIONS
-    from ltc.policy.schema import SECTIONS
     from ltc.providers.care_plans.checks import CHECK_LABELS
     from ltc.providers.care_plans.models import STATUS_LABELS as PLAN_STATUS, UNIT_LABELS
     from ltc.providers.catalogue.models import ITEM_CLASS_LABELS, STAFF_TYPE_LABELS
-    from ltc.reviews.definitions import DECISION_LABELS, SECTION as REVIEW_SECTION
+    from ltc.reviews.definitions import DECISION_LABELS
     from ltc.reviews.worklists import ACTION_LABELS, OWNER_KIND_LABELS, STATUS_LABELS as CASE_STATUS
     from ltc.scheduler.views import STATUS_LABELS as RUN_STATUS
 
@@ -58,32 +61,55 @@ def _dynamic_msgids() -> set[str]:
                    UNIT_LABELS, ITEM_CLASS_LABELS, STAFF_TYPE_LABELS, DECISION_LABELS, ACTION_LABELS,
                    OWNER_KIND_LABELS, CASE_STATUS, RUN_STATUS):
         ids |= set(labels.values())
+    return ids
 
-    def walk(node):
-        ids.update(x for x in (node.label, node.unit) if x)
-        if isinstance(node, Group):
-            for child in node.items:
-                walk(child)
-        else:
-            ids.update(label for _value, label in node.choices)
 
-    def walk_metadata(cls, seen=set()):
-        for f in dataclasses.fields(cls):
-            ids.update(x for x in (f.metadata.get("label"), f.metadata.get("unit")) if x)
-            ids.update(f.metadata.get("key_labels", {}).values())
-            ids.update(f.metadata.get("choice_labels", {}).values())
-            for inner in typing.get_args(typing.get_type_hints(cls)[f.name]) + (typing.get_type_hints(cls)[f.name],):
-                if dataclasses.is_dataclass(inner) and inner not in seen:
-                    seen.add(inner)
-                    walk_metadata(inner, seen)
+def _policy_msgids() -> set[str]:
+    """Labels, units and choices of the policy section forms and of their dataclass metadata."""
+    from ltc.policy.form_mapping import section_tree
+    from ltc.policy.schema import SECTIONS
 
+    ids: set[str] = set()
+    seen: set = set()
     for name, cls in SECTIONS.items():
-        walk(section_tree(name))
-        walk_metadata(cls)
+        _walk_form(section_tree(name), ids)
+        _walk_metadata(cls, ids, seen)
+    return ids
+
+
+def _walk_form(node, ids: set[str]) -> None:
+    from ltc.policy.form_mapping import Group
+
+    ids.update(x for x in (node.label, node.unit) if x)
+    if isinstance(node, Group):
+        for child in node.items:
+            _walk_form(child, ids)
+    else:
+        ids.update(label for _value, label in node.choices)
+
+
+def _walk_metadata(cls, ids: set[str], seen: set) -> None:
+    """``cls``'s field metadata, then that of each dataclass its fields hold (once each)."""
+    for f in dataclasses.fields(cls):
+        ids.update(x for x in (f.metadata.get("label"), f.metadata.get("unit")) if x)
+        ids.update(f.metadata.get("key_labels", {}).values())
+        ids.update(f.metadata.get("choice_labels", {}).values())
+        for inner in typing.get_args(typing.get_type_hints(cls)[f.name]) + (typing.get_type_hints(cls)[f.name],):
+            if dataclasses.is_dataclass(inner) and inner not in seen:
+                seen.add(inner)
+                _walk_metadata(inner, ids, seen)
+
+
+def _review_msgids() -> set[str]:
+    """Case types, their steps and reasons from the review reference data."""
+    from ltc.policy.ref import REF_SECTIONS
+    from ltc.reviews.definitions import SECTION as REVIEW_SECTION
+
+    ids: set[str] = set()
     for case_type in REF_SECTIONS[REVIEW_SECTION]["case_types"]:
         ids |= {case_type["label"]} | {s["label"] for s in case_type["steps"]} | {
             r["label"] for r in case_type["reasons"]}
-    return {i for i in ids if any("\u4e00" <= ch <= "\u9fff" for ch in i)}
+    return ids
 
 
 def test_every_run_time_label_of_the_new_screens_has_english(app):

@@ -96,7 +96,8 @@ def fund_cap_check(visits: Sequence[PlannedVisit], billing: BillingPolicy, level
     amount = count * price * ratio
     passed = twelfths * price * ratio <= cap * MONTHS_PER_YEAR
     uplift = [TAG_LABELS[Tag(t)] for t in tags if t in billing.uplift_tags]
-    ratio_name = f"{CATEGORY_LABELS[Category(category)]}基金支付比例" + (f"（含{'、'.join(uplift)}提高）" if uplift else "")
+    ratio_name = (f"{CATEGORY_LABELS[Category(category)]}基金支付比例"
+                  + (f"（含{'、'.join(uplift)}提高）" if uplift else ""))
     message = (f"每月计划巡护 {shown(count)} 次（{'；'.join(_visit_line(v, minutes=False) for v in visits)}）"
                f" × 每次 {yuan(price)} × {ratio_name} {percent(ratio)} = {shown(amount)}元；"
                f"{level} 级每月基金支付上限 {yuan(cap)}：{'未超过' if passed else '超过上限'}")

@@ -97,15 +97,9 @@ def _check_items(session: Session, visits: list[VisitTypeInput], care_type: str,
             problems.setdefault(_field(index, "items"), "；".join(reasons))
 
 
-def _check_input(session: Session, *, person_id: int, provider_id: int, care_type: str, level: int,
-                 visits: list[VisitTypeInput], note: str | None) -> None:
-    """Raise ValidationFailed naming every bad field; nothing is written before this passes."""
-    if session.get(InsuredPerson, person_id) is None:
-        raise NotFound("参保人不存在")
-    provider = session.get(Organisation, provider_id)
-    if provider is None or provider.kind != "provider":
-        raise NotFound("护理服务机构不存在")
-    problems: dict[str, str] = {}
+def _check_plan_fields(care_type: str, level: int, note: str | None, visits: list[VisitTypeInput],
+                       problems: dict[str, str]) -> None:
+    """The plan's own fields: care type, level, note and the number of visit types."""
     if care_type not in set(CareType):
         problems["care_type"] = "未知的服务形式"
     if not isinstance(level, int) or not 1 <= level <= 5:
@@ -116,11 +110,28 @@ def _check_input(session: Session, *, person_id: int, provider_id: int, care_typ
         problems["visit_types"] = "至少填写一种服务"
     elif len(visits) > MAX_VISIT_TYPES:
         problems["visit_types"] = f"服务种类不超过 {MAX_VISIT_TYPES} 种"
+
+
+def _check_visits(visits: list[VisitTypeInput], problems: dict[str, str]) -> None:
+    """Each visit type on its own, and no two with the same name."""
     names = [v.name.strip() for v in visits]
     for index, visit in enumerate(visits):
         _check_visit(index, visit, problems)
         if names[index] and names.index(names[index]) != index:
             problems[_field(index, "name")] = "服务名称重复"
+
+
+def _check_input(session: Session, *, person_id: int, provider_id: int, care_type: str, level: int,
+                 visits: list[VisitTypeInput], note: str | None) -> None:
+    """Raise ValidationFailed naming every bad field; nothing is written before this passes."""
+    if session.get(InsuredPerson, person_id) is None:
+        raise NotFound("参保人不存在")
+    provider = session.get(Organisation, provider_id)
+    if provider is None or provider.kind != "provider":
+        raise NotFound("护理服务机构不存在")
+    problems: dict[str, str] = {}
+    _check_plan_fields(care_type, level, note, visits, problems)
+    _check_visits(visits, problems)
     if "care_type" not in problems:
         _check_items(session, visits, care_type, problems)
     if problems:
