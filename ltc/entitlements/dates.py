@@ -76,6 +76,11 @@ class Replaced:
     care_type: str
     provider_id: int
 
+    def changes_care(self, care_type: str, provider_id: int) -> bool:
+        """Whether a grant of ``care_type`` with ``provider_id`` changes the care type or the
+        provider (alone or with the level) rather than the level only."""
+        return (care_type, provider_id) != (self.care_type, self.provider_id)
+
 
 @dataclass(frozen=True)
 class Start:
@@ -99,7 +104,7 @@ def grant_start(care_type: str, provider_id: int, *, concluded_on: date, replace
     ``completed_on``, bridged from the replaced entitlement's end when that comes first."""
     if replaced is None:
         return Start(first_start(care_type, concluded_on, previous_end=previous_end))
-    if (care_type, provider_id) == (replaced.care_type, replaced.provider_id):
+    if not replaced.changes_care(care_type, provider_id):
         return Start(level_change_start(concluded_on, replaced.valid_to))
     start = care_change_start(completed_on, requested_from)
     return Start(start, bridge_from=replaced.valid_to if replaced.valid_to < start else None)

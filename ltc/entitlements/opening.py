@@ -43,14 +43,17 @@ def final_agency(session: Session, app: Application) -> int | None:
 
 
 def request_entitlement(session: Session, app: Application, *, care_type: str | None, provider_id: int | None,
-                        actor: Actor, now: datetime, trigger_date: date | None = None) -> EntitlementRequest:
+                        actor: Actor, now: datetime, trigger_date: date | None = None,
+                        requested_from: date | None = None) -> EntitlementRequest:
     """Open the review of an entitlement on ``app``'s final conclusion (or record why not).
 
     A change case replacing the entitlement ``replaced_entitlement`` finds (SPEC §4.2), else a
     first entitlement. ``trigger_date`` (the conclusion date, passed by the conclusion hook;
-    today for a request by the insurer) is kept on the request. Raises ValidationFailed when
-    ``app`` has no final conclusion at or above the threshold, Conflict when the person already
-    has an open request.
+    today for a request by the insurer) is kept on the request. ``requested_from``: a change of
+    care type or provider asked to start later than the 1st of the month after completion.
+    Raises ValidationFailed when ``app`` has no final conclusion at or above the threshold or
+    a requested date comes with anything but a change of care type or provider, Conflict when
+    the person already has an open request.
     """
     today = local_today(now)
     if app.status != Status.CONCLUDED.value or app.level is None or app.concluded_on is None:
@@ -63,11 +66,15 @@ def request_entitlement(session: Session, app: Application, *, care_type: str | 
         raise Conflict("该参保人已有进行中的待遇审核", {"person_id": "open request"})
     trigger = trigger_date or today
     current = replaced_entitlement(session, app, today=today)
+    if requested_from is not None and not (current and dates.Replaced(
+            current.valid_to, current.care_type, current.provider_id).changes_care(care_type, provider_id)):
+        raise ValidationFailed("只有变更服务形式或护理机构时才能指定开始日期",
+                               {"requested_from": "only for a change of care type or provider"})
     request = EntitlementRequest(
         kind=(RequestKind.CHANGE if current else RequestKind.INITIAL).value, person_id=app.person_id,
         application_id=app.id, agency_id=final_agency(session, app), level=app.level,
         care_type=care_type or CareType.HOME.value, provider_id=provider_id,
-        replaces_id=current.id if current else None, trigger_date=trigger,
+        replaces_id=current.id if current else None, trigger_date=trigger, requested_from=requested_from,
         status=RequestStatus.OPEN.value, created_at=now, created_by_id=actor.user_id)
     problem = _not_opened_reason(session, policy, app.level, care_type, provider_id)
     if problem:

@@ -67,7 +67,8 @@ def grant_start(session: Session, request: EntitlementRequest, completed_on: dat
     before it, were the case to complete on ``completed_on`` (``dates.grant_start``): a first
     entitlement never before the end of the person's previous one; a change of level at the
     earlier of the 1st of the month after the conclusion and the replaced end; a change of care
-    type or provider on the 1st of the month after completion. A granted request keeps the start
+    type or provider on the 1st of the month after completion or the later date requested. A
+    granted request keeps the start
     it was granted with."""
     replaced = session.get(Entitlement, request.replaces_id) if request.replaces_id else None
     if request.status == RequestStatus.GRANTED and request.starts_on is not None:
@@ -80,7 +81,7 @@ def grant_start(session: Session, request: EntitlementRequest, completed_on: dat
     return dates.grant_start(
         request.care_type, request.provider_id, concluded_on=app.concluded_on,
         replaced=dates.Replaced(replaced.valid_to, replaced.care_type, replaced.provider_id) if replaced else None,
-        previous_end=previous_end, completed_on=completed_on)
+        previous_end=previous_end, completed_on=completed_on, requested_from=request.requested_from)
 
 
 def starts_on(session: Session, request: EntitlementRequest, completed_on: date) -> date:

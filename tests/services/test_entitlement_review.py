@@ -415,3 +415,32 @@ def test_a_change_of_provider_starts_the_month_after_the_case_completes(session,
     new = session.get(Entitlement, request.entitlement_id)
     assert (new.valid_from, new.provider_id) == (date(2026, 5, 1), other.id)
     assert (old.valid_to, old.end_reason, old.replaced_by_id) == (date(2026, 5, 1), "change", new.id)
+
+
+def test_a_change_of_provider_starts_on_a_later_requested_date(session, r):
+    home, other = r.c.world.provider, home_provider(session, r)
+    app = concluded(session, r, level=4, concluded_on=date(2025, 12, 10))
+    old = grant_entitlement(session, person_id=app.person_id, level=4, care_type="home", provider_id=home.id,
+                            conclusion=app, starts_on=date(2026, 1, 1), actor=r.c.ins, now=NOW)
+    request = request_entitlement(session, app, care_type="home", provider_id=other.id, requested_from=date(2026, 5, 1),
+                                  actor=r.c.ins, now=NOW)
+    assert request.requested_from == date(2026, 5, 1)
+    plan_for(session, request)
+    r.deciders["provider"] = r.actor("provider3")
+    approve_through(session, r, session.get(ReviewCase, request.case_id), "provider", "agency", "insurer", "mia")
+    new = session.get(Entitlement, request.entitlement_id)                          # completed 2026-03-16
+    assert (new.valid_from, old.valid_to, old.replaced_by_id) == (date(2026, 5, 1), date(2026, 5, 1), new.id)
+
+
+def test_a_requested_date_is_only_for_a_change_of_care_type_or_provider(session, r):
+    app = concluded(session, r, level=4, concluded_on=date(2026, 3, 10))
+    with pytest.raises(ValidationFailed) as err:                                    # a first entitlement
+        request_entitlement(session, app, care_type="home", provider_id=r.c.world.provider.id,
+                            requested_from=date(2026, 6, 1), actor=r.c.ins, now=NOW)
+    assert "requested_from" in err.value.fields
+    grant_entitlement(session, person_id=app.person_id, level=4, care_type="home", provider_id=r.c.world.provider.id,
+                      conclusion=app, starts_on=date(2026, 4, 1), actor=r.c.ins, now=NOW)
+    with pytest.raises(ValidationFailed):                                            # the same care type and provider
+        request_entitlement(session, app, care_type="home", provider_id=r.c.world.provider.id,
+                            requested_from=date(2026, 6, 1), actor=r.c.ins, now=NOW)
+    assert session.scalar(select(EntitlementRequest.id)) is None

@@ -171,3 +171,10 @@ def test_a_bridge_lies_between_the_old_end_and_the_change_start():
     start = dates.Start(date(2026, 4, 1), bridge_from=date(2026, 3, 15))
     assert start.bridge == (date(2026, 3, 15), date(2026, 4, 1))
     assert dates.Start(date(2026, 4, 1)).bridge is None
+
+
+@pytest.mark.parametrize("care_type, provider_id, changes", [
+    ("home", 1, False), ("home", 3, True), ("institution", 1, True), ("institution", 2, True),
+])
+def test_a_change_of_care_type_or_provider_is_told_apart_from_a_change_of_level_only(care_type, provider_id, changes):
+    assert HOME.changes_care(care_type, provider_id) is changes
