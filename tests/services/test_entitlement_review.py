@@ -12,7 +12,7 @@ from ltc.core.audit import Actor
 from ltc.core.errors import Conflict, Forbidden, ValidationFailed
 from ltc.entitlements.models import Entitlement
 from ltc.entitlements.models import EntitlementRequest
-from ltc.entitlements.opening import request_entitlement
+from ltc.entitlements.opening import replaced_entitlement, request_entitlement
 from ltc.entitlements.subject import step_checks
 from ltc.entitlements.services import active_on, grant_entitlement
 from ltc.notices.models import Notice
@@ -444,3 +444,17 @@ def test_a_requested_date_is_only_for_a_change_of_care_type_or_provider(session,
         request_entitlement(session, app, care_type="home", provider_id=r.c.world.provider.id,
                             requested_from=date(2026, 6, 1), actor=r.c.ins, now=NOW)
     assert session.scalar(select(EntitlementRequest.id)) is None
+
+
+def test_an_objection_review_opened_while_active_makes_a_late_conclusion_a_change_case(session, r):
+    old = _granted(session, r, level=3, care_type="home", provider=r.c.world.provider,
+                   concluded_on=date(2024, 3, 10), starts_on=date(2024, 4, 1))        # ends 2026-03-10
+    parent = concluded(session, r, level=4, concluded_on=date(2026, 3, 12))        # the 复评's conclusion date
+    review = concluded(session, r, level=4, concluded_on=date(2026, 3, 12), agency_index=1)
+    review.kind, review.parent_id, review.submitted_on = "review", parent.id, date(2026, 3, 5)  # objected while active
+    session.flush()
+    request = request_entitlement(session, parent, care_type="home", provider_id=r.c.world.provider.id,
+                                  actor=r.c.ins, now=NOW, trigger_date=parent.concluded_on)
+    assert (request.kind, request.replaces_id) == ("change", old.id)
+    review.submitted_on = date(2026, 3, 11)                                         # had it been opened after the end
+    assert replaced_entitlement(session, parent, today=date(2026, 3, 16)) is None
