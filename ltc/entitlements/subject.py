@@ -68,8 +68,7 @@ def grant_start(session: Session, request: EntitlementRequest, completed_on: dat
     entitlement never before the end of the person's previous one; a change of level at the
     earlier of the 1st of the month after the conclusion and the replaced end; a change of care
     type or provider on the 1st of the month after completion or the later date requested. A
-    granted request keeps the start
-    it was granted with."""
+    granted request keeps the start it was granted with."""
     replaced = session.get(Entitlement, request.replaces_id) if request.replaces_id else None
     if request.status == RequestStatus.GRANTED and request.starts_on is not None:
         bridged = replaced is not None and replaced.valid_to < request.starts_on
@@ -221,9 +220,9 @@ def _dates(session: Session, request: EntitlementRequest, grant: dates.Start) ->
     bridge = ""
     if grant.bridge_from is not None:
         replaced = session.get(Entitlement, request.replaces_id)
-        bridge = (f"；{grant.bridge_from} 起至 {start}（不含）原{CARE_TYPE_LABELS[replaced.care_type]}"
-                  f"按 {request.level} 级过渡")
-    return Check("dates", "待遇起止日期", ok, f"{start} 起至 {end}（不含）{bridge}{note}")
+        bridge = (f"{grant.bridge_from} 起至 {start}（不含）原{CARE_TYPE_LABELS[replaced.care_type]}"
+                  f"按 {request.level} 级过渡；")
+    return Check("dates", "待遇起止日期", ok, f"{bridge}{start} 起至 {end}（不含）{note}")
 
 
 def complete(session: Session, case: ReviewCase, *, actor: Actor, now: datetime) -> None:

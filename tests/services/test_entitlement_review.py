@@ -387,7 +387,12 @@ def test_a_change_of_provider_after_the_old_end_is_bridged_at_the_new_level(sess
     assert (request.kind, request.replaces_id, request.provider_id) == ("change", old.id, other.id)
     plan_for(session, request)
     r.deciders["provider"] = r.actor("provider3")
-    approve_through(session, r, session.get(ReviewCase, request.case_id), "provider", "agency", "insurer", "mia")
+    case = session.get(ReviewCase, request.case_id)
+    approve_through(session, r, case, "provider", "agency", "insurer")
+    shown = {c.code: c for c in step_checks(session, case, "mia", date(2026, 3, 16))}
+    assert shown["dates"].detail.startswith("2026-03-10 起至 2026-04-01（不含）原居家上门护理按 4 级过渡；"
+                                            "2026-04-01 起至 2028-03-12（不含）")
+    approve_through(session, r, case, "mia")
     new = session.get(Entitlement, request.entitlement_id)                          # completed 2026-03-16
     assert (new.valid_from, new.valid_to, new.provider_id, new.level) == (date(2026, 4, 1), date(2028, 3, 12),
                                                                         other.id, 4)
