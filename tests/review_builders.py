@@ -6,10 +6,12 @@ from datetime import date, datetime, timedelta
 from ltc.assessment.applications.models import Application
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM, Actor
+from ltc.core.periods import add_period
 from ltc.core.months import add_months
 from ltc.entitlements.models import EntitlementRequest
 from ltc.entitlements.opening import request_entitlement
 from ltc.providers.catalogue import services as catalogue_services
+from ltc.providers.models import ProviderCareTypePeriod, ProviderGradePeriod
 from ltc.providers.care_plans.services import VisitTypeInput, save_plan
 from ltc.policy import services as policy_services
 from ltc.policy.ref import seed_ref
@@ -19,13 +21,16 @@ from ltc.reviews.definitions import ReviewPolicy
 from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase
 from tests.assessment_builders import Cast, at, cast
-from tests.builders import World, user
+from tests.builders import World, org, user
 from tests.conftest import NOW
 from tests.seed import has_catalogue
 
 #: home care, level 4: 3 one-hour visits a week = 13 visits, 13 hours a month (cap 21)
 HOME_VISITS = [VisitTypeInput(name="生活照料", frequency=3, frequency_unit="week", planned_minutes=60,
                               item_codes=("SH01", "SH02"))]
+
+#: institution care: a daily half-hour of care
+INSTITUTION_VISITS = [VisitTypeInput("日常照护", 7, "week", 30, ("SH01",))]
 
 
 @dataclass
@@ -99,3 +104,13 @@ def approve_through(session, r: Review, case: ReviewCase, *steps: str, now: date
         assert case.step_code == step, (case.step_code, step)
         engine.decide(session, case, DecisionInput("approve"), actor=r.actor(step), now=now)
     return case
+
+
+def home_provider(session, r: Review, name: str = "居家护理丙", n: int = 71):
+    """Another home-care provider with a reviewer (``r.actor("provider3")``)."""
+    provider = org(session, "provider", name, n)
+    add_period(session, ProviderGradePeriod, org_id=provider.id, grade="home_care", valid_from=date(2025, 1, 1))
+    add_period(session, ProviderCareTypePeriod, org_id=provider.id, care_type="home", valid_from=date(2025, 1, 1))
+    r.deciders["provider3"] = actor_of(user(session, provider, f"pr{n}_rev", "reviewer"))
+    session.flush()
+    return provider

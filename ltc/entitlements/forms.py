@@ -1,7 +1,7 @@
 """Entitlement page forms (shape only)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, IntegerField, SelectField, StringField
+from wtforms import DateField, Form, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -27,3 +27,4 @@ class RequestEntitlementForm(FlaskForm):
     care_type = SelectField(_l("服务形式"), validators=[DataRequired()],
                             choices=[SelectChoice(k, _l(v)) for k, v in CARE_TYPE_LABELS.items()])
     provider_id = SelectField(_l("定点护理服务机构"), validators=[DataRequired()], coerce=int, choices=[])
+    requested_from = DateField(_l("希望变更开始日期（选填，不早于审核完成的次月1日）"), validators=[Optional()])

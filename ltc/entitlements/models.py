@@ -122,6 +122,8 @@ class EntitlementRequest(Base):
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("entitlements.id"))
     trigger_date: Mapped[date] = mapped_column(Date)
+    #: a change of care type or provider asked to start later than the month after completion
+    requested_from: Mapped[date | None] = mapped_column(Date)
     care_plan_id: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(20), default=RequestStatus.OPEN.value)
     reason: Mapped[str | None] = mapped_column(String(500))

@@ -19,8 +19,9 @@ from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, ValidationFailed
-from ltc.entitlements.models import EntitlementRequest
-from ltc.entitlements.services import active_on
+from ltc.entitlements import dates
+from ltc.entitlements.models import Entitlement, EntitlementRequest
+from ltc.entitlements.services import entitlements_of
 from ltc.entitlements.states import LIVE, RequestKind, RequestStatus
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, OrgKind
 from ltc.orgs.models import Organisation
@@ -42,13 +43,17 @@ def final_agency(session: Session, app: Application) -> int | None:
 
 
 def request_entitlement(session: Session, app: Application, *, care_type: str | None, provider_id: int | None,
-                        actor: Actor, now: datetime, trigger_date: date | None = None) -> EntitlementRequest:
+                        actor: Actor, now: datetime, trigger_date: date | None = None,
+                        requested_from: date | None = None) -> EntitlementRequest:
     """Open the review of an entitlement on ``app``'s final conclusion (or record why not).
 
-    A change case when the person has an entitlement active on the trigger date: the new
-    conclusion's date (``trigger_date``, passed by the conclusion hook) or, for a change of care
-    type or provider requested by the insurer, today. Raises ValidationFailed when ``app`` has no
-    final conclusion at or above the threshold, Conflict when the person already has an open request.
+    A change case replacing the entitlement ``replaced_entitlement`` finds (SPEC §4.2), else a
+    first entitlement. ``trigger_date`` (the conclusion date, passed by the conclusion hook;
+    today for a request by the insurer) is kept on the request. ``requested_from``: a change of
+    care type or provider asked to start later than the 1st of the month after completion.
+    Raises ValidationFailed when ``app`` has no final conclusion at or above the threshold or
+    a requested date comes with anything but a change of care type or provider, Conflict when
+    the person already has an open request.
     """
     today = local_today(now)
     if app.status != Status.CONCLUDED.value or app.level is None or app.concluded_on is None:
@@ -60,12 +65,16 @@ def request_entitlement(session: Session, app: Application, *, care_type: str | 
                                                           EntitlementRequest.status == RequestStatus.OPEN)):
         raise Conflict("该参保人已有进行中的待遇审核", {"person_id": "open request"})
     trigger = trigger_date or today
-    current = active_on(session, app.person_id, trigger) or active_on(session, app.person_id, today)
+    current = replaced_entitlement(session, app, today=today)
+    if requested_from is not None and not (current and dates.Replaced(
+            current.valid_to, current.care_type, current.provider_id).changes_care(care_type, provider_id)):
+        raise ValidationFailed("只有变更服务形式或护理机构时才能指定开始日期",
+                               {"requested_from": "only for a change of care type or provider"})
     request = EntitlementRequest(
         kind=(RequestKind.CHANGE if current else RequestKind.INITIAL).value, person_id=app.person_id,
         application_id=app.id, agency_id=final_agency(session, app), level=app.level,
         care_type=care_type or CareType.HOME.value, provider_id=provider_id,
-        replaces_id=current.id if current else None, trigger_date=trigger,
+        replaces_id=current.id if current else None, trigger_date=trigger, requested_from=requested_from,
         status=RequestStatus.OPEN.value, created_at=now, created_by_id=actor.user_id)
     problem = _not_opened_reason(session, policy, app.level, care_type, provider_id)
     if problem:
@@ -83,6 +92,29 @@ def request_entitlement(session: Session, app: Application, *, care_type: str | 
                         "case_id": case.id})
     session.flush()
     return request
+
+
+def replaced_entitlement(session: Session, app: Application, *, today: date) -> Entitlement | None:
+    """The entitlement a grant on ``app`` replaces (SPEC §4.2): the person's latest one when it
+    has not ended on ``app``'s conclusion date or today, or when a reassessment or 复评 the
+    conclusion rests on was opened while it was active (even if it concluded after the end).
+    None for a first entitlement, after a lapse or not."""
+    history = entitlements_of(session, app.person_id)
+    if not history:
+        return None
+    latest = max(history, key=lambda e: (e.valid_from, e.id))
+    change = dates.is_change_case((latest.valid_from, latest.valid_to), concluded_on=app.concluded_on or today,
+                                  today=today, reassessments_opened=reassessments_opened(session, app))
+    return latest if change else None
+
+
+def reassessments_opened(session: Session, app: Application) -> list[date]:
+    """The dates the reassessment or 复评 ``app``'s conclusion rests on were opened: ``app``
+    itself when it is one, and its concluded 复评."""
+    opened = [app.submitted_on] if app.kind in (Kind.REASSESSMENT, Kind.REVIEW) else []
+    return opened + list(session.scalars(select(Application.submitted_on).where(
+        Application.parent_id == app.id, Application.kind == Kind.REVIEW.value,
+        Application.status == Status.CONCLUDED.value)))
 
 
 def _not_opened_reason(session: Session, policy: AssessmentPolicy, level: int, care_type: str | None,
@@ -114,7 +146,7 @@ def on_conclusion_final(session: Session, event: ConclusionFinal) -> None:
         engine.cancel_case(session, session.get(ReviewCase, request.case_id),
                            reason="新的评估结论已作出，按新结论重新审核", actor=actor, now=now)
     care_type, provider_id = app.preferred_care_type, app.preferred_provider_id
-    current = active_on(session, app.person_id, max(app.concluded_on, local_today(now)))
+    current = replaced_entitlement(session, app, today=local_today(now))
     if current is not None and not (care_type and provider_id):
         care_type, provider_id = current.care_type, current.provider_id  # a reassessment keeps the choice
     request_entitlement(session, app, care_type=care_type, provider_id=provider_id, actor=actor, now=now,

@@ -25,7 +25,7 @@ from ltc.entitlements import dates
 from ltc.entitlements.models import Entitlement
 from ltc.entitlements.notice import issue_entitlement_notice
 from ltc.entitlements.models import EntitlementRequest
-from ltc.entitlements.services import grant_entitlement
+from ltc.entitlements.services import entitlements_of, grant_entitlement
 from ltc.entitlements.states import RequestKind, RequestStatus, check_transition
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.people.kinds import PersonStatus
@@ -62,14 +62,30 @@ def title(session: Session, subject_id: int) -> str:
     return f"{person.name} · {CARE_TYPE_LABELS[request.care_type]} · {request.level}级 · {kind}"
 
 
-def starts_on(session: Session, request: EntitlementRequest) -> date:
-    """SPEC §4.2: a first entitlement from the 1st of the conclusion month (institution, special)
-    or of the month after (home, outreach, family); a change from the 1st of the month after
-    the trigger date."""
-    if request.kind == RequestKind.CHANGE:
-        return dates.change_start(request.trigger_date)
+def grant_start(session: Session, request: EntitlementRequest, completed_on: date) -> dates.Start:
+    """SPEC §4.2: where the entitlement the request grants starts, and the bridging entitlement
+    before it, were the case to complete on ``completed_on`` (``dates.grant_start``): a first
+    entitlement never before the end of the person's previous one; a change of level at the
+    earlier of the 1st of the month after the conclusion and the replaced end; a change of care
+    type or provider on the 1st of the month after completion or the later date requested. A
+    granted request keeps the start it was granted with."""
+    replaced = session.get(Entitlement, request.replaces_id) if request.replaces_id else None
+    if request.status == RequestStatus.GRANTED and request.starts_on is not None:
+        bridged = replaced is not None and replaced.valid_to < request.starts_on
+        return dates.Start(request.starts_on, bridge_from=replaced.valid_to if bridged else None)
     app = session.get(Application, request.application_id)
-    return dates.first_start(request.care_type, app.concluded_on)
+    previous_end = None
+    if replaced is None:
+        previous_end = max((e.valid_to for e in entitlements_of(session, request.person_id)), default=None)
+    return dates.grant_start(
+        request.care_type, request.provider_id, concluded_on=app.concluded_on,
+        replaced=dates.Replaced(replaced.valid_to, replaced.care_type, replaced.provider_id) if replaced else None,
+        previous_end=previous_end, completed_on=completed_on, requested_from=request.requested_from)
+
+
+def starts_on(session: Session, request: EntitlementRequest, completed_on: date) -> date:
+    """The start of the entitlement the request grants, were the case to complete on ``completed_on``."""
+    return grant_start(session, request, completed_on).starts_on
 
 
 def current_plan(session: Session, request: EntitlementRequest):
@@ -90,9 +106,10 @@ def plan_checks(session: Session, request: EntitlementRequest, day: date) -> lis
 
 def step_checks(session: Session, case: ReviewCase, step: str, day: date) -> list[Check]:
     request = _request(session, case.subject_id)
-    start = starts_on(session, request)
+    grant = grant_start(session, request, day)
+    start = grant.starts_on
     provider_checks = [_agreement(session, request, start), _capacity(session, request, start),
-                       _no_other(session, request, start)]
+                       _no_other(session, request, grant.bridge_from or start)]
     agency_checks = _conclusion_checks(session, request, start)
     insurer_checks = _insurance_checks(session, request, start)
     plan = plan_checks(session, request, start)
@@ -100,7 +117,7 @@ def step_checks(session: Session, case: ReviewCase, step: str, day: date) -> lis
         "provider": provider_checks + plan,
         "agency": agency_checks + plan,
         "insurer": insurer_checks,
-        "mia": provider_checks + agency_checks + insurer_checks + plan + [_dates(session, request, start)],
+        "mia": provider_checks + agency_checks + insurer_checks + plan + [_dates(session, request, grant)],
     }
     return by_step.get(step, [])
 
@@ -108,7 +125,7 @@ def step_checks(session: Session, case: ReviewCase, step: str, day: date) -> lis
 def care_plan_ready(session: Session, case: ReviewCase, day: date) -> str | None:
     """Step 1's precondition: a care plan whose checks all pass."""
     request = _request(session, case.subject_id)
-    failing = [c for c in plan_checks(session, request, starts_on(session, request)) if c.passed is False]
+    failing = [c for c in plan_checks(session, request, starts_on(session, request, day)) if c.passed is False]
     return "护理计划未制定或未通过检查：" + "；".join(c.detail for c in failing) if failing else None
 
 
@@ -178,33 +195,51 @@ def _insurance_checks(session: Session, request: EntitlementRequest, start: date
 def benefit_sheet(session: Session, request: EntitlementRequest, start: date):
     """The benefit sheet (rates, ratio, caps) of the policy in force on ``start``, or None
     without an insurance category on that date."""
-    category = category_on(session, request.person_id, start)
+    return _sheet(session, request.person_id, request.care_type, request.provider_id, request.level, start)
+
+
+def _sheet(session: Session, person_id: int, care_type: str, provider_id: int, level: int, start: date):
+    category = category_on(session, person_id, start)
     if category is None:
         return None
-    grade = period_on(session, ProviderGradePeriod, start, org_id=request.provider_id)
-    price = period_on(session, ProviderPricePeriod, start, org_id=request.provider_id)
-    return benefits.benefit_sheet(policy_on(session, start).section(BillingPolicy), care_type=request.care_type,
-                    level=request.level, category=category, tags=tags_on(session, request.person_id, start),
+    grade = period_on(session, ProviderGradePeriod, start, org_id=provider_id)
+    price = period_on(session, ProviderPricePeriod, start, org_id=provider_id)
+    return benefits.benefit_sheet(policy_on(session, start).section(BillingPolicy), care_type=care_type,
+                    level=level, category=category, tags=tags_on(session, person_id, start),
                     provider_grade=grade.grade if grade else None,
                     provider_daily_price=price.daily_price if price else None)
 
 
-def _dates(session: Session, request: EntitlementRequest, start: date) -> Check:
+def _dates(session: Session, request: EntitlementRequest, grant: dates.Start) -> Check:
     app = session.get(Application, request.application_id)
     person = session.get(InsuredPerson, request.person_id)
     end, reason = dates.entitlement_end(app.valid_to, death_date=person.death_date)
+    start, first = grant.starts_on, grant.bridge_from or grant.starts_on
     ok = start < end
-    note = "（追溯生效）" if start < local_today() else ""
-    return Check("dates", "待遇起止日期", ok, f"{start} 起至 {end}（不含）{note}")
+    note = "（追溯生效）" if first < local_today() else ""
+    bridge = ""
+    if grant.bridge_from is not None:
+        replaced = session.get(Entitlement, request.replaces_id)
+        bridge = (f"{grant.bridge_from} 起至 {start}（不含）原{CARE_TYPE_LABELS[replaced.care_type]}"
+                  f"按 {request.level} 级过渡；")
+    return Check("dates", "待遇起止日期", ok, f"{bridge}{start} 起至 {end}（不含）{note}")
 
 
 def complete(session: Session, case: ReviewCase, *, actor: Actor, now: datetime) -> None:
-    """Final MIA approval: grant the entitlement, finalise the plan, issue the notice."""
+    """Final MIA approval: grant the entitlement (and the bridging one before it, SPEC §4.2),
+    finalise the plan, issue the notices."""
     request = _request(session, case.subject_id)
     app = session.get(Application, request.application_id)
     plan = current_plan(session, request)
-    start = starts_on(session, request)
+    grant = grant_start(session, request, local_today(now))
+    start = grant.starts_on
     replaces = session.get(Entitlement, request.replaces_id) if request.replaces_id else None
+    bridge = None
+    if grant.bridge_from is not None:
+        bridge = replaces = grant_entitlement(
+            session, person_id=request.person_id, level=request.level, care_type=replaces.care_type,
+            provider_id=replaces.provider_id, conclusion=app, starts_on=grant.bridge_from,
+            care_plan_id=replaces.care_plan_id, review_case_id=case.id, replaces=replaces, actor=actor, now=now)
     entitlement = grant_entitlement(
         session, person_id=request.person_id, level=request.level, care_type=request.care_type,
         provider_id=request.provider_id, conclusion=app, starts_on=start,
@@ -213,6 +248,10 @@ def complete(session: Session, case: ReviewCase, *, actor: Actor, now: datetime)
         care_plans.finalize_plan(session, plan, actor=actor, now=now)
     request.status = check_transition(request.status, RequestStatus.GRANTED).value
     request.entitlement_id, request.starts_on, request.care_plan_id = entitlement.id, start, plan.id if plan else None
+    if bridge is not None:
+        sheet = _sheet(session, bridge.person_id, bridge.care_type, bridge.provider_id, bridge.level, bridge.valid_from)
+        issue_entitlement_notice(session, bridge, actor=actor, now=now,
+                                 benefit_lines=notice_lines(sheet) if sheet else ())
     sheet = benefit_sheet(session, request, start)
     issue_entitlement_notice(session, entitlement, actor=actor, now=now,
                              plan_version=f"第 {plan.version} 版" if plan else None,

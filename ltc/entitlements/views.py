@@ -169,7 +169,8 @@ def new_request():
         try:
             app = get_scoped(db.session, current_user, Application, form.application_id.data)
             req = request_entitlement(db.session, app, care_type=form.care_type.data,
-                                      provider_id=form.provider_id.data, actor=actor_of(current_user), now=utcnow())
+                                      provider_id=form.provider_id.data, requested_from=form.requested_from.data,
+                                      actor=actor_of(current_user), now=utcnow())
         except (ValidationFailed, Conflict) as exc:
             db.session.rollback()
             attach_errors(form, exc)

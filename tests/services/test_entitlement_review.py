@@ -12,9 +12,9 @@ from ltc.core.audit import Actor
 from ltc.core.errors import Conflict, Forbidden, ValidationFailed
 from ltc.entitlements.models import Entitlement
 from ltc.entitlements.models import EntitlementRequest
-from ltc.entitlements.opening import request_entitlement
+from ltc.entitlements.opening import replaced_entitlement, request_entitlement
 from ltc.entitlements.subject import step_checks
-from ltc.entitlements.services import grant_entitlement
+from ltc.entitlements.services import active_on, grant_entitlement
 from ltc.notices.models import Notice
 from ltc.notices.rendering import render_pending, using
 from ltc.notices.services import take_issued
@@ -28,7 +28,8 @@ from ltc.reviews.queries import trail
 from tests import assessment_builders as ab
 from tests.builders import user
 from tests.conftest import NOW
-from tests.review_builders import approve_through, concluded, opened, plan_for, review_cast
+from tests.review_builders import (INSTITUTION_VISITS, approve_through, concluded, home_provider, opened, plan_for,
+                                   review_cast)
 from tests.services.test_notices import pdf_text
 
 
@@ -290,3 +291,176 @@ def test_each_plan_version_is_a_subject_revision_recorded_on_later_events(sessio
                              .where(ReviewEvent.case_id == case.id).order_by(ReviewEvent.id)).all()
     assert events == [("opened", 1), ("revised", 2), ("approve", 2), ("approve", 2), ("return", 2), ("return", 2),
                       ("revised", 3), ("approve", 3)]
+
+
+# --- renewals and changes without gaps or overlaps (revised SPEC §4.2) ----------------------
+
+def _granted(session, r, *, level, care_type, provider, concluded_on, starts_on):
+    app = concluded(session, r, level=level, concluded_on=concluded_on, care_type=care_type, provider_id=provider.id)
+    return grant_entitlement(session, person_id=app.person_id, level=level, care_type=care_type,
+                             provider_id=provider.id, conclusion=app, starts_on=starts_on, actor=r.c.ins, now=NOW)
+
+
+def _reassessment(session, r, *, level, concluded_on, opened_on):
+    """A reassessment the daily job opened on ``opened_on`` (no stated choice), concluded on ``concluded_on``."""
+    app = concluded(session, r, level=level, care_type=None, concluded_on=concluded_on)
+    app.kind, app.preferred_provider_id, app.submitted_on = "reassessment", None, opened_on
+    session.flush()
+    return app
+
+
+def _request_of(session, app):
+    return session.scalars(select(EntitlementRequest).where(EntitlementRequest.application_id == app.id)).one()
+
+
+def test_a_late_renewal_of_institution_care_starts_the_day_the_old_one_ended(session, r):
+    nursing_home = r.c.world.provider2
+    old = _granted(session, r, level=4, care_type="institution", provider=nursing_home,
+                   concluded_on=date(2024, 3, 10), starts_on=date(2024, 3, 1))       # ends 2026-03-10
+    request, case = opened(session, r, care_type="institution", provider_id=nursing_home.id,
+                           concluded_on=date(2026, 3, 12))                            # applied after it expired
+    assert (request.kind, request.replaces_id) == ("initial", None)   # a first entitlement after a lapse
+    plan_for(session, request, visits=INSTITUTION_VISITS)
+    r.deciders["provider"] = Actor(None, nursing_home.id, "pr2_rev")
+    assert {c.code: c for c in step_checks(session, case, "mia", date(2026, 3, 16))}["no_other"].passed
+    approve_through(session, r, case, "provider", "agency", "insurer", "mia")
+    new = session.get(Entitlement, request.entitlement_id)
+    # not the 1st of the conclusion month, which the old entitlement still covered
+    assert (new.valid_from, new.valid_to) == (date(2026, 3, 10), date(2028, 3, 12))
+    assert (old.valid_to, old.end_reason) == (date(2026, 3, 10), "expiry")
+
+
+@pytest.mark.parametrize("concluded_on, start, old_end, old_reason", [
+    (date(2026, 3, 5), date(2026, 3, 15), date(2026, 3, 15), "expiry"),   # the old end first: no gap 15–31 March
+    (date(2026, 2, 10), date(2026, 3, 1), date(2026, 3, 1), "change"),    # the 1st of the next month first
+])
+def test_an_on_time_renewal_starts_at_the_earlier_of_the_next_month_and_the_old_end(session, r, concluded_on, start,
+                                                                                  old_end, old_reason):
+    old = _granted(session, r, level=4, care_type="home", provider=r.c.world.provider,
+                   concluded_on=date(2024, 3, 15), starts_on=date(2024, 4, 1))        # ends 2026-03-15
+    request, case = opened(session, r, level=5, concluded_on=concluded_on)
+    assert (request.kind, request.replaces_id) == ("change", old.id)
+    plan_for(session, request)
+    approve_through(session, r, case, "provider", "agency", "insurer", "mia")
+    new = session.get(Entitlement, request.entitlement_id)
+    assert (new.valid_from, new.level, request.starts_on) == (start, 5, start)
+    assert (old.valid_to, old.end_reason, old.replaced_by_id) == (old_end, old_reason, new.id)
+    covered = {day: e.id for day in (old_end - timedelta(days=1), old_end, date(2026, 3, 31))
+               if (e := active_on(session, old.person_id, day))}
+    assert covered == {old_end - timedelta(days=1): old.id, old_end: new.id, date(2026, 3, 31): new.id}
+
+
+def test_a_reassessment_opened_while_active_but_concluded_after_the_end_is_a_change_case(session, r):
+    old = _granted(session, r, level=3, care_type="home", provider=r.c.world.provider,
+                   concluded_on=date(2024, 3, 10), starts_on=date(2024, 4, 1))        # ends 2026-03-10
+    app = _reassessment(session, r, level=4, concluded_on=date(2026, 3, 12), opened_on=date(2025, 12, 10))
+    events.publish(session, ConclusionFinal(application=app, actor=ab.SYSTEM, now=NOW))
+    request = _request_of(session, app)
+    # a change case keeping the current care type and provider, though nothing is active any more
+    assert (request.status, request.kind, request.replaces_id, request.care_type, request.provider_id) == (
+        "open", "change", old.id, "home", r.c.world.provider.id)
+    plan_for(session, request)
+    approve_through(session, r, session.get(ReviewCase, request.case_id), "provider", "agency", "insurer", "mia")
+    new = session.get(Entitlement, request.entitlement_id)
+    assert (new.valid_from, new.level, old.valid_to, old.replaced_by_id) == (date(2026, 3, 10), 4, date(2026, 3, 10),
+                                                                           new.id)
+
+
+def test_an_application_filed_after_the_end_is_a_first_entitlement_after_a_lapse(session, r):
+    old = _granted(session, r, level=3, care_type="home", provider=r.c.world.provider,
+                   concluded_on=date(2024, 3, 10), starts_on=date(2024, 4, 1))        # ends 2026-03-10
+    request, case = opened(session, r, level=4, concluded_on=date(2026, 3, 12))    # filed by the person, late
+    assert (request.kind, request.replaces_id) == ("initial", None)
+    plan_for(session, request)
+    approve_through(session, r, case, "provider", "agency", "insurer", "mia")
+    assert session.get(Entitlement, request.entitlement_id).valid_from == date(2026, 4, 1)
+    assert old.replaced_by_id is None
+
+
+def test_a_change_of_provider_after_the_old_end_is_bridged_at_the_new_level(session, r):
+    home, other = r.c.world.provider, home_provider(session, r)
+    old = _granted(session, r, level=3, care_type="home", provider=home,
+                   concluded_on=date(2024, 3, 10), starts_on=date(2024, 4, 1))        # ends 2026-03-10
+    app = _reassessment(session, r, level=4, concluded_on=date(2026, 3, 12), opened_on=date(2025, 12, 10))
+    app.preferred_care_type, app.preferred_provider_id = "home", other.id    # the person asks for another provider
+    events.publish(session, ConclusionFinal(application=app, actor=ab.SYSTEM, now=NOW))
+    request = _request_of(session, app)
+    assert (request.kind, request.replaces_id, request.provider_id) == ("change", old.id, other.id)
+    plan_for(session, request)
+    r.deciders["provider"] = r.actor("provider3")
+    case = session.get(ReviewCase, request.case_id)
+    approve_through(session, r, case, "provider", "agency", "insurer")
+    shown = {c.code: c for c in step_checks(session, case, "mia", date(2026, 3, 16))}
+    assert shown["dates"].detail.startswith("2026-03-10 起至 2026-04-01（不含）原居家上门护理按 4 级过渡；"
+                                            "2026-04-01 起至 2028-03-12（不含）")
+    approve_through(session, r, case, "mia")
+    new = session.get(Entitlement, request.entitlement_id)                          # completed 2026-03-16
+    assert (new.valid_from, new.valid_to, new.provider_id, new.level) == (date(2026, 4, 1), date(2028, 3, 12),
+                                                                        other.id, 4)
+    bridge = session.get(Entitlement, old.replaced_by_id)
+    # the current care type and provider continue at the new level from the old end until the change
+    assert (bridge.valid_from, bridge.valid_to, bridge.care_type, bridge.provider_id, bridge.level) == (
+        date(2026, 3, 10), date(2026, 4, 1), "home", home.id, 4)
+    assert (bridge.end_reason, bridge.replaced_by_id, bridge.review_case_id) == ("change", new.id, request.case_id)
+    assert (old.valid_to, old.end_reason) == (date(2026, 3, 10), "expiry")
+    notices = session.scalars(select(Notice).where(Notice.kind == "entitlement").order_by(Notice.id)).all()
+    assert [n.subject_id for n in notices] == [bridge.id, new.id]   # the old provider and the new one are told
+
+
+def test_a_change_of_provider_starts_the_month_after_the_case_completes(session, r):
+    home, other = r.c.world.provider, home_provider(session, r)
+    app = concluded(session, r, level=4, concluded_on=date(2025, 12, 10))
+    old = grant_entitlement(session, person_id=app.person_id, level=4, care_type="home", provider_id=home.id,
+                            conclusion=app, starts_on=date(2026, 1, 1), actor=r.c.ins, now=NOW)
+    request = request_entitlement(session, app, care_type="home", provider_id=other.id, actor=r.c.ins, now=NOW)
+    plan_for(session, request)
+    r.deciders["provider"] = r.actor("provider3")
+    completed = datetime(2026, 4, 2, 2, 0, tzinfo=timezone.utc)                      # requested in March
+    approve_through(session, r, session.get(ReviewCase, request.case_id), "provider", "agency", "insurer", "mia",
+                    now=completed)
+    new = session.get(Entitlement, request.entitlement_id)
+    assert (new.valid_from, new.provider_id) == (date(2026, 5, 1), other.id)
+    assert (old.valid_to, old.end_reason, old.replaced_by_id) == (date(2026, 5, 1), "change", new.id)
+
+
+def test_a_change_of_provider_starts_on_a_later_requested_date(session, r):
+    home, other = r.c.world.provider, home_provider(session, r)
+    app = concluded(session, r, level=4, concluded_on=date(2025, 12, 10))
+    old = grant_entitlement(session, person_id=app.person_id, level=4, care_type="home", provider_id=home.id,
+                            conclusion=app, starts_on=date(2026, 1, 1), actor=r.c.ins, now=NOW)
+    request = request_entitlement(session, app, care_type="home", provider_id=other.id, requested_from=date(2026, 5, 1),
+                                  actor=r.c.ins, now=NOW)
+    assert request.requested_from == date(2026, 5, 1)
+    plan_for(session, request)
+    r.deciders["provider"] = r.actor("provider3")
+    approve_through(session, r, session.get(ReviewCase, request.case_id), "provider", "agency", "insurer", "mia")
+    new = session.get(Entitlement, request.entitlement_id)                          # completed 2026-03-16
+    assert (new.valid_from, old.valid_to, old.replaced_by_id) == (date(2026, 5, 1), date(2026, 5, 1), new.id)
+
+
+def test_a_requested_date_is_only_for_a_change_of_care_type_or_provider(session, r):
+    app = concluded(session, r, level=4, concluded_on=date(2026, 3, 10))
+    with pytest.raises(ValidationFailed) as err:                                    # a first entitlement
+        request_entitlement(session, app, care_type="home", provider_id=r.c.world.provider.id,
+                            requested_from=date(2026, 6, 1), actor=r.c.ins, now=NOW)
+    assert "requested_from" in err.value.fields
+    grant_entitlement(session, person_id=app.person_id, level=4, care_type="home", provider_id=r.c.world.provider.id,
+                      conclusion=app, starts_on=date(2026, 4, 1), actor=r.c.ins, now=NOW)
+    with pytest.raises(ValidationFailed):                                            # the same care type and provider
+        request_entitlement(session, app, care_type="home", provider_id=r.c.world.provider.id,
+                            requested_from=date(2026, 6, 1), actor=r.c.ins, now=NOW)
+    assert session.scalar(select(EntitlementRequest.id)) is None
+
+
+def test_an_objection_review_opened_while_active_makes_a_late_conclusion_a_change_case(session, r):
+    old = _granted(session, r, level=3, care_type="home", provider=r.c.world.provider,
+                   concluded_on=date(2024, 3, 10), starts_on=date(2024, 4, 1))        # ends 2026-03-10
+    parent = concluded(session, r, level=4, concluded_on=date(2026, 3, 12))        # the 复评's conclusion date
+    review = concluded(session, r, level=4, concluded_on=date(2026, 3, 12), agency_index=1)
+    review.kind, review.parent_id, review.submitted_on = "review", parent.id, date(2026, 3, 5)  # objected while active
+    session.flush()
+    request = request_entitlement(session, parent, care_type="home", provider_id=r.c.world.provider.id,
+                                  actor=r.c.ins, now=NOW, trigger_date=parent.concluded_on)
+    assert (request.kind, request.replaces_id) == ("change", old.id)
+    review.submitted_on = date(2026, 3, 11)                                         # had it been opened after the end
+    assert replaced_entitlement(session, parent, today=date(2026, 3, 16)) is None

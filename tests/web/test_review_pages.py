@@ -8,7 +8,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from openpyxl import load_workbook
@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from ltc.core.audit import Actor
 from ltc.core.clock import utcnow
+from ltc.entitlements.models import EntitlementRequest
 from ltc.entitlements.opening import request_entitlement
 from ltc.reviews import engine
 from ltc.reviews.engine import DecisionInput
@@ -345,6 +346,34 @@ def test_an_insurer_opens_an_entitlement_review_for_another_choice(client, cases
     login(client, "pr_rev")  # the provider's turn: a link to its care plan editor
     page = html(client.get(f"/reviews/{case.id}"))
     assert f"/care-plans/new?person_id={cases.one.person_id}&amp;care_type=home" in page
+
+
+def test_an_insurer_asks_for_another_provider_from_a_later_date(client, cases, session, world):
+    from tests.entitlement_builders import conclusion, grant
+    east = session.get(Person, cases.one.person_id)
+    app = conclusion(session, east, level=4, agency=world.agency)
+    grant(session, east, world.provider2, conclusion_of=app)
+    session.commit()
+    login(client, "ins_op")
+    assert 'name="requested_from"' in html(client.get("/reviews/entitlement/new"))
+    response = client.post("/reviews/entitlement/new", data={
+        "application_id": str(app.id), "care_type": "home", "provider_id": str(world.provider.id),
+        "requested_from": "2026-06-01"})
+    assert response.status_code == 302, html(response)[:3000]
+    request = session.scalars(select(EntitlementRequest)).one()
+    assert (request.kind, request.requested_from) == ("change", date(2026, 6, 1))
+
+
+def test_a_requested_date_for_a_first_entitlement_is_a_form_error(client, cases, session, world):
+    from tests.entitlement_builders import conclusion
+    app = conclusion(session, session.get(Person, cases.one.person_id), level=4, agency=world.agency)
+    session.commit()
+    login(client, "ins_op")
+    response = client.post("/reviews/entitlement/new", data={
+        "application_id": str(app.id), "care_type": "home", "provider_id": str(world.provider.id),
+        "requested_from": "2026-06-01"})
+    assert response.status_code == 400 and "变更服务形式或护理机构" in html(response)
+    assert session.scalar(select(EntitlementRequest.id)) is None
 
 
 def test_requests_not_opened_are_listed_with_the_reason_in_the_insurers_districts(client, cases, session, world):
