@@ -11,6 +11,8 @@ EXCLUDE constraint becomes partial (``WHERE status <> 'void'``). Notices gain th
 ``termination`` (TRM). ``person_deaths`` keeps each recording of a death with the status periods
 before it, so that a death recorded in error can be undone.
 """
+from contextlib import contextmanager
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -32,7 +34,41 @@ def _on_postgresql() -> bool:
     return op.get_bind().dialect.name == 'postgresql'
 
 
+@contextmanager
+def _foreign_keys_off_on_sqlite():
+    """SQLite rebuilds a table to change it (batch mode), and dropping the old ``entitlements``
+    fails the foreign keys of the rows that refer to it. SQLite's own procedure for such changes:
+    end the open transaction, turn the foreign keys off, rebuild in a transaction, check every
+    foreign key (``PRAGMA foreign_key_check``) before committing, turn them on again."""
+    bind = op.get_bind()
+    if bind.dialect.name != 'sqlite':
+        yield
+        return
+    bind.exec_driver_sql("COMMIT")
+    bind.exec_driver_sql("PRAGMA foreign_keys = OFF")
+    bind.exec_driver_sql("BEGIN")
+    yield
+    broken = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        bind.exec_driver_sql("ROLLBACK")
+        raise RuntimeError(f"foreign keys broken by the rebuild: {broken}")
+    bind.exec_driver_sql("COMMIT")
+    bind.exec_driver_sql("PRAGMA foreign_keys = ON")
+    bind.exec_driver_sql("BEGIN")
+
+
 def upgrade():
+    with _foreign_keys_off_on_sqlite():
+        _upgrade()
+
+
+def downgrade():
+    _refuse_new_values()
+    with _foreign_keys_off_on_sqlite():
+        _downgrade()
+
+
+def _upgrade():
     op.create_table('person_deaths',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -91,7 +127,7 @@ def upgrade():
         batch_op.create_check_constraint(op.f('ck_notices_kind'), f"kind IN {KINDS_NEW}")
 
 
-def downgrade():
+def _refuse_new_values():
     bind = op.get_bind()
     for table, column, value in (('entitlements', 'status', 'void'), ('entitlement_events', 'action', 'void'),
                                  ('entitlement_events', 'action', 'restore'), ('entitlements', 'end_reason', 'transfer'),
@@ -99,6 +135,9 @@ def downgrade():
         count = bind.scalar(sa.text(f"SELECT count(*) FROM {table} WHERE {column} = :value"), {"value": value})
         if count:
             raise RuntimeError(f"{count} rows of {table} have {column} = {value!r}: they cannot be downgraded")
+
+
+def _downgrade():
     with op.batch_alter_table('notices', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_notices_kind'), type_='check')
         batch_op.create_check_constraint(op.f('ck_notices_kind'), f"kind IN {KINDS_OLD}")
