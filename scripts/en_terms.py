@@ -462,6 +462,16 @@ EN.update({
     "单元 %(done)s / %(total)s": "Units %(done)s / %(total)s", "失败 %(n)s": "%(n)s failed",
 })
 
+# death and transfer at the edges of an entitlement (SPEC §2): statuses, event actions, undoing a death
+EN.update({
+    "转出": "Transferred out", "已作废": "Void", "作废": "Voided", "恢复": "Restored", "提前终止": "Ended early",
+    "变更": "Change", "撤销原因": "Reason for undoing", "撤销死亡登记": "Undo the recorded death",
+    "死亡登记有误时撤销：参保状态恢复为登记前的记录，因死亡终止或作废的待遇、取消的申请恢复，取消的待遇审核重新发起。":
+        "Undo a death recorded in error: the enrolment status returns to what it was before, the "
+        "entitlements the death ended or voided and the applications it cancelled are restored, and the "
+        "entitlement reviews it cancelled are opened again.",
+})
+
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "ltc/translations/en/LC_MESSAGES/messages.po"
 

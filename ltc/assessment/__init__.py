@@ -17,7 +17,7 @@ def wire() -> None:
     from ltc.auth.scope import add_scope_rule
     from ltc.core.events import subscribe
     from ltc.notices.services import add_subject_visibility
-    from ltc.people.events import PersonDied
+    from ltc.people.events import DeathUndone, PersonDied
     from ltc.people.scope import add_person_link
     from ltc.policy.schema import register_section
     from ltc.web.worklists import add_worklist
@@ -29,6 +29,7 @@ def wire() -> None:
     add_subject_visibility("application", scope.can_see_application)
     add_worklist(worklists.assessment_queues)
     subscribe(PersonDied, reassessment.on_person_died)
+    subscribe(DeathUndone, reassessment.on_death_undone)
 
 
 def register(app: Flask) -> None:

@@ -9,6 +9,7 @@ class Action(StrEnum):
     MANAGE_ALL_USERS = "manage_all_users"    # MIA admin: users of every organisation
     ROSTER_EDIT = "roster_edit"              # import / edit insured persons, hospital stays
     ROSTER_VIEW = "roster_view"              # view persons in scope (full values on detail pages)
+    UNDO_DEATH = "undo_death"                # MIA admin: remove a death recorded in error (SPEC §2)
     FILE_APPLICATION = "file_application"
     HANDLE_APPLICATION = "handle_application"  # accept / refuse / dispatch
     SCHEDULE_ASSESSMENT = "schedule_assessment"
@@ -37,6 +38,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.MANAGE_OWN_USERS: {k: {"admin"} for k in (MIA, INSURER, AGENCY, PROVIDER)},
     Action.MANAGE_ALL_USERS: {MIA: {"admin"}},
     Action.ROSTER_EDIT: {MIA: {"operator", "admin"}},
+    Action.UNDO_DEATH: {MIA: {"admin"}},
     Action.ROSTER_VIEW: {MIA: STAFF, INSURER: STAFF, AGENCY: STAFF | {"assessor"}, PROVIDER: STAFF},
     Action.FILE_APPLICATION: {INSURER: {"operator"}, PROVIDER: {"operator"}},
     Action.HANDLE_APPLICATION: {INSURER: {"operator"}},

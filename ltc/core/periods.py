@@ -14,7 +14,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import CheckConstraint, Date, and_, column, func, inspect, or_, select
+from sqlalchemy import CheckConstraint, Date, and_, column, func, inspect, or_, select, text
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -37,17 +37,25 @@ class PeriodMixin:
     #: columns that identify "the same subject and attribute"; set on each subclass
     period_key: tuple[str, ...] = ()
 
+    @classmethod
+    def live_filter(cls):
+        """The rows that count as periods at all (every reader and the overlap check apply it);
+        None: all rows. A family whose rows can be voided (entitlements) excludes the void ones."""
+        return None
+
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
 
 
-def period_table_args(table: str, *key_columns: str) -> tuple:
-    """CHECK from < to, plus a PostgreSQL exclusion constraint on the key columns."""
+def period_table_args(table: str, *key_columns: str, where: str | None = None) -> tuple:
+    """CHECK from < to, plus a PostgreSQL exclusion constraint on the key columns (partial when
+    ``where`` names the rows it applies to, e.g. ``status <> 'void'``)."""
     exclude = ExcludeConstraint(
         *[(col, "=") for col in key_columns],
         (func.daterange(column("valid_from"), column("valid_to"), "[)"), "&&"),
         using="gist",
         name=f"ex_{table}_no_overlap",
+        where=text(where) if where else None,
     ).ddl_if(dialect="postgresql")
     return (
         CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="period_order"),
@@ -56,19 +64,24 @@ def period_table_args(table: str, *key_columns: str) -> tuple:
 
 
 def _key_filter(model: type[P], key: dict[str, Any]):
-    return and_(*[getattr(model, col) == value for col, value in key.items()])
+    live = model.live_filter()
+    return and_(*[getattr(model, col) == value for col, value in key.items()], *([] if live is None else [live]))
 
 
 def overlap_filter(model: type[P], start: date, end: date | None):
     """Periods of ``model`` that intersect ``[start, end)``."""
     conditions = [or_(model.valid_to.is_(None), model.valid_to > start)]
+    if (live := model.live_filter()) is not None:
+        conditions.append(live)
     if end is not None:
         conditions.append(model.valid_from < end)
     return and_(*conditions)
 
 
 def covering_filter(model: type[P], day: date):
-    return and_(model.valid_from <= day, or_(model.valid_to.is_(None), model.valid_to > day))
+    live = model.live_filter()
+    return and_(model.valid_from <= day, or_(model.valid_to.is_(None), model.valid_to > day),
+                *([] if live is None else [live]))
 
 
 def period_on(session: Session, model: type[P], day: date, **key: Any) -> P | None:

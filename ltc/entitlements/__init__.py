@@ -1,5 +1,6 @@
 """Entitlements (待遇资格, SPEC §4.2): immutable periods of benefit, granted by the review or
-migrated at go-live, shortened only by death or a change; the provider's list and the notice.
+migrated at go-live, shortened only by death, transfer or a change (voided when that happens
+before they start); the provider's list and the notices.
 
 Wiring: ``wire()`` fills the shared registries (scope rules, policy section, event subscribers …)
 and ``register(app)`` adds the blueprints and commands; both are called from ``ltc.create_app``.
@@ -12,10 +13,10 @@ def wire() -> None:
     from ltc.assessment.applications.events import ConclusionFinal
     from ltc.auth.scope import add_scope_rule
     from ltc.core.events import subscribe
-    from ltc.entitlements import opening, scope, services, subject, views
+    from ltc.entitlements import opening, scope, subject, termination, views
     from ltc.entitlements.models import Entitlement
     from ltc.notices.services import add_subject_visibility
-    from ltc.people.events import PersonDied
+    from ltc.people.events import DeathUndone, PersonDied, PersonTransferred
     from ltc.people.scope import add_person_link
     from ltc.providers.care_plans.events import PlanSaved
     from ltc.reviews.registry import register_list_link, register_subject
@@ -29,7 +30,10 @@ def wire() -> None:
     add_subject_visibility(scope.SUBJECT, scope.can_see_entitlement)
     subscribe(ConclusionFinal, opening.on_conclusion_final)
     subscribe(PersonDied, opening.on_person_died)
-    subscribe(PersonDied, services.on_person_died)
+    subscribe(PersonDied, termination.on_person_died)
+    subscribe(PersonTransferred, termination.on_person_transferred)
+    subscribe(DeathUndone, termination.on_death_undone)
+    subscribe(DeathUndone, opening.on_death_undone)
     subscribe(PlanSaved, opening.on_plan_saved)
 
 

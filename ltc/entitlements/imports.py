@@ -206,7 +206,8 @@ def _same(stored: Entitlement, row: EntitlementRow) -> bool:
 def _existing(session: Session, person_ids: list[int]) -> dict[int, list[Entitlement]]:
     found: dict[int, list[Entitlement]] = {}
     for chunk in _chunks(sorted(set(person_ids))):
-        for e in session.scalars(select(Entitlement).where(Entitlement.person_id.in_(chunk))):
+        for e in session.scalars(select(Entitlement).where(Entitlement.person_id.in_(chunk),
+                                                           Entitlement.live_filter())):
             found.setdefault(e.person_id, []).append(e)
     return found
 

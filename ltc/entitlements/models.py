@@ -1,10 +1,13 @@
 """An entitlement is an immutable period ``[valid_from, valid_to)`` of benefit (SPEC §4.2).
 
-The only change ever made to a stored entitlement is an earlier ``valid_to`` (death, change),
-and each one is an ``EntitlementEvent``. A person has at most one active entitlement on any
-date: ``add_period`` checks it on every database, and on PostgreSQL an EXCLUDE constraint
-enforces it. ``care_plan_id`` and ``review_case_id`` are plain integers until the care-plan
-and review tables exist (their foreign keys come with those features).
+The only changes ever made to a stored entitlement are an earlier ``valid_to`` (death, transfer,
+change) and ``status = void`` (death or transfer before it started; kept, never deleted), and
+their undoing when a death recorded in error is removed; each one is an ``EntitlementEvent``.
+Void entitlements are invisible to every reader (``Entitlement.live_filter``). A person has at
+most one active entitlement on any date: ``add_period`` checks it on every database, and on
+PostgreSQL an EXCLUDE constraint over the non-void rows enforces it. ``care_plan_id`` and
+``review_case_id`` are plain integers until the care-plan and review tables exist (their
+foreign keys come with those features).
 """
 from datetime import date, datetime
 
@@ -15,7 +18,7 @@ from ltc.core.clock import utcnow
 from ltc.core.db import Base, ImmutableRecord, enum_check, write_once
 from ltc.core.periods import PeriodMixin, period_table_args
 from ltc.entitlements.states import END_REASON_LABELS, ORIGIN_LABELS, EndReason, Origin  # noqa: F401
-from ltc.entitlements.states import RequestKind, RequestStatus
+from ltc.entitlements.states import EntitlementStatus, EventAction, RequestKind, RequestStatus, VoidReason
 from ltc.orgs.kinds import CareType
 
 ORIGINS = tuple(origin.value for origin in Origin)
@@ -35,10 +38,17 @@ class Entitlement(PeriodMixin, Base):
         CheckConstraint("valid_to IS NOT NULL", name="has_end"),
         CheckConstraint(f"origin = '{Origin.MIGRATED.value}' OR application_id IS NOT NULL",
                         name="review_has_conclusion"),
+        enum_check("status", EntitlementStatus),
+        enum_check("void_reason", VoidReason, nullable=True),
+        CheckConstraint("(status = 'void') = (void_reason IS NOT NULL)", name="void_has_reason"),
         Index("ix_entitlements_provider_period", "provider_id", "valid_from", "valid_to"),
-        *period_table_args("entitlements", "person_id"),
+        *period_table_args("entitlements", "person_id", where="status <> 'void'"),
     )
     period_key = ("person_id",)
+
+    @classmethod
+    def live_filter(cls):
+        return cls.status != EntitlementStatus.VOID.value
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"), index=True)
@@ -56,6 +66,8 @@ class Entitlement(PeriodMixin, Base):
     #: the entitlement review that granted it (FK to the review cases added with that table)
     review_case_id: Mapped[int | None]
     end_reason: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default=EntitlementStatus.ACTIVE.value)
+    void_reason: Mapped[str | None] = mapped_column(String(10))
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("entitlements.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -67,19 +79,27 @@ class Entitlement(PeriodMixin, Base):
 
 
 class EntitlementEvent(Base):
-    """One shortening of an entitlement: who, when, why, the end before and after. Never updated."""
+    """One change of an entitlement: an earlier end (``end``), a void (``void``) or the undoing
+    of either (``restore``); who, when, why, the end and end reason before and after. Never
+    updated."""
 
     __tablename__ = "entitlement_events"
     __table_args__ = (
         enum_check("reason", EndReason),
-        CheckConstraint("valid_to_after < valid_to_before", name="shortens"),
+        enum_check("action", EventAction),
+        enum_check("end_reason_before", EndReason, nullable=True),
+        CheckConstraint("action <> 'end' OR valid_to_after < valid_to_before", name="shortens"),
+        CheckConstraint("action <> 'void' OR valid_to_after = valid_to_before", name="void_keeps_dates"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entitlement_id: Mapped[int] = mapped_column(ForeignKey("entitlements.id"), index=True)
+    action: Mapped[str] = mapped_column(String(10), default=EventAction.END.value)
+    #: why it ended or was voided; for a restore, the reason that was undone
     reason: Mapped[str] = mapped_column(String(10))
     valid_to_before: Mapped[date] = mapped_column(Date)
     valid_to_after: Mapped[date] = mapped_column(Date)
+    end_reason_before: Mapped[str | None] = mapped_column(String(10))
     note: Mapped[str | None] = mapped_column(String(500))
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))

@@ -1,8 +1,9 @@
 """Opening entitlement reviews (SPEC §4.2): a request from a final conclusion at or above the
 benefit threshold (``ConclusionFinal``), or from an insurer's choice of another care type or
 provider; requests kept as not opened with the reason; open cases cancelled on death
-(``PersonDied``); a new care-plan version recorded as a new revision of the case's subject
-(``PlanSaved``). ``ltc.entitlements.wire`` subscribes the handlers.
+(``PersonDied``) and opened again as new cases when the death is undone (``DeathUndone``); a
+new care-plan version recorded as a new revision of the case's subject (``PlanSaved``).
+``ltc.entitlements.wire`` subscribes the handlers.
 
 The subject itself (parties, checks, completion) is registered in ``ltc.entitlements.subject``.
 """
@@ -25,7 +26,7 @@ from ltc.entitlements.services import entitlements_of
 from ltc.entitlements.states import LIVE, RequestKind, RequestStatus
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, OrgKind
 from ltc.orgs.models import Organisation
-from ltc.people.events import PersonDied
+from ltc.people.events import DeathUndone, PersonDied
 from ltc.policy.services import policy_on
 from ltc.providers.care_plans.events import PlanSaved
 from ltc.reviews import engine
@@ -153,10 +154,42 @@ def on_conclusion_final(session: Session, event: ConclusionFinal) -> None:
                         trigger_date=app.concluded_on)
 
 
+#: the reason code of a case cancellation caused by a death (found again when the death is undone)
+DEATH_CODE = "DEATH"
+
+
 def on_person_died(session: Session, event: PersonDied) -> None:
     person = event.person
     engine.cancel_open_cases_of_person(session, person.id, reason=f"参保人已于 {person.death_date} 死亡",
-                                       actor=event.actor, now=event.now)
+                                       actor=event.actor, now=event.now, code=DEATH_CODE)
+
+
+def reopen_after_death(session: Session, person_id: int, *, actor: Actor, now: datetime) -> list[EntitlementRequest]:
+    """Entitlement reviews that a death recorded in error cancelled are opened again, as new
+    cases (an ended case never reopens, SPEC §4.1): for each application whose latest request
+    the death cancelled and that has no live request, a new request for the same care type and
+    provider, from the same trigger date; the old case keeps its trail."""
+    cases = engine.cancelled_with_code(session, person_id, DEATH_CODE)
+    latest: dict[int, EntitlementRequest] = {}
+    for case in cases:
+        request = session.scalar(select(EntitlementRequest).where(EntitlementRequest.case_id == case.id))
+        if request is not None and request.status == RequestStatus.CANCELLED:
+            latest[request.application_id] = request
+    reopened = []
+    for app_id, old in sorted(latest.items()):
+        if session.scalar(select(EntitlementRequest.id).where(EntitlementRequest.application_id == app_id,
+                                                              EntitlementRequest.status.in_(sorted(LIVE)))):
+            continue
+        new = request_entitlement(session, session.get(Application, app_id), care_type=old.care_type,
+                                  provider_id=old.provider_id, actor=actor, now=now, trigger_date=old.trigger_date)
+        audit.record(session, actor, "reopen_after_death_undone", "entitlement_request", new.id, now=now,
+                     before={"request_id": old.id, "case_id": old.case_id}, after={"case_id": new.case_id})
+        reopened.append(new)
+    return reopened
+
+
+def on_death_undone(session: Session, event: DeathUndone) -> None:
+    reopen_after_death(session, event.person.id, actor=event.actor, now=event.now)
 
 
 def on_plan_saved(session: Session, event: PlanSaved) -> None:

@@ -1,7 +1,8 @@
 """Granting, shortening and reading entitlements (SPEC §4.2). Functions flush, never commit.
 
-An entitlement is never edited: the only write after the grant is an earlier ``valid_to``
-(death, change), recorded as an ``EntitlementEvent`` and in the audit log. The review engine
+An entitlement is never edited: the only writes after the grant are an earlier ``valid_to``
+(death, transfer, change) and a void (``ltc.entitlements.termination``), each recorded as an
+``EntitlementEvent`` and in the audit log. Every reader here skips void entitlements. The review engine
 calls ``grant_entitlement`` when the MIA approves; the go-live import calls it with
 ``origin="migrated"``.
 """
@@ -23,12 +24,11 @@ from ltc.core.periods import (add_period, covering_filter, overlap_filter, perio
                               periods_overlapping)
 from ltc.entitlements import dates
 from ltc.entitlements.models import LEVEL_NAMES, ORIGINS, Entitlement, EntitlementEvent
-from ltc.entitlements.states import EndReason, Origin
+from ltc.entitlements.states import EndReason, EventAction, Origin
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, OrgKind
 from ltc.orgs.models import Organisation
 from ltc.people.ids import normalise_id_number
 from ltc.people.models import InsuredPerson
-from ltc.people.events import PersonDied
 
 ENTITY = "entitlement"
 
@@ -162,7 +162,7 @@ def snapshot(entitlement: Entitlement) -> dict:
             "application_id": e.application_id, "conclusion_level": e.conclusion_level,
             "conclusion_date": e.conclusion_date, "conclusion_valid_to": e.conclusion_valid_to,
             "care_plan_id": e.care_plan_id, "review_case_id": e.review_case_id,
-            "replaced_by_id": e.replaced_by_id}
+            "replaced_by_id": e.replaced_by_id, "status": e.status, "void_reason": e.void_reason}
 
 
 # --- the only change: an earlier end ------------------------------------------------------
@@ -177,42 +177,15 @@ def shorten(session: Session, entitlement: Entitlement, *, to: date, reason: str
                                f"{before.isoformat()} 之前", {"valid_to": "not a shortening"})
     entitlement.valid_to, reason_before = to, entitlement.end_reason
     entitlement.end_reason = reason
-    event = EntitlementEvent(entitlement_id=entitlement.id, reason=reason, valid_to_before=before,
-                             valid_to_after=to, note=note, actor_user_id=actor.user_id,
-                             actor_org_id=actor.org_id, at=now)
+    event = EntitlementEvent(entitlement_id=entitlement.id, action=EventAction.END.value, reason=reason,
+                             valid_to_before=before, valid_to_after=to, end_reason_before=reason_before, note=note,
+                             actor_user_id=actor.user_id, actor_org_id=actor.org_id, at=now)
     session.add(event)
     session.flush()
     audit.record(session, actor, f"end_{reason}", ENTITY, entitlement.id, now=now, detail=note,
                  before={"valid_to": before, "end_reason": reason_before},
                  after={"valid_to": to, "end_reason": reason})
     return event
-
-
-def end_on_death(session: Session, person: InsuredPerson, *, actor: Actor, now: datetime) -> None:
-    """Death hook: entitlements covering the day after death end that day (the day of death is
-    covered); entitlements starting after the death never took effect and are removed, like the
-    person's later status periods (SPEC §2), their full values kept in the audit log."""
-    end = dates.end_after_death(person.death_date)
-    note = f"参保人于 {person.death_date.isoformat()} 死亡"
-    later = [e for e in periods_of(session, Entitlement, person_id=person.id) if e.valid_from >= end]
-    later_ids = {e.id for e in later}
-    for entitlement in periods_of(session, Entitlement, person_id=person.id):
-        if entitlement.replaced_by_id in later_ids:
-            entitlement.replaced_by_id = None
-        if entitlement.id not in later_ids and entitlement.valid_to > end:
-            shorten(session, entitlement, to=end, reason=EndReason.DEATH.value, actor=actor, now=now, note=note)
-    session.flush()
-    for entitlement in later:
-        audit.record(session, actor, "remove_on_death", ENTITY, entitlement.id, now=now, detail=note,
-                     before=snapshot(entitlement))
-        for event in session.scalars(select(EntitlementEvent).where(EntitlementEvent.entitlement_id == entitlement.id)):
-            session.delete(event)
-        session.delete(entitlement)
-    session.flush()
-
-
-def on_person_died(session: Session, event: PersonDied) -> None:
-    end_on_death(session, event.person, actor=event.actor, now=event.now)
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -268,7 +241,8 @@ def search_entitlements(user: User, *, day: date, care_type: str | None = None, 
     ``state`` relative to ``day``: active, future or ended; ``q`` a name prefix or a whole ID number."""
     stmt = (select(Entitlement, InsuredPerson, Organisation.name.label("provider_name"))
             .join(InsuredPerson, InsuredPerson.id == Entitlement.person_id)
-            .join(Organisation, Organisation.id == Entitlement.provider_id))
+            .join(Organisation, Organisation.id == Entitlement.provider_id)
+            .where(Entitlement.live_filter()))
     if care_type:
         stmt = stmt.where(Entitlement.care_type == care_type)
     if state == "active":

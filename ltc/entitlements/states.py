@@ -1,5 +1,5 @@
-"""Entitlement request statuses and kinds, entitlement origins and end reasons (SPEC §4.2)
-as data (pure: no Flask, no database).
+"""Entitlement request statuses and kinds, entitlement origins, statuses, end and void reasons
+(SPEC §2, §4.2) as data (pure: no Flask, no database).
 
 A request is opened (``open``) with its review case, or kept as ``not_opened`` with the reason
 when it cannot be reviewed; an open request ends as its case ends: ``granted`` (the case
@@ -34,6 +34,29 @@ class EndReason(StrEnum):
     EXPIRY = "expiry"      # the conclusion's validity ends
     DEATH = "death"
     CHANGE = "change"      # replaced by a new entitlement
+    TRANSFER = "transfer"  # the person transferred out (the transfer date is the last insured day)
+
+
+class EntitlementStatus(StrEnum):
+    """``void``: granted and numbered but never took effect (the person died or transferred out
+    before it started); kept with its notice, invisible to every reader of entitlements."""
+
+    ACTIVE = "active"
+    VOID = "void"
+
+
+class VoidReason(StrEnum):
+    DEATH = "death"
+    TRANSFER = "transfer"
+
+
+class EventAction(StrEnum):
+    """What an ``EntitlementEvent`` records: an earlier end, a void, or a restore after a death
+    recorded in error was undone."""
+
+    END = "end"
+    VOID = "void"
+    RESTORE = "restore"
 
 
 R = RequestStatus
@@ -50,7 +73,10 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
 
 # msgids, translated where shown
 ORIGIN_LABELS = {Origin.REVIEW: "四方审核", Origin.MIGRATED: "上线迁移"}
-END_REASON_LABELS = {EndReason.EXPIRY: "评估结论到期", EndReason.DEATH: "死亡", EndReason.CHANGE: "待遇变更"}
+END_REASON_LABELS = {EndReason.EXPIRY: "评估结论到期", EndReason.DEATH: "死亡", EndReason.CHANGE: "待遇变更",
+                     EndReason.TRANSFER: "转出"}
+STATUS_LABELS = {EntitlementStatus.ACTIVE: "有效", EntitlementStatus.VOID: "已作废"}
+EVENT_ACTION_LABELS = {EventAction.END: "提前终止", EventAction.VOID: "作废", EventAction.RESTORE: "恢复"}
 
 
 #: msgids, translated where shown

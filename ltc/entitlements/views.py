@@ -28,7 +28,7 @@ from ltc.entitlements.forms import STATE_LABELS, FilterForm, RequestEntitlementF
 from ltc.entitlements.models import END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, Entitlement
 from ltc.entitlements.opening import request_entitlement
 from ltc.entitlements.models import EntitlementRequest
-from ltc.entitlements.states import RequestStatus
+from ltc.entitlements.states import EVENT_ACTION_LABELS, STATUS_LABELS, RequestStatus
 from ltc.extensions import db
 from ltc.notices.services import notices_for
 from ltc.orgs.kinds import CARE_TYPE_LABELS
@@ -44,7 +44,8 @@ requests_bp = Blueprint("entitlement_requests", __name__, url_prefix="/reviews/e
 UPLOADS = PendingUploads("entitlements")
 EXPORT_BATCH = 500
 LABELS = {"care_type": CARE_TYPE_LABELS, "level": LEVEL_NAMES, "origin": ORIGIN_LABELS,
-          "end_reason": END_REASON_LABELS, "state": STATE_LABELS}
+          "end_reason": END_REASON_LABELS, "state": STATE_LABELS, "status": STATUS_LABELS,
+          "event_action": EVENT_ACTION_LABELS}
 
 
 def _row(entitlement: Entitlement, person: InsuredPerson, provider_name: str = "") -> dict:

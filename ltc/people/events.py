@@ -1,6 +1,6 @@
 """Events the people domain publishes (``ltc.core.events``)."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from ltc.core.audit import Actor
@@ -14,5 +14,28 @@ class PersonDied:
     """A death was recorded (``person.death_date`` is set): SPEC §2's cancellations follow."""
 
     person: "InsuredPerson"
+    actor: Actor
+    now: datetime
+
+
+@dataclass(frozen=True)
+class PersonTransferred:
+    """The enrolment became ``transferred`` from ``transfer_date``: the entitlement ends from the
+    next day, like on a death (SPEC §2)."""
+
+    person: "InsuredPerson"
+    transfer_date: date
+    actor: Actor
+    now: datetime
+
+
+@dataclass(frozen=True)
+class DeathUndone:
+    """An MIA admin removed a death recorded in error (``death_date`` is what was recorded;
+    ``person.death_date`` is None again): what the death cancelled is restored (SPEC §2)."""
+
+    person: "InsuredPerson"
+    death_date: date
+    reason: str
     actor: Actor
     now: datetime

@@ -1,7 +1,7 @@
 """Roster forms (shape only; rules involving other records live in the services)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import DateField, DecimalField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
@@ -80,3 +80,8 @@ class EndTagForm(FlaskForm):
 class DeathForm(FlaskForm):
     death_date = DateField(_l("死亡日期"), validators=[DataRequired()])
     submit = SubmitField(_l("登记死亡"))
+
+
+class UndoDeathForm(FlaskForm):
+    reason = TextAreaField(_l("撤销原因"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("撤销死亡登记"))

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.core.clock import utcnow
@@ -94,3 +94,22 @@ class PersonTagPeriod(PeriodMixin, Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"), index=True)
     tag: Mapped[str] = mapped_column(String(40))
     person: Mapped[InsuredPerson] = relationship(back_populates="tags")
+
+
+class PersonDeath(Base):
+    """One recording of a death: the date, who recorded it and when, and the person's status
+    periods as they were before (so that an MIA admin can undo a death recorded in error,
+    SPEC §2); ``undone_*`` say who undid it, when and why. At most one is not undone."""
+
+    __tablename__ = "person_deaths"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"), index=True)
+    death_date: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: ``[[status, valid_from, valid_to or None], …]`` (ISO dates) before the death was recorded
+    status_before: Mapped[list] = mapped_column(JSON)
+    undone_at: Mapped[datetime | None]
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    undo_reason: Mapped[str | None] = mapped_column(String(500))

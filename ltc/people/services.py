@@ -21,10 +21,10 @@ from ltc.core import events
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.periods import add_period, covering_filter, period_on, periods_of, periods_overlapping
-from ltc.people.events import PersonDied
+from ltc.people.events import DeathUndone, PersonDied, PersonTransferred
 from ltc.people.dated import DatedConflict, Span, Step, plan_change, value_on
 from ltc.people.ids import ID_SHAPE, normalise_id_number, parse_id_number
-from ltc.people.models import (Category, InsuredPerson, PersonCategoryPeriod, PersonStatus,
+from ltc.people.models import (Category, InsuredPerson, PersonCategoryPeriod, PersonDeath, PersonStatus,
                                PersonStatusPeriod, PersonTagPeriod, Tag)
 
 ENTITY = "insured_person"
@@ -225,12 +225,17 @@ def _set_dated(session: Session, person: InsuredPerson, model, attr: str, value:
 def set_status(session: Session, person: InsuredPerson, *, status: str, valid_from: date,
                actor: Actor, now: datetime) -> bool:
     """The enrolment status from ``valid_from`` on. ``deceased`` goes through record_death.
-    Returns False when nothing changed. Raises ValidationFailed, Conflict."""
+    A change to ``transferred`` publishes ``PersonTransferred`` (the entitlement ends from the
+    day after ``valid_from``, SPEC §2). Returns False when nothing changed. Raises
+    ValidationFailed, Conflict."""
     _check_choice(status, SETTABLE_STATUSES, "status")
     if person.death_date is not None:
         raise Conflict("该参保人已登记死亡，不能变更参保状态", {"status": "deceased"})
-    return _set_dated(session, person, PersonStatusPeriod, "status", status, valid_from,
-                      actor=actor, now=now, key={})
+    changed = _set_dated(session, person, PersonStatusPeriod, "status", status, valid_from,
+                         actor=actor, now=now, key={})
+    if changed and status == PersonStatus.TRANSFERRED:
+        events.publish(session, PersonTransferred(person=person, transfer_date=valid_from, actor=actor, now=now))
+    return changed
 
 
 def set_category(session: Session, person: InsuredPerson, *, category: str, valid_from: date,
@@ -283,7 +288,10 @@ def record_death(session: Session, person: InsuredPerson, *, death_date: date, a
         raise Conflict(f"已登记死亡日期 {person.death_date.isoformat()}", {"death_date": "already recorded"})
     day = death_date + timedelta(days=1)
     status_before = status_on(session, person.id, day)
-    for period in periods_of(session, PersonStatusPeriod, person_id=person.id):
+    periods = periods_of(session, PersonStatusPeriod, person_id=person.id)
+    session.add(PersonDeath(person_id=person.id, death_date=death_date, recorded_at=now,
+                            recorded_by_id=actor.user_id, status_before=_spans(periods)))
+    for period in periods:
         if period.valid_from >= day:
             session.delete(period)
         elif period.valid_to is None or period.valid_to > day:
@@ -299,6 +307,57 @@ def record_death(session: Session, person: InsuredPerson, *, death_date: date, a
                  after={"death_date": death_date, "status": PersonStatus.DECEASED, "valid_from": day})
     events.publish(session, PersonDied(person=person, actor=actor, now=now))
     return person
+
+
+def _spans(periods: Iterable[PersonStatusPeriod]) -> list[list]:
+    return [[p.status, p.valid_from.isoformat(), p.valid_to.isoformat() if p.valid_to else None] for p in periods]
+
+
+def current_death(session: Session, person_id: int) -> PersonDeath | None:
+    """The recording of the person's death that is in force (not undone), if any."""
+    return session.scalar(select(PersonDeath).where(PersonDeath.person_id == person_id,
+                                                    PersonDeath.undone_at.is_(None))
+                          .order_by(PersonDeath.id.desc()).limit(1))
+
+
+def undo_death(session: Session, person: InsuredPerson, *, reason: str, actor: Actor,
+               now: datetime) -> InsuredPerson:
+    """Remove a death recorded in error (SPEC §2, an MIA admin): the date of death goes, the
+    status periods are restored as they were before the death was recorded, the recording is
+    marked undone with the reason, and ``DeathUndone`` lets the other domains restore what the
+    death ended or cancelled. Raises ValidationFailed (no reason), Conflict (no death recorded).
+    """
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 500:
+        raise ValidationFailed("请填写撤销死亡登记的原因（不超过500字）", {"reason": "required"})
+    if person.death_date is None:
+        raise Conflict("该参保人没有登记死亡", {"death_date": "not recorded"})
+    death_date, record = person.death_date, current_death(session, person.id)
+    after_death = periods_of(session, PersonStatusPeriod, person_id=person.id)
+    for period in after_death:
+        session.delete(period)
+    session.flush()
+    before = record.status_before if record else _spans_without_death(after_death, death_date)
+    session.add_all(PersonStatusPeriod(person_id=person.id, status=status, valid_from=date.fromisoformat(start),
+                                       valid_to=date.fromisoformat(end) if end else None)
+                    for status, start, end in before)
+    if record is not None:
+        record.undone_at, record.undone_by_id, record.undo_reason = now, actor.user_id, reason
+    person.death_date, person.updated_at = None, now
+    session.flush()
+    audit.record(session, actor, "undo_death", ENTITY, person.id, now=now, detail=reason,
+                 before={"death_date": death_date, "status": _spans(after_death)},
+                 after={"death_date": None, "status": before})
+    events.publish(session, DeathUndone(person=person, death_date=death_date, reason=reason, actor=actor, now=now))
+    return person
+
+
+def _spans_without_death(periods: list[PersonStatusPeriod], death_date: date) -> list[list]:
+    """For a death recorded before its recording was kept: drop the ``deceased`` periods and let
+    the one that ended the day after death run on."""
+    day = (death_date + timedelta(days=1)).isoformat()
+    return [[status, start, None if end == day else end] for status, start, end in _spans(periods)
+            if status != PersonStatus.DECEASED]
 
 
 # --- reading ----------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from ltc.extensions import db
 from ltc.people import services
 from ltc.people.hospital import services as hospital
 from ltc.people import imports as importer
-from ltc.people.forms import CategoryForm, DeathForm, EndTagForm, NewPersonForm, PersonForm, StatusForm, TagForm
+from ltc.people.forms import (CategoryForm, DeathForm, EndTagForm, NewPersonForm, PersonForm, StatusForm, TagForm,
+                              UndoDeathForm)
 from ltc.people.ids import mask_id, mask_phone
 from ltc.people.models import CATEGORY_LABELS, SEX_LABELS, STATUS_LABELS, TAG_LABELS, InsuredPerson
 
@@ -57,8 +58,12 @@ def view_person(person_id: int):
     forms = {"status": StatusForm(prefix="status"), "category": CategoryForm(prefix="category"),
              "tag": TagForm(prefix="tag"), "end_tag": EndTagForm(prefix="end_tag"),
              "death": DeathForm(prefix="death")} if editing else {}
+    can_undo_death = can(current_user, Action.UNDO_DEATH) and detail.person.death_date is not None
+    if can_undo_death:
+        forms["undo_death"] = UndoDeathForm(prefix="undo_death")
     return render_template("people/detail.html", d=detail, p=detail.person, labels=LABELS, forms=forms,
                            can_edit=editing, can_record_death=editing and detail.person.death_date is None,
+                           can_undo_death=can_undo_death,
                            stays=hospital.stays_of(db.session, person_id), stay_labels=hospital.CATEGORY_LABELS)
 
 
@@ -157,6 +162,14 @@ def end_tag(person_id: int):
 def record_death(person_id: int):
     return _dated_change(person_id, DeathForm(prefix="death"), lambda p, f, kw: services.record_death(
         db.session, p, death_date=f.death_date.data, **kw))
+
+
+@bp.post("/<int:person_id>/death/undo")
+@permission_required(Action.UNDO_DEATH)
+def undo_death(person_id: int):
+    """An MIA admin removes a death recorded in error, with the reason (SPEC §2)."""
+    return _dated_change(person_id, UndoDeathForm(prefix="undo_death"), lambda p, f, kw: services.undo_death(
+        db.session, p, reason=f.reason.data, **kw))
 
 
 # --- import: upload → preview → confirm ---------------------------------------------------

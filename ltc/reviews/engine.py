@@ -152,15 +152,17 @@ def revise_subject(session: Session, case: ReviewCase, *, actor: Actor, now: dat
     session.flush()
 
 
-def cancel_case(session: Session, case: ReviewCase, *, reason: str, actor: Actor, now: datetime) -> None:
-    """End an open case without a decision (e.g. the person died), keeping its trail."""
+def cancel_case(session: Session, case: ReviewCase, *, reason: str, actor: Actor, now: datetime,
+                code: str | None = None) -> None:
+    """End an open case without a decision (e.g. the person died), keeping its trail; ``code``
+    (e.g. ``DEATH``) is recorded on the event so that the cause can be found again."""
     if case.status != CaseStatus.OPEN:
         return
     case.version += 1
     stage = current_stage(session, case)
     if stage is not None:
         stage.left_at, stage.left_on = now, local_today(now)
-    _event(session, case, stage, "cancelled", actor, now, text=reason)
+    _event(session, case, stage, "cancelled", actor, now, code=code, text=reason)
     _close(session, case, "cancelled", now, reason=reason)
     hook = subject_type(case.subject_type).on_end
     if hook:
@@ -170,12 +172,21 @@ def cancel_case(session: Session, case: ReviewCase, *, reason: str, actor: Actor
 
 
 def cancel_open_cases_of_person(session: Session, person_id: int, *, reason: str, actor: Actor,
-                                now: datetime) -> int:
+                                now: datetime, code: str | None = None) -> int:
     cases = session.scalars(select(ReviewCase).where(ReviewCase.person_id == person_id,
                                                      ReviewCase.status == CaseStatus.OPEN)).all()
     for case in cases:
-        cancel_case(session, case, reason=reason, actor=actor, now=now)
+        cancel_case(session, case, reason=reason, actor=actor, now=now, code=code)
     return len(cases)
+
+
+def cancelled_with_code(session: Session, person_id: int, code: str) -> list[ReviewCase]:
+    """The person's cancelled cases whose cancellation carried ``code``, oldest first."""
+    return list(session.scalars(select(ReviewCase).where(
+        ReviewCase.person_id == person_id, ReviewCase.status == CaseStatus.CANCELLED,
+        ReviewCase.id.in_(select(ReviewEvent.case_id).where(ReviewEvent.action == "cancelled",
+                                                            ReviewEvent.reason_code == code)))
+        .order_by(ReviewCase.id)))
 
 
 def step_checks(session: Session, case: ReviewCase, step_code: str, day: date) -> list[Check]:

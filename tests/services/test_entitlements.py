@@ -189,16 +189,15 @@ def test_a_grant_starting_after_death_is_refused(session, world, someone):
     assert "死亡" in err.value.message
 
 
-def test_death_removes_an_entitlement_that_had_not_started_and_keeps_it_in_the_audit(session, world, someone):
+def test_death_voids_an_entitlement_that_had_not_started_and_keeps_it(session, world, someone):
     old = grant(session, someone, world.provider2, conclusion_of=conclusion(session, someone))
     new = grant(session, someone, world.provider, care_type="home", conclusion_of=conclusion(
         session, someone, concluded_on=date(2026, 3, 5)), replaces=old, starts_on=date(2026, 4, 1))
-    new_id = new.id
     record_death(session, someone, death_date=date(2026, 3, 10), actor=SYSTEM, now=NOW)
-    assert session.get(Entitlement, new_id) is None
-    assert (old.valid_to, old.end_reason, old.replaced_by_id) == (date(2026, 3, 11), "death", None)
-    removed = session.scalars(select(AuditEntry).where(AuditEntry.action == "remove_on_death")).one()
-    assert removed.entity_id == str(new_id) and removed.before["valid_from"] == "2026-04-01"
+    assert session.get(Entitlement, new.id) is new and (new.status, new.void_reason) == ("void", "death")
+    assert (old.valid_to, old.end_reason) == (date(2026, 3, 11), "death")
+    voided = session.scalars(select(AuditEntry).where(AuditEntry.action == "void_death")).one()
+    assert voided.entity_id == str(new.id)
 
 
 # --- one active entitlement per person, on both databases ------------------------------------

@@ -45,13 +45,23 @@ def entitlement_data(**changes) -> dict:
             **changes}
 
 
+def termination_data(**changes) -> dict:
+    return {"person_name": "张三丰", "id_number_masked": "1101**********1234", "level": 4,
+            "level_name": "重度失能Ⅱ级", "care_type_name": "居家护理", "provider_name": "居家护理甲",
+            "valid_from": date(2026, 4, 1), "valid_to": date(2028, 3, 10), "ends_on": date(2026, 3, 15),
+            "event_date": date(2026, 3, 14), "reason": "death", "void": True, "issuer_name": "市医保中心",
+            **changes}
+
+
 SAMPLES = {Kind.ACCEPTANCE: acceptance_data, Kind.REFUSAL: refusal_data,
-           Kind.CONCLUSION: conclusion_data, Kind.ENTITLEMENT: entitlement_data}
+           Kind.CONCLUSION: conclusion_data, Kind.ENTITLEMENT: entitlement_data,
+           Kind.TERMINATION: termination_data}
 
 
 @pytest.mark.parametrize("kind, prefix, title", [
     ("acceptance", "ACC", "受理通知书"), ("refusal", "RFS", "不予受理通知书"),
     ("conclusion", "CON", "评估结论通知书"), ("entitlement", "ENT", "待遇核定通知书"),
+    ("termination", "TRM", "待遇终止通知书"),
 ])
 def test_each_kind_has_its_prefix_title_and_number_format(kind, prefix, title):
     assert (KINDS[kind].prefix, KINDS[kind].title) == (prefix, title)
@@ -161,3 +171,11 @@ def test_entitlement_benefit_lines_are_label_value_pairs():
 ])
 def test_dates_print_in_chinese(value, printed):
     assert cn_date(value) == printed
+
+
+def test_a_termination_notice_words_its_reason_from_the_code():
+    document = build_document("termination", termination_data(reason="transfer"))
+    assert document.reason_text == "参保人转出本统筹地区"
+    with pytest.raises(ValidationFailed) as err:
+        build_document("termination", termination_data(reason="moved"))
+    assert "reason" in err.value.fields

@@ -12,12 +12,12 @@ from ltc.core.audit import SYSTEM
 from ltc.core.events import EventHub, HubNotWired
 from ltc.core import events
 from ltc.entitlements import opening as entitlement_opening
-from ltc.entitlements import services as entitlement_services
+from ltc.entitlements import termination as entitlement_termination
 from ltc.entitlements.models import Entitlement
 from ltc.notices.services import subject_visibility
 from ltc.orgs.models import Organisation
 from ltc.people import scope as people_scope
-from ltc.people.events import PersonDied
+from ltc.people.events import DeathUndone, PersonDied, PersonTransferred
 from ltc.people.models import InsuredPerson
 from ltc.policy.schema import REF_VALUES, SECTIONS
 from ltc.providers.care_plans.events import PlanSaved
@@ -30,7 +30,10 @@ from ltc.web.worklists import REGISTRY
 def test_every_expected_subscriber_is_registered(app):
     assert events.hub.wired
     assert events.hub.subscribers(PersonDied) == (reassessment.on_person_died, entitlement_opening.on_person_died,
-                                                  entitlement_services.on_person_died)
+                                                  entitlement_termination.on_person_died)
+    assert events.hub.subscribers(PersonTransferred) == (entitlement_termination.on_person_transferred,)
+    assert events.hub.subscribers(DeathUndone) == (
+        reassessment.on_death_undone, entitlement_termination.on_death_undone, entitlement_opening.on_death_undone)
     assert events.hub.subscribers(ConclusionFinal) == (entitlement_opening.on_conclusion_final,)
     assert events.hub.subscribers(PlanSaved) == (entitlement_opening.on_plan_saved,)
 

@@ -43,8 +43,9 @@ def close(session: Session, app: Application, target: Status, *, actor: Actor, n
     if child is not None:
         close(session, child, Status.CANCELLED, actor=actor, now=now, reason=f"原申请{app.id}已撤回或取消",
               action="cancel_with_parent", restore_parent_result=False)
-    app.paused_since = None
-    move(session, app, target, action=action, actor=actor, now=now, reason=reason)
+    paused, app.paused_since = app.paused_since, None
+    move(session, app, target, action=action, actor=actor, now=now, reason=reason,
+         data={"paused_since": paused} if paused else None)
     if app.kind == Kind.REVIEW and restore_parent_result:
         parent = session.get(Application, app.parent_id)
         if parent.status == Status.OBJECTED:

@@ -8,14 +8,16 @@ conclusion and per stay, never while the person has another open application, ne
 person not insured that day. The insurer records the self-assessment and accepts it as usual.
 
 On death every open application of the person is cancelled with the reason
-(``cancel_open_for_death``, subscribed to ``PersonDied`` by ``ltc.assessment.wire``).
+(``cancel_open_for_death``, subscribed to ``PersonDied`` by ``ltc.assessment.wire``); when the
+death is undone as recorded in error they are restored (``restore_cancelled_on_death``,
+subscribed to ``DeathUndone``).
 """
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.models import Application, ApplicationEvent
 from ltc.assessment.applications.services.closing import close
 from ltc.assessment.applications.services.intake import new_application
 from ltc.assessment.applications.services.lookups import current_conclusion, open_applications
@@ -29,7 +31,7 @@ from ltc.core.months import add_months
 from ltc.people.hospital.models import HospitalStay
 from ltc.people.hospital.services import long_inpatient_stays
 from ltc.people.models import PersonStatus
-from ltc.people.events import PersonDied
+from ltc.people.events import DeathUndone, PersonDied
 from ltc.people.services import status_on
 
 R = ReassessmentReason
@@ -125,5 +127,44 @@ def cancel_open_for_death(session: Session, person_id: int, *, death_date: date,
 def on_person_died(session: Session, event: PersonDied) -> None:
     cancel_open_for_death(session, event.person.id, death_date=event.person.death_date, actor=event.actor,
                           now=event.now)
+
+
+def _last_event(session: Session, app: Application) -> ApplicationEvent | None:
+    return session.scalar(select(ApplicationEvent).where(ApplicationEvent.application_id == app.id)
+                          .order_by(ApplicationEvent.id.desc()).limit(1))
+
+
+def restore_cancelled_on_death(session: Session, person_id: int, *, reason: str, actor: Actor,
+                               now: datetime) -> list[Application]:
+    """Undo ``cancel_open_for_death`` when the death is removed as recorded in error (SPEC §2):
+    each application whose last step was its cancellation on death — and each 复评 cancelled
+    with such a parent — returns to the status it had (and its objection pause), with an event
+    ``restore_after_death_undone``. Not a lifecycle move: it takes back one that should not have
+    happened. Returns the applications restored."""
+    cancelled = session.scalars(select(Application).where(Application.person_id == person_id,
+                                                          Application.status == Status.CANCELLED.value)
+                                .order_by(Application.kind == Kind.REVIEW, Application.id)).all()
+    restored: list[Application] = []
+    for app in cancelled:
+        last = _last_event(session, app)
+        by_death = last is not None and last.action == "cancel_on_death"
+        with_parent = (last is not None and last.action == "cancel_with_parent"
+                       and any(p.id == app.parent_id for p in restored))
+        if not (by_death or with_parent):
+            continue
+        app.status, app.close_reason = last.from_status, None
+        paused = (last.data or {}).get("paused_since")
+        app.paused_since = date.fromisoformat(paused) if paused else None
+        session.flush()
+        record_event(session, app, from_status=Status.CANCELLED.value, action="restore_after_death_undone",
+                     actor=actor, now=now, reason=reason)
+        restored.append(app)
+    session.flush()
+    return restored
+
+
+def on_death_undone(session: Session, event: DeathUndone) -> None:
+    restore_cancelled_on_death(session, event.person.id, reason=f"撤销死亡登记：{event.reason}", actor=event.actor,
+                               now=event.now)
 
 
