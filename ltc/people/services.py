@@ -23,7 +23,7 @@ from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.periods import add_period, covering_filter, period_on, periods_of, periods_overlapping
 from ltc.people.events import PersonDied
 from ltc.people.dated import DatedConflict, Span, Step, plan_change, value_on
-from ltc.people.ids import ID_SHAPE, normalise_id_number, parse_id_number
+from ltc.people.ids import ID_SHAPE, ID_TAIL, normalise_id_number, parse_id_number
 from ltc.people.models import (Category, InsuredPerson, PersonCategoryPeriod, PersonStatus,
                                PersonStatusPeriod, PersonTagPeriod, Tag)
 
@@ -354,7 +354,7 @@ def search_persons(user: User, q: str | None = None, district: str | None = None
         ident = normalise_id_number(q)
         if ID_SHAPE.fullmatch(ident):
             stmt = stmt.where(InsuredPerson.id_number == ident)
-        elif re.fullmatch(r"\d{3,17}X?", ident):
+        elif ID_TAIL.fullmatch(ident):
             stmt = stmt.where(InsuredPerson.id_number.endswith(ident, autoescape=True))
         else:
             stmt = stmt.where(InsuredPerson.name.contains(q, autoescape=True))
