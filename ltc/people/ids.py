@@ -28,8 +28,8 @@ def normalise_id_number(raw: str | None) -> str:
 
 
 def is_normalised(stored: str) -> bool:
-    """Whether a stored number already is its own normalised spelling."""
-    return normalise_id_number(stored) == stored
+    """Whether a stored number already is its one normalised, ASCII spelling."""
+    return stored.isascii() and normalise_id_number(stored) == stored
 
 
 def parse_id_number(raw: str, today: date) -> tuple[date, str]:

@@ -135,7 +135,7 @@ def test_the_shape_accepts_ascii_digits_only():
 
 @pytest.mark.parametrize("stored,expected", [
     ("110101193006151231", True), (FULL_WIDTH, False), ("11010119400229028x", False),
-    ("110101193006151231 ", False),
+    ("110101193006151231 ", False), ("١١٠١٠١١٩٣٠٠٦١٥١٢٣١", False),
 ])
 def test_is_normalised_tells_a_stored_number_that_needs_normalising(stored, expected):
     from ltc.people.ids import is_normalised
