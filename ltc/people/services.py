@@ -21,7 +21,7 @@ from ltc.core import events
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.periods import add_period, covering_filter, period_on, periods_of, periods_overlapping
-from ltc.people.events import PersonDied
+from ltc.people.events import IdNumberChanged, PersonDied
 from ltc.people.dated import DatedConflict, Span, Step, plan_change, value_on
 from ltc.people.ids import ID_SHAPE, ID_TAIL, normalise_id_number, parse_id_number
 from ltc.people.models import (Category, InsuredPerson, PersonCategoryPeriod, PersonStatus,
@@ -180,6 +180,8 @@ def update_person(session: Session, person: InsuredPerson, changes: dict, *, act
     person.updated_at = now
     session.flush()
     audit.record(session, actor, "update", ENTITY, person.id, before=old, after=new, now=now)
+    if "id_number" in new:
+        events.publish(session, IdNumberChanged(person=person, before=old["id_number"], actor=actor, now=now))
     return person
 
 
