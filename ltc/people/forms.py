@@ -1,9 +1,10 @@
 """Roster forms (shape only; rules involving other records live in the services)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import DateField, DecimalField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import HiddenInput
 
 from ltc.core.clock import local_today
 from ltc.people.ids import parse_id_number
@@ -80,3 +81,11 @@ class EndTagForm(FlaskForm):
 class DeathForm(FlaskForm):
     death_date = DateField(_l("死亡日期"), validators=[DataRequired()])
     submit = SubmitField(_l("登记死亡"))
+
+
+class CorrectIdNumberForm(FlaskForm):
+    """The correct number of one of the two persons of an ID-number collision."""
+
+    person_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    id_number = StringField(_l("正确的身份证号"), validators=[DataRequired(), valid_id_number])
+    submit = SubmitField(_l("更正"))

@@ -41,6 +41,7 @@ def _dynamic_msgids() -> set[str]:
     from ltc.entitlements.models import END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS
     from ltc.home.nav import NAV
     from ltc.orgs.kinds import CARE_TYPE_LABELS
+    from ltc.people.kinds import COLLISION_KIND_LABELS, COLLISION_RESOLUTION_LABELS
     from ltc.policy import models as policy_models
     from ltc.policy.form_mapping import Group, section_tree
     from ltc.policy.ref import REF_SECTIONS
@@ -56,7 +57,7 @@ def _dynamic_msgids() -> set[str]:
     for labels in (STATE_LABELS, END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, CARE_TYPE_LABELS,
                    policy_models.STATUS_LABELS, policy_models.ACTION_LABELS, CHECK_LABELS, PLAN_STATUS,
                    UNIT_LABELS, ITEM_CLASS_LABELS, STAFF_TYPE_LABELS, DECISION_LABELS, ACTION_LABELS,
-                   OWNER_KIND_LABELS, CASE_STATUS, RUN_STATUS):
+                   OWNER_KIND_LABELS, CASE_STATUS, RUN_STATUS, COLLISION_KIND_LABELS, COLLISION_RESOLUTION_LABELS):
         ids |= set(labels.values())
 
     def walk(node):
