@@ -20,8 +20,8 @@ Why no new index: ``uq_insured_persons_id_number`` is already unique on the stor
 from now on the stored number *is* the normalised one, so that constraint is the unique index on
 the normalised number. The rows it cannot yet protect are exactly the listed collisions; they are
 left as they are, so this upgrade never fails on them. A CHECK ("stored number is ASCII") was
-rejected: on SQLite adding one rebuilds ``insured_persons``, which some twenty tables reference with
-foreign keys enforced. ``flask --app ltc people id-numbers`` re-runs the same scan at any time and
+rejected: on SQLite adding one rebuilds ``insured_persons`` (eleven foreign keys point at it, and
+the app enforces them), a risk this upgrade need not take. ``flask --app ltc people id-numbers`` re-runs the same scan at any time and
 says whether every stored number is normalised (exit status 1 while collisions remain).
 
 A downgrade drops the collision table; the normalised spellings are valid numbers for 0010 too.
