@@ -470,6 +470,7 @@ EN.update({
     "登记号码未规范的参保人": "Insured person whose number is not normalised",
     "号码规范后相同的参保人": "Insured person with the same normalised number",
     "已更正身份证号": "ID number corrected",
+    "该参保人的身份证号与另一参保人冲突，尚待处理。": "This person's ID number collides with another person's and is waiting to be resolved.",
     "身份证号统一以半角数字保存。以下号码规范后与另一参保人的号码相同（或含无法规范的字符），升级时保持原样未作改动。请核对后更正其中一方的号码：更正后另一方的号码自动规范，冲突即处理完毕。":
         "ID numbers are stored in ASCII digits. Each number below would, once normalised, be another insured "
         "person's number (or contains characters that cannot be normalised), so the upgrade left it as it was. "

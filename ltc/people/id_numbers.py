@@ -47,6 +47,14 @@ def open_collisions(session: Session) -> list[IdNumberCollision]:
                                 .order_by(IdNumberCollision.found_at, IdNumberCollision.id)))
 
 
+def in_open_collision(session: Session, person_id: int) -> bool:
+    """Whether the person is one of the two of an unresolved collision."""
+    return session.scalar(select(IdNumberCollision.id).where(
+        IdNumberCollision.resolved_at.is_(None),
+        (IdNumberCollision.person_id == person_id) | (IdNumberCollision.other_person_id == person_id)
+    ).limit(1)) is not None
+
+
 def show_collisions(session: Session, user: User, *, now: datetime) -> list[IdNumberCollision]:
     """The open collisions with both persons' full numbers, for the MIA admin: each person shown
     is a full view of personal data, recorded in the audit log (SPEC §2)."""

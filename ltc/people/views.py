@@ -59,8 +59,11 @@ def view_person(person_id: int):
     forms = {"status": StatusForm(prefix="status"), "category": CategoryForm(prefix="category"),
              "tag": TagForm(prefix="tag"), "end_tag": EndTagForm(prefix="end_tag"),
              "death": DeathForm(prefix="death")} if editing else {}
+    in_collision = can(current_user, Action.RESOLVE_ID_COLLISIONS) and id_numbers.in_open_collision(
+        db.session, person_id)
     return render_template("people/detail.html", d=detail, p=detail.person, labels=LABELS, forms=forms,
-                           can_edit=editing, can_record_death=editing and detail.person.death_date is None,
+                           can_edit=editing, in_id_collision=in_collision,
+                           can_record_death=editing and detail.person.death_date is None,
                            stays=hospital.stays_of(db.session, person_id), stay_labels=hospital.CATEGORY_LABELS)
 
 

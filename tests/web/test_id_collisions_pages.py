@@ -61,6 +61,7 @@ def test_the_admin_corrects_one_number_and_the_list_empties(client, session, wor
     resolved = session.get(IdNumberCollision, listed.id)
     assert (resolved.resolution, resolved.resolved_by) == ("corrected", world.users["mia_admin"].id)
     assert 'data-testid="no-collisions"' in client.get("/people/id-collisions").data.decode()
+    assert 'data-testid="id-collision-alert"' not in client.get(f"/people/{double.id}").data.decode()
 
 
 def test_a_correction_to_the_other_persons_number_is_shown_as_an_error(client, session, collision):
@@ -97,3 +98,11 @@ def test_the_page_is_in_english_when_asked(client, collision):
     login(client, "mia_admin")
     html = client.get("/people/id-collisions").data.decode()
     assert "ID-number collisions" in html and "Same number as another person" in html and "Correct ID number" in html
+
+
+@pytest.mark.parametrize("username,shown", [("mia_admin", True), ("mia_op", False)])
+def test_the_persons_page_points_the_admin_to_an_open_collision(client, collision, username, shown):
+    _, kept, double = collision
+    login(client, username)
+    for p in (kept, double):
+        assert ('data-testid="id-collision-alert"' in client.get(f"/people/{p.id}").data.decode()) is shown
