@@ -472,6 +472,24 @@ EN.update({
         "entitlement reviews it cancelled are opened again.",
 })
 
+# ID-number collisions (SPEC §2): kinds and resolutions (looked up at run time), the MIA admin's page
+EN.update({
+    "身份证号冲突": "ID-number collisions", "与他人号码重复": "Same number as another person",
+    "含无法规范的字符": "Contains characters that cannot be normalised", "已更正": "Corrected",
+    "正确的身份证号": "Correct ID number", "更正": "Correct", "登记时间": "Registered at", "规范后": "normalised",
+    "登记号码未规范的参保人": "Insured person whose number is not normalised",
+    "号码规范后相同的参保人": "Insured person with the same normalised number",
+    "已更正身份证号": "ID number corrected",
+    "该参保人的身份证号与另一参保人冲突，尚待处理。": "This person's ID number collides with another person's and is waiting to be resolved.",
+    "身份证号统一以半角数字保存。以下号码规范后与另一参保人的号码相同（或含无法规范的字符），升级时保持原样未作改动。请核对后更正其中一方的号码：更正后另一方的号码自动规范，冲突即处理完毕。":
+        "ID numbers are stored in ASCII digits. Each number below would, once normalised, be another insured "
+        "person's number (or contains characters that cannot be normalised), so the upgrade left it as it was. "
+        "Check both records and correct one of the two numbers: the other one is then normalised and the "
+        "collision is resolved.",
+    "没有待处理的身份证号冲突：每个身份证号都已按规范保存。":
+        "No ID-number collisions to resolve: every ID number is stored in its normalised spelling.",
+})
+
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "ltc/translations/en/LC_MESSAGES/messages.po"
 

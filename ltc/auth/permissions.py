@@ -20,6 +20,7 @@ class Action(StrEnum):
     INSURER_OPERATIONS = "insurer_operations"  # follow-ups, sample audits, payments
     VIEW_AUDIT = "view_audit"                # audit log and dashboards
     VIEW_POLICY = "view_policy"              # read access to policy versions (all users)
+    RESOLVE_ID_COLLISIONS = "resolve_id_collisions"  # MIA admin: ID-number collisions (SPEC §1, §2)
 
 
 class Role(StrEnum):
@@ -50,6 +51,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.INSURER_OPERATIONS: {INSURER: {"operator", "reviewer"}},
     Action.VIEW_AUDIT: {k: {"admin"} for k in (MIA, INSURER, AGENCY, PROVIDER)},
     Action.VIEW_POLICY: {k: STAFF | {"assessor", "carer"} for k in (MIA, INSURER, AGENCY, PROVIDER)},
+    Action.RESOLVE_ID_COLLISIONS: {MIA: {"admin"}},
 }
 
 

@@ -27,7 +27,7 @@ from ltc.entitlements.models import LEVEL_NAMES, ORIGINS, Entitlement, Entitleme
 from ltc.entitlements.states import EndReason, EventAction, Origin
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, OrgKind
 from ltc.orgs.models import Organisation
-from ltc.people.ids import normalise_id_number
+from ltc.people.ids import ID_SHAPE, normalise_id_number
 from ltc.people.models import InsuredPerson
 
 ENTITY = "entitlement"
@@ -253,6 +253,6 @@ def search_entitlements(user: User, *, day: date, care_type: str | None = None, 
         stmt = stmt.where(Entitlement.valid_to <= day)
     if q := q.strip():
         number = normalise_id_number(q)
-        stmt = stmt.where(InsuredPerson.id_number == number if len(number) == 18 and number[:17].isdigit()
+        stmt = stmt.where(InsuredPerson.id_number == number if ID_SHAPE.fullmatch(number)
                           else InsuredPerson.name.startswith(q, autoescape=True))
     return scoped(stmt, Entitlement, user).order_by(Entitlement.valid_from.desc(), Entitlement.id.desc())

@@ -18,6 +18,7 @@ NAV = (
     NavItem("assessment.publicity", "评估结果公示", Action.VIEW_POLICY),
     NavItem("people.list_persons", "参保人", Action.ROSTER_VIEW),
     NavItem("hospital.list_stays", "住院记录", Action.ROSTER_VIEW),
+    NavItem("people.id_collisions", "身份证号冲突", Action.RESOLVE_ID_COLLISIONS),
     NavItem("entitlements.list_entitlements", "待遇资格", Action.ROSTER_VIEW),
     NavItem("entitlements.today", "今日享受待遇人员", Action.CARE_RECORDS),
     NavItem("care_plans.list_plans", "护理计划", Action.CARE_RECORDS),

@@ -1,4 +1,5 @@
-"""`flask --app ltc people import FILE`: the roster import from the command line, with progress."""
+"""`flask --app ltc people import FILE`: the roster import from the command line, with progress;
+`flask --app ltc people id-numbers`: stored ID numbers in their normalised spelling (SPEC §2)."""
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM
 from ltc.core.clock import local_today, utcnow
 from ltc.extensions import db
+from ltc.people import id_numbers
 from ltc.people import imports as importer
 
 people = AppGroup("people", help="Insured-person roster.")
@@ -53,6 +55,24 @@ def import_command(file: Path, username: str | None, dry_run: bool) -> None:
     else:
         db.session.commit()
         click.echo("imported")
+
+
+@people.command("id-numbers")
+@click.option("--dry-run", is_flag=True, help="Report, then roll back.")
+def id_numbers_command(dry_run: bool) -> None:
+    """Store every ID number in its normalised spelling, listing those that would collide
+    (what migration 0013 did, again). Exits 1 while collisions remain open: until then the unique
+    constraint on the stored number does not yet cover every spelling."""
+    result = id_numbers.scan_id_numbers(db.session, actor=SYSTEM, now=utcnow())
+    click.echo(f"normalised {len(result.normalised)}, newly listed {len(result.listed)}, open {result.open}")
+    if dry_run:
+        db.session.rollback()
+        click.echo("dry run: rolled back")
+    else:
+        db.session.commit()
+    if result.open:
+        raise click.ClickException(f"{result.open} ID-number collisions to resolve (MIA admin: /people/id-collisions)")
+    click.echo("every stored ID number is normalised: uq_insured_persons_id_number holds on the normalised number")
 
 
 def register(app: Flask) -> None:

@@ -39,3 +39,14 @@ class DeathUndone:
     reason: str
     actor: Actor
     now: datetime
+
+
+@dataclass(frozen=True)
+class IdNumberChanged:
+    """A person's stored ID number changed (``before`` is the old spelling): a listed ID-number
+    collision may be resolved by it."""
+
+    person: "InsuredPerson"
+    before: str
+    actor: Actor
+    now: datetime

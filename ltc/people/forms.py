@@ -1,9 +1,11 @@
 """Roster forms (shape only; rules involving other records live in the services)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (DateField, DecimalField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import HiddenInput
 
 from ltc.core.clock import local_today
 from ltc.people.ids import parse_id_number
@@ -85,3 +87,11 @@ class DeathForm(FlaskForm):
 class UndoDeathForm(FlaskForm):
     reason = TextAreaField(_l("撤销原因"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("撤销死亡登记"))
+
+
+class CorrectIdNumberForm(FlaskForm):
+    """The correct number of one of the two persons of an ID-number collision."""
+
+    person_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    id_number = StringField(_l("正确的身份证号"), validators=[DataRequired(), valid_id_number])
+    submit = SubmitField(_l("更正"))

@@ -1,21 +1,35 @@
 """Resident ID numbers and masking of personal data (pure: no Flask, no database).
 
-SPEC §2: 18 characters, 17 digits and a check character 0-9/X (ISO 7064 MOD 11-2), the
-embedded birth date a real date not in the future. ``stdnum.cn.ric.validate()`` is not used:
-it rejects real IDs whose county code is newer than the birth date (common among the
-elderly) and residence-permit numbers (81/83).
+SPEC §2: normalised first (Unicode NFKC, so full-width digits become ASCII; blanks removed;
+``x`` → ``X``) and stored in ASCII only, so one person has one spelling; then 18 characters,
+17 digits and a check character 0-9/X (ISO 7064 MOD 11-2), the embedded birth date a real
+date not in the future. ``stdnum.cn.ric.validate()`` is not used: it rejects real IDs whose
+county code is newer than the birth date (common among the elderly) and residence-permit
+numbers (81/83).
 """
 import re
+import unicodedata
 from datetime import date
 
 from stdnum.cn.ric import calc_check_digit
 
-ID_SHAPE = re.compile(r"\d{17}[\dX]")
+#: ASCII only: ``\d`` would also match full-width and other scripts' digits
+ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+#: the tail of a number typed in a search box (the last 3 to 17 characters)
+ID_TAIL = re.compile(r"[0-9]{3,17}X?")
+_BLANKS = re.compile(r"\s+")
 
 
-def normalise_id_number(raw: str) -> str:
-    """Surrounding blanks removed and a lowercase check character ``x`` made upper-case."""
-    return (raw or "").strip().upper()
+def normalise_id_number(raw: str | None) -> str:
+    """The one spelling of a number: NFKC (full-width ``１`` → ``1``, ``ｘ`` → ``x``), every
+    blank removed, ``x`` upper-cased. Digits of other scripts stay as they are, and are refused
+    by ``parse_id_number``."""
+    return _BLANKS.sub("", unicodedata.normalize("NFKC", raw or "")).upper()
+
+
+def is_normalised(stored: str) -> bool:
+    """Whether a stored number already is its one normalised, ASCII spelling."""
+    return stored.isascii() and normalise_id_number(stored) == stored
 
 
 def parse_id_number(raw: str, today: date) -> tuple[date, str]:

@@ -39,3 +39,19 @@ TAG_LABELS = {Tag.MEDICAL_ASSISTANCE: "医疗救助/低保/特困", Tag.SEVERE_D
               Tag.CHRONIC_CLASS_A: "甲类慢性病"}
 SEX_LABELS = {Sex.MALE: "男", Sex.FEMALE: "女"}
 STAY_CATEGORY_LABELS = {StayCategory.INPATIENT: "普通住院", StayCategory.LTC_SPECIAL: "专护住院"}
+
+
+class CollisionKind(StrEnum):
+    """Why a stored ID number was left in a spelling other than its normalised one (SPEC §2)."""
+
+    DUPLICATE = "duplicate"    # another person holds (or also spells) the same normalised number
+    INVALID = "invalid"        # normalising does not give an ASCII number (digits of another script)
+
+
+class CollisionResolution(StrEnum):
+    CORRECTED = "corrected"    # one of the two numbers was corrected; the other then normalised
+
+
+COLLISION_KIND_LABELS = {CollisionKind.DUPLICATE: "与他人号码重复",
+                         CollisionKind.INVALID: "含无法规范的字符"}
+COLLISION_RESOLUTION_LABELS = {CollisionResolution.CORRECTED: "已更正"}

@@ -10,7 +10,7 @@ from ltc.core.db import Base, enum_check
 from ltc.core.periods import PeriodMixin, period_table_args
 # the kinds live in a pure module; re-exported here for existing callers
 from ltc.people.kinds import (CATEGORY_LABELS, SEX_LABELS, STATUS_LABELS, TAG_LABELS, Category,  # noqa: F401
-                              PersonStatus, Sex, Tag)
+                              CollisionKind, CollisionResolution, PersonStatus, Sex, Tag)
 
 
 class InsuredPerson(Base):
@@ -113,3 +113,32 @@ class PersonDeath(Base):
     undone_at: Mapped[datetime | None]
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     undo_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class IdNumberCollision(Base):
+    """A stored ID number left in a spelling other than its normalised one (SPEC §2), because
+    normalising it would give another person's number (``duplicate``) or would still not give
+    an ASCII number (``invalid``). Found by migration 0013 or ``flask people id-numbers``; the MIA admin
+    resolves it by correcting one of the two numbers. Rows are kept once resolved (history)."""
+
+    __tablename__ = "id_number_collisions"
+    __table_args__ = (
+        enum_check("kind", CollisionKind),
+        enum_check("resolution", CollisionResolution, nullable=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"), index=True)
+    #: the number as it was stored when found, and its normalised spelling
+    stored: Mapped[str] = mapped_column(String(18))
+    normalised: Mapped[str] = mapped_column(String(40))
+    #: the person who holds (or also spells) the normalised number
+    other_person_id: Mapped[int | None] = mapped_column(ForeignKey("insured_persons.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str | None] = mapped_column(String(20))
+
+    person: Mapped[InsuredPerson] = relationship(foreign_keys=[person_id])
+    other_person: Mapped[InsuredPerson | None] = relationship(foreign_keys=[other_person_id])

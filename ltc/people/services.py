@@ -21,9 +21,9 @@ from ltc.core import events
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.periods import add_period, covering_filter, period_on, periods_of, periods_overlapping
-from ltc.people.events import DeathUndone, PersonDied, PersonTransferred
+from ltc.people.events import DeathUndone, IdNumberChanged, PersonDied, PersonTransferred
 from ltc.people.dated import DatedConflict, Span, Step, plan_change, value_on
-from ltc.people.ids import ID_SHAPE, normalise_id_number, parse_id_number
+from ltc.people.ids import ID_SHAPE, ID_TAIL, normalise_id_number, parse_id_number
 from ltc.people.models import (Category, InsuredPerson, PersonCategoryPeriod, PersonDeath, PersonStatus,
                                PersonStatusPeriod, PersonTagPeriod, Tag)
 
@@ -195,6 +195,8 @@ def update_person(session: Session, person: InsuredPerson, changes: dict, *, act
     person.updated_at = now
     session.flush()
     audit.record(session, actor, "update", ENTITY, person.id, before=old, after=new, now=now)
+    if "id_number" in new:
+        events.publish(session, IdNumberChanged(person=person, before=old["id_number"], actor=actor, now=now))
     return person
 
 
@@ -428,7 +430,7 @@ def search_persons(user: User, q: str | None = None, district: str | None = None
         ident = normalise_id_number(q)
         if ID_SHAPE.fullmatch(ident):
             stmt = stmt.where(InsuredPerson.id_number == ident)
-        elif re.fullmatch(r"\d{3,17}X?", ident):
+        elif ID_TAIL.fullmatch(ident):
             stmt = stmt.where(InsuredPerson.id_number.endswith(ident, autoescape=True))
         else:
             stmt = stmt.where(InsuredPerson.name.contains(q, autoescape=True))

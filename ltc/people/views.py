@@ -1,5 +1,5 @@
 """Roster pages: list (masked), detail (full values, audited), create / edit, dated
-changes, death, and the two-step import."""
+changes, death, the two-step import and the MIA admin's ID-number collisions."""
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,16 +11,17 @@ from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
 from ltc.web.imports import ImportPages
 from ltc.core.errors import DomainError
-from ltc.web.forms import ConfirmImportForm, ImportForm, attach_errors
+from ltc.web.forms import ConfirmImportForm, ImportForm, attach_errors, submit
 from ltc.core.pagination import paginate
 from ltc.web.uploads import PendingUploads
 from ltc.extensions import db
-from ltc.people import services
+from ltc.people import id_numbers, services
 from ltc.people.hospital import services as hospital
 from ltc.people import imports as importer
-from ltc.people.forms import (CategoryForm, DeathForm, EndTagForm, NewPersonForm, PersonForm, StatusForm, TagForm,
-                              UndoDeathForm)
+from ltc.people.forms import (CategoryForm, CorrectIdNumberForm, DeathForm, EndTagForm, NewPersonForm, PersonForm,
+                              StatusForm, TagForm, UndoDeathForm)
 from ltc.people.ids import mask_id, mask_phone
+from ltc.people.kinds import COLLISION_KIND_LABELS
 from ltc.people.models import CATEGORY_LABELS, SEX_LABELS, STATUS_LABELS, TAG_LABELS, InsuredPerson
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -61,8 +62,11 @@ def view_person(person_id: int):
     can_undo_death = can(current_user, Action.UNDO_DEATH) and detail.person.death_date is not None
     if can_undo_death:
         forms["undo_death"] = UndoDeathForm(prefix="undo_death")
+    in_collision = can(current_user, Action.RESOLVE_ID_COLLISIONS) and id_numbers.in_open_collision(
+        db.session, person_id)
     return render_template("people/detail.html", d=detail, p=detail.person, labels=LABELS, forms=forms,
-                           can_edit=editing, can_record_death=editing and detail.person.death_date is None,
+                           can_edit=editing, in_id_collision=in_collision,
+                           can_record_death=editing and detail.person.death_date is None,
                            can_undo_death=can_undo_death,
                            stays=hospital.stays_of(db.session, person_id), stay_labels=hospital.CATEGORY_LABELS)
 
@@ -192,3 +196,30 @@ def import_persons():
 @permission_required(Action.ROSTER_EDIT)
 def confirm_import():
     return IMPORT.confirm(ConfirmImportForm())
+
+
+# --- ID-number collisions (MIA admin) -------------------------------------------------------
+
+@bp.get("/id-collisions")
+@permission_required(Action.RESOLVE_ID_COLLISIONS)
+def id_collisions():
+    rows = id_numbers.show_collisions(db.session, current_user, now=utcnow())
+    db.session.commit()  # the audited full view of both persons
+    persons = {p.id for c in rows for p in (c.person, c.other_person) if p is not None}
+    return render_template("people/id_collisions.html", rows=rows, form=CorrectIdNumberForm(),
+                           kinds=COLLISION_KIND_LABELS, labels=LABELS,
+                           statuses=services.statuses_on(db.session, persons, local_today()))
+
+
+@bp.post("/id-collisions/<int:collision_id>/correct")
+@permission_required(Action.RESOLVE_ID_COLLISIONS)
+def correct_id_number(collision_id: int):
+    form = CorrectIdNumberForm()
+    done, _result, _status = submit(form, lambda: id_numbers.correct_id_number(
+        db.session, collision_id, person_id=form.person_id.data, id_number=form.id_number.data,
+        actor=actor_of(current_user), now=utcnow()))
+    if done:
+        flash(_("已更正身份证号"), "success")
+    else:
+        flash("；".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for(".id_collisions"))

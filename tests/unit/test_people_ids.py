@@ -88,3 +88,55 @@ def test_mask_phone(value, masked):
 ])
 def test_mask_name(value, masked):
     assert mask_name(value) == masked
+
+
+# --- one person, one number: the spellings of the same number (SPEC §2 "normalise first") ----
+
+FULL_WIDTH = "１１０１０１１９３００６１５１２３１"   # 110101193006151231 in full-width digits
+FULL_WIDTH_X = "１１０１０１１９４００２２９０２８ｘ"  # 11010119400229028X, full-width lower-case x
+
+
+@pytest.mark.parametrize("raw,normalised", [
+    (FULL_WIDTH, "110101193006151231"),
+    (FULL_WIDTH_X, "11010119400229028X"),
+    ("11010119400229028x", "11010119400229028X"),
+    ("110101 19300615 1231", "110101193006151231"),
+    ("\u3000110101193006151231\u3000", "110101193006151231"),   # ideographic spaces
+    ("110101\t193006151231\n", "110101193006151231"),
+    ("１１０１０１" + "193006151231", "110101193006151231"),          # half full-width, half ASCII
+])
+def test_every_spelling_of_a_number_normalises_to_the_same_ascii_number(raw, normalised):
+    assert normalise_id_number(raw) == normalised
+    assert normalise_id_number(raw).isascii()
+
+
+@pytest.mark.parametrize("raw", [FULL_WIDTH, FULL_WIDTH_X, "110101 19300615 1231", "11010119400229028x"])
+def test_full_width_and_spaced_numbers_parse_like_their_ascii_spelling(raw):
+    assert parse_id_number(raw, TODAY) == parse_id_number(normalise_id_number(raw), TODAY)
+
+
+@pytest.mark.parametrize("raw", [
+    "١١٠١٠١١٩٣٠٠٦١٥١٢٣١",                      # Arabic-Indic digits: \d matches them, NFKC keeps them
+    "110101193006151" + "٢٣١",                  # mixed scripts
+    "११०१०११९३००६१५१२३१",                       # Devanagari digits
+])
+def test_digits_of_other_scripts_are_refused(raw):
+    assert not normalise_id_number(raw).isascii()
+    with pytest.raises(ValueError, match="前 17 位应为数字"):
+        parse_id_number(raw, TODAY)
+
+
+def test_the_shape_accepts_ascii_digits_only():
+    from ltc.people.ids import ID_SHAPE
+    assert ID_SHAPE.fullmatch("110101193006151231")
+    assert not ID_SHAPE.fullmatch(FULL_WIDTH)
+    assert not ID_SHAPE.fullmatch("١١٠١٠١١٩٣٠٠٦١٥١٢٣١")
+
+
+@pytest.mark.parametrize("stored,expected", [
+    ("110101193006151231", True), (FULL_WIDTH, False), ("11010119400229028x", False),
+    ("110101193006151231 ", False), ("١١٠١٠١١٩٣٠٠٦١٥١٢٣١", False),
+])
+def test_is_normalised_tells_a_stored_number_that_needs_normalising(stored, expected):
+    from ltc.people.ids import is_normalised
+    assert is_normalised(stored) is expected

@@ -104,3 +104,12 @@ def test_both_operations_are_in_the_openapi_document(api):
     paths = api("get", "/api/v1/openapi.json").json["paths"]
     assert "post" in paths["/api/v1/hospital-stays"]
     assert "get" in paths["/api/v1/persons/{person_id}/hospital-stays"]
+
+
+def test_a_full_width_number_names_the_registered_person(api, session):
+    """SPEC §2: hospital stays sent with a full-width ID number land on the person it spells."""
+    east = api.people["east"]
+    wide = east.id_number.translate(str.maketrans("0123456789X", "０１２３４５６７８９ｘ"))
+    r = api("post", "/api/v1/hospital-stays", json={"stays": [item(east, id_number=wide)]})
+    assert r.status_code == 200, r.json
+    assert session.scalar(select(HospitalStay.person_id)) == east.id

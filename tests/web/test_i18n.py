@@ -47,6 +47,7 @@ def _label_msgids() -> set[str]:
     from ltc.entitlements.models import END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS
     from ltc.home.nav import NAV
     from ltc.orgs.kinds import CARE_TYPE_LABELS
+    from ltc.people.kinds import COLLISION_KIND_LABELS, COLLISION_RESOLUTION_LABELS
     from ltc.policy import models as policy_models
     from ltc.providers.care_plans.checks import CHECK_LABELS
     from ltc.providers.care_plans.models import STATUS_LABELS as PLAN_STATUS, UNIT_LABELS
@@ -59,7 +60,7 @@ def _label_msgids() -> set[str]:
     for labels in (STATE_LABELS, END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, CARE_TYPE_LABELS,
                    policy_models.STATUS_LABELS, policy_models.ACTION_LABELS, CHECK_LABELS, PLAN_STATUS,
                    UNIT_LABELS, ITEM_CLASS_LABELS, STAFF_TYPE_LABELS, DECISION_LABELS, ACTION_LABELS,
-                   OWNER_KIND_LABELS, CASE_STATUS, RUN_STATUS):
+                   OWNER_KIND_LABELS, CASE_STATUS, RUN_STATUS, COLLISION_KIND_LABELS, COLLISION_RESOLUTION_LABELS):
         ids |= set(labels.values())
     return ids
 

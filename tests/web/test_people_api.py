@@ -130,3 +130,19 @@ def test_patch_rejects_bad_bodies(api, session):
 
 def test_patch_outside_scope_or_unknown_is_404(api):
     assert api("patch", "/api/v1/persons/999999", json={"name": "x"}).status_code == 404
+
+
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９ｘ")
+
+
+def test_a_full_width_number_finds_the_same_person_and_cannot_register_a_second_one(api, session):
+    """SPEC §2: the API normalises a number (NFKC, blanks, x) before every lookup and write."""
+    east = api.people["east"]
+    wide = east.id_number.translate(FULL_WIDTH)
+    assert [i["id"] for i in api("get", "/api/v1/persons", query_string={"q": wide}).json["items"]] == [east.id]
+    r = api("post", "/api/v1/persons", json={"id_number": wide, "name": "张三丰", "district": "东城区"})
+    assert r.status_code == 409
+    assert session.scalar(select(func.count()).select_from(InsuredPerson)) == 2
+    r = api("post", "/api/v1/persons", json={"id_number": id_number(5).translate(FULL_WIDTH), "name": "新人",
+                                             "district": "东城区"})
+    assert r.status_code == 201 and r.json["id_number"] == id_number(5)

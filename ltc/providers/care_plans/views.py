@@ -19,6 +19,7 @@ from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.orgs.models import Organisation
+from ltc.people.ids import normalise_id_number
 from ltc.people.models import InsuredPerson
 from ltc.providers.care_plans import services
 from ltc.providers.catalogue.services import items_for_care_type
@@ -71,7 +72,7 @@ def _person_in_scope() -> InsuredPerson:
     """The person named by ``person_id`` or ``id_number`` in the query, within the user's scope."""
     if person_id := request.args.get("person_id", type=int):
         return get_scoped(db.session, current_user, InsuredPerson, person_id)
-    id_number = (request.args.get("id_number") or "").strip().upper()
+    id_number = normalise_id_number(request.args.get("id_number"))
     person = db.session.scalars(scoped(select(InsuredPerson).where(InsuredPerson.id_number == id_number),
                                        InsuredPerson, current_user)).first() if id_number else None
     if person is None:
