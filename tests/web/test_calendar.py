@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ltc.core.audit import AuditEntry
-from ltc.core.calendar import CalendarOverride
-from tests.conftest import login
+from ltc.core.audit import SYSTEM, AuditEntry
+from ltc.core.calendar import CalendarOverride, mark_year_loaded
+from tests.conftest import NOW, login
 
 
 @pytest.mark.parametrize("username", ["mia_op", "ins_admin", "ag_admin", "pr_carer"])
@@ -75,11 +75,15 @@ def test_writes_need_the_csrf_token(csrf_client, world, session):
     assert session.get(CalendarOverride, date(2027, 10, 1)) is None
 
 
-def test_admins_see_the_banner_for_an_unloaded_year(client, world, monkeypatch):
+def test_admins_see_the_banner_until_the_year_is_marked_loaded(client, world, monkeypatch, session):
     monkeypatch.setattr("ltc.home.context.local_today", lambda: date(2027, 3, 1))
     login(client, "mia_admin")
     page = client.get("/admin/calendar/?year=2027").data.decode()
     assert 'data-testid="calendar-banner"' in page and "2027 年工作日历未加载" in page
     client.post("/admin/calendar/", data={"day": "2027-10-01", "kind": "holiday", "note": "国庆节"})
+    page = client.get("/admin/calendar/?year=2027").data.decode()
+    assert 'data-testid="calendar-banner"' in page                   # one override row is not enough
+    mark_year_loaded(session, 2027, loaded=True, actor=SYSTEM, now=NOW)
+    session.commit()
     page = client.get("/admin/calendar/?year=2027").data.decode()
     assert 'data-testid="calendar-banner"' not in page
