@@ -185,15 +185,17 @@ def _snapshot(row: CalendarOverride) -> dict:
 
 
 def _write_override(session: Session, day: date, is_workday: bool, note: str | None, *,
-                    actor: Actor, now: datetime) -> str:
-    """Create or update the override of ``day`` (audited); ``create``, ``update`` or ``unchanged``."""
+                    actor: Actor, now: datetime) -> tuple[str, bool]:
+    """Create or update the override of ``day`` (audited). Returns the action (``create``,
+    ``update`` or ``unchanged``) and whether the day's working-day status may have changed (a
+    note alone changes no due date)."""
     note = (note or "").strip() or None
     if note is not None and len(note) > 200:
         raise ValidationFailed("备注不能超过 200 个字符", {"note": "too long"})
     row = session.get(CalendarOverride, day)
     before = _snapshot(row) if row is not None else None
     if before == {"day": day, "is_workday": is_workday, "note": note}:
-        return "unchanged"
+        return "unchanged", False
     if row is None:
         row = CalendarOverride(day=day)
         session.add(row)
@@ -202,7 +204,7 @@ def _write_override(session: Session, day: date, is_workday: bool, note: str | N
     action = "create" if before is None else "update"
     audit.record(session, actor, action, "calendar_override", day.isoformat(), before=before,
                  after=_snapshot(row), now=now)
-    return action
+    return action, before is None or before["is_workday"] != is_workday
 
 
 def _changed(session: Session, days: list[date], *, actor: Actor, now: datetime) -> None:
@@ -214,8 +216,8 @@ def set_override(session: Session, *, day: date, is_workday: bool, note: str | N
                  actor: Actor, now: datetime) -> CalendarOverride:
     """Declare ``day`` a working day or a holiday (replacing an earlier override of that day);
     open due dates follow (``CalendarChanged``). Raises ValidationFailed (note too long)."""
-    if _write_override(session, day, is_workday, note, actor=actor, now=now) != "unchanged":
-        _changed(session, [day], actor=actor, now=now)
+    _action, moved = _write_override(session, day, is_workday, note, actor=actor, now=now)
+    _changed(session, [day] if moved else [], actor=actor, now=now)
     return session.get(CalendarOverride, day)
 
 
@@ -234,9 +236,9 @@ def set_overrides(session: Session, rows: Iterable[OverrideInput], *, actor: Act
     counts = {"create": 0, "update": 0, "unchanged": 0}
     changed = []
     for row in rows:
-        action = _write_override(session, row.day, row.is_workday, row.note, actor=actor, now=now)
+        action, moved = _write_override(session, row.day, row.is_workday, row.note, actor=actor, now=now)
         counts[action] += 1
-        if action != "unchanged":
+        if moved:
             changed.append(row.day)
     _changed(session, changed, actor=actor, now=now)
     return counts

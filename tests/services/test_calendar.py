@@ -197,8 +197,9 @@ def test_every_override_change_announces_the_days_it_touched(session, monkeypatc
     monkeypatch.setattr(events.hub, "_handlers", {CalendarChanged: [lambda s, e: seen.append(e)]})
     holiday(session, D(2027, 10, 1), "国庆")
     holiday(session, D(2027, 10, 1), "国庆")                  # the same again: nothing changed
+    holiday(session, D(2027, 10, 1), "国庆节")                # a new note moves no due date
     counts = set_overrides(session, [OverrideInput(D(2027, 10, 2), False, "国庆"),
-                                     OverrideInput(D(2027, 10, 1), False, "国庆"),
+                                     OverrideInput(D(2027, 10, 1), False, "国庆节"),
                                      OverrideInput(D(2027, 9, 26), True, "国庆调休")], actor=SYSTEM, now=NOW)
     delete_override(session, D(2027, 9, 26), actor=SYSTEM, now=NOW)
     assert counts == {"create": 2, "update": 0, "unchanged": 1}

@@ -177,3 +177,9 @@ def test_the_year_status_and_the_import_read_in_english(client, world):
     page = client.get("/admin/calendar/?year=2027").data.decode()
     assert "Not loaded" in page and "Mark as loaded" in page and "Import from a file" in page
     assert ">Import the year's holiday schedule</h1>" in client.get("/admin/calendar/import").data.decode()
+
+
+def test_a_schedule_of_a_year_the_official_calendar_knows_says_so_in_the_preview(client, world):
+    login(client, "mia_admin")
+    page = upload(client, b"date,type,note\n2026-10-09,holiday,\xe4\xb8\xb4\xe6\x97\xb6\n").data.decode()
+    assert "2026 年放假安排导入预览" in page and 'data-testid="official-known"' in page
