@@ -10,11 +10,12 @@ from flask import Flask
 def wire() -> None:
     from ltc.assessment.applications import policy, worklists
     from ltc.assessment.applications.models import Application
-    from ltc.assessment.applications.services import reassessment, scope
+    from ltc.assessment.applications.services import due_dates, reassessment, scope
     from ltc.assessment.experts import services as experts
     from ltc.assessment.experts.models import ExpertCertificate
     from ltc.assessment.scale import models as _scale_models  # noqa: F401  (the rulesets table)
     from ltc.auth.scope import add_scope_rule
+    from ltc.core.calendar import CalendarChanged
     from ltc.core.events import subscribe
     from ltc.notices.services import add_subject_visibility
     from ltc.people.events import DeathUndone, PersonDied
@@ -30,6 +31,7 @@ def wire() -> None:
     add_worklist(worklists.assessment_queues)
     subscribe(PersonDied, reassessment.on_person_died)
     subscribe(DeathUndone, reassessment.on_death_undone)
+    subscribe(CalendarChanged, due_dates.on_calendar_changed)
 
 
 def register(app: Flask) -> None:

@@ -1,5 +1,5 @@
-"""The working calendar pages (SPEC §0.1): override dates and loaded years; the calendar itself
-is ``ltc.core.calendar``.
+"""The working calendar pages (SPEC §0.1): override dates, a year's schedule loaded from a file,
+loaded years; the calendar itself is ``ltc.core.calendar``.
 
 Wiring: ``wire()`` fills the shared registries (scope rules, policy section, event subscribers …)
 and ``register(app)`` adds the blueprints and commands; both are called from ``ltc.create_app``.

@@ -8,9 +8,14 @@ them to enter that year's holidays and 调休 workdays.
 
 ``WorkCalendar`` is the pure part (overrides given as a mapping); the session-taking
 functions load the overrides of the needed date range with one query and delegate to it.
+
+A year is **loaded** when the official calendar knows it or an admin has marked it so
+(``CalendarYear``) after entering its holidays and 调休 workdays; one override row is not
+enough. Every change of the overrides publishes ``CalendarChanged`` so that the domains
+holding stored due dates recompute their open ones (SPEC §0.1).
 """
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -19,10 +24,10 @@ import chinese_calendar
 from sqlalchemy import Date, ForeignKey, String, exists, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ltc.core import audit
+from ltc.core import audit, events
 from ltc.core.audit import Actor
 from ltc.core.clock import utcnow
-from ltc.core.db import Base
+from ltc.core.db import Base, UtcDateTime
 from ltc.core.errors import NotFound, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -39,6 +44,28 @@ class CalendarOverride(Base):
     note: Mapped[str | None] = mapped_column(String(200))
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CalendarYear(Base):
+    """An admin's statement that the holidays and 调休 workdays of ``year`` are all entered."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    loaded: Mapped[bool] = mapped_column(default=False)
+    loaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    loaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+@dataclass(frozen=True)
+class CalendarChanged:
+    """Whether some days of ``[first, last]`` are working days changed (overrides written or
+    removed). Subscribers recompute the open due dates the change may move."""
+
+    first: date
+    last: date
+    actor: Actor
+    now: datetime
 
 
 # --- pure part -------------------------------------------------------------------------
@@ -137,28 +164,84 @@ def working_days_between(session: Session, a: date, b: date) -> int:
     return load_calendar(session, a + ONE_DAY, b).working_days_between(a, b)
 
 
+def working_day_adder(session: Session, first: date, last: date) -> Callable[[date, int], date]:
+    """``add_working_days`` for many deadlines at once: the overrides of ``[first, last]`` are
+    loaded with one query; a deadline starting before or running past that range costs its own."""
+    loaded = load_calendar(session, first, last)
+
+    def add(day: date, n: int) -> date:
+        if day >= first - ONE_DAY:
+            result = loaded.add_working_days(day, n, last=last)
+            if result is not None:
+                return result
+        return add_working_days(session, day, n)
+    return add
+
+
 # --- admin edits -----------------------------------------------------------------------
 
 def _snapshot(row: CalendarOverride) -> dict:
     return {"day": row.day, "is_workday": row.is_workday, "note": row.note}
 
 
-def set_override(session: Session, *, day: date, is_workday: bool, note: str | None,
-                 actor: Actor, now: datetime) -> CalendarOverride:
-    """Declare ``day`` a working day or a holiday (replacing an earlier override of that day)."""
+def _write_override(session: Session, day: date, is_workday: bool, note: str | None, *,
+                    actor: Actor, now: datetime) -> tuple[str, bool]:
+    """Create or update the override of ``day`` (audited). Returns the action (``create``,
+    ``update`` or ``unchanged``) and whether the day's working-day status may have changed (a
+    note alone changes no due date)."""
     note = (note or "").strip() or None
     if note is not None and len(note) > 200:
         raise ValidationFailed("备注不能超过 200 个字符", {"note": "too long"})
     row = session.get(CalendarOverride, day)
     before = _snapshot(row) if row is not None else None
+    if before == {"day": day, "is_workday": is_workday, "note": note}:
+        return "unchanged", False
     if row is None:
         row = CalendarOverride(day=day)
         session.add(row)
     row.is_workday, row.note, row.updated_by, row.updated_at = is_workday, note, actor.user_id, now
     session.flush()
-    audit.record(session, actor, "create" if before is None else "update", "calendar_override",
-                 day.isoformat(), before=before, after=_snapshot(row), now=now)
-    return row
+    action = "create" if before is None else "update"
+    audit.record(session, actor, action, "calendar_override", day.isoformat(), before=before,
+                 after=_snapshot(row), now=now)
+    return action, before is None or before["is_workday"] != is_workday
+
+
+def _changed(session: Session, days: list[date], *, actor: Actor, now: datetime) -> None:
+    if days:
+        events.publish(session, CalendarChanged(first=min(days), last=max(days), actor=actor, now=now))
+
+
+def set_override(session: Session, *, day: date, is_workday: bool, note: str | None,
+                 actor: Actor, now: datetime) -> CalendarOverride:
+    """Declare ``day`` a working day or a holiday (replacing an earlier override of that day);
+    open due dates follow (``CalendarChanged``). Raises ValidationFailed (note too long)."""
+    _action, moved = _write_override(session, day, is_workday, note, actor=actor, now=now)
+    _changed(session, [day] if moved else [], actor=actor, now=now)
+    return session.get(CalendarOverride, day)
+
+
+@dataclass(frozen=True)
+class OverrideInput:
+    day: date
+    is_workday: bool
+    note: str | None = None
+
+
+def set_overrides(session: Session, rows: Iterable[OverrideInput], *, actor: Actor,
+                  now: datetime) -> dict[str, int]:
+    """Write many overrides at once (e.g. a year's official schedule): each row is created,
+    updated or left unchanged (so writing the same rows again changes nothing), each change
+    audited; one ``CalendarChanged`` covers them. Returns the counts per action."""
+    counts = {"create": 0, "update": 0, "unchanged": 0}
+    changed = []
+    for row in rows:
+        action, moved = _write_override(session, row.day, row.is_workday, row.note, actor=actor, now=now)
+        counts[action] += 1
+        if moved:
+            changed.append(row.day)
+    _changed(session, changed, actor=actor, now=now)
+    return counts
 
 
 def delete_override(session: Session, day: date, *, actor: Actor, now: datetime) -> None:
@@ -173,6 +256,52 @@ def delete_override(session: Session, day: date, *, actor: Actor, now: datetime)
     session.delete(row)
     session.flush()
     audit.record(session, actor, "delete", "calendar_override", day.isoformat(), before=before, now=now)
+    _changed(session, [day], actor=actor, now=now)
+
+
+# --- loaded years ------------------------------------------------------------------------
+
+def _year_snapshot(row: CalendarYear | None) -> dict | None:
+    return None if row is None else {"year": row.year, "loaded": row.loaded}
+
+
+def mark_year_loaded(session: Session, year: int, *, loaded: bool, actor: Actor, now: datetime) -> CalendarYear:
+    """Mark ``year`` loaded (its holidays and 调休 workdays are all entered) or not loaded again;
+    audited. Raises ValidationFailed for a year outside 2000–2100, or when marking loaded a year
+    the official calendar does not know and that has no override at all."""
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed("年份应在 2000–2100 之间", {"year": "out of range"})
+    if loaded and not official_calendar_knows(year) and not _has_overrides(session, year):
+        raise ValidationFailed(f"{year} 年尚未录入任何节假日或调休工作日，不能标记为已加载", {"year": "no overrides"})
+    row = session.get(CalendarYear, year)
+    before = _year_snapshot(row)
+    if row is None:
+        row = CalendarYear(year=year)
+        session.add(row)
+    row.loaded = loaded
+    row.loaded_by, row.loaded_at = (actor.user_id, now) if loaded else (None, None)
+    session.flush()
+    audit.record(session, actor, "mark_loaded" if loaded else "mark_not_loaded", "calendar_year", year,
+                 before=before, after=_year_snapshot(row), now=now)
+    return row
+
+
+def _has_overrides(session: Session, year: int) -> bool:
+    return session.scalar(select(exists().where(CalendarOverride.day >= date(year, 1, 1),
+                                                CalendarOverride.day < date(year + 1, 1, 1))))
+
+
+def loaded_years(session: Session, years: Iterable[int]) -> set[int]:
+    """Those of ``years`` that are loaded: known to the official calendar or marked loaded by an
+    admin (one query, none when the official calendar knows them all)."""
+    years = set(years)
+    known = {y for y in years if official_calendar_knows(y)}
+    unknown = years - known
+    if not unknown:
+        return known
+    marked = session.scalars(select(CalendarYear.year).where(CalendarYear.year.in_(sorted(unknown)),
+                                                             CalendarYear.loaded.is_(True)))
+    return known | set(marked)
 
 
 # --- banner for admins -----------------------------------------------------------------
@@ -186,24 +315,21 @@ def years_to_check(today: date) -> list[int]:
 
 
 def calendar_gap_banner(today: date, session: Session) -> str | None:
-    """A notice for admins when a year that matters has neither official data nor overrides.
+    """A notice for admins while a year that matters is not loaded (neither known to the
+    official calendar nor marked loaded; overrides alone are not enough).
 
-    No query at all while the official calendar covers the years concerned; otherwise one
-    EXISTS query. Logs each missing year once per process (a log line, never a warning).
+    No query at all while the official calendar covers the years concerned; otherwise one.
+    Logs each missing year once per process (a log line, never a warning).
     """
-    unknown = [y for y in years_to_check(today) if not official_calendar_knows(y)]
-    if not unknown:
-        return None
-    probes = [exists().where(CalendarOverride.day >= date(y, 1, 1), CalendarOverride.day < date(y + 1, 1, 1))
-              for y in unknown]
-    loaded = session.execute(select(*probes)).one()
-    missing = [y for y, has_rows in zip(unknown, loaded, strict=False) if not has_rows]
+    years = years_to_check(today)
+    missing = sorted(set(years) - loaded_years(session, years))
     if not missing:
         return None
     for year in missing:
         if year not in _LOGGED_GAPS:
             _LOGGED_GAPS.add(year)
-            log.warning("working-day calendar for %s not loaded: enter its holidays and in-lieu workdays", year)
-    years = "、".join(str(y) for y in missing)
-    return (f"{years} 年工作日历未加载：节假日与调休请在工作日历中录入 "
+            log.warning("working-day calendar for %s not loaded: enter its holidays and in-lieu workdays, "
+                        "then mark the year loaded", year)
+    years_zh = "、".join(str(y) for y in missing)
+    return (f"{years_zh} 年工作日历未加载：请在工作日历中录入节假日与调休工作日，并标记为已加载 "
             f"(calendar for {', '.join(str(y) for y in missing)} not loaded)")

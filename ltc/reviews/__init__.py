@@ -9,8 +9,10 @@ from flask import Flask
 
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
+    from ltc.core.calendar import CalendarChanged
+    from ltc.core.events import subscribe
     from ltc.policy.schema import register_section, register_section_check
-    from ltc.reviews import definitions, owners, scope, worklists
+    from ltc.reviews import definitions, due_dates, owners, scope, worklists
     from ltc.reviews.models import ReviewCase
     from ltc.web.worklists import add_worklist
 
@@ -20,6 +22,7 @@ def wire() -> None:
     register_section_check(definitions.SECTION, owners.unknown_owner_rules)
     add_scope_rule(ReviewCase, scope.cases_in_scope)
     add_worklist(worklists.review_inbox)
+    subscribe(CalendarChanged, due_dates.on_calendar_changed)
 
 
 def register(app: Flask) -> None:

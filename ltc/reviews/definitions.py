@@ -11,7 +11,7 @@ is given.
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import ClassVar, Literal
 
 from ltc.core.months import first_of_next_month
@@ -27,6 +27,7 @@ DECISION_LABELS = {"approve": "通过", "return": "退回", "decline": "拒绝�
 ENDING = frozenset({"decline", "reject"})
 _SLA = re.compile(r"(working_days|day_of_month):([0-9]{1,3})")
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+ONE_DAY = timedelta(days=1)
 
 
 def parse_sla(rule: str) -> tuple[str, int]:
@@ -42,20 +43,28 @@ def parse_sla(rule: str) -> tuple[str, int]:
     return kind, number
 
 
-def due_date(rule: str, entered_on: date, add_working_days: Callable[[date, int], date]) -> date:
-    """The due date of a stage entered on ``entered_on`` (overdue from the day after).
+def due_date(rule: str, entered_on: date, add_working_days: Callable[[date, int], date], *,
+             period_end: date | None = None) -> date:
+    """The due date of a stage entered on ``entered_on`` (overdue from the day after), SPEC §4.1.
 
-    ``working_days:n`` is the n-th working day after the entry date; ``day_of_month:d`` is the
-    next d-th of a month on or after the entry date (entered on the 3rd with ``day_of_month:5``
-    → the 5th of that month; entered on the 6th → the 5th of the next month).
-    ``add_working_days(day, n)`` is the calendar's (SPEC §0.1).
+    ``working_days:n`` is the n-th working day after the entry date. ``day_of_month:d`` is day
+    d of the month after the subject's period (``period_end``, exclusive as every period: a
+    settlement of March ends on 1 April and is due on the d-th of April), moved forward to the
+    next working day when it is not one (《民法典》第二百零三条); a stage entered after that
+    day is due on its entry day. Fallback for a subject without a period: the next d-th on or
+    after the entry date, moved forward the same way. ``add_working_days(day, n)`` is the
+    calendar's (SPEC §0.1).
     """
     kind, number = parse_sla(rule)
     if kind == "working_days":
         return add_working_days(entered_on, number)
-    if entered_on.day <= number:
-        return entered_on.replace(day=number)
-    return first_of_next_month(entered_on).replace(day=number)
+    if period_end is not None:
+        nominal = first_of_next_month(period_end - ONE_DAY).replace(day=number)
+    elif entered_on.day <= number:
+        nominal = entered_on.replace(day=number)
+    else:
+        nominal = first_of_next_month(entered_on).replace(day=number)
+    return max(add_working_days(nominal - ONE_DAY, 1), entered_on)
 
 
 @dataclass(frozen=True)

@@ -194,6 +194,12 @@ def step_checks(session: Session, case: ReviewCase, step_code: str, day: date) -
     return fn(session, case, step_code, day) if fn else []
 
 
+def subject_period_end(session: Session, case: ReviewCase) -> date | None:
+    """The end of the period the case's subject concerns (None when its type has no period)."""
+    fn = subject_type(case.subject_type).period_end
+    return fn(session, case.subject_id) if fn else None
+
+
 def mark_overdue(session: Session, *, today: date) -> int:
     """Mark the open stages past their due date (SPEC §9, daily 06:00). Idempotent."""
     result = session.execute(update(ReviewStage).where(
@@ -257,10 +263,11 @@ def _claim(session: Session, case: ReviewCase, expected: int | None) -> None:
 
 def _enter(session: Session, case: ReviewCase, step: StepDef, today: date, now: datetime) -> ReviewStage:
     case.step_code = step.code
+    due_on = due_date(step.sla, today, lambda d, n: add_working_days(session, d, n),
+                      period_end=subject_period_end(session, case))
     stage = ReviewStage(case_id=case.id, step_code=step.code, round=case.round, owner_kind=owner_kind(step.owner),
                         owner_org_id=case.owners[step.code], roles=" ".join(step.roles),
-                        entered_on=today, entered_at=now,
-                        due_on=due_date(step.sla, today, lambda d, n: add_working_days(session, d, n)))
+                        entered_on=today, entered_at=now, due_on=due_on)
     session.add(stage)
     session.flush()
     return stage

@@ -2,8 +2,9 @@
 
 A case type (data) names its subject type; the domain that owns the subject registers a
 ``SubjectType`` here: who the parties are (to find each step's owner), a title, the links
-shown on the case page, the checks each step's decider sees, the named preconditions, and
-what happens when a case ends. The engine and its pages know no subject type.
+shown on the case page, the checks each step's decider sees, the named preconditions, what
+happens when a case ends, and the period it concerns (for ``day_of_month`` deadlines). The
+engine and its pages know no subject type.
 """
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ ChecksFn = Callable[[Session, Any, str, date], list[Check]]   # (session, case, 
 Precondition = Callable[[Session, Any, date], str | None]      # a reason to refuse approve, or None
 Hook = Callable[..., None]                                    # (session, case, *, actor, now)
 LinksFn = Callable[[Session, Any, LinkContext], list[SubjectLink]]  # (session, case, context)
+PeriodFn = Callable[[Session, int], date | None]               # (session, subject id)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ class SubjectType:
     on_complete: Hook | None = None
     on_end: Hook | None = None          # declined, rejected or cancelled
     links: LinksFn | None = None        # the subject's links on the case page
+    #: the end (exclusive) of the period the subject concerns, e.g. 1 April for March's
+    #: settlement; ``day_of_month`` deadlines count from it (None: a subject without a period)
+    period_end: PeriodFn | None = None
 
 
 SUBJECTS: dict[str, SubjectType] = {}

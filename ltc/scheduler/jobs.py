@@ -23,7 +23,8 @@ def purge_login_attempts(session: Session, *, now: datetime, due_at: datetime) -
 
 def calendar_check(session: Session, *, now: datetime, due_at: datetime) -> dict[str, int]:
     """Log a warning line every day (SPEC §0.1: a log line, never a Python warning) while the
-    working-day calendar of a year that matters (from 1 November: next year) is not loaded."""
+    working-day calendar of a year that matters (from 1 November: next year) is not loaded:
+    neither known to the official calendar nor marked loaded by an admin."""
 
     banner = calendar_gap_banner(local_today(due_at), session)
     if banner:

@@ -30,6 +30,7 @@ class ImportPages:
     done_endpoint: str            # where to go after the import
     done_message: Callable[[dict[str, int]], str]  # the flash after the import, from its counts
     context: Callable[[], dict] = dict  # extra template values (labels …)
+    done_args: Callable[[dict[str, int]], dict] = lambda counts: {}  # URL values of the page after it
 
     def preview_page(self, result, confirm):
         return (render_template(self.preview_template, result=result, confirm=confirm, **self.context()),
@@ -61,4 +62,4 @@ class ImportPages:
         db.session.commit()
         self.uploads.discard(pending)
         flash(self.done_message(counts), "success")
-        return redirect(url_for(self.done_endpoint))
+        return redirect(url_for(self.done_endpoint, **self.done_args(counts)))

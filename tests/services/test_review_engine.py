@@ -73,7 +73,8 @@ def test_due_dates_of_both_rules(session):
         return due_date(rule, day, lambda d, n: add_working_days(session, d, n))
     assert due("day_of_month:5", date(2026, 3, 3)) == date(2026, 3, 5)
     assert due("day_of_month:5", date(2026, 3, 5)) == date(2026, 3, 5)
-    assert due("day_of_month:5", date(2026, 3, 6)) == date(2026, 4, 5)
+    # 5 April 2026 is Qingming (a Sunday): moved forward to Tuesday 7 April (SPEC §4.1)
+    assert due("day_of_month:5", date(2026, 3, 6)) == date(2026, 4, 7)
     assert due("day_of_month:20", date(2026, 12, 21)) == date(2027, 1, 20)
     # 2026-04-03 (Fri) + 3 working days: Qingming 4–6 April is a holiday → Thu 9 April
     assert due("working_days:3", date(2026, 4, 3)) == date(2026, 4, 9)
@@ -85,7 +86,7 @@ def test_a_data_only_case_type_runs_with_returns_rounds_and_completion(session, 
     assert (case.status, case.step_code, case.round) == ("open", "provider", 1)
     first = session.scalars(select(ReviewStage).where(ReviewStage.case_id == case.id)).one()
     assert (first.owner_org_id, first.entered_on, first.due_on) == (world.provider.id, date(2026, 3, 16),
-                                                                      date(2026, 4, 5))
+                                                                      date(2026, 4, 7))
     engine.decide(session, case, DecisionInput("approve"), actor=provider, now=NOW)
     assert case.step_code == "mia"
     engine.decide(session, case, DecisionInput("return", "DOCS", "缺少三月份签到表"), actor=mia,

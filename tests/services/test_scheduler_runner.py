@@ -1,6 +1,6 @@
 """The job runner, its lock and the start-up catch-up, on a real Session (rolled back per test)."""
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -183,3 +183,15 @@ def test_calendar_check_logs_a_warning_line_when_next_years_calendar_is_missing(
         assert calendar_check(session, now=march, due_at=march) == {"warnings": 0}
     assert not [r for r in caplog.records if r.name == "ltc.scheduler.jobs"]
 
+
+
+def test_calendar_check_keeps_warning_until_next_year_is_marked_loaded(session, caplog):
+    from ltc.core.audit import SYSTEM
+    from ltc.core.calendar import mark_year_loaded, set_override
+    from ltc.scheduler.jobs import calendar_check
+
+    december = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
+    set_override(session, day=date(2027, 1, 1), is_workday=False, note="元旦", actor=SYSTEM, now=december)
+    assert calendar_check(session, now=december, due_at=december) == {"warnings": 1}
+    mark_year_loaded(session, 2027, loaded=True, actor=SYSTEM, now=december)
+    assert calendar_check(session, now=december, due_at=december) == {"warnings": 0}

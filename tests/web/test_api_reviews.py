@@ -35,7 +35,7 @@ def test_pending_lists_my_organisations_cases_overdue_first(api, cases, session,
     body = api("get", f"{URL}/pending", "pr_rev").json
     assert [row["id"] for row in body["items"]] == [cases.one.id, cases.three.id, fresh.id]
     assert [row["overdue"] for row in body["items"]] == [True, True, False]
-    assert body["items"][0]["due_on"] == "2026-04-05" and body["total"] == 3
+    assert body["items"][0]["due_on"] == "2026-04-07" and body["total"] == 3  # the 5th, Qingming → Tuesday
     second = api("get", f"{URL}/pending?per_page=2&page=2", "pr_rev").json
     assert [row["id"] for row in second["items"]] == [fresh.id] and second["pages"] == 2
     assert api("get", f"{URL}/pending", "ins_rev").json["total"] == 0          # insurer's step comes later

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.services.due_dates import conclusion_due_on
 from ltc.assessment.applications.services.lookups import last_conclusion, open_applications
 from ltc.assessment.applications.services.notifying import notify
 from ltc.assessment.applications.states import IN_PROCESS, REFUSAL_LABELS, Kind, RefusalCode, Status, check_transition
@@ -16,7 +17,6 @@ from ltc.assessment.applications.services.transitions import (acting_user, asses
                                                               move, require)
 from ltc.auth.permissions import Action
 from ltc.core.audit import Actor
-from ltc.core.calendar import add_working_days
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.months import add_months
@@ -79,9 +79,8 @@ def accept(session: Session, application_id: int, *, actor: Actor, now: datetime
         raise ValidationFailed("请先录入自评表", {"self_assessment": "required"})
     if problems := acceptance_problems(session, app, today):
         raise CannotAccept(problems)
-    policy = assessment_policy(session, today)
     app.accepted_on = today
-    app.conclusion_due_on = add_working_days(session, today, policy.conclusion_sla_working_days)
+    app.conclusion_due_on = conclusion_due_on(session, today)
     move(session, app, Status.ACCEPTED, action="accept", actor=actor, now=now,
          data={"accepted_on": today, "conclusion_due_on": app.conclusion_due_on})
     notify(session, app, "ACC", actor=actor, now=now)

@@ -13,17 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application, SelfAssessment
+from ltc.assessment.applications.services.due_dates import acceptance_due_on
 from ltc.assessment.applications.services.lookups import current_conclusion
 from ltc.assessment.applications.services.documents import StoredDocument, document_row
 from ltc.assessment.applications.selfassessment import grade_self_assessment
 from ltc.assessment.applications.states import OPEN, Kind, ReassessmentReason, Status
-from ltc.assessment.applications.services.transitions import (acting_user, assessment_policy, flush, load,
+from ltc.assessment.applications.services.transitions import (acting_user, flush, load,
                                                               record_event, require, touch)
 from ltc.auth.models import User
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
 from ltc.core.audit import Actor
-from ltc.core.calendar import add_working_days
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ltc.orgs.kinds import CareType
@@ -177,11 +177,8 @@ def file_application(session: Session, *, actor: Actor, now: datetime, person_id
 
 def new_application(session: Session, *, person_id: int, kind: Kind, today, now: datetime, **values) -> Application:
     """A ``submitted`` application with its acceptance deadline (no event yet)."""
-    policy = assessment_policy(session, today)
     app = Application(person_id=person_id, kind=kind.value, status=Status.SUBMITTED.value, submitted_at=now,
-                      submitted_on=today,
-                      acceptance_due_on=add_working_days(session, today, policy.acceptance_sla_working_days),
-                      **values)
+                      submitted_on=today, acceptance_due_on=acceptance_due_on(session, today), **values)
     session.add(app)
     session.flush()
     return app
