@@ -378,6 +378,12 @@ EN.update({
         "Care type not covered by our agreement", "参保人另选机构": "The insured person chose another provider",
     "参保状态不符合": "Insurance status not eligible", "重复享受待遇": "Duplicate entitlement",
     "失能等级不符合该服务形式": "Disability level does not qualify for this care type",
+    "评估结论尚未生效（公示期未满或异议未决）": "Assessment conclusion not yet final (publicity running or objection pending)",
+    "已享受其他护理类待遇（工伤保险生活护理费、残疾人护理补贴、特困供养护理）":
+        "Receives another care benefit (work-injury care allowance, disability care subsidy, destitute-support care)",
+    "参保人居住地不在本机构服务范围内": "The insured person lives outside our service area",
+    "参保人撤回申请": "The insured person withdrew the application", "其他": "Other",
+    "适用的步骤（留空为全部步骤）": "Steps (empty: every step)", "退回至步骤": "Return to step",
     # job times (policy section "jobs")
     "定时任务运行时间": "Scheduled job times", "每月几日运行（留空为每日）": "Day of the month (empty: every day)",
     "时": "h", "分": "min", "日": "day", "公示期满出结论、发起重新评估":

@@ -6,7 +6,9 @@ Reading a case needs ``Action.ROSTER_VIEW`` and the case in scope (404 otherwise
 all, every other organisation the cases in which it owns a step). The waiting list needs a role
 that some step of a case type in force names for the caller's kind of organisation (REF:
 reviewer); deciding a step another organisation owns, or a step that names none of the caller's
-roles, is a 403, a stale ``version`` a 409 naming who changed the case and when.
+roles, is a 403, a stale ``version`` a 409 naming who changed the case and when. A ``return``
+goes to ``return_to`` when given (one of the current step's ``return_to``), else to its
+``return_default``; a reason must be one of the current step's ``reasons`` (``OTHER`` needs text).
 """
 from datetime import date, datetime
 from typing import Annotated, Literal
@@ -25,7 +27,7 @@ from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import Forbidden
 from ltc.extensions import db
 from ltc.reviews import engine
-from ltc.reviews.definitions import DECISION_LABELS
+from ltc.reviews.definitions import DECISION_LABELS, OTHER_REASON, ReasonDef
 from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewStage
 from ltc.reviews.queries import inbox
@@ -102,7 +104,15 @@ class StepOut(Out):
     owner: Org | None
     decisions: list[Decision]
     roles: list[str]
+    return_to: list[str]
     state: Literal["done", "current", "todo"]
+
+
+class Reason(Out):
+    code: str
+    label: str
+    decisions: list[Decision]
+    steps: list[str] = Field(description="the steps it may justify a decision of; empty: every step")
 
 
 class CurrentStep(Out):
@@ -114,12 +124,9 @@ class CurrentStep(Out):
     overdue: bool
     decisions: list[Decision]
     roles: list[str]
-
-
-class Reason(Out):
-    code: str
-    label: str
-    decisions: list[Decision]
+    return_to: list[str] = Field(description="the steps a return may go to, in step order")
+    return_default: str | None = Field(description="where a return goes when the decision names no return_to")
+    reasons: list[Reason] = Field(description="the reasons offered on this step (OTHER needs reason_text)")
 
 
 class Round(Out):
@@ -152,7 +159,11 @@ class CaseOut(Out):
 class DecisionRequest(Body):
     decision: Decision
     reason_code: Annotated[str, Field(max_length=40, description="required for return, decline, reject")] | None = None
-    reason_text: Annotated[str, Field(max_length=1000, description="required for return")] | None = None
+    reason_text: Annotated[str, Field(max_length=1000, description="required for return and for reason OTHER")] \
+        | None = None
+    return_to: Annotated[str, Field(max_length=40, description="for return: the step to go back to, one of "
+                                                               "current_step.return_to; default its return_default")] \
+        | None = None
     version: Int32 = Field(description="the case version read; a stale one is a 409")
 
 
@@ -172,10 +183,14 @@ def _stage(page: CasePage, s: ReviewStage) -> dict:
             "overdue": s.overdue(page.today), "overdue_marked_on": _iso(s.overdue_marked_on)}
 
 
+def _reason(r: ReasonDef) -> dict:
+    return {"code": r.code, "label": r.label, "decisions": list(r.decisions), "steps": list(r.steps)}
+
+
 def _event(page: CasePage, e: ReviewEvent) -> dict:
-    reasons = {r.code: r.label for r in page.ctype.reasons}
+    label = page.ctype.reason_label(e.reason_code) if e.reason_code else None
     return {"action": e.action, "step": e.step_code, "by": event_who(page, e), "org": _org(page, e.org_id),
-            "at": _iso(e.at), "reason_code": e.reason_code, "reason_label": reasons.get(e.reason_code),
+            "at": _iso(e.at), "reason_code": e.reason_code, "reason_label": label,
             "reason_text": e.reason_text, "subject_revision": e.subject_revision,
             "checks": (e.snapshot or {}).get("checks")}
 
@@ -186,7 +201,8 @@ def case_json(page: CasePage) -> dict:
         "code": step.code, "label": step.label, "owner": _org(page, stage.owner_org_id if stage else None),
         "entered_on": _iso(stage.entered_on) if stage else None, "due_on": _iso(stage.due_on) if stage else None,
         "overdue": bool(stage and stage.overdue(page.today)), "decisions": list(step.decisions),
-        "roles": list(step.roles)}
+        "roles": list(step.roles), "return_to": [code for code, _label in page.return_targets],
+        "return_default": page.return_default, "reasons": [_reason(r) for r in page.ctype.reasons_at(step.code)]}
     return {
         "id": case.id, "case_type": case.case_type, "label": page.ctype.label, "title": case.title,
         "status": case.status, "round": case.round, "version": case.version,
@@ -195,10 +211,10 @@ def case_json(page: CasePage) -> dict:
         "close_reason": case.close_reason,
         "steps": [{"code": s.step.code, "label": s.step.label, "owner_kind": s.owner_kind,
                    "owner": _org(page, s.owner_org_id), "decisions": list(s.step.decisions),
-                   "roles": list(s.step.roles), "state": s.state}
+                   "roles": list(s.step.roles), "return_to": list(s.step.return_to), "state": s.state}
                   for s in page.steps],
         "current_step": current,
-        "reasons": [{"code": r.code, "label": r.label, "decisions": list(r.decisions)} for r in page.ctype.reasons],
+        "reasons": [_reason(r) for r in page.ctype.reasons + (OTHER_REASON,)],
         "checks": [c.as_dict() for c in page.checks],
         "can_decide": page.can_decide,
         "trail": [{"round": r.number, "stages": [_stage(page, s) for s in r.stages],
@@ -236,13 +252,15 @@ def get_review(case_id: int):
 @bp.post("/reviews/<int:case_id>/decision")
 @api_permission(Action.ROSTER_VIEW)
 @api_route(summary="Decide the current step for my organisation (approve, return, decline, reject as the step "
-                   "allows; a reason code for all but approve); a stale version is a 409",
+                   "allows; a reason code of the step for all but approve; a return to one of the step's "
+                   "return_to); a stale version is a 409",
            body=DecisionRequest, responses={200: CaseOut}, errors=(404, 409))
 def decide_review(case_id: int, body: DecisionRequest):
     user, now = api_user(), utcnow()
     case = get_scoped(db.session, user, ReviewCase, case_id)
     engine.decide(db.session, case, DecisionInput(body.decision, body.reason_code or None,
-                                                  body.reason_text or None, body.version),
+                                                  body.reason_text or None, body.version,
+                                                  return_to=body.return_to or None),
                   actor=actor_of(user), now=now)
     db.session.commit()
     return jsonify(case_json(case_page(db.session, case, user, local_today(now))))

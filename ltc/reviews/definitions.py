@@ -4,9 +4,12 @@ A case type is a list of steps. Each step names the org kind that owns it, how t
 organisation is found (``owner``), the decisions it allows, where a ``return`` goes, its SLA
 rule (``working_days:n`` or ``day_of_month:d``) and an optional precondition (a named check
 that must pass before ``approve``) and the roles that may decide it (REF ``reviewer``).
-Coded reasons are data too. Pure: no Flask, no database. The owner rules themselves are a
-registry (``ltc.reviews.owners``); ``owner_rule_errors`` checks a policy against the names it
-is given.
+Coded reasons are data too, each scoped to the decisions (and, when it lists them, the steps)
+it may justify; every decision that needs a reason also offers the built-in ``OTHER`` (text
+required). A step's ``return_to`` is the set of earlier steps a ``return`` may go to (policy data
+stored before that was one step, a string: it loads as that step alone).
+Pure: no Flask, no database. The owner rules themselves are a registry (``ltc.reviews.owners``);
+``owner_rule_errors`` checks a policy against the names it is given.
 """
 import re
 from collections.abc import Callable, Collection
@@ -25,6 +28,10 @@ DEFAULT_ROLES: tuple[Role, ...] = ("reviewer",)
 ROLE_LABELS = {"admin": "管理员", "operator": "经办员", "reviewer": "审核员", "assessor": "评估员", "carer": "护理员"}
 DECISION_LABELS = {"approve": "通过", "return": "退回", "decline": "拒绝接收", "reject": "不予通过"}
 ENDING = frozenset({"decline", "reject"})
+#: the decisions that need a coded reason
+REASONED: tuple[Decision, ...] = ("return", "decline", "reject")
+#: offered by every reasoned decision of every step; its text is required
+OTHER = "OTHER"
 _SLA = re.compile(r"(working_days|day_of_month):([0-9]{1,3})")
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 ONE_DAY = timedelta(days=1)
@@ -72,6 +79,8 @@ class ReasonDef:
     code: str = param("原因代码")
     label: str = param("原因")
     decisions: tuple[Decision, ...] = param("适用的决定")
+    #: the steps whose decisions it may justify; none listed: every step (data stored before scoping)
+    steps: tuple[str, ...] = field(default=(), metadata={"label": "适用的步骤（留空为全部步骤）", "unit": None})
 
     def __post_init__(self) -> None:
         errors = {}
@@ -81,8 +90,25 @@ class ReasonDef:
             errors["label"] = "required"
         if not self.decisions or "approve" in self.decisions:
             errors["decisions"] = "one or more of return, decline, reject"
+        if len(set(self.steps)) != len(self.steps):
+            errors["steps"] = "listed twice"
         if errors:
             raise FieldError(errors)
+
+    def applies(self, step_code: str, decision: str) -> bool:
+        """Whether this reason may justify ``decision`` on the step ``step_code``."""
+        return decision in self.decisions and (not self.steps or step_code in self.steps)
+
+
+#: the reason every reasoned decision offers besides the case type's own
+OTHER_REASON = ReasonDef(code=OTHER, label="其他", decisions=REASONED)
+
+
+def _targets(value: tuple[str, ...] | str | None) -> tuple[str, ...]:
+    """A step's return targets: one step as stored before the revision (a string), or none."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 @dataclass(frozen=True)
@@ -92,13 +118,21 @@ class StepDef:
     owner: str = param("责任机构")  # an owner rule registered in ``ltc.reviews.owners``
     decisions: tuple[Decision, ...] = param("可作的决定")
     sla: str = param("办理时限")
-    return_to: str | None = param("退回至")
+    #: the earlier steps a ``return`` may go to (the decider picks one); a string: that step alone
+    return_to: tuple[str, ...] | str | None = param("退回至")
     precondition: str | None = param("通过前须满足")
     roles: tuple[Role, ...] = field(default=DEFAULT_ROLES, metadata={"label": "可办理的角色", "unit": None})
 
     def may_decide(self, roles) -> bool:
         """Whether a user holding ``roles`` may decide this step (for its owning organisation)."""
         return bool(set(self.roles).intersection(roles))
+
+    def _return_problem(self) -> str | None:
+        if ("return" in self.decisions) != bool(self.return_to):
+            return "required exactly when the step allows return"
+        if len(set(self.return_to)) != len(self.return_to):
+            return "listed twice"
+        return None
 
     def __post_init__(self) -> None:
         errors = {}
@@ -114,8 +148,9 @@ class StepDef:
             errors["decisions"] = "every step allows approve"
         elif len(set(self.decisions)) != len(self.decisions):
             errors["decisions"] = "listed twice"
-        if ("return" in self.decisions) != (self.return_to is not None):
-            errors["return_to"] = "required exactly when the step allows return"
+        object.__setattr__(self, "return_to", _targets(self.return_to))
+        if problem := self._return_problem():
+            errors["return_to"] = problem
         try:
             parse_sla(self.sla)
         except ValueError as exc:
@@ -142,17 +177,27 @@ class CaseTypeDef:
         if len(set(codes)) != len(codes):
             errors["steps"] = "step codes must be unique"
         for i, step in enumerate(self.steps):
-            if step.return_to is not None and step.return_to not in codes[:i]:
-                errors[f"steps[{i}].return_to"] = "must name an earlier step"
-        reason_codes = [r.code for r in self.reasons]
-        if len(set(reason_codes)) != len(reason_codes):
-            errors["reasons"] = "reason codes must be unique"
-        needed = {d for s in self.steps for d in s.decisions if d != "approve"}
-        for decision in sorted(needed):
-            if not any(decision in r.decisions for r in self.reasons):
-                errors["reasons"] = f"no reason code for {decision}"
+            if any(target not in codes[:i] for target in step.return_to):
+                errors[f"steps[{i}].return_to"] = "must name earlier steps"
+        errors.update(self._reason_errors())
         if errors:
             raise FieldError(errors)
+
+    def _reason_errors(self) -> dict[str, str]:
+        errors = {}
+        codes = [r.code for r in self.reasons]
+        if len(set(codes)) != len(codes):
+            errors["reasons"] = "reason codes must be unique"
+        if OTHER in codes:
+            errors["reasons"] = f"{OTHER} is built in: every reasoned decision offers it"
+        steps = {s.code: s for s in self.steps}
+        for i, reason in enumerate(self.reasons):
+            for code in reason.steps:
+                if code not in steps:
+                    errors[f"reasons[{i}].steps"] = f"unknown step {code}"
+                elif not set(reason.decisions) & set(steps[code].decisions):
+                    errors[f"reasons[{i}].steps"] = f"step {code} allows none of its decisions"
+        return errors
 
     def step(self, code: str) -> StepDef:
         for step in self.steps:
@@ -163,8 +208,34 @@ class CaseTypeDef:
     def index(self, code: str) -> int:
         return [s.code for s in self.steps].index(code)
 
-    def reasons_for(self, decision: str) -> tuple[ReasonDef, ...]:
-        return tuple(r for r in self.reasons if decision in r.decisions)
+    def reasons_for(self, step_code: str, decision: str) -> tuple[ReasonDef, ...]:
+        """The reasons that may justify ``decision`` on the step: its own, then ``OTHER``."""
+        if decision not in REASONED:
+            return ()
+        return tuple(r for r in self.reasons if r.applies(step_code, decision)) + (OTHER_REASON,)
+
+    def reasons_at(self, step_code: str) -> tuple[ReasonDef, ...]:
+        """The reasons offered on the step for any of its decisions (``OTHER`` last, if any)."""
+        decisions = [d for d in self.step(step_code).decisions if d in REASONED]
+        own = tuple(r for r in self.reasons if any(r.applies(step_code, d) for d in decisions))
+        return own + (OTHER_REASON,) if decisions else own
+
+    def reason_label(self, code: str | None) -> str:
+        for reason in self.reasons + (OTHER_REASON,):
+            if reason.code == code:
+                return reason.label
+        return code or ""
+
+    def return_targets(self, step_code: str) -> tuple[StepDef, ...]:
+        """The steps a return from ``step_code`` may go to, in step order."""
+        allowed = set(self.step(step_code).return_to)
+        return tuple(s for s in self.steps if s.code in allowed)
+
+    def default_return(self, step_code: str) -> str | None:
+        """Where a return goes unless the decider picks another target: the previous step when
+        allowed, else the nearest allowed earlier one."""
+        targets = self.return_targets(step_code)
+        return targets[-1].code if targets else None
 
 
 @dataclass(frozen=True)
@@ -194,36 +265,47 @@ def owner_rule_errors(policy: ReviewPolicy, known: Collection[str]) -> dict[str,
             if step.owner not in known}
 
 
+_CHECKERS = ["agency", "insurer", "mia"]   # the steps that may return
+_DECIDERS = ["insurer", "mia"]             # the steps that may reject
 _ENTITLEMENT_REASONS = [
-    {"code": "DOCS", "label": "材料不全或有误", "decisions": ["return"]},
-    {"code": "PLAN", "label": "护理计划需修改", "decisions": ["return"]},
-    {"code": "FACTS", "label": "核查信息与系统记录不符", "decisions": ["return", "reject"]},
-    {"code": "CAPACITY", "label": "本机构床位或护理人员已满", "decisions": ["decline"]},
-    {"code": "SCOPE", "label": "服务形式不在本机构协议范围内", "decisions": ["decline"]},
-    {"code": "PERSON_CHOICE", "label": "参保人另选机构", "decisions": ["decline"]},
-    {"code": "INSURANCE", "label": "参保状态不符合", "decisions": ["reject"]},
-    {"code": "DUPLICATE", "label": "重复享受待遇", "decisions": ["reject"]},
-    {"code": "LEVEL", "label": "失能等级不符合该服务形式", "decisions": ["reject"]},
+    {"code": "DOCS", "label": "材料不全或有误", "decisions": ["return"], "steps": _CHECKERS},
+    {"code": "PLAN", "label": "护理计划需修改", "decisions": ["return"], "steps": _CHECKERS},
+    {"code": "FACTS", "label": "核查信息与系统记录不符", "decisions": ["return", "reject"], "steps": _CHECKERS},
+    {"code": "CAPACITY", "label": "本机构床位或护理人员已满", "decisions": ["decline"], "steps": ["provider"]},
+    {"code": "SCOPE", "label": "服务形式不在本机构协议范围内", "decisions": ["decline"], "steps": ["provider"]},
+    {"code": "PERSON_CHOICE", "label": "参保人另选机构", "decisions": ["decline"], "steps": ["provider"]},
+    {"code": "INSURANCE", "label": "参保状态不符合", "decisions": ["reject"], "steps": _DECIDERS},
+    {"code": "DUPLICATE", "label": "重复享受待遇", "decisions": ["reject"], "steps": _DECIDERS},
+    {"code": "LEVEL", "label": "失能等级不符合该服务形式", "decisions": ["reject"], "steps": _DECIDERS},
+    {"code": "NOT_FINAL", "label": "评估结论尚未生效（公示期未满或异议未决）", "decisions": ["return"],
+     "steps": _CHECKERS},
+    {"code": "OTHER_BENEFIT", "label": "已享受其他护理类待遇（工伤保险生活护理费、残疾人护理补贴、特困供养护理）",
+     "decisions": ["reject"], "steps": _DECIDERS},
+    {"code": "SERVICE_AREA", "label": "参保人居住地不在本机构服务范围内", "decisions": ["decline"],
+     "steps": ["provider"]},
+    {"code": "PERSON_WITHDREW", "label": "参保人撤回申请", "decisions": ["decline", "reject"],
+     "steps": ["provider", *_DECIDERS]},
 ]
 
-#: REF: the four-party entitlement review of SPEC §4.2, 3 working days per step
+#: REF: the four-party entitlement review of SPEC §4.2, 3 working days per step; each step returns
+#: to the previous one, the MIA to any earlier step (SPEC §4.1)
 REF_REVIEWS = {
     "case_types": [
         {
             "code": "entitlement", "label": "待遇资格四方审核", "subject": "entitlement_request",
             "steps": [
                 {"code": "provider", "label": "护理机构确认", "owner": "subject_provider",
-                 "decisions": ["approve", "decline"], "sla": "working_days:3", "return_to": None,
+                 "decisions": ["approve", "decline"], "sla": "working_days:3", "return_to": [],
                  "precondition": "care_plan"},
                 {"code": "agency", "label": "评估机构复核", "owner": "subject_agency",
-                 "decisions": ["approve", "return"], "sla": "working_days:3", "return_to": "provider",
+                 "decisions": ["approve", "return"], "sla": "working_days:3", "return_to": ["provider"],
                  "precondition": None},
                 {"code": "insurer", "label": "商保公司审核", "owner": "district_insurer",
-                 "decisions": ["approve", "return", "reject"], "sla": "working_days:3", "return_to": "agency",
+                 "decisions": ["approve", "return", "reject"], "sla": "working_days:3", "return_to": ["agency"],
                  "precondition": None},
                 {"code": "mia", "label": "医保经办机构核定", "owner": "mia",
-                 "decisions": ["approve", "return", "reject"], "sla": "working_days:3", "return_to": "insurer",
-                 "precondition": None},
+                 "decisions": ["approve", "return", "reject"], "sla": "working_days:3",
+                 "return_to": ["provider", "agency", "insurer"], "precondition": None},
             ],
             "reasons": _ENTITLEMENT_REASONS,
         },

@@ -2,7 +2,8 @@
 
 A case follows the steps of its case type (policy data, frozen on the case at opening).
 ``approve`` moves to the next step or completes the case; ``return`` opens a new stage at
-the step the definition names and starts a new round; ``decline`` / ``reject`` end it. Only
+the earlier step the decider picks among those the definition allows (by default the nearest
+one) and starts a new round; ``decline`` / ``reject`` end it. Only
 the organisation owning the current step may decide, only a user holding one of the roles
 the step names, and only a decision the step allows.
 Every decision is a compare-and-set on ``ReviewCase.version``: of two users deciding at
@@ -23,7 +24,8 @@ from ltc.core.clock import local_today, to_local
 from ltc.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from ltc.policy.schema import parse_as, to_raw
 from ltc.policy.services import policy_on
-from ltc.reviews.definitions import DECISION_LABELS, ROLE_LABELS, CaseTypeDef, ReviewPolicy, StepDef, due_date
+from ltc.reviews.definitions import (DECISION_LABELS, OTHER, ROLE_LABELS, CaseTypeDef, ReviewPolicy, StepDef,
+                                     due_date)
 from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewParty, ReviewStage
 from ltc.reviews.owners import owner_kind, resolve_owner
 from ltc.reviews.registry import Check, subject_type
@@ -88,6 +90,8 @@ class DecisionInput:
     reason_code: str | None = None
     reason_text: str | None = None
     expected_version: int | None = None
+    #: for ``return``: the step to go back to (one the definition allows); None: the default one
+    return_to: str | None = None
 
 
 def decide(session: Session, case: ReviewCase, data: DecisionInput, *, actor: Actor, now: datetime) -> ReviewCase:
@@ -95,7 +99,8 @@ def decide(session: Session, case: ReviewCase, data: DecisionInput, *, actor: Ac
 
     Raises Conflict (changed meanwhile / closed), Forbidden (not this organisation's turn, or
     the user holds none of the roles the step names), ValidationFailed (decision not allowed
-    here, reason missing or unknown, precondition unmet).
+    here, reason missing or not one for this step and decision, ``OTHER`` or a return without
+    text, a return target the step does not allow, precondition unmet).
     """
     today = local_today(now)
     ctype = definition(case)
@@ -107,6 +112,7 @@ def decide(session: Session, case: ReviewCase, data: DecisionInput, *, actor: Ac
         raise Forbidden("当前步骤不由贵机构办理", {"decision": "not your step"})
     _check_roles(session, step, actor)
     _check_decision(ctype, step, data)
+    target = _return_target(ctype, step, data)
     if data.decision == Decision.APPROVE and step.precondition:
         problem = subject_type(case.subject_type).preconditions[step.precondition](session, case, today)
         if problem:
@@ -117,7 +123,7 @@ def decide(session: Session, case: ReviewCase, data: DecisionInput, *, actor: Ac
     stage.left_at, stage.left_on, stage.decision = now, today, data.decision
     _event(session, case, stage, data.decision, actor, now, code=data.reason_code, text=data.reason_text,
            snapshot={"checks": [c.as_dict() for c in checks], "due_on": stage.due_on.isoformat(),
-                     "overdue": stage.overdue(today)})
+                     "overdue": stage.overdue(today)} | ({"return_to": target.code} if target else {}))
     before = {"status": case.status, "step": case.step_code, "round": case.round}
     if data.decision == Decision.APPROVE:
         following = ctype.steps[ctype.index(step.code) + 1:]
@@ -130,7 +136,7 @@ def decide(session: Session, case: ReviewCase, data: DecisionInput, *, actor: Ac
                 hook(session, case, actor=actor, now=now)
     elif data.decision == Decision.RETURN:
         case.round += 1
-        _enter(session, case, ctype.step(step.return_to), today, now)
+        _enter(session, case, target, today, now)
     else:
         _close(session, case, END_STATUS[data.decision], now, reason=data.reason_text or data.reason_code)
         hook = subject_type(case.subject_type).on_end
@@ -236,15 +242,34 @@ def _check_decision(ctype: CaseTypeDef, step: StepDef, data: DecisionInput) -> N
         raise ValidationFailed(f"本步骤不能作出“{label}”决定（可选：{allowed}）", {"decision": "not allowed"})
     if data.decision == Decision.APPROVE:
         return
-    codes = {r.code for r in ctype.reasons_for(data.decision)}
+    codes = {r.code for r in ctype.reasons_for(step.code, data.decision)}
     if not data.reason_code:
         raise ValidationFailed(f"“{label}”须选择原因", {"reason_code": "required"})
     if data.reason_code not in codes:
-        raise ValidationFailed(f"原因代码 {data.reason_code} 不适用于“{label}”", {"reason_code": "unknown"})
-    if data.decision == Decision.RETURN and not (data.reason_text or "").strip():
-        raise ValidationFailed("退回须写明具体原因", {"reason_text": "required"})
+        raise ValidationFailed(f"原因代码 {data.reason_code} 不适用于本步骤的“{label}”决定", {"reason_code": "unknown"})
+    if not (data.reason_text or "").strip():
+        if data.decision == Decision.RETURN:
+            raise ValidationFailed("退回须写明具体原因", {"reason_text": "required"})
+        if data.reason_code == OTHER:
+            raise ValidationFailed("原因为“其他”时须写明具体原因", {"reason_text": "required"})
     if data.reason_text and len(data.reason_text) > 1000:
         raise ValidationFailed("说明不超过1000字", {"reason_text": "at most 1000 characters"})
+
+
+def _return_target(ctype: CaseTypeDef, step: StepDef, data: DecisionInput) -> StepDef | None:
+    """The step a return goes to: the one asked for, when the definition allows it, else the
+    default (None for any other decision)."""
+    if data.decision != Decision.RETURN:
+        return None
+    targets = ctype.return_targets(step.code)
+    wanted = data.return_to or ctype.default_return(step.code)
+    for target in targets:
+        if target.code == wanted:
+            return target
+    labels = {s.code: s.label for s in ctype.steps}
+    allowed = "、".join(f"“{t.label}”" for t in targets)
+    raise ValidationFailed(f"本步骤不能退回至“{labels.get(wanted, wanted)}”（可退回至：{allowed}）",
+                           {"return_to": "not allowed"})
 
 
 def _claim(session: Session, case: ReviewCase, expected: int | None) -> None:

@@ -33,11 +33,15 @@ class CasesFilterForm(Form):
 
 class DecisionForm(FlaskForm):
     decision = RadioField(_l("决定"), validators=[InputRequired(message=_l("请选择决定"))], choices=[])
-    reason_code = SelectField(_l("原因"), validators=[Optional()], choices=[])
+    # the engine checks the reason and the return target against the step and says which apply
+    reason_code = SelectField(_l("原因"), validators=[Optional()], choices=[], validate_choice=False)
     reason_text = TextAreaField(_l("说明"), validators=[Optional(), Length(max=1000)])
+    return_to = SelectField(_l("退回至步骤"), validators=[Optional()], choices=[], validate_choice=False)
     expected_version = HiddenField(validators=[DataRequired()])
 
-    def set_choices(self, decisions: list[tuple[str, str]], reasons: list[tuple[str, str]]) -> None:
+    def set_choices(self, decisions: list[tuple[str, str]], reasons: list[tuple[str, str]],
+                    return_targets: list[tuple[str, str]] = ()) -> None:
         self.decision.choices = choices(decisions)
         self.reason_code.choices = _all(_l("（无）")) + choices(reasons)
+        self.return_to.choices = choices(return_targets)
 

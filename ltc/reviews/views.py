@@ -116,8 +116,9 @@ def _links(page: CasePage) -> list[tuple[str, str]]:
 def _decision_form(page: CasePage, form: DecisionForm | None = None) -> DecisionForm | None:
     if not page.can_decide:
         return None
-    form = form or DecisionForm(data={"expected_version": page.case.version})
-    form.set_choices([(d, _(DECISION_LABELS[d])) for d in page.step.decisions], page.reasons)
+    form = form or DecisionForm(data={"expected_version": page.case.version, "return_to": page.return_default})
+    form.set_choices([(d, _(DECISION_LABELS[d])) for d in page.step.decisions], page.reasons,
+                     [(code, _(label)) for code, label in page.return_targets])
     return form
 
 
@@ -151,7 +152,8 @@ def decide(case_id: int):
     if not form.validate_on_submit():
         return _render(case, form, 400)
     return _attempt(case_id, case, DecisionInput(form.decision.data, form.reason_code.data or None,
-                                                 form.reason_text.data or None, _version(form)), form)
+                                                 form.reason_text.data or None, _version(form),
+                                                 return_to=form.return_to.data or None), form)
 
 
 def _attempt(case_id: int, case: ReviewCase, data: DecisionInput, form: DecisionForm):

@@ -114,7 +114,10 @@ class CasePage:
     today: date
     can_decide: bool
     status_label: str
-    reasons: list[tuple[str, str]] = field(default_factory=list)  # (code, label with its decisions)
+    reasons: list[tuple[str, str]] = field(default_factory=list)  # (code, label with its decisions here)
+    #: (code, label) of the steps a return from the current step may go to, and the default one
+    return_targets: list[tuple[str, str]] = field(default_factory=list)
+    return_default: str | None = None
 
 
 def _steps(case: ReviewCase, ctype: CaseTypeDef, names: dict[int, str]) -> list[StepView]:
@@ -128,9 +131,15 @@ def _steps(case: ReviewCase, ctype: CaseTypeDef, names: dict[int, str]) -> list[
     return views
 
 
-def reason_choices(ctype: CaseTypeDef) -> list[tuple[str, str]]:
-    return [(r.code, f"{r.code} {r.label}（{'、'.join(DECISION_LABELS[d] for d in r.decisions)}）")
-            for r in ctype.reasons]
+def reason_choices(ctype: CaseTypeDef, step: StepDef | None) -> list[tuple[str, str]]:
+    """The reasons offered on ``step`` (none once the case is closed), each with the decisions
+    of that step it may justify."""
+    if step is None:
+        return []
+
+    def justified(reason) -> str:
+        return "、".join(DECISION_LABELS[d] for d in step.decisions if reason.applies(step.code, d))
+    return [(r.code, f"{r.code} {r.label}（{justified(r)}）") for r in ctype.reasons_at(step.code)]
 
 
 def case_page(session: Session, case: ReviewCase, user: User, today: date) -> CasePage:
@@ -149,7 +158,9 @@ def case_page(session: Session, case: ReviewCase, user: User, today: date) -> Ca
     return CasePage(case=case, ctype=ctype, steps=_steps(case, ctype, names), step=step, stage=stage,
                     owner=names.get(stage.owner_org_id, "") if stage else "", checks=checks, rounds=rounds,
                     names=names, users=users, today=today, can_decide=engine.may_decide(session, case, user),
-                    status_label=STATUS_LABELS.get(case.status, case.status), reasons=reason_choices(ctype))
+                    status_label=STATUS_LABELS.get(case.status, case.status), reasons=reason_choices(ctype, step),
+                    return_targets=[(s.code, s.label) for s in ctype.return_targets(step.code)] if step else [],
+                    return_default=ctype.default_return(step.code) if step else None)
 
 
 def event_who(page: CasePage, event: ReviewEvent) -> str:
@@ -157,10 +168,7 @@ def event_who(page: CasePage, event: ReviewEvent) -> str:
 
 
 def reason_label(ctype: CaseTypeDef, code: str | None) -> str:
-    for reason in ctype.reasons:
-        if reason.code == code:
-            return reason.label
-    return code or ""
+    return ctype.reason_label(code)
 
 
 # --- the home page -------------------------------------------------------------------------

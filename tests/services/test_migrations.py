@@ -166,7 +166,7 @@ def test_0006_gives_every_existing_version_the_ref_job_times_and_keeps_a_version
                              if not job.schedule.every_minutes}  # the jobs 0006 knew
                 _add_draft(conn, 2, ref)
                 _add_draft(conn, 3, {**ref, "jobs": own_times})
-            flask_migrate.upgrade()
+            flask_migrate.upgrade(revision="0010")  # later revisions change other sections
             with db.engine.connect() as conn:
                 loaded = _all_sections(conn)
             assert [validate_sections(s) for s in loaded] == [{}, {}, {}]
@@ -332,6 +332,78 @@ def test_0010_makes_existing_notices_issued_and_gives_every_version_the_retry_jo
             with db.engine.connect() as conn:
                 assert _all_sections(conn) == [ref]
                 assert conn.execute(sa.text("SELECT number FROM notices")).scalar() == "ACC-2026-000001"
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
+
+
+def _city_edits(ref_reviews: dict) -> dict:
+    """A city's draft of the 0010 reviews section: its own label, codes and case type."""
+    import copy
+    reviews = copy.deepcopy(ref_reviews)
+    entitlement = reviews["case_types"][0]
+    reasons = {r["code"]: r for r in entitlement["reasons"]}
+    reasons["DOCS"]["label"] = "材料不全（本市）"
+    reasons["CAPACITY"]["decisions"] = ["decline", "reject"]  # serves the insurer and the MIA too: left unscoped
+    entitlement["reasons"] += [{"code": "LATE", "label": "逾期提交", "decisions": ["return"]},
+                               {"code": "SERVICE_AREA", "label": "不在服务区域（本市）", "decisions": ["decline"]}]
+    reviews["case_types"].append({
+        "code": "statement_check", "label": "机构月报核对", "subject": "test_provider",
+        "steps": [{"code": "provider", "label": "机构提交", "owner": "subject_provider", "decisions": ["approve"],
+                   "sla": "day_of_month:5", "return_to": None, "precondition": None},
+                  {"code": "mia", "label": "医保核定", "owner": "mia", "decisions": ["approve", "return"],
+                   "sla": "day_of_month:20", "return_to": "provider", "precondition": None}],
+        "reasons": [{"code": "DOCS", "label": "材料不全", "decisions": ["return"]}]})
+    return reviews
+
+
+def test_0015_gives_ref_derived_versions_the_new_return_targets_and_reasons_keeping_the_citys_edits(app, tmp_path):
+    """A database at 0010 with REF, a city's edited draft and a case frozen on the old definition:
+    after the upgrade every version validates, REF reads as the new REF, the draft keeps its own
+    labels, codes and case type and gains only what it lacked, the frozen definition is untouched;
+    a downgrade gives the 0010 JSON back."""
+    import sqlalchemy as sa
+    from ltc.policy.schema import parse_section, to_raw, validate_sections
+    from ltc.reviews.definitions import REF_REVIEWS
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            flask_migrate.upgrade(revision="0010")
+            with db.engine.begin() as conn:
+                [ref] = _all_sections(conn)
+                _add_draft(conn, 2, {**ref, "reviews": _city_edits(ref["reviews"])})
+                frozen = ref["reviews"]["case_types"][0]
+                conn.execute(sa.text(
+                    "INSERT INTO review_cases (id, case_type, definition, subject_type, subject_id, "
+                    "subject_revision, title, status, step_code, round, owners, opened_on, opened_at, version) "
+                    "VALUES (1, 'entitlement', :definition, 'entitlement_request', 9, 1, 'case', 'open', 'mia', 1, "
+                    "'{}', '2026-03-16', '2026-03-16 02:00:00+00:00', 4)"), {"definition": json.dumps(frozen)})
+                before = _all_sections(conn)
+            flask_migrate.upgrade(revision="0015")
+            with db.engine.connect() as conn:
+                loaded = _all_sections(conn)
+                definition = conn.execute(sa.text("SELECT definition FROM review_cases")).scalar_one()
+            assert [validate_sections(s) for s in loaded] == [{}, {}]
+            new_ref = to_raw(parse_section("reviews", REF_REVIEWS))
+            assert to_raw(parse_section("reviews", loaded[0]["reviews"])) == new_ref
+            city, own = loaded[1]["reviews"]["case_types"]
+            assert own == _city_edits(ref["reviews"])["case_types"][1]
+            assert [s["return_to"] for s in city["steps"]] == [None, "provider", "agency",
+                                                               ["provider", "agency", "insurer"]]
+            reasons = {r["code"]: r for r in city["reasons"]}
+            assert reasons["DOCS"] == {"code": "DOCS", "label": "材料不全（本市）", "decisions": ["return"],
+                                       "steps": ["agency", "insurer", "mia"]}
+            assert "steps" not in reasons["CAPACITY"] and "steps" not in reasons["LATE"]
+            assert reasons["SERVICE_AREA"] == {"code": "SERVICE_AREA", "label": "不在服务区域（本市）",
+                                               "decisions": ["decline"]}
+            assert [r["code"] for r in city["reasons"]][-5:] == ["LATE", "SERVICE_AREA", "NOT_FINAL", "OTHER_BENEFIT",
+                                                                  "PERSON_WITHDREW"]
+            assert (json.loads(definition) if isinstance(definition, str) else definition) == frozen
+            flask_migrate.downgrade(revision="0010")
+            with db.engine.connect() as conn:
+                assert _all_sections(conn) == before
             db.session.remove()
             db.engine.dispose()
     finally:

@@ -108,6 +108,47 @@ def test_a_return_needs_text(api, cases, session):  # noqa: F811
     assert response.status_code == 400 and "reason_text" in response.json["fields"]
 
 
+def _to_mia(session, cases):  # noqa: F811
+    for username in ("pr_rev", "ag_rev", "ins_rev"):
+        decide(session, cases.one, cases.actor(username))
+
+
+def test_the_case_names_where_a_return_may_go_and_the_reasons_of_the_step(api, cases, session):  # noqa: F811
+    _to_mia(session, cases)
+    body = api("get", f"{URL}/{cases.one.id}", "mia_rev").json
+    current = body["current_step"]
+    assert (current["return_to"], current["return_default"]) == (["provider", "agency", "insurer"], "insurer")
+    assert [r["code"] for r in current["reasons"]] == ["DOCS", "FRAUD", "OTHER"]
+    assert [s["return_to"] for s in body["steps"]] == [[], ["provider"], ["agency"], ["provider", "agency", "insurer"]]
+    assert body["reasons"][-1] == {"code": "OTHER", "label": "其他", "decisions": ["return", "decline", "reject"],
+                                   "steps": []}
+
+
+def test_a_return_goes_to_the_step_named(api, cases, session):  # noqa: F811
+    _to_mia(session, cases)
+    response = api("post", f"{URL}/{cases.one.id}/decision", "mia_rev", json={
+        "decision": "return", "reason_code": "DOCS", "reason_text": "补充材料", "return_to": "agency", "version": 4})
+    assert response.status_code == 200, response.json
+    assert (response.json["current_step"]["code"], response.json["round"]) == ("agency", 2)
+
+
+@pytest.mark.parametrize("target", ["mia", "nowhere"])
+def test_a_target_not_allowed_is_400(api, cases, session, target):  # noqa: F811
+    _to_mia(session, cases)
+    response = api("post", f"{URL}/{cases.one.id}/decision", "mia_rev", json={
+        "decision": "return", "reason_code": "DOCS", "reason_text": "x", "return_to": target, "version": 4})
+    assert response.status_code == 400 and response.json["fields"] == {"return_to": "not allowed"}
+    assert "可退回至：“机构确认”、“评估复核”、“商保审核”" in response.json["error"]
+    session.refresh(cases.one)
+    assert (cases.one.step_code, cases.one.version) == ("mia", 4)
+
+
+def test_other_needs_text(api, cases, session):  # noqa: F811
+    response = api("post", f"{URL}/{cases.one.id}/decision", "pr_rev",
+                   json={"decision": "decline", "reason_code": "OTHER", "version": 1})
+    assert response.status_code == 400 and response.json["fields"] == {"reason_text": "required"}
+
+
 def test_a_stale_version_is_409_with_the_message(api, cases, session):  # noqa: F811
     decide(session, cases.one, cases.actor("pr_rev"))
     decide(session, cases.one, cases.actor("ag_rev"), "return", "DOCS", "补充材料", now=NOW + timedelta(hours=1))

@@ -346,3 +346,26 @@ def test_job_times_are_edited_through_the_generated_form(client, world, session,
     session.refresh(draft)
     assert draft.sections["jobs"]["review_overdue"] == {"day": 1, "hour": 7, "minute": 15}
     assert draft.sections["jobs"]["calendar_check"] == REF_SECTIONS["jobs"]["calendar_check"]
+
+
+def test_return_targets_and_reason_scopes_are_edited_through_the_generated_form(client, world, session, draft):
+    """SPEC §4.1: where each step may return to and which steps a reason serves are policy data."""
+    import json
+    login(client, "mia_admin")
+    reviews = copy.deepcopy(REF_SECTIONS["reviews"])
+    entitlement = reviews["case_types"][0]
+    entitlement["steps"][2]["return_to"] = ["provider", "agency"]      # the insurer may skip the agency
+    entitlement["reasons"].append({"code": "LATE", "label": "逾期提交", "decisions": ["return"], "steps": ["nowhere"]})
+    data = {**values(draft, "reviews"), "reviews.case_types": json.dumps(reviews["case_types"], ensure_ascii=False)}
+    response = client.post(f"/policy/{draft.id}/sections/reviews", data=data)
+    assert response.status_code == 400
+    assert errors_of(response.data.decode(), "reviews.case_types") == [
+        "reviews.case_types[0].reasons[13].steps: unknown step nowhere"]
+    entitlement["reasons"][-1]["steps"] = ["mia"]
+    data["reviews.case_types"] = json.dumps(reviews["case_types"], ensure_ascii=False)
+    response = client.post(f"/policy/{draft.id}/sections/reviews", data=data)
+    assert response.status_code == 302, response.data.decode()[:2000]
+    session.refresh(draft)
+    saved = draft.sections["reviews"]["case_types"][0]
+    assert saved["steps"][2]["return_to"] == ["provider", "agency"]
+    assert saved["reasons"][-1] == {"code": "LATE", "label": "逾期提交", "decisions": ["return"], "steps": ["mia"]}

@@ -42,7 +42,7 @@ CASE_TYPE = {
          "decisions": ["approve", "return", "reject"], "sla": "day_of_month:5", "return_to": "agency",
          "precondition": None},
         {"code": "mia", "label": "医保核定", "owner": "mia", "decisions": ["approve", "return", "reject"],
-         "sla": "day_of_month:5", "return_to": "insurer", "precondition": None},
+         "sla": "day_of_month:5", "return_to": ["provider", "agency", "insurer"], "precondition": None},
     ],
     "reasons": [{"code": "DOCS", "label": "材料不全", "decisions": ["return"]},
                 {"code": "FULL", "label": "床位已满", "decisions": ["decline"]},
@@ -112,10 +112,13 @@ def listed(page: str, testid: str) -> list[int]:
     return [int(n) for n in re.findall(rf'data-testid="{testid}" data-case="(\d+)"', page)]
 
 
-def post_decision(client, case: ReviewCase, decision: str, *, code: str = "", text: str = "", version=None):
-    return client.post(f"/reviews/{case.id}/decision", data={
-        "decision": decision, "reason_code": code, "reason_text": text,
-        "expected_version": str(case.version if version is None else version)})
+def post_decision(client, case: ReviewCase, decision: str, *, code: str = "", text: str = "", version=None,
+                  return_to: str | None = None):
+    data = {"decision": decision, "reason_code": code, "reason_text": text,
+            "expected_version": str(case.version if version is None else version)}
+    if return_to is not None:
+        data["return_to"] = return_to
+    return client.post(f"/reviews/{case.id}/decision", data=data)
 
 
 def decide(session, case: ReviewCase, actor: Actor, decision: str = "approve", code=None, text=None, now=NOW):
@@ -180,7 +183,8 @@ def test_only_a_reviewer_of_the_owning_organisation_gets_the_form(client, cases)
     page = html(client.get(f"/reviews/{cases.one.id}"))
     assert 'data-testid="decision-form"' in page
     assert re.findall(r'name="decision"[^>]*value="(\w+)"', page) == ["approve", "decline"]
-    assert "FRAUD 虚假材料（退回、不予通过）" in page
+    assert "FULL 床位已满（拒绝接收）" in page and "OTHER 其他（拒绝接收）" in page
+    assert "FRAUD" not in page and 'data-testid="return-to"' not in page  # no return, no reason for one here
     assert f'name="expected_version" type="hidden" value="{cases.one.version}"' in page
 
 
@@ -208,6 +212,45 @@ def test_a_return_without_text_is_a_form_error(client, cases, session):
     assert post_decision(client, cases.one, "").status_code == 400
     session.refresh(cases.one)
     assert (cases.one.step_code, cases.one.status) == ("agency", "open")
+
+
+def test_the_form_offers_the_return_targets_with_the_previous_step_chosen(client, cases, session):
+    for username in ("pr_rev", "ag_rev", "ins_rev"):
+        decide(session, cases.one, cases.actor(username))
+    login(client, "mia_rev")
+    page = html(client.get(f"/reviews/{cases.one.id}"))
+    select = re.search(r'<select[^>]*name="return_to".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option[^>]*value="(\w+)"', select) == ["provider", "agency", "insurer"]
+    assert re.findall(r'<option selected value="(\w+)"', select) == ["insurer"]
+    assert ">机构确认<" in select and "OTHER 其他（退回、不予通过）" in page
+    response = post_decision(client, cases.one, "return", code="DOCS", text="补充签到表", return_to="provider")
+    assert response.status_code == 302
+    session.refresh(cases.one)
+    assert (cases.one.step_code, cases.one.round) == ("provider", 2)
+    page = html(client.get(f"/reviews/{cases.one.id}"))
+    assert re.search(r'data-testid="event-return-to">[^<]*机构确认<', page)
+
+
+def test_a_target_the_step_does_not_allow_is_a_form_error(client, cases, session):
+    decide(session, cases.one, cases.actor("pr_rev"))
+    decide(session, cases.one, cases.actor("ag_rev"))
+    login(client, "ins_rev")
+    response = post_decision(client, cases.one, "return", code="DOCS", text="x", return_to="provider")
+    assert response.status_code == 400
+    page = html(response)
+    assert re.search(r'data-testid="error-return_to">本步骤不能退回至“机构确认”（可退回至：“评估复核”）<', page)
+    session.refresh(cases.one)
+    assert (cases.one.step_code, cases.one.round) == ("insurer", 1)
+
+
+def test_other_without_text_is_a_form_error(client, cases, session):
+    login(client, "pr_rev")
+    response = post_decision(client, cases.one, "decline", code="OTHER")
+    assert response.status_code == 400
+    assert re.search(r'data-testid="error-reason_text">原因为“其他”时须写明具体原因<', html(response))
+    assert post_decision(client, cases.one, "decline", code="OTHER", text="参保人已入住其他机构").status_code == 302
+    session.refresh(cases.one)
+    assert cases.one.status == "declined"
 
 
 def test_a_stale_version_shows_who_changed_the_case(client, cases, session):
