@@ -12,7 +12,7 @@ def wire() -> None:
     from ltc.assessment.applications.events import ConclusionFinal
     from ltc.auth.scope import add_scope_rule
     from ltc.core.events import subscribe
-    from ltc.entitlements import opening, scope, services, subject, views
+    from ltc.entitlements import lowering, opening, scope, services, subject, views
     from ltc.entitlements.models import Entitlement
     from ltc.notices.services import add_subject_visibility
     from ltc.people.events import PersonDied
@@ -28,6 +28,7 @@ def wire() -> None:
     add_person_link(subject.persons_of_requests)
     add_subject_visibility(scope.SUBJECT, scope.can_see_entitlement)
     subscribe(ConclusionFinal, opening.on_conclusion_final)
+    subscribe(ConclusionFinal, lowering.on_conclusion_final)
     subscribe(PersonDied, opening.on_person_died)
     subscribe(PersonDied, services.on_person_died)
     subscribe(PlanSaved, opening.on_plan_saved)

@@ -75,3 +75,18 @@ def issue_entitlement_notice(session: Session, entitlement: Entitlement, *, acto
     data = notice_data(session, entitlement, plan_version=plan_version, benefit_lines=benefit_lines)
     return issue_notice(session, kind=Kind.ENTITLEMENT.value, subject_type=SUBJECT, subject_id=entitlement.id,
                         data=data, actor=actor, now=now)
+
+
+def issue_termination_notice(session: Session, entitlement: Entitlement, *, reason_text: str, basis: str,
+                             actor: Actor, now: datetime) -> Notice:
+    """Issue the numbered 待遇终止通知书 (``TRM-YYYY-NNNNNN``) of ``entitlement``, which ends on its
+    (already shortened) ``valid_to``, to the person and the provider (SPEC §2, §4.2)."""
+    person = session.get(InsuredPerson, entitlement.person_id)
+    provider = session.get(Organisation, entitlement.provider_id)
+    data = {"person_name": person.name, "id_number_masked": mask_id(person.id_number),
+            "level": entitlement.level, "level_name": level_name(session, entitlement),
+            "care_type_name": CARE_TYPE_LABELS[entitlement.care_type], "provider_name": provider.name,
+            "valid_from": entitlement.valid_from, "ends_on": entitlement.valid_to, "reason_text": reason_text,
+            "basis": basis, "issuer_name": _issuer(session)}
+    return issue_notice(session, kind=Kind.TERMINATION.value, subject_type=SUBJECT, subject_id=entitlement.id,
+                        data=data, actor=actor, now=now)

@@ -34,6 +34,7 @@ class EndReason(StrEnum):
     EXPIRY = "expiry"      # the conclusion's validity ends
     DEATH = "death"
     CHANGE = "change"      # replaced by a new entitlement
+    REASSESSED = "reassessed"  # ended by a lower final conclusion (SPEC §4.2)
 
 
 R = RequestStatus
@@ -50,7 +51,8 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
 
 # msgids, translated where shown
 ORIGIN_LABELS = {Origin.REVIEW: "四方审核", Origin.MIGRATED: "上线迁移"}
-END_REASON_LABELS = {EndReason.EXPIRY: "评估结论到期", EndReason.DEATH: "死亡", EndReason.CHANGE: "待遇变更"}
+END_REASON_LABELS = {EndReason.EXPIRY: "评估结论到期", EndReason.DEATH: "死亡", EndReason.CHANGE: "待遇变更",
+                     EndReason.REASSESSED: "重新评估等级降低"}
 
 
 def check_transition(current: str, target: str) -> RequestStatus:

@@ -31,6 +31,7 @@ class Kind(StrEnum):
     REFUSAL = "refusal"
     CONCLUSION = "conclusion"
     ENTITLEMENT = "entitlement"
+    TERMINATION = "termination"
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class ConclusionNotice:
     ruleset: str
     objection_text: str
     is_review: bool
+    objection_until: date | None = None  # the objection deadline (none for a 复评)
 
     def check(self) -> dict[str, str]:
         errors = _period_errors(self.valid_from, self.valid_to)
@@ -147,6 +149,30 @@ class EntitlementNotice:
 
 
 @dataclass(frozen=True)
+class TerminationNotice:
+    """待遇终止通知书 (SPEC §2, §4.2): an entitlement ends early (death, transfer, a lower
+    conclusion); to the person and the provider."""
+
+    person_name: str
+    id_number_masked: str
+    level: int
+    level_name: str
+    care_type_name: str
+    provider_name: str
+    valid_from: date
+    ends_on: date          # exclusive: the first day without the entitlement
+    reason_text: str
+    basis: str             # what ends it, e.g. the conclusion notice's number and date
+    issuer_name: str
+
+    def check(self) -> dict[str, str]:
+        return {} if self.ends_on > self.valid_from else {"ends_on": "终止日期须晚于待遇开始日期"}
+
+    def extras(self) -> dict:
+        return {"last_day": self.ends_on - timedelta(days=1)}
+
+
+@dataclass(frozen=True)
 class KindSpec:
     kind: Kind
     prefix: str
@@ -160,6 +186,7 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in (
     KindSpec(Kind.REFUSAL, "RFS", "不予受理通知书", "refusal.html", RefusalNotice),
     KindSpec(Kind.CONCLUSION, "CON", "评估结论通知书", "conclusion.html", ConclusionNotice),
     KindSpec(Kind.ENTITLEMENT, "ENT", "待遇核定通知书", "entitlement.html", EntitlementNotice),
+    KindSpec(Kind.TERMINATION, "TRM", "待遇终止通知书", "termination.html", TerminationNotice),
 )}
 
 

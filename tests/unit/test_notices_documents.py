@@ -45,13 +45,22 @@ def entitlement_data(**changes) -> dict:
             **changes}
 
 
+def termination_data(**changes) -> dict:
+    return {"person_name": "张三丰", "id_number_masked": "1101**********1234", "level": 4,
+            "level_name": "重度失能Ⅱ级", "care_type_name": "机构护理", "provider_name": "养老院乙",
+            "valid_from": date(2026, 3, 1), "ends_on": date(2026, 5, 1), "reason_text": "经重新评估，等级降低",
+            "basis": "2026-03-19 作出的评估结论（2 级），2026-03-27 生效", "issuer_name": "市医保中心", **changes}
+
+
 SAMPLES = {Kind.ACCEPTANCE: acceptance_data, Kind.REFUSAL: refusal_data,
-           Kind.CONCLUSION: conclusion_data, Kind.ENTITLEMENT: entitlement_data}
+           Kind.CONCLUSION: conclusion_data, Kind.ENTITLEMENT: entitlement_data,
+           Kind.TERMINATION: termination_data}
 
 
 @pytest.mark.parametrize("kind, prefix, title", [
     ("acceptance", "ACC", "受理通知书"), ("refusal", "RFS", "不予受理通知书"),
     ("conclusion", "CON", "评估结论通知书"), ("entitlement", "ENT", "待遇核定通知书"),
+    ("termination", "TRM", "待遇终止通知书"),
 ])
 def test_each_kind_has_its_prefix_title_and_number_format(kind, prefix, title):
     assert (KINDS[kind].prefix, KINDS[kind].title) == (prefix, title)
@@ -161,3 +170,12 @@ def test_entitlement_benefit_lines_are_label_value_pairs():
 ])
 def test_dates_print_in_chinese(value, printed):
     assert cn_date(value) == printed
+
+
+def test_a_termination_notice_prints_the_last_day_and_refuses_an_end_before_the_start():
+    values = template_values(build_document("termination", termination_data()), number="TRM-2026-000001",
+                             issued_on=date(2026, 3, 27))
+    assert (values["ends_on"], values["last_day"], values["title"]) == ("2026-05-01", "2026-04-30", "待遇终止通知书")
+    with pytest.raises(ValidationFailed) as err:
+        build_document("termination", termination_data(ends_on=date(2026, 3, 1)))
+    assert "ends_on" in err.value.fields

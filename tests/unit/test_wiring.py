@@ -11,6 +11,7 @@ from ltc.auth.models import User
 from ltc.core.audit import SYSTEM
 from ltc.core.events import EventHub, HubNotWired
 from ltc.core import events
+from ltc.entitlements import lowering as entitlement_lowering
 from ltc.entitlements import opening as entitlement_opening
 from ltc.entitlements import services as entitlement_services
 from ltc.entitlements.models import Entitlement
@@ -31,7 +32,8 @@ def test_every_expected_subscriber_is_registered(app):
     assert events.hub.wired
     assert events.hub.subscribers(PersonDied) == (reassessment.on_person_died, entitlement_opening.on_person_died,
                                                   entitlement_services.on_person_died)
-    assert events.hub.subscribers(ConclusionFinal) == (entitlement_opening.on_conclusion_final,)
+    assert events.hub.subscribers(ConclusionFinal) == (entitlement_opening.on_conclusion_final,
+                                                       entitlement_lowering.on_conclusion_final)
     assert events.hub.subscribers(PlanSaved) == (entitlement_opening.on_plan_saved,)
 
 
