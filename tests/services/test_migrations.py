@@ -371,9 +371,10 @@ def test_0011_fills_the_conclusion_and_final_dates_of_existing_applications(app,
                         "applicant_relation, applicant_phone, declared_disability_6m, submitted_at, submitted_on, "
                         "level, confirmed_on, publicity_start, publicity_end, concluded_on, valid_from, valid_to, "
                         "paused_days, version) VALUES (:id, 1, :kind, :parent, :status, '李小光', 'child', '139', "
-                        "1, :at, '2026-01-05', :level, :confirmed, :publicity_start, :publicity_end, :concluded, "
+                        ":yes, :at, '2026-01-05', :level, :confirmed, :publicity_start, :publicity_end, :concluded, "
                         ":concluded, :valid_to, 0, 1)"),
                         {"id": id_, "kind": kind, "parent": parent, "status": status, "at": at, "level": level,
+                         "yes": True,
                          "confirmed": confirmed, "publicity_end": publicity_end, "concluded": concluded,
                          "publicity_start": confirmed if publicity_end else None,
                          "valid_to": concluded and concluded.replace("2026", "2028")})
