@@ -8,7 +8,6 @@ only once a conclusion is final: while an objection to it is pending, the old en
 """
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.events import ConclusionFinal
@@ -20,11 +19,7 @@ from ltc.entitlements.models import Entitlement
 from ltc.entitlements.notice import issue_termination_notice
 from ltc.entitlements.services import overlapping, shorten
 from ltc.entitlements.states import EndReason
-from ltc.notices.documents import Kind
-from ltc.notices.models import Notice
 from ltc.policy.services import policy_on
-
-REASON_TEXT = "经重新评估，您的失能等级已不符合享受该项长期护理保险待遇的条件"
 
 
 def end_date(final_on: date) -> date:
@@ -42,14 +37,6 @@ def ended_by(session: Session, app: Application, end: date) -> list[Entitlement]
             and not policy.level_allowed(app.level, e.care_type)]
 
 
-def _basis(session: Session, app: Application) -> str:
-    number = session.scalar(select(Notice.number).where(
-        Notice.kind == Kind.CONCLUSION.value, Notice.subject_type == "application",
-        Notice.subject_id == app.id).order_by(Notice.id.desc()).limit(1))
-    made = f"{app.concluded_on.isoformat()} 作出的评估结论（{app.level} 级）" + (f"，编号 {number}" if number else "")
-    return f"{made}，{app.final_on.isoformat()} 生效"
-
-
 def end_for_lower_conclusion(session: Session, app: Application, *, actor: Actor, now: datetime) -> list[Entitlement]:
     """End (reason ``reassessed``) each entitlement ``app``'s final conclusion no longer allows,
     on the 1st of the month after its final date, and issue the termination notices. Returns
@@ -59,10 +46,11 @@ def end_for_lower_conclusion(session: Session, app: Application, *, actor: Actor
     end = end_date(app.final_on)
     ended = ended_by(session, app, end)
     for entitlement in ended:
+        granted_to = entitlement.valid_to
         shorten(session, entitlement, to=end, reason=EndReason.REASSESSED.value, actor=actor, now=now,
                 note=f"申请 {app.id} 的评估结论为 {app.level} 级，{app.final_on.isoformat()} 生效")
-        issue_termination_notice(session, entitlement, reason_text=REASON_TEXT, basis=_basis(session, app),
-                                 actor=actor, now=now)
+        issue_termination_notice(session, entitlement, granted_to=granted_to, ends_on=end, event_date=app.final_on,
+                                 reason=EndReason.REASSESSED.value, void=False, actor=actor, now=now)
     return ended
 
 

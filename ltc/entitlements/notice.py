@@ -1,11 +1,12 @@
-"""The entitlement notice (待遇核定通知书, SPEC §4.2), issued when the review completes.
+"""The entitlement notice (待遇核定通知书, SPEC §4.2), issued when the review completes, and the
+termination notice (待遇终止通知书, SPEC §2) issued to the provider on death or transfer.
 
 Builds the plain values ``ltc.notices.documents.EntitlementNotice`` declares and hands them
 to ``issue_notice``; the notice is about the entitlement, so whoever sees the entitlement
 (the person's insurer, the provider, the MIA) can open it.
 """
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -77,16 +78,17 @@ def issue_entitlement_notice(session: Session, entitlement: Entitlement, *, acto
                         data=data, actor=actor, now=now)
 
 
-def issue_termination_notice(session: Session, entitlement: Entitlement, *, reason_text: str, basis: str,
-                             actor: Actor, now: datetime) -> Notice:
-    """Issue the numbered 待遇终止通知书 (``TRM-YYYY-NNNNNN``) of ``entitlement``, which ends on its
-    (already shortened) ``valid_to``, to the person and the provider (SPEC §2, §4.2)."""
+def issue_termination_notice(session: Session, entitlement: Entitlement, *, granted_to: date, ends_on: date,
+                             event_date: date, reason: str, void: bool, actor: Actor, now: datetime) -> Notice:
+    """Issue the numbered 待遇终止通知书 (``TRM-YYYY-NNNNNN``, SPEC §2) of ``entitlement`` to its
+    provider: it ends from ``ends_on`` (the day after ``event_date``), or is void when it had not
+    started; ``granted_to`` is the end it had before."""
     person = session.get(InsuredPerson, entitlement.person_id)
     provider = session.get(Organisation, entitlement.provider_id)
     data = {"person_name": person.name, "id_number_masked": mask_id(person.id_number),
             "level": entitlement.level, "level_name": level_name(session, entitlement),
             "care_type_name": CARE_TYPE_LABELS[entitlement.care_type], "provider_name": provider.name,
-            "valid_from": entitlement.valid_from, "ends_on": entitlement.valid_to, "reason_text": reason_text,
-            "basis": basis, "issuer_name": _issuer(session)}
+            "valid_from": entitlement.valid_from, "valid_to": granted_to, "ends_on": ends_on,
+            "event_date": event_date, "reason": reason, "void": void, "issuer_name": _issuer(session)}
     return issue_notice(session, kind=Kind.TERMINATION.value, subject_type=SUBJECT, subject_id=entitlement.id,
                         data=data, actor=actor, now=now)

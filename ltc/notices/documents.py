@@ -1,4 +1,4 @@
-"""The notices of SPEC §3.1 and §4.2 as plain data (pure: no Flask, no database).
+"""The notices of SPEC §2, §3.1 and §4.2 as plain data (pure: no Flask, no database).
 
 Each kind has a number prefix, a Chinese title, a template under ``templates/pdf/`` and a
 frozen dataclass declaring exactly the values its template needs. ``build_document`` checks
@@ -148,10 +148,18 @@ class EntitlementNotice:
         return {"valid_last_day": self.valid_to - timedelta(days=1)}
 
 
+#: why an entitlement was terminated, as printed on the termination notice (SPEC §2, §4.2)
+TERMINATION_WORDING = {
+    "death": "参保人死亡",
+    "transfer": "参保人转出本统筹地区",
+    "reassessed": "经重新评估，失能等级已不符合享受该项待遇的条件",   # a lower conclusion (SPEC §4.2)
+}
+
+
 @dataclass(frozen=True)
 class TerminationNotice:
-    """待遇终止通知书 (SPEC §2, §4.2): an entitlement ends early (death, transfer, a lower
-    conclusion); to the person and the provider."""
+    """待遇终止通知书 (SPEC §2): the entitlement ends from ``ends_on`` (exclusive end), or is
+    void when it had not started (``void``); sent to the provider."""
 
     person_name: str
     id_number_masked: str
@@ -160,16 +168,27 @@ class TerminationNotice:
     care_type_name: str
     provider_name: str
     valid_from: date
-    ends_on: date          # exclusive: the first day without the entitlement
-    reason_text: str
-    basis: str             # what ends it, e.g. the conclusion notice's number and date
+    valid_to: date            # the end granted (exclusive), before the termination
+    ends_on: date             # the new exclusive end: the day after the death / transfer date
+    event_date: date          # the date of death or of the transfer
+    reason: str
+    void: bool
     issuer_name: str
+    reason_text: str | None = None  # filled from TERMINATION_WORDING
 
     def check(self) -> dict[str, str]:
-        return {} if self.ends_on > self.valid_from else {"ends_on": "终止日期须晚于待遇开始日期"}
+        wording = TERMINATION_WORDING.get(self.reason)
+        if wording is None:
+            return {"reason": "未知的待遇终止原因"}
+        if self.reason_text is None:
+            object.__setattr__(self, "reason_text", wording)
+        elif self.reason_text != wording:
+            return {"reason_text": "与终止原因的表述不一致"}
+        return _period_errors(self.valid_from, self.valid_to)
 
     def extras(self) -> dict:
-        return {"last_day": self.ends_on - timedelta(days=1)}
+        return {"valid_last_day": self.valid_to - timedelta(days=1),
+                "last_covered_day": self.ends_on - timedelta(days=1)}
 
 
 @dataclass(frozen=True)

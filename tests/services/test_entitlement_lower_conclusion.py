@@ -53,9 +53,11 @@ def test_a_lower_conclusion_ends_the_entitlement_on_the_first_of_the_month_after
     assert (event.reason, event.valid_to_before, event.valid_to_after) == ("reassessed", D(2027, 6, 10), D(2026, 4, 1))
     [notice] = trm_notices(session, entitlement)
     assert notice.number == "TRM-2026-000001" and notice.status == "pending"
-    assert (notice.data["ends_on"], notice.data["last_day"], notice.data["provider_name"]) == (
-        "2026-04-01", "2026-03-31", "养老院乙")
-    assert "2026-03-19" in notice.data["basis"] and "CON-2026-000001" in notice.data["basis"]
+    assert {k: notice.data[k] for k in ("valid_to", "ends_on", "last_covered_day", "event_date", "reason", "void",
+                                         "provider_name")} == {
+        "valid_to": "2027-06-10", "ends_on": "2026-04-01", "last_covered_day": "2026-03-31",
+        "event_date": "2026-03-27", "reason": "reassessed", "void": False, "provider_name": "养老院乙"}
+    assert "重新评估" in notice.data["reason_text"]
     provider_operator, other_provider = c.world.users["pr2_op"], c.world.users["pr_op"]
     assert notices.can_see(session, provider_operator, notice) and not notices.can_see(session, other_provider, notice)
     daily_job(session, D(2026, 3, 28))                                          # idempotent

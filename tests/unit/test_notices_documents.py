@@ -47,9 +47,10 @@ def entitlement_data(**changes) -> dict:
 
 def termination_data(**changes) -> dict:
     return {"person_name": "张三丰", "id_number_masked": "1101**********1234", "level": 4,
-            "level_name": "重度失能Ⅱ级", "care_type_name": "机构护理", "provider_name": "养老院乙",
-            "valid_from": date(2026, 3, 1), "ends_on": date(2026, 5, 1), "reason_text": "经重新评估，等级降低",
-            "basis": "2026-03-19 作出的评估结论（2 级），2026-03-27 生效", "issuer_name": "市医保中心", **changes}
+            "level_name": "重度失能Ⅱ级", "care_type_name": "居家护理", "provider_name": "居家护理甲",
+            "valid_from": date(2026, 4, 1), "valid_to": date(2028, 3, 10), "ends_on": date(2026, 3, 15),
+            "event_date": date(2026, 3, 14), "reason": "death", "void": True, "issuer_name": "市医保中心",
+            **changes}
 
 
 SAMPLES = {Kind.ACCEPTANCE: acceptance_data, Kind.REFUSAL: refusal_data,
@@ -172,10 +173,11 @@ def test_dates_print_in_chinese(value, printed):
     assert cn_date(value) == printed
 
 
-def test_a_termination_notice_prints_the_last_day_and_refuses_an_end_before_the_start():
-    values = template_values(build_document("termination", termination_data()), number="TRM-2026-000001",
-                             issued_on=date(2026, 3, 27))
-    assert (values["ends_on"], values["last_day"], values["title"]) == ("2026-05-01", "2026-04-30", "待遇终止通知书")
+def test_a_termination_notice_words_its_reason_from_the_code():
+    document = build_document("termination", termination_data(reason="transfer"))
+    assert document.reason_text == "参保人转出本统筹地区"
+    lower = build_document("termination", termination_data(reason="reassessed", void=False))
+    assert lower.reason_text.startswith("经重新评估")
     with pytest.raises(ValidationFailed) as err:
-        build_document("termination", termination_data(ends_on=date(2026, 3, 1)))
-    assert "ends_on" in err.value.fields
+        build_document("termination", termination_data(reason="moved"))
+    assert "reason" in err.value.fields
