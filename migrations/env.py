@@ -100,14 +100,32 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Alembic's recipe for SQLite: a batch-mode table rebuild drops the old copy, which fails
+            # (or leaves a deferred violation) while other rows point at it, so foreign keys are off
+            # while migrating (set outside the transaction) and every row is checked before the commit
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                    raise RuntimeError(f"the migration leaves rows pointing at nothing: {broken[:5]}")
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, *, on: bool) -> None:
+    """Switch SQLite's foreign keys on the raw connection (outside any transaction: inside one the
+    pragma does nothing)."""
+    connection.connection.dbapi_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 if context.is_offline_mode():

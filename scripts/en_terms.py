@@ -496,6 +496,19 @@ EN.update({
         "No ID-number collisions to resolve: every ID number is stored in its normalised spelling.",
 })
 
+# conclusions and reschedules (issue 8): reschedule reasons, the 复评 visit SLA, lower conclusions
+EN.update({
+    "住院": "In hospital",
+    "本人不在": "Not at home",
+    "家属要求": "At the family's request",
+    "其他": "Other",
+    "改约原因": "Reschedule reason",
+    "改约原因类别（超出预约期限时必选）": "Reason category (required beyond the scheduling window)",
+    "改约原因（改约时必填；类别为“其他”时填写说明）": "Reason for rescheduling (required when rescheduling; explain it when the category is “Other”)",
+    "重新评估等级降低": "Lower level on reassessment",
+    "复评受理至上门评估时限": "Time limit from the start of a review assessment to its home visit",
+})
+
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "ltc/translations/en/LC_MESSAGES/messages.po"
 

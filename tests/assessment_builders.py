@@ -166,12 +166,13 @@ def confirmed(session, c: Cast, *, level: int = 3, agency: int = 0, confirm_on: 
 
 def past_conclusion(session, person_id: int, concluded_on: date, *, level: int = 3, validity_months: int = 24,
                     kind: str = "initial") -> Application:
-    """A concluded application from before the test (inserted directly, as migrated history)."""
+    """A concluded, final application from before the test (inserted directly, as migrated history)."""
     app = Application(person_id=person_id, kind=kind, status="concluded", applicant_name="历史",
                       applicant_relation="self", applicant_phone="13800000000", declared_disability_6m=True,
                       submitted_at=at(concluded_on), submitted_on=concluded_on, accepted_on=concluded_on,
                       concluded_on=concluded_on, level=level,
-                      valid_from=concluded_on, valid_to=add_months(concluded_on, validity_months))
+                      valid_from=concluded_on, valid_to=add_months(concluded_on, validity_months),
+                      final_on=concluded_on)
     session.add(app)
     session.flush()
     return app

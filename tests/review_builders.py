@@ -71,13 +71,13 @@ def review_cast(session, w: World) -> Review:
 def concluded(session, r: Review, *, level: int = 4, concluded_on: date = date(2026, 3, 10),
               care_type: str | None = "home", provider_id: int | None = None, person_id: int | None = None,
               agency_index: int = 0) -> Application:
-    """A concluded application (inserted directly, as history) with its preferences."""
+    """A concluded, final application (inserted directly, as history) with its preferences."""
     app = Application(
         person_id=person_id or r.c.persons[0].id, kind="initial", status="concluded", applicant_name="李小光",
         applicant_relation="child", applicant_phone="13900001111", declared_disability_6m=True,
         submitted_at=at(concluded_on - timedelta(days=30)), submitted_on=concluded_on - timedelta(days=30),
         accepted_on=concluded_on - timedelta(days=29), concluded_on=concluded_on, level=level,
-        valid_from=concluded_on, valid_to=add_months(concluded_on, 24),
+        valid_from=concluded_on, valid_to=add_months(concluded_on, 24), final_on=concluded_on,
         agency_id=r.c.agencies[agency_index].org.id, preferred_care_type=care_type,
         preferred_provider_id=provider_id or r.c.world.provider.id)
     session.add(app)

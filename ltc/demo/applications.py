@@ -182,13 +182,13 @@ def _assessment_states(c: Cast) -> None:
 
 
 def _conclusions(c: Cast) -> None:
-    """Below the threshold (concluded on confirmation); above it, concluded by the daily job
-    after its publicity; one in publicity today."""
+    """Below the threshold (concluded on confirmation, final after the objection window); above
+    it, concluded on confirmation and final by the daily job after its publicity; one in publicity today."""
     walk(c, Plan(filed=16, accepted=15, dispatched=14, scheduled=13, visit=11, assessed=True, confirmed=9),
          level=2, by="provider", seed=5)
     walk(c, Plan(filed=19, accepted=18, dispatched=17, scheduled=16, visit=14, assessed=True, confirmed=13),
          level=5, seed=6)
-    conclusion.conclude_ended_publicities(c.session, today=c.day(7), actor=SYSTEM, now=c.at(7, 0, 30))
+    conclusion.record_finality(c.session, today=c.day(3), actor=SYSTEM, now=c.at(3, 0, 30))
     walk(c, Plan(filed=9, accepted=8, dispatched=7, scheduled=6, visit=4, assessed=True, confirmed=2), seed=7)
 
 

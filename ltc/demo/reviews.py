@@ -78,7 +78,7 @@ def load_reviews(session: Session, *, now: datetime) -> int:
              persons=persons[:PERSON_COUNT])
     apps = [walk(c, Plan(filed=19, accepted=18, dispatched=17, scheduled=16, visit=14, assessed=True, confirmed=13),
                  level=5, by="provider", seed=20 + n) for n in range(PERSON_COUNT)]
-    conclusion.conclude_ended_publicities(session, today=c.day(6), actor=SYSTEM, now=c.at(6, 0, 30))
+    conclusion.record_finality(session, today=c.day(6), actor=SYSTEM, now=c.at(6, 0, 30))
     cases = []
     for app in apps:
         request = session.scalar(select(EntitlementRequest).where(EntitlementRequest.application_id == app.id))

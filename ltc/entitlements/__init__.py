@@ -13,7 +13,7 @@ def wire() -> None:
     from ltc.assessment.applications.events import ConclusionFinal
     from ltc.auth.scope import add_scope_rule
     from ltc.core.events import subscribe
-    from ltc.entitlements import opening, scope, subject, termination, views
+    from ltc.entitlements import lowering, opening, scope, subject, termination, views
     from ltc.entitlements.models import Entitlement
     from ltc.notices.services import add_subject_visibility
     from ltc.people.events import DeathUndone, PersonDied, PersonTransferred
@@ -29,6 +29,7 @@ def wire() -> None:
     add_person_link(subject.persons_of_requests)
     add_subject_visibility(scope.SUBJECT, scope.can_see_entitlement)
     subscribe(ConclusionFinal, opening.on_conclusion_final)
+    subscribe(ConclusionFinal, lowering.on_conclusion_final)
     subscribe(PersonDied, opening.on_person_died)
     subscribe(PersonDied, termination.on_person_died)
     subscribe(PersonTransferred, termination.on_person_transferred)

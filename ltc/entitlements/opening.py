@@ -57,7 +57,7 @@ def request_entitlement(session: Session, app: Application, *, care_type: str | 
     the person already has an open request.
     """
     today = local_today(now)
-    if app.status != Status.CONCLUDED.value or app.level is None or app.concluded_on is None:
+    if app.status != Status.CONCLUDED.value or app.level is None or app.final_on is None:
         raise ValidationFailed("该申请尚无最终评估结论", {"application_id": "not concluded"})
     policy = policy_on(session, today).section(AssessmentPolicy)
     if app.level < policy.benefit_threshold:

@@ -35,6 +35,7 @@ class EndReason(StrEnum):
     DEATH = "death"
     CHANGE = "change"      # replaced by a new entitlement
     TRANSFER = "transfer"  # the person transferred out (the transfer date is the last insured day)
+    REASSESSED = "reassessed"  # ended by a lower final conclusion (SPEC §4.2)
 
 
 class EntitlementStatus(StrEnum):
@@ -74,7 +75,8 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
 # msgids, translated where shown
 ORIGIN_LABELS = {Origin.REVIEW: "四方审核", Origin.MIGRATED: "上线迁移"}
 END_REASON_LABELS = {EndReason.EXPIRY: "评估结论到期", EndReason.DEATH: "死亡", EndReason.CHANGE: "待遇变更",
-                     EndReason.TRANSFER: "转出"}
+                     EndReason.TRANSFER: "转出",
+                     EndReason.REASSESSED: "重新评估等级降低"}
 STATUS_LABELS = {EntitlementStatus.ACTIVE: "有效", EntitlementStatus.VOID: "已作废"}
 EVENT_ACTION_LABELS = {EventAction.END: "提前终止", EventAction.VOID: "作废", EventAction.RESTORE: "恢复"}
 

@@ -164,7 +164,7 @@ def _conclusion_checks(session: Session, request: EntitlementRequest, start: dat
         Application.parent_id == app.id, Application.kind == Kind.REVIEW.value,
         Application.status.notin_((Status.CONCLUDED.value, Status.CANCELLED.value, Status.WITHDRAWN.value,
                                    Status.REFUSED.value))))
-    final = app.status == Status.CONCLUDED.value and not pending
+    final = app.final_on is not None and app.status == Status.CONCLUDED.value and not pending  # SPEC §3.1
     policy = policy_on(session, start).section(AssessmentPolicy)
     valid = app.valid_to is not None and app.valid_to > start
     allowed = policy.level_allowed(request.level, request.care_type)

@@ -104,6 +104,7 @@ class ConclusionNotice:
     ruleset: str
     objection_text: str
     is_review: bool
+    objection_until: date | None = None  # the objection deadline (none for a 复评)
 
     def check(self) -> dict[str, str]:
         errors = _period_errors(self.valid_from, self.valid_to)
@@ -151,6 +152,7 @@ class EntitlementNotice:
 TERMINATION_WORDING = {
     "death": "参保人死亡",
     "transfer": "参保人转出本统筹地区",
+    "reassessed": "经重新评估，失能等级已不符合享受该项待遇的条件",   # a lower conclusion (SPEC §4.2)
 }
 
 

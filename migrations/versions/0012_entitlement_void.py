@@ -11,7 +11,6 @@ EXCLUDE constraint becomes partial (``WHERE status <> 'void'``). Notices gain th
 ``termination`` (TRM). ``person_deaths`` keeps each recording of a death with the status periods
 before it, so that a death recorded in error can be undone.
 """
-from contextlib import contextmanager
 
 from alembic import op
 import sqlalchemy as sa
@@ -34,38 +33,15 @@ def _on_postgresql() -> bool:
     return op.get_bind().dialect.name == 'postgresql'
 
 
-@contextmanager
-def _foreign_keys_off_on_sqlite():
-    """SQLite rebuilds a table to change it (batch mode), and dropping the old ``entitlements``
-    fails the foreign keys of the rows that refer to it. SQLite's own procedure for such changes:
-    end the open transaction, turn the foreign keys off, rebuild in a transaction, check every
-    foreign key (``PRAGMA foreign_key_check``) before committing, turn them on again."""
-    bind = op.get_bind()
-    if bind.dialect.name != 'sqlite':
-        yield
-        return
-    bind.exec_driver_sql("COMMIT")
-    bind.exec_driver_sql("PRAGMA foreign_keys = OFF")
-    bind.exec_driver_sql("BEGIN")
-    yield
-    broken = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-    if broken:
-        bind.exec_driver_sql("ROLLBACK")
-        raise RuntimeError(f"foreign keys broken by the rebuild: {broken}")
-    bind.exec_driver_sql("COMMIT")
-    bind.exec_driver_sql("PRAGMA foreign_keys = ON")
-    bind.exec_driver_sql("BEGIN")
-
-
 def upgrade():
-    with _foreign_keys_off_on_sqlite():
-        _upgrade()
+    # SQLite rebuilds ``entitlements`` (batch mode) while other rows point at it: migrations/env.py
+    # runs every migration with foreign keys off and checks them all before committing
+    _upgrade()
 
 
 def downgrade():
     _refuse_new_values()
-    with _foreign_keys_off_on_sqlite():
-        _downgrade()
+    _downgrade()
 
 
 def _upgrade():

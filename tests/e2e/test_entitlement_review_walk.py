@@ -54,7 +54,7 @@ def open_review(app, row: dict) -> tuple[int, date]:
             person_id=person.id, kind="initial", status="concluded", applicant_name="李小光",
             applicant_relation="child", applicant_phone="13900001111", declared_disability_6m=True,
             submitted_at=now, submitted_on=today, accepted_on=today, concluded_on=today, level=4,
-            valid_from=today, valid_to=add_months(today, 24),
+            valid_from=today, valid_to=add_months(today, 24), final_on=today,
             agency_id=_one(Organisation, name="康评失能评估中心").id, preferred_care_type="home",
             preferred_provider_id=_one(Organisation, name="安康居家护理服务中心").id)
         db.session.add(application)

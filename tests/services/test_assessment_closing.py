@@ -9,6 +9,9 @@ from ltc.assessment.applications.services import objections
 from ltc.assessment.applications.services import reassessment  # noqa: F401  (registers the death hook)
 from ltc.assessment.applications.models import Application
 from ltc.assessment.applications.services.reassessment import cancel_open_for_death
+from ltc.assessment.applications.events import ConclusionFinal
+from ltc.assessment.applications.services.conclusion import record_finality
+from ltc.core import events
 from ltc.core.audit import SYSTEM
 from ltc.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from ltc.notices.models import Notice
@@ -67,22 +70,55 @@ def test_closed_applications_stay_closed(session, c):
         closing.cancel(session, app.id, actor=c.ins, now=NOW, reason="x")
 
 
-def test_withdrawing_the_objection_lets_a_publicized_parent_conclude_on_its_own_level(session, c):
+def withdraw_objection(session, c, parent, objected_on: D, withdrawn_on: D):
+    child = objections.object_to(session, parent.id, actor=c.ins, now=at(objected_on), reason="等级偏低")
+    closing.withdraw(session, child.id, actor=c.ins, now=at(withdrawn_on), reason="撤回异议")
+    assert child.status == "withdrawn"
+    return child
+
+
+def test_withdrawing_the_objection_during_publicity_returns_the_parent_to_publicity(session, c):
+    parent = confirmed(session, c, level=3)                       # publicity 20–26 March
+    withdraw_objection(session, c, parent, D(2026, 3, 23), D(2026, 3, 24))
+    assert (parent.status, parent.level, parent.concluded_on, parent.final_on, parent.paused_since) == (
+        "publicized", 3, D(2026, 3, 19), None, None)
+    assert parent.paused_days == 1
+    assert record_finality(session, today=D(2026, 3, 27), actor=SYSTEM, now=at(D(2026, 3, 27), 0)) == 1
+    assert (parent.status, parent.final_on) == ("concluded", D(2026, 3, 27))
+    assert len(session.scalars(select(Notice.id).where(Notice.subject_id == parent.id,
+                                                       Notice.kind == "conclusion")).all()) == 1
+
+
+def test_withdrawing_the_objection_after_publicity_makes_the_parent_final_that_day(session, c, monkeypatch):
+    heard = []
+    monkeypatch.setattr(events.hub, "_handlers", {ConclusionFinal: [lambda s, e: heard.append(e.application.id)]})
+    parent = confirmed(session, c, level=3)
+    withdraw_objection(session, c, parent, D(2026, 3, 23), D(2026, 3, 31))
+    assert (parent.status, parent.concluded_on, parent.final_on) == ("concluded", D(2026, 3, 19), D(2026, 3, 31))
+    assert heard == [parent.id]
+
+
+def test_withdrawing_the_objection_within_the_window_below_the_threshold_waits_for_its_end(session, c):
+    parent = confirmed(session, c, level=2, confirm_on=D(2026, 3, 19))   # window until 26 March
+    withdraw_objection(session, c, parent, D(2026, 3, 20), D(2026, 3, 24))
+    assert (parent.status, parent.concluded_on, parent.valid_to, parent.final_on) == (
+        "concluded", D(2026, 3, 19), D(2028, 3, 19), None)
+    record_finality(session, today=D(2026, 3, 30), actor=SYSTEM, now=at(D(2026, 3, 30), 0))
+    assert parent.final_on == D(2026, 3, 27)
+
+
+def test_withdrawing_the_objection_after_the_window_below_the_threshold_is_final_that_day(session, c):
+    parent = confirmed(session, c, level=2, confirm_on=D(2026, 3, 19))
+    withdraw_objection(session, c, parent, D(2026, 3, 20), D(2026, 3, 30))
+    assert (parent.status, parent.concluded_on, parent.final_on) == ("concluded", D(2026, 3, 19), D(2026, 3, 30))
+
+
+def test_an_objected_parent_cannot_be_withdrawn(session, c):
     parent = confirmed(session, c, level=3)
     child = objections.object_to(session, parent.id, actor=c.ins, now=at(D(2026, 3, 23)), reason="等级偏低")
-    closing.withdraw(session, child.id, actor=c.ins, now=at(D(2026, 3, 24)), reason="撤回异议")
-    assert child.status == "withdrawn"
-    assert (parent.status, parent.level, parent.concluded_on, parent.paused_since) == (
-        "concluded", 3, D(2026, 3, 24), None)
-    assert parent.paused_days == 1
-    assert session.scalar(select(Notice.id).where(Notice.subject_id == parent.id, Notice.kind == "conclusion"))
-
-
-def test_withdrawing_the_objection_keeps_an_earlier_conclusion(session, c):
-    parent = confirmed(session, c, level=2, confirm_on=D(2026, 3, 19))
-    child = objections.object_to(session, parent.id, actor=c.ins, now=at(D(2026, 3, 20)), reason="等级偏低")
-    closing.withdraw(session, child.id, actor=c.ins, now=at(D(2026, 3, 24)))
-    assert (parent.status, parent.concluded_on, parent.valid_to) == ("concluded", D(2026, 3, 19), D(2028, 3, 19))
+    with pytest.raises(InvalidTransition):
+        closing.withdraw(session, parent.id, actor=c.ins, now=at(D(2026, 3, 24)))
+    assert (parent.status, child.status) == ("objected", "dispatched")
 
 
 def test_cancelling_an_objected_parent_cancels_its_review(session, c):

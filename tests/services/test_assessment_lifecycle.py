@@ -59,9 +59,10 @@ def audited_transitions(session, app) -> list[tuple]:
 def test_above_the_threshold_through_publicity_to_conclusion(session, c):
     app = walk_to_confirmation(session, c, level=5)
     assert (app.status, app.publicity_start, app.publicity_end) == ("publicized", D(2026, 3, 24), D(2026, 3, 30))
+    assert (app.concluded_on, app.valid_to, app.final_on) == (D(2026, 3, 23), D(2028, 3, 23), None)
     assert jobs.daily(session, now=at(D(2026, 3, 31), 0), due_at=at(D(2026, 3, 31), 0)) == {
-        "concluded": 1, "opened_expiry": 0, "opened_inpatient_stay": 0}
-    assert (app.status, app.level, app.concluded_on, app.valid_to) == ("concluded", 5, D(2026, 3, 31), D(2028, 3, 31))
+        "final": 1, "opened_expiry": 0, "opened_inpatient_stay": 0}
+    assert (app.status, app.level, app.concluded_on, app.final_on) == ("concluded", 5, D(2026, 3, 23), D(2026, 3, 31))
     expected = [(None, "submitted"), ("submitted", "accepted"), ("accepted", "dispatched"),
                 ("dispatched", "scheduled"), ("scheduled", "rescheduled"), ("rescheduled", "assessed"),
                 ("assessed", "confirmed"), ("confirmed", "publicized"), ("publicized", "concluded")]

@@ -9,7 +9,7 @@ from ltc.assessment.applications.services import evaluation
 from ltc.assessment.applications.services import objections
 from ltc.assessment.applications.services import scheduling
 from ltc.assessment.applications.models import Application
-from ltc.assessment.applications.services.conclusion import conclude_ended_publicities
+from ltc.assessment.applications.services.conclusion import record_finality
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM
 from ltc.core.calendar import add_working_days, working_days_between
@@ -28,6 +28,10 @@ def c(session, world):
 
 def object_to(session, c, app, day, who="ins_op", reason="家属认为评估等级偏低"):
     return objections.object_to(session, app.id, actor=c.actor(who), now=at(day), reason=reason)
+
+
+def conclude_job(session, day: D) -> int:
+    return record_finality(session, today=day, actor=SYSTEM, now=at(day, 0))
 
 
 def agency_index(c, child) -> int:
@@ -53,33 +57,42 @@ def test_an_objection_during_publicity_starts_a_review_by_another_agency(session
     assert (child.kind, child.parent_id, child.status) == ("review", parent.id, "dispatched")
     assert child.agency_id != parent.agency_id and child.agency_id in {a.org.id for a in c.agencies[1:]}
     assert str(parent.agency_id) not in child.events[-1].data["loads"]
-    assert (child.accepted_on, child.conclusion_due_on) == (D(2026, 3, 23),
-                                                            add_working_days(session, D(2026, 3, 23), 30))
     assert [e.action for e in child.events] == ["open_review", "accept_review", "dispatch"]
     assert (child.applicant_name, child.self_assessment.grade) == (parent.applicant_name, "E")
     assert parent.events[-1].reason == "家属认为评估等级偏低"
 
 
-def test_the_review_level_replaces_the_parents_and_is_final(session, c):
+def test_the_review_is_due_ten_working_days_after_it_starts_to_its_visit(session, c):
     parent = confirmed(session, c, level=3)
+    child = object_to(session, c, parent, D(2026, 3, 23))
+    assert (child.accepted_on, child.conclusion_due_on) == (D(2026, 3, 23),
+                                                            add_working_days(session, D(2026, 3, 23), 10))
+
+
+def test_the_review_is_not_publicized_and_is_final_on_confirmation(session, c):
+    parent = confirmed(session, c, level=3)                     # concluded 19 March
     due_before = parent.conclusion_due_on
     child = object_to(session, c, parent, D(2026, 3, 23))
     run_review(session, c, child, level=5, visit_on=D(2026, 3, 25), confirm_on=D(2026, 3, 26))
-    assert (child.status, child.publicity_end) == ("publicized", D(2026, 4, 2))
+    assert (child.status, child.publicity_start, child.concluded_on, child.final_on) == (
+        "concluded", None, D(2026, 3, 26), D(2026, 3, 26))
+    assert "publicized" not in [e.to_status for e in child.events]
     with pytest.raises(Conflict):                              # no objection to a 复评
-        object_to(session, c, child, D(2026, 3, 30))
-    conclude_ended_publicities(session, today=D(2026, 4, 3), actor=SYSTEM, now=at(D(2026, 4, 3), 0))
-    assert (child.status, child.concluded_on) == ("concluded", D(2026, 4, 3))
-    assert (parent.status, parent.level, parent.concluded_on) == ("concluded", 5, D(2026, 4, 3))
-    assert (parent.valid_from, parent.valid_to) == (D(2026, 4, 3), D(2028, 4, 3))
-    paused = working_days_between(session, D(2026, 3, 23), D(2026, 4, 3))
+        object_to(session, c, child, D(2026, 3, 27))
+    # the 复评's level and validity replace the parent's; the parent keeps its conclusion date
+    assert (parent.status, parent.level, parent.concluded_on, parent.final_on) == (
+        "concluded", 5, D(2026, 3, 19), D(2026, 3, 26))
+    assert (parent.valid_from, parent.valid_to) == (D(2026, 3, 26), D(2028, 3, 26))
+    paused = working_days_between(session, D(2026, 3, 23), D(2026, 3, 26))
     assert (parent.paused_days, parent.paused_since) == (paused, None)
     assert parent.conclusion_due_on == add_working_days(session, due_before, paused)
     assert parent.events[-1].action == "conclude_by_review" and parent.events[-1].data["review_id"] == child.id
-    [notice] = session.scalars(select(Notice).where(Notice.kind == "conclusion")).all()
-    assert notice.subject_id == child.id and notice.data["is_review"] is True
+    notices = session.scalars(select(Notice).where(Notice.kind == "conclusion").order_by(Notice.id)).all()
+    assert [n.subject_id for n in notices] == [parent.id, child.id] and notices[1].data["is_review"] is True
+    assert notices[1].data["objection_until"] is None
     with pytest.raises(Conflict):                              # the replaced conclusion is final too
-        object_to(session, c, parent, D(2026, 4, 3))
+        object_to(session, c, parent, D(2026, 3, 26))
+    assert conclude_job(session, D(2026, 3, 27)) == 0          # nothing left for the daily job
 
 
 def test_a_conclusion_below_the_threshold_can_be_objected_within_five_working_days(session, c):
@@ -87,10 +100,11 @@ def test_a_conclusion_below_the_threshold_can_be_objected_within_five_working_da
     assert objections.objection_deadline(session, parent) == D(2026, 3, 26)
     child = object_to(session, c, parent, D(2026, 3, 26))
     assert parent.status == "objected"
+    assert conclude_job(session, D(2026, 3, 27)) == 0          # not final while the objection is pending
     run_review(session, c, child, level=2, visit_on=D(2026, 3, 27), confirm_on=D(2026, 3, 30))
-    # below the threshold the 复评 concludes at once, and the parent with it
     assert (child.status, parent.status, parent.level) == ("concluded", "concluded", 2)
-    assert parent.concluded_on == D(2026, 3, 30)
+    assert (parent.concluded_on, parent.final_on, parent.valid_from) == (D(2026, 3, 19), D(2026, 3, 30),
+                                                                         D(2026, 3, 30))
 
 
 def test_an_objection_out_of_time_is_refused(session, c):
@@ -100,9 +114,9 @@ def test_an_objection_out_of_time_is_refused(session, c):
     assert "2026-03-26" in caught.value.message and below.status == "concluded"
 
 
-def test_a_conclusion_after_publicity_cannot_be_objected(session, c):
+def test_a_final_conclusion_cannot_be_objected(session, c):
     app = confirmed(session, c, level=3)
-    conclude_ended_publicities(session, today=D(2026, 3, 27), actor=SYSTEM, now=at(D(2026, 3, 27), 0))
+    conclude_job(session, D(2026, 3, 27))
     with pytest.raises(Conflict):
         object_to(session, c, app, D(2026, 3, 27))
 

@@ -135,3 +135,26 @@ def test_a_dispatched_application_cannot_be_rescheduled(session, c):
     with pytest.raises(InvalidTransition):
         scheduling.reschedule(session, app.id, actor=actor_of(a.admin), now=NOW, visit_on=date(2026, 3, 20),
                               assessors=declarations(a.experts[1], a.assessor), reason="改期")
+
+
+def test_rescheduling_beyond_the_window_needs_a_coded_reason_and_the_sla_runs_on(session, c):
+    app = scheduled(session, c)                      # dispatched 16 March: the window ends 30 March
+    a = c.agencies[0]
+    due = app.conclusion_due_on
+    later = date(2026, 4, 8)
+
+    def move_to(**reason):
+        return scheduling.reschedule(session, app.id, actor=actor_of(a.admin), now=at(date(2026, 3, 17)),
+                                     visit_on=later, assessors=declarations(a.experts[0], a.assessor), **reason)
+    with pytest.raises(ValidationFailed) as caught:
+        move_to(reason="本人住院")                     # a text alone keeps the window
+    assert "2026-03-30" in caught.value.message
+    with pytest.raises(ValidationFailed):
+        move_to(reason_code="other")                 # "other" needs its text
+    with pytest.raises(ValidationFailed):
+        move_to(reason_code="asleep", reason="x")    # unknown code
+    move_to(reason_code="hospitalised", reason="住院至 4 月初")
+    assert (app.status, app.visit_on, app.reschedule_code, app.reschedule_note) == (
+        "rescheduled", later, "hospitalised", "住院至 4 月初")
+    assert app.conclusion_due_on == due and app.paused_since is None          # the SLA does not pause
+    assert app.events[-1].reason == "住院：住院至 4 月初" and app.events[-1].data["reschedule_code"] == "hospitalised"

@@ -1,7 +1,7 @@
 """Demo applications (``ltc.demo.applications``): every workflow state, made by the real services
 with dates relative to ``now``; idempotent."""
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -128,7 +128,9 @@ class TestTheCityLoadedOnce:
         concluded = {a.level: a for a in apps if a.status == "concluded"}
         below, above = concluded[2], concluded[5]
         assert below.publicity_start is None and below.concluded_on == below.confirmed_on
-        assert above.publicity_end < above.concluded_on and above.valid_from == above.concluded_on
+        assert below.final_on == below.objection_until + timedelta(days=1)
+        assert above.concluded_on == above.confirmed_on == above.valid_from
+        assert above.final_on == above.publicity_end + timedelta(days=1)
         assert any(sla_state(a, local_today(NOW)) == OVERDUE for a in apps if a.status == "submitted")
         scheduled = next(a for a in apps if a.status == "scheduled")
         assert scheduled.visit_on == local_today(NOW)  # the on-site assessors can enter it today
@@ -137,7 +139,8 @@ class TestTheCityLoadedOnce:
     def test_services_issued_the_notices(self, session):
         kinds = Counter(session.scalars(select(Notice.kind)))
         accepted_ever = session.scalar(select(func.count(Application.id)).where(Application.accepted_on.is_not(None)))
-        assert kinds == {"acceptance": accepted_ever - 1, "refusal": 1, "conclusion": 2}  # the 复评 has no ACC notice
+        # the 复评 has no ACC notice; every confirmed application its CON notice (the objected one too)
+        assert kinds == {"acceptance": accepted_ever - 1, "refusal": 1, "conclusion": 4}
 
 
     def test_each_organisation_sees_its_share(self, session):

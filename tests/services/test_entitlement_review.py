@@ -162,9 +162,10 @@ def test_a_final_conclusion_opens_the_review_automatically(session, r):
     assert app.status == "publicized"
     assert session.scalar(select(EntitlementRequest.id)) is None
     day_after = app.publicity_end + timedelta(days=1)
-    conclusion.conclude_ended_publicities(session, today=day_after, actor=ab.SYSTEM, now=ab.at(day_after))
+    conclusion.record_finality(session, today=day_after, actor=ab.SYSTEM, now=ab.at(day_after))
     request = session.scalars(select(EntitlementRequest)).one()
     assert (request.status, request.application_id, request.agency_id) == ("open", app.id, r.c.agencies[0].org.id)
+    assert request.trigger_date == app.concluded_on == app.confirmed_on
     assert session.get(ReviewCase, request.case_id).owners == {
         "provider": r.c.world.provider.id, "agency": r.c.agencies[0].org.id, "insurer": r.c.world.insurer.id,
         "mia": r.c.world.mia.id}

@@ -55,3 +55,24 @@ def test_the_provider_and_the_insurer_can_open_the_notice_but_another_provider_c
     can = {name: notices.can_see(session, world.users[name], notice)
            for name in ("pr2_op", "ins_op", "mia_op", "pr_op")}
     assert can == {"pr2_op": True, "ins_op": True, "mia_op": True, "pr_op": False}
+
+
+def test_the_termination_notice_of_a_lower_conclusion_prints_its_reason_and_last_day(session, world):
+    from ltc.entitlements.notice import issue_termination_notice
+    from ltc.entitlements.services import shorten
+
+    someone = person(session, 1, name="张三丰")
+    e = grant(session, someone, world.provider2, care_type="institution",
+              conclusion_of=conclusion(session, someone, concluded_on=date(2025, 6, 10), level=4))
+    granted_to = e.valid_to
+    shorten(session, e, to=date(2026, 4, 1), reason="reassessed", actor=SYSTEM, now=NOW)
+    notice = issue_termination_notice(session, e, granted_to=granted_to, ends_on=date(2026, 4, 1),
+                                      event_date=date(2026, 3, 27), reason="reassessed", void=False,
+                                      actor=SYSTEM, now=NOW)
+    assert notice.number == "TRM-2026-000001" and (notice.subject_type, notice.subject_id) == ("entitlement", e.id)
+    text = pdf_text(rendered(session, notice).content)
+    for fragment in ("待遇终止通知书", "TRM-2026-000001", "张三丰", "养老院乙", "经重新评估", "2026年4月1日起终止",
+                     "2026年3月31日"):
+        assert fragment in text, fragment
+    can = {name: notices.can_see(session, world.users[name], notice) for name in ("pr2_op", "pr_op", "ins_op")}
+    assert can == {"pr2_op": True, "pr_op": False, "ins_op": True}

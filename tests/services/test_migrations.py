@@ -169,7 +169,9 @@ def test_0006_gives_every_existing_version_the_ref_job_times_and_keeps_a_version
             flask_migrate.upgrade(revision="0010")  # later revisions change other sections
             with db.engine.connect() as conn:
                 loaded = _all_sections(conn)
-            assert [validate_sections(s) for s in loaded] == [{}, {}, {}]
+            # the jobs section of every version validates (other sections gain fields in later revisions)
+            assert [{path: why for path, why in validate_sections(s).items() if path.startswith("jobs")}
+                    for s in loaded] == [{}, {}, {}]
             for sections in loaded[:2]:
                 times = parse_as(JobsPolicy, sections["jobs"], "jobs").schedules()
                 assert times == {job.id: job.schedule for job in JOBS}
@@ -381,7 +383,7 @@ def test_0015_gives_ref_derived_versions_the_new_return_targets_and_reasons_keep
                     "VALUES (1, 'entitlement', :definition, 'entitlement_request', 9, 1, 'case', 'open', 'mia', 1, "
                     "'{}', '2026-03-16', '2026-03-16 02:00:00+00:00', 4)"), {"definition": json.dumps(frozen)})
                 before = _all_sections(conn)
-            flask_migrate.upgrade(revision="0015")
+            flask_migrate.upgrade()  # through 0015 (and the later revisions, which leave reviews alone)
             with db.engine.connect() as conn:
                 loaded = _all_sections(conn)
                 definition = conn.execute(sa.text("SELECT definition FROM review_cases")).scalar_one()
@@ -404,6 +406,71 @@ def test_0015_gives_ref_derived_versions_the_new_return_targets_and_reasons_keep
             flask_migrate.downgrade(revision="0010")
             with db.engine.connect() as conn:
                 assert _all_sections(conn) == before
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
+
+
+def test_0016_fills_the_conclusion_and_final_dates_of_existing_applications(app, tmp_path):
+    """A database at 0010 with applications concluded under the old rules: each gets its
+    objection deadline and final date from its own dates (never the day the upgrade runs), a
+    publicized one its conclusion date (the confirmation day) and validity; every policy version
+    gets the 复评 visit SLA; a downgrade gives the 0010 columns and policy back."""
+    import sqlalchemy as sa
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    at = "2026-01-05 02:00:00+00:00"
+    rows = {  # id: (kind, status, parent, level, confirmed, publicity_end, concluded)
+        1: ("initial", "publicized", None, 4, "2026-03-19", "2026-03-26", None),
+        2: ("initial", "concluded", None, 4, "2026-02-12", "2026-02-26", "2026-02-28"),  # the job ran late
+        3: ("initial", "concluded", None, 2, "2026-02-02", None, "2026-02-02"),
+        4: ("initial", "concluded", None, 5, "2026-02-25", "2026-03-04", "2026-03-12"),  # by its 复评
+        5: ("review", "concluded", 4, 5, "2026-03-12", None, "2026-03-12"),
+    }
+    try:
+        with migrated.app_context():
+            from ltc.policy.schema import validate_sections
+            flask_migrate.upgrade(revision="0010")
+            with db.engine.begin() as conn:
+                [ref] = _all_sections(conn)
+                conn.execute(sa.text(
+                    "INSERT INTO insured_persons (id, id_number, name, district, birth_date, sex, created_at, "
+                    "updated_at) VALUES (1, '110101194001010011', '李四', '东城区', '1940-01-01', 'M', :at, :at)"),
+                    {"at": at})
+                for id_, (kind, status, parent, level, confirmed, publicity_end, concluded) in rows.items():
+                    conn.execute(sa.text(
+                        "INSERT INTO applications (id, person_id, kind, parent_id, status, applicant_name, "
+                        "applicant_relation, applicant_phone, declared_disability_6m, submitted_at, submitted_on, "
+                        "level, confirmed_on, publicity_start, publicity_end, concluded_on, valid_from, valid_to, "
+                        "paused_days, version) VALUES (:id, 1, :kind, :parent, :status, '李小光', 'child', '139', "
+                        ":yes, :at, '2026-01-05', :level, :confirmed, :publicity_start, :publicity_end, :concluded, "
+                        ":concluded, :valid_to, 0, 1)"),
+                        {"id": id_, "kind": kind, "parent": parent, "status": status, "at": at, "level": level,
+                         "yes": True,
+                         "confirmed": confirmed, "publicity_end": publicity_end, "concluded": concluded,
+                         "publicity_start": confirmed if publicity_end else None,
+                         "valid_to": concluded and concluded.replace("2026", "2028")})
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                got = {r.id: (str(r.concluded_on), str(r.valid_to), r.objection_until and str(r.objection_until),
+                              r.final_on and str(r.final_on))
+                       for r in conn.execute(sa.text("SELECT id, concluded_on, valid_to, objection_until, final_on "
+                                                     "FROM applications"))}
+                [sections] = _all_sections(conn)
+            assert got == {
+                1: ("2026-03-19", "2028-03-19", "2026-03-26", None),
+                2: ("2026-02-28", "2028-02-28", "2026-02-26", "2026-02-27"),
+                3: ("2026-02-02", "2028-02-02", "2026-02-09", "2026-02-10"),
+                4: ("2026-03-12", "2028-03-12", None, "2026-03-12"),
+                5: ("2026-03-12", "2028-03-12", None, "2026-03-12"),
+            }
+            assert validate_sections(sections) == {}
+            assert sections["assessment"]["review_visit_working_days"] == 10
+            flask_migrate.downgrade(revision="0010")
+            with db.engine.connect() as conn:
+                assert _all_sections(conn) == [ref]
+                assert conn.execute(sa.text("SELECT count(*) FROM applications")).scalar() == 5
             db.session.remove()
             db.engine.dispose()
     finally:

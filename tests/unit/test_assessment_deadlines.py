@@ -22,7 +22,8 @@ class Row:
     (Row("submitted"), date(2026, 3, 21), "overdue"),
     (Row("accepted"), date(2026, 3, 21), "ok"),               # the conclusion clock runs now
     (Row("scheduled"), date(2026, 5, 1), "overdue"),
-    (Row("publicized"), date(2026, 4, 29), "due_soon"),
+    (Row("confirmed"), date(2026, 4, 29), "due_soon"),
+    (Row("publicized"), date(2026, 5, 1), "ok"),             # concluded on confirmation: publicity runs no SLA
     (Row("objected", paused_since=date(2026, 4, 1)), date(2026, 5, 1), "ok"),   # paused by a 复评
     (Row("concluded"), date(2026, 5, 1), "ok"),
     (Row("refused"), date(2026, 5, 1), "ok"),

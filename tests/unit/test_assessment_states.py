@@ -14,11 +14,12 @@ FORWARD = [
     (S.ASSESSED, S.CONFIRMED),
     (S.CONFIRMED, S.PUBLICIZED), (S.CONFIRMED, S.CONCLUDED),
     (S.PUBLICIZED, S.CONCLUDED), (S.PUBLICIZED, S.OBJECTED), (S.CONCLUDED, S.OBJECTED),
-    (S.OBJECTED, S.CONCLUDED),
+    (S.OBJECTED, S.CONCLUDED), (S.OBJECTED, S.PUBLICIZED),   # the 复评 concludes it; the objection is withdrawn
 ]
 OPEN_STATES = [S.SUBMITTED, S.ACCEPTED, S.DISPATCHED, S.SCHEDULED, S.RESCHEDULED, S.ASSESSED,
                S.CONFIRMED, S.PUBLICIZED, S.OBJECTED]
-CLOSING = [(s, t) for s in OPEN_STATES for t in (S.WITHDRAWN, S.CANCELLED)]
+# an objected parent cannot itself be withdrawn (SPEC §3.1); it can be cancelled
+CLOSING = [(s, t) for s in OPEN_STATES for t in (S.WITHDRAWN, S.CANCELLED) if (s, t) != (S.OBJECTED, S.WITHDRAWN)]
 ALLOWED = FORWARD + CLOSING
 
 
@@ -48,7 +49,7 @@ def test_the_table_allows_nothing_else():
     (S.CONCLUDED, S.PUBLICIZED),
     (S.WITHDRAWN, S.SUBMITTED),
     (S.CANCELLED, S.CANCELLED),
-    (S.OBJECTED, S.PUBLICIZED),
+    (S.OBJECTED, S.WITHDRAWN),        # withdraw the objection instead
     (S.SUBMITTED, S.SUBMITTED),
 ])
 def test_forbidden_transitions_raise_with_both_states_named(current, target):

@@ -176,6 +176,8 @@ def test_dates_print_in_chinese(value, printed):
 def test_a_termination_notice_words_its_reason_from_the_code():
     document = build_document("termination", termination_data(reason="transfer"))
     assert document.reason_text == "参保人转出本统筹地区"
+    lower = build_document("termination", termination_data(reason="reassessed", void=False))
+    assert lower.reason_text.startswith("经重新评估")
     with pytest.raises(ValidationFailed) as err:
         build_document("termination", termination_data(reason="moved"))
     assert "reason" in err.value.fields

@@ -11,6 +11,7 @@ from ltc.auth.models import User
 from ltc.core.audit import SYSTEM
 from ltc.core.events import EventHub, HubNotWired
 from ltc.core import events
+from ltc.entitlements import lowering as entitlement_lowering
 from ltc.entitlements import opening as entitlement_opening
 from ltc.entitlements import termination as entitlement_termination
 from ltc.entitlements.models import Entitlement
@@ -34,7 +35,8 @@ def test_every_expected_subscriber_is_registered(app):
     assert events.hub.subscribers(PersonTransferred) == (entitlement_termination.on_person_transferred,)
     assert events.hub.subscribers(DeathUndone) == (
         reassessment.on_death_undone, entitlement_termination.on_death_undone, entitlement_opening.on_death_undone)
-    assert events.hub.subscribers(ConclusionFinal) == (entitlement_opening.on_conclusion_final,)
+    assert events.hub.subscribers(ConclusionFinal) == (entitlement_opening.on_conclusion_final,
+                                                       entitlement_lowering.on_conclusion_final)
     assert events.hub.subscribers(PlanSaved) == (entitlement_opening.on_plan_saved,)
 
 

@@ -149,7 +149,7 @@ def test_the_detail_of_a_publicized_application(client, session, tokens, c):
         "file", "accept", "dispatch", "schedule", "enter_assessment", "cosign", "confirm_first", "confirm",
         "publicize"]
     assert body["events"][-1]["to_status"] == "publicized" and body["events"][0]["actor"]["name"] == "ins_op"
-    assert [n["number"][:4] for n in body["notices"]] == ["ACC-"]
+    assert [n["number"][:4] for n in body["notices"]] == ["ACC-", "CON-"]   # the conclusion notice on confirmation
     assert body["person"]["id_number"].count("*") == 10 and body["applicant"]["phone"].count("*") == 4
 
 

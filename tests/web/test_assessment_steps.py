@@ -170,6 +170,27 @@ def test_schedule_needs_both_recusal_declarations_then_books_the_visit(client, s
     assert trail(client, app) == ["submitted", "accepted", "dispatched", "scheduled", "rescheduled"]
 
 
+def test_rescheduling_beyond_the_window_takes_a_coded_reason_shown_beside_the_sla_mark(client, session, c):
+    from ltc.core.calendar import add_working_days
+
+    app = wb.scheduled(session, c)
+    session.commit()
+    later = add_working_days(session, app.dispatched_on, 12).isoformat()      # the window is 10 working days
+    login(client, "ag1_admin")
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert 'name="schedule-reason_code"' in page and "本人不在" in page
+    act(client, app, "reschedule", **schedule_fields(c, visit_on=later, reason="老人住院"))
+    assert reload(session, app).status == "scheduled"
+    assert "改约超出该期限须选择原因" in flashed(client, app)
+    act(client, app, "reschedule", **schedule_fields(c, visit_on=later, reason_code="hospitalised",
+                                                     reason="住院治疗中"))
+    app = reload(session, app)
+    assert (app.status, app.visit_on.isoformat(), app.reschedule_code) == ("rescheduled", later, "hospitalised")
+    queue = wb.html(client.get("/assessment/queues/scheduled"))
+    row = re.search(rf'data-application="{app.id}".*?</tr>', queue, re.S).group(0)
+    assert re.search(r'data-testid="reschedule-reason"[^>]*>住院：住院治疗中<', row)
+
+
 def test_the_entry_page_embeds_the_ruleset_and_grading_script_without_inline_script(client, session, c):
     app = wb.scheduled(session, c)
     session.commit()

@@ -44,7 +44,7 @@ from ltc.people.ids import mask_id, mask_phone
 GRADING_FIELDS = evaluation.GRADING_FIELDS
 
 _DATES = ("submitted_on", "accepted_on", "dispatched_on", "visit_on", "publicity_start", "publicity_end",
-          "concluded_on", "acceptance_due_on", "conclusion_due_on", "due_on")
+          "concluded_on", "final_on", "acceptance_due_on", "conclusion_due_on", "due_on")
 
 
 # --- values ------------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ class ApplicationRow(Out):
     publicity_start: date | None
     publicity_end: date | None
     concluded_on: date | None
+    #: the day the conclusion became final (SPEC §3.1); null while it may still be objected to
+    final_on: date | None
     acceptance_due_on: date | None
     conclusion_due_on: date | None
     due_on: date | None

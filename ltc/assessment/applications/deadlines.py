@@ -12,8 +12,9 @@ OK, DUE_SOON, OVERDUE = "ok", "due_soon", "overdue"
 #: a deadline this many calendar days away (or fewer) is "due soon"
 DUE_SOON_DAYS = 2
 _ACCEPTANCE_CLOCK = frozenset({Status.SUBMITTED})
+#: until the conclusion is made, i.e. the second expert's confirmation (SPEC §3.1): publicity comes after it
 _CONCLUSION_CLOCK = frozenset({Status.ACCEPTED, Status.DISPATCHED, Status.SCHEDULED, Status.RESCHEDULED,
-                               Status.ASSESSED, Status.CONFIRMED, Status.PUBLICIZED})
+                               Status.ASSESSED, Status.CONFIRMED})
 
 
 class HasDeadlines(Protocol):

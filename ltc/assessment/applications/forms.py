@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from ltc.assessment.applications.services.intake import ORDERED_REASONS, RELATIONS, Applicant, BankAccount
 from ltc.assessment.scale.scale import Ruleset
 from ltc.assessment.applications.selfassessment import ANSWER_LABELS, ITEM_LABELS, ITEMS
-from ltc.assessment.applications.states import KIND_LABELS, REASSESSMENT_LABELS, REFUSAL_LABELS, Kind
+from ltc.assessment.applications.states import KIND_LABELS, REASSESSMENT_LABELS, REFUSAL_LABELS, RESCHEDULE_LABELS, Kind
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.people.forms import valid_id_number
 
@@ -185,7 +185,10 @@ class ScheduleForm(VersionedForm):
     assessor_2 = SelectField(_l("评估人员二"), validators=[DataRequired()])
     recusal_2 = BooleanField(_l("评估人员二已作出回避声明"), validators=[DataRequired(message=_l("须作出回避声明"))])
     recusal_text_2 = TextAreaField(_l("回避声明二"), default=RECUSAL_TEXT, validators=[DataRequired(), Length(max=500)])
-    reason = TextAreaField(_l("改约原因（改约时必填）"), validators=[Optional(), Length(max=500)])
+    reason_code = SelectField(_l("改约原因类别（超出预约期限时必选）"), validators=[Optional()], choices=[
+        SelectChoice("", "—")] + [SelectChoice(code.value, _l(label)) for code, label in RESCHEDULE_LABELS.items()])
+    reason = TextAreaField(_l("改约原因（改约时必填；类别为“其他”时填写说明）"),
+                           validators=[Optional(), Length(max=480)])
     submit = SubmitField(_l("保存预约"))
 
     def validate_assessor_2(self, field) -> None:

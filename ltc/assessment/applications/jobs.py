@@ -6,15 +6,16 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ltc.assessment.applications.services.conclusion import conclude_ended_publicities
+from ltc.assessment.applications.services.conclusion import record_finality
 from ltc.assessment.applications.services.reassessment import open_reassessments
 from ltc.core.audit import SYSTEM
 from ltc.core.clock import local_today
 
 
-def conclude_publicities(session: Session, *, now: datetime, due_at: datetime) -> dict[str, int]:
-    """Conclude the publicized applications whose publicity ended before the due date."""
-    return {"concluded": conclude_ended_publicities(session, today=local_today(due_at), actor=SYSTEM, now=now)}
+def finality(session: Session, *, now: datetime, due_at: datetime) -> dict[str, int]:
+    """Record the conclusions whose publicity or objection window ended before the due date as
+    final, on their computed final dates (a late run changes no date)."""
+    return {"final": record_finality(session, today=local_today(due_at), actor=SYSTEM, now=now)}
 
 
 def reassessments(session: Session, *, now: datetime, due_at: datetime) -> dict[str, int]:
@@ -24,6 +25,6 @@ def reassessments(session: Session, *, now: datetime, due_at: datetime) -> dict[
 
 
 def daily(session: Session, *, now: datetime, due_at: datetime) -> dict[str, int]:
-    """The 00:30 job of SPEC §9: conclude ended publicities, then open reassessments.
+    """The 00:30 job of SPEC §9: record finality, then open reassessments.
     (Conclusions expire by their stored ``valid_to``; no status change is needed.)"""
-    return conclude_publicities(session, now=now, due_at=due_at) | reassessments(session, now=now, due_at=due_at)
+    return finality(session, now=now, due_at=due_at) | reassessments(session, now=now, due_at=due_at)

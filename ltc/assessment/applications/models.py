@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ltc.assessment.applications.document_types import DocumentType
 from ltc.assessment.applications.selfassessment import ACCEPTABLE, ITEMS, Answer, LetterGrade
 from ltc.assessment.applications.states import (IN_PROCESS, DispatchMethod, Kind, ReassessmentReason, RefusalCode,
-                                   Status)
+                                                RescheduleReason, Status)
 from ltc.core.clock import utcnow
 from ltc.core.db import Base, enum_check, in_list
 from ltc.orgs.kinds import CareType
@@ -33,6 +33,7 @@ class Application(Base):
         CheckConstraint(f"(kind = '{Kind.REVIEW.value}') = (parent_id IS NOT NULL)", name="review_has_parent"),
         enum_check("refusal_code", RefusalCode, nullable=True),
         enum_check("dispatch_method", DispatchMethod, nullable=True),
+        enum_check("reschedule_code", RescheduleReason, nullable=True),
         enum_check("preferred_care_type", CareType, nullable=True),
         CheckConstraint("level IS NULL OR level BETWEEN 0 AND 5", name="level"),
         CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="validity_order"),
@@ -77,10 +78,18 @@ class Application(Base):
     dispatch_method: Mapped[str | None] = mapped_column(String(10))
     dispatch_reason: Mapped[str | None] = mapped_column(String(500))
     visit_on: Mapped[date | None] = mapped_column(Date)
+    #: the coded reason of the latest reschedule beyond the scheduling window (shown beside the overdue mark)
+    reschedule_code: Mapped[str | None] = mapped_column(String(20))
+    reschedule_note: Mapped[str | None] = mapped_column(String(500))
     confirmed_on: Mapped[date | None] = mapped_column(Date)
     publicity_start: Mapped[date | None] = mapped_column(Date)
     publicity_end: Mapped[date | None] = mapped_column(Date)
+    #: the conclusion date: the day the second expert confirmed (SPEC §3.1), whatever happens after
     concluded_on: Mapped[date | None] = mapped_column(Date)
+    #: the last day of publicity or of the objection window, as printed on the conclusion notice
+    objection_until: Mapped[date | None] = mapped_column(Date)
+    #: the day the conclusion became final (SPEC §3.1); None while it may still be objected to
+    final_on: Mapped[date | None] = mapped_column(Date)
     #: the final level (for an objected parent: its 复评's level once that concludes)
     level: Mapped[int | None]
     valid_from: Mapped[date | None] = mapped_column(Date)

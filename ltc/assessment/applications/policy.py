@@ -27,6 +27,7 @@ class AssessmentPolicy:
     acceptance_sla_working_days: int = param("受理时限", "个工作日")
     conclusion_sla_working_days: int = param("受理至评估结论时限", "个工作日")
     schedule_within_working_days: int = param("派单后安排上门评估时限", "个工作日")
+    review_visit_working_days: int = param("复评受理至上门评估时限", "个工作日")
     reassessment_days_before_expiry: int = param("结论到期前发起重新评估", "天")
     long_inpatient_stay_days: int = param("住院超过该天数须重新评估", "天")
     min_months_between_assessments: int = param("两次评估最短间隔", "个月")
@@ -41,6 +42,7 @@ class AssessmentPolicy:
             "acceptance_sla_working_days": (1, 60),
             "conclusion_sla_working_days": (1, 250),
             "schedule_within_working_days": (1, 60),
+            "review_visit_working_days": (1, 60),
             "reassessment_days_before_expiry": (0, 365),
             "long_inpatient_stay_days": (1, 365),
             "min_months_between_assessments": (0, 60),
@@ -68,6 +70,7 @@ REF = {
     "acceptance_sla_working_days": 5,
     "conclusion_sla_working_days": 30,
     "schedule_within_working_days": 10,
+    "review_visit_working_days": 10,
     "reassessment_days_before_expiry": 60,
     "long_inpatient_stay_days": 30,
     "min_months_between_assessments": 6,

@@ -48,6 +48,15 @@ class RefusalCode(StrEnum):
     OTHER = "other"
 
 
+class RescheduleReason(StrEnum):
+    """Why a visit is booked beyond the scheduling window (SPEC §3.1); the SLA does not pause."""
+
+    HOSPITALISED = "hospitalised"      # 住院
+    NOT_AT_HOME = "not_at_home"        # 本人不在
+    FAMILY_REQUEST = "family_request"  # 家属要求
+    OTHER = "other"                    # text required
+
+
 class DispatchMethod(StrEnum):
     RANDOM = "random"
     MANUAL = "manual"
@@ -73,12 +82,16 @@ _FORWARD: dict[Status, frozenset[Status]] = {
     S.ASSESSED: frozenset({S.CONFIRMED}),
     S.CONFIRMED: frozenset({S.PUBLICIZED, S.CONCLUDED}),
     S.PUBLICIZED: frozenset({S.CONCLUDED, S.OBJECTED}),
-    S.OBJECTED: frozenset({S.CONCLUDED}),
+    # the 复评 concludes it, or the objection is withdrawn: back to publicity or to its own conclusion
+    S.OBJECTED: frozenset({S.CONCLUDED, S.PUBLICIZED}),
     S.CONCLUDED: frozenset({S.OBJECTED}),
 }
+#: open states the applicant cannot withdraw from (an objected parent: withdraw the objection instead)
+_NOT_WITHDRAWABLE = frozenset({S.OBJECTED})
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    status: _FORWARD.get(status, frozenset()) | (frozenset({S.WITHDRAWN, S.CANCELLED}) if status in OPEN
-                                                   else frozenset())
+    status: _FORWARD.get(status, frozenset())
+    | (frozenset({S.CANCELLED}) if status in OPEN else frozenset())
+    | (frozenset({S.WITHDRAWN}) if status in OPEN - _NOT_WITHDRAWABLE else frozenset())
     for status in Status
 }
 
@@ -102,6 +115,12 @@ REFUSAL_LABELS = {
 REASSESSMENT_LABELS = {
     ReassessmentReason.EXPIRY: "评估结论即将到期", ReassessmentReason.INPATIENT_STAY: "长期住院后",
     ReassessmentReason.FOLLOW_UP: "回访发现失能状况与等级不符", ReassessmentReason.INSURER_ORDER: "经办机构要求",
+}
+
+
+RESCHEDULE_LABELS = {
+    RescheduleReason.HOSPITALISED: "住院", RescheduleReason.NOT_AT_HOME: "本人不在",
+    RescheduleReason.FAMILY_REQUEST: "家属要求", RescheduleReason.OTHER: "其他",
 }
 
 

@@ -50,8 +50,9 @@ def acceptance_problems(session: Session, app: Application, today: date) -> list
     previous = last_conclusion(session, app.person_id)
     if previous is not None and app.kind != Kind.REASSESSMENT:
         months = assessment_policy(session, today).min_months_between_assessments
-        if today < add_months(previous.concluded_on, months):
-            problems.append((R.TOO_SOON, f"上次评估结论作出于 {previous.concluded_on.isoformat()}，未满 {months} 个月"))
+        made = previous.valid_from   # the conclusion date; for a 复评, its confirmation date (SPEC §3.1)
+        if today < add_months(made, months):
+            problems.append((R.TOO_SOON, f"上次评估结论作出于 {made.isoformat()}，未满 {months} 个月"))
     if app.kind == Kind.INITIAL and not app.declared_disability_6m:
         problems.append((R.CONDITIONS_NOT_MET, "未声明经规范治疗后失能状态已持续 6 个月以上"))
     return problems

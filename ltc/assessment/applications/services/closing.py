@@ -1,9 +1,10 @@
 """Withdrawal and cancellation of open applications (SPEC §3.1).
 
 The applicant withdraws (through the organisation that filed, or the insurer); the insurer
-cancels with a reason (a duplicate, …); the system cancels on death. Closing an objected
-application also cancels its running 复评; closing a 复评 (withdrawing the objection) lets
-the parent stand on its own result.
+cancels with a reason (a duplicate, …); the system cancels on death. An objected application
+cannot be withdrawn (the objection can); cancelling it also cancels its running 复评; closing a
+复评 (withdrawing the objection) lets the parent stand on its own result
+(``conclusion.restore_parent``).
 """
 from datetime import datetime
 
@@ -16,7 +17,7 @@ from ltc.assessment.applications.states import OPEN, Kind, Status, check_transit
 from ltc.assessment.applications.services.transitions import acting_user, check_version, load, move, require
 from ltc.auth.permissions import Action
 from ltc.core.audit import Actor
-from ltc.core.errors import ValidationFailed
+from ltc.core.errors import InvalidTransition, ValidationFailed
 
 
 def _reason(reason: str | None, *, required: bool) -> str | None:
@@ -64,6 +65,9 @@ def withdraw(session: Session, application_id: int, *, actor: Actor, now: dateti
     else:
         require(user, Action.HANDLE_APPLICATION, "只有提交申请的机构或商保公司经办人员可以撤回申请")
     check_version(session, app, expected_version)
+    if app.status == Status.OBJECTED:
+        raise InvalidTransition("异议复评中的申请不能撤回；如不再异议，请撤回复评申请",
+                                {"status": "objected: withdraw the objection (the 复评) instead"})
     return close(session, app, Status.WITHDRAWN, actor=actor, now=now,
                  reason=_reason(reason, required=False), action="withdraw")
 

@@ -1,26 +1,31 @@
-"""Publicity and conclusion (SPEC §3.1).
+"""The conclusion, publicity and finality (SPEC §3.1).
 
-A confirmed level at or above the benefit threshold is publicized from the working day
-after confirmation for ``publicity_working_days`` working days; the daily job concludes it
-the day after the publicity ended without objection. A level below the threshold is
-concluded on the day of confirmation. The conclusion date is the day the case enters
-``concluded``; the conclusion is valid ``[conclusion date, + validity_months)``.
+The conclusion is made when the second expert confirms: that day is the **conclusion date**
+(``concluded_on``), the validity is ``[conclusion date, + validity_months)``, and the conclusion
+notice is issued that day for every level, stating the objection deadline (``objection_until``).
+At or above the benefit threshold the application is publicized from the next working day for
+``publicity_working_days`` working days; below it, it is ``concluded`` at once and may be objected
+to for ``objection_working_days`` working days. A 复评 is not publicized: it is final on
+confirmation and replaces its parent's level and validity (the parent keeps its conclusion date,
+from which entitlement starts count).
 
-A 复评's conclusion is final and replaces its parent's: the parent is concluded with the
-child's level and dates, and its paused SLA clock resumes. ``ConclusionFinal`` tells the subscribers of
-every final conclusion of a person (never of the 复评 child itself), e.g. to open the
-entitlement review of SPEC §4.2.
+A conclusion becomes final on its **final date** (``final_on``), computed, never the day a job
+runs: the day after the last day of publicity or of the objection window (the later of the date
+printed on the notice and the one computed now), the 复评's confirmation date, or the withdrawal
+date when an objection is withdrawn after the window. The daily job (``record_finality``) records
+it; ``ConclusionFinal`` tells the subscribers of every final conclusion of a person (never of the
+复评 child itself), on both sides of the threshold.
 """
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
 from ltc.assessment.applications.services.notifying import notify
 from ltc.assessment.applications.states import Kind, Status
-from ltc.assessment.applications.services.transitions import assessment_policy, move
+from ltc.assessment.applications.services.transitions import assessment_policy, move, record_event
 from ltc.assessment.applications.events import ConclusionFinal
 from ltc.core import events
 from ltc.core.audit import Actor
@@ -32,19 +37,37 @@ from ltc.orgs.models import Organisation
 from ltc.people.ids import mask_id, mask_name
 from ltc.people.models import InsuredPerson
 
+ONE_DAY = timedelta(days=1)
 
 
 def after_confirmation(session: Session, app: Application, *, actor: Actor, now: datetime) -> Application:
-    """Publicize a confirmed application at or above the benefit threshold, else conclude it today."""
+    """The second expert confirmed ``app`` today: the conclusion is made. A 复评 is final at
+    once; otherwise the application is publicized (at or above the threshold) or concluded
+    (below it), with the conclusion notice stating the objection deadline."""
     today = local_today(now)
     policy = assessment_policy(session, today)
-    if app.level < policy.benefit_threshold:
-        return conclude(session, app, day=today, actor=actor, now=now, action="conclude", final=False)
-    app.publicity_start = add_working_days(session, today, 1)
-    app.publicity_end = add_working_days(session, today, policy.publicity_working_days)
-    move(session, app, Status.PUBLICIZED, action="publicize", actor=actor, now=now,
-         data={"publicity_start": app.publicity_start, "publicity_end": app.publicity_end})
+    _set_conclusion(session, app, today)
+    if app.kind == Kind.REVIEW:
+        app.final_on = today
+        move(session, app, Status.CONCLUDED, action="conclude_review", actor=actor, now=now, data=_dates(app))
+        notify(session, app, "CON", actor=actor, now=now)
+        return conclude_parent(session, session.get(Application, app.parent_id), app, actor=actor, now=now)
+    if app.level >= policy.benefit_threshold:
+        app.publicity_start = add_working_days(session, today, 1)
+        app.publicity_end = app.objection_until = add_working_days(session, today, policy.publicity_working_days)
+        move(session, app, Status.PUBLICIZED, action="publicize", actor=actor, now=now,
+             data={**_dates(app), "publicity_start": app.publicity_start, "publicity_end": app.publicity_end})
+    else:
+        app.objection_until = add_working_days(session, today, policy.objection_working_days)
+        move(session, app, Status.CONCLUDED, action="conclude", actor=actor, now=now,
+             data={**_dates(app), "objection_until": app.objection_until})
+    notify(session, app, "CON", actor=actor, now=now)
     return app
+
+
+def _dates(app: Application) -> dict:
+    return {"level": app.level, "concluded_on": app.concluded_on, "valid_from": app.valid_from,
+            "valid_to": app.valid_to}
 
 
 def _set_conclusion(session: Session, app: Application, day: date) -> None:
@@ -52,23 +75,34 @@ def _set_conclusion(session: Session, app: Application, day: date) -> None:
     app.valid_to = add_months(day, assessment_policy(session, day).validity_months)
 
 
-def conclude(session: Session, app: Application, *, day: date, actor: Actor, now: datetime, action: str,
-             final: bool) -> Application:
-    """``app`` concluded on ``day`` with its confirmed level and the conclusion notice.
-    ``final``: no objection is possible any more (publicity over). A 复评 concludes its parent."""
-    _set_conclusion(session, app, day)
-    move(session, app, Status.CONCLUDED, action=action, actor=actor, now=now,
-         data={"level": app.level, "valid_from": app.valid_from, "valid_to": app.valid_to})
-    notify(session, app, "CON", actor=actor, now=now, final=final)
-    if app.kind == Kind.REVIEW:
-        conclude_parent(session, session.get(Application, app.parent_id), app, actor=actor, now=now)
-    else:
-        _tell_hooks(session, app, actor=actor, now=now)
-    return app
+def last_objection_day(session: Session, app: Application) -> date:
+    """The last day of publicity (at or above the threshold) or of the objection window (below
+    it): the later of the date printed on the conclusion notice and the one computed now."""
+    policy = assessment_policy(session, app.concluded_on)
+    days = policy.publicity_working_days if app.publicity_start is not None else policy.objection_working_days
+    computed = add_working_days(session, app.concluded_on, days)
+    printed = app.objection_until or app.publicity_end
+    return computed if printed is None else max(printed, computed)
 
 
 def _tell_hooks(session: Session, app: Application, *, actor: Actor, now: datetime) -> None:
     events.publish(session, ConclusionFinal(application=app, actor=actor, now=now))
+
+
+def make_final(session: Session, app: Application, final_on: date, *, actor: Actor, now: datetime,
+               action: str, reason: str | None = None, data: dict | None = None) -> Application:
+    """Record that ``app``'s conclusion is final on ``final_on`` (a publicized or objected
+    application is ``concluded`` with it) and publish ``ConclusionFinal``."""
+    app.final_on = final_on
+    data = {"final_on": final_on, "level": app.level, **(data or {})}
+    if app.status == Status.CONCLUDED:
+        record_event(session, app, from_status=app.status, action=action, actor=actor, now=now, reason=reason,
+                     data=data)
+        session.flush()
+    else:
+        move(session, app, Status.CONCLUDED, action=action, actor=actor, now=now, reason=reason, data=data)
+    _tell_hooks(session, app, actor=actor, now=now)
+    return app
 
 
 def resume_clock(session: Session, parent: Application, today: date) -> int:
@@ -86,46 +120,51 @@ def resume_clock(session: Session, parent: Application, today: date) -> int:
 
 def conclude_parent(session: Session, parent: Application, child: Application, *, actor: Actor,
                     now: datetime) -> Application:
-    """The objected parent takes its 复评's level, conclusion date and validity, and is concluded."""
+    """The objected parent takes its 复评's level and validity and is final on the 复评's
+    confirmation date. It keeps its own conclusion date: entitlement starts count from it."""
     paused = resume_clock(session, parent, child.concluded_on)
-    previous = {"level": parent.level, "concluded_on": parent.concluded_on}
-    parent.level, parent.concluded_on = child.level, child.concluded_on
+    previous = {"level": parent.level, "valid_from": parent.valid_from, "valid_to": parent.valid_to}
+    parent.level = child.level
     parent.valid_from, parent.valid_to = child.valid_from, child.valid_to
-    move(session, parent, Status.CONCLUDED, action="conclude_by_review", actor=actor, now=now,
-         data={"review_id": child.id, "level": child.level, "previous": previous, "paused_days": paused})
-    _tell_hooks(session, parent, actor=actor, now=now)
-    return parent
+    return make_final(session, parent, child.final_on, actor=actor, now=now, action="conclude_by_review",
+                      data={"review_id": child.id, "previous": previous, "paused_days": paused,
+                            "valid_from": parent.valid_from, "valid_to": parent.valid_to})
 
 
 def restore_parent(session: Session, parent: Application, *, actor: Actor, now: datetime,
                    reason: str) -> Application:
-    """The 复评 was withdrawn or cancelled: the parent stands on its own result. A parent that
-    was still in publicity is concluded today; one concluded before keeps its conclusion."""
+    """The 复评 was withdrawn or cancelled: the parent stands on its own result and keeps its
+    conclusion date. Before the end of its publicity or objection window it goes back to
+    ``publicized`` or ``concluded`` until then; after it, it is final on the withdrawal date."""
     today = local_today(now)
     paused = resume_clock(session, parent, today)
-    concluded_now = parent.concluded_on is None
-    if concluded_now:
-        _set_conclusion(session, parent, today)
-    move(session, parent, Status.CONCLUDED, action="objection_closed", actor=actor, now=now, reason=reason,
+    if today > last_objection_day(session, parent):
+        return make_final(session, parent, today, actor=actor, now=now, action="objection_closed", reason=reason,
+                          data={"paused_days": paused})
+    target = Status.PUBLICIZED if parent.publicity_start is not None else Status.CONCLUDED
+    move(session, parent, target, action="objection_closed", actor=actor, now=now, reason=reason,
          data={"level": parent.level, "concluded_on": parent.concluded_on, "paused_days": paused})
-    if concluded_now:
-        notify(session, parent, "CON", actor=actor, now=now, final=True)
-        _tell_hooks(session, parent, actor=actor, now=now)
     return parent
 
 
-def conclude_ended_publicities(session: Session, *, today: date, actor: Actor,
-                               now: datetime | None = None) -> int:
-    """Daily job: conclude (on ``today``) every publicized application whose publicity ended
-    before today without objection. Idempotent. Returns how many were concluded."""
+def record_finality(session: Session, *, today: date, actor: Actor, now: datetime | None = None) -> int:
+    """Daily job: record as final every conclusion whose publicity or objection window ended
+    before ``today`` without objection, on its computed final date (the day after the window's
+    last day), so a late run changes no date. Idempotent. Returns how many became final."""
     now = now or utcnow()
-    ended = session.scalars(select(Application).where(Application.status == Status.PUBLICIZED.value,
-                                                      Application.publicity_end < today)
-                            .order_by(Application.id))
+    waiting = session.scalars(select(Application).where(
+        or_(Application.status == Status.PUBLICIZED.value,
+            (Application.status == Status.CONCLUDED.value) & Application.final_on.is_(None)
+            & (Application.kind != Kind.REVIEW.value)),
+        or_(Application.objection_until.is_(None), Application.objection_until < today))
+        .order_by(Application.id))
     count = 0
-    for app in list(ended):
-        conclude(session, app, day=today, actor=actor, now=now, action="conclude_after_publicity", final=True)
-        count += 1
+    for app in list(waiting):
+        last = last_objection_day(session, app)
+        if last < today:
+            make_final(session, app, last + ONE_DAY, actor=actor, now=now,
+                       action="conclude_after_publicity" if app.status == Status.PUBLICIZED else "final")
+            count += 1
     return count
 
 

@@ -14,7 +14,6 @@ from ltc.assessment.applications.states import Kind
 from ltc.assessment.applications.services.transitions import assessment_policy
 from ltc.auth.models import User
 from ltc.core.audit import Actor
-from ltc.core.calendar import add_working_days
 from ltc.core.clock import local_today
 from ltc.notices.documents import Kind as NoticeKind
 from ltc.notices.services import issue_notice
@@ -74,21 +73,20 @@ def _age(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def objection_text(session: Session, app: Application, final: bool) -> str:
+def objection_text(session: Session, app: Application) -> str:
+    """How to object, with the deadline (SPEC §3.1); a 复评 is final."""
     if app.kind == Kind.REVIEW:
         return "本结论为复评结论，是最终评估结论，不再受理异议。"
-    if final:
-        return "本结论已经公示，公示期内无异议，为最终评估结论。"
-    deadline = add_working_days(session, app.concluded_on, _objection_days(session, app))
-    return (f"如对本结论有异议，可于 {deadline.isoformat()} 前（收到本通知书之日起 "
-            f"{_objection_days(session, app)} 个工作日内）向经办机构提出复评申请。")
+    deadline = app.objection_until.isoformat()
+    if app.publicity_start is not None:
+        return (f"本结论自 {app.publicity_start.isoformat()} 起公示至 {deadline}。如对本结论有异议，"
+                f"可于 {deadline}（含）前向经办机构提出复评申请；公示期满无异议的，本结论为最终评估结论。")
+    days = assessment_policy(session, app.concluded_on).objection_working_days
+    return (f"如对本结论有异议，可于 {deadline}（含）前（本通知书作出之日起 {days} 个工作日内）"
+            f"向经办机构提出复评申请；期满无异议的，本结论为最终评估结论。")
 
 
-def _objection_days(session: Session, app: Application) -> int:
-    return assessment_policy(session, app.concluded_on).objection_working_days
-
-
-def conclusion_data(session: Session, app: Application, *, final: bool) -> dict:
+def conclusion_data(session: Session, app: Application) -> dict:
     """The conclusion notice of ``app`` (a 复评 child or an application concluded on its own)."""
     person = _person(session, app)
     record = session.scalar(select(Assessment).where(Assessment.application_id == app.id))
@@ -108,18 +106,19 @@ def conclusion_data(session: Session, app: Application, *, final: bool) -> dict:
         "perception_total": record.perception_total, "perception_grade": record.perception_grade,
         "cp_grade": record.cp_grade, "grade_names": dict(enumerate(ruleset.grade_names)),
         "valid_from": app.valid_from, "valid_to": app.valid_to, "ruleset": ruleset.id,
-        "objection_text": objection_text(session, app, final), "is_review": app.kind == Kind.REVIEW,
+        "objection_text": objection_text(session, app), "is_review": app.kind == Kind.REVIEW,
+        "objection_until": None if app.kind == Kind.REVIEW else app.objection_until,
     }
 
 
-def notify(session: Session, app: Application, kind: str, *, actor: Actor, now: datetime, final: bool = False):
+def notify(session: Session, app: Application, kind: str, *, actor: Actor, now: datetime):
     """Issue the ``kind`` notice (``ACC``, ``RFS`` or ``CON``) of ``app``."""
     if kind == "ACC":
         notice_kind, data = NoticeKind.ACCEPTANCE, acceptance_data(session, app)
     elif kind == "RFS":
         notice_kind, data = NoticeKind.REFUSAL, refusal_data(session, app, local_today(now))
     elif kind == "CON":
-        notice_kind, data = NoticeKind.CONCLUSION, conclusion_data(session, app, final=final)
+        notice_kind, data = NoticeKind.CONCLUSION, conclusion_data(session, app)
     else:
         raise ValueError(f"unknown notice {kind}")
     return issue_notice(session, kind=notice_kind.value, subject_type=SUBJECT, subject_id=app.id, data=data,

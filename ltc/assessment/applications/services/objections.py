@@ -4,7 +4,8 @@ An objection is possible during publicity, or within ``objection_working_days`` 
 of the conclusion notice of a conclusion below the threshold; never against a 复评 or a
 conclusion a 复评 already replaced. It moves the application to ``objected``, stops its SLA
 clock and creates a child ``review`` application, accepted at once and dispatched by the
-usual rule to another agency. The child's conclusion replaces the parent's
+usual rule to another agency; its SLA is ``review_visit_working_days`` working days to its
+visit. The child's conclusion is final on confirmation and replaces the parent's
 (``ltc.assessment.applications.services.conclusion.conclude_parent``).
 """
 from datetime import date, datetime
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application, ApplicationDocument, SelfAssessment
+from ltc.assessment.applications.services.conclusion import last_objection_day
 from ltc.assessment.applications.services.dispatch import agency_loads, assign_agency
 from ltc.assessment.applications.services.intake import new_application
 from ltc.assessment.applications.services.lookups import open_applications
@@ -37,15 +39,12 @@ def has_review(session: Session, app: Application) -> bool:
 
 
 def objection_deadline(session: Session, app: Application) -> date | None:
-    """The last day an objection to ``app`` is possible, or None when it never is."""
+    """The last day an objection to ``app`` is possible, or None when it never is (a 复评, a
+    conclusion already objected to, a final conclusion)."""
     if app.kind == Kind.REVIEW or has_review(session, app):
         return None
-    if app.status == Status.PUBLICIZED:
-        return app.publicity_end
-    below = app.status == Status.CONCLUDED and app.publicity_start is None and app.concluded_on is not None
-    if below:
-        days = assessment_policy(session, app.concluded_on).objection_working_days
-        return add_working_days(session, app.concluded_on, days)
+    if app.status == Status.PUBLICIZED or (app.status == Status.CONCLUDED and app.final_on is None):
+        return last_objection_day(session, app)
     return None
 
 
@@ -103,7 +102,7 @@ def _open_review(session: Session, parent: Application, *, user: User, actor: Ac
                  data={"parent_id": parent.id})
     policy = assessment_policy(session, today)
     child.accepted_on = today
-    child.conclusion_due_on = add_working_days(session, today, policy.conclusion_sla_working_days)
+    child.conclusion_due_on = add_working_days(session, today, policy.review_visit_working_days)
     move(session, child, Status.ACCEPTED, action="accept_review", actor=actor, now=now,
          data={"conclusion_due_on": child.conclusion_due_on})
     return child

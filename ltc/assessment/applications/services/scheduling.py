@@ -1,7 +1,9 @@
 """Booking the on-site visit (SPEC §3.1), by the admin of the agency the case was dispatched to.
 
 The visit date lies between today and ``schedule_within_working_days`` working days after
-dispatch. Two distinct assessors of the agency go on site, at least one an expert on the
+dispatch; a reschedule may go beyond that window with a coded reason (``RescheduleReason``;
+``other`` needs a text), kept on the application and shown beside the overdue mark — the SLA
+does not pause. Two distinct assessors of the agency go on site, at least one an expert on the
 visit date, each having declared no tie with the person (回避声明). A 复评 may not use any
 assessor or confirming expert of the application it reviews. Rescheduling books a new visit
 and discards a joint record not yet signed by both.
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 from ltc.assessment.applications.models import (Application, Assessment, AssessmentAssessor, AssessmentVisit,
                                                Confirmation)
 from ltc.assessment.experts.services import expert_ids
-from ltc.assessment.applications.states import Status, check_transition
+from ltc.assessment.applications.states import RESCHEDULE_LABELS, RescheduleReason, Status, check_transition
 from ltc.assessment.applications.services.transitions import (acting_user, assessment_policy, check_version, load,
                                                               move, require)
 from ltc.auth.models import User
@@ -69,11 +71,18 @@ def _check_admin(session: Session, actor: Actor, application_id: int, expected_v
     return app
 
 
-def _check_visit_date(session: Session, app: Application, visit_on: date, today: date) -> None:
-    latest = add_working_days(session, app.dispatched_on,
-                              assessment_policy(session, app.dispatched_on).schedule_within_working_days)
-    if not today <= visit_on <= latest:
-        raise ValidationFailed(f"上门评估日期须在 {today.isoformat()} 至 {latest.isoformat()} 之间",
+def scheduling_window_end(session: Session, app: Application) -> date:
+    """The last day of the scheduling window: ``schedule_within_working_days`` after dispatch."""
+    return add_working_days(session, app.dispatched_on,
+                            assessment_policy(session, app.dispatched_on).schedule_within_working_days)
+
+
+def _check_visit_date(session: Session, app: Application, visit_on: date, today: date, *,
+                      beyond_allowed: bool = False) -> None:
+    latest = scheduling_window_end(session, app)
+    if visit_on < today or (visit_on > latest and not beyond_allowed):
+        raise ValidationFailed(f"上门评估日期须在 {today.isoformat()} 至 {latest.isoformat()} 之间"
+                               "（改约超出该期限须选择原因）",
                                {"visit_on": f"between {today.isoformat()} and {latest.isoformat()}"})
 
 
@@ -127,23 +136,44 @@ def schedule(session: Session, application_id: int, *, actor: Actor, now: dateti
                      assessors=assessors, reason=None)
 
 
+def _reschedule_reason(code: str | None, text: str | None) -> tuple[RescheduleReason | None, str | None]:
+    text = (text or "").strip() or None
+    if text is not None and len(text) > 480:
+        raise ValidationFailed("改约原因不能超过 480 个字符", {"reason": "at most 480"})
+    try:
+        reason = RescheduleReason(code) if code else None
+    except ValueError:
+        raise ValidationFailed("未知的改约原因", {"reason_code": "unknown"}) from None
+    if reason is None and text is None:
+        raise ValidationFailed("改约须选择或填写原因", {"reason": "required"})
+    if reason is RescheduleReason.OTHER and text is None:
+        raise ValidationFailed("改约原因为“其他”时须填写说明", {"reason": "required for other"})
+    return reason, text
+
+
 def reschedule(session: Session, application_id: int, *, actor: Actor, now: datetime, visit_on: date,
-               assessors: Sequence[AssessorDeclaration], reason: str,
+               assessors: Sequence[AssessorDeclaration], reason: str | None = None, reason_code: str | None = None,
                expected_version: int | None = None) -> Application:
-    """Book another visit (another date and/or assessors), giving a reason. An entered joint
-    record not yet co-signed is discarded. Raises as ``schedule``."""
+    """Book another visit (another date and/or assessors), giving a reason: a text, or a code
+    (``RescheduleReason``; ``other`` with a text). Beyond the scheduling window only with a
+    code, which the application keeps for the queues; the SLA runs on. An entered joint record
+    not yet co-signed is discarded. Raises as ``schedule``."""
     app = _check_admin(session, actor, application_id, expected_version)
     check_transition(app.status, Status.RESCHEDULED)
-    reason = (reason or "").strip()
-    if not reason or len(reason) > 500:
-        raise ValidationFailed("改约须填写原因（500 字以内）", {"reason": "required, at most 500"})
+    code, text = _reschedule_reason(reason_code, reason)
+    today = local_today(now)
+    _check_visit_date(session, app, visit_on, today, beyond_allowed=code is not None)
+    if code is not None:
+        app.reschedule_code, app.reschedule_note = code.value, text
+    label = RESCHEDULE_LABELS[code] if code is not None else None
     return _schedule(session, app, Status.RESCHEDULED, actor=actor, now=now, visit_on=visit_on,
-                     assessors=assessors, reason=reason)
+                     assessors=assessors, reason="：".join(p for p in (label, text) if p))
 
 
 def _schedule(session: Session, app: Application, target: Status, *, actor: Actor, now: datetime,
               visit_on: date, assessors: Sequence[AssessorDeclaration], reason: str | None) -> Application:
-    _check_visit_date(session, app, visit_on, local_today(now))
+    if target is Status.SCHEDULED:
+        _check_visit_date(session, app, visit_on, local_today(now))
     experts = _check_assessors(session, app, assessors, visit_on)
     discarded = session.scalar(select(Assessment).where(Assessment.application_id == app.id))
     if discarded is not None:
@@ -152,5 +182,6 @@ def _schedule(session: Session, app: Application, target: Status, *, actor: Acto
           reason=reason)
     move(session, app, target, action="schedule" if target is Status.SCHEDULED else "reschedule", actor=actor,
          now=now, reason=reason, data={"visit_on": visit_on, "assessors": [a.user_id for a in assessors],
+                                       "reschedule_code": app.reschedule_code if target is Status.RESCHEDULED else None,
                                        "experts": sorted(experts), "discarded_record": discarded is not None})
     return app

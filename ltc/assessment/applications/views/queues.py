@@ -9,7 +9,7 @@ from ltc.assessment.applications.services import conclusion
 from ltc.assessment.applications.services import queues
 from ltc.assessment.applications.forms import QueueFilterForm
 from ltc.assessment.applications.services.notifying import application_no
-from ltc.assessment.applications.states import KIND_LABELS, STATUS_LABELS, Status
+from ltc.assessment.applications.states import KIND_LABELS, RESCHEDULE_LABELS, STATUS_LABELS, Status
 from ltc.assessment.applications.views.blueprint import bp, context
 from ltc.auth.permissions import Action, can
 from ltc.auth.web import permission_required
@@ -29,7 +29,15 @@ def queue_row(row) -> dict:
             "district": row.district, "submitted_on": row.submitted_on, "accepted_on": row.accepted_on,
             "agency": row.agency_name or "", "filer": row.filer_name or "", "visit_on": row.visit_on,
             "self_grade": row.self_grade or "", "level": row.level, "due_on": row.due_on, "sla": row.sla,
-            "sla_label": _(queues.SLA_LABELS[row.sla])}
+            "sla_label": _(queues.SLA_LABELS[row.sla]), "reschedule_reason": reschedule_reason(row)}
+
+
+def reschedule_reason(row) -> str:
+    """The coded reason of a visit booked beyond the window (with its text), shown beside the SLA mark."""
+    if not row.reschedule_code:
+        return ""
+    label = _(RESCHEDULE_LABELS[row.reschedule_code])
+    return f"{label}：{row.reschedule_note}" if row.reschedule_note else label
 
 
 def queue_columns() -> list[Column]:
@@ -37,7 +45,7 @@ def queue_columns() -> list[Column]:
              ("id_number", "身份证号"), ("district", "区县"), ("submitted_on", "提交日期"),
              ("accepted_on", "受理日期"), ("agency", "评估机构"), ("visit_on", "上门评估日期"),
              ("self_grade", "自评等级"), ("level", "失能等级"), ("due_on", "办理时限"), ("sla_label", "时限状态"),
-             ("filer", "提交机构"))
+             ("reschedule_reason", "改约原因"), ("filer", "提交机构"))
     return [Column(_(header), key) for key, header in names]
 
 

@@ -128,7 +128,8 @@ def schedule(application_id: int):
 @permission_required(Action.SCHEDULE_ASSESSMENT)
 def reschedule(application_id: int):
     return _step(application_id, schedule_form_for_post(), lambda i, f, kw: scheduling.reschedule(
-        db.session, i, visit_on=f.visit_on.data, assessors=_declarations(f), reason=f.reason.data, **kw),
+        db.session, i, visit_on=f.visit_on.data, assessors=_declarations(f), reason=f.reason.data,
+        reason_code=f.reason_code.data or None, **kw),
         _("已改约上门评估"))
 
 
