@@ -1,10 +1,9 @@
 """Working days with the override table, admin edits and the missing-year banner."""
 import logging
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from ltc.core import calendar, events
 from ltc.core.audit import SYSTEM, AuditEntry, Actor
@@ -13,24 +12,9 @@ from ltc.core.calendar import (CalendarChanged, CalendarOverride, CalendarYear, 
                                set_override, set_overrides, working_day_adder, working_days_between)
 from ltc.core.errors import NotFound, ValidationFailed
 from tests.conftest import NOW
+from tests.queries import count_queries
 
 D = date
-
-
-@contextmanager
-def count_queries(session):
-    statements: list[str] = []
-    engine = session.get_bind().engine
-
-    def before(conn, cursor, statement, *args):
-        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):  # the fixture's savepoints
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def holiday(session, day: date, note="假日"):

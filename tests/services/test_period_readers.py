@@ -1,11 +1,9 @@
 """Set-based readers of dated attributes (SPEC §0.2): the periods of many subjects overlapping a
 window in one query per attribute family, then the value on each day without further queries."""
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from ltc.core import periods
 from ltc.core.months import month_bounds
@@ -22,25 +20,10 @@ from ltc.providers.models import ProviderCareTypePeriod, ProviderPricePeriod
 from tests.builders import org
 from tests.entitlement_builders import grant, plain_conclusion
 from tests.people_builders import person
+from tests.queries import count_queries
 
 D = date
 MARCH = month_bounds(D(2026, 3, 1))
-
-
-@contextmanager
-def count_queries(session):
-    statements: list[str] = []
-    engine = session.get_bind().engine
-
-    def before(conn, cursor, statement, *args):
-        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):  # the fixture's savepoints
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def status(session, p, value, start, end=None):
