@@ -8,6 +8,7 @@ from pydantic import Field, WithJsonSchema
 from ltc.api.paging import PageQuery
 from ltc.api.schema import MAX_INT, Body, Int32, IsoDate, Out, QueryBool, query_int
 from ltc.assessment.applications.states import Status
+from ltc.assessment.scale.api_schemas import Grading
 
 MAX_NOTES = 2000  # as the entry form
 
@@ -64,17 +65,9 @@ class Signature(Out):
     signed_at: datetime
 
 
-class JointRecord(Out):
-    adl_total: int
-    cognition_total: int
-    perception_total: int
-    adl_grade: int
-    cognition_grade: int
-    perception_grade: int
-    cp_grade: int
-    level: int
-    level_name: str
-    ruleset: str
+class JointRecord(Grading):
+    """The grading of the joint on-site record, with its answers."""
+
     items: dict[str, int]
     assessed_on: date | None
     notes: str | None

@@ -6,7 +6,8 @@ from pydantic import Field, WithJsonSchema
 
 from ltc.api.blueprint import bp
 from ltc.auth.web import api_permission
-from ltc.api.schema import Body, Checked, Out, api_route, raise_problems
+from ltc.api.schema import Body, Checked, api_route, raise_problems
+from ltc.assessment.scale.api_schemas import Grading
 from ltc.assessment.scale.services import UnknownRuleset, get_ruleset, ruleset_in_force, shipped_definitions
 from ltc.assessment.scale.scale import Ruleset, grade, validate_items
 from ltc.auth.permissions import Action
@@ -28,19 +29,6 @@ class GradeRequest(Body):
     items: Annotated[dict[str, Any], WithJsonSchema(_items_schema())]
     ruleset: str | None = Field(None, examples=["CN-2021-37"],
                                 description="default: the ruleset in force today (Asia/Shanghai)")
-
-
-class Grading(Out):
-    adl_total: int
-    cognition_total: int
-    perception_total: int
-    adl_grade: int
-    cognition_grade: int
-    perception_grade: int
-    cp_grade: int
-    level: int
-    level_name: str
-    ruleset: str
 
 
 def _ruleset(body: Checked[GradeRequest], problems: dict[str, str]) -> Ruleset | None:
