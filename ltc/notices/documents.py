@@ -61,13 +61,9 @@ class RefusalNotice:
     detail: str | None = None
 
     def check(self) -> dict[str, str]:
-        wording = REFUSAL_WORDING.get(self.reason_code)
-        if wording is None:
-            return {"reason_code": "未知的不予受理原因代码"}
-        if self.reason_text is None:
-            object.__setattr__(self, "reason_text", wording)
-        elif self.reason_text != wording:
-            return {"reason_text": "与不予受理原因代码的表述不一致"}
+        if errors := _fill_wording(self, REFUSAL_WORDING, "reason_code", "未知的不予受理原因代码",
+                                   "与不予受理原因代码的表述不一致"):
+            return errors
         if self.reason_code == "other" and not self.detail:
             return {"detail": "原因为“其他”时必须填写具体说明"}
         return {}
@@ -177,14 +173,8 @@ class TerminationNotice:
     reason_text: str | None = None  # filled from TERMINATION_WORDING
 
     def check(self) -> dict[str, str]:
-        wording = TERMINATION_WORDING.get(self.reason)
-        if wording is None:
-            return {"reason": "未知的待遇终止原因"}
-        if self.reason_text is None:
-            object.__setattr__(self, "reason_text", wording)
-        elif self.reason_text != wording:
-            return {"reason_text": "与终止原因的表述不一致"}
-        return _period_errors(self.valid_from, self.valid_to)
+        return _fill_wording(self, TERMINATION_WORDING, "reason", "未知的待遇终止原因", "与终止原因的表述不一致") or \
+            _period_errors(self.valid_from, self.valid_to)
 
     def extras(self) -> dict:
         return {"valid_last_day": self.valid_to - timedelta(days=1),
@@ -274,6 +264,19 @@ def cn_date(value: date | str | None) -> str:
 
 
 # --- type checks --------------------------------------------------------------------------
+
+def _fill_wording(document, wordings: dict[str, str], code_field: str, unknown: str, mismatch: str) -> dict[str, str]:
+    """The notice's printed ``reason_text`` is the fixed wording of its reason code: filled in when
+    absent, refused when it differs. Returns the errors (field → reason)."""
+    wording = wordings.get(getattr(document, code_field))
+    if wording is None:
+        return {code_field: unknown}
+    if document.reason_text is None:
+        object.__setattr__(document, "reason_text", wording)  # frozen dataclass: set once, before use
+    elif document.reason_text != wording:
+        return {"reason_text": mismatch}
+    return {}
+
 
 def _period_errors(valid_from: date, valid_to: date) -> dict[str, str]:
     return {} if valid_to > valid_from else {"valid_to": "有效期结束日（不含）必须晚于开始日"}
