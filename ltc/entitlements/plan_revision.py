@@ -112,12 +112,21 @@ def links(session: Session, case: ReviewCase, context: LinkContext) -> list[Subj
     return found
 
 
-def _granted_entitlement(session: Session, plan: CarePlan, today: date) -> Entitlement | None:
-    """The live entitlement of the plan's (person, provider, care type) not yet ended, the latest."""
+def granted_entitlement(session: Session, *, person_id: int, provider_id: int, care_type: str,
+                        today: date) -> Entitlement | None:
+    """The entitlement a plan of (person, provider, care type) saved ``today`` would revise: the
+    latest live one not yet ended (None: the plan is a draft for a request, or for nothing yet)."""
     return session.scalars(select(Entitlement).where(
-        Entitlement.person_id == plan.person_id, Entitlement.provider_id == plan.provider_id,
-        Entitlement.care_type == plan.care_type, Entitlement.live_filter(), Entitlement.valid_to > today)
+        Entitlement.person_id == person_id, Entitlement.provider_id == provider_id,
+        Entitlement.care_type == care_type, Entitlement.live_filter(), Entitlement.valid_to > today)
         .order_by(Entitlement.valid_from.desc())).first()
+
+
+def open_case_of(session: Session, entitlement_id: int) -> ReviewCase | None:
+    """The entitlement's open revision case, if any."""
+    return session.scalars(select(ReviewCase).where(
+        ReviewCase.subject_type == SUBJECT, ReviewCase.subject_id == entitlement_id,
+        ReviewCase.status == CaseStatus.OPEN.value)).first()
 
 
 def _open_request(session: Session, plan: CarePlan) -> bool:
@@ -132,7 +141,8 @@ def on_plan_saved(session: Session, event: PlanSaved) -> None:
     revision case, or is a new revision of the case already open. Raises ValidationFailed when
     the requested date is not before the entitlement's end."""
     plan, actor, now = event.plan, event.actor, event.now
-    entitlement = _granted_entitlement(session, plan, local_today(now))
+    entitlement = granted_entitlement(session, person_id=plan.person_id, provider_id=plan.provider_id,
+                                      care_type=plan.care_type, today=local_today(now))
     if entitlement is None or _open_request(session, plan):
         return
     if plan.requested_from is not None and plan.requested_from >= entitlement.valid_to:
@@ -143,9 +153,7 @@ def on_plan_saved(session: Session, event: PlanSaved) -> None:
                                        why=f"第 {plan.version} 版")
     care_plans.set_revision_status(session, plan, PlanStatus.PENDING, actor=actor, now=now,
                                    entitlement_id=entitlement.id)
-    case = session.scalars(select(ReviewCase).where(
-        ReviewCase.subject_type == SUBJECT, ReviewCase.subject_id == entitlement.id,
-        ReviewCase.status == CaseStatus.OPEN.value)).first()
+    case = open_case_of(session, entitlement.id)
     note = f"护理计划第 {plan.version} 版"
     if case is None:
         engine.open_case(session, case_type=CASE_TYPE, subject_id=entitlement.id, actor=actor, now=now, note=note)
