@@ -93,7 +93,8 @@ def test_approval_takes_effect_the_day_after_approval_when_the_requested_date_ha
     assert plan_in_force(session, entitlement.id, date(2026, 4, 20)) == first
     assert plan_in_force(session, entitlement.id, date(2026, 4, 21)) == second
     assert session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "care_plan",
-                                                           AuditEntry.entity_id == second.id)).all() == [
+                                                           AuditEntry.entity_id == str(second.id))
+                           .order_by(AuditEntry.id)).all() == [
         "create", "revision_pending", "finalize"]
 
 
