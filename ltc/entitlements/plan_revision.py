@@ -63,8 +63,8 @@ def step_checks(session: Session, case: ReviewCase, step: str, day: date) -> lis
     plan = under_review(session, entitlement.id)
     if plan is None:
         return [Check("plan", "变更后的护理计划", False, "没有待审核的护理计划版本")]
-    starts = revision_start(plan.requested_from, day)
-    current = plan_in_force(session, entitlement.id, min(max(day, entitlement.valid_from), starts))
+    starts = revision_start(plan.requested_from, day, entitlement_from=entitlement.valid_from)
+    current = plan_in_force(session, entitlement.id, max(day, entitlement.valid_from))
     asked = f"申请自 {plan.requested_from} 起生效" if plan.requested_from else "未申请生效日期"
     checks = [
         Check("plan", "变更后的护理计划", None, f"第 {plan.version} 版（现行第 {current.version} 版）；{asked}"
@@ -90,8 +90,10 @@ def revision_ready(session: Session, case: ReviewCase, day: date) -> str | None:
 def complete(session: Session, case: ReviewCase, *, actor: Actor, now: datetime) -> None:
     """The insurer approved: the version takes effect (no new entitlement)."""
     plan = under_review(session, case.subject_id)
-    care_plans.finalize_plan(session, plan, actor=actor, now=now, entitlement_id=case.subject_id,
-                             effective_from=revision_start(plan.requested_from, local_today(now)))
+    entitlement = session.get(Entitlement, case.subject_id)
+    care_plans.finalize_plan(session, plan, actor=actor, now=now, entitlement_id=entitlement.id,
+                             effective_from=revision_start(plan.requested_from, local_today(now),
+                                                           entitlement_from=entitlement.valid_from))
 
 
 def ended(session: Session, case: ReviewCase, *, actor: Actor, now: datetime) -> None:

@@ -2,10 +2,10 @@
 
 A plan belongs to the entitlement as dated versions of the plan of its (person, provider, care
 type): the version granted with it is in force from the entitlement's start, and each revision
-approved later from its own ``effective_from``. The version in force on day D is the final
-version with the latest ``effective_from`` on or before D (of two on the same day, the later
-version). A bridging entitlement (the old care type and provider at a new level) reads the plan
-of the old provider it continues.
+approved later from its own ``effective_from``. The version in force on day D is the newest final
+version whose ``effective_from`` is on or before D: a newer approved version supersedes every
+older one from its own date, even one approved earlier for a later date. A bridging entitlement
+(the old care type and provider at a new level) reads the plan of the old provider it continues.
 """
 from collections.abc import Iterable
 from datetime import date
@@ -32,7 +32,7 @@ def plans_in_force(session: Session, entitlement_ids: Iterable[int], day: date) 
     stmt = (select(Entitlement.id, CarePlan).join(CarePlan, _same_plan())
             .where(Entitlement.id.in_(ids), Entitlement.live_filter(), covering_filter(Entitlement, day),
                    CarePlan.status == PlanStatus.FINAL.value, CarePlan.effective_from <= day)
-            .order_by(Entitlement.id, CarePlan.effective_from, CarePlan.version))
+            .order_by(Entitlement.id, CarePlan.version))
     found: dict[int, CarePlan] = {}
     for entitlement_id, plan in session.execute(stmt).tuples():
         found[entitlement_id] = plan  # ordered: the last one seen is in force

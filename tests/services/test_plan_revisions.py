@@ -188,3 +188,31 @@ def test_plans_in_force_reads_many_entitlements_in_one_query(session, r, granted
     with count_queries(session) as statements:
         found = plans_in_force(session, [entitlement.id, entitlement.id + 1000], date(2026, 5, 1))
     assert found == {entitlement.id: first} and len(statements) == 1
+
+
+def test_a_revision_approved_before_the_entitlement_starts_replaces_the_granted_version_from_its_start(
+        session, r, granted):
+    entitlement, first = granted
+    second = revise(session, r, entitlement)
+    case = revision_case(session, entitlement)
+    submit(session, r, case)
+    engine.decide(session, case, DecisionInput("approve"), actor=insurer(r), now=NOW)   # 2026-03-16
+    assert second.effective_from == GRANTED_FROM
+    assert plan_in_force(session, entitlement.id, GRANTED_FROM) == second
+
+
+def test_a_newer_approved_version_supersedes_one_approved_earlier_for_a_later_date(session, r, granted):
+    entitlement, first = granted
+    later = revise(session, r, entitlement, requested_from=date(2026, 9, 1))
+    case = revision_case(session, entitlement)
+    submit(session, r, case)
+    engine.decide(session, case, DecisionInput("approve"), actor=insurer(r), now=APPROVED)
+    sooner = revise(session, r, entitlement, visits=[VisitTypeInput("生活照料", 2, "week", 90, ("SH01",))],
+                    now=APPROVED)
+    case = session.scalars(select(ReviewCase).where(ReviewCase.case_type == "plan_revision",
+                                                    ReviewCase.status == "open")).one()
+    submit(session, r, case, now=APPROVED)
+    engine.decide(session, case, DecisionInput("approve"), actor=insurer(r), now=APPROVED + timedelta(days=5))
+    assert (later.effective_from, sooner.effective_from) == (date(2026, 9, 1), date(2026, 4, 26))
+    assert [plan_in_force(session, entitlement.id, day) for day in (date(2026, 4, 25), date(2026, 4, 26),
+                                                                    date(2026, 9, 1))] == [first, sooner, sooner]

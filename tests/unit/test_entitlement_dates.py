@@ -189,3 +189,9 @@ def test_a_change_of_care_type_or_provider_is_told_apart_from_a_change_of_level_
 def test_a_plan_revision_takes_effect_on_the_later_of_the_request_and_the_day_after_approval(
         requested, approved_on, expected):
     assert dates.revision_start(requested, approved_on) == expected
+
+
+def test_a_plan_revision_approved_before_the_entitlement_starts_takes_effect_at_its_start():
+    assert dates.revision_start(None, date(2026, 3, 16), entitlement_from=date(2026, 4, 1)) == date(2026, 4, 1)
+    assert dates.revision_start(date(2026, 5, 1), date(2026, 3, 16), entitlement_from=date(2026, 4, 1)) == date(
+        2026, 5, 1)
