@@ -62,6 +62,9 @@ def test_a_revision_is_submitted_by_the_provider_approved_by_the_insurer_and_sho
     session.refresh(case)
     client.post("/logout")
     login(client, "ins_rev")
+    insurer_page = html(client.get(f"/reviews/{case.id}"))
+    assert re.findall(r'name="decision"[^>]*value="(\w+)"', insurer_page) == ["approve", "return", "reject"]
+    assert "护理需求无变化，无需变更" in insurer_page and "超出失能等级的待遇上限" in insurer_page
     assert decide(client, case).status_code == 302                       # the district insurer approves
     session.refresh(second)
     assert (second.status, second.effective_from) == ("final", requested)
