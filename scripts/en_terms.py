@@ -509,6 +509,41 @@ EN.update({
     "复评受理至上门评估时限": "Time limit from the start of a review assessment to its home visit",
 })
 
+# care-plan revisions after the grant (issue 8 point 14)
+EN.update({
+    "申请生效日期": "Requested effective date",
+    "护理计划变更审核案件": "Care plan revision case",
+    "某日执行的版本": "Version in force on a date",
+    "查看日期": "Date",
+    "查看": "Show",
+    "%(day)s 执行第 %(n)s 版（自 %(from)s 起生效）": "On %(day)s version %(n)s is in force (effective from %(from)s)",
+    "查看该版本": "Open that version",
+    "%(day)s 有待遇，但没有已生效的护理计划版本": "On %(day)s there is an entitlement but no care plan version in force",
+    "%(day)s 没有本机构该服务形式的待遇": "On %(day)s there is no entitlement with this provider for this care type",
+    "提示": "Warning",
+    "自 %(day)s 起生效": "effective from %(day)s",
+    "申请自 %(day)s 起生效": "requested from %(day)s",
+    "待遇已核定（%(start)s 至 %(end)s，不含）：保存后为护理计划变更，经商保公司审核通过后，自申请生效日期与审批次日中较晚的一天起执行，不追溯。": "The entitlement is granted (%(start)s to %(end)s, exclusive): saving makes a care plan revision; once the insurer approves it, it applies from the later of the requested date and the day after approval, never retroactively.",
+    "待遇已核定，本版为护理计划变更：请在审核案件中提交商保公司审核": "The entitlement is granted, so this version is a revision: submit it to the insurer in its review case",
+    "服务日（按周）": "Weekdays (weekly)",
+    "周一": "Mon",
+    "周二": "Tue",
+    "周三": "Wed",
+    "周四": "Thu",
+    "周五": "Fri",
+    "周六": "Sat",
+    "周日": "Sun",
+    "变更审核中": "Revision under review",
+    "变更未通过": "Revision not approved",
+    "已被新版本替代": "Replaced by a newer version",
+    "各自然月服务时长": "Hours in each calendar month",
+    "护理计划变更审核": "Care plan revision review",
+    "护理机构提交": "Provider submits",
+    "超出失能等级的待遇上限": "Exceeds the caps of the disability level",
+    "护理需求无变化，无需变更": "Care needs unchanged; no revision needed",
+    "修改护理计划": "Edit care plan",
+})
+
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "ltc/translations/en/LC_MESSAGES/messages.po"
 

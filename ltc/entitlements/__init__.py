@@ -13,7 +13,7 @@ def wire() -> None:
     from ltc.assessment.applications.events import ConclusionFinal
     from ltc.auth.scope import add_scope_rule
     from ltc.core.events import subscribe
-    from ltc.entitlements import lowering, opening, scope, subject, termination, views
+    from ltc.entitlements import lowering, opening, plan_revision, scope, subject, termination, views
     from ltc.entitlements.models import Entitlement
     from ltc.notices.services import add_subject_visibility
     from ltc.people.events import DeathUndone, PersonDied, PersonTransferred
@@ -22,6 +22,7 @@ def wire() -> None:
     from ltc.reviews.registry import register_list_link, register_subject
 
     register_subject(subject.SUBJECT_TYPE)
+    register_subject(plan_revision.SUBJECT_TYPE)
     for link in views.LIST_LINKS:
         register_list_link(link)
     add_scope_rule(Entitlement, scope.entitlements_in_scope)
@@ -36,6 +37,7 @@ def wire() -> None:
     subscribe(DeathUndone, termination.on_death_undone)
     subscribe(DeathUndone, opening.on_death_undone)
     subscribe(PlanSaved, opening.on_plan_saved)
+    subscribe(PlanSaved, plan_revision.on_plan_saved)
 
 
 def register(app: Flask) -> None:

@@ -127,3 +127,11 @@ def entitlement_end(conclusion_valid_to: date, *, death_date: date | None = None
         candidates.append((replaced_from, 1, EndReason.CHANGE.value))
     end, _, reason = min(candidates)
     return end, reason
+
+
+def revision_start(requested_from: date | None, approved_on: date, *, entitlement_from: date | None = None) -> date:
+    """SPEC §4.2: a care-plan revision takes effect on the later of the requested date and the
+    day after its approval — never retroactively (no request: the day after approval) — and not
+    before the entitlement it belongs to starts."""
+    earliest = max(approved_on + timedelta(days=1), entitlement_from or approved_on)
+    return max(requested_from, earliest) if requested_from is not None else earliest

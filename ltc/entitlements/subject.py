@@ -97,11 +97,13 @@ def plan_checks(session: Session, request: EntitlementRequest, day: date) -> lis
     plan = current_plan(session, request)
     if plan is None:
         return [Check("plan", "护理计划", False, "护理机构尚未制定护理计划")]
-    found = care_plans.plan_checks(session, plan, day)
+    app = session.get(Application, request.application_id)
+    found = care_plans.plan_checks(session, plan, day, end=app.valid_to)
     head = Check("plan", "护理计划", plan.level == request.level,
                  f"第 {plan.version} 版，{len(plan.visit_types)} 种服务，按 {plan.level} 级制定"
                  + ("" if plan.level == request.level else f"，与核定等级 {request.level} 级不符"))
-    return [head, *[Check(f"plan.{c.code}", "护理计划检查", c.passed, c.message) for c in found]]
+    return [head, *[Check(f"plan.{c.code}", "护理计划提示" if c.warning else "护理计划检查",
+                          None if c.warning else c.passed, c.message) for c in found]]
 
 
 def step_checks(session: Session, case: ReviewCase, step: str, day: date) -> list[Check]:
@@ -245,7 +247,8 @@ def complete(session: Session, case: ReviewCase, *, actor: Actor, now: datetime)
         provider_id=request.provider_id, conclusion=app, starts_on=start,
         care_plan_id=plan.id if plan else None, review_case_id=case.id, replaces=replaces, actor=actor, now=now)
     if plan is not None:
-        care_plans.finalize_plan(session, plan, actor=actor, now=now)
+        care_plans.finalize_plan(session, plan, actor=actor, now=now, entitlement_id=entitlement.id,
+                                 effective_from=start)
     request.status = check_transition(request.status, RequestStatus.GRANTED).value
     request.entitlement_id, request.starts_on, request.care_plan_id = entitlement.id, start, plan.id if plan else None
     if bridge is not None:

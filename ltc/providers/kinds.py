@@ -16,8 +16,15 @@ class StaffType(StrEnum):
 
 
 class PlanStatus(StrEnum):
+    """``draft`` before the grant; ``final`` in force from its ``effective_from``; a version saved
+    after the grant is ``pending`` while its revision case runs, then ``final``, ``rejected``, or
+    ``replaced`` when the provider saved a newer version in the same case."""
+
     DRAFT = "draft"
     FINAL = "final"
+    PENDING = "pending"
+    REJECTED = "rejected"
+    REPLACED = "replaced"
 
 
 class FrequencyUnit(StrEnum):
@@ -29,5 +36,8 @@ class FrequencyUnit(StrEnum):
 ITEM_CLASS_LABELS = {ItemClass.LIFE: "生活照护", ItemClass.MEDICAL: "医疗护理"}
 STAFF_TYPE_LABELS = {StaffType.ASSISTANT: "护理员", StaffType.NURSE: "护士", StaffType.DOCTOR: "医生",
                      StaffType.VILLAGE_DOCTOR: "乡村医生"}
-PLAN_STATUS_LABELS = {PlanStatus.DRAFT: "草稿", PlanStatus.FINAL: "已生效"}
+PLAN_STATUS_LABELS = {PlanStatus.DRAFT: "草稿", PlanStatus.FINAL: "已生效", PlanStatus.PENDING: "变更审核中",
+                      PlanStatus.REJECTED: "变更未通过", PlanStatus.REPLACED: "已被新版本替代"}
+#: ISO weekday numbers (1 = Monday) and their labels
+WEEKDAY_LABELS = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
 UNIT_LABELS = {FrequencyUnit.WEEK: "每周", FrequencyUnit.MONTH: "每月"}

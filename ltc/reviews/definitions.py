@@ -287,6 +287,24 @@ _ENTITLEMENT_REASONS = [
      "steps": ["provider", *_DECIDERS]},
 ]
 
+#: REF: a care-plan revision after the grant (SPEC §4.2): the provider's operator submits, the insurer
+#: of the person's district approves, returns or rejects; 3 working days per step
+PLAN_REVISION = {
+    "code": "plan_revision", "label": "护理计划变更审核", "subject": "care_plan_revision",
+    "steps": [
+        {"code": "provider", "label": "护理机构提交", "owner": "subject_provider", "decisions": ["approve"],
+         "sla": "working_days:3", "return_to": [], "precondition": "revised_plan", "roles": ["operator"]},
+        {"code": "insurer", "label": "商保公司审核", "owner": "district_insurer",
+         "decisions": ["approve", "return", "reject"], "sla": "working_days:3", "return_to": ["provider"],
+         "precondition": "revised_plan", "roles": ["reviewer"]},
+    ],
+    "reasons": [
+        {"code": "PLAN", "label": "护理计划需修改", "decisions": ["return"], "steps": ["insurer"]},
+        {"code": "CAPS", "label": "超出失能等级的待遇上限", "decisions": ["return", "reject"], "steps": ["insurer"]},
+        {"code": "NO_NEED", "label": "护理需求无变化，无需变更", "decisions": ["reject"], "steps": ["insurer"]},
+    ],
+}
+
 #: REF: the four-party entitlement review of SPEC §4.2, 3 working days per step; each step returns
 #: to the previous one, the MIA to any earlier step (SPEC §4.1)
 REF_REVIEWS = {
@@ -309,5 +327,6 @@ REF_REVIEWS = {
             ],
             "reasons": _ENTITLEMENT_REASONS,
         },
+        PLAN_REVISION,
     ],
 }

@@ -97,7 +97,8 @@ def test_home_checks_at_the_cap_pass_and_one_minute_over_fails(session, setup):
     world, east, _ = setup
     at_cap = save(session, world, person_id=east.id, level=3, visits=[visit(frequency=13, unit="month")])
     checks = plans.plan_checks(session, at_cap, DAY)
-    assert [(c.code, c.passed) for c in checks] == [("items_allowed", True), ("home_hours_cap", True)]
+    assert [(c.code, c.passed) for c in checks] == [("items_allowed", True), ("home_hours_cap", True),
+                                                    ("home_calendar_months", True)]
     over = save(session, world, person_id=east.id, level=3,
                 visits=[visit(frequency=13, unit="month"), visit("加一分钟", 1, "month", 1, ["SH03"])])
     hours = plans.plan_checks(session, over, DAY)[1]
@@ -212,3 +213,23 @@ def test_latest_plans_lists_one_row_per_plan(session, setup):
     family = save(session, world, person_id=north.id, care_type="family")
     rows = list(session.scalars(plans.latest_plans(world.users["pr_op"])))
     assert set(rows) == {newest, family}
+
+
+def test_weekdays_are_stored_and_must_divide_a_weekly_frequency(session, setup):
+    world, east, _ = setup
+    plan = save(session, world, person_id=east.id, visits=[VisitTypeInput("日常照护", 4, "week", 60, ("SH01",),
+                                                                           weekdays=(4, 1))])
+    assert plan.visit_types[0].weekdays == "14"
+    assert plans.planned_visits(plan)[0].weekdays == (1, 4)
+    with pytest.raises(ValidationFailed) as uneven:
+        save(session, world, person_id=east.id, visits=[VisitTypeInput("日常照护", 3, "week", 60, ("SH01",),
+                                                                        weekdays=(1, 4))])
+    assert uneven.value.fields == {"visit_types-0-weekdays": "每周 3 次不能平均安排在 2 个服务日"}
+    with pytest.raises(ValidationFailed) as monthly:
+        save(session, world, person_id=east.id, visits=[VisitTypeInput("测量", 2, "month", 30, ("SH01",),
+                                                                        weekdays=(1,))])
+    assert monthly.value.fields == {"visit_types-0-weekdays": "只有按周的服务可以指定服务日"}
+    with pytest.raises(ValidationFailed) as twice:
+        save(session, world, person_id=east.id, visits=[VisitTypeInput("测量", 2, "week", 30, ("SH01",),
+                                                                        weekdays=(1, 1))])
+    assert twice.value.fields == {"visit_types-0-weekdays": "服务日应为周一至周日，不可重复"}

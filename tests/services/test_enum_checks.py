@@ -48,3 +48,10 @@ def test_a_hand_written_value_list_check_is_found():
           CheckConstraint("length(mood) > 0", name="ck_moods_length"),
           enum_check("mood", Mood, name="ck_generated"))
     assert hand_written_value_lists(metadata) == ["moods.ck_moods_mood"]
+
+
+def test_care_plan_statuses_include_the_revision_states(app):
+    """A version saved after the grant is pending, then final, rejected or replaced (SPEC §4.2)."""
+    from ltc.providers.care_plans.models import CarePlan
+    [status] = [c for c in CarePlan.__table__.constraints if c.name == "ck_care_plans_status"]
+    assert status.sqltext.text == "status IN ('draft', 'final', 'pending', 'rejected', 'replaced')"

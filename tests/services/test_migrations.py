@@ -390,7 +390,8 @@ def test_0015_gives_ref_derived_versions_the_new_return_targets_and_reasons_keep
             assert [validate_sections(s) for s in loaded] == [{}, {}]
             new_ref = to_raw(parse_section("reviews", REF_REVIEWS))
             assert to_raw(parse_section("reviews", loaded[0]["reviews"])) == new_ref
-            city, own = loaded[1]["reviews"]["case_types"]
+            city, own, *later = loaded[1]["reviews"]["case_types"]   # later: added by later revisions (0020)
+            assert [c["code"] for c in later] == ["plan_revision"]
             assert own == _city_edits(ref["reviews"])["case_types"][1]
             assert [s["return_to"] for s in city["steps"]] == [None, "provider", "agency",
                                                                ["provider", "agency", "insurer"]]
@@ -471,6 +472,62 @@ def test_0016_fills_the_conclusion_and_final_dates_of_existing_applications(app,
             with db.engine.connect() as conn:
                 assert _all_sections(conn) == [ref]
                 assert conn.execute(sa.text("SELECT count(*) FROM applications")).scalar() == 5
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
+
+
+def test_0020_dates_granted_plans_and_adds_the_plan_revision_case_type_keeping_a_citys_own(app, tmp_path):
+    """A database at 0016 with a final plan granted with an entitlement, a draft plan, REF and a
+    city's draft that already defines ``plan_revision`` its own way: after the upgrade the final
+    plan belongs to its entitlement from the entitlement's start, the draft is untouched, REF
+    gains REF's case type (and validates), the city's own is kept; a downgrade gives 0016 back."""
+    import sqlalchemy as sa
+    from ltc.policy.schema import validate_sections
+    from ltc.reviews.definitions import PLAN_REVISION
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    at = "2026-01-05 02:00:00+00:00"
+    own = {**PLAN_REVISION, "label": "护理计划变更（本市）", "reasons": []}
+    try:
+        with migrated.app_context():
+            flask_migrate.upgrade(revision="0016")
+            with db.engine.begin() as conn:
+                [ref] = _all_sections(conn)
+                _add_draft(conn, 2, {**ref, "reviews": {"case_types": [*ref["reviews"]["case_types"], own]}})
+                before = _all_sections(conn)
+                conn.execute(sa.text(
+                    "INSERT INTO insured_persons (id, id_number, name, district, birth_date, sex, created_at, "
+                    "updated_at) VALUES (1, '110101194001010011', '李四', '东城区', '1940-01-01', 'M', :at, :at)"),
+                    {"at": at})
+                conn.execute(sa.text("INSERT INTO organisations (id, kind, name, uscc, districts, created_at) "
+                                     "VALUES (7, 'provider', '居家护理甲', '91110000000000007X', '[]', :at)"),
+                             {"at": at})
+                for plan_id, status in ((1, "final"), (2, "draft")):
+                    conn.execute(sa.text(
+                        "INSERT INTO care_plans (id, person_id, provider_id, care_type, level, version, status, "
+                        "created_at) VALUES (:id, 1, 7, 'home', 4, :id, :status, :at)"),
+                        {"id": plan_id, "status": status, "at": at})
+                conn.execute(sa.text(
+                    "INSERT INTO entitlements (id, person_id, level, care_type, provider_id, care_plan_id, "
+                    "conclusion_level, conclusion_date, conclusion_valid_to, origin, status, valid_from, valid_to, "
+                    "created_at) VALUES (5, 1, 4, 'home', 7, 1, 4, '2026-01-20', '2028-01-20', 'migrated', "
+                    "'active', '2026-02-01', '2028-01-20', :at)"), {"at": at})
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                plans = {r.id: (r.status, r.entitlement_id, r.effective_from and str(r.effective_from))
+                         for r in conn.execute(sa.text("SELECT id, status, entitlement_id, effective_from "
+                                                       "FROM care_plans"))}
+                loaded = _all_sections(conn)
+            assert plans == {1: ("final", 5, "2026-02-01"), 2: ("draft", None, None)}
+            assert [validate_sections(s) for s in loaded] == [{}, {}]
+            assert loaded[0]["reviews"]["case_types"][-1] == PLAN_REVISION
+            assert loaded[1]["reviews"]["case_types"][-1] == own and len(loaded[1]["reviews"]["case_types"]) == 2
+            flask_migrate.downgrade(revision="0016")
+            with db.engine.connect() as conn:
+                assert _all_sections(conn) == before
+                assert "effective_from" not in {c["name"] for c in inspect(conn).get_columns("care_plans")}
             db.session.remove()
             db.engine.dispose()
     finally:

@@ -7,8 +7,10 @@ import pytest
 from ltc.billing.policy import BillingPolicy
 from ltc.policy.ref import ref_sections
 from ltc.policy.schema import parse_section
-from ltc.providers.care_plans.checks import (PlannedVisit, fund_cap_check, hours_cap_check, items_check,
-                                            min_visits_check, monthly_visits, plan_checks)
+from datetime import date
+
+from ltc.providers.care_plans.checks import (PlannedVisit, calendar_hours_check, fund_cap_check, hours_cap_check,
+                                            items_check, min_visits_check, monthly_visits, plan_checks)
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +148,50 @@ def test_outreach_without_category_fails(billing):
     checks = plan_checks([visit(1)], care_type="outreach", level=5, category=None, tags=(), billing=billing,
                          item_problems={})
     assert not checks[1].passed and "参保类别" in checks[1].message
+
+
+# --- calendar months over the cap (SPEC §5.3, a warning) ---------------------------------------
+
+MONDAYS_400 = PlannedVisit("周一上门", 1, "week", 400, ("SH01",), weekdays=(1,))   # 28.89 h in an average month
+
+
+def test_a_month_of_five_mondays_exceeds_the_cap_and_is_named(billing):
+    """March 2027 has five Mondays: 5 × 400 min = 33.33 h > 30 h (level 5); February has four."""
+    assert hours_cap_check([MONDAYS_400], billing, 5).passed          # the average month is within the cap
+    check = calendar_hours_check([MONDAYS_400], billing, 5, date(2027, 2, 1), date(2027, 4, 1))
+    assert (check.code, check.passed, check.warning) == ("home_calendar_months", False, True)
+    assert check.message.startswith("2027年3月 计划 33.33 小时，超过月上限 30 小时")
+    assert "2027年2月" not in check.message
+    assert check.evidence["months"] == [{"month": "2027-03", "hours": "33.33"}]
+
+
+def test_every_month_of_four_mondays_passes(billing):
+    check = calendar_hours_check([MONDAYS_400], billing, 5, date(2027, 2, 1), date(2027, 3, 1))
+    assert check.passed and "均未超过" in check.message
+
+
+def test_only_the_days_between_the_plans_start_and_end_count(billing):
+    """From 2 March 2027 only four of March's Mondays are in the plan."""
+    check = calendar_hours_check([MONDAYS_400], billing, 5, date(2027, 3, 2), date(2027, 4, 1))
+    assert check.passed
+
+
+def test_several_weekdays_share_the_weekly_frequency(billing):
+    """4 a week on Mon and Thu (2 a day) × 120 min: April 2027 has 4 Mondays and 5 Thursdays =
+    18 visits = 36 h > 30 h; in whole hours the figure is shown without decimals."""
+    visits = [PlannedVisit("上门", 4, "week", 120, ("SH01",), weekdays=(1, 4))]
+    check = calendar_hours_check(visits, billing, 5, date(2027, 4, 1), date(2027, 5, 1))
+    assert check.message.startswith("2027年4月 计划 36 小时，超过月上限 30 小时")
+
+
+def test_types_without_weekdays_count_their_average_in_proportion_to_the_days_covered(billing):
+    """Monthly 28 × 60 min = 28 h a month: within 30 h in every month, whatever its length."""
+    check = calendar_hours_check([visit(28, "month")], billing, 5, date(2027, 1, 1), date(2028, 1, 1))
+    assert check.passed
+
+
+def test_home_plan_checks_add_the_calendar_warning_over_a_period(billing):
+    checks = plan_checks([MONDAYS_400], care_type="home", level=5, category="employee", tags=(), billing=billing,
+                         item_problems={}, period=(date(2027, 3, 1), date(2027, 4, 1)))
+    assert [(c.code, c.passed) for c in checks] == [("items_allowed", True), ("home_hours_cap", True),
+                                                    ("home_calendar_months", False)]

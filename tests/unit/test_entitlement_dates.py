@@ -178,3 +178,20 @@ def test_a_bridge_lies_between_the_old_end_and_the_change_start():
 ])
 def test_a_change_of_care_type_or_provider_is_told_apart_from_a_change_of_level_only(care_type, provider_id, changes):
     assert HOME.changes_care(care_type, provider_id) is changes
+
+
+@pytest.mark.parametrize("requested, approved_on, expected", [
+    (date(2026, 4, 2), date(2026, 4, 20), date(2026, 4, 21)),    # a past request is not retroactive
+    (date(2026, 4, 21), date(2026, 4, 20), date(2026, 4, 21)),
+    (date(2026, 6, 1), date(2026, 4, 20), date(2026, 6, 1)),     # a later request wins
+    (None, date(2026, 4, 30), date(2026, 5, 1)),
+])
+def test_a_plan_revision_takes_effect_on_the_later_of_the_request_and_the_day_after_approval(
+        requested, approved_on, expected):
+    assert dates.revision_start(requested, approved_on) == expected
+
+
+def test_a_plan_revision_approved_before_the_entitlement_starts_takes_effect_at_its_start():
+    assert dates.revision_start(None, date(2026, 3, 16), entitlement_from=date(2026, 4, 1)) == date(2026, 4, 1)
+    assert dates.revision_start(date(2026, 5, 1), date(2026, 3, 16), entitlement_from=date(2026, 4, 1)) == date(
+        2026, 5, 1)

@@ -99,7 +99,7 @@ def test_bad_reason_scopes_are_refused(reason, path, text):
 
 
 def test_ref_lets_the_mia_return_to_any_earlier_step_and_the_others_to_the_previous_one():
-    [entitlement] = parse_as(ReviewPolicy, REF_REVIEWS, "reviews").case_types
+    entitlement, _plan_revision = parse_as(ReviewPolicy, REF_REVIEWS, "reviews").case_types
     assert {s.code: s.return_to for s in entitlement.steps} == {
         "provider": (), "agency": ("provider",), "insurer": ("agency",), "mia": ("provider", "agency", "insurer")}
     assert {s.code: entitlement.default_return(s.code) for s in entitlement.steps if s.return_to} == {
@@ -114,12 +114,12 @@ def test_ref_lets_the_mia_return_to_any_earlier_step_and_the_others_to_the_previ
     ("mia", "reject", "PERSON_WITHDREW"),
 ])
 def test_ref_offers_the_new_reason_codes_where_they_apply(step, decision, code):
-    [entitlement] = parse_as(ReviewPolicy, REF_REVIEWS, "reviews").case_types
+    entitlement, _plan_revision = parse_as(ReviewPolicy, REF_REVIEWS, "reviews").case_types
     assert code in [r.code for r in entitlement.reasons_for(step, decision)]
 
 
 def test_ref_scopes_every_reason_to_steps_that_allow_its_decisions():
-    [entitlement] = parse_as(ReviewPolicy, REF_REVIEWS, "reviews").case_types
+    entitlement, _plan_revision = parse_as(ReviewPolicy, REF_REVIEWS, "reviews").case_types
     assert all(r.steps for r in entitlement.reasons)
     assert [r.code for r in entitlement.reasons_for("provider", "decline")] == [
         "CAPACITY", "SCOPE", "PERSON_CHOICE", "SERVICE_AREA", "PERSON_WITHDREW", OTHER]

@@ -13,6 +13,7 @@ from ltc.core.events import EventHub, HubNotWired
 from ltc.core import events
 from ltc.entitlements import lowering as entitlement_lowering
 from ltc.entitlements import opening as entitlement_opening
+from ltc.entitlements import plan_revision as entitlement_plan_revision
 from ltc.entitlements import termination as entitlement_termination
 from ltc.entitlements.models import Entitlement
 from ltc.notices.services import subject_visibility
@@ -37,7 +38,8 @@ def test_every_expected_subscriber_is_registered(app):
         reassessment.on_death_undone, entitlement_termination.on_death_undone, entitlement_opening.on_death_undone)
     assert events.hub.subscribers(ConclusionFinal) == (entitlement_opening.on_conclusion_final,
                                                        entitlement_lowering.on_conclusion_final)
-    assert events.hub.subscribers(PlanSaved) == (entitlement_opening.on_plan_saved,)
+    assert events.hub.subscribers(PlanSaved) == (entitlement_opening.on_plan_saved,
+                                                 entitlement_plan_revision.on_plan_saved)
 
 
 def test_every_registry_is_filled_by_create_app(app):
@@ -45,7 +47,7 @@ def test_every_registry_is_filled_by_create_app(app):
                   Entitlement):
         assert scope._RULES.get(model) is not None, model.__name__
     assert set(SECTIONS) == set(REF_VALUES) == {"assessment", "billing", "reviews", "jobs"}
-    assert set(SUBJECTS) >= {"entitlement_request"}
+    assert set(SUBJECTS) >= {"entitlement_request", "care_plan_revision"}
     assert set(subject_visibility) >= {"application", "entitlement"}
     assert len(people_scope.PERSON_LINKS) == 4
     assert [fn.__name__ for fn in REGISTRY] == ["agreements_ending", "failed_logins", "assessment_queues",

@@ -52,6 +52,7 @@ def _label_msgids() -> set[str]:
     from ltc.providers.care_plans.checks import CHECK_LABELS
     from ltc.providers.care_plans.models import STATUS_LABELS as PLAN_STATUS, UNIT_LABELS
     from ltc.providers.catalogue.models import ITEM_CLASS_LABELS, STAFF_TYPE_LABELS
+    from ltc.providers.kinds import WEEKDAY_LABELS
     from ltc.reviews.definitions import DECISION_LABELS
     from ltc.reviews.worklists import ACTION_LABELS, OWNER_KIND_LABELS, STATUS_LABELS as CASE_STATUS
     from ltc.scheduler.views import STATUS_LABELS as RUN_STATUS
@@ -60,7 +61,8 @@ def _label_msgids() -> set[str]:
     for labels in (STATE_LABELS, END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, CARE_TYPE_LABELS,
                    policy_models.STATUS_LABELS, policy_models.ACTION_LABELS, CHECK_LABELS, PLAN_STATUS,
                    UNIT_LABELS, ITEM_CLASS_LABELS, STAFF_TYPE_LABELS, DECISION_LABELS, ACTION_LABELS,
-                   OWNER_KIND_LABELS, CASE_STATUS, RUN_STATUS, COLLISION_KIND_LABELS, COLLISION_RESOLUTION_LABELS):
+                   OWNER_KIND_LABELS, CASE_STATUS, RUN_STATUS, COLLISION_KIND_LABELS, COLLISION_RESOLUTION_LABELS,
+                   WEEKDAY_LABELS):
         ids |= set(labels.values())
     return ids
 

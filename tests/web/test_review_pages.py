@@ -355,13 +355,16 @@ def test_the_home_page_shows_the_review_worklist(client, cases):
     assert re.search(r'data-testid="overdue-count">已超期 2</span><span class="badge bg-secondary">2<', card)
     assert "测试对象 9001" in page and 'href="/reviews/"' in page
     client.post("/logout")
-    login(client, "pr_op")
+    login(client, "pr_admin")   # no step names a provider's admin (its operator submits plan revisions)
     assert 'href="/reviews/"' not in html(client.get("/")).split("<main")[-1]
 
 
-def test_the_inbox_needs_the_reviewer_role(client, cases):
-    login(client, "pr_op")
+def test_the_inbox_needs_a_role_some_step_names(client, cases):
+    login(client, "pr_admin")
     assert client.get("/reviews/").status_code == 403
+    client.post("/logout")
+    login(client, "pr_op")      # REF: the provider's operator submits care-plan revisions
+    assert client.get("/reviews/").status_code == 200
 
 
 # --- entitlement requests by the insurer -------------------------------------------------------

@@ -3,17 +3,22 @@
 - ``home``: Σ monthly visits × planned minutes / 60 ≤ the level's hours cap;
 - ``outreach``: planned visits a month × price per visit × the person's fund ratio ≤ the fund cap;
 - ``family``: at least the policy's minimum number of package visits a month;
-- every care type: every item belongs to the care type (``special`` / ``institution`` have no cap).
+- every care type: every item belongs to the care type (``special`` / ``institution`` have no cap);
+- ``home``, a warning: the calendar months between the plan's start and end where the schedule's
+  real dates (its weekdays in that month) exceed the hours cap — V07 caps each calendar month.
 
 A weekly frequency f means f × 52 / 12 visits a month. Comparisons are exact: both sides are
 multiplied by 12 so no repeating decimal is rounded; messages show figures to 0.01.
 """
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from ltc.billing.benefits import percent, yuan
 from ltc.billing.policy import BillingPolicy
+from ltc.core.months import days, days_in_month, month_bounds, months_touched
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.people.kinds import CATEGORY_LABELS, TAG_LABELS, Category, Tag
 
@@ -22,7 +27,8 @@ HUNDREDTH = Decimal("0.01")
 UNIT_WORDS = {"week": "每周", "month": "每月"}
 #: display label (msgid) of each check code
 CHECK_LABELS = {"items_allowed": "服务项目适用", "home_hours_cap": "每月服务时长上限",
-                "outreach_fund_cap": "每月基金支付上限", "family_min_visits": "服务包每月上门次数"}
+                "outreach_fund_cap": "每月基金支付上限", "family_min_visits": "服务包每月上门次数",
+                "home_calendar_months": "各自然月服务时长"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ class PlannedVisit:
     frequency_unit: str          # 'week' | 'month'
     planned_minutes: int
     item_codes: tuple[str, ...] = ()
+    #: ISO weekdays (1 = Monday) of a weekly visit type; none: no fixed days
+    weekdays: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class Check:
     passed: bool
     message: str
     evidence: dict = field(default_factory=dict)
+    #: a warning informs and never blocks (a precondition ignores it)
+    warning: bool = False
 
 
 def visits_twelfths(visit: PlannedVisit) -> int:
@@ -81,6 +91,47 @@ def hours_cap_check(visits: Sequence[PlannedVisit], billing: BillingPolicy, leve
         "level": level, "cap_hours": cap, "monthly_minutes": shown(minutes), "monthly_hours": shown(minutes / 60),
         "visit_types": [{"name": v.name, "monthly_visits": shown(monthly_visits(v)), "minutes": v.planned_minutes}
                         for v in visits]})
+
+
+def _month_minutes(visit: PlannedVisit, month: date, start: date, end: date) -> Fraction:
+    """The visit type's planned minutes in ``month`` within ``[start, end)``: a weekly type with
+    weekdays on each of those weekdays (frequency ÷ weekdays visits a day); any other type its
+    monthly average (weekly f × 52 ÷ 12, monthly f) in proportion to the days covered."""
+    first, after = month_bounds(month)
+    covered = [d for d in days(max(first, start), min(after, end))]
+    if visit.frequency_unit == "week" and visit.weekdays:
+        per_day = Fraction(visit.frequency, len(visit.weekdays))
+        return sum((d.isoweekday() in visit.weekdays for d in covered), 0) * per_day * visit.planned_minutes
+    share = Fraction(len(covered), days_in_month(month))
+    return Fraction(visits_twelfths(visit), MONTHS_PER_YEAR) * share * visit.planned_minutes
+
+
+def _hours(minutes: Fraction) -> str:
+    hours = minutes / 60
+    return str(hours.numerator) if hours.denominator == 1 else shown(Decimal(hours.numerator) / hours.denominator)
+
+
+def calendar_hours_check(visits: Sequence[PlannedVisit], billing: BillingPolicy, level: int, start: date,
+                         end: date) -> Check | None:
+    """home, a warning: each calendar month of ``[start, end)`` whose planned minutes on the
+    schedule's real dates exceed the level's hours cap, named (e.g. "2027年3月 计划 33.33 小时，
+    超过月上限 30 小时"). None without a cap for the level (the average check reports it)."""
+    cap = billing.home.hours_cap_per_month.get(str(level))
+    if cap is None:
+        return None
+    over = []
+    for month in months_touched(start, end):
+        minutes = sum((_month_minutes(v, month, start, end) for v in visits), Fraction(0))
+        if minutes > cap * 60:
+            over.append((month, minutes))
+    lines = [f"{m.year}年{m.month}月 计划 {_hours(minutes)} 小时，超过月上限 {cap} 小时" for m, minutes in over]
+    if lines:
+        message = "；".join(lines) + "（按排班的实际日期计算，超出部分不予全额支付）"
+    else:
+        message = f"{start} 至 {end}（不含）各自然月按排班计划的时长均未超过 {level} 级每月上限 {cap} 小时"
+    return Check("home_calendar_months", not over, message, {
+        "cap_hours": cap, "months": [{"month": m.isoformat()[:7], "hours": _hours(h)} for m, h in over]},
+        warning=True)
 
 
 def fund_cap_check(visits: Sequence[PlannedVisit], billing: BillingPolicy, level: int, category: str,
@@ -131,11 +182,15 @@ def items_check(visits: Sequence[PlannedVisit], care_type: str, problems: Mappin
 
 
 def plan_checks(visits: Sequence[PlannedVisit], *, care_type: str, level: int, category: str | None,
-                tags: Iterable[str], billing: BillingPolicy, item_problems: Mapping[str, str]) -> list[Check]:
-    """Every check of SPEC §5.3 that applies to ``care_type``, items first."""
+                tags: Iterable[str], billing: BillingPolicy, item_problems: Mapping[str, str],
+                period: tuple[date, date] | None = None) -> list[Check]:
+    """Every check of SPEC §5.3 that applies to ``care_type``, items first; the calendar-month
+    warning of ``home`` over ``period`` (the plan's start and exclusive end) when given."""
     checks = [items_check(visits, care_type, item_problems)]
     if care_type == CareType.HOME:
         checks.append(hours_cap_check(visits, billing, level))
+        monthly = calendar_hours_check(visits, billing, level, *period) if period else None
+        checks += [monthly] if monthly else []
     elif care_type == CareType.OUTREACH:
         if category is None:
             checks.append(Check("outreach_fund_cap", False, "参保人在该日无参保类别，无法确定基金支付比例", {}))

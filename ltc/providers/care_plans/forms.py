@@ -6,14 +6,15 @@ entirely blank is ignored.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (FieldList, Form, FormField, IntegerField, SelectChoice, SelectField, SelectMultipleField,
-                     StringField, SubmitField, TextAreaField)
+from wtforms import (DateField, FieldList, Form, FormField, IntegerField, SelectChoice, SelectField,
+                     SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import Length, NumberRange, Optional
 
 from ltc.core.errors import DomainError
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.providers.care_plans.services import MAX_MINUTES, VisitTypeInput
 from ltc.providers.care_plans.models import UNIT_LABELS, FrequencyUnit
+from ltc.providers.kinds import WEEKDAY_LABELS
 
 EMPTY_ROWS = 1
 NEW_PLAN_ROWS = 3
@@ -32,6 +33,8 @@ class VisitTypeForm(Form):
     frequency_unit = SelectField(_l("单位"), choices=[SelectChoice(u.value, _l(UNIT_LABELS[u])) for u in FrequencyUnit])
     planned_minutes = IntegerField(_l("计划分钟"), validators=[Optional(), NumberRange(min=1, max=MAX_MINUTES)])
     items = SelectMultipleField(_l("服务项目"), choices=[], validate_choice=True)
+    weekdays = SelectMultipleField(_l("服务日（按周）"), coerce=int, validate_choice=True,
+                                   choices=[SelectChoice(n, _l(label)) for n, label in WEEKDAY_LABELS.items()])
 
     def is_blank(self) -> bool:
         return not (self.name.data or self.frequency.raw_data and self.frequency.raw_data[0]
@@ -41,6 +44,8 @@ class VisitTypeForm(Form):
 class PlanForm(FlaskForm):
     level = SelectField(_l("失能等级"), choices=LEVELS, coerce=int)
     note = TextAreaField(_l("备注"), filters=[_strip], validators=[Optional(), Length(max=500)])
+    #: a revision after the grant: the day it should take effect (never before the day after approval)
+    requested_from = DateField(_l("申请生效日期"), validators=[Optional()])
     visit_types = FieldList(FormField(VisitTypeForm), min_entries=EMPTY_ROWS, max_entries=20)
     add_row = SubmitField(_l("添加一行"))
     submit = SubmitField(_l("保存为新版本"))
@@ -60,7 +65,8 @@ class PlanForm(FlaskForm):
         for i in rows:
             row = self.visit_types[i].form
             inputs.append(VisitTypeInput(row.name.data or "", row.frequency.data, row.frequency_unit.data,
-                                         row.planned_minutes.data, tuple(row.items.data or ())))
+                                         row.planned_minutes.data, tuple(row.items.data or ()),
+                                         tuple(row.weekdays.data or ())))
         return inputs, rows
 
     def attach(self, exc: DomainError, rows: list[int]) -> None:
@@ -72,7 +78,7 @@ class PlanForm(FlaskForm):
                 field = getattr(self.visit_types[rows[int(parts[1])]].form, parts[2], None)
                 if field is not None:
                     field.errors = list(field.errors) + [reason]
-            elif key in ("level", "note"):
+            elif key in ("level", "note", "requested_from"):
                 getattr(self, key).errors = list(getattr(self, key).errors) + [reason]
 
 
@@ -80,3 +86,9 @@ class CareTypeChoiceForm(Form):
     """The GET form that picks the care type before a first plan is drafted."""
 
     care_type = SelectField(_l("服务形式"), choices=[SelectChoice(c.value, _l(CARE_TYPE_LABELS[c])) for c in CareType])
+
+
+class InForceForm(Form):
+    """The GET form of the plan page that picks the date whose version in force is shown."""
+
+    on = DateField(_l("查看日期"), validators=[Optional()])

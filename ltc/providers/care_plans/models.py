@@ -1,11 +1,14 @@
 """Care plans (护理计划, SPEC §5.3): versioned per (person, provider, care type).
 
 Every save is a new version pointing to the previous one; a version is never edited in
-place (only its status moves ``draft → final`` when the entitlement is granted).
+place: only its status moves (``draft → final`` when the entitlement is granted; a version
+saved after the grant ``pending → final | rejected | replaced`` through its revision case) and a
+final version gets the entitlement it belongs to and the day it takes effect
+(``effective_from``, SPEC §4.2).
 """
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.core.db import Base, enum_check
@@ -38,6 +41,12 @@ class CarePlan(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
     note: Mapped[str | None] = mapped_column(String(500))
+    #: the entitlement the version belongs to (set at the grant, or when saved after it)
+    entitlement_id: Mapped[int | None] = mapped_column(ForeignKey("entitlements.id"), index=True)
+    #: a revision after the grant: the day the provider asked it to take effect
+    requested_from: Mapped[date | None] = mapped_column(Date)
+    #: the first day the version is in force (final versions only)
+    effective_from: Mapped[date | None] = mapped_column(Date)
 
     visit_types: Mapped[list["CarePlanVisitType"]] = relationship(
         cascade="all, delete-orphan", order_by="CarePlanVisitType.position", back_populates="plan")
@@ -54,6 +63,7 @@ class CarePlanVisitType(Base):
         CheckConstraint("frequency > 0", name="frequency"),
         enum_check("frequency_unit", FrequencyUnit),
         CheckConstraint("planned_minutes > 0", name="planned_minutes"),
+        CheckConstraint("weekdays IS NULL OR weekdays <> ''", name="weekdays"),
         UniqueConstraint("plan_id", "position"),
     )
 
@@ -64,6 +74,8 @@ class CarePlanVisitType(Base):
     frequency: Mapped[int]
     frequency_unit: Mapped[str] = mapped_column(String(10))
     planned_minutes: Mapped[int]
+    #: the usual weekdays of a weekly visit type, ISO numbers in order ("135" = Mon, Wed, Fri)
+    weekdays: Mapped[str | None] = mapped_column(String(7))
 
     plan: Mapped[CarePlan] = relationship(back_populates="visit_types")
     items: Mapped[list["CarePlanVisitItem"]] = relationship(

@@ -18,6 +18,7 @@ from ltc.billing.policy import BillingPolicy
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.errors import Conflict, NotFound, ValidationFailed
+from ltc.core.months import add_months
 from ltc.orgs.kinds import CareType
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
@@ -33,6 +34,8 @@ from ltc.providers.care_plans.models import CarePlan, CarePlanVisitItem, CarePla
 MAX_FREQUENCY = {FrequencyUnit.WEEK: 21, FrequencyUnit.MONTH: 93}
 MAX_MINUTES = 24 * 60
 MAX_VISIT_TYPES = 20
+#: the months the calendar-month check covers when the plan's end is not known
+PLAN_HORIZON_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class VisitTypeInput:
     frequency_unit: str
     planned_minutes: int | None
     item_codes: tuple[str, ...] = ()
+    #: ISO weekdays (1 = Monday) of a weekly visit type
+    weekdays: tuple[int, ...] = ()
 
 
 def care_plans_in_scope(user: User) -> ColumnElement[bool] | None:
@@ -81,10 +86,24 @@ def _check_visit(index: int, visit: VisitTypeInput, problems: dict[str, str]) ->
         problems[_field(index, "frequency")] = f"频次应为 1 至 {MAX_FREQUENCY[visit.frequency_unit]} 次"
     if not isinstance(visit.planned_minutes, int) or not 1 <= visit.planned_minutes <= MAX_MINUTES:
         problems[_field(index, "planned_minutes")] = f"计划分钟数应为 1 至 {MAX_MINUTES}"
+    _check_weekdays(index, visit, problems)
     if not visit.item_codes:
         problems[_field(index, "items")] = "至少选择一个服务项目"
     elif len(set(visit.item_codes)) != len(visit.item_codes):
         problems[_field(index, "items")] = "服务项目重复"
+
+
+def _check_weekdays(index: int, visit: VisitTypeInput, problems: dict[str, str]) -> None:
+    """Weekdays belong to a weekly visit type, each once, and divide its frequency evenly."""
+    days = visit.weekdays
+    if not days:
+        return
+    if any(not isinstance(d, int) or not 1 <= d <= 7 for d in days) or len(set(days)) != len(days):
+        problems[_field(index, "weekdays")] = "服务日应为周一至周日，不可重复"
+    elif visit.frequency_unit != FrequencyUnit.WEEK:
+        problems[_field(index, "weekdays")] = "只有按周的服务可以指定服务日"
+    elif isinstance(visit.frequency, int) and visit.frequency % len(days):
+        problems[_field(index, "weekdays")] = f"每周 {visit.frequency} 次不能平均安排在 {len(days)} 个服务日"
 
 
 def _check_items(session: Session, visits: list[VisitTypeInput], care_type: str,
@@ -148,15 +167,20 @@ def _versions_stmt(person_id: int, provider_id: int, care_type: str):
 def snapshot(plan: CarePlan) -> dict:
     return {"person_id": plan.person_id, "provider_id": plan.provider_id, "care_type": plan.care_type,
             "level": plan.level, "version": plan.version, "status": plan.status, "previous_id": plan.previous_id,
-            "note": plan.note, "visit_types": [
+            "note": plan.note, "requested_from": plan.requested_from.isoformat() if plan.requested_from else None,
+            "visit_types": [
                 {"name": v.name, "frequency": v.frequency, "frequency_unit": v.frequency_unit,
-                 "planned_minutes": v.planned_minutes, "items": [i.item.code for i in v.items]}
+                 "planned_minutes": v.planned_minutes, "weekdays": v.weekdays, "items": [i.item.code for i in v.items]}
                 for v in plan.visit_types]}
 
 
 def save_plan(session: Session, *, person_id: int, provider_id: int, care_type: str, level: int,
-              visit_types: list[VisitTypeInput], actor: Actor, now: datetime, note: str | None = None) -> CarePlan:
+              visit_types: list[VisitTypeInput], actor: Actor, now: datetime, note: str | None = None,
+              requested_from: date | None = None) -> CarePlan:
     """Save the plan as a new draft version (the previous version is kept as it was).
+
+    ``requested_from`` is the day a revision after the grant should take effect (the
+    subscribers of ``PlanSaved`` turn such a version into a revision under review).
 
     Raises NotFound (person, provider), ValidationFailed naming each bad field
     (``visit_types-<i>-<field>``): unknown item, item not in the care type, frequency 0 …, or
@@ -170,11 +194,12 @@ def save_plan(session: Session, *, person_id: int, provider_id: int, care_type: 
     plan = CarePlan(person_id=person_id, provider_id=provider_id, care_type=care_type, level=level,
                     version=previous.version + 1 if previous else 1, status=PlanStatus.DRAFT.value,
                     previous_id=previous.id if previous else None, created_by=actor.user_id, created_at=now,
-                    note=note)
+                    note=note, requested_from=requested_from)
     for position, visit in enumerate(visit_types, start=1):
         plan.visit_types.append(CarePlanVisitType(
             position=position, name=visit.name.strip(), frequency=visit.frequency,
             frequency_unit=visit.frequency_unit, planned_minutes=visit.planned_minutes,
+            weekdays="".join(str(d) for d in sorted(visit.weekdays)) or None,
             items=[CarePlanVisitItem(item=items[code]) for code in visit.item_codes]))
     try:
         with session.begin_nested():   # a concurrent save took this version number: refuse, keep the session usable
@@ -187,14 +212,33 @@ def save_plan(session: Session, *, person_id: int, provider_id: int, care_type: 
     return plan
 
 
-def finalize_plan(session: Session, plan: CarePlan, *, actor: Actor, now: datetime) -> CarePlan:
-    """Mark the version the entitlement is granted with as final (idempotent)."""
+def finalize_plan(session: Session, plan: CarePlan, *, actor: Actor, now: datetime,
+                  entitlement_id: int | None = None, effective_from: date | None = None) -> CarePlan:
+    """Mark the version the entitlement is granted with (or a revision approved for it) as final,
+    in force from ``effective_from`` (idempotent)."""
     if plan.status == PlanStatus.FINAL:
         return plan
+    before = {"status": plan.status}
     plan.status = PlanStatus.FINAL.value
+    plan.entitlement_id = entitlement_id or plan.entitlement_id
+    plan.effective_from = effective_from
     session.flush()
-    audit.record(session, actor, "finalize", "care_plan", plan.id, before={"status": PlanStatus.DRAFT.value},
-                 after={"status": PlanStatus.FINAL.value, "version": plan.version}, now=now)
+    audit.record(session, actor, "finalize", "care_plan", plan.id, before=before, now=now, after={
+        "status": PlanStatus.FINAL.value, "version": plan.version, "entitlement_id": plan.entitlement_id,
+        "effective_from": effective_from.isoformat() if effective_from else None})
+    return plan
+
+
+def set_revision_status(session: Session, plan: CarePlan, status: PlanStatus, *, actor: Actor, now: datetime,
+                        entitlement_id: int | None = None, why: str | None = None) -> CarePlan:
+    """A version saved after the grant: ``pending`` under review for ``entitlement_id``, then
+    ``rejected`` or ``replaced`` (by a newer version in the same case). Never takes effect."""
+    before = {"status": plan.status}
+    plan.status = status.value
+    plan.entitlement_id = entitlement_id or plan.entitlement_id
+    session.flush()
+    audit.record(session, actor, f"revision_{status.value}", "care_plan", plan.id, before=before, now=now,
+                 after={"status": plan.status, "entitlement_id": plan.entitlement_id, "why": why})
     return plan
 
 
@@ -227,16 +271,19 @@ def latest_plans(user: User):
 
 def planned_visits(plan: CarePlan) -> list[PlannedVisit]:
     return [PlannedVisit(v.name, v.frequency, v.frequency_unit, v.planned_minutes,
-                         tuple(i.item.code for i in v.items)) for v in plan.visit_types]
+                         tuple(i.item.code for i in v.items), tuple(int(d) for d in v.weekdays or ""))
+            for v in plan.visit_types]
 
 
-def plan_checks(session: Session, plan: CarePlan, day: date) -> list[Check]:
+def plan_checks(session: Session, plan: CarePlan, day: date, *, end: date | None = None) -> list[Check]:
     """The checks of SPEC §5.3 under the policy in force on ``day`` and the person's category and
-    tags on ``day``. Raises NoPolicyInForce when no policy covers ``day``."""
+    tags on ``day``; the calendar months from ``day`` to ``end`` (exclusive; default twelve
+    months). Raises NoPolicyInForce when no policy covers ``day``."""
     billing = policy_on(session, day).section(BillingPolicy)
     visits = planned_visits(plan)
     codes = sorted({c for v in visits for c in v.item_codes})
     return run_checks(visits, care_type=plan.care_type, level=plan.level,
                       category=category_on(session, plan.person_id, day), tags=tags_on(session, plan.person_id, day),
                       billing=billing, item_problems=catalogue_services.check_items_allowed(session, codes,
-                                                                                            plan.care_type))
+                                                                                            plan.care_type),
+                      period=(day, end if end and end > day else add_months(day, PLAN_HORIZON_MONTHS)))

@@ -16,6 +16,8 @@ from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import DomainError, NotFound
 from ltc.core.pagination import paginate
+from ltc.entitlements import plan_revision, plans
+from ltc.entitlements.models import Entitlement
 from ltc.extensions import db
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.orgs.models import Organisation
@@ -24,8 +26,9 @@ from ltc.people.models import InsuredPerson
 from ltc.providers.care_plans import services
 from ltc.providers.catalogue.services import items_for_care_type
 from ltc.providers.care_plans.checks import CHECK_LABELS
-from ltc.providers.care_plans.forms import NEW_PLAN_ROWS, CareTypeChoiceForm, PlanForm
-from ltc.providers.care_plans.models import STATUS_LABELS, UNIT_LABELS, CarePlan
+from ltc.providers.care_plans.forms import NEW_PLAN_ROWS, CareTypeChoiceForm, InForceForm, PlanForm
+from ltc.providers.care_plans.models import STATUS_LABELS, UNIT_LABELS, CarePlan, PlanStatus
+from ltc.providers.kinds import WEEKDAY_LABELS
 
 bp = Blueprint("care_plans", __name__, url_prefix="/care-plans")
 
@@ -36,7 +39,8 @@ def _require_reader() -> None:
 
 
 def _labels() -> dict:
-    return {"care_type": CARE_TYPE_LABELS, "status": STATUS_LABELS, "unit": UNIT_LABELS, "check": CHECK_LABELS}
+    return {"care_type": CARE_TYPE_LABELS, "status": STATUS_LABELS, "unit": UNIT_LABELS, "check": CHECK_LABELS,
+            "weekday": {str(n): label for n, label in WEEKDAY_LABELS.items()}}
 
 
 @bp.get("/")
@@ -61,10 +65,17 @@ def _names(model, ids: set[int]) -> dict[int, str]:
 def view_plan(plan_id: int):
     _require_reader()
     plan = get_scoped(db.session, current_user, CarePlan, plan_id)
+    form = InForceForm(request.args)
+    day = form.on.data if form.validate() and form.on.data else local_today()
+    entitlement, in_force = plans.in_force_on(db.session, plan, day)
+    owner = db.session.get(Entitlement, plan.entitlement_id) if plan.entitlement_id else None
+    start = max(plan.effective_from or local_today(), local_today())
     return render_template("care_plans/detail.html", plan=plan, person=db.session.get(InsuredPerson, plan.person_id),
                            provider=db.session.get(Organisation, plan.provider_id), labels=_labels(),
-                           versions=services.versions_of(db.session, plan), today=local_today(),
-                           checks=services.plan_checks(db.session, plan, local_today()),
+                           versions=services.versions_of(db.session, plan), today=local_today(), start=start,
+                           checks=services.plan_checks(db.session, plan, start, end=owner.valid_to if owner else None),
+                           on_form=form, day=day, entitlement=entitlement, in_force=in_force,
+                           revision_case=plan_revision.open_case_of(db.session, owner.id) if owner else None,
                            can_edit=can(current_user, Action.CARE_RECORDS))
 
 
@@ -110,7 +121,8 @@ def edit_plan(plan_id: int):
 def _plan_data(plan: CarePlan) -> dict:
     return {"level": plan.level, "note": plan.note, "visit_types": [
         {"name": v.name, "frequency": v.frequency, "frequency_unit": v.frequency_unit,
-         "planned_minutes": v.planned_minutes, "items": [i.item.code for i in v.items]} for v in plan.visit_types]}
+         "planned_minutes": v.planned_minutes, "items": [i.item.code for i in v.items],
+         "weekdays": [int(d) for d in v.weekdays or ""]} for v in plan.visit_types]}
 
 
 def _item_choices(care_type: str, plan: CarePlan | None) -> list[SelectChoice]:
@@ -138,7 +150,8 @@ def _edit(form: PlanForm, person: InsuredPerson, care_type: str, plan: CarePlan 
         try:
             saved = services.save_plan(db.session, person_id=person.id, provider_id=current_user.org_id,
                                        care_type=care_type, level=form.level.data, visit_types=inputs,
-                                       actor=actor_of(current_user), now=utcnow(), note=form.note.data)
+                                       actor=actor_of(current_user), now=utcnow(), note=form.note.data,
+                                       requested_from=form.requested_from.data)
         except DomainError as exc:
             db.session.rollback()
             form.attach(exc, rows)
@@ -146,8 +159,12 @@ def _edit(form: PlanForm, person: InsuredPerson, care_type: str, plan: CarePlan 
         else:
             db.session.commit()
             flash(_("护理计划已保存为第 %(n)s 版", n=saved.version), "success")
+            if saved.status == PlanStatus.PENDING:
+                flash(_("待遇已核定，本版为护理计划变更：请在审核案件中提交商保公司审核"), "info")
             return redirect(url_for(".view_plan", plan_id=saved.id))
     elif form.is_submitted():
         status = 400
+    revising = plan_revision.granted_entitlement(db.session, person_id=person.id, provider_id=current_user.org_id,
+                                                 care_type=care_type, today=local_today())
     return render_template("care_plans/form.html", form=form, person=person, plan=plan, care_type=care_type,
-                           labels=_labels()), status
+                           labels=_labels(), revising=revising), status
