@@ -48,3 +48,21 @@ def test_a_hand_written_value_list_check_is_found():
           CheckConstraint("length(mood) > 0", name="ck_moods_length"),
           enum_check("mood", Mood, name="ck_generated"))
     assert hand_written_value_lists(metadata) == ["moods.ck_moods_mood"]
+
+
+def test_a_collision_may_be_resolved_as_merged_and_nothing_else_unknown(session, world):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from ltc.people.models import IdNumberCollision
+    from tests.conftest import NOW
+    from tests.people_builders import person
+
+    someone = person(session, 1)
+    row = IdNumberCollision(person_id=someone.id, stored="x", normalised="X", kind="invalid", found_at=NOW,
+                            resolved_at=NOW, resolution="merged")
+    session.add(row)
+    session.flush()
+    with pytest.raises(IntegrityError), session.begin_nested():
+        row.resolution = "deleted"
+        session.flush()

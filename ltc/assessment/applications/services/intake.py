@@ -59,7 +59,8 @@ class BankAccount:
 
 def person_by_id_number(session: Session, id_number: str) -> InsuredPerson:
     """The insured person with this resident ID number. Raises NotFound."""
-    person = session.scalar(select(InsuredPerson).where(InsuredPerson.id_number == normalise_id_number(id_number)))
+    person = session.scalar(select(InsuredPerson).where(InsuredPerson.id_number == normalise_id_number(id_number),
+                                                        InsuredPerson.live_filter()))
     if person is None:
         raise NotFound("参保人不存在，请核对身份证号", {"id_number": "unknown"})
     return person
