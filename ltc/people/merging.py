@@ -77,6 +77,9 @@ def merge_persons(session: Session, collision_id: int, *, survivor_id: int, reas
     outside the collision; an ``invalid`` collision, which has no other person)."""
     if not (reason or "").strip():
         raise ValidationFailed("请填写合并原因", {"reason": "required"})
+    # two admins merging the same collision at once: the second waits, then finds it resolved
+    session.execute(select(IdNumberCollision).where(IdNumberCollision.id == collision_id).with_for_update()
+                    .execution_options(populate_existing=True))
     preview = preview_merge(session, collision_id, survivor_id=survivor_id)
     if preview.refusals:
         raise Conflict("不能合并：" + "；".join(preview.refusals), {"merge": "refused"})

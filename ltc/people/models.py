@@ -60,6 +60,11 @@ class InsuredPerson(Base):
     tags: Mapped[list["PersonTagPeriod"]] = relationship(
         back_populates="person", order_by="PersonTagPeriod.valid_from")
 
+    @property
+    def is_merged(self) -> bool:
+        """Merged into another person: it takes no new record (a lookup by id treats it as absent)."""
+        return self.merged_into_id is not None
+
     @classmethod
     def live_filter(cls):
         """Persons not merged into another (the ones lists, searches and lookups show)."""

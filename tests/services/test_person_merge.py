@@ -17,7 +17,8 @@ from ltc.entitlements.models import Entitlement
 from ltc.people import id_numbers, imports, merging, services
 from ltc.people.hospital.models import HospitalStay
 from ltc.people.models import InsuredPerson
-from tests.assessment_builders import past_conclusion
+from ltc.assessment.applications.services import intake
+from tests.assessment_builders import ANSWERS_E, APPLICANT, past_conclusion
 from tests.conftest import NOW
 from tests.entitlement_builders import conclusion, grant
 from tests.people_builders import id_number, person
@@ -185,3 +186,15 @@ def test_a_third_persons_collision_with_the_pair_stays_open_against_the_survivor
     assert (a.merged_into_id, b.id_number) == (b.id, with_x)
     [still] = id_numbers.open_collisions(session)
     assert (still.person_id, still.other_person_id) == (c.id, b.id)
+
+
+def test_a_merged_person_takes_no_new_application_or_entitlement(session, world, pair):
+    kept, double, collision = pair
+    merging.merge_persons(session, collision.id, survivor_id=kept.id, reason=REASON, actor=SYSTEM, now=NOW)
+    for login in ("ins_op", "pr_op"):
+        with pytest.raises(NotFound):
+            intake.file_application(session, actor=actor_of(world.users[login]), now=NOW, person_id=double.id,
+                                    applicant=APPLICANT, declared_disability_6m=True, self_assessment=ANSWERS_E)
+    with pytest.raises(ValidationFailed, match="参保人不存在"):
+        grant(session, double, world.provider2, conclusion_of=conclusion(session, kept))
+    assert intake.person_by_id_number(session, id_number(1).translate(FULL_WIDTH)) == kept

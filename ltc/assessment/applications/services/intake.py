@@ -122,7 +122,7 @@ def _check_filer(session: Session, user: User, person_id: int, kind: Kind,
         person = get_scoped(session, user, InsuredPerson, person_id)
     else:
         person = session.get(InsuredPerson, person_id)
-        if person is None:
+        if person is None or person.is_merged:
             raise NotFound("参保人不存在")
         if kind is not Kind.INITIAL:
             raise Forbidden("护理服务机构只能代参保人提交首次申请")
