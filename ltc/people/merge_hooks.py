@@ -10,7 +10,7 @@ with those messages and nothing moves. ``counts`` labels the preview rows; each 
 person's rows (``count(session, person_id) -> int``).
 """
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -27,7 +27,6 @@ class MergeHook:
     keeps: tuple[Any, ...] = ()
     counts: tuple[tuple[str, Counter], ...] = ()
     refusals: Refusals | None = None
-    extra: dict = field(default_factory=dict, compare=False)
 
 
 MERGE_HOOKS: dict[str, MergeHook] = {}
