@@ -507,6 +507,9 @@ EN.update({
     "改约原因（改约时必填；类别为“其他”时填写说明）": "Reason for rescheduling (required when rescheduling; explain it when the category is “Other”)",
     "重新评估等级降低": "Lower level on reassessment",
     "复评受理至上门评估时限": "Time limit from the start of a review assessment to its home visit",
+    # the merge preview's rows (each domain's merge hook) and the collision resolution
+    "评估相关通知书": "Assessment notices", "待遇申请": "Entitlement requests", "待遇通知书": "Entitlement notices",
+    "已合并": "Merged",
 })
 
 # care-plan revisions after the grant (issue 8 point 14)

@@ -10,7 +10,7 @@ from flask import Flask
 def wire() -> None:
     from ltc.assessment.applications import policy, worklists
     from ltc.assessment.applications.models import Application
-    from ltc.assessment.applications.services import due_dates, reassessment, scope
+    from ltc.assessment.applications.services import due_dates, merging, reassessment, scope
     from ltc.assessment.experts import services as experts
     from ltc.assessment.experts.models import ExpertCertificate
     from ltc.assessment.scale import models as _scale_models  # noqa: F401  (the rulesets table)
@@ -19,6 +19,7 @@ def wire() -> None:
     from ltc.core.events import subscribe
     from ltc.notices.services import add_subject_visibility
     from ltc.people.events import DeathUndone, PersonDied
+    from ltc.people.merge_hooks import add_merge_hook
     from ltc.people.scope import add_person_link
     from ltc.policy.schema import register_section
     from ltc.web.worklists import add_worklist
@@ -27,6 +28,7 @@ def wire() -> None:
     add_scope_rule(Application, scope.applications_in_scope)
     add_scope_rule(ExpertCertificate, experts.certificates_in_scope)
     add_person_link(scope.persons_of_applications)
+    add_merge_hook(merging.HOOK)
     add_subject_visibility("application", scope.can_see_application)
     add_worklist(worklists.assessment_queues)
     subscribe(PersonDied, reassessment.on_person_died)

@@ -13,10 +13,11 @@ def wire() -> None:
     from ltc.assessment.applications.events import ConclusionFinal
     from ltc.auth.scope import add_scope_rule
     from ltc.core.events import subscribe
-    from ltc.entitlements import lowering, opening, plan_revision, scope, subject, termination, views
+    from ltc.entitlements import lowering, merging, opening, plan_revision, scope, subject, termination, views
     from ltc.entitlements.models import Entitlement
     from ltc.notices.services import add_subject_visibility
     from ltc.people.events import DeathUndone, PersonDied, PersonTransferred
+    from ltc.people.merge_hooks import add_merge_hook
     from ltc.people.scope import add_person_link
     from ltc.providers.care_plans.events import PlanSaved
     from ltc.reviews.registry import register_list_link, register_subject
@@ -28,6 +29,7 @@ def wire() -> None:
     add_scope_rule(Entitlement, scope.entitlements_in_scope)
     add_person_link(scope.beneficiaries_of_provider)
     add_person_link(subject.persons_of_requests)
+    add_merge_hook(merging.HOOK)
     add_subject_visibility(scope.SUBJECT, scope.can_see_entitlement)
     subscribe(ConclusionFinal, opening.on_conclusion_final)
     subscribe(ConclusionFinal, lowering.on_conclusion_final)

@@ -126,7 +126,7 @@ def _persons(session: Session, numbers: Iterable[str]) -> dict[str, tuple[int, d
     found = {}
     for chunk in _chunks(sorted(set(numbers))):
         rows = session.execute(select(InsuredPerson.id_number, InsuredPerson.id, InsuredPerson.death_date)
-                               .where(InsuredPerson.id_number.in_(chunk)))
+                               .where(InsuredPerson.id_number.in_(chunk), InsuredPerson.live_filter()))
         found.update({number: (pid, death) for number, pid, death in rows})
     return found
 

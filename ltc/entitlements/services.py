@@ -90,7 +90,7 @@ def _check_values(session: Session, *, person_id: int, level: int, care_type: st
     if provider is None or provider.kind != OrgKind.PROVIDER:
         errors["provider_id"] = "服务机构不存在或不是定点护理服务机构"
     person = session.get(InsuredPerson, person_id)
-    if person is None:
+    if person is None or person.is_merged:
         errors["person_id"] = "参保人不存在"
     if errors:
         raise ValidationFailed("待遇数据有误：" + "；".join(errors.values()), errors)

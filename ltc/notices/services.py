@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, scoped_session
@@ -122,6 +122,12 @@ def notices_for(session: Session, subject_type: str, subject_id: int) -> list[No
     return list(session.scalars(
         select(Notice).where(Notice.subject_type == subject_type, Notice.subject_id == subject_id)
         .order_by(Notice.issued_at, Notice.id)))
+
+
+def count_notices(session: Session, subject_type: str, subject_ids: Select) -> int:
+    """How many notices were issued about the subjects ``subject_ids`` selects (of one type)."""
+    return session.scalar(select(func.count(Notice.id)).where(Notice.subject_type == subject_type,
+                                                              Notice.subject_id.in_(subject_ids))) or 0
 
 
 def get_notice(session: Session, notice_id: int) -> Notice:

@@ -10,13 +10,15 @@ from flask import Flask
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
     from ltc.core import events
-    from ltc.people import id_numbers, scope
+    from ltc.people import id_numbers, merging, scope
     from ltc.people.events import IdNumberChanged
     from ltc.people.hospital import models as _hospital  # noqa: F401  (the hospital_stays table)
+    from ltc.people.merge_hooks import add_merge_hook
     from ltc.people.models import InsuredPerson
 
     add_scope_rule(InsuredPerson, scope.persons_in_scope)
     events.subscribe(IdNumberChanged, id_numbers.on_id_number_changed)
+    add_merge_hook(merging.PEOPLE_HOOK)
 
 
 def register(app: Flask) -> None:

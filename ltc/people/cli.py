@@ -62,7 +62,7 @@ def import_command(file: Path, username: str | None, dry_run: bool) -> None:
 def id_numbers_command(dry_run: bool) -> None:
     """Store every ID number in its normalised spelling, listing those that would collide
     (what migration 0013 did, again). Exits 1 while collisions remain open: until then the unique
-    constraint on the stored number does not yet cover every spelling."""
+    index on the stored number (persons not merged away) does not yet cover every spelling."""
     result = id_numbers.scan_id_numbers(db.session, actor=SYSTEM, now=utcnow())
     click.echo(f"normalised {len(result.normalised)}, newly listed {len(result.listed)}, open {result.open}")
     if dry_run:
@@ -72,7 +72,7 @@ def id_numbers_command(dry_run: bool) -> None:
         db.session.commit()
     if result.open:
         raise click.ClickException(f"{result.open} ID-number collisions to resolve (MIA admin: /people/id-collisions)")
-    click.echo("every stored ID number is normalised: uq_insured_persons_id_number holds on the normalised number")
+    click.echo("every stored ID number is normalised: uq_insured_persons_live_id_number holds on the normalised number")
 
 
 def register(app: Flask) -> None:

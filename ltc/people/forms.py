@@ -89,6 +89,14 @@ class UndoDeathForm(FlaskForm):
     submit = SubmitField(_l("撤销死亡登记"))
 
 
+class MergePersonsForm(FlaskForm):
+    """Merge the other person of an ID-number collision into ``survivor_id``, with the reason."""
+
+    survivor_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    reason = TextAreaField(_l("合并原因"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("确认合并"))
+
+
 class CorrectIdNumberForm(FlaskForm):
     """The correct number of one of the two persons of an ID-number collision."""
 

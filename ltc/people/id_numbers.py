@@ -4,10 +4,11 @@ normalised spelling, and how the MIA admin resolves them.
 A number is stored in its one ASCII spelling. Where an older row could not be rewritten — its
 normalised spelling is another person's number (``duplicate``), or normalising it does not give
 an ASCII number (``invalid``) — it is left as it is and listed. The admin corrects one of the two
-numbers (an audited edit); the listed number then takes its normalised spelling when it no longer
-collides, and the collision is marked resolved (kept, never deleted). Once none is open, every
-stored number is normalised, so ``uq_insured_persons_id_number`` is the unique index on the
-normalised number. Functions flush, never commit.
+numbers (an audited edit), or merges the two when they are one person registered twice
+(``merging``); the listed number then takes its normalised spelling when it no longer collides,
+and the collision is marked resolved (kept, never deleted). Once none is open, every number of a
+person not merged away is normalised, so ``uq_insured_persons_live_id_number`` (unique among the
+persons not merged) is the unique index on the normalised number. Functions flush, never commit.
 """
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -67,20 +68,23 @@ def show_collisions(session: Session, user: User, *, now: datetime) -> list[IdNu
     return rows
 
 
-def _holder(session: Session, number: str, *, other_than: int) -> int | None:
+def live_holder(session: Session, number: str, *, other_than: int) -> int | None:
+    """The person (not merged away) other than ``other_than`` who holds ``number``."""
     return session.scalar(select(InsuredPerson.id).where(InsuredPerson.id_number == number,
-                                                         InsuredPerson.id != other_than))
+                                                         InsuredPerson.id != other_than, InsuredPerson.live_filter()))
 
 
-def _resolve(session: Session, collision: IdNumberCollision, *, actor: Actor, now: datetime) -> None:
+def resolve(session: Session, collision: IdNumberCollision, resolution: CollisionResolution, *, actor: Actor,
+            now: datetime) -> None:
+    """Mark the collision resolved (kept as history), audited."""
     collision.resolved_at, collision.resolved_by = now, actor.user_id
-    collision.resolution = CollisionResolution.CORRECTED
+    collision.resolution = resolution
     audit.record(session, actor, "resolve", ENTITY, collision.id, now=now,
                  before={"id_number": collision.stored},
                  after={"id_number": collision.person.id_number, "resolution": collision.resolution})
 
 
-def _normalise(session: Session, person: InsuredPerson, *, actor: Actor, now: datetime) -> None:
+def normalise(session: Session, person: InsuredPerson, *, actor: Actor, now: datetime) -> None:
     before, person.id_number = person.id_number, normalise_id_number(person.id_number)
     person.updated_at = now
     session.flush()
@@ -101,10 +105,10 @@ def settle_collisions(session: Session, *, actor: Actor, now: datetime) -> list[
             target = normalise_id_number(person.id_number)
             rivals = [c for c in still_open if c not in resolved and c.person_id != person.id
                       and normalise_id_number(c.person.id_number) == target]
-            if not ID_SHAPE.fullmatch(target) or rivals or _holder(session, target, other_than=person.id):
+            if not ID_SHAPE.fullmatch(target) or rivals or live_holder(session, target, other_than=person.id):
                 continue
-            _normalise(session, person, actor=actor, now=now)
-        _resolve(session, collision, actor=actor, now=now)
+            normalise(session, person, actor=actor, now=now)
+        resolve(session, collision, CollisionResolution.CORRECTED, actor=actor, now=now)
         resolved.append(collision)
     session.flush()
     return resolved
@@ -140,8 +144,9 @@ def correct_id_number(session: Session, collision_id: int, *, person_id: int, id
 # --- scanning the roster (``flask --app ltc people id-numbers``) ------------------------------
 
 def _not_normalised(session: Session, skip: set[int]) -> dict[str, list[InsuredPerson]]:
-    """Persons whose stored number is not its normalised ASCII spelling, by that spelling."""
-    stmt = select(InsuredPerson.id, InsuredPerson.id_number).execution_options(yield_per=5000)
+    """Persons (not merged away) whose stored number is not its normalised ASCII spelling, by that spelling."""
+    stmt = (select(InsuredPerson.id, InsuredPerson.id_number).where(InsuredPerson.live_filter())
+            .execution_options(yield_per=5000))
     ids = [person_id for person_id, stored in session.execute(stmt)
            if person_id not in skip and not is_normalised(stored)]
     found: dict[str, list[InsuredPerson]] = {}
@@ -154,7 +159,8 @@ def _held(session: Session, numbers: Iterable[str]) -> dict[str, int]:
     numbers, held = sorted(numbers), {}
     for start in range(0, len(numbers), CHUNK):
         held.update(session.execute(select(InsuredPerson.id_number, InsuredPerson.id)
-                                    .where(InsuredPerson.id_number.in_(numbers[start:start + CHUNK]))).tuples().all())
+                                    .where(InsuredPerson.id_number.in_(numbers[start:start + CHUNK]),
+                                           InsuredPerson.live_filter())).tuples().all())
     return held
 
 
@@ -170,7 +176,7 @@ def scan_id_numbers(session: Session, *, actor: Actor, now: datetime) -> ScanRes
         kind = (CollisionKind.INVALID if not number.isascii() or len(number) > 18
                 else CollisionKind.DUPLICATE if number in held or len(persons) > 1 else None)
         if kind is None:
-            _normalise(session, persons[0], actor=actor, now=now)
+            normalise(session, persons[0], actor=actor, now=now)
             result.normalised.append(persons[0].id)
             continue
         for person in persons:

@@ -145,7 +145,8 @@ def existing_persons(session: Session, id_numbers: list[str]) -> dict[str, Insur
     """The registered persons among ``id_numbers``, one query per chunk of numbers."""
     found: dict[str, InsuredPerson] = {}
     for chunk in _chunks(sorted(set(id_numbers))):
-        for person in session.scalars(select(InsuredPerson).where(InsuredPerson.id_number.in_(chunk))):
+        for person in session.scalars(select(InsuredPerson).where(InsuredPerson.id_number.in_(chunk),
+                                                                  InsuredPerson.live_filter())):
             found[person.id_number] = person
     return found
 

@@ -50,8 +50,9 @@ class CollisionKind(StrEnum):
 
 class CollisionResolution(StrEnum):
     CORRECTED = "corrected"    # one of the two numbers was corrected; the other then normalised
+    MERGED = "merged"          # the two were one person registered twice: merged into one (SPEC §2)
 
 
 COLLISION_KIND_LABELS = {CollisionKind.DUPLICATE: "与他人号码重复",
                          CollisionKind.INVALID: "含无法规范的字符"}
-COLLISION_RESOLUTION_LABELS = {CollisionResolution.CORRECTED: "已更正"}
+COLLISION_RESOLUTION_LABELS = {CollisionResolution.CORRECTED: "已更正", CollisionResolution.MERGED: "已合并"}

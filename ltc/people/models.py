@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.core.clock import utcnow
@@ -13,16 +13,29 @@ from ltc.people.kinds import (CATEGORY_LABELS, SEX_LABELS, STATUS_LABELS, TAG_LA
                               CollisionKind, CollisionResolution, PersonStatus, Sex, Tag)
 
 
+LIVE = "merged_into_id IS NULL"
+
+
 class InsuredPerson(Base):
+    """One insured person. A person registered twice is merged (SPEC §2): the duplicate row is kept,
+    pointing at the survivor (``merged_into_id``), and leaves every list, search and lookup.
+
+    ``uq_insured_persons_live_id_number`` is the unique index on the normalised number: every
+    number is stored in its normalised spelling except the listed collisions (each of which ends
+    by a correction, which normalises it, or by a merge, which moves the duplicate out of the
+    index), so it holds on the normalised number once no collision is open (migration 0021)."""
+
     __tablename__ = "insured_persons"
     __table_args__ = (
         enum_check("sex", Sex),
+        Index("uq_insured_persons_live_id_number", "id_number", unique=True,
+              sqlite_where=text(LIVE), postgresql_where=text(LIVE)),
         # text_pattern_ops lets PostgreSQL use the index for name prefix searches (LIKE '张%')
         Index("ix_insured_persons_name", "name", postgresql_ops={"name": "text_pattern_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    id_number: Mapped[str] = mapped_column(String(18))
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(30))
     address: Mapped[str | None] = mapped_column(String(300))
@@ -36,6 +49,9 @@ class InsuredPerson(Base):
     death_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: the person this row was merged into (a duplicate registration), and when
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("insured_persons.id"), index=True)
+    merged_at: Mapped[datetime | None]
 
     statuses: Mapped[list["PersonStatusPeriod"]] = relationship(
         back_populates="person", order_by="PersonStatusPeriod.valid_from")
@@ -43,6 +59,16 @@ class InsuredPerson(Base):
         back_populates="person", order_by="PersonCategoryPeriod.valid_from")
     tags: Mapped[list["PersonTagPeriod"]] = relationship(
         back_populates="person", order_by="PersonTagPeriod.valid_from")
+
+    @property
+    def is_merged(self) -> bool:
+        """Merged into another person: it takes no new record (a lookup by id treats it as absent)."""
+        return self.merged_into_id is not None
+
+    @classmethod
+    def live_filter(cls):
+        """Persons not merged into another (the ones lists, searches and lookups show)."""
+        return cls.merged_into_id.is_(None)
 
     def __repr__(self) -> str:
         return f"<InsuredPerson {self.id}>"
@@ -142,3 +168,20 @@ class IdNumberCollision(Base):
 
     person: Mapped[InsuredPerson] = relationship(foreign_keys=[person_id])
     other_person: Mapped[InsuredPerson | None] = relationship(foreign_keys=[other_person_id])
+
+
+class PersonMerge(Base):
+    """One merge of a person registered twice (SPEC §2): who merged ``duplicate`` into
+    ``survivor``, when and why, the collision it resolved, and what moved (``moved``: hook name →
+    rows moved). The duplicate row is kept, with ``merged_into_id`` pointing at the survivor."""
+
+    __tablename__ = "person_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survivor_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"), index=True)
+    duplicate_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"), unique=True)
+    collision_id: Mapped[int | None] = mapped_column(ForeignKey("id_number_collisions.id"))
+    reason: Mapped[str] = mapped_column(String(500))
+    moved: Mapped[dict] = mapped_column(JSON)
+    merged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    merged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

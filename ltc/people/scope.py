@@ -4,10 +4,12 @@ The MIA sees everyone; an insurer sees the persons of its districts; an agency o
 provider sees the persons linked to it. Links come from other domains (applications
 dispatched to an agency, persons a provider filed for, its beneficiaries): each domain's
 ``wire()`` adds a function ``(org_id) -> Select`` of person ids with ``add_person_link``.
+A person merged into another (registered twice, SPEC §2) is seen by nobody: its records
+moved to the survivor, its old pages are a 404.
 """
 from collections.abc import Callable
 
-from sqlalchemy import ColumnElement, Select, false, or_
+from sqlalchemy import ColumnElement, Select, and_, false, or_
 
 from ltc.auth.models import User
 from ltc.people.models import InsuredPerson
@@ -22,7 +24,12 @@ def add_person_link(fn: PersonLink) -> None:
         PERSON_LINKS.append(fn)
 
 
-def persons_in_scope(user: User) -> ColumnElement[bool] | None:
+def persons_in_scope(user: User) -> ColumnElement[bool]:
+    clause = _linked(user)
+    return InsuredPerson.live_filter() if clause is None else and_(InsuredPerson.live_filter(), clause)
+
+
+def _linked(user: User) -> ColumnElement[bool] | None:
     kind = user.org_kind
     if kind == "mia":
         return None

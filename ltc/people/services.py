@@ -123,7 +123,7 @@ def _check_choice(value, allowed: Iterable[str], field: str) -> None:
 
 
 def _ensure_unique(session: Session, id_number: str, *, other_than: int | None = None) -> None:
-    stmt = select(InsuredPerson.id).where(InsuredPerson.id_number == id_number)
+    stmt = select(InsuredPerson.id).where(InsuredPerson.id_number == id_number, InsuredPerson.live_filter())
     if other_than is not None:
         stmt = stmt.where(InsuredPerson.id != other_than)
     if session.scalar(stmt) is not None:

@@ -15,11 +15,11 @@ from ltc.web.forms import ConfirmImportForm, ImportForm, attach_errors, submit
 from ltc.core.pagination import paginate
 from ltc.web.uploads import PendingUploads
 from ltc.extensions import db
-from ltc.people import id_numbers, services
+from ltc.people import id_numbers, merging, services
 from ltc.people.hospital import services as hospital
 from ltc.people import imports as importer
-from ltc.people.forms import (CategoryForm, CorrectIdNumberForm, DeathForm, EndTagForm, NewPersonForm, PersonForm,
-                              StatusForm, TagForm, UndoDeathForm)
+from ltc.people.forms import (CategoryForm, CorrectIdNumberForm, DeathForm, EndTagForm, MergePersonsForm,
+                              NewPersonForm, PersonForm, StatusForm, TagForm, UndoDeathForm)
 from ltc.people.ids import mask_id, mask_phone
 from ltc.people.kinds import COLLISION_KIND_LABELS
 from ltc.people.models import CATEGORY_LABELS, SEX_LABELS, STATUS_LABELS, TAG_LABELS, InsuredPerson
@@ -68,7 +68,8 @@ def view_person(person_id: int):
                            can_edit=editing, in_id_collision=in_collision,
                            can_record_death=editing and detail.person.death_date is None,
                            can_undo_death=can_undo_death,
-                           stays=hospital.stays_of(db.session, person_id), stay_labels=hospital.CATEGORY_LABELS)
+                           stays=hospital.stays_of(db.session, person_id), stay_labels=hospital.CATEGORY_LABELS,
+                           merged_from=merging.merged_from(db.session, person_id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -215,11 +216,41 @@ def id_collisions():
 @permission_required(Action.RESOLVE_ID_COLLISIONS)
 def correct_id_number(collision_id: int):
     form = CorrectIdNumberForm()
-    done, _result, _status = submit(form, lambda: id_numbers.correct_id_number(
+    _flashed(form, lambda: id_numbers.correct_id_number(
         db.session, collision_id, person_id=form.person_id.data, id_number=form.id_number.data,
-        actor=actor_of(current_user), now=utcnow()))
+        actor=actor_of(current_user), now=utcnow()), _("已更正身份证号"))
+    return redirect(url_for(".id_collisions"))
+
+
+def _flashed(form, run, success: str):
+    """Run the collision service through the form; flash the outcome. Returns its result (None when refused)."""
+    done, result, _status = submit(form, run)
     if done:
-        flash(_("已更正身份证号"), "success")
+        flash(success, "success")
     else:
         flash("；".join(str(e) for errors in form.errors.values() for e in errors), "error")
-    return redirect(url_for(".id_collisions"))
+    return result
+
+
+@bp.get("/id-collisions/<int:collision_id>/merge")
+@permission_required(Action.RESOLVE_ID_COLLISIONS)
+def merge_preview(collision_id: int):
+    form = MergePersonsForm(survivor_id=request.args.get("survivor", type=int))
+    try:
+        preview = merging.preview_merge(db.session, collision_id, survivor_id=form.survivor_id.data)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".id_collisions"))
+    return render_template("people/merge.html", v=preview, form=form)
+
+
+@bp.post("/id-collisions/<int:collision_id>/merge")
+@permission_required(Action.RESOLVE_ID_COLLISIONS)
+def merge_persons(collision_id: int):
+    form = MergePersonsForm()
+    merge = _flashed(form, lambda: merging.merge_persons(
+        db.session, collision_id, survivor_id=form.survivor_id.data, reason=form.reason.data,
+        actor=actor_of(current_user), now=utcnow()), _("已合并：重复登记的参保人的记录已移至保留的参保人"))
+    if merge is not None:
+        return redirect(url_for(".view_person", person_id=merge.survivor_id))
+    return redirect(url_for(".merge_preview", collision_id=collision_id, survivor=form.survivor_id.data))

@@ -14,14 +14,17 @@ def wire() -> None:
     from ltc.orgs.profile import add_profile_filler
     from ltc.orgs.services import add_district_user, add_history_filler
     from ltc.providers import services
+    from ltc.people.merge_hooks import add_merge_hook
     from ltc.people.scope import add_person_link
     from ltc.providers import models as _models  # noqa: F401  (provider period tables)
+    from ltc.providers.care_plans import merging as care_plan_merging
     from ltc.providers.care_plans import services as care_plans
     from ltc.providers.care_plans.models import CarePlan
     from ltc.providers.catalogue import models as _catalogue  # noqa: F401  (catalogue tables)
 
     add_scope_rule(CarePlan, care_plans.care_plans_in_scope)
     add_person_link(care_plans.persons_with_plans)
+    add_merge_hook(care_plan_merging.HOOK)
     add_profile_filler(services.fill_profile)
     add_history_filler(services.fill_history)
     add_district_user(services.districts_in_use)

@@ -12,7 +12,8 @@ def wire() -> None:
     from ltc.core.calendar import CalendarChanged
     from ltc.core.events import subscribe
     from ltc.policy.schema import register_section, register_section_check
-    from ltc.reviews import definitions, due_dates, owners, scope, worklists
+    from ltc.people.merge_hooks import add_merge_hook
+    from ltc.reviews import definitions, due_dates, merging, owners, scope, worklists
     from ltc.reviews.models import ReviewCase
     from ltc.web.worklists import add_worklist
 
@@ -22,6 +23,7 @@ def wire() -> None:
     register_section_check(definitions.SECTION, owners.unknown_owner_rules)
     add_scope_rule(ReviewCase, scope.cases_in_scope)
     add_worklist(worklists.review_inbox)
+    add_merge_hook(merging.HOOK)
     subscribe(CalendarChanged, due_dates.on_calendar_changed)
 
 

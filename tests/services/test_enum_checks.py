@@ -55,3 +55,21 @@ def test_care_plan_statuses_include_the_revision_states(app):
     from ltc.providers.care_plans.models import CarePlan
     [status] = [c for c in CarePlan.__table__.constraints if c.name == "ck_care_plans_status"]
     assert status.sqltext.text == "status IN ('draft', 'final', 'pending', 'rejected', 'replaced')"
+
+
+def test_a_collision_may_be_resolved_as_merged_and_nothing_else_unknown(session, world):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from ltc.people.models import IdNumberCollision
+    from tests.conftest import NOW
+    from tests.people_builders import person
+
+    someone = person(session, 1)
+    row = IdNumberCollision(person_id=someone.id, stored="x", normalised="X", kind="invalid", found_at=NOW,
+                            resolved_at=NOW, resolution="merged")
+    session.add(row)
+    session.flush()
+    with pytest.raises(IntegrityError), session.begin_nested():
+        row.resolution = "deleted"
+        session.flush()

@@ -37,8 +37,15 @@ def test_language_switch_refuses_offsite_redirects(client):
 def _dynamic_msgids() -> set[str]:
     """Msgids the new screens look up at run time (labels, nav, policy fields): pybabel cannot
     extract them, so scripts/en_terms.py adds them to the catalogue."""
-    ids = _label_msgids() | _policy_msgids() | _review_msgids()
+    ids = _label_msgids() | _policy_msgids() | _review_msgids() | _merge_msgids()
     return {i for i in ids if any("\u4e00" <= ch <= "\u9fff" for ch in i)}
+
+
+def _merge_msgids() -> set[str]:
+    """The row labels of the merge preview, one per count each domain's merge hook registered."""
+    from ltc.people.merge_hooks import MERGE_HOOKS
+
+    return {label for hook in MERGE_HOOKS.values() for label, _count in hook.counts}
 
 
 def _label_msgids() -> set[str]:
@@ -167,3 +174,10 @@ def test_new_screens_show_english_headings(client, world, session):
     assert "Entitlements</h1>" in entitlements and "Entitlement period" in entitlements
     assert "Beneficiaries at my organisation today" in entitlements and "All care types" in entitlements
     assert "待遇资格" not in entitlements and "护理计划" not in plans
+
+
+def test_the_english_catalogue_defines_each_message_once():
+    """Two definitions of one msgid make gettext's own tools refuse the catalogue (the compiler keeps one silently)."""
+    catalogue = Path(__file__).parents[2] / "ltc/translations/en/LC_MESSAGES/messages.po"
+    ids = re.findall(r'^msgid "(.+)"$', catalogue.read_text(encoding="utf-8"), flags=re.M)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []

@@ -103,7 +103,7 @@ def person_ids_by_number(session: Session, id_numbers: Iterable[str]) -> dict[st
     found: dict[str, int] = {}
     for chunk in _chunks(sorted(set(id_numbers))):
         rows = session.execute(select(InsuredPerson.id_number, InsuredPerson.id)
-                               .where(InsuredPerson.id_number.in_(chunk)))
+                               .where(InsuredPerson.id_number.in_(chunk), InsuredPerson.live_filter()))
         found.update(rows.tuples().all())
     return found
 

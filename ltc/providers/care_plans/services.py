@@ -143,7 +143,8 @@ def _check_visits(visits: list[VisitTypeInput], problems: dict[str, str]) -> Non
 def _check_input(session: Session, *, person_id: int, provider_id: int, care_type: str, level: int,
                  visits: list[VisitTypeInput], note: str | None) -> None:
     """Raise ValidationFailed naming every bad field; nothing is written before this passes."""
-    if session.get(InsuredPerson, person_id) is None:
+    person = session.get(InsuredPerson, person_id)
+    if person is None or person.is_merged:
         raise NotFound("参保人不存在")
     provider = session.get(Organisation, provider_id)
     if provider is None or provider.kind != "provider":

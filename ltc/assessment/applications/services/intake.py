@@ -59,7 +59,8 @@ class BankAccount:
 
 def person_by_id_number(session: Session, id_number: str) -> InsuredPerson:
     """The insured person with this resident ID number. Raises NotFound."""
-    person = session.scalar(select(InsuredPerson).where(InsuredPerson.id_number == normalise_id_number(id_number)))
+    person = session.scalar(select(InsuredPerson).where(InsuredPerson.id_number == normalise_id_number(id_number),
+                                                        InsuredPerson.live_filter()))
     if person is None:
         raise NotFound("参保人不存在，请核对身份证号", {"id_number": "unknown"})
     return person
@@ -121,7 +122,7 @@ def _check_filer(session: Session, user: User, person_id: int, kind: Kind,
         person = get_scoped(session, user, InsuredPerson, person_id)
     else:
         person = session.get(InsuredPerson, person_id)
-        if person is None:
+        if person is None or person.is_merged:
             raise NotFound("参保人不存在")
         if kind is not Kind.INITIAL:
             raise Forbidden("护理服务机构只能代参保人提交首次申请")

@@ -224,7 +224,7 @@ def person_for_filing(session: Session, user: User, id_number: str, name: str) -
     nothing. The filing service then checks who may file. Raises ValidationFailed on the
     ``id_number`` field."""
     number = normalise_id_number(id_number or "")
-    stmt = select(InsuredPerson).where(InsuredPerson.id_number == number)
+    stmt = select(InsuredPerson).where(InsuredPerson.id_number == number, InsuredPerson.live_filter())
     if user.org_kind != "provider":
         stmt = scoped(stmt, InsuredPerson, user)
     person = session.scalars(stmt).first()

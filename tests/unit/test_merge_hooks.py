@@ -1,0 +1,28 @@
+"""Every domain holding references to insured persons registered a merge hook (SPEC §2: a merge
+moves every record of the duplicate); a new table referencing persons without one fails here."""
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table
+
+from ltc.extensions import db
+from ltc.people.merge_hooks import MERGE_HOOKS, uncovered_references
+
+
+def test_every_reference_to_a_person_is_answered_for_by_a_hook(app):
+    assert list(MERGE_HOOKS) == ["people", "applications", "care_plans", "reviews", "entitlements"]
+    assert uncovered_references(db.metadata) == set()
+
+
+def test_a_new_table_referencing_persons_without_a_hook_is_reported(app):
+    extended = MetaData()
+    for table in db.metadata.sorted_tables:
+        table.to_metadata(extended)
+    Table("visits", extended, Column("id", Integer, primary_key=True),
+          Column("beneficiary_id", ForeignKey("insured_persons.id")))
+    assert uncovered_references(extended) == {("visits", "beneficiary_id")}
+
+
+def test_wiring_twice_registers_each_hook_once(app):
+    from ltc import wire
+
+    before = dict(MERGE_HOOKS)
+    wire()
+    assert MERGE_HOOKS == before
