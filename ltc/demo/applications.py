@@ -120,11 +120,11 @@ class Plan:
     confirmed: int | None = None
 
 
-def _file(c: Cast, plan: Plan, *, by: str, answers: dict, reassessment: str | None) -> Application:
+def _file(c: Cast, plan: Plan, *, by: str, answers: dict, reassessment: InsuredPerson | None) -> Application:
     provider = c.users["provider"].org_id if by == "provider" else None
-    kind = {"kind": "reassessment", "reassessment_reason": reassessment} if reassessment else {}
+    kind = {"kind": "reassessment", "reassessment_reason": "follow_up"} if reassessment else {}
     app = intake.file_application(
-        c.session, actor=c.actor(by), now=c.at(plan.filed, 9), person_id=c.next_person().id,
+        c.session, actor=c.actor(by), now=c.at(plan.filed, 9), person_id=(reassessment or c.next_person()).id,
         applicant=APPLICANTS[len(c.made) % len(APPLICANTS)], declared_disability_6m=True, self_assessment=answers,
         care_type="home" if provider else None, provider_id=provider, **kind)
     c.made.append(app)
@@ -152,9 +152,10 @@ def _assess(c: Cast, app: Application, plan: Plan, level: int) -> None:
 
 
 def walk(c: Cast, plan: Plan, *, level: int = 3, by: str = "insurer", answers: dict = ANSWERS_G,
-         seed: int = 1, reassessment: str | None = None) -> Application:
-    """File an application (a reassessment the insurer orders, when ``reassessment`` names its
-    reason) and take it through the steps the plan dates."""
+         seed: int = 1, reassessment: InsuredPerson | None = None) -> Application:
+    """File an application — for the next person of the cast, or a reassessment of the
+    ``reassessment`` person the insurer orders after a follow-up visit — and take it through
+    the steps the plan dates."""
     s, insurer = c.session, c.actor("insurer")
     app = _file(c, plan, by=by, answers=answers, reassessment=reassessment)
     if plan.accepted is not None:

@@ -5,11 +5,11 @@
   the 1st of the month after the conclusion month. The person's death, on a day before that
   start, is then recorded: the entitlement is void (reason ``death``) and the provider gets the
   termination notice (TRM).
-- **Ended by a lower conclusion**: a level-4 home-care beneficiary migrated at go-live is
-  reassessed on the insurer's order after a follow-up visit; the reassessment concludes at
-  level 2, below the threshold, and is final when its objection window closes. The daily job
-  records it final, which ends the entitlement on the 1st of the month after (reason
-  ``reassessed``) with a termination notice.
+- **Ended by a lower conclusion**: a level-4 home-care entitlement granted through the review
+  some eight months ago; the person is reassessed on the insurer's order after a follow-up
+  visit; the reassessment concludes at level 2, below the threshold, and is final when its
+  objection window closes. The daily job records it final, which ends the entitlement on the
+  1st of the month after (reason ``reassessed``) with a termination notice.
 
 Persons after the review demo's are used.
 """
@@ -20,17 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.services import conclusion
-from ltc.assessment.applications.states import ReassessmentReason
 from ltc.auth.models import User
 from ltc.core.audit import SYSTEM
 from ltc.core.clock import local_today
-from ltc.core.months import first_of_month
 from ltc.demo.applications import Cast, Plan, walk, working_days_back
 from ltc.demo.data import person_rows
 from ltc.demo.reviews import VISITS, _advance
-from ltc.entitlements import imports as migration_import
 from ltc.entitlements.models import Entitlement, EntitlementRequest
-from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
 from ltc.people.services import record_death
 from ltc.providers.catalogue import services as catalogue_services
@@ -42,7 +38,8 @@ log = logging.getLogger(__name__)
 PERSON_OFFSET, PERSON_COUNT = 60, 2
 USERNAMES = ("insurer", "provider", "agency", "agency2", "mia", "assessor1", "assessor2", "assessor3", "assessor4",
              "assessor5", "assessor6")
-ASSESSED = Plan(filed=19, accepted=18, dispatched=17, scheduled=16, visit=14, assessed=True, confirmed=13)
+RECENT = Plan(filed=19, accepted=18, dispatched=17, scheduled=16, visit=14, assessed=True, confirmed=13)
+LONG_AGO = Plan(filed=179, accepted=178, dispatched=177, scheduled=176, visit=174, assessed=True, confirmed=173)
 
 
 def _persons(session: Session) -> list[InsuredPerson]:
@@ -64,30 +61,34 @@ def load_outcomes(session: Session, *, now: datetime) -> int:
     if session.scalar(select(Entitlement.id).where(Entitlement.person_id.in_([p.id for p in persons])).limit(1)):
         return 0
     catalogue_services.load_catalogue(session, catalogue_services.read_catalogue_csv(), actor=SYSTEM, now=now)
-    c = Cast(session=session, now=now, days=working_days_back(session, local_today(now), 20), users=users,
+    c = Cast(session=session, now=now, days=working_days_back(session, local_today(now), LONG_AGO.filed), users=users,
              persons=persons)
     voided = _voided(c)
     lowered = _lowered(c)
     return sum(e is not None for e in (voided, lowered))
 
 
-def _granted(c: Cast) -> Entitlement | None:
-    """A level-5 home-care entitlement granted through the four-party review."""
-    app = walk(c, ASSESSED, level=5, by="provider", seed=60)
-    conclusion.record_finality(c.session, today=c.day(6), actor=SYSTEM, now=c.at(6, 0, 30))
+def _granted(c: Cast, plan: Plan, *, level: int, seed: int) -> Entitlement | None:
+    """A home-care entitlement granted through the four-party review: the conclusion is final
+    after its publicity (the daily job seven working days after the confirmation), the provider
+    drafts the care plan the next day and the four parties approve two days later."""
+    app = walk(c, plan, level=level, by="provider", seed=seed)
+    final = plan.confirmed - 7
+    conclusion.record_finality(c.session, today=c.day(final), actor=SYSTEM, now=c.at(final, 0, 30))
     request = c.session.scalar(select(EntitlementRequest).where(EntitlementRequest.application_id == app.id))
     if request is None or request.case_id is None:
         log.warning("demo outcomes: no review case was opened for application %d", app.id)
         return None
     save_plan(c.session, person_id=request.person_id, provider_id=request.provider_id, care_type=request.care_type,
-              level=request.level, visit_types=VISITS, actor=c.actor("provider"), now=c.at(5, 10), note="首次护理计划")
-    _advance(c, c.session.get(ReviewCase, request.case_id), "done", c.at(3, 9))
+              level=request.level, visit_types=VISITS, actor=c.actor("provider"), now=c.at(final - 1, 10),
+              note="首次护理计划")
+    _advance(c, c.session.get(ReviewCase, request.case_id), "done", c.at(final - 3, 9))
     return c.session.scalar(select(Entitlement).where(Entitlement.application_id == app.id))
 
 
 def _voided(c: Cast) -> Entitlement | None:
-    """The person dies before the granted entitlement starts (reported a day later): void."""
-    entitlement = _granted(c)
+    """The person dies before the entitlement granted last week starts (reported a day later): void."""
+    entitlement = _granted(c, RECENT, level=5, seed=60)
     if entitlement is None:
         return None
     died_on = min(c.day(2), entitlement.valid_from - timedelta(days=1))
@@ -96,27 +97,13 @@ def _voided(c: Cast) -> Entitlement | None:
     return entitlement
 
 
-def _migrate(c: Cast, person: InsuredPerson) -> Entitlement | None:
-    """A level-4 home-care beneficiary from before go-live, through the import."""
-    provider = c.session.get(Organisation, c.users["provider"].org_id)
-    start = first_of_month(first_of_month(local_today(c.now)) - timedelta(days=240))
-    data = ("身份证号,失能等级,评估结论日期,服务形式,服务机构,待遇开始日期\n"
-            f"{person.id_number},4,{start - timedelta(days=25)},home,{provider.uscc},{start}\n").encode("utf-8")
-    result = migration_import.preview(c.session, data, "go-live-follow-up.csv", today=local_today(c.now))
-    if not result.ok:
-        log.warning("demo outcomes: migrated beneficiary skipped: %s", [(r.line, r.errors) for r in result.error_rows])
-        return None
-    migration_import.apply(c.session, result, actor=c.actor("mia"), now=c.at(19, 9))
-    return c.session.scalar(select(Entitlement).where(Entitlement.person_id == person.id))
-
-
 def _lowered(c: Cast) -> Entitlement | None:
-    """A follow-up finds the migrated beneficiary better: the reassessment the insurer orders
-    concludes at level 2; final after its objection window, it ends the entitlement."""
-    entitlement = _migrate(c, c.persons[c.used])
+    """A level-4 entitlement granted some eight months ago; a follow-up visit finds the person
+    better and the reassessment the insurer orders concludes at level 2: final after its
+    objection window (the daily job records it), it ends the entitlement."""
+    entitlement = _granted(c, LONG_AGO, level=4, seed=61)
     if entitlement is None:
         return None
-    # the reassessment is filed for the next person of the cast: the one just migrated
-    walk(c, ASSESSED, level=2, seed=61, reassessment=ReassessmentReason.FOLLOW_UP.value)
+    walk(c, RECENT, level=2, seed=62, reassessment=c.session.get(InsuredPerson, entitlement.person_id))
     conclusion.record_finality(c.session, today=c.day(3), actor=SYSTEM, now=c.at(3, 0, 30))
     return entitlement

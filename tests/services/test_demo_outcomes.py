@@ -10,7 +10,7 @@ from ltc.assessment.applications.models import Application
 from ltc.assessment.scale.services import seed_rulesets
 from ltc.core.audit import SYSTEM
 from ltc.core.clock import local_today
-from ltc.core.months import first_of_next_month
+from ltc.core.months import add_months, first_of_next_month
 from ltc.demo import data
 from ltc.demo.outcomes import PERSON_COUNT, PERSON_OFFSET, load_outcomes
 from ltc.entitlements.models import Entitlement
@@ -60,10 +60,12 @@ def test_demo_has_an_entitlement_ended_by_a_lower_conclusion(session, now):
     demo_city(session, now)
     load_outcomes(session, now=now)
     ended = session.scalars(select(Entitlement).where(Entitlement.end_reason == "reassessed")).one()
-    assert (ended.origin, ended.status, ended.level) == ("migrated", "active", 4)
-    lower = session.scalars(select(Application).where(Application.person_id == ended.person_id)).one()
-    assert (lower.kind, lower.reassessment_reason, lower.status, lower.level) == (
-        "reassessment", "follow_up", "concluded", 2)
+    assert (ended.origin, ended.status, ended.level) == ("review", "active", 4)
+    assert ended.valid_from <= add_months(local_today(now), -6)  # granted months ago
+    lower = session.scalars(select(Application).where(Application.person_id == ended.person_id,
+                                                      Application.kind == "reassessment")).one()
+    assert (lower.reassessment_reason, lower.status, lower.level, lower.previous_id) == (
+        "follow_up", "concluded", 2, ended.application_id)
     assert lower.final_on is not None and lower.final_on <= local_today(now)
     assert ended.valid_from < ended.valid_to == first_of_next_month(lower.final_on)
     [notice] = termination_notices(session, ended)
