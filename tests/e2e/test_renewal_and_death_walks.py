@@ -210,7 +210,7 @@ def test_renewal_from_the_expiry_reassessment_to_a_new_entitlement_without_a_gap
     expect(page.locator("[data-testid=entitlement-row]")).to_have_count(2)
     entitlement_page(page, base, old_id)
     old_last_day = new_start - timedelta(days=1)
-    expect(page.locator("[data-testid=period]")).to_contain_text(f"— {old_last_day.isoformat()}")
+    expect(page.locator("[data-testid=period]")).to_contain_text(f"— {old_last_day.isoformat()}（待遇变更）")
     page.click("[data-testid=entitlement-facts] a[href*='/entitlements/']")
     page.wait_for_url(re.compile(r".*/entitlements/\d+$"))
     expect(page.locator("[data-testid=period]")).to_contain_text(f"{new_start.isoformat()} —")
