@@ -133,9 +133,15 @@ def run_daily(app, day) -> dict:
     return outcome.counts
 
 
-def accept_and_dispatch(page, base: str, detail_url: str) -> None:
+def accept_and_dispatch(page, base: str, detail_url: str, application_id: int) -> None:
+    """The insurer finds the reassessment the job opened in its 待受理 queue, records the
+    self-assessment (none yet), accepts it and dispatches it to the agency."""
     login(page, base, "insurer")
-    page.goto(detail_url)
+    page.goto(f"{base}/assessment/queues/to_accept")
+    row = page.locator(f"[data-testid=queue-row][data-application='{application_id}']")
+    expect(row).to_contain_text("重新评估")
+    row.locator("a").first.click()
+    page.wait_for_url(detail_url)
     expect(page.locator("[data-testid=kind]")).to_have_text("重新评估")
     expect(page.locator("[data-testid=status]")).to_have_attribute("data-status", "submitted")
     for item in ("feeding", "bowel_bladder", "bathing", "dressing", "toileting", "transfer"):  # opened by the
@@ -178,7 +184,7 @@ def test_renewal_from_the_expiry_reassessment_to_a_new_entitlement_without_a_gap
     assert run_daily(app, today)["opened_expiry"] == 1  # the conclusion expires within the lead time
     reassessment = reassessment_of(app, person_id)
     detail_url = f"{base}/assessment/{reassessment.id}"
-    accept_and_dispatch(page, base, detail_url)
+    accept_and_dispatch(page, base, detail_url, reassessment.id)
     grade_and_confirm(page, base, detail_url, LEVEL_4, "4")
     login(page, base, "insurer")
     page.goto(detail_url)
