@@ -24,8 +24,7 @@ from ltc.auth.models import User
 from ltc.core.audit import SYSTEM
 from ltc.core.clock import local_today
 from ltc.demo.applications import Cast, Plan, walk, working_days_back
-from ltc.demo.data import person_rows
-from ltc.demo.reviews import VISITS, _advance
+from ltc.demo.reviews import VISITS, _advance, _persons
 from ltc.entitlements.models import Entitlement, EntitlementRequest
 from ltc.people.models import InsuredPerson
 from ltc.people.services import record_death
@@ -42,17 +41,11 @@ RECENT = Plan(filed=19, accepted=18, dispatched=17, scheduled=16, visit=14, asse
 LONG_AGO = Plan(filed=179, accepted=178, dispatched=177, scheduled=176, visit=174, assessed=True, confirmed=173)
 
 
-def _persons(session: Session) -> list[InsuredPerson]:
-    numbers = [row["id_number"] for row in person_rows(PERSON_OFFSET + PERSON_COUNT)[PERSON_OFFSET:]]
-    found = {p.id_number: p for p in session.scalars(select(InsuredPerson).where(InsuredPerson.id_number.in_(numbers)))}
-    return [found[n] for n in numbers if n in found]
-
-
 def load_outcomes(session: Session, *, now: datetime) -> int:
     """The voided entitlement and the one a lower conclusion ended, unless either person already
     has an entitlement (idempotent). Needs the demo city and at least ``PERSON_OFFSET +
     PERSON_COUNT`` demo persons. Returns how many entitlements were ended early."""
-    persons = _persons(session)
+    persons = _persons(session, PERSON_OFFSET, PERSON_COUNT)
     users = {u.username: u for u in session.scalars(select(User).where(User.username.in_(USERNAMES)))}
     if len(users) < len(USERNAMES) or len(persons) < PERSON_COUNT:
         log.warning("demo outcomes skipped: demo users or persons %d–%d are missing",
