@@ -120,12 +120,13 @@ class Plan:
     confirmed: int | None = None
 
 
-def _file(c: Cast, plan: Plan, *, by: str, answers: dict) -> Application:
+def _file(c: Cast, plan: Plan, *, by: str, answers: dict, reassessment: InsuredPerson | None) -> Application:
     provider = c.users["provider"].org_id if by == "provider" else None
+    kind = {"kind": "reassessment", "reassessment_reason": "follow_up"} if reassessment else {}
     app = intake.file_application(
-        c.session, actor=c.actor(by), now=c.at(plan.filed, 9), person_id=c.next_person().id,
+        c.session, actor=c.actor(by), now=c.at(plan.filed, 9), person_id=(reassessment or c.next_person()).id,
         applicant=APPLICANTS[len(c.made) % len(APPLICANTS)], declared_disability_6m=True, self_assessment=answers,
-        care_type="home" if provider else None, provider_id=provider)
+        care_type="home" if provider else None, provider_id=provider, **kind)
     c.made.append(app)
     return app
 
@@ -151,10 +152,12 @@ def _assess(c: Cast, app: Application, plan: Plan, level: int) -> None:
 
 
 def walk(c: Cast, plan: Plan, *, level: int = 3, by: str = "insurer", answers: dict = ANSWERS_G,
-         seed: int = 1) -> Application:
-    """File an application and take it through the steps the plan dates."""
+         seed: int = 1, reassessment: InsuredPerson | None = None) -> Application:
+    """File an application — for the next person of the cast, or a reassessment of the
+    ``reassessment`` person the insurer orders after a follow-up visit — and take it through
+    the steps the plan dates."""
     s, insurer = c.session, c.actor("insurer")
-    app = _file(c, plan, by=by, answers=answers)
+    app = _file(c, plan, by=by, answers=answers, reassessment=reassessment)
     if plan.accepted is not None:
         acceptance.accept(s, app.id, actor=insurer, now=c.at(plan.accepted, 10))
     if plan.dispatched is not None:

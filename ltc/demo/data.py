@@ -1,7 +1,7 @@
 """The demo city: organisations, users and insured persons (idempotent)."""
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from stdnum.cn import ric, uscc
 from ltc.auth.models import User
 from ltc.auth.services import create_user
 from ltc.core.audit import SYSTEM
+from ltc.core.clock import local_today
 from ltc.core.periods import add_period
 from ltc.orgs.models import AgreementPeriod, Organisation, OrgStatusPeriod
 from ltc.orgs.models import District
@@ -22,7 +23,14 @@ DISTRICTS = ("东城区", "西城区", "南湖区", "北山区", "新港区", "�
 DISTRICT_CODES = {"东城区": "330102", "西城区": "330103", "南湖区": "330104", "北山区": "330105",
                   "新港区": "330106", "青溪县": "330127"}
 START = date(2024, 1, 1)
-START_AT = datetime(2024, 1, 1, tzinfo=timezone.utc)
+#: demo agreements and expert certificates run this many years past the load date's year, so a
+#: fresh demo never lists an agreement or certificate that ends soon, whenever it is loaded
+AGREEMENT_YEARS, CERTIFICATE_YEARS = 2, 3
+
+
+def years_ahead(now: datetime, years: int) -> date:
+    """The 1st of January ``years`` years after the year of the load date (local)."""
+    return date(local_today(now).year + years, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,7 @@ def home_district(n: int) -> str:
     return DISTRICTS[n % len(DISTRICTS)]
 
 
-def load_orgs(session: Session, *, now: datetime = START_AT) -> dict[str, Organisation]:
+def load_orgs(session: Session, *, now: datetime) -> dict[str, Organisation]:
     """The demo organisations with their periods (and the district list their records name)."""
     load_districts(session, now=now)
     orgs = {}
@@ -97,15 +105,15 @@ def load_orgs(session: Session, *, now: datetime = START_AT) -> dict[str, Organi
                                address=f"示范市{home_district(n)}民生路{n * 10}号")
             session.add(org)
             session.flush()
-            _periods(session, org, spec, n)
+            _periods(session, org, spec, n, agreement_to=years_ahead(now, AGREEMENT_YEARS))
         orgs[spec.key] = org
     return orgs
 
 
-def _periods(session: Session, org: Organisation, spec: OrgSpec, n: int) -> None:
+def _periods(session: Session, org: Organisation, spec: OrgSpec, n: int, *, agreement_to: date) -> None:
     add_period(session, OrgStatusPeriod, org_id=org.id, status="active", valid_from=START)
-    add_period(session, AgreementPeriod, org_id=org.id, agreement_no=f"CZ-2024-{n:03d}",
-               valid_from=START, valid_to=date(2027, 1, 1))
+    add_period(session, AgreementPeriod, org_id=org.id, agreement_no=f"CZ-{START.year}-{n:03d}",
+               valid_from=START, valid_to=agreement_to)
     if spec.grade:
         add_period(session, ProviderGradePeriod, org_id=org.id, grade=spec.grade, valid_from=START)
     for care_type in spec.care_types:
@@ -194,7 +202,8 @@ EXPERTS = ("assessor1", "assessor2", "assessor4", "assessor5", "assessor6")
 
 
 def load_expert_certificates(session: Session, users: list[User], *, now: datetime) -> None:
-    """Demo certificates (评估专家证书) for assessor1, 2, 4, 5 and 6, valid 2024–2028."""
+    """Demo certificates (评估专家证书) for assessor1, 2, 4, 5 and 6, valid from 2024 to the 1st of
+    January ``CERTIFICATE_YEARS`` years after the load date's year."""
     from ltc.assessment.experts.models import ExpertCertificate
     from ltc.assessment.experts.services import add_certificate
 
@@ -204,4 +213,4 @@ def load_expert_certificates(session: Session, users: list[User], *, now: dateti
         if session.scalar(select(ExpertCertificate.id).where(ExpertCertificate.user_id == user.id)):
             continue
         add_certificate(session, user=user, certificate_no=f"PGZJ-2024-{n:04d}", valid_from=START,
-                        valid_to=date(2029, 1, 1), actor=SYSTEM, now=now, issued_by="市医疗保障局")
+                        valid_to=years_ahead(now, CERTIFICATE_YEARS), actor=SYSTEM, now=now, issued_by="市医疗保障局")

@@ -16,6 +16,7 @@ class DemoSummary:
 def load_demo(session: Session, *, password: str, now: datetime, persons: int = 200) -> DemoSummary:
     from ltc.assessment.scale.services import seed_rulesets
     from ltc.demo.applications import load_applications
+    from ltc.demo.outcomes import load_outcomes
     from ltc.demo.reviews import load_reviews
     from ltc.core.audit import SYSTEM
     from ltc.policy.ref import seed_ref
@@ -30,6 +31,8 @@ def load_demo(session: Session, *, password: str, now: datetime, persons: int = 
     load_applications(session, now=now)
     session.flush()
     load_reviews(session, now=now)
+    session.flush()
+    load_outcomes(session, now=now)
     session.flush()
     return DemoSummary(users=[(u.username, u.org.name, ", ".join(sorted(u.roles))) for u in users],
                        persons=created)

@@ -35,6 +35,46 @@ def submit(page, name: str):
     page.click(f"[name='{name}']")
 
 
+def grade_and_confirm(page, base_url: str, detail_url: str, items: dict[str, int], level: str,
+                      level_name: str | None = None) -> None:
+    """The agency admin schedules today's visit with assessor1 (an expert) and assessor3, both
+    declaring no tie; assessor1 enters the joint record (graded live in the browser to ``level``),
+    assessor3 co-signs; assessor1 and assessor2 (not on site) confirm."""
+    login(page, base_url, "agency")
+    page.goto(detail_url)
+    page.fill("[name=schedule-visit_on]", local_today().isoformat())
+    select_by_text(page, "schedule-assessor_1", "钱评估员")  # assessor1, expert
+    select_by_text(page, "schedule-assessor_2", "周评估员")  # assessor3
+    page.check("[name=schedule-recusal_1]")
+    page.check("[name=schedule-recusal_2]")
+    submit(page, "schedule-submit")
+    expect(page.locator("[data-testid=status]")).to_have_attribute("data-status", "scheduled")
+    logout(page)
+
+    login(page, base_url, "assessor1")
+    page.goto(detail_url + "/record")
+    for code, value in items.items():
+        page.select_option(f"[name={code}]", str(value))
+    expect(page.locator("[data-grading=level]")).to_have_text(level)  # computed live in the browser
+    if level_name:
+        expect(page.locator("[data-grading=level_name]")).to_have_text(level_name)
+    submit(page, "submit")
+    page.wait_for_url(detail_url)
+    logout(page)
+
+    login(page, base_url, "assessor3")
+    page.goto(detail_url)
+    submit(page, "cosign-submit")
+    expect(page.locator("[data-testid=status]")).to_have_attribute("data-status", "assessed")
+    logout(page)
+
+    for expert in ("assessor1", "assessor2"):  # assessor2 was not on site
+        login(page, base_url, expert)
+        page.goto(detail_url)
+        submit(page, "confirm-submit")
+        logout(page)
+
+
 def test_application_from_intake_to_conclusion(page, live_server):
     person = person_rows(40)[0]
     login(page, live_server, "insurer")
@@ -66,38 +106,7 @@ def test_application_from_intake_to_conclusion(page, live_server):
     expect(page.locator("[data-testid=notice-link]")).to_have_count(1)  # the acceptance notice
     logout(page)
 
-    login(page, live_server, "agency")
-    page.goto(detail_url)
-    page.fill("[name=schedule-visit_on]", local_today().isoformat())
-    select_by_text(page, "schedule-assessor_1", "钱评估员")  # assessor1, expert
-    select_by_text(page, "schedule-assessor_2", "周评估员")  # assessor3
-    page.check("[name=schedule-recusal_1]")
-    page.check("[name=schedule-recusal_2]")
-    submit(page, "schedule-submit")
-    expect(page.locator("[data-testid=status]")).to_have_attribute("data-status", "scheduled")
-    logout(page)
-
-    login(page, live_server, "assessor1")
-    page.goto(detail_url + "/record")
-    for code, value in ITEMS.items():
-        page.select_option(f"[name={code}]", str(value))
-    expect(page.locator("[data-grading=level]")).to_have_text("2")  # computed live in the browser
-    expect(page.locator("[data-grading=level_name]")).to_have_text("中度失能")
-    submit(page, "submit")
-    page.wait_for_url(detail_url)
-    logout(page)
-
-    login(page, live_server, "assessor3")
-    page.goto(detail_url)
-    submit(page, "cosign-submit")
-    expect(page.locator("[data-testid=status]")).to_have_attribute("data-status", "assessed")
-    logout(page)
-
-    for expert in ("assessor1", "assessor2"):  # assessor2 was not on site
-        login(page, live_server, expert)
-        page.goto(detail_url)
-        submit(page, "confirm-submit")
-        logout(page)
+    grade_and_confirm(page, live_server, detail_url, ITEMS, "2", "中度失能")
 
     login(page, live_server, "insurer")
     page.goto(detail_url)
