@@ -138,6 +138,21 @@ def test_dispatch_at_random_or_to_a_named_agency_with_a_reason(client, session, 
     assert trail(client, second) == ["submitted", "accepted", "dispatched"]
 
 
+def test_an_agency_outside_its_agreement_period_is_not_offered_and_a_forced_choice_is_refused(client, session, c):
+    from datetime import timedelta
+
+    c.agencies[2].org.agreements[0].valid_to = wb.today() - timedelta(days=1)
+    app = wb.accepted(session, c)
+    session.commit()
+    login(client, "ins_op")
+    form = re.search(r'data-testid="dispatch-form".*?</form>', wb.html(client.get(f"/assessment/{app.id}")), re.S)
+    assert "评估机构乙" in form.group(0) and "评估机构丙" not in form.group(0)
+    act(client, app, "dispatch", method="manual", agency_id=str(c.agencies[2].org.id), reason="就近安排")
+    assert reload(session, app).status == "accepted"
+    message = flashed(client, app)
+    assert "评估机构“评估机构丙”于" in message and "不在协议期内" in message
+
+
 def schedule_fields(c, *, recusal=True, **overrides):
     a = c.agencies[0]
     fields = {"visit_on": wb.today().isoformat(), "assessor_1": str(a.experts[0].id), "recusal_1": "y",
