@@ -60,7 +60,8 @@ def refusal_data(session: Session, app: Application, refused_on: date) -> dict:
     person = _person(session, app)
     return {**_common(session, app), "submitted_on": app.submitted_on, "refused_on": refused_on,
             "reason_code": app.refusal_code, "detail": app.refusal_text,
-            "insurer_name": insurer_name(session, person.district)}
+            "insurer_name": insurer_name(session, person.district),
+            "min_months_between_assessments": assessment_policy(session, refused_on).min_months_between_assessments}
 
 
 def _names(session: Session, user_ids) -> tuple[str, ...]:
