@@ -102,6 +102,7 @@ class ConclusionNotice:
     grade_names: dict[int, str]
     valid_from: date
     valid_to: date
+    validity_months: int      # the policy's validity, as printed (never a literal in the template)
     ruleset: str
     objection_text: str
     is_review: bool

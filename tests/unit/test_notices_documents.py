@@ -32,7 +32,8 @@ def conclusion_data(**changes) -> dict:
             "concluded_on": date(2026, 3, 16), "level": 4, "level_name": "重度失能Ⅱ级",
             "adl_total": 0, "adl_grade": 3, "cognition_total": 8, "cognition_grade": 1,
             "perception_total": 3, "perception_grade": 2, "cp_grade": 2, "grade_names": dict(GRADE_NAMES),
-            "valid_from": date(2026, 3, 16), "valid_to": date(2028, 3, 16), "ruleset": "CN-2021-37",
+            "valid_from": date(2026, 3, 16), "valid_to": date(2028, 3, 16), "validity_months": 24,
+            "ruleset": "CN-2021-37",
             "objection_text": "如对本结论有异议，请于2026年3月23日前向承办保险公司提出书面异议，申请复评。",
             "is_review": False, **changes}
 
