@@ -273,6 +273,12 @@ EN.update({
     "原因/说明": "Reason / explanation", "重新录入评估记录": "Re-enter assessment record",
     "录入评估记录": "Enter assessment record", "系统检查：应不予受理": "System check: should be refused",
     "改约上门评估": "Reschedule home visit", "预约上门评估": "Schedule home visit",
+    "作出回避声明": "Recusal declaration", "本人作出回避声明": "Make my recusal declaration",
+    "已作出回避声明": "Recusal declaration recorded", "声明时间": "Declared at",
+    "尚未本人作出回避声明": "Not yet declared by the assessor",
+    "请本人确认与被评估人无亲属关系、无利害关系；声明以您的账号记录，录入评估记录前两名上门评估人员均须声明。":
+        "Confirm personally that you have no family or other tie with the person; the declaration is recorded "
+        "under your account, and both on-site assessors must declare before the record can be entered.",
     "会签评估记录": "Co-sign assessment record", "专家确认评估结论": "Expert confirms the conclusion",
     "修改自评表": "Edit self-assessment", "录入自评表": "Enter self-assessment",
     "补充证明材料": "Add evidence", "提出异议（申请复评）": "Object (apply for reassessment)",
