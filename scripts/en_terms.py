@@ -273,6 +273,12 @@ EN.update({
     "原因/说明": "Reason / explanation", "重新录入评估记录": "Re-enter assessment record",
     "录入评估记录": "Enter assessment record", "系统检查：应不予受理": "System check: should be refused",
     "改约上门评估": "Reschedule home visit", "预约上门评估": "Schedule home visit",
+    "作出回避声明": "Recusal declaration", "本人作出回避声明": "Make my recusal declaration",
+    "已作出回避声明": "Recusal declaration recorded", "声明时间": "Declared at",
+    "尚未本人作出回避声明": "Not yet declared by the assessor",
+    "请本人确认与被评估人无亲属关系、无利害关系；声明以您的账号记录，录入评估记录前两名上门评估人员均须声明。":
+        "Confirm personally that you have no family or other tie with the person; the declaration is recorded "
+        "under your account, and both on-site assessors must declare before the record can be entered.",
     "会签评估记录": "Co-sign assessment record", "专家确认评估结论": "Expert confirms the conclusion",
     "修改自评表": "Edit self-assessment", "录入自评表": "Enter self-assessment",
     "补充证明材料": "Add evidence", "提出异议（申请复评）": "Object (apply for reassessment)",
@@ -431,7 +437,8 @@ EN.update({
     "自评结果未达到申请标准": "The self-assessment is below the application threshold",
     "申请材料不全或不实": "Application documents incomplete or untrue",
     "距上次评估结论作出未满规定期限": "Too soon after the last assessment conclusion",
-    "已有正在办理的评估申请": "An assessment application is already in progress", "其他原因": "Other reason",
+    "已有正在办理的评估申请": "An assessment application is already in progress",
+    "不属于长期护理保险基金支付范围": "Not payable by the long-term care insurance fund", "其他原因": "Other reason",
     "评估结论即将到期": "Assessment conclusion about to expire", "长期住院后": "After a long hospital stay",
     "回访发现失能状况与等级不符": "Follow-up visit found the disability does not match the level",
     "经办机构要求": "Requested by the agency", "即将到期": "Due soon", "待受理": "Awaiting acceptance",

@@ -8,10 +8,10 @@ from ltc.assessment.applications.services import dispatch
 from ltc.assessment.applications.services import evaluation
 from ltc.assessment.experts import services as experts
 from ltc.assessment.applications.services import intake
+from ltc.assessment.applications.services import recusal
 from ltc.assessment.applications.services import scheduling
 from ltc.assessment.applications.models import Application
 from ltc.assessment.scale.services import seed_rulesets
-from ltc.assessment.applications.services.scheduling import AssessorDeclaration
 from ltc.auth.models import User
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM, Actor
@@ -133,17 +133,25 @@ def dispatched(session, c: Cast, *, agency: int = 0, now: datetime = NOW, **kw) 
                              reason="测试指定评估机构")
 
 
-def declarations(*assessors: User) -> list[AssessorDeclaration]:
-    return [AssessorDeclaration(user_id=a.id, recusal_text=RECUSAL) for a in assessors]
+def on_site(*assessors: User) -> list[int]:
+    return [a.id for a in assessors]
+
+
+def declare(session, app: Application, *assessors: User, now: datetime = NOW) -> Application:
+    """Each of ``assessors`` makes the recusal declaration in their own session."""
+    for assessor in assessors:
+        recusal.declare(session, app.id, actor=actor_of(assessor), now=now, text=RECUSAL)
+    return app
 
 
 def scheduled(session, c: Cast, *, agency: int = 0, now: datetime = NOW, visit_on: date = date(2026, 3, 18),
               **kw) -> Application:
-    """On site: the agency's first expert and its non-expert assessor."""
+    """On site: the agency's first expert and its non-expert assessor, both having declared."""
     app = dispatched(session, c, agency=agency, now=now, **kw)
     a = c.agencies[agency]
-    return scheduling.schedule(session, app.id, actor=actor_of(a.admin), now=now, visit_on=visit_on,
-                               assessors=declarations(a.experts[0], a.assessor))
+    scheduling.schedule(session, app.id, actor=actor_of(a.admin), now=now, visit_on=visit_on,
+                        assessors=on_site(a.experts[0], a.assessor))
+    return declare(session, app, a.experts[0], a.assessor, now=now)
 
 
 def assessed(session, c: Cast, *, level: int = 3, agency: int = 0, visit_on: date = date(2026, 3, 18),

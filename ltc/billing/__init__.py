@@ -8,6 +8,7 @@ Their imports are local so that importing a service of this package never loads 
 
 def wire() -> None:
     from ltc.billing import policy
-    from ltc.policy.schema import register_section
+    from ltc.policy.schema import register_section, register_version_check
 
     register_section(policy.SECTION, policy.BillingPolicy, policy.REF)
+    register_version_check(policy.levels_have_amounts)

@@ -2,6 +2,8 @@
 
 Money and ratios are decimal strings in the JSON (``"190"``, ``"0.90"``); amounts per
 disability level are objects keyed by the level as a string (``{"4": "190", "5": "210"}``).
+Which levels need amounts depends on the assessment section (the levels each care type allows):
+``levels_have_amounts`` checks that across sections before a version is published.
 Read it with ``policy_on(session, day).section(BillingPolicy)``; never hard-code these numbers.
 """
 from collections.abc import Mapping
@@ -15,7 +17,6 @@ from ltc.policy.schema import FieldError, param
 
 SECTION = "billing"
 ALL_LEVELS = ("1", "2", "3", "4", "5")
-BENEFIT_LEVELS = ("3", "4", "5")
 ZERO, ONE = Decimal("0"), Decimal("1")
 LEVEL_LABELS = {level: f"{level} 级" for level in ALL_LEVELS}
 
@@ -54,7 +55,7 @@ class QuotaGroup:
 
     def __post_init__(self) -> None:
         errors = {} if self.grades else {"grades": "at least one grade"}
-        errors.update(_level_errors("per_day", self.per_day, ("4", "5")))
+        errors.update(_level_errors("per_day", self.per_day, ()))
         errors.update(_amount_errors("per_day", self.per_day))
         _raise(errors)
 
@@ -94,7 +95,7 @@ class InstitutionRates:
     fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
 
     def __post_init__(self) -> None:
-        _raise(_level_errors("cap_per_day", self.cap_per_day, BENEFIT_LEVELS)
+        _raise(_level_errors("cap_per_day", self.cap_per_day, ())
                | _amount_errors("cap_per_day", self.cap_per_day) | _ratio_errors("fund_ratio", self.fund_ratio))
 
 
@@ -108,7 +109,7 @@ class HomeRates:
     def __post_init__(self) -> None:
         _raise(_amount_errors("hourly_rate_life", self.hourly_rate_life)
                | _amount_errors("hourly_rate_medical", self.hourly_rate_medical)
-               | _level_errors("hours_cap_per_month", self.hours_cap_per_month, BENEFIT_LEVELS)
+               | _level_errors("hours_cap_per_month", self.hours_cap_per_month, ())
                | {f"hours_cap_per_month.{k}": "must be greater than 0"
                   for k, v in self.hours_cap_per_month.items() if v <= 0}
                | _ratio_errors("fund_ratio", self.fund_ratio))
@@ -122,7 +123,7 @@ class OutreachRates:
 
     def __post_init__(self) -> None:
         _raise(_amount_errors("price_per_visit", self.price_per_visit)
-               | _level_errors("fund_cap_per_month", self.fund_cap_per_month, BENEFIT_LEVELS)
+               | _level_errors("fund_cap_per_month", self.fund_cap_per_month, ())
                | _amount_errors("fund_cap_per_month", self.fund_cap_per_month)
                | _ratio_errors("fund_ratio", self.fund_ratio))
 
@@ -135,7 +136,7 @@ class FamilyRates:
     fund_ratio: Mapping[Category, Decimal] = field(metadata=RATIO_LABEL)
 
     def __post_init__(self) -> None:
-        _raise(_level_errors("allowance_per_day", self.allowance_per_day, BENEFIT_LEVELS)
+        _raise(_level_errors("allowance_per_day", self.allowance_per_day, ())
                | _amount_errors("allowance_per_day", self.allowance_per_day)
                | _amount_errors("package_per_month", self.package_per_month)
                | ({"min_package_visits_per_month": "must be between 1 and 31"}
@@ -182,6 +183,32 @@ class BillingPolicy:
 
     def uplift_applies(self, tags) -> bool:
         return any(tag in self.uplift_tags for tag in tags)
+
+    def level_tables(self, care_type: str) -> dict[str, Mapping[str, object]]:
+        """The per-level amounts and caps of ``care_type``, by their path in the section."""
+        care = CareType(care_type)
+        if care is CareType.SPECIAL:
+            return {f"special.quota_groups[{i}].per_day": g.per_day for i, g in enumerate(self.special.quota_groups)}
+        name = {CareType.INSTITUTION: "cap_per_day", CareType.HOME: "hours_cap_per_month",
+                CareType.OUTREACH: "fund_cap_per_month", CareType.FAMILY: "allowance_per_day"}[care]
+        return {f"{care.value}.{name}": getattr(self.rates(care), name)}
+
+
+def levels_have_amounts(sections: Mapping[str, object]) -> dict[str, str]:
+    """Across sections (SPEC §0.3): every level the assessment section lets receive a care type
+    (from its minimum level, never below the benefit threshold, up to 5) has that care type's
+    amounts and caps in this section. Errors name the missing level and care type."""
+    assessment, billing = sections.get("assessment"), sections.get(SECTION)
+    if assessment is None or billing is None:
+        return {}
+    errors = {}
+    for care in CareType:
+        lowest = assessment.min_level(care)
+        for path, table in billing.level_tables(care).items():
+            errors.update({f"{SECTION}.{path}.{level}": f"missing: level {level} may receive {care.value} care "
+                                                          f"(assessment.min_level_by_care_type.{care.value} = {lowest})"
+                           for level in range(lowest, int(ALL_LEVELS[-1]) + 1) if str(level) not in table})
+    return errors
 
 
 #: REF values of the section (SPEC preamble), plain JSON

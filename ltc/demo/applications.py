@@ -21,9 +21,9 @@ from ltc.assessment.applications.services import dispatch
 from ltc.assessment.applications.services import evaluation
 from ltc.assessment.applications.services import intake
 from ltc.assessment.applications.services import objections
+from ltc.assessment.applications.services import recusal
 from ltc.assessment.applications.services import scheduling
 from ltc.assessment.applications.models import Application
-from ltc.assessment.applications.services.scheduling import AssessorDeclaration
 from ltc.assessment.applications.states import RefusalCode
 from ltc.auth.models import User
 from ltc.auth.services import actor_of
@@ -140,7 +140,9 @@ def _assess(c: Cast, app: Application, plan: Plan, level: int) -> None:
     admin, on_site, experts = _team(c, app)
     s = c.session
     scheduling.schedule(s, app.id, actor=c.actor(admin), now=c.at(plan.scheduled, 14), visit_on=c.day(plan.visit),
-                        assessors=[AssessorDeclaration(c.users[u].id, RECUSAL) for u in on_site])
+                        assessors=[c.users[u].id for u in on_site])
+    for n, u in enumerate(on_site):  # each assessor declares in their own session
+        recusal.declare(s, app.id, actor=c.actor(u), now=c.at(plan.scheduled, 15, 10 * n), text=RECUSAL)
     if not plan.assessed:
         return
     evaluation.enter_assessment(s, app.id, ITEMS_BY_LEVEL[level], actor=c.actor(on_site[0]),

@@ -14,14 +14,17 @@ from typing import Any, Mapping, Union, get_args, get_origin, get_type_hints
 
 from ltc.core.errors import ValidationFailed
 
-#: SPEC §3.1 refusal codes and the wording printed on the refusal notice
+#: SPEC §3.1 refusal codes and the wording printed on the refusal notice; ``{months}`` is the
+#: policy's ``min_months_between_assessments`` in force on the refusal date (never written here)
 REFUSAL_WORDING = {
     "not_insured": "申请人未参加长期护理保险，或参保状态不正常（如暂停、中止参保）",
     "conditions_not_met": "申请人不符合长期护理保险失能评估的申请条件",
     "self_assessment_below_e": "申请人自评结果低于E级，未达到申请失能评估的标准",
     "incomplete_or_false_materials": "申请材料不完整或不真实",
-    "too_soon": "距上一次评估结论作出之日未满6个月，且无经办机构要求重新评估的情形",
+    "too_soon": "距上一次评估结论作出之日未满{months}个月，且无经办机构要求重新评估的情形",
     "in_progress": "申请人已有一件正在办理中的评估申请，不得重复申请",
+    "outside_fund_scope": ("申请人所需的护理费用不属于长期护理保险基金支付范围"
+                           "（如应由工伤保险支付，或依法应由第三人负担）"),
     "other": "其他原因",
 }
 
@@ -57,12 +60,14 @@ class RefusalNotice:
     refused_on: date
     reason_code: str
     insurer_name: str
+    min_months_between_assessments: int  # the policy in force on ``refused_on``
     reason_text: str | None = None  # filled from REFUSAL_WORDING; if given it must match
     detail: str | None = None
 
     def check(self) -> dict[str, str]:
         if errors := _fill_wording(self, REFUSAL_WORDING, "reason_code", "未知的不予受理原因代码",
-                                   "与不予受理原因代码的表述不一致"):
+                                   "与不予受理原因代码的表述不一致",
+                                   months=self.min_months_between_assessments):
             return errors
         if self.reason_code == "other" and not self.detail:
             return {"detail": "原因为“其他”时必须填写具体说明"}
@@ -97,6 +102,7 @@ class ConclusionNotice:
     grade_names: dict[int, str]
     valid_from: date
     valid_to: date
+    validity_months: int      # the policy's validity, as printed (never a literal in the template)
     ruleset: str
     objection_text: str
     is_review: bool
@@ -265,12 +271,15 @@ def cn_date(value: date | str | None) -> str:
 
 # --- type checks --------------------------------------------------------------------------
 
-def _fill_wording(document, wordings: dict[str, str], code_field: str, unknown: str, mismatch: str) -> dict[str, str]:
-    """The notice's printed ``reason_text`` is the fixed wording of its reason code: filled in when
-    absent, refused when it differs. Returns the errors (field → reason)."""
+def _fill_wording(document, wordings: dict[str, str], code_field: str, unknown: str, mismatch: str,
+                  **parameters: Any) -> dict[str, str]:
+    """The notice's printed ``reason_text`` is the fixed wording of its reason code, with the
+    policy ``parameters`` it names filled in: filled in when absent, refused when it differs.
+    Returns the errors (field → reason)."""
     wording = wordings.get(getattr(document, code_field))
     if wording is None:
         return {code_field: unknown}
+    wording = wording.format(**parameters)
     if document.reason_text is None:
         object.__setattr__(document, "reason_text", wording)  # frozen dataclass: set once, before use
     elif document.reason_text != wording:

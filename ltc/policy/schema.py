@@ -12,7 +12,8 @@ is parsed strictly into those dataclasses:
 - ``tuple[T, ...]`` is a JSON list; ``T | None`` also accepts null.
 
 Range and consistency checks live in each dataclass's ``__post_init__`` (``check_ranges``
-and ``FieldError``). Errors name the field paths, e.g. ``assessment.validity_months``.
+and ``FieldError``); rules across sections are registered with ``register_version_check``
+and run before a version is published. Errors name the field paths, e.g. ``assessment.validity_months``.
 Field metadata ``label`` / ``unit`` / ``key_labels`` (Chinese msgids) serve the display.
 """
 import dataclasses
@@ -33,6 +34,8 @@ SECTIONS: dict[str, type] = {}
 REF_VALUES: dict[str, dict] = {}  # section name → its REF values (plain JSON)
 #: checks of a parsed section against facts outside it (e.g. names another module registers)
 SECTION_CHECKS: dict[str, list[Callable[[Any], dict[str, str]]]] = {}
+#: checks of a whole version across its sections, run once every section is valid
+VERSION_CHECKS: list[Callable[[Mapping[str, Any]], dict[str, str]]] = []
 _INVALID = object()
 
 
@@ -63,6 +66,14 @@ def register_section_check(name: str, check: Callable[[Any], dict[str, str]]) ->
     checks = SECTION_CHECKS.setdefault(name, [])
     if check not in checks:
         checks.append(check)
+
+
+def register_version_check(check: Callable[[Mapping[str, Any]], dict[str, str]]) -> None:
+    """Run ``check(parsed sections by name)`` when a whole version is validated (before it is
+    published), once every section is valid on its own; it returns errors (full path → reason),
+    e.g. a level the assessment section lets receive a care type without billing amounts."""
+    if check not in VERSION_CHECKS:
+        VERSION_CHECKS.append(check)
 
 
 def param(label: str, unit: str | None = None, **extra: Any) -> Any:
@@ -133,20 +144,25 @@ def errors_message(errors: dict[str, str]) -> str:
 
 
 def validate_sections(sections: Any) -> dict[str, str]:
-    """Errors (path → reason) of a whole version: every registered section present and valid."""
+    """Errors (path → reason) of a whole version: every registered section present and valid,
+    then the checks across sections (``register_version_check``)."""
     if not isinstance(sections, dict):
         return {"": "sections must be an object"}
     errors: dict[str, str] = {}
     for name in sorted(set(sections) - set(SECTIONS)):
         errors[name] = "unknown section"
+    parsed: dict[str, Any] = {}
     for name in sorted(SECTIONS):
         if name not in sections:
             errors[name] = "missing section"
             continue
         try:
-            parse_section(name, sections[name])
+            parsed[name] = parse_section(name, sections[name])
         except ValidationFailed as exc:
             errors.update(exc.fields)
+    if not errors:
+        for check in VERSION_CHECKS:
+            errors.update(check(parsed))
     return errors
 
 

@@ -1,7 +1,7 @@
 """care-plan revisions after the grant: dated plan versions, weekdays, the plan_revision case type
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0019
 Create Date: 2026-12-03 12:00:00
 
 SPEC §4.2 / §5.3 (revised, issue 8 point 14):
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0016'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """An application walked from intake to conclusion in a real browser (SPEC §3.1):
-the insurer files, accepts and dispatches; the agency admin schedules two on-site assessors;
-one enters the joint record (graded live by grading.js), the other co-signs; two experts, one
-of them not on site, confirm; the level is below the threshold so the case concludes at once
-and the conclusion notice is issued."""
+the insurer files, accepts and dispatches; the agency admin names two on-site assessors, who
+each make the recusal declaration in their own session; one enters the joint record (graded
+live by grading.js), the other co-signs; two experts, one of them not on site, confirm; the
+level is below the threshold so the case concludes at once and the conclusion notice is issued."""
 import re
 
 import pytest
@@ -37,22 +37,30 @@ def submit(page, name: str):
 
 def grade_and_confirm(page, base_url: str, detail_url: str, items: dict[str, int], level: str,
                       level_name: str | None = None) -> None:
-    """The agency admin schedules today's visit with assessor1 (an expert) and assessor3, both
-    declaring no tie; assessor1 enters the joint record (graded live in the browser to ``level``),
+    """The agency admin schedules today's visit with assessor1 (an expert) and assessor3, who each
+    declare no tie in their own session; assessor1 enters the joint record (graded live in the browser to ``level``),
     assessor3 co-signs; assessor1 and assessor2 (not on site) confirm."""
     login(page, base_url, "agency")
     page.goto(detail_url)
     page.fill("[name=schedule-visit_on]", local_today().isoformat())
     select_by_text(page, "schedule-assessor_1", "钱评估员")  # assessor1, expert
     select_by_text(page, "schedule-assessor_2", "周评估员")  # assessor3
-    page.check("[name=schedule-recusal_1]")
-    page.check("[name=schedule-recusal_2]")
     submit(page, "schedule-submit")
     expect(page.locator("[data-testid=status]")).to_have_attribute("data-status", "scheduled")
+    expect(page.locator("[data-testid=recusal-form]")).to_have_count(0)   # the admin does not declare for them
     logout(page)
 
-    login(page, base_url, "assessor1")
-    page.goto(detail_url + "/record")
+    for assessor in ("assessor3", "assessor1"):  # each declares personally, in their own session
+        login(page, base_url, assessor)
+        page.goto(detail_url)
+        expect(page.locator("[data-testid=enter-link]")).to_have_count(0)
+        submit(page, "recusal-submit")
+        expect(page.locator("[data-testid=recusal-form]")).to_have_count(0)
+        if assessor == "assessor3":
+            logout(page)
+    expect(page.locator("[data-testid=assessor][data-declared=yes]")).to_have_count(2)
+    page.click("[data-testid=enter-link]")
+    page.wait_for_url(detail_url + "/record")
     for code, value in items.items():
         page.select_option(f"[name={code}]", str(value))
     expect(page.locator("[data-grading=level]")).to_have_text(level)  # computed live in the browser

@@ -7,12 +7,14 @@ from sqlalchemy import select
 from ltc.assessment.applications.services import acceptance
 from ltc.assessment.applications.services import intake
 from ltc.assessment.applications.services.acceptance import CannotAccept
+from ltc.core.audit import SYSTEM
 from ltc.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from ltc.notices.models import Notice
 from ltc.people import services as people
 from ltc.people.models import PersonStatus
 from tests.assessment_builders import ANSWERS_D, accepted, at, cast, file, past_conclusion
 from tests.conftest import NOW
+from tests.people_builders import person
 
 
 @pytest.fixture
@@ -119,7 +121,8 @@ def test_several_problems_are_all_listed(session, c):
 
 
 @pytest.mark.parametrize("code", ["not_insured", "conditions_not_met", "self_assessment_below_e",
-                                  "incomplete_or_false_materials", "too_soon", "in_progress", "other"])
+                                  "incomplete_or_false_materials", "too_soon", "in_progress",
+                                  "outside_fund_scope", "other"])
 def test_every_refusal_code_refuses_with_its_wording(session, c, code):
     app = file(session, c)
     acceptance.refuse(session, app.id, actor=c.ins, now=NOW, code=code, text="材料缺少诊断证明")
@@ -166,3 +169,34 @@ def test_an_insurer_outside_the_district_gets_404(session, c, world):
 
     with pytest.raises(NotFound):
         acceptance.accept(session, app.id, actor=actor_of(stranger), now=NOW)
+
+
+def publish_assessment_policy(session, effective_from: date, **changes):
+    """A new policy version from ``effective_from`` with the assessment parameters changed."""
+    from ltc.policy.services import create_draft, policy_on, publish, update_section
+    from ltc.policy.schema import to_raw
+
+    draft = create_draft(session, actor=SYSTEM, now=NOW)
+    raw = {**to_raw(policy_on(session, effective_from).section("assessment")), **changes}
+    update_section(session, draft, "assessment", raw, actor=SYSTEM, now=NOW)
+    return publish(session, draft, effective_from=effective_from, actor=SYSTEM, now=NOW)
+
+
+def test_the_refusal_notice_reads_the_six_month_rule_from_the_policy_in_force(session, c):
+    first = file(session, c)
+    acceptance.refuse(session, first.id, actor=c.ins, now=NOW, code="too_soon")
+    assert "未满6个月" in notices(session, first)[0].data["reason_text"]
+    publish_assessment_policy(session, date(2026, 3, 1), min_months_between_assessments=9)
+    second = file(session, c, person_id=person(session, 2, name="王五").id)
+    acceptance.refuse(session, second.id, actor=c.ins, now=NOW, code="too_soon")
+    [notice] = notices(session, second)
+    assert "未满9个月" in notice.data["reason_text"] and "6个月" not in notice.data["reason_text"]
+
+
+def test_outside_fund_scope_refuses_with_its_wording(session, c):
+    app = file(session, c)
+    acceptance.refuse(session, app.id, actor=c.ins, now=NOW, code="outside_fund_scope", text="工伤事故所致")
+    assert (app.status, app.refusal_code) == ("refused", "outside_fund_scope")
+    [notice] = notices(session, app)
+    assert "不属于长期护理保险基金支付范围" in notice.data["reason_text"] and "工伤" in notice.data["reason_text"]
+    assert notice.data["detail"] == "工伤事故所致"

@@ -134,3 +134,37 @@ def test_the_published_list_masks_names_and_ids_during_publicity_only(session, c
 def test_final_conclusions_are_heard_by_the_entitlement_opening_and_the_lower_conclusion_end(session, c):
     assert [h.__module__ for h in events.hub.subscribers(ConclusionFinal)] == [
         "ltc.entitlements.opening", "ltc.entitlements.lowering"]
+
+
+def test_the_conclusion_notice_reads_publicity_days_and_validity_from_the_policy_in_force(session, c):
+    from tests.services.test_assessment_acceptance import publish_assessment_policy
+
+    publish_assessment_policy(session, D(2026, 3, 1), publicity_working_days=7, validity_months=36)
+    app = confirmed(session, c, level=3, confirm_on=D(2026, 3, 19))
+    assert (app.publicity_end, app.valid_to) == (D(2026, 3, 30), D(2029, 3, 19))
+    [notice] = con_notices(session, app)
+    assert notice.data["validity_months"] == 36
+    assert "公示 7 个工作日，至 2026-03-30 止" in notice.data["objection_text"]
+
+
+def test_below_the_threshold_the_notice_states_the_objection_days_of_the_policy(session, c):
+    from tests.services.test_assessment_acceptance import publish_assessment_policy
+
+    publish_assessment_policy(session, D(2026, 3, 1), objection_working_days=10)
+    app = confirmed(session, c, level=2, confirm_on=D(2026, 3, 19))
+    [notice] = con_notices(session, app)
+    assert "10 个工作日内" in notice.data["objection_text"] and notice.data["validity_months"] == 24
+
+
+@pytest.mark.usefixtures("real_pdf")
+def test_the_printed_conclusion_notice_changes_with_the_policy(session, c):
+    from ltc.notices.rendering import render_pending, using
+    from tests.services.test_assessment_acceptance import publish_assessment_policy
+    from tests.services.test_notices import pdf_text
+
+    publish_assessment_policy(session, D(2026, 3, 1), publicity_working_days=7, validity_months=36)
+    app = confirmed(session, c, level=3, confirm_on=D(2026, 3, 19))
+    [notice] = con_notices(session, app)
+    render_pending(using(session), [notice.id])
+    text = pdf_text(notice.content)
+    assert "本结论有效期36个月" in text and "公示 7 个工作日" in text

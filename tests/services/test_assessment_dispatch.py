@@ -1,5 +1,5 @@
 """Dispatch (SPEC §3.1): least-loaded active agency, seeded tie-break, manual override."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -88,3 +88,41 @@ def test_only_accepted_applications_are_dispatched(session, c):
     with pytest.raises(InvalidTransition):
         dispatch.dispatch(session, app.id, actor=c.ins, now=NOW)
     assert app.agency_id is None
+
+
+def end_agreement(session, c, agency: int, last_day: date):
+    """The agency's agreement (from the builder: 2025-01-01 … 2027-12-31) ends after ``last_day``."""
+    period = c.agencies[agency].org.agreements[0]
+    period.valid_to = last_day + timedelta(days=1)
+    session.flush()
+
+
+def test_an_agency_outside_its_agreement_period_is_not_dispatched(session, c):
+    end_agreement(session, c, 0, TODAY - timedelta(days=1))
+    end_agreement(session, c, 1, TODAY)  # the last day of the agreement still counts
+    assert agency_loads(session, TODAY) == {ids(c)[1]: 0, ids(c)[2]: 0}
+    assert dispatch.dispatch(session, accepted(session, c).id, actor=c.ins, now=NOW).agency_id in ids(c)[1:]
+
+
+def test_an_agency_without_any_agreement_is_not_dispatched(session, c):
+    for period in c.agencies[2].org.agreements:
+        session.delete(period)
+    session.flush()
+    assert set(agency_loads(session, TODAY)) == set(ids(c)[:2])
+
+
+def test_a_manual_choice_outside_the_agreement_period_is_refused_with_the_reason(session, c):
+    end_agreement(session, c, 1, TODAY - timedelta(days=1))
+    app = accepted(session, c)
+    with pytest.raises(ValidationFailed) as caught:
+        dispatch.dispatch(session, app.id, actor=c.ins, now=NOW, agency_id=ids(c)[1], reason="就近评估")
+    assert "协议期" in caught.value.message and "评估机构乙" in caught.value.message
+    assert caught.value.fields == {"agency_id": "outside its agreement period"}
+    assert app.status == "accepted"
+
+
+def test_a_manual_choice_of_a_suspended_agency_says_so(session, c):
+    set_status(session, c.agencies[1].org, actor=c.ins, now=NOW, status="suspended", valid_from=date(2026, 3, 1))
+    with pytest.raises(ValidationFailed) as caught:
+        dispatch.dispatch(session, accepted(session, c).id, actor=c.ins, now=NOW, agency_id=ids(c)[1], reason="就近")
+    assert "暂停" in caught.value.message or "非正常" in caught.value.message

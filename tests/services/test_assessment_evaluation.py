@@ -10,7 +10,7 @@ from ltc.assessment.applications.services import scheduling
 from ltc.assessment.applications.models import Assessment, Confirmation
 from ltc.auth.services import actor_of
 from ltc.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
-from tests.assessment_builders import (ITEMS_BY_LEVEL, assessed, at, cast, confirmed, declarations, dispatched,
+from tests.assessment_builders import (ITEMS_BY_LEVEL, assessed, at, cast, confirmed, declare, on_site, dispatched,
                                       scheduled)
 from tests.builders import user
 from tests.conftest import NOW
@@ -38,7 +38,8 @@ def test_one_assessor_enters_the_other_cosigns_and_the_case_is_assessed(session,
     assert app.status == "scheduled"
     evaluation.cosign(session, app.id, actor=actor_of(a.assessor), now=at(VISIT, 16))
     assert app.status == "assessed"
-    assert [e.action for e in app.events][-3:] == ["schedule", "enter_assessment", "cosign"]
+    assert [e.action for e in app.events][-5:] == ["schedule", "declare_recusal", "declare_recusal", "enter_assessment",
+                                                 "cosign"]
     assert app.events[-1].data == {"level": 5, "ruleset": "CN-2021-37"}
 
 
@@ -136,7 +137,8 @@ def _two_experts_on_site(session, c):
     a = c.agencies[0]
     app = dispatched(session, c)
     scheduling.schedule(session, app.id, actor=actor_of(a.admin), now=NOW, visit_on=VISIT,
-                        assessors=declarations(a.experts[0], a.experts[1]))
+                        assessors=on_site(a.experts[0], a.experts[1]))
+    declare(session, app, a.experts[0], a.experts[1])
     enter(session, a.experts[0], app)
     evaluation.cosign(session, app.id, actor=actor_of(a.experts[1]), now=at(VISIT))
     return app

@@ -15,7 +15,7 @@ from ltc.assessment.applications.deadlines import sla_state
 from ltc.auth.services import actor_of
 from ltc.core.audit import AuditEntry
 from ltc.notices.models import Notice
-from tests.assessment_builders import ITEMS_BY_LEVEL, at, cast, declarations, file, past_conclusion
+from tests.assessment_builders import ITEMS_BY_LEVEL, at, cast, declare, file, on_site, past_conclusion
 from tests.conftest import NOW
 
 D = date
@@ -34,9 +34,10 @@ def walk_to_confirmation(session, c, level: int) -> Application:
     dispatch.dispatch(session, app.id, actor=c.ins, now=NOW, seed=7)
     a = next(x for x in c.agencies if x.org.id == app.agency_id)
     scheduling.schedule(session, app.id, actor=actor_of(a.admin), now=at(D(2026, 3, 17)), visit_on=D(2026, 3, 19),
-                        assessors=declarations(a.experts[0], a.assessor))
+                        assessors=on_site(a.experts[0], a.assessor))
     scheduling.reschedule(session, app.id, actor=actor_of(a.admin), now=at(D(2026, 3, 18)), visit_on=D(2026, 3, 20),
-                          assessors=declarations(a.experts[0], a.assessor), reason="家属要求改期")
+                          assessors=on_site(a.experts[0], a.assessor), reason="家属要求改期")
+    declare(session, app, a.experts[0], a.assessor, now=at(D(2026, 3, 19)))
     evaluation.enter_assessment(session, app.id, ITEMS_BY_LEVEL[level], actor=actor_of(a.assessor),
                                 now=at(D(2026, 3, 20), 15))
     evaluation.cosign(session, app.id, actor=actor_of(a.experts[0]), now=at(D(2026, 3, 20), 16))

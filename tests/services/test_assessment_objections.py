@@ -16,7 +16,7 @@ from ltc.core.calendar import add_working_days, working_days_between
 from ltc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ltc.notices.models import Notice
 from ltc.orgs.services import set_status
-from tests.assessment_builders import ITEMS_BY_LEVEL, at, cast, confirmed, declarations, file
+from tests.assessment_builders import ITEMS_BY_LEVEL, at, cast, confirmed, declare, file, on_site
 
 D = date
 
@@ -42,7 +42,8 @@ def run_review(session, c, child, *, level: int, visit_on: D, confirm_on: D):
     """The other agency schedules, assesses and confirms the 复评."""
     a = c.agencies[agency_index(c, child)]
     scheduling.schedule(session, child.id, actor=actor_of(a.admin), now=at(child.dispatched_on), visit_on=visit_on,
-                        assessors=declarations(a.experts[0], a.assessor))
+                        assessors=on_site(a.experts[0], a.assessor))
+    declare(session, child, a.experts[0], a.assessor, now=at(child.dispatched_on))
     evaluation.enter_assessment(session, child.id, ITEMS_BY_LEVEL[level], actor=actor_of(a.experts[0]),
                                 now=at(visit_on, 15))
     evaluation.cosign(session, child.id, actor=actor_of(a.assessor), now=at(visit_on, 16))
@@ -159,11 +160,11 @@ def test_the_review_excludes_the_first_assessors_even_after_they_moved(session, 
     for moved in (first.experts[0], first.experts[1]):
         with pytest.raises(ValidationFailed) as caught:
             scheduling.schedule(session, child.id, actor=actor_of(other.admin), now=at(D(2026, 3, 23)),
-                                visit_on=D(2026, 3, 25), assessors=declarations(moved, other.experts[0]))
+                                visit_on=D(2026, 3, 25), assessors=on_site(moved, other.experts[0]))
         assert "回避" in caught.value.message
     assert scheduling.schedule(session, child.id, actor=actor_of(other.admin), now=at(D(2026, 3, 23)),
                                visit_on=D(2026, 3, 25),
-                               assessors=declarations(other.experts[0], other.assessor)).status == "scheduled"
+                               assessors=on_site(other.experts[0], other.assessor)).status == "scheduled"
 
 
 def test_the_first_agency_sees_the_review_but_cannot_schedule_it(session, c):
@@ -172,7 +173,7 @@ def test_the_first_agency_sees_the_review_but_cannot_schedule_it(session, c):
     first = c.agencies[0]
     with pytest.raises(Forbidden):
         scheduling.schedule(session, child.id, actor=actor_of(first.admin), now=at(D(2026, 3, 23)),
-                            visit_on=D(2026, 3, 25), assessors=declarations(first.experts[0], first.assessor))
+                            visit_on=D(2026, 3, 25), assessors=on_site(first.experts[0], first.assessor))
 
 
 def test_no_objection_while_another_application_of_the_person_is_in_process(session, c):

@@ -7,10 +7,9 @@ from sqlalchemy import select
 from ltc.assessment.experts import services as experts
 from ltc.assessment.applications.services import scheduling
 from ltc.assessment.applications.models import AssessmentVisit
-from ltc.assessment.applications.services.scheduling import AssessorDeclaration
 from ltc.auth.services import actor_of
 from ltc.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
-from tests.assessment_builders import RECUSAL, at, cast, declarations, dispatched, file, scheduled
+from tests.assessment_builders import RECUSAL, at, cast, on_site, dispatched, file, scheduled
 from tests.builders import user
 from tests.conftest import NOW
 
@@ -23,10 +22,10 @@ def c(session, world):
 def book(session, c, app, *assessors, visit_on=date(2026, 3, 18), who=None, now=NOW):
     a = c.agencies[0]
     return scheduling.schedule(session, app.id, actor=actor_of(who or a.admin), now=now, visit_on=visit_on,
-                               assessors=declarations(*(assessors or (a.experts[0], a.assessor))))
+                               assessors=on_site(*(assessors or (a.experts[0], a.assessor))))
 
 
-def test_the_agency_admin_books_two_assessors_with_their_declarations(session, c):
+def test_the_agency_admin_books_two_assessors_who_then_declare_themselves(session, c):
     app = scheduled(session, c)
     a = c.agencies[0]
     assert (app.status, app.visit_on) == ("scheduled", date(2026, 3, 18))
@@ -34,7 +33,9 @@ def test_the_agency_admin_books_two_assessors_with_their_declarations(session, c
     assert [(x.user_id, x.is_expert, x.recusal_text) for x in visit.assessors] == [
         (a.experts[0].id, True, RECUSAL), (a.assessor.id, False, RECUSAL)]
     assert visit.assessors[0].declared_at == NOW
-    assert app.events[-1].action == "schedule" and app.events[-1].data["experts"] == [a.experts[0].id]
+    schedule_event = next(e for e in app.events if e.action == "schedule")
+    assert schedule_event.data["experts"] == [a.experts[0].id]
+    assert [e.action for e in app.events][-2:] == ["declare_recusal", "declare_recusal"]
 
 
 def test_two_experts_may_go_on_site(session, c):
@@ -85,16 +86,6 @@ def test_at_least_one_assessor_is_an_expert_on_the_visit_date(session, c):
     assert cert.valid_to == date(2026, 3, 18)
 
 
-def test_each_assessor_declares_no_tie(session, c):
-    a = c.agencies[0]
-    app = dispatched(session, c)
-    with pytest.raises(ValidationFailed) as caught:
-        scheduling.schedule(session, app.id, actor=actor_of(a.admin), now=NOW, visit_on=date(2026, 3, 18),
-                            assessors=[AssessorDeclaration(a.experts[0].id, RECUSAL),
-                                       AssessorDeclaration(a.assessor.id, "  ")])
-    assert "recusal_text" in caught.value.fields
-
-
 def test_only_the_admin_of_the_dispatched_agency_schedules(session, c):
     app = dispatched(session, c)
     with pytest.raises(NotFound):          # another agency does not even see the case
@@ -117,10 +108,10 @@ def test_rescheduling_needs_a_reason_and_supersedes_the_visit(session, c):
     a = c.agencies[0]
     with pytest.raises(ValidationFailed):
         scheduling.reschedule(session, app.id, actor=actor_of(a.admin), now=NOW, visit_on=date(2026, 3, 20),
-                              assessors=declarations(a.experts[1], a.assessor), reason="")
+                              assessors=on_site(a.experts[1], a.assessor), reason="")
     for day in (date(2026, 3, 20), date(2026, 3, 23)):
         scheduling.reschedule(session, app.id, actor=actor_of(a.admin), now=at(date(2026, 3, 17)), visit_on=day,
-                              assessors=declarations(a.experts[1], a.assessor), reason="老人住院，改期")
+                              assessors=on_site(a.experts[1], a.assessor), reason="老人住院，改期")
     assert (app.status, app.visit_on) == ("rescheduled", date(2026, 3, 23))
     visits = session.scalars(select(AssessmentVisit).where(AssessmentVisit.application_id == app.id)
                              .order_by(AssessmentVisit.id)).all()
@@ -134,7 +125,7 @@ def test_a_dispatched_application_cannot_be_rescheduled(session, c):
     app = dispatched(session, c)
     with pytest.raises(InvalidTransition):
         scheduling.reschedule(session, app.id, actor=actor_of(a.admin), now=NOW, visit_on=date(2026, 3, 20),
-                              assessors=declarations(a.experts[1], a.assessor), reason="改期")
+                              assessors=on_site(a.experts[1], a.assessor), reason="改期")
 
 
 def test_rescheduling_beyond_the_window_needs_a_coded_reason_and_the_sla_runs_on(session, c):
@@ -145,7 +136,7 @@ def test_rescheduling_beyond_the_window_needs_a_coded_reason_and_the_sla_runs_on
 
     def move_to(**reason):
         return scheduling.reschedule(session, app.id, actor=actor_of(a.admin), now=at(date(2026, 3, 17)),
-                                     visit_on=later, assessors=declarations(a.experts[0], a.assessor), **reason)
+                                     visit_on=later, assessors=on_site(a.experts[0], a.assessor), **reason)
     with pytest.raises(ValidationFailed) as caught:
         move_to(reason="本人住院")                     # a text alone keeps the window
     assert "2026-03-30" in caught.value.message

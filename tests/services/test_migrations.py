@@ -532,3 +532,67 @@ def test_0020_dates_granted_plans_and_adds_the_plan_revision_case_type_keeping_a
             db.engine.dispose()
     finally:
         drop()
+
+
+def test_0019_keeps_existing_declarations_allows_undeclared_assessors_and_the_fund_scope_code(app, tmp_path):
+    """A database at 0016 with a visit whose assessor was declared for by the admin: the row is kept
+    as it is; afterwards an assessor may be named without a declaration (text and time empty
+    together) and an application may be refused as ``outside_fund_scope``. A downgrade refuses
+    while such a refusal exists, then gives an undeclared row an empty text at its booking time."""
+    import pytest
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    at = "2026-03-16 02:00:00+00:00"
+    try:
+        with migrated.app_context():
+            flask_migrate.upgrade(revision="0016")
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(
+                    "INSERT INTO organisations (id, kind, name, uscc, districts, created_at) "
+                    "VALUES (1, 'agency', '评估机构甲', '91110000000000001X', '[]', :at)"), {"at": at})
+                for uid in (1, 2, 3):
+                    conn.execute(sa.text(
+                        "INSERT INTO users (id, username, full_name, org_id, password_hash, active, created_at) "
+                        "VALUES (:id, :name, :name, 1, 'x', :yes, :at)"), {"id": uid, "name": f"u{uid}", "at": at,
+                                                                              "yes": True})
+                conn.execute(sa.text(
+                    "INSERT INTO insured_persons (id, id_number, name, district, birth_date, sex, created_at, "
+                    "updated_at) VALUES (1, '110101194001010011', '李四', '东城区', '1940-01-01', 'M', :at, :at)"),
+                    {"at": at})
+                conn.execute(sa.text(
+                    "INSERT INTO applications (id, person_id, kind, status, applicant_name, applicant_relation, "
+                    "applicant_phone, declared_disability_6m, submitted_at, submitted_on, paused_days, version) "
+                    "VALUES (1, 1, 'initial', 'scheduled', '李小光', 'child', '139', :yes, :at, '2026-03-16', 0, 1)"),
+                    {"at": at, "yes": True})
+                conn.execute(sa.text(
+                    "INSERT INTO assessment_visits (id, application_id, visit_on, scheduled_at, scheduled_by) "
+                    "VALUES (1, 1, '2026-03-18', :at, 3)"), {"at": at})
+                conn.execute(sa.text(
+                    "INSERT INTO assessment_assessors (id, visit_id, user_id, is_expert, recusal_text, declared_at) "
+                    "VALUES (1, 1, 1, :yes, '无利害关系', :at)"), {"at": at, "yes": True})
+            flask_migrate.upgrade()
+            with db.engine.begin() as conn:
+                assert conn.execute(sa.text("SELECT recusal_text FROM assessment_assessors")).scalar() == "无利害关系"
+                conn.execute(sa.text("INSERT INTO assessment_assessors (id, visit_id, user_id, is_expert) "
+                                     "VALUES (2, 1, 2, :no)"), {"no": False})
+                conn.execute(sa.text("UPDATE applications SET status = 'refused', "
+                                     "refusal_code = 'outside_fund_scope'"))
+            with pytest.raises(IntegrityError), db.engine.begin() as conn:   # text without a time
+                conn.execute(sa.text("UPDATE assessment_assessors SET recusal_text = 'x' WHERE id = 2"))
+            with pytest.raises(SystemExit):                                   # flask-migrate exits
+                flask_migrate.downgrade(revision="0016")
+            with db.engine.begin() as conn:
+                assert conn.execute(sa.text("SELECT refusal_code FROM applications")).scalar() == "outside_fund_scope"
+                conn.execute(sa.text("UPDATE applications SET refusal_code = 'other'"))
+            flask_migrate.downgrade(revision="0016")
+            with db.engine.connect() as conn:
+                rows = conn.execute(sa.text("SELECT id, recusal_text, declared_at IS NOT NULL FROM "
+                                            "assessment_assessors ORDER BY id")).all()
+            assert [tuple(r) for r in rows] == [(1, "无利害关系", True), (2, "", True)]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()

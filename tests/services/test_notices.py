@@ -61,7 +61,8 @@ def test_conclusion_notice_shows_level_person_number_and_indicators_in_chinese(s
     text = pdf_text(notice.content)
     for expected in ("评估结论通知书", "CON-2026-000001", "张三丰", "1101**********1234", "重度失能Ⅱ级",
                      "日常生活活动能力", "重度受损", "评估机构甲", "李评估、王评估", "赵专家、钱专家",
-                     "2026年3月16日起至2028年3月15日止", "请于2026年3月23日前向承办保险公司提出书面异议"):
+                     "本结论有效期24个月，自2026年3月16日起至2028年3月15日止",
+                     "请于2026年3月23日前向承办保险公司提出书面异议"):
         assert expected in text, expected
     assert "CN-2021-37" in text and "2026年3月16日" in text
     assert "最终评估结论" not in text

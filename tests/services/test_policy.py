@@ -212,3 +212,27 @@ def test_postgres_allows_overlapping_drafts_and_retired_rows(session, ref, postg
     session.add_all([PolicyVersion(number=n, name=status, status=status, effective_from=D(2026, 1, 1),
                                    sections={}, created_at=NOW) for n, status in ((8, "draft"), (9, "retired"))])
     session.flush()
+
+
+def test_publish_refuses_a_version_whose_sections_disagree_naming_the_level_and_care_type(session, ref):
+    """SPEC §0.3: every level at or above the threshold has rates and caps for each care type it is
+    allowed in. Lowering the threshold to 2 without level-2 amounts is refused; adding them publishes."""
+    draft = create_draft(session, actor=ADMIN, now=NOW)
+    levels = {"special": 4, "institution": 2, "home": 3, "outreach": 3, "family": 3}
+    update_section(session, draft, "assessment", assessment(benefit_threshold=2, min_level_by_care_type=levels),
+                   actor=ADMIN, now=NOW)                        # each section is valid on its own
+    with pytest.raises(ValidationFailed) as caught:
+        publish(session, draft, effective_from=D(2026, 7, 1), actor=ADMIN, now=NOW)
+    assert caught.value.fields == {"billing.institution.cap_per_day.2":
+                                   "missing: level 2 may receive institution care "
+                                   "(assessment.min_level_by_care_type.institution = 2)"}
+    assert "billing.institution.cap_per_day.2" in caught.value.message and "level 2" in caught.value.message
+    assert draft.status == "draft" and ref.effective_to is None
+    billing = copy.deepcopy(draft.sections["billing"])
+    billing["institution"]["cap_per_day"]["2"] = "45"
+    update_section(session, draft, "billing", billing, actor=ADMIN, now=NOW)
+    assert publish(session, draft, effective_from=D(2026, 7, 1), actor=ADMIN, now=NOW).status == "published"
+
+
+def test_the_seeded_ref_version_passes_every_check_across_sections(session, ref):
+    assert validate_version(ref) == {}

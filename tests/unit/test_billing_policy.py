@@ -118,21 +118,47 @@ def test_hours_cap_must_be_positive_integer(raw):
     assert "billing.home.hours_cap_per_month.3" in refused(raw)
 
 
-@pytest.mark.parametrize("table", [("institution", "cap_per_day"), ("home", "hours_cap_per_month"),
-                                   ("outreach", "fund_cap_per_month"), ("family", "allowance_per_day")])
-def test_every_benefit_level_present(raw, table):
+def across(raw, **assessment) -> dict[str, str]:
+    """The errors of a whole version with this billing section (and assessment changes)."""
+    sections = ref_sections()
+    sections["billing"] = raw
+    sections["assessment"] = {**sections["assessment"], **assessment}
+    return validate_sections(sections)
+
+
+@pytest.mark.parametrize("table, care", [(("institution", "cap_per_day"), "institution"),
+                                         (("home", "hours_cap_per_month"), "home"),
+                                         (("outreach", "fund_cap_per_month"), "outreach"),
+                                         (("family", "allowance_per_day"), "family")])
+def test_every_level_a_care_type_allows_has_its_amount_in_the_version(raw, table, care):
     del raw[table[0]][table[1]]["3"]
-    assert refused(raw) == {f"billing.{table[0]}.{table[1]}.3": "missing"}
+    assert parse(raw) is not None            # the section alone does not know the threshold
+    assert across(raw) == {f"billing.{table[0]}.{table[1]}.3":
+                           f"missing: level 3 may receive {care} care (assessment.min_level_by_care_type.{care} = 3)"}
+    # a city that pays the care type from level 4 on needs no level 3 amount
+    levels = {**ref_sections()["assessment"]["min_level_by_care_type"], care: 4}
+    assert across(raw, min_level_by_care_type=levels) == {}
 
 
-def test_unknown_level_refused(raw):
-    raw["institution"]["cap_per_day"]["6"] = "70"
-    assert refused(raw) == {"billing.institution.cap_per_day.6": "unknown level (expected 1..5)"}
-
-
-def test_special_quota_needs_levels_4_and_5(raw):
+def test_special_quota_needs_every_level_special_care_allows(raw):
     del raw["special"]["quota_groups"][1]["per_day"]["5"]
-    assert refused(raw) == {"billing.special.quota_groups[1].per_day.5": "missing"}
+    assert across(raw) == {"billing.special.quota_groups[1].per_day.5":
+                           "missing: level 5 may receive special care (assessment.min_level_by_care_type.special = 4)"}
+
+
+def test_lowering_the_threshold_needs_amounts_for_the_new_level_in_every_care_type(raw):
+    levels = {care: 2 for care in ("institution", "home", "outreach", "family")} | {"special": 4}
+    errors = across(raw, benefit_threshold=2, min_level_by_care_type=levels)
+    assert set(errors) == {"billing.institution.cap_per_day.2", "billing.home.hours_cap_per_month.2",
+                           "billing.outreach.fund_cap_per_month.2", "billing.family.allowance_per_day.2"}
+    for care, table in (("institution", "cap_per_day"), ("home", "hours_cap_per_month"),
+                        ("outreach", "fund_cap_per_month"), ("family", "allowance_per_day")):
+        raw[care][table]["2"] = 10 if care == "home" else "40"
+    assert across(raw, benefit_threshold=2, min_level_by_care_type=levels) == {}
+
+
+def test_the_ref_version_passes_the_cross_section_checks():
+    assert validate_sections(ref_sections()) == {}
 
 
 def test_grade_in_two_quota_groups_refused(raw):

@@ -22,7 +22,7 @@ def acceptance_data(**changes) -> dict:
 def refusal_data(**changes) -> dict:
     return {"person_name": "王秀英", "id_number_masked": "3301**********1233", "application_no": "SQ-2026-000008",
             "submitted_on": date(2026, 3, 9), "refused_on": date(2026, 3, 13), "reason_code": "too_soon",
-            "insurer_name": "承办保险公司", **changes}
+            "insurer_name": "承办保险公司", "min_months_between_assessments": 6, **changes}
 
 
 def conclusion_data(**changes) -> dict:
@@ -32,7 +32,8 @@ def conclusion_data(**changes) -> dict:
             "concluded_on": date(2026, 3, 16), "level": 4, "level_name": "重度失能Ⅱ级",
             "adl_total": 0, "adl_grade": 3, "cognition_total": 8, "cognition_grade": 1,
             "perception_total": 3, "perception_grade": 2, "cp_grade": 2, "grade_names": dict(GRADE_NAMES),
-            "valid_from": date(2026, 3, 16), "valid_to": date(2028, 3, 16), "ruleset": "CN-2021-37",
+            "valid_from": date(2026, 3, 16), "valid_to": date(2028, 3, 16), "validity_months": 24,
+            "ruleset": "CN-2021-37",
             "objection_text": "如对本结论有异议，请于2026年3月23日前向承办保险公司提出书面异议，申请复评。",
             "is_review": False, **changes}
 
@@ -139,14 +140,22 @@ def test_conclusion_values_print_the_last_valid_day_and_named_grades():
 def test_refusal_prints_the_wording_of_its_code(code):
     detail = "申请表未签字" if code == "other" else None
     document = build_document("refusal", refusal_data(reason_code=code, detail=detail))
-    assert document.reason_text == REFUSAL_WORDING[code]
+    assert document.reason_text == REFUSAL_WORDING[code].format(months=6)
 
 
 def test_refusal_codes_are_those_of_the_spec():
     assert set(REFUSAL_WORDING) == {"not_insured", "conditions_not_met", "self_assessment_below_e",
-                                    "incomplete_or_false_materials", "too_soon", "in_progress", "other"}
+                                    "incomplete_or_false_materials", "too_soon", "in_progress",
+                                    "outside_fund_scope", "other"}
     assert "E级" in REFUSAL_WORDING["self_assessment_below_e"]
-    assert "6个月" in REFUSAL_WORDING["too_soon"]
+    assert "工伤" in REFUSAL_WORDING["outside_fund_scope"] and "第三人" in REFUSAL_WORDING["outside_fund_scope"]
+
+
+@pytest.mark.parametrize("months", [6, 9, 12])
+def test_the_too_soon_wording_reads_the_months_of_the_policy(months):
+    document = build_document("refusal", refusal_data(min_months_between_assessments=months))
+    assert f"未满{months}个月" in document.reason_text
+    assert "6个月" not in REFUSAL_WORDING["too_soon"]      # the number is never written in the wording
 
 
 @pytest.mark.parametrize("changes, errors", [

@@ -21,7 +21,8 @@ from ltc.orgs.models import Organisation
 from ltc.people import scope as people_scope
 from ltc.people.events import DeathUndone, PersonDied, PersonTransferred
 from ltc.people.models import InsuredPerson
-from ltc.policy.schema import REF_VALUES, SECTIONS
+from ltc.billing import policy as billing_policy
+from ltc.policy.schema import REF_VALUES, SECTIONS, VERSION_CHECKS
 from ltc.providers.care_plans.events import PlanSaved
 from ltc.providers.care_plans.models import CarePlan
 from ltc.reviews.models import ReviewCase
@@ -47,6 +48,7 @@ def test_every_registry_is_filled_by_create_app(app):
                   Entitlement):
         assert scope._RULES.get(model) is not None, model.__name__
     assert set(SECTIONS) == set(REF_VALUES) == {"assessment", "billing", "reviews", "jobs"}
+    assert VERSION_CHECKS == [billing_policy.levels_have_amounts]
     assert set(SUBJECTS) >= {"entitlement_request", "care_plan_revision"}
     assert set(subject_visibility) >= {"application", "entitlement"}
     assert len(people_scope.PERSON_LINKS) == 4
@@ -57,9 +59,10 @@ def test_every_registry_is_filled_by_create_app(app):
 def test_wiring_twice_registers_nothing_twice(app):
     from ltc import wire
 
-    before = (events.hub.subscribers(PersonDied), len(people_scope.PERSON_LINKS), len(REGISTRY))
+    before = (events.hub.subscribers(PersonDied), len(people_scope.PERSON_LINKS), len(REGISTRY), len(VERSION_CHECKS))
     wire()
-    assert (events.hub.subscribers(PersonDied), len(people_scope.PERSON_LINKS), len(REGISTRY)) == before
+    assert (events.hub.subscribers(PersonDied), len(people_scope.PERSON_LINKS), len(REGISTRY),
+            len(VERSION_CHECKS)) == before
 
 
 def test_publishing_before_the_hub_is_wired_fails_loudly():

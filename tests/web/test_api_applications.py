@@ -146,8 +146,8 @@ def test_the_detail_of_a_publicized_application(client, session, tokens, c):
     assert [(x["name"], x["on_site"]) for x in body["confirmations"]] == [("ag1_e2", False), ("ag1_e3", False)]
     assert [a["name"] for a in body["visit"]["assessors"]] == ["ag1_e1", "ag1_a"]
     assert [e["action"] for e in body["events"]] == [
-        "file", "accept", "dispatch", "schedule", "enter_assessment", "cosign", "confirm_first", "confirm",
-        "publicize"]
+        "file", "accept", "dispatch", "schedule", "declare_recusal", "declare_recusal", "enter_assessment", "cosign",
+        "confirm_first", "confirm", "publicize"]
     assert body["events"][-1]["to_status"] == "publicized" and body["events"][0]["actor"]["name"] == "ins_op"
     assert [n["number"][:4] for n in body["notices"]] == ["ACC-", "CON-"]   # the conclusion notice on confirmation
     assert body["person"]["id_number"].count("*") == 10 and body["applicant"]["phone"].count("*") == 4

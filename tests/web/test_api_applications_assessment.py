@@ -186,3 +186,35 @@ def test_cosign_needs_a_record_and_another_signer(client, session, as_user, book
 def test_no_token_is_401(client, booked):
     assert client.post(url(booked), json={"items": LEVEL_3}).status_code == 401
     assert client.post(url(booked, cosign=True)).status_code == 401
+
+
+@pytest.fixture
+def undeclared(session, c):
+    """Visit today, on site ``ag1_e1`` and ``ag1_a``, named by the admin; nobody has declared."""
+    from ltc.assessment.applications.services import scheduling
+    from ltc.auth.services import actor_of
+
+    a = c.agencies[0]
+    app = wb.dispatched(session, c)
+    scheduling.schedule(session, app.id, actor=actor_of(a.admin), now=utcnow(), visit_on=wb.today(),
+                        assessors=ab.on_site(a.experts[0], a.assessor))
+    session.commit()
+    return app
+
+
+def test_each_assessor_declares_over_the_api_before_the_record_is_entered(client, session, as_user, undeclared):
+    app = undeclared
+    refused = client.post(url(app), json={"items": LEVEL_3}, headers=as_user("ag1_e1"))
+    assert refused.status_code == 400 and "recusal" in json.dumps(refused.json)
+    assert client.post(f"/api/v1/applications/{app.id}/recusal", json={"text": ab.RECUSAL},
+                       headers=as_user("ag1_admin")).status_code == 403       # the admin cannot declare for them
+    for who in ("ag1_e1", "ag1_a"):
+        response = client.post(f"/api/v1/applications/{app.id}/recusal", json={"text": ab.RECUSAL},
+                               headers=as_user(who))
+        assert response.status_code == 201, response.json
+        assert response.json["text"] == ab.RECUSAL and response.json["declared_at"]
+    again = client.post(f"/api/v1/applications/{app.id}/recusal", json={"text": ab.RECUSAL}, headers=as_user("ag1_a"))
+    assert again.status_code == 409
+    detail = client.get(f"/api/v1/applications/{app.id}", headers=as_user("ag1_e1")).json
+    assert all(a["declared_at"] for a in detail["visit"]["assessors"])
+    assert client.post(url(app), json={"items": LEVEL_3}, headers=as_user("ag1_e1")).status_code == 201

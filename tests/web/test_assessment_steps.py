@@ -111,6 +111,21 @@ def test_refuse_with_a_code_and_text(client, session, c):
     assert "不予受理通知书" in notice_text(client, app, "RFS")
 
 
+def test_refuse_as_outside_the_fund_scope_shows_the_label(client, session, c):
+    app = wb.submitted(session, c)
+    session.commit()
+    login(client, "ins_op")
+    form = re.search(r'data-testid="refuse-form".*?</form>', wb.html(client.get(f"/assessment/{app.id}")), re.S)
+    assert re.search(r'<option value="outside_fund_scope">不属于长期护理保险基金支付范围</option>', form.group(0))
+    act(client, app, "refuse", code="outside_fund_scope", text="交通事故，第三人负担")
+    assert reload(session, app).refusal_code == "outside_fund_scope"
+    refusal = re.search(r'data-testid="refusal">(.*?)</dd>', wb.html(client.get(f"/assessment/{app.id}"))).group(1)
+    assert refusal == "不属于长期护理保险基金支付范围：交通事故，第三人负担"
+    client.post("/lang/en", data={"next": "/"})
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert "Not payable by the long-term care insurance fund" in page
+
+
 def test_accepting_a_case_that_calls_for_refusal_shows_why(client, session, c):
     app = wb.submitted(session, c, answers=ab.ANSWERS_D)
     session.commit()
@@ -138,36 +153,79 @@ def test_dispatch_at_random_or_to_a_named_agency_with_a_reason(client, session, 
     assert trail(client, second) == ["submitted", "accepted", "dispatched"]
 
 
-def schedule_fields(c, *, recusal=True, **overrides):
+def test_an_agency_outside_its_agreement_period_is_not_offered_and_a_forced_choice_is_refused(client, session, c):
+    from datetime import timedelta
+
+    c.agencies[2].org.agreements[0].valid_to = wb.today() - timedelta(days=1)
+    app = wb.accepted(session, c)
+    session.commit()
+    login(client, "ins_op")
+    form = re.search(r'data-testid="dispatch-form".*?</form>', wb.html(client.get(f"/assessment/{app.id}")), re.S)
+    assert "评估机构乙" in form.group(0) and "评估机构丙" not in form.group(0)
+    act(client, app, "dispatch", method="manual", agency_id=str(c.agencies[2].org.id), reason="就近安排")
+    assert reload(session, app).status == "accepted"
+    message = flashed(client, app)
+    assert "评估机构“评估机构丙”于" in message and "不在协议期内" in message
+
+
+def schedule_fields(c, **overrides):
     a = c.agencies[0]
-    fields = {"visit_on": wb.today().isoformat(), "assessor_1": str(a.experts[0].id), "recusal_1": "y",
-              "recusal_text_1": ab.RECUSAL, "assessor_2": str(a.assessor.id), "recusal_2": "y",
-              "recusal_text_2": ab.RECUSAL}
-    if not recusal:
-        fields.pop("recusal_2")
+    fields = {"visit_on": wb.today().isoformat(), "assessor_1": str(a.experts[0].id),
+              "assessor_2": str(a.assessor.id)}
     fields.update(overrides)
     return fields
 
 
-def test_schedule_needs_both_recusal_declarations_then_books_the_visit(client, session, c):
+def test_the_admin_names_the_assessors_and_books_the_visit_without_declaring_for_them(client, session, c):
     app = wb.dispatched(session, c)
     session.commit()
     login(client, "ag1_admin")
     page = wb.html(client.get(f"/assessment/{app.id}"))
-    assert 'data-testid="schedule-form"' in page and "ag1_e1（专家）" in page
-    act(client, app, "schedule", **schedule_fields(c, recusal=False))
-    assert reload(session, app).status == "dispatched"
-    assert "须作出回避声明" in flashed(client, app)
+    form = re.search(r'data-testid="schedule-form".*?</form>', page, re.S).group(0)
+    assert "ag1_e1（专家）" in form and "recusal" not in form and "回避声明" not in form
     act(client, app, "schedule", **schedule_fields(c))
     app = reload(session, app)
     assert (app.status, app.visit_on) == ("scheduled", wb.today())
     page = wb.html(client.get(f"/assessment/{app.id}"))
-    assert page.count('data-testid="assessor"') == 2 and ab.RECUSAL in page
+    assert page.count('data-testid="assessor" data-declared="no"') == 2 and "尚未本人作出回避声明" in page
+    assert 'data-testid="recusal-form"' not in page
+    assert act(client, app, "recusal", text=ab.RECUSAL).status_code == 403   # not for someone else
+    assert 'data-declared="yes"' not in wb.html(client.get(f"/assessment/{app.id}"))
     act(client, app, "reschedule", **schedule_fields(c, assessor_2=str(c.agencies[0].experts[1].id),
                                                      reason="评估人员临时请假"))
     app = reload(session, app)
     assert app.status == "rescheduled", re.findall(r"alert-danger[^>]*>(.*?)<", flashed(client, app), re.S)
     assert trail(client, app) == ["submitted", "accepted", "dispatched", "scheduled", "rescheduled"]
+
+
+def test_each_assessor_declares_in_their_own_session_before_the_record_can_be_entered(client, session, c):
+    a = c.agencies[0]
+    app = wb.dispatched(session, c)
+    session.commit()
+    login(client, "ag1_admin")
+    act(client, app, "schedule", **schedule_fields(c))
+    app = reload(session, app)
+    assert app.status == "scheduled"
+    client.post("/logout")
+    login(client, "ag1_e1")
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert 'data-testid="recusal-form"' in page and 'data-testid="enter-link"' not in page
+    assert client.get(f"/assessment/{app.id}/record").status_code == 403
+    act(client, app, "recusal", text="本人与被评估人无任何关系。")
+    app = reload(session, app)
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert "已作出回避声明" in page and 'data-testid="recusal-form"' not in page
+    assert page.count('data-declared="yes"') == 1 and "本人与被评估人无任何关系。" in page
+    assert 'data-testid="enter-link"' not in page                      # the other has not declared yet
+    client.post("/logout")
+    login(client, "ag1_a")
+    act(client, app, "recusal", text=ab.RECUSAL)
+    app = reload(session, app)
+    assert [e.action for e in app.events][-2:] == ["declare_recusal", "declare_recusal"]
+    assert [e.actor_user_id for e in app.events][-2:] == [a.experts[0].id, a.assessor.id]
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert page.count('data-declared="yes"') == 2 and 'data-testid="enter-link"' in page
+    assert "作出回避声明" in page                                     # in the trail
 
 
 def test_rescheduling_beyond_the_window_takes_a_coded_reason_shown_beside_the_sla_mark(client, session, c):

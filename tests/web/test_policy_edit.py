@@ -369,3 +369,23 @@ def test_return_targets_and_reason_scopes_are_edited_through_the_generated_form(
     saved = draft.sections["reviews"]["case_types"][0]
     assert saved["steps"][2]["return_to"] == ["provider", "agency"]
     assert saved["reasons"][-1] == {"code": "LATE", "label": "逾期提交", "decisions": ["return"], "steps": ["mia"]}
+
+
+def test_publish_refuses_sections_that_disagree_and_names_the_missing_level_and_care_type(client, world, session,
+                                                                                         draft):
+    sections = copy.deepcopy(REF_SECTIONS)
+    sections["assessment"]["min_level_by_care_type"]["home"] = 2
+    sections["assessment"]["benefit_threshold"] = 2
+    draft.sections = sections
+    session.commit()
+    login(client, "mia_admin")
+    validated = client.post(f"/policy/{draft.id}/validate", data={})
+    assert 'data-testid="version-errors"' in validated.data.decode()
+    response = client.post(f"/policy/{draft.id}/publish", data={"effective_from": "2026-07-01"})
+    assert response.status_code == 400
+    page = response.data.decode()
+    block = page[page.index('data-testid="version-errors"'):]
+    block = block[:block.index("</div>\n")]
+    assert "<code>billing.home.hours_cap_per_month.2</code>: missing: level 2 may receive home care" in block
+    session.refresh(draft)
+    assert draft.status == "draft"

@@ -1,5 +1,6 @@
 """Applications over the API (SPEC §3.1): list and read them in the caller's scope, enter and
-co-sign the joint assessment record, download the notices. The same services, scope rule and
+co-sign the joint assessment record (after each on-site assessor's own recusal declaration),
+download the notices. The same services, scope rule and
 validation as the pages.
 
 Reading needs ``Action.ROSTER_VIEW`` (the staff of every organisation kind and the agencies'
@@ -16,11 +17,13 @@ from sqlalchemy import select
 
 from ltc.api.blueprint import bp
 from ltc.assessment.applications.api_schemas import (ApplicationDetail, ApplicationQuery, ApplicationRow,
-                                                     AssessmentEntry, Cosignature, RecordOut)
+                                                     AssessmentEntry, Cosignature, RecordOut, RecusalDeclaration,
+                                                     RecusalOut)
 from ltc.auth.web import api_permission, api_user
 from ltc.api.paging import page_json
 from ltc.api.schema import PDF, Checked, Page, api_route, raise_problems
 from ltc.assessment.applications.services import evaluation
+from ltc.assessment.applications.services import recusal
 from ltc.assessment.applications.models import Application, ApplicationEvent, Assessment
 from ltc.assessment.applications.services.notifying import application_no
 from ltc.assessment.applications.services.pages import ApplicationPage, application_page
@@ -122,7 +125,8 @@ def detail_json(session, page: ApplicationPage) -> dict:
     record = record_json(session, page.record) if page.record is not None else None
     visit = None if page.visit is None else {
         "visit_on": iso(page.visit.visit_on),
-        "assessors": [{k: a[k] for k in ("user_id", "name", "is_expert")} for a in page.assessors]}
+        "assessors": [{**{k: a[k] for k in ("user_id", "name", "is_expert")}, "declared_at": iso(a["declared_at"])}
+                      for a in page.assessors]}
     return {
         **_facts(page),
         "level_name": _level_name(session, app, page.record),
@@ -243,3 +247,20 @@ def cosign_assessment(application_id: int, body: Cosignature | None):
     body = _record_response(app)
     db.session.commit()
     return jsonify(body)
+
+
+@bp.post("/applications/<int:application_id>/recusal")
+@api_permission(Action.ENTER_ASSESSMENT)
+@api_route(summary="Make your own recusal declaration (回避声明) as an on-site assessor of the booked visit; "
+                   "the joint record can be entered once both on-site assessors declared",
+           body=RecusalDeclaration, responses={201: RecusalOut}, errors=(404, 409))
+def declare_recusal(application_id: int, body: RecusalDeclaration):
+    user = api_user()
+    get_scoped(db.session, user, Application, application_id)
+    row = recusal.declare(db.session, application_id, actor=actor_of(user), now=utcnow(), text=body.text,
+                          expected_version=body.version)
+    app = db.session.get(Application, application_id)
+    out = {"application_id": app.id, "version": app.version, "user_id": row.user_id, "text": row.recusal_text,
+           "declared_at": iso(row.declared_at)}
+    db.session.commit()
+    return jsonify(out), 201

@@ -91,6 +91,8 @@ class Assessor(Out):
     user_id: int
     name: str
     is_expert: bool
+    declared_at: datetime | None = Field(description="when the assessor made the recusal declaration "
+                                                     "personally; null until then")
 
 
 class Visit(Out):
@@ -164,6 +166,20 @@ class AssessmentEntry(Body):
 
 class Cosignature(Body):
     version: Int32 | None = Field(None, description=_VERSION)
+
+
+class RecusalDeclaration(Body):
+    text: Annotated[str, Field(min_length=1, max_length=500)] = Field(
+        description="the declaration that you have no tie with the person (回避声明)")
+    version: Int32 | None = Field(None, description=_VERSION)
+
+
+class RecusalOut(Out):
+    application_id: int
+    version: int
+    user_id: int
+    text: str
+    declared_at: datetime
 
 
 class RecordOut(Out):

@@ -178,13 +178,11 @@ class DispatchForm(VersionedForm):
 
 
 class ScheduleForm(VersionedForm):
+    """The admin names the two assessors; each then makes the recusal declaration personally."""
+
     visit_on = DateField(_l("上门评估日期"), validators=[DataRequired()])
     assessor_1 = SelectField(_l("评估人员一"), validators=[DataRequired()])
-    recusal_1 = BooleanField(_l("评估人员一已作出回避声明"), validators=[DataRequired(message=_l("须作出回避声明"))])
-    recusal_text_1 = TextAreaField(_l("回避声明一"), default=RECUSAL_TEXT, validators=[DataRequired(), Length(max=500)])
     assessor_2 = SelectField(_l("评估人员二"), validators=[DataRequired()])
-    recusal_2 = BooleanField(_l("评估人员二已作出回避声明"), validators=[DataRequired(message=_l("须作出回避声明"))])
-    recusal_text_2 = TextAreaField(_l("回避声明二"), default=RECUSAL_TEXT, validators=[DataRequired(), Length(max=500)])
     reason_code = SelectField(_l("改约原因类别（超出预约期限时必选）"), validators=[Optional()], choices=[
         SelectChoice("", "—")] + [SelectChoice(code.value, _l(label)) for code, label in RESCHEDULE_LABELS.items()])
     reason = TextAreaField(_l("改约原因（改约时必填；类别为“其他”时填写说明）"),
@@ -195,9 +193,15 @@ class ScheduleForm(VersionedForm):
         if field.data and field.data == self.assessor_1.data:
             raise ValidationError(_l("须指派两名不同的评估人员"))
 
-    def declarations(self) -> list[tuple[int, str]]:
-        return [(int(self.assessor_1.data), self.recusal_text_1.data),
-                (int(self.assessor_2.data), self.recusal_text_2.data)]
+    def assessor_ids(self) -> list[int]:
+        return [int(self.assessor_1.data), int(self.assessor_2.data)]
+
+
+class RecusalForm(VersionedForm):
+    """An on-site assessor's own recusal declaration (回避声明)."""
+
+    text = TextAreaField(_l("回避声明"), default=RECUSAL_TEXT, validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("本人作出回避声明"))
 
 
 class ReasonForm(VersionedForm):

@@ -217,18 +217,22 @@ class AssessmentVisit(Base):
 
 
 class AssessmentAssessor(Base):
-    """One of the two on-site assessors of a visit, with their recusal declaration (回避声明)."""
+    """One of the two on-site assessors of a visit, named by the agency admin, with the recusal
+    declaration (回避声明) the assessor made personally: text and time, both empty until then."""
 
     __tablename__ = "assessment_assessors"
-    __table_args__ = (UniqueConstraint("visit_id", "user_id", name="uq_assessment_assessors_visit_user"),)
+    __table_args__ = (
+        UniqueConstraint("visit_id", "user_id", name="uq_assessment_assessors_visit_user"),
+        CheckConstraint("(recusal_text IS NULL) = (declared_at IS NULL)", name="declaration"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("assessment_visits.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     #: an expert on the visit date when scheduled
     is_expert: Mapped[bool]
-    recusal_text: Mapped[str] = mapped_column(String(500))
-    declared_at: Mapped[datetime]
+    recusal_text: Mapped[str | None] = mapped_column(String(500))
+    declared_at: Mapped[datetime | None]
 
     visit: Mapped[AssessmentVisit] = relationship(back_populates="assessors")
 

@@ -45,6 +45,7 @@ class RefusalCode(StrEnum):
     INCOMPLETE_OR_FALSE_MATERIALS = "incomplete_or_false_materials"
     TOO_SOON = "too_soon"
     IN_PROGRESS = "in_progress"
+    OUTSIDE_FUND_SCOPE = "outside_fund_scope"    # 工伤, third-party liability …
     OTHER = "other"
 
 
@@ -110,6 +111,7 @@ REFUSAL_LABELS = {
     RefusalCode.INCOMPLETE_OR_FALSE_MATERIALS: "申请材料不全或不实",
     RefusalCode.TOO_SOON: "距上次评估结论作出未满规定期限",
     RefusalCode.IN_PROGRESS: "已有正在办理的评估申请",
+    RefusalCode.OUTSIDE_FUND_SCOPE: "不属于长期护理保险基金支付范围",
     RefusalCode.OTHER: "其他原因",
 }
 REASSESSMENT_LABELS = {

@@ -1,10 +1,12 @@
 """Dispatching an accepted application to an assessment agency (SPEC §3.1).
 
-Among the agencies active on the day (for a 复评: except the agency of the objected
-application), the one with the fewest open cases is chosen; a tie is broken at random with
-``random.Random(seed)``. The seed (``secrets.randbits(32)`` unless given) and the loads the
-choice was made from are stored, so the choice can be reproduced. An insurer operator may
-instead name the agency, giving a reason.
+Among the agencies active and inside their agreement (协议) period on the day (for a 复评:
+except the agency of the objected application), the one with the fewest open cases is chosen;
+a tie is broken at random with ``random.Random(seed)``. The seed (``secrets.randbits(32)``
+unless given) and the loads the choice was made from are stored, so the choice can be
+reproduced. An insurer operator may instead name the agency, giving a reason; an agency that
+is not eligible on the day is refused with the reason it is not (not active, outside its
+agreement period, the first agency of a 复评).
 """
 import random
 import secrets
@@ -21,8 +23,8 @@ from ltc.auth.permissions import Action
 from ltc.core.audit import Actor
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, ValidationFailed
-from ltc.core.periods import covering_filter
-from ltc.orgs.models import Organisation, OrgStatusPeriod
+from ltc.core.periods import covering_filter, period_on
+from ltc.orgs.models import AgreementPeriod, Organisation, OrgStatusPeriod
 
 
 def pick_agency(loads: Mapping[int, int], seed: int) -> int:
@@ -35,17 +37,40 @@ def pick_agency(loads: Mapping[int, int], seed: int) -> int:
     return random.Random(seed).choice(tied)
 
 
+def eligible_agencies(day: date):
+    """The ids of agencies active and inside an agreement period on ``day`` (a select)."""
+    return (select(Organisation.id)
+            .join(OrgStatusPeriod, OrgStatusPeriod.org_id == Organisation.id)
+            .join(AgreementPeriod, AgreementPeriod.org_id == Organisation.id)
+            .where(Organisation.kind == "agency", OrgStatusPeriod.status == "active",
+                   covering_filter(OrgStatusPeriod, day), covering_filter(AgreementPeriod, day)))
+
+
 def agency_loads(session: Session, day: date, *, exclude: set[int] = frozenset()) -> dict[int, int]:
-    """Open cases (dispatched … confirmed) per agency active on ``day``, ``exclude`` left out."""
-    active = select(Organisation.id).join(OrgStatusPeriod, OrgStatusPeriod.org_id == Organisation.id).where(
-        Organisation.kind == "agency", OrgStatusPeriod.status == "active", covering_filter(OrgStatusPeriod, day))
-    loads = {agency: 0 for agency in session.scalars(active) if agency not in exclude}
+    """Open cases (dispatched … confirmed) per agency active and inside its agreement period on
+    ``day``, ``exclude`` left out."""
+    loads = {agency: 0 for agency in session.scalars(eligible_agencies(day)) if agency not in exclude}
     counts = session.execute(
         select(Application.agency_id, func.count()).where(
             Application.agency_id.in_(list(loads)), Application.status.in_([s.value for s in AGENCY_OPEN]))
         .group_by(Application.agency_id))
     loads.update({agency: count for agency, count in counts})
     return loads
+
+
+def _ineligible(session: Session, agency_id: int, day: date, excluded: set[int]) -> ValidationFailed:
+    """Why ``agency_id`` cannot be named on ``day``, as the error to raise."""
+    agency = session.get(Organisation, agency_id)
+    if agency is None or agency.kind != "agency":
+        return ValidationFailed("所选机构不是评估机构", {"agency_id": "not an assessment agency"})
+    if agency_id in excluded:
+        return ValidationFailed(f"复评不能派给原评估机构“{agency.name}”", {"agency_id": "assessed the first time"})
+    status = period_on(session, OrgStatusPeriod, day, org_id=agency_id)
+    if status is None or status.status != "active":
+        return ValidationFailed(f"评估机构“{agency.name}”于 {day.isoformat()} 非正常状态（暂停或退出），不能派单",
+                                {"agency_id": "not active"})
+    return ValidationFailed(f"评估机构“{agency.name}”于 {day.isoformat()} 不在协议期内，不能派单",
+                            {"agency_id": "outside its agreement period"})
 
 
 def excluded_agencies(session: Session, app: Application) -> set[int]:
@@ -64,10 +89,11 @@ def assign_agency(session: Session, app: Application, *, actor: Actor, now: date
     Conflict (no eligible agency)."""
     check_transition(app.status, Status.DISPATCHED)
     today = local_today(now)
-    loads = agency_loads(session, today, exclude=excluded_agencies(session, app))
+    excluded = excluded_agencies(session, app)
+    loads = agency_loads(session, today, exclude=excluded)
     if agency_id is None:
         if not loads:
-            raise Conflict("当日没有可派单的评估机构", {"agency_id": "no active agency"})
+            raise Conflict("当日没有正常状态且在协议期内的评估机构可派单", {"agency_id": "no eligible agency"})
         seed = secrets.randbits(32) if seed is None else seed
         app.agency_id, app.dispatch_method, app.dispatch_reason = pick_agency(loads, seed), DispatchMethod.RANDOM, None
         app.dispatch_seed = seed
@@ -76,7 +102,7 @@ def assign_agency(session: Session, app: Application, *, actor: Actor, now: date
         if not reason or len(reason) > 500:
             raise ValidationFailed("指定评估机构须填写理由（500 字以内）", {"reason": "required, at most 500"})
         if agency_id not in loads:
-            raise ValidationFailed("该机构不是当日可派单的评估机构", {"agency_id": "not an eligible agency"})
+            raise _ineligible(session, agency_id, today, excluded)
         app.agency_id, app.dispatch_method, app.dispatch_reason = agency_id, DispatchMethod.MANUAL, reason
         app.dispatch_seed = None
     app.dispatched_on = today

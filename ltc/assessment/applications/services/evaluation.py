@@ -1,6 +1,7 @@
 """The on-site assessment and its confirmation (SPEC §3.1, §3.2).
 
-One of the two on-site assessors enters the joint record (17 items, graded by the server
+Once both on-site assessors have made their recusal declaration (``recusal``), one of them
+enters the joint record (17 items, graded by the server
 with the ruleset in force on the visit date; entering signs it); the other co-signs, and
 with both signatures the application is ``assessed``. Entering again before both signed
 replaces the record and clears the signatures. Then two distinct experts of the agency —
@@ -18,10 +19,10 @@ from ltc.assessment.applications.models import Application, Assessment, Assessme
 from ltc.assessment.applications.services.conclusion import after_confirmation
 from ltc.assessment.experts.services import is_expert
 from ltc.assessment.scale.services import ruleset_in_force
+from ltc.assessment.applications.services.recusal import check_declared
 from ltc.assessment.applications.services.scheduling import current_visit, on_site_ids
 from ltc.assessment.applications.states import VISIT_BOOKED, Status, check_transition
-from ltc.assessment.applications.services.transitions import (acting_user, check_version, load, move, record_event,
-                                                              require, touch)
+from ltc.assessment.applications.services.transitions import agency_staff, move, record_event, touch
 from ltc.auth.models import User
 from ltc.auth.permissions import Action
 from ltc.core.audit import Actor
@@ -35,13 +36,8 @@ GRADING_FIELDS = ("adl_total", "cognition_total", "perception_total", "adl_grade
 
 def _assessor(session: Session, actor: Actor, application_id: int,
               expected_version: int | None) -> tuple[User, Application]:
-    user = acting_user(session, actor)
-    require(user, Action.ENTER_ASSESSMENT, "只有评估机构的评估员可以录入、签名和确认评估")
-    app = load(session, application_id, user)
-    if app.agency_id != user.org_id:
-        raise Forbidden("只有受派评估机构的评估员可以办理")
-    check_version(session, app, expected_version)
-    return user, app
+    return agency_staff(session, actor, application_id, expected_version, action=Action.ENTER_ASSESSMENT,
+                        messages=("只有评估机构的评估员可以录入、签名和确认评估", "只有受派评估机构的评估员可以办理"))
 
 
 def _check_visit(app: Application, user: User, on_site: list[int], today) -> None:
@@ -66,6 +62,7 @@ def enter_assessment(session: Session, application_id: int, items: Mapping, *, a
     user, app = _assessor(session, actor, application_id, expected_version)
     today = local_today(now)
     _check_visit(app, user, on_site_ids(session, app), today)
+    check_declared(session, app)
     grading = scale.grade(ruleset_in_force(session, app.visit_on), items)
     visit = current_visit(session, app)
     record = joint_record(session, app)

@@ -60,7 +60,8 @@ def refusal_data(session: Session, app: Application, refused_on: date) -> dict:
     person = _person(session, app)
     return {**_common(session, app), "submitted_on": app.submitted_on, "refused_on": refused_on,
             "reason_code": app.refusal_code, "detail": app.refusal_text,
-            "insurer_name": insurer_name(session, person.district)}
+            "insurer_name": insurer_name(session, person.district),
+            "min_months_between_assessments": assessment_policy(session, refused_on).min_months_between_assessments}
 
 
 def _names(session: Session, user_ids) -> tuple[str, ...]:
@@ -74,14 +75,17 @@ def _age(birth: date, day: date) -> int:
 
 
 def objection_text(session: Session, app: Application) -> str:
-    """How to object, with the deadline (SPEC §3.1); a 复评 is final."""
+    """How to object, with the deadline and the publicity or objection days of the policy in force
+    on the conclusion date (SPEC §3.1); a 复评 is final."""
     if app.kind == Kind.REVIEW:
         return "本结论为复评结论，是最终评估结论，不再受理异议。"
     deadline = app.objection_until.isoformat()
+    policy = assessment_policy(session, app.concluded_on)
     if app.publicity_start is not None:
-        return (f"本结论自 {app.publicity_start.isoformat()} 起公示至 {deadline}。如对本结论有异议，"
-                f"可于 {deadline}（含）前向经办机构提出复评申请；公示期满无异议的，本结论为最终评估结论。")
-    days = assessment_policy(session, app.concluded_on).objection_working_days
+        return (f"本结论自 {app.publicity_start.isoformat()} 起公示 {policy.publicity_working_days} 个工作日，"
+                f"至 {deadline} 止。如对本结论有异议，可于 {deadline}（含）前向经办机构提出复评申请；"
+                "公示期满无异议的，本结论为最终评估结论。")
+    days = policy.objection_working_days
     return (f"如对本结论有异议，可于 {deadline}（含）前（本通知书作出之日起 {days} 个工作日内）"
             f"向经办机构提出复评申请；期满无异议的，本结论为最终评估结论。")
 
@@ -106,6 +110,7 @@ def conclusion_data(session: Session, app: Application) -> dict:
         "perception_total": record.perception_total, "perception_grade": record.perception_grade,
         "cp_grade": record.cp_grade, "grade_names": dict(enumerate(ruleset.grade_names)),
         "valid_from": app.valid_from, "valid_to": app.valid_to, "ruleset": ruleset.id,
+        "validity_months": assessment_policy(session, app.concluded_on).validity_months,
         "objection_text": objection_text(session, app), "is_review": app.kind == Kind.REVIEW,
         "objection_until": None if app.kind == Kind.REVIEW else app.objection_until,
     }

@@ -36,6 +36,7 @@ from ltc.people.models import InsuredPerson
 ACTION_LABELS = {
     "file": "提交申请", "record_self_assessment": "录入自评表", "add_document": "补充材料", "accept": "受理",
     "refuse": "不予受理", "dispatch": "派单", "schedule": "预约上门评估", "reschedule": "改约上门评估",
+    "declare_recusal": "作出回避声明",
     "enter_assessment": "录入评估记录", "reenter_assessment": "重新录入评估记录", "sign": "签名",
     "cosign": "会签完成", "confirm_first": "专家确认（第一位）", "confirm": "专家确认完成", "publicize": "公示",
     "conclude": "作出结论", "conclude_after_publicity": "公示期满作出结论", "conclude_by_review": "以复评结论作出结论",
@@ -54,6 +55,7 @@ class Flags:
     dispatch: bool = False
     schedule: bool = False
     reschedule: bool = False
+    declare: bool = False
     enter: bool = False
     cosign: bool = False
     confirm: bool = False
@@ -152,7 +154,8 @@ def application_page(session: Session, ctx: QueueContext, application_id: int) -
     if page.visit is not None:
         names = _names(session, [a.user_id for a in page.visit.assessors])
         page.assessors = [{"user_id": a.user_id, "name": names.get(a.user_id, ""), "is_expert": a.is_expert,
-                           "recusal_text": a.recusal_text} for a in page.visit.assessors]
+                           "recusal_text": a.recusal_text, "declared_at": a.declared_at}
+                          for a in page.visit.assessors]
     _record(session, page)
     confirmations = list(session.scalars(select(Confirmation).where(Confirmation.application_id == app.id)
                                          .order_by(Confirmation.id)))
@@ -176,6 +179,8 @@ def flags_for(ctx: QueueContext, page: ApplicationPage) -> Flags:
     scheduler = of_agency and can(user, Action.SCHEDULE_ASSESSMENT)
     assessor = of_agency and can(user, Action.ENTER_ASSESSMENT)
     on_site = user.id in {a["user_id"] for a in page.assessors}
+    declared = {a["user_id"] for a in page.assessors if a["declared_at"] is not None}
+    all_declared = bool(page.assessors) and len(declared) == len(page.assessors)
     visit_due = status in VISIT_BOOKED and app.visit_on is not None and ctx.today >= app.visit_on
     signed = user.id in {s.user_id for s in page.record.signatures} if page.record else False
     confirmed = user.id in {c["user_id"] for c in page.confirmations}
@@ -186,7 +191,8 @@ def flags_for(ctx: QueueContext, page: ApplicationPage) -> Flags:
         dispatch=handler and status is Status.ACCEPTED,
         schedule=scheduler and status is Status.DISPATCHED,
         reschedule=scheduler and status in VISIT_BOOKED,
-        enter=assessor and on_site and visit_due,
+        declare=assessor and on_site and status in VISIT_BOOKED and user.id not in declared,
+        enter=assessor and on_site and visit_due and all_declared,
         cosign=assessor and on_site and visit_due and page.record is not None and not signed,
         confirm=assessor and ctx.is_expert and status is Status.ASSESSED and not confirmed,
         object=(handler or filer) and page.objection_until is not None and ctx.today <= page.objection_until,

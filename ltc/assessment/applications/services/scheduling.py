@@ -3,13 +3,14 @@
 The visit date lies between today and ``schedule_within_working_days`` working days after
 dispatch; a reschedule may go beyond that window with a coded reason (``RescheduleReason``;
 ``other`` needs a text), kept on the application and shown beside the overdue mark — the SLA
-does not pause. Two distinct assessors of the agency go on site, at least one an expert on the
-visit date, each having declared no tie with the person (回避声明). A 复评 may not use any
+does not pause. The admin names two distinct assessors of the agency to go on site, at least one
+an expert on the visit date; each of them then declares personally that they have no tie with
+the person (回避声明, ``recusal``) — the admin never declares for them. A 复评 may not use any
 assessor or confirming expert of the application it reviews. Rescheduling books a new visit
-and discards a joint record not yet signed by both.
+(an assessor who stays on site keeps their declaration) and discards a joint record not yet
+signed by both.
 """
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -19,24 +20,15 @@ from ltc.assessment.applications.models import (Application, Assessment, Assessm
                                                Confirmation)
 from ltc.assessment.experts.services import expert_ids
 from ltc.assessment.applications.states import RESCHEDULE_LABELS, RescheduleReason, Status, check_transition
-from ltc.assessment.applications.services.transitions import (acting_user, assessment_policy, check_version, load,
-                                                              move, require)
+from ltc.assessment.applications.services.transitions import agency_staff, assessment_policy, move
 from ltc.auth.models import User
 from ltc.auth.permissions import Action
 from ltc.core.audit import Actor
 from ltc.core.calendar import add_working_days
 from ltc.core.clock import local_today
-from ltc.core.errors import Forbidden, ValidationFailed
+from ltc.core.errors import ValidationFailed
 
 ASSESSORS_ON_SITE = 2
-
-
-@dataclass(frozen=True)
-class AssessorDeclaration:
-    """An on-site assessor and the text of their recusal declaration."""
-
-    user_id: int
-    recusal_text: str
 
 
 def current_visit(session: Session, app: Application) -> AssessmentVisit | None:
@@ -62,13 +54,8 @@ def excluded_assessors(session: Session, app: Application) -> set[int]:
 
 
 def _check_admin(session: Session, actor: Actor, application_id: int, expected_version: int | None) -> Application:
-    user = acting_user(session, actor)
-    require(user, Action.SCHEDULE_ASSESSMENT, "只有评估机构管理员可以安排上门评估")
-    app = load(session, application_id, user)
-    if app.agency_id != user.org_id:
-        raise Forbidden("只有受派评估机构的管理员可以安排上门评估")
-    check_version(session, app, expected_version)
-    return app
+    return agency_staff(session, actor, application_id, expected_version, action=Action.SCHEDULE_ASSESSMENT,
+                        messages=("只有评估机构管理员可以安排上门评估", "只有受派评估机构的管理员可以安排上门评估"))[1]
 
 
 def scheduling_window_end(session: Session, app: Application) -> date:
@@ -86,21 +73,15 @@ def _check_visit_date(session: Session, app: Application, visit_on: date, today:
                                {"visit_on": f"between {today.isoformat()} and {latest.isoformat()}"})
 
 
-def _check_assessors(session: Session, app: Application, assessors: Sequence[AssessorDeclaration],
-                     visit_on: date) -> set[int]:
+def _check_assessors(session: Session, app: Application, ids: Sequence[int], visit_on: date) -> set[int]:
     """The experts among the assessors. Raises ValidationFailed naming the problem."""
-    ids = [a.user_id for a in assessors]
     if len(ids) != ASSESSORS_ON_SITE or len(set(ids)) != ASSESSORS_ON_SITE:
         raise ValidationFailed("须指派两名不同的评估人员上门", {"assessors": "two distinct assessors"})
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
-    for declaration in assessors:
-        person = users.get(declaration.user_id)
+    for user_id in ids:
+        person = users.get(user_id)
         if person is None or person.org_id != app.agency_id or not person.active or "assessor" not in person.roles:
-            raise ValidationFailed("评估人员须为本机构在岗的评估员", {"assessors": f"user {declaration.user_id}"})
-        text = (declaration.recusal_text or "").strip()
-        if not text or len(text) > 500:
-            raise ValidationFailed(f"{person.full_name} 须作出回避声明（500 字以内）",
-                                   {"recusal_text": f"user {declaration.user_id}"})
+            raise ValidationFailed("评估人员须为本机构在岗的评估员", {"assessors": f"user {user_id}"})
     if excluded := set(ids) & excluded_assessors(session, app):
         names = "、".join(users[i].full_name for i in sorted(excluded))
         raise ValidationFailed(f"复评须回避原评估人员：{names}", {"assessors": "took part in the first assessment"})
@@ -111,23 +92,29 @@ def _check_assessors(session: Session, app: Application, assessors: Sequence[Ass
     return experts
 
 
-def _book(session: Session, app: Application, *, visit_on: date, assessors: Sequence[AssessorDeclaration],
+def _book(session: Session, app: Application, *, visit_on: date, assessors: Sequence[int],
           experts: set[int], user_id: int | None, now: datetime, reason: str | None) -> AssessmentVisit:
+    """A new visit; an assessor who was on the visit it supersedes keeps their declaration."""
     previous = current_visit(session, app)
+    declared = {}
     if previous is not None:
         previous.superseded_at = now
+        declared = {a.user_id: a for a in previous.assessors if a.declared_at is not None}
+    rows = []
+    for assessor_id in assessors:
+        kept = declared.get(assessor_id)
+        rows.append(AssessmentAssessor(user_id=assessor_id, is_expert=assessor_id in experts,
+                                       recusal_text=kept.recusal_text if kept else None,
+                                       declared_at=kept.declared_at if kept else None))
     visit = AssessmentVisit(application_id=app.id, visit_on=visit_on, scheduled_at=now, scheduled_by=user_id,
-                            reason=reason, assessors=[
-                                AssessmentAssessor(user_id=a.user_id, is_expert=a.user_id in experts,
-                                                   recusal_text=a.recusal_text.strip(), declared_at=now)
-                                for a in assessors])
+                            reason=reason, assessors=rows)
     session.add(visit)
     app.visit_on = visit_on
     return visit
 
 
 def schedule(session: Session, application_id: int, *, actor: Actor, now: datetime, visit_on: date,
-             assessors: Sequence[AssessorDeclaration], expected_version: int | None = None) -> Application:
+             assessors: Sequence[int], expected_version: int | None = None) -> Application:
     """Book the first visit of a dispatched application. Raises Forbidden (not the admin of
     that agency), NotFound, Conflict, InvalidTransition and ValidationFailed (date, assessors)."""
     app = _check_admin(session, actor, application_id, expected_version)
@@ -152,7 +139,7 @@ def _reschedule_reason(code: str | None, text: str | None) -> tuple[RescheduleRe
 
 
 def reschedule(session: Session, application_id: int, *, actor: Actor, now: datetime, visit_on: date,
-               assessors: Sequence[AssessorDeclaration], reason: str | None = None, reason_code: str | None = None,
+               assessors: Sequence[int], reason: str | None = None, reason_code: str | None = None,
                expected_version: int | None = None) -> Application:
     """Book another visit (another date and/or assessors), giving a reason: a text, or a code
     (``RescheduleReason``; ``other`` with a text). Beyond the scheduling window only with a
@@ -171,7 +158,7 @@ def reschedule(session: Session, application_id: int, *, actor: Actor, now: date
 
 
 def _schedule(session: Session, app: Application, target: Status, *, actor: Actor, now: datetime,
-              visit_on: date, assessors: Sequence[AssessorDeclaration], reason: str | None) -> Application:
+              visit_on: date, assessors: Sequence[int], reason: str | None) -> Application:
     if target is Status.SCHEDULED:
         _check_visit_date(session, app, visit_on, local_today(now))
     experts = _check_assessors(session, app, assessors, visit_on)
@@ -181,7 +168,7 @@ def _schedule(session: Session, app: Application, target: Status, *, actor: Acto
     _book(session, app, visit_on=visit_on, assessors=assessors, experts=experts, user_id=actor.user_id, now=now,
           reason=reason)
     move(session, app, target, action="schedule" if target is Status.SCHEDULED else "reschedule", actor=actor,
-         now=now, reason=reason, data={"visit_on": visit_on, "assessors": [a.user_id for a in assessors],
+         now=now, reason=reason, data={"visit_on": visit_on, "assessors": list(assessors),
                                        "reschedule_code": app.reschedule_code if target is Status.RESCHEDULED else None,
                                        "experts": sorted(experts), "discarded_record": discarded is not None})
     return app

@@ -61,6 +61,20 @@ def load(session: Session, application_id: int, user: User | None) -> Applicatio
     return get_scoped(session, user, Application, application_id)
 
 
+def agency_staff(session: Session, actor: Actor, application_id: int, expected_version: int | None, *,
+                 action: Action, messages: tuple[str, str]) -> tuple[User, Application]:
+    """The acting user of the agency the application was dispatched to, allowed ``action``, and
+    the application as of ``expected_version``. Raises Forbidden (``messages``: without the role,
+    of another agency), NotFound and Conflict."""
+    user = acting_user(session, actor)
+    require(user, action, messages[0])
+    app = load(session, application_id, user)
+    if app.agency_id != user.org_id:
+        raise Forbidden(messages[1])
+    check_version(session, app, expected_version)
+    return user, app
+
+
 def last_change(session: Session, app: Application) -> str:
     row = session.execute(
         select(ApplicationEvent.at, User.full_name).outerjoin(User, User.id == ApplicationEvent.actor_user_id)

@@ -9,8 +9,8 @@ from ltc.assessment.applications.services import pages
 from ltc.assessment.applications.services import queues
 from ltc.assessment.applications.services.dispatch import agency_loads, excluded_agencies
 from ltc.assessment.applications.services.intake import RELATIONS
-from ltc.assessment.applications.forms import (AcceptForm, DispatchForm, DocumentsForm, ReasonForm, RefuseForm,
-                                               ScheduleForm, SelfAssessmentForm, SignForm)
+from ltc.assessment.applications.forms import (AcceptForm, DispatchForm, DocumentsForm, ReasonForm, RecusalForm,
+                                               RefuseForm, ScheduleForm, SelfAssessmentForm, SignForm)
 from ltc.assessment.applications.selfassessment import ANSWER_LABELS, ITEM_LABELS, ITEMS
 from ltc.assessment.applications.states import KIND_LABELS, REFUSAL_LABELS, STATUS_LABELS
 from ltc.assessment.applications.views.blueprint import bp, context
@@ -63,6 +63,8 @@ def action_forms(page: pages.ApplicationPage, today) -> dict:
     elif flags.reschedule:  # the booked visit as the starting point
         booked = {f"assessor_{n}": str(a["user_id"]) for n, a in enumerate(page.assessors[:2], start=1)}
         forms["schedule"] = schedule_form(page, today, version=version, visit_on=page.app.visit_on, **booked)
+    if flags.declare:
+        forms["recusal"] = RecusalForm(prefix="recusal", version=version)
     for name, form_class in (("cosign", SignForm), ("confirm", SignForm), ("object", ReasonForm),
                              ("withdraw", ReasonForm), ("cancel", ReasonForm)):
         if getattr(flags, name):

@@ -13,11 +13,12 @@ from ltc.assessment.applications.services import evaluation
 from ltc.assessment.applications.services import intake
 from ltc.assessment.applications.services import objections
 from ltc.assessment.applications.services import pages
+from ltc.assessment.applications.services import recusal
 from ltc.assessment.applications.services import scheduling
 from ltc.assessment.applications.models import Application
 from ltc.assessment.applications.services.documents import store_document
-from ltc.assessment.applications.forms import (AcceptForm, DispatchForm, DocumentsForm, ReasonForm, RefuseForm,
-                                               ScheduleForm, SelfAssessmentForm, SignForm, entry_form)
+from ltc.assessment.applications.forms import (AcceptForm, DispatchForm, DocumentsForm, ReasonForm, RecusalForm,
+                                               RefuseForm, ScheduleForm, SelfAssessmentForm, SignForm, entry_form)
 from ltc.assessment.scale.services import ruleset_in_force
 from ltc.assessment.applications.views.blueprint import any_permission_required, bp, context, show_errors
 from ltc.auth.permissions import Action
@@ -105,11 +106,6 @@ def dispatch_application(application_id: int):
         db.session, i, agency_id=f.agency(), reason=f.reason.data, **kw), _("已派单"))
 
 
-def _declarations(form) -> list[scheduling.AssessorDeclaration]:
-    return [scheduling.AssessorDeclaration(user_id=user_id, recusal_text=text)
-            for user_id, text in form.declarations()]
-
-
 def schedule_form_for_post() -> ScheduleForm:
     form = ScheduleForm(prefix="schedule")
     for field in (form.assessor_1, form.assessor_2):
@@ -121,16 +117,23 @@ def schedule_form_for_post() -> ScheduleForm:
 @permission_required(Action.SCHEDULE_ASSESSMENT)
 def schedule(application_id: int):
     return _step(application_id, schedule_form_for_post(), lambda i, f, kw: scheduling.schedule(
-        db.session, i, visit_on=f.visit_on.data, assessors=_declarations(f), **kw), _("已预约上门评估"))
+        db.session, i, visit_on=f.visit_on.data, assessors=f.assessor_ids(), **kw), _("已预约上门评估"))
 
 
 @bp.post("/<int:application_id>/reschedule")
 @permission_required(Action.SCHEDULE_ASSESSMENT)
 def reschedule(application_id: int):
     return _step(application_id, schedule_form_for_post(), lambda i, f, kw: scheduling.reschedule(
-        db.session, i, visit_on=f.visit_on.data, assessors=_declarations(f), reason=f.reason.data,
+        db.session, i, visit_on=f.visit_on.data, assessors=f.assessor_ids(), reason=f.reason.data,
         reason_code=f.reason_code.data or None, **kw),
         _("已改约上门评估"))
+
+
+@bp.post("/<int:application_id>/recusal")
+@permission_required(Action.ENTER_ASSESSMENT)
+def declare_recusal(application_id: int):
+    return _step(application_id, RecusalForm(prefix="recusal"), lambda i, f, kw: recusal.declare(
+        db.session, i, text=f.text.data, **kw), _("已作出回避声明"))
 
 
 @bp.post("/<int:application_id>/cosign")
