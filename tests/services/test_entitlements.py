@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ltc.assessment.applications.models import Application
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.entitlements import services
@@ -74,7 +75,10 @@ def test_a_reviewed_entitlement_needs_a_conclusion_in_the_system(session, world,
         grant(session, someone, world.provider2, conclusion_of=plain_conclusion())
     assert "conclusion" in err.value.fields
     e = grant(session, someone, world.provider2, conclusion_of=plain_conclusion(), origin="migrated")
-    assert e.application_id is None and e.origin == "migrated"
+    assert e.origin == "migrated"
+    stored = session.get(Application, e.application_id)   # the legacy conclusion, stored as a conclusion
+    assert (stored.kind, stored.status, stored.level, stored.concluded_on, stored.valid_to, stored.final_on) == (
+        "migrated", "concluded", 4, date(2026, 1, 20), date(2028, 1, 20), date(2026, 1, 20))
 
 
 @pytest.mark.parametrize("values, field", [
