@@ -209,7 +209,7 @@ def test_death_voids_an_entitlement_that_had_not_started_and_keeps_it(session, w
 def test_the_database_rejects_an_overlap_that_bypasses_the_service(session, world, someone):
     e = grant(session, someone, world.provider2, conclusion_of=conclusion(session, someone))
     clash = Entitlement(person_id=someone.id, level=4, care_type="home", provider_id=world.provider.id,
-                        conclusion_level=4, conclusion_date=e.conclusion_date,
+                        application_id=e.application_id, conclusion_level=4, conclusion_date=e.conclusion_date,
                         conclusion_valid_to=e.conclusion_valid_to, origin="migrated",
                         valid_from=date(2026, 6, 1), valid_to=date(2026, 7, 1))
     if session.get_bind().dialect.name != "postgresql":
@@ -225,10 +225,11 @@ def test_the_database_rejects_an_overlap_that_bypasses_the_service(session, worl
     savepoint.rollback()
 
 
-def test_the_database_refuses_an_open_ended_entitlement_and_a_bad_level(session, world, someone):
-    for values in ({"valid_to": None}, {"level": 0}):
+def test_the_database_refuses_an_open_ended_entitlement_a_bad_level_and_no_conclusion(session, world, someone):
+    stored = conclusion(session, someone)
+    for values in ({"valid_to": None}, {"level": 0}, {"application_id": None}):
         row = Entitlement(**{"person_id": someone.id, "level": 4, "care_type": "home", "provider_id": world.provider.id,
-                             "conclusion_level": 4, "conclusion_date": date(2026, 1, 1),
+                             "application_id": stored.id, "conclusion_level": 4, "conclusion_date": date(2026, 1, 1),
                              "conclusion_valid_to": date(2028, 1, 1), "origin": "migrated",
                              "valid_from": date(2026, 6, 1), "valid_to": date(2026, 7, 1), **values})
         savepoint = session.begin_nested()
