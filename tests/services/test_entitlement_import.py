@@ -189,3 +189,13 @@ def test_the_template_header_is_read_back_in_either_language(session, world, peo
         assert result.rows[0].values["conclusion_valid_to"] == date(2027, 6, 10)
     assert "含当日" in migration_import.TEMPLATE["valid_until"]
     assert "inclusive" in migration_import.TEMPLATE_EN["valid_until"]
+
+
+def test_no_entitlement_review_can_be_opened_on_a_migrated_conclusion(session, world, people):
+    from ltc.entitlements.opening import request_entitlement
+    migration_import.apply(session, preview(session, csv_bytes(rows(world)[0], header=HEADER)), actor=SYSTEM, now=NOW)
+    [e] = session.scalars(select(Entitlement)).all()
+    with pytest.raises(ValidationFailed) as refused:
+        request_entitlement(session, session.get(Application, e.application_id), care_type="home",
+                            provider_id=world.provider.id, actor=SYSTEM, now=NOW)
+    assert refused.value.fields == {"application_id": "migrated conclusion"}
