@@ -13,6 +13,12 @@ with the care type and provider of its earliest entitlement as the preference, t
 contact, filed by whoever imported the entitlement, and an event ``migrate`` — and points to it.
 Then ``entitlements.application_id`` is required (the CHECK that let migrated rows omit it goes).
 
+The reassessment lead time (``assessment.reassessment_days_before_expiry``) is 90 days in REF
+(SPEC §3.1, §9); REF was seeded with 60. Every stored version (draft, published or retired) still
+holding the old REF value 60 gets 90 — it only moves the daily job's future runs — and a city's
+own other value is kept. A downgrade gives the versions holding 90 the old REF value 60 back (it
+cannot tell a city's own 90 from REF's).
+
 A downgrade removes the migrated conclusions again, unless something else already refers to one
 (a reassessment opened from it, an entitlement request): then it refuses, as that cannot be
 described before 0017.
@@ -58,11 +64,14 @@ ENTITLEMENTS = sa.table(
 PERSONS = sa.table("insured_persons", sa.column("id", sa.Integer), sa.column("name", sa.String),
                    sa.column("phone", sa.String))
 USERS = sa.table("users", sa.column("id", sa.Integer), sa.column("org_id", sa.Integer))
+VERSIONS = sa.table("policy_versions", sa.column("id", sa.Integer), sa.column("sections", sa.JSON))
+LEAD, OLD_REF_LEAD, REF_LEAD = "reassessment_days_before_expiry", 60, 90
 
 
 def upgrade():
     _kinds(KINDS_AFTER)
     _store_conclusions()
+    _ref_lead_time()
     with op.batch_alter_table('entitlements', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_entitlements_review_has_conclusion'), type_='check')
         batch_op.alter_column('application_id', existing_type=sa.Integer(), nullable=False)
@@ -72,6 +81,16 @@ def _kinds(values: str) -> None:
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_applications_kind'), type_='check')
         batch_op.create_check_constraint(op.f('ck_applications_kind'), f"kind IN {values}")
+
+
+def _ref_lead_time(before: int = OLD_REF_LEAD, after: int = REF_LEAD) -> None:
+    bind = op.get_bind()
+    for row in bind.execute(sa.select(VERSIONS.c.id, VERSIONS.c.sections)).all():
+        sections = row.sections or {}
+        assessment = sections.get("assessment") or {}
+        if assessment.get(LEAD) == before:
+            bind.execute(VERSIONS.update().where(VERSIONS.c.id == row.id).values(
+                sections={**sections, "assessment": {**assessment, LEAD: after}}))
 
 
 def _aware(value) -> datetime:
@@ -120,6 +139,7 @@ def downgrade():
                                    "(SELECT id FROM applications WHERE kind = 'migrated')"))
     if referred or requests:
         raise RuntimeError("migrated conclusions that other records refer to cannot be described before 0017")
+    _ref_lead_time(REF_LEAD, OLD_REF_LEAD)
     with op.batch_alter_table('entitlements', schema=None) as batch_op:
         batch_op.alter_column('application_id', existing_type=sa.Integer(), nullable=True)
     bind.execute(ENTITLEMENTS.update().where(ENTITLEMENTS.c.application_id.in_(migrated)).values(application_id=None))

@@ -98,6 +98,32 @@ def test_0017_stores_migrated_conclusions_and_links_every_entitlement(app, tmp_p
         drop()
 
 
+def test_0017_gives_versions_with_the_old_ref_lead_time_ninety_days_and_keeps_a_citys_own(app, tmp_path):
+    from tests.services.test_migrations import _add_draft, _all_sections
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            flask_migrate.upgrade(revision="0016")
+            with db.engine.begin() as conn:
+                [ref] = _all_sections(conn)
+                assert ref["assessment"]["reassessment_days_before_expiry"] == 60
+                _add_draft(conn, 2, {**ref, "assessment": {**ref["assessment"], "reassessment_days_before_expiry": 75}})
+            flask_migrate.upgrade(revision="0017")
+            with db.engine.connect() as conn:
+                leads = [s["assessment"]["reassessment_days_before_expiry"] for s in _all_sections(conn)]
+                assert leads == [90, 75]
+                assert [{k: v for k, v in s["assessment"].items() if k != "reassessment_days_before_expiry"}
+                        for s in _all_sections(conn)] == [
+                    {k: v for k, v in ref["assessment"].items() if k != "reassessment_days_before_expiry"}] * 2
+            flask_migrate.downgrade(revision="0016")
+            with db.engine.connect() as conn:
+                assert [s["assessment"]["reassessment_days_before_expiry"] for s in _all_sections(conn)] == [60, 75]
+            db.engine.dispose()
+    finally:
+        drop()
+
+
 def _readers_see_it() -> None:
     """The person's conclusion in force and the last conclusion (6-month rule) are the migrated one."""
     from ltc.assessment.applications.services.lookups import current_conclusion, last_conclusion
