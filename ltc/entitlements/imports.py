@@ -283,17 +283,21 @@ def _blockers(session: Session, person_ids: list[int]) -> dict[int, list]:
     return found
 
 
-def _blocker_error(record, row: EntitlementRow) -> str | None:
-    """Why ``record`` bars the row's person from the import, or None (their own migrated conclusion)."""
+def _key(row: EntitlementRow) -> tuple:
     v = row.values
+    return v["level"], v["concluded_on"], v["conclusion_valid_to"]
+
+
+def _blocker_error(record, in_file: set[tuple]) -> str | None:
+    """Why ``record`` bars the person from the import, or None: a migrated conclusion the file
+    itself brings (``in_file``: the person's conclusions in the file), imported before."""
     if isinstance(record, EntitlementRequest):
         return f"参保人已有进行中的待遇审核（待遇申请 {record.id}），不能上线迁移"
     if record.status != Status.CONCLUDED:
         return f"参保人已有正在办理的评估申请（申请 {record.id}），不能上线迁移"
     if record.kind != Kind.MIGRATED:
         return f"参保人在系统内已有评估结论（申请 {record.id}，{record.concluded_on}），不能上线迁移"
-    if (record.level, record.concluded_on, record.valid_to) != (v["level"], v["concluded_on"],
-                                                                 v["conclusion_valid_to"]):
+    if (record.level, record.concluded_on, record.valid_to) not in in_file:
         return f"参保人已有不同的上线迁移结论（{record.level} 级，{record.concluded_on}），迁移结论不可修改"
     return None
 
@@ -302,9 +306,12 @@ def check_persons(session: Session, rows: list[EntitlementRow]) -> None:
     """SPEC §4.2: only persons with no conclusion or open request in the system."""
     valid = [r for r in rows if not r.errors]
     blockers = _blockers(session, [r.person_id for r in valid])
+    in_file: dict[int, set[tuple]] = {}
+    for row in valid:
+        in_file.setdefault(row.person_id, set()).add(_key(row))
     for row in valid:
         for record in blockers.get(row.person_id, []):
-            if (error := _blocker_error(record, row)) is not None:
+            if (error := _blocker_error(record, in_file[row.person_id])) is not None:
                 row.errors.append(error)
 
 

@@ -199,3 +199,14 @@ def test_no_entitlement_review_can_be_opened_on_a_migrated_conclusion(session, w
         request_entitlement(session, session.get(Application, e.application_id), care_type="home",
                             provider_id=world.provider.id, actor=SYSTEM, now=NOW)
     assert refused.value.fields == {"application_id": "migrated conclusion"}
+
+
+def test_a_file_with_two_legacy_conclusions_of_one_person_can_be_imported_again(session, world, people):
+    history = [f"{id_number(1)},4,2024-05-10,2025-06-09,institution,{world.provider2.uscc},2025-05-01",
+               f"{id_number(1)},5,2025-05-06,2027-05-05,institution,{world.provider2.uscc},2025-06-10"]
+    data = csv_bytes(*history, header=HEADER)
+    assert migration_import.apply(session, preview(session, data), actor=SYSTEM, now=NOW) == {
+        "create": 2, "unchanged": 0}
+    assert preview(session, data).counts["unchanged"] == 2
+    other = f"{id_number(1)},5,2025-05-06,2027-05-06,institution,{world.provider2.uscc},2025-05-10"
+    assert "不同的上线迁移结论" in " ".join(preview(session, csv_bytes(other, header=HEADER)).rows[0].errors)
