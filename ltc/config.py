@@ -1,6 +1,7 @@
-"""Configuration from the environment: DATABASE_URL, SECRET_KEY, LTC_ENV."""
+"""Configuration from the environment: DATABASE_URL, SECRET_KEY, LTC_ENV, LTC_GO_LIVE_DATE."""
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 
@@ -12,6 +13,13 @@ def instance_secret(instance_path: str) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def go_live_date(value: str | None) -> date | None:
+    """``LTC_GO_LIVE_DATE`` (``YYYY-MM-DD``): the day the system went live. The go-live import
+    (SPEC §4.2) only takes entitlements starting before it; unset, the import is refused.
+    Raises ValueError at start-up for a malformed value."""
+    return date.fromisoformat(value) if value else None
 
 
 class Config:
@@ -33,6 +41,7 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     WTF_CSRF_TIME_LIMIT = None
+    GO_LIVE_DATE = go_live_date(os.environ.get("LTC_GO_LIVE_DATE"))
 
 
 class TestConfig(Config):
@@ -42,4 +51,5 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    GO_LIVE_DATE = date(2026, 1, 1)
     API_CHECK_RESPONSES = True  # every API response in the tests must be the model its route documents

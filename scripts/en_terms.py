@@ -133,6 +133,29 @@ EN.update({
         "Imported entitlements are marked “go-live migration” and do not go through the four-party review; "
         "importing the same record for the same insured person and start date again changes nothing.",
     "任何一行有错误时整个文件不导入。": "If any row has an error, nothing in the file is imported.",
+    "失能等级（1–5）": "Disability level (1–5)",
+    "有效期至（最后有效日，含当日）": "Valid until (last valid day, inclusive)",
+    "服务形式（代码或名称）": "Care type (code or name)",
+    "服务机构（统一社会信用代码）": "Care provider (unified social credit code)",
+    "上线迁移结论": "Migrated conclusion (go-live)",
+    "下载模板：":
+        "Download the template:",
+    "也可使用中文表头：身份证号、失能等级、评估结论日期、有效期至、服务形式、服务机构、待遇开始日期。":
+        "Chinese headers may be used instead: 身份证号, 失能等级, 评估结论日期, 有效期至, 服务形式, 服务机构, 待遇开始日期.",
+    "有效期至为评估结论的最后有效日（含当日），与原系统导出的一致；为空时按评估结论日期加政策规定的有效期计算。":
+        "“Valid until” is the conclusion's last valid day (inclusive), as the legacy system exports it; when blank, the validity is the conclusion date plus the validity period set by the policy.",
+    "上线日期 %(day)s：只导入在此之前开始的待遇和作出的评估结论。":
+        "Go-live date %(day)s: only entitlements starting, and conclusions made, before it are imported.",
+    "尚未设置上线日期（LTC_GO_LIVE_DATE），不能导入。":
+        "No go-live date is set (LTC_GO_LIVE_DATE): nothing can be imported.",
+    "系统内已有评估结论、正在办理的申请或待遇审核的参保人不能上线迁移。":
+        "Insured persons who already have a conclusion, an open application or an entitlement review in the system cannot be migrated.",
+    "导入的评估结论按评估结论保存（到期前自动发起重新评估，并适用两次评估最短间隔）；导入的待遇标记为“上线迁移”，不经四方审核；同一参保人同一开始日期的相同记录重复导入不会产生变化。":
+        "Imported conclusions are stored as assessment conclusions (a reassessment opens before they expire, and the minimum interval between assessments applies); imported entitlements are marked “go-live migration” and do not go through the four-party review; importing the same record for the same insured person and start date again changes nothing.",
+    "有效期至（含当日）":
+        "Valid until (inclusive)",
+    "待遇资格上线迁移导入模板":
+        "Go-live import template",
     "待遇资格导入预览": "Entitlement import preview", "评估结论日期": "Conclusion date",
     "结论有效期截止": "Conclusion valid until", "待遇开始日期": "Entitlement start date",
     "操作 / 错误": "Action / errors", "仅显示前 %(n)d 行。": "Only the first %(n)d rows are shown.",

@@ -4,8 +4,10 @@ Six applications filed by the home-care agency ``provider`` walk through the ass
 final level-5 conclusion (the daily job concludes their publicity, which opens each review);
 then the parties decide: cases wait at each of the four steps (the one at the MIA with a
 return in its trail), one is declined by the provider, one is granted. A file of three
-existing beneficiaries goes through the go-live import. Persons after the application demo's
-are used, so walk-throughs keep the first ones.
+existing beneficiaries goes through the go-live import (go-live: the load date); one of them has a
+legacy conclusion expiring within the reassessment lead time, so the daily job's service opens its
+reassessment, which the insurer accepts. Persons after the application demo's are used, so
+walk-throughs keep the first ones.
 """
 import logging
 from datetime import datetime, timedelta
@@ -13,12 +15,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ltc.assessment.applications.services import conclusion
+from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.services import acceptance, conclusion, intake
+from ltc.assessment.applications.services.reassessment import open_reassessments
+from ltc.assessment.applications.states import Kind
 from ltc.auth.models import User
 from ltc.core.audit import SYSTEM
 from ltc.core.clock import local_today
-from ltc.core.months import first_of_month
-from ltc.demo.applications import Cast, Plan, walk, working_days_back
+from ltc.core.months import add_months, first_of_month
+from ltc.demo.applications import ANSWERS_E, Cast, Plan, walk, working_days_back
 from ltc.demo.data import person_rows
 from ltc.entitlements import imports as migration_import
 from ltc.entitlements.models import Entitlement
@@ -36,6 +41,8 @@ from ltc.reviews.states import CaseStatus, Decision
 log = logging.getLogger(__name__)
 
 PERSON_OFFSET, PERSON_COUNT, MIGRATED = 40, 6, 3
+#: the first migrated beneficiary's legacy conclusion is valid until this many days after the load date
+EXPIRING_IN_DAYS = 60
 STEPS = ("provider", "agency", "insurer", "mia")
 DECIDERS = {"provider": "provider", "agency": "agency", "agency2": "agency2", "insurer": "insurer", "mia": "mia"}
 VISITS = [VisitTypeInput(name="生活照料", frequency=3, frequency_unit="week", planned_minutes=60,
@@ -112,20 +119,40 @@ def _scenarios(c: Cast, cases: list[ReviewCase]) -> None:
 
 
 def _migrated(session: Session, persons: list[InsuredPerson], c: Cast) -> None:
-    """Existing beneficiaries from before go-live, through the import (preview, then apply)."""
+    """Existing beneficiaries from before go-live (the load date), through the import (preview, then
+    apply); the first one's legacy conclusion expires within the reassessment lead time, so the
+    daily job's service opens its reassessment and the insurer accepts it."""
     home_care = session.get(Organisation, c.users["provider"].org_id)
     nursing_home = session.get(Organisation, c.users["provider2"].org_id)
     today = local_today(c.now)
     start = first_of_month(first_of_month(today) - timedelta(days=200))
-    concluded = start - timedelta(days=20)
-    lines = ["身份证号,失能等级,评估结论日期,服务形式,服务机构,待遇开始日期"]
+    expiring_last_day = today + timedelta(days=EXPIRING_IN_DAYS)          # 有效期至: the last valid day
+    lines = ["身份证号,失能等级,评估结论日期,有效期至,服务形式,服务机构,待遇开始日期"]
     for n, person in enumerate(persons):
         provider, care = (nursing_home, "institution") if n == 2 else (home_care, "home")
-        lines.append(f"{person.id_number},{3 + n},{concluded},{care},{provider.uscc},{start}")
+        if n == 0:   # concluded 24 months before its validity ends
+            concluded, last_day = add_months(expiring_last_day + timedelta(days=1), -24), expiring_last_day
+        else:
+            concluded, last_day = start - timedelta(days=20), ""
+        lines.append(f"{person.id_number},{3 + n},{concluded},{last_day},{care},{provider.uscc},{start}")
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    result = migration_import.preview(session, data, "go-live-beneficiaries.csv", today=today)
+    result = migration_import.preview(session, data, "go-live-beneficiaries.csv", today=today, go_live=today)
     if not result.ok:
         log.warning("demo migrated beneficiaries skipped: %s %s", result.header_errors,
                     [(r.line, r.errors) for r in result.error_rows[:3]])
         return
     migration_import.apply(session, result, actor=c.actor("mia"), now=c.now)
+    _reassess_expiring(session, persons[0], c)
+
+
+def _reassess_expiring(session: Session, person: InsuredPerson, c: Cast) -> None:
+    """The daily job's reassessments of the load date, then the insurer takes the migrated one in."""
+    open_reassessments(session, today=local_today(c.now), actor=SYSTEM, now=c.now)
+    app = session.scalar(select(Application).where(Application.person_id == person.id,
+                                                   Application.kind == Kind.REASSESSMENT.value))
+    if app is None:
+        log.warning("demo: no reassessment was opened for the expiring migrated conclusion")
+        return
+    insurer = c.actor("insurer")
+    intake.record_self_assessment(session, app.id, ANSWERS_E, actor=insurer, now=c.now)
+    acceptance.accept(session, app.id, actor=insurer, now=c.now)

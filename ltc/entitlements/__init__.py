@@ -11,9 +11,10 @@ from flask import Flask
 
 def wire() -> None:
     from ltc.assessment.applications.events import ConclusionFinal
+    from ltc.assessment.applications.services.reassessment import add_beneficiaries
     from ltc.auth.scope import add_scope_rule
     from ltc.core.events import subscribe
-    from ltc.entitlements import lowering, merging, opening, plan_revision, scope, subject, termination, views
+    from ltc.entitlements import lowering, merging, opening, plan_revision, scope, services, subject, termination, views
     from ltc.entitlements.models import Entitlement
     from ltc.notices.services import add_subject_visibility
     from ltc.people.events import DeathUndone, PersonDied, PersonTransferred
@@ -31,6 +32,7 @@ def wire() -> None:
     add_person_link(subject.persons_of_requests)
     add_merge_hook(merging.HOOK)
     add_subject_visibility(scope.SUBJECT, scope.can_see_entitlement)
+    add_beneficiaries(services.beneficiaries_on)
     subscribe(ConclusionFinal, opening.on_conclusion_final)
     subscribe(ConclusionFinal, lowering.on_conclusion_final)
     subscribe(PersonDied, opening.on_person_died)

@@ -1,31 +1,40 @@
 """Go-live import of existing beneficiaries (SPEC §4.2): preview, then apply.
 
-Columns ``id_number,level,concluded_on,conclusion_valid_to,care_type,provider,valid_from``
-(Chinese headers accepted). ``conclusion_valid_to`` is the exclusive end of the conclusion's
-validity, like every period in the system; when blank it is the conclusion date plus the
-policy's ``validity_months``. ``provider`` is the provider's USCC code or its id. Rows become
-``migrated`` entitlements that bypass the review. A person already holding the same
-entitlement from the same start is ``unchanged`` (re-importing a file changes nothing); a
-file with any bad row is rejected whole and nothing is written. The import is audited with
-the file's SHA-256.
+Columns ``id_number,level,concluded_on,valid_until,care_type,provider,valid_from`` (Chinese or
+English headers of the downloadable template accepted, ``TEMPLATE``). ``valid_until`` (有效期至)
+is the conclusion's **last valid day, inclusive**, as legacy systems export it: the stored
+validity end (exclusive, like every period here) is the day after; when blank the validity is
+the conclusion date plus the policy's ``validity_months``. ``provider`` is the provider's USCC
+code or its id. Rows become ``migrated`` entitlements that bypass the review, each resting on
+its legacy conclusion stored as a migrated conclusion (so the expiry reassessment and the
+6-month rule apply to it).
+
+The import is bounded by the go-live date (app setting ``GO_LIVE_DATE``, env
+``LTC_GO_LIVE_DATE``): only entitlements starting — and conclusions made — before it, and only
+for persons with no conclusion, open application or open entitlement request in the system
+(their own migrated conclusion aside, so re-importing a file changes nothing: a person already
+holding the same entitlement from the same start is ``unchanged``). A file with any bad row is
+rejected whole and nothing is written. The import is audited with the file's SHA-256.
 """
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ltc.assessment.applications.models import Application
 from ltc.assessment.applications.policy import AssessmentPolicy
+from ltc.assessment.applications.states import OPEN, Kind, Status
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.errors import DomainError, ValidationFailed
 from ltc.core.months import add_months
 from ltc.entitlements import dates
-from ltc.entitlements.models import LEVEL_NAMES, Entitlement
+from ltc.entitlements.models import LEVEL_NAMES, Entitlement, EntitlementRequest
 from ltc.entitlements.services import Conclusion, grant_entitlement
-from ltc.entitlements.states import Origin
+from ltc.entitlements.states import Origin, RequestStatus
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.orgs.models import Organisation
 from ltc.people.ids import normalise_id_number
@@ -34,11 +43,23 @@ from ltc.core.sheets import Preview, as_date, as_text, is_blank, read_table
 from ltc.policy.services import policy_on
 from ltc.providers.models import ProviderCareTypePeriod
 
-FIELDS = ("id_number", "level", "concluded_on", "conclusion_valid_to", "care_type", "provider", "valid_from")
+FIELDS = ("id_number", "level", "concluded_on", "valid_until", "care_type", "provider", "valid_from")
 REQUIRED_COLUMNS = ("id_number", "level", "concluded_on", "care_type", "provider", "valid_from")
+#: the header of the downloadable template (msgids: Chinese, translated for English users)
+TEMPLATE = {"id_number": "身份证号", "level": "失能等级（1–5）", "concluded_on": "评估结论日期",
+            "valid_until": "有效期至（最后有效日，含当日）", "care_type": "服务形式（代码或名称）",
+            "provider": "服务机构（统一社会信用代码）", "valid_from": "待遇开始日期"}
+#: the same headers in English (scripts/en_terms.py translates ``TEMPLATE`` with these)
+TEMPLATE_EN = {"id_number": "ID number", "level": "Disability level (1–5)", "concluded_on": "Conclusion date",
+               "valid_until": "Valid until (last valid day, inclusive)", "care_type": "Care type (code or name)",
+               "provider": "Care provider (unified social credit code)", "valid_from": "Entitlement start date"}
 HEADER_ALIASES = {"身份证号": "id_number", "失能等级": "level", "评估结论日期": "concluded_on",
-                  "结论日期": "concluded_on", "结论有效期截止": "conclusion_valid_to",
-                  "服务形式": "care_type", "服务机构": "provider", "待遇开始日期": "valid_from"}
+                  "结论日期": "concluded_on", "有效期至": "valid_until", "结论有效期至": "valid_until",
+                  "服务形式": "care_type", "服务机构": "provider", "待遇开始日期": "valid_from",
+                  **{header: name for name, header in TEMPLATE.items()},
+                  **{header: name for name, header in TEMPLATE_EN.items()}}
+#: columns of the earlier layout whose meaning changed: refused with what to use instead
+RENAMED = {"conclusion_valid_to": "valid_until", "结论有效期截止": "有效期至"}
 CARE_TYPE_BY_NAME = {**{c.value: c.value for c in CareType}, **{v: k.value for k, v in CARE_TYPE_LABELS.items()}}
 MAX_ROWS = 100_000
 CHUNK = 5_000
@@ -62,6 +83,7 @@ class EntitlementRow:
 @dataclass
 class EntitlementsPreview(Preview):
     rows: list[EntitlementRow] = field(default_factory=list)
+    go_live: date | None = None
 
 
 # --- one row on its own ---------------------------------------------------------------------
@@ -81,10 +103,10 @@ def _care_type(value) -> str:
 
 
 PARSERS = {"id_number": lambda v: normalise_id_number(as_text(v)) or _missing(), "level": _level,
-           "concluded_on": as_date, "conclusion_valid_to": as_date, "care_type": _care_type,
+           "concluded_on": as_date, "valid_until": as_date, "care_type": _care_type,
            "provider": lambda v: as_text(v) or _missing(), "valid_from": as_date}
 LABELS = {"id_number": "身份证号", "level": "失能等级", "concluded_on": "评估结论日期",
-          "conclusion_valid_to": "结论有效期截止", "care_type": "服务形式", "provider": "服务机构",
+          "valid_until": "有效期至", "care_type": "服务形式", "provider": "服务机构",
           "valid_from": "待遇开始日期"}
 
 
@@ -92,8 +114,8 @@ def _missing():
     raise ValueError("不能为空")
 
 
-def parse_row(line: int, cells: list, columns: list[str], today: date) -> EntitlementRow:
-    """One data row checked on its own (cell shapes, codes, dates)."""
+def parse_row(line: int, cells: list, columns: list[str], today: date, go_live: date) -> EntitlementRow:
+    """One data row checked on its own (cell shapes, codes, dates, the go-live bound)."""
     row = EntitlementRow(line=line, values=dict.fromkeys(FIELDS))
     if not is_blank(cells[len(columns):]):
         row.errors.append("该行的单元格多于表头的列")
@@ -101,18 +123,29 @@ def parse_row(line: int, cells: list, columns: list[str], today: date) -> Entitl
     if raw.get("id_number") is not None and not isinstance(raw["id_number"], str):
         row.errors.append("身份证号单元格须为文本格式（数字格式会丢失位数）")
     for name in FIELDS:
-        if name == "conclusion_valid_to" and as_text(raw.get(name)) == "":
+        if name == "valid_until" and as_text(raw.get(name)) == "":
             continue
         try:
             row.values[name] = PARSERS[name](raw.get(name))
         except ValueError as exc:
             row.errors.append(f"{LABELS[name]}：{exc}")
-    concluded = row.values["concluded_on"]
+    _check_dates(row, today, go_live)
+    return row
+
+
+def _check_dates(row: EntitlementRow, today: date, go_live: date) -> None:
+    v = row.values
+    concluded, until = v["concluded_on"], v["valid_until"]
     if concluded and concluded > today:
         row.errors.append("评估结论日期不能晚于今天")
-    if concluded and row.values["conclusion_valid_to"] and row.values["conclusion_valid_to"] <= concluded:
-        row.errors.append("结论有效期截止须晚于评估结论日期")
-    return row
+    if concluded and concluded >= go_live:
+        row.errors.append(f"评估结论日期须早于上线日期 {go_live.isoformat()}（上线后的结论在系统内作出）")
+    if v["valid_from"] and v["valid_from"] >= go_live:
+        row.errors.append(f"待遇开始日期须早于上线日期 {go_live.isoformat()}（上线后开始的待遇须经四方审核）")
+    if concluded and until and until < concluded:
+        row.errors.append("有效期至（最后有效日）不能早于评估结论日期")
+    # the last valid day, inclusive, becomes the exclusive end every period here uses
+    v["conclusion_valid_to"] = until + timedelta(days=1) if until else None
 
 
 # --- rows against the database --------------------------------------------------------------
@@ -236,20 +269,74 @@ def classify(session: Session, rows: list[EntitlementRow]) -> None:
             row.action = "create"
 
 
-def preview(session: Session, data: bytes, filename: str, *, today: date) -> EntitlementsPreview:
-    """Read and check a whole file without writing anything."""
-    result = EntitlementsPreview(filename=filename, sha256=hashlib.sha256(data).hexdigest(), today=today)
+def _blockers(session: Session, person_ids: list[int]) -> dict[int, list]:
+    """Per person: their conclusions and open applications (any kind) and open entitlement requests."""
+    found: dict[int, list] = {}
+    live = [Status.CONCLUDED.value, *(s.value for s in OPEN)]
+    for chunk in _chunks(sorted(set(person_ids))):
+        for app in session.scalars(select(Application).where(Application.person_id.in_(chunk),
+                                                             Application.status.in_(live))):
+            found.setdefault(app.person_id, []).append(app)
+        for req in session.scalars(select(EntitlementRequest).where(
+                EntitlementRequest.person_id.in_(chunk), EntitlementRequest.status == RequestStatus.OPEN.value)):
+            found.setdefault(req.person_id, []).append(req)
+    return found
+
+
+def _key(row: EntitlementRow) -> tuple:
+    v = row.values
+    return v["level"], v["concluded_on"], v["conclusion_valid_to"]
+
+
+def _blocker_error(record, in_file: set[tuple]) -> str | None:
+    """Why ``record`` bars the person from the import, or None: a migrated conclusion the file
+    itself brings (``in_file``: the person's conclusions in the file), imported before."""
+    if isinstance(record, EntitlementRequest):
+        return f"参保人已有进行中的待遇审核（待遇申请 {record.id}），不能上线迁移"
+    if record.status != Status.CONCLUDED:
+        return f"参保人已有正在办理的评估申请（申请 {record.id}），不能上线迁移"
+    if record.kind != Kind.MIGRATED:
+        return f"参保人在系统内已有评估结论（申请 {record.id}，{record.concluded_on}），不能上线迁移"
+    if (record.level, record.concluded_on, record.valid_to) not in in_file:
+        return f"参保人已有不同的上线迁移结论（{record.level} 级，{record.concluded_on}），迁移结论不可修改"
+    return None
+
+
+def check_persons(session: Session, rows: list[EntitlementRow]) -> None:
+    """SPEC §4.2: only persons with no conclusion or open request in the system."""
+    valid = [r for r in rows if not r.errors]
+    blockers = _blockers(session, [r.person_id for r in valid])
+    in_file: dict[int, set[tuple]] = {}
+    for row in valid:
+        in_file.setdefault(row.person_id, set()).add(_key(row))
+    for row in valid:
+        for record in blockers.get(row.person_id, []):
+            if (error := _blocker_error(record, in_file[row.person_id])) is not None:
+                row.errors.append(error)
+
+
+def preview(session: Session, data: bytes, filename: str, *, today: date,
+            go_live: date | None) -> EntitlementsPreview:
+    """Read and check a whole file without writing anything. Without a go-live date the file is refused."""
+    result = EntitlementsPreview(filename=filename, sha256=hashlib.sha256(data).hexdigest(), today=today,
+                                 go_live=go_live)
+    if go_live is None:
+        result.header_errors.append("未设置上线日期（LTC_GO_LIVE_DATE），不能进行上线迁移导入")
+        return result
     table = read_table(result, data, aliases=HEADER_ALIASES, known=FIELDS, required=REQUIRED_COLUMNS,
                        max_rows=MAX_ROWS)
+    result.header_errors += [f"“{old}”列（有效期结束的次日）已停用：请改用“{new}”，填写最后有效日（含当日）"
+                             for old, new in RENAMED.items() if f"未知列：{old}" in result.header_errors]
     if table is None:
         return result
     columns, body = table
-    result.rows = [parse_row(line, cells, columns, today) for line, cells in body]
+    result.rows = [parse_row(line, cells, columns, today, go_live) for line, cells in body]
     _resolve(session, result.rows)
     lookups = _Lookups(session)
     for row in result.rows:
         if not row.errors:
             _policy_checks(lookups, row)
+    check_persons(session, result.rows)
     classify(session, result.rows)
     return result
 

@@ -36,8 +36,6 @@ class Entitlement(PeriodMixin, Base):
         enum_check("origin", Origin),
         enum_check("end_reason", EndReason, nullable=True),
         CheckConstraint("valid_to IS NOT NULL", name="has_end"),
-        CheckConstraint(f"origin = '{Origin.MIGRATED.value}' OR application_id IS NOT NULL",
-                        name="review_has_conclusion"),
         enum_check("status", EntitlementStatus),
         enum_check("void_reason", VoidReason, nullable=True),
         CheckConstraint("(status = 'void') = (void_reason IS NOT NULL)", name="void_has_reason"),
@@ -57,8 +55,8 @@ class Entitlement(PeriodMixin, Base):
     provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     #: the care-plan version in force at the grant (FK to care_plans added with that table)
     care_plan_id: Mapped[int | None]
-    #: the concluded application (None for a migrated entitlement without one in the system)
-    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    #: the conclusion it rests on (for a migrated entitlement, its stored migrated conclusion)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     conclusion_level: Mapped[int]
     conclusion_date: Mapped[date] = mapped_column(Date)
     conclusion_valid_to: Mapped[date] = mapped_column(Date)

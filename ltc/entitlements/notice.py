@@ -17,6 +17,7 @@ from ltc.entitlements.scope import SUBJECT
 from ltc.notices.documents import Kind
 from ltc.notices.models import Notice
 from ltc.notices.services import issue_notice
+from ltc.entitlements.states import Origin
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.orgs.models import Organisation
 from ltc.people.ids import mask_id
@@ -25,8 +26,8 @@ from ltc.people.models import InsuredPerson
 
 def conclusion_no(session: Session, entitlement: Entitlement) -> str:
     """The number of the conclusion notice the entitlement rests on; for a conclusion made
-    before go-live, its date."""
-    if entitlement.application_id is not None:
+    before go-live (a migrated conclusion, which has no notice in the system), its date."""
+    if entitlement.origin != Origin.MIGRATED:
         number = session.scalar(select(Notice.number).where(
             Notice.kind == Kind.CONCLUSION.value, Notice.subject_type == "application",
             Notice.subject_id == entitlement.application_id).order_by(Notice.id.desc()).limit(1))

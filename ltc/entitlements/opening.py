@@ -52,13 +52,17 @@ def request_entitlement(session: Session, app: Application, *, care_type: str | 
     first entitlement. ``trigger_date`` (the conclusion date, passed by the conclusion hook;
     today for a request by the insurer) is kept on the request. ``requested_from``: a change of
     care type or provider asked to start later than the 1st of the month after completion.
-    Raises ValidationFailed when ``app`` has no final conclusion at or above the threshold or
+    Raises ValidationFailed when ``app`` has no final conclusion at or above the threshold, is a
+    migrated conclusion (made by no agency in the system), or
     a requested date comes with anything but a change of care type or provider, Conflict when
     the person already has an open request.
     """
     today = local_today(now)
     if app.status != Status.CONCLUDED.value or app.level is None or app.final_on is None:
         raise ValidationFailed("该申请尚无最终评估结论", {"application_id": "not concluded"})
+    if app.kind == Kind.MIGRATED:   # no agency in the system made it: step 2 would have no owner
+        raise ValidationFailed("上线迁移的评估结论不经四方审核，不能据此发起待遇审核；请在重新评估后办理",
+                               {"application_id": "migrated conclusion"})
     policy = policy_on(session, today).section(AssessmentPolicy)
     if app.level < policy.benefit_threshold:
         raise ValidationFailed(f"失能等级 {app.level} 级低于享受待遇的最低等级", {"application_id": "below threshold"})

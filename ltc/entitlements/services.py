@@ -4,7 +4,8 @@ An entitlement is never edited: the only writes after the grant are an earlier `
 (death, transfer, change) and a void (``ltc.entitlements.termination``), each recorded as an
 ``EntitlementEvent`` and in the audit log. Every reader here skips void entitlements. The review engine
 calls ``grant_entitlement`` when the MIA approves; the go-live import calls it with
-``origin="migrated"``.
+``origin="migrated"`` and the legacy conclusion's values, which it stores as a migrated conclusion
+(``ltc.assessment.applications.services.migrated``), so every entitlement links its conclusion.
 """
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.services.migrated import record_migrated_conclusion
 from ltc.auth.models import User
 from ltc.auth.scope import scoped
 from ltc.core import audit
@@ -120,6 +122,10 @@ def grant_entitlement(session: Session, *, person_id: int, level: int, care_type
     if replaces is not None:
         _check_replaced(replaces, person_id, starts_on)
     _check_no_other(session, person_id, starts_on, end, replaces)
+    if concl.application_id is None:   # a migrated entitlement: its conclusion is stored as a conclusion
+        concl = Conclusion.of(record_migrated_conclusion(
+            session, person_id=person_id, level=concl.level, concluded_on=concl.concluded_on, valid_to=concl.valid_to,
+            care_type=care_type, provider_id=provider_id, actor=actor, now=now))
     if replaces is not None and replaces.valid_to > starts_on:
         shorten(session, replaces, to=starts_on, reason=EndReason.CHANGE.value, actor=actor, now=now)
     entitlement = add_period(
@@ -216,6 +222,12 @@ def entitlements_by_provider(session: Session, provider_ids: Iterable[int], star
     """Each provider's entitlements (of all its beneficiaries) overlapping ``[start, end)``, in one
     query; a provider's list is ordered by start, then person."""
     return periods_overlapping(session, Entitlement, provider_ids, start, end, subject="provider_id")
+
+
+def beneficiaries_on(day: date) -> Select:
+    """``SELECT person_id`` of the persons with an active or future (non-void) entitlement on ``day``
+    (who may be reassessed, SPEC §3.1; migrated beneficiaries included)."""
+    return select(Entitlement.person_id).where(Entitlement.live_filter(), Entitlement.valid_to > day)
 
 
 def entitled_with_provider_select(provider_id: int, day: date) -> Select:

@@ -123,18 +123,32 @@ def today():
 
 # --- go-live import: upload → preview → confirm -----------------------------------------------
 
+def _preview(session, data: bytes, filename: str, *, today):
+    return migration_import.preview(session, data, filename, today=today,
+                                    go_live=current_app.config.get("GO_LIVE_DATE"))
+
+
 IMPORT = ImportPages(
-    uploads=UPLOADS, preview=migration_import.preview, apply=migration_import.apply,
+    uploads=UPLOADS, preview=_preview, apply=migration_import.apply,
     upload_template="entitlements/import.html", preview_template="entitlements/import_preview.html",
     upload_endpoint=".import_entitlements", done_endpoint=".list_entitlements",
     done_message=lambda counts: _("导入完成：新增 %(create)d，未变 %(unchanged)d", **counts),
-    context=lambda: {"labels": LABELS})
+    context=lambda: {"labels": LABELS, "go_live": current_app.config.get("GO_LIVE_DATE")})
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @permission_required(Action.MANAGE_ORGS)
 def import_entitlements():
     return IMPORT.upload(ImportForm(), ConfirmImportForm())
+
+
+@bp.get("/import/template")
+@permission_required(Action.MANAGE_ORGS)
+def import_template():
+    """The empty template of the go-live import (CSV or XLSX): its header row, in the user's language."""
+    fmt = requested_format(request.args.get("format")) or "csv"
+    columns = [Column(_(header), name) for name, header in migration_import.TEMPLATE.items()]
+    return export_response(columns, iter(()), fmt=fmt, filename=_("待遇资格上线迁移导入模板"))
 
 
 @bp.post("/import/confirm")

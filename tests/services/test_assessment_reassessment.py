@@ -1,4 +1,5 @@
-"""The daily reassessment job (SPEC §3.1, §9): expiring conclusions, long inpatient stays, idempotence."""
+"""The daily reassessment job (SPEC §3.1, §9): expiring conclusions, long inpatient stays, idempotence;
+only for persons with an active or future entitlement (migrated beneficiaries included)."""
 from datetime import date
 
 import pytest
@@ -15,8 +16,12 @@ from ltc.core.errors import ValidationFailed
 from ltc.people import services as people
 from ltc.people.hospital.models import HospitalStay
 from ltc.people.models import PersonStatus
+from ltc.entitlements import termination
+from ltc.entitlements.services import grant_entitlement, shorten
+from ltc.people.models import InsuredPerson
 from tests.assessment_builders import ANSWERS_E, at, cast, file, past_conclusion
 from tests.conftest import NOW
+from tests.entitlement_builders import grant, plain_conclusion
 from tests.people_builders import person
 
 D = date
@@ -36,6 +41,18 @@ def run(session, day: D) -> dict:
     return open_reassessments(session, today=day, actor=SYSTEM, now=at(day, 0))
 
 
+def beneficiary(session, c, conclusion: Application, **kw):
+    """An entitlement (home care from the month after the conclusion) resting on ``conclusion``."""
+    return grant(session, session.get(InsuredPerson, conclusion.person_id), c.world.provider, care_type="home",
+                 conclusion_of=conclusion, **kw)
+
+
+def concluded_beneficiary(session, c, person_id: int, concluded_on: D, **kw) -> Application:
+    conclusion = past_conclusion(session, person_id, concluded_on, **kw)
+    beneficiary(session, c, conclusion)
+    return conclusion
+
+
 def stay(session, person_id, admitted, discharged, category="inpatient"):
     row = HospitalStay(person_id=person_id, hospital="市第一医院", category=category, admitted_on=admitted,
                        discharged_on=discharged)
@@ -44,21 +61,21 @@ def stay(session, person_id, admitted, discharged, category="inpatient"):
     return row
 
 
-def test_a_reassessment_opens_sixty_days_before_the_conclusion_expires(session, c):
+def test_a_reassessment_opens_ninety_days_before_the_conclusion_expires(session, c):
     pid = c.persons[0].id
-    previous = past_conclusion(session, pid, D(2024, 5, 15))           # valid to 2026-05-15
-    assert run(session, D(2026, 3, 15)) == {"expiry": 0, "inpatient_stay": 0}
-    assert run(session, D(2026, 3, 16)) == {"expiry": 1, "inpatient_stay": 0}
+    previous = concluded_beneficiary(session, c, pid, D(2024, 5, 15))   # valid to 2026-05-15, REF lead 90 days
+    assert run(session, D(2026, 2, 13)) == {"expiry": 0, "inpatient_stay": 0}
+    assert run(session, D(2026, 2, 14)) == {"expiry": 1, "inpatient_stay": 0}
     [app] = reassessments(session)
     assert (app.status, app.reassessment_reason, app.previous_id, app.person_id) == (
         "submitted", "expiry", previous.id, pid)
     assert (app.filed_by_user_id, app.filed_by_org_id, app.self_assessment) == (None, None, None)
-    assert app.applicant_name == previous.applicant_name and app.submitted_on == D(2026, 3, 16)
+    assert app.applicant_name == previous.applicant_name and app.submitted_on == D(2026, 2, 14)
     assert [(e.from_status, e.to_status, e.action) for e in app.events] == [(None, "submitted", "open_reassessment")]
 
 
 def test_the_job_is_idempotent_even_after_the_reassessment_was_closed(session, c):
-    past_conclusion(session, c.persons[0].id, D(2024, 5, 15))
+    concluded_beneficiary(session, c, c.persons[0].id, D(2024, 5, 15))
     due = at(D(2026, 3, 16), 0)
     assert jobs.reassessments(session, now=due, due_at=due) == {"opened_expiry": 1, "opened_inpatient_stay": 0}
     assert jobs.reassessments(session, now=at(D(2026, 3, 16), 1), due_at=due) == {
@@ -69,31 +86,67 @@ def test_the_job_is_idempotent_even_after_the_reassessment_was_closed(session, c
     assert len(reassessments(session)) == 1
 
 
+def test_a_catch_up_run_late_in_the_window_still_opens_it_once(session, c):
+    concluded_beneficiary(session, c, c.persons[0].id, D(2024, 5, 15))
+    assert run(session, D(2026, 5, 14))["expiry"] == 1                 # the last day before expiry
+    assert run(session, D(2026, 5, 14))["expiry"] == 0
+    assert run(session, D(2026, 5, 15))["expiry"] == 0                 # expired: nothing more
+
+
+def test_only_persons_with_an_active_or_future_entitlement_are_reassessed(session, c):
+    without = past_conclusion(session, c.persons[0].id, D(2024, 5, 15))
+    ended = person(session, 2, name="孙八")
+    e = beneficiary(session, c, past_conclusion(session, ended.id, D(2024, 5, 15)))
+    shorten(session, e, to=D(2026, 2, 1), reason="transfer", actor=SYSTEM, now=NOW)   # ended before the run
+    voided = person(session, 3, name="周九")
+    v = beneficiary(session, c, past_conclusion(session, voided.id, D(2024, 5, 15)), starts_on=D(2026, 4, 1))
+    termination.void(session, v, reason="death", actor=SYSTEM, now=NOW)
+    future = person(session, 4, name="吴十")
+    later = past_conclusion(session, future.id, D(2024, 5, 15))
+    beneficiary(session, c, later, starts_on=D(2026, 4, 1))
+    session.flush()
+    assert run(session, D(2026, 3, 16)) == {"expiry": 1, "inpatient_stay": 0}
+    assert [a.previous_id for a in reassessments(session)] == [later.id]
+    assert without.id not in {a.previous_id for a in reassessments(session)}
+
+
+def test_a_migrated_conclusion_is_reassessed_before_it_expires(session, c):
+    pid = c.persons[0].id
+    e = grant_entitlement(session, person_id=pid, level=4, care_type="institution", provider_id=c.world.provider2.id,
+                          conclusion=plain_conclusion(level=4, concluded_on=D(2024, 6, 1), valid_to=D(2026, 6, 1)),
+                          starts_on=D(2024, 6, 1), origin="migrated", actor=SYSTEM, now=NOW)
+    assert run(session, D(2026, 3, 2)) == {"expiry": 0, "inpatient_stay": 0}
+    assert run(session, D(2026, 3, 3)) == {"expiry": 1, "inpatient_stay": 0}   # 90 days before 2026-06-01
+    [app] = reassessments(session)
+    assert app.previous_id == e.application_id
+    assert (app.preferred_care_type, app.preferred_provider_id) == ("institution", c.world.provider2.id)
+
+
 def test_no_reassessment_below_the_threshold_after_expiry_or_for_a_person_not_insured(session, c):
-    past_conclusion(session, c.persons[0].id, D(2024, 5, 1), level=2)
+    concluded_beneficiary(session, c, c.persons[0].id, D(2024, 5, 1), level=2)
     gone = person(session, 2, name="孙八")
-    past_conclusion(session, gone.id, D(2024, 3, 10))                  # expired on 2026-03-10
+    concluded_beneficiary(session, c, gone.id, D(2024, 3, 10))         # expired on 2026-03-10
     away = person(session, 3, name="周九")
-    past_conclusion(session, away.id, D(2024, 4, 1))
+    concluded_beneficiary(session, c, away.id, D(2024, 4, 1))
     people.set_status(session, away, status=PersonStatus.TRANSFERRED, valid_from=D(2026, 3, 1), actor=SYSTEM, now=NOW)
     assert run(session, D(2026, 3, 16)) == {"expiry": 0, "inpatient_stay": 0}
 
 
 def test_no_reassessment_while_another_application_is_open(session, c):
-    past_conclusion(session, c.persons[0].id, D(2024, 5, 1))
+    concluded_beneficiary(session, c, c.persons[0].id, D(2024, 5, 1))
     file(session, c)
     assert run(session, D(2026, 3, 16))["expiry"] == 0
 
 
 def test_a_newer_conclusion_supersedes_the_expiring_one(session, c):
-    past_conclusion(session, c.persons[0].id, D(2024, 5, 1))
+    concluded_beneficiary(session, c, c.persons[0].id, D(2024, 5, 1))
     past_conclusion(session, c.persons[0].id, D(2025, 11, 1))
     assert run(session, D(2026, 3, 16))["expiry"] == 0
 
 
 def test_a_long_inpatient_stay_after_the_conclusion_triggers_a_reassessment_after_discharge(session, c):
     pid = c.persons[0].id
-    conclusion = past_conclusion(session, pid, D(2025, 6, 1))
+    conclusion = concluded_beneficiary(session, c, pid, D(2025, 6, 1))
     long_stay = stay(session, pid, D(2026, 1, 10), D(2026, 2, 11))     # 32 days
     assert run(session, D(2026, 3, 16)) == {"expiry": 0, "inpatient_stay": 1}
     [app] = reassessments(session)
@@ -109,21 +162,21 @@ def test_a_long_inpatient_stay_after_the_conclusion_triggers_a_reassessment_afte
     (D(2025, 3, 1), D(2025, 5, 20), "inpatient"),       # before the conclusion
 ])
 def test_stays_that_do_not_trigger_a_reassessment(session, c, admitted, discharged, category):
-    past_conclusion(session, c.persons[0].id, D(2025, 6, 1))
+    concluded_beneficiary(session, c, c.persons[0].id, D(2025, 6, 1))
     stay(session, c.persons[0].id, admitted, discharged, category)
     assert run(session, D(2026, 3, 16))["inpatient_stay"] == 0
 
 
 def test_a_person_with_both_triggers_gets_one_reassessment(session, c):
     pid = c.persons[0].id
-    past_conclusion(session, pid, D(2024, 5, 1))
+    concluded_beneficiary(session, c, pid, D(2024, 5, 1))
     stay(session, pid, D(2026, 1, 1), D(2026, 2, 15))
     assert sum(run(session, D(2026, 3, 16)).values()) == 1
     assert len(reassessments(session)) == 1
 
 
 def test_the_insurer_records_the_self_assessment_and_accepts_without_the_six_month_rule(session, c):
-    past_conclusion(session, c.persons[0].id, D(2025, 11, 1), validity_months=6)   # valid to 2026-05-01
+    concluded_beneficiary(session, c, c.persons[0].id, D(2025, 11, 1), validity_months=6)   # valid to 2026-05-01
     run(session, D(2026, 3, 16))
     [app] = reassessments(session)
     with pytest.raises(ValidationFailed):
@@ -137,3 +190,13 @@ def test_an_initial_application_so_soon_would_be_too_soon(session, c):
     app = file(session, c)
     with pytest.raises(CannotAccept):
         acceptance.accept(session, app.id, actor=c.ins, now=NOW)
+
+
+def test_the_six_month_rule_counts_from_a_migrated_conclusion(session, c):
+    grant_entitlement(session, person_id=c.persons[0].id, level=4, care_type="home", provider_id=c.world.provider.id,
+                      conclusion=plain_conclusion(level=4, concluded_on=D(2025, 11, 1), valid_to=D(2027, 11, 1)),
+                      starts_on=D(2025, 12, 1), origin="migrated", actor=SYSTEM, now=NOW)
+    app = file(session, c)
+    with pytest.raises(CannotAccept) as refused:
+        acceptance.accept(session, app.id, actor=c.ins, now=NOW)
+    assert "too_soon" in refused.value.codes

@@ -119,7 +119,8 @@ def test_the_database_still_refuses_an_overlap_of_two_rows_that_are_not_void(ses
     e = grant(session, someone, world.provider2, conclusion_of=conclusion(session, someone))
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("the EXCLUDE constraint exists on PostgreSQL only")
-    values = dict(person_id=someone.id, level=4, care_type="home", provider_id=world.provider.id, conclusion_level=4,
+    values = dict(person_id=someone.id, level=4, care_type="home", provider_id=world.provider.id,
+                  application_id=e.application_id, conclusion_level=4,
                   conclusion_date=e.conclusion_date, conclusion_valid_to=e.conclusion_valid_to, origin="migrated",
                   valid_from=date(2026, 6, 1), valid_to=date(2026, 7, 1))
     savepoint = session.begin_nested()

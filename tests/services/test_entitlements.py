@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ltc.assessment.applications.models import Application
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.entitlements import services
@@ -74,7 +75,10 @@ def test_a_reviewed_entitlement_needs_a_conclusion_in_the_system(session, world,
         grant(session, someone, world.provider2, conclusion_of=plain_conclusion())
     assert "conclusion" in err.value.fields
     e = grant(session, someone, world.provider2, conclusion_of=plain_conclusion(), origin="migrated")
-    assert e.application_id is None and e.origin == "migrated"
+    assert e.origin == "migrated"
+    stored = session.get(Application, e.application_id)   # the legacy conclusion, stored as a conclusion
+    assert (stored.kind, stored.status, stored.level, stored.concluded_on, stored.valid_to, stored.final_on) == (
+        "migrated", "concluded", 4, date(2026, 1, 20), date(2028, 1, 20), date(2026, 1, 20))
 
 
 @pytest.mark.parametrize("values, field", [
@@ -205,7 +209,7 @@ def test_death_voids_an_entitlement_that_had_not_started_and_keeps_it(session, w
 def test_the_database_rejects_an_overlap_that_bypasses_the_service(session, world, someone):
     e = grant(session, someone, world.provider2, conclusion_of=conclusion(session, someone))
     clash = Entitlement(person_id=someone.id, level=4, care_type="home", provider_id=world.provider.id,
-                        conclusion_level=4, conclusion_date=e.conclusion_date,
+                        application_id=e.application_id, conclusion_level=4, conclusion_date=e.conclusion_date,
                         conclusion_valid_to=e.conclusion_valid_to, origin="migrated",
                         valid_from=date(2026, 6, 1), valid_to=date(2026, 7, 1))
     if session.get_bind().dialect.name != "postgresql":
@@ -221,10 +225,11 @@ def test_the_database_rejects_an_overlap_that_bypasses_the_service(session, worl
     savepoint.rollback()
 
 
-def test_the_database_refuses_an_open_ended_entitlement_and_a_bad_level(session, world, someone):
-    for values in ({"valid_to": None}, {"level": 0}):
+def test_the_database_refuses_an_open_ended_entitlement_a_bad_level_and_no_conclusion(session, world, someone):
+    stored = conclusion(session, someone)
+    for values in ({"valid_to": None}, {"level": 0}, {"application_id": None}):
         row = Entitlement(**{"person_id": someone.id, "level": 4, "care_type": "home", "provider_id": world.provider.id,
-                             "conclusion_level": 4, "conclusion_date": date(2026, 1, 1),
+                             "application_id": stored.id, "conclusion_level": 4, "conclusion_date": date(2026, 1, 1),
                              "conclusion_valid_to": date(2028, 1, 1), "origin": "migrated",
                              "valid_from": date(2026, 6, 1), "valid_to": date(2026, 7, 1), **values})
         savepoint = session.begin_nested()

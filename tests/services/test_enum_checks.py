@@ -1,12 +1,18 @@
 """Every CHECK constraint over a set of values in the models comes from a ``StrEnum`` via
 ``enum_check``, so the allowed values are written once, in a pure module."""
 import re
+from datetime import date
 from enum import StrEnum
 
+import pytest
 from sqlalchemy import CheckConstraint, Column, MetaData, String, Table
+from sqlalchemy.exc import IntegrityError
 
+from ltc.assessment.applications.states import Kind
 from ltc.core.db import enum_check
 from ltc.extensions import db
+from tests.assessment_builders import past_conclusion
+from tests.people_builders import person
 
 IN_LIST = re.compile(r"\bIN\s*\(", re.IGNORECASE)
 
@@ -73,3 +79,10 @@ def test_a_collision_may_be_resolved_as_merged_and_nothing_else_unknown(session,
     with pytest.raises(IntegrityError), session.begin_nested():
         row.resolution = "deleted"
         session.flush()
+
+
+def test_the_application_kind_check_takes_migrated_and_nothing_unknown(session, world):
+    someone = person(session, 1)
+    assert past_conclusion(session, someone.id, date(2025, 6, 1), kind=Kind.MIGRATED.value).kind == "migrated"
+    with pytest.raises(IntegrityError), session.begin_nested():
+        past_conclusion(session, someone.id, date(2025, 7, 1), kind="legacy")

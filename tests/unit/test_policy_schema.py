@@ -25,7 +25,7 @@ def test_ref_parses_into_the_typed_assessment_section():
     assert (a.benefit_threshold, a.publicity_working_days, a.objection_working_days, a.validity_months) == (3, 5, 5, 24)
     assert (a.acceptance_sla_working_days, a.conclusion_sla_working_days, a.schedule_within_working_days) == (5, 30, 10)
     assert (a.reassessment_days_before_expiry, a.long_inpatient_stay_days,
-            a.min_months_between_assessments) == (60, 30, 6)
+            a.min_months_between_assessments) == (90, 30, 6)   # SPEC §3.1: 90 days before expiry
     assert dict(a.min_level_by_care_type) == {"special": 4, "institution": 3, "home": 3, "outreach": 3, "family": 3}
     assert validate_sections(ref_sections()) == {}
 
@@ -67,6 +67,11 @@ BAD = [
      "assessment.min_level_by_care_type.special", "must be between 0 and 5"),
     ("care-type level below the threshold", lambda r: r["min_level_by_care_type"].update(home=2),
      "assessment.min_level_by_care_type.home", "must be at least benefit_threshold (3)"),
+    ("reassessment lead over a year", lambda r: r.update(reassessment_days_before_expiry=366),
+     "assessment.reassessment_days_before_expiry", "must be between 0 and 365"),
+    ("reassessment lead not shorter than the validity", lambda r: r.update(validity_months=3,
+                                                                           reassessment_days_before_expiry=84),
+     "assessment.reassessment_days_before_expiry", "must be shorter than the validity (3 months)"),
     ("list instead of object", lambda r: r.update(min_level_by_care_type=[4, 3]),
      "assessment.min_level_by_care_type", "must be an object, got list"),
 ]

@@ -14,6 +14,7 @@ from ltc.core import events
 from ltc.entitlements import lowering as entitlement_lowering
 from ltc.entitlements import opening as entitlement_opening
 from ltc.entitlements import plan_revision as entitlement_plan_revision
+from ltc.entitlements import services as entitlement_services
 from ltc.entitlements import termination as entitlement_termination
 from ltc.entitlements.models import Entitlement
 from ltc.notices.services import subject_visibility
@@ -54,15 +55,17 @@ def test_every_registry_is_filled_by_create_app(app):
     assert len(people_scope.PERSON_LINKS) == 4
     assert [fn.__name__ for fn in REGISTRY] == ["agreements_ending", "failed_logins", "assessment_queues",
                                                 "review_inbox"]
+    assert reassessment.BENEFICIARIES == [entitlement_services.beneficiaries_on]
 
 
 def test_wiring_twice_registers_nothing_twice(app):
     from ltc import wire
 
-    before = (events.hub.subscribers(PersonDied), len(people_scope.PERSON_LINKS), len(REGISTRY), len(VERSION_CHECKS))
+    before = (events.hub.subscribers(PersonDied), len(people_scope.PERSON_LINKS), len(REGISTRY), len(VERSION_CHECKS),
+              len(reassessment.BENEFICIARIES))
     wire()
     assert (events.hub.subscribers(PersonDied), len(people_scope.PERSON_LINKS), len(REGISTRY),
-            len(VERSION_CHECKS)) == before
+            len(VERSION_CHECKS), len(reassessment.BENEFICIARIES)) == before
 
 
 def test_publishing_before_the_hub_is_wired_fails_loudly():

@@ -14,10 +14,10 @@ from ltc.entitlements import services, views
 from ltc.entitlements.models import Entitlement
 from ltc.policy.ref import seed_ref
 from tests.conftest import NOW, TODAY, login
-from tests.entitlement_builders import conclusion, grant
+from tests.entitlement_builders import conclusion, grant, plain_conclusion
 from tests.people_builders import csv_bytes, person
 
-HEADER = "id_number,level,concluded_on,conclusion_valid_to,care_type,provider,valid_from"
+HEADER = "id_number,level,concluded_on,valid_until,care_type,provider,valid_from"
 
 
 @pytest.fixture(autouse=True)
@@ -179,3 +179,51 @@ def test_a_bad_row_rejects_the_file_with_its_row_number(client, session, world, 
     assert "<td>3</td>" in page and "不能享受医疗专护" in page and "未导入任何数据" in page
     assert client.post("/entitlements/import/confirm").status_code == 302  # nothing pending
     assert count(session) == 0
+
+
+def test_the_import_page_names_the_go_live_date_and_the_template_says_valid_until_is_inclusive(client, world):
+    login(client, "mia_admin")
+    page = client.get("/entitlements/import").data.decode()
+    assert "上线日期 2026-01-01" in page and "最后有效日（含当日）" in page
+    template = client.get("/entitlements/import/template?format=csv")
+    assert template.status_code == 200 and "attachment" in template.headers["Content-Disposition"]
+    header = template.data.decode("utf-8-sig").splitlines()
+    assert header[0].split(",")[3] == "有效期至（最后有效日，含当日）" and len(header) == 1
+    client.post("/lang/en", data={"next": "/"})
+    english = client.get("/entitlements/import/template?format=xlsx")
+    sheet = load_workbook(io.BytesIO(english.data)).active
+    assert [c.value for c in sheet[1]][3] == "Valid until (last valid day, inclusive)"
+    assert "Go-live date 2026-01-01" in client.get("/entitlements/import").data.decode()
+
+
+def test_the_downloaded_english_template_filled_in_is_imported(client, session, world, roster):
+    login(client, "mia_admin")
+    client.post("/lang/en", data={"next": "/"})
+    book = load_workbook(io.BytesIO(client.get("/entitlements/import/template?format=xlsx").data))
+    book.active.append([roster[0].id_number, 4, "2025-06-10", "2027-06-09", "institution", world.provider2.uscc,
+                        "2025-06-01"])
+    out = io.BytesIO()
+    book.save(out)
+    assert upload(client, out.getvalue(), "template.xlsx").status_code == 200
+    client.post("/entitlements/import/confirm")
+    [e] = session.scalars(select(Entitlement)).all()
+    assert e.valid_to == date(2027, 6, 10) and e.origin == "migrated"
+
+
+def test_without_a_go_live_date_the_import_is_refused(client, session, world, roster, app, monkeypatch):
+    monkeypatch.setitem(app.config, "GO_LIVE_DATE", None)
+    login(client, "mia_admin")
+    assert "尚未设置上线日期" in client.get("/entitlements/import").data.decode()
+    response = upload(client, csv_bytes(*import_rows(world, roster), header=HEADER))
+    assert response.status_code == 400 and "未设置上线日期" in response.data.decode() and count(session) == 0
+
+
+@pytest.mark.parametrize("username", ["mia_admin", "ins_op"])
+def test_a_migrated_conclusion_has_a_page_that_says_what_it_is(client, session, world, roster, username):
+    seed_ref(session, now=NOW)
+    e = grant(session, roster[0], world.provider2, conclusion_of=plain_conclusion(), origin="migrated",
+              starts_on=date(2026, 1, 1), actor=SYSTEM)
+    login(client, username)
+    page = client.get(f"/assessment/{e.application_id}")
+    text = page.data.decode()
+    assert page.status_code == 200 and "上线迁移结论" in text and "上线迁移导入" in text

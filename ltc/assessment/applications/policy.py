@@ -12,6 +12,7 @@ from ltc.policy.schema import FieldError, check_ranges, param
 
 SECTION = "assessment"
 LEVELS = (0, 5)
+MIN_MONTH_DAYS = 28   # the shortest month: a lead time below validity_months × 28 days is always shorter
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ class AssessmentPolicy:
                  for care, level in self.min_level_by_care_type.items() if level < self.benefit_threshold}
         if below:
             raise FieldError(below)
+        if self.reassessment_days_before_expiry >= self.validity_months * MIN_MONTH_DAYS:
+            raise FieldError({"reassessment_days_before_expiry": f"must be shorter than the validity "
+                                                                 f"({self.validity_months} months)"})
 
     def min_level(self, care_type: str) -> int:
         """The lowest level that may receive ``care_type`` (never below the benefit threshold)."""
@@ -71,7 +75,7 @@ REF = {
     "conclusion_sla_working_days": 30,
     "schedule_within_working_days": 10,
     "review_visit_working_days": 10,
-    "reassessment_days_before_expiry": 60,
+    "reassessment_days_before_expiry": 90,
     "long_inpatient_stay_days": 30,
     "min_months_between_assessments": 6,
 }

@@ -29,6 +29,7 @@ class Kind(StrEnum):
     INITIAL = "initial"
     REVIEW = "review"                # 复评: a child created by an objection
     REASSESSMENT = "reassessment"    # 重新评估: opened by the system or the insurer
+    MIGRATED = "migrated"            # a legacy conclusion imported at go-live (SPEC §4.2), concluded and final
 
 
 class ReassessmentReason(StrEnum):
@@ -103,7 +104,8 @@ STATUS_LABELS = {
     S.PUBLICIZED: "公示中", S.OBJECTED: "异议复评中", S.CONCLUDED: "已出结论", S.WITHDRAWN: "已撤回",
     S.CANCELLED: "已取消",
 }
-KIND_LABELS = {Kind.INITIAL: "首次申请", Kind.REVIEW: "复评", Kind.REASSESSMENT: "重新评估"}
+KIND_LABELS = {Kind.INITIAL: "首次申请", Kind.REVIEW: "复评", Kind.REASSESSMENT: "重新评估",
+               Kind.MIGRATED: "上线迁移结论"}
 REFUSAL_LABELS = {
     RefusalCode.NOT_INSURED: "申请人未参加长期护理保险或参保状态异常",
     RefusalCode.CONDITIONS_NOT_MET: "不符合申请条件（失能状态未满6个月或未经规范治疗）",

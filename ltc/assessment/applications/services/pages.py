@@ -41,7 +41,7 @@ ACTION_LABELS = {
     "cosign": "会签完成", "confirm_first": "专家确认（第一位）", "confirm": "专家确认完成", "publicize": "公示",
     "conclude": "作出结论", "conclude_after_publicity": "公示期满作出结论", "conclude_by_review": "以复评结论作出结论",
     "object": "提出异议", "open_review": "启动复评", "accept_review": "复评受理", "objection_closed": "异议终结",
-    "withdraw": "撤回", "cancel": "取消", "cancel_with_parent": "随原申请取消",
+    "withdraw": "撤回", "cancel": "取消", "cancel_with_parent": "随原申请取消", "migrate": "上线迁移导入",
 }
 
 

@@ -1,20 +1,24 @@
 """Reassessments opened by the system, and cancellation on death (SPEC §2, §3.1).
 
 The daily job opens a ``reassessment`` application for a person whose conclusion at or above
-the benefit threshold expires within ``reassessment_days_before_expiry`` days, and for one
-discharged after an ``inpatient`` stay longer than ``long_inpatient_stay_days`` days that
-ended while such a conclusion was in force. It is idempotent: one reassessment per expiring
-conclusion and per stay, never while the person has another open application, never for a
-person not insured that day. The insurer records the self-assessment and accepts it as usual.
+the benefit threshold expires within ``reassessment_days_before_expiry`` days (REF 90), and for
+one discharged after an ``inpatient`` stay longer than ``long_inpatient_stay_days`` days that
+ended while such a conclusion was in force — only for persons with an active or future
+entitlement (migrated beneficiaries and their migrated conclusions included; the entitlements
+domain registers who they are with ``add_beneficiaries``). It is idempotent and catch-up safe:
+one reassessment per expiring conclusion (found again by any later run until it expires) and per
+stay, never while the person has another open application, never for a person not insured that
+day. The insurer records the self-assessment and accepts it as usual.
 
 On death every open application of the person is cancelled with the reason
 (``cancel_open_for_death``, subscribed to ``PersonDied`` by ``ltc.assessment.wire``); when the
 death is undone as recorded in error they are restored (``restore_cancelled_on_death``,
 subscribed to ``DeathUndone``).
 """
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, false, literal, or_, select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application, ApplicationEvent
@@ -35,10 +39,31 @@ from ltc.people.events import DeathUndone, PersonDied
 from ltc.people.services import status_on
 
 R = ReassessmentReason
+#: ``day -> SELECT person_id`` of the persons with an active or future entitlement on ``day``
+BeneficiarySource = Callable[[date], Select]
+BENEFICIARIES: list[BeneficiarySource] = []
+
+
+def add_beneficiaries(source: BeneficiarySource) -> None:
+    """Register who counts as a beneficiary for reassessments (called by ``ltc.entitlements.wire``)."""
+    if source not in BENEFICIARIES:
+        BENEFICIARIES.append(source)
+
+
+def beneficiary_filter(today: date, person=Application.person_id):
+    """``person`` (a column or a value) has an active or future entitlement on ``today``."""
+    if not BENEFICIARIES:
+        return false()
+    return or_(*(person.in_(source(today)) for source in BENEFICIARIES))
+
+
+def _is_beneficiary(session: Session, person_id: int, today: date) -> bool:
+    return session.scalar(select(literal(1)).where(beneficiary_filter(today, literal(person_id)))) is not None
 
 
 def _may_open(session: Session, person_id: int, today: date) -> bool:
-    return status_on(session, person_id, today) == PersonStatus.ACTIVE and not open_applications(session, person_id)
+    return (status_on(session, person_id, today) == PersonStatus.ACTIVE and _is_beneficiary(session, person_id, today)
+            and not open_applications(session, person_id))
 
 
 def _open(session: Session, previous: Application, *, reason: ReassessmentReason, today: date, actor: Actor,
@@ -65,7 +90,7 @@ def _expiring(session: Session, today: date, policy: AssessmentPolicy) -> list[A
     return list(session.scalars(select(Application).where(
         Application.status == Status.CONCLUDED.value, Application.kind != Kind.REVIEW.value,
         Application.level >= policy.benefit_threshold, Application.valid_to > today,
-        Application.valid_to <= horizon).order_by(Application.valid_to, Application.id)))
+        Application.valid_to <= horizon, beneficiary_filter(today)).order_by(Application.valid_to, Application.id)))
 
 
 def _open_for_expiry(session: Session, today: date, policy: AssessmentPolicy, actor: Actor, now: datetime) -> int:
