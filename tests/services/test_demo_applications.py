@@ -31,7 +31,7 @@ def demo_city(session, now):
     """What ``load_demo`` makes before the applications: REF, rulesets, orgs, users, experts, persons."""
     seed_ref(session, now=now)
     seed_rulesets(session, actor=SYSTEM, now=now)
-    users = data.load_users(session, data.load_orgs(session), "Demo-test-2026", now)
+    users = data.load_users(session, data.load_orgs(session, now=now), "Demo-test-2026", now)
     data.load_expert_certificates(session, users, now=now)
     data.load_persons(session, data.person_rows(40), now=now)
     session.flush()
@@ -164,6 +164,6 @@ class TestTheCityLoadedOnce:
 def test_nothing_is_made_without_the_demo_persons(session):
     seed_ref(session, now=NOW)
     seed_rulesets(session, actor=SYSTEM, now=NOW)
-    data.load_users(session, data.load_orgs(session), "Demo-test-2026", NOW)
+    data.load_users(session, data.load_orgs(session, now=NOW), "Demo-test-2026", NOW)
     assert load_applications(session, now=NOW) == 0
     assert statuses(session) == Counter()

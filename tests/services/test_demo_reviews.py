@@ -19,7 +19,7 @@ from tests.conftest import NOW
 def test_demo_reviews_cover_every_step_and_outcome(session):
     seed_ref(session, now=NOW)
     seed_rulesets(session, actor=SYSTEM, now=NOW)
-    users = data.load_users(session, data.load_orgs(session), "Demo-test-2026", NOW)
+    users = data.load_users(session, data.load_orgs(session, now=NOW), "Demo-test-2026", NOW)
     data.load_expert_certificates(session, users, now=NOW)
     data.load_persons(session, data.person_rows(PERSON_OFFSET + PERSON_COUNT + MIGRATED), now=NOW)
     load_applications(session, now=NOW)

@@ -475,3 +475,58 @@ def test_0016_fills_the_conclusion_and_final_dates_of_existing_applications(app,
             db.engine.dispose()
     finally:
         drop()
+
+
+def test_0018_turns_insurers_district_lists_into_open_ended_contracts_without_losing_a_claim(app, tmp_path):
+    """A database at 0016 with two insurers listing districts (one listed by both, one not yet in
+    the district list): each district becomes an open-ended contract of the insurer that answered
+    for it (the lowest id), from its first agreement (else the day it was created); the other
+    claim stays in the conversion's audit row; the list column is gone. A downgrade gives each
+    insurer its contracts' districts back."""
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            import sqlalchemy as sa
+            from datetime import date
+            flask_migrate.upgrade(revision="0016")
+            with db.engine.begin() as conn:
+                _insert(conn, "districts", code="西城区", name="西城区", active=True, sort_order=10)
+                first = _org(conn, "insurer", "承办甲", 1, districts=["西城区", "东城区"])
+                _insert(conn, "agreement_periods", org_id=first, agreement_no="CB-1",
+                        valid_from=date(2024, 3, 1), valid_to=None)
+                second = _org(conn, "insurer", "承办乙", 2, districts=["东城区", " 新港区 "])
+                _org(conn, "provider", "护理站", 3)
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                contracts = conn.execute(sa.text("SELECT insurer_id, district, valid_from, valid_to "
+                                                 "FROM insurer_contracts ORDER BY id")).all()
+                listed = conn.execute(sa.text("SELECT code FROM districts ORDER BY sort_order")).scalars().all()
+                audit = conn.execute(sa.text("SELECT entity_id, before, after FROM audit_log "
+                                             "WHERE action = 'convert_districts' ORDER BY id")).all()
+                columns = {c["name"] for c in inspect(conn).get_columns("organisations")}
+            assert [(i, d, str(f), t) for i, d, f, t in contracts] == [
+                (first, "西城区", "2024-03-01", None), (first, "东城区", "2024-03-01", None),
+                (second, "新港区", "2024-06-01", None)]
+            assert listed == ["西城区", "东城区", "新港区"]
+
+            def loaded(value):
+                return json.loads(value) if isinstance(value, str) else value
+            assert [(e, loaded(b), loaded(a)) for e, b, a in audit] == [
+                (str(first), {"districts": ["西城区", "东城区"]},
+                 {"contracts_from": "2024-03-01", "districts": ["西城区", "东城区"], "held_by_another_insurer": {}}),
+                (str(second), {"districts": ["东城区", "新港区"]},
+                 {"contracts_from": "2024-06-01", "districts": ["新港区"],
+                  "held_by_another_insurer": {"东城区": first}})]
+            assert "districts" not in columns
+            flask_migrate.downgrade(revision="0016")
+            with db.engine.connect() as conn:
+                back = conn.execute(sa.text("SELECT id, districts FROM organisations ORDER BY id")).all()
+                tables = set(inspect(conn).get_table_names())
+            assert [(i, loaded(d)) for i, d in back] == [(first, ["西城区", "东城区"]), (second, ["新港区"]),
+                                                         (back[2][0], [])]
+            assert "insurer_contracts" not in tables
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
