@@ -221,7 +221,7 @@ def test_0007_seeds_the_district_list_from_the_records_and_gives_providers_their
                     _insert(conn, "insured_persons", id_number=f"11010519491231{n:04d}", name=f"参保人{n}",
                             district=district, birth_date=date(1949, 12, 31), sex="F",
                             created_at="2024-06-01 02:00:00", updated_at="2024-06-01 02:00:00")
-            flask_migrate.upgrade()
+            flask_migrate.upgrade(revision="0007")  # 0018 turns the insurer's list into contracts
             with db.engine.connect() as conn:
                 listed = conn.execute(sa.text("SELECT code, name, active, sort_order FROM districts "
                                               "ORDER BY sort_order")).all()
