@@ -49,7 +49,7 @@ def _clash(session: Session, district: str, valid_from: date, valid_to: date | N
     return session.scalars(stmt.order_by(InsurerContract.valid_from)).first()
 
 
-def _overlap(session: Session, district: District, clash: InsurerContract) -> Conflict:
+def _overlap(district: District, clash: InsurerContract) -> Conflict:
     """The overlap in words: which insurer holds the district over which dates."""
     last = "长期" if clash.valid_to is None else (clash.valid_to - timedelta(days=1)).isoformat()
     return Conflict(f"{district.name}在 {clash.valid_from.isoformat()} 至 {last} 已由{clash.insurer.name}承办，"
@@ -85,7 +85,7 @@ def add_contract(session: Session, *, actor: Actor, now: datetime, insurer_id: i
         raise ValidationFailed(f"合同编号不能超过 {NUMBER_LENGTH} 个字符", {"contract_no": "too long"})
     clash = _clash(session, found.code, valid_from, valid_to)
     if clash is not None:
-        raise _overlap(session, found, clash)
+        raise _overlap(found, clash)
     contract = add_period(session, InsurerContract, valid_from=valid_from, valid_to=valid_to, district=found.code,
                           insurer_id=insurer.id, contract_no=contract_no, created_at=now)
     audit.record(session, actor, "create", ENTITY, contract.id, now=now, after=_values(contract))
@@ -104,8 +104,7 @@ def end_contract(session: Session, contract: InsurerContract, *, actor: Actor, n
         raise ValidationFailed("合同已在该日终止", {"valid_to": "unchanged"})
     clash = _clash(session, contract.district, contract.valid_from, valid_to, other_than=contract.id)
     if clash is not None:
-        raise _overlap(session, session.scalars(select(District).where(District.code == contract.district)).one(),
-                       clash)
+        raise _overlap(session.scalars(select(District).where(District.code == contract.district)).one(), clash)
     before = _values(contract)
     contract.valid_to = valid_to
     session.flush()
