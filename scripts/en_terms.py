@@ -468,8 +468,7 @@ EN.update({
     "待派单": "Awaiting dispatch", "异议": "Objections", "待排期": "Awaiting scheduling", "已排期": "Scheduled visits",
     "待评估": "Awaiting assessment", "待确认": "Awaiting confirmation", "本机构提交的申请": "Applications we submitted",
     "全部申请": "All applications", "评估申请待办": "Assessment applications to handle", "最近一次": "Latest",
-    "数量": "Count", "90 天内到期的服务协议": "Agreements expiring within 90 days",
-    "近 90 天内没有到期的协议": "No agreements expire within 90 days", "协议最后一日": "Last day of agreement",
+    "数量": "Count", "协议最后一日": "Last day of agreement",
     "近 24 小时登录失败的账号": "Accounts with failed logins in the last 24 hours", "失败次数": "Failures",
     "没有登录失败的记录": "No failed logins", "普通住院": "Ordinary stay", "专护住院": "Special-care stay",
     # the district list and providers' districts
@@ -575,6 +574,37 @@ EN.update({
     "超出失能等级的待遇上限": "Exceeds the caps of the disability level",
     "护理需求无变化，无需变更": "Care needs unchanged; no revision needed",
     "修改护理计划": "Edit care plan",
+})
+
+# insurer contracts and 60-day expiry reminders (issue 8 point 13)
+EN.update({
+    "承办合同": "Insurer contracts",
+    "今日承办区县": "Districts contracted today",
+    "合同编号": "Contract no.",
+    "合同最后一日": "Last day of contract",
+    "最后一日": "Last day",
+    "未生效": "Not yet in force",
+    "生效中": "In force",
+    "已终止": "Ended",
+    "登记合同": "Record contract",
+    "登记承办合同": "Record an insurer contract",
+    "承办合同已登记": "Contract recorded",
+    "承办合同已终止": "Contract ended",
+    "终止 / 换签": "End / re-tender",
+    "终止合同": "End contract",
+    "终止承办合同": "End insurer contract",
+    "终止日（当日起不再承办）": "End date (no longer contracted from this day)",
+    "换签时即新承办商保公司的起始日期": "On a re-tender: the new insurer's start date",
+    "还没有承办合同": "No insurer contracts yet",
+    "每个区县在同一日期只由一家承办商保公司承办。换签：先终止原合同（终止日即新合同起始日），再登记新合同。审核步骤在进入时按当日生效的合同确定承办方，办结前不变。":
+        "On any date each district is contracted to one insurer only. Re-tender: end the current contract (its end date is the new contract's start date), then record the new one. A review step's insurer is set from the contract in force when the step is entered and kept until it is decided.",
+    "60 天内到期的服务协议": "Agreements expiring within 60 days",
+    "近 60 天内没有到期的协议": "No agreements expire within 60 days",
+    "60 天内到期的承办合同": "Insurer contracts expiring within 60 days",
+    "近 60 天内没有到期的承办合同": "No insurer contracts expire within 60 days",
+    "60 天内到期的评估专家证书": "Expert certificates expiring within 60 days",
+    "近 60 天内没有到期的评估专家证书": "No expert certificates expire within 60 days",
+    "证书最后一日": "Last day of certificate",
 })
 
 ROOT = Path(__file__).resolve().parent.parent

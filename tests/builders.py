@@ -2,11 +2,13 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
+from sqlalchemy import select
+
 from ltc.auth.models import User
 from ltc.auth.services import create_user
 from ltc.core.audit import SYSTEM
 from ltc.core.periods import add_period
-from ltc.orgs.models import AgreementPeriod, Organisation, OrgStatusPeriod
+from ltc.orgs.models import AgreementPeriod, District, InsurerContract, Organisation, OrgStatusPeriod
 from ltc.providers.models import ProviderBedsPeriod, ProviderCareTypePeriod, ProviderGradePeriod
 
 PASSWORD = "test-pass-123"
@@ -19,13 +21,35 @@ def uscc(n: int) -> str:
 
 
 def org(session, kind: str, name: str, n: int, *, districts=None, start=date(2025, 1, 1)) -> Organisation:
-    o = Organisation(kind=kind, name=name, uscc=uscc(n), districts=districts or [])
+    """An active organisation with an agreement from ``start``; an insurer's ``districts`` become
+    open-ended contracts from ``start`` (each district added to the list when missing)."""
+    o = Organisation(kind=kind, name=name, uscc=uscc(n))
     session.add(o)
     session.flush()
     add_period(session, OrgStatusPeriod, org_id=o.id, status="active", valid_from=start)
     add_period(session, AgreementPeriod, org_id=o.id, agreement_no=f"XY-{n:04d}", valid_from=start,
                valid_to=date(2028, 1, 1))
+    for code in districts or ():
+        contract(session, o, code, start)
     return o
+
+
+def district(session, code: str) -> District:
+    """The district ``code`` of the list (added, named by its code, when missing)."""
+    from ltc.orgs.services import add_district
+
+    found = session.scalar(select(District).where(District.code == code))
+    return found if found is not None else add_district(session, actor=SYSTEM, now=T0, code=code, name=code)
+
+
+def contract(session, insurer: Organisation, code: str, valid_from: date, valid_to: date | None = None,
+             *, now=T0) -> InsurerContract:
+    """A contract (承办合同) of ``insurer`` for district ``code``, through the service."""
+    from ltc.orgs.contracts import add_contract
+
+    district(session, code)
+    return add_contract(session, actor=SYSTEM, now=now, insurer_id=insurer.id, district=code,
+                        valid_from=valid_from, valid_to=valid_to)
 
 
 def user(session, o: Organisation, username: str, *roles: str) -> User:

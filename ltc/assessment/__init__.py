@@ -11,7 +11,7 @@ def wire() -> None:
     from ltc.assessment.applications import policy, worklists
     from ltc.assessment.applications.models import Application
     from ltc.assessment.applications.services import due_dates, merging, reassessment, scope
-    from ltc.assessment.experts import services as experts
+    from ltc.assessment.experts import services as experts, worklists as expert_worklists
     from ltc.assessment.experts.models import ExpertCertificate
     from ltc.assessment.scale import models as _scale_models  # noqa: F401  (the rulesets table)
     from ltc.auth.scope import add_scope_rule
@@ -31,6 +31,7 @@ def wire() -> None:
     add_merge_hook(merging.HOOK)
     add_subject_visibility("application", scope.can_see_application)
     add_worklist(worklists.assessment_queues)
+    add_worklist(expert_worklists.certificates_ending)
     subscribe(PersonDied, reassessment.on_person_died)
     subscribe(DeathUndone, reassessment.on_death_undone)
     subscribe(CalendarChanged, due_dates.on_calendar_changed)

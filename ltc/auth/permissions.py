@@ -21,6 +21,7 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"                # audit log and dashboards
     VIEW_POLICY = "view_policy"              # read access to policy versions (all users)
     RESOLVE_ID_COLLISIONS = "resolve_id_collisions"  # MIA admin: ID-number collisions (SPEC §1, §2)
+    VIEW_CONTRACTS = "view_contracts"        # insurers' contracts (承办合同): the MIA all, an insurer its own
 
 
 class Role(StrEnum):
@@ -52,6 +53,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.VIEW_AUDIT: {k: {"admin"} for k in (MIA, INSURER, AGENCY, PROVIDER)},
     Action.VIEW_POLICY: {k: STAFF | {"assessor", "carer"} for k in (MIA, INSURER, AGENCY, PROVIDER)},
     Action.RESOLVE_ID_COLLISIONS: {MIA: {"admin"}},
+    Action.VIEW_CONTRACTS: {MIA: STAFF, INSURER: STAFF},
 }
 
 

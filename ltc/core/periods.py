@@ -10,13 +10,13 @@ and ``value_on_each_day`` / ``values_on_each_day`` / ``each_day_by_subject`` ans
 each day" from them in Python, without further queries.
 """
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import CheckConstraint, Date, and_, column, func, inspect, or_, select, text
+from sqlalchemy import CheckConstraint, Date, and_, column, exists, func, inspect, or_, select, text
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.months import days
@@ -42,6 +42,11 @@ class PeriodMixin:
         """The rows that count as periods at all (every reader and the overlap check apply it);
         None: all rows. A family whose rows can be voided (entitlements) excludes the void ones."""
         return None
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day covered (None: open-ended), as pages show it."""
+        return None if self.valid_to is None else self.valid_to - timedelta(days=1)
 
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
@@ -82,6 +87,18 @@ def covering_filter(model: type[P], day: date):
     live = model.live_filter()
     return and_(model.valid_from <= day, or_(model.valid_to.is_(None), model.valid_to > day),
                 *([] if live is None else [live]))
+
+
+def ending_within(model: type[P], today: date, days: int):
+    """Periods of ``model`` that end (``valid_to``, the first day no longer covered) after
+    ``today`` and at most ``days`` days later, and that no period of the same subject and key
+    continues from that day (a renewal already recorded needs no reminder)."""
+    following = aliased(model)
+    continued = exists(select(following.valid_from).where(
+        *[getattr(following, col) == getattr(model, col) for col in model.period_key],
+        following.valid_from == model.valid_to))
+    return and_(model.valid_to.is_not(None), model.valid_to > today,
+                model.valid_to <= today + timedelta(days=days), ~continued)
 
 
 def period_on(session: Session, model: type[P], day: date, **key: Any) -> P | None:

@@ -1,7 +1,7 @@
 """The demo city: organisations, users and insured persons (idempotent)."""
 import random
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from ltc.core.clock import local_today
 from ltc.core.periods import add_period
 from ltc.orgs.models import AgreementPeriod, Organisation, OrgStatusPeriod
 from ltc.orgs.models import District
+from ltc.orgs.contracts import add_contract
 from ltc.orgs.services import add_district
 from ltc.providers.models import (ProviderBedsPeriod, ProviderCareTypePeriod, ProviderDistrictPeriod,
                                   ProviderGradePeriod, ProviderPricePeriod)
@@ -101,11 +102,12 @@ def load_orgs(session: Session, *, now: datetime) -> dict[str, Organisation]:
         code = demo_uscc(n)
         org = session.scalars(select(Organisation).where(Organisation.uscc == code)).first()
         if org is None:
-            org = Organisation(kind=spec.kind, name=spec.name, uscc=code, districts=list(spec.districts),
+            org = Organisation(kind=spec.kind, name=spec.name, uscc=code,
                                address=f"示范市{home_district(n)}民生路{n * 10}号")
             session.add(org)
             session.flush()
             _periods(session, org, spec, n, agreement_to=years_ahead(now, AGREEMENT_YEARS))
+            _contracts(session, org, spec, n, now=now)
         orgs[spec.key] = org
     return orgs
 
@@ -125,6 +127,26 @@ def _periods(session: Session, org: Organisation, spec: OrgSpec, n: int, *, agre
                    valid_from=START)
     if spec.kind == "provider":  # from its agreement start, like its other attributes
         add_period(session, ProviderDistrictPeriod, org_id=org.id, district=home_district(n), valid_from=START)
+
+
+#: the demo district whose contract ends soon after the load date (a reminder on the home page of
+#: the MIA admin and the insurer admin; the MIA re-tenders or extends it on the contracts page)
+ENDING_DISTRICT = "青溪县"
+ENDING_AFTER_DAYS = 45
+
+
+def contract_dates(today: date, district: str) -> tuple[date, date | None]:
+    """A demo contract's ``[from, to)`` relative to the load date: from 1 January two years before,
+    open-ended, except ``ENDING_DISTRICT``'s, which ends ``ENDING_AFTER_DAYS`` days after the load date."""
+    start = date(today.year - 2, 1, 1)
+    return start, today + timedelta(days=ENDING_AFTER_DAYS) if district == ENDING_DISTRICT else None
+
+
+def _contracts(session: Session, org: Organisation, spec: OrgSpec, n: int, *, now: datetime) -> None:
+    for district in spec.districts:
+        valid_from, valid_to = contract_dates(local_today(now), district)
+        add_contract(session, actor=SYSTEM, now=now, insurer_id=org.id, district=district, valid_from=valid_from,
+                     valid_to=valid_to, contract_no=f"CB-{valid_from.year}-{n:02d}-{DISTRICT_CODES[district]}")
 
 
 def load_users(session: Session, orgs: dict[str, Organisation], password: str, now: datetime) -> list[User]:

@@ -26,6 +26,7 @@ NAV = (
     NavItem("reviews.all_cases", "审核案件", Action.ROSTER_VIEW),
     NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
     NavItem("orgs.list_districts", "区县名录", Action.MANAGE_ORGS),
+    NavItem("contracts.list_contracts", "承办合同", Action.VIEW_CONTRACTS),
     NavItem("users.list_users", "用户", Action.MANAGE_OWN_USERS),
     NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
     NavItem("catalogue.list_items", "服务项目", Action.VIEW_POLICY),

@@ -1,19 +1,16 @@
 """Forms for organisations and their dated attributes (shape only; choices that come from the database are
 filled in by the views, rules involving other records live in the services)."""
-import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, DecimalField, Form, IntegerField, SelectChoice,
-                     SelectField, StringField, SubmitField, TextAreaField)
+                     SelectField, StringField, SubmitField)
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional)
 
 from ltc.web.forms import MultiCheckboxField, label_choices as _choices
 from ltc.orgs.kinds import (CARE_TYPE_LABELS, GRADE_LABELS, ORG_KIND_LABELS, STATUS_LABELS, CareType,
                             FacilityGrade, OrgKind, OrgStatus)
-
-DISTRICT_SEPARATORS = re.compile(r"[,，、;；\r\n]+")
 
 
 # --- organisations ------------------------------------------------------------------------
@@ -30,19 +27,14 @@ class OrgForm(FlaskForm):
     latitude = DecimalField(_l("纬度"), places=6, validators=[Optional(), NumberRange(-90, 90)])
     longitude = DecimalField(_l("经度"), places=6, validators=[Optional(), NumberRange(-180, 180)])
     phone = StringField(_l("电话"), validators=[Optional(), Length(max=40)])
-    districts = TextAreaField(_l("负责区县（仅承办商保公司）"), validators=[Optional(), Length(max=2000)],
-                              description=_l("多个区县用逗号、顿号或换行分隔"))
     active_from = DateField(_l("正常状态起始日"), validators=[Optional()],
                             description=_l("留空则暂不登记状态"))
     submit = SubmitField(_l("保存"))
 
-    def district_list(self) -> list[str]:
-        return [d.strip() for d in DISTRICT_SEPARATORS.split(self.districts.data or "") if d.strip()]
-
     def details(self) -> dict:
         return {"name": self.name.data, "uscc": self.uscc.data, "address": self.address.data,
                 "phone": self.phone.data, "latitude": self.latitude.data,
-                "longitude": self.longitude.data, "districts": self.district_list()}
+                "longitude": self.longitude.data}
 
 
 class EditOrgForm(OrgForm):
@@ -126,6 +118,31 @@ class DistrictPeriodForm(FlaskForm):
 
     def values(self) -> dict:
         return {"district": self.district.data, "valid_from": self.valid_from.data}
+
+
+# --- insurers' contracts (承办合同) -------------------------------------------------------------
+
+class ContractForm(FlaskForm):
+    insurer_id = SelectField(_l("承办商保公司"), coerce=int, validators=[DataRequired()])  # set by the view
+    district = SelectField(_l("区县"), validators=[DataRequired()])  # the active districts, set by the view
+    contract_no = StringField(_l("合同编号"), validators=[Optional(), Length(max=60)])
+    valid_from = DateField(_l("起始日期"), validators=[DataRequired()])
+    valid_to = DateField(_l("终止日期（不含）"), validators=[Optional()], description=_l("留空表示长期"))
+    submit = SubmitField(_l("登记合同"))
+
+    def values(self) -> dict:
+        return {"insurer_id": self.insurer_id.data, "district": self.district.data,
+                "contract_no": self.contract_no.data, "valid_from": self.valid_from.data,
+                "valid_to": self.valid_to.data}
+
+
+class EndContractForm(FlaskForm):
+    valid_to = DateField(_l("终止日（当日起不再承办）"), validators=[DataRequired()],
+                         description=_l("换签时即新承办商保公司的起始日期"))
+    submit = SubmitField(_l("终止合同"))
+
+    def values(self) -> dict:
+        return {"valid_to": self.valid_to.data}
 
 
 # --- the district list -----------------------------------------------------------------------

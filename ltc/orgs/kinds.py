@@ -49,3 +49,5 @@ GRADE_LABELS = {
 }
 STATUS_LABELS = {OrgStatus.ACTIVE: "正常", OrgStatus.SUSPENDED: "暂停", OrgStatus.EXITED: "退出"}
 DISTRICT_STATE_LABELS = {True: "启用", False: "停用"}  # a district of the list: active or not
+#: an insurer's contract on a day (``ltc.orgs.contracts.contract_state``)
+CONTRACT_STATE_LABELS = {"upcoming": "未生效", "current": "生效中", "ended": "已终止"}

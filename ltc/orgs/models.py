@@ -1,8 +1,8 @@
-"""Organisation and its dated status and agreement periods; the MIA's district list."""
+"""Organisation and its dated status and agreement periods; the MIA's district list; insurers' contracts."""
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String
+from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.core.clock import utcnow
@@ -25,8 +25,6 @@ class Organisation(Base):
     latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     phone: Mapped[str | None] = mapped_column(String(40))
-    #: insurers: the districts they are responsible for
-    districts: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     statuses: Mapped[list["OrgStatusPeriod"]] = relationship(
@@ -68,7 +66,7 @@ class AgreementPeriod(PeriodMixin, Base):
 class District(Base):
     """A district (区县) of the MIA's reference list (SPEC §1).
 
-    Records name a district by its ``code`` (persons, insurers' districts, providers' district
+    Records name a district by its ``code`` (persons, insurers' contracts, providers' district
     periods), which never changes; the ``name`` is what users see and may be corrected. A district
     that is no longer used is deactivated: it stays for the records that name it.
     """
@@ -83,3 +81,26 @@ class District(Base):
 
     def __repr__(self) -> str:
         return f"<District {self.code} {self.name}>"
+
+
+class InsurerContract(PeriodMixin, Base):
+    """An insurer's contract (承办合同) for one district over ``[valid_from, valid_to)`` (SPEC §1).
+
+    The contracts of one district never overlap, so on any date at most one insurer answers for
+    a district; a re-tender ends one contract and starts another on the same date.
+    """
+
+    __tablename__ = "insurer_contracts"
+    __table_args__ = period_table_args("insurer_contracts", "district")
+    period_key = ("district",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    insurer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    district: Mapped[str] = mapped_column(String(50), ForeignKey("districts.code"), index=True)
+    contract_no: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    insurer: Mapped[Organisation] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<InsurerContract {self.district} insurer={self.insurer_id} [{self.valid_from}, {self.valid_to})>"

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ltc.core.periods import period_on
-from ltc.orgs.models import AgreementPeriod, Organisation, OrgStatusPeriod
+from ltc.core.periods import covering_filter, period_on
+from ltc.orgs.models import AgreementPeriod, InsurerContract, Organisation, OrgStatusPeriod
 
 
 @dataclass
@@ -43,11 +44,18 @@ def add_profile_filler(fill: ProfileFiller) -> None:
         PROFILE_FILLERS.append(fill)
 
 
+def contract_districts_on(session: Session, org: Organisation, day: date) -> list[str]:
+    """The districts an insurer's contracts cover on ``day`` (codes, sorted)."""
+    return sorted(session.scalars(select(InsurerContract.district).where(
+        InsurerContract.insurer_id == org.id, covering_filter(InsurerContract, day))))
+
+
 def org_profile(session: Session, org: Organisation, day: date) -> OrgProfile:
     status = period_on(session, OrgStatusPeriod, day, org_id=org.id)
     agreement = period_on(session, AgreementPeriod, day, org_id=org.id)
     profile = OrgProfile(id=org.id, name=org.name, kind=org.kind, uscc=org.uscc, address=org.address,
-                         districts=list(org.districts or []), status=status.status if status else None)
+                         districts=contract_districts_on(session, org, day),
+                         status=status.status if status else None)
     if agreement:
         profile.agreement_no = agreement.agreement_no
         profile.agreement_from, profile.agreement_to = agreement.valid_from, agreement.valid_to

@@ -1,5 +1,5 @@
 """Organisations (SPEC §1): create, edit, dated status and agreement, lists and history; the
-MIA's district list and which insurer answers for a district.
+MIA's district list. Which insurer answers for a district is in ``ltc.orgs.contracts``.
 
 An organisation has exactly one kind, set at creation and never changed (``update_org`` takes
 no kind). Every write is audited with before/after values. Functions flush, never commit.
@@ -27,7 +27,7 @@ from ltc.people.models import InsuredPerson
 
 ENTITY = "organisation"
 DISTRICT_ENTITY = "district"
-DETAIL_FIELDS = ("name", "uscc", "address", "phone", "latitude", "longitude", "districts")
+DETAIL_FIELDS = ("name", "uscc", "address", "phone", "latitude", "longitude")
 MAX_LENGTH = {"name": 200, "address": 300, "phone": 40}
 
 
@@ -77,16 +77,6 @@ def check_uscc(session: Session, code: str, *, org_id: int | None = None) -> str
     return code
 
 
-def _districts(kind: str, districts) -> list[str]:
-    """Insurers are responsible for at least one district; other kinds for none."""
-    names = list(dict.fromkeys(d.strip() for d in districts or () if d and d.strip()))
-    if kind == OrgKind.INSURER and not names:
-        raise ValidationFailed("承办商保公司须至少负责一个区县", {"districts": "required"})
-    if kind != OrgKind.INSURER and names:
-        raise ValidationFailed("只有承办商保公司登记负责区县", {"districts": "insurers only"})
-    return names
-
-
 def _coordinate(value: Decimal | None, limit: int, name: str) -> Decimal | None:
     if value is None:
         return None
@@ -95,7 +85,7 @@ def _coordinate(value: Decimal | None, limit: int, name: str) -> Decimal | None:
     return Decimal(value).quantize(Decimal("0.000001"))
 
 
-def _details(session: Session, kind: str, values: dict[str, Any], *, org_id: int | None = None) -> dict:
+def _details(session: Session, values: dict[str, Any], *, org_id: int | None = None) -> dict:
     clean = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in values.items()}
     if not clean.get("name"):
         raise ValidationFailed("机构名称必填", {"name": "required"})
@@ -103,7 +93,6 @@ def _details(session: Session, kind: str, values: dict[str, Any], *, org_id: int
         if clean.get(name) and len(clean[name]) > limit:
             raise ValidationFailed(f"不能超过 {limit} 个字符", {name: "too long"})
     clean["uscc"] = check_uscc(session, clean.get("uscc") or "", org_id=org_id)
-    clean["districts"] = _districts(kind, clean.get("districts"))
     clean["latitude"] = _coordinate(clean.get("latitude"), 90, "latitude")
     clean["longitude"] = _coordinate(clean.get("longitude"), 180, "longitude")
     return clean
@@ -117,20 +106,18 @@ def _snapshot(org: Organisation) -> dict:
 
 def create_org(session: Session, *, actor: Actor, now: datetime, kind: str, name: str, uscc: str,
                address: str | None = None, phone: str | None = None, latitude: Decimal | None = None,
-               longitude: Decimal | None = None, districts=(), active_from: date | None = None
-               ) -> Organisation:
+               longitude: Decimal | None = None, active_from: date | None = None) -> Organisation:
     """Create an organisation of one kind; ``active_from`` opens its ``active`` status period.
 
-    Raises ValidationFailed (unknown kind, invalid USCC, districts on a non-insurer, none on an
-    insurer) or Conflict (the USCC belongs to another organisation; a second MIA).
+    Raises ValidationFailed (unknown kind, invalid USCC) or Conflict (the USCC belongs to another
+    organisation; a second MIA). An insurer's districts are its contracts (``ltc.orgs.contracts``).
     """
     if kind not in set(OrgKind):
         raise ValidationFailed("机构类型无效", {"kind": "invalid"})
     if kind == OrgKind.MIA and session.scalar(select(Organisation.id).where(Organisation.kind == kind)):
         raise Conflict("系统中已有医保经办机构，只能有一个", {"kind": "mia exists"})
-    values = _details(session, kind, {"name": name, "uscc": uscc, "address": address, "phone": phone,
-                                      "latitude": latitude, "longitude": longitude,
-                                      "districts": districts})
+    values = _details(session, {"name": name, "uscc": uscc, "address": address, "phone": phone,
+                                "latitude": latitude, "longitude": longitude})
     org = Organisation(kind=kind, created_at=now, **values)
     session.add(org)
     session.flush()
@@ -144,14 +131,11 @@ def create_org(session: Session, *, actor: Actor, now: datetime, kind: str, name
 
 def update_org(session: Session, org: Organisation, *, actor: Actor, now: datetime, name: str,
                uscc: str, address: str | None = None, phone: str | None = None,
-               latitude: Decimal | None = None, longitude: Decimal | None = None,
-               districts=()) -> Organisation:
+               latitude: Decimal | None = None, longitude: Decimal | None = None) -> Organisation:
     """Edit the undated facts of an organisation (never its kind). Raises as ``create_org``."""
     before = _snapshot(org)
-    values = _details(session, org.kind, {"name": name, "uscc": uscc, "address": address,
-                                          "phone": phone, "latitude": latitude,
-                                          "longitude": longitude, "districts": districts},
-                      org_id=org.id)
+    values = _details(session, {"name": name, "uscc": uscc, "address": address, "phone": phone,
+                                "latitude": latitude, "longitude": longitude}, org_id=org.id)
     for key, value in values.items():
         setattr(org, key, value)
     session.flush()
@@ -265,7 +249,7 @@ def org_history(session: Session, org: Organisation) -> OrgHistory:
 
 # --- the district list (区县, managed by the MIA admin) ----------------------------------------
 
-#: characters that separate districts in the insurer form, hence never part of a code
+#: characters that separate districts in lists (forms, imports), hence never part of a code
 CODE_FORBIDDEN = frozenset(",，、;；\r\n")
 DISTRICT_LENGTH = 50
 
@@ -363,13 +347,11 @@ def set_district_active(session: Session, district: District, *, actor: Actor, n
 
 
 def districts_in_use(session: Session) -> set[str]:
-    """Codes named by an insurer's districts, an insured person or another domain's records
-    (``DISTRICT_USERS``, e.g. providers' district periods)."""
+    """Codes named by an insured person or another domain's records (``DISTRICT_USERS``, e.g.
+    insurers' contracts, providers' district periods)."""
     used = set(session.scalars(select(InsuredPerson.district).distinct()))
     for users in DISTRICT_USERS:
         used |= users(session)
-    for districts in session.scalars(select(Organisation.districts).where(Organisation.kind == OrgKind.INSURER)):
-        used |= set(districts or ())
     return used
 
 
@@ -383,16 +365,3 @@ def delete_district(session: Session, district: District, *, actor: Actor, now: 
     session.delete(district)
     session.flush()
 
-
-def insurer_of_district(session: Session, district: str | None, day: date) -> int | None:
-    """The insurer answering for ``district`` on ``day``: the one whose districts include it, the
-    lowest id if several claim it; None for no district or none responsible.
-
-    ``day`` is the business date of the record; insurers' districts are not dated yet, so today
-    every day gets the same answer (the dated contracts of SPEC §1 will make it matter).
-    """
-    if not district:
-        return None
-    insurers = session.execute(select(Organisation.id, Organisation.districts)
-                               .where(Organisation.kind == OrgKind.INSURER).order_by(Organisation.id)).all()
-    return next((org_id for org_id, districts in insurers if district in (districts or [])), None)

@@ -81,8 +81,6 @@ def create_org():
 def edit_org(org_id: int):
     org = _org(org_id)
     form = EditOrgForm(obj=org)
-    if not form.is_submitted():
-        form.districts.data = "、".join(org.districts or [])
     done, _result, status = submit(form, lambda: services.update_org(
         db.session, org, actor=actor_of(current_user), now=utcnow(), **form.details()))
     if done:

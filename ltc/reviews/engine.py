@@ -50,8 +50,9 @@ def open_case(session: Session, *, case_type: str, subject_id: int, actor: Actor
               note: str | None = None) -> ReviewCase:
     """Open a case of ``case_type`` (as defined by the policy in force today) on a subject.
 
-    Each step's owner is resolved now; the case enters its first step. Raises Conflict when the
-    subject already has an open case of that type, ValidationFailed when an owner is missing.
+    Every step must have an owner today (ValidationFailed otherwise); each step's owner is then
+    resolved again when the step is entered (``_enter``). The case enters its first step. Raises
+    Conflict when the subject already has an open case of that type.
     """
     today = local_today(now)
     policy = policy_on(session, today)
@@ -66,15 +67,17 @@ def open_case(session: Session, *, case_type: str, subject_id: int, actor: Actor
     if existing is not None:
         raise Conflict(f"该审核对象已有进行中的审核案件（{existing}）", {"subject": "open case exists"})
     parties = subject.parties(session, subject_id)
-    owners = {step.code: resolve_owner(session, step.owner, parties, today) for step in ctype.steps}
+    owners = {step.code: resolve_owner(session, step.owner, parties, parties.business_day or today)
+              for step in ctype.steps}
     case = ReviewCase(case_type=case_type, policy_version_id=policy.version_id, definition=to_raw(ctype),
                       subject_type=ctype.subject, subject_id=subject_id, person_id=parties.person_id,
                       title=subject.title(session, subject_id), status=CaseStatus.OPEN.value, round=1, owners=owners,
                       opened_on=today, opened_at=now, version=1)
     session.add(case)
     session.flush()
-    for org_id in sorted(set(owners.values())):
+    for org_id in sorted(set(owners.values())):  # the expected owners see the case from its opening
         session.add(ReviewParty(case_id=case.id, org_id=org_id))
+    session.flush()
     first = ctype.steps[0]
     _event(session, case, None, "opened", actor, now, text=note)
     _enter(session, case, first, today, now)
@@ -286,12 +289,28 @@ def _claim(session: Session, case: ReviewCase, expected: int | None) -> None:
     session.expire(case, ["version"])
 
 
+def _owner_on_entry(session: Session, case: ReviewCase, step: StepDef, today: date) -> int:
+    """The step's owner resolved on entry (SPEC §1): from the subject's business date (e.g. a
+    settlement's service month), else the entry date, so a re-tender moves the steps entered from
+    its date while a stage entered before stays with its owner until decided. The owner becomes
+    a party of the case (which keeps the case in its scope) and the case's current owner of the step."""
+    parties = subject_type(case.subject_type).parties(session, case.subject_id)
+    owner = resolve_owner(session, step.owner, parties, parties.business_day or today)
+    if case.owners.get(step.code) != owner:
+        case.owners = {**case.owners, step.code: owner}
+    if session.scalar(select(ReviewParty.id).where(ReviewParty.case_id == case.id,
+                                                   ReviewParty.org_id == owner)) is None:
+        session.add(ReviewParty(case_id=case.id, org_id=owner))
+    return owner
+
+
 def _enter(session: Session, case: ReviewCase, step: StepDef, today: date, now: datetime) -> ReviewStage:
+    owner = _owner_on_entry(session, case, step, today)
     case.step_code = step.code
     due_on = due_date(step.sla, today, lambda d, n: add_working_days(session, d, n),
                       period_end=subject_period_end(session, case))
     stage = ReviewStage(case_id=case.id, step_code=step.code, round=case.round, owner_kind=owner_kind(step.owner),
-                        owner_org_id=case.owners[step.code], roles=" ".join(step.roles),
+                        owner_org_id=owner, roles=" ".join(step.roles),
                         entered_on=today, entered_at=now, due_on=due_on)
     session.add(stage)
     session.flush()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ltc.core.errors import ValidationFailed
 from ltc.orgs.kinds import OrgKind
 from ltc.orgs.models import Organisation
-from ltc.orgs.services import insurer_of_district
+from ltc.orgs.contracts import insurer_of_district
 from ltc.people.models import InsuredPerson
 from ltc.providers.services import district_on
 from ltc.reviews.definitions import ReviewPolicy, owner_rule_errors

@@ -30,12 +30,16 @@ class Check:
 @dataclass(frozen=True)
 class Parties:
     """Who a subject concerns, for the owner rules. A subject without a person (a provider's
-    settlement) names its ``district``; ``district_insurer`` prefers it to the person's."""
+    settlement) names its ``district``; ``district_insurer`` prefers it to the person's.
+    ``business_day`` is the date the owners are resolved on (insurers' contracts, SPEC §1): a
+    settlement or settlement appeal names a day of its service month; None: the day the step is
+    entered."""
 
     person_id: int | None = None
     provider_id: int | None = None
     agency_id: int | None = None
     district: str | None = None
+    business_day: date | None = None
 
 
 @dataclass(frozen=True)

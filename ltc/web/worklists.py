@@ -21,6 +21,10 @@ class WorkList:
     empty_text: str = "暂无待办事项"
 
 
+#: days ahead of an agreement's, insurer contract's or expert certificate's end that the owning
+#: organisation's home page reminds it (SPEC §9: 60 days)
+EXPIRY_REMINDER_DAYS = 60
+
 WorkListFn = Callable[[Session, object, date], WorkList | None]
 REGISTRY: list[WorkListFn] = []
 

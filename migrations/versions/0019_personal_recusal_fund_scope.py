@@ -1,7 +1,7 @@
 """personal recusal declarations; refusal code outside_fund_scope
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-03 12:00:00
 
 SPEC §3.1 (issue 8 point 13):
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0017'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

@@ -9,11 +9,12 @@ from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.periods import add_period, periods_of
 from ltc.orgs import services as orgs
+from ltc.orgs.contracts import insurer_of_district
 from ltc.orgs.models import District
 from ltc.orgs.profile import org_profile
 from ltc.providers import services
 from ltc.providers.models import ProviderDistrictPeriod
-from tests.builders import org
+from tests.builders import contract, org
 
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)
 JAN, FEB, MAR, APR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)
@@ -173,23 +174,29 @@ def test_a_deactivated_district_stays_on_the_providers_history(session, provider
 
 # --- which insurer answers for a district ---------------------------------------------------
 
-def test_insurer_of_district_is_the_insurer_listing_it_the_lowest_id_first(session, listed):
-    first = org(session, "insurer", "承办甲", 621, districts=["东城区", "西城区"])
-    second = org(session, "insurer", "承办乙", 622, districts=["西城区", "南湖区"])
+def test_insurer_of_district_is_the_insurer_whose_contract_covers_it_that_day(session, listed):
+    first = org(session, "insurer", "承办甲", 621, districts=["东城区"], start=JAN)
+    second = org(session, "insurer", "承办乙", 622)
+    contract(session, first, "西城区", JAN, MAR)
+    contract(session, second, "西城区", MAR)
+    contract(session, second, "南湖区", FEB)
     org(session, "provider", "护理站", 623)
-    assert orgs.insurer_of_district(session, "东城区", JAN) == first.id
-    assert orgs.insurer_of_district(session, "西城区", JAN) == first.id
-    assert orgs.insurer_of_district(session, "南湖区", JAN) == second.id
-    assert orgs.insurer_of_district(session, "北山区", JAN) is None
-    assert orgs.insurer_of_district(session, None, JAN) is None
-    assert orgs.insurer_of_district(session, "", JAN) is None
+    assert insurer_of_district(session, "东城区", JAN) == first.id
+    assert insurer_of_district(session, "东城区", date(2025, 12, 31)) is None
+    assert insurer_of_district(session, "西城区", date(2026, 2, 28)) == first.id
+    assert insurer_of_district(session, "西城区", MAR) == second.id
+    assert insurer_of_district(session, "南湖区", JAN) is None
+    assert insurer_of_district(session, "南湖区", FEB) == second.id
+    assert insurer_of_district(session, "北山区", JAN) is None
+    assert insurer_of_district(session, None, JAN) is None
+    assert insurer_of_district(session, "", JAN) is None
 
 
 def test_a_providers_district_leads_to_its_insurer(session, provider):
     insurer = org(session, "insurer", "承办丙", 624, districts=["西城区"])
     set_district(session, provider, "西城区", JAN)
     district = services.district_on(session, provider.id, FEB)
-    assert orgs.insurer_of_district(session, district, FEB) == insurer.id
+    assert insurer_of_district(session, district, FEB) == insurer.id
 
 
 # --- PostgreSQL: the EXCLUDE constraint itself ---------------------------------------------
@@ -228,6 +235,6 @@ def test_each_demo_provider_is_in_the_district_of_its_address_from_its_agreement
         assert (period.valid_from, period.valid_to) == (data.START, None)
         assert period.valid_from == provider.agreements[0].valid_from
         assert period.district in provider.address
-        assert orgs.insurer_of_district(session, period.district, data.START) == demo["insurer"].id
+        assert insurer_of_district(session, period.district, NOW.date()) == demo["insurer"].id
     data.load_orgs(session, now=NOW)  # idempotent
     assert len(orgs.list_districts(session)) == 6

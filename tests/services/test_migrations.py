@@ -221,7 +221,7 @@ def test_0007_seeds_the_district_list_from_the_records_and_gives_providers_their
                     _insert(conn, "insured_persons", id_number=f"11010519491231{n:04d}", name=f"参保人{n}",
                             district=district, birth_date=date(1949, 12, 31), sex="F",
                             created_at="2024-06-01 02:00:00", updated_at="2024-06-01 02:00:00")
-            flask_migrate.upgrade()
+            flask_migrate.upgrade(revision="0007")  # 0018 turns the insurer's list into contracts
             with db.engine.connect() as conn:
                 listed = conn.execute(sa.text("SELECT code, name, active, sort_order FROM districts "
                                               "ORDER BY sort_order")).all()
@@ -592,6 +592,61 @@ def test_0019_keeps_existing_declarations_allows_undeclared_assessors_and_the_fu
                 rows = conn.execute(sa.text("SELECT id, recusal_text, declared_at IS NOT NULL FROM "
                                             "assessment_assessors ORDER BY id")).all()
             assert [tuple(r) for r in rows] == [(1, "无利害关系", True), (2, "", True)]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
+
+
+def test_0018_turns_insurers_district_lists_into_open_ended_contracts_without_losing_a_claim(app, tmp_path):
+    """A database at 0016 with two insurers listing districts (one listed by both, one not yet in
+    the district list): each district becomes an open-ended contract of the insurer that answered
+    for it (the lowest id), from its first agreement (else the day it was created); the other
+    claim stays in the conversion's audit row; the list column is gone. A downgrade gives each
+    insurer its contracts' districts back."""
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            import sqlalchemy as sa
+            from datetime import date
+            flask_migrate.upgrade(revision="0016")
+            with db.engine.begin() as conn:
+                _insert(conn, "districts", code="西城区", name="西城区", active=True, sort_order=10)
+                first = _org(conn, "insurer", "承办甲", 1, districts=["西城区", "东城区"])
+                _insert(conn, "agreement_periods", org_id=first, agreement_no="CB-1",
+                        valid_from=date(2024, 3, 1), valid_to=None)
+                second = _org(conn, "insurer", "承办乙", 2, districts=["东城区", " 新港区 "])
+                _org(conn, "provider", "护理站", 3)
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                contracts = conn.execute(sa.text("SELECT insurer_id, district, valid_from, valid_to "
+                                                 "FROM insurer_contracts ORDER BY id")).all()
+                listed = conn.execute(sa.text("SELECT code FROM districts ORDER BY sort_order")).scalars().all()
+                audit = conn.execute(sa.text("SELECT entity_id, before, after FROM audit_log "
+                                             "WHERE action = 'convert_districts' ORDER BY id")).all()
+                columns = {c["name"] for c in inspect(conn).get_columns("organisations")}
+            assert [(i, d, str(f), t) for i, d, f, t in contracts] == [
+                (first, "西城区", "2024-03-01", None), (first, "东城区", "2024-03-01", None),
+                (second, "新港区", "2024-06-01", None)]
+            assert listed == ["西城区", "东城区", "新港区"]
+
+            def loaded(value):
+                return json.loads(value) if isinstance(value, str) else value
+            assert [(e, loaded(b), loaded(a)) for e, b, a in audit] == [
+                (str(first), {"districts": ["西城区", "东城区"]},
+                 {"contracts_from": "2024-03-01", "districts": ["西城区", "东城区"], "held_by_another_insurer": {}}),
+                (str(second), {"districts": ["东城区", "新港区"]},
+                 {"contracts_from": "2024-06-01", "districts": ["新港区"],
+                  "held_by_another_insurer": {"东城区": first}})]
+            assert "districts" not in columns
+            flask_migrate.downgrade(revision="0016")
+            with db.engine.connect() as conn:
+                back = conn.execute(sa.text("SELECT id, districts FROM organisations ORDER BY id")).all()
+                tables = set(inspect(conn).get_table_names())
+            assert [(i, loaded(d)) for i, d in back] == [(first, ["西城区", "东城区"]), (second, ["新港区"]),
+                                                         (back[2][0], [])]
+            assert "insurer_contracts" not in tables
             db.session.remove()
             db.engine.dispose()
     finally:

@@ -63,13 +63,13 @@ def test_there_is_only_one_mia(session):
         new_org(session, kind="mia", n=521)
 
 
-def test_insurers_need_districts_and_other_kinds_have_none(session):
-    with pytest.raises(ValidationFailed, match="至少负责一个区县"):
-        new_org(session, kind="insurer", n=504)
-    with pytest.raises(ValidationFailed, match="只有承办商保公司"):
-        new_org(session, kind="agency", n=505, districts=["东城区"])
-    insurer = new_org(session, kind="insurer", n=506, districts=[" 东城区", "西城区", "东城区", ""])
-    assert insurer.districts == ["东城区", "西城区"]
+def test_an_insurer_is_created_without_districts_they_are_its_contracts(session):
+    from ltc.orgs.models import InsurerContract
+
+    insurer = new_org(session, kind="insurer", n=506)
+    assert session.scalars(select(InsurerContract).where(InsurerContract.insurer_id == insurer.id)).all() == []
+    with pytest.raises(TypeError):
+        new_org(session, kind="insurer", n=505, districts=["东城区"])
 
 
 def test_update_org_edits_facts_but_never_the_kind(session):

@@ -29,7 +29,7 @@ IDS = [model.__name__ for model, _ in TABLES]
 @pytest.fixture
 def subject(session):
     """A provider without any period yet."""
-    o = Organisation(kind="provider", name="期间测试", uscc=uscc(701), districts=[])
+    o = Organisation(kind="provider", name="期间测试", uscc=uscc(701))
     session.add(o)
     session.flush()
     return o

@@ -44,8 +44,8 @@ def committed(app):
                 pytest.skip("the test database holds committed organisations; refusing to delete them")
         try:
             with Session(db.engine) as session:
-                mia = Organisation(kind="mia", name="医保中心（并发测试）", uscc=uscc(901), districts=[])
-                provider = Organisation(kind="provider", name="护理机构（并发测试）", uscc=uscc(902), districts=[])
+                mia = Organisation(kind="mia", name="医保中心（并发测试）", uscc=uscc(901))
+                provider = Organisation(kind="provider", name="护理机构（并发测试）", uscc=uscc(902))
                 session.add_all([mia, provider])
                 session.flush()
                 publish_with_test_type(session, actor=Actor(None, mia.id, "setup"), now=NOW)

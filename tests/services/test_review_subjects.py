@@ -137,7 +137,7 @@ def test_the_insurer_of_the_providers_district_is_read_on_the_entry_day(session,
     from ltc.providers import services as providers
 
     st.open_statement(session, w, w.provider.id, "东城区")  # from 2026-01-01
-    orgs.add_district(session, actor=actor(w, "mia_rev"), now=NOW, code="海淀区", name="海淀区")
+    assert "海淀区" in orgs.district_names(session)  # listed with the second insurer's contract
     providers.set_district(session, w.provider, actor=actor(w, "mia_rev"), now=NOW, district="海淀区",
                            valid_from=date(2026, 4, 1))
     parties = Parties(provider_id=w.provider.id)

@@ -35,6 +35,10 @@ CASES = [
     (Action.INSURER_OPERATIONS, "mia", {"admin", "operator", "reviewer"}, False),
     (Action.VIEW_AUDIT, "agency", {"admin"}, True),
     (Action.VIEW_AUDIT, "agency", {"reviewer"}, False),
+    (Action.VIEW_CONTRACTS, "mia", {"reviewer"}, True),
+    (Action.VIEW_CONTRACTS, "insurer", {"operator"}, True),
+    (Action.VIEW_CONTRACTS, "provider", {"admin", "operator", "reviewer"}, False),
+    (Action.VIEW_CONTRACTS, "agency", {"admin"}, False),
 ]
 
 

@@ -18,7 +18,7 @@ from ltc.entitlements import services as entitlement_services
 from ltc.entitlements import termination as entitlement_termination
 from ltc.entitlements.models import Entitlement
 from ltc.notices.services import subject_visibility
-from ltc.orgs.models import Organisation
+from ltc.orgs.models import InsurerContract, Organisation
 from ltc.people import scope as people_scope
 from ltc.people.events import DeathUndone, PersonDied, PersonTransferred
 from ltc.people.models import InsuredPerson
@@ -46,15 +46,15 @@ def test_every_expected_subscriber_is_registered(app):
 
 def test_every_registry_is_filled_by_create_app(app):
     for model in (Organisation, User, InsuredPerson, Application, ExpertCertificate, CarePlan, ReviewCase,
-                  Entitlement):
+                  Entitlement, InsurerContract):
         assert scope._RULES.get(model) is not None, model.__name__
     assert set(SECTIONS) == set(REF_VALUES) == {"assessment", "billing", "reviews", "jobs"}
     assert VERSION_CHECKS == [billing_policy.levels_have_amounts]
     assert set(SUBJECTS) >= {"entitlement_request", "care_plan_revision"}
     assert set(subject_visibility) >= {"application", "entitlement"}
     assert len(people_scope.PERSON_LINKS) == 4
-    assert [fn.__name__ for fn in REGISTRY] == ["agreements_ending", "failed_logins", "assessment_queues",
-                                                "review_inbox"]
+    assert [fn.__name__ for fn in REGISTRY] == ["agreements_ending", "contracts_ending", "failed_logins",
+                                                "assessment_queues", "certificates_ending", "review_inbox"]
     assert reassessment.BENEFICIARIES == [entitlement_services.beneficiaries_on]
 
 

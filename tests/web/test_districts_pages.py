@@ -17,8 +17,9 @@ from tests.conftest import login
 
 @pytest.fixture
 def listed(session, world):
-    """东城区 and 西城区 (named by the world's insurer), 南湖区 unused, 旧城区 deactivated."""
-    for code, name in (("东城区", "东城区"), ("西城区", "西城区"), ("330104", "南湖区"), ("旧城区", "旧城区")):
+    """东城区 and 西城区 (named by the world's insurer's contracts, hence already listed), 南湖区 unused,
+    旧城区 deactivated."""
+    for code, name in (("330104", "南湖区"), ("旧城区", "旧城区")):
         orgs.add_district(session, actor=SYSTEM, now=utcnow(), code=code, name=name)
     districts = {d.code: d for d in orgs.list_districts(session)}
     orgs.set_district_active(session, districts["旧城区"], actor=SYSTEM, now=utcnow(), active=False)
@@ -88,7 +89,7 @@ def test_deactivating_activating_and_deleting_from_the_list(client, listed, sess
     session.refresh(east)
     assert not east.active
     assert client.post(f"/orgs/districts/{east.id}/activate").status_code == 302
-    refused = client.post(f"/orgs/districts/{east.id}/delete")  # the world's insurer names it
+    refused = client.post(f"/orgs/districts/{east.id}/delete")  # the world's insurer's contract names it
     assert refused.status_code == 409 and "已被使用" in refused.data.decode()
     assert client.post(f"/orgs/districts/{south.id}/delete").status_code == 302
     assert "南湖区" not in names(client.get("/orgs/districts/"))

@@ -24,15 +24,15 @@ def test_mia_admin_sees_every_agreement_ending_soon(client, session, world):
     _end_agreement(session, world.provider, local_today() + timedelta(days=30))
     login(client, "mia_admin")
     page = client.get("/").data.decode()
-    assert "90 天内到期的服务协议" in page and "居家护理甲" in page
+    assert "60 天内到期的服务协议" in page and "居家护理甲" in page
 
 
 def test_provider_admin_sees_only_its_own_agreement(client, session, world):
     _end_agreement(session, world.provider2, local_today() + timedelta(days=30))
     login(client, "pr_admin")
     page = client.get("/").data.decode()
-    assert "90 天内到期的服务协议" in page and "养老院乙" not in page
-    assert "近 90 天内没有到期的协议" in page
+    assert "60 天内到期的服务协议" in page and "养老院乙" not in page
+    assert "近 60 天内没有到期的协议" in page
 
 
 def test_admins_see_failed_logins_of_their_own_users_only(client, session, world):

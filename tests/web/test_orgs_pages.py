@@ -25,7 +25,7 @@ def statuses(response) -> list[str]:
 
 def new_org_form(**overrides):
     data = {"kind": "provider", "name": "新护理站", "uscc": uscc(801), "address": "民生路 8 号",
-            "phone": "0571-1234567", "districts": "", "active_from": "2026-01-01"}
+            "phone": "0571-1234567", "active_from": "2026-01-01"}
     return {**data, **overrides}
 
 
@@ -92,8 +92,6 @@ def test_mia_admin_creates_a_provider_and_lands_on_its_detail_page(client, world
 @pytest.mark.parametrize("overrides, status, message", [
     ({"uscc": "91110000802100433A"}, 400, "校验位不正确"),
     ({"uscc": "123"}, 400, "应为 18 位"),
-    ({"kind": "insurer", "districts": ""}, 400, "至少负责一个区县"),
-    ({"kind": "agency", "districts": "东城区"}, 400, "只有承办商保公司"),
     ({"name": ""}, 400, "必填"),
 ])
 def test_a_bad_organisation_form_shows_the_error_and_writes_nothing(client, world, session, overrides,
@@ -113,11 +111,15 @@ def test_a_duplicate_uscc_is_shown_on_the_form(client, world, session):
     assert "已被其他机构使用" in response.data.decode()
 
 
-def test_an_insurer_is_created_with_its_districts(client, world, session):
+def test_an_insurer_is_created_without_districts_and_its_page_shows_those_of_its_contracts(client, world, session):
+    """An insurer's districts are its contracts (承办合同): none on creation, today's on its page."""
     login(client, "mia_admin")
-    client.post("/orgs/new", data=new_org_form(kind="insurer", uscc=uscc(802), districts="南湖区、北山区\n青溪县"))
+    client.post("/orgs/new", data=new_org_form(kind="insurer", uscc=uscc(802)))
     org = session.scalars(select(Organisation).where(Organisation.uscc == uscc(802))).one()
-    assert org.districts == ["南湖区", "北山区", "青溪县"]
+    page = client.get(f"/orgs/{org.id}").data.decode()
+    assert 'data-testid="today-districts">—' in page and "/orgs/contracts/" in page
+    page = client.get(f"/orgs/{world.insurer.id}").data.decode()
+    assert 'data-testid="today-districts">东城区、西城区' in page
 
 
 def test_editing_never_changes_the_kind(client, world, session):

@@ -5,10 +5,11 @@ validation as the pages.
 
 Reading needs ``Action.ROSTER_VIEW`` (the staff of every organisation kind and the agencies'
 assessors); the Application scope rule then decides what each sees — the MIA all, an insurer
-its districts, an agency what was dispatched to it, a provider what it filed — and anything
-else is a 404. A role the who-does-what table gives nothing in the workflow (a provider's
-carer) gets 403. Entering and co-signing need ``Action.ENTER_ASSESSMENT``; the service then
-admits only an on-site assessor of an application whose visit is booked (403 / 409).
+those of the districts its contracts covered on their date, an agency what was dispatched to
+it, a provider what it filed — and anything else is a 404. A role the who-does-what table gives
+nothing in the workflow (a provider's carer) gets 403. Entering and co-signing need
+``Action.ENTER_ASSESSMENT``; the service then admits only an on-site assessor of an application
+whose visit is booked (403 / 409).
 """
 from datetime import date, datetime
 

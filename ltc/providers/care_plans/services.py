@@ -3,7 +3,7 @@
 A plan belongs to (person, provider, care type). ``save_plan`` always adds a version (the
 previous one is kept untouched); ``finalize_plan`` marks the version the entitlement was
 granted with. Scope: a provider sees its own plans, the MIA all, an insurer those of the
-persons of its districts, an agency none.
+persons it sees (the roster's rule), an agency none.
 """
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -56,10 +56,7 @@ def care_plans_in_scope(user: User) -> ColumnElement[bool] | None:
     if kind == "provider":
         return CarePlan.provider_id == user.org_id
     if kind == "insurer":
-        districts = list(user.org.districts or [])
-        if not districts:
-            return false()
-        return CarePlan.person_id.in_(select(InsuredPerson.id).where(InsuredPerson.district.in_(districts)))
+        return CarePlan.person_id.in_(scoped(select(InsuredPerson.id), InsuredPerson, user))
     return false()
 
 

@@ -1,13 +1,13 @@
 """Filing an application (SPEC §3.1): applicant data, self-assessment, documents.
 
-An insurer operator files for a person of its districts; a provider operator files on a
+An insurer operator files for a person of a district its contract covers that day; a provider operator files on a
 person's behalf (and from then on sees that application and its person). An insurer may
 also order a reassessment. The system files reassessments itself (``ltc.assessment.applications.services.reassessment``)
 without a self-assessment, which the insurer then records before accepting.
 """
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from ltc.auth.scope import get_scoped
 from ltc.core.audit import Actor
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ltc.orgs.contracts import insurer_of_district
 from ltc.orgs.kinds import CareType
 from ltc.orgs.models import Organisation
 from ltc.people.ids import normalise_id_number, parse_id_number
@@ -115,11 +116,13 @@ def _check_bank(bank: BankAccount | None) -> dict:
     return {"bank_account_holder": holder, "bank_name": name, "bank_account_no": number}
 
 
-def _check_filer(session: Session, user: User, person_id: int, kind: Kind,
-                 reason: str | None) -> InsuredPerson:
+def _check_filer(session: Session, user: User, person_id: int, kind: Kind, reason: str | None,
+                 today: date) -> InsuredPerson:
     require(user, Action.FILE_APPLICATION, "只有商保公司或护理服务机构的经办人员可以提交申请")
     if user.org_kind == "insurer":
         person = get_scoped(session, user, InsuredPerson, person_id)
+        if insurer_of_district(session, person.district, today) != user.org_id:
+            raise Forbidden(f"参保人所在区县 {today.isoformat()} 不由贵公司承办，不能代为申请")
     else:
         person = session.get(InsuredPerson, person_id)
         if person is None or person.is_merged:
@@ -151,12 +154,13 @@ def file_application(session: Session, *, actor: Actor, now: datetime, person_id
     """File an application: status ``submitted``, acceptance due ``acceptance_sla_working_days``
     working days after today. Another open application does not stop the filing (the insurer
     refuses it as ``in_progress``). Raises Forbidden (not a filer, or a provider ordering a
-    reassessment), NotFound (person unknown or outside an insurer's districts), Conflict
+    reassessment, an insurer whose contract does not cover the person's district today), NotFound
+    (person unknown or outside an insurer's scope), Conflict
     (person deceased) and ValidationFailed naming the offending fields."""
     user = acting_user(session, actor)
     kind = Kind(kind)
     today = local_today(now)
-    person = _check_filer(session, user, person_id, kind, reassessment_reason)
+    person = _check_filer(session, user, person_id, kind, reassessment_reason, today)
     values = _check_applicant(applicant, today) | _check_preference(session, care_type, provider_id) | _check_bank(bank)
     answers = _self_assessment_row(self_assessment, user_id=user.id, now=now)
     previous = current_conclusion(session, person.id, today) if kind is Kind.REASSESSMENT else None

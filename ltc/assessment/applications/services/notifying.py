@@ -17,6 +17,7 @@ from ltc.core.audit import Actor
 from ltc.core.clock import local_today
 from ltc.notices.documents import Kind as NoticeKind
 from ltc.notices.services import issue_notice
+from ltc.orgs.contracts import insurer_of_district
 from ltc.orgs.models import Organisation
 from ltc.people.ids import mask_id
 from ltc.people.models import InsuredPerson
@@ -30,12 +31,12 @@ def application_no(app: Application) -> str:
     return f"SQ-{app.submitted_on.year}-{app.id:06d}"
 
 
-def insurer_name(session: Session, district: str) -> str:
-    """The insurer responsible for ``district``; the MIA's name where none is."""
-    for org in session.scalars(select(Organisation).where(Organisation.kind.in_(("insurer", "mia")))
-                               .order_by(Organisation.kind, Organisation.id)):
-        if org.kind == "insurer" and district in (org.districts or []):
-            return org.name
+def insurer_name(session: Session, district: str, day: date) -> str:
+    """The insurer whose contract covers ``district`` on ``day`` (the application date); the MIA's
+    name where none does."""
+    insurer_id = insurer_of_district(session, district, day)
+    if insurer_id is not None:
+        return session.get(Organisation, insurer_id).name
     mia = session.scalar(select(Organisation.name).where(Organisation.kind == "mia").limit(1))
     return mia or "医疗保障经办机构"
 
@@ -53,14 +54,15 @@ def _common(session: Session, app: Application) -> dict:
 def acceptance_data(session: Session, app: Application) -> dict:
     person = _person(session, app)
     return {**_common(session, app), "submitted_on": app.submitted_on, "accepted_on": app.accepted_on,
-            "conclusion_due_on": app.conclusion_due_on, "insurer_name": insurer_name(session, person.district)}
+            "conclusion_due_on": app.conclusion_due_on,
+            "insurer_name": insurer_name(session, person.district, app.submitted_on)}
 
 
 def refusal_data(session: Session, app: Application, refused_on: date) -> dict:
     person = _person(session, app)
     return {**_common(session, app), "submitted_on": app.submitted_on, "refused_on": refused_on,
             "reason_code": app.refusal_code, "detail": app.refusal_text,
-            "insurer_name": insurer_name(session, person.district),
+            "insurer_name": insurer_name(session, person.district, app.submitted_on),
             "min_months_between_assessments": assessment_policy(session, refused_on).min_months_between_assessments}
 
 

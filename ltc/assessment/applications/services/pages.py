@@ -225,7 +225,7 @@ UNKNOWN_PERSON = "参保人不存在，或姓名与身份证号不符"
 def person_for_filing(session: Session, user: User, id_number: str, name: str) -> int:
     """The id of the insured person with this ID number and name, for an application.
 
-    An insurer finds persons of its districts only; a provider (who sees no person before it
+    An insurer finds persons of the districts of its contracts only; a provider (who sees no person before it
     files for them) finds anyone whose ID number *and* name match — a wrong name reveals
     nothing. The filing service then checks who may file. Raises ValidationFailed on the
     ``id_number`` field."""

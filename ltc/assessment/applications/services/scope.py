@@ -1,6 +1,8 @@
 """Who sees which application (SPEC §1 scope rule).
 
-The MIA sees all; an insurer the applications of persons in its districts; an agency the
+The MIA sees all; an insurer the applications of persons of a district its contract covered on
+the application date (``submitted_on``; an application filed before a re-tender stays with the
+old insurer until it ends, one filed from the re-tender on goes to the new one); an agency the
 applications dispatched to it and the 复评 children of those; a provider the applications
 it filed and their 复评 children. The persons of the applications an agency was dispatched
 or a provider filed become visible to that organisation (``person_link``), and so do the
@@ -12,6 +14,7 @@ from sqlalchemy.orm import Session
 from ltc.assessment.applications.models import Application
 from ltc.auth.models import User
 from ltc.auth.scope import scoped
+from ltc.orgs.contracts import covered_on
 from ltc.people.models import InsuredPerson
 
 
@@ -26,10 +29,9 @@ def applications_in_scope(user: User) -> ColumnElement[bool] | None:
     if kind == "mia":
         return None
     if kind == "insurer":
-        districts = list(user.org.districts or [])
-        if not districts:
-            return false()
-        return Application.person_id.in_(select(InsuredPerson.id).where(InsuredPerson.district.in_(districts)))
+        district = (select(InsuredPerson.district).where(InsuredPerson.id == Application.person_id)
+                    .correlate(Application).scalar_subquery())
+        return covered_on(user.org_id, district, Application.submitted_on)
     if kind in ("agency", "provider"):
         return _own(user.org_id, kind)
     return false()
