@@ -1,5 +1,4 @@
 """Declarative base with a naming convention, the shared column types and ``enum_check``."""
-import weakref
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -70,10 +69,9 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: whether transactions begun in this context will write: on SQLite they then start with
 #: ``BEGIN IMMEDIATE`` (the write lock is taken at the start, waiting up to the busy timeout)
 #: instead of a deferred ``BEGIN`` that fails with "database is locked" when it upgrades to a
-#: write while another connection writes. Set per request by the web edge, for the whole
-#: process by ``write_everywhere`` (the scheduler). No effect on PostgreSQL.
+#: write while another connection writes. Set per request by the web edge (``ltc.web.transactions``)
+#: and around each scheduler job run (``ltc.scheduler.runner``). No effect on PostgreSQL.
 _writes: ContextVar[bool] = ContextVar("ltc_transactions_write", default=False)
-_writing_engines: "weakref.WeakSet" = weakref.WeakSet()
 
 
 @contextmanager
@@ -95,14 +93,8 @@ def reset_writing(token: Token) -> None:
     _writes.reset(token)
 
 
-def write_everywhere(engine) -> None:
-    """Every transaction on ``engine`` in this process begins with ``BEGIN IMMEDIATE`` (a process
-    whose work is writing, e.g. the scheduler: its job threads do not inherit a context)."""
-    _writing_engines.add(engine)
-
-
-def begin_statement(engine) -> str:
-    return "BEGIN IMMEDIATE" if _writes.get() or engine in _writing_engines else "BEGIN"
+def begin_statement() -> str:
+    return "BEGIN IMMEDIATE" if _writes.get() else "BEGIN"
 
 
 def configure_sqlite(engine) -> None:
@@ -126,7 +118,7 @@ def configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql(begin_statement(engine))
+        conn.exec_driver_sql(begin_statement())
 
 
 def ensure_extensions(connection) -> None:
