@@ -23,6 +23,7 @@ from ltc.people.forms import (CategoryForm, CorrectIdNumberForm, DeathForm, EndT
 from ltc.people.ids import mask_id, mask_phone
 from ltc.people.kinds import COLLISION_KIND_LABELS
 from ltc.people.models import CATEGORY_LABELS, SEX_LABELS, STATUS_LABELS, TAG_LABELS, InsuredPerson
+from ltc.web.transactions import records_view
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -51,6 +52,7 @@ def list_persons():
 
 
 @bp.get("/<int:person_id>")
+@records_view
 @permission_required(Action.ROSTER_VIEW)
 def view_person(person_id: int):
     detail = services.get_person_full(db.session, current_user, person_id, now=utcnow())
@@ -92,6 +94,7 @@ def create_person():
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@records_view
 @permission_required(Action.ROSTER_EDIT)
 def edit_person(person_id: int):
     if request.method == "GET":  # the form shows full values: an audited view
@@ -201,6 +204,7 @@ def confirm_import():
 # --- ID-number collisions (MIA admin) -------------------------------------------------------
 
 @bp.get("/id-collisions")
+@records_view
 @permission_required(Action.RESOLVE_ID_COLLISIONS)
 def id_collisions():
     rows = id_numbers.show_collisions(db.session, current_user, now=utcnow())
