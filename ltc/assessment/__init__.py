@@ -22,6 +22,9 @@ def wire() -> None:
     from ltc.people.scope import add_person_link
     from ltc.policy.schema import register_section
     from ltc.web.worklists import add_worklist
+    from ltc.core.unique import describe_key
+
+    describe_key("applications", ("person_id",), "该参保人已有办理中的申请（可能是他人刚刚受理），请刷新后查看")
 
     register_section(policy.SECTION, policy.AssessmentPolicy, policy.REF)
     add_scope_rule(Application, scope.applications_in_scope)

@@ -14,6 +14,11 @@ def wire() -> None:
     from ltc.people.events import IdNumberChanged
     from ltc.people.hospital import models as _hospital  # noqa: F401  (the hospital_stays table)
     from ltc.people.models import InsuredPerson
+    from ltc.core.unique import describe_key
+
+    describe_key("insured_persons", ("id_number",), "该身份证号已登记（可能是他人刚刚登记），请刷新后查看")
+    describe_key("hospital_stays", ("person_id", "hospital", "admitted_on"),
+                 "该住院记录已登记（同一医院、同一入院日期）")
 
     add_scope_rule(InsuredPerson, scope.persons_in_scope)
     events.subscribe(IdNumberChanged, id_numbers.on_id_number_changed)

@@ -77,20 +77,13 @@ def view_person(person_id: int):
 @permission_required(Action.ROSTER_EDIT)
 def create_person():
     form = NewPersonForm()
-    if form.validate_on_submit():
-        try:
-            person = services.create_person(
-                db.session, form.person_values(), actor=actor_of(current_user), now=utcnow(),
-                status=form.status.data, category=form.category.data or None, tags=form.tags.data or (),
-                valid_from=form.valid_from.data)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("已登记参保人 %(name)s", name=person.name), "success")
-            return redirect(url_for(".view_person", person_id=person.id))
-    return render_template("people/form.html", form=form, title=_("登记参保人")), 400 if form.errors else 200
+    done, person, status = submit(form, lambda: services.create_person(
+        db.session, form.person_values(), actor=actor_of(current_user), now=utcnow(), status=form.status.data,
+        category=form.category.data or None, tags=form.tags.data or (), valid_from=form.valid_from.data))
+    if done:
+        flash(_("已登记参保人 %(name)s", name=person.name), "success")
+        return redirect(url_for(".view_person", person_id=person.id))
+    return render_template("people/form.html", form=form, title=_("登记参保人")), status
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
