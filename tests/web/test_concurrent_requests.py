@@ -7,6 +7,7 @@ fresh database of the same kind as the suite's (a temporary SQLite file; on Post
 created on the test server and dropped afterwards).
 """
 import os
+import shutil
 import tempfile
 import threading
 from collections import Counter
@@ -39,7 +40,8 @@ RACES = 3
 def _fresh_database(url: str):
     """(URL of a new empty database of the same kind, a function that drops it)."""
     if url.startswith("sqlite"):
-        return f"sqlite:///{tempfile.mkdtemp(prefix='ltc-live-')}/live.sqlite3", lambda: None
+        folder = tempfile.mkdtemp(prefix="ltc-live-")
+        return f"sqlite:///{folder}/live.sqlite3", lambda: shutil.rmtree(folder, ignore_errors=True)
     name = f"ltc_live_{os.getpid()}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
