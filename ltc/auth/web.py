@@ -1,5 +1,6 @@
 """The auth domain's request edge: permission checks for pages (403) and for the API (a Bearer
 token, 401; then the who-does-what table, 403)."""
+from datetime import datetime
 from functools import wraps
 
 from flask import abort, g, request
@@ -48,7 +49,7 @@ def _authenticate() -> User:
     return db.session.get(User, row.user_id)
 
 
-def _record_use(token_id: int, now) -> None:
+def _record_use(token_id: int, now: datetime) -> None:
     """Record the token's use in a writing transaction of its own, committed before the request's
     work (which may be a plain read, whose transaction on SQLite could not become a write)."""
     db.session.commit()  # ends the reading transaction (nothing to write yet)

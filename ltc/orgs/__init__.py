@@ -8,9 +8,9 @@ from flask import Flask
 
 
 def wire() -> None:
+    from ltc.core.unique import describe_key
     from ltc.orgs import worklists
     from ltc.web.worklists import add_worklist
-    from ltc.core.unique import describe_key
 
     describe_key("organisations", ("uscc",), "该统一社会信用代码已登记")
     describe_key("districts", ("code",), "该区县代码已存在")
