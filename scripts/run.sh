@@ -11,6 +11,6 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
 if "$flask" --help 2>/dev/null | grep -q "^  scheduler"; then
   "$flask" scheduler & pids+=($!)
 fi
-echo "ltc is running on http://127.0.0.1:5000  (Ctrl-C to stop)"
-"$VENV/bin/gunicorn" --workers 2 --bind 127.0.0.1:5000 --access-logfile - "ltc:create_app()" & pids+=($!)
+echo "ltc is running on http://${LTC_BIND:-127.0.0.1:5000}  (Ctrl-C to stop)"
+"$VENV/bin/gunicorn" --workers 2 --bind "${LTC_BIND:-127.0.0.1:5000}" --access-logfile - "ltc:create_app()" & pids+=($!)
 wait -n "${pids[@]}"

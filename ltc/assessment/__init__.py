@@ -17,12 +17,15 @@ def wire() -> None:
     from ltc.auth.scope import add_scope_rule
     from ltc.core.calendar import CalendarChanged
     from ltc.core.events import subscribe
+    from ltc.core.unique import describe_key
     from ltc.notices.services import add_subject_visibility
     from ltc.people.events import DeathUndone, PersonDied
     from ltc.people.merge_hooks import add_merge_hook
     from ltc.people.scope import add_person_link
     from ltc.policy.schema import register_section
     from ltc.web.worklists import add_worklist
+
+    describe_key("applications", ("person_id",), "该参保人已有办理中的申请（可能是他人刚刚受理），请刷新后查看")
 
     register_section(policy.SECTION, policy.AssessmentPolicy, policy.REF)
     add_scope_rule(Application, scope.applications_in_scope)

@@ -10,8 +10,11 @@ from flask import Flask
 def wire() -> None:
     from ltc.auth import scope, worklists
     from ltc.auth.models import User
+    from ltc.core.unique import describe_key
     from ltc.orgs.models import Organisation
     from ltc.web.worklists import add_worklist
+
+    describe_key("users", ("username",), "该用户名已被使用，请换一个")
 
     scope.add_scope_rule(Organisation, scope.organisations_in_scope)
     scope.add_scope_rule(User, scope.users_in_scope)

@@ -1,5 +1,6 @@
 """The auth domain's request edge: permission checks for pages (403) and for the API (a Bearer
 token, 401; then the who-does-what table, 403)."""
+from datetime import datetime
 from functools import wraps
 
 from flask import abort, g, request
@@ -9,6 +10,7 @@ from ltc.auth import services
 from ltc.auth.models import User
 from ltc.auth.permissions import Action, can
 from ltc.core.clock import utcnow
+from ltc.core.db import writing
 from ltc.core.errors import DomainError, Forbidden
 from ltc.extensions import db
 
@@ -39,10 +41,21 @@ def _authenticate() -> User:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("missing bearer token")
-    user = services.user_for_token(db.session, token.strip(), now=utcnow())
-    if user is None:
+    row, now = services.token_in_use(db.session, token.strip()), utcnow()
+    if row is None:
         raise Unauthorized("invalid or revoked token")
-    return user
+    if services.token_use_due(row, now=now):
+        _record_use(row.id, now)
+    return db.session.get(User, row.user_id)
+
+
+def _record_use(token_id: int, now: datetime) -> None:
+    """Record the token's use in a writing transaction of its own, committed before the request's
+    work (which may be a plain read, whose transaction on SQLite could not become a write)."""
+    db.session.commit()  # ends the reading transaction (nothing to write yet)
+    with writing():
+        services.record_token_use(db.session, token_id, now=now)
+        db.session.commit()
 
 
 def api_permission(action: Action):

@@ -1,5 +1,7 @@
 """Declarative base with a naming convention, the shared column types and ``enum_check``."""
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import StrEnum
@@ -64,11 +66,41 @@ def enum_check(column: str, enum: type[StrEnum], *, name: str | None = None,
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+#: whether transactions begun in this context will write: on SQLite they then start with
+#: ``BEGIN IMMEDIATE`` (the write lock is taken at the start, waiting up to the busy timeout)
+#: instead of a deferred ``BEGIN`` that fails with "database is locked" when it upgrades to a
+#: write while another connection writes. Set per request by the web edge (``ltc.web.transactions``)
+#: and around each scheduler job run (``ltc.scheduler.runner``). No effect on PostgreSQL.
+_writes: ContextVar[bool] = ContextVar("ltc_transactions_write", default=False)
+
+
+@contextmanager
+def writing():
+    """Transactions begun inside the block take SQLite's write lock when they begin."""
+    token = _writes.set(True)
+    try:
+        yield
+    finally:
+        _writes.reset(token)
+
+
+def set_writing(value: bool) -> Token:
+    """``writing()`` for code that cannot wrap a block (a request's before/teardown hooks)."""
+    return _writes.set(value)
+
+
+def reset_writing(token: Token) -> None:
+    _writes.reset(token)
+
+
+def begin_statement() -> str:
+    return "BEGIN IMMEDIATE" if _writes.get() else "BEGIN"
+
 
 def configure_sqlite(engine) -> None:
-    """SQLAlchemy's pysqlite recipe: real transactions and savepoints, plus foreign keys."""
-    from sqlalchemy import event
-
+    """SQLAlchemy's pysqlite recipe (real transactions and savepoints), foreign keys, WAL (readers
+    never block the writer nor each other), and ``BEGIN IMMEDIATE`` for transactions that will
+    write (see ``writing``)."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -80,11 +112,13 @@ def configure_sqlite(engine) -> None:
         # the web app, the scheduler and CLI commands share the file: a writer waits up to 30 s
         # for another's write lock instead of pysqlite's 5 s, so a long job does not fail a request
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")  # persistent in the file; a no-op once set
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql(begin_statement())
 
 
 def ensure_extensions(connection) -> None:

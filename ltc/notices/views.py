@@ -9,12 +9,14 @@ from ltc.auth.services import actor_of
 from ltc.core.clock import utcnow
 from ltc.extensions import db
 from ltc.notices import rendering, services
+from ltc.web.transactions import records_view
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 log = logging.getLogger(__name__)
 
 
 @bp.get("/<int:notice_id>.pdf")
+@records_view
 @login_required
 def download(notice_id: int):
     notice = services.open_notice(db.session, notice_id, user=current_user, actor=actor_of(current_user),

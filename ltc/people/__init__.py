@@ -10,11 +10,16 @@ from flask import Flask
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
     from ltc.core import events
+    from ltc.core.unique import describe_key
     from ltc.people import id_numbers, merging, scope
     from ltc.people.events import IdNumberChanged
     from ltc.people.hospital import models as _hospital  # noqa: F401  (the hospital_stays table)
     from ltc.people.merge_hooks import add_merge_hook
     from ltc.people.models import InsuredPerson
+
+    describe_key("insured_persons", ("id_number",), "该身份证号已登记（可能是他人刚刚登记），请刷新后查看")
+    describe_key("hospital_stays", ("person_id", "hospital", "admitted_on"),
+                 "该住院记录已登记（同一医院、同一入院日期）")
 
     add_scope_rule(InsuredPerson, scope.persons_in_scope)
     events.subscribe(IdNumberChanged, id_numbers.on_id_number_changed)

@@ -18,6 +18,7 @@ from ltc.extensions import db
 from ltc.people import services
 from ltc.people.ids import mask_id, mask_phone
 from ltc.people.models import Category, InsuredPerson
+from ltc.web.transactions import records_view
 
 
 def _text(name: str):
@@ -145,6 +146,7 @@ def list_persons(query: PersonQuery):
 
 
 @bp.get("/persons/<int:person_id>")
+@records_view
 @api_permission(Action.ROSTER_VIEW)
 @api_route(summary="One insured person with full values (the view is audited)", responses={200: PersonOut},
            errors=(404,))

@@ -23,6 +23,7 @@ from ltc.people.forms import (CategoryForm, CorrectIdNumberForm, DeathForm, EndT
 from ltc.people.ids import mask_id, mask_phone
 from ltc.people.kinds import COLLISION_KIND_LABELS
 from ltc.people.models import CATEGORY_LABELS, SEX_LABELS, STATUS_LABELS, TAG_LABELS, InsuredPerson
+from ltc.web.transactions import records_view
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -51,6 +52,7 @@ def list_persons():
 
 
 @bp.get("/<int:person_id>")
+@records_view
 @permission_required(Action.ROSTER_VIEW)
 def view_person(person_id: int):
     detail = services.get_person_full(db.session, current_user, person_id, now=utcnow())
@@ -76,23 +78,17 @@ def view_person(person_id: int):
 @permission_required(Action.ROSTER_EDIT)
 def create_person():
     form = NewPersonForm()
-    if form.validate_on_submit():
-        try:
-            person = services.create_person(
-                db.session, form.person_values(), actor=actor_of(current_user), now=utcnow(),
-                status=form.status.data, category=form.category.data or None, tags=form.tags.data or (),
-                valid_from=form.valid_from.data)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("已登记参保人 %(name)s", name=person.name), "success")
-            return redirect(url_for(".view_person", person_id=person.id))
-    return render_template("people/form.html", form=form, title=_("登记参保人")), 400 if form.errors else 200
+    done, person, status = submit(form, lambda: services.create_person(
+        db.session, form.person_values(), actor=actor_of(current_user), now=utcnow(), status=form.status.data,
+        category=form.category.data or None, tags=form.tags.data or (), valid_from=form.valid_from.data))
+    if done:
+        flash(_("已登记参保人 %(name)s", name=person.name), "success")
+        return redirect(url_for(".view_person", person_id=person.id))
+    return render_template("people/form.html", form=form, title=_("登记参保人")), status
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@records_view
 @permission_required(Action.ROSTER_EDIT)
 def edit_person(person_id: int):
     if request.method == "GET":  # the form shows full values: an audited view
@@ -202,6 +198,7 @@ def confirm_import():
 # --- ID-number collisions (MIA admin) -------------------------------------------------------
 
 @bp.get("/id-collisions")
+@records_view
 @permission_required(Action.RESOLVE_ID_COLLISIONS)
 def id_collisions():
     rows = id_numbers.show_collisions(db.session, current_user, now=utcnow())

@@ -106,6 +106,7 @@ def decide(session: Session, case: ReviewCase, data: DecisionInput, *, actor: Ac
     text, a return target the step does not allow, precondition unmet).
     """
     today = local_today(now)
+    _check_version(session, case, data.expected_version)
     ctype = definition(case)
     step = current_step(case)
     if step is None:
@@ -275,6 +276,17 @@ def _return_target(ctype: CaseTypeDef, step: StepDef, data: DecisionInput) -> St
                            {"return_to": "not allowed"})
 
 
+def _check_version(session: Session, case: ReviewCase, expected: int | None) -> None:
+    """Before any other check: lock the case row (PostgreSQL; SQLite's writer holds the file),
+    re-read it, and raise the Conflict naming the last change when it is no longer the version
+    the decider saw. Otherwise the loser of a race would be told that the step (which moved on
+    meanwhile) is not theirs, or that the case has ended."""
+    session.scalar(select(ReviewCase).where(ReviewCase.id == case.id).with_for_update()
+                   .execution_options(populate_existing=True))
+    if expected is not None and case.version != expected:
+        raise _stale(session, case)
+
+
 def _claim(session: Session, case: ReviewCase, expected: int | None) -> None:
     """Compare-and-set the case version; Conflict naming the last change when it moved."""
     expected = case.version if expected is None else expected
@@ -282,10 +294,7 @@ def _claim(session: Session, case: ReviewCase, expected: int | None) -> None:
                              .values(version=expected + 1).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         session.expire(case)
-        last = session.scalar(select(ReviewEvent).where(ReviewEvent.case_id == case.id)
-                              .order_by(ReviewEvent.id.desc()).limit(1))
-        who, when = (last.actor_label, to_local(last.at).strftime("%Y-%m-%d %H:%M")) if last else ("?", "?")
-        raise Conflict(f"此案件已被 {who} 于 {when} 修改，请刷新后重试", {"version": "stale"})
+        raise _stale(session, case)
     session.expire(case, ["version"])
 
 
@@ -302,6 +311,13 @@ def _owner_on_entry(session: Session, case: ReviewCase, step: StepDef, today: da
                                                    ReviewParty.org_id == owner)) is None:
         session.add(ReviewParty(case_id=case.id, org_id=owner))
     return owner
+
+
+def _stale(session: Session, case: ReviewCase) -> Conflict:
+    last = session.scalar(select(ReviewEvent).where(ReviewEvent.case_id == case.id)
+                          .order_by(ReviewEvent.id.desc()).limit(1))
+    who, when = (last.actor_label, to_local(last.at).strftime("%Y-%m-%d %H:%M")) if last else ("?", "?")
+    return Conflict(f"此案件已被 {who} 于 {when} 修改，请刷新后重试", {"version": "stale"})
 
 
 def _enter(session: Session, case: ReviewCase, step: StepDef, today: date, now: datetime) -> ReviewStage:

@@ -140,15 +140,17 @@ def case_detail(case_id: int):
 @bp.post("/<int:case_id>/decision")
 @permission_required(Action.ROSTER_VIEW)
 def decide(case_id: int):
-    """Record the decision of the organisation owning the current step. Not its step, or a
-    user holding none of the step's roles: 403; a stale version or a closed case: the page
-    again with the engine's message (409)."""
+    """Record the decision of the organisation owning the current step. A version other than the
+    case's (changed since the user saw it, e.g. the other side of a race): the page again with the
+    engine's message naming who changed it and when (409), before any other check. Not its
+    step, or a user holding none of the step's roles: 403; a closed case: 409."""
     case = get_scoped(db.session, current_user, ReviewCase, case_id)
     page = case_page(db.session, case, current_user, local_today())
     form = _decision_form(page, DecisionForm())
-    if form is None:  # not this user's turn, or the case is closed: the engine says which
+    if form is None:  # not this user's turn, the case closed, or changed since the page was shown: the engine
+        posted = DecisionForm()  # says which, checking the version the user saw first
         return _attempt(case_id, case, DecisionInput(request.form.get("decision", ""),
-                                                     expected_version=case.version), DecisionForm())
+                                                     expected_version=_version(posted)), posted)
     if not form.validate_on_submit():
         return _render(case, form, 400)
     return _attempt(case_id, case, DecisionInput(form.decision.data, form.reason_code.data or None,

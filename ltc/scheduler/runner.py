@@ -5,8 +5,9 @@ and records ``failed`` with the error text. A per-unit job (``ltc.scheduler.unit
 per unit and ends ``success`` or ``partial``; a run of the same due time that did not finish
 is resumed (same row) instead of started again. A queued run ("run now", a retry) is claimed
 and run by the scheduler process. A job failure never propagates: the scheduler keeps
-running. On SQLite every transaction here starts with a write, so a busy writer is waited
-for (busy timeout) instead of failing with "database is locked".
+running. On SQLite every transaction here begins with ``BEGIN IMMEDIATE`` (``ltc.core.db.writing``),
+so a busy writer is waited for (busy timeout) instead of failing with "database is locked" when a
+job's read turns into a write; the job threads of the scheduler process each enter it here.
 """
 import logging
 import os
@@ -25,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session
 
 from ltc.core.clock import to_local, utcnow
+from ltc.core.db import writing
 from ltc.scheduler.locks import job_lock
 from ltc.scheduler.models import JobRun, RunStatus
 from ltc.scheduler.registry import Job
@@ -94,7 +96,7 @@ def run_job(target: Target, job: Job, due_at: datetime, triggered_by: int | None
     made under the lock, so two processes never both run it. With ``queued_run_id`` that
     queued row is claimed and run; a held lock leaves it queued for the next poll.
     """
-    with session_scope(target) as session:
+    with writing(), session_scope(target) as session:  # SQLite: each transaction takes the write lock at BEGIN
         holder = f"{HOST}:{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}"
         lock = job_lock(session, job.id, holder=holder, ttl=job.lock_ttl)
         if not lock.acquire(utcnow()):

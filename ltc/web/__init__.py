@@ -9,6 +9,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from ltc.web import errors
+    from ltc.web import errors, transactions
 
+    transactions.install(app)
     errors.install(app)

@@ -5,10 +5,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice, SelectMultipleField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ltc.core.errors import DomainError
+from ltc.core.unique import as_conflict
 from ltc.extensions import db
 
 
@@ -25,18 +27,28 @@ def attach_errors(form: FlaskForm, exc: DomainError) -> None:
 
 
 def submit(form: FlaskForm, run: Callable[[], Any]) -> tuple[bool, Any, int]:
-    """Run the service when the form is valid and commit; on a DomainError roll back and show
-    it on the form. Returns (done, result, HTTP status for re-rendering the form)."""
+    """Run the service when the form is valid and commit; on a DomainError (or a unique key taken
+    meanwhile by another request: a Conflict) roll back and show it on the form. Returns (done,
+    result, HTTP status for re-rendering the form)."""
     if not form.validate_on_submit():
         return False, None, 400 if form.is_submitted() else 200
     try:
         result = run()
+        db.session.commit()
     except DomainError as exc:
-        db.session.rollback()
-        attach_errors(form, exc)
-        return False, None, exc.status
-    db.session.commit()
+        return _refused(form, exc)
+    except IntegrityError as exc:
+        conflict = as_conflict(exc)
+        if conflict is None:
+            raise
+        return _refused(form, conflict)
     return True, result, 200
+
+
+def _refused(form: FlaskForm, exc: DomainError) -> tuple[bool, None, int]:
+    db.session.rollback()
+    attach_errors(form, exc)
+    return False, None, exc.status
 
 
 def label_choices(labels: dict, values) -> list[SelectChoice]:

@@ -10,7 +10,7 @@ import time
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ltc.core.audit import Actor, AuditEntry
@@ -27,11 +27,28 @@ from tests.services.test_review_engine import publish_with_test_type
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)
 
 
-def _clean() -> None:
+SEEDED = (AuditEntry, PolicyEvent, PolicyVersion)  # the session's reference data stays
+RANGE = ("status", "effective_to", "retired_at")  # what publishing the test's version changes on REF
+
+
+def _snapshot() -> dict:
+    with db.engine.connect() as conn:
+        kept = {model: conn.scalar(select(func.max(model.id))) or 0 for model in SEEDED}
+        kept["ranges"] = [dict(row._mapping) for row in conn.execute(
+            select(PolicyVersion.id, *(getattr(PolicyVersion, c) for c in RANGE)))]
+        return kept
+
+
+def _clean(kept: dict) -> None:
     with db.engine.begin() as conn:
-        for model in (ReviewEvent, ReviewStage, ReviewParty, ReviewCase, AuditEntry, PolicyEvent, PolicyVersion,
-                      Organisation):
+        for model in (ReviewEvent, ReviewStage, ReviewParty, ReviewCase):
             conn.execute(delete(model))
+        for model in SEEDED:
+            conn.execute(delete(model).where(model.id > kept[model]))
+        for row in kept["ranges"]:
+            conn.execute(update(PolicyVersion).where(PolicyVersion.id == row["id"])
+                         .values({c: row[c] for c in RANGE}))
+        conn.execute(delete(Organisation))
 
 
 @pytest.fixture
@@ -42,6 +59,7 @@ def committed(app):
         with Session(db.engine) as session:
             if session.scalar(select(Organisation.id).limit(1)) is not None:
                 pytest.skip("the test database holds committed organisations; refusing to delete them")
+        kept = _snapshot()
         try:
             with Session(db.engine) as session:
                 mia = Organisation(kind="mia", name="医保中心（并发测试）", uscc=uscc(901))
@@ -56,7 +74,7 @@ def committed(app):
                 session.commit()
                 yield app, case.id, mia.id
         finally:
-            _clean()
+            _clean(kept)
 
 
 def test_two_deciders_at_once_one_succeeds_one_conflicts(committed):

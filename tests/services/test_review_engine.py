@@ -161,6 +161,26 @@ def test_a_stale_version_is_a_conflict_naming_who_changed_the_case(session, setu
     assert case.step_code == "mia"
 
 
+def test_the_loser_of_a_race_whose_step_moved_on_is_told_of_the_change_not_refused(session, setup):
+    """Issue #9: the version is checked before the owner: a second decider of the provider whose
+    decision comes after the first one's gets the 409 naming who and when, not 403."""
+    world, mia, provider = setup
+    case = engine.open_case(session, case_type="statement_check", subject_id=world.provider.id, actor=mia, now=NOW)
+    engine.decide(session, case, DecisionInput("approve", expected_version=1), actor=provider, now=NOW)
+    with pytest.raises(Conflict, match="^此案件已被 pr_op 于 2026-03-16 10:00 修改，请刷新后重试$"):
+        engine.decide(session, case, DecisionInput("approve", expected_version=1),
+                      actor=Actor(provider.user_id, provider.org_id, "另一位机构用户"), now=NOW)
+
+
+def test_the_loser_of_a_race_that_closed_the_case_is_told_of_the_change(session, setup):
+    world, mia, provider = setup
+    case = engine.open_case(session, case_type="statement_check", subject_id=world.provider.id, actor=mia, now=NOW)
+    engine.decide(session, case, DecisionInput("approve", expected_version=1), actor=provider, now=NOW)
+    engine.decide(session, case, DecisionInput("approve", expected_version=2), actor=mia, now=NOW)
+    with pytest.raises(Conflict, match="^此案件已被 mia_rev 于"):
+        engine.decide(session, case, DecisionInput("return", "DOCS", "x", expected_version=2), actor=mia, now=NOW)
+
+
 def test_one_open_case_per_subject_and_type(session, setup):
     world, mia, _ = setup
     engine.open_case(session, case_type="statement_check", subject_id=world.provider.id, actor=mia, now=NOW)

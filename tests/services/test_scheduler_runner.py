@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from ltc.auth.models import LoginAttempt
 from ltc.core.clock import utcnow
+from ltc.core.db import begin_statement
 from ltc.scheduler.catchup import catch_up, most_recent_due
 from ltc.scheduler.locks import job_lock
 from ltc.scheduler.models import JobRun, RunStatus, SchedulerLock
@@ -19,6 +20,13 @@ HERE = __name__
 COUNTER = Job("count_attempts", "测试：记录一次", DAILY_0600, f"{HERE}:add_attempt")
 FAILING = Job("failing", "测试：失败", DAILY_0600, f"{HERE}:add_attempt_then_fail")
 MONTHLY = Job("monthly_count", "测试：每月", MONTHLY_D1_0200, f"{HERE}:add_attempt")
+BEGINS = Job("begin_statement", "测试：事务开始方式", DAILY_0600, f"{HERE}:note_begin")
+SEEN_BEGINS: list[str] = []
+
+
+def note_begin(session, *, now, due_at):
+    SEEN_BEGINS.append(begin_statement())
+    return {}
 
 
 def add_attempt(session, *, now, due_at):
@@ -50,6 +58,14 @@ def test_a_run_records_success_with_counts_and_commits_the_work(session):
     assert run.triggered_by_id is None and run.error is None
     assert job_attempts(session) == 1
     assert session.scalar(select(func.count()).select_from(SchedulerLock)) == 0  # released
+
+
+def test_a_job_runs_in_writing_transactions_so_sqlite_waits_for_the_write_lock(session):
+    """Issue #9: the scheduler's transactions begin with BEGIN IMMEDIATE on SQLite, in every job thread."""
+    SEEN_BEGINS.clear()
+    assert begin_statement() == "BEGIN"
+    assert run_job(session, BEGINS, utcnow()).status == RunStatus.SUCCESS
+    assert SEEN_BEGINS == ["BEGIN IMMEDIATE"] and begin_statement() == "BEGIN"
 
 
 def test_the_callers_session_is_used_and_left_open(session):

@@ -161,7 +161,7 @@ def test_a_duplicate_id_number_is_shown_on_the_field(client, session, people):
     login(client, "mia_op")
     response = client.post("/people/new", data=valid_form(id_number=people["east"].id_number))
     page = response.data.decode()
-    assert response.status_code == 400 and "已登记" in page and "is-invalid" in page
+    assert response.status_code == 409 and "已登记" in page and "is-invalid" in page
     assert person_count(session) == 3
 
 

@@ -272,7 +272,10 @@ def test_a_decision_on_a_closed_case_is_a_conflict(client, cases, session):
     version = cases.two.version
     decide(session, cases.two, cases.actor("pr2_rev"), "decline", "FULL", "满员")
     login(client, "pr2_rev")
-    response = post_decision(client, cases.two, "approve", version=version)
+    response = post_decision(client, cases.two, "approve", version=version)  # the page seen before the decline
+    assert response.status_code == 409 and "此案件已被 pr2_rev 于 2026-03-16 10:00 修改" in html(response)
+    session.refresh(cases.two)
+    response = post_decision(client, cases.two, "approve")  # the closed case's own version
     assert response.status_code == 409 and "该审核案件已结束" in html(response)
 
 

@@ -44,6 +44,7 @@ from ltc.notices.models import Notice
 from ltc.notices.services import open_notice
 from ltc.orgs.models import Organisation
 from ltc.people.ids import mask_id, mask_phone
+from ltc.web.transactions import records_view
 
 GRADING_FIELDS = evaluation.GRADING_FIELDS
 
@@ -202,6 +203,7 @@ def get_application(application_id: int):
 
 
 @bp.get("/applications/<int:application_id>/notices/<int:notice_id>.pdf")
+@records_view
 @api_permission(Action.ROSTER_VIEW)
 @api_route(summary="Download a notice of the application (application/pdf, as issued; the view is audited)",
            responses={200: PDF}, errors=(404,))

@@ -4,7 +4,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ltc.auth.models import ApiToken, LoginAttempt, User, UserRole
@@ -154,13 +154,29 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
+#: a token's last use is recorded at most this often: a plain read writes nothing otherwise
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def token_in_use(session: Session, token: str) -> ApiToken | None:
+    """The unrevoked token of an active user with this clear value (reads only)."""
     row = session.scalars(select(ApiToken).where(
         ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))).first()
-    if row is None or not row.user.active:
-        return None
-    row.last_used_at = now
-    return row.user
+    return row if row is not None and row.user.active else None
+
+
+def token_use_due(row: ApiToken, *, now: datetime) -> bool:
+    """Whether the token's use at ``now`` is to be recorded (first use, or a minute since the last)."""
+    return row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION
+
+
+def record_token_use(session: Session, token_id: int, *, now: datetime) -> None:
+    """Set the token's last use to ``now`` unless another request recorded one within the minute."""
+    session.execute(update(ApiToken).where(
+        ApiToken.id == token_id,
+        (ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at <= now - TOKEN_USE_RESOLUTION))
+        .values(last_used_at=now).execution_options(synchronize_session=False))
+    session.flush()
 
 
 def revoke_token(session: Session, token: ApiToken, *, actor: Actor, now: datetime) -> None:

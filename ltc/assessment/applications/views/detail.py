@@ -19,6 +19,7 @@ from ltc.auth.web import permission_required
 from ltc.core.clock import utcnow
 from ltc.extensions import db
 from ltc.orgs.kinds import CARE_TYPE_LABELS
+from ltc.web.transactions import records_view
 
 
 SUBMIT_LABELS = {"cosign": "签名", "confirm": "确认评估结论", "object": "提出异议", "withdraw": "撤回申请",
@@ -88,6 +89,7 @@ def detail(application_id: int):
 
 
 @bp.get("/documents/<int:document_id>")
+@records_view
 @permission_required(Action.ROSTER_VIEW)
 def document(document_id: int):
     """A medical document, for users who can see its application (404 otherwise); audited."""
