@@ -11,7 +11,7 @@ from flask import Flask
 
 def wire() -> None:
     from ltc.assessment.applications.events import ConclusionFinal
-    from ltc.assessment.applications.services.reassessment import add_beneficiaries
+    from ltc.assessment.applications.services.beneficiaries import add_beneficiaries
     from ltc.auth.scope import add_scope_rule
     from ltc.core.events import subscribe
     from ltc.entitlements import lowering, merging, opening, plan_revision, scope, services, subject, termination, views

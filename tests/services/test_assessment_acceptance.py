@@ -15,6 +15,7 @@ from ltc.people.models import PersonStatus
 from tests.assessment_builders import ANSWERS_D, accepted, at, cast, file, past_conclusion
 from tests.conftest import NOW
 from tests.people_builders import person
+from tests.entitlement_builders import grant
 
 
 @pytest.fixture
@@ -99,6 +100,7 @@ def test_less_than_six_months_after_the_last_conclusion_is_too_soon(session, c):
 
 def test_an_insurer_ordered_reassessment_is_not_too_soon(session, c):
     previous = past_conclusion(session, c.persons[0].id, date(2026, 1, 10))
+    grant(session, c.persons[0], c.world.provider, care_type="home", conclusion_of=previous)
     app = file(session, c, kind="reassessment", reassessment_reason="follow_up")
     assert app.previous_id == previous.id
     assert acceptance.accept(session, app.id, actor=c.ins, now=NOW).status == "accepted"

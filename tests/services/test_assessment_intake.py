@@ -13,6 +13,8 @@ from ltc.people import services as people
 from tests.assessment_builders import ANSWERS_D, ANSWERS_E, cast, file
 from tests.conftest import NOW
 from tests.people_builders import person
+from tests.assessment_builders import past_conclusion
+from tests.entitlement_builders import grant
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -67,6 +69,8 @@ def test_only_an_insurer_orders_a_reassessment_and_it_names_the_reason(session, 
     assert "reassessment_reason" in caught.value.fields
     with pytest.raises(ValidationFailed):
         file(session, c, kind="review")
+    grant(session, c.persons[0], c.world.provider, care_type="home",
+          conclusion_of=past_conclusion(session, c.persons[0].id, date(2025, 6, 1)))   # a beneficiary (SPEC §3.1)
     app = file(session, c, kind="reassessment", reassessment_reason="follow_up")
     assert (app.kind, app.reassessment_reason) == ("reassessment", "follow_up")
 

@@ -17,6 +17,8 @@ from ltc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ltc.notices.models import Notice
 from ltc.orgs.services import set_status
 from tests.assessment_builders import ITEMS_BY_LEVEL, at, cast, confirmed, declare, file, on_site
+from tests.assessment_builders import past_conclusion
+from tests.entitlement_builders import grant
 
 D = date
 
@@ -179,6 +181,8 @@ def test_the_first_agency_sees_the_review_but_cannot_schedule_it(session, c):
 def test_no_objection_while_another_application_of_the_person_is_in_process(session, c):
     from ltc.assessment.applications.services import acceptance
 
+    grant(session, c.persons[0], c.world.provider, care_type="home",
+          conclusion_of=past_conclusion(session, c.persons[0].id, D(2024, 6, 1)))   # ordered only for beneficiaries
     below = confirmed(session, c, level=2, confirm_on=D(2026, 3, 19))
     ordered = file(session, c, kind="reassessment", reassessment_reason="insurer_order", now=at(D(2026, 3, 20)))
     acceptance.accept(session, ordered.id, actor=c.ins, now=at(D(2026, 3, 20)))

@@ -19,7 +19,7 @@ from ltc.people.models import PersonStatus
 from ltc.entitlements import termination
 from ltc.entitlements.services import grant_entitlement, shorten
 from ltc.people.models import InsuredPerson
-from tests.assessment_builders import ANSWERS_E, at, cast, file, past_conclusion
+from tests.assessment_builders import ANSWERS_D, at, cast, file, past_conclusion
 from tests.conftest import NOW
 from tests.entitlement_builders import grant, plain_conclusion
 from tests.people_builders import person
@@ -175,14 +175,42 @@ def test_a_person_with_both_triggers_gets_one_reassessment(session, c):
     assert len(reassessments(session)) == 1
 
 
-def test_the_insurer_records_the_self_assessment_and_accepts_without_the_six_month_rule(session, c):
+def test_a_reassessment_is_accepted_without_a_self_assessment_and_without_the_six_month_rule(session, c):
+    """SPEC §3.1: a reassessment opened by the system has no self-assessment and skips the gate."""
     concluded_beneficiary(session, c, c.persons[0].id, D(2025, 11, 1), validity_months=6)   # valid to 2026-05-01
     run(session, D(2026, 3, 16))
     [app] = reassessments(session)
-    with pytest.raises(ValidationFailed):
-        acceptance.accept(session, app.id, actor=c.ins, now=NOW)
-    intake.record_self_assessment(session, app.id, ANSWERS_E, actor=c.ins, now=NOW)
+    assert app.self_assessment is None
     assert acceptance.accept(session, app.id, actor=c.ins, now=NOW).status == "accepted"
+
+
+def test_a_self_assessment_recorded_on_a_reassessment_does_not_gate_it(session, c):
+    concluded_beneficiary(session, c, c.persons[0].id, D(2025, 11, 1), validity_months=6)
+    run(session, D(2026, 3, 16))
+    [app] = reassessments(session)
+    intake.record_self_assessment(session, app.id, ANSWERS_D, actor=c.ins, now=NOW)
+    assert app.self_assessment.acceptable is False
+    assert acceptance.accept(session, app.id, actor=c.ins, now=NOW).status == "accepted"
+
+
+def test_an_initial_application_still_needs_its_self_assessment_to_be_accepted(session, c):
+    app = file(session, c)
+    session.delete(app.self_assessment)
+    session.flush()
+    session.expire(app, ["self_assessment"])
+    with pytest.raises(ValidationFailed, match="请先录入自评表"):
+        acceptance.accept(session, app.id, actor=c.ins, now=NOW)
+
+
+def test_the_insurer_may_order_a_reassessment_only_for_a_beneficiary(session, c):
+    """SPEC §3.1: reassessments only for persons with an active or future entitlement."""
+    past_conclusion(session, c.persons[0].id, D(2025, 6, 1))   # concluded, never entitled
+    with pytest.raises(ValidationFailed, match="重新评估只适用于"):
+        file(session, c, kind="reassessment", reassessment_reason="insurer_order")
+    entitled = person(session, 2, name="孙八")
+    concluded_beneficiary(session, c, entitled.id, D(2025, 6, 1))
+    app = file(session, c, person_id=entitled.id, kind="reassessment", reassessment_reason="insurer_order")
+    assert app.kind == "reassessment"
 
 
 def test_an_initial_application_so_soon_would_be_too_soon(session, c):

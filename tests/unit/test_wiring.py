@@ -4,7 +4,7 @@ import pytest
 
 from ltc.assessment.applications.events import ConclusionFinal
 from ltc.assessment.applications.models import Application
-from ltc.assessment.applications.services import reassessment
+from ltc.assessment.applications.services import beneficiaries, reassessment
 from ltc.assessment.experts.models import ExpertCertificate
 from ltc.auth import scope
 from ltc.auth.models import User
@@ -55,17 +55,17 @@ def test_every_registry_is_filled_by_create_app(app):
     assert len(people_scope.PERSON_LINKS) == 4
     assert [fn.__name__ for fn in REGISTRY] == ["agreements_ending", "contracts_ending", "failed_logins",
                                                 "assessment_queues", "certificates_ending", "review_inbox"]
-    assert reassessment.BENEFICIARIES == [entitlement_services.beneficiaries_on]
+    assert beneficiaries.BENEFICIARIES == [entitlement_services.beneficiaries_on]
 
 
 def test_wiring_twice_registers_nothing_twice(app):
     from ltc import wire
 
     before = (events.hub.subscribers(PersonDied), len(people_scope.PERSON_LINKS), len(REGISTRY), len(VERSION_CHECKS),
-              len(reassessment.BENEFICIARIES))
+              len(beneficiaries.BENEFICIARIES))
     wire()
     assert (events.hub.subscribers(PersonDied), len(people_scope.PERSON_LINKS), len(REGISTRY),
-            len(VERSION_CHECKS), len(reassessment.BENEFICIARIES)) == before
+            len(VERSION_CHECKS), len(beneficiaries.BENEFICIARIES)) == before
 
 
 def test_publishing_before_the_hub_is_wired_fails_loudly():

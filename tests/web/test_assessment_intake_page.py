@@ -10,6 +10,7 @@ from ltc.assessment.applications.models import Application, ApplicationDocument
 from tests import assessment_builders as ab
 from tests import assessment_web_builders as wb
 from tests.conftest import login
+from tests.entitlement_builders import grant
 
 
 @pytest.fixture
@@ -138,7 +139,8 @@ def status_of(client, url) -> int:
 
 
 def test_the_insurer_orders_a_reassessment_with_a_reason(client, session, c):
-    ab.past_conclusion(session, c.persons[0].id, wb.today() - timedelta(days=200))
+    previous = ab.past_conclusion(session, c.persons[0].id, wb.today() - timedelta(days=200))
+    grant(session, c.persons[0], c.world.provider, care_type="home", conclusion_of=previous)   # a beneficiary
     session.commit()
     login(client, "ins_op")
     response = post(client, form_data(c.persons[0], kind="reassessment"))

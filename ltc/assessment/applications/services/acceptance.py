@@ -38,7 +38,7 @@ class CannotAccept(Conflict):
 def acceptance_problems(session: Session, app: Application, today: date) -> list[tuple[RefusalCode, str]]:
     """The refusal codes that apply to ``app`` on ``today``, each with an explanation."""
     problems: list[tuple[RefusalCode, str]] = []
-    if app.self_assessment is not None and not app.self_assessment.acceptable:
+    if app.self_assessment is not None and not app.self_assessment.acceptable and app.kind != Kind.REASSESSMENT:
         problems.append((R.SELF_ASSESSMENT_BELOW_E, f"自评结果为 {app.self_assessment.grade} 级，E 级以上方可受理"))
     status = status_on(session, app.person_id, today)
     if status != PersonStatus.ACTIVE:
@@ -71,12 +71,14 @@ def accept(session: Session, application_id: int, *, actor: Actor, now: datetime
     """Accept a submitted application: ``accepted``, conclusion due ``conclusion_sla_working_days``
     working days after today (policy in force today), acceptance notice issued.
 
-    Raises Forbidden, NotFound, Conflict (stale page), InvalidTransition, ValidationFailed (no
-    self-assessment recorded) and CannotAccept listing the refusal codes that apply."""
+    A reassessment (opened by the system or ordered by the insurer) has no self-assessment and
+    skips its gate (SPEC §3.1). Raises Forbidden, NotFound, Conflict (stale page), InvalidTransition,
+    ValidationFailed (no self-assessment recorded on an application filed by or for a person) and
+    CannotAccept listing the refusal codes that apply."""
     app = _handler(session, application_id, actor, expected_version)
     check_transition(app.status, Status.ACCEPTED)
     today = local_today(now)
-    if app.self_assessment is None:
+    if app.self_assessment is None and app.kind != Kind.REASSESSMENT:
         raise ValidationFailed("请先录入自评表", {"self_assessment": "required"})
     if problems := acceptance_problems(session, app, today):
         raise CannotAccept(problems)

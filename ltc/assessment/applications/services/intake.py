@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ltc.assessment.applications.services.beneficiaries import is_beneficiary
 from ltc.assessment.applications.models import Application, SelfAssessment
 from ltc.assessment.applications.services.due_dates import acceptance_due_on
 from ltc.assessment.applications.services.lookups import current_conclusion
@@ -133,6 +134,9 @@ def _check_filer(session: Session, user: User, person_id: int, kind: Kind, reaso
         raise ValidationFailed("复评由异议产生，不能直接提交", {"kind": "review"})
     if kind is Kind.REASSESSMENT and reason not in ORDERED_REASONS:
         raise ValidationFailed("重新评估须注明原因", {"reassessment_reason": "follow_up or insurer_order"})
+    if kind is Kind.REASSESSMENT and not is_beneficiary(session, person.id, today):
+        raise ValidationFailed("重新评估只适用于享有（或即将享有）长护险待遇的参保人，其他人员请提交首次申请",
+                               {"kind": "no active or future entitlement"})
     if person.death_date is not None:
         raise Conflict(f"参保人已于 {person.death_date.isoformat()} 死亡", {"person_id": "deceased"})
     return person

@@ -15,13 +15,13 @@ On death every open application of the person is cancelled with the reason
 death is undone as recorded in error they are restored (``restore_cancelled_on_death``,
 subscribed to ``DeathUndone``).
 """
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, exists, false, literal, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application, ApplicationEvent
+from ltc.assessment.applications.services.beneficiaries import beneficiary_filter, is_beneficiary
 from ltc.assessment.applications.services.closing import close
 from ltc.assessment.applications.services.intake import new_application
 from ltc.assessment.applications.services.lookups import current_conclusion, open_applications
@@ -39,30 +39,10 @@ from ltc.people.events import DeathUndone, PersonDied
 from ltc.people.services import status_on
 
 R = ReassessmentReason
-#: ``day -> SELECT person_id`` of the persons with an active or future entitlement on ``day``
-BeneficiarySource = Callable[[date], Select]
-BENEFICIARIES: list[BeneficiarySource] = []
-
-
-def add_beneficiaries(source: BeneficiarySource) -> None:
-    """Register who counts as a beneficiary for reassessments (called by ``ltc.entitlements.wire``)."""
-    if source not in BENEFICIARIES:
-        BENEFICIARIES.append(source)
-
-
-def beneficiary_filter(today: date, person=Application.person_id):
-    """``person`` (a column or a value) has an active or future entitlement on ``today``."""
-    if not BENEFICIARIES:
-        return false()
-    return or_(*(person.in_(source(today)) for source in BENEFICIARIES))
-
-
-def _is_beneficiary(session: Session, person_id: int, today: date) -> bool:
-    return session.scalar(select(literal(1)).where(beneficiary_filter(today, literal(person_id)))) is not None
 
 
 def _may_open(session: Session, person_id: int, today: date) -> bool:
-    return (status_on(session, person_id, today) == PersonStatus.ACTIVE and _is_beneficiary(session, person_id, today)
+    return (status_on(session, person_id, today) == PersonStatus.ACTIVE and is_beneficiary(session, person_id, today)
             and not open_applications(session, person_id))
 
 
