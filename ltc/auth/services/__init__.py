@@ -1,5 +1,6 @@
 """User accounts: create, roles, passwords, authentication with throttling, API tokens."""
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -91,10 +92,43 @@ def change_password(session: Session, user: User, *, current: str, new: str, now
 
 
 def set_password(session: Session, user: User, password: str, *, actor: Actor, now: datetime) -> None:
+    """Set the password (whoever sets it): every session of the user ends and every API token of
+    theirs is revoked, so that whoever held the old password holds nothing after the change."""
     user.password_hash = hash_password(password)
     user.password_changed_at = now
+    user.session_epoch = User.session_epoch + 1  # in SQL: two changes at once both count
     session.flush()
-    audit.record(session, actor, "set_password", "user", user.id, now=now)
+    tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                             .order_by(ApiToken.id)).all()
+    for token in tokens:
+        revoke_token(session, token, actor=actor, now=now)
+    audit.record(session, actor, "set_password", "user", user.id, now=now,
+                 after={"sessions_ended": True, "tokens_revoked": len(tokens)})
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+SESSION_KEY = re.compile(r"(\d{1,18}):(\d{1,18})", re.ASCII)
+
+
+def end_sessions(session: Session, user: User, *, actor: Actor, now: datetime) -> None:
+    """Log ``user`` out everywhere: raising the session epoch makes every session saved before
+    refuse to load the user (``session_user``)."""
+    user.session_epoch = User.session_epoch + 1
+    session.flush()
+    audit.record(session, actor, "logout", "user", user.id, now=now)
+
+
+def session_user(session: Session, key: str) -> User | None:
+    """The active user whose session key (``User.get_id``: id and session epoch) is ``key``; None
+    for a key saved before the user's last logout or password change. Reads only."""
+    match = SESSION_KEY.fullmatch(key or "")
+    if match is None:
+        return None
+    user = session.get(User, int(match[1]))
+    if user is None or not user.active or user.session_epoch != int(match[2]):
+        return None
+    return user
 
 
 @dataclass(frozen=True)

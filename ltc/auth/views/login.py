@@ -15,9 +15,10 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+def load_user(key: str) -> User | None:
+    """The session's user, unless the session was saved before the user's last logout or password
+    change (it reads only: a plain GET stays a plain read)."""
+    return services.session_user(db.session, key)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -49,6 +50,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Log out here and, since the session epoch is per user, in every other session of the user."""
+    services.end_sessions(db.session, current_user, actor=services.actor_of(current_user), now=utcnow())
+    db.session.commit()
     logout_user()
     flash(_("已退出登录"), "info")
     return redirect(url_for("auth.login"))
@@ -67,6 +71,7 @@ def password():
             attach_errors(form, exc)
         else:
             db.session.commit()
+            login_user(current_user._get_current_object())  # this session goes on under the new epoch
             flash(_("密码已修改"), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)
