@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ltc.auth import services
 from ltc.auth.forms import LoginForm, PasswordForm
 from ltc.auth.models import User
+from ltc.auth.web import client_address, login_throttle
 from ltc.core.clock import utcnow
 from ltc.core.errors import DomainError
 from ltc.extensions import db, login_manager
@@ -30,7 +31,8 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(db.session, username=form.username.data, password=form.password.data,
-                                         ip=request.remote_addr or "?", now=utcnow())
+                                         ip=client_address(), now=utcnow(),
+                                         throttle=login_throttle())
         except DomainError as exc:
             db.session.commit()  # keep the failed attempt: it counts towards the lock
             form.form_errors.append(exc.message)
