@@ -1,6 +1,7 @@
 """Sessions end on the server (issue #9 point 7): a session cookie saved before logout or before a
 password change opens nothing afterwards, and a password change revokes the user's API tokens.
 Checking a session on each request writes nothing."""
+import pytest
 from sqlalchemy import select
 
 from ltc.auth.models import ApiToken
@@ -103,3 +104,14 @@ def test_checking_the_session_on_a_plain_read_writes_nothing(client, world):
         assert opens_home(client)
         assert client.get("/orgs/users").status_code == 200
     assert writes == []
+
+
+@pytest.mark.parametrize("key", ["{id}", "{id}:", "{id}:1", "{id}:０", "x:0"])
+def test_a_session_key_without_the_current_epoch_opens_nothing(client, world, key):
+    """Sessions signed before the epoch existed carry the id alone; their users log in again."""
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = key.format(id=world.users["pr_admin"].id)
+    assert not opens_home(client)
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = f"{world.users['pr_admin'].id}:0"
+    assert opens_home(client)  # the same user with the current epoch
