@@ -24,7 +24,7 @@ class TokenOut(Out):
 
 @bp.post("/auth/token")
 @api_route(summary="Exchange username and password for an API token", body=TokenRequest,
-           responses={201: TokenOut}, errors=(401,))
+           responses={201: TokenOut}, errors=(401, 429))
 def issue_token(body: TokenRequest):
     try:
         user = services.authenticate(db.session, username=body.username, password=body.password,

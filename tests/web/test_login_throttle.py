@@ -80,3 +80,4 @@ def test_the_trusted_proxies_setting_is_a_count(value, proxies):
 def test_a_malformed_trusted_proxies_setting_stops_the_app(value):
     with pytest.raises(ValueError, match="LTC_TRUSTED_PROXIES"):
         trusted_proxies(value)
+
