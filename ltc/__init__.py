@@ -4,6 +4,7 @@ import os
 
 from flask import Flask, session
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ltc import (api, assessment, audit, auth, billing, calendar, demo, entitlements, home, notices, orgs, people,
                  policy, providers, reviews, scheduler, web)
@@ -44,6 +45,9 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "ltc.sqlite3")
+    if proxies := app.config.get("TRUSTED_PROXIES"):
+        # the client's address and scheme as the trusted proxies saw them, never as a client wrote them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,4 +1,5 @@
-"""Configuration from the environment: DATABASE_URL, SECRET_KEY, LTC_ENV, LTC_GO_LIVE_DATE."""
+"""Configuration from the environment: DATABASE_URL, SECRET_KEY, LTC_ENV, LTC_GO_LIVE_DATE,
+LTC_TRUSTED_PROXIES."""
 import os
 import secrets
 from datetime import date
@@ -22,6 +23,16 @@ def go_live_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def trusted_proxies(value: str | None) -> int:
+    """``LTC_TRUSTED_PROXIES``: how many reverse proxies in front of the app add themselves to
+    ``X-Forwarded-For`` (and set ``X-Forwarded-Proto``); 0 or unset, the headers are ignored and the
+    client is the connection's peer. Raises ValueError at start-up for anything but a count."""
+    text = (value or "").strip() or "0"
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"LTC_TRUSTED_PROXIES must be a number of proxies (0, 1, 2 …), not {value!r}")
+    return int(text)
+
+
 class Config:
     LTC_ENV = os.environ.get("LTC_ENV", "development")
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
@@ -38,8 +49,11 @@ class Config:
     LANGUAGES = ("zh_CN", "en")
     BOOTSTRAP_SERVE_LOCAL = True
     PER_PAGE = 25
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_MINUTES = 15
+    LOGIN_MAX_FAILURES = 5            # failures of one account at one IP that lock it there
+    LOGIN_MAX_ACCOUNT_FAILURES = 20   # … of one account from any IP that lock it everywhere
+    LOGIN_MAX_IP_FAILURES = 100       # … at one IP, for any accounts, that lock that IP
+    LOGIN_LOCK_MINUTES = 15           # the window counted and the lock's length
+    TRUSTED_PROXIES = trusted_proxies(os.environ.get("LTC_TRUSTED_PROXIES"))
     WTF_CSRF_TIME_LIMIT = None
     GO_LIVE_DATE = go_live_date(os.environ.get("LTC_GO_LIVE_DATE"))
 

@@ -471,6 +471,7 @@ EN.update({
     "数量": "Count", "协议最后一日": "Last day of agreement",
     "近 24 小时登录失败的账号": "Accounts with failed logins in the last 24 hours", "失败次数": "Failures",
     "没有登录失败的记录": "No failed logins", "普通住院": "Ordinary stay", "专护住院": "Special-care stay",
+    "来源 IP 数": "Source IPs",
     # the district list and providers' districts
     "区县名录": "District list", "区县代码": "District code", "区县名称": "District name", "排序": "Order",
     "留空则排在最后": "Leave empty to put it last", "添加区县": "Add district", "编辑区县": "Edit district",

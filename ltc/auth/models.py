@@ -23,6 +23,8 @@ class User(UserMixin, Base):
     locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime | None]
+    #: part of every session's user id: raising it (logout, password change) ends the user's sessions
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     org: Mapped[Organisation] = relationship(lazy="joined")
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -39,6 +41,11 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's session key: the id and the session epoch, so that a session saved before
+        the epoch was raised no longer loads the user."""
+        return f"{self.id}:{self.session_epoch}"
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

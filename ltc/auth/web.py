@@ -1,9 +1,9 @@
 """The auth domain's request edge: permission checks for pages (403) and for the API (a Bearer
 token, 401; then the who-does-what table, 403)."""
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from flask_login import current_user, login_required
 
 from ltc.auth import services
@@ -26,6 +26,21 @@ def permission_required(action: Action):
             return view(*args, **kwargs)
         return wrapped
     return decorator
+
+
+def login_throttle() -> services.Throttle:
+    """The login limits of the app's settings (``LOGIN_*``)."""
+    config = current_app.config
+    return services.Throttle(per_ip_account=config["LOGIN_MAX_FAILURES"],
+                             per_account=config["LOGIN_MAX_ACCOUNT_FAILURES"],
+                             per_ip=config["LOGIN_MAX_IP_FAILURES"],
+                             lock=timedelta(minutes=config["LOGIN_LOCK_MINUTES"]))
+
+
+def client_address() -> str:
+    """The client's IP: the connection's peer, or what the trusted proxies reported (``ProxyFix``
+    installed by ``create_app`` for ``TRUSTED_PROXIES``)."""
+    return request.remote_addr or "?"
 
 
 class Unauthorized(DomainError):

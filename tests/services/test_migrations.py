@@ -651,3 +651,35 @@ def test_0018_turns_insurers_district_lists_into_open_ended_contracts_without_lo
             db.engine.dispose()
     finally:
         drop()
+
+
+def test_0022_gives_every_existing_user_session_epoch_zero_and_keeps_the_row(app, tmp_path):
+    """A database at 0021 with a user: after the upgrade the user is unchanged with epoch 0 (a new
+    user gets 0 from the column's default too); a downgrade keeps the user."""
+    import sqlalchemy as sa
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            flask_migrate.upgrade(revision="0021")
+            with db.engine.begin() as conn:
+                from tests.builders import uscc
+                org = _insert(conn, "organisations", kind="provider", name="护理站", uscc=uscc(901),
+                              created_at="2024-06-01 02:00:00")
+                user = _insert(conn, "users", username="op", full_name="经办", org_id=org, password_hash="h",
+                               active=True, created_at="2024-06-01 02:00:00")
+            flask_migrate.upgrade(revision="0022")
+            with db.engine.begin() as conn:
+                _insert(conn, "users", username="new", full_name="新", org_id=org, password_hash="h",
+                        active=True, created_at="2024-06-02 02:00:00")
+                rows = conn.execute(sa.text("SELECT id, username, password_hash, session_epoch FROM users "
+                                            "ORDER BY id")).all()
+            assert [tuple(r) for r in rows] == [(user, "op", "h", 0), (user + 1, "new", "h", 0)]
+            flask_migrate.downgrade(revision="0021")
+            with db.engine.connect() as conn:
+                assert conn.execute(sa.text("SELECT username FROM users ORDER BY id")).scalars().all() == [
+                    "op", "new"]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()

@@ -69,7 +69,7 @@ def test_each_operation_declares_its_own_errors(doc):
     paths = doc["paths"]
     assert set(paths["/api/v1/persons"]["post"]["responses"]) == {"201", "400", "401", "403", "409"}
     assert set(paths["/api/v1/persons/{person_id}"]["get"]["responses"]) == {"200", "400", "401", "403", "404"}
-    assert set(paths["/api/v1/auth/token"]["post"]["responses"]) == {"201", "400", "401"}
+    assert set(paths["/api/v1/auth/token"]["post"]["responses"]) == {"201", "400", "401", "429"}
     assert paths["/api/v1/auth/token"]["post"]["security"] == []
     assert set(paths["/api/v1/openapi.json"]["get"]["responses"]) == {"200"}
     decision = paths["/api/v1/reviews/{case_id}/decision"]["post"]

@@ -101,6 +101,21 @@ def test_set_password_changes_the_password(runner, session, agency):
                                                     AuditEntry.entity_id == str(account.id))).one()
 
 
+def test_set_password_ends_the_users_sessions_and_revokes_their_tokens(runner, session, agency):
+    from ltc.auth.models import ApiToken
+    from ltc.auth.services import issue_token, session_user
+    from ltc.core.clock import utcnow
+    account = user(session, agency, "qian", "admin")
+    issue_token(session, account, now=utcnow())
+    session.commit()
+    saved = account.get_id()
+    result = runner.invoke(args=["user", "set-password", "qian", "--password", GOOD])
+    assert result.exit_code == 0, result.output
+    session.rollback()
+    assert session_user(session, saved) is None
+    assert session.scalars(select(ApiToken.revoked_at).where(ApiToken.user_id == account.id)).one() is not None
+
+
 def test_set_password_refuses_an_unknown_user_or_a_weak_password(runner, session, agency):
     account = user(session, agency, "zheng", "admin")
     old_hash = account.password_hash

@@ -42,23 +42,6 @@ def test_lock_expires_after_fifteen_minutes(session, world):
     assert user.username == "pr_admin"
 
 
-def test_five_failures_from_one_ip_lock_that_ip_for_other_accounts(session, world):
-    now = utcnow()
-    for name in ("a", "b", "c", "d", "e"):
-        try:
-            services.authenticate(session, username=name, password="x", ip="10.1.1.1", now=now)
-        except services.BadCredentials:
-            pass
-    try:
-        services.authenticate(session, username="pr_admin", password=PASSWORD, ip="10.1.1.1", now=now)
-    except services.LoginLocked:
-        pass
-    else:
-        raise AssertionError("the IP should be locked")
-    # another IP is not affected
-    assert services.authenticate(session, username="pr_admin", password=PASSWORD, ip="10.1.1.2", now=now)
-
-
 def test_failed_attempts_are_recorded(client, session, world):
     client.post("/login", data={"username": "pr_admin", "password": "wrong"})
     count = session.scalar(select(func.count()).select_from(LoginAttempt).where(

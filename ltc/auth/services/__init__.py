@@ -1,5 +1,6 @@
 """User accounts: create, roles, passwords, authentication with throttling, API tokens."""
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -91,45 +92,91 @@ def change_password(session: Session, user: User, *, current: str, new: str, now
 
 
 def set_password(session: Session, user: User, password: str, *, actor: Actor, now: datetime) -> None:
+    """Set the password (whoever sets it): every session of the user ends and every API token of
+    theirs is revoked, so that whoever held the old password holds nothing after the change."""
     user.password_hash = hash_password(password)
     user.password_changed_at = now
+    user.session_epoch = User.session_epoch + 1  # in SQL: two changes at once both count
     session.flush()
-    audit.record(session, actor, "set_password", "user", user.id, now=now)
+    tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                             .order_by(ApiToken.id)).all()
+    for token in tokens:
+        revoke_token(session, token, actor=actor, now=now)
+    audit.record(session, actor, "set_password", "user", user.id, now=now,
+                 after={"sessions_ended": True, "tokens_revoked": len(tokens)})
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+SESSION_KEY = re.compile(r"(\d{1,18}):(\d{1,18})", re.ASCII)
+
+
+def end_sessions(session: Session, user: User, *, actor: Actor, now: datetime) -> None:
+    """Log ``user`` out everywhere: raising the session epoch makes every session saved before
+    refuse to load the user (``session_user``)."""
+    user.session_epoch = User.session_epoch + 1
+    session.flush()
+    audit.record(session, actor, "logout", "user", user.id, now=now)
+
+
+def session_user(session: Session, key: str) -> User | None:
+    """The active user whose session key (``User.get_id``: id and session epoch) is ``key``; None
+    for a key saved before the user's last logout or password change. Reads only."""
+    match = SESSION_KEY.fullmatch(key or "")
+    if match is None:
+        return None
+    user = session.get(User, int(match[1]))
+    if user is None or not user.active or user.session_epoch != int(match[2]):
+        return None
+    return user
 
 
 @dataclass(frozen=True)
 class Throttle:
-    max_failures: int = 5
+    """Failures inside the lock window that lock logins: of one account at one IP, of one account
+    from any IP (someone guessing from many addresses), and of one IP for any account (a much
+    higher ceiling: many users share an office's or a proxy's address)."""
+
+    per_ip_account: int = 5
+    per_account: int = 20
+    per_ip: int = 100
     lock: timedelta = timedelta(minutes=15)
 
 
-def _recent_failures(session: Session, column, value: str, since: datetime, *,
-                     reset_on_success: bool) -> int:
-    """Failures for this account/IP inside the lock window (after its last success, if asked)."""
+def _recent_failures(session: Session, since: datetime, *where, reset_on_success: bool) -> int:
+    """Failures matching ``where`` inside the lock window (after the last success, if asked)."""
     stmt = select(func.count()).select_from(LoginAttempt).where(
-        column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since)
+        *where, LoginAttempt.success.is_(False), LoginAttempt.at >= since)
     if reset_on_success:
         last_ok = session.scalar(select(func.max(LoginAttempt.at)).where(
-            column == value, LoginAttempt.success.is_(True), LoginAttempt.at >= since))
+            *where, LoginAttempt.success.is_(True), LoginAttempt.at >= since))
         if last_ok is not None:
             stmt = stmt.where(LoginAttempt.at > last_ok)
     return session.scalar(stmt)
 
 
+def _locked(session: Session, username: str, ip: str, now: datetime, throttle: Throttle) -> bool:
+    """A success ends the count of its account (at that IP, and from anywhere), never of an IP:
+    logging in to one's own account must not let one go on guessing others."""
+    since = now - throttle.lock
+    return (_recent_failures(session, since, LoginAttempt.username == username, LoginAttempt.ip == ip,
+                             reset_on_success=True) >= throttle.per_ip_account
+            or _recent_failures(session, since, LoginAttempt.username == username,
+                                reset_on_success=True) >= throttle.per_account
+            or _recent_failures(session, since, LoginAttempt.ip == ip, reset_on_success=False) >= throttle.per_ip)
+
+
 def authenticate(session: Session, *, username: str, password: str, ip: str, now: datetime,
                  throttle: Throttle = Throttle()) -> User:
-    """Check credentials. 5 failures lock the account and the IP for 15 minutes.
+    """Check credentials, throttled per (IP, account), per account and per IP (``Throttle``).
 
-    Raises LoginLocked while locked (even with the right password) and BadCredentials.
-    Every attempt is recorded.
+    Raises LoginLocked while locked (even with the right password; the attempt is not recorded,
+    so it does not prolong the lock) and BadCredentials. Every other attempt is recorded.
     """
     username = username.strip().lower()
-    since = now - throttle.lock
-    if (_recent_failures(session, LoginAttempt.username, username, since,
-                         reset_on_success=True) >= throttle.max_failures
-            or _recent_failures(session, LoginAttempt.ip, ip, since,
-                                reset_on_success=False) >= throttle.max_failures):
-        raise LoginLocked("登录失败次数过多，请 15 分钟后再试")
+    if _locked(session, username, ip, now, throttle):
+        minutes = int(throttle.lock.total_seconds() // 60)
+        raise LoginLocked(f"登录失败次数过多，请 {minutes} 分钟后再试")
     user = session.scalars(select(User).where(User.username == username)).first()
     ok = user is not None and user.active and verify_password(user.password_hash, password)
     session.add(LoginAttempt(username=username, ip=ip, at=now, success=ok))

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ltc.auth import services
 from ltc.auth.forms import LoginForm, PasswordForm
 from ltc.auth.models import User
+from ltc.auth.web import client_address, login_throttle
 from ltc.core.clock import utcnow
 from ltc.core.errors import DomainError
 from ltc.extensions import db, login_manager
@@ -15,9 +16,10 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+def load_user(key: str) -> User | None:
+    """The session's user, unless the session was saved before the user's last logout or password
+    change (it reads only: a plain GET stays a plain read)."""
+    return services.session_user(db.session, key)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -29,7 +31,8 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(db.session, username=form.username.data, password=form.password.data,
-                                         ip=request.remote_addr or "?", now=utcnow())
+                                         ip=client_address(), now=utcnow(),
+                                         throttle=login_throttle())
         except DomainError as exc:
             db.session.commit()  # keep the failed attempt: it counts towards the lock
             form.form_errors.append(exc.message)
@@ -49,6 +52,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Log out here and, since the session epoch is per user, in every other session of the user."""
+    services.end_sessions(db.session, current_user, actor=services.actor_of(current_user), now=utcnow())
+    db.session.commit()
     logout_user()
     flash(_("已退出登录"), "info")
     return redirect(url_for("auth.login"))
@@ -67,6 +73,7 @@ def password():
             attach_errors(form, exc)
         else:
             db.session.commit()
+            login_user(current_user._get_current_object())  # this session goes on under the new epoch
             flash(_("密码已修改"), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)

@@ -5,7 +5,7 @@ and chooses the organisation of a new user. Another organisation's user is a 404
 """
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 from wtforms import SelectChoice
 
 from ltc.auth.models import User
@@ -101,6 +101,8 @@ def reset_password(user_id: int):
     done, _result, status = submit(form, lambda: users.reset_password(
         db.session, user, actor=current_user, now=utcnow(), password=form.password.data))
     if done:
+        if user.id == current_user.id:
+            login_user(user)  # the reset ended every session of the user: this one goes on
         flash(_("用户 %(name)s 的密码已重置", name=user.username), "success")
         return redirect(url_for(".list_users"))
     return render_template("users/password.html", form=form, user=user), status
