@@ -41,6 +41,7 @@ class ImportPages:
         if not form.validate_on_submit():
             return render_template(self.upload_template, form=form, **self.context()), 400 if form.errors else 200
         data, filename = form.file.data.read(), form.file.data.filename or ""
+        form.file.data.close()  # a large upload is spooled to a temporary file
         result = self.preview(db.session, data, filename, today=local_today())
         if result.ok:
             self.uploads.keep(data, filename)
