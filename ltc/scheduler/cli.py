@@ -25,7 +25,7 @@ from ltc.extensions import db
 from ltc.scheduler.catchup import TIMEZONE, catch_up, run_due, trigger_for
 from ltc.scheduler.queue import POLL_SECONDS, run_queued
 from ltc.scheduler.recovery import recover_interrupted
-from ltc.scheduler.registry import JOBS, Job, UnknownJob, get_job
+from ltc.scheduler.registry import JOBS, ON_DEMAND_JOBS, Job, UnknownJob, get_job
 from ltc.scheduler.runner import RunOutcome, Target, run_job, session_scope
 from ltc.scheduler.services import job_overview, scheduled_jobs
 
@@ -77,8 +77,8 @@ def queue_call(app: Flask, jobs: tuple[Job, ...]) -> None:
     """What APScheduler calls every POLL_SECONDS: resume the runs of dead processes, run the
     queued runs; never raises."""
     try:
-        recover_interrupted(app, jobs)
-        run_queued(app, jobs)
+        recover_interrupted(app, jobs + ON_DEMAND_JOBS)
+        run_queued(app, jobs + ON_DEMAND_JOBS)
     except Exception:
         log.exception("could not run the queued runs; the next poll tries again")
 
@@ -126,11 +126,11 @@ def scheduler_command() -> None:
     workers = 1 if db.engine.dialect.name == "sqlite" else 4  # SQLite: one writer at a time
     jobs = jobs_in_force(db.session, now)
     scheduler = build_scheduler(app, jobs, now=now, workers=workers)
-    for outcome in recover_interrupted(app, jobs):
+    for outcome in recover_interrupted(app, jobs + ON_DEMAND_JOBS):
         click.echo("resumed " + describe(outcome))
     for outcome in catch_up(app, jobs, now=now, report=click.echo):
         click.echo(describe(outcome))
-    for outcome in run_queued(app, jobs):
+    for outcome in run_queued(app, jobs + ON_DEMAND_JOBS):
         click.echo(describe(outcome))
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     click.echo(f"scheduler running {len(jobs)} jobs (timezone {TIMEZONE}); Ctrl-C to stop")
