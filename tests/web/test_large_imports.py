@@ -4,7 +4,6 @@ to check inside a request is queued and imported by the scheduler process, with 
 that shows its row errors before anything is written."""
 import io
 import time
-from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -21,7 +20,7 @@ from ltc.scheduler.models import JobRun
 from ltc.scheduler.queue import run_queued
 from ltc.scheduler.registry import ON_DEMAND_JOBS
 from tests.conftest import NOW, login
-from tests.people_builders import csv_bytes, id_number
+from tests.people_builders import csv_bytes, roster_rows
 from tests.sheet_builders import fast_xlsx
 
 HEADER = ["身份证号", "姓名", "区县"]
@@ -50,18 +49,6 @@ def test_a_200000_row_xlsx_is_refused_at_once_with_the_row_limit(client, session
     assert response.status_code == 400 and f"一次最多导入 {MAX_ROWS} 行" in page
     assert elapsed < 8, f"the upload took {elapsed:.1f} s"  # reading every row took minutes on a busy machine
     assert session.scalar(select(func.count()).select_from(InsuredPerson)) == 0
-
-
-def roster_rows(count: int, *, bad_lines: tuple[int, ...] = ()) -> list[str]:
-    """``count`` valid roster rows (distinct ID numbers); the rows at ``bad_lines`` (file line
-    numbers, 2 = the first data row) get an ID number with a wrong last character."""
-    rows = []
-    for n in range(count):
-        number = id_number(n % 500, birth=date(1950, 1, 1) + timedelta(days=n // 500))
-        if n + 2 in bad_lines:
-            number = number[:-1] + "Z"
-        rows.append(f"{number},张{n},,,东城区,,,employee,active,,2026-01-01")
-    return rows
 
 
 @pytest.fixture
