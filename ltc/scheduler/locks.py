@@ -83,21 +83,20 @@ class RowLock:
         stale = SchedulerLock.expires_at <= now
         if dead:
             stale = or_(stale, SchedulerLock.holder == row.holder)
+        holders.hold(self.holder)  # before the commit: this process's other threads must see it alive
         try:
             # then a transaction that starts with a write (waits for a busy writer, no deadlock)
             session.execute(delete(SchedulerLock).where(SchedulerLock.name == self.name, stale))
             session.execute(insert(SchedulerLock).values(name=self.name, holder=self.holder, acquired_at=now,
                                                          expires_at=now + self.ttl))
             session.commit()
-        except IntegrityError:
+        except (IntegrityError, OperationalError) as exc:
             session.rollback()
-            return False
-        except OperationalError:  # "database is locked": another writer held it past the busy timeout
-            session.rollback()
-            log.warning("lock %s: database busy; treating the lock as held", self.name)
+            holders.let_go(self.holder)
+            if isinstance(exc, OperationalError):  # "database is locked": a writer held it past the busy timeout
+                log.warning("lock %s: database busy; treating the lock as held", self.name)
             return False
         self.held = True
-        holders.hold(self.holder)
         return True
 
     def release(self) -> None:

@@ -115,7 +115,6 @@ def run_job(target: Target, job: Job, due_at: datetime, triggered_by: int | None
             run_id = _start(session, job, due_at, triggered_by, queued_run_id, resume_run_id)
             if run_id is None:
                 return RunOutcome(job.id, due_at, ALREADY_DONE, queued_run_id or resume_run_id)
-            holders.start_running(run_id)
             if job.units:
                 return _execute_units(session, job, run_id, due_at)
             return _execute(session, job, run_id, due_at)
@@ -152,6 +151,8 @@ def _start(session: Session, job: Job, due_at: datetime, triggered_by: int | Non
             run_id = session.scalar(insert(JobRun).values(
                 job_id=job.id, due_at=due_at, started_at=now, status=RunStatus.RUNNING, host=HOST,
                 pid=os.getpid(), triggered_by_id=triggered_by).returning(JobRun.id))
+    if run_id is not None:
+        holders.start_running(run_id)  # before the commit: a recovery in another thread must see it alive
     session.commit()
     if run_id is not None:
         log.info("job %s started (due %s, run %s)", job.id, due_at.isoformat(), run_id)
