@@ -1,6 +1,6 @@
 """Builders for insured persons in tests."""
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl import Workbook
 from stdnum.cn import ric
@@ -39,3 +39,15 @@ def xlsx_bytes(rows: list[list]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def roster_rows(count: int, *, bad_lines: tuple[int, ...] = ()) -> list[str]:
+    """``count`` valid roster rows (distinct ID numbers); the rows at ``bad_lines`` (file line
+    numbers, 2 = the first data row) get an ID number with a wrong last character."""
+    rows = []
+    for n in range(count):
+        number = id_number(n % 500, birth=date(1950, 1, 1) + timedelta(days=n // 500))
+        if n + 2 in bad_lines:
+            number = number[:-1] + "Z"
+        rows.append(f"{number},张{n},,,东城区,,,employee,active,,2026-01-01")
+    return rows

@@ -2,19 +2,26 @@
 (pure: no Flask, no database)."""
 import csv
 import io
+import re
 import warnings
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import islice
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.exceptions import InvalidFileException
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls / .doc
 
 Cell = str | int | float | date | datetime | None
+ROW_ELEMENT = re.compile(rb"<(?:\w+:)?row[\s>/]")  # <row r="2">, <x:row>, <row/>; not <rowBreaks>
+COUNT_CHUNK = 1 << 20
 
 
 class UnreadableFile(ValueError):
@@ -36,21 +43,67 @@ def sniff(data: bytes) -> str:
     return "csv"
 
 
-def read_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
-    """Every row with its spreadsheet row number (1 = the header). Raises UnreadableFile."""
-    return _xlsx_rows(data) if sniff(data) == "xlsx" else _csv_rows(data)
+def read_rows(data: bytes, *, limit: int | None = None) -> list[tuple[int, list[Cell]]]:
+    """The rows (at most ``limit``) with their spreadsheet row numbers (1 = the header), read
+    as a stream: rows past the limit are never parsed. Raises UnreadableFile."""
+    with _row_stream(data) as rows:
+        return list(enumerate(islice(rows, limit), start=1))
 
 
-def _csv_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
+def count_rows(data: bytes) -> int:
+    """How many rows the file has (blank ones included), without parsing their cells: an XLSX
+    counts its sheet's row elements, a CSV its records. Raises UnreadableFile."""
+    if sniff(data) == "csv":
+        with _row_stream(data) as rows:
+            return sum(1 for _ in rows)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(_active_sheet_path(data)) as sheet:
+            return _count_row_elements(sheet)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError):
+        raise UnreadableFile("无法读取 XLSX 工作簿（文件损坏或不是 Excel 文件）") from None
+
+
+def _active_sheet_path(data: bytes) -> str:
+    """The zip path of the sheet ``load_workbook(...).active`` reads, from the workbook part alone
+    (openpyxl's read-only loader scans a whole sheet that lacks a ``<dimension>`` element)."""
+    reader = ExcelReader(io.BytesIO(data), read_only=True)
+    reader.read_manifest()
+    reader.read_workbook()
+    targets = [rel.target for _sheet, rel in reader.parser.find_sheets() if rel.target in reader.valid_files]
+    index = reader.wb._active_sheet_index  # what ``Workbook.active`` returns, before any sheet is read
+    return targets[index if index < len(targets) else 0]
+
+
+def _count_row_elements(sheet) -> int:
+    tail, total = b"", 0
+    while chunk := sheet.read(COUNT_CHUNK):
+        window = tail + chunk
+        total += len(ROW_ELEMENT.findall(window))
+        # a row element cut by the chunk boundary is counted in the next window only
+        cut = window.rfind(b"<", max(0, len(window) - 16))
+        tail = window[cut:] if cut >= 0 and not ROW_ELEMENT.match(window, cut) else b""
+    return total
+
+
+@contextmanager
+def _row_stream(data: bytes) -> Iterator[Iterator[list[Cell]]]:
+    if sniff(data) == "csv":
+        yield _csv_rows(data)
+        return
+    with _workbook(data) as book:
+        yield (list(row) for row in book.active.iter_rows(values_only=True))
+
+
+def _csv_rows(data: bytes) -> Iterator[list[Cell]]:
     reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
     try:
-        rows = list(reader)
+        yield from reader
     except csv.Error as exc:
         raise UnreadableFile(f"CSV 格式错误：{exc}") from None
-    return list(enumerate(rows, start=1))
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
+@contextmanager
+def _workbook(data: bytes):
     with warnings.catch_warnings():
         # openpyxl warns about features it ignores (styles, data validation); irrelevant here
         warnings.simplefilter("ignore")
@@ -59,10 +112,13 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
             raise UnreadableFile("无法读取 XLSX 工作簿（文件损坏或不是 Excel 文件）") from None
         try:
-            rows = [list(row) for row in book.active.iter_rows(values_only=True)]
+            yield book
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+            if isinstance(exc, UnreadableFile):
+                raise
+            raise UnreadableFile("无法读取 XLSX 工作簿（文件损坏或不是 Excel 文件）") from None
         finally:
             book.close()
-    return list(enumerate(rows, start=1))
 
 
 def is_blank(cells: list[Cell]) -> bool:
@@ -139,6 +195,9 @@ def read_table(result: Preview, data: bytes, *, aliases: dict[str, str], known, 
     recording on ``result.header_errors`` why the file cannot be read (unreadable, empty, bad
     header, too many rows, no data row)."""
     try:
+        if count_rows(data) - 1 > max_rows:  # refused before any cell is parsed
+            result.header_errors.append(f"一次最多导入 {max_rows} 行")
+            return None
         table = read_rows(data)
     except UnreadableFile as exc:
         result.header_errors.append(str(exc))
@@ -147,8 +206,6 @@ def read_table(result: Preview, data: bytes, *, aliases: dict[str, str], known, 
         result.header_errors.append("文件为空")
         return None
     columns, result.header_errors = header_columns(table[0][1], aliases=aliases, known=known, required=required)
-    if len(table) - 1 > max_rows:
-        result.header_errors.append(f"一次最多导入 {max_rows} 行")
     body = [(line, list(cells)) for line, cells in table[1:] if not is_blank(cells)]
     if not result.header_errors and not body:
         result.header_errors.append("文件没有数据行")

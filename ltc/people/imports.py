@@ -208,14 +208,21 @@ def classify(session: Session, rows: list[RowResult]) -> None:
 def preview(session: Session, data: bytes, filename: str, *, today: date) -> ImportPreview:
     """Read and check a whole file without writing anything."""
     result = ImportPreview(filename=filename, sha256=hashlib.sha256(data).hexdigest(), today=today)
+    records = read_records(result, data)
+    if records is not None:
+        _check_rows(session, result, records)
+    return result
+
+
+def read_records(result: ImportPreview, data: bytes) -> list[tuple[int, dict]] | None:
+    """The file's data rows as ``(line, cells by column)``, its columns set on ``result``; None
+    after recording on ``result.header_errors`` why the file cannot be read."""
     table = read_table(result, data, aliases=HEADER_ALIASES, known=COLUMNS, required=REQUIRED_COLUMNS,
                        max_rows=MAX_ROWS)
     if table is None:
-        return result
+        return None
     result.columns, body = table
-    records = [(line, _record(result.columns, cells)) for line, cells in body]
-    _check_rows(session, result, records)
-    return result
+    return [(line, _record(result.columns, cells)) for line, cells in body]
 
 
 def _record(columns: list[str], cells: list) -> dict:

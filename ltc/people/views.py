@@ -15,7 +15,7 @@ from ltc.web.forms import ConfirmImportForm, ImportForm, attach_errors, submit
 from ltc.core.pagination import paginate
 from ltc.web.uploads import PendingUploads
 from ltc.extensions import db
-from ltc.people import id_numbers, merging, services
+from ltc.people import bulk, id_numbers, merging, services
 from ltc.people.hospital import services as hospital
 from ltc.people import imports as importer
 from ltc.people.forms import (CategoryForm, CorrectIdNumberForm, DeathForm, EndTagForm, MergePersonsForm,
@@ -180,7 +180,8 @@ IMPORT = ImportPages(
     upload_template="people/import.html", preview_template="people/import_preview.html",
     upload_endpoint=".import_persons", done_endpoint=".list_persons",
     done_message=lambda counts: _("导入完成：新增 %(create)d，更新 %(update)d，未变 %(unchanged)d", **counts),
-    context=lambda: {"labels": LABELS})
+    context=lambda: {"labels": LABELS}, large=bulk.is_large, queue=bulk.queue_import,
+    progress_endpoint=".import_progress")
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -193,6 +194,15 @@ def import_persons():
 @permission_required(Action.ROSTER_EDIT)
 def confirm_import():
     return IMPORT.confirm(ConfirmImportForm())
+
+
+@bp.get("/imports/<int:import_id>")
+@permission_required(Action.ROSTER_EDIT)
+def import_progress(import_id: int):
+    """A large file's import, run by the scheduler process: its progress, or why it was refused."""
+    progress = bulk.import_progress(db.session, import_id, actor=actor_of(current_user))
+    return render_template("people/import_progress.html", progress=progress,
+                           state_labels=bulk.STATE_LABELS, running=progress.state in bulk.UNFINISHED)
 
 
 # --- ID-number collisions (MIA admin) -------------------------------------------------------

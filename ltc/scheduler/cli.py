@@ -24,7 +24,8 @@ from ltc.core.clock import to_local, utcnow
 from ltc.extensions import db
 from ltc.scheduler.catchup import TIMEZONE, catch_up, run_due, trigger_for
 from ltc.scheduler.queue import POLL_SECONDS, run_queued
-from ltc.scheduler.registry import JOBS, Job, UnknownJob, get_job
+from ltc.scheduler.recovery import recover_interrupted
+from ltc.scheduler.registry import JOBS, ON_DEMAND_JOBS, Job, UnknownJob, get_job
 from ltc.scheduler.runner import RunOutcome, Target, run_job, session_scope
 from ltc.scheduler.services import job_overview, scheduled_jobs
 
@@ -73,9 +74,11 @@ def build_scheduler(app: Flask, jobs: tuple[Job, ...] = JOBS, *, now: datetime |
 
 
 def queue_call(app: Flask, jobs: tuple[Job, ...]) -> None:
-    """What APScheduler calls every POLL_SECONDS: run the queued runs; never raises."""
+    """What APScheduler calls every POLL_SECONDS: resume the runs of dead processes, run the
+    queued runs; never raises."""
     try:
-        run_queued(app, jobs)
+        recover_interrupted(app, jobs + ON_DEMAND_JOBS)
+        run_queued(app, jobs + ON_DEMAND_JOBS)
     except Exception:
         log.exception("could not run the queued runs; the next poll tries again")
 
@@ -123,9 +126,11 @@ def scheduler_command() -> None:
     workers = 1 if db.engine.dialect.name == "sqlite" else 4  # SQLite: one writer at a time
     jobs = jobs_in_force(db.session, now)
     scheduler = build_scheduler(app, jobs, now=now, workers=workers)
+    for outcome in recover_interrupted(app, jobs + ON_DEMAND_JOBS):
+        click.echo("resumed " + describe(outcome))
     for outcome in catch_up(app, jobs, now=now, report=click.echo):
         click.echo(describe(outcome))
-    for outcome in run_queued(app, jobs):
+    for outcome in run_queued(app, jobs + ON_DEMAND_JOBS):
         click.echo(describe(outcome))
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     click.echo(f"scheduler running {len(jobs)} jobs (timezone {TIMEZONE}); Ctrl-C to stop")
@@ -154,6 +159,8 @@ def list_jobs() -> None:
 def run_command(job_id: str) -> None:
     """Run JOB_ID now and print the outcome (exit status 1 when it fails)."""
     job = _job(job_id)
+    for outcome in recover_interrupted(current_app._get_current_object(), (job,)):
+        click.echo("resumed " + describe(outcome))
     click.echo(f"running {job.id} ({job.title}) …")
     started = time.monotonic()
     outcome = run_job(current_app._get_current_object(), job, utcnow())

@@ -2,18 +2,20 @@
 
 PostgreSQL: ``pg_try_advisory_lock`` on a dedicated connection held for the run (the server
 drops it if the process dies). SQLite: a row in ``scheduler_locks`` whose INSERT fails while
-an unexpired row exists; an expired row (its holder died) is taken over.
+an unexpired row exists; an expired row, or one whose holder process has ended
+(``holders.holder_is_dead``: ``kill -9`` leaves the row behind), is taken over.
 """
 import hashlib
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import func
 
+from ltc.scheduler import holders
 from ltc.scheduler.models import SchedulerLock
 
 log = logging.getLogger(__name__)
@@ -70,23 +72,29 @@ class RowLock:
     def acquire(self, now: datetime) -> bool:
         session = self.session
         # a plain read first: a holder in the middle of its job keeps SQLite's write lock
-        expires = session.scalar(select(SchedulerLock.expires_at).where(SchedulerLock.name == self.name))
+        row = session.execute(select(SchedulerLock.holder, SchedulerLock.expires_at)
+                              .where(SchedulerLock.name == self.name)).first()
         session.commit()
-        if expires is not None and expires > now:
+        dead = row is not None and row.expires_at > now and holders.holder_is_dead(row.holder)
+        if row is not None and row.expires_at > now and not dead:
             return False
+        if dead:
+            log.warning("lock %s: its holder %s has ended; taking the lock over", self.name, row.holder)
+        stale = SchedulerLock.expires_at <= now
+        if dead:
+            stale = or_(stale, SchedulerLock.holder == row.holder)
+        holders.hold(self.holder)  # before the commit: this process's other threads must see it alive
         try:
             # then a transaction that starts with a write (waits for a busy writer, no deadlock)
-            session.execute(delete(SchedulerLock).where(SchedulerLock.name == self.name,
-                                                        SchedulerLock.expires_at <= now))
+            session.execute(delete(SchedulerLock).where(SchedulerLock.name == self.name, stale))
             session.execute(insert(SchedulerLock).values(name=self.name, holder=self.holder, acquired_at=now,
                                                          expires_at=now + self.ttl))
             session.commit()
-        except IntegrityError:
+        except (IntegrityError, OperationalError) as exc:
             session.rollback()
-            return False
-        except OperationalError:  # "database is locked": another writer held it past the busy timeout
-            session.rollback()
-            log.warning("lock %s: database busy; treating the lock as held", self.name)
+            holders.let_go(self.holder)
+            if isinstance(exc, OperationalError):  # "database is locked": a writer held it past the busy timeout
+                log.warning("lock %s: database busy; treating the lock as held", self.name)
             return False
         self.held = True
         return True
@@ -102,6 +110,7 @@ class RowLock:
             self.session.rollback()
             log.exception("could not release lock %s; it expires on its own", self.name)
         self.held = False
+        holders.let_go(self.holder)
 
 
 def job_lock(session: Session, name: str, *, holder: str, ttl: timedelta) -> AdvisoryLock | RowLock:

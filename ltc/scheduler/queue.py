@@ -34,6 +34,12 @@ def queue_run(session: Session, job_id: str, *, actor: audit.Actor, now: datetim
                                                   JobRun.units_total.is_(None)).order_by(JobRun.id).limit(1))
     if waiting is not None:
         return waiting
+    return queue_new_run(session, job, actor=actor, now=now)
+
+
+def queue_new_run(session: Session, job: Job, *, actor: audit.Actor, now: datetime) -> JobRun:
+    """Queue a run of ``job`` (even if one is queued already: an on-demand job's runs each
+    carry their own work)."""
     run = JobRun(job_id=job.id, due_at=now, queued_at=now, started_at=None, status=RunStatus.QUEUED,
                  triggered_by_id=actor.user_id)
     session.add(run)

@@ -78,6 +78,8 @@ class Job:
     lock_ttl: timedelta = timedelta(hours=2)
     #: "module:function" listing the units of a per-unit job (None: a whole-run job)
     units: str | None = None
+    #: the lister also receives ``run_id=`` (an on-demand job whose run names its work, e.g. a file)
+    units_of_run: bool = False
 
     def load(self) -> Callable:
         return _load(self.func)
@@ -99,6 +101,14 @@ JOBS: tuple[Job, ...] = (
     Job("review_overdue", "审核超时标记", DAILY_0600, "ltc.reviews.jobs:mark_overdue"),
     Job("retry_pending_notices", "生成待生成的通知书", EVERY_10_MIN, "ltc.notices.jobs:retry_pending_notices",
         lock_ttl=timedelta(minutes=30)),
+)
+
+
+#: jobs that only run when queued (never scheduled, not on the admin page's "run now"): long
+#: work asked for from a page, run by the scheduler process with per-unit progress
+ON_DEMAND_JOBS: tuple[Job, ...] = (
+    Job("person_import", "导入参保人名单（大文件）", DAILY_0600, "ltc.people.bulk:import_chunk",
+        units="ltc.people.bulk:import_units", units_of_run=True),
 )
 
 

@@ -11,10 +11,7 @@ job's read turns into a write; the job threads of the scheduler process each ent
 """
 import logging
 import os
-import socket
-import threading
 import traceback
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +24,8 @@ from sqlalchemy.orm import Session, scoped_session
 
 from ltc.core.clock import to_local, utcnow
 from ltc.core.db import writing
+from ltc.scheduler import holders
+from ltc.scheduler.holders import HOST
 from ltc.scheduler.locks import job_lock
 from ltc.scheduler.models import JobRun, RunStatus
 from ltc.scheduler.registry import Job
@@ -37,7 +36,6 @@ log = logging.getLogger(__name__)
 ALREADY_DONE = "already_done"  # an outcome, never stored: a success already covers the due time
 ERROR_MAX = 8000
 INTERRUPTED = "interrupted: the process ended"
-HOST = socket.gethostname()[:100]
 
 Target = Flask | Session | scoped_session | Callable[[], Session]
 
@@ -88,17 +86,19 @@ def has_success_between(session: Session, job_id: str, start: datetime, end: dat
 
 def run_job(target: Target, job: Job, due_at: datetime, triggered_by: int | None = None, *,
             skip_if_done: bool = False, covered_until: datetime | None = None,
-            queued_run_id: int | None = None) -> RunOutcome:
+            queued_run_id: int | None = None, resume_run_id: int | None = None) -> RunOutcome:
     """Run ``job`` for ``due_at`` unless another process holds its lock (→ ``skipped_locked``).
 
     With ``skip_if_done`` (schedule and catch-up) nothing runs when a success already covers
     ``due_at`` (one due at or after it, before ``covered_until`` when given); that check is
     made under the lock, so two processes never both run it. With ``queued_run_id`` that
-    queued row is claimed and run; a held lock leaves it queued for the next poll.
+    queued row is claimed and run; a held lock leaves it queued for the next poll. With
+    ``resume_run_id`` that ended run (interrupted: ``ltc.scheduler.recovery``) runs again in its
+    own row, a per-unit one with its unfinished and failed units only.
     """
     with writing(), session_scope(target) as session:  # SQLite: each transaction takes the write lock at BEGIN
-        holder = f"{HOST}:{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}"
-        lock = job_lock(session, job.id, holder=holder, ttl=job.lock_ttl)
+        lock = job_lock(session, job.id, holder=holders.new_holder(), ttl=job.lock_ttl)
+        run_id = None
         if not lock.acquire(utcnow()):
             if queued_run_id is not None:
                 log.info("job %s: lock held by another process; run %s stays queued", job.id, queued_run_id)
@@ -112,22 +112,24 @@ def run_job(target: Target, job: Job, due_at: datetime, triggered_by: int | None
                 if done:
                     log.info("job %s: due %s already done", job.id, due_at.isoformat())
                     return RunOutcome(job.id, due_at, ALREADY_DONE)
-            run_id = _start(session, job, due_at, triggered_by, queued_run_id)
+            run_id = _start(session, job, due_at, triggered_by, queued_run_id, resume_run_id)
             if run_id is None:
-                return RunOutcome(job.id, due_at, ALREADY_DONE, queued_run_id)
+                return RunOutcome(job.id, due_at, ALREADY_DONE, queued_run_id or resume_run_id)
             if job.units:
                 return _execute_units(session, job, run_id, due_at)
             return _execute(session, job, run_id, due_at)
         finally:
+            if run_id is not None:
+                holders.stop_running(run_id)
             lock.release()
 
 
 def _start(session: Session, job: Job, due_at: datetime, triggered_by: int | None,
-           queued_run_id: int | None) -> int | None:
+           queued_run_id: int | None, resume_run_id: int | None = None) -> int | None:
     """Mark the run ``running`` (committed: the admin page shows it while the job runs).
 
-    The run is the queued row (None if another process took it already), else the unfinished
-    per-unit run of this due time, else a new row.
+    The run is the queued row, or the interrupted run to resume (None if another process took
+    it already), else the unfinished per-unit run of this due time, else a new row.
     """
     now = utcnow()
     # holding the lock, any other ``running`` row of this job is left by a process that died
@@ -135,10 +137,12 @@ def _start(session: Session, job: Job, due_at: datetime, triggered_by: int | Non
                     .values(status=RunStatus.FAILED, finished_at=now, error=INTERRUPTED))
     first_start = func.coalesce(JobRun.started_at, literal(now, JobRun.started_at.type))  # a resume keeps it
     running = dict(status=RunStatus.RUNNING, started_at=first_start, finished_at=None, host=HOST, pid=os.getpid())
-    if queued_run_id is not None:
-        claimed = session.execute(update(JobRun).where(JobRun.id == queued_run_id, JobRun.status == RunStatus.QUEUED)
+    if queued_run_id is not None or resume_run_id is not None:
+        run_id, was = ((queued_run_id, RunStatus.QUEUED) if queued_run_id is not None
+                       else (resume_run_id, RunStatus.FAILED))
+        claimed = session.execute(update(JobRun).where(JobRun.id == run_id, JobRun.status == was)
                                   .values(**running)).rowcount
-        run_id = queued_run_id if claimed else None
+        run_id = run_id if claimed else None
     else:
         run_id = resumable_run(session, job.id, due_at) if job.units else None
         if run_id is not None:
@@ -147,6 +151,8 @@ def _start(session: Session, job: Job, due_at: datetime, triggered_by: int | Non
             run_id = session.scalar(insert(JobRun).values(
                 job_id=job.id, due_at=due_at, started_at=now, status=RunStatus.RUNNING, host=HOST,
                 pid=os.getpid(), triggered_by_id=triggered_by).returning(JobRun.id))
+    if run_id is not None:
+        holders.start_running(run_id)  # before the commit: a recovery in another thread must see it alive
     session.commit()
     if run_id is not None:
         log.info("job %s started (due %s, run %s)", job.id, due_at.isoformat(), run_id)

@@ -70,7 +70,8 @@ def execute_units(session: Session, job: Job, run_id: int, due_at: datetime) -> 
 
 
 def _list_units(session: Session, job: Job, run_id: int, local_due: datetime) -> None:
-    keys = [str(key) for key in job.load_units()(session, due_at=local_due)]
+    extra = {"run_id": run_id} if job.units_of_run else {}
+    keys = [str(key) for key in job.load_units()(session, due_at=local_due, **extra)]
     if keys:
         session.execute(insert(JobRunUnit), [{"run_id": run_id, "unit_key": key, "status": UnitStatus.PENDING,
                                               "attempts": 0} for key in keys])

@@ -13,7 +13,7 @@ from ltc.extensions import db
 from ltc.scheduler.forms import RunNowForm
 from ltc.scheduler.models import RunStatus
 from ltc.scheduler.queue import queue_run, retry_unit
-from ltc.scheduler.registry import JOBS
+from ltc.scheduler.registry import JOBS, ON_DEMAND_JOBS
 from ltc.scheduler.services import blocked_units, job_overview, run_history, scheduled_jobs
 from ltc.scheduler.units import MAX_UNIT_ATTEMPTS
 
@@ -38,7 +38,7 @@ def index():
                            overview=job_overview(db.session, scheduled_jobs(db.session, now), now),
                            history=history, job_filter=job_filter, form=RunNowForm(),
                            blocked=blocked_units(db.session), max_attempts=MAX_UNIT_ATTEMPTS,
-                           titles={job.id: job.title for job in JOBS},
+                           titles={job.id: job.title for job in JOBS + ON_DEMAND_JOBS},
                            status_labels=STATUS_LABELS, status_classes=STATUS_CLASSES)
 
 

@@ -4,6 +4,12 @@ Nothing is written until the user confirms a preview without errors; the confirm
 the kept file again and re-checks it against the database as it is now (it may have changed
 since the preview). Each import supplies its ``preview(session, data, filename, today=)``
 and ``apply(session, result, actor=, now=)`` services and its templates.
+
+An import may also supply ``large`` (whether a file is too long to check inside a web request)
+and ``queue(session, data, filename, actor=, now=)``: a large file is then not previewed here but
+queued for the scheduler process, and the user is sent to its progress page
+(``progress_endpoint``, given the queued import's ``import_id``), which shows its row errors, if
+any, before anything is written.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +37,9 @@ class ImportPages:
     done_message: Callable[[dict[str, int]], str]  # the flash after the import, from its counts
     context: Callable[[], dict] = dict  # extra template values (labels …)
     done_args: Callable[[dict[str, int]], dict] = lambda counts: {}  # URL values of the page after it
+    large: Callable[[bytes], bool] = lambda data: False
+    queue: Callable[..., Any] | None = None
+    progress_endpoint: str = ""
 
     def preview_page(self, result, confirm):
         return (render_template(self.preview_template, result=result, confirm=confirm, **self.context()),
@@ -41,10 +50,20 @@ class ImportPages:
         if not form.validate_on_submit():
             return render_template(self.upload_template, form=form, **self.context()), 400 if form.errors else 200
         data, filename = form.file.data.read(), form.file.data.filename or ""
+        form.file.data.close()  # a large upload is spooled to a temporary file
+        if self.queue is not None and self.large(data):
+            return self.queue_file(data, filename)
         result = self.preview(db.session, data, filename, today=local_today())
         if result.ok:
             self.uploads.keep(data, filename)
         return self.preview_page(result, confirm_form)
+
+    def queue_file(self, data: bytes, filename: str):
+        """A file too long for a request: queued for the scheduler process; its progress page."""
+        queued = self.queue(db.session, data, filename, actor=actor_of(current_user), now=utcnow())
+        db.session.commit()
+        flash(_("文件较大（%(rows)d 行），已交由后台检查并导入；本页显示进度和检查结果", rows=queued.rows), "info")
+        return redirect(url_for(self.progress_endpoint, import_id=queued.id))
 
     def confirm(self, confirm_form):
         """Apply the kept file, after checking it again."""

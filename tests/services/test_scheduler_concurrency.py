@@ -19,8 +19,9 @@ from ltc.core.clock import utcnow
 from ltc.extensions import db
 from ltc.scheduler.catchup import most_recent_due, run_due
 from ltc.scheduler.cli import build_scheduler
-from ltc.scheduler.models import JobRun, RunStatus, SchedulerLock
+from ltc.scheduler.models import JobRun, RunStatus
 from ltc.scheduler.registry import DAILY_0600, Job
+from tests.scheduler_builders import committed_scheduler
 from ltc.scheduler.runner import ALREADY_DONE, run_job
 
 HERE = __name__
@@ -47,19 +48,9 @@ def fail(session, *, now, due_at):
     raise ValueError("no policy version in force")
 
 
-def _clean() -> None:
-    with db.engine.begin() as conn:
-        for model in (JobRun, SchedulerLock, LoginAttempt):
-            conn.execute(delete(model))
-
-
 @pytest.fixture
 def committed(app):
-    with app.app_context():
-        _clean()
-        yield app
-        db.session.remove()
-        _clean()
+    yield from committed_scheduler(app)
 
 
 def _runs(job_id: str) -> list[JobRun]:
