@@ -58,6 +58,8 @@ def _coordinate(value, limit: int) -> Decimal | None:
         number = Decimal(str(value)).quantize(Decimal("0.000001"))
     except (InvalidOperation, ValueError):
         raise ValueError("坐标应为数字") from None
+    if not number.is_finite():  # NaN quantizes to NaN, and comparing it raises
+        raise ValueError("坐标应为数字")
     if not -limit <= number <= limit:
         raise ValueError(f"坐标应在 -{limit} 到 {limit} 之间")
     return number
