@@ -147,3 +147,27 @@ def test_the_search_boxes_say_how_long_a_search_can_be(client, world):
     login(client, "mia_op")
     for url in ("/people/", "/people/hospital-stays/"):
         assert 'maxlength="200"' in client.get(url).data.decode(), url
+
+
+def test_a_person_in_a_district_not_on_the_list_is_refused_on_the_page_and_in_the_api(client, session, world):
+    """D14: 火星区 was accepted, and then no insurer saw the person."""
+    login(client, "mia_op")
+    page = client.post("/people/new", data=new_person(district="火星区"))
+    assert page.status_code == 400 and "区县 火星区 不在区县名录中" in page.data.decode()
+    headers = {"Authorization": f"Bearer {token_for(client, 'mia_op')}"}
+    api = client.post("/api/v1/persons", headers=headers,
+                      json={"id_number": id_number(8), "name": "n", "district": "火星区"})
+    assert api.status_code == 400 and api.json["fields"] == {"district": "unknown"}
+    assert persons(session) == 0
+
+
+def test_a_name_with_a_bidi_override_is_refused_and_one_outside_the_bmp_accepted(client, session, world):
+    """D15: U+202E and BEL were stored; 𠮷 must stay accepted."""
+    headers = {"Authorization": f"Bearer {token_for(client, 'mia_op')}"}
+    api = client.post("/api/v1/persons", headers=headers,
+                      json={"id_number": id_number(9), "name": "张\u202e三\u0007", "district": "东城区"})
+    assert api.status_code == 400 and "name" in api.json["fields"]
+    assert persons(session) == 0
+    kept = client.post("/api/v1/persons", headers=headers,
+                       json={"id_number": id_number(9), "name": "𠮷田", "district": "东城区"})
+    assert kept.status_code == 201 and kept.json["name"] == "𠮷田"
