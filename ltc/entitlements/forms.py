@@ -24,7 +24,7 @@ class FilterForm(Form):
 class RequestEntitlementForm(FlaskForm):
     """An insurer opens the entitlement review for another care type or provider."""
 
-    application_id = IntegerField(_l("评估申请编号（ID）"), validators=[InputRequired(), record_id()])
+    application_id = IntegerField(_l("评估申请编号（ID）"), validators=[InputRequired(), record_id])
     care_type = SelectField(_l("服务形式"), validators=[DataRequired()],
                             choices=[SelectChoice(k, _l(v)) for k, v in CARE_TYPE_LABELS.items()])
     provider_id = SelectField(_l("定点护理服务机构"), validators=[DataRequired()], coerce=int, choices=[])

@@ -93,7 +93,7 @@ class UndoDeathForm(FlaskForm):
 class MergePersonsForm(FlaskForm):
     """Merge the other person of an ID-number collision into ``survivor_id``, with the reason."""
 
-    survivor_id = IntegerField(widget=HiddenInput(), validators=[DataRequired(), record_id()])
+    survivor_id = IntegerField(widget=HiddenInput(), validators=[DataRequired(), record_id])
     reason = TextAreaField(_l("合并原因"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("确认合并"))
 
@@ -101,6 +101,6 @@ class MergePersonsForm(FlaskForm):
 class CorrectIdNumberForm(FlaskForm):
     """The correct number of one of the two persons of an ID-number collision."""
 
-    person_id = IntegerField(widget=HiddenInput(), validators=[DataRequired(), record_id()])
+    person_id = IntegerField(widget=HiddenInput(), validators=[DataRequired(), record_id])
     id_number = StringField(_l("正确的身份证号"), validators=[DataRequired(), valid_id_number])
     submit = SubmitField(_l("更正"))

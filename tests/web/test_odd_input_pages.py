@@ -171,3 +171,12 @@ def test_a_name_with_a_bidi_override_is_refused_and_one_outside_the_bmp_accepted
     kept = client.post("/api/v1/persons", headers=headers,
                        json={"id_number": id_number(9), "name": "𠮷田", "district": "东城区"})
     assert kept.status_code == 201 and kept.json["name"] == "𠮷田"
+
+
+@pytest.mark.parametrize("digits", [FULL_WIDTH, ARABIC_INDIC])
+def test_an_application_number_in_other_digits_names_no_application_on_the_form(client, world, digits):
+    login(client, "ins_op")
+    response = client.post("/reviews/entitlement/new", data={"application_id": "1".translate(digits),
+                                                              "care_type": "home_care", "provider_id": "1"})
+    assert response.status_code == 400
+    assert "编号应为 1 到 2147483647 之间的整数" in response.data.decode()
