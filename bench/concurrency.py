@@ -1,6 +1,6 @@
 """N concurrent users against a running server (started like `make run`, demo data loaded).
 
-    LTC_BIND=127.0.0.1:5055 ./scripts/run.sh &                         # SQLite (the default)
+    PORT=5055 ./scripts/run.sh &                                     # SQLite (the default)
     .venv/bin/python bench/concurrency.py --base-url http://127.0.0.1:5055 [--clients 8] [--seconds 30]
 
 Each client loops for the given time (default 8 clients, 30 s) over a mix in which at least 30 %

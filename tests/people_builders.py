@@ -22,6 +22,9 @@ def id_number(n: int = 1, *, birth: date = date(1950, 1, 1), code: str = "110101
 
 def person(session, n: int = 1, *, name: str = "张三丰", district: str = "东城区", phone: str | None = "13812345678",
            category: str | None = "employee", tags=(), valid_from: date = date(2026, 1, 1), **fields):
+    from tests.builders import district as listed_district
+
+    listed_district(session, district)  # a person's district is one of the MIA's list
     values = {"id_number": id_number(n, code=CODES.get(district, "110101")), "name": name, "district": district,
               "phone": phone, "address": "幸福路 1 号", "township": "东华门街道", "village": "第一社区", **fields}
     return services.create_person(session, values, actor=SYSTEM, now=NOW, category=category, tags=tags,

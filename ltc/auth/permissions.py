@@ -22,6 +22,7 @@ class Action(StrEnum):
     VIEW_POLICY = "view_policy"              # read access to policy versions (all users)
     RESOLVE_ID_COLLISIONS = "resolve_id_collisions"  # MIA admin: ID-number collisions (SPEC §1, §2)
     VIEW_CONTRACTS = "view_contracts"        # insurers' contracts (承办合同): the MIA all, an insurer its own
+    OPEN_NOTICES = "open_notices"            # download the notices of subjects in scope (UI and API alike)
 
 
 class Role(StrEnum):
@@ -34,6 +35,7 @@ class Role(StrEnum):
 
 MIA, INSURER, AGENCY, PROVIDER = "mia", "insurer", "agency", "provider"
 STAFF = {"admin", "operator", "reviewer"}
+ALL_ROLES = STAFF | {"assessor", "carer"}
 
 WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.MANAGE_ORGS: {MIA: {"admin"}},
@@ -54,6 +56,8 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.VIEW_POLICY: {k: STAFF | {"assessor", "carer"} for k in (MIA, INSURER, AGENCY, PROVIDER)},
     Action.RESOLVE_ID_COLLISIONS: {MIA: {"admin"}},
     Action.VIEW_CONTRACTS: {MIA: STAFF, INSURER: STAFF},
+    Action.OPEN_NOTICES: {MIA: ALL_ROLES - {"carer"}, INSURER: ALL_ROLES, AGENCY: {"admin", "reviewer"},
+                          PROVIDER: STAFF},
 }
 
 

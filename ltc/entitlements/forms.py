@@ -3,9 +3,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, Form, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ltc.orgs.kinds import CARE_TYPE_LABELS
+from ltc.web.forms import record_id
 
 STATE_LABELS = {"active": "享受中", "future": "尚未开始", "ended": "已终止"}
 
@@ -23,7 +24,7 @@ class FilterForm(Form):
 class RequestEntitlementForm(FlaskForm):
     """An insurer opens the entitlement review for another care type or provider."""
 
-    application_id = IntegerField(_l("评估申请编号（ID）"), validators=[InputRequired(), NumberRange(min=1)])
+    application_id = IntegerField(_l("评估申请编号（ID）"), validators=[InputRequired(), record_id])
     care_type = SelectField(_l("服务形式"), validators=[DataRequired()],
                             choices=[SelectChoice(k, _l(v)) for k, v in CARE_TYPE_LABELS.items()])
     provider_id = SelectField(_l("定点护理服务机构"), validators=[DataRequired()], coerce=int, choices=[])

@@ -85,7 +85,7 @@ def detail(entitlement_id: int):
     events = entitlement.events
     return render_template("entitlements/detail.html", e=entitlement, row=_row(entitlement, person, provider.name),
                            events=events, granted_to=events[0].valid_to_before if events else entitlement.valid_to,
-                           labels=LABELS,
+                           labels=LABELS, can_open_notices=can(current_user, Action.OPEN_NOTICES),
                            notices=notices_for(db.session, "entitlement", entitlement.id))
 
 

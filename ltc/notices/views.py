@@ -3,9 +3,11 @@ render the notices it issued (``ltc.notices.rendering``)."""
 import logging
 
 from flask import Blueprint, Response
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ltc.auth.permissions import Action
 from ltc.auth.services import actor_of
+from ltc.auth.web import permission_required
 from ltc.core.clock import utcnow
 from ltc.extensions import db
 from ltc.notices import rendering, services
@@ -17,7 +19,7 @@ log = logging.getLogger(__name__)
 
 @bp.get("/<int:notice_id>.pdf")
 @records_view
-@login_required
+@permission_required(Action.OPEN_NOTICES)
 def download(notice_id: int):
     notice = services.open_notice(db.session, notice_id, user=current_user, actor=actor_of(current_user),
                                   now=utcnow())

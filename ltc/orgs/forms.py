@@ -8,7 +8,7 @@ from wtforms import (DateField, DecimalField, Form, IntegerField, SelectChoice,
                      SelectField, StringField, SubmitField)
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional)
 
-from ltc.web.forms import MultiCheckboxField, label_choices as _choices
+from ltc.web.forms import MultiCheckboxField, finite, label_choices as _choices
 from ltc.orgs.kinds import (CARE_TYPE_LABELS, GRADE_LABELS, ORG_KIND_LABELS, STATUS_LABELS, CareType,
                             FacilityGrade, OrgKind, OrgStatus)
 
@@ -24,8 +24,8 @@ class OrgForm(FlaskForm):
     uscc = StringField(_l("统一社会信用代码"), validators=[DataRequired(), Length(max=40)],
                        description=_l("18 位，含校验位"))
     address = StringField(_l("地址"), validators=[Optional(), Length(max=300)])
-    latitude = DecimalField(_l("纬度"), places=6, validators=[Optional(), NumberRange(-90, 90)])
-    longitude = DecimalField(_l("经度"), places=6, validators=[Optional(), NumberRange(-180, 180)])
+    latitude = DecimalField(_l("纬度"), places=6, validators=[Optional(), finite, NumberRange(-90, 90)])
+    longitude = DecimalField(_l("经度"), places=6, validators=[Optional(), finite, NumberRange(-180, 180)])
     phone = StringField(_l("电话"), validators=[Optional(), Length(max=40)])
     active_from = DateField(_l("正常状态起始日"), validators=[Optional()],
                             description=_l("留空则暂不登记状态"))
@@ -103,7 +103,7 @@ class BedsForm(FlaskForm):
 
 class PriceForm(FlaskForm):
     daily_price = DecimalField(_l("日护理价格（元）"), places=2,
-                               validators=[InputRequired(), NumberRange(min=0, max=Decimal("99999.99"))])
+                               validators=[InputRequired(), finite, NumberRange(min=0, max=Decimal("99999.99"))])
     valid_from = DateField(_l("起始日期"), validators=[DataRequired()])
     submit = SubmitField(_l("登记价格"))
 

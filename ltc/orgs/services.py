@@ -80,7 +80,7 @@ def check_uscc(session: Session, code: str, *, org_id: int | None = None) -> str
 def _coordinate(value: Decimal | None, limit: int, name: str) -> Decimal | None:
     if value is None:
         return None
-    if not -limit <= value <= limit:
+    if not Decimal(value).is_finite() or not -limit <= value <= limit:
         raise ValidationFailed(f"坐标应在 -{limit} 到 {limit} 之间", {name: "out of range"})
     return Decimal(value).quantize(Decimal("0.000001"))
 

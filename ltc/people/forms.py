@@ -10,6 +10,7 @@ from wtforms.widgets import HiddenInput
 from ltc.core.clock import local_today
 from ltc.people.ids import parse_id_number
 from ltc.people.models import CATEGORY_LABELS, STATUS_LABELS, TAG_LABELS, PersonStatus
+from ltc.web.forms import finite, record_id
 
 STATUS_CHOICES = [SelectChoice(str(k), _l(v)) for k, v in STATUS_LABELS.items() if k != PersonStatus.DECEASED]
 CATEGORY_CHOICES = [SelectChoice(str(k), _l(v)) for k, v in CATEGORY_LABELS.items()]
@@ -35,8 +36,8 @@ class PersonForm(FlaskForm):
     district = StringField(_l("区县"), validators=[DataRequired(), Length(max=50)])
     township = StringField(_l("街道/乡镇"), validators=[Optional(), Length(max=50)])
     village = StringField(_l("社区/村"), validators=[Optional(), Length(max=50)])
-    latitude = DecimalField(_l("纬度"), places=6, validators=[Optional(), NumberRange(-90, 90)])
-    longitude = DecimalField(_l("经度"), places=6, validators=[Optional(), NumberRange(-180, 180)])
+    latitude = DecimalField(_l("纬度"), places=6, validators=[Optional(), finite, NumberRange(-90, 90)])
+    longitude = DecimalField(_l("经度"), places=6, validators=[Optional(), finite, NumberRange(-180, 180)])
     submit = SubmitField(_l("保存"))
 
     def person_values(self) -> dict:
@@ -92,7 +93,7 @@ class UndoDeathForm(FlaskForm):
 class MergePersonsForm(FlaskForm):
     """Merge the other person of an ID-number collision into ``survivor_id``, with the reason."""
 
-    survivor_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    survivor_id = IntegerField(widget=HiddenInput(), validators=[DataRequired(), record_id])
     reason = TextAreaField(_l("合并原因"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("确认合并"))
 
@@ -100,6 +101,6 @@ class MergePersonsForm(FlaskForm):
 class CorrectIdNumberForm(FlaskForm):
     """The correct number of one of the two persons of an ID-number collision."""
 
-    person_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    person_id = IntegerField(widget=HiddenInput(), validators=[DataRequired(), record_id])
     id_number = StringField(_l("正确的身份证号"), validators=[DataRequired(), valid_id_number])
     submit = SubmitField(_l("更正"))

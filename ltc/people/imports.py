@@ -21,6 +21,7 @@ from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.clock import local_today
 from ltc.core.errors import ValidationFailed
+from ltc.orgs.services import list_districts
 from ltc.people import services
 from ltc.people.dated import DatedConflict, Span, Step, plan_change, value_on, values_on
 from ltc.people.ids import mask_id
@@ -184,6 +185,7 @@ def classify(session: Session, rows: list[RowResult]) -> None:
     """Set each valid row's action (create / update / unchanged) and planned changes."""
     valid = [r for r in rows if not r.errors]
     persons = existing_persons(session, [r.id_number for r in valid])
+    valid = _listed_districts(session, valid, persons)
     ids = [p.id for p in persons.values()]
     history = {"status": _spans(session, PersonStatusPeriod, "status", ids),
                "category": _spans(session, PersonCategoryPeriod, "category", ids),
@@ -203,6 +205,17 @@ def classify(session: Session, rows: list[RowResult]) -> None:
             row.errors.append(str(exc))
             continue
         row.action = "update" if row.changes else "unchanged"
+
+
+def _listed_districts(session: Session, rows: list[RowResult], persons: dict[str, InsuredPerson]) -> list[RowResult]:
+    """The rows whose district is an active one of the MIA's list, or the person's own (a
+    deactivated district stays on the persons it names); the others get an error."""
+    listed = {d.code for d in list_districts(session, active_only=True)}
+    for row in rows:
+        district, person = row.fields.get("district"), persons.get(row.id_number)
+        if district not in listed and (person is None or person.district != district):
+            row.errors.append(f"区县 {district} 不在区县名录中（或已停用）")
+    return [r for r in rows if not r.errors]
 
 
 def preview(session: Session, data: bytes, filename: str, *, today: date) -> ImportPreview:

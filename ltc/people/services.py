@@ -4,6 +4,7 @@ Every write and every full view of personal data is written to the audit log her
 Functions flush, never commit.
 """
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,6 +22,7 @@ from ltc.core import events
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.periods import add_period, covering_filter, period_on, periods_of, periods_overlapping
+from ltc.orgs.services import active_district
 from ltc.people.events import DeathUndone, IdNumberChanged, PersonDied, PersonTransferred
 from ltc.people.dated import DatedConflict, Span, Step, plan_change, value_on
 from ltc.people.ids import ID_SHAPE, ID_TAIL, normalise_id_number, parse_id_number
@@ -36,6 +38,10 @@ FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "phone": "电话"
                 "district": "区县", "township": "街道/乡镇", "village": "社区/村",
                 "latitude": "纬度", "longitude": "经度"}
 PHONE = re.compile(r"[0-9+\- ]{3,30}")
+#: Unicode categories no name or address holds: controls (BEL, NUL, line breaks), format characters
+#: (bidi overrides such as U+202E, zero-width joiners), line and paragraph separators. Characters
+#: outside the BMP stay accepted: real names carry CJK Extension B+ characters such as 𠮷.
+INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
 #: statuses set by ``set_status``; ``deceased`` only through ``record_death``
 SETTABLE_STATUSES = (PersonStatus.ACTIVE, PersonStatus.SUSPENDED, PersonStatus.TRANSFERRED)
 
@@ -58,6 +64,8 @@ def _coordinate(value, limit: int) -> Decimal | None:
         number = Decimal(str(value)).quantize(Decimal("0.000001"))
     except (InvalidOperation, ValueError):
         raise ValueError("坐标应为数字") from None
+    if not number.is_finite():  # NaN quantizes to NaN, and comparing it raises
+        raise ValueError("坐标应为数字")
     if not -limit <= number <= limit:
         raise ValueError(f"坐标应在 -{limit} 到 {limit} 之间")
     return number
@@ -84,6 +92,14 @@ def _check_texts(clean: dict, problems: dict[str, str]) -> None:
             problems[name] = f"不能超过 {limit} 个字符"
     if clean.get("phone") and not PHONE.fullmatch(clean["phone"]):
         problems["phone"] = "电话只能包含数字、空格、+ 和 -"
+    for name in MAX_LENGTH:
+        if isinstance(clean.get(name), str) and has_invisible(clean[name]):
+            problems.setdefault(name, "不能包含控制字符或格式字符（如换行、方向控制符）")
+
+
+def has_invisible(text: str) -> bool:
+    """Whether ``text`` holds a character of an ``INVISIBLE`` category."""
+    return any(unicodedata.category(char) in INVISIBLE for char in text)
 
 
 def _clean_coordinates(clean: dict, problems: dict[str, str]) -> None:
@@ -163,6 +179,7 @@ def create_person(session: Session, values: dict, *, actor: Actor, now: datetime
     for tag in tags:
         _check_choice(tag, Tag, "tags")
     _ensure_unique(session, clean["id_number"])
+    active_district(session, clean["district"])
     person = InsuredPerson(**clean, created_at=now, updated_at=now)
     session.add(person)
     session.flush()
@@ -187,6 +204,8 @@ def update_person(session: Session, person: InsuredPerson, changes: dict, *, act
     _raise_problems(problems)
     if clean["id_number"] != person.id_number:
         _ensure_unique(session, clean["id_number"], other_than=person.id)
+    if clean["district"] != person.district:  # a deactivated district stays on the persons it names
+        active_district(session, clean["district"])
     old, new = audit.changes(before, {name: clean[name] for name in FIELDS})
     if not new:
         return person

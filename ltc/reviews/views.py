@@ -15,6 +15,7 @@ from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import Conflict, Forbidden, ValidationFailed
 from ltc.web.exports import Column, export_response, requested_format
 from ltc.web.forms import attach_errors
+from ltc.web.odd_input import strict_int
 from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.reviews import engine
@@ -183,6 +184,6 @@ def _attempt(case_id: int, case: ReviewCase, data: DecisionInput, form: Decision
 
 def _version(form: DecisionForm) -> int:
     try:
-        return int(form.expected_version.data)
-    except (TypeError, ValueError):
+        return strict_int(form.expected_version.data)
+    except ValueError:
         return -1  # a forged value: never the case's version, so a Conflict

@@ -132,12 +132,26 @@ def scheduler_command() -> None:
         click.echo(describe(outcome))
     for outcome in run_queued(app, jobs + ON_DEMAND_JOBS):
         click.echo(describe(outcome))
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    stop_on_signals(scheduler)
     click.echo(f"scheduler running {len(jobs)} jobs (timezone {TIMEZONE}); Ctrl-C to stop")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
+        stop(scheduler)
+
+
+def stop(scheduler: BaseScheduler) -> None:
+    """Shut the scheduler down once: ``make run`` stopped with Ctrl-C sends SIGINT to the whole
+    process group and then SIGTERM from its exit trap, and a second ``shutdown`` would raise
+    SchedulerNotRunningError."""
+    if scheduler.running:
         scheduler.shutdown(wait=False)
+
+
+def stop_on_signals(scheduler: BaseScheduler) -> None:
+    """SIGTERM and SIGINT (Ctrl-C) each stop the scheduler, however many of them arrive."""
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop(scheduler))
 
 
 @jobs_cli.command("list")

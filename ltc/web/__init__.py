@@ -9,7 +9,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from ltc.web import errors, transactions
+    from ltc.web import errors, odd_input, transactions
 
+    odd_input.install(app)  # first: the converter applies to the routes added after it
     transactions.install(app)
     errors.install(app)

@@ -36,7 +36,7 @@ BOM = "\ufeff"
 CHUNK_ROWS = 200
 CHUNK_BYTES = 64 * 1024
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-MIME = {"csv": "text/csv; charset=utf-8",
+MIME = {"csv": "text/csv",  # Werkzeug adds "; charset=utf-8" to text types
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 FORMATS = tuple(MIME)
 

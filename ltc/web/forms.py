@@ -7,11 +7,28 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice, SelectMultipleField, SubmitField
+from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ltc.core.errors import DomainError
 from ltc.core.unique import as_conflict
 from ltc.extensions import db
+from ltc.web.odd_input import ASCII_INT, MAX_INT
+
+
+def finite(form, field) -> None:
+    """A decimal field's value is a number ("NaN" and "Infinity" parse as decimals, and NaN makes
+    the range check after this one fail with an exception instead of a message)."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(_l("请输入一个有限的数字"))
+
+
+def record_id(form, field) -> None:
+    """A record's id: written in ASCII digits (``int()`` also reads "１２" as 12, which must name
+    no record) and within a database INTEGER, 1 – 2 147 483 647."""
+    raw = (field.raw_data or [""])[0].strip()
+    if field.data is not None and not (ASCII_INT.fullmatch(raw) and 1 <= field.data <= MAX_INT):
+        raise StopValidation(_l("编号应为 1 到 %(max)d 之间的整数", max=MAX_INT))
 
 
 def attach_errors(form: FlaskForm, exc: DomainError) -> None:

@@ -2,7 +2,7 @@
 
 A request may write when its method is not GET, HEAD or OPTIONS, or when its view is marked
 ``@records_view`` (a GET that records an audited view of personal data: a person's full values,
-a notice, a medical document, the ID-number collisions). Its transactions begin with
+a notice, a medical document, the ID-number collisions, hospital stays, a care plan). Its transactions begin with
 ``BEGIN IMMEDIATE`` (``ltc.core.db.writing``): it waits for another writer instead of failing
 with "database is locked" when its read would have to become a write. Every other request is a
 plain read and writes nothing; the one exception, an API token's last use, is recorded at most

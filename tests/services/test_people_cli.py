@@ -1,8 +1,18 @@
 """`flask --app ltc people import FILE`."""
 from sqlalchemy import func, select
 
+import pytest
+
 from ltc.people.models import InsuredPerson
+from tests.builders import district
 from tests.people_builders import csv_bytes, id_number
+
+
+@pytest.fixture(autouse=True)
+def listed_districts(session):
+    for code in ("东城区", "西城区"):
+        district(session, code)
+    session.commit()  # the command's session is the test's: keep them through its rollback
 
 
 def test_the_cli_imports_a_file_and_reports(app, session, tmp_path):

@@ -14,6 +14,7 @@ from ltc.people.hospital import imports as hospital_import
 from ltc.people.models import InsuredPerson
 from tests.assessment_builders import ANSWERS_E, cast
 from tests.conftest import NOW, TODAY
+from tests.builders import district
 from tests.people_builders import csv_bytes, id_number, person
 
 FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９ｘ")
@@ -32,6 +33,7 @@ def count(session) -> int:
 
 
 def test_a_full_width_number_is_stored_in_ascii(session):
+    district(session, "东城区")
     p = services.create_person(session, {"id_number": full_width(id_number(1)), "name": "张三", "district": "东城区"},
                                actor=SYSTEM, now=NOW)
     assert p.id_number == id_number(1) and p.id_number.isascii()

@@ -9,6 +9,7 @@ from ltc.core.errors import ValidationFailed
 from ltc.people import services
 from ltc.people import imports as importer
 from ltc.people.models import InsuredPerson, PersonCategoryPeriod, PersonStatusPeriod, PersonTagPeriod
+from tests.builders import district
 from tests.conftest import NOW, TODAY
 from tests.people_builders import csv_bytes, id_number, person, xlsx_bytes
 
@@ -19,6 +20,15 @@ GOOD = csv_bytes(
     f"{B},李四,,,西城区,,,resident,,,",
     f"{C},王秀英,13900000000,,朝阳区,,,城乡居民,正常参保,重度残疾,2026/02/01",
 )
+
+
+@pytest.fixture(autouse=True)
+def listed_districts(session):
+    """The districts the files name are on the MIA's list (a row naming another is refused)."""
+    for code in ("东城区", "西城区", "朝阳区"):
+        district(session, code)
+
+
 TABLES = (InsuredPerson, PersonStatusPeriod, PersonCategoryPeriod, PersonTagPeriod, AuditEntry)
 
 
@@ -188,4 +198,4 @@ def test_the_existing_persons_are_fetched_in_bulk(session, app):
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert len([s for s in statements if "FROM insured_persons" in s]) == 1
-    assert len(statements) <= 4  # persons + three period tables
+    assert len(statements) <= 5  # persons, the district list, three period tables

@@ -72,3 +72,27 @@ def test_jobs_list_and_run_due_use_the_times_of_the_policy_in_force(app, session
     dues = [run.due_at.astimezone(LOCAL_TZ) for run in runs]
     assert [due.strftime("%d %H:%M") for due in dues] == ["28 23:59"] * 3
     assert dues == sorted(dues) and len({due.month for due in dues}) == 3
+
+
+def test_ctrl_c_then_the_exit_trap_s_sigterm_stop_the_scheduler_once_without_a_traceback():
+    """``make run`` stopped with Ctrl-C: SIGINT reaches the scheduler, then run.sh's trap sends SIGTERM."""
+    import os
+    import signal
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from ltc.scheduler.cli import stop_on_signals
+
+    scheduler = BackgroundScheduler()
+    scheduler.start(paused=True)
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        stop_on_signals(scheduler)
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGTERM)  # would raise SchedulerNotRunningError
+        assert not scheduler.running
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)

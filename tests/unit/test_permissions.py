@@ -39,6 +39,12 @@ CASES = [
     (Action.VIEW_CONTRACTS, "insurer", {"operator"}, True),
     (Action.VIEW_CONTRACTS, "provider", {"admin", "operator", "reviewer"}, False),
     (Action.VIEW_CONTRACTS, "agency", {"admin"}, False),
+    (Action.OPEN_NOTICES, "mia", {"operator"}, True),
+    (Action.OPEN_NOTICES, "insurer", {"operator"}, True),
+    (Action.OPEN_NOTICES, "agency", {"reviewer"}, True),
+    (Action.OPEN_NOTICES, "agency", {"assessor"}, False),
+    (Action.OPEN_NOTICES, "provider", {"operator"}, True),
+    (Action.OPEN_NOTICES, "provider", {"carer"}, False),
 ]
 
 

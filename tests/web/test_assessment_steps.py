@@ -430,3 +430,15 @@ def test_the_forms_are_csrf_protected(csrf_client, session, c):
     response = csrf_client.post(f"/assessment/{app.id}/accept",
                                 data={"accept-version": str(app.version), "accept-csrf_token": token})
     assert response.status_code == 302 and reload(session, app).status == "accepted"
+
+
+def test_a_role_that_may_not_open_notices_sees_their_numbers_without_a_link(client, session, c):
+    """SPEC §1: an agency's assessor may not open notices (403 in the UI and the API alike)."""
+    app = wb.dispatched(session, c)
+    session.commit()
+    login(client, "ag1_a")
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert re.search(r'data-testid="notice-number">ACC-\d{4}-\d{6}<', page)
+    assert 'data-testid="notice-link"' not in page
+    wb.switch_to(client, "ag1_admin")
+    assert 'data-testid="notice-link">ACC-' in wb.html(client.get(f"/assessment/{app.id}"))

@@ -110,6 +110,7 @@ def test_csv_export_follows_filter_and_scope(client, world, entries):
     login(client, "pr_admin")
     response = client.get("/admin/audit/?format=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # once (issue #9 point 9)
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert len(rows) == 2 and rows[1][1] == "pr_op" and rows[1][4] == "create"
     assert rows[1][9].startswith("'=")   # formula neutralised

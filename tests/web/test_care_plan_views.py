@@ -202,3 +202,15 @@ def test_saving_needs_the_csrf_token(csrf_client, session, setup):
     token = _token(csrf_client.get(f"/care-plans/{plan.id}/edit").data.decode())
     assert csrf_client.post(f"/care-plans/{plan.id}/edit", data={**data, "csrf_token": token}).status_code == 302
     assert session.scalar(select(func.count()).select_from(CarePlanVisitType)) == 2
+
+
+def test_opening_a_plan_is_an_audited_view(client, session, setup):
+    """A care plan is personal data: opening it leaves an audit entry naming who (issue #9 point 9)."""
+    from ltc.core.audit import AuditEntry
+
+    world, east, _north, plan = setup
+    login(client, "pr_op")
+    assert client.get(f"/care-plans/{plan.id}").status_code == 200
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "care_plan", AuditEntry.action == "view",
+                                                     AuditEntry.entity_id == str(plan.id))).one()
+    assert entry.user_id == world.users["pr_op"].id and entry.detail == f"person {east.id}"

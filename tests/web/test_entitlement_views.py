@@ -106,6 +106,7 @@ def test_the_provider_sees_who_is_entitled_with_it_today_and_exports_it(client, 
     csv = client.get("/entitlements/today?format=csv")
     text = csv.data.decode("utf-8-sig")
     assert csv.status_code == 200 and csv.mimetype == "text/csv" and "张东" in text and "王朝" in text
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once (issue #9 point 9)
     assert "赵北" not in text and "李西" not in text and "机构护理" in text
     assert granted["east"].person_id and "1101**" in text  # masked ID numbers
     xlsx = client.get("/entitlements/today?format=xlsx")

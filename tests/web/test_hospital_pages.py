@@ -139,3 +139,30 @@ def test_the_person_page_lists_the_persons_stays(client, session, people):
     client.post("/logout")
     login(client, "mia_op")
     assert "没有住院记录" in client.get(f"/people/{people[2].id}").data.decode()
+
+
+def _views(session, entity: str) -> list[tuple[str, str]]:
+    from ltc.auth.models import User
+    from ltc.core.audit import AuditEntry
+
+    return [tuple(row) for row in session.execute(
+        select(AuditEntry.entity_id, User.username).join(User, User.id == AuditEntry.user_id)
+        .where(AuditEntry.entity == entity, AuditEntry.action == "view").order_by(AuditEntry.id))]
+
+
+def test_stays_shown_on_the_list_and_in_the_api_are_audited_views(client, session, people):
+    """Hospital stays are medical data: each one shown leaves an audit entry (issue #9 point 9)."""
+    from tests.web.test_api_core import token_for
+
+    rows = [StayInput(person_id=p.id, hospital="市第一人民医院", category="inpatient", admitted_on=NOW.date(),
+                      discharged_on=None) for p in people[:2]]
+    hospital.upsert_stays(session, rows, actor=SYSTEM, now=NOW)
+    session.commit()
+    stays = {s.person_id: str(s.id) for s in session.scalars(select(HospitalStay))}
+    login(client, "ins_op")
+    assert client.get("/people/hospital-stays/?q=张三丰").status_code == 200
+    assert _views(session, "hospital_stay") == [(stays[people[0].id], "ins_op")]
+    token = token_for(client, "mia_op")
+    api = client.get(f"/api/v1/persons/{people[1].id}/hospital-stays", headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 200 and len(api.json["items"]) == 1
+    assert _views(session, "hospital_stay")[-1] == (stays[people[1].id], "mia_op")

@@ -94,3 +94,16 @@ def test_a_pending_notice_answers_that_it_is_being_generated(client, session, pe
     assert "通知书 ACC-2026-000001 正在生成，请稍后再下载" in response.data.decode()
     render_pending(using(session), [pending.id])
     assert client.get(f"/notices/{pending.id}.pdf").status_code == 200
+
+
+@pytest.mark.parametrize("username, status", [("pr_carer", 403), ("ag_assessor", 403), ("pr_op", 404)])
+def test_the_ui_and_the_api_follow_the_who_does_what_table_for_notices(client, session, notice, username, status):
+    """SPEC §1 "open notices of subjects in scope": provider admin, operator, reviewer — no carer;
+    agency admin, reviewer. A refused role gets 403 on the page and in the API alike."""
+    from tests.web.test_api_core import token_for
+
+    token = token_for(client, username)
+    login(client, username)
+    assert client.get(f"/notices/{notice.id}.pdf").status_code == status  # pr_op: not its subject
+    api = client.get(f"/api/v1/applications/1/notices/{notice.id}.pdf", headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == status and b"%PDF" not in api.data

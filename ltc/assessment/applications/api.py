@@ -204,7 +204,7 @@ def get_application(application_id: int):
 
 @bp.get("/applications/<int:application_id>/notices/<int:notice_id>.pdf")
 @records_view
-@api_permission(Action.ROSTER_VIEW)
+@api_permission(Action.OPEN_NOTICES)
 @api_route(summary="Download a notice of the application (application/pdf, as issued; the view is audited)",
            responses={200: PDF}, errors=(404,))
 def download_application_notice(application_id: int, notice_id: int):

@@ -18,6 +18,7 @@ from ltc.people.hospital import services as hospital
 from ltc.people.hospital.models import HospitalStay
 from ltc.people.hospital.services import StayInput
 from ltc.people.models import InsuredPerson
+from ltc.web.transactions import records_view
 
 MAX_STAYS = 1000
 
@@ -116,9 +117,13 @@ def upsert_stays(body: Checked[StaysUpsert]):
 
 
 @bp.get("/persons/<int:person_id>/hospital-stays")
+@records_view
 @api_permission(Action.ROSTER_VIEW)
 @api_route(summary="An insured person's hospital stays, latest admission first", responses={200: StaysOut},
            errors=(404,))
 def person_stays(person_id: int):
     person = get_scoped(db.session, api_user(), InsuredPerson, person_id)
-    return jsonify(items=[stay_json(s) for s in hospital.stays_of(db.session, person.id)])
+    stays = hospital.stays_of(db.session, person.id)
+    hospital.record_views(db.session, stays, actor=actor_of(api_user()), now=utcnow())
+    db.session.commit()  # the audited view
+    return jsonify(items=[stay_json(s) for s in stays])

@@ -185,6 +185,13 @@ def stays_of(session: Session, person_id: int) -> list[HospitalStay]:
                                 .order_by(HospitalStay.admitted_on.desc(), HospitalStay.id.desc())))
 
 
+def record_views(session: Session, stays: Iterable[HospitalStay], *, actor: Actor, now: datetime) -> None:
+    """Hospital stays shown to a user are a view of personal (medical) data: one audit entry each."""
+    for stay in stays:
+        audit.record(session, actor, "view", ENTITY, stay.id, now=now, detail=f"person {stay.person_id}")
+    session.flush()
+
+
 def search_stays(viewer: User, *, category: str | None = None, open_only: bool = False,
                  q: str | None = None) -> Select:
     """Stays of the persons in the viewer's scope, latest admission first: rows of (stay, person).

@@ -5,7 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ltc.auth.permissions import Action, can
+from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
+from ltc.core.clock import utcnow
 from ltc.web.imports import ImportPages
 from ltc.core.pagination import paginate
 from ltc.web.uploads import PendingUploads
@@ -14,6 +16,7 @@ from ltc.web.forms import ConfirmImportForm, ImportForm
 from ltc.people.hospital import services as hospital
 from ltc.people.hospital import imports as hospital_import
 from ltc.people.ids import mask_id
+from ltc.web.transactions import records_view
 
 bp = Blueprint("hospital", __name__, url_prefix="/people/hospital-stays")
 
@@ -21,6 +24,7 @@ UPLOADS = PendingUploads("hospital")
 
 
 @bp.get("/")
+@records_view
 @permission_required(Action.ROSTER_VIEW)
 def list_stays():
     category, q = request.args.get("category", ""), request.args.get("q", "")
@@ -30,6 +34,8 @@ def list_stays():
                     per_page=current_app.config["PER_PAGE"], scalars=False)
     rows = [{"stay": stay, "person_id": person.id, "name": person.name, "id_number": mask_id(person.id_number)}
             for stay, person in page.items]
+    hospital.record_views(db.session, [row["stay"] for row in rows], actor=actor_of(current_user), now=utcnow())
+    db.session.commit()  # the audited view
     return render_template("hospital/list.html", page=page, rows=rows, category=category, q=q,
                            open_only=open_only, labels=hospital.CATEGORY_LABELS,
                            can_import=can(current_user, Action.ROSTER_EDIT))

@@ -285,3 +285,9 @@ def plan_checks(session: Session, plan: CarePlan, day: date, *, end: date | None
                       billing=billing, item_problems=catalogue_services.check_items_allowed(session, codes,
                                                                                             plan.care_type),
                       period=(day, end if end and end > day else add_months(day, PLAN_HORIZON_MONTHS)))
+
+
+def record_view(session: Session, plan: CarePlan, *, actor: Actor, now: datetime) -> None:
+    """A care plan shown in full is a view of personal data: audited."""
+    audit.record(session, actor, "view", "care_plan", plan.id, now=now, detail=f"person {plan.person_id}")
+    session.flush()

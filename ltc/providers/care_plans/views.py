@@ -29,6 +29,7 @@ from ltc.providers.care_plans.checks import CHECK_LABELS
 from ltc.providers.care_plans.forms import NEW_PLAN_ROWS, CareTypeChoiceForm, InForceForm, PlanForm
 from ltc.providers.care_plans.models import STATUS_LABELS, UNIT_LABELS, CarePlan, PlanStatus
 from ltc.providers.kinds import WEEKDAY_LABELS
+from ltc.web.transactions import records_view
 
 bp = Blueprint("care_plans", __name__, url_prefix="/care-plans")
 
@@ -61,10 +62,13 @@ def _names(model, ids: set[int]) -> dict[int, str]:
 
 
 @bp.get("/<int:plan_id>")
+@records_view
 @login_required
 def view_plan(plan_id: int):
     _require_reader()
     plan = get_scoped(db.session, current_user, CarePlan, plan_id)
+    services.record_view(db.session, plan, actor=actor_of(current_user), now=utcnow())
+    db.session.commit()  # the audited view
     form = InForceForm(request.args)
     day = form.on.data if form.validate() and form.on.data else local_today()
     entitlement, in_force = plans.in_force_on(db.session, plan, day)

@@ -14,7 +14,7 @@ from ltc.assessment.applications.forms import (AcceptForm, DispatchForm, Documen
 from ltc.assessment.applications.selfassessment import ANSWER_LABELS, ITEM_LABELS, ITEMS
 from ltc.assessment.applications.states import KIND_LABELS, REFUSAL_LABELS, STATUS_LABELS
 from ltc.assessment.applications.views.blueprint import bp, context
-from ltc.auth.permissions import Action
+from ltc.auth.permissions import Action, can
 from ltc.auth.web import permission_required
 from ltc.core.clock import utcnow
 from ltc.extensions import db
@@ -84,6 +84,7 @@ def detail(application_id: int):
         if self_assessment is not None else []
     return render_template(
         "assessment/detail.html", p=page, app=page.app, forms=action_forms(page, ctx.today), answers=answers,
+        can_open_notices=can(current_user, Action.OPEN_NOTICES),
         labels={"status": STATUS_LABELS, "kind": KIND_LABELS, "refusal": REFUSAL_LABELS, "care": CARE_TYPE_LABELS,
                 "sla": queues.SLA_LABELS, "answer": ANSWER_LABELS, "relation": RELATIONS})
 
