@@ -6,7 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from ltc.assessment.applications.models import Application, ApplicationDocument, Assessment
+from ltc.assessment.applications.services import evaluation, scheduling
 from ltc.assessment.scale.services import get_ruleset
+from ltc.auth.services import actor_of
+from ltc.core.clock import utcnow
 from tests import assessment_builders as ab
 from tests import assessment_web_builders as wb
 from tests.conftest import login
@@ -430,3 +433,22 @@ def test_the_forms_are_csrf_protected(csrf_client, session, c):
     response = csrf_client.post(f"/assessment/{app.id}/accept",
                                 data={"accept-version": str(app.version), "accept-csrf_token": token})
     assert response.status_code == 302 and reload(session, app).status == "accepted"
+
+
+def test_a_second_on_site_expert_is_told_the_off_site_rule_instead_of_a_confirm_button(client, session, c):
+    a = c.agencies[0]
+    app = wb.dispatched(session, c)
+    scheduling.schedule(session, app.id, actor=actor_of(a.admin), now=utcnow(), visit_on=wb.today(),
+                        assessors=ab.on_site(a.experts[0], a.experts[1]))
+    ab.declare(session, app, a.experts[0], a.experts[1], now=utcnow())
+    evaluation.enter_assessment(session, app.id, ab.ITEMS_BY_LEVEL[3], actor=actor_of(a.experts[0]), now=utcnow())
+    evaluation.cosign(session, app.id, actor=actor_of(a.experts[1]), now=utcnow())
+    evaluation.confirm(session, app.id, actor=actor_of(a.experts[0]), now=utcnow())
+    session.commit()
+    login(client, "ag1_e2")                           # on site too: may not be the second confirmer
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert 'data-testid="confirm-form"' not in page
+    assert 'data-testid="confirm-off-site-only"' in page and "未参与现场评估" in page
+    wb.switch_to(client, "ag1_e3")                    # off site: confirms
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert 'data-testid="confirm-form"' in page and 'data-testid="confirm-off-site-only"' not in page
