@@ -294,9 +294,9 @@ def _blocker_error(record, in_file: set[tuple]) -> str | None:
     if isinstance(record, EntitlementRequest):
         return f"参保人已有进行中的待遇审核（待遇申请 {record.id}），不能上线迁移"
     if record.status != Status.CONCLUDED:
-        return f"参保人已有正在办理的评估申请（申请 {record.id}），不能上线迁移"
+        return f"参保人已有正在办理的评估申请（申请 {record.number}），不能上线迁移"
     if record.kind != Kind.MIGRATED:
-        return f"参保人在系统内已有评估结论（申请 {record.id}，{record.concluded_on}），不能上线迁移"
+        return f"参保人在系统内已有评估结论（申请 {record.number}，{record.concluded_on}），不能上线迁移"
     if (record.level, record.concluded_on, record.valid_to) not in in_file:
         return f"参保人已有不同的上线迁移结论（{record.level} 级，{record.concluded_on}），迁移结论不可修改"
     return None

@@ -333,8 +333,10 @@ def test_object_during_publicity_opens_a_review(client, session, c):
     app = reload(session, app)
     assert app.status == "objected" and app.paused_since == wb.today()
     page = wb.html(client.get(f"/assessment/{app.id}"))
-    child = int(re.search(r'data-testid="child-link">(\d+)<', page).group(1))
-    assert 'data-testid="parent-link"' in wb.html(client.get(f"/assessment/{child}"))
+    child_href, child_no = re.search(r'href="(/assessment/\d+)" data-testid="child-link">(SQ-\d{4}-\d{6})<',
+                                     page).groups()
+    assert child_no != app.number                                     # users see numbers, not ids
+    assert f'data-testid="parent-link">{app.number}<' in wb.html(client.get(child_href))
 
 
 def test_the_filing_provider_withdraws_and_the_insurer_cancels_with_a_reason(client, session, c):
