@@ -29,13 +29,12 @@ class NavGroup:
 #: the daily work of the roles, one click from every page (with its pending count as a badge)
 MAIN = (
     NavItem("assessment.index", "评估申请", Action.ROSTER_VIEW),
+    NavItem("assessment.new_application", "提交申请", Action.FILE_APPLICATION),
     NavItem("reviews.inbox", "待审核案件", Action.DECIDE_REVIEW),
-    NavItem("entitlements.today", "今日享受待遇人员", Action.CARE_RECORDS),
 )
 
 GROUPS = (
     NavGroup("cases", "评估与审核", (
-        NavItem("assessment.new_application", "提交申请", Action.FILE_APPLICATION),
         NavItem("assessment.workload", "评估人员工作量", Action.SCHEDULE_ASSESSMENT),
         NavItem("reviews.all_cases", "审核案件", Action.ROSTER_VIEW),
         NavItem("assessment.publicity", "评估结果公示", Action.VIEW_POLICY),
@@ -45,6 +44,7 @@ GROUPS = (
         NavItem("hospital.list_stays", "住院记录", Action.ROSTER_VIEW),
         NavItem("people.id_collisions", "身份证号冲突", Action.RESOLVE_ID_COLLISIONS),
         NavItem("entitlements.list_entitlements", "待遇资格", Action.ROSTER_VIEW),
+        NavItem("entitlements.today", "今日享受待遇人员", Action.CARE_RECORDS),
         NavItem("care_plans.list_plans", "护理计划", Action.CARE_RECORDS),
     )),
     NavGroup("policy", "政策与目录", (

@@ -9,6 +9,7 @@ from tests.e2e.conftest import login
 pytestmark = pytest.mark.e2e
 ROLES = ("mia", "insurer", "agency", "assessor1", "provider", "carer")
 WIDTH = 1280
+SCROLLBAR = 17  # a desktop browser's classic scrollbar takes this much of the 1280 px
 
 
 def one_row(page) -> None:
@@ -22,6 +23,9 @@ def one_row(page) -> None:
         assert box["height"] <= 42 and box["right"] <= WIDTH, box
     assert max(b["top"] for b in boxes) - min(b["top"] for b in boxes) <= 12, boxes
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    menu = page.locator("[data-testid=menu]").bounding_box()
+    account = page.locator("[data-testid=whoami]").bounding_box()
+    assert account["x"] - (menu["x"] + menu["width"]) >= SCROLLBAR, (menu, account)  # room left for a scrollbar
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
