@@ -33,6 +33,7 @@ from ltc.core.errors import DomainError, ValidationFailed
 from ltc.core.months import add_months
 from ltc.entitlements import dates
 from ltc.entitlements.models import LEVEL_NAMES, Entitlement, EntitlementRequest
+from ltc.entitlements.notice import entitlement_ref
 from ltc.entitlements.services import Conclusion, grant_entitlement
 from ltc.entitlements.states import Origin, RequestStatus
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
@@ -258,7 +259,7 @@ def classify(session: Session, rows: list[EntitlementRow]) -> None:
             if e.valid_from == start and _same(e, row):
                 row.action = "unchanged"
             elif e.valid_from == start:
-                row.errors.append(f"已有同一开始日期、内容不同的待遇（编号 {e.id}），待遇不可修改")
+                row.errors.append(f"已有同一开始日期、内容不同的待遇（{entitlement_ref(session, e)}），待遇不可修改")
             elif e.valid_from < end and start < e.valid_to:
                 row.errors.append(f"与已有待遇 [{e.valid_from}, {e.valid_to}) 重叠")
         for other_start, other_end, line in taken.get(row.person_id, []):

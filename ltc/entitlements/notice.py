@@ -54,6 +54,11 @@ def entitlement_number(session: Session, entitlement_id: int) -> str | None:
         .order_by(Notice.id).limit(1))
 
 
+def entitlement_ref(session: Session, entitlement: Entitlement) -> str:
+    """How messages name an entitlement: its ENT- number, or (none issued, e.g. migrated) its start."""
+    return entitlement_number(session, entitlement.id) or f"{entitlement.valid_from.isoformat()} 起的待遇"
+
+
 def _issuer(session: Session) -> str:
     name = session.scalar(select(Organisation.name).where(Organisation.kind == "mia").order_by(Organisation.id))
     return name or "医疗保障经办机构"
