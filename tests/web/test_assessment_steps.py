@@ -451,6 +451,8 @@ def test_a_second_on_site_expert_is_told_the_off_site_rule_instead_of_a_confirm_
     page = wb.html(client.get(f"/assessment/{app.id}"))
     assert 'data-testid="confirm-form"' not in page
     assert 'data-testid="confirm-off-site-only"' in page and "未参与现场评估" in page
+    assert app.id not in wb.row_ids(client.get("/assessment/queues/to_confirm"))     # nor in their queue
     wb.switch_to(client, "ag1_e3")                    # off site: confirms
     page = wb.html(client.get(f"/assessment/{app.id}"))
     assert 'data-testid="confirm-form"' in page and 'data-testid="confirm-off-site-only"' not in page
+    assert app.id in wb.row_ids(client.get("/assessment/queues/to_confirm"))
