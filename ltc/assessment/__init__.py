@@ -23,6 +23,7 @@ def wire() -> None:
     from ltc.people.merge_hooks import add_merge_hook
     from ltc.people.scope import add_person_link
     from ltc.policy.schema import register_section
+    from ltc.web.nav_badges import add_nav_badge
     from ltc.web.worklists import add_worklist
 
     describe_key("applications", ("person_id",), "该参保人已有办理中的申请（可能是他人刚刚受理），请刷新后查看")
@@ -34,6 +35,7 @@ def wire() -> None:
     add_merge_hook(merging.HOOK)
     add_subject_visibility("application", scope.can_see_application)
     add_worklist(worklists.assessment_queues)
+    add_nav_badge("assessment.index", worklists.pending_applications)
     add_worklist(expert_worklists.certificates_ending)
     subscribe(PersonDied, reassessment.on_person_died)
     subscribe(DeathUndone, reassessment.on_death_undone)

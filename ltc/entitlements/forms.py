@@ -1,12 +1,11 @@
 """Entitlement page forms (shape only)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Form, IntegerField, SelectField, StringField
+from wtforms import DateField, Form, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from ltc.orgs.kinds import CARE_TYPE_LABELS
-from ltc.web.forms import record_id
 
 STATE_LABELS = {"active": "享受中", "future": "尚未开始", "ended": "已终止"}
 
@@ -24,7 +23,9 @@ class FilterForm(Form):
 class RequestEntitlementForm(FlaskForm):
     """An insurer opens the entitlement review for another care type or provider."""
 
-    application_id = IntegerField(_l("评估申请编号（ID）"), validators=[InputRequired(), record_id])
+    application = StringField(_l("评估申请（申请编号，或参保人身份证号、姓名）"),
+                              validators=[DataRequired(), Length(max=50)],
+                              description=_l("例如 SQ-2026-000042；按参保人查找时取其最近的最终评估结论"))
     care_type = SelectField(_l("服务形式"), validators=[DataRequired()],
                             choices=[SelectChoice(k, _l(v)) for k, v in CARE_TYPE_LABELS.items()])
     provider_id = SelectField(_l("定点护理服务机构"), validators=[DataRequired()], coerce=int, choices=[])

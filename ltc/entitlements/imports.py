@@ -33,6 +33,7 @@ from ltc.core.errors import DomainError, ValidationFailed
 from ltc.core.months import add_months
 from ltc.entitlements import dates
 from ltc.entitlements.models import LEVEL_NAMES, Entitlement, EntitlementRequest
+from ltc.entitlements.notice import entitlement_ref
 from ltc.entitlements.services import Conclusion, grant_entitlement
 from ltc.entitlements.states import Origin, RequestStatus
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
@@ -258,7 +259,7 @@ def classify(session: Session, rows: list[EntitlementRow]) -> None:
             if e.valid_from == start and _same(e, row):
                 row.action = "unchanged"
             elif e.valid_from == start:
-                row.errors.append(f"已有同一开始日期、内容不同的待遇（编号 {e.id}），待遇不可修改")
+                row.errors.append(f"已有同一开始日期、内容不同的待遇（{entitlement_ref(session, e)}），待遇不可修改")
             elif e.valid_from < end and start < e.valid_to:
                 row.errors.append(f"与已有待遇 [{e.valid_from}, {e.valid_to}) 重叠")
         for other_start, other_end, line in taken.get(row.person_id, []):
@@ -294,9 +295,9 @@ def _blocker_error(record, in_file: set[tuple]) -> str | None:
     if isinstance(record, EntitlementRequest):
         return f"参保人已有进行中的待遇审核（待遇申请 {record.id}），不能上线迁移"
     if record.status != Status.CONCLUDED:
-        return f"参保人已有正在办理的评估申请（申请 {record.id}），不能上线迁移"
+        return f"参保人已有正在办理的评估申请（申请 {record.number}），不能上线迁移"
     if record.kind != Kind.MIGRATED:
-        return f"参保人在系统内已有评估结论（申请 {record.id}，{record.concluded_on}），不能上线迁移"
+        return f"参保人在系统内已有评估结论（申请 {record.number}，{record.concluded_on}），不能上线迁移"
     if (record.level, record.concluded_on, record.valid_to) not in in_file:
         return f"参保人已有不同的上线迁移结论（{record.level} 级，{record.concluded_on}），迁移结论不可修改"
     return None

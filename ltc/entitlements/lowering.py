@@ -48,7 +48,7 @@ def end_for_lower_conclusion(session: Session, app: Application, *, actor: Actor
     for entitlement in ended:
         granted_to = entitlement.valid_to
         shorten(session, entitlement, to=end, reason=EndReason.REASSESSED.value, actor=actor, now=now,
-                note=f"申请 {app.id} 的评估结论为 {app.level} 级，{app.final_on.isoformat()} 生效")
+                note=f"申请 {app.number} 的评估结论为 {app.level} 级，{app.final_on.isoformat()} 生效")
         issue_termination_notice(session, entitlement, granted_to=granted_to, ends_on=end, event_date=app.final_on,
                                  reason=EndReason.REASSESSED.value, void=False, actor=actor, now=now)
     return ended

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.core.audit import Actor
+from ltc.assessment.applications.models import Application
 from ltc.entitlements.models import LEVEL_NAMES, Entitlement
 from ltc.entitlements.scope import SUBJECT
 from ltc.notices.documents import Kind
@@ -22,6 +23,7 @@ from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.orgs.models import Organisation
 from ltc.people.ids import mask_id
 from ltc.people.models import InsuredPerson
+from ltc.providers.care_plans.models import CarePlan
 
 
 def conclusion_no(session: Session, entitlement: Entitlement) -> str:
@@ -33,8 +35,28 @@ def conclusion_no(session: Session, entitlement: Entitlement) -> str:
             Notice.subject_id == entitlement.application_id).order_by(Notice.id.desc()).limit(1))
         if number:
             return number
-        return f"申请 {entitlement.application_id}"
+        app = session.get(Application, entitlement.application_id)
+        return f"申请 {app.number}" if app is not None else "—"
     return f"{entitlement.conclusion_date.isoformat()} 评估结论（系统上线前）"
+
+
+def plan_version_of(session: Session, entitlement: Entitlement) -> int | None:
+    """The version number (第 N 版) of the care plan the entitlement was granted on."""
+    if entitlement.care_plan_id is None:
+        return None
+    return session.scalar(select(CarePlan.version).where(CarePlan.id == entitlement.care_plan_id))
+
+
+def entitlement_number(session: Session, entitlement_id: int) -> str | None:
+    """The number users know an entitlement by: its entitlement notice's (ENT-2026-000001)."""
+    return session.scalar(select(Notice.number).where(
+        Notice.kind == Kind.ENTITLEMENT.value, Notice.subject_type == SUBJECT, Notice.subject_id == entitlement_id)
+        .order_by(Notice.id).limit(1))
+
+
+def entitlement_ref(session: Session, entitlement: Entitlement) -> str:
+    """How messages name an entitlement: its ENT- number, or (none issued, e.g. migrated) its start."""
+    return entitlement_number(session, entitlement.id) or f"{entitlement.valid_from.isoformat()} 起的待遇"
 
 
 def _issuer(session: Session) -> str:
@@ -57,7 +79,7 @@ def notice_data(session: Session, entitlement: Entitlement, *, plan_version: str
     person = session.get(InsuredPerson, entitlement.person_id)
     provider = session.get(Organisation, entitlement.provider_id)
     if plan_version is None and entitlement.care_plan_id is not None:
-        plan_version = f"护理计划第 {entitlement.care_plan_id} 号"
+        plan_version = f"护理计划第 {plan_version_of(session, entitlement)} 版"
     return {
         "person_name": person.name, "id_number_masked": mask_id(person.id_number),
         "level": entitlement.level, "level_name": level_name(session, entitlement),

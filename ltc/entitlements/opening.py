@@ -29,6 +29,7 @@ from ltc.orgs.models import Organisation
 from ltc.people.events import DeathUndone, PersonDied
 from ltc.policy.services import policy_on
 from ltc.providers.care_plans.events import PlanSaved
+from ltc.providers.services import care_types_on
 from ltc.reviews import engine
 from ltc.reviews.models import ReviewCase
 
@@ -81,7 +82,7 @@ def request_entitlement(session: Session, app: Application, *, care_type: str | 
         care_type=care_type or CareType.HOME.value, provider_id=provider_id,
         replaces_id=current.id if current else None, trigger_date=trigger, requested_from=requested_from,
         status=RequestStatus.OPEN.value, created_at=now, created_by_id=actor.user_id)
-    problem = _not_opened_reason(session, policy, app.level, care_type, provider_id)
+    problem = _not_opened_reason(session, policy, app.level, care_type, provider_id, today)
     if problem:
         request.status, request.reason = RequestStatus.NOT_OPENED.value, problem
         session.add(request)
@@ -123,7 +124,9 @@ def reassessments_opened(session: Session, app: Application) -> list[date]:
 
 
 def _not_opened_reason(session: Session, policy: AssessmentPolicy, level: int, care_type: str | None,
-                       provider_id: int | None) -> str | None:
+                       provider_id: int | None, today: date) -> str | None:
+    """Why no case opens for this choice (None: it opens). A provider must offer the care type
+    today, or its case would stand in the way of the request for the right one."""
     if not care_type or care_type not in CARE_TYPE_LABELS:
         return "申请未选择服务形式，请商保公司为参保人发起待遇审核"
     if not policy.level_allowed(level, care_type):
@@ -132,6 +135,9 @@ def _not_opened_reason(session: Session, policy: AssessmentPolicy, level: int, c
     provider = session.get(Organisation, provider_id) if provider_id else None
     if provider is None or provider.kind != OrgKind.PROVIDER:
         return "申请未选择定点护理服务机构，请商保公司为参保人发起待遇审核"
+    if care_type not in care_types_on(session, provider.id, today):
+        return (f"{provider.name} {today.isoformat()} 的服务协议不含{CARE_TYPE_LABELS[care_type]}，"
+                f"请商保公司另选护理机构或服务形式")
     return None
 
 

@@ -26,6 +26,7 @@ from ltc.core.periods import (add_period, covering_filter, overlap_filter, perio
                               periods_overlapping)
 from ltc.entitlements import dates
 from ltc.entitlements.models import LEVEL_NAMES, ORIGINS, Entitlement, EntitlementEvent
+from ltc.entitlements.notice import entitlement_ref
 from ltc.entitlements.states import EndReason, EventAction, Origin
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, OrgKind
 from ltc.orgs.models import Organisation
@@ -157,7 +158,7 @@ def _check_no_other(session: Session, person_id: int, start: date, end: date,
     if others:
         e = others[0]
         raise Conflict(f"参保人在 {e.valid_from.isoformat()} 至 {e.valid_to.isoformat()}（不含）已有待遇"
-                       f"（{CARE_TYPE_LABELS[e.care_type]}，编号 {e.id}），同一日期只能享受一项待遇",
+                       f"（{CARE_TYPE_LABELS[e.care_type]}，{entitlement_ref(session, e)}），同一日期只能享受一项待遇",
                        {"starts_on": "overlaps another entitlement"})
 
 

@@ -19,7 +19,7 @@ from ltc.core.audit import Actor
 from ltc.core.errors import Conflict
 from ltc.entitlements import dates
 from ltc.entitlements.models import Entitlement, EntitlementEvent
-from ltc.entitlements.notice import issue_termination_notice
+from ltc.entitlements.notice import entitlement_ref, issue_termination_notice
 from ltc.entitlements.services import ENTITY, entitlements_of, overlapping, shorten
 from ltc.entitlements.states import EndReason, EntitlementStatus, EventAction, VoidReason
 from ltc.people.events import DeathUndone, PersonDied, PersonTransferred
@@ -108,7 +108,8 @@ def restore_after_death(session: Session, person_id: int, *, note: str, actor: A
         valid_to = e.valid_to if was_void else last.valid_to_before
         others = [o for o in overlapping(session, person_id, e.valid_from, valid_to) if o.id != e.id]
         if others:
-            raise Conflict(f"恢复的待遇（编号 {e.id}）与待遇（编号 {others[0].id}）日期重叠，请先处理",
+            raise Conflict(f"恢复的待遇（{entitlement_ref(session, e)}）与待遇（{entitlement_ref(session, others[0])}）"
+                           "日期重叠，请先处理",
                            {"entitlement": "overlap"})
         if was_void:
             e.status, e.void_reason = EntitlementStatus.ACTIVE.value, None

@@ -26,7 +26,9 @@ from ltc.entitlements import services
 from ltc.entitlements import imports as migration_import
 from ltc.entitlements.forms import STATE_LABELS, FilterForm, RequestEntitlementForm
 from ltc.entitlements.models import END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, Entitlement
+from ltc.entitlements.notice import entitlement_number, plan_version_of
 from ltc.entitlements.opening import request_entitlement
+from ltc.entitlements.picking import application_named
 from ltc.entitlements.models import EntitlementRequest
 from ltc.entitlements.states import EVENT_ACTION_LABELS, STATUS_LABELS, RequestStatus
 from ltc.extensions import db
@@ -83,9 +85,11 @@ def detail(entitlement_id: int):
     person = db.session.get(InsuredPerson, entitlement.person_id)
     provider = db.session.get(Organisation, entitlement.provider_id)
     events = entitlement.events
+    numbers = {"plan_version": plan_version_of(db.session, entitlement),
+               "replaced_by": entitlement.replaced_by_id and entitlement_number(db.session, entitlement.replaced_by_id)}
     return render_template("entitlements/detail.html", e=entitlement, row=_row(entitlement, person, provider.name),
                            events=events, granted_to=events[0].valid_to_before if events else entitlement.valid_to,
-                           labels=LABELS, can_open_notices=can(current_user, Action.OPEN_NOTICES),
+                           labels=LABELS, numbers=numbers, can_open_notices=can(current_user, Action.OPEN_NOTICES),
                            notices=notices_for(db.session, "entitlement", entitlement.id))
 
 
@@ -182,7 +186,7 @@ def new_request():
     _provider_choices(form)
     if form.validate_on_submit():
         try:
-            app = get_scoped(db.session, current_user, Application, form.application_id.data)
+            app = application_named(db.session, form.application.data, user=current_user)
             req = request_entitlement(db.session, app, care_type=form.care_type.data,
                                       provider_id=form.provider_id.data, requested_from=form.requested_from.data,
                                       actor=actor_of(current_user), now=utcnow())
@@ -203,8 +207,9 @@ def new_request():
 @permission_required(Action.HANDLE_APPLICATION)
 def not_opened():
     """Requests kept as not opened, with the reason, for the persons in the insurer's scope."""
-    stmt = (select(EntitlementRequest, InsuredPerson)
+    stmt = (select(EntitlementRequest, InsuredPerson, Application)
             .join(InsuredPerson, InsuredPerson.id == EntitlementRequest.person_id)
+            .join(Application, Application.id == EntitlementRequest.application_id)
             .where(EntitlementRequest.status == RequestStatus.NOT_OPENED).order_by(EntitlementRequest.id.desc()))
     page = paginate(db.session, scoped(stmt, InsuredPerson, current_user), page=request.args.get("page", 1, type=int),
                     per_page=current_app.config["PER_PAGE"], scalars=False)

@@ -1,4 +1,8 @@
-"""Navigation by role (pure): each entry names an endpoint and the action it needs."""
+"""Navigation by role (pure): the user's main work as direct links, everything else grouped by area.
+
+Each entry names an endpoint and the action it needs. A group of which the user may open a single
+entry is shown as that entry (no menu of one); a group with none is left out.
+"""
 from dataclasses import dataclass
 
 from ltc.auth.permissions import Action, allowed
@@ -11,32 +15,75 @@ class NavItem:
     action: Action
 
 
-NAV = (
+@dataclass(frozen=True)
+class NavGroup:
+    key: str
+    label: str  # msgid
+    items: tuple[NavItem, ...]
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        return tuple(item.endpoint for item in self.items)
+
+
+#: the daily work of the roles, one click from every page (with its pending count as a badge)
+MAIN = (
     NavItem("assessment.index", "评估申请", Action.ROSTER_VIEW),
     NavItem("assessment.new_application", "提交申请", Action.FILE_APPLICATION),
-    NavItem("assessment.workload", "评估人员工作量", Action.SCHEDULE_ASSESSMENT),
-    NavItem("assessment.publicity", "评估结果公示", Action.VIEW_POLICY),
-    NavItem("people.list_persons", "参保人", Action.ROSTER_VIEW),
-    NavItem("hospital.list_stays", "住院记录", Action.ROSTER_VIEW),
-    NavItem("people.id_collisions", "身份证号冲突", Action.RESOLVE_ID_COLLISIONS),
-    NavItem("entitlements.list_entitlements", "待遇资格", Action.ROSTER_VIEW),
-    NavItem("entitlements.today", "今日享受待遇人员", Action.CARE_RECORDS),
-    NavItem("care_plans.list_plans", "护理计划", Action.CARE_RECORDS),
     NavItem("reviews.inbox", "待审核案件", Action.DECIDE_REVIEW),
-    NavItem("reviews.all_cases", "审核案件", Action.ROSTER_VIEW),
-    NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
-    NavItem("orgs.list_districts", "区县名录", Action.MANAGE_ORGS),
-    NavItem("contracts.list_contracts", "承办合同", Action.VIEW_CONTRACTS),
-    NavItem("users.list_users", "用户", Action.MANAGE_OWN_USERS),
-    NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
-    NavItem("catalogue.list_items", "服务项目", Action.VIEW_POLICY),
-    NavItem("experts.list_experts", "评估专家", Action.MANAGE_ORGS),
-    NavItem("calendar.overrides", "工作日历", Action.MANAGE_ORGS),
-    NavItem("scheduler.index", "定时任务", Action.MANAGE_ORGS),
-    NavItem("tokens.all_tokens", "API 令牌", Action.MANAGE_ALL_USERS),
-    NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
 )
 
+GROUPS = (
+    NavGroup("cases", "评估与审核", (
+        NavItem("assessment.workload", "评估人员工作量", Action.SCHEDULE_ASSESSMENT),
+        NavItem("reviews.all_cases", "审核案件", Action.ROSTER_VIEW),
+        NavItem("assessment.publicity", "评估结果公示", Action.VIEW_POLICY),
+    )),
+    NavGroup("persons", "参保人与待遇", (
+        NavItem("people.list_persons", "参保人", Action.ROSTER_VIEW),
+        NavItem("hospital.list_stays", "住院记录", Action.ROSTER_VIEW),
+        NavItem("people.id_collisions", "身份证号冲突", Action.RESOLVE_ID_COLLISIONS),
+        NavItem("entitlements.list_entitlements", "待遇资格", Action.ROSTER_VIEW),
+        NavItem("entitlements.today", "今日享受待遇人员", Action.CARE_RECORDS),
+        NavItem("care_plans.list_plans", "护理计划", Action.CARE_RECORDS),
+    )),
+    NavGroup("policy", "政策与目录", (
+        NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
+        NavItem("catalogue.list_items", "服务项目", Action.VIEW_POLICY),
+    )),
+    NavGroup("admin", "系统管理", (
+        NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
+        NavItem("orgs.list_districts", "区县名录", Action.MANAGE_ORGS),
+        NavItem("contracts.list_contracts", "承办合同", Action.VIEW_CONTRACTS),
+        NavItem("experts.list_experts", "评估专家", Action.MANAGE_ORGS),
+        NavItem("users.list_users", "用户", Action.MANAGE_OWN_USERS),
+        NavItem("calendar.overrides", "工作日历", Action.MANAGE_ORGS),
+        NavItem("scheduler.index", "定时任务", Action.MANAGE_ORGS),
+        NavItem("tokens.all_tokens", "API 令牌", Action.MANAGE_ALL_USERS),
+        NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
+    )),
+)
 
-def nav_for(org_kind: str, roles: frozenset[str]) -> list[NavItem]:
-    return [item for item in NAV if allowed(org_kind, roles, item.action)]
+#: every msgid the menu shows (the English catalogue is checked to hold them all)
+NAV_LABELS = tuple(item.label for item in MAIN) + tuple(
+    label for group in GROUPS for label in (group.label, *(item.label for item in group.items)))
+
+
+def nav_for(org_kind: str, roles: frozenset[str]) -> list[NavItem | NavGroup]:
+    """The menu of a user of ``org_kind`` with ``roles``: main links first, then the area menus."""
+    def mine(items):
+        return tuple(item for item in items if allowed(org_kind, roles, item.action))
+
+    entries: list[NavItem | NavGroup] = list(mine(MAIN))
+    for group in GROUPS:
+        items = mine(group.items)
+        if len(items) == 1:
+            entries.append(items[0])
+        elif items:
+            entries.append(NavGroup(group.key, group.label, items))
+    return entries
+
+
+def endpoints_of(entries: list[NavItem | NavGroup]) -> list[str]:
+    """Every endpoint the menu links to."""
+    return [e for entry in entries for e in (entry.endpoints if isinstance(entry, NavGroup) else (entry.endpoint,))]

@@ -15,6 +15,7 @@ def wire() -> None:
     from ltc.people.merge_hooks import add_merge_hook
     from ltc.reviews import definitions, due_dates, merging, owners, scope, worklists
     from ltc.reviews.models import ReviewCase
+    from ltc.web.nav_badges import add_nav_badge
     from ltc.web.worklists import add_worklist
 
     register_section(definitions.SECTION, definitions.ReviewPolicy, definitions.REF_REVIEWS)
@@ -23,6 +24,7 @@ def wire() -> None:
     register_section_check(definitions.SECTION, owners.unknown_owner_rules)
     add_scope_rule(ReviewCase, scope.cases_in_scope)
     add_worklist(worklists.review_inbox)
+    add_nav_badge("reviews.inbox", worklists.pending_reviews)
     add_merge_hook(merging.HOOK)
     subscribe(CalendarChanged, due_dates.on_calendar_changed)
 

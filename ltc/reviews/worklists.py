@@ -185,3 +185,10 @@ def review_inbox(session: Session, user, today: date) -> WorkList | None:
     return WorkList(title="待审核案件", rows=rows, overdue=counts.overdue,
                     columns=[("title", "审核案件"), ("step", "步骤"), ("due", "办理期限")],
                     total=counts.waiting, link=url_for("reviews.inbox"), empty_text="暂无待审核案件")
+
+
+def pending_reviews(session: Session, user, today: date) -> int:
+    """The menu badge of 待审核案件: the steps waiting for the user's organisation and role."""
+    if not decides_reviews(session, user, today):
+        return 0
+    return inbox_counts(session, user.org_id, today, roles=user.roles).waiting

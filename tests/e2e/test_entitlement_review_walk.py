@@ -191,7 +191,7 @@ def test_entitlement_review_through_four_parties_with_one_return(app, page, live
     expect(facts.nth(2)).to_have_text("居家上门护理")
     expect(facts.nth(3)).to_have_text("安康居家护理服务中心")
     expect(page.locator("[data-testid=period]")).to_contain_text(first_start("home", concluded_on).isoformat())
-    expect(facts.nth(6)).to_have_text(re.compile(r"^\d+$"))  # the care plan the entitlement rests on
+    expect(facts.nth(6)).to_have_text("第 1 版")  # the version of the care plan the entitlement rests on
     expect(page.locator("[data-testid=entitlement-notices] a")).to_have_count(1)
     logout(page)
 

@@ -76,7 +76,7 @@ def test_another_application_in_progress_is_refused(session, c):
     second = file(session, c, by="pr_op")
     with pytest.raises(CannotAccept) as caught:
         acceptance.accept(session, second.id, actor=c.ins, now=NOW)
-    assert refusal_codes(caught) == ["in_progress"] and str(first.id) in caught.value.message
+    assert refusal_codes(caught) == ["in_progress"] and first.number in caught.value.message
 
 
 def test_two_submitted_applications_the_first_accepted_blocks_the_second(session, c):

@@ -168,8 +168,8 @@ def test_persons_with_a_conclusion_or_an_open_application_or_request_are_refused
     third = f"{id_number(3)},4,2025-06-10,,institution,{world.provider2.uscc},2025-06-01"
     result = preview(session, csv_bytes(*rows(world), third, header=HEADER))
     errors = {r.line: r.errors for r in result.error_rows}
-    assert errors == {2: [f"参保人在系统内已有评估结论（申请 {concluded.id}，2025-06-10），不能上线迁移"],
-                      3: [f"参保人已有正在办理的评估申请（申请 {applying.id}），不能上线迁移"]}
+    assert errors == {2: [f"参保人在系统内已有评估结论（申请 {concluded.number}，2025-06-10），不能上线迁移"],
+                      3: [f"参保人已有正在办理的评估申请（申请 {applying.number}），不能上线迁移"]}
     from ltc.entitlements.models import EntitlementRequest
     session.add(EntitlementRequest(kind="initial", person_id=people[2].id, application_id=concluded.id, level=4,
                                    care_type="institution", provider_id=world.provider2.id,

@@ -48,8 +48,18 @@ def test_a_second_overlapping_entitlement_is_refused(session, world, someone):
     grant(session, someone, world.provider2, conclusion_of=concl)
     with pytest.raises(Conflict) as err:
         grant(session, someone, world.provider, care_type="home", conclusion_of=concl)
-    assert "2026-01-01 至 2028-01-20（不含）已有待遇（机构护理" in err.value.message
+    assert "2026-01-01 至 2028-01-20（不含）已有待遇（机构护理，2026-01-01 起的待遇）" in err.value.message
     assert len(session.scalars(select(Entitlement)).all()) == 1
+
+
+def test_an_overlap_names_the_other_entitlement_by_its_ent_number(session, world, someone):
+    from ltc.entitlements.notice import issue_entitlement_notice
+    concl = conclusion(session, someone)
+    first = grant(session, someone, world.provider2, conclusion_of=concl)
+    notice = issue_entitlement_notice(session, first, actor=SYSTEM, now=NOW)
+    with pytest.raises(Conflict) as err:
+        grant(session, someone, world.provider, care_type="home", conclusion_of=concl)
+    assert f"（机构护理，{notice.number}）" in err.value.message and f"编号 {first.id}" not in err.value.message
 
 
 def test_a_change_overlapping_a_third_entitlement_is_refused_before_anything_changes(session, world, someone):

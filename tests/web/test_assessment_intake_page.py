@@ -155,3 +155,16 @@ def test_a_provider_is_not_offered_a_reassessment(client, c):
     login(client, "pr_op")
     page = wb.html(client.get("/assessment/new"))
     assert 'name="kind"' not in page and 'name="reassessment_reason"' not in page
+
+
+def test_back_and_submit_again_is_refused_with_a_link_to_the_open_application(client, session, c):
+    person = c.persons[0]
+    login(client, "pr_op")
+    first = post(client, form_data(person))
+    assert first.status_code == 302
+    app = session.scalars(select(Application)).one()
+    assert "已提交申请 " + app.number in wb.html(client.get(first.headers["Location"]))  # the flash: its number
+    again = post(client, form_data(person))                  # the browser's Back, then submit once more
+    assert again.status_code == 409 and applications(session) == 1
+    page = wb.html(again)
+    assert f'href="/assessment/{app.id}">{app.number}</a>' in page and "不能重复提交" in page

@@ -6,7 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from ltc.assessment.applications.models import Application, ApplicationDocument, Assessment
+from ltc.assessment.applications.services import evaluation, scheduling
 from ltc.assessment.scale.services import get_ruleset
+from ltc.auth.services import actor_of
+from ltc.core.clock import utcnow
 from tests import assessment_builders as ab
 from tests import assessment_web_builders as wb
 from tests.conftest import login
@@ -330,8 +333,10 @@ def test_object_during_publicity_opens_a_review(client, session, c):
     app = reload(session, app)
     assert app.status == "objected" and app.paused_since == wb.today()
     page = wb.html(client.get(f"/assessment/{app.id}"))
-    child = int(re.search(r'data-testid="child-link">(\d+)<', page).group(1))
-    assert 'data-testid="parent-link"' in wb.html(client.get(f"/assessment/{child}"))
+    child_href, child_no = re.search(r'href="(/assessment/\d+)" data-testid="child-link">(SQ-\d{4}-\d{6})<',
+                                     page).groups()
+    assert child_no != app.number                                     # users see numbers, not ids
+    assert f'data-testid="parent-link">{app.number}<' in wb.html(client.get(child_href))
 
 
 def test_the_filing_provider_withdraws_and_the_insurer_cancels_with_a_reason(client, session, c):
@@ -442,3 +447,24 @@ def test_a_role_that_may_not_open_notices_sees_their_numbers_without_a_link(clie
     assert 'data-testid="notice-link"' not in page
     wb.switch_to(client, "ag1_admin")
     assert 'data-testid="notice-link">ACC-' in wb.html(client.get(f"/assessment/{app.id}"))
+
+
+def test_a_second_on_site_expert_is_told_the_off_site_rule_instead_of_a_confirm_button(client, session, c):
+    a = c.agencies[0]
+    app = wb.dispatched(session, c)
+    scheduling.schedule(session, app.id, actor=actor_of(a.admin), now=utcnow(), visit_on=wb.today(),
+                        assessors=ab.on_site(a.experts[0], a.experts[1]))
+    ab.declare(session, app, a.experts[0], a.experts[1], now=utcnow())
+    evaluation.enter_assessment(session, app.id, ab.ITEMS_BY_LEVEL[3], actor=actor_of(a.experts[0]), now=utcnow())
+    evaluation.cosign(session, app.id, actor=actor_of(a.experts[1]), now=utcnow())
+    evaluation.confirm(session, app.id, actor=actor_of(a.experts[0]), now=utcnow())
+    session.commit()
+    login(client, "ag1_e2")                           # on site too: may not be the second confirmer
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert 'data-testid="confirm-form"' not in page
+    assert 'data-testid="confirm-off-site-only"' in page and "未参与现场评估" in page
+    assert app.id not in wb.row_ids(client.get("/assessment/queues/to_confirm"))     # nor in their queue
+    wb.switch_to(client, "ag1_e3")                    # off site: confirms
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    assert 'data-testid="confirm-form"' in page and 'data-testid="confirm-off-site-only"' not in page
+    assert app.id in wb.row_ids(client.get("/assessment/queues/to_confirm"))

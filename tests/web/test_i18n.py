@@ -52,7 +52,7 @@ def _label_msgids() -> set[str]:
     """The navigation entries and the label tables of the new screens."""
     from ltc.entitlements.forms import STATE_LABELS
     from ltc.entitlements.models import END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS
-    from ltc.home.nav import NAV
+    from ltc.home.nav import NAV_LABELS
     from ltc.orgs.kinds import CARE_TYPE_LABELS
     from ltc.people.kinds import COLLISION_KIND_LABELS, COLLISION_RESOLUTION_LABELS
     from ltc.policy import models as policy_models
@@ -64,7 +64,7 @@ def _label_msgids() -> set[str]:
     from ltc.reviews.worklists import ACTION_LABELS, OWNER_KIND_LABELS, STATUS_LABELS as CASE_STATUS
     from ltc.scheduler.views import STATUS_LABELS as RUN_STATUS
 
-    ids = {item.label for item in NAV}
+    ids = set(NAV_LABELS)
     for labels in (STATE_LABELS, END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, CARE_TYPE_LABELS,
                    policy_models.STATUS_LABELS, policy_models.ACTION_LABELS, CHECK_LABELS, PLAN_STATUS,
                    UNIT_LABELS, ITEM_CLASS_LABELS, STAFF_TYPE_LABELS, DECISION_LABELS, ACTION_LABELS,
@@ -160,7 +160,7 @@ def test_new_screens_show_english_headings(client, world, session):
     assert 'lang="en"' in inbox and "Review inbox" in inbox and "0 cases, 0 overdue" in inbox
     assert "Case type" in inbox and "Current step" in inbox and "No cases waiting for review" in inbox
     assert "待审核案件" not in inbox
-    assert "/account/tokens" in inbox and ">API tokens</a>" in inbox  # account menu, next to the password
+    assert "/account/tokens" in inbox and ">My API tokens</a>" in inbox  # account menu, next to the password
 
     client.post("/logout")
     _english(client, "pr_op")

@@ -1,11 +1,14 @@
 """Odd input on the HTML pages and forms (issue #9 point 4) is a clear 4xx, never a 500, and
 stores nothing: huge ids in paths and form fields, ids in full-width digits, NaN coordinates, NUL
 characters, searches longer than a search can be. (The API's side: test_api_bad_input.py.)"""
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
+from tests.assessment_builders import past_conclusion
 from tests.conftest import login
 from tests.people_builders import id_number, person
 from tests.web.test_api_core import token_for
@@ -123,10 +126,10 @@ def test_a_nan_coordinate_is_refused_by_the_service_too(session, world):
 
 def test_a_huge_application_number_is_named_on_the_entitlement_request_form(client, world):
     login(client, "ins_op")
-    response = client.post("/reviews/entitlement/new", data={"application_id": str(HUGE), "care_type": "home_care",
-                                                          "provider_id": "1"})
+    response = client.post("/reviews/entitlement/new", data={"application": f"SQ-2026-{HUGE}", "care_type": "home",
+                                                          "provider_id": str(world.provider.id)})
     assert response.status_code == 400
-    assert "2147483647" in response.data.decode()
+    assert "找不到该申请或参保人" in response.data.decode()
 
 
 def test_a_huge_survivor_on_the_merge_form_is_refused(client, world):
@@ -173,10 +176,14 @@ def test_a_name_with_a_bidi_override_is_refused_and_one_outside_the_bmp_accepted
     assert kept.status_code == 201 and kept.json["name"] == "𠮷田"
 
 
-@pytest.mark.parametrize("digits", [FULL_WIDTH, ARABIC_INDIC])
-def test_an_application_number_in_other_digits_names_no_application_on_the_form(client, world, digits):
+def test_an_application_number_in_another_script_names_no_application_on_the_form(client, session, world, east):
+    """Full-width digits are a spelling of the number (NFKC, as for ID numbers: see
+    tests/services/test_entitlement_picking.py); digits of another script name nothing."""
+    app = past_conclusion(session, east.id, date(2026, 1, 20))
+    session.commit()
     login(client, "ins_op")
-    response = client.post("/reviews/entitlement/new", data={"application_id": "1".translate(digits),
-                                                              "care_type": "home_care", "provider_id": "1"})
+    response = client.post("/reviews/entitlement/new", data={"application": app.number.translate(ARABIC_INDIC),
+                                                              "care_type": "home",
+                                                              "provider_id": str(world.provider.id)})
     assert response.status_code == 400
-    assert "编号应为 1 到 2147483647 之间的整数" in response.data.decode()
+    assert "找不到该申请或参保人" in response.data.decode()

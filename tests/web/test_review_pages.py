@@ -381,7 +381,7 @@ def test_an_insurer_opens_an_entitlement_review_for_another_choice(client, cases
     form = html(client.get("/reviews/entitlement/new"))
     assert f'<option value="{world.provider.id}">居家护理甲' in form
     response = client.post("/reviews/entitlement/new", data={
-        "application_id": str(app.id), "care_type": "home", "provider_id": str(world.provider.id)})
+        "application": app.number, "care_type": "home", "provider_id": str(world.provider.id)})
     assert response.status_code == 302, html(response)[:3000]
     case = session.scalars(select(ReviewCase).where(ReviewCase.case_type == "entitlement")).one()
     assert response.headers["Location"].endswith(f"/reviews/{case.id}")
@@ -389,7 +389,7 @@ def test_an_insurer_opens_an_entitlement_review_for_another_choice(client, cases
     page = html(client.get(f"/reviews/{case.id}"))
     assert "王东城" in page and 'data-testid="check"' in page and 'data-testid="decision-form"' not in page
     response = client.post("/reviews/entitlement/new", data={
-        "application_id": str(app.id), "care_type": "home", "provider_id": str(world.provider.id)})
+        "application": app.number, "care_type": "home", "provider_id": str(world.provider.id)})
     assert response.status_code == 400 and "已有进行中的待遇审核" in html(response)
     client.post("/logout")
     login(client, "pr_rev")  # the provider's turn: a link to its care plan editor
@@ -406,7 +406,7 @@ def test_an_insurer_asks_for_another_provider_from_a_later_date(client, cases, s
     login(client, "ins_op")
     assert 'name="requested_from"' in html(client.get("/reviews/entitlement/new"))
     response = client.post("/reviews/entitlement/new", data={
-        "application_id": str(app.id), "care_type": "home", "provider_id": str(world.provider.id),
+        "application": app.number, "care_type": "home", "provider_id": str(world.provider.id),
         "requested_from": "2026-06-01"})
     assert response.status_code == 302, html(response)[:3000]
     request = session.scalars(select(EntitlementRequest)).one()
@@ -419,7 +419,7 @@ def test_a_requested_date_for_a_first_entitlement_is_a_form_error(client, cases,
     session.commit()
     login(client, "ins_op")
     response = client.post("/reviews/entitlement/new", data={
-        "application_id": str(app.id), "care_type": "home", "provider_id": str(world.provider.id),
+        "application": app.number, "care_type": "home", "provider_id": str(world.provider.id),
         "requested_from": "2026-06-01"})
     assert response.status_code == 400 and "变更服务形式或护理机构" in html(response)
     assert session.scalar(select(EntitlementRequest.id)) is None
@@ -436,16 +436,48 @@ def test_requests_not_opened_are_listed_with_the_reason_in_the_insurers_district
     session.commit()
     login(client, "ins_op")
     response = client.post("/reviews/entitlement/new", data={
-        "application_id": str(app.id), "care_type": "special", "provider_id": str(world.provider.id)})
+        "application": app.number, "care_type": "special", "provider_id": str(world.provider.id)})
     assert response.status_code == 302 and response.headers["Location"].endswith("/reviews/entitlement/not-opened")
     page = html(client.get("/reviews/entitlement/not-opened"))
     assert "王东城" in page and "失能等级 3 级不能享受" in page and "李海淀" not in page
-    assert client.post("/reviews/entitlement/new", data={
-        "application_id": str(far.id), "care_type": "home", "provider_id": str(world.provider.id)}).status_code == 404
+    refused = client.post("/reviews/entitlement/new", data={    # another insurer's district: as if unknown
+        "application": far.number, "care_type": "home", "provider_id": str(world.provider.id)})
+    assert refused.status_code == 400 and f"没有编号为 {far.number} 的评估申请" in html(refused)
     response = client.post("/reviews/entitlement/new", data={
-        "application_id": str(low.id), "care_type": "home", "provider_id": str(world.provider.id)})
+        "application": low.number, "care_type": "home", "provider_id": str(world.provider.id)})
     assert response.status_code == 400 and "低于享受待遇的最低等级" in html(response)
     client.post("/logout")
     login(client, "pr_rev")
     assert client.get("/reviews/entitlement/new").status_code == 403
     assert client.get("/reviews/entitlement/not-opened").status_code == 403
+
+
+def test_a_provider_whose_agreement_lacks_the_care_type_opens_no_case_and_the_right_one_still_can(
+        client, cases, session, world):
+    from tests.entitlement_builders import conclusion
+    app = conclusion(session, session.get(Person, cases.one.person_id), level=4, agency=world.agency)
+    session.commit()
+    login(client, "ins_op")
+    response = client.post("/reviews/entitlement/new", data={     # 居家护理甲 offers home care only
+        "application": app.number, "care_type": "institution", "provider_id": str(world.provider.id)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/reviews/entitlement/not-opened")
+    assert "服务协议不含" in html(client.get("/reviews/entitlement/not-opened"))
+    assert session.scalar(select(ReviewCase.id).where(ReviewCase.case_type == "entitlement")) is None
+    response = client.post("/reviews/entitlement/new", data={
+        "application": app.number, "care_type": "institution", "provider_id": str(world.provider2.id)})
+    assert response.status_code == 302, html(response)[:2000]
+    assert session.scalar(select(ReviewCase.id).where(ReviewCase.case_type == "entitlement")) is not None
+
+
+def test_the_insurer_names_the_application_by_the_persons_id_number(client, cases, session, world):
+    from tests.entitlement_builders import conclusion
+    east = session.get(Person, cases.one.person_id)
+    app = conclusion(session, east, level=4, agency=world.agency)
+    session.commit()
+    login(client, "ins_op")
+    form = html(client.get("/reviews/entitlement/new"))
+    assert 'name="application"' in form and "SQ-2026-000042" in form and 'name="application_id"' not in form
+    response = client.post("/reviews/entitlement/new", data={
+        "application": east.id_number, "care_type": "home", "provider_id": str(world.provider.id)})
+    assert response.status_code == 302, html(response)[:2000]
+    assert session.scalars(select(EntitlementRequest)).one().application_id == app.id

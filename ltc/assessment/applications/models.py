@@ -24,6 +24,12 @@ from ltc.people.hospital.models import HospitalStay  # noqa: F401  (the table tr
 _ONE_OPEN = text(f"status IN {in_list(sorted(IN_PROCESS))} AND kind <> '{Kind.REVIEW.value}'")
 
 
+def application_number(submitted_on: date, application_id: int) -> str:
+    """The application number users know (申请编号): ``SQ-2026-000042``, the year of
+    submission and the id."""
+    return f"SQ-{submitted_on.year}-{application_id:06d}"
+
+
 class Application(Base):
     __tablename__ = "applications"
     __table_args__ = (
@@ -113,6 +119,10 @@ class Application(Base):
     documents: Mapped[list["ApplicationDocument"]] = relationship(order_by="ApplicationDocument.id")
     events: Mapped[list["ApplicationEvent"]] = relationship(order_by="ApplicationEvent.id", viewonly=True)
     parent: Mapped["Application | None"] = relationship(remote_side="Application.id", foreign_keys=[parent_id])
+
+    @property
+    def number(self) -> str:
+        return application_number(self.submitted_on, self.id)
 
     def __repr__(self) -> str:
         return f"<Application {self.id} {self.kind} {self.status}>"

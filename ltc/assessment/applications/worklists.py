@@ -22,3 +22,12 @@ def assessment_queues(session: Session, user, today: date) -> WorkList | None:
         rows.append({"queue": _(queue.title), "total": total, "overdue": overdue})
     return WorkList(title="评估申请待办", columns=[("queue", "工作队列"), ("total", "数量"), ("overdue", "已超期")],
                     rows=rows, total=sum(r["total"] for r in rows), link=url_for("assessment.index"))
+
+
+def pending_applications(session: Session, user, today: date) -> int:
+    """The menu badge of 评估申请: how many applications wait in the user's work queues."""
+    mine = [q for q in queues.queues_for(user) if q.name != "all"]
+    if not mine:
+        return 0
+    ctx = queues.queue_context(session, user, today)
+    return sum(queues.queue_counts(session, queue, ctx)[0] for queue in mine)

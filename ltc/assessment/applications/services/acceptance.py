@@ -46,7 +46,7 @@ def acceptance_problems(session: Session, app: Application, today: date) -> list
     others = [a for a in open_applications(session, app.person_id, other_than=app.id)
               if a.status in IN_PROCESS and a.kind != Kind.REVIEW]
     if others:
-        problems.append((R.IN_PROGRESS, f"申请 {others[0].id} 正在办理中"))
+        problems.append((R.IN_PROGRESS, f"申请 {others[0].number} 正在办理中"))
     previous = last_conclusion(session, app.person_id)
     if previous is not None and app.kind != Kind.REASSESSMENT:
         months = assessment_policy(session, today).min_months_between_assessments

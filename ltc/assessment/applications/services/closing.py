@@ -42,7 +42,7 @@ def close(session: Session, app: Application, target: Status, *, actor: Actor, n
     app.close_reason = reason
     child = open_review_of(session, app)
     if child is not None:
-        close(session, child, Status.CANCELLED, actor=actor, now=now, reason=f"原申请{app.id}已撤回或取消",
+        close(session, child, Status.CANCELLED, actor=actor, now=now, reason=f"原申请 {app.number} 已撤回或取消",
               action="cancel_with_parent", restore_parent_result=False)
     paused, app.paused_since = app.paused_since, None
     move(session, app, target, action=action, actor=actor, now=now, reason=reason,
@@ -50,7 +50,7 @@ def close(session: Session, app: Application, target: Status, *, actor: Actor, n
     if app.kind == Kind.REVIEW and restore_parent_result:
         parent = session.get(Application, app.parent_id)
         if parent.status == Status.OBJECTED:
-            restore_parent(session, parent, actor=actor, now=now, reason=f"复评申请{app.id}已撤回或取消")
+            restore_parent(session, parent, actor=actor, now=now, reason=f"复评申请 {app.number} 已撤回或取消")
     return app
 
 

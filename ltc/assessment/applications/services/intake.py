@@ -23,7 +23,7 @@ from ltc.assessment.applications.services.transitions import (acting_user, flush
                                                               record_event, require, touch)
 from ltc.auth.models import User
 from ltc.auth.permissions import Action
-from ltc.auth.scope import get_scoped
+from ltc.auth.scope import get_scoped, scoped
 from ltc.core.audit import Actor
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -38,6 +38,16 @@ RELATIONS = {"self": "本人", "spouse": "配偶", "child": "子女", "parent": 
              "guardian": "监护人", "other": "其他"}
 #: reassessments an insurer operator may order; the others are opened by the system
 ORDERED_REASONS = (ReassessmentReason.FOLLOW_UP, ReassessmentReason.INSURER_ORDER)
+
+
+class OpenApplicationExists(Conflict):
+    """The person already has an open application the filer can see (e.g. the form sent twice)."""
+
+    def __init__(self, open_app: Application):
+        super().__init__(f"该参保人已有办理中的申请 {open_app.number}，不能重复提交；请在原申请中继续办理",
+                         {"id_number": "open application"})
+        self.application_id = open_app.id
+        self.number = open_app.number
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,16 @@ def _check_filer(session: Session, user: User, person_id: int, kind: Kind, reaso
     return person
 
 
+def _check_none_open(session: Session, user: User, person_id: int) -> None:
+    """Refuse a second open application the filer can see (a 复评 runs beside its parent and
+    does not count); one the filer cannot see is the insurer's ``in_progress`` refusal."""
+    stmt = select(Application).where(Application.person_id == person_id, Application.kind != Kind.REVIEW.value,
+                                     Application.status.in_([s.value for s in OPEN])).order_by(Application.id)
+    open_app = session.scalars(scoped(stmt, Application, user)).first()
+    if open_app is not None:
+        raise OpenApplicationExists(open_app)
+
+
 def _self_assessment_row(answers: Mapping[str, str], *, user_id: int | None, now: datetime) -> SelfAssessment:
     graded = grade_self_assessment(answers)
     return SelfAssessment(**{k: answers[k] for k in ("feeding", "bowel_bladder", "bathing", "dressing",
@@ -156,15 +176,17 @@ def file_application(session: Session, *, actor: Actor, now: datetime, person_id
                      bank: BankAccount | None = None, documents: Sequence[StoredDocument] = (),
                      kind: str = Kind.INITIAL, reassessment_reason: str | None = None) -> Application:
     """File an application: status ``submitted``, acceptance due ``acceptance_sla_working_days``
-    working days after today. Another open application does not stop the filing (the insurer
-    refuses it as ``in_progress``). Raises Forbidden (not a filer, or a provider ordering a
+    working days after today. Another open application the filer sees stops the filing
+    (OpenApplicationExists, e.g. the form sent again after Back); one it does not see is refused
+    by the insurer as ``in_progress``. Raises Forbidden (not a filer, or a provider ordering a
     reassessment, an insurer whose contract does not cover the person's district today), NotFound
-    (person unknown or outside an insurer's scope), Conflict
-    (person deceased) and ValidationFailed naming the offending fields."""
+    (person unknown or outside an insurer's scope), Conflict (person deceased) and
+    ValidationFailed naming the offending fields."""
     user = acting_user(session, actor)
     kind = Kind(kind)
     today = local_today(now)
     person = _check_filer(session, user, person_id, kind, reassessment_reason, today)
+    _check_none_open(session, user, person.id)
     values = _check_applicant(applicant, today) | _check_preference(session, care_type, provider_id) | _check_bank(bank)
     answers = _self_assessment_row(self_assessment, user_id=user.id, now=now)
     previous = current_conclusion(session, person.id, today) if kind is Kind.REASSESSMENT else None

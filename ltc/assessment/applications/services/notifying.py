@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ltc.assessment.applications.models import Application, Assessment, AssessmentAssessor, Confirmation
+from ltc.assessment.applications.models import (Application, Assessment, AssessmentAssessor, Confirmation,
+                                               application_number)
 from ltc.assessment.scale.services import get_ruleset
 from ltc.assessment.applications.states import Kind
 from ltc.assessment.applications.services.transitions import assessment_policy
@@ -27,8 +28,8 @@ SEX = {"M": "男", "F": "女"}
 
 
 def application_no(app: Application) -> str:
-    """``SQ-2026-000042``: the year of submission and the application id."""
-    return f"SQ-{app.submitted_on.year}-{app.id:06d}"
+    """``SQ-2026-000042`` of an application or of a row with its ``submitted_on`` and ``id``."""
+    return application_number(app.submitted_on, app.id)
 
 
 def insurer_name(session: Session, district: str, day: date) -> str:

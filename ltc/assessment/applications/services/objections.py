@@ -76,7 +76,7 @@ def object_to(session: Session, application_id: int, *, actor: Actor, now: datet
                        {"status": "objection not possible"})
     if not agency_loads(session, today, exclude={app.agency_id}):
         raise Conflict("没有其他可承担复评的评估机构", {"agency_id": "no other agency"})
-    if busy := [a.id for a in open_applications(session, app.person_id, other_than=app.id)
+    if busy := [a.number for a in open_applications(session, app.person_id, other_than=app.id)
                 if a.status in IN_PROCESS and a.kind != Kind.REVIEW]:
         raise Conflict(f"该参保人的申请 {busy[0]} 正在办理中，请先办结或撤回", {"status": "in_progress"})
     app.paused_since = today

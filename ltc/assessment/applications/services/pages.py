@@ -59,6 +59,8 @@ class Flags:
     enter: bool = False
     cosign: bool = False
     confirm: bool = False
+    #: an on-site expert after another on-site expert confirmed: the second confirmer must be off site
+    confirm_off_site_only: bool = False
     object: bool = False
     withdraw: bool = False
     cancel: bool = False
@@ -184,6 +186,8 @@ def flags_for(ctx: QueueContext, page: ApplicationPage) -> Flags:
     visit_due = status in VISIT_BOOKED and app.visit_on is not None and ctx.today >= app.visit_on
     signed = user.id in {s.user_id for s in page.record.signatures} if page.record else False
     confirmed = user.id in {c["user_id"] for c in page.confirmations}
+    may_confirm = assessor and ctx.is_expert and status is Status.ASSESSED and not confirmed
+    off_site_only = on_site and any(c["on_site"] for c in page.confirmations)
     return Flags(
         self_assessment=(handler or filer) and status is Status.SUBMITTED,
         documents=(handler or filer) and status in OPEN,
@@ -194,7 +198,8 @@ def flags_for(ctx: QueueContext, page: ApplicationPage) -> Flags:
         declare=assessor and on_site and status in VISIT_BOOKED and user.id not in declared,
         enter=assessor and on_site and visit_due and all_declared,
         cosign=assessor and on_site and visit_due and page.record is not None and not signed,
-        confirm=assessor and ctx.is_expert and status is Status.ASSESSED and not confirmed,
+        confirm=may_confirm and not off_site_only,
+        confirm_off_site_only=may_confirm and off_site_only,
         object=(handler or filer) and page.objection_until is not None and ctx.today <= page.objection_until,
         withdraw=(handler or filer) and status in OPEN,
         cancel=handler and status in OPEN,

@@ -129,11 +129,16 @@ def _to_cosign(ctx: QueueContext) -> ColumnElement[bool]:
 
 
 def _to_confirm(ctx: QueueContext) -> ColumnElement[bool]:
+    """Not yet confirmed by the expert, who may confirm it: an on-site expert only while no
+    on-site expert has confirmed (one of the two confirmers must be off site)."""
     if not ctx.is_expert:
         return false()
     mine = exists(select(Confirmation.id).where(Confirmation.application_id == Application.id,
                                                 Confirmation.user_id == ctx.user.id))
-    return and_(Application.agency_id == ctx.user.org_id, ~mine)
+    on_site_confirmed = exists(select(Confirmation.id).where(Confirmation.application_id == Application.id,
+                                                             Confirmation.on_site.is_(True)))
+    return and_(Application.agency_id == ctx.user.org_id, ~mine,
+                ~and_(_current_visit_has(ctx.user.id), on_site_confirmed))
 
 
 def _of_my_agency(ctx: QueueContext) -> ColumnElement[bool]:

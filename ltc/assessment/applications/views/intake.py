@@ -58,15 +58,17 @@ def _kind(form: IntakeForm) -> dict:
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required(Action.FILE_APPLICATION)
 def new_application():
-    form = _intake_form()
+    form, open_app = _intake_form(), None
     if form.validate_on_submit():
         try:
             app = _file(form)
         except DomainError as exc:
             db.session.rollback()
             show_errors(form, exc)
+            open_app = exc if isinstance(exc, intake.OpenApplicationExists) else None
         else:
             db.session.commit()
-            flash(_("已提交申请 %(id)s", id=app.id), "success")
+            flash(_("已提交申请 %(number)s", number=app.number), "success")
             return redirect(url_for(".detail", application_id=app.id))
-    return render_template("assessment/new.html", form=form), 400 if form.errors or form.form_errors else 200
+    status = 409 if open_app else 400 if form.errors or form.form_errors else 200
+    return render_template("assessment/new.html", form=form, open_application=open_app), status
