@@ -25,6 +25,7 @@ from ltc.auth.web import permission_required
 from ltc.core.audit import AuditEntry
 from ltc.core.clock import LOCAL_TZ
 from ltc.web.exports import Column, export_response, requested_format
+from ltc.web.labels import recorded
 from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.orgs.models import Organisation
@@ -138,5 +139,5 @@ def log():
     page = paginate(db.session, stmt, page=request.args.get("page", 1, type=int),
                     per_page=current_app.config["PER_PAGE"], scalars=False)
     export_args = {k: v for k, v in request.args.items() if k not in ("page", "format")}
-    return render_template("audit/log.html", page=page, form=form, is_mia=is_mia, as_json=_json,
+    return render_template("audit/log.html", page=page, form=form, is_mia=is_mia, recorded=recorded, masked=masked,
                            export_args=export_args)

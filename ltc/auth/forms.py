@@ -5,10 +5,8 @@ from wtforms import BooleanField, Form, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from ltc.auth.passwords import MIN_LENGTH
+from ltc.auth.permissions import ROLE_LABELS
 from ltc.web.forms import MultiCheckboxField, label_choices
-
-ROLE_LABELS = {"admin": "管理员", "operator": "经办员", "reviewer": "审核员", "assessor": "评估员",
-               "carer": "护理员"}
 
 
 class LoginForm(FlaskForm):

@@ -117,7 +117,8 @@ def _decision_form(page: CasePage, form: DecisionForm | None = None) -> Decision
     if not page.can_decide:
         return None
     form = form or DecisionForm(data={"expected_version": page.case.version, "return_to": page.return_default})
-    form.set_choices([(d, _(DECISION_LABELS[d])) for d in page.step.decisions], page.reasons,
+    reasons = [(code, f"{_(label)}（{'、'.join(_(d) for d in decisions)}）") for code, label, decisions in page.reasons]
+    form.set_choices([(d, _(DECISION_LABELS[d])) for d in page.step.decisions], reasons,
                      [(code, _(label)) for code, label in page.return_targets])
     return form
 

@@ -9,7 +9,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from ltc.web import errors, transactions
+    from ltc.web import errors, labels, transactions
 
     transactions.install(app)
     errors.install(app)
+    labels.install(app)
