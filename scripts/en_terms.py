@@ -607,6 +607,36 @@ EN.update({
     "证书最后一日": "Last day of certificate",
 })
 
+# one label table for every enum, the audit log in words (issue 9 point 10)
+EN.update({
+    "上传材料": "Upload document", "任务执行单元": "Job unit", "住院记录导入": "Hospital stay import",
+    "作出结论": "Conclude", "修改标准时长": "Change standard minutes", "公示": "Publicize",
+    "公示期满出结论": "Conclude after publicity", "出具": "Issue", "到期终止": "Ended at expiry",
+    "参保人导入": "Insured person import", "发起": "Open", "发起复评": "Open re-examination",
+    "发起重新评估": "Open reassessment", "受理复评": "Accept re-examination", "变更参保类别": "Change category",
+    "变更生效": "Revision in force", "合并": "Merge", "吊销令牌": "Revoke token", "因死亡作废": "Voided on death",
+    "因死亡撤销": "Cancelled on death", "因死亡终止": "Ended on death", "因转出作废": "Voided on transfer",
+    "声明回避": "Declare recusal", "处理": "Resolve", "复评出结论": "Conclude by re-examination",
+    "复评结论": "Re-examination conclusion", "失效日期": "Effective to", "女": "Female", "男": "Male",
+    "审核步骤": "Review step", "审核通过": "Approve", "工作日历调整": "Calendar override",
+    "已出具": "Issued", "已核定": "Granted", "年度工作日历": "Yearly working calendar",
+    "异议办结": "Objection closed", "录入自评": "Record self-assessment", "录入评估": "Enter assessment",
+    "待生成": "Being generated", "待遇变更终止": "Ended by a change of entitlement",
+    "待遇审核": "Entitlement review", "待遇资格导入": "Entitlement import", "护理计划变更": "Care plan revision",
+    "提出异议": "Object", "撤回": "Withdraw", "撤销死亡后恢复": "Restored after a death was undone",
+    "撤销死亡后重新开放": "Reopened after a death was undone", "改约": "Reschedule", "文书": "Notice",
+    "暂停（欠费/停保）": "Suspended (arrears / stopped)", "未发起": "Not opened", "查看材料": "View document",
+    "标记已导入": "Mark loaded", "标记未导入": "Mark not loaded", "核定待遇": "Grant entitlement",
+    "正常参保": "Insured", "生成文书": "Render notice", "登记未发起": "Record not opened",
+    "确认生效": "Finalise", "第一位专家确认": "First expert confirms", "签发令牌": "Issue token",
+    "结束有效期": "Close validity", "编号": "Number", "被新版本替代": "Replaced by a newer version",
+    "规范身份证号": "Normalise ID number", "评估专家证书": "Expert certificate", "评估员签名": "Assessor signs",
+    "评估定稿": "Finalise assessment", "评估量表版本": "Assessment scale version", "转出终止": "Ended on transfer",
+    "载入": "Load", "迁移": "Migrate", "运行": "Run", "重新开放": "Reopen",
+    "重新评估后终止": "Ended after reassessment", "重算办理期限": "Recompute due date",
+    "随原申请撤销": "Cancelled with the original application", "预约": "Schedule",
+})
+
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "ltc/translations/en/LC_MESSAGES/messages.po"
 

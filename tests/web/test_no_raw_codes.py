@@ -133,3 +133,16 @@ def test_an_empty_message_stays_empty_in_english(app):
         assert render_template_string("[{{ _('') }}]{{ _('登录') }}") == "[]Log in"
         assert render_template_string("[{{ none|label('decision') }}]{{ 'approve'|label('decision') }}") == (
             "[]Approve")
+
+
+def test_every_word_of_the_label_table_has_english():
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    from ltc.web.audit_labels import AUDIT_FIELD_LABELS
+
+    with open(Path(__file__).parents[2] / "ltc/translations/en/LC_MESSAGES/messages.po", "rb") as f:
+        english = {m.id: m.string for m in read_po(f) if m.id}
+    words = {w for table in LABELS.values() for w in table.values()} | set(AUDIT_FIELD_LABELS.values())
+    assert sorted(w for w in words if not english.get(w)) == []
