@@ -5,13 +5,24 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from flask_wtf.i18n import translations as wtforms_translations
 from sqlalchemy.exc import IntegrityError
-from wtforms import SelectChoice, SelectMultipleField, SubmitField
+from wtforms import Form, SelectChoice, SelectMultipleField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ltc.core.errors import DomainError
 from ltc.core.unique import as_conflict
 from ltc.extensions import db
+
+
+class PlainForm(Form):
+    """A form without a CSRF token of its own (GET filters, rows of a FieldList) whose built-in messages
+    ("Number must be between …") follow the user's language like a FlaskForm's."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations
+
 
 
 def attach_errors(form: FlaskForm, exc: DomainError) -> None:

@@ -202,3 +202,15 @@ def test_saving_needs_the_csrf_token(csrf_client, session, setup):
     token = _token(csrf_client.get(f"/care-plans/{plan.id}/edit").data.decode())
     assert csrf_client.post(f"/care-plans/{plan.id}/edit", data={**data, "csrf_token": token}).status_code == 302
     assert session.scalar(select(func.count()).select_from(CarePlanVisitType)) == 2
+
+
+def test_form_errors_of_a_visit_row_follow_the_language(client, setup):
+    """The rows are sub-forms: their built-in messages are translated like the plan form's (issue 9 point 10)."""
+    world, east, _, plan = setup
+    login(client, "pr_op")
+    data = {"level": "3", **row(0, "日常照护", "100", "week", "60", ["SH01"]), "submit": "1"}
+    page = client.post(f"/care-plans/{plan.id}/edit", data=data).data.decode()
+    assert "数值大小必须介于 1 到 93 之间。" in page and "Number must be between" not in page
+    client.post("/lang/en", data={"next": "/"})
+    page = client.post(f"/care-plans/{plan.id}/edit", data=data).data.decode()
+    assert "Number must be between 1 and 93." in page

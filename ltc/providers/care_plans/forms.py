@@ -6,10 +6,11 @@ entirely blank is ignored.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, FieldList, Form, FormField, IntegerField, SelectChoice, SelectField,
+from wtforms import (DateField, FieldList, FormField, IntegerField, SelectChoice, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import Length, NumberRange, Optional
 
+from ltc.web.forms import PlainForm
 from ltc.core.errors import DomainError
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.providers.care_plans.services import MAX_MINUTES, VisitTypeInput
@@ -25,7 +26,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class VisitTypeForm(Form):
+class VisitTypeForm(PlainForm):
     """One visit type row (no CSRF token of its own: the plan form carries it)."""
 
     name = StringField(_l("服务名称"), filters=[_strip], validators=[Optional(), Length(max=100)])
@@ -82,13 +83,13 @@ class PlanForm(FlaskForm):
                 getattr(self, key).errors = list(getattr(self, key).errors) + [reason]
 
 
-class CareTypeChoiceForm(Form):
+class CareTypeChoiceForm(PlainForm):
     """The GET form that picks the care type before a first plan is drafted."""
 
     care_type = SelectField(_l("服务形式"), choices=[SelectChoice(c.value, _l(CARE_TYPE_LABELS[c])) for c in CareType])
 
 
-class InForceForm(Form):
+class InForceForm(PlainForm):
     """The GET form of the plan page that picks the date whose version in force is shown."""
 
     on = DateField(_l("查看日期"), validators=[Optional()])
