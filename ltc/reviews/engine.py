@@ -317,7 +317,8 @@ def _stale(session: Session, case: ReviewCase) -> Conflict:
     last = session.scalar(select(ReviewEvent).where(ReviewEvent.case_id == case.id)
                           .order_by(ReviewEvent.id.desc()).limit(1))
     who, when = (last.actor_label, to_local(last.at).strftime("%Y-%m-%d %H:%M")) if last else ("?", "?")
-    return Conflict(f"此案件已被 {who} 于 {when} 修改，请刷新后重试", {"version": "stale"})
+    return Conflict("此案件已被 %(who)s 于 %(when)s 修改，请刷新后重试", {"version": "stale"},
+                    params={"who": who, "when": when})
 
 
 def _enter(session: Session, case: ReviewCase, step: StepDef, today: date, now: datetime) -> ReviewStage:

@@ -16,6 +16,7 @@ from ltc.scheduler.queue import queue_run, retry_unit
 from ltc.scheduler.registry import JOBS
 from ltc.scheduler.services import blocked_units, job_overview, run_history, scheduled_jobs
 from ltc.scheduler.units import MAX_UNIT_ATTEMPTS
+from ltc.web.messages import error_words
 
 bp = Blueprint("scheduler", __name__, url_prefix="/admin/jobs")
 
@@ -62,7 +63,7 @@ def retry(unit_id: int):
         unit = retry_unit(db.session, unit_id, actor=actor_of(current_user), now=utcnow())
     except Conflict as exc:
         db.session.rollback()
-        flash(exc.message, "warning")
+        flash(error_words(exc), "warning")
         return redirect(url_for(".index"))
     db.session.commit()
     flash(_("单元 %(unit)s 将随任务重新运行", unit=unit.unit_key), "success")

@@ -13,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ltc.core.errors import DomainError
 from ltc.core.unique import as_conflict
 from ltc.extensions import db
+from ltc.web.messages import error_words
 
 
 class PlainForm(Form):
@@ -31,10 +32,10 @@ def attach_errors(form: FlaskForm, exc: DomainError) -> None:
     for name, _reason in exc.fields.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [exc.message]
+            field.errors = list(field.errors) + [error_words(exc)]
             placed = True
     if not placed:
-        form.form_errors.append(exc.message)
+        form.form_errors.append(error_words(exc))
 
 
 def submit(form: FlaskForm, run: Callable[[], Any]) -> tuple[bool, Any, int]:

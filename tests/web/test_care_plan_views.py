@@ -214,3 +214,11 @@ def test_form_errors_of_a_visit_row_follow_the_language(client, setup):
     client.post("/lang/en", data={"next": "/"})
     page = client.post(f"/care-plans/{plan.id}/edit", data=data).data.decode()
     assert "Number must be between 1 and 93." in page
+
+
+def test_plan_refusals_are_shown_in_english_in_the_english_ui(client, setup):
+    world, east, _, plan = setup
+    login(client, "pr_op")
+    client.post("/lang/en", data={"next": "/"})
+    page = client.post(f"/care-plans/{plan.id}/edit", data={"level": "3", **row(0), **row(1), "submit": "1"}).data
+    assert "The care plan has errors: Fill in at least one service" in page.decode()

@@ -268,6 +268,19 @@ def test_a_stale_version_shows_who_changed_the_case(client, cases, session):
     assert post_decision(client, cases.one, "approve").status_code == 302
 
 
+def test_refusals_follow_the_language_with_their_values_filled_in(client, cases, session):
+    """Service refusals are Chinese msgids translated at the edge (issue 9 point 10)."""
+    version = cases.two.version
+    decide(session, cases.two, cases.actor("pr2_rev"), "decline", "FULL", "满员")
+    login(client, "pr2_rev")
+    client.post("/lang/en", data={"next": "/"})
+    page = html(post_decision(client, cases.two, "approve", version=version))
+    assert "This case was changed by pr2_rev at 2026-03-16 10:00; reload and try again" in page
+    session.refresh(cases.two)
+    page = html(post_decision(client, cases.two, "approve"))
+    assert "This review case is closed" in page and "该审核案件已结束" not in page
+
+
 def test_a_decision_on_a_closed_case_is_a_conflict(client, cases, session):
     version = cases.two.version
     decide(session, cases.two, cases.actor("pr2_rev"), "decline", "FULL", "满员")

@@ -10,6 +10,7 @@ from ltc.core.clock import utcnow
 from ltc.core.errors import DomainError
 from ltc.extensions import db, login_manager
 from ltc.web.forms import attach_errors
+from ltc.web.messages import error_words
 
 bp = Blueprint("auth", __name__)
 
@@ -32,7 +33,7 @@ def login():
                                          ip=request.remote_addr or "?", now=utcnow())
         except DomainError as exc:
             db.session.commit()  # keep the failed attempt: it counts towards the lock
-            form.form_errors.append(exc.message)
+            form.form_errors.append(error_words(exc))
             status = exc.status
         else:
             db.session.commit()

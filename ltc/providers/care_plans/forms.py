@@ -4,7 +4,7 @@ The visit types are a fixed number of rows (a FieldList); "add a row" is a secon
 button that re-renders the form with one more empty row, so no script is needed. A row left
 entirely blank is ignored.
 """
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, FieldList, FormField, IntegerField, SelectChoice, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
@@ -16,6 +16,7 @@ from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.providers.care_plans.services import MAX_MINUTES, VisitTypeInput
 from ltc.providers.care_plans.models import UNIT_LABELS, FrequencyUnit
 from ltc.providers.kinds import WEEKDAY_LABELS
+from ltc.web.messages import error_words
 
 EMPTY_ROWS = 1
 NEW_PLAN_ROWS = 3
@@ -72,8 +73,10 @@ class PlanForm(FlaskForm):
 
     def attach(self, exc: DomainError, rows: list[int]) -> None:
         """Put the service's field errors (``visit_types-<i>-<field>``) on the matching row fields."""
-        self.form_errors.append(exc.message)
-        for key, reason in exc.fields.items():
+        reasons = {key: gettext(reason) for key, reason in exc.fields.items()}
+        self.form_errors.append(gettext("护理计划有误：%(problems)s", problems="；".join(reasons.values()))
+                                if reasons else error_words(exc))
+        for key, reason in reasons.items():
             parts = key.split("-")
             if len(parts) == 3 and parts[0] == "visit_types" and parts[1].isdigit() and int(parts[1]) < len(rows):
                 field = getattr(self.visit_types[rows[int(parts[1])]].form, parts[2], None)
