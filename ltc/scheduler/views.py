@@ -50,7 +50,8 @@ def run(job_id: str):
         abort(400)
     queue_run(db.session, job_id, actor=actor_of(current_user), now=utcnow())
     db.session.commit()
-    flash(_("任务 %(job)s 已加入队列，调度进程将很快运行它", job=job_id), "success")
+    titles = {job.id: job.title for job in JOBS}
+    flash(_("任务 %(job)s 已加入队列，调度进程将很快运行它", job=_(titles.get(job_id, job_id))), "success")
     return redirect(url_for(".index", job=job_id))
 
 
