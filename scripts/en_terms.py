@@ -640,6 +640,7 @@ EN.update({
 # service refusals, shown in the user's language (issue 9 point 10): the Chinese text is the msgid
 EN.update({
     "护理计划有误：%(problems)s": "The care plan has errors: %(problems)s",
+    "申请生效日期应早于待遇终止日期 %(end)s": "The requested date must be before the entitlement ends on %(end)s",
     "此案件已被 %(who)s 于 %(when)s 修改，请刷新后重试":
         "This case was changed by %(who)s at %(when)s; reload and try again",
     "只有按周的服务可以指定服务日": "Only weekly services can name weekdays",

@@ -13,7 +13,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from ltc.web.forms import PlainForm
 from ltc.core.errors import DomainError
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
-from ltc.providers.care_plans.services import MAX_MINUTES, VisitTypeInput
+from ltc.providers.care_plans.services import MAX_MINUTES, PLAN_PROBLEMS, VisitTypeInput
 from ltc.providers.care_plans.models import UNIT_LABELS, FrequencyUnit
 from ltc.providers.kinds import WEEKDAY_LABELS
 from ltc.web.messages import error_words
@@ -73,9 +73,10 @@ class PlanForm(FlaskForm):
 
     def attach(self, exc: DomainError, rows: list[int]) -> None:
         """Put the service's field errors (``visit_types-<i>-<field>``) on the matching row fields."""
-        reasons = {key: gettext(reason) for key, reason in exc.fields.items()}
-        self.form_errors.append(gettext("护理计划有误：%(problems)s", problems="；".join(reasons.values()))
-                                if reasons else error_words(exc))
+        own = exc.msgid == PLAN_PROBLEMS  # the plan's own problems: each reason is a message (msgid)
+        reasons = {key: gettext(reason) if own else reason for key, reason in exc.fields.items()}
+        self.form_errors.append(gettext(PLAN_PROBLEMS, problems="；".join(reasons.values())) if own
+                                else error_words(exc))
         for key, reason in reasons.items():
             parts = key.split("-")
             if len(parts) == 3 and parts[0] == "visit_types" and parts[1].isdigit() and int(parts[1]) < len(rows):
