@@ -20,10 +20,14 @@ from ltc.orgs.kinds import (CARE_TYPE_LABELS, CONTRACT_STATE_LABELS, GRADE_LABEL
 from ltc.people.kinds import (CATEGORY_LABELS, COLLISION_KIND_LABELS, COLLISION_RESOLUTION_LABELS, SEX_LABELS,
                               STATUS_LABELS as PERSON_STATUS, STAY_CATEGORY_LABELS, TAG_LABELS)
 from ltc.providers.kinds import ITEM_CLASS_LABELS, PLAN_STATUS_LABELS, STAFF_TYPE_LABELS, UNIT_LABELS
-from ltc.reviews.definitions import DECISION_LABELS
+from ltc.reviews.definitions import DECISION_LABELS, OTHER_REASON, REF_REVIEWS
 from ltc.reviews.states import STATUS_LABELS as CASE_STATUS
 from ltc.web.audit_labels import (AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, AUDIT_FIELD_LABELS, ENTITY_TABLES,
                                   FIELD_TABLES)
+
+#: the reasons of the reference review policy (a later policy version may word its own)
+REVIEW_REASON_LABELS = {r["code"]: r["label"] for ct in REF_REVIEWS["case_types"] for r in ct["reasons"]} | {
+    OTHER_REASON.code: OTHER_REASON.label}
 
 LABELS: dict[str, Mapping[str, str]] = {
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "org_status": ORG_STATUS, "care_type": CARE_TYPE_LABELS,
@@ -40,6 +44,7 @@ LABELS: dict[str, Mapping[str, str]] = {
     "frequency_unit": UNIT_LABELS,
     "case_status": CASE_STATUS, "decision": DECISION_LABELS,
     "notice_status": NOTICE_STATUS,
+    "review_reason": REVIEW_REASON_LABELS, "actor": {"system": "系统"},
     "audit_action": AUDIT_ACTION_LABELS, "audit_entity": AUDIT_ENTITY_LABELS,
 }
 
@@ -71,27 +76,16 @@ def install(app: Flask) -> None:
         npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n))
 
 
-def _review_reasons() -> dict[str, str]:
-    from ltc.reviews.definitions import REF_REVIEWS, OTHER_REASON
-
-    reasons = {r["code"]: r["label"] for ct in REF_REVIEWS["case_types"] for r in ct["reasons"]}
-    return reasons | {OTHER_REASON.code: OTHER_REASON.label}
-
-
-LABELS["review_reason"] = _review_reasons()
-LABELS["actor"] = {"system": "系统"}  # the actor of scheduled and loaded changes
-
-
 def recorded(entity: str, values: dict | None) -> list[tuple[str, str]]:
     """An audit row's before/after values as (field words, value words), enum values in words."""
     tables = FIELD_TABLES | {"reason": "review_reason", "reason_code": "review_reason"} | ENTITY_TABLES.get(entity, {})
-    return [(gettext(AUDIT_FIELD_LABELS[k]) if k in AUDIT_FIELD_LABELS else k, _words(v, tables.get(k), tables))
+    return [(gettext(AUDIT_FIELD_LABELS[k]) if k in AUDIT_FIELD_LABELS else k, _words(v, tables.get(k)))
             for k, v in (values or {}).items()]
 
 
-def _words(value, table: str | None, tables: dict[str, str]) -> str:
+def _words(value, table: str | None) -> str:
     if isinstance(value, list):
-        return "、".join(_words(v, table, tables) for v in value)
+        return "、".join(_words(v, table) for v in value)
     if isinstance(value, dict):
         return "；".join(f"{field}：{words}" for field, words in recorded("", value)) if value else ""
     if value is None:
