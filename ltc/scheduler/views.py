@@ -11,7 +11,7 @@ from ltc.core.clock import utcnow
 from ltc.core.errors import Conflict
 from ltc.extensions import db
 from ltc.scheduler.forms import RunNowForm
-from ltc.scheduler.models import RunStatus
+from ltc.scheduler.models import STATUS_LABELS, RunStatus
 from ltc.scheduler.queue import queue_run, retry_unit
 from ltc.scheduler.registry import JOBS
 from ltc.scheduler.services import blocked_units, job_overview, run_history, scheduled_jobs
@@ -20,9 +20,6 @@ from ltc.web.messages import error_words
 
 bp = Blueprint("scheduler", __name__, url_prefix="/admin/jobs")
 
-STATUS_LABELS = {RunStatus.QUEUED: "排队中", RunStatus.RUNNING: "运行中", RunStatus.SUCCESS: "成功",
-                 RunStatus.PARTIAL: "部分失败", RunStatus.FAILED: "失败",
-                 RunStatus.SKIPPED_LOCKED: "已跳过（另一进程正在运行）"}
 STATUS_CLASSES = {RunStatus.QUEUED: "light text-dark", RunStatus.RUNNING: "info", RunStatus.SUCCESS: "success",
                   RunStatus.PARTIAL: "warning text-dark", RunStatus.FAILED: "danger",
                   RunStatus.SKIPPED_LOCKED: "secondary"}

@@ -19,9 +19,11 @@ from ltc.orgs.kinds import (CARE_TYPE_LABELS, CONTRACT_STATE_LABELS, GRADE_LABEL
                             STATUS_LABELS as ORG_STATUS)
 from ltc.people.kinds import (CATEGORY_LABELS, COLLISION_KIND_LABELS, COLLISION_RESOLUTION_LABELS, SEX_LABELS,
                               STATUS_LABELS as PERSON_STATUS, STAY_CATEGORY_LABELS, TAG_LABELS)
+from ltc.policy.models import ACTION_LABELS as POLICY_ACTION, STATUS_LABELS as POLICY_STATUS
 from ltc.providers.kinds import ITEM_CLASS_LABELS, PLAN_STATUS_LABELS, STAFF_TYPE_LABELS, UNIT_LABELS
 from ltc.reviews.definitions import DECISION_LABELS, OTHER_REASON, REF_REVIEWS
 from ltc.reviews.states import STATUS_LABELS as CASE_STATUS
+from ltc.scheduler.models import STATUS_LABELS as RUN_STATUS
 from ltc.web.audit_labels import (AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, AUDIT_FIELD_LABELS, ENTITY_TABLES,
                                   FIELD_TABLES)
 
@@ -44,6 +46,7 @@ LABELS: dict[str, Mapping[str, str]] = {
     "frequency_unit": UNIT_LABELS,
     "case_status": CASE_STATUS, "decision": DECISION_LABELS,
     "notice_status": NOTICE_STATUS,
+    "policy_status": POLICY_STATUS, "policy_action": POLICY_ACTION, "run_status": RUN_STATUS,
     "review_reason": REVIEW_REASON_LABELS, "actor": {"system": "系统"},
     "audit_action": AUDIT_ACTION_LABELS, "audit_entity": AUDIT_ENTITY_LABELS,
 }
