@@ -640,6 +640,13 @@ EN.update({
 # service refusals, shown in the user's language (issue 9 point 10): the Chinese text is the msgid
 EN.update({
     "护理计划有误：%(problems)s": "The care plan has errors: %(problems)s",
+    "%(noun)s当前状态为“%(source)s”，不能变更为“%(goal)s”": "%(noun)s is “%(source)s” and cannot become “%(goal)s”",
+    "申请状态为%(status)s，不能录入或签名评估记录": "The application is %(status)s: the assessment cannot be entered or signed",
+    "申请状态为%(status)s，尚未预约上门评估，不能作出回避声明":
+        "The application is %(status)s: no visit is booked, so no recusal can be declared",
+    "本步骤须由%(roles)s办理": "This step is handled by: %(roles)s", "申请": "Application",
+    "“%(decision)s”须选择原因": "“%(decision)s” needs a reason",
+    "所选原因不适用于本步骤的“%(decision)s”决定": "The chosen reason does not apply to “%(decision)s” at this step",
     "申请生效日期应早于待遇终止日期 %(end)s": "The requested date must be before the entitlement ends on %(end)s",
     "此案件已被 %(who)s 于 %(when)s 修改，请刷新后重试":
         "This case was changed by %(who)s at %(when)s; reload and try again",

@@ -236,7 +236,7 @@ def _check_roles(session: Session, step: StepDef, actor: Actor) -> None:
     user = session.get(User, actor.user_id)
     if user is None or not step.may_decide(user.roles):
         names = "、".join(ROLE_LABELS.get(r, r) for r in step.roles)
-        raise Forbidden(f"本步骤须由{names}办理", {"decision": "role not allowed"})
+        raise Forbidden("本步骤须由%(roles)s办理", {"decision": "role not allowed"}, params={"roles": names})
 
 
 def _check_decision(ctype: CaseTypeDef, step: StepDef, data: DecisionInput) -> None:
@@ -248,9 +248,10 @@ def _check_decision(ctype: CaseTypeDef, step: StepDef, data: DecisionInput) -> N
         return
     codes = {r.code for r in ctype.reasons_for(step.code, data.decision)}
     if not data.reason_code:
-        raise ValidationFailed(f"“{label}”须选择原因", {"reason_code": "required"})
+        raise ValidationFailed("“%(decision)s”须选择原因", {"reason_code": "required"}, params={"decision": label})
     if data.reason_code not in codes:
-        raise ValidationFailed(f"原因代码 {data.reason_code} 不适用于本步骤的“{label}”决定", {"reason_code": "unknown"})
+        raise ValidationFailed("所选原因不适用于本步骤的“%(decision)s”决定", {"reason_code": "unknown"},
+                               params={"decision": label})
     if not (data.reason_text or "").strip():
         if data.decision == Decision.RETURN:
             raise ValidationFailed("退回须写明具体原因", {"reason_text": "required"})

@@ -146,3 +146,19 @@ def test_every_word_of_the_label_table_has_english():
         english = {m.id: m.string for m in read_po(f) if m.id}
     words = {w for table in LABELS.values() for w in table.values()} | set(AUDIT_FIELD_LABELS.values())
     assert sorted(w for w in words if not english.get(w)) == []
+
+
+def test_a_refused_transition_is_told_in_words_in_both_languages(app):
+    from flask import session
+
+    from ltc.assessment.applications.states import Status, check_transition
+    from ltc.core.errors import InvalidTransition
+    from ltc.web.messages import error_words
+
+    with pytest.raises(InvalidTransition) as caught:
+        check_transition(Status.ACCEPTED, Status.SUBMITTED)
+    with app.test_request_context():
+        assert error_words(caught.value) == "申请当前状态为“已受理”，不能变更为“已提交”"
+    with app.test_request_context():
+        session["lang"] = "en"
+        assert error_words(caught.value) == "Application is “Accepted” and cannot become “Submitted”"
