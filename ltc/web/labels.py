@@ -7,7 +7,7 @@ over every role's pages (tests/web/test_no_raw_codes.py) generates its forbidden
 from collections.abc import Mapping
 
 from flask import Flask
-from flask_babel import get_translations, gettext
+from flask_babel import get_locale, get_translations, gettext
 
 from ltc.assessment.applications.states import (KIND_LABELS, REASSESSMENT_LABELS, REFUSAL_LABELS,
                                                 RESCHEDULE_LABELS, STATUS_LABELS as APPLICATION_STATUS)
@@ -60,8 +60,14 @@ def label(value, table: str) -> str:
     return gettext(words) if words else str(value)
 
 
-def labels(values, table: str, sep: str = "、") -> str:
-    return sep.join(label(v, table) for v in values)
+def labels(values, table: str) -> str:
+    return list_sep().join(label(v, table) for v in values)
+
+
+def list_sep() -> str:
+    """The enumeration comma of the current language (、 in Chinese)."""
+    locale = get_locale()
+    return "、" if locale is None or locale.language == "zh" else ", "
 
 
 def _gettext(message: str) -> str:
@@ -88,7 +94,7 @@ def recorded(entity: str, values: dict | None) -> list[tuple[str, str]]:
 
 def _words(value, table: str | None) -> str:
     if isinstance(value, list):
-        return "、".join(_words(v, table) for v in value)
+        return list_sep().join(_words(v, table) for v in value)
     if isinstance(value, dict):
         return "；".join(f"{field}：{words}" for field, words in recorded("", value)) if value else ""
     if value is None:

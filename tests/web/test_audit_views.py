@@ -163,4 +163,4 @@ def test_actions_objects_and_values_are_shown_in_words(client, session, world):
     assert "110101195001011237" not in page
     client.post("/lang/en", data={"next": "/"})
     page = client.get("/admin/audit/").data.decode()
-    assert '<td data-action="create">New</td>' in page and "Roles</span>：Operator、Care worker" in page
+    assert '<td data-action="create">New</td>' in page and "Roles</span>：Operator, Care worker" in page
