@@ -645,6 +645,25 @@ EN.update({
     "申请状态为%(status)s，尚未预约上门评估，不能作出回避声明":
         "The application is %(status)s: no visit is booked, so no recusal can be declared",
     "本步骤须由%(roles)s办理": "This step is handled by: %(roles)s", "申请": "Application",
+    "用户名 %(username)s 已存在": "Username %(username)s already exists",
+    "身份证号 %(id_number)s 已登记": "ID number %(id_number)s is already registered",
+    "参保人已于 %(death_date)s 死亡": "The insured person died on %(death_date)s",
+    "参保人所在区县 %(today)s 不由贵公司承办，不能代为申请":
+        "On %(today)s the person's district is not contracted to your company; you cannot file for them",
+    "该参保人的申请 %(busy)s 正在办理中，请先办结或撤回":
+        "Application %(busy)s of this person is in progress; close or withdraw it first",
+    "上门评估日期为 %(visit_on)s，当日起方可录入": "The visit is on %(visit_on)s; the record can be entered from that day",
+    "上门评估人员中至少一人须为 %(visit_on)s 持有有效证书的评估专家":
+        "At least one visiting assessor must hold a valid expert certificate on %(visit_on)s",
+    "失能等级 %(level)s 级低于享受待遇的最低等级": "Level %(level)s is below the lowest level entitled to benefits",
+    "统一社会信用代码 %(code)s 已被其他机构使用": "Unified social credit code %(code)s is used by another organisation",
+    "区县 %(code)s 不在区县名录中": "District %(code)s is not in the district list",
+    "区县 %(district_name)s 已停用": "District %(district_name)s is inactive",
+    "该审核对象已有进行中的审核案件（%(existing)s）": "This subject already has an open review case (%(existing)s)",
+    "文件“%(label)s”为空": "File “%(label)s” is empty",
+    "文件“%(label)s”不是 PDF、JPG 或 PNG 格式（按文件内容判断）":
+        "File “%(label)s” is not a PDF, JPG or PNG (judged by its content)",
+    "证书编号 %(number)s 已登记在其他人员名下": "Certificate no. %(number)s is registered to someone else",
     "“%(decision)s”须选择原因": "“%(decision)s” needs a reason",
     "所选原因不适用于本步骤的“%(decision)s”决定": "The chosen reason does not apply to “%(decision)s” at this step",
     "申请生效日期应早于待遇终止日期 %(end)s": "The requested date must be before the entitlement ends on %(end)s",

@@ -65,7 +65,8 @@ def open_case(session: Session, *, case_type: str, subject_id: int, actor: Actor
         ReviewCase.case_type == case_type, ReviewCase.subject_type == ctype.subject,
         ReviewCase.subject_id == subject_id, ReviewCase.status == CaseStatus.OPEN))
     if existing is not None:
-        raise Conflict(f"该审核对象已有进行中的审核案件（{existing}）", {"subject": "open case exists"})
+        raise Conflict("该审核对象已有进行中的审核案件（%(existing)s）", {"subject": "open case exists"},
+                       params={"existing": existing})
     parties = subject.parties(session, subject_id)
     owners = {step.code: resolve_owner(session, step.owner, parties, parties.business_day or today)
               for step in ctype.steps}

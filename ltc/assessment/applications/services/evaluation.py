@@ -47,8 +47,8 @@ def _check_visit(app: Application, user: User, on_site: list[int], today) -> Non
     if user.id not in on_site:
         raise Forbidden("只有本次上门的评估人员可以录入和签名评估记录")
     if today < app.visit_on:
-        raise ValidationFailed(f"上门评估日期为 {app.visit_on.isoformat()}，当日起方可录入",
-                               {"visit_on": "in the future"})
+        raise ValidationFailed("上门评估日期为 %(visit_on)s，当日起方可录入",
+                               {"visit_on": "in the future"}, params={"visit_on": app.visit_on.isoformat()})
 
 
 def joint_record(session: Session, app: Application) -> Assessment | None:
