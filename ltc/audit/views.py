@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import Select, select
-from wtforms import DateField, Form, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from ltc.auth.models import User
@@ -25,6 +25,8 @@ from ltc.auth.web import permission_required
 from ltc.core.audit import AuditEntry
 from ltc.core.clock import LOCAL_TZ
 from ltc.web.exports import Column, export_response, requested_format
+from ltc.web.forms import PlainForm
+from ltc.web.labels import recorded
 from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.orgs.models import Organisation
@@ -33,7 +35,7 @@ from ltc.people.ids import mask_id, mask_phone
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 
-class AuditFilterForm(Form):
+class AuditFilterForm(PlainForm):
     """The GET filter of the audit log; ``org`` is offered to the MIA only."""
 
     date_from = DateField(_l("起始日期"), validators=[Optional()])
@@ -138,5 +140,5 @@ def log():
     page = paginate(db.session, stmt, page=request.args.get("page", 1, type=int),
                     per_page=current_app.config["PER_PAGE"], scalars=False)
     export_args = {k: v for k, v in request.args.items() if k not in ("page", "format")}
-    return render_template("audit/log.html", page=page, form=form, is_mia=is_mia, as_json=_json,
+    return render_template("audit/log.html", page=page, form=form, is_mia=is_mia, recorded=recorded, masked=masked,
                            export_args=export_args)

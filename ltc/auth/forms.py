@@ -1,14 +1,12 @@
 """Forms of the auth domain (shape only): login, own password, user management."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Form, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from ltc.auth.passwords import MIN_LENGTH
-from ltc.web.forms import MultiCheckboxField, label_choices
-
-ROLE_LABELS = {"admin": "管理员", "operator": "经办员", "reviewer": "审核员", "assessor": "评估员",
-               "carer": "护理员"}
+from ltc.auth.permissions import ROLE_LABELS
+from ltc.web.forms import PlainForm, MultiCheckboxField, label_choices
 
 
 class LoginForm(FlaskForm):
@@ -59,7 +57,7 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("重置密码"))
 
 
-class UserFilterForm(Form):
+class UserFilterForm(PlainForm):
     org_id = SelectField(_l("机构"), validators=[Optional()])
     q = StringField(_l("用户名或姓名"), validators=[Optional(), Length(max=100)])
     active = SelectField(_l("状态"), validators=[Optional()], choices=[

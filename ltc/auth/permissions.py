@@ -33,6 +33,10 @@ class Role(StrEnum):
     CARER = "carer"
 
 
+#: msgids, translated where shown
+ROLE_LABELS = {Role.ADMIN: "管理员", Role.OPERATOR: "经办员", Role.REVIEWER: "审核员", Role.ASSESSOR: "评估员",
+               Role.CARER: "护理员"}
+
 MIA, INSURER, AGENCY, PROVIDER = "mia", "insurer", "agency", "provider"
 STAFF = {"admin", "operator", "reviewer"}
 ALL_ROLES = STAFF | {"assessor", "carer"}

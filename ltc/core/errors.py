@@ -6,9 +6,13 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, fields: dict[str, str] | None = None, *, params: dict | None = None):
+        """``message`` is the Chinese text and the msgid the UI translates; with ``params`` it is a
+        template (``"%(n)s"``) filled in after translation, so the English UI can show it too."""
+        self.msgid = message
+        self.params = params or {}
+        self.message = message % self.params if self.params else message
+        super().__init__(self.message)
         self.fields = fields or {}
 
 

@@ -32,7 +32,8 @@ class Lifecycle(Generic[S]):
                                     {"status": "unknown status"}) from None
         if goal not in self.transitions[source]:
             raise InvalidTransition(
-                f"{self.noun}当前状态为“{self.labels.get(source, source.value)}”，不能变更为"
-                f"“{self.labels.get(goal, goal.value)}”（{source.value} → {goal.value}）",
-                {"status": f"cannot move from {source.value} to {goal.value}"})
+                "%(noun)s当前状态为“%(source)s”，不能变更为“%(goal)s”",
+                {"status": f"cannot move from {source.value} to {goal.value}"},
+                params={"noun": self.noun, "source": self.labels.get(source, source.value),
+                        "goal": self.labels.get(goal, goal.value)})
         return goal

@@ -1,16 +1,17 @@
 """Entitlement page forms (shape only)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Form, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from ltc.web.forms import PlainForm
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 
 STATE_LABELS = {"active": "享受中", "future": "尚未开始", "ended": "已终止"}
 
 
-class FilterForm(Form):
+class FilterForm(PlainForm):
     """The GET filter of the entitlement list."""
 
     care_type = SelectField(_l("服务形式"), validators=[Optional()], choices=[SelectChoice("", _l("全部服务形式"))] + [

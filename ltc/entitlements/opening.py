@@ -66,7 +66,8 @@ def request_entitlement(session: Session, app: Application, *, care_type: str | 
                                {"application_id": "migrated conclusion"})
     policy = policy_on(session, today).section(AssessmentPolicy)
     if app.level < policy.benefit_threshold:
-        raise ValidationFailed(f"失能等级 {app.level} 级低于享受待遇的最低等级", {"application_id": "below threshold"})
+        raise ValidationFailed("失能等级 %(level)s 级低于享受待遇的最低等级", {"application_id": "below threshold"},
+                               params={"level": app.level})
     if session.scalar(select(EntitlementRequest.id).where(EntitlementRequest.person_id == app.person_id,
                                                           EntitlementRequest.status == RequestStatus.OPEN)):
         raise Conflict("该参保人已有进行中的待遇审核", {"person_id": "open request"})

@@ -148,8 +148,8 @@ def on_plan_saved(session: Session, event: PlanSaved) -> None:
     if entitlement is None or _open_request(session, plan):
         return
     if plan.requested_from is not None and plan.requested_from >= entitlement.valid_to:
-        raise ValidationFailed(f"申请生效日期应早于待遇终止日期 {entitlement.valid_to}",
-                               {"requested_from": "after the entitlement ends"})
+        raise ValidationFailed("申请生效日期应早于待遇终止日期 %(end)s",
+                               {"requested_from": "after the entitlement ends"}, params={"end": entitlement.valid_to})
     for older in pending_versions(session, entitlement.id):
         care_plans.set_revision_status(session, older, PlanStatus.REPLACED, actor=actor, now=now,
                                        why=f"第 {plan.version} 版")

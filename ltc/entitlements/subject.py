@@ -28,7 +28,7 @@ from ltc.entitlements.models import EntitlementRequest
 from ltc.entitlements.services import entitlements_of, grant_entitlement
 from ltc.entitlements.states import RequestKind, RequestStatus, check_transition
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
-from ltc.people.kinds import PersonStatus
+from ltc.people.kinds import CATEGORY_LABELS, STATUS_LABELS as PERSON_STATUS_LABELS, TAG_LABELS, PersonStatus
 from ltc.people.models import InsuredPerson
 from ltc.people.services import category_on, status_on, tags_on
 from ltc.policy.services import policy_on
@@ -183,9 +183,11 @@ def _insurance_checks(session: Session, request: EntitlementRequest, start: date
     category = category_on(session, request.person_id, start)
     tags = tags_on(session, request.person_id, start)
     checks = [
-        Check("insurance", "参保状态", status == PersonStatus.ACTIVE, f"{start} 参保状态：{status or '无记录'}"),
+        Check("insurance", "参保状态", status == PersonStatus.ACTIVE, f"{start} 参保状态："
+              f"{PERSON_STATUS_LABELS.get(status, status) if status else '无记录'}"),
         Check("category", "参保类别与人群标识", category is not None,
-              f"{category or '无参保类别'}；{'、'.join(tags) or '无人群标识'}"),
+              f"{CATEGORY_LABELS.get(category, category) if category else '无参保类别'}；"
+              f"{'、'.join(TAG_LABELS.get(t, t) for t in tags) or '无人群标识'}"),
         _no_other(session, request, start),
     ]
     sheet = benefit_sheet(session, request, start)

@@ -18,6 +18,10 @@ class NoticeStatus(StrEnum):
     ISSUED = "issued"
 
 
+#: msgids, translated where shown
+STATUS_LABELS = {NoticeStatus.PENDING: "待生成", NoticeStatus.ISSUED: "已出具"}
+
+
 
 
 class Notice(Base):

@@ -4,11 +4,11 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, DecimalField, Form, IntegerField, SelectChoice,
+from wtforms import (DateField, DecimalField, IntegerField, SelectChoice,
                      SelectField, StringField, SubmitField)
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional)
 
-from ltc.web.forms import MultiCheckboxField, finite, label_choices as _choices
+from ltc.web.forms import PlainForm, MultiCheckboxField, finite, label_choices as _choices
 from ltc.orgs.kinds import (CARE_TYPE_LABELS, GRADE_LABELS, ORG_KIND_LABELS, STATUS_LABELS, CareType,
                             FacilityGrade, OrgKind, OrgStatus)
 
@@ -42,7 +42,7 @@ class EditOrgForm(OrgForm):
     active_from = None
 
 
-class OrgFilterForm(Form):
+class OrgFilterForm(PlainForm):
     """The GET filter of the organisation list."""
 
     kind = SelectField(_l("机构类型"), choices=[SelectChoice("", _l("全部"))] + _choices(ORG_KIND_LABELS, OrgKind),

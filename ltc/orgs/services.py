@@ -73,7 +73,7 @@ def check_uscc(session: Session, code: str, *, org_id: int | None = None) -> str
     if org_id is not None:
         stmt = stmt.where(Organisation.id != org_id)
     if session.scalar(stmt) is not None:
-        raise Conflict(f"统一社会信用代码 {code} 已被其他机构使用", {"uscc": "taken"})
+        raise Conflict("统一社会信用代码 %(code)s 已被其他机构使用", {"uscc": "taken"}, params={"code": code})
     return code
 
 
@@ -271,9 +271,10 @@ def active_district(session: Session, code: str | None) -> District:
     """The active district with ``code``. Raises ValidationFailed when unknown or deactivated."""
     district = session.scalar(select(District).where(District.code == (code or "").strip()))
     if district is None:
-        raise ValidationFailed(f"区县 {code} 不在区县名录中", {"district": "unknown"})
+        raise ValidationFailed("区县 %(code)s 不在区县名录中", {"district": "unknown"}, params={"code": code})
     if not district.active:
-        raise ValidationFailed(f"区县 {district.name} 已停用", {"district": "inactive"})
+        raise ValidationFailed("区县 %(district_name)s 已停用", {"district": "inactive"},
+                               params={"district_name": district.name})
     return district
 
 

@@ -143,7 +143,8 @@ def _ensure_unique(session: Session, id_number: str, *, other_than: int | None =
     if other_than is not None:
         stmt = stmt.where(InsuredPerson.id != other_than)
     if session.scalar(stmt) is not None:
-        raise Conflict(f"身份证号 {id_number} 已登记", {"id_number": "already registered"})
+        raise Conflict("身份证号 %(id_number)s 已登记", {"id_number": "already registered"},
+                       params={"id_number": id_number})
 
 
 def snapshot(person: InsuredPerson) -> dict:

@@ -23,6 +23,7 @@ from ltc.people.forms import (CategoryForm, CorrectIdNumberForm, DeathForm, EndT
 from ltc.people.ids import mask_id, mask_phone
 from ltc.people.kinds import COLLISION_KIND_LABELS
 from ltc.people.models import CATEGORY_LABELS, SEX_LABELS, STATUS_LABELS, TAG_LABELS, InsuredPerson
+from ltc.web.messages import error_words
 from ltc.web.transactions import records_view
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -123,7 +124,7 @@ def _dated_change(person_id: int, form, change) -> Response:
             changed = change(person, form, {"actor": actor_of(current_user), "now": utcnow()})
         except DomainError as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(error_words(exc), "error")
         else:
             db.session.commit()
             flash(_("已保存") if changed else _("没有变化"), "success" if changed else "info")
@@ -246,7 +247,7 @@ def merge_preview(collision_id: int):
     try:
         preview = merging.preview_merge(db.session, collision_id, survivor_id=form.survivor_id.data)
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash(error_words(exc), "error")
         return redirect(url_for(".id_collisions"))
     return render_template("people/merge.html", v=preview, form=form)
 

@@ -189,7 +189,8 @@ def _reason(r: ReasonDef) -> dict:
 
 def _event(page: CasePage, e: ReviewEvent) -> dict:
     label = page.ctype.reason_label(e.reason_code) if e.reason_code else None
-    return {"action": e.action, "step": e.step_code, "by": event_who(page, e), "org": _org(page, e.org_id),
+    return {"action": e.action, "step": e.step_code, "by": event_who(page, e) or e.actor_label,
+            "org": _org(page, e.org_id),
             "at": _iso(e.at), "reason_code": e.reason_code, "reason_label": label,
             "reason_text": e.reason_text, "subject_revision": e.subject_revision,
             "checks": (e.snapshot or {}).get("checks")}

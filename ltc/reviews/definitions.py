@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar, Literal
 
+from ltc.auth.permissions import ROLE_LABELS  # noqa: F401 (re-exported)
 from ltc.core.months import first_of_next_month
 from ltc.policy.schema import FieldError, param
 
@@ -25,7 +26,6 @@ Decision = Literal["approve", "return", "decline", "reject"]
 Role = Literal["admin", "operator", "reviewer", "assessor", "carer"]
 #: who decides a step when its definition names no roles (REF; policy data stored before roles existed)
 DEFAULT_ROLES: tuple[Role, ...] = ("reviewer",)
-ROLE_LABELS = {"admin": "管理员", "operator": "经办员", "reviewer": "审核员", "assessor": "评估员", "carer": "护理员"}
 DECISION_LABELS = {"approve": "通过", "return": "退回", "decline": "拒绝接收", "reject": "不予通过"}
 ENDING = frozenset({"decline", "reject"})
 #: the decisions that need a coded reason

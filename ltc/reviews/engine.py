@@ -65,7 +65,8 @@ def open_case(session: Session, *, case_type: str, subject_id: int, actor: Actor
         ReviewCase.case_type == case_type, ReviewCase.subject_type == ctype.subject,
         ReviewCase.subject_id == subject_id, ReviewCase.status == CaseStatus.OPEN))
     if existing is not None:
-        raise Conflict(f"该审核对象已有进行中的审核案件（{existing}）", {"subject": "open case exists"})
+        raise Conflict("该审核对象已有进行中的审核案件（%(existing)s）", {"subject": "open case exists"},
+                       params={"existing": existing})
     parties = subject.parties(session, subject_id)
     owners = {step.code: resolve_owner(session, step.owner, parties, parties.business_day or today)
               for step in ctype.steps}
@@ -236,7 +237,7 @@ def _check_roles(session: Session, step: StepDef, actor: Actor) -> None:
     user = session.get(User, actor.user_id)
     if user is None or not step.may_decide(user.roles):
         names = "、".join(ROLE_LABELS.get(r, r) for r in step.roles)
-        raise Forbidden(f"本步骤须由{names}办理", {"decision": "role not allowed"})
+        raise Forbidden("本步骤须由%(roles)s办理", {"decision": "role not allowed"}, params={"roles": names})
 
 
 def _check_decision(ctype: CaseTypeDef, step: StepDef, data: DecisionInput) -> None:
@@ -248,9 +249,10 @@ def _check_decision(ctype: CaseTypeDef, step: StepDef, data: DecisionInput) -> N
         return
     codes = {r.code for r in ctype.reasons_for(step.code, data.decision)}
     if not data.reason_code:
-        raise ValidationFailed(f"“{label}”须选择原因", {"reason_code": "required"})
+        raise ValidationFailed("“%(decision)s”须选择原因", {"reason_code": "required"}, params={"decision": label})
     if data.reason_code not in codes:
-        raise ValidationFailed(f"原因代码 {data.reason_code} 不适用于本步骤的“{label}”决定", {"reason_code": "unknown"})
+        raise ValidationFailed("所选原因不适用于本步骤的“%(decision)s”决定", {"reason_code": "unknown"},
+                               params={"decision": label})
     if not (data.reason_text or "").strip():
         if data.decision == Decision.RETURN:
             raise ValidationFailed("退回须写明具体原因", {"reason_text": "required"})
@@ -317,7 +319,8 @@ def _stale(session: Session, case: ReviewCase) -> Conflict:
     last = session.scalar(select(ReviewEvent).where(ReviewEvent.case_id == case.id)
                           .order_by(ReviewEvent.id.desc()).limit(1))
     who, when = (last.actor_label, to_local(last.at).strftime("%Y-%m-%d %H:%M")) if last else ("?", "?")
-    return Conflict(f"此案件已被 {who} 于 {when} 修改，请刷新后重试", {"version": "stale"})
+    return Conflict("此案件已被 %(who)s 于 %(when)s 修改，请刷新后重试", {"version": "stale"},
+                    params={"who": who, "when": when})
 
 
 def _enter(session: Session, case: ReviewCase, step: StepDef, today: date, now: datetime) -> ReviewStage:

@@ -2,10 +2,11 @@
 Choices that depend on the case or the database are set by the view."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ltc.web.forms import PlainForm
 from ltc.reviews.states import STATUS_LABELS, CaseStatus
 
 
@@ -17,13 +18,13 @@ def _all(label) -> list[SelectChoice]:
     return [SelectChoice("", label)]
 
 
-class InboxFilterForm(Form):
+class InboxFilterForm(PlainForm):
     """GET filter of the inbox."""
 
     case_type = SelectField(_l("案件类型"), validators=[Optional()], choices=[])
 
 
-class CasesFilterForm(Form):
+class CasesFilterForm(PlainForm):
     """GET filter of the all-cases list."""
 
     case_type = SelectField(_l("案件类型"), validators=[Optional()], choices=[])

@@ -28,6 +28,7 @@ from ltc.reviews.registry import LIST_LINKS, LinkContext, subject_links
 from ltc.reviews.worklists import (ACTION_LABELS, OWNER_KIND_LABELS, CasePage, case_page, case_rows,
                                    case_type_labels, decides_reviews, event_who, inbox_row, inbox_rows,
                                    org_names, reason_label)
+from ltc.web.messages import error_words
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 EXPORT_BATCH = 500
@@ -118,7 +119,8 @@ def _decision_form(page: CasePage, form: DecisionForm | None = None) -> Decision
     if not page.can_decide:
         return None
     form = form or DecisionForm(data={"expected_version": page.case.version, "return_to": page.return_default})
-    form.set_choices([(d, _(DECISION_LABELS[d])) for d in page.step.decisions], page.reasons,
+    reasons = [(code, f"{_(label)}（{'、'.join(_(d) for d in decisions)}）") for code, label, decisions in page.reasons]
+    form.set_choices([(d, _(DECISION_LABELS[d])) for d in page.step.decisions], reasons,
                      [(code, _(label)) for code, label in page.return_targets])
     return form
 
@@ -164,14 +166,14 @@ def _attempt(case_id: int, case: ReviewCase, data: DecisionInput, form: Decision
         engine.decide(db.session, case, data, actor=actor_of(current_user), now=utcnow())
     except Conflict as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(error_words(exc), "error")
         case = get_scoped(db.session, current_user, ReviewCase, case_id)
         fresh = DecisionForm(formdata=None, data={"expected_version": case.version})
-        fresh.form_errors.append(exc.message)
+        fresh.form_errors.append(error_words(exc))
         return _render(case, fresh, 409)
     except Forbidden as exc:  # not this organisation's step, or none of the user's roles: the page says which
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(error_words(exc), "error")
         return _render(get_scoped(db.session, current_user, ReviewCase, case_id), None, 403)
     except ValidationFailed as exc:
         db.session.rollback()

@@ -114,7 +114,7 @@ class CasePage:
     today: date
     can_decide: bool
     status_label: str
-    reasons: list[tuple[str, str]] = field(default_factory=list)  # (code, label with its decisions here)
+    reasons: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (code, label, its decisions here)
     #: (code, label) of the steps a return from the current step may go to, and the default one
     return_targets: list[tuple[str, str]] = field(default_factory=list)
     return_default: str | None = None
@@ -131,15 +131,13 @@ def _steps(case: ReviewCase, ctype: CaseTypeDef, names: dict[int, str]) -> list[
     return views
 
 
-def reason_choices(ctype: CaseTypeDef, step: StepDef | None) -> list[tuple[str, str]]:
-    """The reasons offered on ``step`` (none once the case is closed), each with the decisions
-    of that step it may justify."""
+def reason_choices(ctype: CaseTypeDef, step: StepDef | None) -> list[tuple[str, str, list[str]]]:
+    """The reasons offered on ``step`` (none once the case is closed) as (code, label msgid, the
+    msgids of the decisions of that step it may justify)."""
     if step is None:
         return []
-
-    def justified(reason) -> str:
-        return "、".join(DECISION_LABELS[d] for d in step.decisions if reason.applies(step.code, d))
-    return [(r.code, f"{r.code} {r.label}（{justified(r)}）") for r in ctype.reasons_at(step.code)]
+    return [(r.code, r.label, [DECISION_LABELS[d] for d in step.decisions if r.applies(step.code, d)])
+            for r in ctype.reasons_at(step.code)]
 
 
 def case_page(session: Session, case: ReviewCase, user: User, today: date) -> CasePage:
@@ -163,8 +161,9 @@ def case_page(session: Session, case: ReviewCase, user: User, today: date) -> Ca
                     return_default=ctype.default_return(step.code) if step else None)
 
 
-def event_who(page: CasePage, event: ReviewEvent) -> str:
-    return page.users.get(event.user_id) or event.actor_label
+def event_who(page: CasePage, event: ReviewEvent) -> str | None:
+    """The deciding user's name; None for the system (shown in words by the page)."""
+    return page.users.get(event.user_id) or (None if event.user_id is None else event.actor_label)
 
 
 def reason_label(ctype: CaseTypeDef, code: str | None) -> str:

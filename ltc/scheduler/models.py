@@ -18,6 +18,12 @@ class RunStatus(StrEnum):
     SKIPPED_LOCKED = "skipped_locked"  # another process held the job's lock
 
 
+#: msgids, translated where shown
+STATUS_LABELS = {RunStatus.QUEUED: "排队中", RunStatus.RUNNING: "运行中", RunStatus.SUCCESS: "成功",
+                 RunStatus.PARTIAL: "部分失败", RunStatus.FAILED: "失败",
+                 RunStatus.SKIPPED_LOCKED: "已跳过（另一进程正在运行）"}
+
+
 class UnitStatus(StrEnum):
     PENDING = "pending"
     DONE = "done"

@@ -11,17 +11,15 @@ from ltc.core.clock import utcnow
 from ltc.core.errors import Conflict
 from ltc.extensions import db
 from ltc.scheduler.forms import RunNowForm
-from ltc.scheduler.models import RunStatus
+from ltc.scheduler.models import STATUS_LABELS, RunStatus
 from ltc.scheduler.queue import queue_run, retry_unit
 from ltc.scheduler.registry import JOBS, ON_DEMAND_JOBS
 from ltc.scheduler.services import blocked_units, job_overview, run_history, scheduled_jobs
 from ltc.scheduler.units import MAX_UNIT_ATTEMPTS
+from ltc.web.messages import error_words
 
 bp = Blueprint("scheduler", __name__, url_prefix="/admin/jobs")
 
-STATUS_LABELS = {RunStatus.QUEUED: "排队中", RunStatus.RUNNING: "运行中", RunStatus.SUCCESS: "成功",
-                 RunStatus.PARTIAL: "部分失败", RunStatus.FAILED: "失败",
-                 RunStatus.SKIPPED_LOCKED: "已跳过（另一进程正在运行）"}
 STATUS_CLASSES = {RunStatus.QUEUED: "light text-dark", RunStatus.RUNNING: "info", RunStatus.SUCCESS: "success",
                   RunStatus.PARTIAL: "warning text-dark", RunStatus.FAILED: "danger",
                   RunStatus.SKIPPED_LOCKED: "secondary"}
@@ -49,7 +47,8 @@ def run(job_id: str):
         abort(400)
     queue_run(db.session, job_id, actor=actor_of(current_user), now=utcnow())
     db.session.commit()
-    flash(_("任务 %(job)s 已加入队列，调度进程将很快运行它", job=job_id), "success")
+    titles = {job.id: job.title for job in JOBS}
+    flash(_("任务 %(job)s 已加入队列，调度进程将很快运行它", job=_(titles.get(job_id, job_id))), "success")
     return redirect(url_for(".index", job=job_id))
 
 
@@ -62,7 +61,7 @@ def retry(unit_id: int):
         unit = retry_unit(db.session, unit_id, actor=actor_of(current_user), now=utcnow())
     except Conflict as exc:
         db.session.rollback()
-        flash(exc.message, "warning")
+        flash(error_words(exc), "warning")
         return redirect(url_for(".index"))
     db.session.commit()
     flash(_("单元 %(unit)s 将随任务重新运行", unit=unit.unit_key), "success")

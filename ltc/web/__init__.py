@@ -9,8 +9,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from ltc.web import errors, odd_input, transactions
+    from ltc.web import errors, labels, odd_input, transactions
 
     odd_input.install(app)  # first: the converter applies to the routes added after it
     transactions.install(app)
     errors.install(app)
+    labels.install(app)

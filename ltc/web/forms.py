@@ -5,8 +5,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from flask_wtf.i18n import translations as wtforms_translations
 from sqlalchemy.exc import IntegrityError
-from wtforms import SelectChoice, SelectMultipleField, SubmitField
+from wtforms import Form, SelectChoice, SelectMultipleField, SubmitField
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -14,6 +15,7 @@ from ltc.core.errors import DomainError
 from ltc.core.unique import as_conflict
 from ltc.extensions import db
 from ltc.web.odd_input import ASCII_INT, MAX_INT
+from ltc.web.messages import error_words
 
 
 def finite(form, field) -> None:
@@ -31,16 +33,25 @@ def record_id(form, field) -> None:
         raise StopValidation(_l("编号应为 1 到 %(max)d 之间的整数", max=MAX_INT))
 
 
+class PlainForm(Form):
+    """A form without a CSRF token of its own (GET filters, rows of a FieldList) whose built-in messages
+    ("Number must be between …") follow the user's language like a FlaskForm's."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations
+
+
 def attach_errors(form: FlaskForm, exc: DomainError) -> None:
     """Show a DomainError on the form: on the named fields, else as a form-level error."""
     placed = False
     for name, _reason in exc.fields.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [exc.message]
+            field.errors = list(field.errors) + [error_words(exc)]
             placed = True
     if not placed:
-        form.form_errors.append(exc.message)
+        form.form_errors.append(error_words(exc))
 
 
 def submit(form: FlaskForm, run: Callable[[], Any]) -> tuple[bool, Any, int]:

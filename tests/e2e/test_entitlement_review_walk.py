@@ -170,7 +170,7 @@ def test_entitlement_review_through_four_parties_with_one_return(app, page, live
     first, second = rounds.nth(0), rounds.nth(1)
     expect(first.locator("[data-testid=stage]")).to_have_count(3)  # provider, agency, insurer (returned)
     expect(first.locator("[data-testid=event][data-action=return]")).to_have_count(1)
-    expect(first.locator("[data-testid=event-reason]")).to_contain_text("DOCS")
+    expect(first.locator("[data-testid=event-reason]")).to_have_text("材料不全或有误")  # words, not the code DOCS
     expect(first.locator("[data-testid=event][data-action=return] [data-testid=event-text]")).to_have_text(RETURN_TEXT)
     # the plan saved at step 1 is the case's second subject revision
     expect(first.locator("[data-testid=event][data-action=revised]")).to_contain_text("护理计划第 1 版")

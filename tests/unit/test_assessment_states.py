@@ -55,7 +55,11 @@ def test_the_table_allows_nothing_else():
 def test_forbidden_transitions_raise_with_both_states_named(current, target):
     with pytest.raises(InvalidTransition) as caught:
         check_transition(current, target)
-    assert f"{current.value} → {target.value}" in caught.value.message
+    from ltc.assessment.applications.states import STATUS_LABELS
+
+    message = caught.value.message  # in words (issue 9 point 10); the codes stay in ``fields`` for the API
+    assert f"“{STATUS_LABELS[current]}”" in message and f"“{STATUS_LABELS[target]}”" in message
+    assert current.value not in message and f"{current.value} to {target.value}" in caught.value.fields["status"]
     assert caught.value.status == 409
 
 

@@ -150,3 +150,18 @@ def test_personal_numbers_are_masked_on_the_page_and_in_exports(client, session,
     assert "13812345678" not in page and "330102199001011234" not in page and "张三" in page
     export = client.get("/admin/audit/?entity=insured_person&format=csv").data.decode("utf-8-sig")
     assert "3301**********1234" in export and "330102199001011234" not in export
+
+
+def test_actions_objects_and_values_are_shown_in_words(client, session, world):
+    """Issue 9 point 10: no raw action codes or JSON; enum values through the label table; masks kept."""
+    audit.record(session, actor_of(world.users["pr_op"]), "create", "user", 9, now=T2,
+                 after={"username": "carer2", "roles": ["operator", "carer"], "id_number": "110101195001011237"})
+    session.commit()
+    login(client, "mia_admin")
+    page = client.get("/admin/audit/").data.decode()
+    assert '<td data-action="create">新建</td>' in page and "用户 #9" in page
+    assert "角色</span>：经办员、护理员" in page and '{"' not in page and "&#34;roles&#34;" not in page
+    assert "110101195001011237" not in page
+    client.post("/lang/en", data={"next": "/"})
+    page = client.get("/admin/audit/").data.decode()
+    assert '<td data-action="create">New</td>' in page and "Roles</span>：Operator, Care worker" in page

@@ -214,3 +214,23 @@ def test_opening_a_plan_is_an_audited_view(client, session, setup):
     entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "care_plan", AuditEntry.action == "view",
                                                      AuditEntry.entity_id == str(plan.id))).one()
     assert entry.user_id == world.users["pr_op"].id and entry.detail == f"person {east.id}"
+
+
+def test_form_errors_of_a_visit_row_follow_the_language(client, setup):
+    """The rows are sub-forms: their built-in messages are translated like the plan form's (issue 9 point 10)."""
+    world, east, _, plan = setup
+    login(client, "pr_op")
+    data = {"level": "3", **row(0, "日常照护", "100", "week", "60", ["SH01"]), "submit": "1"}
+    page = client.post(f"/care-plans/{plan.id}/edit", data=data).data.decode()
+    assert "数值大小必须介于 1 到 93 之间。" in page and "Number must be between" not in page
+    client.post("/lang/en", data={"next": "/"})
+    page = client.post(f"/care-plans/{plan.id}/edit", data=data).data.decode()
+    assert "Number must be between 1 and 93." in page
+
+
+def test_plan_refusals_are_shown_in_english_in_the_english_ui(client, setup):
+    world, east, _, plan = setup
+    login(client, "pr_op")
+    client.post("/lang/en", data={"next": "/"})
+    page = client.post(f"/care-plans/{plan.id}/edit", data={"level": "3", **row(0), **row(1), "submit": "1"}).data
+    assert "The care plan has errors: Fill in at least one service" in page.decode()

@@ -6,6 +6,7 @@ from ltc.core.clock import local_today, utcnow
 from ltc.core.periods import period_on
 from ltc.orgs.models import AgreementPeriod
 from tests.conftest import login
+from tests.web.test_no_raw_codes import visible
 
 
 def _end_agreement(session, org, last_day: date):
@@ -17,7 +18,8 @@ def _end_agreement(session, org, last_day: date):
 def test_home_shows_the_users_organisation_and_roles(client, world):
     login(client, "pr2_op")
     page = client.get("/").data.decode()
-    assert "养老院乙" in page and "operator" in page and "institution" in page and "60" in page
+    assert "养老院乙" in page and "经办员" in page and "机构护理" in page and "60" in page
+    assert "operator" not in visible(page) and "institution" not in visible(page)  # words, not codes
 
 
 def test_mia_admin_sees_every_agreement_ending_soon(client, session, world):

@@ -62,7 +62,7 @@ def _label_msgids() -> set[str]:
     from ltc.providers.kinds import WEEKDAY_LABELS
     from ltc.reviews.definitions import DECISION_LABELS
     from ltc.reviews.worklists import ACTION_LABELS, OWNER_KIND_LABELS, STATUS_LABELS as CASE_STATUS
-    from ltc.scheduler.views import STATUS_LABELS as RUN_STATUS
+    from ltc.scheduler.models import STATUS_LABELS as RUN_STATUS
 
     ids = set(NAV_LABELS)
     for labels in (STATE_LABELS, END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, CARE_TYPE_LABELS,

@@ -39,8 +39,8 @@ def test_the_detail_shows_typed_fields_with_chinese_labels(client, world, ref):
     assert 'data-testid="section-assessment"' in page
     for label in ("享受待遇的最低失能等级", "公示期", "评估结论有效期", "医疗专护", "两次评估最短间隔"):
         assert label in page
-    assert '<span data-value="validity_months">24</span> 个月' in page
-    assert '<span data-value="min_level_by_care_type.special">4</span>' in page
+    assert '<span data-value="validity_months" translate="no">24</span> 个月' in page
+    assert '<span data-value="min_level_by_care_type.special" translate="no">4</span>' in page
     assert "发布" in page and "系统" in page    # the event log
 
 

@@ -183,7 +183,7 @@ def test_only_a_reviewer_of_the_owning_organisation_gets_the_form(client, cases)
     page = html(client.get(f"/reviews/{cases.one.id}"))
     assert 'data-testid="decision-form"' in page
     assert re.findall(r'name="decision"[^>]*value="(\w+)"', page) == ["approve", "decline"]
-    assert "FULL 床位已满（拒绝接收）" in page and "OTHER 其他（拒绝接收）" in page
+    assert '<option value="FULL">床位已满（拒绝接收）' in page and '<option value="OTHER">其他（拒绝接收）' in page
     assert "FRAUD" not in page and 'data-testid="return-to"' not in page  # no return, no reason for one here
     assert f'name="expected_version" type="hidden" value="{cases.one.version}"' in page
 
@@ -222,7 +222,7 @@ def test_the_form_offers_the_return_targets_with_the_previous_step_chosen(client
     select = re.search(r'<select[^>]*name="return_to".*?</select>', page, re.S).group(0)
     assert re.findall(r'<option[^>]*value="(\w+)"', select) == ["provider", "agency", "insurer"]
     assert re.findall(r'<option selected value="(\w+)"', select) == ["insurer"]
-    assert ">机构确认<" in select and "OTHER 其他（退回、不予通过）" in page
+    assert ">机构确认<" in select and "<option value=\"OTHER\">其他（退回、不予通过）" in page
     response = post_decision(client, cases.one, "return", code="DOCS", text="补充签到表", return_to="provider")
     assert response.status_code == 302
     session.refresh(cases.one)
@@ -266,6 +266,19 @@ def test_a_stale_version_shows_who_changed_the_case(client, cases, session):
     assert f'name="expected_version" type="hidden" value="{cases.one.version}"' in page
     assert (cases.one.step_code, cases.one.round) == ("provider", 2)
     assert post_decision(client, cases.one, "approve").status_code == 302
+
+
+def test_refusals_follow_the_language_with_their_values_filled_in(client, cases, session):
+    """Service refusals are Chinese msgids translated at the edge (issue 9 point 10)."""
+    version = cases.two.version
+    decide(session, cases.two, cases.actor("pr2_rev"), "decline", "FULL", "满员")
+    login(client, "pr2_rev")
+    client.post("/lang/en", data={"next": "/"})
+    page = html(post_decision(client, cases.two, "approve", version=version))
+    assert "This case was changed by pr2_rev at 2026-03-16 10:00; reload and try again" in page
+    session.refresh(cases.two)
+    page = html(post_decision(client, cases.two, "approve"))
+    assert "This review case is closed" in page and "该审核案件已结束" not in page
 
 
 def test_a_decision_on_a_closed_case_is_a_conflict(client, cases, session):
@@ -316,7 +329,7 @@ def test_a_full_pass_through_the_pages_with_a_return(client, cases, session):
     assert re.findall(r'data-testid="round" data-round="(\d+)"', page) == ["1", "2"]
     assert [a for a in re.findall(r'data-testid="event" data-action="(\w+)"', page)] == [
         "opened", "approve", "return", "approve", "approve", "approve", "approve"]
-    assert "DOCS 材料不全" in page and "缺少签到表" in page
+    assert ">材料不全<" in page and "DOCS 材料" not in page and "缺少签到表" in page
     assert page.count('data-testid="event-snapshot"') == 6 and "<details" in page
     assert re.findall(r'data-step="(\w+)" data-state="(\w+)"', page)[:4] == [
         ("provider", "done"), ("agency", "done"), ("insurer", "done"), ("mia", "done")]

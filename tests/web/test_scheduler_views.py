@@ -40,7 +40,7 @@ def test_run_now_queues_the_job_for_the_scheduler_and_records_who_asked(client, 
     assert run.triggered_by_id == world.users["mia_admin"].id and run.queued_at is not None
     assert session.scalar(select(LoginAttempt).where(LoginAttempt.username == "x")) is not None  # not run
     html = response.data.decode()
-    assert "已加入队列" in html
+    assert "任务 清理30天前的登录记录 已加入队列" in html and "purge_login_attempts 已加入" not in html  # not the id
     row = re.search(rf'data-run="{run.id}".*?</tr>', html, re.S).group(0)
     assert "排队中" in row and "加入队列" in row
     assert 'data-testid="run-trigger">mia_admin<' in row

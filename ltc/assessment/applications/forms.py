@@ -7,11 +7,12 @@ filled in by the views; the rules involving other records live in the services, 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import (BooleanField, DateField, Form, HiddenField, RadioField, SelectField, StringField,
+from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
+from ltc.web.forms import PlainForm
 from ltc.assessment.applications.services.intake import ORDERED_REASONS, RELATIONS, Applicant, BankAccount
 from ltc.assessment.scale.scale import Ruleset
 from ltc.assessment.applications.selfassessment import ANSWER_LABELS, ITEM_LABELS, ITEMS
@@ -43,7 +44,7 @@ class VersionedForm(FlaskForm):
             return None
 
 
-class QueueFilterForm(Form):
+class QueueFilterForm(PlainForm):
     """The GET filter of a queue (choices filled in by the view)."""
 
     district = SelectField(_l("区县"), validators=[Optional()])

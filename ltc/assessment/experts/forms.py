@@ -2,8 +2,10 @@
 the views, the rules live in ``experts``)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Form, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
+
+from ltc.web.forms import PlainForm
 
 STATE_LABELS = {"valid": "今日有效", "expired": "已失效", "upcoming": "尚未生效"}
 
@@ -26,7 +28,7 @@ class EndCertificateForm(FlaskForm):
     submit = SubmitField(_l("结束证书"))
 
 
-class CertificateFilterForm(Form):
+class CertificateFilterForm(PlainForm):
     """The GET filter of the register (the agency choice only for the MIA)."""
 
     org_id = SelectField(_l("评估机构"), validators=[Optional()])

@@ -68,7 +68,8 @@ def _check_number(session: Session, certificate_no: str, user_id: int) -> str:
     holder = session.scalar(select(ExpertCertificate.user_id).where(
         ExpertCertificate.certificate_no == number, ExpertCertificate.user_id != user_id))
     if holder is not None:
-        raise Conflict(f"证书编号 {number} 已登记在其他人员名下", {"certificate_no": "taken"})
+        raise Conflict("证书编号 %(number)s 已登记在其他人员名下", {"certificate_no": "taken"},
+                       params={"number": number})
     return number
 
 

@@ -51,7 +51,7 @@ def create_user(session: Session, *, actor: Actor, org: Organisation, username: 
         raise ValidationFailed(problem, {"password": problem})
     check_roles(org, roles)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"用户名 {username} 已存在", {"username": "taken"})
+        raise Conflict("用户名 %(username)s 已存在", {"username": "taken"}, params={"username": username})
     user = User(username=username, full_name=full_name, org=org, password_hash=hash_password(password),
                 created_at=now, role_rows=[UserRole(role=r) for r in sorted(roles)])
     session.add(user)

@@ -11,6 +11,7 @@ from ltc.core.clock import utcnow
 from ltc.core.errors import DomainError
 from ltc.extensions import db, login_manager
 from ltc.web.forms import attach_errors
+from ltc.web.messages import error_words
 
 bp = Blueprint("auth", __name__)
 
@@ -35,7 +36,7 @@ def login():
                                          throttle=login_throttle())
         except DomainError as exc:
             db.session.commit()  # keep the failed attempt: it counts towards the lock
-            form.form_errors.append(exc.message)
+            form.form_errors.append(error_words(exc))
             status = exc.status
         else:
             db.session.commit()

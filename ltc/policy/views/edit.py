@@ -32,6 +32,7 @@ from ltc.policy.models import STATUS_LABELS, PolicyStatus, PolicyVersion
 from ltc.policy.ref import ref_sections
 from ltc.policy.schema import parse_section, section_label
 from ltc.policy.schema import SECTIONS
+from ltc.web.messages import error_words
 
 bp = Blueprint("policy_edit", __name__, url_prefix="/policy")
 _ORIGIN = re.compile(r"copy of version ([0-9]+)")
@@ -142,7 +143,7 @@ def save_section(version_id: int, name: str):
             _check_unchanged(version, name, edit.form.base_digest.data)
             services.update_section(db.session, version, name, raw, actor=actor_of(current_user), now=utcnow())
         except Conflict as exc:
-            edit.form.form_errors.append(exc.message)
+            edit.form.form_errors.append(error_words(exc))
             return _render(version, edits={name: edit}, status=exc.status)
         except ValidationFailed as exc:
             db.session.rollback()
@@ -206,7 +207,7 @@ def retire(version_id: int):
                         now=utcnow())
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(error_words(exc), "error")
     else:
         db.session.commit()
         flash(_("第 %(n)s 版已废止", n=version.number), "success")

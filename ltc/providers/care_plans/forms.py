@@ -4,17 +4,19 @@ The visit types are a fixed number of rows (a FieldList); "add a row" is a secon
 button that re-renders the form with one more empty row, so no script is needed. A row left
 entirely blank is ignored.
 """
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, FieldList, Form, FormField, IntegerField, SelectChoice, SelectField,
+from wtforms import (DateField, FieldList, FormField, IntegerField, SelectChoice, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import Length, NumberRange, Optional
 
+from ltc.web.forms import PlainForm
 from ltc.core.errors import DomainError
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
-from ltc.providers.care_plans.services import MAX_MINUTES, VisitTypeInput
+from ltc.providers.care_plans.services import MAX_MINUTES, PLAN_PROBLEMS, VisitTypeInput
 from ltc.providers.care_plans.models import UNIT_LABELS, FrequencyUnit
 from ltc.providers.kinds import WEEKDAY_LABELS
+from ltc.web.messages import error_words
 
 EMPTY_ROWS = 1
 NEW_PLAN_ROWS = 3
@@ -25,7 +27,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class VisitTypeForm(Form):
+class VisitTypeForm(PlainForm):
     """One visit type row (no CSRF token of its own: the plan form carries it)."""
 
     name = StringField(_l("服务名称"), filters=[_strip], validators=[Optional(), Length(max=100)])
@@ -71,8 +73,11 @@ class PlanForm(FlaskForm):
 
     def attach(self, exc: DomainError, rows: list[int]) -> None:
         """Put the service's field errors (``visit_types-<i>-<field>``) on the matching row fields."""
-        self.form_errors.append(exc.message)
-        for key, reason in exc.fields.items():
+        own = exc.msgid == PLAN_PROBLEMS  # the plan's own problems: each reason is a message (msgid)
+        reasons = {key: gettext(reason) if own else reason for key, reason in exc.fields.items()}
+        self.form_errors.append(gettext(PLAN_PROBLEMS, problems="；".join(reasons.values())) if own
+                                else error_words(exc))
+        for key, reason in reasons.items():
             parts = key.split("-")
             if len(parts) == 3 and parts[0] == "visit_types" and parts[1].isdigit() and int(parts[1]) < len(rows):
                 field = getattr(self.visit_types[rows[int(parts[1])]].form, parts[2], None)
@@ -82,13 +87,13 @@ class PlanForm(FlaskForm):
                 getattr(self, key).errors = list(getattr(self, key).errors) + [reason]
 
 
-class CareTypeChoiceForm(Form):
+class CareTypeChoiceForm(PlainForm):
     """The GET form that picks the care type before a first plan is drafted."""
 
     care_type = SelectField(_l("服务形式"), choices=[SelectChoice(c.value, _l(CARE_TYPE_LABELS[c])) for c in CareType])
 
 
-class InForceForm(Form):
+class InForceForm(PlainForm):
     """The GET form of the plan page that picks the date whose version in force is shown."""
 
     on = DateField(_l("查看日期"), validators=[Optional()])

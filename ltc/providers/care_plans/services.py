@@ -32,6 +32,8 @@ from ltc.providers.care_plans.checks import plan_checks as run_checks
 from ltc.providers.care_plans.models import CarePlan, CarePlanVisitItem, CarePlanVisitType, FrequencyUnit, PlanStatus
 
 MAX_FREQUENCY = {FrequencyUnit.WEEK: 21, FrequencyUnit.MONTH: 93}
+#: the message of a refused plan (msgid): its problems follow, each also on its field
+PLAN_PROBLEMS = "护理计划有误：%(problems)s"
 MAX_MINUTES = 24 * 60
 MAX_VISIT_TYPES = 20
 #: the months the calendar-month check covers when the plan's end is not known
@@ -152,7 +154,7 @@ def _check_input(session: Session, *, person_id: int, provider_id: int, care_typ
     if "care_type" not in problems:
         _check_items(session, visits, care_type, problems)
     if problems:
-        raise ValidationFailed("护理计划有误：" + "；".join(problems.values()), problems)
+        raise ValidationFailed(PLAN_PROBLEMS, problems, params={"problems": "；".join(problems.values())})
 
 
 # --- writes -------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 """Forms of the service catalogue pages (shape only; the services check the rules)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, Form, IntegerField, SelectChoice, SelectField, StringField,
+from wtforms import (BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField,
                      SubmitField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ltc.web.forms import MultiCheckboxField
+from ltc.web.forms import PlainForm, MultiCheckboxField
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.providers.catalogue.models import (CARE_TYPES, ITEM_CLASS_LABELS, ITEM_CLASSES, NATIONAL_CODE_LENGTH,
                                      STAFF_TYPE_LABELS, STAFF_TYPES)
@@ -20,7 +20,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class CatalogueFilterForm(Form):
+class CatalogueFilterForm(PlainForm):
     """The GET filter of the catalogue list."""
 
     care_type = SelectField(_l("服务形式"), validators=[Optional()],

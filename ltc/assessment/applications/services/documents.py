@@ -68,14 +68,14 @@ def check_document(data: bytes, filename: str) -> tuple[str, str]:
     for an empty file, a file over 10 MB, or content that is not PDF, JPEG or PNG."""
     label = clean_file_name(filename)
     if not data:
-        raise ValidationFailed(f"文件“{label}”为空", {"documents": "empty file"})
+        raise ValidationFailed("文件“%(label)s”为空", {"documents": "empty file"}, params={"label": label})
     if len(data) > MAX_BYTES:
         raise ValidationFailed(f"文件“{label}”超过 10 MB（{len(data) / 1024 / 1024:.1f} MB）",
                                {"documents": "larger than 10 MB"})
     kind = sniff(data)
     if kind is None:
-        raise ValidationFailed(f"文件“{label}”不是 PDF、JPG 或 PNG 格式（按文件内容判断）",
-                               {"documents": "only PDF, JPG or PNG content is accepted"})
+        raise ValidationFailed("文件“%(label)s”不是 PDF、JPG 或 PNG 格式（按文件内容判断）",
+                               {"documents": "only PDF, JPG or PNG content is accepted"}, params={"label": label})
     return kind
 
 

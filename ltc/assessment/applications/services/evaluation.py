@@ -21,7 +21,7 @@ from ltc.assessment.experts.services import is_expert
 from ltc.assessment.scale.services import ruleset_in_force
 from ltc.assessment.applications.services.recusal import check_declared
 from ltc.assessment.applications.services.scheduling import current_visit, on_site_ids
-from ltc.assessment.applications.states import VISIT_BOOKED, Status, check_transition
+from ltc.assessment.applications.states import STATUS_LABELS, VISIT_BOOKED, Status, check_transition
 from ltc.assessment.applications.services.transitions import agency_staff, move, record_event, touch
 from ltc.auth.models import User
 from ltc.auth.permissions import Action
@@ -42,12 +42,13 @@ def _assessor(session: Session, actor: Actor, application_id: int,
 
 def _check_visit(app: Application, user: User, on_site: list[int], today) -> None:
     if app.status not in VISIT_BOOKED:
-        raise InvalidTransition(f"申请状态为 {app.status}，不能录入或签名评估记录", {"status": app.status})
+        raise InvalidTransition("申请状态为%(status)s，不能录入或签名评估记录", {"status": app.status},
+                                params={"status": STATUS_LABELS.get(app.status, app.status)})
     if user.id not in on_site:
         raise Forbidden("只有本次上门的评估人员可以录入和签名评估记录")
     if today < app.visit_on:
-        raise ValidationFailed(f"上门评估日期为 {app.visit_on.isoformat()}，当日起方可录入",
-                               {"visit_on": "in the future"})
+        raise ValidationFailed("上门评估日期为 %(visit_on)s，当日起方可录入",
+                               {"visit_on": "in the future"}, params={"visit_on": app.visit_on.isoformat()})
 
 
 def joint_record(session: Session, app: Application) -> Assessment | None:

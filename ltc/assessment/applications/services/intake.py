@@ -133,7 +133,8 @@ def _check_filer(session: Session, user: User, person_id: int, kind: Kind, reaso
     if user.org_kind == "insurer":
         person = get_scoped(session, user, InsuredPerson, person_id)
         if insurer_of_district(session, person.district, today) != user.org_id:
-            raise Forbidden(f"参保人所在区县 {today.isoformat()} 不由贵公司承办，不能代为申请")
+            raise Forbidden("参保人所在区县 %(today)s 不由贵公司承办，不能代为申请",
+                            params={"today": today.isoformat()})
     else:
         person = session.get(InsuredPerson, person_id)
         if person is None or person.is_merged:
@@ -148,7 +149,8 @@ def _check_filer(session: Session, user: User, person_id: int, kind: Kind, reaso
         raise ValidationFailed("重新评估只适用于享有（或即将享有）长护险待遇的参保人，其他人员请提交首次申请",
                                {"kind": "no active or future entitlement"})
     if person.death_date is not None:
-        raise Conflict(f"参保人已于 {person.death_date.isoformat()} 死亡", {"person_id": "deceased"})
+        raise Conflict("参保人已于 %(death_date)s 死亡", {"person_id": "deceased"},
+                       params={"death_date": person.death_date.isoformat()})
     return person
 
 

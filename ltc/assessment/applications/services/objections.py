@@ -78,7 +78,8 @@ def object_to(session: Session, application_id: int, *, actor: Actor, now: datet
         raise Conflict("没有其他可承担复评的评估机构", {"agency_id": "no other agency"})
     if busy := [a.number for a in open_applications(session, app.person_id, other_than=app.id)
                 if a.status in IN_PROCESS and a.kind != Kind.REVIEW]:
-        raise Conflict(f"该参保人的申请 {busy[0]} 正在办理中，请先办结或撤回", {"status": "in_progress"})
+        raise Conflict("该参保人的申请 %(busy)s 正在办理中，请先办结或撤回", {"status": "in_progress"},
+                       params={"busy": busy[0]})
     app.paused_since = today
     move(session, app, Status.OBJECTED, action="object", actor=actor, now=now, reason=reason)
     child = _open_review(session, app, user=user, actor=actor, now=now, reason=reason)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ltc.assessment.applications.models import Application, AssessmentAssessor
 from ltc.assessment.applications.services.scheduling import current_visit
 from ltc.assessment.applications.services.transitions import agency_staff, flush, record_event, touch
-from ltc.assessment.applications.states import VISIT_BOOKED
+from ltc.assessment.applications.states import STATUS_LABELS, VISIT_BOOKED
 from ltc.auth.models import User
 from ltc.auth.permissions import Action
 from ltc.core.audit import Actor
@@ -26,7 +26,8 @@ MAX_TEXT = 500
 
 def _own_row(session: Session, app: Application, user: User) -> AssessmentAssessor:
     if app.status not in VISIT_BOOKED:
-        raise InvalidTransition(f"申请状态为 {app.status}，尚未预约上门评估，不能作出回避声明", {"status": app.status})
+        raise InvalidTransition("申请状态为%(status)s，尚未预约上门评估，不能作出回避声明", {"status": app.status},
+                                params={"status": STATUS_LABELS.get(app.status, app.status)})
     visit = current_visit(session, app)
     row = next((a for a in visit.assessors if a.user_id == user.id), None) if visit is not None else None
     if row is None:

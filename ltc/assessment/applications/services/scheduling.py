@@ -87,8 +87,8 @@ def _check_assessors(session: Session, app: Application, ids: Sequence[int], vis
         raise ValidationFailed(f"复评须回避原评估人员：{names}", {"assessors": "took part in the first assessment"})
     experts = expert_ids(session, ids, visit_on)
     if not experts:
-        raise ValidationFailed(f"上门评估人员中至少一人须为 {visit_on.isoformat()} 持有有效证书的评估专家",
-                               {"assessors": "no expert"})
+        raise ValidationFailed("上门评估人员中至少一人须为 %(visit_on)s 持有有效证书的评估专家",
+                               {"assessors": "no expert"}, params={"visit_on": visit_on.isoformat()})
     return experts
 
 

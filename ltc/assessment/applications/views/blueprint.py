@@ -17,6 +17,7 @@ from ltc.auth.permissions import Action, can
 from ltc.core.clock import local_today
 from ltc.core.errors import DomainError
 from ltc.extensions import db
+from ltc.web.messages import error_words
 
 bp = Blueprint("assessment", __name__, url_prefix="/assessment")
 
@@ -45,11 +46,11 @@ def show_errors(form, exc: DomainError) -> None:
     for name in exc.fields:
         field = getattr(form, FIELD_NAMES.get(name, name), None)
         if field is not None and hasattr(field, "errors"):
-            if exc.message not in field.errors:
-                field.errors = list(field.errors) + [exc.message]
+            if error_words(exc) not in field.errors:
+                field.errors = list(field.errors) + [error_words(exc)]
             placed = True
     if not placed:
-        form.form_errors.append(exc.message)
+        form.form_errors.append(error_words(exc))
 
 
 @bp.get("/")

@@ -28,6 +28,7 @@ from ltc.auth.web import permission_required
 from ltc.core.clock import utcnow
 from ltc.core.errors import DomainError, Forbidden, NotFound
 from ltc.extensions import db
+from ltc.web.messages import error_words
 
 Step = Callable[[int, object, dict], object]
 
@@ -55,7 +56,7 @@ def _step(application_id: int, form, call: Step, done: str):
         raise
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(error_words(exc), "error")
     else:
         db.session.commit()
         flash(done, "success")

@@ -1,0 +1,102 @@
+"""The one label table: every enum a user sees, by name, as Chinese msgids translated where shown.
+
+Templates write ``{{ person.status|label('person_status') }}``; Python code at the edge calls
+``label(value, 'person_status')``. A value missing from its table is shown as it is stored, so a test
+over every role's pages (tests/web/test_no_raw_codes.py) generates its forbidden tokens from these tables.
+"""
+from collections.abc import Mapping
+
+from flask import Flask
+from flask_babel import get_locale, get_translations, gettext
+
+from ltc.assessment.applications.states import (KIND_LABELS, REASSESSMENT_LABELS, REFUSAL_LABELS,
+                                                RESCHEDULE_LABELS, STATUS_LABELS as APPLICATION_STATUS)
+from ltc.auth.permissions import ROLE_LABELS
+from ltc.entitlements.states import (END_REASON_LABELS, EVENT_ACTION_LABELS, ORIGIN_LABELS,
+                                     REQUEST_STATUS_LABELS, STATUS_LABELS as ENTITLEMENT_STATUS)
+from ltc.notices.models import STATUS_LABELS as NOTICE_STATUS
+from ltc.orgs.kinds import (CARE_TYPE_LABELS, CONTRACT_STATE_LABELS, GRADE_LABELS, ORG_KIND_LABELS,
+                            STATUS_LABELS as ORG_STATUS)
+from ltc.people.kinds import (CATEGORY_LABELS, COLLISION_KIND_LABELS, COLLISION_RESOLUTION_LABELS, SEX_LABELS,
+                              STATUS_LABELS as PERSON_STATUS, STAY_CATEGORY_LABELS, TAG_LABELS)
+from ltc.policy.models import ACTION_LABELS as POLICY_ACTION, STATUS_LABELS as POLICY_STATUS
+from ltc.providers.kinds import ITEM_CLASS_LABELS, PLAN_STATUS_LABELS, STAFF_TYPE_LABELS, UNIT_LABELS
+from ltc.reviews.definitions import DECISION_LABELS, OTHER_REASON, REF_REVIEWS
+from ltc.reviews.states import STATUS_LABELS as CASE_STATUS
+from ltc.scheduler.models import STATUS_LABELS as RUN_STATUS
+from ltc.web.audit_labels import (AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, AUDIT_FIELD_LABELS, ENTITY_TABLES,
+                                  FIELD_TABLES)
+
+#: the reasons of the reference review policy (a later policy version may word its own)
+REVIEW_REASON_LABELS = {r["code"]: r["label"] for ct in REF_REVIEWS["case_types"] for r in ct["reasons"]} | {
+    OTHER_REASON.code: OTHER_REASON.label}
+
+LABELS: dict[str, Mapping[str, str]] = {
+    "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "org_status": ORG_STATUS, "care_type": CARE_TYPE_LABELS,
+    "grade": GRADE_LABELS, "contract_state": CONTRACT_STATE_LABELS,
+    "person_status": PERSON_STATUS, "category": CATEGORY_LABELS, "tag": TAG_LABELS, "sex": SEX_LABELS,
+    "stay_category": STAY_CATEGORY_LABELS, "collision_kind": COLLISION_KIND_LABELS,
+    "collision_resolution": COLLISION_RESOLUTION_LABELS,
+    "application_status": APPLICATION_STATUS, "application_kind": KIND_LABELS, "refusal": REFUSAL_LABELS,
+    "reassessment_reason": REASSESSMENT_LABELS, "reschedule_reason": RESCHEDULE_LABELS,
+    "entitlement_status": ENTITLEMENT_STATUS, "entitlement_origin": ORIGIN_LABELS,
+    "end_reason": END_REASON_LABELS, "entitlement_event": EVENT_ACTION_LABELS,
+    "request_status": REQUEST_STATUS_LABELS,
+    "item_class": ITEM_CLASS_LABELS, "staff_type": STAFF_TYPE_LABELS, "plan_status": PLAN_STATUS_LABELS,
+    "frequency_unit": UNIT_LABELS,
+    "case_status": CASE_STATUS, "decision": DECISION_LABELS,
+    "notice_status": NOTICE_STATUS,
+    "policy_status": POLICY_STATUS, "policy_action": POLICY_ACTION, "run_status": RUN_STATUS,
+    "review_reason": REVIEW_REASON_LABELS, "actor": {"system": "系统"},
+    "audit_action": AUDIT_ACTION_LABELS, "audit_entity": AUDIT_ENTITY_LABELS,
+}
+
+
+def label(value, table: str) -> str:
+    """``value``'s words in the current language ('' for None); unknown values are shown as stored."""
+    if value is None or value == "":
+        return ""
+    words = LABELS[table].get(value)
+    return gettext(words) if words else str(value)
+
+
+def labels(values, table: str) -> str:
+    return list_sep().join(label(v, table) for v in values)
+
+
+def list_sep() -> str:
+    """The enumeration comma of the current language (、 in Chinese)."""
+    locale = get_locale()
+    return "、" if locale is None or locale.language == "zh" else ", "
+
+
+def _gettext(message: str) -> str:
+    """gettext that keeps an empty message empty (gettext("") is the catalogue's header)."""
+    return get_translations().ugettext(message) if message else ""
+
+
+def install(app: Flask) -> None:
+    """The ``label`` filters, and templates' ``_`` made safe for empty values (after Flask-Babel's)."""
+    app.add_template_filter(label, "label")
+    app.add_template_filter(labels, "labels")
+    app.jinja_env.install_gettext_callables(
+        gettext=_gettext, ngettext=lambda s, p, n: get_translations().ungettext(s, p, n), newstyle=True,
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n))
+
+
+def recorded(entity: str, values: dict | None) -> list[tuple[str, str]]:
+    """An audit row's before/after values as (field words, value words), enum values in words."""
+    tables = FIELD_TABLES | {"reason": "review_reason", "reason_code": "review_reason"} | ENTITY_TABLES.get(entity, {})
+    return [(gettext(AUDIT_FIELD_LABELS[k]) if k in AUDIT_FIELD_LABELS else k, _words(v, tables.get(k)))
+            for k, v in (values or {}).items()]
+
+
+def _words(value, table: str | None) -> str:
+    if isinstance(value, list):
+        return list_sep().join(_words(v, table) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{field}：{words}" for field, words in recorded("", value)) if value else ""
+    if value is None:
+        return "—"
+    return label(value, table) if table and isinstance(value, str) else str(value)
