@@ -100,8 +100,7 @@ def import_units(session: Session, *, due_at: datetime, run_id: int) -> list[str
     if not result.ok:
         queued.problems = {"header": result.header_errors, "error_rows": len(result.error_rows),
                            "rows": [[r.line, "；".join(r.errors)] for r in result.error_rows[:SHOWN_PROBLEMS]]}
-        queued.data = None
-        session.flush()
+        _drop_file(session, kind, queued, why="refused")
         return []
     if kind.check_rows is None:
         return [f"{queued.id}:0"]
@@ -124,7 +123,8 @@ def import_unit(session: Session, unit: str, *, now: datetime, due_at: datetime)
         detail = f"第 {first.line} 行：{'；'.join(first.errors)}" if first else "；".join(result.header_errors)
         raise ValidationFailed(f"该批数据未通过检查，未导入：{detail}", {"rows": "invalid"})
     counts = kind.apply(session, result, actor=actor_of(session.get_one(User, queued.requested_by_id)), now=now)
-    _drop_file_after_last_unit(session, queued, unit)
+    if _last_unit(session, queued, unit):
+        _drop_file(session, kind, queued, why="imported", now=now)
     return {name: counts.get(name, 0) for name in kind.counted}
 
 
@@ -136,14 +136,20 @@ def _rows_of(kind: ImportKind, queued: QueuedImport) -> Any:
     return _parsed[key]
 
 
-def _drop_file_after_last_unit(session: Session, queued: QueuedImport, unit: str) -> None:
-    """The bytes go with the last unit's commit (every other unit of the run is done)."""
-    others_left = session.scalar(select(func.count()).select_from(JobRunUnit).where(
+def _last_unit(session: Session, queued: QueuedImport, unit: str) -> bool:
+    """Whether every other unit of the run is done (the bytes then go with this unit's commit)."""
+    return not session.scalar(select(func.count()).select_from(JobRunUnit).where(
         JobRunUnit.run_id == queued.run_id, JobRunUnit.unit_key != unit, JobRunUnit.status != UnitStatus.DONE))
-    if not others_left:
-        queued.data = None
-        _parsed.pop((queued.id, queued.sha256), None)
-        session.flush()
+
+
+def _drop_file(session: Session, kind: ImportKind, queued: QueuedImport, *, why: str,
+               now: datetime | None = None) -> None:
+    """The import has ended: its file is no longer kept (hash, counts and problems stay)."""
+    queued.data = None
+    _parsed.pop((queued.id, queued.sha256), None)
+    audit.record(session, audit.SYSTEM, "drop_file", kind.audit_type, queued.id, now=now, detail=why,
+                 after={"sha256": queued.sha256, "rows": queued.rows})
+    session.flush()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from ltc.core.audit import AuditEntry
 from ltc.entitlements.models import Entitlement
 from ltc.people.hospital.models import HospitalStay
 from ltc.policy.ref import seed_ref
@@ -70,6 +71,9 @@ def test_a_large_hospital_stay_file_is_imported_by_the_scheduler_in_chunks_and_i
     assert "已完成" in page and "新增 10，更新 0，未变 0" in page and "已完成 3 / 3 批" in page
     queued = queued_of(session, response.location)
     assert (queued.kind, queued.data, len(queued.sha256), queued.rows) == ("hospital_stays", None, 64, 10)
+    dropped = session.scalars(select(AuditEntry).where(AuditEntry.action == "drop_file")).all()
+    assert [(e.entity, e.entity_id, e.detail) for e in dropped] == [("hospital_stay_import", str(queued.id),
+                                                                     "imported")]
 
 
 def test_a_large_hospital_stay_file_is_checked_whole_first_a_duplicate_across_chunks_refuses_it(
