@@ -68,7 +68,7 @@ EN = {
     "应运行时间": "Due at", "开始": "Started", "结果": "Outcome", "触发": "Trigger", "进程": "Process",
     "暂无运行记录": "No runs yet", "编辑用户": "Edit user", "没有符合条件的用户": "No matching users",
     "没有符合条件的机构": "No matching organisations",
-    # the states of a large roster import run by the scheduler (ltc.people.bulk.STATE_LABELS)
+    # the states of a large import run by the scheduler (ltc.scheduler.imports.STATE_LABELS)
     "正在检查": "Checking", "正在导入": "Importing", "文件有错误，未导入": "Refused: the file has errors",
     "已完成": "Done", "部分批次未完成": "Some batches not done",
 }

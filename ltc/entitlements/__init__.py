@@ -22,7 +22,10 @@ def wire() -> None:
     from ltc.people.scope import add_person_link
     from ltc.providers.care_plans.events import PlanSaved
     from ltc.reviews.registry import register_list_link, register_subject
+    from ltc.scheduler.imports import register_kind
+    from ltc.entitlements import bulk
 
+    register_kind(bulk.KIND)
     register_subject(subject.SUBJECT_TYPE)
     register_subject(plan_revision.SUBJECT_TYPE)
     for link in views.LIST_LINKS:

@@ -23,6 +23,7 @@ from ltc.web.exports import Column, export_response, requested_format
 from ltc.core.pagination import paginate
 from ltc.web.uploads import PendingUploads
 from ltc.entitlements import services
+from ltc.entitlements import bulk
 from ltc.entitlements import imports as migration_import
 from ltc.entitlements.forms import STATE_LABELS, FilterForm, RequestEntitlementForm
 from ltc.entitlements.models import END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, Entitlement
@@ -137,7 +138,9 @@ IMPORT = ImportPages(
     upload_template="entitlements/import.html", preview_template="entitlements/import_preview.html",
     upload_endpoint=".import_entitlements", done_endpoint=".list_entitlements",
     done_message=lambda counts: _("导入完成：新增 %(create)d，未变 %(unchanged)d", **counts),
-    context=lambda: {"labels": LABELS, "go_live": current_app.config.get("GO_LIVE_DATE")})
+    context=lambda: {"labels": LABELS, "go_live": current_app.config.get("GO_LIVE_DATE")},
+    kind=bulk.KIND, queue_options=lambda: bulk.options(current_app.config.get("GO_LIVE_DATE")),
+    progress_endpoint=".import_progress", progress_title=lambda: _("待遇资格上线迁移导入"))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -159,6 +162,13 @@ def import_template():
 @permission_required(Action.MANAGE_ORGS)
 def confirm_import():
     return IMPORT.confirm(ConfirmImportForm())
+
+
+@bp.get("/imports/<int:import_id>")
+@permission_required(Action.MANAGE_ORGS)
+def import_progress(import_id: int):
+    """A large go-live file's import, run by the scheduler process: its progress, or why it was refused."""
+    return IMPORT.progress(import_id)
 
 
 # --- entitlement requests (insurers) ---------------------------------------------------------

@@ -16,6 +16,9 @@ def wire() -> None:
     from ltc.people.hospital import models as _hospital  # noqa: F401  (the hospital_stays table)
     from ltc.people.merge_hooks import add_merge_hook
     from ltc.people.models import InsuredPerson
+    from ltc.people import bulk
+    from ltc.people.hospital import bulk as hospital_bulk
+    from ltc.scheduler.imports import register_kind
 
     describe_key("insured_persons", ("id_number",), "该身份证号已登记（可能是他人刚刚登记），请刷新后查看")
     describe_key("hospital_stays", ("person_id", "hospital", "admitted_on"),
@@ -24,6 +27,8 @@ def wire() -> None:
     add_scope_rule(InsuredPerson, scope.persons_in_scope)
     events.subscribe(IdNumberChanged, id_numbers.on_id_number_changed)
     add_merge_hook(merging.PEOPLE_HOOK)
+    register_kind(bulk.KIND)
+    register_kind(hospital_bulk.KIND)
 
 
 def register(app: Flask) -> None:

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, Numeric, String, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.core.clock import utcnow
@@ -185,24 +185,3 @@ class PersonMerge(Base):
     moved: Mapped[dict] = mapped_column(JSON)
     merged_at: Mapped[datetime] = mapped_column(default=utcnow)
     merged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-
-class PersonImport(Base):
-    """A roster file too large to import inside a web request (SPEC §9: long work runs in the
-    scheduler process), queued with who asked, for which organisation, and the file itself (so
-    the scheduler needs no shared disk). ``run_id`` is its job run (status, units done, counts);
-    ``problems`` holds what refused the file at the check: ``{"header": [...], "rows":
-    [[line, message], ...], "error_rows": n}``; nothing is written then."""
-
-    __tablename__ = "person_imports"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    sha256: Mapped[str] = mapped_column(String(64))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    rows: Mapped[int]
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    requested_at: Mapped[datetime]
-    run_id: Mapped[int | None] = mapped_column(ForeignKey("job_runs.id"), unique=True)
-    problems: Mapped[dict | None] = mapped_column(JSON)

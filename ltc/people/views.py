@@ -181,8 +181,8 @@ IMPORT = ImportPages(
     upload_template="people/import.html", preview_template="people/import_preview.html",
     upload_endpoint=".import_persons", done_endpoint=".list_persons",
     done_message=lambda counts: _("导入完成：新增 %(create)d，更新 %(update)d，未变 %(unchanged)d", **counts),
-    context=lambda: {"labels": LABELS}, large=bulk.is_large, queue=bulk.queue_import,
-    progress_endpoint=".import_progress")
+    context=lambda: {"labels": LABELS}, kind=bulk.KIND, progress_endpoint=".import_progress",
+    progress_title=lambda: _("批量导入参保人"))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -201,9 +201,7 @@ def confirm_import():
 @permission_required(Action.ROSTER_EDIT)
 def import_progress(import_id: int):
     """A large file's import, run by the scheduler process: its progress, or why it was refused."""
-    progress = bulk.import_progress(db.session, import_id, actor=actor_of(current_user))
-    return render_template("people/import_progress.html", progress=progress,
-                           state_labels=bulk.STATE_LABELS, running=progress.state in bulk.UNFINISHED)
+    return IMPORT.progress(import_id)
 
 
 # --- ID-number collisions (MIA admin) -------------------------------------------------------

@@ -2,7 +2,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.auth.models import User
@@ -28,6 +28,13 @@ class UnitStatus(StrEnum):
     PENDING = "pending"
     DONE = "done"
     FAILED = "failed"
+
+
+class ImportKind(StrEnum):
+    """What a queued import loads (each registers how, ``ltc.scheduler.imports.register_kind``)."""
+    PERSONS = "persons"                  # the insured-person roster
+    HOSPITAL_STAYS = "hospital_stays"
+    ENTITLEMENTS = "entitlements"        # the go-live import of existing beneficiaries
 
 
 class JobRun(Base):
@@ -93,6 +100,32 @@ class JobRunUnit(Base):
 
     def __repr__(self) -> str:
         return f"<JobRunUnit {self.run_id}:{self.unit_key} {self.status}>"
+
+
+class QueuedImport(Base):
+    """A spreadsheet too large to import inside a web request (SPEC §9: long work runs in the
+    scheduler process), queued with who asked, for which organisation, its job run (status, units
+    done, counts) and the file itself (so the scheduler needs no shared disk). ``data`` is dropped
+    once the import ends (refused or every unit done); the hash, counts and problems stay.
+    ``problems`` holds what refused the file at the check: ``{"header": [...], "rows": [[line,
+    message], ...], "error_rows": n}``; nothing is written then. ``options``: what the kind needs
+    besides the file, as it was when it was queued (the go-live date)."""
+
+    __tablename__ = "queued_imports"
+    __table_args__ = (enum_check("kind", ImportKind),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    rows: Mapped[int]
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    requested_at: Mapped[datetime]
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("job_runs.id"), unique=True)
+    problems: Mapped[dict | None] = mapped_column(JSON)
+    options: Mapped[dict | None] = mapped_column(JSON)
 
 
 class SchedulerLock(Base):

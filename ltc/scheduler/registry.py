@@ -107,8 +107,12 @@ JOBS: tuple[Job, ...] = (
 #: jobs that only run when queued (never scheduled, not on the admin page's "run now"): long
 #: work asked for from a page, run by the scheduler process with per-unit progress
 ON_DEMAND_JOBS: tuple[Job, ...] = (
-    Job("person_import", "导入参保人名单（大文件）", DAILY_0600, "ltc.people.bulk:import_chunk",
-        units="ltc.people.bulk:import_units", units_of_run=True),
+    Job("person_import", "导入参保人名单（大文件）", DAILY_0600, "ltc.scheduler.imports:import_unit",
+        units="ltc.scheduler.imports:import_units", units_of_run=True),
+    Job("hospital_stay_import", "导入住院记录（大文件）", DAILY_0600, "ltc.scheduler.imports:import_unit",
+        units="ltc.scheduler.imports:import_units", units_of_run=True),
+    Job("entitlement_import", "待遇资格上线迁移导入（大文件）", DAILY_0600, "ltc.scheduler.imports:import_unit",
+        units="ltc.scheduler.imports:import_units", units_of_run=True),
 )
 
 

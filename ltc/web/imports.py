@@ -5,11 +5,11 @@ the kept file again and re-checks it against the database as it is now (it may h
 since the preview). Each import supplies its ``preview(session, data, filename, today=)``
 and ``apply(session, result, actor=, now=)`` services and its templates.
 
-An import may also supply ``large`` (whether a file is too long to check inside a web request)
-and ``queue(session, data, filename, actor=, now=)``: a large file is then not previewed here but
-queued for the scheduler process, and the user is sent to its progress page
-(``progress_endpoint``, given the queued import's ``import_id``), which shows its row errors, if
-any, before anything is written.
+An import may also supply its ``kind`` (``ltc.scheduler.imports``): a file too long to check
+inside a web request is then not previewed here but queued for the scheduler process (with
+``queue_options()``, what the kind needs besides the file), and the user is sent to its progress
+page (``progress_endpoint``, given the queued import's ``import_id``; its view returns
+``progress(import_id)``), which shows its row errors, if any, before anything is written.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from ltc.auth.services import actor_of
 from ltc.core.clock import local_today, utcnow
 from ltc.web.uploads import PendingUploads
 from ltc.extensions import db
+from ltc.scheduler import imports as queued_imports
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,10 @@ class ImportPages:
     done_message: Callable[[dict[str, int]], str]  # the flash after the import, from its counts
     context: Callable[[], dict] = dict  # extra template values (labels …)
     done_args: Callable[[dict[str, int]], dict] = lambda counts: {}  # URL values of the page after it
-    large: Callable[[bytes], bool] = lambda data: False
-    queue: Callable[..., Any] | None = None
+    kind: queued_imports.ImportKind | None = None
+    queue_options: Callable[[], dict | None] = lambda: None
     progress_endpoint: str = ""
+    progress_title: Callable[[], str] = str  # the heading of the progress page
 
     def preview_page(self, result, confirm):
         return (render_template(self.preview_template, result=result, confirm=confirm, **self.context()),
@@ -51,7 +53,7 @@ class ImportPages:
             return render_template(self.upload_template, form=form, **self.context()), 400 if form.errors else 200
         data, filename = form.file.data.read(), form.file.data.filename or ""
         form.file.data.close()  # a large upload is spooled to a temporary file
-        if self.queue is not None and self.large(data):
+        if self.kind is not None and queued_imports.is_large(self.kind, data):
             return self.queue_file(data, filename)
         result = self.preview(db.session, data, filename, today=local_today())
         if result.ok:
@@ -60,10 +62,18 @@ class ImportPages:
 
     def queue_file(self, data: bytes, filename: str):
         """A file too long for a request: queued for the scheduler process; its progress page."""
-        queued = self.queue(db.session, data, filename, actor=actor_of(current_user), now=utcnow())
+        queued = queued_imports.queue_import(db.session, self.kind, data, filename, actor=actor_of(current_user),
+                                             now=utcnow(), options=self.queue_options())
         db.session.commit()
         flash(_("文件较大（%(rows)d 行），已交由后台检查并导入；本页显示进度和检查结果", rows=queued.rows), "info")
         return redirect(url_for(self.progress_endpoint, import_id=queued.id))
+
+    def progress(self, import_id: int):
+        """A large file's import, run by the scheduler process: its progress, or why it was refused."""
+        progress = queued_imports.import_progress(db.session, self.kind, import_id, actor=actor_of(current_user))
+        return render_template("imports/progress.html", progress=progress, title=self.progress_title(),
+                               upload_endpoint=self.upload_endpoint, state_labels=queued_imports.STATE_LABELS,
+                               running=progress.state in queued_imports.UNFINISHED)
 
     def confirm(self, confirm_form):
         """Apply the kept file, after checking it again."""

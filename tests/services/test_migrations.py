@@ -683,3 +683,38 @@ def test_0022_gives_every_existing_user_session_epoch_zero_and_keeps_the_row(app
             db.engine.dispose()
     finally:
         drop()
+
+
+def test_0025_moves_queued_roster_imports_into_queued_imports_keeping_each_row_and_its_id(app, tmp_path):
+    """A database at 0024 with a queued roster file: after the upgrade it is a ``persons`` import
+    with the same id, file and run; a new import gets the next id; a downgrade keeps the roster import."""
+    import sqlalchemy as sa
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            flask_migrate.upgrade(revision="0024")
+            with db.engine.begin() as conn:
+                from tests.builders import uscc
+                org = _insert(conn, "organisations", kind="mia", name="医保局", uscc=uscc(902),
+                              created_at="2024-06-01 02:00:00")
+                user = _insert(conn, "users", username="op", full_name="经办", org_id=org, password_hash="h",
+                               active=True, created_at="2024-06-01 02:00:00")
+                run = _insert(conn, "job_runs", job_id="person_import", due_at="2024-06-01 02:00:00",
+                              status="queued")
+                queued = _insert(conn, "person_imports", filename="r.csv", sha256="a" * 64, data=b"x,y\n", rows=1,
+                                 requested_by_id=user, org_id=org, requested_at="2024-06-01 02:00:00", run_id=run)
+            flask_migrate.upgrade(revision="0025")
+            with db.engine.begin() as conn:
+                row = conn.execute(sa.text("SELECT id, kind, filename, data, run_id FROM queued_imports")).one()
+                assert tuple(row) == (queued, "persons", "r.csv", b"x,y\n", run)
+                later = _insert(conn, "queued_imports", kind="hospital_stays", filename="h.csv", sha256="b" * 64,
+                                rows=1, requested_by_id=user, org_id=org, requested_at="2024-06-02 02:00:00")
+                assert later == queued + 1
+            flask_migrate.downgrade(revision="0024")
+            with db.engine.connect() as conn:
+                assert conn.execute(sa.text("SELECT id, filename FROM person_imports")).all() == [(queued, "r.csv")]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()

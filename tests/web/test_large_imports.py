@@ -15,9 +15,10 @@ from ltc.core import sheets
 from ltc.core.audit import Actor
 from ltc.core.errors import NotFound
 from ltc.people import bulk
+from ltc.scheduler import imports as qi
 from ltc.people.imports import MAX_ROWS
-from ltc.people.models import InsuredPerson, PersonImport
-from ltc.scheduler.models import JobRun
+from ltc.people.models import InsuredPerson
+from ltc.scheduler.models import JobRun, QueuedImport
 from ltc.scheduler.queue import run_queued
 from ltc.scheduler.registry import ON_DEMAND_JOBS
 from tests.conftest import NOW, login
@@ -66,8 +67,8 @@ def test_a_200000_row_xlsx_is_refused_at_once_with_the_row_limit(client, session
 @pytest.fixture
 def small_thresholds(monkeypatch):
     """A "large" file of a dozen rows, in chunks of 4 (the real ones: QUEUE_ROWS, UNIT_ROWS)."""
-    monkeypatch.setattr(bulk, "QUEUE_ROWS", 5)
-    monkeypatch.setattr(bulk, "UNIT_ROWS", 4)
+    monkeypatch.setattr(qi, "QUEUE_ROWS", 5)
+    monkeypatch.setattr(qi, "UNIT_ROWS", 4)
 
 
 def persons(session) -> int:
@@ -92,6 +93,8 @@ def test_a_large_file_is_queued_and_imported_by_the_scheduler_in_chunks_with_a_p
     page = client.get(response.location).data.decode()
     assert "已完成" in page and "新增 10，更新 0，未变 0" in page and "已完成 3 / 3 批" in page
     assert 'http-equiv="refresh"' not in page
+    session.expire_all()
+    assert session.scalar(select(QueuedImport.data).where(QueuedImport.run_id == run.id)) is None  # bytes dropped
 
 
 def test_a_large_file_with_bad_rows_shows_them_on_the_progress_page_and_writes_nothing(
@@ -105,6 +108,9 @@ def test_a_large_file_with_bad_rows_shows_them_on_the_progress_page_and_writes_n
     assert "文件有错误，未导入" in page and "文件有 2 行错误，未导入任何数据" in page
     assert "<td>4</td>" in page and "<td>11</td>" in page and "最后一位应为数字或 X" in page
     assert persons(session) == 0
+    session.expire_all()
+    refused = session.scalar(select(QueuedImport))
+    assert refused.data is None and refused.problems["error_rows"] == 2 and len(refused.sha256) == 64
 
 
 def test_a_file_under_the_threshold_is_still_previewed_in_the_request(client, session, world, small_thresholds):
@@ -112,12 +118,13 @@ def test_a_file_under_the_threshold_is_still_previewed_in_the_request(client, se
     login(client, "mia_op")
     response = upload(client, csv_bytes(*roster_rows(5)), "roster.csv")
     assert response.status_code == 200 and "确认导入" in response.data.decode()
-    assert session.scalar(select(func.count()).select_from(PersonImport)) == 0
+    assert session.scalar(select(func.count()).select_from(QueuedImport)) == 0
 
 
 def test_the_progress_page_of_another_organisations_import_is_not_found(session, world, small_thresholds):
     mia = world.users["mia_op"]
-    queued = bulk.queue_import(session, csv_bytes(*roster_rows(6)), "roster.csv", actor=actor_of(mia), now=NOW)
-    assert bulk.import_progress(session, queued.id, actor=actor_of(mia)).state == "queued"
+    queued = qi.queue_import(session, bulk.KIND, csv_bytes(*roster_rows(6)), "roster.csv", actor=actor_of(mia),
+                             now=NOW)
+    assert qi.import_progress(session, bulk.KIND, queued.id, actor=actor_of(mia)).state == "queued"
     with pytest.raises(NotFound):
-        bulk.import_progress(session, queued.id, actor=Actor(mia.id, mia.org_id + 1000, "someone"))
+        qi.import_progress(session, bulk.KIND, queued.id, actor=Actor(mia.id, mia.org_id + 1000, "someone"))

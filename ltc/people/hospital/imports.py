@@ -44,7 +44,6 @@ class StaysPreview(Preview):
     rows: list[StayRow] = field(default_factory=list)
 
 
-
 def parse_row(line: int, cells: list, columns: list[str], today: date) -> StayRow:
     """One data row checked on its own (cell shapes, codes, dates)."""
     errors = []
@@ -92,16 +91,27 @@ def classify(session: Session, rows: list[StayRow]) -> None:
 def preview(session: Session, data: bytes, filename: str, *, today: date) -> StaysPreview:
     """Read and check a whole file without writing anything."""
     result = StaysPreview(filename=filename, sha256=hashlib.sha256(data).hexdigest(), today=today)
-    table = read_table(result, data, aliases=HEADER_ALIASES, known=FIELDS, required=REQUIRED_COLUMNS,
-                       max_rows=MAX_ROWS)
+    table = read_body(result, data)
     if table is None:
         return result
     columns, body = table
     result.rows = [parse_row(line, cells, columns, today) for line, cells in body]
-    _resolve_persons(session, result.rows)
-    _mark_duplicates(result.rows)
-    classify(session, result.rows)
+    check_rows(session, result.rows)
     return result
+
+
+def check_rows(session: Session, rows: list[StayRow]) -> None:
+    """The checks of parsed rows against the roster, each other and the stored stays."""
+    _resolve_persons(session, rows)
+    _mark_duplicates(rows)
+    classify(session, rows)
+
+
+def read_body(result: StaysPreview, data: bytes) -> tuple[list[str], list[tuple[int, list]]] | None:
+    """The file's columns and data rows ``(line, cells)``; None after recording on ``result.header_errors``
+    why the file cannot be read."""
+    return read_table(result, data, aliases=HEADER_ALIASES, known=FIELDS, required=REQUIRED_COLUMNS,
+                      max_rows=MAX_ROWS)
 
 
 def apply(session: Session, result: StaysPreview, *, actor: Actor, now: datetime) -> dict[str, int]:

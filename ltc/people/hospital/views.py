@@ -14,6 +14,7 @@ from ltc.web.uploads import PendingUploads
 from ltc.extensions import db
 from ltc.web.forms import ConfirmImportForm, ImportForm
 from ltc.people.hospital import services as hospital
+from ltc.people.hospital import bulk
 from ltc.people.hospital import imports as hospital_import
 from ltc.people.ids import mask_id
 from ltc.web.transactions import records_view
@@ -48,7 +49,8 @@ IMPORT = ImportPages(
     upload_template="hospital/import.html", preview_template="hospital/import_preview.html",
     upload_endpoint=".import_stays", done_endpoint=".list_stays",
     done_message=lambda counts: _("导入完成：新增 %(create)d，更新 %(update)d，未变 %(unchanged)d", **counts),
-    context=lambda: {"labels": hospital.CATEGORY_LABELS})
+    context=lambda: {"labels": hospital.CATEGORY_LABELS}, kind=bulk.KIND, progress_endpoint=".import_progress",
+    progress_title=lambda: _("批量导入住院记录"))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -61,3 +63,10 @@ def import_stays():
 @permission_required(Action.ROSTER_EDIT)
 def confirm_import():
     return IMPORT.confirm(ConfirmImportForm())
+
+
+@bp.get("/imports/<int:import_id>")
+@permission_required(Action.ROSTER_EDIT)
+def import_progress(import_id: int):
+    """A large file's import, run by the scheduler process: its progress, or why it was refused."""
+    return IMPORT.progress(import_id)
