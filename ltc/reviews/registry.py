@@ -88,6 +88,10 @@ SUBJECTS: dict[str, SubjectType] = {}
 
 
 def register_subject(subject: SubjectType) -> SubjectType:
+    """Register a subject type under its name (again with the same definition: no change).
+    Raises ValueError when another definition already holds the name."""
+    if SUBJECTS.get(subject.name, subject) != subject:
+        raise ValueError(f"review subject type {subject.name!r} is already registered with another definition")
     SUBJECTS[subject.name] = subject
     return subject
 

@@ -86,13 +86,13 @@ def test_a_stage_entered_before_the_re_tender_stays_with_the_old_insurer_until_d
 SERVICE_MONTHS: dict[int, date] = {}
 
 register_subject(SubjectType(
-    name="test_monthly_statement",
+    name="test_service_month_statement",
     parties=lambda session, sid: Parties(provider_id=sid // 100, business_day=SERVICE_MONTHS[sid]),
     title=lambda session, sid: f"月度结算 {sid}",
 ))
 
 CASE_TYPE = {
-    "code": "monthly_statement", "label": "月度结算（测试）", "subject": "test_monthly_statement",
+    "code": "service_month_statement", "label": "月度结算（测试）", "subject": "test_service_month_statement",
     "steps": [{"code": "insurer", "label": "商保审核", "owner": "provider_district_insurer",
                "decisions": ["approve"], "sla": "working_days:3", "return_to": None, "precondition": None}],
     "reasons": [],
@@ -108,5 +108,5 @@ def test_a_settlement_step_goes_to_the_insurer_of_its_service_month_whatever_the
     february, march = world.provider.id * 100 + 2, world.provider.id * 100 + 3
     SERVICE_MONTHS.update({february: date(2026, 2, 1), march: date(2026, 3, 1)})
     for subject_id, owner in ((february, world.insurer.id), (march, new.id)):
-        case = engine.open_case(session, case_type="monthly_statement", subject_id=subject_id, actor=mia, now=NOW)
+        case = engine.open_case(session, case_type="service_month_statement", subject_id=subject_id, actor=mia, now=NOW)
         assert engine.current_stage(session, case).owner_org_id == owner

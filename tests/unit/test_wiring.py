@@ -81,3 +81,18 @@ def test_a_model_without_a_scope_rule_is_refused_not_shown():
 
     with pytest.raises(LookupError, match="no scope rule"):
         scope.scope_clause(Unscoped, None)
+
+
+def test_a_second_definition_of_a_review_subject_name_is_refused(app):
+    """Two test modules once registered different subjects under one name: whichever was imported
+    last won, and a test passed alone but failed in the whole suite."""
+    import pytest
+
+    from ltc.reviews.registry import SUBJECTS, SubjectType, register_subject
+
+    existing = SUBJECTS["entitlement_request"]
+    assert register_subject(existing) is existing                      # the same definition again: no change
+    with pytest.raises(ValueError, match="entitlement_request"):
+        register_subject(SubjectType(name="entitlement_request", parties=lambda session, sid: None,
+                                     title=lambda session, sid: ""))
+    assert SUBJECTS["entitlement_request"] is existing
