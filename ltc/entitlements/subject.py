@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.numbers import application_id_of
 from ltc.assessment.applications.policy import AssessmentPolicy
 from ltc.assessment.applications.states import Kind, Status
 from ltc.billing import benefits
@@ -301,8 +302,14 @@ def persons_of_requests(org_id: int):
         (EntitlementRequest.provider_id == org_id) | (EntitlementRequest.agency_id == org_id))
 
 
+def find_requests(q: str):
+    """The requests resting on the application an ``SQ-`` number names (None: ``q`` is not one)."""
+    number = application_id_of(q)
+    return None if number is None else select(EntitlementRequest.id).where(EntitlementRequest.application_id == number)
+
+
 #: registered with the review engine by ``ltc.entitlements.wire``
 SUBJECT_TYPE = SubjectType(
     name=SUBJECT, parties=parties, title=title, checks=step_checks, links=links,
-    preconditions={"care_plan": care_plan_ready}, on_complete=complete, on_end=ended,
+    preconditions={"care_plan": care_plan_ready}, on_complete=complete, on_end=ended, find=find_requests,
 )

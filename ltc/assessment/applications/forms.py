@@ -49,6 +49,7 @@ class QueueFilterForm(Form):
     district = SelectField(_l("区县"), validators=[Optional()])
     status = SelectField(_l("状态"), validators=[Optional()])
     overdue = BooleanField(_l("仅显示超期"))
+    q = StringField(_l("查找"), validators=[Optional(), Length(max=40)])
 
 
 def _self_assessment_field(item: str) -> RadioField:

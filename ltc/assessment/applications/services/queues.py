@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from ltc.assessment.applications.models import (Application, Assessment, AssessmentAssessor, AssessmentSignature,
                                                AssessmentVisit, Confirmation, SelfAssessment)
 from ltc.assessment.applications.deadlines import due_on
+from ltc.assessment.applications.numbers import application_id_of
 from ltc.assessment.experts.services import expert_ids
 from ltc.assessment.applications.states import VISIT_BOOKED, Status
 from ltc.auth.models import User, UserRole
@@ -32,6 +33,7 @@ from ltc.core.calendar import add_working_days
 from ltc.core.errors import Forbidden, NotFound
 from ltc.core.months import month_bounds
 from ltc.orgs.models import Organisation
+from ltc.people.finding import person_matches
 from ltc.people.models import InsuredPerson
 
 OK, DUE_SOON, OVERDUE = "ok", "due_soon", "overdue"
@@ -200,6 +202,8 @@ class QueueFilters:
     district: str | None = None
     status: str | None = None
     overdue_only: bool = False
+    #: a name, an ID number (or its last digits) or an application number
+    q: str = ""
 
 
 def _where(queue: Queue, ctx: QueueContext, filters: QueueFilters) -> list[ColumnElement[bool]]:
@@ -214,7 +218,16 @@ def _where(queue: Queue, ctx: QueueContext, filters: QueueFilters) -> list[Colum
         clauses.append(InsuredPerson.district == filters.district)
     if filters.overdue_only:
         clauses.append(due_expression() < ctx.today)
+    if filters.q.strip():
+        clauses.append(application_matches(filters.q))
     return clauses
+
+
+def application_matches(q: str) -> ColumnElement[bool]:
+    """Applications whose number is ``q``, or whose person's name or ID number matches it
+    (the person must be joined)."""
+    number = application_id_of(q)
+    return Application.id == number if number is not None else person_matches(q)
 
 
 def queue_select(queue: Queue, ctx: QueueContext, filters: QueueFilters = QueueFilters()) -> Select:

@@ -58,7 +58,9 @@ def _filters(queue: queues.Queue, ctx: queues.QueueContext) -> tuple[QueueFilter
         SelectChoice(s.value, _(STATUS_LABELS[s])) for s in statuses]
     district = form.district.data if form.district.data in districts else None
     status = form.status.data if form.status.data in {s.value for s in statuses} else None
-    return form, queues.QueueFilters(district=district, status=status, overdue_only=bool(form.overdue.data))
+    q = form.q.data if form.q.validate(form) else ""
+    return form, queues.QueueFilters(district=district, status=status, overdue_only=bool(form.overdue.data),
+                                     q=q or "")
 
 
 def _exported(stmt):

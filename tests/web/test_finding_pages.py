@@ -1,0 +1,34 @@
+"""Finding things (issue 9 point 15): search boxes on the review inbox and list, the person page,
+links between case, plan, entitlement, conclusion and notices, home-page rows as links."""
+import re
+
+from sqlalchemy import select
+
+from ltc.entitlements.opening import request_entitlement
+from ltc.people.models import InsuredPerson as Person
+from ltc.reviews.models import ReviewCase
+from tests.conftest import NOW, login
+from tests.web.test_review_pages import cases, html, listed  # noqa: F401  (the fixture)
+
+
+def test_the_inbox_and_the_case_list_find_a_case_by_name_or_id_number(client, cases, session):  # noqa: F811
+    east = session.get(Person, cases.one.person_id)
+    login(client, "pr_rev")
+    assert listed(html(client.get("/reviews/", query_string={"q": "李海淀"})), "inbox-row") == [cases.three.id]
+    assert listed(html(client.get("/reviews/", query_string={"q": east.id_number})), "inbox-row") == [cases.one.id]
+    found = html(client.get("/reviews/all", query_string={"q": east.id_number[-4:]}))
+    assert listed(found, "case-row") == [cases.one.id] and 'value="' + east.id_number[-4:] + '"' in found
+    exported = client.get("/reviews/", query_string={"q": "李海淀", "format": "csv"}).get_data(as_text=True)
+    assert str(cases.three.id) in exported and f"\n{cases.one.id}," not in exported
+
+
+def test_the_case_list_finds_an_entitlement_case_by_application_number(client, cases, session, world):  # noqa: F811
+    from tests.entitlement_builders import conclusion
+    app = conclusion(session, session.get(Person, cases.three.person_id), level=4, agency=world.agency)
+    request_entitlement(session, app, care_type="home", provider_id=world.provider.id, actor=cases.mia, now=NOW)
+    session.commit()
+    case = session.scalars(select(ReviewCase).where(ReviewCase.case_type == "entitlement")).one()
+    login(client, "mia_rev")
+    number = f"SQ-{app.submitted_on.year}-{app.id:06d}"
+    page = html(client.get("/reviews/all", query_string={"q": number}))
+    assert re.findall(r'data-testid="case-row" data-case="(\d+)"', page) == [str(case.id)]
