@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.numbers import application_id_of
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import get_scoped, scoped
 from ltc.auth.services import actor_of
@@ -33,6 +34,7 @@ from ltc.extensions import db
 from ltc.notices.services import notices_for
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.orgs.models import Organisation
+from ltc.people.finding import person_matches
 from ltc.people.ids import mask_id
 from ltc.people.models import InsuredPerson
 from ltc.providers.services import active_providers
@@ -206,6 +208,9 @@ def not_opened():
     stmt = (select(EntitlementRequest, InsuredPerson)
             .join(InsuredPerson, InsuredPerson.id == EntitlementRequest.person_id)
             .where(EntitlementRequest.status == RequestStatus.NOT_OPENED).order_by(EntitlementRequest.id.desc()))
+    if q := request.args.get("q", "")[:40].strip():
+        number = application_id_of(q)
+        stmt = stmt.where(EntitlementRequest.application_id == number if number is not None else person_matches(q))
     page = paginate(db.session, scoped(stmt, InsuredPerson, current_user), page=request.args.get("page", 1, type=int),
                     per_page=current_app.config["PER_PAGE"], scalars=False)
-    return render_template("reviews/not_opened.html", page=page, care_types=CARE_TYPE_LABELS)
+    return render_template("reviews/not_opened.html", page=page, care_types=CARE_TYPE_LABELS, q=q)

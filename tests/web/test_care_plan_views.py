@@ -202,3 +202,36 @@ def test_saving_needs_the_csrf_token(csrf_client, session, setup):
     token = _token(csrf_client.get(f"/care-plans/{plan.id}/edit").data.decode())
     assert csrf_client.post(f"/care-plans/{plan.id}/edit", data={**data, "csrf_token": token}).status_code == 302
     assert session.scalar(select(func.count()).select_from(CarePlanVisitType)) == 2
+
+
+def test_the_agency_of_the_conclusion_opens_the_plan_under_review(client, session, setup, world):
+    from ltc.entitlements.opening import request_entitlement
+    from tests import builders
+    from tests.entitlement_builders import conclusion
+    _, east, north, plan = setup
+    app = conclusion(session, east, level=3, agency=world.agency)
+    request_entitlement(session, app, care_type="home", provider_id=world.provider.id,
+                        actor=actor_of(world.users["mia_rev"]), now=NOW)
+    builders.user(session, world.agency, "ag_rev", "reviewer")
+    elsewhere = builders.org(session, "agency", "评估机构乙", 6)
+    builders.user(session, elsewhere, "ag2_rev", "reviewer")
+    session.commit()
+    login(client, "ag_rev")
+    assert client.get(f"/care-plans/{plan.id}").status_code == 200
+    assert "王东城" in client.get("/care-plans/").data.decode()
+    relogin(client, "ag2_rev")
+    assert client.get(f"/care-plans/{plan.id}").status_code == 404
+
+
+def test_the_plan_list_finds_plans_by_name_or_id_number(client, session, setup, world):
+    _, east, north, plan = setup
+    plans.save_plan(session, person_id=north.id, provider_id=world.provider.id, care_type="home", level=4,
+                    visit_types=[VisitTypeInput("日常", 3, "week", 30, ("SH01",))],
+                    actor=actor_of(world.users["pr_op"]), now=NOW)
+    session.commit()
+    login(client, "mia_rev")
+    assert client.get("/care-plans/").data.decode().count('data-testid="plan-row"') == 2
+    found = client.get("/care-plans/", query_string={"q": "朝阳"}).data.decode()
+    assert found.count('data-testid="plan-row"') == 1 and "李朝阳" in found and 'value="朝阳"' in found
+    found = client.get("/care-plans/", query_string={"q": east.id_number}).data.decode()
+    assert found.count('data-testid="plan-row"') == 1 and "王东城" in found

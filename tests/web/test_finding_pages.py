@@ -32,3 +32,22 @@ def test_the_case_list_finds_an_entitlement_case_by_application_number(client, c
     number = f"SQ-{app.submitted_on.year}-{app.id:06d}"
     page = html(client.get("/reviews/all", query_string={"q": number}))
     assert re.findall(r'data-testid="case-row" data-case="(\d+)"', page) == [str(case.id)]
+
+
+def test_the_not_opened_list_finds_by_name_or_application_number(client, cases, session, world):  # noqa: F811
+    from tests.entitlement_builders import conclusion
+    from tests.people_builders import person
+    east, west = session.get(Person, cases.one.person_id), person(session, 5, name="赵东", district="东城区")
+    first = request_entitlement(session, conclusion(session, east, level=3, agency=world.agency), care_type=None,
+                                provider_id=None, actor=cases.mia, now=NOW)
+    second = request_entitlement(session, conclusion(session, west, level=3, agency=world.agency), care_type=None,
+                                 provider_id=None, actor=cases.mia, now=NOW)
+    session.commit()
+    login(client, "ins_op")
+
+    def rows(**args):
+        return re.findall(r'data-request="(\d+)"', html(client.get("/reviews/entitlement/not-opened",
+                                                                   query_string=args)))
+    assert sorted(rows()) == sorted([str(first.id), str(second.id)])
+    assert rows(q="王东城") == [str(first.id)]
+    assert rows(q=f"SQ-2026-{second.application_id:06d}") == [str(second.id)]

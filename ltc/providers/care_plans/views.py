@@ -47,12 +47,13 @@ def _labels() -> dict:
 @login_required
 def list_plans():
     _require_reader()
-    page = paginate(db.session, services.latest_plans(current_user), page=request.args.get("page", 1, type=int),
+    q = request.args.get("q", "")[:40]
+    page = paginate(db.session, services.latest_plans(current_user, q), page=request.args.get("page", 1, type=int),
                     per_page=current_app.config["PER_PAGE"])
     people = _names(InsuredPerson, {p.person_id for p in page.items})
     providers = _names(Organisation, {p.provider_id for p in page.items})
     return render_template("care_plans/list.html", page=page, people=people, providers=providers,
-                           labels=_labels(), choice=CareTypeChoiceForm(),
+                           labels=_labels(), choice=CareTypeChoiceForm(), q=q,
                            can_edit=can(current_user, Action.CARE_RECORDS))
 
 
