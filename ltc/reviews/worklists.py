@@ -180,7 +180,8 @@ def review_inbox(session: Session, user, today: date) -> WorkList | None:
     counts = inbox_counts(session, user.org_id, today, roles=user.roles)
     page = inbox(session, user.org_id, today, per_page=WORKLIST_ROWS, roles=user.roles)
     late = gettext("已超期")
-    rows = [{**row, "due": f"{row['due_on']}（{late}）" if row["overdue"] else str(row["due_on"])}
+    rows = [{**row, "due": f"{row['due_on']}（{late}）" if row["overdue"] else str(row["due_on"]),
+             "url": url_for("reviews.case_detail", case_id=row["id"])}
             for row in inbox_rows(session, page.items, today)]
     return WorkList(title="待审核案件", rows=rows, overdue=counts.overdue,
                     columns=[("title", "审核案件"), ("step", "步骤"), ("due", "办理期限")],

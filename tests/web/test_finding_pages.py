@@ -51,3 +51,16 @@ def test_the_not_opened_list_finds_by_name_or_application_number(client, cases, 
     assert sorted(rows()) == sorted([str(first.id), str(second.id)])
     assert rows(q="王东城") == [str(first.id)]
     assert rows(q=f"SQ-2026-{second.application_id:06d}") == [str(second.id)]
+
+
+def test_home_page_inbox_rows_link_to_their_case(client, cases):  # noqa: F811
+    login(client, "pr_rev")
+    page = html(client.get("/"))
+    assert f'<a href="/reviews/{cases.one.id}">测试对象 9001</a>' in page
+    assert f'<a href="/reviews/{cases.three.id}">' in page
+
+
+def test_home_page_queue_rows_link_to_their_queue(client, cases):  # noqa: F811
+    login(client, "ins_op")
+    page = html(client.get("/"))
+    assert '<a href="/assessment/queues/to_accept">待受理</a>' in page

@@ -19,6 +19,7 @@ def assessment_queues(session: Session, user, today: date) -> WorkList | None:
     rows = []
     for queue in mine:
         total, overdue = queues.queue_counts(session, queue, ctx)
-        rows.append({"queue": _(queue.title), "total": total, "overdue": overdue})
+        rows.append({"queue": _(queue.title), "total": total, "overdue": overdue,
+                     "url": url_for("assessment.queue", name=queue.name)})
     return WorkList(title="评估申请待办", columns=[("queue", "工作队列"), ("total", "数量"), ("overdue", "已超期")],
                     rows=rows, total=sum(r["total"] for r in rows), link=url_for("assessment.index"))
