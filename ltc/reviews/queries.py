@@ -79,3 +79,15 @@ def trail(session: Session, case: ReviewCase) -> list[Round]:
     events = session.scalars(select(ReviewEvent).where(ReviewEvent.case_id == case.id).order_by(ReviewEvent.id)).all()
     numbers = sorted({s.round for s in stages} | {e.round for e in events})
     return [Round(n, [s for s in stages if s.round == n], [e for e in events if e.round == n]) for n in numbers]
+
+
+def returns_leading_to(session: Session, cases) -> dict[int, ReviewEvent]:
+    """The return that started each open case's current round (case id → event), for the cases
+    that were returned."""
+    wanted = [(c.id, c.round - 1) for c in cases if c.round > 1 and c.status == "open"]
+    if not wanted:
+        return {}
+    events = session.scalars(select(ReviewEvent).where(
+        ReviewEvent.action == "return", or_(*(and_(ReviewEvent.case_id == cid, ReviewEvent.round == r)
+                                              for cid, r in wanted))).order_by(ReviewEvent.id))
+    return {e.case_id: e for e in events}

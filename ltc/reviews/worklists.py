@@ -16,7 +16,7 @@ from ltc.reviews import engine
 from ltc.reviews.definitions import DECISION_LABELS, CaseTypeDef, ReviewPolicy, StepDef
 from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewStage
 from ltc.reviews.owners import owner_kind
-from ltc.reviews.queries import Round, inbox, inbox_counts, trail
+from ltc.reviews.queries import Round, inbox, inbox_counts, returns_leading_to, trail
 from ltc.reviews.registry import Check
 from ltc.reviews.states import STATUS_LABELS, CaseStatus
 
@@ -67,7 +67,8 @@ def inbox_row(stage: ReviewStage, case: ReviewCase, names: dict[int, str], today
 
 def inbox_rows(session: Session, page_items, today: date) -> list[dict]:
     names = org_names(session, [s.owner_org_id for s, _ in page_items])
-    return [inbox_row(s, c, names, today) for s, c in page_items]
+    returned = returns_leading_to(session, [c for _, c in page_items])
+    return [{**inbox_row(s, c, names, today), "returned": c.id in returned} for s, c in page_items]
 
 
 def case_row(case: ReviewCase, stage: ReviewStage | None, names: dict[int, str], today: date) -> dict:
@@ -118,6 +119,8 @@ class CasePage:
     #: (code, label) of the steps a return from the current step may go to, and the default one
     return_targets: list[tuple[str, str]] = field(default_factory=list)
     return_default: str | None = None
+    #: the return that started the current round of an open case, if it was returned
+    returned: ReviewEvent | None = None
 
 
 def _steps(case: ReviewCase, ctype: CaseTypeDef, names: dict[int, str]) -> list[StepView]:
@@ -160,7 +163,8 @@ def case_page(session: Session, case: ReviewCase, user: User, today: date) -> Ca
                     names=names, users=users, today=today, can_decide=engine.may_decide(session, case, user),
                     status_label=STATUS_LABELS.get(case.status, case.status), reasons=reason_choices(ctype, step),
                     return_targets=[(s.code, s.label) for s in ctype.return_targets(step.code)] if step else [],
-                    return_default=ctype.default_return(step.code) if step else None)
+                    return_default=ctype.default_return(step.code) if step else None,
+                    returned=returns_leading_to(session, [case]).get(case.id))
 
 
 def event_who(page: CasePage, event: ReviewEvent) -> str:

@@ -64,3 +64,22 @@ def test_home_page_queue_rows_link_to_their_queue(client, cases):  # noqa: F811
     login(client, "ins_op")
     page = html(client.get("/"))
     assert '<a href="/assessment/queues/to_accept">待受理</a>' in page
+
+
+def test_a_returned_case_is_marked_with_its_reason_at_the_top(client, cases, session):  # noqa: F811
+    from tests.web.test_review_pages import decide
+    decide(session, cases.one, cases.actor("pr_rev"))
+    login(client, "pr_rev")
+    assert 'data-testid="returned"' not in html(client.get(f"/reviews/{cases.one.id}"))
+    decide(session, cases.one, cases.actor("ag_rev"), "return", "DOCS", "缺少签到表")
+    page = html(client.get(f"/reviews/{cases.one.id}"))
+    banner = page[page.index('data-testid="returned"'):page.index('data-testid="steps"')]
+    assert "已退回" in banner and "材料不全" in banner and "缺少签到表" in banner and "评估复核" in banner
+    assert page.index('data-testid="returned"') < page.index('data-testid="current-step"')
+    inbox = html(client.get("/reviews/"))
+    row = inbox[inbox.index(f'data-case="{cases.one.id}"'):]
+    assert 'data-testid="returned-badge"' in row[:row.index("</tr>")]
+    assert inbox.count('data-testid="returned-badge"') == 1
+    decide(session, cases.one, cases.actor("pr_rev"))
+    decide(session, cases.one, cases.actor("ag_rev"), "approve")
+    assert 'data-testid="returned"' in html(client.get(f"/reviews/{cases.one.id}"))  # still in the returned round
