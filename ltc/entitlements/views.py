@@ -31,6 +31,7 @@ from ltc.entitlements.opening import request_entitlement
 from ltc.entitlements.models import EntitlementRequest
 from ltc.entitlements.states import EVENT_ACTION_LABELS, STATUS_LABELS, RequestStatus
 from ltc.extensions import db
+from ltc.web.related import related
 from ltc.notices.services import notices_for
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.orgs.models import Organisation
@@ -88,7 +89,8 @@ def detail(entitlement_id: int):
     return render_template("entitlements/detail.html", e=entitlement, row=_row(entitlement, person, provider.name),
                            events=events, granted_to=events[0].valid_to_before if events else entitlement.valid_to,
                            labels=LABELS,
-                           notices=notices_for(db.session, "entitlement", entitlement.id))
+                           notices=notices_for(db.session, "entitlement", entitlement.id),
+                           related=related(db.session, current_user, "entitlement", entitlement.id))
 
 
 # --- the provider's beneficiaries today -----------------------------------------------------

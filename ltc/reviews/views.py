@@ -17,6 +17,7 @@ from ltc.web.exports import Column, export_response, requested_format
 from ltc.web.forms import attach_errors
 from ltc.core.pagination import paginate
 from ltc.extensions import db
+from ltc.web.related import related
 from ltc.reviews import engine
 from ltc.reviews.definitions import DECISION_LABELS
 from ltc.reviews.engine import DecisionInput
@@ -25,7 +26,7 @@ from ltc.reviews.models import ReviewCase
 from ltc.reviews.queries import case_matches, inbox, inbox_counts, inbox_query
 from ltc.reviews.registry import LIST_LINKS, LinkContext, subject_links
 from ltc.reviews.worklists import (ACTION_LABELS, OWNER_KIND_LABELS, CasePage, case_page, case_rows,
-                                   case_type_labels, decides_reviews, event_who, inbox_row, inbox_rows,
+                                   case_type_labels, decides_reviews, event_who, inbox_row, inbox_rows, marked_returned,
                                    org_names, reason_label)
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
@@ -74,7 +75,7 @@ def inbox_page():
     page = inbox(db.session, current_user.org_id, today, page=request.args.get("page", 1, type=int),
                  per_page=current_app.config["PER_PAGE"], case_type=case_type or None, roles=current_user.roles, q=q)
     return render_template("reviews/inbox.html", form=form, page=page, today=today,
-                           rows=inbox_rows(db.session, page.items, today),
+                           rows=marked_returned(db.session, page.items, inbox_rows(db.session, page.items, today)),
                            counts=inbox_counts(db.session, current_user.org_id, today, roles=current_user.roles),
                            args=request.args.to_dict())
 
@@ -131,6 +132,7 @@ def _render(case: ReviewCase, form: DecisionForm | None = None, status: int = 20
                            links=_links(page), action_labels=ACTION_LABELS, owner_kinds=OWNER_KIND_LABELS,
                            who=lambda e: event_who(page, e), reason_label=lambda c: reason_label(page.ctype, c),
                            decision_labels=DECISION_LABELS,
+                           related=related(db.session, current_user, "review_case", case.id),
                            step_labels={s.code: s.label for s in page.ctype.steps}), status
 
 

@@ -67,8 +67,13 @@ def inbox_row(stage: ReviewStage, case: ReviewCase, names: dict[int, str], today
 
 def inbox_rows(session: Session, page_items, today: date) -> list[dict]:
     names = org_names(session, [s.owner_org_id for s, _ in page_items])
+    return [inbox_row(s, c, names, today) for s, c in page_items]
+
+
+def marked_returned(session: Session, page_items, rows: list[dict]) -> list[dict]:
+    """``rows`` (of ``page_items``) with ``returned``: whether the case is in a round a return started."""
     returned = returns_leading_to(session, [c for _, c in page_items])
-    return [{**inbox_row(s, c, names, today), "returned": c.id in returned} for s, c in page_items]
+    return [{**row, "returned": row["id"] in returned} for row in rows]
 
 
 def case_row(case: ReviewCase, stage: ReviewStage | None, names: dict[int, str], today: date) -> dict:

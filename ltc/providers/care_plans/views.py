@@ -19,6 +19,7 @@ from ltc.core.pagination import paginate
 from ltc.entitlements import plan_revision, plans
 from ltc.entitlements.models import Entitlement
 from ltc.extensions import db
+from ltc.web.related import related
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.orgs.models import Organisation
 from ltc.people.ids import normalise_id_number
@@ -77,6 +78,7 @@ def view_plan(plan_id: int):
                            checks=services.plan_checks(db.session, plan, start, end=owner.valid_to if owner else None),
                            on_form=form, day=day, entitlement=entitlement, in_force=in_force,
                            revision_case=plan_revision.open_case_of(db.session, owner.id) if owner else None,
+                           related=related(db.session, current_user, "care_plan", plan.id),
                            can_edit=can(current_user, Action.CARE_RECORDS))
 
 

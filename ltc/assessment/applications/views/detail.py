@@ -18,6 +18,7 @@ from ltc.auth.permissions import Action
 from ltc.auth.web import permission_required
 from ltc.core.clock import utcnow
 from ltc.extensions import db
+from ltc.web.related import related
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.web.transactions import records_view
 
@@ -84,6 +85,7 @@ def detail(application_id: int):
         if self_assessment is not None else []
     return render_template(
         "assessment/detail.html", p=page, app=page.app, forms=action_forms(page, ctx.today), answers=answers,
+        related=related(db.session, current_user, "application", page.app.id),
         labels={"status": STATUS_LABELS, "kind": KIND_LABELS, "refusal": REFUSAL_LABELS, "care": CARE_TYPE_LABELS,
                 "sla": queues.SLA_LABELS, "answer": ANSWER_LABELS, "relation": RELATIONS})
 
