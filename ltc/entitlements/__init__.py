@@ -23,7 +23,7 @@ def wire() -> None:
     from ltc.people.scope import add_person_link
     from ltc.providers.care_plans.events import PlanSaved
     from ltc.reviews.registry import register_list_link, register_subject
-    from ltc.web.related import add_related
+    from ltc.web.related import add_person_sections, add_related
 
     register_subject(subject.SUBJECT_TYPE)
     register_subject(plan_revision.SUBJECT_TYPE)
@@ -34,6 +34,7 @@ def wire() -> None:
     add_person_link(subject.persons_of_requests)
     add_merge_hook(merging.HOOK)
     add_related(related.related_records)
+    add_person_sections(related.entitlement_sections)
     add_subject_visibility(scope.SUBJECT, scope.can_see_entitlement)
     add_beneficiaries(services.beneficiaries_on)
     subscribe(ConclusionFinal, opening.on_conclusion_final)

@@ -2,6 +2,7 @@
 on, the request's review case and care plan, the entitlement it granted and the notices. Given
 one of them, ``related_records`` links the others the user may open (``ltc.web.related``)."""
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -9,14 +10,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.person_sections import notice_section
 from ltc.assessment.applications.services.notifying import application_no
 from ltc.auth.scope import scoped
 from ltc.entitlements.models import Entitlement, EntitlementRequest
+from ltc.entitlements.states import END_REASON_LABELS, STATUS_LABELS
 from ltc.notices.models import Notice
+from ltc.orgs.kinds import CARE_TYPE_LABELS
+from ltc.orgs.models import Organisation
 from ltc.notices.services import can_see
 from ltc.providers.care_plans.models import CarePlan
 from ltc.reviews.models import ReviewCase
-from ltc.web.related import RelatedLink
+from ltc.web.related import PersonSection, RelatedLink
 
 
 @dataclass
@@ -104,3 +109,30 @@ def related_records(session: Session, user, kind: str, record_id: int) -> list[R
     if kind != "entitlement":
         links += _notices(session, user, "entitlement", [e.id for e in entitlements])
     return links
+
+
+def entitlement_sections(session: Session, user, person_id: int) -> list[PersonSection]:
+    """The person page's list of the person's entitlements and their notices, in the user's scope."""
+    stmt = (select(Entitlement, Organisation.name).join(Organisation, Organisation.id == Entitlement.provider_id)
+            .where(Entitlement.person_id == person_id).order_by(Entitlement.valid_from.desc(), Entitlement.id.desc()))
+    found = session.execute(scoped(stmt, Entitlement, user)).all()
+    rows = [{"period": period_text(e.valid_from, e.valid_to), "level": e.level,
+             "url": url_for("entitlements.detail", entitlement_id=e.id),
+             "care_type": _(CARE_TYPE_LABELS[e.care_type]), "provider": name, "status": _status(e)}
+            for e, name in found]
+    return [PersonSection("entitlements", "待遇资格", [("period", "待遇期间"), ("level", "失能等级"),
+                                                     ("care_type", "服务形式"), ("provider", "服务机构"),
+                                                     ("status", "状态")], rows, order=30),
+            notice_section(session, user, "entitlement", [e.id for e, _name in found])]
+
+
+def period_text(start, end) -> str:
+    """``2026-04-01 至 2027-03-31 止``: a half-open period shown with its last day (SPEC §0.1)."""
+    if end is None:
+        return _("%(start)s 起", start=start)
+    return _("%(start)s 至 %(end)s 止", start=start, end=end - timedelta(days=1))
+
+
+def _status(e: Entitlement) -> str:
+    ended = f"（{_(END_REASON_LABELS[e.end_reason])}）" if e.end_reason else ""
+    return _(STATUS_LABELS[e.status]) + ended

@@ -53,3 +53,46 @@ def test_links_leave_out_what_the_user_may_not_open(client, session, world):
     assert f"/assessment/{request.application_id}" not in links
     assert client.get(f"/assessment/{request.application_id}").status_code == 404
     assert any(u.startswith("/care-plans/") for u in links)
+
+
+def sections(page: str) -> dict[str, list[str]]:
+    """Section key → the links of its rows."""
+    found = {}
+    for key, body in re.findall(r'data-testid="person-section" data-section="(\w+)"(.*?)</table>|$', page, re.S):
+        if key:
+            found[key] = re.findall(r'<td><a href="([^"]+)"', body)
+    return found
+
+
+def test_the_person_page_lists_applications_conclusions_notices_entitlements_and_plans(client, session, world):
+    r = review_cast(session, world)
+    request, case = opened(session, r)
+    plan = plan_for(session, request)
+    approve_through(session, r, case, "provider", "agency", "insurer", "mia")
+    session.commit()
+    render_pending(using(session), take_issued(session))
+    entitlement_id = session.get(type(request), request.id).entitlement_id
+    login(client, "mia_rev")
+    page = html(client.get(f"/people/{request.person_id}"))
+    found = sections(page)
+    assert found["applications"] == [f"/assessment/{request.application_id}"]
+    assert found["conclusions"] == [f"/assessment/{request.application_id}"]
+    assert found["entitlements"] == [f"/entitlements/{entitlement_id}"]
+    assert found["care_plans"] == [f"/care-plans/{plan.id}"]
+    assert len(found["notices"]) == 1 and found["notices"][0].startswith("/notices/")
+    assert "待遇核定通知书" in page and "第 1 版" in page
+    assert 'data-testid="file-for-person"' not in page          # the MIA reviewer files nothing
+
+
+def test_file_for_a_person_from_the_person_page(client, session, world):
+    from tests.people_builders import person
+    someone = person(session, 7, name="钱七", district="东城区")
+    session.commit()
+    login(client, "ins_op")
+    page = html(client.get(f"/people/{someone.id}"))
+    assert f'href="/assessment/new?person_id={someone.id}" data-testid="file-for-person">为其提交申请<' in page
+    form = html(client.get(f"/assessment/new?person_id={someone.id}"))
+    assert f'value="{someone.id_number}"' in form and 'value="钱七"' in form
+    client.post("/logout")
+    login(client, "pr2_op")
+    assert client.get(f"/assessment/new?person_id={someone.id}").status_code == 404   # not in its scope
