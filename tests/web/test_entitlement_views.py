@@ -227,3 +227,13 @@ def test_a_migrated_conclusion_has_a_page_that_says_what_it_is(client, session, 
     page = client.get(f"/assessment/{e.application_id}")
     text = page.data.decode()
     assert page.status_code == 200 and "上线迁移结论" in text and "上线迁移导入" in text
+
+
+def test_the_list_finds_by_part_of_a_name_id_digits_or_application_number(client, granted, session):
+    from ltc.people.models import InsuredPerson
+    west = granted["west"]
+    id_number = session.get(InsuredPerson, west.person_id).id_number
+    login(client, "mia_op")
+    assert names(client.get("/entitlements/?q=朝")) == ["王朝"]                  # not only a name prefix
+    assert names(client.get(f"/entitlements/?q={id_number[-6:]}")) == ["李西"]
+    assert names(client.get(f"/entitlements/?q=SQ-2026-{west.application_id:06d}")) == ["李西"]
