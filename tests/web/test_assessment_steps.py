@@ -134,6 +134,8 @@ def test_accepting_a_case_that_calls_for_refusal_shows_why(client, session, c):
     page = wb.html(client.get(f"/assessment/{app.id}"))
     problems = page.split('data-testid="acceptance-problems"', 1)[1].split("</div>", 1)[0]
     assert "自评结果未达到申请标准" in problems and "D 级" in problems
+    refuse = re.search(r'data-testid="refuse-form".*?</form>', page, re.S).group(0)
+    assert '<option selected value="self_assessment_below_e">' in refuse       # the check's finding chosen
     response = act(client, app, "accept")
     assert reload(session, app).status == "submitted"
     assert "不能受理" in wb.html(response)

@@ -57,7 +57,8 @@ def action_forms(page: pages.ApplicationPage, today) -> dict:
         forms["documents"] = DocumentsForm(prefix="documents", version=version)
     if flags.accept:
         forms["accept"] = AcceptForm(prefix="accept", version=version)
-        forms["refuse"] = RefuseForm(prefix="refuse", version=version)
+        found = [code for code, _text in page.acceptance_problems]  # the system's own check: its first finding
+        forms["refuse"] = RefuseForm(prefix="refuse", version=version, **({"code": found[0].value} if found else {}))
     if flags.dispatch:
         forms["dispatch"] = _dispatch_form(page, today, version)
     if flags.schedule:
