@@ -5,6 +5,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from ltc.assessment.applications.services import evaluation
+from ltc.auth.services import actor_of
+from ltc.core.clock import utcnow
 from ltc.assessment.applications.models import Application, ApplicationDocument, Assessment
 from ltc.assessment.scale.services import get_ruleset
 from tests import assessment_builders as ab
@@ -448,3 +451,19 @@ def test_a_refused_schedule_shows_every_error_at_once_and_keeps_the_input(client
     form = re.search(r'data-testid="schedule-form".*?</form>', wb.html(response), re.S).group(0)
     assert sorted(re.findall(r'data-testid="field-error" data-field="(\w+)"', form)) == ["assessor_2", "visit_on"]
     assert f'<option selected value="{c.agencies[0].assessor.id}">' in form
+
+
+def test_the_record_shows_labelled_totals_and_grades_and_the_assessors_notes(client, session, c):
+    app = wb.scheduled(session, c)
+    evaluation.enter_assessment(session, app.id, ab.ITEMS_BY_LEVEL[3], actor=actor_of(c.agencies[0].experts[0]),
+                                now=utcnow(), notes="老人右侧偏瘫，需助行器")
+    session.commit()
+    login(client, "ins_op")
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    record = page[page.index('data-testid="record"'):page.index('data-testid="explanation"')]
+    rows = re.findall(r'<dt class="col-6">([^<]+)</dt><dd class="col-6" data-testid="indicator">([^<]+)</dd>', record)
+    assert [name for name, _ in rows] == ["日常生活活动能力", "认知能力", "感知觉与沟通能力"]
+    labelled = r"总分 \d+ 分 · 等级 \d（(能力完好|轻度受损|中度受损|重度受损)）"
+    assert all(re.fullmatch(labelled, text) for _, text in rows)
+    assert re.search(r'data-testid="record-level">3 \S+<', record)
+    assert "老人右侧偏瘫，需助行器" in page[page.index('data-testid="record-notes"'):]
