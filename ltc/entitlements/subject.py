@@ -32,7 +32,7 @@ from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.people.kinds import PersonStatus
 from ltc.people.models import InsuredPerson
 from ltc.people.services import category_on, status_on, tags_on
-from ltc.policy.services import policy_on
+from ltc.policy.services import NoPolicyInForce, policy_on
 from ltc.providers.care_plans import services as care_plans
 from ltc.providers.models import ProviderBedsPeriod, ProviderGradePeriod, ProviderPricePeriod
 from ltc.providers.services import care_types_on
@@ -211,6 +211,17 @@ def _sheet(session: Session, person_id: int, care_type: str, provider_id: int, l
                     level=level, category=category, tags=tags_on(session, person_id, start),
                     provider_grade=grade.grade if grade else None,
                     provider_daily_price=price.daily_price if price else None)
+
+
+def level_caps(session: Session, *, person_id: int, care_type: str, provider_id: int, level: int,
+               day: date) -> list[tuple[str, str]]:
+    """The benefit sheet's (label, value) lines (rates, ratio, caps) of ``level`` on ``day``, shown
+    while a care plan is drafted; none without a policy in force or an insurance category."""
+    try:
+        sheet = _sheet(session, person_id, care_type, provider_id, level, day)
+    except NoPolicyInForce:
+        return []
+    return notice_lines(sheet) if sheet else []
 
 
 def _dates(session: Session, request: EntitlementRequest, grant: dates.Start) -> Check:

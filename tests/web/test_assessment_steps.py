@@ -288,7 +288,7 @@ def test_enter_cosign_and_confirm_through_the_forms(client, session, c):
     record = session.scalars(select(Assessment).where(Assessment.application_id == app.id)).one()
     assert (record.level, record.adl_total, record.cognition_total) == (3, 0, 16)    # graded by the server
     page = wb.html(client.get(f"/assessment/{app.id}"))
-    assert 'data-testid="record-level">3 重度失能Ⅰ级<' in page and "失能等级 3" in page                  # the explanation
+    assert 'data-testid="record-level">3 重度失能Ⅰ级<' in page and "失能等级 3" in page  # the explanation
     assert 'data-testid="cosign-form"' not in page                                      # entering signed it
 
     wb.switch_to(client, "ag1_a")

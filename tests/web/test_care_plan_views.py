@@ -235,3 +235,19 @@ def test_the_plan_list_finds_plans_by_name_or_id_number(client, session, setup, 
     assert found.count('data-testid="plan-row"') == 1 and "李朝阳" in found and 'value="朝阳"' in found
     found = client.get("/care-plans/", query_string={"q": east.id_number}).data.decode()
     assert found.count('data-testid="plan-row"') == 1 and "王东城" in found
+
+
+def test_the_level_caps_are_shown_while_the_plan_is_drafted(client, session, setup):
+    world, east, north, plan = setup
+    login(client, "pr_op")
+    form = client.get(f"/care-plans/{plan.id}/edit").data.decode()
+    caps = form[form.index('data-testid="level-caps"'):form.index('data-testid="visit-row"')]
+    assert "3 级待遇标准" in caps and "每月服务时长上限" in caps and "基金支付比例" in caps
+    hours = re.search(r'每月服务时长上限</dt><dd class="col-sm-8" data-testid="level-cap">(\d+) 小时<', caps).group(1)
+    response = client.post(f"/care-plans/{plan.id}/edit", data={"level": "4", **row(0, "日常", "3", "week", "0",
+                                                                                   ["SH01"]), "submit": "1"})
+    assert response.status_code == 400
+    again = response.data.decode()
+    assert "4 级待遇标准" in again                                          # follows the level chosen
+    assert re.search(r'每月服务时长上限</dt><dd class="col-sm-8" data-testid="level-cap">(\d+) 小时<', again).group(1) \
+        != hours

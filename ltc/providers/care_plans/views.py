@@ -16,7 +16,7 @@ from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import DomainError, NotFound
 from ltc.core.pagination import paginate
-from ltc.entitlements import plan_revision, plans
+from ltc.entitlements import plan_revision, plans, subject
 from ltc.entitlements.models import Entitlement
 from ltc.extensions import db
 from ltc.web.related import related
@@ -169,5 +169,8 @@ def _edit(form: PlanForm, person: InsuredPerson, care_type: str, plan: CarePlan 
         status = 400
     revising = plan_revision.granted_entitlement(db.session, person_id=person.id, provider_id=current_user.org_id,
                                                  care_type=care_type, today=local_today())
+    level = form.level.data if isinstance(form.level.data, int) else None
+    caps = subject.level_caps(db.session, person_id=person.id, care_type=care_type, provider_id=current_user.org_id,
+                              level=level, day=local_today()) if level is not None else []
     return render_template("care_plans/form.html", form=form, person=person, plan=plan, care_type=care_type,
-                           labels=_labels(), revising=revising), status
+                           labels=_labels(), revising=revising, caps=caps, level=level), status
