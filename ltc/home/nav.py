@@ -33,7 +33,7 @@ NAV = (
     NavItem("experts.list_experts", "评估专家", Action.MANAGE_ORGS),
     NavItem("calendar.overrides", "工作日历", Action.MANAGE_ORGS),
     NavItem("scheduler.index", "定时任务", Action.MANAGE_ORGS),
-    NavItem("tokens.all_tokens", "API 令牌", Action.MANAGE_ALL_USERS),
+    NavItem("tokens.all_tokens", "API 令牌（全部用户）", Action.MANAGE_ALL_USERS),
     NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
 )
 
