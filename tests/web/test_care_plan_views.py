@@ -251,3 +251,12 @@ def test_the_level_caps_are_shown_while_the_plan_is_drafted(client, session, set
     assert "4 级待遇标准" in again                                          # follows the level chosen
     assert re.search(r'每月服务时长上限</dt><dd class="col-sm-8" data-testid="level-cap">(\d+) 小时<', again).group(1) \
         != hours
+
+
+def test_a_home_care_agency_drafts_home_care_by_default(client, setup):
+    login(client, "pr_op")
+    page = client.get("/care-plans/").data.decode()
+    select = re.search(r'<select[^>]*id="care_type"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert re.findall(r'<option[^>]*value="(\w+)"', select) == ["home"]
+    relogin(client, "mia_rev")   # a reader drafts nothing: no choice offered
+    assert 'data-testid="new-plan"' not in client.get("/care-plans/").data.decode()

@@ -26,6 +26,7 @@ from ltc.people.ids import normalise_id_number
 from ltc.people.models import InsuredPerson
 from ltc.providers.care_plans import services
 from ltc.providers.catalogue.services import items_for_care_type
+from ltc.providers.services import care_types_on
 from ltc.providers.care_plans.checks import CHECK_LABELS
 from ltc.providers.care_plans.forms import NEW_PLAN_ROWS, CareTypeChoiceForm, InForceForm, PlanForm
 from ltc.providers.care_plans.models import STATUS_LABELS, UNIT_LABELS, CarePlan, PlanStatus
@@ -54,8 +55,18 @@ def list_plans():
     people = _names(InsuredPerson, {p.person_id for p in page.items})
     providers = _names(Organisation, {p.provider_id for p in page.items})
     return render_template("care_plans/list.html", page=page, people=people, providers=providers,
-                           labels=_labels(), choice=CareTypeChoiceForm(), q=q,
+                           labels=_labels(), choice=_care_type_choice(), q=q,
                            can_edit=can(current_user, Action.CARE_RECORDS))
+
+
+def _care_type_choice() -> CareTypeChoiceForm:
+    """The care types a first plan may be drafted for: those the provider offers today (all for
+    a reader, who drafts nothing), in the catalogue's order."""
+    form = CareTypeChoiceForm()
+    if current_user.org_kind == "provider":
+        offered = care_types_on(db.session, current_user.org_id, local_today())
+        form.care_type.choices = [c for c in form.care_type.choices if c.value in offered] or form.care_type.choices
+    return form
 
 
 def _names(model, ids: set[int]) -> dict[int, str]:
