@@ -14,3 +14,23 @@ def test_the_mia_menu_names_its_two_token_pages_apart(client, world):
     labels = re.findall(r'<a[^>]*href="/(?:account|admin)/tokens"[^>]*>([^<]+)</a>', page)
     assert "API 令牌（全部用户）" in page and "我的 API 令牌" in page
     assert len(labels) == len(set(labels)) >= 2, labels
+
+
+def test_the_providers_home_count_holds_only_applications_in_progress(client, session, world):
+    from ltc.assessment.applications.services import acceptance
+    from ltc.auth.services import actor_of
+    from ltc.core.clock import utcnow
+    from tests import assessment_builders as ab
+    from tests import assessment_web_builders as wb
+    c = ab.cast(session, world)
+    open_one = wb.submitted(session, c, by="pr_op")
+    refused = wb.submitted(session, c, by="pr_op", name="赵六")
+    acceptance.refuse(session, refused.id, code="other", text="材料不实", actor=actor_of(world.users["ins_op"]),
+                      now=utcnow())
+    session.commit()
+    login(client, "pr_op")
+    page = html(client.get("/"))
+    row = re.search(r'<a href="/assessment/queues/filed">[^<]+</a></td><td>(\d+)</td>', page)
+    assert row is not None and row.group(1) == "1", page[page.index("评估申请待办"):][:1500]
+    assert open_one.id != refused.id
+    assert len(re.findall(r'data-testid="queue-row"', html(client.get("/assessment/queues/filed")))) == 2

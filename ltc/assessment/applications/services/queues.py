@@ -25,7 +25,7 @@ from ltc.assessment.applications.models import (Application, Assessment, Assessm
 from ltc.assessment.applications.deadlines import due_on
 from ltc.assessment.applications.numbers import application_id_of
 from ltc.assessment.experts.services import expert_ids
-from ltc.assessment.applications.states import VISIT_BOOKED, Status
+from ltc.assessment.applications.states import TERMINAL, VISIT_BOOKED, Status
 from ltc.auth.models import User, UserRole
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import scoped
@@ -204,6 +204,8 @@ class QueueFilters:
     overdue_only: bool = False
     #: a name, an ID number (or its last digits) or an application number
     q: str = ""
+    #: only applications still being handled (not refused, concluded, withdrawn or cancelled)
+    open_only: bool = False
 
 
 def _where(queue: Queue, ctx: QueueContext, filters: QueueFilters) -> list[ColumnElement[bool]]:
@@ -220,6 +222,8 @@ def _where(queue: Queue, ctx: QueueContext, filters: QueueFilters) -> list[Colum
         clauses.append(due_expression() < ctx.today)
     if filters.q.strip():
         clauses.append(application_matches(filters.q))
+    if filters.open_only:
+        clauses.append(Application.status.not_in(sorted(s.value for s in TERMINAL)))
     return clauses
 
 
@@ -254,12 +258,13 @@ def queue_select(queue: Queue, ctx: QueueContext, filters: QueueFilters = QueueF
     return scoped(stmt, Application, ctx.user)
 
 
-def queue_counts(session: Session, queue: Queue, ctx: QueueContext) -> tuple[int, int]:
+def queue_counts(session: Session, queue: Queue, ctx: QueueContext,
+                 filters: QueueFilters = QueueFilters()) -> tuple[int, int]:
     """(rows, overdue rows) of the queue for the viewer, in one query."""
     due = due_expression()
     stmt = (select(func.count(Application.id), func.count(case((due < ctx.today, Application.id))))
             .join(InsuredPerson, InsuredPerson.id == Application.person_id)
-            .where(*_where(queue, ctx, QueueFilters())))
+            .where(*_where(queue, ctx, filters)))
     total, overdue = session.execute(scoped(stmt, Application, ctx.user)).one()
     return total or 0, overdue or 0
 
