@@ -213,7 +213,7 @@ def test_the_home_page_lists_the_queues_with_counts(client, session, c):
     page = wb.html(client.get("/"))
     assert "评估申请待办" in page
     block = page.split("评估申请待办", 1)[1].split("</table>", 1)[0]
-    assert "<td>待受理</td><td>2</td><td>1</td>" in block
+    assert '<td><a href="/assessment/queues/to_accept">待受理</a></td><td>2</td><td>1</td>' in block
 
 
 def test_a_queue_finds_an_application_by_name_id_number_or_application_number(client, session, c):
