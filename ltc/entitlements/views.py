@@ -8,7 +8,8 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
 
 from ltc.assessment.applications.models import Application
 from ltc.assessment.applications.numbers import application_id_of
@@ -206,10 +207,15 @@ def new_request():
 @requests_bp.get("/not-opened")
 @permission_required(Action.HANDLE_APPLICATION)
 def not_opened():
-    """Requests kept as not opened, with the reason, for the persons in the insurer's scope."""
+    """Requests kept as not opened, with the reason, for the persons in the insurer's scope; one
+    leaves the list once a later request on the same conclusion was made (e.g. the review opened)."""
+    later = aliased(EntitlementRequest)
+    superseded = exists().where(later.application_id == EntitlementRequest.application_id,
+                                later.id > EntitlementRequest.id)
     stmt = (select(EntitlementRequest, InsuredPerson)
             .join(InsuredPerson, InsuredPerson.id == EntitlementRequest.person_id)
-            .where(EntitlementRequest.status == RequestStatus.NOT_OPENED).order_by(EntitlementRequest.id.desc()))
+            .where(EntitlementRequest.status == RequestStatus.NOT_OPENED, ~superseded)
+            .order_by(EntitlementRequest.id.desc()))
     if q := request.args.get("q", "")[:40].strip():
         number = application_id_of(q)
         stmt = stmt.where(EntitlementRequest.application_id == number if number is not None else person_matches(q))

@@ -83,3 +83,21 @@ def test_a_returned_case_is_marked_with_its_reason_at_the_top(client, cases, ses
     decide(session, cases.one, cases.actor("pr_rev"))
     decide(session, cases.one, cases.actor("ag_rev"), "approve")
     assert 'data-testid="returned"' in html(client.get(f"/reviews/{cases.one.id}"))  # still in the returned round
+
+
+def test_a_not_opened_request_leaves_the_list_once_a_review_is_opened_on_its_conclusion(
+        client, cases, session, world):  # noqa: F811
+    from tests.entitlement_builders import conclusion
+    east = session.get(Person, cases.one.person_id)
+    app = conclusion(session, east, level=4, agency=world.agency)
+    kept = request_entitlement(session, app, care_type=None, provider_id=None, actor=cases.mia, now=NOW)
+    session.commit()
+    login(client, "ins_op")
+    page = html(client.get("/reviews/entitlement/not-opened"))
+    row = page[page.index(f'data-request="{kept.id}"'):]
+    row = row[:row.index("</tr>")]
+    assert 'data-testid="care-type">—<' in row                         # no care type was chosen, none shown
+    response = client.post("/reviews/entitlement/new", data={
+        "application_id": str(app.id), "care_type": "home", "provider_id": str(world.provider.id)})
+    assert response.status_code == 302
+    assert f'data-request="{kept.id}"' not in html(client.get("/reviews/entitlement/not-opened"))
