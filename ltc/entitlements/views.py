@@ -30,7 +30,8 @@ from ltc.entitlements.forms import STATE_LABELS, FilterForm, RequestEntitlementF
 from ltc.entitlements.models import END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, Entitlement
 from ltc.entitlements.opening import request_entitlement
 from ltc.entitlements.models import EntitlementRequest
-from ltc.entitlements.states import EVENT_ACTION_LABELS, STATUS_LABELS, RequestStatus
+from ltc.entitlements.related import period_text
+from ltc.entitlements.states import EVENT_ACTION_LABELS, STATUS_LABELS, EntitlementStatus, RequestStatus
 from ltc.extensions import db
 from ltc.web.related import related
 from ltc.notices.services import notices_for
@@ -63,6 +64,29 @@ def _row(entitlement: Entitlement, person: InsuredPerson, provider_name: str = "
             "origin": _(ORIGIN_LABELS[e.origin])}
 
 
+def state_of(e: Entitlement, today) -> str:
+    """The entitlement's state on ``today`` as the list shows it: void, not started, current or ended."""
+    if e.status == EntitlementStatus.VOID:
+        return _(STATUS_LABELS[EntitlementStatus.VOID])
+    key = "future" if e.valid_from > today else "ended" if e.valid_to <= today else "active"
+    return _(STATE_LABELS[key])
+
+
+def list_row(e: Entitlement, person: InsuredPerson, provider_name: str, today) -> dict:
+    """A row of the list and its export: the state on ``today``, the end reason only once ended."""
+    ended = e.valid_to <= today or e.status == EntitlementStatus.VOID
+    return {**_row(e, person, provider_name), "state": state_of(e, today),
+            "period": period_text(e.valid_from, e.valid_to),
+            "end_reason": _(END_REASON_LABELS[e.end_reason]) if ended and e.end_reason else ""}
+
+
+def list_columns() -> list[Column]:
+    names = (("name", "姓名"), ("id_number", "身份证号"), ("district", "区县"), ("level", "失能等级"),
+             ("level_name", "等级名称"), ("care_type", "服务形式"), ("provider", "服务机构"), ("period", "待遇期间"),
+             ("state", "状态"), ("end_reason", "终止原因"), ("origin", "来源"))
+    return [Column(_(header), key) for key, header in names]
+
+
 @bp.get("/")
 @permission_required(Action.ROSTER_VIEW)
 def list_entitlements():
@@ -72,11 +96,15 @@ def list_entitlements():
     stmt = services.search_entitlements(current_user, day=today, care_type=form.care_type.data if valid else None,
                                         state=form.state.data if valid else None,
                                         q=(form.q.data or "") if valid else "")
+    if fmt := requested_format(request.args.get("format")):
+        rows = (list_row(e, p, name, today)
+                for e, p, name in db.session.execute(stmt.execution_options(yield_per=EXPORT_BATCH)))
+        return export_response(list_columns(), rows, fmt=fmt, filename=f"{_('待遇资格')}-{today.isoformat()}")
     page = paginate(db.session, stmt, page=request.args.get("page", 1, type=int),
                     per_page=current_app.config["PER_PAGE"], scalars=False)
-    rows = [_row(e, p, name) for e, p, name in page.items]
+    rows = [list_row(e, p, name, today) for e, p, name in page.items]
     return render_template("entitlements/list.html", form=form, page=page, rows=rows, today=today,
-                           can_import=can(current_user, Action.MANAGE_ORGS),
+                           can_import=can(current_user, Action.MANAGE_ORGS), args=request.args.to_dict(),
                            is_provider=current_user.org_kind == "provider")
 
 

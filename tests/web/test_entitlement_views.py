@@ -237,3 +237,25 @@ def test_the_list_finds_by_part_of_a_name_id_digits_or_application_number(client
     assert names(client.get("/entitlements/?q=朝")) == ["王朝"]                  # not only a name prefix
     assert names(client.get(f"/entitlements/?q={id_number[-6:]}")) == ["李西"]
     assert names(client.get(f"/entitlements/?q=SQ-2026-{west.application_id:06d}")) == ["李西"]
+
+
+def test_the_list_shows_the_state_the_end_reason_only_once_ended_and_exports(client, granted):
+    login(client, "mia_op")
+    page = client.get("/entitlements/").data.decode()
+
+    def cells(entitlement, testid):
+        row = page[page.index(f'data-entitlement="{entitlement.id}"'):]
+        return re.search(rf'data-testid="{testid}">([^<]*)<', row[:row.index("</tr>")]).group(1)
+    assert cells(granted["north"], "state") == "已终止"
+    assert cells(granted["west"], "state") == "享受中" and cells(granted["west"], "end-reason") == ""
+    assert cells(granted["east"], "state") == "享受中"                  # shortened to 2027 for a change:
+    assert cells(granted["east"], "end-reason") == ""                   # not ended yet, no end reason
+    assert "至" in page and "止" in page
+    import csv
+    import io
+    exported = client.get("/entitlements/?format=csv&q=赵北")
+    assert exported.status_code == 200 and exported.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:2] == ["姓名", "身份证号"] and "状态" in rows[0] and len(rows) == 2
+    assert rows[1][0] == "赵北" and rows[1][rows[0].index("状态")] == "已终止"
+    assert 'data-testid="export-xlsx"' in page
