@@ -121,9 +121,9 @@ def _published(today):
 
 
 @bp.get("/publicity")
-@login_required
 def publicity():
-    """The published list (公示名单): masked names and ID numbers only, for every user."""
+    """The published list (公示名单, SPEC §3.1): masked names and ID numbers, level and agency only;
+    public, without logging in."""
     today = local_today()
     if fmt := requested_format(request.args.get("format")):
         return export_response(publicity_columns(), _published(today), fmt=fmt,
