@@ -2,7 +2,6 @@
 on, the request's review case and care plan, the entitlement it granted and the notices. Given
 one of them, ``related_records`` links the others the user may open (``ltc.web.related``)."""
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -21,6 +20,7 @@ from ltc.orgs.models import Organisation
 from ltc.notices.services import can_see
 from ltc.providers.care_plans.models import CarePlan
 from ltc.reviews.models import ReviewCase
+from ltc.web.periods import period_text
 from ltc.web.related import PersonSection, RelatedLink
 
 
@@ -124,13 +124,6 @@ def entitlement_sections(session: Session, user, person_id: int) -> list[PersonS
                                                      ("care_type", "服务形式"), ("provider", "服务机构"),
                                                      ("status", "状态")], rows, order=30),
             notice_section(session, user, "entitlement", [e.id for e, _name in found])]
-
-
-def period_text(start, end) -> str:
-    """``2026-04-01 至 2027-03-31 止``: a half-open period shown with its last day (SPEC §0.1)."""
-    if end is None:
-        return _("%(start)s 起", start=start)
-    return _("%(start)s 至 %(end)s 止", start=start, end=end - timedelta(days=1))
 
 
 def _status(e: Entitlement) -> str:

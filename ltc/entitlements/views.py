@@ -30,9 +30,9 @@ from ltc.entitlements.forms import STATE_LABELS, FilterForm, RequestEntitlementF
 from ltc.entitlements.models import END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, Entitlement
 from ltc.entitlements.opening import request_entitlement
 from ltc.entitlements.models import EntitlementRequest
-from ltc.entitlements.related import period_text
 from ltc.entitlements.states import EVENT_ACTION_LABELS, STATUS_LABELS, EntitlementStatus, RequestStatus
 from ltc.extensions import db
+from ltc.web.periods import period_text
 from ltc.web.related import related
 from ltc.notices.services import notices_for
 from ltc.orgs.kinds import CARE_TYPE_LABELS

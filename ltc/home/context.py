@@ -9,6 +9,7 @@ from ltc.core.clock import local_today, to_local
 from ltc.extensions import db
 from ltc.home.nav import nav_for
 from ltc.orgs.kinds import ORG_KIND_LABELS
+from ltc.web.periods import period_text
 
 
 def install_context(app: Flask) -> None:
@@ -22,6 +23,8 @@ def install_context(app: Flask) -> None:
             if "admin" in current_user.roles:
                 ctx["calendar_banner"] = calendar_gap_banner(local_today(), db.session)
         return ctx
+
+    app.add_template_global(period_text, "period")
 
     @app.template_filter("localtime")
     def localtime(moment, fmt="%Y-%m-%d %H:%M"):

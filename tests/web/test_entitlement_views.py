@@ -259,3 +259,16 @@ def test_the_list_shows_the_state_the_end_reason_only_once_ended_and_exports(cli
     assert rows[0][:2] == ["姓名", "身份证号"] and "状态" in rows[0] and len(rows) == 2
     assert rows[1][0] == "赵北" and rows[1][rows[0].index("状态")] == "已终止"
     assert 'data-testid="export-xlsx"' in page
+
+
+def test_periods_are_shown_one_way_with_their_last_day(client, granted):
+    from datetime import timedelta
+    west = granted["west"]
+    login(client, "mia_op")
+    page = client.get(f"/entitlements/{west.id}").data.decode()
+    last = west.valid_to - timedelta(days=1)
+    assert f'data-testid="period">{west.valid_from} 至 {last} 止' in page
+    assert f"{west.conclusion_date} 至 {west.conclusion_valid_to - timedelta(days=1)} 止" in page
+    assert "（不含）</dd>" not in page
+    listing = client.get("/entitlements/").data.decode()
+    assert f"{west.valid_from} 至 {last} 止" in listing

@@ -1,6 +1,6 @@
 """The person page's lists of the person's applications, conclusions and their notices, each
 application in the user's scope only (``ltc.web.related``)."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -15,6 +15,7 @@ from ltc.core.clock import to_local
 from ltc.notices.documents import KINDS
 from ltc.notices.models import Notice
 from ltc.notices.services import can_see
+from ltc.web.periods import period_text
 from ltc.web.related import PersonSection
 
 
@@ -26,8 +27,7 @@ def application_sections(session: Session, user, person_id: int) -> list[PersonS
             for a in apps]
     concluded = [{"number": application_no(a), "url": url_for("assessment.detail", application_id=a.id),
                   "level": a.level, "concluded_on": a.concluded_on,
-                  "valid": _("%(start)s 至 %(end)s 止", start=a.valid_from, end=a.valid_to - timedelta(days=1))
-                  if a.valid_from and a.valid_to else "—", "final": _("是") if a.final_on else _("否")}
+                  "valid": period_text(a.valid_from, a.valid_to), "final": _("是") if a.final_on else _("否")}
                  for a in apps if a.concluded_on is not None and a.level is not None]
     return [PersonSection("applications", "评估申请", [("number", "申请编号"), ("kind", "类型"), ("status", "状态"),
                                                        ("submitted_on", "提交日期")], rows, order=10),
