@@ -467,3 +467,13 @@ def test_the_record_shows_labelled_totals_and_grades_and_the_assessors_notes(cli
     assert all(re.fullmatch(labelled, text) for _, text in rows)
     assert re.search(r'data-testid="record-level">3 \S+<', record)
     assert "老人右侧偏瘫，需助行器" in page[page.index('data-testid="record-notes"'):]
+
+
+def test_the_assessment_form_shows_the_national_scale_wording_of_each_score(client, session, c):
+    app = wb.scheduled(session, c)          # both assessors on site have declared
+    session.commit()
+    login(client, "ag1_e1")
+    page = wb.html(client.get(f"/assessment/{app.id}/record"))
+    feeding = re.search(r'<select[^>]*name="feeding".*?</select>', page, re.S).group(0)
+    assert '<option value="10">10 分：可独立进食' in feeding and "0 分：需极大帮助或完全依赖他人" in feeding
+    assert "时间观念（年、月）清楚" in page

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from ltc.assessment.applications.services.intake import ORDERED_REASONS, RELATIONS, Applicant, BankAccount
 from ltc.assessment.scale.scale import Ruleset
+from ltc.assessment.scale.descriptors import choice_label
 from ltc.assessment.applications.selfassessment import ANSWER_LABELS, ITEM_LABELS, ITEMS
 from ltc.assessment.applications.states import KIND_LABELS, REASSESSMENT_LABELS, REFUSAL_LABELS, RESCHEDULE_LABELS, Kind
 from ltc.orgs.kinds import CARE_TYPE_LABELS
@@ -238,7 +239,8 @@ def entry_form(ruleset: Ruleset, **kwargs) -> EntryFormBase:
     for item in ruleset.items:
         setattr(EntryForm, item.code, SelectField(
             item.name, coerce=_int_or_none, validators=[InputRequired(message=_l("请选择"))],
-            choices=[SelectChoice("", "—")] + [SelectChoice(str(v), str(v)) for v in item.allowed],
+            choices=[SelectChoice("", "—")] + [SelectChoice(str(v), choice_label(ruleset.id, item.code, v))
+                                               for v in item.allowed],
             validate_choice=True))
     EntryForm.item_codes = ruleset.codes
     EntryForm.submit = SubmitField(_l("保存评估记录"))
