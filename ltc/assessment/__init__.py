@@ -8,7 +8,7 @@ from flask import Flask
 
 
 def wire() -> None:
-    from ltc.assessment.applications import policy, worklists
+    from ltc.assessment.applications import person_sections, policy, worklists
     from ltc.assessment.applications.models import Application
     from ltc.assessment.applications.services import due_dates, merging, reassessment, scope
     from ltc.assessment.experts import services as experts, worklists as expert_worklists
@@ -24,6 +24,7 @@ def wire() -> None:
     from ltc.people.scope import add_person_link
     from ltc.policy.schema import register_section
     from ltc.web.nav_badges import add_nav_badge
+    from ltc.web.related import add_person_sections
     from ltc.web.worklists import add_worklist
 
     describe_key("applications", ("person_id",), "该参保人已有办理中的申请（可能是他人刚刚受理），请刷新后查看")
@@ -36,6 +37,7 @@ def wire() -> None:
     add_subject_visibility("application", scope.can_see_application)
     add_worklist(worklists.assessment_queues)
     add_nav_badge("assessment.index", worklists.pending_applications)
+    add_person_sections(person_sections.application_sections)
     add_worklist(expert_worklists.certificates_ending)
     subscribe(PersonDied, reassessment.on_person_died)
     subscribe(DeathUndone, reassessment.on_death_undone)

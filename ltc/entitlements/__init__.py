@@ -14,7 +14,8 @@ def wire() -> None:
     from ltc.assessment.applications.services.beneficiaries import add_beneficiaries
     from ltc.auth.scope import add_scope_rule
     from ltc.core.events import subscribe
-    from ltc.entitlements import lowering, merging, opening, plan_revision, scope, services, subject, termination, views
+    from ltc.entitlements import (lowering, merging, opening, plan_revision, related, scope, services, subject,
+                                  termination, views)
     from ltc.entitlements.models import Entitlement
     from ltc.notices.services import add_subject_visibility
     from ltc.people.events import DeathUndone, PersonDied, PersonTransferred
@@ -24,6 +25,7 @@ def wire() -> None:
     from ltc.reviews.registry import register_list_link, register_subject
     from ltc.scheduler.imports import register_kind
     from ltc.entitlements import bulk
+    from ltc.web.related import add_person_sections, add_related
 
     register_kind(bulk.KIND)
     register_subject(subject.SUBJECT_TYPE)
@@ -34,6 +36,8 @@ def wire() -> None:
     add_person_link(scope.beneficiaries_of_provider)
     add_person_link(subject.persons_of_requests)
     add_merge_hook(merging.HOOK)
+    add_related(related.related_records)
+    add_person_sections(related.entitlement_sections)
     add_subject_visibility(scope.SUBJECT, scope.can_see_entitlement)
     add_beneficiaries(services.beneficiaries_on)
     subscribe(ConclusionFinal, opening.on_conclusion_final)

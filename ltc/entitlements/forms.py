@@ -18,7 +18,7 @@ class FilterForm(PlainForm):
         SelectChoice(str(k), _l(v)) for k, v in CARE_TYPE_LABELS.items()])
     state = SelectField(_l("状态"), validators=[Optional()], choices=[SelectChoice("", _l("全部状态"))] + [
         SelectChoice(k, _l(v)) for k, v in STATE_LABELS.items()])
-    q = StringField(_l("姓名或身份证号"), validators=[Optional(), Length(max=50)])
+    q = StringField(_l("姓名、身份证号或申请编号"), validators=[Optional(), Length(max=50)])
 
 
 class RequestEntitlementForm(FlaskForm):

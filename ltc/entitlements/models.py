@@ -136,7 +136,8 @@ class EntitlementRequest(Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     level: Mapped[int]
-    care_type: Mapped[str] = mapped_column(String(20))
+    #: None only on a request kept as not opened because no care type was chosen
+    care_type: Mapped[str | None] = mapped_column(String(20))
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("entitlements.id"))
     trigger_date: Mapped[date] = mapped_column(Date)

@@ -24,7 +24,7 @@ from ltc.entitlements import dates
 from ltc.entitlements.models import Entitlement, EntitlementRequest
 from ltc.entitlements.services import entitlements_of
 from ltc.entitlements.states import LIVE, RequestKind, RequestStatus
-from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, OrgKind
+from ltc.orgs.kinds import CARE_TYPE_LABELS, OrgKind
 from ltc.orgs.models import Organisation
 from ltc.people.events import DeathUndone, PersonDied
 from ltc.policy.services import policy_on
@@ -80,7 +80,7 @@ def request_entitlement(session: Session, app: Application, *, care_type: str | 
     request = EntitlementRequest(
         kind=(RequestKind.CHANGE if current else RequestKind.INITIAL).value, person_id=app.person_id,
         application_id=app.id, agency_id=final_agency(session, app), level=app.level,
-        care_type=care_type or CareType.HOME.value, provider_id=provider_id,
+        care_type=care_type or None, provider_id=provider_id,
         replaces_id=current.id if current else None, trigger_date=trigger, requested_from=requested_from,
         status=RequestStatus.OPEN.value, created_at=now, created_by_id=actor.user_id)
     problem = _not_opened_reason(session, policy, app.level, care_type, provider_id, today)

@@ -15,6 +15,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.numbers import application_id_of
 from ltc.assessment.applications.services.migrated import record_migrated_conclusion
 from ltc.auth.models import User
 from ltc.auth.scope import scoped
@@ -30,7 +31,7 @@ from ltc.entitlements.notice import entitlement_ref
 from ltc.entitlements.states import EndReason, EventAction, Origin
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType, OrgKind
 from ltc.orgs.models import Organisation
-from ltc.people.ids import ID_SHAPE, normalise_id_number
+from ltc.people.finding import person_matches
 from ltc.people.models import InsuredPerson
 
 ENTITY = "entitlement"
@@ -251,7 +252,8 @@ STATES = ("active", "future", "ended")
 def search_entitlements(user: User, *, day: date, care_type: str | None = None, state: str | None = None,
                         q: str = "") -> Select:
     """(entitlement, person, provider name) rows in the user's scope, newest start first.
-    ``state`` relative to ``day``: active, future or ended; ``q`` a name prefix or a whole ID number."""
+    ``state`` relative to ``day``: active, future or ended; ``q`` part of a name, an ID number or
+    its last digits, or the number of the application the entitlement rests on."""
     stmt = (select(Entitlement, InsuredPerson, Organisation.name.label("provider_name"))
             .join(InsuredPerson, InsuredPerson.id == Entitlement.person_id)
             .join(Organisation, Organisation.id == Entitlement.provider_id)
@@ -265,7 +267,6 @@ def search_entitlements(user: User, *, day: date, care_type: str | None = None, 
     elif state == "ended":
         stmt = stmt.where(Entitlement.valid_to <= day)
     if q := q.strip():
-        number = normalise_id_number(q)
-        stmt = stmt.where(InsuredPerson.id_number == number if ID_SHAPE.fullmatch(number)
-                          else InsuredPerson.name.startswith(q, autoescape=True))
+        number = application_id_of(q)
+        stmt = stmt.where(Entitlement.application_id == number if number is not None else person_matches(q))
     return scoped(stmt, Entitlement, user).order_by(Entitlement.valid_from.desc(), Entitlement.id.desc())

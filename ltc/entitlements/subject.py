@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.numbers import application_id_of
 from ltc.assessment.applications.policy import AssessmentPolicy
 from ltc.assessment.applications.states import Kind, Status
 from ltc.billing import benefits
@@ -31,7 +32,7 @@ from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.people.kinds import CATEGORY_LABELS, STATUS_LABELS as PERSON_STATUS_LABELS, TAG_LABELS, PersonStatus
 from ltc.people.models import InsuredPerson
 from ltc.people.services import category_on, status_on, tags_on
-from ltc.policy.services import policy_on
+from ltc.policy.services import NoPolicyInForce, policy_on
 from ltc.providers.care_plans import services as care_plans
 from ltc.providers.models import ProviderBedsPeriod, ProviderGradePeriod, ProviderPricePeriod
 from ltc.providers.services import care_types_on
@@ -214,6 +215,17 @@ def _sheet(session: Session, person_id: int, care_type: str, provider_id: int, l
                     provider_daily_price=price.daily_price if price else None)
 
 
+def level_caps(session: Session, *, person_id: int, care_type: str, provider_id: int, level: int,
+               day: date) -> list[tuple[str, str]]:
+    """The benefit sheet's (label, value) lines (rates, ratio, caps) of ``level`` on ``day``, shown
+    while a care plan is drafted; none without a policy in force or an insurance category."""
+    try:
+        sheet = _sheet(session, person_id, care_type, provider_id, level, day)
+    except NoPolicyInForce:
+        return []
+    return notice_lines(sheet) if sheet else []
+
+
 def _dates(session: Session, request: EntitlementRequest, grant: dates.Start) -> Check:
     app = session.get(Application, request.application_id)
     person = session.get(InsuredPerson, request.person_id)
@@ -303,8 +315,14 @@ def persons_of_requests(org_id: int):
         (EntitlementRequest.provider_id == org_id) | (EntitlementRequest.agency_id == org_id))
 
 
+def find_requests(q: str):
+    """The requests resting on the application an ``SQ-`` number names (None: ``q`` is not one)."""
+    number = application_id_of(q)
+    return None if number is None else select(EntitlementRequest.id).where(EntitlementRequest.application_id == number)
+
+
 #: registered with the review engine by ``ltc.entitlements.wire``
 SUBJECT_TYPE = SubjectType(
     name=SUBJECT, parties=parties, title=title, checks=step_checks, links=links,
-    preconditions={"care_plan": care_plan_ready}, on_complete=complete, on_end=ended,
+    preconditions={"care_plan": care_plan_ready}, on_complete=complete, on_end=ended, find=find_requests,
 )

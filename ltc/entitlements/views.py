@@ -8,9 +8,11 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
 
 from ltc.assessment.applications.models import Application
+from ltc.assessment.applications.numbers import application_id_of
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import get_scoped, scoped
 from ltc.auth.services import actor_of
@@ -31,11 +33,14 @@ from ltc.entitlements.notice import entitlement_number, plan_version_of
 from ltc.entitlements.opening import request_entitlement
 from ltc.entitlements.picking import application_named
 from ltc.entitlements.models import EntitlementRequest
-from ltc.entitlements.states import EVENT_ACTION_LABELS, STATUS_LABELS, RequestStatus
+from ltc.entitlements.states import EVENT_ACTION_LABELS, STATUS_LABELS, EntitlementStatus, RequestStatus
 from ltc.extensions import db
+from ltc.web.periods import period_text
+from ltc.web.related import related
 from ltc.notices.services import notices_for
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.orgs.models import Organisation
+from ltc.people.finding import person_matches
 from ltc.people.ids import mask_id
 from ltc.people.models import InsuredPerson
 from ltc.providers.services import active_providers
@@ -62,6 +67,29 @@ def _row(entitlement: Entitlement, person: InsuredPerson, provider_name: str = "
             "origin": _(ORIGIN_LABELS[e.origin])}
 
 
+def state_of(e: Entitlement, today) -> str:
+    """The entitlement's state on ``today`` as the list shows it: void, not started, current or ended."""
+    if e.status == EntitlementStatus.VOID:
+        return _(STATUS_LABELS[EntitlementStatus.VOID])
+    key = "future" if e.valid_from > today else "ended" if e.valid_to <= today else "active"
+    return _(STATE_LABELS[key])
+
+
+def list_row(e: Entitlement, person: InsuredPerson, provider_name: str, today) -> dict:
+    """A row of the list and its export: the state on ``today``, the end reason only once ended."""
+    ended = e.valid_to <= today or e.status == EntitlementStatus.VOID
+    return {**_row(e, person, provider_name), "state": state_of(e, today),
+            "period": period_text(e.valid_from, e.valid_to),
+            "end_reason": _(END_REASON_LABELS[e.end_reason]) if ended and e.end_reason else ""}
+
+
+def list_columns() -> list[Column]:
+    names = (("name", "姓名"), ("id_number", "身份证号"), ("district", "区县"), ("level", "失能等级"),
+             ("level_name", "等级名称"), ("care_type", "服务形式"), ("provider", "服务机构"), ("period", "待遇期间"),
+             ("state", "状态"), ("end_reason", "终止原因"), ("origin", "来源"))
+    return [Column(_(header), key) for key, header in names]
+
+
 @bp.get("/")
 @permission_required(Action.ROSTER_VIEW)
 def list_entitlements():
@@ -71,11 +99,15 @@ def list_entitlements():
     stmt = services.search_entitlements(current_user, day=today, care_type=form.care_type.data if valid else None,
                                         state=form.state.data if valid else None,
                                         q=(form.q.data or "") if valid else "")
+    if fmt := requested_format(request.args.get("format")):
+        rows = (list_row(e, p, name, today)
+                for e, p, name in db.session.execute(stmt.execution_options(yield_per=EXPORT_BATCH)))
+        return export_response(list_columns(), rows, fmt=fmt, filename=f"{_('待遇资格')}-{today.isoformat()}")
     page = paginate(db.session, stmt, page=request.args.get("page", 1, type=int),
                     per_page=current_app.config["PER_PAGE"], scalars=False)
-    rows = [_row(e, p, name) for e, p, name in page.items]
+    rows = [list_row(e, p, name, today) for e, p, name in page.items]
     return render_template("entitlements/list.html", form=form, page=page, rows=rows, today=today,
-                           can_import=can(current_user, Action.MANAGE_ORGS),
+                           can_import=can(current_user, Action.MANAGE_ORGS), args=request.args.to_dict(),
                            is_provider=current_user.org_kind == "provider")
 
 
@@ -91,7 +123,8 @@ def detail(entitlement_id: int):
     return render_template("entitlements/detail.html", e=entitlement, row=_row(entitlement, person, provider.name),
                            events=events, granted_to=events[0].valid_to_before if events else entitlement.valid_to,
                            labels=LABELS, numbers=numbers, can_open_notices=can(current_user, Action.OPEN_NOTICES),
-                           notices=notices_for(db.session, "entitlement", entitlement.id))
+                           notices=notices_for(db.session, "entitlement", entitlement.id),
+                           related=related(db.session, current_user, "entitlement", entitlement.id))
 
 
 # --- the provider's beneficiaries today -----------------------------------------------------
@@ -216,11 +249,19 @@ def new_request():
 @requests_bp.get("/not-opened")
 @permission_required(Action.HANDLE_APPLICATION)
 def not_opened():
-    """Requests kept as not opened, with the reason, for the persons in the insurer's scope."""
+    """Requests kept as not opened, with the reason, for the persons in the insurer's scope; one
+    leaves the list once a later request on the same conclusion was made (e.g. the review opened)."""
+    later = aliased(EntitlementRequest)
+    superseded = exists().where(later.application_id == EntitlementRequest.application_id,
+                                later.id > EntitlementRequest.id)
     stmt = (select(EntitlementRequest, InsuredPerson, Application)
             .join(InsuredPerson, InsuredPerson.id == EntitlementRequest.person_id)
             .join(Application, Application.id == EntitlementRequest.application_id)
-            .where(EntitlementRequest.status == RequestStatus.NOT_OPENED).order_by(EntitlementRequest.id.desc()))
+            .where(EntitlementRequest.status == RequestStatus.NOT_OPENED, ~superseded)
+            .order_by(EntitlementRequest.id.desc()))
+    if q := request.args.get("q", "")[:40].strip():
+        number = application_id_of(q)
+        stmt = stmt.where(EntitlementRequest.application_id == number if number is not None else person_matches(q))
     page = paginate(db.session, scoped(stmt, InsuredPerson, current_user), page=request.args.get("page", 1, type=int),
                     per_page=current_app.config["PER_PAGE"], scalars=False)
-    return render_template("reviews/not_opened.html", page=page, care_types=CARE_TYPE_LABELS)
+    return render_template("reviews/not_opened.html", page=page, care_types=CARE_TYPE_LABELS, q=q)

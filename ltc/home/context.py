@@ -9,6 +9,7 @@ from ltc.core.clock import local_today, to_local
 from ltc.extensions import db
 from ltc.home.nav import NavGroup, endpoints_of, nav_for
 from ltc.orgs.kinds import ORG_KIND_LABELS
+from ltc.web.periods import period_text
 from ltc.web.nav_badges import badges_for
 
 def menu_context(user) -> dict:
@@ -39,6 +40,8 @@ def install_context(app: Flask) -> None:
             ctx.update(menu_context(current_user))
             ctx["calendar_banner"] = banner_for(current_user)
         return ctx
+
+    app.add_template_global(period_text, "period")
 
     @app.template_filter("localtime")
     def localtime(moment, fmt="%Y-%m-%d %H:%M"):

@@ -59,7 +59,7 @@ GROUPS = (
         NavItem("users.list_users", "用户", Action.MANAGE_OWN_USERS),
         NavItem("calendar.overrides", "工作日历", Action.MANAGE_ORGS),
         NavItem("scheduler.index", "定时任务", Action.MANAGE_ORGS),
-        NavItem("tokens.all_tokens", "API 令牌", Action.MANAGE_ALL_USERS),
+        NavItem("tokens.all_tokens", "API 令牌（全部用户）", Action.MANAGE_ALL_USERS),
         NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
     )),
 )

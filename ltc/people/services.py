@@ -23,9 +23,10 @@ from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.periods import add_period, covering_filter, period_on, periods_of, periods_overlapping
 from ltc.orgs.services import active_district
+from ltc.people.finding import person_matches
 from ltc.people.events import DeathUndone, IdNumberChanged, PersonDied, PersonTransferred
 from ltc.people.dated import DatedConflict, Span, Step, plan_change, value_on
-from ltc.people.ids import ID_SHAPE, ID_TAIL, normalise_id_number, parse_id_number
+from ltc.people.ids import normalise_id_number, parse_id_number
 from ltc.people.models import (Category, InsuredPerson, PersonCategoryPeriod, PersonDeath, PersonStatus,
                                PersonStatusPeriod, PersonTagPeriod, Tag)
 
@@ -447,13 +448,7 @@ def search_persons(user: User, q: str | None = None, district: str | None = None
     stmt = select(InsuredPerson)
     q = (q or "").strip()
     if q:
-        ident = normalise_id_number(q)
-        if ID_SHAPE.fullmatch(ident):
-            stmt = stmt.where(InsuredPerson.id_number == ident)
-        elif ID_TAIL.fullmatch(ident):
-            stmt = stmt.where(InsuredPerson.id_number.endswith(ident, autoescape=True))
-        else:
-            stmt = stmt.where(InsuredPerson.name.contains(q, autoescape=True))
+        stmt = stmt.where(person_matches(q))
     if district and district.strip():
         stmt = stmt.where(InsuredPerson.district == district.strip())
     return scoped(stmt, InsuredPerson, user).order_by(InsuredPerson.name, InsuredPerson.id)

@@ -15,6 +15,7 @@ from ltc.web.forms import ConfirmImportForm, ImportForm, attach_errors, submit
 from ltc.core.pagination import paginate
 from ltc.web.uploads import PendingUploads
 from ltc.extensions import db
+from ltc.web.related import person_sections
 from ltc.people import bulk, id_numbers, merging, services
 from ltc.people.hospital import services as hospital
 from ltc.people import imports as importer
@@ -72,7 +73,9 @@ def view_person(person_id: int):
                            can_record_death=editing and detail.person.death_date is None,
                            can_undo_death=can_undo_death,
                            stays=hospital.stays_of(db.session, person_id), stay_labels=hospital.CATEGORY_LABELS,
-                           merged_from=merging.merged_from(db.session, person_id))
+                           merged_from=merging.merged_from(db.session, person_id),
+                           sections=person_sections(db.session, current_user, person_id),
+                           can_file=can(current_user, Action.FILE_APPLICATION) and detail.person.death_date is None)
 
 
 @bp.route("/new", methods=["GET", "POST"])

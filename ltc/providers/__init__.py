@@ -21,8 +21,11 @@ def wire() -> None:
     from ltc.providers.care_plans import services as care_plans
     from ltc.providers.care_plans.models import CarePlan
     from ltc.providers.catalogue import models as _catalogue  # noqa: F401  (catalogue tables)
+    from ltc.providers.care_plans.person_sections import plan_sections
+    from ltc.web.related import add_person_sections
 
     add_scope_rule(CarePlan, care_plans.care_plans_in_scope)
+    add_person_sections(plan_sections)
     add_person_link(care_plans.persons_with_plans)
     add_merge_hook(care_plan_merging.HOOK)
     add_profile_filler(services.fill_profile)

@@ -2,7 +2,7 @@
 Choices that depend on the case or the database are set by the view."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -22,12 +22,14 @@ class InboxFilterForm(PlainForm):
     """GET filter of the inbox."""
 
     case_type = SelectField(_l("案件类型"), validators=[Optional()], choices=[])
+    q = StringField(_l("查找"), validators=[Optional(), Length(max=40)])
 
 
 class CasesFilterForm(PlainForm):
     """GET filter of the all-cases list."""
 
     case_type = SelectField(_l("案件类型"), validators=[Optional()], choices=[])
+    q = StringField(_l("查找"), validators=[Optional(), Length(max=40)])
     status = SelectField(_l("状态"), validators=[Optional()],
                          choices=_all(_l("全部状态")) + choices((s.value, _l(STATUS_LABELS[s])) for s in CaseStatus))
 

@@ -67,6 +67,7 @@ Precondition = Callable[[Session, Any, date], str | None]      # a reason to ref
 Hook = Callable[..., None]                                    # (session, case, *, actor, now)
 LinksFn = Callable[[Session, Any, LinkContext], list[SubjectLink]]  # (session, case, context)
 PeriodFn = Callable[[Session, int], date | None]               # (session, subject id)
+FindFn = Callable[[str], Any]                                   # text typed → a SELECT of subject ids, or None
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class SubjectType:
     #: the end (exclusive) of the period the subject concerns, e.g. 1 April for March's
     #: settlement; ``day_of_month`` deadlines count from it (None: a subject without a period)
     period_end: PeriodFn | None = None
+    #: the subjects a business number typed in a search box names (e.g. an application number)
+    find: FindFn | None = None
 
 
 SUBJECTS: dict[str, SubjectType] = {}

@@ -18,15 +18,16 @@ from ltc.web.forms import attach_errors
 from ltc.web.odd_input import strict_int
 from ltc.core.pagination import paginate
 from ltc.extensions import db
+from ltc.web.related import related
 from ltc.reviews import engine
 from ltc.reviews.definitions import DECISION_LABELS
 from ltc.reviews.engine import DecisionInput
 from ltc.reviews.forms import CasesFilterForm, DecisionForm, InboxFilterForm, choices
 from ltc.reviews.models import ReviewCase
-from ltc.reviews.queries import inbox, inbox_counts, inbox_query
+from ltc.reviews.queries import case_matches, inbox, inbox_counts, inbox_query
 from ltc.reviews.registry import LIST_LINKS, LinkContext, subject_links
 from ltc.reviews.worklists import (ACTION_LABELS, OWNER_KIND_LABELS, CasePage, case_page, case_rows,
-                                   case_type_labels, decides_reviews, event_who, inbox_row, inbox_rows,
+                                   case_type_labels, decides_reviews, event_who, inbox_row, inbox_rows, marked_returned,
                                    org_names, reason_label)
 from ltc.web.messages import error_words
 
@@ -50,8 +51,8 @@ def inbox_columns() -> list[Column]:
         Column(_("是否超期"), lambda row: _("已超期") if row["overdue"] else "")]
 
 
-def _inbox_export_rows(org_id: int, roles, today, case_type: str | None):
-    stmt = inbox_query(org_id, today, case_type, roles=roles).execution_options(yield_per=EXPORT_BATCH)
+def _inbox_export_rows(org_id: int, roles, today, case_type: str | None, q: str):
+    stmt = inbox_query(org_id, today, case_type, roles=roles, q=q).execution_options(yield_per=EXPORT_BATCH)
     names = org_names(db.session, [org_id])  # every row waits for this organisation
     for stage, case in db.session.execute(stmt):
         yield inbox_row(stage, case, names, today)
@@ -67,15 +68,16 @@ def inbox_page():
         abort(403)
     form = InboxFilterForm(request.args)
     _type_choices(form, today)
-    case_type = form.case_type.data if form.validate() else None
+    valid = form.validate()
+    case_type, q = (form.case_type.data, form.q.data or "") if valid else (None, "")
     if fmt := requested_format(request.args.get("format")):
         return export_response(inbox_columns(), _inbox_export_rows(current_user.org_id, current_user.roles, today,
-                                                                 case_type or None),
+                                                                 case_type or None, q),
                                fmt=fmt, filename=f"{_('待审核案件')}-{today.isoformat()}")
     page = inbox(db.session, current_user.org_id, today, page=request.args.get("page", 1, type=int),
-                 per_page=current_app.config["PER_PAGE"], case_type=case_type or None, roles=current_user.roles)
+                 per_page=current_app.config["PER_PAGE"], case_type=case_type or None, roles=current_user.roles, q=q)
     return render_template("reviews/inbox.html", form=form, page=page, today=today,
-                           rows=inbox_rows(db.session, page.items, today),
+                           rows=marked_returned(db.session, page.items, inbox_rows(db.session, page.items, today)),
                            counts=inbox_counts(db.session, current_user.org_id, today, roles=current_user.roles),
                            args=request.args.to_dict())
 
@@ -92,6 +94,8 @@ def all_cases():
             stmt = stmt.where(ReviewCase.case_type == form.case_type.data)
         if form.status.data:
             stmt = stmt.where(ReviewCase.status == form.status.data)
+        if (form.q.data or "").strip():
+            stmt = stmt.where(case_matches(form.q.data))
     page = paginate(db.session, stmt.order_by(ReviewCase.id.desc()), page=request.args.get("page", 1, type=int),
                     per_page=current_app.config["PER_PAGE"])
     return render_template("reviews/cases.html", form=form, page=page, rows=case_rows(db.session, page.items, today),
@@ -131,6 +135,7 @@ def _render(case: ReviewCase, form: DecisionForm | None = None, status: int = 20
                            links=_links(page), action_labels=ACTION_LABELS, owner_kinds=OWNER_KIND_LABELS,
                            who=lambda e: event_who(page, e), reason_label=lambda c: reason_label(page.ctype, c),
                            decision_labels=DECISION_LABELS,
+                           related=related(db.session, current_user, "review_case", case.id),
                            step_labels={s.code: s.label for s in page.ctype.steps}), status
 
 

@@ -16,7 +16,7 @@ from ltc.reviews import engine
 from ltc.reviews.definitions import DECISION_LABELS, CaseTypeDef, ReviewPolicy, StepDef
 from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewStage
 from ltc.reviews.owners import owner_kind
-from ltc.reviews.queries import Round, inbox, inbox_counts, trail
+from ltc.reviews.queries import Round, inbox, inbox_counts, returns_leading_to, trail
 from ltc.reviews.registry import Check
 from ltc.reviews.states import STATUS_LABELS, CaseStatus
 
@@ -70,6 +70,12 @@ def inbox_rows(session: Session, page_items, today: date) -> list[dict]:
     return [inbox_row(s, c, names, today) for s, c in page_items]
 
 
+def marked_returned(session: Session, page_items, rows: list[dict]) -> list[dict]:
+    """``rows`` (of ``page_items``) with ``returned``: whether the case is in a round a return started."""
+    returned = returns_leading_to(session, [c for _, c in page_items])
+    return [{**row, "returned": row["id"] in returned} for row in rows]
+
+
 def case_row(case: ReviewCase, stage: ReviewStage | None, names: dict[int, str], today: date) -> dict:
     """A row of the all-cases list (``stage``: the open one, if any)."""
     return {"id": case.id, "title": case.title, "case_type": case.definition.get("label", case.case_type),
@@ -118,6 +124,8 @@ class CasePage:
     #: (code, label) of the steps a return from the current step may go to, and the default one
     return_targets: list[tuple[str, str]] = field(default_factory=list)
     return_default: str | None = None
+    #: the return that started the current round of an open case, if it was returned
+    returned: ReviewEvent | None = None
 
 
 def _steps(case: ReviewCase, ctype: CaseTypeDef, names: dict[int, str]) -> list[StepView]:
@@ -158,7 +166,8 @@ def case_page(session: Session, case: ReviewCase, user: User, today: date) -> Ca
                     names=names, users=users, today=today, can_decide=engine.may_decide(session, case, user),
                     status_label=STATUS_LABELS.get(case.status, case.status), reasons=reason_choices(ctype, step),
                     return_targets=[(s.code, s.label) for s in ctype.return_targets(step.code)] if step else [],
-                    return_default=ctype.default_return(step.code) if step else None)
+                    return_default=ctype.default_return(step.code) if step else None,
+                    returned=returns_leading_to(session, [case]).get(case.id))
 
 
 def event_who(page: CasePage, event: ReviewEvent) -> str | None:
@@ -179,7 +188,8 @@ def review_inbox(session: Session, user, today: date) -> WorkList | None:
     counts = inbox_counts(session, user.org_id, today, roles=user.roles)
     page = inbox(session, user.org_id, today, per_page=WORKLIST_ROWS, roles=user.roles)
     late = gettext("已超期")
-    rows = [{**row, "due": f"{row['due_on']}（{late}）" if row["overdue"] else str(row["due_on"])}
+    rows = [{**row, "due": f"{row['due_on']}（{late}）" if row["overdue"] else str(row["due_on"]),
+             "url": url_for("reviews.case_detail", case_id=row["id"])}
             for row in inbox_rows(session, page.items, today)]
     return WorkList(title="待审核案件", rows=rows, overdue=counts.overdue,
                     columns=[("title", "审核案件"), ("step", "步骤"), ("due", "办理期限")],

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 @dataclass
 class WorkList:
     title: str
+    #: a row's ``url``, when it has one, makes its first cell a link to the row's page
     rows: list[dict] = field(default_factory=list)
     columns: list[tuple[str, str]] = field(default_factory=list)  # (key, header)
     total: int = 0

@@ -718,3 +718,46 @@ def test_0025_moves_queued_roster_imports_into_queued_imports_keeping_each_row_a
             db.engine.dispose()
     finally:
         drop()
+
+
+def test_0027_clears_the_placeholder_care_type_of_requests_kept_for_want_of_one(app, tmp_path):
+    """A database at 0021 with a request kept as not opened because no care type was chosen (stored
+    with the placeholder ``home``), one kept for another reason and an open one: only the first
+    loses its care type; a downgrade puts the placeholder back."""
+    import sqlalchemy as sa
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    at = "2026-01-05 02:00:00+00:00"
+    no_choice = "申请未选择服务形式，请商保公司为参保人发起待遇审核"
+    try:
+        with migrated.app_context():
+            flask_migrate.upgrade(revision="0021")
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(
+                    "INSERT INTO insured_persons (id, id_number, name, district, birth_date, sex, created_at, "
+                    "updated_at) VALUES (1, '110101194001010011', '李四', '东城区', '1940-01-01', 'M', :at, :at)"),
+                    {"at": at})
+                conn.execute(sa.text(
+                    "INSERT INTO applications (id, person_id, kind, status, applicant_name, applicant_relation, "
+                    "applicant_phone, declared_disability_6m, submitted_at, submitted_on, level, concluded_on, "
+                    "valid_from, valid_to, paused_days, version) VALUES (1, 1, 'initial', 'concluded', '李小光', "
+                    "'child', '139', :yes, :at, '2026-01-05', 4, '2026-02-01', '2026-02-01', '2028-02-01', 0, 1)"),
+                    {"at": at, "yes": True})
+                for status, care_type, reason in (("not_opened", "home", no_choice),
+                                                  ("not_opened", "special", "失能等级 4 级不能享受医疗专护"),
+                                                  ("open", "home", None)):
+                    _insert(conn, "entitlement_requests", kind="initial", person_id=1, application_id=1, level=4,
+                            care_type=care_type, trigger_date="2026-02-01", status=status, reason=reason,
+                            created_at="2026-02-01 02:00:00")
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                got = conn.execute(sa.text("SELECT care_type FROM entitlement_requests ORDER BY id")).scalars().all()
+            assert got == [None, "special", "home"]
+            flask_migrate.downgrade(revision="0021")
+            with db.engine.connect() as conn:
+                got = conn.execute(sa.text("SELECT care_type FROM entitlement_requests ORDER BY id")).scalars().all()
+            assert got == ["home", "special", "home"]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()

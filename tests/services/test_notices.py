@@ -2,6 +2,7 @@
 
 Documents tests: the PDFs are rendered by WeasyPrint (``real_pdf``)."""
 import hashlib
+import re
 import subprocess
 from datetime import datetime, timezone
 
@@ -174,3 +175,17 @@ def test_notices_of_a_subject_are_listed_oldest_first(session):
     assert services.get_notice(session, second.id) is second
     with pytest.raises(NotFound):
         services.get_notice(session, second.id + 100)
+
+
+def test_a_below_threshold_conclusion_notice_fits_on_one_page(session, tmp_path):
+    """A level below the benefit threshold with the publicity wording (the longest objection text):
+    signature and footnote stay on the first page."""
+    objection = ("本结论自 2026-03-17 起公示 5 个工作日，至 2026-03-23 止。如对本结论有异议，可于 2026-03-23（含）前"
+                 "向经办机构提出复评申请；公示期满无异议的，本结论为最终评估结论。")
+    data = conclusion_data(level=1, level_name="轻度失能", adl_total=70, adl_grade=1, cognition_total=16,
+                           cognition_grade=0, perception_total=12, perception_grade=0, cp_grade=0,
+                           objection_text=objection)
+    notice = issued(session, data=data)
+    assert re.search(r"Pages:\s+1\n", pdf_info(notice.content, tmp_path))
+    text = pdf_text(notice.content)
+    assert "本通知书编号" in text and re.search(r"第\s*1\s*页\s*共\s*1\s*页", text)

@@ -4,6 +4,7 @@ import pytest
 from ltc.auth.services import actor_of
 from ltc.assessment.applications.services import evaluation
 from ltc.core.clock import utcnow
+from ltc.people.models import InsuredPerson
 from tests import assessment_builders as ab
 from tests import assessment_web_builders as wb
 from tests.conftest import NOW, login
@@ -212,4 +213,19 @@ def test_the_home_page_lists_the_queues_with_counts(client, session, c):
     page = wb.html(client.get("/"))
     assert "评估申请待办" in page
     block = page.split("评估申请待办", 1)[1].split("</table>", 1)[0]
-    assert "<td>待受理</td><td>2</td><td>1</td>" in block
+    assert '<td><a href="/assessment/queues/to_accept">待受理</a></td><td>2</td><td>1</td>' in block
+
+
+def test_a_queue_finds_an_application_by_name_id_number_or_application_number(client, session, c):
+    wang = wb.submitted(session, c, name="王五")
+    zhao = wb.submitted(session, c, name="赵六")
+    zhao_id = session.get(InsuredPerson, zhao.person_id).id_number
+    session.commit()
+    login(client, "ins_op")
+    assert wb.row_ids(queue(client, "to_accept", q="赵")) == [zhao.id]
+    assert wb.row_ids(queue(client, "all", q=zhao_id)) == [zhao.id]
+    assert wb.row_ids(queue(client, "all", q=zhao_id[-6:])) == [zhao.id]
+    number = f"SQ-{wang.submitted_on.year}-{wang.id:06d}"
+    assert wb.row_ids(queue(client, "all", q=number.lower())) == [wang.id]
+    page = wb.html(queue(client, "to_accept", q="赵"))
+    assert 'value="赵"' in page

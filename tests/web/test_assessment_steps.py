@@ -5,11 +5,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from ltc.assessment.applications.models import Application, ApplicationDocument, Assessment
-from ltc.assessment.applications.services import evaluation, scheduling
-from ltc.assessment.scale.services import get_ruleset
+from ltc.assessment.applications.services import evaluation
 from ltc.auth.services import actor_of
 from ltc.core.clock import utcnow
+from ltc.assessment.applications.models import Application, ApplicationDocument, Assessment
+from ltc.assessment.applications.services import scheduling
+from ltc.assessment.scale.services import get_ruleset
 from tests import assessment_builders as ab
 from tests import assessment_web_builders as wb
 from tests.conftest import login
@@ -104,9 +105,10 @@ def test_refuse_with_a_code_and_text(client, session, c):
     app = wb.submitted(session, c, answers=ab.ANSWERS_D)
     session.commit()
     login(client, "ins_op")
-    assert act(client, app, "refuse", code="other").status_code == 302       # "other" needs a text
-    assert reload(session, app).status == "submitted"
-    assert "“其他原因”须填写说明" in flashed(client, app)
+    response = act(client, app, "refuse", code="other")                   # "other" needs a text
+    assert response.status_code == 400 and reload(session, app).status == "submitted"
+    form = re.search(r'data-testid="refuse-form".*?</form>', wb.html(response), re.S).group(0)
+    assert "“其他原因”须填写说明" in form and '<option selected value="other">' in form    # the choice kept
     act(client, app, "refuse", code="self_assessment_below_e", text="自评 D 级")
     app = reload(session, app)
     assert (app.status, app.refusal_code, app.refusal_text) == ("refused", "self_assessment_below_e", "自评 D 级")
@@ -136,9 +138,11 @@ def test_accepting_a_case_that_calls_for_refusal_shows_why(client, session, c):
     page = wb.html(client.get(f"/assessment/{app.id}"))
     problems = page.split('data-testid="acceptance-problems"', 1)[1].split("</div>", 1)[0]
     assert "自评结果未达到申请标准" in problems and "D 级" in problems
-    act(client, app, "accept")
+    refuse = re.search(r'data-testid="refuse-form".*?</form>', page, re.S).group(0)
+    assert '<option selected value="self_assessment_below_e">' in refuse       # the check's finding chosen
+    response = act(client, app, "accept")
     assert reload(session, app).status == "submitted"
-    assert "不能受理" in flashed(client, app)
+    assert "不能受理" in wb.html(response)
 
 
 def test_dispatch_at_random_or_to_a_named_agency_with_a_reason(client, session, c):
@@ -165,9 +169,10 @@ def test_an_agency_outside_its_agreement_period_is_not_offered_and_a_forced_choi
     login(client, "ins_op")
     form = re.search(r'data-testid="dispatch-form".*?</form>', wb.html(client.get(f"/assessment/{app.id}")), re.S)
     assert "评估机构乙" in form.group(0) and "评估机构丙" not in form.group(0)
-    act(client, app, "dispatch", method="manual", agency_id=str(c.agencies[2].org.id), reason="就近安排")
+    response = act(client, app, "dispatch", method="manual", agency_id=str(c.agencies[2].org.id), reason="就近安排")
     assert reload(session, app).status == "accepted"
-    message = flashed(client, app)
+    message = wb.html(response)
+    assert '>\r\n就近安排</textarea>' in message                                   # the input kept
     assert "评估机构“评估机构丙”于" in message and "不在协议期内" in message
 
 
@@ -240,9 +245,12 @@ def test_rescheduling_beyond_the_window_takes_a_coded_reason_shown_beside_the_sl
     login(client, "ag1_admin")
     page = wb.html(client.get(f"/assessment/{app.id}"))
     assert 'name="schedule-reason_code"' in page and "本人不在" in page
-    act(client, app, "reschedule", **schedule_fields(c, visit_on=later, reason="老人住院"))
+    response = act(client, app, "reschedule", **schedule_fields(c, visit_on=later, reason="老人住院"))
     assert reload(session, app).status == "scheduled"
-    assert "改约超出该期限须选择原因" in flashed(client, app)
+    form = re.search(r'data-testid="schedule-form".*?</form>', wb.html(response), re.S).group(0)
+    assert "改约超出该期限须选择原因" in form
+    assert f'value="{later}"' in form and '>\r\n老人住院</textarea>' in form                  # the input kept
+    assert f'<option selected value="{c.agencies[0].assessor.id}">' in form
     act(client, app, "reschedule", **schedule_fields(c, visit_on=later, reason_code="hospitalised",
                                                      reason="住院治疗中"))
     app = reload(session, app)
@@ -281,7 +289,7 @@ def test_enter_cosign_and_confirm_through_the_forms(client, session, c):
     record = session.scalars(select(Assessment).where(Assessment.application_id == app.id)).one()
     assert (record.level, record.adl_total, record.cognition_total) == (3, 0, 16)    # graded by the server
     page = wb.html(client.get(f"/assessment/{app.id}"))
-    assert 'data-testid="record-level">3<' in page and "失能等级 3" in page                  # the explanation
+    assert 'data-testid="record-level">3 重度失能Ⅰ级<' in page and "失能等级 3" in page  # the explanation
     assert 'data-testid="cosign-form"' not in page                                      # entering signed it
 
     wb.switch_to(client, "ag1_a")
@@ -384,7 +392,7 @@ def test_more_documents_can_be_added_while_the_application_is_open(client, sessi
     assert "出院小结.pdf" in wb.html(client.get(f"/assessment/{app.id}"))
     response = client.post(f"/assessment/{app.id}/documents", content_type="multipart/form-data", data={
         "documents-version": str(app.version), "documents-documents": [(io.BytesIO(b"GIF89a"), "x.gif")]})
-    assert "不是 PDF、JPG 或 PNG" in flashed(client, app)
+    assert "不是 PDF、JPG 或 PNG" in wb.html(response)
     assert len(session.scalars(select(ApplicationDocument)).all()) == 1
 
 
@@ -468,3 +476,40 @@ def test_a_second_on_site_expert_is_told_the_off_site_rule_instead_of_a_confirm_
     page = wb.html(client.get(f"/assessment/{app.id}"))
     assert 'data-testid="confirm-form"' in page and 'data-testid="confirm-off-site-only"' not in page
     assert app.id in wb.row_ids(client.get("/assessment/queues/to_confirm"))
+
+
+def test_a_refused_schedule_shows_every_error_at_once_and_keeps_the_input(client, session, c):
+    app = wb.dispatched(session, c)
+    session.commit()
+    login(client, "ag1_admin")
+    response = act(client, app, "schedule", visit_on="", assessor_1=str(c.agencies[0].assessor.id), assessor_2="")
+    assert response.status_code == 400 and reload(session, app).status == "dispatched"
+    form = re.search(r'data-testid="schedule-form".*?</form>', wb.html(response), re.S).group(0)
+    assert sorted(re.findall(r'data-testid="field-error" data-field="(\w+)"', form)) == ["assessor_2", "visit_on"]
+    assert f'<option selected value="{c.agencies[0].assessor.id}">' in form
+
+
+def test_the_record_shows_labelled_totals_and_grades_and_the_assessors_notes(client, session, c):
+    app = wb.scheduled(session, c)
+    evaluation.enter_assessment(session, app.id, ab.ITEMS_BY_LEVEL[3], actor=actor_of(c.agencies[0].experts[0]),
+                                now=utcnow(), notes="老人右侧偏瘫，需助行器")
+    session.commit()
+    login(client, "ins_op")
+    page = wb.html(client.get(f"/assessment/{app.id}"))
+    record = page[page.index('data-testid="record"'):page.index('data-testid="explanation"')]
+    rows = re.findall(r'<dt class="col-6">([^<]+)</dt><dd class="col-6" data-testid="indicator">([^<]+)</dd>', record)
+    assert [name for name, _ in rows] == ["日常生活活动能力", "认知能力", "感知觉与沟通能力"]
+    labelled = r"总分 \d+ 分 · 等级 \d（(能力完好|轻度受损|中度受损|重度受损)）"
+    assert all(re.fullmatch(labelled, text) for _, text in rows)
+    assert re.search(r'data-testid="record-level">3 \S+<', record)
+    assert "老人右侧偏瘫，需助行器" in page[page.index('data-testid="record-notes"'):]
+
+
+def test_the_assessment_form_shows_the_national_scale_wording_of_each_score(client, session, c):
+    app = wb.scheduled(session, c)          # both assessors on site have declared
+    session.commit()
+    login(client, "ag1_e1")
+    page = wb.html(client.get(f"/assessment/{app.id}/record"))
+    feeding = re.search(r'<select[^>]*name="feeding".*?</select>', page, re.S).group(0)
+    assert '<option value="10">10 分：可独立进食' in feeding and "0 分：需极大帮助或完全依赖他人" in feeding
+    assert "时间观念（年、月）清楚" in page

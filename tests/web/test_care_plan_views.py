@@ -234,3 +234,61 @@ def test_plan_refusals_are_shown_in_english_in_the_english_ui(client, setup):
     client.post("/lang/en", data={"next": "/"})
     page = client.post(f"/care-plans/{plan.id}/edit", data={"level": "3", **row(0), **row(1), "submit": "1"}).data
     assert "The care plan has errors: Fill in at least one service" in page.decode()
+
+
+def test_the_agency_of_the_conclusion_opens_the_plan_under_review(client, session, setup, world):
+    from ltc.entitlements.opening import request_entitlement
+    from tests import builders
+    from tests.entitlement_builders import conclusion
+    _, east, north, plan = setup
+    app = conclusion(session, east, level=3, agency=world.agency)
+    request_entitlement(session, app, care_type="home", provider_id=world.provider.id,
+                        actor=actor_of(world.users["mia_rev"]), now=NOW)
+    builders.user(session, world.agency, "ag_rev", "reviewer")
+    elsewhere = builders.org(session, "agency", "评估机构乙", 6)
+    builders.user(session, elsewhere, "ag2_rev", "reviewer")
+    session.commit()
+    login(client, "ag_rev")
+    assert client.get(f"/care-plans/{plan.id}").status_code == 200
+    assert "王东城" in client.get("/care-plans/").data.decode()
+    relogin(client, "ag2_rev")
+    assert client.get(f"/care-plans/{plan.id}").status_code == 404
+
+
+def test_the_plan_list_finds_plans_by_name_or_id_number(client, session, setup, world):
+    _, east, north, plan = setup
+    plans.save_plan(session, person_id=north.id, provider_id=world.provider.id, care_type="home", level=4,
+                    visit_types=[VisitTypeInput("日常", 3, "week", 30, ("SH01",))],
+                    actor=actor_of(world.users["pr_op"]), now=NOW)
+    session.commit()
+    login(client, "mia_rev")
+    assert client.get("/care-plans/").data.decode().count('data-testid="plan-row"') == 2
+    found = client.get("/care-plans/", query_string={"q": "朝阳"}).data.decode()
+    assert found.count('data-testid="plan-row"') == 1 and "李朝阳" in found and 'value="朝阳"' in found
+    found = client.get("/care-plans/", query_string={"q": east.id_number}).data.decode()
+    assert found.count('data-testid="plan-row"') == 1 and "王东城" in found
+
+
+def test_the_level_caps_are_shown_while_the_plan_is_drafted(client, session, setup):
+    world, east, north, plan = setup
+    login(client, "pr_op")
+    form = client.get(f"/care-plans/{plan.id}/edit").data.decode()
+    caps = form[form.index('data-testid="level-caps"'):form.index('data-testid="visit-row"')]
+    assert "3 级待遇标准" in caps and "每月服务时长上限" in caps and "基金支付比例" in caps
+    hours = re.search(r'每月服务时长上限</dt><dd class="col-sm-8" data-testid="level-cap">(\d+) 小时<', caps).group(1)
+    response = client.post(f"/care-plans/{plan.id}/edit", data={"level": "4", **row(0, "日常", "3", "week", "0",
+                                                                                   ["SH01"]), "submit": "1"})
+    assert response.status_code == 400
+    again = response.data.decode()
+    assert "4 级待遇标准" in again                                          # follows the level chosen
+    assert re.search(r'每月服务时长上限</dt><dd class="col-sm-8" data-testid="level-cap">(\d+) 小时<', again).group(1) \
+        != hours
+
+
+def test_a_home_care_agency_drafts_home_care_by_default(client, setup):
+    login(client, "pr_op")
+    page = client.get("/care-plans/").data.decode()
+    select = re.search(r'<select[^>]*id="care_type"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert re.findall(r'<option[^>]*value="(\w+)"', select) == ["home"]
+    relogin(client, "mia_rev")   # a reader drafts nothing: no choice offered
+    assert 'data-testid="new-plan"' not in client.get("/care-plans/").data.decode()

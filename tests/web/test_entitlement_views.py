@@ -228,3 +228,48 @@ def test_a_migrated_conclusion_has_a_page_that_says_what_it_is(client, session, 
     page = client.get(f"/assessment/{e.application_id}")
     text = page.data.decode()
     assert page.status_code == 200 and "上线迁移结论" in text and "上线迁移导入" in text
+
+
+def test_the_list_finds_by_part_of_a_name_id_digits_or_application_number(client, granted, session):
+    from ltc.people.models import InsuredPerson
+    west = granted["west"]
+    id_number = session.get(InsuredPerson, west.person_id).id_number
+    login(client, "mia_op")
+    assert names(client.get("/entitlements/?q=朝")) == ["王朝"]                  # not only a name prefix
+    assert names(client.get(f"/entitlements/?q={id_number[-6:]}")) == ["李西"]
+    assert names(client.get(f"/entitlements/?q=SQ-2026-{west.application_id:06d}")) == ["李西"]
+
+
+def test_the_list_shows_the_state_the_end_reason_only_once_ended_and_exports(client, granted):
+    login(client, "mia_op")
+    page = client.get("/entitlements/").data.decode()
+
+    def cells(entitlement, testid):
+        row = page[page.index(f'data-entitlement="{entitlement.id}"'):]
+        return re.search(rf'data-testid="{testid}">([^<]*)<', row[:row.index("</tr>")]).group(1)
+    assert cells(granted["north"], "state") == "已终止"
+    assert cells(granted["west"], "state") == "享受中" and cells(granted["west"], "end-reason") == ""
+    assert cells(granted["east"], "state") == "享受中"                  # shortened to 2027 for a change:
+    assert cells(granted["east"], "end-reason") == ""                   # not ended yet, no end reason
+    assert "至" in page and "止" in page
+    import csv
+    import io
+    exported = client.get("/entitlements/?format=csv&q=赵北")
+    assert exported.status_code == 200 and exported.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:2] == ["姓名", "身份证号"] and "状态" in rows[0] and len(rows) == 2
+    assert rows[1][0] == "赵北" and rows[1][rows[0].index("状态")] == "已终止"
+    assert 'data-testid="export-xlsx"' in page
+
+
+def test_periods_are_shown_one_way_with_their_last_day(client, granted):
+    from datetime import timedelta
+    west = granted["west"]
+    login(client, "mia_op")
+    page = client.get(f"/entitlements/{west.id}").data.decode()
+    last = west.valid_to - timedelta(days=1)
+    assert f'data-testid="period">{west.valid_from} 至 {last} 止' in page
+    assert f"{west.conclusion_date} 至 {west.conclusion_valid_to - timedelta(days=1)} 止" in page
+    assert "（不含）</dd>" not in page
+    listing = client.get("/entitlements/").data.decode()
+    assert f"{west.valid_from} 至 {last} 止" in listing

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from ltc.web.forms import PlainForm
 from ltc.assessment.applications.services.intake import ORDERED_REASONS, RELATIONS, Applicant, BankAccount
 from ltc.assessment.scale.scale import Ruleset
+from ltc.assessment.scale.descriptors import choice_label
 from ltc.assessment.applications.selfassessment import ANSWER_LABELS, ITEM_LABELS, ITEMS
 from ltc.assessment.applications.states import KIND_LABELS, REASSESSMENT_LABELS, REFUSAL_LABELS, RESCHEDULE_LABELS, Kind
 from ltc.orgs.kinds import CARE_TYPE_LABELS
@@ -50,6 +51,7 @@ class QueueFilterForm(PlainForm):
     district = SelectField(_l("区县"), validators=[Optional()])
     status = SelectField(_l("状态"), validators=[Optional()])
     overdue = BooleanField(_l("仅显示超期"))
+    q = StringField(_l("查找"), validators=[Optional(), Length(max=40)])
 
 
 def _self_assessment_field(item: str) -> RadioField:
@@ -238,7 +240,8 @@ def entry_form(ruleset: Ruleset, **kwargs) -> EntryFormBase:
     for item in ruleset.items:
         setattr(EntryForm, item.code, SelectField(
             item.name, coerce=_int_or_none, validators=[InputRequired(message=_l("请选择"))],
-            choices=[SelectChoice("", "—")] + [SelectChoice(str(v), str(v)) for v in item.allowed],
+            choices=[SelectChoice("", "—")] + [SelectChoice(str(v), choice_label(ruleset.id, item.code, v))
+                                               for v in item.allowed],
             validate_choice=True))
     EntryForm.item_codes = ruleset.codes
     EntryForm.submit = SubmitField(_l("保存评估记录"))

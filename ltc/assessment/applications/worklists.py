@@ -17,9 +17,11 @@ def assessment_queues(session: Session, user, today: date) -> WorkList | None:
         return None
     ctx = queues.queue_context(session, user, today)
     rows = []
-    for queue in mine:
-        total, overdue = queues.queue_counts(session, queue, ctx)
-        rows.append({"queue": _(queue.title), "total": total, "overdue": overdue})
+    for queue in mine:  # a queue of every status (the applications a provider filed): those in progress
+        filters = queues.QueueFilters(open_only=not queue.statuses)
+        total, overdue = queues.queue_counts(session, queue, ctx, filters)
+        rows.append({"queue": _(queue.title), "total": total, "overdue": overdue,
+                     "url": url_for("assessment.queue", name=queue.name)})
     return WorkList(title="评估申请待办", columns=[("queue", "工作队列"), ("total", "数量"), ("overdue", "已超期")],
                     rows=rows, total=sum(r["total"] for r in rows), link=url_for("assessment.index"))
 

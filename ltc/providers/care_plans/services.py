@@ -21,6 +21,7 @@ from ltc.core.errors import Conflict, NotFound, ValidationFailed
 from ltc.core.months import add_months
 from ltc.orgs.kinds import CareType
 from ltc.orgs.models import Organisation
+from ltc.people.finding import person_matches
 from ltc.people.models import InsuredPerson
 from ltc.people.services import category_on, tags_on
 from ltc.core import events
@@ -57,7 +58,7 @@ def care_plans_in_scope(user: User) -> ColumnElement[bool] | None:
         return None
     if kind == "provider":
         return CarePlan.provider_id == user.org_id
-    if kind == "insurer":
+    if kind in ("insurer", "agency"):  # an agency: the persons it assessed or whose requests name it
         return CarePlan.person_id.in_(scoped(select(InsuredPerson.id), InsuredPerson, user))
     return false()
 
@@ -259,13 +260,16 @@ def versions_of(session: Session, plan: CarePlan) -> list[CarePlan]:
     return list(session.scalars(stmt.order_by(CarePlan.version.desc())))
 
 
-def latest_plans(user: User):
-    """The latest version of each plan in the user's scope (a SELECT for pagination), newest first."""
+def latest_plans(user: User, q: str = ""):
+    """The latest version of each plan in the user's scope (a SELECT for pagination), newest first;
+    with ``q``, of the persons whose name or ID number matches it."""
     older = aliased(CarePlan)
     latest = select(func.max(older.version)).where(
         older.person_id == CarePlan.person_id, older.provider_id == CarePlan.provider_id,
         older.care_type == CarePlan.care_type).scalar_subquery()
     stmt = select(CarePlan).where(CarePlan.version == latest)
+    if q.strip():
+        stmt = stmt.where(CarePlan.person_id.in_(select(InsuredPerson.id).where(person_matches(q))))
     return scoped(stmt, CarePlan, user).order_by(CarePlan.created_at.desc(), CarePlan.id.desc())
 
 

@@ -16,15 +16,17 @@ from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import DomainError, NotFound
 from ltc.core.pagination import paginate
-from ltc.entitlements import plan_revision, plans
+from ltc.entitlements import plan_revision, plans, subject
 from ltc.entitlements.models import Entitlement
 from ltc.extensions import db
+from ltc.web.related import related
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.orgs.models import Organisation
 from ltc.people.ids import normalise_id_number
 from ltc.people.models import InsuredPerson
 from ltc.providers.care_plans import services
 from ltc.providers.catalogue.services import items_for_care_type
+from ltc.providers.services import care_types_on
 from ltc.providers.care_plans.checks import CHECK_LABELS
 from ltc.providers.care_plans.forms import NEW_PLAN_ROWS, CareTypeChoiceForm, InForceForm, PlanForm
 from ltc.providers.care_plans.models import STATUS_LABELS, UNIT_LABELS, CarePlan, PlanStatus
@@ -48,13 +50,24 @@ def _labels() -> dict:
 @login_required
 def list_plans():
     _require_reader()
-    page = paginate(db.session, services.latest_plans(current_user), page=request.args.get("page", 1, type=int),
+    q = request.args.get("q", "")[:40]
+    page = paginate(db.session, services.latest_plans(current_user, q), page=request.args.get("page", 1, type=int),
                     per_page=current_app.config["PER_PAGE"])
     people = _names(InsuredPerson, {p.person_id for p in page.items})
     providers = _names(Organisation, {p.provider_id for p in page.items})
     return render_template("care_plans/list.html", page=page, people=people, providers=providers,
-                           labels=_labels(), choice=CareTypeChoiceForm(),
+                           labels=_labels(), choice=_care_type_choice(), q=q,
                            can_edit=can(current_user, Action.CARE_RECORDS))
+
+
+def _care_type_choice() -> CareTypeChoiceForm:
+    """The care types a first plan may be drafted for: those the provider offers today (all for
+    a reader, who drafts nothing), in the catalogue's order."""
+    form = CareTypeChoiceForm()
+    if current_user.org_kind == "provider":
+        offered = care_types_on(db.session, current_user.org_id, local_today())
+        form.care_type.choices = [c for c in form.care_type.choices if c.value in offered] or form.care_type.choices
+    return form
 
 
 def _names(model, ids: set[int]) -> dict[int, str]:
@@ -80,6 +93,7 @@ def view_plan(plan_id: int):
                            checks=services.plan_checks(db.session, plan, start, end=owner.valid_to if owner else None),
                            on_form=form, day=day, entitlement=entitlement, in_force=in_force,
                            revision_case=plan_revision.open_case_of(db.session, owner.id) if owner else None,
+                           related=related(db.session, current_user, "care_plan", plan.id),
                            can_edit=can(current_user, Action.CARE_RECORDS))
 
 
@@ -170,5 +184,8 @@ def _edit(form: PlanForm, person: InsuredPerson, care_type: str, plan: CarePlan 
         status = 400
     revising = plan_revision.granted_entitlement(db.session, person_id=person.id, provider_id=current_user.org_id,
                                                  care_type=care_type, today=local_today())
+    level = form.level.data if isinstance(form.level.data, int) else None
+    caps = subject.level_caps(db.session, person_id=person.id, care_type=care_type, provider_id=current_user.org_id,
+                              level=level, day=local_today()) if level is not None else []
     return render_template("care_plans/form.html", form=form, person=person, plan=plan, care_type=care_type,
-                           labels=_labels(), revising=revising), status
+                           labels=_labels(), revising=revising, caps=caps, level=level), status

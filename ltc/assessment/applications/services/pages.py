@@ -90,6 +90,9 @@ class ApplicationPage:
     record: Assessment | None = None
     record_items: list = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
+    #: per indicator of the record: (name, total, grade, grade name), in the ruleset's order
+    indicator_rows: list[tuple[str, int, int, str]] = field(default_factory=list)
+    level_name: str = ""
     signatures: list = field(default_factory=list)
     confirmations: list = field(default_factory=list)
     children: list = field(default_factory=list)
@@ -134,6 +137,11 @@ def _record(session: Session, page: ApplicationPage) -> None:
     page.record_items = [{"indicator": ruleset.indicators[item.indicator].name, "name": item.name,
                           "value": record.items.get(item.code)} for item in ruleset.items]
     page.explanation = scale.explain(ruleset, grading).lines()
+    page.indicator_rows = [(ruleset.indicators[code].name, total, grade, ruleset.grade_names[grade])
+                           for code, total, grade in (("adl", record.adl_total, record.adl_grade),
+                                                      ("cognition", record.cognition_total, record.cognition_grade),
+                                                      ("perception", record.perception_total, record.perception_grade))]
+    page.level_name = ruleset.level_names[record.level]
     names = _names(session, [s.user_id for s in record.signatures])
     page.signatures = [{"name": names.get(s.user_id, ""), "at": s.signed_at} for s in record.signatures]
 

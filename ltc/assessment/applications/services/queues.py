@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session, aliased
 from ltc.assessment.applications.models import (Application, Assessment, AssessmentAssessor, AssessmentSignature,
                                                AssessmentVisit, Confirmation, SelfAssessment)
 from ltc.assessment.applications.deadlines import due_on
+from ltc.assessment.applications.numbers import application_id_of
 from ltc.assessment.experts.services import expert_ids
-from ltc.assessment.applications.states import VISIT_BOOKED, Status
+from ltc.assessment.applications.states import TERMINAL, VISIT_BOOKED, Status
 from ltc.auth.models import User, UserRole
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import scoped
@@ -32,6 +33,7 @@ from ltc.core.calendar import add_working_days
 from ltc.core.errors import Forbidden, NotFound
 from ltc.core.months import month_bounds
 from ltc.orgs.models import Organisation
+from ltc.people.finding import person_matches
 from ltc.people.models import InsuredPerson
 
 OK, DUE_SOON, OVERDUE = "ok", "due_soon", "overdue"
@@ -205,6 +207,10 @@ class QueueFilters:
     district: str | None = None
     status: str | None = None
     overdue_only: bool = False
+    #: a name, an ID number (or its last digits) or an application number
+    q: str = ""
+    #: only applications still being handled (not refused, concluded, withdrawn or cancelled)
+    open_only: bool = False
 
 
 def _where(queue: Queue, ctx: QueueContext, filters: QueueFilters) -> list[ColumnElement[bool]]:
@@ -219,7 +225,18 @@ def _where(queue: Queue, ctx: QueueContext, filters: QueueFilters) -> list[Colum
         clauses.append(InsuredPerson.district == filters.district)
     if filters.overdue_only:
         clauses.append(due_expression() < ctx.today)
+    if filters.q.strip():
+        clauses.append(application_matches(filters.q))
+    if filters.open_only:
+        clauses.append(Application.status.not_in(sorted(s.value for s in TERMINAL)))
     return clauses
+
+
+def application_matches(q: str) -> ColumnElement[bool]:
+    """Applications whose number is ``q``, or whose person's name or ID number matches it
+    (the person must be joined)."""
+    number = application_id_of(q)
+    return Application.id == number if number is not None else person_matches(q)
 
 
 def queue_select(queue: Queue, ctx: QueueContext, filters: QueueFilters = QueueFilters()) -> Select:
@@ -246,12 +263,13 @@ def queue_select(queue: Queue, ctx: QueueContext, filters: QueueFilters = QueueF
     return scoped(stmt, Application, ctx.user)
 
 
-def queue_counts(session: Session, queue: Queue, ctx: QueueContext) -> tuple[int, int]:
+def queue_counts(session: Session, queue: Queue, ctx: QueueContext,
+                 filters: QueueFilters = QueueFilters()) -> tuple[int, int]:
     """(rows, overdue rows) of the queue for the viewer, in one query."""
     due = due_expression()
     stmt = (select(func.count(Application.id), func.count(case((due < ctx.today, Application.id))))
             .join(InsuredPerson, InsuredPerson.id == Application.person_id)
-            .where(*_where(queue, ctx, QueueFilters())))
+            .where(*_where(queue, ctx, filters)))
     total, overdue = session.execute(scoped(stmt, Application, ctx.user)).one()
     return total or 0, overdue or 0
 

@@ -18,6 +18,7 @@ from ltc.auth.permissions import Action, can
 from ltc.auth.web import permission_required
 from ltc.core.clock import utcnow
 from ltc.extensions import db
+from ltc.web.related import related
 from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.web.transactions import records_view
 
@@ -56,7 +57,8 @@ def action_forms(page: pages.ApplicationPage, today) -> dict:
         forms["documents"] = DocumentsForm(prefix="documents", version=version)
     if flags.accept:
         forms["accept"] = AcceptForm(prefix="accept", version=version)
-        forms["refuse"] = RefuseForm(prefix="refuse", version=version)
+        found = [code for code, _text in page.acceptance_problems]  # the system's own check: its first finding
+        forms["refuse"] = RefuseForm(prefix="refuse", version=version, **({"code": found[0].value} if found else {}))
     if flags.dispatch:
         forms["dispatch"] = _dispatch_form(page, today, version)
     if flags.schedule:
@@ -74,19 +76,39 @@ def action_forms(page: pages.ApplicationPage, today) -> dict:
     return forms
 
 
+def _keep_posted(forms: dict, failed) -> dict:
+    """``forms`` with the refused form in place of its fresh twin, so the user's input and the
+    errors stay on the page (the choices the POST did not carry are taken from the fresh form)."""
+    key, posted = failed
+    fresh = forms.get(key)
+    if fresh is None:
+        return forms
+    for field in posted:
+        if getattr(field, "choices", False) is None:
+            field.choices = fresh[field.name[len(posted._prefix):]].choices
+    return {**forms, key: posted}
+
+
 @bp.get("/<int:application_id>")
 @permission_required(Action.ROSTER_VIEW)
 def detail(application_id: int):
+    return render_detail(application_id)
+
+
+def render_detail(application_id: int, failed: tuple[str, object] | None = None, status: int = 200):
+    """The detail page; ``failed``: (action key, form) of a refused step, shown with its input and errors."""
     ctx = context()
     page = pages.application_page(db.session, ctx, application_id)
     self_assessment = page.app.self_assessment
     answers = [(ITEM_LABELS[item], ANSWER_LABELS[getattr(self_assessment, item)]) for item in ITEMS] \
         if self_assessment is not None else []
+    forms = action_forms(page, ctx.today)
     return render_template(
-        "assessment/detail.html", p=page, app=page.app, forms=action_forms(page, ctx.today), answers=answers,
-        can_open_notices=can(current_user, Action.OPEN_NOTICES),
+        "assessment/detail.html", p=page, app=page.app, forms=_keep_posted(forms, failed) if failed else forms,
+        answers=answers, can_open_notices=can(current_user, Action.OPEN_NOTICES),
+        related=related(db.session, current_user, "application", page.app.id),
         labels={"status": STATUS_LABELS, "kind": KIND_LABELS, "refusal": REFUSAL_LABELS, "care": CARE_TYPE_LABELS,
-                "sla": queues.SLA_LABELS, "answer": ANSWER_LABELS, "relation": RELATIONS})
+                "sla": queues.SLA_LABELS, "answer": ANSWER_LABELS, "relation": RELATIONS}), status
 
 
 @bp.get("/documents/<int:document_id>")

@@ -1,6 +1,6 @@
 """Filing an application (SPEC §3.1): an insurer operator, or a provider operator on a
 person's behalf. Errors are shown on the form and nothing is recorded."""
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -12,12 +12,14 @@ from ltc.assessment.applications.services.documents import check_document, store
 from ltc.assessment.applications.forms import IntakeForm
 from ltc.assessment.applications.views.blueprint import bp, show_errors
 from ltc.auth.permissions import Action, can
+from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import DomainError
 from ltc.extensions import db
 from ltc.orgs.kinds import CARE_TYPE_LABELS
+from ltc.people.models import InsuredPerson
 
 
 def _intake_form() -> IntakeForm:
@@ -31,6 +33,9 @@ def _intake_form() -> IntakeForm:
     if not can(current_user, Action.HANDLE_APPLICATION):  # only the insurer orders a reassessment
         del form.kind
         del form.reassessment_reason
+    if request.method == "GET" and (person_id := request.args.get("person_id", type=int)):
+        person = get_scoped(db.session, current_user, InsuredPerson, person_id)  # 为其提交申请 from the person page
+        form.id_number.data, form.person_name.data = person.id_number, person.name
     return form
 
 

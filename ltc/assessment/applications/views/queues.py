@@ -58,7 +58,9 @@ def _filters(queue: queues.Queue, ctx: queues.QueueContext) -> tuple[QueueFilter
         SelectChoice(s.value, _(STATUS_LABELS[s])) for s in statuses]
     district = form.district.data if form.district.data in districts else None
     status = form.status.data if form.status.data in {s.value for s in statuses} else None
-    return form, queues.QueueFilters(district=district, status=status, overdue_only=bool(form.overdue.data))
+    q = form.q.data if form.q.validate(form) else ""
+    return form, queues.QueueFilters(district=district, status=status, overdue_only=bool(form.overdue.data),
+                                     q=q or "")
 
 
 def _exported(stmt):
@@ -119,9 +121,9 @@ def _published(today):
 
 
 @bp.get("/publicity")
-@login_required
 def publicity():
-    """The published list (公示名单): masked names and ID numbers only, for every user."""
+    """The published list (公示名单, SPEC §3.1): masked names and ID numbers, level and agency only;
+    public, without logging in."""
     today = local_today()
     if fmt := requested_format(request.args.get("format")):
         return export_response(publicity_columns(), _published(today), fmt=fmt,

@@ -21,6 +21,7 @@ from ltc.assessment.applications.forms import (AcceptForm, DispatchForm, Documen
                                                RefuseForm, ScheduleForm, SelfAssessmentForm, SignForm, entry_form)
 from ltc.assessment.scale.services import ruleset_in_force
 from ltc.assessment.applications.views.blueprint import any_permission_required, bp, context, show_errors
+from ltc.assessment.applications.views.detail import render_detail
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
@@ -42,13 +43,26 @@ def _form_errors(form) -> str:
     return "；".join(messages)
 
 
+#: the key of each step form's prefix in the detail page's forms
+FORM_KEYS = {"sa": "self_assessment"}
+
+
+def _refused(application_id: int, form, status: int):
+    """The detail page again with the refused form, its input and every error on it."""
+    key = FORM_KEYS.get(form._prefix.rstrip("-"), form._prefix.rstrip("-"))
+    return render_detail(application_id, failed=(key, form), status=status)
+
+
 def _step(application_id: int, form, call: Step, done: str):
     """Run one workflow step from the detail page. Out of scope → 404; a role or person the
-    service refuses → 403; any other refusal is flashed."""
+    service refuses → 403; a stale version is flashed over the fresh page; any other refusal
+    shows the page again with the user's input and the errors on the form."""
     get_scoped(db.session, current_user, Application, application_id)
     if not form.validate_on_submit():
-        flash(_form_errors(form) or _("表单无效，请刷新页面后重试"), "error")
-        return redirect(url_for(".detail", application_id=application_id))
+        if "version" in form.errors or "csrf_token" in form.errors:
+            flash(_form_errors(form) or _("表单无效，请刷新页面后重试"), "error")
+            return redirect(url_for(".detail", application_id=application_id))
+        return _refused(application_id, form, 400)
     kwargs = {"actor": actor_of(current_user), "now": utcnow(), "expected_version": form.expected_version()}
     try:
         call(application_id, form, kwargs)
@@ -56,7 +70,11 @@ def _step(application_id: int, form, call: Step, done: str):
         raise
     except DomainError as exc:
         db.session.rollback()
-        flash(error_words(exc), "error")
+        if exc.fields.get("version") == "stale":
+            flash(error_words(exc), "error")
+            return redirect(url_for(".detail", application_id=application_id))
+        show_errors(form, exc)
+        return _refused(application_id, form, exc.status)
     else:
         db.session.commit()
         flash(done, "success")
