@@ -9,12 +9,13 @@ from ltc.assessment.applications.services import conclusion
 from ltc.assessment.applications.services import queues
 from ltc.assessment.applications.forms import QueueFilterForm
 from ltc.assessment.applications.services.notifying import application_no
-from ltc.assessment.applications.states import KIND_LABELS, RESCHEDULE_LABELS, STATUS_LABELS, Status
+from ltc.assessment.applications.states import RESCHEDULE_LABELS, STATUS_LABELS, Status
 from ltc.assessment.applications.views.blueprint import bp, context
 from ltc.auth.permissions import Action, can
 from ltc.auth.web import permission_required
 from ltc.core.clock import local_today
 from ltc.web.exports import Column, export_response, requested_format
+from ltc.web.labels import label
 from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.people.ids import mask_id
@@ -24,8 +25,9 @@ EXPORT_BATCH = 500
 
 def queue_row(row) -> dict:
     """One queue row as shown and exported: the ID number masked (SPEC §2), labels translated."""
-    return {"id": row.id, "number": application_no(row), "kind": _(KIND_LABELS[row.kind]),
-            "status": _(STATUS_LABELS[row.status]), "person": row.person_name, "id_number": mask_id(row.id_number),
+    return {"id": row.id, "number": application_no(row), "kind": label(row.kind, "application_kind"),
+            "status": label(row.status, "application_status"), "person": row.person_name,
+            "id_number": mask_id(row.id_number),
             "district": row.district, "submitted_on": row.submitted_on, "accepted_on": row.accepted_on,
             "agency": row.agency_name or "", "filer": row.filer_name or "", "visit_on": row.visit_on,
             "self_grade": row.self_grade or "", "level": row.level, "due_on": row.due_on, "sla": row.sla,
