@@ -1,5 +1,6 @@
 """The Alembic migrations produce exactly the models' schema (on SQLite and PostgreSQL)."""
 import json
+from contextlib import contextmanager
 import uuid
 
 import flask_migrate
@@ -26,6 +27,20 @@ def _fresh_database(app, tmp_path) -> tuple[str, callable]:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@contextmanager
+def migrated_app(app, tmp_path):
+    """An app on a fresh, empty database (dropped afterwards), used inside its app context."""
+    url, drop = _fresh_database(app, tmp_path)
+    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            yield migrated
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
 
 
 def _exclusion_constraints(conn) -> set[str] | None:
@@ -91,19 +106,12 @@ def test_migrations_create_the_models_check_constraints(app, tmp_path):
 
 
 def test_policy_ref_is_seeded_by_the_migrations(app, tmp_path):
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with migrated.app_context():
-            flask_migrate.upgrade()
-            from ltc.policy.services import policy_on
-            from datetime import date
-            policy = policy_on(db.session, date(2026, 6, 1))
-            assert policy.section("assessment").benefit_threshold == 3
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade()
+        from ltc.policy.services import policy_on
+        from datetime import date
+        policy = policy_on(db.session, date(2026, 6, 1))
+        assert policy.section("assessment").benefit_threshold == 3
 
 
 def _add_draft(conn, number: int, sections: dict) -> None:
@@ -123,67 +131,53 @@ def _all_sections(conn) -> list[dict]:
 def test_0005_adds_the_new_policy_sections_to_existing_versions_and_seeds_the_catalogue(app, tmp_path):
     """A database at 0004 with a draft besides REF: after the upgrade every version validates
     against every section schema and the 42 catalogue items exist; a downgrade gives 0004's JSON back."""
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with migrated.app_context():
-            import sqlalchemy as sa
-            from ltc.policy.schema import validate_sections
-            flask_migrate.upgrade(revision="0004")
-            with db.engine.begin() as conn:
-                [ref] = _all_sections(conn)
-                _add_draft(conn, 2, ref)
-            flask_migrate.upgrade()
-            with db.engine.connect() as conn:
-                loaded = _all_sections(conn)
-                items = conn.execute(sa.text("SELECT count(*) FROM service_items")).scalar_one()
-            assert [validate_sections(s) for s in loaded] == [{}, {}]
-            assert loaded[1]["reviews"]["case_types"][0]["code"] == "entitlement" and items == 42
-            flask_migrate.downgrade(revision="0004")
-            with db.engine.connect() as conn:
-                assert all(set(sections) == {"assessment"} for sections in _all_sections(conn))
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+    with migrated_app(app, tmp_path):
+        import sqlalchemy as sa
+        from ltc.policy.schema import validate_sections
+        flask_migrate.upgrade(revision="0004")
+        with db.engine.begin() as conn:
+            [ref] = _all_sections(conn)
+            _add_draft(conn, 2, ref)
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            loaded = _all_sections(conn)
+            items = conn.execute(sa.text("SELECT count(*) FROM service_items")).scalar_one()
+        assert [validate_sections(s) for s in loaded] == [{}, {}]
+        assert loaded[1]["reviews"]["case_types"][0]["code"] == "entitlement" and items == 42
+        flask_migrate.downgrade(revision="0004")
+        with db.engine.connect() as conn:
+            assert all(set(sections) == {"assessment"} for sections in _all_sections(conn))
 
 
 def test_0006_gives_every_existing_version_the_ref_job_times_and_keeps_a_version_that_has_them(app, tmp_path):
     """A database at 0005 with REF and a draft: after the upgrade both validate and carry the
     job times the scheduler used before (SPEC §9); a downgrade removes only the ``jobs`` section."""
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with migrated.app_context():
-            from ltc.policy.schema import parse_as, validate_sections
-            from ltc.scheduler.policy import JobsPolicy
-            from ltc.scheduler.registry import JOBS
-            flask_migrate.upgrade(revision="0005")
-            with db.engine.begin() as conn:
-                [ref] = _all_sections(conn)
-                assert "jobs" not in ref
-                own_times = {job.id: {"day": None, "hour": 7, "minute": 15} for job in JOBS
-                             if not job.schedule.every_minutes}  # the jobs 0006 knew
-                _add_draft(conn, 2, ref)
-                _add_draft(conn, 3, {**ref, "jobs": own_times})
-            flask_migrate.upgrade(revision="0010")  # later revisions change other sections
-            with db.engine.connect() as conn:
-                loaded = _all_sections(conn)
-            # the jobs section of every version validates (other sections gain fields in later revisions)
-            assert [{path: why for path, why in validate_sections(s).items() if path.startswith("jobs")}
-                    for s in loaded] == [{}, {}, {}]
-            for sections in loaded[:2]:
-                times = parse_as(JobsPolicy, sections["jobs"], "jobs").schedules()
-                assert times == {job.id: job.schedule for job in JOBS}
-            assert loaded[2]["jobs"] == {**own_times, "retry_pending_notices": {"every_minutes": 10}}  # by 0007
-            assert all({k: v for k, v in sections.items() if k != "jobs"} == ref for sections in loaded)
-            flask_migrate.downgrade(revision="0005")
-            with db.engine.connect() as conn:
-                assert _all_sections(conn) == [ref, ref, ref]
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+    with migrated_app(app, tmp_path):
+        from ltc.policy.schema import parse_as, validate_sections
+        from ltc.scheduler.policy import JobsPolicy
+        from ltc.scheduler.registry import JOBS
+        flask_migrate.upgrade(revision="0005")
+        with db.engine.begin() as conn:
+            [ref] = _all_sections(conn)
+            assert "jobs" not in ref
+            own_times = {job.id: {"day": None, "hour": 7, "minute": 15} for job in JOBS
+                         if not job.schedule.every_minutes}  # the jobs 0006 knew
+            _add_draft(conn, 2, ref)
+            _add_draft(conn, 3, {**ref, "jobs": own_times})
+        flask_migrate.upgrade(revision="0010")  # later revisions change other sections
+        with db.engine.connect() as conn:
+            loaded = _all_sections(conn)
+        # the jobs section of every version validates (other sections gain fields in later revisions)
+        assert [{path: why for path, why in validate_sections(s).items() if path.startswith("jobs")}
+                for s in loaded] == [{}, {}, {}]
+        for sections in loaded[:2]:
+            times = parse_as(JobsPolicy, sections["jobs"], "jobs").schedules()
+            assert times == {job.id: job.schedule for job in JOBS}
+        assert loaded[2]["jobs"] == {**own_times, "retry_pending_notices": {"every_minutes": 10}}  # by 0007
+        assert all({k: v for k, v in sections.items() if k != "jobs"} == ref for sections in loaded)
+        flask_migrate.downgrade(revision="0005")
+        with db.engine.connect() as conn:
+            assert _all_sections(conn) == [ref, ref, ref]
 
 
 def _insert(conn, table: str, **values) -> int:
@@ -203,48 +197,41 @@ def test_0007_seeds_the_district_list_from_the_records_and_gives_providers_their
     """A database at 0006 whose insurer and persons name districts: the upgrade keeps them, lists
     every district once (the insurer's first, in its order), and gives the provider whose address
     names one district a period from its first agreement; a downgrade drops both tables only."""
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with migrated.app_context():
-            import sqlalchemy as sa
-            from datetime import date
-            flask_migrate.upgrade(revision="0006")
-            with db.engine.begin() as conn:
-                _org(conn, "insurer", "承办甲", 1, districts=["西城区", "东城区"])
-                south = _org(conn, "provider", "南湖护理站", 2, address="示范市南湖区湖滨路 1 号")
-                _insert(conn, "agreement_periods", org_id=south, agreement_no="XY-1",
-                        valid_from=date(2024, 3, 1), valid_to=date(2027, 1, 1))
-                _org(conn, "provider", "无地址护理站", 3)
-                _org(conn, "provider", "两区交界护理站", 4, address="东城区与西城区交界处")
-                for n, district in enumerate(("南湖区", "东城区", "北山区", "南湖区")):
-                    _insert(conn, "insured_persons", id_number=f"11010519491231{n:04d}", name=f"参保人{n}",
-                            district=district, birth_date=date(1949, 12, 31), sex="F",
-                            created_at="2024-06-01 02:00:00", updated_at="2024-06-01 02:00:00")
-            flask_migrate.upgrade(revision="0007")  # 0018 turns the insurer's list into contracts
-            with db.engine.connect() as conn:
-                listed = conn.execute(sa.text("SELECT code, name, active, sort_order FROM districts "
-                                              "ORDER BY sort_order")).all()
-                periods = conn.execute(sa.text("SELECT org_id, district, valid_from, valid_to "
-                                               "FROM provider_district_periods")).all()
-                persons = conn.execute(sa.text("SELECT district FROM insured_persons ORDER BY id")).scalars().all()
-                insurer = conn.execute(sa.text("SELECT districts FROM organisations WHERE kind = 'insurer'")).scalar()
-            assert [(code, name, bool(active)) for code, name, active, _order in listed] == [
-                ("西城区", "西城区", True), ("东城区", "东城区", True), ("北山区", "北山区", True),
-                ("南湖区", "南湖区", True)]
-            assert [tuple(str(v) if v is not None else None for v in row) for row in periods] == [
-                (str(south), "南湖区", "2024-03-01", None)]
-            assert persons == ["南湖区", "东城区", "北山区", "南湖区"]
-            assert (json.loads(insurer) if isinstance(insurer, str) else insurer) == ["西城区", "东城区"]
-            flask_migrate.downgrade(revision="0006")
-            with db.engine.connect() as conn:
-                tables = set(inspect(conn).get_table_names())
-                assert conn.execute(sa.text("SELECT count(*) FROM insured_persons")).scalar_one() == 4
-            assert not {"districts", "provider_district_periods"} & tables
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+    with migrated_app(app, tmp_path):
+        import sqlalchemy as sa
+        from datetime import date
+        flask_migrate.upgrade(revision="0006")
+        with db.engine.begin() as conn:
+            _org(conn, "insurer", "承办甲", 1, districts=["西城区", "东城区"])
+            south = _org(conn, "provider", "南湖护理站", 2, address="示范市南湖区湖滨路 1 号")
+            _insert(conn, "agreement_periods", org_id=south, agreement_no="XY-1",
+                    valid_from=date(2024, 3, 1), valid_to=date(2027, 1, 1))
+            _org(conn, "provider", "无地址护理站", 3)
+            _org(conn, "provider", "两区交界护理站", 4, address="东城区与西城区交界处")
+            for n, district in enumerate(("南湖区", "东城区", "北山区", "南湖区")):
+                _insert(conn, "insured_persons", id_number=f"11010519491231{n:04d}", name=f"参保人{n}",
+                        district=district, birth_date=date(1949, 12, 31), sex="F",
+                        created_at="2024-06-01 02:00:00", updated_at="2024-06-01 02:00:00")
+        flask_migrate.upgrade(revision="0007")  # 0018 turns the insurer's list into contracts
+        with db.engine.connect() as conn:
+            listed = conn.execute(sa.text("SELECT code, name, active, sort_order FROM districts "
+                                          "ORDER BY sort_order")).all()
+            periods = conn.execute(sa.text("SELECT org_id, district, valid_from, valid_to "
+                                           "FROM provider_district_periods")).all()
+            persons = conn.execute(sa.text("SELECT district FROM insured_persons ORDER BY id")).scalars().all()
+            insurer = conn.execute(sa.text("SELECT districts FROM organisations WHERE kind = 'insurer'")).scalar()
+        assert [(code, name, bool(active)) for code, name, active, _order in listed] == [
+            ("西城区", "西城区", True), ("东城区", "东城区", True), ("北山区", "北山区", True),
+            ("南湖区", "南湖区", True)]
+        assert [tuple(str(v) if v is not None else None for v in row) for row in periods] == [
+            (str(south), "南湖区", "2024-03-01", None)]
+        assert persons == ["南湖区", "东城区", "北山区", "南湖区"]
+        assert (json.loads(insurer) if isinstance(insurer, str) else insurer) == ["西城区", "东城区"]
+        flask_migrate.downgrade(revision="0006")
+        with db.engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            assert conn.execute(sa.text("SELECT count(*) FROM insured_persons")).scalar_one() == 4
+        assert not {"districts", "provider_district_periods"} & tables
 
 
 def _review_rows(conn, stages: str, column: str) -> tuple[list, list]:
@@ -259,51 +246,44 @@ def test_0009_renames_review_visits_to_stages_keeping_every_row(app, tmp_path):
     are stages with the same ids, decided by reviewers (the only role until then), the events
     point at them through ``stage_id``, and a new stage takes the next id; a downgrade gives
     the visits back."""
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with migrated.app_context():
-            import sqlalchemy as sa
-            flask_migrate.upgrade(revision="0006")
-            now = "2026-03-16 02:00:00+00:00"
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("INSERT INTO organisations (id, kind, name, uscc, districts, created_at) "
-                                     "VALUES (1, 'mia', '医保', :uscc, '[]', :now)"), {"uscc": "X" * 18, "now": now})
+    with migrated_app(app, tmp_path):
+        import sqlalchemy as sa
+        flask_migrate.upgrade(revision="0006")
+        now = "2026-03-16 02:00:00+00:00"
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO organisations (id, kind, name, uscc, districts, created_at) "
+                                 "VALUES (1, 'mia', '医保', :uscc, '[]', :now)"), {"uscc": "X" * 18, "now": now})
+            conn.execute(sa.text(
+                "INSERT INTO review_cases (id, case_type, definition, subject_type, subject_id, "
+                "subject_revision, title, status, step_code, round, owners, opened_on, opened_at, version) "
+                "VALUES (1, 't', '{}', 's', 9, 1, 'case', 'open', 'b', 1, '{}', '2026-03-16', :now, 2)"),
+                {"now": now})
+            for step, decision in (("a", "approve"), ("b", None)):  # ids from the table's own sequence
+                visit_id = conn.execute(sa.text(
+                    "INSERT INTO review_visits (case_id, step_code, round, owner_kind, owner_org_id, "
+                    "entered_on, entered_at, due_on, decision) VALUES (1, :step, 1, 'mia', 1, "
+                    "'2026-03-16', :now, '2026-03-19', :decision) RETURNING id"),
+                    {"step": step, "now": now, "decision": decision}).scalar_one()
                 conn.execute(sa.text(
-                    "INSERT INTO review_cases (id, case_type, definition, subject_type, subject_id, "
-                    "subject_revision, title, status, step_code, round, owners, opened_on, opened_at, version) "
-                    "VALUES (1, 't', '{}', 's', 9, 1, 'case', 'open', 'b', 1, '{}', '2026-03-16', :now, 2)"),
-                    {"now": now})
-                for step, decision in (("a", "approve"), ("b", None)):  # ids from the table's own sequence
-                    visit_id = conn.execute(sa.text(
-                        "INSERT INTO review_visits (case_id, step_code, round, owner_kind, owner_org_id, "
-                        "entered_on, entered_at, due_on, decision) VALUES (1, :step, 1, 'mia', 1, "
-                        "'2026-03-16', :now, '2026-03-19', :decision) RETURNING id"),
-                        {"step": step, "now": now, "decision": decision}).scalar_one()
-                    conn.execute(sa.text(
-                        "INSERT INTO review_events (case_id, visit_id, round, step_code, subject_revision, "
-                        "action, actor_label, at) VALUES (1, :id, 1, :step, 1, 'opened', 'x', :now)"),
-                        {"id": visit_id, "step": step, "now": now})
-                before = _review_rows(conn, "review_visits", "visit_id")
-            flask_migrate.upgrade()
-            with db.engine.begin() as conn:
-                assert _review_rows(conn, "review_stages", "stage_id") == before
-                assert conn.execute(sa.text("SELECT DISTINCT roles FROM review_stages")).scalars().all() == [
-                    "reviewer"]
-                new_id = conn.execute(sa.text(
-                    "INSERT INTO review_stages (case_id, step_code, round, owner_kind, owner_org_id, roles, "
-                    "entered_on, entered_at, due_on) VALUES (1, 'c', 1, 'mia', 1, 'operator', '2026-03-17', :now, "
-                    "'2026-03-20') RETURNING id"), {"now": now}).scalar_one()
-                assert new_id == 3
-                conn.execute(sa.text("DELETE FROM review_stages WHERE id = 3"))
-            assert "review_visits" not in inspect(db.engine).get_table_names()
-            flask_migrate.downgrade(revision="0006")
-            with db.engine.connect() as conn:
-                assert _review_rows(conn, "review_visits", "visit_id") == before
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+                    "INSERT INTO review_events (case_id, visit_id, round, step_code, subject_revision, "
+                    "action, actor_label, at) VALUES (1, :id, 1, :step, 1, 'opened', 'x', :now)"),
+                    {"id": visit_id, "step": step, "now": now})
+            before = _review_rows(conn, "review_visits", "visit_id")
+        flask_migrate.upgrade()
+        with db.engine.begin() as conn:
+            assert _review_rows(conn, "review_stages", "stage_id") == before
+            assert conn.execute(sa.text("SELECT DISTINCT roles FROM review_stages")).scalars().all() == [
+                "reviewer"]
+            new_id = conn.execute(sa.text(
+                "INSERT INTO review_stages (case_id, step_code, round, owner_kind, owner_org_id, roles, "
+                "entered_on, entered_at, due_on) VALUES (1, 'c', 1, 'mia', 1, 'operator', '2026-03-17', :now, "
+                "'2026-03-20') RETURNING id"), {"now": now}).scalar_one()
+            assert new_id == 3
+            conn.execute(sa.text("DELETE FROM review_stages WHERE id = 3"))
+        assert "review_visits" not in inspect(db.engine).get_table_names()
+        flask_migrate.downgrade(revision="0006")
+        with db.engine.connect() as conn:
+            assert _review_rows(conn, "review_visits", "visit_id") == before
 
 
 def test_0010_makes_existing_notices_issued_and_gives_every_version_the_retry_job(app, tmp_path):
@@ -311,33 +291,26 @@ def test_0010_makes_existing_notices_issued_and_gives_every_version_the_retry_jo
     when it was issued, its PDF kept) and every version validates with the new job's REF interval;
     a downgrade gives the 0006 data back."""
     import sqlalchemy as sa
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with migrated.app_context():
-            from ltc.policy.schema import validate_sections
-            flask_migrate.upgrade(revision="0006")
-            with db.engine.begin() as conn:
-                [ref] = _all_sections(conn)
-                conn.execute(sa.text(
-                    "INSERT INTO notices (number, kind, year, seq, subject_type, subject_id, issued_at, data, "
-                    "content, sha256, size) VALUES ('ACC-2026-000001', 'acceptance', 2026, 1, 'application', 7, "
-                    "'2026-03-16 02:00:00', '{}', :content, :sha, 8)"), {"content": b"%PDF-1.4", "sha": "a" * 64})
-            flask_migrate.upgrade()
-            with db.engine.connect() as conn:
-                row = conn.execute(sa.text("SELECT status, rendered_at, issued_at, content FROM notices")).one()
-                [sections] = _all_sections(conn)
-            assert row.status == "issued" and row.rendered_at == row.issued_at and bytes(row.content) == b"%PDF-1.4"
-            assert validate_sections(sections) == {}
-            assert sections["jobs"]["retry_pending_notices"] == {"every_minutes": 10}
-            flask_migrate.downgrade(revision="0006")
-            with db.engine.connect() as conn:
-                assert _all_sections(conn) == [ref]
-                assert conn.execute(sa.text("SELECT number FROM notices")).scalar() == "ACC-2026-000001"
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+    with migrated_app(app, tmp_path):
+        from ltc.policy.schema import validate_sections
+        flask_migrate.upgrade(revision="0006")
+        with db.engine.begin() as conn:
+            [ref] = _all_sections(conn)
+            conn.execute(sa.text(
+                "INSERT INTO notices (number, kind, year, seq, subject_type, subject_id, issued_at, data, "
+                "content, sha256, size) VALUES ('ACC-2026-000001', 'acceptance', 2026, 1, 'application', 7, "
+                "'2026-03-16 02:00:00', '{}', :content, :sha, 8)"), {"content": b"%PDF-1.4", "sha": "a" * 64})
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(sa.text("SELECT status, rendered_at, issued_at, content FROM notices")).one()
+            [sections] = _all_sections(conn)
+        assert row.status == "issued" and row.rendered_at == row.issued_at and bytes(row.content) == b"%PDF-1.4"
+        assert validate_sections(sections) == {}
+        assert sections["jobs"]["retry_pending_notices"] == {"every_minutes": 10}
+        flask_migrate.downgrade(revision="0006")
+        with db.engine.connect() as conn:
+            assert _all_sections(conn) == [ref]
+            assert conn.execute(sa.text("SELECT number FROM notices")).scalar() == "ACC-2026-000001"
 
 
 def _city_edits(ref_reviews: dict) -> dict:
@@ -368,49 +341,42 @@ def test_0015_gives_ref_derived_versions_the_new_return_targets_and_reasons_keep
     import sqlalchemy as sa
     from ltc.policy.schema import parse_section, to_raw, validate_sections
     from ltc.reviews.definitions import REF_REVIEWS
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with migrated.app_context():
-            flask_migrate.upgrade(revision="0010")
-            with db.engine.begin() as conn:
-                [ref] = _all_sections(conn)
-                _add_draft(conn, 2, {**ref, "reviews": _city_edits(ref["reviews"])})
-                frozen = ref["reviews"]["case_types"][0]
-                conn.execute(sa.text(
-                    "INSERT INTO review_cases (id, case_type, definition, subject_type, subject_id, "
-                    "subject_revision, title, status, step_code, round, owners, opened_on, opened_at, version) "
-                    "VALUES (1, 'entitlement', :definition, 'entitlement_request', 9, 1, 'case', 'open', 'mia', 1, "
-                    "'{}', '2026-03-16', '2026-03-16 02:00:00+00:00', 4)"), {"definition": json.dumps(frozen)})
-                before = _all_sections(conn)
-            flask_migrate.upgrade()  # through 0015 (and the later revisions, which leave reviews alone)
-            with db.engine.connect() as conn:
-                loaded = _all_sections(conn)
-                definition = conn.execute(sa.text("SELECT definition FROM review_cases")).scalar_one()
-            assert [validate_sections(s) for s in loaded] == [{}, {}]
-            new_ref = to_raw(parse_section("reviews", REF_REVIEWS))
-            assert to_raw(parse_section("reviews", loaded[0]["reviews"])) == new_ref
-            city, own, *later = loaded[1]["reviews"]["case_types"]   # later: added by later revisions (0020)
-            assert [c["code"] for c in later] == ["plan_revision"]
-            assert own == _city_edits(ref["reviews"])["case_types"][1]
-            assert [s["return_to"] for s in city["steps"]] == [None, "provider", "agency",
-                                                               ["provider", "agency", "insurer"]]
-            reasons = {r["code"]: r for r in city["reasons"]}
-            assert reasons["DOCS"] == {"code": "DOCS", "label": "材料不全（本市）", "decisions": ["return"],
-                                       "steps": ["agency", "insurer", "mia"]}
-            assert "steps" not in reasons["CAPACITY"] and "steps" not in reasons["LATE"]
-            assert reasons["SERVICE_AREA"] == {"code": "SERVICE_AREA", "label": "不在服务区域（本市）",
-                                               "decisions": ["decline"]}
-            assert [r["code"] for r in city["reasons"]][-5:] == ["LATE", "SERVICE_AREA", "NOT_FINAL", "OTHER_BENEFIT",
-                                                                  "PERSON_WITHDREW"]
-            assert (json.loads(definition) if isinstance(definition, str) else definition) == frozen
-            flask_migrate.downgrade(revision="0010")
-            with db.engine.connect() as conn:
-                assert _all_sections(conn) == before
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0010")
+        with db.engine.begin() as conn:
+            [ref] = _all_sections(conn)
+            _add_draft(conn, 2, {**ref, "reviews": _city_edits(ref["reviews"])})
+            frozen = ref["reviews"]["case_types"][0]
+            conn.execute(sa.text(
+                "INSERT INTO review_cases (id, case_type, definition, subject_type, subject_id, "
+                "subject_revision, title, status, step_code, round, owners, opened_on, opened_at, version) "
+                "VALUES (1, 'entitlement', :definition, 'entitlement_request', 9, 1, 'case', 'open', 'mia', 1, "
+                "'{}', '2026-03-16', '2026-03-16 02:00:00+00:00', 4)"), {"definition": json.dumps(frozen)})
+            before = _all_sections(conn)
+        flask_migrate.upgrade()  # through 0015 (and the later revisions, which leave reviews alone)
+        with db.engine.connect() as conn:
+            loaded = _all_sections(conn)
+            definition = conn.execute(sa.text("SELECT definition FROM review_cases")).scalar_one()
+        assert [validate_sections(s) for s in loaded] == [{}, {}]
+        new_ref = to_raw(parse_section("reviews", REF_REVIEWS))
+        assert to_raw(parse_section("reviews", loaded[0]["reviews"])) == new_ref
+        city, own, *later = loaded[1]["reviews"]["case_types"]   # later: added by later revisions (0020)
+        assert [c["code"] for c in later] == ["plan_revision"]
+        assert own == _city_edits(ref["reviews"])["case_types"][1]
+        assert [s["return_to"] for s in city["steps"]] == [None, "provider", "agency",
+                                                           ["provider", "agency", "insurer"]]
+        reasons = {r["code"]: r for r in city["reasons"]}
+        assert reasons["DOCS"] == {"code": "DOCS", "label": "材料不全（本市）", "decisions": ["return"],
+                                   "steps": ["agency", "insurer", "mia"]}
+        assert "steps" not in reasons["CAPACITY"] and "steps" not in reasons["LATE"]
+        assert reasons["SERVICE_AREA"] == {"code": "SERVICE_AREA", "label": "不在服务区域（本市）",
+                                           "decisions": ["decline"]}
+        assert [r["code"] for r in city["reasons"]][-5:] == ["LATE", "SERVICE_AREA", "NOT_FINAL", "OTHER_BENEFIT",
+                                                              "PERSON_WITHDREW"]
+        assert (json.loads(definition) if isinstance(definition, str) else definition) == frozen
+        flask_migrate.downgrade(revision="0010")
+        with db.engine.connect() as conn:
+            assert _all_sections(conn) == before
 
 
 def test_0016_fills_the_conclusion_and_final_dates_of_existing_applications(app, tmp_path):
@@ -419,8 +385,6 @@ def test_0016_fills_the_conclusion_and_final_dates_of_existing_applications(app,
     publicized one its conclusion date (the confirmation day) and validity; every policy version
     gets the 复评 visit SLA; a downgrade gives the 0010 columns and policy back."""
     import sqlalchemy as sa
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
     at = "2026-01-05 02:00:00+00:00"
     rows = {  # id: (kind, status, parent, level, confirmed, publicity_end, concluded)
         1: ("initial", "publicized", None, 4, "2026-03-19", "2026-03-26", None),
@@ -429,53 +393,48 @@ def test_0016_fills_the_conclusion_and_final_dates_of_existing_applications(app,
         4: ("initial", "concluded", None, 5, "2026-02-25", "2026-03-04", "2026-03-12"),  # by its 复评
         5: ("review", "concluded", 4, 5, "2026-03-12", None, "2026-03-12"),
     }
-    try:
-        with migrated.app_context():
-            from ltc.policy.schema import validate_sections
-            flask_migrate.upgrade(revision="0010")
-            with db.engine.begin() as conn:
-                [ref] = _all_sections(conn)
+    with migrated_app(app, tmp_path):
+        from ltc.policy.schema import validate_sections
+        flask_migrate.upgrade(revision="0010")
+        with db.engine.begin() as conn:
+            [ref] = _all_sections(conn)
+            conn.execute(sa.text(
+                "INSERT INTO insured_persons (id, id_number, name, district, birth_date, sex, created_at, "
+                "updated_at) VALUES (1, '110101194001010011', '李四', '东城区', '1940-01-01', 'M', :at, :at)"),
+                {"at": at})
+            for id_, (kind, status, parent, level, confirmed, publicity_end, concluded) in rows.items():
                 conn.execute(sa.text(
-                    "INSERT INTO insured_persons (id, id_number, name, district, birth_date, sex, created_at, "
-                    "updated_at) VALUES (1, '110101194001010011', '李四', '东城区', '1940-01-01', 'M', :at, :at)"),
-                    {"at": at})
-                for id_, (kind, status, parent, level, confirmed, publicity_end, concluded) in rows.items():
-                    conn.execute(sa.text(
-                        "INSERT INTO applications (id, person_id, kind, parent_id, status, applicant_name, "
-                        "applicant_relation, applicant_phone, declared_disability_6m, submitted_at, submitted_on, "
-                        "level, confirmed_on, publicity_start, publicity_end, concluded_on, valid_from, valid_to, "
-                        "paused_days, version) VALUES (:id, 1, :kind, :parent, :status, '李小光', 'child', '139', "
-                        ":yes, :at, '2026-01-05', :level, :confirmed, :publicity_start, :publicity_end, :concluded, "
-                        ":concluded, :valid_to, 0, 1)"),
-                        {"id": id_, "kind": kind, "parent": parent, "status": status, "at": at, "level": level,
-                         "yes": True,
-                         "confirmed": confirmed, "publicity_end": publicity_end, "concluded": concluded,
-                         "publicity_start": confirmed if publicity_end else None,
-                         "valid_to": concluded and concluded.replace("2026", "2028")})
-            flask_migrate.upgrade()
-            with db.engine.connect() as conn:
-                got = {r.id: (str(r.concluded_on), str(r.valid_to), r.objection_until and str(r.objection_until),
-                              r.final_on and str(r.final_on))
-                       for r in conn.execute(sa.text("SELECT id, concluded_on, valid_to, objection_until, final_on "
-                                                     "FROM applications"))}
-                [sections] = _all_sections(conn)
-            assert got == {
-                1: ("2026-03-19", "2028-03-19", "2026-03-26", None),
-                2: ("2026-02-28", "2028-02-28", "2026-02-26", "2026-02-27"),
-                3: ("2026-02-02", "2028-02-02", "2026-02-09", "2026-02-10"),
-                4: ("2026-03-12", "2028-03-12", None, "2026-03-12"),
-                5: ("2026-03-12", "2028-03-12", None, "2026-03-12"),
-            }
-            assert validate_sections(sections) == {}
-            assert sections["assessment"]["review_visit_working_days"] == 10
-            flask_migrate.downgrade(revision="0010")
-            with db.engine.connect() as conn:
-                assert _all_sections(conn) == [ref]
-                assert conn.execute(sa.text("SELECT count(*) FROM applications")).scalar() == 5
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+                    "INSERT INTO applications (id, person_id, kind, parent_id, status, applicant_name, "
+                    "applicant_relation, applicant_phone, declared_disability_6m, submitted_at, submitted_on, "
+                    "level, confirmed_on, publicity_start, publicity_end, concluded_on, valid_from, valid_to, "
+                    "paused_days, version) VALUES (:id, 1, :kind, :parent, :status, '李小光', 'child', '139', "
+                    ":yes, :at, '2026-01-05', :level, :confirmed, :publicity_start, :publicity_end, :concluded, "
+                    ":concluded, :valid_to, 0, 1)"),
+                    {"id": id_, "kind": kind, "parent": parent, "status": status, "at": at, "level": level,
+                     "yes": True,
+                     "confirmed": confirmed, "publicity_end": publicity_end, "concluded": concluded,
+                     "publicity_start": confirmed if publicity_end else None,
+                     "valid_to": concluded and concluded.replace("2026", "2028")})
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            got = {r.id: (str(r.concluded_on), str(r.valid_to), r.objection_until and str(r.objection_until),
+                          r.final_on and str(r.final_on))
+                   for r in conn.execute(sa.text("SELECT id, concluded_on, valid_to, objection_until, final_on "
+                                                 "FROM applications"))}
+            [sections] = _all_sections(conn)
+        assert got == {
+            1: ("2026-03-19", "2028-03-19", "2026-03-26", None),
+            2: ("2026-02-28", "2028-02-28", "2026-02-26", "2026-02-27"),
+            3: ("2026-02-02", "2028-02-02", "2026-02-09", "2026-02-10"),
+            4: ("2026-03-12", "2028-03-12", None, "2026-03-12"),
+            5: ("2026-03-12", "2028-03-12", None, "2026-03-12"),
+        }
+        assert validate_sections(sections) == {}
+        assert sections["assessment"]["review_visit_working_days"] == 10
+        flask_migrate.downgrade(revision="0010")
+        with db.engine.connect() as conn:
+            assert _all_sections(conn) == [ref]
+            assert conn.execute(sa.text("SELECT count(*) FROM applications")).scalar() == 5
 
 
 def test_0020_dates_granted_plans_and_adds_the_plan_revision_case_type_keeping_a_citys_own(app, tmp_path):
@@ -486,52 +445,45 @@ def test_0020_dates_granted_plans_and_adds_the_plan_revision_case_type_keeping_a
     import sqlalchemy as sa
     from ltc.policy.schema import validate_sections
     from ltc.reviews.definitions import PLAN_REVISION
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
     at = "2026-01-05 02:00:00+00:00"
     own = {**PLAN_REVISION, "label": "护理计划变更（本市）", "reasons": []}
-    try:
-        with migrated.app_context():
-            flask_migrate.upgrade(revision="0016")
-            with db.engine.begin() as conn:
-                [ref] = _all_sections(conn)
-                _add_draft(conn, 2, {**ref, "reviews": {"case_types": [*ref["reviews"]["case_types"], own]}})
-                before = _all_sections(conn)
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0016")
+        with db.engine.begin() as conn:
+            [ref] = _all_sections(conn)
+            _add_draft(conn, 2, {**ref, "reviews": {"case_types": [*ref["reviews"]["case_types"], own]}})
+            before = _all_sections(conn)
+            conn.execute(sa.text(
+                "INSERT INTO insured_persons (id, id_number, name, district, birth_date, sex, created_at, "
+                "updated_at) VALUES (1, '110101194001010011', '李四', '东城区', '1940-01-01', 'M', :at, :at)"),
+                {"at": at})
+            conn.execute(sa.text("INSERT INTO organisations (id, kind, name, uscc, districts, created_at) "
+                                 "VALUES (7, 'provider', '居家护理甲', '91110000000000007X', '[]', :at)"),
+                         {"at": at})
+            for plan_id, status in ((1, "final"), (2, "draft")):
                 conn.execute(sa.text(
-                    "INSERT INTO insured_persons (id, id_number, name, district, birth_date, sex, created_at, "
-                    "updated_at) VALUES (1, '110101194001010011', '李四', '东城区', '1940-01-01', 'M', :at, :at)"),
-                    {"at": at})
-                conn.execute(sa.text("INSERT INTO organisations (id, kind, name, uscc, districts, created_at) "
-                                     "VALUES (7, 'provider', '居家护理甲', '91110000000000007X', '[]', :at)"),
-                             {"at": at})
-                for plan_id, status in ((1, "final"), (2, "draft")):
-                    conn.execute(sa.text(
-                        "INSERT INTO care_plans (id, person_id, provider_id, care_type, level, version, status, "
-                        "created_at) VALUES (:id, 1, 7, 'home', 4, :id, :status, :at)"),
-                        {"id": plan_id, "status": status, "at": at})
-                conn.execute(sa.text(
-                    "INSERT INTO entitlements (id, person_id, level, care_type, provider_id, care_plan_id, "
-                    "conclusion_level, conclusion_date, conclusion_valid_to, origin, status, valid_from, valid_to, "
-                    "created_at) VALUES (5, 1, 4, 'home', 7, 1, 4, '2026-01-20', '2028-01-20', 'migrated', "
-                    "'active', '2026-02-01', '2028-01-20', :at)"), {"at": at})
-            flask_migrate.upgrade()
-            with db.engine.connect() as conn:
-                plans = {r.id: (r.status, r.entitlement_id, r.effective_from and str(r.effective_from))
-                         for r in conn.execute(sa.text("SELECT id, status, entitlement_id, effective_from "
-                                                       "FROM care_plans"))}
-                loaded = _all_sections(conn)
-            assert plans == {1: ("final", 5, "2026-02-01"), 2: ("draft", None, None)}
-            assert [validate_sections(s) for s in loaded] == [{}, {}]
-            assert loaded[0]["reviews"]["case_types"][-1] == PLAN_REVISION
-            assert loaded[1]["reviews"]["case_types"][-1] == own and len(loaded[1]["reviews"]["case_types"]) == 2
-            flask_migrate.downgrade(revision="0016")
-            with db.engine.connect() as conn:
-                assert _all_sections(conn) == before
-                assert "effective_from" not in {c["name"] for c in inspect(conn).get_columns("care_plans")}
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+                    "INSERT INTO care_plans (id, person_id, provider_id, care_type, level, version, status, "
+                    "created_at) VALUES (:id, 1, 7, 'home', 4, :id, :status, :at)"),
+                    {"id": plan_id, "status": status, "at": at})
+            conn.execute(sa.text(
+                "INSERT INTO entitlements (id, person_id, level, care_type, provider_id, care_plan_id, "
+                "conclusion_level, conclusion_date, conclusion_valid_to, origin, status, valid_from, valid_to, "
+                "created_at) VALUES (5, 1, 4, 'home', 7, 1, 4, '2026-01-20', '2028-01-20', 'migrated', "
+                "'active', '2026-02-01', '2028-01-20', :at)"), {"at": at})
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            plans = {r.id: (r.status, r.entitlement_id, r.effective_from and str(r.effective_from))
+                     for r in conn.execute(sa.text("SELECT id, status, entitlement_id, effective_from "
+                                                   "FROM care_plans"))}
+            loaded = _all_sections(conn)
+        assert plans == {1: ("final", 5, "2026-02-01"), 2: ("draft", None, None)}
+        assert [validate_sections(s) for s in loaded] == [{}, {}]
+        assert loaded[0]["reviews"]["case_types"][-1] == PLAN_REVISION
+        assert loaded[1]["reviews"]["case_types"][-1] == own and len(loaded[1]["reviews"]["case_types"]) == 2
+        flask_migrate.downgrade(revision="0016")
+        with db.engine.connect() as conn:
+            assert _all_sections(conn) == before
+            assert "effective_from" not in {c["name"] for c in inspect(conn).get_columns("care_plans")}
 
 
 def test_0019_keeps_existing_declarations_allows_undeclared_assessors_and_the_fund_scope_code(app, tmp_path):
@@ -543,59 +495,52 @@ def test_0019_keeps_existing_declarations_allows_undeclared_assessors_and_the_fu
     import sqlalchemy as sa
     from sqlalchemy.exc import IntegrityError
 
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
     at = "2026-03-16 02:00:00+00:00"
-    try:
-        with migrated.app_context():
-            flask_migrate.upgrade(revision="0016")
-            with db.engine.begin() as conn:
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0016")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO organisations (id, kind, name, uscc, districts, created_at) "
+                "VALUES (1, 'agency', '评估机构甲', '91110000000000001X', '[]', :at)"), {"at": at})
+            for uid in (1, 2, 3):
                 conn.execute(sa.text(
-                    "INSERT INTO organisations (id, kind, name, uscc, districts, created_at) "
-                    "VALUES (1, 'agency', '评估机构甲', '91110000000000001X', '[]', :at)"), {"at": at})
-                for uid in (1, 2, 3):
-                    conn.execute(sa.text(
-                        "INSERT INTO users (id, username, full_name, org_id, password_hash, active, created_at) "
-                        "VALUES (:id, :name, :name, 1, 'x', :yes, :at)"), {"id": uid, "name": f"u{uid}", "at": at,
-                                                                              "yes": True})
-                conn.execute(sa.text(
-                    "INSERT INTO insured_persons (id, id_number, name, district, birth_date, sex, created_at, "
-                    "updated_at) VALUES (1, '110101194001010011', '李四', '东城区', '1940-01-01', 'M', :at, :at)"),
-                    {"at": at})
-                conn.execute(sa.text(
-                    "INSERT INTO applications (id, person_id, kind, status, applicant_name, applicant_relation, "
-                    "applicant_phone, declared_disability_6m, submitted_at, submitted_on, paused_days, version) "
-                    "VALUES (1, 1, 'initial', 'scheduled', '李小光', 'child', '139', :yes, :at, '2026-03-16', 0, 1)"),
-                    {"at": at, "yes": True})
-                conn.execute(sa.text(
-                    "INSERT INTO assessment_visits (id, application_id, visit_on, scheduled_at, scheduled_by) "
-                    "VALUES (1, 1, '2026-03-18', :at, 3)"), {"at": at})
-                conn.execute(sa.text(
-                    "INSERT INTO assessment_assessors (id, visit_id, user_id, is_expert, recusal_text, declared_at) "
-                    "VALUES (1, 1, 1, :yes, '无利害关系', :at)"), {"at": at, "yes": True})
-            flask_migrate.upgrade()
-            with db.engine.begin() as conn:
-                assert conn.execute(sa.text("SELECT recusal_text FROM assessment_assessors")).scalar() == "无利害关系"
-                conn.execute(sa.text("INSERT INTO assessment_assessors (id, visit_id, user_id, is_expert) "
-                                     "VALUES (2, 1, 2, :no)"), {"no": False})
-                conn.execute(sa.text("UPDATE applications SET status = 'refused', "
-                                     "refusal_code = 'outside_fund_scope'"))
-            with pytest.raises(IntegrityError), db.engine.begin() as conn:   # text without a time
-                conn.execute(sa.text("UPDATE assessment_assessors SET recusal_text = 'x' WHERE id = 2"))
-            with pytest.raises(SystemExit):                                   # flask-migrate exits
-                flask_migrate.downgrade(revision="0016")
-            with db.engine.begin() as conn:
-                assert conn.execute(sa.text("SELECT refusal_code FROM applications")).scalar() == "outside_fund_scope"
-                conn.execute(sa.text("UPDATE applications SET refusal_code = 'other'"))
+                    "INSERT INTO users (id, username, full_name, org_id, password_hash, active, created_at) "
+                    "VALUES (:id, :name, :name, 1, 'x', :yes, :at)"), {"id": uid, "name": f"u{uid}", "at": at,
+                                                                          "yes": True})
+            conn.execute(sa.text(
+                "INSERT INTO insured_persons (id, id_number, name, district, birth_date, sex, created_at, "
+                "updated_at) VALUES (1, '110101194001010011', '李四', '东城区', '1940-01-01', 'M', :at, :at)"),
+                {"at": at})
+            conn.execute(sa.text(
+                "INSERT INTO applications (id, person_id, kind, status, applicant_name, applicant_relation, "
+                "applicant_phone, declared_disability_6m, submitted_at, submitted_on, paused_days, version) "
+                "VALUES (1, 1, 'initial', 'scheduled', '李小光', 'child', '139', :yes, :at, '2026-03-16', 0, 1)"),
+                {"at": at, "yes": True})
+            conn.execute(sa.text(
+                "INSERT INTO assessment_visits (id, application_id, visit_on, scheduled_at, scheduled_by) "
+                "VALUES (1, 1, '2026-03-18', :at, 3)"), {"at": at})
+            conn.execute(sa.text(
+                "INSERT INTO assessment_assessors (id, visit_id, user_id, is_expert, recusal_text, declared_at) "
+                "VALUES (1, 1, 1, :yes, '无利害关系', :at)"), {"at": at, "yes": True})
+        flask_migrate.upgrade()
+        with db.engine.begin() as conn:
+            assert conn.execute(sa.text("SELECT recusal_text FROM assessment_assessors")).scalar() == "无利害关系"
+            conn.execute(sa.text("INSERT INTO assessment_assessors (id, visit_id, user_id, is_expert) "
+                                 "VALUES (2, 1, 2, :no)"), {"no": False})
+            conn.execute(sa.text("UPDATE applications SET status = 'refused', "
+                                 "refusal_code = 'outside_fund_scope'"))
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:   # text without a time
+            conn.execute(sa.text("UPDATE assessment_assessors SET recusal_text = 'x' WHERE id = 2"))
+        with pytest.raises(SystemExit):                                   # flask-migrate exits
             flask_migrate.downgrade(revision="0016")
-            with db.engine.connect() as conn:
-                rows = conn.execute(sa.text("SELECT id, recusal_text, declared_at IS NOT NULL FROM "
-                                            "assessment_assessors ORDER BY id")).all()
-            assert [tuple(r) for r in rows] == [(1, "无利害关系", True), (2, "", True)]
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+        with db.engine.begin() as conn:
+            assert conn.execute(sa.text("SELECT refusal_code FROM applications")).scalar() == "outside_fund_scope"
+            conn.execute(sa.text("UPDATE applications SET refusal_code = 'other'"))
+        flask_migrate.downgrade(revision="0016")
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT id, recusal_text, declared_at IS NOT NULL FROM "
+                                        "assessment_assessors ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [(1, "无利害关系", True), (2, "", True)]
 
 
 def test_0018_turns_insurers_district_lists_into_open_ended_contracts_without_losing_a_claim(app, tmp_path):
@@ -604,120 +549,99 @@ def test_0018_turns_insurers_district_lists_into_open_ended_contracts_without_lo
     for it (the lowest id), from its first agreement (else the day it was created); the other
     claim stays in the conversion's audit row; the list column is gone. A downgrade gives each
     insurer its contracts' districts back."""
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with migrated.app_context():
-            import sqlalchemy as sa
-            from datetime import date
-            flask_migrate.upgrade(revision="0016")
-            with db.engine.begin() as conn:
-                _insert(conn, "districts", code="西城区", name="西城区", active=True, sort_order=10)
-                first = _org(conn, "insurer", "承办甲", 1, districts=["西城区", "东城区"])
-                _insert(conn, "agreement_periods", org_id=first, agreement_no="CB-1",
-                        valid_from=date(2024, 3, 1), valid_to=None)
-                second = _org(conn, "insurer", "承办乙", 2, districts=["东城区", " 新港区 "])
-                _org(conn, "provider", "护理站", 3)
-            flask_migrate.upgrade()
-            with db.engine.connect() as conn:
-                contracts = conn.execute(sa.text("SELECT insurer_id, district, valid_from, valid_to "
-                                                 "FROM insurer_contracts ORDER BY id")).all()
-                listed = conn.execute(sa.text("SELECT code FROM districts ORDER BY sort_order")).scalars().all()
-                audit = conn.execute(sa.text("SELECT entity_id, before, after FROM audit_log "
-                                             "WHERE action = 'convert_districts' ORDER BY id")).all()
-                columns = {c["name"] for c in inspect(conn).get_columns("organisations")}
-            assert [(i, d, str(f), t) for i, d, f, t in contracts] == [
-                (first, "西城区", "2024-03-01", None), (first, "东城区", "2024-03-01", None),
-                (second, "新港区", "2024-06-01", None)]
-            assert listed == ["西城区", "东城区", "新港区"]
+    with migrated_app(app, tmp_path):
+        import sqlalchemy as sa
+        from datetime import date
+        flask_migrate.upgrade(revision="0016")
+        with db.engine.begin() as conn:
+            _insert(conn, "districts", code="西城区", name="西城区", active=True, sort_order=10)
+            first = _org(conn, "insurer", "承办甲", 1, districts=["西城区", "东城区"])
+            _insert(conn, "agreement_periods", org_id=first, agreement_no="CB-1",
+                    valid_from=date(2024, 3, 1), valid_to=None)
+            second = _org(conn, "insurer", "承办乙", 2, districts=["东城区", " 新港区 "])
+            _org(conn, "provider", "护理站", 3)
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            contracts = conn.execute(sa.text("SELECT insurer_id, district, valid_from, valid_to "
+                                             "FROM insurer_contracts ORDER BY id")).all()
+            listed = conn.execute(sa.text("SELECT code FROM districts ORDER BY sort_order")).scalars().all()
+            audit = conn.execute(sa.text("SELECT entity_id, before, after FROM audit_log "
+                                         "WHERE action = 'convert_districts' ORDER BY id")).all()
+            columns = {c["name"] for c in inspect(conn).get_columns("organisations")}
+        assert [(i, d, str(f), t) for i, d, f, t in contracts] == [
+            (first, "西城区", "2024-03-01", None), (first, "东城区", "2024-03-01", None),
+            (second, "新港区", "2024-06-01", None)]
+        assert listed == ["西城区", "东城区", "新港区"]
 
-            def loaded(value):
-                return json.loads(value) if isinstance(value, str) else value
-            assert [(e, loaded(b), loaded(a)) for e, b, a in audit] == [
-                (str(first), {"districts": ["西城区", "东城区"]},
-                 {"contracts_from": "2024-03-01", "districts": ["西城区", "东城区"], "held_by_another_insurer": {}}),
-                (str(second), {"districts": ["东城区", "新港区"]},
-                 {"contracts_from": "2024-06-01", "districts": ["新港区"],
-                  "held_by_another_insurer": {"东城区": first}})]
-            assert "districts" not in columns
-            flask_migrate.downgrade(revision="0016")
-            with db.engine.connect() as conn:
-                back = conn.execute(sa.text("SELECT id, districts FROM organisations ORDER BY id")).all()
-                tables = set(inspect(conn).get_table_names())
-            assert [(i, loaded(d)) for i, d in back] == [(first, ["西城区", "东城区"]), (second, ["新港区"]),
-                                                         (back[2][0], [])]
-            assert "insurer_contracts" not in tables
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+        def loaded(value):
+            return json.loads(value) if isinstance(value, str) else value
+        assert [(e, loaded(b), loaded(a)) for e, b, a in audit] == [
+            (str(first), {"districts": ["西城区", "东城区"]},
+             {"contracts_from": "2024-03-01", "districts": ["西城区", "东城区"], "held_by_another_insurer": {}}),
+            (str(second), {"districts": ["东城区", "新港区"]},
+             {"contracts_from": "2024-06-01", "districts": ["新港区"],
+              "held_by_another_insurer": {"东城区": first}})]
+        assert "districts" not in columns
+        flask_migrate.downgrade(revision="0016")
+        with db.engine.connect() as conn:
+            back = conn.execute(sa.text("SELECT id, districts FROM organisations ORDER BY id")).all()
+            tables = set(inspect(conn).get_table_names())
+        assert [(i, loaded(d)) for i, d in back] == [(first, ["西城区", "东城区"]), (second, ["新港区"]),
+                                                     (back[2][0], [])]
+        assert "insurer_contracts" not in tables
 
 
 def test_0022_gives_every_existing_user_session_epoch_zero_and_keeps_the_row(app, tmp_path):
     """A database at 0021 with a user: after the upgrade the user is unchanged with epoch 0 (a new
     user gets 0 from the column's default too); a downgrade keeps the user."""
     import sqlalchemy as sa
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with migrated.app_context():
-            flask_migrate.upgrade(revision="0021")
-            with db.engine.begin() as conn:
-                from tests.builders import uscc
-                org = _insert(conn, "organisations", kind="provider", name="护理站", uscc=uscc(901),
-                              created_at="2024-06-01 02:00:00")
-                user = _insert(conn, "users", username="op", full_name="经办", org_id=org, password_hash="h",
-                               active=True, created_at="2024-06-01 02:00:00")
-            flask_migrate.upgrade(revision="0022")
-            with db.engine.begin() as conn:
-                _insert(conn, "users", username="new", full_name="新", org_id=org, password_hash="h",
-                        active=True, created_at="2024-06-02 02:00:00")
-                rows = conn.execute(sa.text("SELECT id, username, password_hash, session_epoch FROM users "
-                                            "ORDER BY id")).all()
-            assert [tuple(r) for r in rows] == [(user, "op", "h", 0), (user + 1, "new", "h", 0)]
-            flask_migrate.downgrade(revision="0021")
-            with db.engine.connect() as conn:
-                assert conn.execute(sa.text("SELECT username FROM users ORDER BY id")).scalars().all() == [
-                    "op", "new"]
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0021")
+        with db.engine.begin() as conn:
+            from tests.builders import uscc
+            org = _insert(conn, "organisations", kind="provider", name="护理站", uscc=uscc(901),
+                          created_at="2024-06-01 02:00:00")
+            user = _insert(conn, "users", username="op", full_name="经办", org_id=org, password_hash="h",
+                           active=True, created_at="2024-06-01 02:00:00")
+        flask_migrate.upgrade(revision="0022")
+        with db.engine.begin() as conn:
+            _insert(conn, "users", username="new", full_name="新", org_id=org, password_hash="h",
+                    active=True, created_at="2024-06-02 02:00:00")
+            rows = conn.execute(sa.text("SELECT id, username, password_hash, session_epoch FROM users "
+                                        "ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [(user, "op", "h", 0), (user + 1, "new", "h", 0)]
+        flask_migrate.downgrade(revision="0021")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT username FROM users ORDER BY id")).scalars().all() == [
+                "op", "new"]
 
 
 def test_0025_moves_queued_roster_imports_into_queued_imports_keeping_each_row_and_its_id(app, tmp_path):
     """A database at 0024 with a queued roster file: after the upgrade it is a ``persons`` import
     with the same id, file and run; a new import gets the next id; a downgrade keeps the roster import."""
     import sqlalchemy as sa
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with migrated.app_context():
-            flask_migrate.upgrade(revision="0024")
-            with db.engine.begin() as conn:
-                from tests.builders import uscc
-                org = _insert(conn, "organisations", kind="mia", name="医保局", uscc=uscc(902),
-                              created_at="2024-06-01 02:00:00")
-                user = _insert(conn, "users", username="op", full_name="经办", org_id=org, password_hash="h",
-                               active=True, created_at="2024-06-01 02:00:00")
-                run = _insert(conn, "job_runs", job_id="person_import", due_at="2024-06-01 02:00:00",
-                              status="queued")
-                queued = _insert(conn, "person_imports", filename="r.csv", sha256="a" * 64, data=b"x,y\n", rows=1,
-                                 requested_by_id=user, org_id=org, requested_at="2024-06-01 02:00:00", run_id=run)
-            flask_migrate.upgrade(revision="0025")
-            with db.engine.begin() as conn:
-                row = conn.execute(sa.text("SELECT id, kind, filename, data, run_id FROM queued_imports")).one()
-                assert tuple(row) == (queued, "persons", "r.csv", b"x,y\n", run)
-                later = _insert(conn, "queued_imports", kind="hospital_stays", filename="h.csv", sha256="b" * 64,
-                                rows=1, requested_by_id=user, org_id=org, requested_at="2024-06-02 02:00:00")
-                assert later == queued + 1
-            flask_migrate.downgrade(revision="0024")
-            with db.engine.connect() as conn:
-                assert conn.execute(sa.text("SELECT id, filename FROM person_imports")).all() == [(queued, "r.csv")]
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0024")
+        with db.engine.begin() as conn:
+            from tests.builders import uscc
+            org = _insert(conn, "organisations", kind="mia", name="医保局", uscc=uscc(902),
+                          created_at="2024-06-01 02:00:00")
+            user = _insert(conn, "users", username="op", full_name="经办", org_id=org, password_hash="h",
+                           active=True, created_at="2024-06-01 02:00:00")
+            run = _insert(conn, "job_runs", job_id="person_import", due_at="2024-06-01 02:00:00",
+                          status="queued")
+            queued = _insert(conn, "person_imports", filename="r.csv", sha256="a" * 64, data=b"x,y\n", rows=1,
+                             requested_by_id=user, org_id=org, requested_at="2024-06-01 02:00:00", run_id=run)
+        flask_migrate.upgrade(revision="0025")
+        with db.engine.begin() as conn:
+            row = conn.execute(sa.text("SELECT id, kind, filename, data, run_id FROM queued_imports")).one()
+            assert tuple(row) == (queued, "persons", "r.csv", b"x,y\n", run)
+            later = _insert(conn, "queued_imports", kind="hospital_stays", filename="h.csv", sha256="b" * 64,
+                            rows=1, requested_by_id=user, org_id=org, requested_at="2024-06-02 02:00:00")
+            assert later == queued + 1
+        flask_migrate.downgrade(revision="0024")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT id, filename FROM person_imports")).all() == [(queued, "r.csv")]
 
 
 def test_0027_clears_the_placeholder_care_type_of_requests_kept_for_want_of_one(app, tmp_path):
@@ -725,39 +649,32 @@ def test_0027_clears_the_placeholder_care_type_of_requests_kept_for_want_of_one(
     with the placeholder ``home``), one kept for another reason and an open one: only the first
     loses its care type; a downgrade puts the placeholder back."""
     import sqlalchemy as sa
-    url, drop = _fresh_database(app, tmp_path)
-    migrated = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
     at = "2026-01-05 02:00:00+00:00"
     no_choice = "申请未选择服务形式，请商保公司为参保人发起待遇审核"
-    try:
-        with migrated.app_context():
-            flask_migrate.upgrade(revision="0021")
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(
-                    "INSERT INTO insured_persons (id, id_number, name, district, birth_date, sex, created_at, "
-                    "updated_at) VALUES (1, '110101194001010011', '李四', '东城区', '1940-01-01', 'M', :at, :at)"),
-                    {"at": at})
-                conn.execute(sa.text(
-                    "INSERT INTO applications (id, person_id, kind, status, applicant_name, applicant_relation, "
-                    "applicant_phone, declared_disability_6m, submitted_at, submitted_on, level, concluded_on, "
-                    "valid_from, valid_to, paused_days, version) VALUES (1, 1, 'initial', 'concluded', '李小光', "
-                    "'child', '139', :yes, :at, '2026-01-05', 4, '2026-02-01', '2026-02-01', '2028-02-01', 0, 1)"),
-                    {"at": at, "yes": True})
-                for status, care_type, reason in (("not_opened", "home", no_choice),
-                                                  ("not_opened", "special", "失能等级 4 级不能享受医疗专护"),
-                                                  ("open", "home", None)):
-                    _insert(conn, "entitlement_requests", kind="initial", person_id=1, application_id=1, level=4,
-                            care_type=care_type, trigger_date="2026-02-01", status=status, reason=reason,
-                            created_at="2026-02-01 02:00:00")
-            flask_migrate.upgrade()
-            with db.engine.connect() as conn:
-                got = conn.execute(sa.text("SELECT care_type FROM entitlement_requests ORDER BY id")).scalars().all()
-            assert got == [None, "special", "home"]
-            flask_migrate.downgrade(revision="0021")
-            with db.engine.connect() as conn:
-                got = conn.execute(sa.text("SELECT care_type FROM entitlement_requests ORDER BY id")).scalars().all()
-            assert got == ["home", "special", "home"]
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0021")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO insured_persons (id, id_number, name, district, birth_date, sex, created_at, "
+                "updated_at) VALUES (1, '110101194001010011', '李四', '东城区', '1940-01-01', 'M', :at, :at)"),
+                {"at": at})
+            conn.execute(sa.text(
+                "INSERT INTO applications (id, person_id, kind, status, applicant_name, applicant_relation, "
+                "applicant_phone, declared_disability_6m, submitted_at, submitted_on, level, concluded_on, "
+                "valid_from, valid_to, paused_days, version) VALUES (1, 1, 'initial', 'concluded', '李小光', "
+                "'child', '139', :yes, :at, '2026-01-05', 4, '2026-02-01', '2026-02-01', '2028-02-01', 0, 1)"),
+                {"at": at, "yes": True})
+            for status, care_type, reason in (("not_opened", "home", no_choice),
+                                              ("not_opened", "special", "失能等级 4 级不能享受医疗专护"),
+                                              ("open", "home", None)):
+                _insert(conn, "entitlement_requests", kind="initial", person_id=1, application_id=1, level=4,
+                        care_type=care_type, trigger_date="2026-02-01", status=status, reason=reason,
+                        created_at="2026-02-01 02:00:00")
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            got = conn.execute(sa.text("SELECT care_type FROM entitlement_requests ORDER BY id")).scalars().all()
+        assert got == [None, "special", "home"]
+        flask_migrate.downgrade(revision="0021")
+        with db.engine.connect() as conn:
+            got = conn.execute(sa.text("SELECT care_type FROM entitlement_requests ORDER BY id")).scalars().all()
+        assert got == ["home", "special", "home"]

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from ltc.demo.loader import load_demo
-from ltc.home.nav import nav_for
+from ltc.home.nav import endpoints_of, nav_for
 from ltc.web.labels import LABELS
 from tests.conftest import login
 
@@ -81,9 +81,7 @@ def _pages(client, user) -> list[str]:
     from flask import url_for
 
     with client.application.test_request_context():
-        entries = nav_for(user.org_kind, user.roles)
-        endpoints = [e for entry in entries for e in getattr(entry, "endpoints", (getattr(entry, "endpoint", None),))]
-        pages = ["/"] + [url_for(endpoint) for endpoint in endpoints]
+        pages = ["/"] + [url_for(endpoint) for endpoint in endpoints_of(nav_for(user.org_kind, user.roles))]
     details: list[str] = []
     for path in list(pages):
         for found in DETAIL.findall(client.get(path, follow_redirects=True).data.decode())[:2]:
