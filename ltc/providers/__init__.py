@@ -21,6 +21,8 @@ def wire() -> None:
     from ltc.providers.care_plans import services as care_plans
     from ltc.providers.care_plans.models import CarePlan
     from ltc.providers.catalogue import models as _catalogue  # noqa: F401  (catalogue tables)
+    from ltc.providers.carers import models as _carers  # noqa: F401  (the carer register)
+    from ltc.providers.records import models as _records  # noqa: F401  (stays, leaves, visits)
     from ltc.providers.care_plans.person_sections import plan_sections
     from ltc.web.related import add_person_sections
 

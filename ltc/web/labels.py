@@ -20,7 +20,9 @@ from ltc.orgs.kinds import (CARE_TYPE_LABELS, CONTRACT_STATE_LABELS, GRADE_LABEL
 from ltc.people.kinds import (CATEGORY_LABELS, COLLISION_KIND_LABELS, COLLISION_RESOLUTION_LABELS, SEX_LABELS,
                               STATUS_LABELS as PERSON_STATUS, STAY_CATEGORY_LABELS, TAG_LABELS)
 from ltc.policy.models import ACTION_LABELS as POLICY_ACTION, STATUS_LABELS as POLICY_STATUS
-from ltc.providers.kinds import ITEM_CLASS_LABELS, PLAN_STATUS_LABELS, STAFF_TYPE_LABELS, UNIT_LABELS
+from ltc.compliance.kinds import FINDING_SOURCE_LABELS, FINDING_STATUS_LABELS, RULE_LABELS, SEVERITY_LABELS
+from ltc.providers.kinds import (ITEM_CLASS_LABELS, PLAN_STATUS_LABELS, RECORD_KIND_LABELS, RECORD_SOURCE_LABELS,
+                                 STAFF_TYPE_LABELS, UNIT_LABELS, VISIT_STATUS_LABELS)
 from ltc.reviews.definitions import DECISION_LABELS, OTHER_REASON, REF_REVIEWS
 from ltc.reviews.states import STATUS_LABELS as CASE_STATUS
 from ltc.scheduler.models import STATUS_LABELS as RUN_STATUS
@@ -44,6 +46,9 @@ LABELS: dict[str, Mapping[str, str]] = {
     "request_status": REQUEST_STATUS_LABELS,
     "item_class": ITEM_CLASS_LABELS, "staff_type": STAFF_TYPE_LABELS, "plan_status": PLAN_STATUS_LABELS,
     "frequency_unit": UNIT_LABELS,
+    "visit_status": VISIT_STATUS_LABELS, "record_source": RECORD_SOURCE_LABELS, "record_kind": RECORD_KIND_LABELS,
+    "severity": SEVERITY_LABELS, "finding_status": FINDING_STATUS_LABELS, "finding_source": FINDING_SOURCE_LABELS,
+    "rule": RULE_LABELS,
     "case_status": CASE_STATUS, "decision": DECISION_LABELS,
     "notice_status": NOTICE_STATUS,
     "policy_status": POLICY_STATUS, "policy_action": POLICY_ACTION, "run_status": RUN_STATUS,
