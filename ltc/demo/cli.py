@@ -67,7 +67,7 @@ def city(beneficiaries: int, providers: int, start: str, months: int, seed: int,
     from flask import current_app
 
     from ltc.demo.city.facts import Options
-    from ltc.demo.city.run import generate
+    from ltc.demo.city.run import CityExists, generate
 
     if current_app.config.get("LTC_ENV") == "production":
         raise click.ClickException("refusing to generate a synthetic city with LTC_ENV=production")
@@ -77,15 +77,19 @@ def city(beneficiaries: int, providers: int, start: str, months: int, seed: int,
         def advance(label: str) -> None:
             bar.label = label
             bar.update(1)
-        truth = generate(db.session, options, now=utcnow(), advance=advance)
+        try:
+            truth = generate(db.session, options, now=utcnow(), advance=advance)
+        except CityExists as exc:
+            raise click.ClickException(str(exc)) from exc
         db.session.commit()
     path = Path(truth_path or f"city-truth-{seed}.json")
     path.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     for name, count in sorted(truth["rows"].items()):
         click.echo(f"{name:<30} {count:>10}")
     for month, figures in truth["by_month"].items():
-        click.echo(f"{month}: {figures['records']['records']} records, billable {figures['pricing']['total']['billable']}, "
-                   f"fund {figures['pricing']['total']['fund']}")
+        total = figures["pricing"]["total"]
+        click.echo(f"{month}: {figures['records']['records']} records, billable {total['billable']}, "
+                   f"fund {total['fund']}")
     click.echo(f"truth file: {path} ({time.monotonic() - begun:.0f} s)")
 
 

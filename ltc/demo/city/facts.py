@@ -174,6 +174,8 @@ class Item:
 class World:
     options: Options
     districts: list[str]
+    #: the districts the database does not have yet (written with the city)
+    districts_new: list[str]
     insurer_id: int
     agency_ids: list[int]
     providers: list[Provider]

@@ -34,7 +34,7 @@ def organisations(world: World, now: datetime) -> list[Rows]:
     orgs = world.others
     return [
         ("districts", ("code", "name", "active", "sort_order"),
-         iter((code, f"合成{code}区", True, 100 + n) for n, code in enumerate(world.districts))),
+         iter((code, f"合成{code}区", True, 100 + n) for n, code in enumerate(world.districts_new))),
         ("organisations", ("id", "kind", "name", "uscc", "address", "latitude", "longitude", "created_at"),
          iter([(i, kind, name, uscc, None, None, None, now) for i, kind, name, uscc in orgs]
               + [(p.id, "provider", p.name, p.uscc, f"合成市{p.district}区{p.id}号", e6(p.lat), e6(p.lon), now)

@@ -9,10 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.billing.policy import BillingPolicy
+from ltc.core.errors import DomainError
 from ltc.core.months import add_months
 from ltc.demo.city import rows, rules, seeds, truth, visit_seeds, visits, world
 from ltc.demo.city.facts import Item, Options, World
 from ltc.demo.city.writer import Writer
+from ltc.orgs.models import District, Organisation
 from ltc.policy.services import policy_on
 from ltc.providers.catalogue.models import ServiceItem, ServiceItemCareType, ServiceItemStaffType
 
@@ -28,6 +30,10 @@ ASSUMPTIONS = [
     "the visit crossing the cap is paid for the minutes left.",
     "Payable = not rejected by any REJECT rule (FLAG records are paid, held).",
 ]
+
+
+class CityExists(DomainError):
+    pass
 
 
 def load_items(session: Session) -> list[Item]:
@@ -57,8 +63,10 @@ def plan_month(city: World, rng: random.Random, month: date, items: list[Item], 
     return batch, truth.month_truth(facts, evaluation, batch, policy)
 
 
-def write_world(writer: Writer, city: World, now: datetime) -> None:
+def write_world(session: Session, writer: Writer, city: World, now: datetime) -> None:
     start_time = writer.has_column("care_plan_visit_types", "start_time")
+    known = set(session.scalars(select(District.code)))
+    city.districts_new = [code for code in city.districts if code not in known]
     for group in (rows.organisations(city, now), rows.persons(city, now), rows.entitlements(city, now),
                   rows.plans(city, now, start_time), rows.carers(city, now), rows.stays(city, now)):
         for name, columns, data in group:
@@ -68,11 +76,13 @@ def write_world(writer: Writer, city: World, now: datetime) -> None:
 def generate(session: Session, options: Options, *, now: datetime,
              advance: Callable[[str], None] = lambda label: None) -> dict:
     """Write the city and its months; the truth as a JSON-able dict."""
+    if session.scalar(select(Organisation.id).where(Organisation.name.like(f"{world.NAME_PREFIX}%")).limit(1)):
+        raise CityExists("a synthetic city is already loaded in this database")
     writer, items = Writer(session, now), load_items(session)
     bases = writer.bases()
     city, rng = plan_world(options, bases, items)
     advance("world planned")
-    write_world(writer, city, now)
+    write_world(session, writer, city, now)
     advance("world written")
     months = {}
     for k in range(options.months):

@@ -30,6 +30,7 @@ SCHEDULE = {("home", 3): (3, 50), ("home", 4): (5, 45), ("home", 5): (6, 60),
             ("outreach", 3): (1, 40), ("outreach", 4): (1, 40), ("outreach", 5): (1, 40),
             ("family", 3): (2, 60), ("family", 4): (2, 60), ("family", 5): (2, 60)}
 PRICES = tuple(Decimal(p) for p in ("40", "45", "50", "55", "58", "60", "65", "70"))
+NAME_PREFIX = "合成"
 SLOTS = 8                 # persons per carer; slot i starts at 07:30 + 90 min × i
 DISTRICTS = 10
 TAG_SHARE = {"medical_assistance": 0.06, "severe_disability_cert": 0.05, "chronic_class_a": 0.10}
@@ -61,7 +62,7 @@ def providers(rng: random.Random, ids: Ids, maker: IdMaker, count: int, district
             pid = ids.take("organisations")
             district = districts[n % len(districts)]
             result.append(Provider(
-                id=pid, name=f"合成{kind}护理机构{pid}", uscc=maker.uscc(), grade=rng.choice(KINDS[kind][1]),
+                id=pid, name=f"{NAME_PREFIX}{kind}护理机构{pid}", uscc=maker.uscc(), grade=rng.choice(KINDS[kind][1]),
                 care_types=KINDS[kind][2], district=district, lat=30_000_000 + rng.randrange(600_000),
                 lon=120_000_000 + rng.randrange(600_000),
                 price=rng.choice(PRICES) if kind == "institution" else None))
@@ -111,7 +112,8 @@ def build(options: Options, bases: dict[str, int], items: list[Item], rng: rando
     orgs = providers(rng, ids, maker, options.providers, districts)
     people = persons(rng, ids, maker, options.beneficiaries, orgs)
     ents = [entitlement(rng, ids, p, p.provider_id, options.start) for p in people]
-    world = World(options=options, districts=districts, insurer_id=insurer_id, agency_ids=agency_ids,
+    world = World(options=options, districts=districts, districts_new=districts, insurer_id=insurer_id,
+                  agency_ids=agency_ids,
                   providers=orgs, persons=people, entitlements=ents, carers=[], visit_types=[], stays=[], leaves=[],
                   hospital_stays=[], intended={}, ids=ids, maker=maker,
                   others=[(insurer_id, "insurer", "合成市长护险承办公司", maker.uscc())]
