@@ -15,7 +15,7 @@ from ltc.demo.city.facts import HospitalStay, Leave, Person, Stay, World
 BED = ("special", "institution")
 #: rule → share of the eligible subjects seeded each month
 SHARE = {"E01": 0.03, "E07": 0.02, "E02": 0.02, "E03": 0.03, "E08": 0.04, "D02": 0.025, "short_leave": 0.03,
-         "P01": 0.02, "P02": 0.03, "V11": 0.015}
+         "P01": 0.02, "P02": 0.035, "V11": 0.015}
 
 
 def count(share: float, population: int) -> int:
@@ -146,9 +146,18 @@ def seed_persons(world: World, rng: random.Random, month: date, excluded: set[in
 
 
 def seed_providers(world: World, rng: random.Random, month: date) -> None:
-    """P01: a few providers suspended for 2–5 days."""
-    for org in rng.sample(world.providers, count(SHARE["P01"], len(world.providers))):
-        org.suspended.append(window(rng, month, rng.randrange(2, 6)))
+    """P01: providers suspended for 2–5 days, until about 0.5 % of the month's records fall in them
+    (a record a day per bed-based beneficiary, about 0.7 per visit beneficiary)."""
+    load: dict[int, float] = {}
+    for ent in world.entitlements:
+        load[ent.provider_id] = load.get(ent.provider_id, 0) + (1.0 if ent.care_type in BED else 0.7)
+    target, reached = 0.005 * 20 * len(world.persons), 0.0
+    for org in rng.sample(world.providers, len(world.providers)):
+        if reached >= target:
+            break
+        a, b = window(rng, month, rng.randrange(2, 6))
+        org.suspended.append((a, b))
+        reached += load.get(org.id, 0) * (b - a).days
         note(world, "P01", f"provider:{org.id}")
 
 

@@ -18,7 +18,7 @@ from ltc.core.months import days
 from ltc.demo.city.facts import Person, Visit
 from ltc.demo.city.rules import FLAG, REJECT, Evaluation, Facts, within, entitled_days
 
-ZERO = Decimal("0")
+ZERO = Decimal("0.00")
 BED_RULES = ("D02", "V11")
 VISIT_RULES = ("P02", "V06", "V01", "V03", "V04", "V07", "V09", "V10", "V12", "V13", "S01", "S02")
 ALL_RULES = ("E01", "E02", "E03", "E07", "E08", "P01", "P02", "V01", "V03", "V04", "V06", "V07", "V09", "V10",

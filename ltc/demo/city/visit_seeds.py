@@ -16,7 +16,7 @@ from ltc.demo.city.visits import in_records, make_visit, point
 #: rule → share of the month's home and outreach visits
 SHARE = {"V01": 0.008, "V03": 0.008, "V09": 0.006, "V12": 0.006, "V13": 0.005, "S01": 0.003, "V10": 0.005,
          "V04": 0.006, "V06": 0.005}
-S02_CARERS, V07_PERSONS, F01_PERSONS = 0.012, 0.04, 0.015
+S02_CARERS, V07_PERSONS, F01_PERSONS = 0.012, 0.05, 0.015
 V07_AT, V06_AT = time(20, 0), time(21, 30)
 
 
