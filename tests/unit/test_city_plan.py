@@ -188,4 +188,5 @@ def test_a_package_with_too_few_visits_is_not_paid_and_a_visit_over_the_cap_is_p
     assert month["pricing"]["family_package"]["billable"] == "0.00"
     assert month["rules"]["V07"]["keys"] == ["visit:999"]
     assert evaluation.payable[999] == 30                                 # the minutes left under the cap
+    assert month["rules"]["V07"]["minutes_over"] == {"visit:999": 30}
     assert month["pricing"]["home"]["billable"] == "1950.00"             # 30 h × 65

@@ -153,4 +153,6 @@ def month_truth(facts: Facts, ev: Evaluation, visits: list[Visit], policy: Billi
         keys, of = found.get(rule, []), _denominator(rule, records)
         rules[rule] = {"severity": "FLAG" if rule in FLAG else "REJECT", "count": len(keys), "of": of,
                        "rate": round(len(keys) / records[of], 5) if records[of] else 0.0, "keys": keys}
+    rules["V07"]["minutes_over"] = {f"visit:{v.id}": v.planned - ev.payable[v.id] for v in visits
+                                    if "V07" in ev.visits[v.id]}
     return {"records": records, "rules": rules, "pricing": pricing(facts, ev, visits, policy)}
