@@ -190,3 +190,14 @@ def test_a_package_with_too_few_visits_is_not_paid_and_a_visit_over_the_cap_is_p
     assert evaluation.payable[999] == 30                                 # the minutes left under the cap
     assert month["rules"]["V07"]["minutes_over"] == {"visit:999": 30}
     assert month["pricing"]["home"]["billable"] == "1950.00"             # 30 h × 65
+
+
+def test_visit_type_start_times_are_written_only_where_the_column_exists(planned):
+    from ltc.demo.city.rows import plans
+    city, _ = planned
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    without = {name: (columns, next(data)) for name, columns, data in plans(city, now, start_time=False)}
+    with_time = {name: (columns, next(data)) for name, columns, data in plans(city, now, start_time=True)}
+    assert "start_time" not in without["care_plan_visit_types"][0]
+    columns, first = with_time["care_plan_visit_types"]
+    assert columns[-1] == "start_time" and first[-1] == city.visit_types[0].start == time(7, 30)

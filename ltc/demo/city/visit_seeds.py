@@ -109,23 +109,35 @@ def overlap(m: Month, v: Visit, by_slot: dict[tuple[int, date], list[Visit]]) ->
     return True
 
 
-def second_provider(m: Month, v: Visit, spares: dict[int, list[int]]) -> Visit | None:
-    """V06 (and E01): another home provider's spare carer visits the same person that evening."""
-    others = [pid for pid in spares if pid != v.provider_id]
+def evening_visit(m: Month, person_id: int, day: date, avoid: int, spares: dict[int, list[int]]) -> Visit | None:
+    """V06 (and E01): another home provider's spare carer visits the person that evening."""
+    others = [pid for pid in spares if pid != avoid]
     if not others:
         return None
     provider_id = m.rng.choice(others)
     carer_id = spares[provider_id][0]
-    if (carer_id, v.day, V06_AT) in m.evenings:
+    if (carer_id, day, V06_AT) in m.evenings:
         return None
-    m.evenings.add((carer_id, v.day, V06_AT))
-    person = m.persons[v.person_id]
+    m.evenings.add((carer_id, day, V06_AT))
+    person = m.persons[person_id]
     vt = VisitType(id=0, plan_id=0, person_id=person.id, provider_id=provider_id, care_type="home", weekdays=(),
-                   start=V06_AT, minutes=45, items=(), medical=False, carer_id=carer_id, effective_from=v.day)
-    extra = make_visit(m.world, m.rng, vt, person, v.day, V06_AT, planned=False)
+                   start=V06_AT, minutes=45, items=(), medical=False, carer_id=carer_id, effective_from=day)
+    extra = make_visit(m.world, m.rng, vt, person, day, V06_AT, planned=False)
     m.seed("V06", extra)
     note(m.world, "E01", f"visit:{extra.id}")
     return extra
+
+
+def in_bed_visits(m: Month, n: int, spares: dict[int, list[int]]) -> list[Visit]:
+    """V06 (and E01): a home provider visits a person on one of their bed-days."""
+    end = first_of_next_month(m.month)
+    stays = [s for s in m.world.stays if s.admitted < m.month and (s.discharged is None or s.discharged > end)]
+    added = []
+    for stay in m.rng.sample(stays, min(n, len(stays))):
+        day = m.month + timedelta(days=m.rng.randrange((end - m.month).days))
+        if visit := evening_visit(m, stay.person_id, day, stay.provider_id, spares):
+            added.append(visit)
+    return added
 
 
 def over_cap(m: Month, vt: VisitType, mine: list[Visit]) -> list[Visit]:
@@ -192,7 +204,9 @@ def _seed_pairs(m: Month, pool: Pool, n: dict[str, int], visits: list[Visit]) ->
         if done < n["V04"] and visit.id not in m.used and overlap(m, visit, by_slot):
             done += 1
     spares = _spares(m.world)
-    added += [x for v in pool.take(n["V06"]) if v.care_type == "home" and (x := second_provider(m, v, spares))]
+    added += [x for v in pool.take(n["V06"] - n["V06"] // 2) if v.care_type == "home"
+              and (x := evening_visit(m, v.person_id, v.day, v.provider_id, spares))]
+    added += in_bed_visits(m, n["V06"] // 2, spares)
     return added
 
 
