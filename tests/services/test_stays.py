@@ -200,7 +200,7 @@ def test_a_leave_is_opened_closed_and_corrected_with_its_findings(session, home,
     [kept] = services.versions_of(session, "leave", leave.id)
     assert (leave.version, kept.data["back_on"], kept.reason) == (2, "2026-03-09", "返回日期录错")
     assert [a.action for a in session.scalars(select(AuditEntry).where(AuditEntry.entity == "leave")
-                                              .order_by(AuditEntry.id))] == ["open", "close", "correct"]
+                                              .order_by(AuditEntry.id))] == ["open_leave", "close_leave", "correct"]
 
 
 @pytest.mark.parametrize("who, sees", [("mia_op", True), ("ins_op", True), ("pr2_op", True), ("pr2_admin", True),

@@ -36,6 +36,9 @@ from ltc.providers.records.models import NOTE_MAX, Leave, RecordVersion, Stay
 
 STAY, LEAVE = RecordKind.STAY.value, RecordKind.LEAVE.value
 REASON_MAX = 500
+#: msgids of the fields a kept version shows
+FIELD_LABELS = {"care_type": "服务形式", "admitted_on": "入院日期", "discharged_on": "出院日期", "note": "备注",
+                "out_on": "离开日期", "back_on": "返回日期", "reason": "请假事由"}
 LEAVE_REASON_MAX = 200
 
 
@@ -250,8 +253,8 @@ def open_leave(session: Session, stay: Stay, *, out_on: date, back_on: date | No
                   created_at=now, updated_at=now)
     session.add(leave)
     session.flush()
-    audit.record(session, actor, "open", LEAVE, leave.id, now=now, after={**leave_snapshot(leave), "stay_id": stay.id},
-                 detail=source)
+    audit.record(session, actor, "open_leave", LEAVE, leave.id, now=now,
+                 after={**leave_snapshot(leave), "stay_id": stay.id}, detail=source)
     return _saved(session, LEAVE, leave, now)
 
 
@@ -261,7 +264,7 @@ def close_leave(session: Session, leave: Leave, *, back_on: date, actor: Actor, 
         raise Conflict("该请假已销假；如需修改返回日期请更正记录", {"back_on": "already"})
     _check_leave(leave.stay, leave.out_on, back_on, local_today(now), leave_id=leave.id)
     leave.back_on, leave.updated_at = back_on, now
-    audit.record(session, actor, "close", LEAVE, leave.id, now=now, after={"back_on": back_on})
+    audit.record(session, actor, "close_leave", LEAVE, leave.id, now=now, after={"back_on": back_on})
     return _saved(session, LEAVE, leave, now)
 
 
