@@ -26,8 +26,8 @@ def setup(session, world, monkeypatch):
     anna = resident(session, world, 1, name="陈安娜")
     bo = resident(session, world, 2, name="林博", district="朝阳区")   # outside the insurer's districts
     stay = admit(session, world, anna, D(2026, 3, 1))
-    services.open_leave(session, stay, out_on=D(2026, 3, 5), back_on=D(2026, 3, 9), actor=actor_of(world.users["pr2_op"]),
-                        now=NOW)
+    services.open_leave(session, stay, out_on=D(2026, 3, 5), back_on=D(2026, 3, 9),
+                        actor=actor_of(world.users["pr2_op"]), now=NOW)
     old = admit(session, world, bo, D(2026, 1, 1), D(2026, 2, 1))
     session.commit()
     return world, anna, bo, stay, old
@@ -103,7 +103,8 @@ def test_a_person_the_provider_does_not_serve_is_refused(client, session, setup)
     session.commit()
     login(client, "pr2_op")
     response = client.post(f"/stays/provider/{world.provider2.id}/admit",
-                           data={"id_number": stranger.id_number, "care_type": "institution", "admitted_on": "2026-03-01"})
+                           data={"id_number": stranger.id_number, "care_type": "institution",
+                                 "admitted_on": "2026-03-01"})
     assert response.status_code == 400 and "不是本机构的服务对象" in response.get_data(as_text=True)
 
 
@@ -111,7 +112,8 @@ def test_the_stay_page_shows_leaves_versions_and_the_entry_forms(client, session
     world, anna, bo, stay = setup[:4]
     login(client, "pr2_admin")  # a provider admin enters too
     response = client.post(f"/stays/{stay.id}/correct", follow_redirects=True, data={
-        "care_type": "institution", "admitted_on": "2026-03-02", "discharged_on": "", "note": "", "reason": "入院日期录错"})
+        "care_type": "institution", "admitted_on": "2026-03-02", "discharged_on": "", "note": "",
+        "reason": "入院日期录错"})
     page = response.get_data(as_text=True)
     assert "已保存更正（第 2 版）" in page and "入院日期录错" in page and "2026-03-01" in page
     assert 'data-testid="leave"' in page and 'data-testid="discharge-form"' in page
@@ -148,7 +150,8 @@ def test_discharge_from_the_stay_page(client, session, setup):
     world, anna, bo, stay = setup[:4]
     login(client, "pr2_op")
     response = client.post(f"/stays/{stay.id}/discharge", follow_redirects=True, data={"discharged_on": "2026-03-25"})
-    assert "已登记出院" in response.get_data(as_text=True) and session.get(Stay, stay.id).discharged_on == D(2026, 3, 25)
+    assert "已登记出院" in response.get_data(as_text=True)
+    assert session.get(Stay, stay.id).discharged_on == D(2026, 3, 25)
 
 
 def test_a_settled_stay_shows_no_entry_forms_and_refuses_corrections(client, session, setup):
@@ -211,7 +214,8 @@ def test_the_census_page_and_its_exports(client, setup):
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][0] == "姓名" and rows[1][0] == "陈安娜" and rows[1][5:] == ["27", "0", "4", "27"]
     assert "*" in rows[1][1]  # the ID number masked
-    xlsx = client.get(f"/stays/provider/{world.provider2.id}/census", query_string={"month": "2026-03", "format": "xlsx"})
+    xlsx = client.get(f"/stays/provider/{world.provider2.id}/census",
+                      query_string={"month": "2026-03", "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     assert [c.value for c in sheet[2]][5:] == [27, 0, 4, 27]
 
