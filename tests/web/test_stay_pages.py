@@ -116,6 +116,7 @@ def test_the_stay_page_shows_leaves_versions_and_the_entry_forms(client, session
         "reason": "入院日期录错"})
     page = response.get_data(as_text=True)
     assert "已保存更正（第 2 版）" in page and "入院日期录错" in page and "2026-03-01" in page
+    assert "pr2_admin" in page[page.index('data-testid="versions"'):]  # who corrected it
     assert 'data-testid="leave"' in page and 'data-testid="discharge-form"' in page
     assert session.scalars(select(RecordVersion)).one().reason == "入院日期录错"
 
@@ -231,3 +232,13 @@ def test_the_insurer_census_counts_only_persons_in_its_scope(client, setup):
 def test_the_menu_leads_to_the_stays(client, setup):
     login(client, "pr2_op")
     assert "/stays/" in client.get("/").get_data(as_text=True)
+
+
+def test_the_stay_pages_speak_english(client, setup):
+    world, anna, bo, stay = setup[:4]
+    login(client, "pr2_op")
+    client.post("/lang/en", data={"next": "/"})
+    page = client.get(f"/stays/{stay.id}").get_data(as_text=True)
+    assert "Record leave" in page and "Findings" in page and "No corrections" in page
+    census = client.get(f"/stays/provider/{world.provider2.id}/census", query_string={"month": "2026-03"})
+    assert "Bed-day census" in census.get_data(as_text=True) and "Payable bed-days" in census.get_data(as_text=True)

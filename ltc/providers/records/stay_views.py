@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ltc.auth.models import User
 from ltc.auth.permissions import Action, can
 from ltc.auth.scope import get_scoped, scoped
 from ltc.auth.services import actor_of
@@ -150,7 +151,9 @@ def _versions(stay: Stay) -> list[dict]:
     kept = [(services.STAY, v) for v in services.versions_of(db.session, services.STAY, stay.id)]
     for leave in stay.leaves:
         kept += [(services.LEAVE, v) for v in services.versions_of(db.session, services.LEAVE, leave.id)]
-    return [{"kind": kind, "version": v, "fields": [
+    users = {v.changed_by for _kind, v in kept if v.changed_by}
+    names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(users))).tuples().all())
+    return [{"kind": kind, "version": v, "who": names.get(v.changed_by, label("system", "actor")), "fields": [
         (_(services.FIELD_LABELS.get(k, k)), label(value, "care_type") if k == "care_type" else value or "—")
         for k, value in v.data.items()]} for kind, v in sorted(kept, key=lambda kv: kv[1].changed_at, reverse=True)]
 
