@@ -75,6 +75,7 @@ def test_admitting_through_the_form_shows_the_findings(client, session, setup, f
     login(client, "pr2_op")
     form = client.get(f"/stays/provider/{world.provider2.id}/admit")
     assert form.status_code == 200 and 'name="id_number"' in form.get_data(as_text=True)
+    assert '<option selected value="institution">' in form.get_data(as_text=True)  # the nursing home's care type
     response = client.post(f"/stays/provider/{world.provider2.id}/admit", follow_redirects=True, data={
         "id_number": other.id_number, "care_type": "institution", "admitted_on": "2026-04-01", "note": "三楼"})
     page = response.get_data(as_text=True)

@@ -26,12 +26,14 @@ from ltc.extensions import db
 from ltc.people.ids import mask_id, normalise_id_number
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
+from ltc.providers.kinds import BedCareType
 from ltc.providers.records import census as census_service
 from ltc.providers.records import stay_lists
 from ltc.providers.records import stay_imports
 from ltc.providers.records import stays as services
 from ltc.providers.records.stay_imports import LEAVES, STAYS
 from ltc.providers.records.models import Leave, Stay
+from ltc.providers.services import care_types_on
 from ltc.providers.records.stay_forms import (STATUS_FILTERS, AdmitForm, CloseLeaveForm, CorrectLeaveForm,
                                               CorrectStayForm, DischargeForm, LeaveForm, MonthForm, StayFilterForm,
                                               parse_month)
@@ -105,6 +107,9 @@ def admit(provider_id: int):
     if provider_id != current_user.org_id:
         abort(404)
     form = AdmitForm()
+    if request.method == "GET":  # the bed-based care type of the provider's agreement, when it has one
+        offered = care_types_on(db.session, provider_id, local_today())
+        form.care_type.data = next((c.value for c in BedCareType if c.value in offered), form.care_type.data)
     done, saved, status = submit(form, lambda: services.admit(
         db.session, provider_id=provider_id, person_id=_person_id(form.id_number.data),
         care_type=form.care_type.data, admitted_on=form.admitted_on.data, discharged_on=form.discharged_on.data,
