@@ -38,6 +38,7 @@ def wire() -> None:
     add_person_sections(plan_sections)
     add_person_link(care_plans.persons_with_plans)
     add_merge_hook(care_plan_merging.HOOK)
+    add_merge_hook(records_stays.MERGE_HOOK)
     add_profile_filler(services.fill_profile)
     add_history_filler(services.fill_history)
     add_district_user(services.districts_in_use)

@@ -224,3 +224,48 @@ def test_the_insurer_sees_only_the_stays_of_its_districts(session, world):
     with pytest.raises(NotFound):
         get_scoped(session, world.users["ins_op"], Stay, stay.id)
     assert get_scoped(session, world.users["mia_rev"], Stay, stay.id) is stay
+
+
+def _double(session, world):
+    """A person and a double of them stored with the full-width spelling (a listed collision)."""
+    from ltc.core.audit import SYSTEM
+    from ltc.people import id_numbers
+    from tests.people_builders import id_number
+
+    kept = person(session, 1, name="张三")
+    double = person(session, 2, name="张三")
+    double.id_number = id_number(1).translate(str.maketrans("0123456789X", "０１２３４５６７８９ｘ"))
+    session.flush()
+    [collision] = id_numbers.scan_id_numbers(session, actor=SYSTEM, now=NOW).listed
+    return kept, double, collision
+
+
+def _stay_of(session, world, who, admitted, discharged=None):
+    stay = Stay(provider_id=world.provider2.id, person_id=who.id, care_type="institution", admitted_on=admitted,
+                discharged_on=discharged)
+    session.add(stay)
+    session.flush()
+    return stay
+
+
+def test_a_merge_moves_stays_and_leaves_to_the_survivor(session, world):
+    from ltc.people import merging
+    kept, double, collision = _double(session, world)
+    stay = _stay_of(session, world, double, D(2026, 1, 1), D(2026, 2, 1))
+    leave = Leave(stay=stay, provider_id=stay.provider_id, person_id=double.id, out_on=D(2026, 1, 5))
+    session.add(leave)
+    _stay_of(session, world, kept, D(2026, 2, 1))
+    merging.merge_persons(session, collision.id, survivor_id=kept.id, reason="重复登记",
+                          actor=actor(world, "mia_admin"), now=NOW)
+    assert (stay.person_id, leave.person_id) == (kept.id, kept.id)
+
+
+def test_a_merge_that_would_overlap_two_stays_at_one_provider_is_refused(session, world):
+    from ltc.people import merging
+    kept, double, collision = _double(session, world)
+    stay = _stay_of(session, world, double, D(2026, 1, 1), D(2026, 2, 2))
+    _stay_of(session, world, kept, D(2026, 2, 1))
+    with pytest.raises(Conflict, match="重叠的在院记录"):
+        merging.merge_persons(session, collision.id, survivor_id=kept.id, reason="重复登记",
+                              actor=actor(world, "mia_admin"), now=NOW)
+    assert stay.person_id == double.id

@@ -25,6 +25,7 @@ from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, NotFound, ValidationFailed
+from ltc.people.merge_hooks import MergeHook, rows_of
 from ltc.people.models import InsuredPerson
 from ltc.people.scope import PERSON_LINKS
 from ltc.people.scope import persons_in_scope
@@ -291,3 +292,25 @@ def get_leave(session: Session, stay: Stay, leave_id: int) -> Leave:
     if leave is None or leave.stay_id != stay.id:
         raise NotFound("记录不存在或无权访问")
     return leave
+
+
+# --- a person registered twice (SPEC §2) ------------------------------------------------------
+
+def merge_refusals(session: Session, survivor: InsuredPerson, duplicate: InsuredPerson) -> list[str]:
+    """A merge moves the duplicate's stays and leaves to the survivor; refused when a stay of each at
+    one provider would share a bed-day (the provider corrects one of them first)."""
+    stays = list(session.scalars(select(Stay).where(Stay.person_id.in_((survivor.id, duplicate.id)))))
+    for mine in (s for s in stays if s.person_id == survivor.id):
+        for theirs in (s for s in stays if s.person_id == duplicate.id and s.provider_id == mine.provider_id):
+            if _overlaps(*_bed_span(mine), *_bed_span(theirs)):
+                return ["两人在同一机构有重叠的在院记录"]
+    return []
+
+
+def _bed_span(stay: Stay) -> tuple[date, date | None]:
+    return stay.admitted_on, stay_end(StayFacts(0, stay.admitted_on, stay.discharged_on))
+
+
+MERGE_HOOK = MergeHook(name="stays", moves=(Stay.person_id, Leave.person_id),
+                       counts=(("在院记录", rows_of(Stay.person_id)), ("请假", rows_of(Leave.person_id))),
+                       refusals=merge_refusals)
