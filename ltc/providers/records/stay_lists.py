@@ -12,6 +12,7 @@ from ltc.core.errors import NotFound
 from ltc.core.months import month_bounds
 from ltc.orgs.models import Organisation
 from ltc.people.finding import person_matches
+from ltc.people.ids import normalise_id_number
 from ltc.people.models import InsuredPerson
 from ltc.providers.kinds import BedCareType
 from ltc.providers.records.models import Leave, Stay
@@ -68,6 +69,14 @@ def providers_with_stays(session: Session, viewer: User) -> list[tuple[int, str,
             .group_by(Organisation.id, Organisation.name).order_by(Organisation.name, Organisation.id))
     return [(pid, name, int(now or 0), total) for pid, name, now, total in
             session.execute(scoped(stmt, Stay, viewer)).tuples()]
+
+
+def person_id_of(session: Session, id_number: str | None) -> int:
+    """The id of the registered person with this ID number (any spelling), 0 when there is none; the
+    services then check that the provider may serve them."""
+    found = session.scalar(select(InsuredPerson.id).where(
+        InsuredPerson.id_number == normalise_id_number(id_number or ""), InsuredPerson.live_filter()))
+    return found or 0
 
 
 def provider_for(session: Session, viewer: User, provider_id: int) -> Organisation:

@@ -23,7 +23,7 @@ from ltc.core.errors import NotFound
 from ltc.core.months import first_of_month
 from ltc.core.pagination import paginate
 from ltc.extensions import db
-from ltc.people.ids import mask_id, normalise_id_number
+from ltc.people.ids import mask_id
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
 from ltc.providers.kinds import BedCareType
@@ -111,20 +111,13 @@ def admit(provider_id: int):
         offered = care_types_on(db.session, provider_id, local_today())
         form.care_type.data = next((c.value for c in BedCareType if c.value in offered), form.care_type.data)
     done, saved, status = submit(form, lambda: services.admit(
-        db.session, provider_id=provider_id, person_id=_person_id(form.id_number.data),
+        db.session, provider_id=provider_id, person_id=stay_lists.person_id_of(db.session, form.id_number.data),
         care_type=form.care_type.data, admitted_on=form.admitted_on.data, discharged_on=form.discharged_on.data,
         note=form.note.data, actor=actor_of(current_user), now=utcnow()))
     if done:
         return _saved(_("已登记入院"), saved, saved.record.id)
     return render_template("records/stays/form.html", form=form, title=_("登记入院"), stay=None,
                            provider_id=provider_id), status
-
-
-def _person_id(id_number: str | None) -> int:
-    """The id of the person with this ID number (the service checks the provider may serve them)."""
-    found = db.session.scalar(select(InsuredPerson.id).where(
-        InsuredPerson.id_number == normalise_id_number(id_number), InsuredPerson.live_filter()))
-    return found or 0
 
 
 def _saved(message: str, saved: services.Saved, stay_id: int):
