@@ -783,6 +783,30 @@ EN.update({
     "项目编码重复": "Item code repeated", "须指派两名不同的评估人员上门": "Assign two different assessors to the visit",
 })
 
+# stays and leaves (issue 10 point 2): messages looked up at run time
+EN.update({
+    "请假中": "On leave",
+    "已出院": "Discharged",
+    "在院记录导入模板": "Stay import template",
+    "请假记录导入模板": "Leave import template",
+    "在院记录导入": "Stay import",
+    "请假导入": "Leave import",
+    "服务形式须为医疗专护或机构护理": "The care type must be medical special care or institutional care",
+    "参保人不存在或不是本机构的服务对象": "No such person, or not a beneficiary of your organisation",
+    "%(day)s 晚于今天": "%(day)s is after today",
+    "该参保人在本机构已有与之重叠的在院记录（%(admitted)s 入院）": "This person already has an overlapping stay here (admitted %(admitted)s)",
+    "请假须在在院期间内（%(admitted)s 至 %(discharged)s）": "A leave must lie within its stay (%(admitted)s to %(discharged)s)",
+    "返回日期须晚于离开日期": "The return must be after the day out",
+    "与 %(out)s 起的请假重叠": "Overlaps the leave from %(out)s",
+    "该记录已结算，不能更正；请在以后的结算中申请调整": "This record is settled and cannot be corrected; ask for an adjustment in a later settlement",
+    "请填写更正原因": "Enter the reason for the correction",
+    "该在院记录已出院；如需修改出院日期请更正记录": "This stay is already discharged; correct the record to change the discharge date",
+    "没有修改任何内容": "Nothing was changed",
+    "该请假已销假；如需修改返回日期请更正记录": "This leave has ended; correct the record to change the return date",
+    "请假（可支付）": "Leave (payable)",
+    "请假（不予支付）": "Leave (not payable)",
+})
+
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "ltc/translations/en/LC_MESSAGES/messages.po"
 

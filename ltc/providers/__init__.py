@@ -23,13 +23,22 @@ def wire() -> None:
     from ltc.providers.catalogue import models as _catalogue  # noqa: F401  (catalogue tables)
     from ltc.providers.carers import models as _carers  # noqa: F401  (the carer register)
     from ltc.providers.records import models as _records  # noqa: F401  (stays, leaves, visits)
+    from ltc.providers.records import stay_imports
+    from ltc.providers.records import stays as records_stays
+    from ltc.scheduler.imports import register_kind
+    from ltc.providers.records.models import Leave, Stay
     from ltc.providers.care_plans.person_sections import plan_sections
     from ltc.web.related import add_person_sections
 
     add_scope_rule(CarePlan, care_plans.care_plans_in_scope)
+    add_scope_rule(Stay, records_stays.stays_in_scope)
+    add_scope_rule(Leave, records_stays.leaves_in_scope)
+    for kind in stay_imports.KINDS.values():
+        register_kind(kind)
     add_person_sections(plan_sections)
     add_person_link(care_plans.persons_with_plans)
     add_merge_hook(care_plan_merging.HOOK)
+    add_merge_hook(records_stays.MERGE_HOOK)
     add_profile_filler(services.fill_profile)
     add_history_filler(services.fill_history)
     add_district_user(services.districts_in_use)
@@ -44,6 +53,8 @@ def wire() -> None:
 def register(app: Flask) -> None:
     from ltc.providers.care_plans import views as care_plan_views
     from ltc.providers.catalogue import views as catalogue_views
+    from ltc.providers.records import stay_views
 
     app.register_blueprint(catalogue_views.bp)
     app.register_blueprint(care_plan_views.bp)
+    app.register_blueprint(stay_views.bp)

@@ -35,6 +35,8 @@ class ImportKind(StrEnum):
     PERSONS = "persons"                  # the insured-person roster
     HOSPITAL_STAYS = "hospital_stays"
     ENTITLEMENTS = "entitlements"        # the go-live import of existing beneficiaries
+    STAYS = "stays"                      # a provider's stays (SPEC §5.4)
+    LEAVES = "leaves"                    # a provider's leaves of absence
 
 
 class JobRun(Base):

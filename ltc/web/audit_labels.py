@@ -24,6 +24,8 @@ AUDIT_ACTION_LABELS = {
     "end_death": "因死亡终止", "end_expiry": "到期终止", "end_change": "待遇变更终止", "end_transfer": "转出终止",
     "end_reassessed": "重新评估后终止", "revision_final": "变更生效", "revision_rejected": "变更未通过",
     "revision_replaced": "被新版本替代", "void_transfer": "因转出作废", "reschedule_request": "改约",
+    "admit": "登记入院", "discharge": "登记出院", "correct": "更正", "open_leave": "登记请假",
+    "close_leave": "登记销假",
 }
 AUDIT_ENTITY_LABELS = {
     "api_token": "API 令牌", "application": "评估申请", "assessment_ruleset": "评估量表版本",
@@ -34,7 +36,8 @@ AUDIT_ENTITY_LABELS = {
     "insured_person": "参保人", "insured_person_import": "参保人导入", "insurer_contract": "承办合同",
     "job": "定时任务", "job_run_unit": "任务执行单元", "notice": "文书", "organisation": "机构",
     "policy_version": "政策参数版本", "review_case": "审核案件", "review_stage": "审核步骤",
-    "service_item": "服务项目", "user": "用户",
+    "service_item": "服务项目", "user": "用户", "stay": "在院记录", "leave": "请假", "stay_import": "在院记录导入",
+    "leave_import": "请假导入",
 }
 AUDIT_FIELD_LABELS = {
     "status": "状态", "name": "名称", "username": "用户名", "roles": "角色", "org_id": "机构", "kind": "类型",
@@ -47,7 +50,8 @@ AUDIT_FIELD_LABELS = {
     "on": "日期", "active": "启用", "id_number": "身份证号", "phone": "电话", "address": "地址",
     "reassessment_reason": "重新评估原因", "entitlement_id": "待遇资格", "visit_types": "服务安排", "why": "原因",
     "assessor": "评估员", "visit_id": "上门评估", "text": "说明", "number": "编号", "subject_type": "对象类型",
-    "subject_id": "对象编号",
+    "subject_id": "对象编号", "admitted_on": "入院日期", "discharged_on": "出院日期", "note": "备注",
+    "out_on": "离开日期", "back_on": "返回日期", "person_id": "参保人", "stay_id": "在院记录",
 }
 #: the label table of a recorded field's values; ``status`` and ``kind`` depend on the entity
 FIELD_TABLES = {

@@ -86,3 +86,21 @@ def test_the_application_kind_check_takes_migrated_and_nothing_unknown(session, 
     assert past_conclusion(session, someone.id, date(2025, 6, 1), kind=Kind.MIGRATED.value).kind == "migrated"
     with pytest.raises(IntegrityError), session.begin_nested():
         past_conclusion(session, someone.id, date(2025, 7, 1), kind="legacy")
+
+
+def test_a_queued_import_may_load_stays_or_leaves_and_nothing_unknown(session, world):
+    from ltc.scheduler.models import QueuedImport
+    from tests.conftest import NOW
+
+    user = world.users["pr2_op"]
+
+    def queue(kind: str) -> QueuedImport:
+        row = QueuedImport(kind=kind, filename="f.csv", sha256="a" * 64, rows=1, requested_by_id=user.id,
+                           org_id=user.org_id, requested_at=NOW)
+        session.add(row)
+        session.flush()
+        return row
+
+    assert [queue(kind).kind for kind in ("stays", "leaves")] == ["stays", "leaves"]
+    with pytest.raises(IntegrityError), session.begin_nested():
+        queue("visits")

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 import uuid
 
 import flask_migrate
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
@@ -678,3 +679,32 @@ def test_0027_clears_the_placeholder_care_type_of_requests_kept_for_want_of_one(
         with db.engine.connect() as conn:
             got = conn.execute(sa.text("SELECT care_type FROM entitlement_requests ORDER BY id")).scalars().all()
         assert got == ["home", "special", "home"]
+
+
+def test_0030_lets_queued_imports_hold_stays_and_leaves_and_refuses_a_downgrade_that_would_lose_one(app, tmp_path):
+    """A database at 0028 with a queued roster file: after the upgrade it is kept and a stays import
+    may be queued; a downgrade is refused while that import is kept, and done once it is gone."""
+    import sqlalchemy as sa
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0028")
+        with db.engine.begin() as conn:
+            from tests.builders import uscc
+            org = _insert(conn, "organisations", kind="provider", name="养老院", uscc=uscc(903),
+                          created_at="2026-06-01 02:00:00")
+            user = _insert(conn, "users", username="op", full_name="经办", org_id=org, password_hash="h",
+                           active=True, created_at="2026-06-01 02:00:00")
+            kept = _insert(conn, "queued_imports", kind="persons", filename="r.csv", sha256="a" * 64, rows=1,
+                           requested_by_id=user, org_id=org, requested_at="2026-06-01 02:00:00")
+        flask_migrate.upgrade(revision="0030")
+        with db.engine.begin() as conn:
+            assert conn.execute(sa.text("SELECT id, kind FROM queued_imports")).all() == [(kept, "persons")]
+            stays = _insert(conn, "queued_imports", kind="stays", filename="s.csv", sha256="b" * 64, rows=1,
+                            requested_by_id=user, org_id=org, requested_at="2026-06-02 02:00:00")
+        with pytest.raises(SystemExit):  # flask_migrate logs the RuntimeError and exits
+            flask_migrate.downgrade(revision="0028")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM queued_imports WHERE id = :id"), {"id": stays})
+        flask_migrate.downgrade(revision="0028")
+        with db.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
+            _insert(conn, "queued_imports", kind="leaves", filename="l.csv", sha256="c" * 64, rows=1,
+                    requested_by_id=user, org_id=org, requested_at="2026-06-02 02:00:00")
