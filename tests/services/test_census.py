@@ -50,11 +50,13 @@ def test_the_census_counts_each_stay_of_the_month(session, residents):
     assert result.totals == {"present": 13, "leave_payable": 3, "leave_not_payable": 8, "payable": 16, "persons": 2}
 
 
-def test_an_open_leave_is_payable_until_its_days_exceed_the_limit(session, residents):
+def test_an_open_leave_counts_as_longer_than_the_limit_for_its_days_so_far(session, residents):
+    """SPEC §5.4: a leave still open counts as longer than the limit, however few its days so far
+    (re-evaluated when the return day is entered)."""
     world = residents[0]
-    on_15th = census.monthly_census(session, world.provider2.id, MARCH, leave_limit=3, as_of=D(2026, 3, 15))
-    [(_, _, present, payable, not_payable, _)] = [r for r in rows(on_15th) if r[1] == D(2026, 3, 10)]
-    assert (present, payable, not_payable) == (3, 3, 0)
+    on_14th = census.monthly_census(session, world.provider2.id, MARCH, leave_limit=3, as_of=D(2026, 3, 14))
+    [(_, _, present, payable, not_payable, _)] = [r for r in rows(on_14th) if r[1] == D(2026, 3, 10)]
+    assert (present, payable, not_payable) == (3, 0, 2)
 
 
 def test_february_is_read_on_its_own(session, residents):
@@ -89,7 +91,8 @@ def test_the_leave_limit_is_read_from_the_policy_in_force(session, residents, mo
     days_read = []
     monkeypatch.setattr(census, "leave_limit_on", lambda s, day: days_read.append(day) or 4)
     result = census.census_as_known(session, world.provider2.id, MARCH, today=TODAY)
-    assert days_read == [TODAY] and result.leave_limit == 4 and result.totals["leave_not_payable"] == 0
+    # with a limit of 4 the 4-day leave is payable; only the open leave's days so far (13-16 March) are not
+    assert days_read == [TODAY] and result.leave_limit == 4 and result.totals["leave_not_payable"] == 4
     census.census_as_known(session, world.provider2.id, FEBRUARY, today=TODAY)
     assert days_read[-1] == D(2026, 2, 28)
 

@@ -95,10 +95,10 @@ def test_the_limit_is_a_parameter():
 
 
 @pytest.mark.parametrize("as_of, status", [
-    (D(2026, 3, 12), LP),   # 3 days so far: not yet past the limit
-    (D(2026, 3, 13), LN),   # the 4th day: longer than the limit for all its days so far
+    (D(2026, 3, 10), LN),   # one day so far: still counted as longer than the limit (SPEC §5.4)
+    (D(2026, 3, 13), LN),   # the 4th day
 ])
-def test_an_open_leave_counts_as_longer_than_the_limit_once_its_days_so_far_exceed_it(as_of, status):
+def test_an_open_leave_counts_as_longer_than_the_limit_for_its_days_so_far(as_of, status):
     statuses = day_statuses(stay(D(2026, 1, 1)), [leave(D(2026, 3, 10))], start=MARCH, end=D(2026, 4, 1),
                             leave_limit=3, as_of=as_of)
     assert runs(statuses)[-1] == (D(2026, 3, 10), as_of, status)

@@ -7,8 +7,9 @@ The one reading of stays and leaves that the monthly census, rule D02 and billin
   keeps that day).
 * A leave ``[out, back)`` marks its days: **payable** when the leave lasts at most ``leave_limit``
   days (a policy parameter, REF 3), **not payable** — every day of it — when it lasts longer. A
-  leave still open counts its days so far (up to ``as_of``) and is longer than the limit once
-  they exceed it; a stay that ends (discharge, death) while a leave is open ends the leave.
+  leave still open (no return day, the stay not ended) counts as longer than the limit for its days
+  so far (up to ``as_of``), however few: they are re-evaluated once the return day is entered; a stay
+  that ends (discharge, death) while a leave is open ends the leave.
 * No day after ``as_of`` is read: a month still running has only its days so far.
 """
 from collections.abc import Iterable, Mapping
@@ -24,7 +25,7 @@ ONE_DAY = timedelta(days=1)
 class DayStatus(StrEnum):
     PRESENT = "present"                       # in the bed: a bed-day
     LEAVE_PAYABLE = "leave_payable"           # on a leave of at most N days: still payable
-    LEAVE_NOT_PAYABLE = "leave_not_payable"   # on a longer leave (or an open one past N days): D02
+    LEAVE_NOT_PAYABLE = "leave_not_payable"   # on a longer leave (or one still open): D02
 
 
 #: msgids, translated where shown
@@ -72,9 +73,10 @@ def leave_length(leave: LeaveFacts, stay: StayFacts, *, as_of: date) -> tuple[in
 
 
 def leave_payable(leave: LeaveFacts, stay: StayFacts, *, leave_limit: int, as_of: date) -> bool:
-    """Whether the days of ``leave`` are payable: it lasts (so far) at most ``leave_limit`` days."""
-    length, _open = leave_length(leave, stay, as_of=as_of)
-    return length <= leave_limit
+    """Whether the days of ``leave`` are payable: it has ended and lasted at most ``leave_limit`` days
+    (an open leave counts as longer than the limit, SPEC §5.4)."""
+    length, still_open = leave_length(leave, stay, as_of=as_of)
+    return not still_open and length <= leave_limit
 
 
 def day_statuses(stay: StayFacts, leaves: Iterable[LeaveFacts], *, start: date, end: date,
