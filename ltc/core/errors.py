@@ -8,12 +8,17 @@ class DomainError(Exception):
 
     def __init__(self, message: str, fields: dict[str, str] | None = None, *, params: dict | None = None):
         """``message`` is the Chinese text and the msgid the UI translates; with ``params`` it is a
-        template (``"%(n)s"``) filled in after translation, so the English UI can show it too."""
+        template (``"%(n)s"``) filled in after translation, so the English UI can show it too. A string
+        param may itself be a msgid (a label, a nested message); a list param is a list of them."""
         self.msgid = message
         self.params = params or {}
-        self.message = message % self.params if self.params else message
+        self.message = message % {k: _joined(v) for k, v in self.params.items()} if self.params else message
         super().__init__(self.message)
         self.fields = fields or {}
+
+
+def _joined(value):
+    return "、".join(map(str, value)) if isinstance(value, list | tuple) else value
 
 
 class ValidationFailed(DomainError):

@@ -16,15 +16,36 @@ from sqlalchemy.orm import Session
 
 @dataclass(frozen=True)
 class Check:
-    """One fact computed for a decider: passed (True/False) or informational (None)."""
+    """One fact computed for a decider: passed (True/False) or informational (None).
+
+    ``label`` and ``detail`` are Chinese msgids, translated where shown; with ``params`` the detail is
+    a template (``"%(day)s …"``) whose string params are msgids too (a label, or a nested detail as
+    ``{"detail": …, "params": …}``) and whose list params are lists of them. Snapshots store the
+    template and its params, so a page shows a stored check in the reader's language."""
 
     code: str
     label: str
     passed: bool | None
     detail: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The detail in Chinese."""
+        return chinese_detail(self.detail, self.params)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "label": self.label, "passed": self.passed, "detail": self.detail}
+        found = {"code": self.code, "label": self.label, "passed": self.passed, "detail": self.detail}
+        return found | {"params": dict(self.params)} if self.params else found
+
+
+def chinese_detail(detail: str, params: Mapping[str, Any] | None) -> str:
+    """A check's detail filled in with its params, in Chinese (the msgids as they are)."""
+    def words(value):
+        if isinstance(value, dict):
+            return chinese_detail(value.get("detail", ""), value.get("params"))
+        return "、".join(map(str, map(words, value))) if isinstance(value, list | tuple) else value
+    return detail % {k: words(v) for k, v in params.items()} if params else detail
 
 
 @dataclass(frozen=True)
