@@ -1,4 +1,5 @@
 """Domain exceptions. Views and the API map them to form errors or JSON 4xx."""
+from ltc.core.words import filled
 
 
 class DomainError(Exception):
@@ -12,13 +13,9 @@ class DomainError(Exception):
         param may itself be a msgid (a label, a nested message); a list param is a list of them."""
         self.msgid = message
         self.params = params or {}
-        self.message = message % {k: _joined(v) for k, v in self.params.items()} if self.params else message
+        self.message = filled(message, self.params)
         super().__init__(self.message)
         self.fields = fields or {}
-
-
-def _joined(value):
-    return "、".join(map(str, value)) if isinstance(value, list | tuple) else value
 
 
 class ValidationFailed(DomainError):

@@ -79,7 +79,7 @@ def step_checks(session: Session, case: ReviewCase, step: str, day: date) -> lis
     ]
     found = care_plans.plan_checks(session, plan, starts, end=entitlement.valid_to)
     return checks + [Check(f"plan.{c.code}", "护理计划提示" if c.warning else "护理计划检查",
-                           None if c.warning else c.passed, c.message) for c in found]
+                           None if c.warning else c.passed, c.detail, c.params) for c in found]
 
 
 def revision_ready(session: Session, case: ReviewCase, day: date) -> str | None:

@@ -106,7 +106,7 @@ def plan_checks(session: Session, request: EntitlementRequest, day: date) -> lis
                  {"version": plan.version, "kinds": len(plan.visit_types), "level": plan.level,
                   "granted": request.level})
     return [head, *[Check(f"plan.{c.code}", "护理计划提示" if c.warning else "护理计划检查",
-                          None if c.warning else c.passed, c.message) for c in found]]
+                          None if c.warning else c.passed, c.detail, c.params) for c in found]]
 
 
 def step_checks(session: Session, case: ReviewCase, step: str, day: date) -> list[Check]:

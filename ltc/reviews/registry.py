@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ltc.core.words import filled
+
 
 @dataclass(frozen=True)
 class Check:
@@ -32,20 +34,11 @@ class Check:
     @property
     def text(self) -> str:
         """The detail in Chinese."""
-        return chinese_detail(self.detail, self.params)
+        return filled(self.detail, self.params)
 
     def as_dict(self) -> dict[str, Any]:
         found = {"code": self.code, "label": self.label, "passed": self.passed, "detail": self.detail}
         return found | {"params": dict(self.params)} if self.params else found
-
-
-def chinese_detail(detail: str, params: Mapping[str, Any] | None) -> str:
-    """A check's detail filled in with its params, in Chinese (the msgids as they are)."""
-    def words(value):
-        if isinstance(value, dict):
-            return chinese_detail(value.get("detail", ""), value.get("params"))
-        return "、".join(map(str, map(words, value))) if isinstance(value, list | tuple) else value
-    return detail % {k: words(v) for k, v in params.items()} if params else detail
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ def check_words(check) -> str:
     """A review check's detail (a ``Check`` or a stored snapshot of one) in the user's language: its
     msgid filled in with its params. A snapshot stored before checks had params holds a sentence,
     shown as stored (translated when it happens to be a msgid)."""
+    if isinstance(check, str):
+        return gettext(check) if check else ""
     detail, params = ((check.get("detail"), check.get("params")) if isinstance(check, Mapping)
                       else (check.detail, check.params))
     if not detail:

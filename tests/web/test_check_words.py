@@ -40,3 +40,18 @@ def test_an_empty_detail_stays_empty(app):
     with app.test_request_context():
         session["lang"] = "en"
         assert check_words({"detail": ""}) == "" and check_words(Check("x", "床位", None)) == ""
+
+
+def test_a_care_plan_check_reads_in_english_with_its_figures(app):
+    from ltc.policy.ref import ref_sections
+    from ltc.policy.schema import parse_section
+    from ltc.providers.care_plans.checks import PlannedVisit, hours_cap_check
+
+    billing = parse_section("billing", ref_sections()["billing"])
+    check = hours_cap_check([PlannedVisit("助浴", 3, "week", 60), PlannedVisit("巡视", 2, "month", 30)], billing, 5)
+    assert "5 级每月上限 30 小时：未超过" in check.message
+    with app.test_request_context():
+        session["lang"] = "en"
+        words = check_words(check)
+    assert "= 840.00 minutes ÷ 60 = 14.00 hours (助浴: 3 a week × 52 ÷ 12 = 13.00 visits × 60 minutes, " in words
+    assert words.endswith("level 5 cap 30 hours a month: within the cap")
