@@ -2,7 +2,7 @@
 import logging
 import os
 
-from flask import Flask, session
+from flask import Flask, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -78,6 +78,8 @@ def select_locale() -> str:
     choices = current_app.config["LANGUAGES"]
     if session.get("lang") in choices:
         return session["lang"]
+    if request.path.startswith("/api/") and (asked := request.accept_languages.best_match(choices)):
+        return asked  # an API client names its language per request
     if getattr(current_user, "is_authenticated", False) and current_user.locale in choices:
         return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -165,10 +165,11 @@ def problems_of(exc: ValidationError, prefix: str = "") -> dict[str, str]:
     return problems
 
 
-def raise_problems(problems: Mapping[str, str], what: str = "fields") -> None:
-    """Raise ValidationFailed (400) naming every problem, if there is any."""
+def raise_problems(problems: Mapping[str, str], what: str = "请求字段") -> None:
+    """Raise ValidationFailed (400) naming every problem, if there is any (``what``: a msgid)."""
     if problems:
-        raise ValidationFailed(f"invalid {what}: " + ", ".join(sorted(problems)), dict(problems))
+        raise ValidationFailed("%(what)s无效：%(names)s", dict(problems),
+                               params={"what": what, "names": sorted(problems)})
 
 
 def _escaped(text: str) -> str:
@@ -197,7 +198,7 @@ def text_problems(data: Any, prefix: str = "") -> dict[str, str]:
 # --- reading requests ----------------------------------------------------------------------------
 
 def _body_error(detail: str):
-    return ValidationFailed("request body must be a JSON object", {"body": detail})
+    return ValidationFailed("请求体须为 JSON 对象", {"body": detail})
 
 
 def json_object() -> dict:
@@ -246,7 +247,7 @@ def read_query(model: type[M]) -> M:
     """The query parameters (empty ones left out) as ``model``. Raises ValidationFailed naming each."""
     args = {name: value for name, value in request.args.items() if value != ""}
     result = check(model, args)
-    raise_problems(text_problems(args) | result.problems, "query parameters")
+    raise_problems(text_problems(args) | result.problems, "查询参数")
     return result.value
 
 

@@ -26,7 +26,7 @@ from ltc.core.audit import AuditEntry
 from ltc.core.clock import LOCAL_TZ
 from ltc.web.exports import Column, export_response, requested_format
 from ltc.web.forms import PlainForm
-from ltc.web.labels import recorded
+from ltc.web.labels import label, recorded
 from ltc.core.pagination import paginate
 from ltc.extensions import db
 from ltc.orgs.models import Organisation
@@ -118,9 +118,13 @@ def _json(value) -> str:
 
 
 def audit_columns() -> list[Column]:
+    """The export's columns: the action, the actor (a name, or 系统) and the record type in words of the
+    user's language, like the page; the values before and after as JSON."""
     return [Column(_l("时间"), lambda r: r[0].at), Column(_l("用户名"), lambda r: r[1]),
-            Column(_l("姓名"), lambda r: r[2]), Column(_l("机构"), lambda r: r[3]),
-            Column(_l("操作"), lambda r: r[0].action), Column(_l("对象类型"), lambda r: r[0].entity),
+            Column(_l("姓名"), lambda r: r[2] if r[1] else label("system", "actor")),
+            Column(_l("机构"), lambda r: r[3]),
+            Column(_l("操作"), lambda r: label(r[0].action, "audit_action")),
+            Column(_l("对象类型"), lambda r: label(r[0].entity, "audit_entity")),
             Column(_l("对象编号"), lambda r: r[0].entity_id), Column(_l("修改前"), lambda r: _json(r[0].before)),
             Column(_l("修改后"), lambda r: _json(r[0].after)), Column(_l("说明"), lambda r: r[0].detail)]
 

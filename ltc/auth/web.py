@@ -80,7 +80,7 @@ def api_permission(action: Action):
         def wrapped(*args, **kwargs):
             g.api_user = _authenticate()
             if not can(g.api_user, action):
-                raise Forbidden(f"action '{action}' not allowed for this user")
+                raise Forbidden("该用户无权执行操作 %(action)s", params={"action": action})
             return view(*args, **kwargs)
         wrapped.api_authenticated = True  # for the OpenAPI document: bearer token, 401 and 403
         return wrapped

@@ -272,7 +272,8 @@ def mark_year_loaded(session: Session, year: int, *, loaded: bool, actor: Actor,
     if not 2000 <= year <= 2100:
         raise ValidationFailed("年份应在 2000–2100 之间", {"year": "out of range"})
     if loaded and not official_calendar_knows(year) and not _has_overrides(session, year):
-        raise ValidationFailed(f"{year} 年尚未录入任何节假日或调休工作日，不能标记为已加载", {"year": "no overrides"})
+        raise ValidationFailed("%(year)s 年尚未录入任何节假日或调休工作日，不能标记为已加载", {"year": "no overrides"},
+                               params={"year": year})
     row = session.get(CalendarYear, year)
     before = _year_snapshot(row)
     if row is None:

@@ -1,4 +1,5 @@
 """Domain exceptions. Views and the API map them to form errors or JSON 4xx."""
+from ltc.core.words import filled
 
 
 class DomainError(Exception):
@@ -8,10 +9,11 @@ class DomainError(Exception):
 
     def __init__(self, message: str, fields: dict[str, str] | None = None, *, params: dict | None = None):
         """``message`` is the Chinese text and the msgid the UI translates; with ``params`` it is a
-        template (``"%(n)s"``) filled in after translation, so the English UI can show it too."""
+        template (``"%(n)s"``) filled in after translation, so the English UI can show it too. A string
+        param may itself be a msgid (a label, a nested message); a list param is a list of them."""
         self.msgid = message
         self.params = params or {}
-        self.message = message % self.params if self.params else message
+        self.message = filled(message, self.params)
         super().__init__(self.message)
         self.fields = fields or {}
 

@@ -136,8 +136,8 @@ def add_period(session: Session, model: type[P], *, valid_from: date, valid_to: 
     ).first()
     if clash is not None:
         raise Conflict(
-            f"与已有期间 [{clash.valid_from}, {clash.valid_to or '∞'}) 重叠",
-            {"valid_from": "overlaps an existing period"},
+            "与已有期间 [%(start)s, %(end)s) 重叠", {"valid_from": "overlaps an existing period"},
+            params={"start": str(clash.valid_from), "end": str(clash.valid_to or "∞")},
         )
     period = model(valid_from=valid_from, valid_to=valid_to, **values)
     session.add(period)

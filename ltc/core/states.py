@@ -28,8 +28,8 @@ class Lifecycle(Generic[S]):
         try:
             source, goal = self.statuses(current), self.statuses(target)
         except ValueError:
-            raise InvalidTransition(f"未知的{self.noun}状态：{current} → {target}",
-                                    {"status": "unknown status"}) from None
+            raise InvalidTransition("未知的%(noun)s状态：%(source)s → %(target)s", {"status": "unknown status"},
+                                    params={"noun": self.noun, "source": str(current), "target": str(target)}) from None
         if goal not in self.transitions[source]:
             raise InvalidTransition(
                 "%(noun)s当前状态为“%(source)s”，不能变更为“%(goal)s”",

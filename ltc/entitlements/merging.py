@@ -5,6 +5,7 @@ both have a request under review."""
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ltc.core.words import nested
 from ltc.entitlements.models import Entitlement, EntitlementRequest
 from ltc.entitlements.states import RequestStatus
 from ltc.entitlements.scope import SUBJECT
@@ -30,12 +31,13 @@ def _open_request(session: Session, person_id: int) -> int | None:
         EntitlementRequest.person_id == person_id, EntitlementRequest.status == RequestStatus.OPEN.value).limit(1))
 
 
-def refusals(session: Session, survivor, duplicate) -> list[str]:
-    found = []
+def refusals(session: Session, survivor, duplicate) -> list[str | dict]:
+    found: list[str | dict] = []
     if (pair := _overlap(session, survivor.id, duplicate.id)) is not None:
         kept, moved = pair
-        found.append(f"两人的待遇期间重叠（{kept.valid_from} 至 {kept.valid_to}、{moved.valid_from} 至 "
-                     f"{moved.valid_to}），请先终止或作废其中一项")
+        found.append(nested("两人的待遇期间重叠（%(a)s 至 %(b)s、%(c)s 至 %(d)s），请先终止或作废其中一项",
+                            a=str(kept.valid_from), b=str(kept.valid_to), c=str(moved.valid_from),
+                            d=str(moved.valid_to)))
     if _open_request(session, survivor.id) and _open_request(session, duplicate.id):
         found.append("两人都有审核中的待遇申请，请先办结其中一份")
     return found

@@ -28,7 +28,8 @@ def application_named(session: Session, text: str, *, user: User) -> Application
         stmt = select(Application).where(Application.id == int(match[2]))
         app = session.scalars(scoped(stmt, Application, user)).first()
         if app is None or app.submitted_on.year != int(match[1]):
-            raise ValidationFailed(f"没有编号为 {spelled} 的评估申请", {FIELD: "unknown application number"})
+            raise ValidationFailed("没有编号为 %(number)s 的评估申请", {FIELD: "unknown application number"},
+                                   params={"number": spelled})
         return app
     person = _person_named(session, spelled if ID_NUMBER.fullmatch(spelled) else None, (text or "").strip(),
                            user=user)
@@ -36,7 +37,8 @@ def application_named(session: Session, text: str, *, user: User) -> Application
             .order_by(Application.final_on.desc(), Application.id.desc()).limit(1))
     app = session.scalars(scoped(stmt, Application, user)).first()
     if app is None:
-        raise ValidationFailed(f"{person.name} 尚无最终评估结论", {FIELD: "no concluded application"})
+        raise ValidationFailed("%(name)s 尚无最终评估结论", {FIELD: "no concluded application"},
+                               params={"name": person.name})
     return app
 
 
@@ -47,5 +49,6 @@ def _person_named(session: Session, id_number: str | None, name: str, *, user: U
     if not persons or not name:
         raise ValidationFailed("找不到该申请或参保人：请输入申请编号、身份证号或姓名", {FIELD: "unknown"})
     if len(persons) > 1:
-        raise ValidationFailed(f"有多名参保人名为 {name}，请输入身份证号或申请编号", {FIELD: "ambiguous name"})
+        raise ValidationFailed("有多名参保人名为 %(name)s，请输入身份证号或申请编号", {FIELD: "ambiguous name"},
+                               params={"name": name})
     return persons[0]

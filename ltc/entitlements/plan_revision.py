@@ -65,26 +65,28 @@ def step_checks(session: Session, case: ReviewCase, step: str, day: date) -> lis
         return [Check("plan", "变更后的护理计划", False, "没有待审核的护理计划版本")]
     starts = revision_start(plan.requested_from, day, entitlement_from=entitlement.valid_from)
     current = plan_in_force(session, entitlement.id, max(day, entitlement.valid_from))
-    asked = f"申请自 {plan.requested_from} 起生效" if plan.requested_from else "未申请生效日期"
+    asked = ({"detail": "申请自 %(day)s 起生效", "params": {"day": str(plan.requested_from)}} if plan.requested_from
+             else "未申请生效日期")
     checks = [
-        Check("plan", "变更后的护理计划", None, f"第 {plan.version} 版（现行第 {current.version} 版）；{asked}"
-              if current else f"第 {plan.version} 版；{asked}"),
+        Check("plan", "变更后的护理计划", None, "第 %(version)s 版（现行第 %(current)s 版）；%(asked)s" if current
+              else "第 %(version)s 版；%(asked)s",
+              {"version": plan.version, "current": current.version if current else "", "asked": asked}),
         Check("effective", "生效日期", starts < entitlement.valid_to,
-              f"若于 {day} 通过，自 {starts} 起生效（不早于审批次日，不追溯）；"
-              f"待遇期至 {entitlement.valid_to}（不含）"),
-        Check("level", "失能等级", plan.level == entitlement.level,
-              f"按 {plan.level} 级制定；待遇等级 {entitlement.level} 级"),
+              "若于 %(day)s 通过，自 %(start)s 起生效（不早于审批次日，不追溯）；待遇期至 %(end)s（不含）",
+              {"day": str(day), "start": str(starts), "end": str(entitlement.valid_to)}),
+        Check("level", "失能等级", plan.level == entitlement.level, "按 %(plan)s 级制定；待遇等级 %(level)s 级",
+              {"plan": plan.level, "level": entitlement.level}),
     ]
     found = care_plans.plan_checks(session, plan, starts, end=entitlement.valid_to)
     return checks + [Check(f"plan.{c.code}", "护理计划提示" if c.warning else "护理计划检查",
-                           None if c.warning else c.passed, c.message) for c in found]
+                           None if c.warning else c.passed, c.detail, c.params) for c in found]
 
 
 def revision_ready(session: Session, case: ReviewCase, day: date) -> str | None:
     """Both steps' precondition: a version under review whose checks pass and that would take
     effect before the entitlement ends."""
     failing = [c for c in step_checks(session, case, "", day) if c.passed is False]
-    return "护理计划变更未通过检查：" + "；".join(c.detail for c in failing) if failing else None
+    return "护理计划变更未通过检查：" + "；".join(c.text for c in failing) if failing else None
 
 
 def complete(session: Session, case: ReviewCase, *, actor: Actor, now: datetime) -> None:

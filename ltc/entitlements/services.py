@@ -97,7 +97,7 @@ def _check_values(session: Session, *, person_id: int, level: int, care_type: st
     if person is None or person.is_merged:
         errors["person_id"] = "参保人不存在"
     if errors:
-        raise ValidationFailed("待遇数据有误：" + "；".join(errors.values()), errors)
+        raise ValidationFailed("待遇数据有误：%(problems)s", errors, params={"problems": list(errors.values())})
     return person
 
 
@@ -117,10 +117,13 @@ def grant_entitlement(session: Session, *, person_id: int, level: int, care_type
                            provider_id=provider_id, conclusion=concl, origin=origin)
     end, reason = dates.entitlement_end(concl.valid_to, death_date=person.death_date)
     if starts_on >= end:
-        why = (f"参保人已于 {person.death_date.isoformat()} 死亡" if reason == EndReason.DEATH
-               else f"评估结论有效期至 {concl.valid_to.isoformat()}（不含）")
-        raise ValidationFailed(f"待遇开始日期 {starts_on.isoformat()} 不早于待遇结束日期：{why}",
-                               {"starts_on": "not before the end"})
+        if reason == EndReason.DEATH:
+            raise ValidationFailed("待遇开始日期 %(start)s 不早于待遇结束日期：参保人已于 %(end)s 死亡",
+                                   {"starts_on": "not before the end"},
+                                   params={"start": starts_on.isoformat(), "end": person.death_date.isoformat()})
+        raise ValidationFailed("待遇开始日期 %(start)s 不早于待遇结束日期：评估结论有效期至 %(end)s（不含）",
+                               {"starts_on": "not before the end"},
+                               params={"start": starts_on.isoformat(), "end": concl.valid_to.isoformat()})
     if replaces is not None:
         _check_replaced(replaces, person_id, starts_on)
     _check_no_other(session, person_id, starts_on, end, replaces)
@@ -158,9 +161,11 @@ def _check_no_other(session: Session, person_id: int, start: date, end: date,
     others = [e for e in overlapping(session, person_id, start, end) if replaces is None or e.id != replaces.id]
     if others:
         e = others[0]
-        raise Conflict(f"参保人在 {e.valid_from.isoformat()} 至 {e.valid_to.isoformat()}（不含）已有待遇"
-                       f"（{CARE_TYPE_LABELS[e.care_type]}，{entitlement_ref(session, e)}），同一日期只能享受一项待遇",
-                       {"starts_on": "overlaps another entitlement"})
+        raise Conflict("参保人在 %(start)s 至 %(end)s（不含）已有待遇（%(care_type)s，%(ref)s），"
+                       "同一日期只能享受一项待遇",
+                       {"starts_on": "overlaps another entitlement"},
+                       params={"start": e.valid_from.isoformat(), "end": e.valid_to.isoformat(),
+                               "care_type": CARE_TYPE_LABELS[e.care_type], "ref": entitlement_ref(session, e)})
 
 
 def snapshot(entitlement: Entitlement) -> dict:
@@ -181,8 +186,9 @@ def shorten(session: Session, entitlement: Entitlement, *, to: date, reason: str
     does not shorten it or leaves it empty."""
     before = entitlement.valid_to
     if not entitlement.valid_from < to < before:
-        raise ValidationFailed(f"只能将待遇结束日期提前到 {entitlement.valid_from.isoformat()} 之后、"
-                               f"{before.isoformat()} 之前", {"valid_to": "not a shortening"})
+        raise ValidationFailed("只能将待遇结束日期提前到 %(start)s 之后、%(end)s 之前",
+                               {"valid_to": "not a shortening"},
+                               params={"start": entitlement.valid_from.isoformat(), "end": before.isoformat()})
     entitlement.valid_to, reason_before = to, entitlement.end_reason
     entitlement.end_reason = reason
     event = EntitlementEvent(entitlement_id=entitlement.id, action=EventAction.END.value, reason=reason,

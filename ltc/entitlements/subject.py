@@ -100,11 +100,13 @@ def plan_checks(session: Session, request: EntitlementRequest, day: date) -> lis
         return [Check("plan", "护理计划", False, "护理机构尚未制定护理计划")]
     app = session.get(Application, request.application_id)
     found = care_plans.plan_checks(session, plan, day, end=app.valid_to)
-    head = Check("plan", "护理计划", plan.level == request.level,
-                 f"第 {plan.version} 版，{len(plan.visit_types)} 种服务，按 {plan.level} 级制定"
-                 + ("" if plan.level == request.level else f"，与核定等级 {request.level} 级不符"))
+    same = plan.level == request.level
+    head = Check("plan", "护理计划", same, "第 %(version)s 版，%(kinds)s 种服务，按 %(level)s 级制定" if same
+                 else "第 %(version)s 版，%(kinds)s 种服务，按 %(level)s 级制定，与核定等级 %(granted)s 级不符",
+                 {"version": plan.version, "kinds": len(plan.visit_types), "level": plan.level,
+                  "granted": request.level})
     return [head, *[Check(f"plan.{c.code}", "护理计划提示" if c.warning else "护理计划检查",
-                          None if c.warning else c.passed, c.message) for c in found]]
+                          None if c.warning else c.passed, c.detail, c.params) for c in found]]
 
 
 def step_checks(session: Session, case: ReviewCase, step: str, day: date) -> list[Check]:
@@ -129,13 +131,14 @@ def care_plan_ready(session: Session, case: ReviewCase, day: date) -> str | None
     """Step 1's precondition: a care plan whose checks all pass."""
     request = _request(session, case.subject_id)
     failing = [c for c in plan_checks(session, request, starts_on(session, request, day)) if c.passed is False]
-    return "护理计划未制定或未通过检查：" + "；".join(c.detail for c in failing) if failing else None
+    return "护理计划未制定或未通过检查：" + "；".join(c.text for c in failing) if failing else None
 
 
 def _agreement(session: Session, request: EntitlementRequest, start: date) -> Check:
     ok = request.care_type in care_types_on(session, request.provider_id, start)
-    label = CARE_TYPE_LABELS[request.care_type]
-    return Check("agreement", "服务协议", ok, f"{start} {'在' if ok else '不在'}协议范围内：{label}")
+    return Check("agreement", "服务协议", ok, "%(day)s 在协议范围内：%(care_type)s" if ok
+                 else "%(day)s 不在协议范围内：%(care_type)s",
+                 {"day": str(start), "care_type": CARE_TYPE_LABELS[request.care_type]})
 
 
 def _capacity(session: Session, request: EntitlementRequest, start: date) -> Check:
@@ -147,8 +150,9 @@ def _capacity(session: Session, request: EntitlementRequest, start: date) -> Che
         covering_filter(Entitlement, start),
         Entitlement.id != (request.replaces_id or 0))) or 0
     if beds is None:
-        return Check("capacity", "床位", False, f"{start} 无核定床位数")
-    return Check("capacity", "床位", used < beds.beds, f"核定床位 {beds.beds} 张，{start} 已占用 {used} 张")
+        return Check("capacity", "床位", False, "%(day)s 无核定床位数", {"day": str(start)})
+    return Check("capacity", "床位", used < beds.beds, "核定床位 %(beds)s 张，%(day)s 已占用 %(used)s 张",
+                 {"beds": beds.beds, "day": str(start), "used": used})
 
 
 def _no_other(session: Session, request: EntitlementRequest, start: date) -> Check:
@@ -156,9 +160,10 @@ def _no_other(session: Session, request: EntitlementRequest, start: date) -> Che
         Entitlement.person_id == request.person_id, Entitlement.id != (request.replaces_id or 0),
         overlap_filter(Entitlement, start, None))).first()
     if other is None:
-        return Check("no_other", "无其他有效待遇", True, f"{start} 起无其他有效待遇")
-    return Check("no_other", "无其他有效待遇", False,
-                 f"已有待遇 {other.valid_from}–{other.valid_to or '…'}（{CARE_TYPE_LABELS[other.care_type]}）")
+        return Check("no_other", "无其他有效待遇", True, "%(day)s 起无其他有效待遇", {"day": str(start)})
+    return Check("no_other", "无其他有效待遇", False, "已有待遇 %(start)s–%(end)s（%(care_type)s）",
+                 {"start": str(other.valid_from), "end": str(other.valid_to or "…"),
+                  "care_type": CARE_TYPE_LABELS[other.care_type]})
 
 
 def _conclusion_checks(session: Session, request: EntitlementRequest, start: date) -> list[Check]:
@@ -173,9 +178,10 @@ def _conclusion_checks(session: Session, request: EntitlementRequest, start: dat
     allowed = policy.level_allowed(request.level, request.care_type)
     return [
         Check("final", "结论已生效", final, "公示期满、无未决异议" if final else "结论尚在公示或复评中"),
-        Check("validity", "等级与有效期", valid, f"{app.level} 级，有效期 {app.valid_from} 至 {app.valid_to}（不含）"),
-        Check("level_allowed", "等级适用服务形式", allowed,
-              f"{CARE_TYPE_LABELS[request.care_type]}最低 {policy.min_level(request.care_type)} 级"),
+        Check("validity", "等级与有效期", valid, "%(level)s 级，有效期 %(start)s 至 %(end)s（不含）",
+              {"level": app.level, "start": str(app.valid_from), "end": str(app.valid_to)}),
+        Check("level_allowed", "等级适用服务形式", allowed, "%(care_type)s最低 %(level)s 级",
+              {"care_type": CARE_TYPE_LABELS[request.care_type], "level": policy.min_level(request.care_type)}),
     ]
 
 
@@ -184,11 +190,11 @@ def _insurance_checks(session: Session, request: EntitlementRequest, start: date
     category = category_on(session, request.person_id, start)
     tags = tags_on(session, request.person_id, start)
     checks = [
-        Check("insurance", "参保状态", status == PersonStatus.ACTIVE, f"{start} 参保状态："
-              f"{PERSON_STATUS_LABELS.get(status, status) if status else '无记录'}"),
-        Check("category", "参保类别与人群标识", category is not None,
-              f"{CATEGORY_LABELS.get(category, category) if category else '无参保类别'}；"
-              f"{'、'.join(TAG_LABELS.get(t, t) for t in tags) or '无人群标识'}"),
+        Check("insurance", "参保状态", status == PersonStatus.ACTIVE, "%(day)s 参保状态：%(status)s",
+              {"day": str(start), "status": PERSON_STATUS_LABELS.get(status, status) if status else "无记录"}),
+        Check("category", "参保类别与人群标识", category is not None, "%(category)s；%(tags)s",
+              {"category": CATEGORY_LABELS.get(category, category) if category else "无参保类别",
+               "tags": [TAG_LABELS.get(t, t) for t in sorted(tags)] or "无人群标识"}),
         _no_other(session, request, start),
     ]
     sheet = benefit_sheet(session, request, start)
@@ -232,13 +238,14 @@ def _dates(session: Session, request: EntitlementRequest, grant: dates.Start) ->
     end, reason = dates.entitlement_end(app.valid_to, death_date=person.death_date)
     start, first = grant.starts_on, grant.bridge_from or grant.starts_on
     ok = start < end
-    note = "（追溯生效）" if first < local_today() else ""
-    bridge = ""
+    params = {"start": str(start), "end": str(end), "note": "（追溯生效）" if first < local_today() else "",
+              "bridge": ""}
     if grant.bridge_from is not None:
         replaced = session.get(Entitlement, request.replaces_id)
-        bridge = (f"{grant.bridge_from} 起至 {start}（不含）原{CARE_TYPE_LABELS[replaced.care_type]}"
-                  f"按 {request.level} 级过渡；")
-    return Check("dates", "待遇起止日期", ok, f"{bridge}{start} 起至 {end}（不含）{note}")
+        params["bridge"] = {"detail": "%(start)s 起至 %(end)s（不含）原%(care_type)s按 %(level)s 级过渡；", "params": {
+            "start": str(grant.bridge_from), "end": str(start), "care_type": CARE_TYPE_LABELS[replaced.care_type],
+            "level": request.level}}
+    return Check("dates", "待遇起止日期", ok, "%(bridge)s%(start)s 起至 %(end)s（不含）%(note)s", params)
 
 
 def complete(session: Session, case: ReviewCase, *, actor: Actor, now: datetime) -> None:

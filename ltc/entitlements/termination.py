@@ -108,9 +108,8 @@ def restore_after_death(session: Session, person_id: int, *, note: str, actor: A
         valid_to = e.valid_to if was_void else last.valid_to_before
         others = [o for o in overlapping(session, person_id, e.valid_from, valid_to) if o.id != e.id]
         if others:
-            raise Conflict(f"恢复的待遇（{entitlement_ref(session, e)}）与待遇（{entitlement_ref(session, others[0])}）"
-                           "日期重叠，请先处理",
-                           {"entitlement": "overlap"})
+            raise Conflict("恢复的待遇（%(ref)s）与待遇（%(other)s）日期重叠，请先处理", {"entitlement": "overlap"},
+                           params={"ref": entitlement_ref(session, e), "other": entitlement_ref(session, others[0])})
         if was_void:
             e.status, e.void_reason = EntitlementStatus.ACTIVE.value, None
         else:

@@ -209,7 +209,7 @@ def kind_spec(kind: str) -> KindSpec:
     try:
         return KINDS[kind]
     except KeyError:
-        raise ValidationFailed(f"未知的通知书类型：{kind}", {"kind": "unknown"}) from None
+        raise ValidationFailed("未知的通知书类型：%(kind)s", {"kind": "unknown"}, params={"kind": kind}) from None
 
 
 def notice_number(kind: str, year: int, seq: int) -> str:
@@ -236,8 +236,9 @@ def build_document(kind: str, data: Mapping[str, Any]):
         document = spec.document(**values)
         errors = document.check() if hasattr(document, "check") else {}
     if errors:
-        listed = "；".join(f"{name}：{why}" for name, why in sorted(errors.items()))
-        raise ValidationFailed(f"{spec.title}数据有误（{listed}）", errors)
+        listed = [f"{name}：{why}" for name, why in sorted(errors.items())]
+        raise ValidationFailed("%(title)s数据有误（%(fields)s）", errors,
+                               params={"title": spec.title, "fields": listed})
     return document
 
 

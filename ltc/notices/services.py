@@ -151,7 +151,7 @@ def open_notice(session: Session, notice_id: int, *, user: User, actor: Actor, n
     if notice is None or not can_see(session, user, notice):
         raise NotFound("通知书不存在或无权访问")
     if notice.is_pending:
-        raise NoticePending(f"通知书 {notice.number} 正在生成，请稍后再下载")
+        raise NoticePending("通知书 %(number)s 正在生成，请稍后再下载", params={"number": notice.number})
     if hashlib.sha256(notice.content).hexdigest() != notice.sha256:
         log.error("notice %s: stored PDF does not match its SHA-256", notice.number)
         raise NoticeCorrupted("通知书文件校验失败，请联系系统管理员")

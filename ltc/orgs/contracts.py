@@ -52,8 +52,10 @@ def _clash(session: Session, district: str, valid_from: date, valid_to: date | N
 def _overlap(district: District, clash: InsurerContract) -> Conflict:
     """The overlap in words: which insurer holds the district over which dates."""
     last = "长期" if clash.valid_to is None else (clash.valid_to - timedelta(days=1)).isoformat()
-    return Conflict(f"{district.name}在 {clash.valid_from.isoformat()} 至 {last} 已由{clash.insurer.name}承办，"
-                    "与所填期间重叠；换签须先终止原合同", {"valid_from": "overlaps another contract"})
+    return Conflict("%(district)s在 %(start)s 至 %(end)s 已由%(insurer)s承办，与所填期间重叠；换签须先终止原合同",
+                    {"valid_from": "overlaps another contract"},
+                    params={"district": district.name, "start": clash.valid_from.isoformat(), "end": last,
+                            "insurer": clash.insurer.name})
 
 
 def _dates(valid_from: date | None, valid_to: date | None) -> None:
@@ -82,7 +84,8 @@ def add_contract(session: Session, *, actor: Actor, now: datetime, insurer_id: i
     _dates(valid_from, valid_to)
     contract_no = (contract_no or "").strip() or None
     if contract_no and len(contract_no) > NUMBER_LENGTH:
-        raise ValidationFailed(f"合同编号不能超过 {NUMBER_LENGTH} 个字符", {"contract_no": "too long"})
+        raise ValidationFailed("合同编号不能超过 %(n)s 个字符", {"contract_no": "too long"},
+                               params={"n": NUMBER_LENGTH})
     clash = _clash(session, found.code, valid_from, valid_to)
     if clash is not None:
         raise _overlap(found, clash)

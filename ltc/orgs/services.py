@@ -68,7 +68,7 @@ def check_uscc(session: Session, code: str, *, org_id: int | None = None) -> str
     try:
         code = normalise_uscc(code)
     except InvalidUscc as exc:
-        raise ValidationFailed(str(exc), {"uscc": "invalid"}) from None
+        raise ValidationFailed(exc.msgid, {"uscc": "invalid"}) from None
     stmt = select(Organisation.id).where(Organisation.uscc == code)
     if org_id is not None:
         stmt = stmt.where(Organisation.id != org_id)
@@ -81,7 +81,7 @@ def _coordinate(value: Decimal | None, limit: int, name: str) -> Decimal | None:
     if value is None:
         return None
     if not Decimal(value).is_finite() or not -limit <= value <= limit:
-        raise ValidationFailed(f"坐标应在 -{limit} 到 {limit} 之间", {name: "out of range"})
+        raise ValidationFailed("坐标应在 -%(limit)s 到 %(limit)s 之间", {name: "out of range"}, params={"limit": limit})
     return Decimal(value).quantize(Decimal("0.000001"))
 
 
@@ -91,7 +91,7 @@ def _details(session: Session, values: dict[str, Any], *, org_id: int | None = N
         raise ValidationFailed("机构名称必填", {"name": "required"})
     for name, limit in MAX_LENGTH.items():
         if clean.get(name) and len(clean[name]) > limit:
-            raise ValidationFailed(f"不能超过 {limit} 个字符", {name: "too long"})
+            raise ValidationFailed("不能超过 %(n)s 个字符", {name: "too long"}, params={"n": limit})
     clean["uscc"] = check_uscc(session, clean.get("uscc") or "", org_id=org_id)
     clean["latitude"] = _coordinate(clean.get("latitude"), 90, "latitude")
     clean["longitude"] = _coordinate(clean.get("longitude"), 180, "longitude")
@@ -157,7 +157,8 @@ def change_from(session: Session, org: Organisation, model: type[PeriodMixin], a
     current = period_on(session, model, valid_from, org_id=org.id)
     before = getattr(current, attr) if current is not None else None
     if current is not None and before == value:
-        raise ValidationFailed(f"{valid_from.isoformat()} 当日已是该值，无需变更", {"valid_from": "unchanged"})
+        raise ValidationFailed("%(day)s 当日已是该值，无需变更", {"valid_from": "unchanged"},
+                               params={"day": valid_from.isoformat()})
     if current is not None and current.valid_from == valid_from and current.valid_to is None:
         setattr(current, attr, value)
         period = current
@@ -283,12 +284,12 @@ def _district_name(session: Session, name: str | None, *, district_id: int | Non
     if not name:
         raise ValidationFailed("区县名称必填", {"name": "required"})
     if len(name) > DISTRICT_LENGTH:
-        raise ValidationFailed(f"不能超过 {DISTRICT_LENGTH} 个字符", {"name": "too long"})
+        raise ValidationFailed("不能超过 %(n)s 个字符", {"name": "too long"}, params={"n": DISTRICT_LENGTH})
     stmt = select(District.id).where(District.name == name)
     if district_id is not None:
         stmt = stmt.where(District.id != district_id)
     if session.scalar(stmt) is not None:
-        raise Conflict(f"区县名称 {name} 已在名录中", {"name": "taken"})
+        raise Conflict("区县名称 %(name)s 已在名录中", {"name": "taken"}, params={"name": name})
     return name
 
 
@@ -303,11 +304,11 @@ def add_district(session: Session, *, actor: Actor, now: datetime, code: str, na
     if not code:
         raise ValidationFailed("区县代码必填", {"code": "required"})
     if len(code) > DISTRICT_LENGTH:
-        raise ValidationFailed(f"不能超过 {DISTRICT_LENGTH} 个字符", {"code": "too long"})
+        raise ValidationFailed("不能超过 %(n)s 个字符", {"code": "too long"}, params={"n": DISTRICT_LENGTH})
     if CODE_FORBIDDEN & set(code):
         raise ValidationFailed("区县代码不能包含逗号、顿号、分号或换行", {"code": "invalid"})
     if session.scalar(select(District.id).where(District.code == code)) is not None:
-        raise Conflict(f"区县代码 {code} 已在名录中", {"code": "taken"})
+        raise Conflict("区县代码 %(code)s 已在名录中", {"code": "taken"}, params={"code": code})
     name = _district_name(session, name)
     if sort_order is None:
         sort_order = (session.scalar(select(func.max(District.sort_order))) or 0) + 10
@@ -360,7 +361,8 @@ def delete_district(session: Session, district: District, *, actor: Actor, now: 
     """Remove a district entered by mistake. Raises Conflict when any record names it (deactivate
     it instead)."""
     if district.code in districts_in_use(session):
-        raise Conflict(f"区县 {district.name} 已被使用，不能删除，可停用", {"district": "in use"})
+        raise Conflict("区县 %(name)s 已被使用，不能删除，可停用", {"district": "in use"},
+                       params={"name": district.name})
     audit.record(session, actor, "delete", DISTRICT_ENTITY, district.code, now=now,
                  before={"code": district.code, "name": district.name})
     session.delete(district)

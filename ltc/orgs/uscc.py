@@ -11,7 +11,11 @@ MESSAGES = {
 
 
 class InvalidUscc(ValueError):
-    """The code is not a valid USCC; the message is in Chinese, for the user."""
+    """The code is not a valid USCC; the message is in Chinese, for the user (a msgid)."""
+
+    @property
+    def msgid(self) -> str:
+        return self.args[0]
 
 
 def normalise_uscc(code: str) -> str:

@@ -28,7 +28,11 @@ class Span:
 
 
 class DatedConflict(ValueError):
-    """The change cannot be applied without rewriting other periods."""
+    """The change cannot be applied without rewriting other periods: a msgid and its params."""
+
+    def __init__(self, msgid: str, **params):
+        super().__init__(msgid % params)
+        self.msgid, self.params = msgid, params
 
 
 def value_on(spans: list[Span], day: date) -> str | None:
@@ -47,9 +51,10 @@ def plan_change(spans: list[Span], value: str, day: date) -> Step:
         return Step.UNCHANGED
     later = sorted(s.valid_from for s in spans if s.valid_from > day)
     if later:
-        raise DatedConflict(f"{later[0].isoformat()} 起已有登记，不能从 {day.isoformat()} 起变更")
+        raise DatedConflict("%(later)s 起已有登记，不能从 %(day)s 起变更",
+                            later=later[0].isoformat(), day=day.isoformat())
     if cover is None:
         return Step.ADD
     if cover.valid_to is not None:
-        raise DatedConflict(f"{day.isoformat()} 处于已结束的期间内，不能从该日起变更")
+        raise DatedConflict("%(day)s 处于已结束的期间内，不能从该日起变更", day=day.isoformat())
     return Step.REPLACE if cover.valid_from == day else Step.ADD

@@ -264,7 +264,7 @@ def import_records(session: Session, records: list[dict], *, actor: Actor, now: 
     result = preview_records(session, list(enumerate(records, start=2)), today=local_today(now), filename=source)
     if not result.ok:
         problems = result.header_errors + [f"{r.line}: {'; '.join(r.errors)}" for r in result.error_rows[:5]]
-        raise ValidationFailed("；".join(problems), {"rows": "invalid"})
+        raise ValidationFailed("导入数据有误：%(problems)s", {"rows": "invalid"}, params={"problems": problems})
     return apply(session, result, actor=actor, now=now)
 
 

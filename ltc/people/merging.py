@@ -82,7 +82,7 @@ def merge_persons(session: Session, collision_id: int, *, survivor_id: int, reas
                     .execution_options(populate_existing=True))
     preview = preview_merge(session, collision_id, survivor_id=survivor_id)
     if preview.refusals:
-        raise Conflict("不能合并：" + "；".join(preview.refusals), {"merge": "refused"})
+        raise Conflict("不能合并：%(why)s", {"merge": "refused"}, params={"why": list(preview.refusals)})
     survivor, duplicate = preview.survivor, preview.duplicate
     moved = {hook.name: move_rows(session, hook, survivor_id=survivor.id, duplicate_id=duplicate.id)
              for hook in MERGE_HOOKS.values()}

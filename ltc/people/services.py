@@ -136,7 +136,8 @@ def describe(field: str, message: str) -> str:
 
 def _check_choice(value, allowed: Iterable[str], field: str) -> None:
     if value is not None and value not in set(allowed):
-        raise ValidationFailed(f"{field} 取值无效：{value}", {field: "invalid choice"})
+        raise ValidationFailed("%(field)s 取值无效：%(value)s", {field: "invalid choice"},
+                               params={"field": field, "value": str(value)})
 
 
 def _ensure_unique(session: Session, id_number: str, *, other_than: int | None = None) -> None:
@@ -230,7 +231,7 @@ def _set_dated(session: Session, person: InsuredPerson, model, attr: str, value:
     try:
         step = plan_change(spans, value, day)
     except DatedConflict as exc:
-        raise Conflict(str(exc), {"valid_from": str(exc)}) from None
+        raise Conflict(exc.msgid, {"valid_from": "later period exists"}, params=exc.params) from None
     if step is Step.UNCHANGED:
         return False
     before = value_on(spans, day)
@@ -308,7 +309,8 @@ def record_death(session: Session, person: InsuredPerson, *, death_date: date, a
     if person.death_date == death_date:
         return person
     if person.death_date is not None:
-        raise Conflict(f"已登记死亡日期 {person.death_date.isoformat()}", {"death_date": "already recorded"})
+        raise Conflict("已登记死亡日期 %(day)s", {"death_date": "already recorded"},
+                       params={"day": person.death_date.isoformat()})
     day = death_date + timedelta(days=1)
     status_before = status_on(session, person.id, day)
     periods = periods_of(session, PersonStatusPeriod, person_id=person.id)

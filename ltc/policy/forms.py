@@ -16,6 +16,7 @@ from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.validators import DataRequired, Length, Optional
 
 from ltc.policy import form_mapping as fm
+from ltc.web.messages import reason_words
 
 RENDER = {fm.INT: {"inputmode": "numeric"}, fm.DECIMAL: {"inputmode": "decimal"},
           fm.DATE: {"type": "date"}, fm.TEXT: {}}
@@ -66,7 +67,7 @@ def form_strings(form: FlaskForm, tree: fm.Group) -> dict[str, str]:
 def place_errors(form: FlaskForm, tree: fm.Group, errors: dict[str, str]) -> None:
     """Each error on its input (or the innermost enclosing one), the rest on the form."""
     paths = [spec.path for spec in fm.fields_of(tree)]
-    for path, reason in errors.items():
+    for path, reason in ((p, reason_words(r)) for p, r in errors.items()):
         target = fm.field_for_error(paths, path)
         if target is None:
             form.form_errors.append(f"{path}: {reason}")

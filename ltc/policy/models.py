@@ -44,8 +44,8 @@ def check_transition(current: str, target: PolicyStatus) -> None:
     """Raises InvalidTransition unless ``current → target`` is allowed."""
     if target not in TRANSITIONS[PolicyStatus(current)]:
         raise InvalidTransition(
-            f"政策版本状态不能从 {STATUS_LABELS[PolicyStatus(current)]} 变为 {STATUS_LABELS[target]}",
-            {"status": f"{current} -> {target}"})
+            "政策版本状态不能从 %(source)s 变为 %(target)s", {"status": f"{current} -> {target}"},
+            params={"source": STATUS_LABELS[PolicyStatus(current)], "target": STATUS_LABELS[target]})
 
 
 class PolicyVersion(Base):

@@ -121,12 +121,12 @@ def parse_section(name: str, raw: Any) -> Any:
     """The typed instance of section ``name``. Raises ValidationFailed naming each bad path."""
     cls = SECTIONS.get(name)
     if cls is None:
-        raise ValidationFailed(f"未知的政策参数分组 {name}", {name: "unknown section"})
+        raise ValidationFailed("未知的政策参数分组 %(name)s", {name: "unknown section"}, params={"name": name})
     parsed = parse_as(cls, raw, name)
     errors = {f"{name}.{path}": reason
               for check in SECTION_CHECKS.get(name, ()) for path, reason in check(parsed).items()}
     if errors:
-        raise ValidationFailed(errors_message(errors), errors)
+        raise invalid_policy(errors)
     return parsed
 
 
@@ -135,12 +135,14 @@ def parse_as(cls: type[T], raw: Any, path: str) -> T:
     errors: dict[str, str] = {}
     value = _parse(cls, raw, path, errors)
     if errors or value is _INVALID:
-        raise ValidationFailed(errors_message(errors), errors)
+        raise invalid_policy(errors)
     return value
 
 
-def errors_message(errors: dict[str, str]) -> str:
-    return "政策参数无效：" + "；".join(f"{path}（{reason}）" for path, reason in errors.items())
+def invalid_policy(errors: dict[str, str]) -> ValidationFailed:
+    """The refusal naming every bad path and its reason."""
+    return ValidationFailed("政策参数无效：%(problems)s", errors,
+                            params={"problems": [f"{path}（{reason}）" for path, reason in errors.items()]})
 
 
 def validate_sections(sections: Any) -> dict[str, str]:

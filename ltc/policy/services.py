@@ -19,7 +19,7 @@ from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
 from ltc.policy.models import PolicyAction, PolicyEvent, PolicyStatus, PolicyVersion, check_transition
 from ltc.policy.ref import ref_sections
-from ltc.policy.schema import errors_message, parse_section, section_name, to_raw, validate_sections
+from ltc.policy.schema import invalid_policy, parse_section, section_name, to_raw, validate_sections
 
 T = TypeVar("T")
 PUBLISHED = PolicyStatus.PUBLISHED.value
@@ -88,7 +88,7 @@ def policy_on(session: Session, day: date) -> Policy:
     """The policy governing ``day``. Raises NoPolicyInForce when no published version covers it."""
     version = version_on(session, day)
     if version is None:
-        raise NoPolicyInForce(f"{day.isoformat()} 没有生效的政策版本")
+        raise NoPolicyInForce("%(day)s 没有生效的政策版本", params={"day": day.isoformat()})
     return Policy(version.id, version.number, version.name, version.effective_from,
                   version.effective_to, version.sections)
 
@@ -169,7 +169,7 @@ def publish(session: Session, version: PolicyVersion, *, effective_from: date, a
     if effective_to is not None and effective_to <= effective_from:
         raise ValidationFailed("结束日期必须晚于生效日期", {"effective_to": "must be after effective_from"})
     if errors := validate_version(version):
-        raise ValidationFailed(errors_message(errors), errors)
+        raise invalid_policy(errors)
     to_close = None
     if effective_to is None:
         to_close = session.scalars(select(PolicyVersion).where(
@@ -179,8 +179,10 @@ def publish(session: Session, version: PolicyVersion, *, effective_from: date, a
         _overlapping(effective_from, effective_to), PolicyVersion.id != version.id,
         PolicyVersion.id != (to_close.id if to_close is not None else -1))).first()
     if clash is not None:
-        raise Conflict(f"与已发布的第 {clash.number} 版 [{clash.effective_from}, {clash.effective_to or '∞'}) 重叠",
-                       {"effective_from": "overlaps a published version"})
+        raise Conflict("与已发布的第 %(number)s 版 [%(start)s, %(end)s) 重叠",
+                       {"effective_from": "overlaps a published version"},
+                       params={"number": clash.number, "start": str(clash.effective_from),
+                               "end": str(clash.effective_to or "∞")})
     if to_close is not None:
         to_close.effective_to = effective_from
         session.flush()

@@ -45,17 +45,18 @@ def set_care_types(session: Session, org: Organisation, *, actor: Actor, now: da
     _require_provider(org)
     wanted = set(care_types)
     if unknown := wanted - set(CareType):
-        raise ValidationFailed(f"服务形式无效：{', '.join(sorted(unknown))}", {"care_types": "invalid"})
+        raise ValidationFailed("服务形式无效：%(values)s", {"care_types": "invalid"},
+                               params={"values": sorted(unknown)})
     periods = periods_of(session, ProviderCareTypePeriod, org_id=org.id)
     current = {p.care_type: p for p in periods if p.covers(valid_from)}
     changed = wanted ^ set(current)
     if not changed:
-        raise ValidationFailed(f"{valid_from.isoformat()} 当日的服务形式已是如此，无需变更",
-                               {"care_types": "unchanged"})
+        raise ValidationFailed("%(day)s 当日的服务形式已是如此，无需变更", {"care_types": "unchanged"},
+                               params={"day": valid_from.isoformat()})
     later = sorted(p.valid_from for p in periods if p.care_type in changed and p.valid_from > valid_from)
     if later:
-        raise Conflict(f"{later[0].isoformat()} 起已有服务形式登记，不能从 {valid_from.isoformat()} 起变更",
-                       {"valid_from": "later period exists"})
+        raise Conflict("%(later)s 起已有服务形式登记，不能从 %(day)s 起变更", {"valid_from": "later period exists"},
+                       params={"later": later[0].isoformat(), "day": valid_from.isoformat()})
     for care_type in set(current) - wanted:
         period = current[care_type]
         if period.valid_from == valid_from:
@@ -104,7 +105,7 @@ def set_daily_price(session: Session, org: Organisation, *, actor: Actor, now: d
     if price < 0:
         raise ValidationFailed("日护理价格不能为负数", {"daily_price": "negative"})
     if price >= MAX_PRICE:
-        raise ValidationFailed(f"日护理价格应小于 {MAX_PRICE}", {"daily_price": "too large"})
+        raise ValidationFailed("日护理价格应小于 %(max)s", {"daily_price": "too large"}, params={"max": str(MAX_PRICE)})
     return change_from(session, org, ProviderPricePeriod, "daily_price", price, valid_from,
                        actor=actor, now=now, action="set_daily_price")
 

@@ -26,6 +26,7 @@ from ltc.auth.services import actor_of
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import Forbidden
 from ltc.extensions import db
+from ltc.web.messages import check_words
 from ltc.reviews import engine
 from ltc.reviews.definitions import DECISION_LABELS, OTHER_REASON, ReasonDef
 from ltc.reviews.engine import DecisionInput
@@ -216,7 +217,8 @@ def case_json(page: CasePage) -> dict:
                   for s in page.steps],
         "current_step": current,
         "reasons": [_reason(r) for r in page.ctype.reasons + (OTHER_REASON,)],
-        "checks": [c.as_dict() for c in page.checks],
+        "checks": [{"code": c.code, "label": c.label, "passed": c.passed, "detail": check_words(c)}
+                   for c in page.checks],
         "can_decide": page.can_decide,
         "trail": [{"round": r.number, "stages": [_stage(page, s) for s in r.stages],
                    "events": [_event(page, e) for e in r.events]} for r in page.rounds],

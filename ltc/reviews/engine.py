@@ -59,7 +59,8 @@ def open_case(session: Session, *, case_type: str, subject_id: int, actor: Actor
     try:
         ctype = policy.section(ReviewPolicy).case_type(case_type)
     except LookupError:
-        raise ValidationFailed(f"{today} 的政策参数中没有审核类型 {case_type}", {"case_type": "unknown"}) from None
+        raise ValidationFailed("%(day)s 的政策参数中没有审核类型 %(case_type)s", {"case_type": "unknown"},
+                               params={"day": str(today), "case_type": case_type}) from None
     subject = subject_type(ctype.subject)
     existing = session.scalar(select(ReviewCase.id).where(
         ReviewCase.case_type == case_type, ReviewCase.subject_type == ctype.subject,
@@ -243,8 +244,8 @@ def _check_roles(session: Session, step: StepDef, actor: Actor) -> None:
 def _check_decision(ctype: CaseTypeDef, step: StepDef, data: DecisionInput) -> None:
     label = DECISION_LABELS.get(data.decision, data.decision)
     if data.decision not in step.decisions:
-        allowed = "、".join(DECISION_LABELS[d] for d in step.decisions)
-        raise ValidationFailed(f"本步骤不能作出“{label}”决定（可选：{allowed}）", {"decision": "not allowed"})
+        raise ValidationFailed("本步骤不能作出“%(decision)s”决定（可选：%(allowed)s）", {"decision": "not allowed"},
+                               params={"decision": label, "allowed": [DECISION_LABELS[d] for d in step.decisions]})
     if data.decision == Decision.APPROVE:
         return
     codes = {r.code for r in ctype.reasons_for(step.code, data.decision)}
@@ -273,9 +274,8 @@ def _return_target(ctype: CaseTypeDef, step: StepDef, data: DecisionInput) -> St
         if target.code == wanted:
             return target
     labels = {s.code: s.label for s in ctype.steps}
-    allowed = "、".join(f"“{t.label}”" for t in targets)
-    raise ValidationFailed(f"本步骤不能退回至“{labels.get(wanted, wanted)}”（可退回至：{allowed}）",
-                           {"return_to": "not allowed"})
+    raise ValidationFailed("本步骤不能退回至“%(step)s”（可退回至：%(allowed)s）", {"return_to": "not allowed"},
+                           params={"step": labels.get(wanted, wanted), "allowed": [t.label for t in targets]})
 
 
 def _check_version(session: Session, case: ReviewCase, expected: int | None) -> None:

@@ -56,7 +56,7 @@ def resolve_owner(session: Session, rule: str, parties: Parties, day: date) -> i
     """The organisation id owning a step with ``rule`` on ``day``. Raises ValidationFailed when none is found."""
     found = OWNER_RULES[rule].resolve(session, parties, day) if rule in OWNER_RULES else None
     if found is None:
-        raise ValidationFailed(f"找不到负责该审核步骤的机构（{rule}）", {"owner": rule})
+        raise ValidationFailed("找不到负责该审核步骤的机构（%(rule)s）", {"owner": rule}, params={"rule": rule})
     return found
 
 

@@ -13,18 +13,32 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ltc.core.words import filled
+
 
 @dataclass(frozen=True)
 class Check:
-    """One fact computed for a decider: passed (True/False) or informational (None)."""
+    """One fact computed for a decider: passed (True/False) or informational (None).
+
+    ``label`` and ``detail`` are Chinese msgids, translated where shown; with ``params`` the detail is
+    a template (``"%(day)s …"``) whose string params are msgids too (a label, or a nested detail as
+    ``{"detail": …, "params": …}``) and whose list params are lists of them. Snapshots store the
+    template and its params, so a page shows a stored check in the reader's language."""
 
     code: str
     label: str
     passed: bool | None
     detail: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The detail in Chinese."""
+        return filled(self.detail, self.params)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "label": self.label, "passed": self.passed, "detail": self.detail}
+        found = {"code": self.code, "label": self.label, "passed": self.passed, "detail": self.detail}
+        return found | {"params": dict(self.params)} if self.params else found
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ def import_units(session: Session, *, due_at: datetime, run_id: int) -> list[str
     row index>"``); none when the check refuses the file (its problems are kept, its bytes dropped)."""
     queued = session.scalar(select(QueuedImport).where(QueuedImport.run_id == run_id))
     if queued is None or queued.data is None:
-        raise NotFound(f"no queued file for run {run_id}")
+        raise NotFound("运行 %(run)s 没有排队的文件", params={"run": run_id})
     kind = _KINDS[queued.kind]
     result = kind.check(session, queued)
     if not result.ok:
@@ -112,7 +112,7 @@ def import_unit(session: Session, unit: str, *, now: datetime, due_at: datetime)
     import_id, start = (int(part) for part in unit.split(":"))
     queued = session.get_one(QueuedImport, import_id)
     if queued.data is None:
-        raise NotFound(f"the file of import {import_id} is no longer kept")
+        raise NotFound("导入 %(id)s 的文件已不再保存", params={"id": import_id})
     kind = _KINDS[queued.kind]
     if kind.check_rows is None:
         result = kind.check(session, queued)
@@ -120,8 +120,8 @@ def import_unit(session: Session, unit: str, *, now: datetime, due_at: datetime)
         result = kind.check_rows(session, queued, _rows_of(kind, queued), start, start + UNIT_ROWS)
     if not result.ok:  # the database changed since the check; the resume tries this unit again
         first = result.error_rows[0] if result.error_rows else None
-        detail = f"第 {first.line} 行：{'；'.join(first.errors)}" if first else "；".join(result.header_errors)
-        raise ValidationFailed(f"该批数据未通过检查，未导入：{detail}", {"rows": "invalid"})
+        detail = f"{first.line}: {'；'.join(first.errors)}" if first else "；".join(result.header_errors)
+        raise ValidationFailed("该批数据未通过检查，未导入：%(detail)s", {"rows": "invalid"}, params={"detail": detail})
     counts = kind.apply(session, result, actor=actor_of(session.get_one(User, queued.requested_by_id)), now=now)
     if _last_unit(session, queued, unit):
         _drop_file(session, kind, queued, why="imported", now=now)

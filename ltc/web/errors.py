@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from ltc.core.errors import DomainError
 from ltc.core.unique import as_conflict
-from ltc.web.messages import error_words
+from ltc.web.messages import error_words, fields_words
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
@@ -32,7 +32,7 @@ def domain_error(exc: DomainError):
 
     db.session.rollback()
     if wants_json():
-        return jsonify(error=exc.message, fields=exc.fields), exc.status
+        return jsonify(error=error_words(exc), fields=fields_words(exc)), exc.status
     return render_template("errors/error.html", code=exc.status, message=error_words(exc)), exc.status
 
 

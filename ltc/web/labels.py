@@ -7,31 +7,46 @@ over every role's pages (tests/web/test_no_raw_codes.py) generates its forbidden
 from collections.abc import Mapping
 
 from flask import Flask
-from flask_babel import get_locale, get_translations, gettext
+from flask_babel import get_translations, gettext
 
+from ltc.assessment.applications.selfassessment import ANSWER_LABELS, ITEM_LABELS as SELF_ITEM_LABELS
+from ltc.assessment.applications.services.intake import RELATIONS
+from ltc.assessment.applications.services.pages import ACTION_LABELS as APPLICATION_ACTION
+from ltc.assessment.applications.services.queues import SLA_LABELS
 from ltc.assessment.applications.states import (KIND_LABELS, REASSESSMENT_LABELS, REFUSAL_LABELS,
                                                 RESCHEDULE_LABELS, STATUS_LABELS as APPLICATION_STATUS)
+from ltc.assessment.experts.forms import STATE_LABELS as EXPERT_STATE
 from ltc.auth.permissions import ROLE_LABELS
+from ltc.calendar.services import TYPE_LABELS as CALENDAR_TYPE
+from ltc.entitlements.forms import STATE_LABELS as ENTITLEMENT_STATE
+from ltc.entitlements.models import LEVEL_NAMES
 from ltc.entitlements.states import (END_REASON_LABELS, EVENT_ACTION_LABELS, ORIGIN_LABELS,
                                      REQUEST_STATUS_LABELS, STATUS_LABELS as ENTITLEMENT_STATUS)
 from ltc.notices.models import STATUS_LABELS as NOTICE_STATUS
-from ltc.orgs.kinds import (CARE_TYPE_LABELS, CONTRACT_STATE_LABELS, GRADE_LABELS, ORG_KIND_LABELS,
-                            STATUS_LABELS as ORG_STATUS)
+from ltc.orgs.kinds import (CARE_TYPE_LABELS, CONTRACT_STATE_LABELS, DISTRICT_STATE_LABELS, GRADE_LABELS,
+                            ORG_KIND_LABELS, STATUS_LABELS as ORG_STATUS)
 from ltc.people.kinds import (CATEGORY_LABELS, COLLISION_KIND_LABELS, COLLISION_RESOLUTION_LABELS, SEX_LABELS,
                               STATUS_LABELS as PERSON_STATUS, STAY_CATEGORY_LABELS, TAG_LABELS)
 from ltc.policy.models import ACTION_LABELS as POLICY_ACTION, STATUS_LABELS as POLICY_STATUS
 from ltc.compliance.kinds import FINDING_SOURCE_LABELS, FINDING_STATUS_LABELS, RULE_LABELS, SEVERITY_LABELS
+from ltc.providers.care_plans.checks import CHECK_LABELS
 from ltc.providers.kinds import (ITEM_CLASS_LABELS, PLAN_STATUS_LABELS, RECORD_KIND_LABELS, RECORD_SOURCE_LABELS,
-                                 STAFF_TYPE_LABELS, UNIT_LABELS, VISIT_STATUS_LABELS)
+                                 STAFF_TYPE_LABELS, UNIT_LABELS, VISIT_STATUS_LABELS, WEEKDAY_LABELS)
 from ltc.reviews.definitions import DECISION_LABELS, OTHER_REASON, REF_REVIEWS
 from ltc.reviews.states import STATUS_LABELS as CASE_STATUS
+from ltc.reviews.worklists import ACTION_LABELS as REVIEW_ACTION, OWNER_KIND_LABELS
+from ltc.scheduler.imports import STATE_LABELS as IMPORT_STATE
 from ltc.scheduler.models import STATUS_LABELS as RUN_STATUS
+from ltc.web.messages import check_words, list_sep, reason_words
+from ltc.web.reasons import FIELD_REASON_LABELS
 from ltc.web.audit_labels import (AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, AUDIT_FIELD_LABELS, ENTITY_TABLES,
                                   FIELD_TABLES)
 
 #: the reasons of the reference review policy (a later policy version may word its own)
 REVIEW_REASON_LABELS = {r["code"]: r["label"] for ct in REF_REVIEWS["case_types"] for r in ct["reasons"]} | {
     OTHER_REASON.code: OTHER_REASON.label}
+#: the steps of the reference review policy's case types
+REVIEW_STEP_LABELS = {s["code"]: s["label"] for ct in REF_REVIEWS["case_types"] for s in ct["steps"]}
 
 LABELS: dict[str, Mapping[str, str]] = {
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "org_status": ORG_STATUS, "care_type": CARE_TYPE_LABELS,
@@ -54,6 +69,12 @@ LABELS: dict[str, Mapping[str, str]] = {
     "policy_status": POLICY_STATUS, "policy_action": POLICY_ACTION, "run_status": RUN_STATUS,
     "review_reason": REVIEW_REASON_LABELS, "actor": {"system": "系统"},
     "audit_action": AUDIT_ACTION_LABELS, "audit_entity": AUDIT_ENTITY_LABELS,
+    "review_step": REVIEW_STEP_LABELS, "review_action": REVIEW_ACTION, "owner_kind": OWNER_KIND_LABELS,
+    "care_plan_check": CHECK_LABELS, "weekday": WEEKDAY_LABELS, "expert_state": EXPERT_STATE,
+    "calendar_type": CALENDAR_TYPE, "sla": SLA_LABELS, "relation": RELATIONS, "application_action": APPLICATION_ACTION,
+    "self_assessment_item": SELF_ITEM_LABELS, "self_assessment_answer": ANSWER_LABELS,
+    "district_state": DISTRICT_STATE_LABELS, "import_state": IMPORT_STATE, "entitlement_state": ENTITLEMENT_STATE,
+    "level": LEVEL_NAMES, "field_reason": FIELD_REASON_LABELS,
 }
 
 
@@ -69,12 +90,6 @@ def labels(values, table: str) -> str:
     return list_sep().join(label(v, table) for v in values)
 
 
-def list_sep() -> str:
-    """The enumeration comma of the current language (、 in Chinese)."""
-    locale = get_locale()
-    return "、" if locale is None or locale.language == "zh" else ", "
-
-
 def _gettext(message: str) -> str:
     """gettext that keeps an empty message empty (gettext("") is the catalogue's header)."""
     return get_translations().ugettext(message) if message else ""
@@ -84,6 +99,8 @@ def install(app: Flask) -> None:
     """The ``label`` filters, and templates' ``_`` made safe for empty values (after Flask-Babel's)."""
     app.add_template_filter(label, "label")
     app.add_template_filter(labels, "labels")
+    app.add_template_filter(reason_words, "reason")
+    app.add_template_filter(check_words, "check_words")
     app.jinja_env.install_gettext_callables(
         gettext=_gettext, ngettext=lambda s, p, n: get_translations().ungettext(s, p, n), newstyle=True,
         pgettext=lambda c, s: get_translations().upgettext(c, s),

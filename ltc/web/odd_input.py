@@ -62,7 +62,8 @@ def refuse_odd_values() -> None:
         if len(value) > limit:
             problems[name] = _("查询条件过长：最多 %(n)d 个字符", n=limit)
     if problems:
-        raise ValidationFailed("；".join(f"{name}：{message}" for name, message in problems.items()), problems)
+        raise ValidationFailed("输入有误：%(problems)s", problems,
+                               params={"problems": [f"{name}：{message}" for name, message in problems.items()]})
 
 
 def page_ids_within_range(endpoint, values) -> None:

@@ -1,13 +1,16 @@
 """Each role's home page and menu fit a 1280 px screen in both languages (issue 9 point 12):
 one row of menu entries, none wrapped, the language button on screen, the area menus opening
-with the local Bootstrap script (the CSP forbids inline scripts)."""
+with the local Bootstrap script (the CSP forbids inline scripts). The home page and every page of
+the menu show words, not codes (issue 9 point 10): no stored value of any user-facing enum of the
+one label table and never the catalogue header (the forbidden tokens of tests/web/test_no_raw_codes.py)."""
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
+from tests.web.test_no_raw_codes import _codes, _forbidden_in, visible
 
 pytestmark = pytest.mark.e2e
-ROLES = ("mia", "insurer", "agency", "assessor1", "provider", "carer")
+ROLES = ("mia", "insurer", "agency", "assessor1", "provider", "carer", "provider3")  # every demo role set
 WIDTH = 1280
 SCROLLBAR = 17  # a desktop browser's classic scrollbar takes this much of the 1280 px
 
@@ -48,3 +51,17 @@ def test_home_page_and_menu_fit_at_1280_px(page, live_server, username, lang):
         page.keyboard.press("Escape")
         expect(menu).to_be_hidden()
     assert not errors, errors
+    assert no_codes(page, live_server, lang == "en") == []
+
+
+def no_codes(page, base_url: str, english: bool) -> list[tuple[str, list[str]]]:
+    """The home page and each page the menu links to, with the codes each shows (none expected)."""
+    codes = _codes(None)
+    links = page.locator("[data-testid=menu] a[href^='/']").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    found = []
+    for path in ["/", *dict.fromkeys(links)]:
+        response = page.request.get(f"{base_url}{path}")  # the browser's session and language, no rendering
+        assert response.ok, (path, response.status)
+        if shown := _forbidden_in(visible(response.text()), codes, english):
+            found.append((path, shown))
+    return found

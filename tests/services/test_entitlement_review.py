@@ -246,7 +246,7 @@ def test_death_cancels_the_open_case(session, r):
 def test_checks_show_bed_capacity_and_the_benefit_sheet(session, r):
     request, case = opened(session, r, care_type="institution", provider_id=r.c.world.provider2.id)
     provider = {c.code: c for c in step_checks(session, case, "provider", date(2026, 3, 16))}
-    assert provider["capacity"].passed and "核定床位 60 张" in provider["capacity"].detail
+    assert provider["capacity"].passed and "核定床位 60 张" in provider["capacity"].text
     assert provider["agreement"].passed
     assert provider["plan"].passed is False
     insurer = {c.code: c for c in step_checks(session, case, "insurer", date(2026, 3, 16))}
@@ -392,7 +392,7 @@ def test_a_change_of_provider_after_the_old_end_is_bridged_at_the_new_level(sess
     case = session.get(ReviewCase, request.case_id)
     approve_through(session, r, case, "provider", "agency", "insurer")
     shown = {c.code: c for c in step_checks(session, case, "mia", date(2026, 3, 16))}
-    assert shown["dates"].detail.startswith("2026-03-10 起至 2026-04-01（不含）原居家上门护理按 4 级过渡；"
+    assert shown["dates"].text.startswith("2026-03-10 起至 2026-04-01（不含）原居家上门护理按 4 级过渡；"
                                             "2026-04-01 起至 2028-03-12（不含）")
     approve_through(session, r, case, "mia")
     new = session.get(Entitlement, request.entitlement_id)                          # completed 2026-03-16

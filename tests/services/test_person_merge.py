@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
 from ltc.core.audit import SYSTEM, AuditEntry
+from ltc.core.words import text_of
 from ltc.core.errors import Conflict, NotFound, ValidationFailed
 from ltc.assessment.applications.models import Application
 from ltc.entitlements.models import Entitlement
@@ -106,7 +107,7 @@ def test_overlapping_entitlements_refuse_the_merge(session, world, pair):
     grant(session, kept, world.provider2)
     grant(session, double, world.provider, care_type="home")
     preview = merging.preview_merge(session, collision.id, survivor_id=double.id)
-    assert len(preview.refusals) == 1 and "两人的待遇期间重叠" in preview.refusals[0]
+    assert len(preview.refusals) == 1 and "两人的待遇期间重叠" in text_of(preview.refusals[0])
     with pytest.raises(Conflict, match="待遇期间重叠"):
         merging.merge_persons(session, collision.id, survivor_id=double.id, reason=REASON, actor=SYSTEM, now=NOW)
 

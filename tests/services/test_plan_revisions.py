@@ -176,8 +176,8 @@ def test_the_revision_checks_warn_of_calendar_months_over_the_cap_without_blocki
     case = revision_case(session, entitlement)
     checks = {c.code: c for c in engine.step_checks(session, case, "insurer", NOW.date())}
     warning = checks["plan.home_calendar_months"]
-    assert warning.passed is None and "2027年3月 计划 23.33 小时，超过月上限 21 小时" in warning.detail
-    assert "2027年2月" not in warning.detail
+    assert warning.passed is None and "2027年3月 计划 23.33 小时，超过月上限 21 小时" in warning.text
+    assert "2027年2月" not in warning.text
     assert checks["plan.home_hours_cap"].passed is True
     submit(session, r, case)   # a warning does not block
     assert case.step_code == "insurer"

@@ -65,9 +65,9 @@ def test_a_return_without_a_target_goes_to_the_previous_step(session, r):
 
 
 @pytest.mark.parametrize("step, target, message", [
-    ("insurer", "provider", "本步骤不能退回至“护理机构确认”（可退回至：“评估机构复核”）"),
-    ("agency", "agency", "本步骤不能退回至“评估机构复核”（可退回至：“护理机构确认”）"),
-    ("mia", "mia", "本步骤不能退回至“医保经办机构核定”（可退回至：“护理机构确认”、“评估机构复核”、“商保公司审核”）"),
+    ("insurer", "provider", "本步骤不能退回至“护理机构确认”（可退回至：评估机构复核）"),
+    ("agency", "agency", "本步骤不能退回至“评估机构复核”（可退回至：护理机构确认）"),
+    ("mia", "mia", "本步骤不能退回至“医保经办机构核定”（可退回至：护理机构确认、评估机构复核、商保公司审核）"),
     ("mia", "nowhere", "本步骤不能退回至“nowhere”"),
 ])
 def test_a_target_the_step_does_not_allow_is_refused_with_a_clear_message(session, r, step, target, message):
@@ -114,7 +114,7 @@ def test_a_case_opened_before_the_revision_returns_to_the_one_step_its_definitio
         del reason["steps"]
     case.definition = legacy
     session.flush()
-    with pytest.raises(ValidationFailed, match="可退回至：“商保公司审核”"):
+    with pytest.raises(ValidationFailed, match="可退回至：商保公司审核"):
         engine.decide(session, case, DecisionInput("return", "DOCS", "x", return_to="provider"),
                       actor=r.actor("mia"), now=NOW)
     engine.decide(session, case, DecisionInput("return", "DOCS", "补充材料"), actor=r.actor("mia"), now=NOW)

@@ -81,7 +81,7 @@ def test_a_successor_takes_over_on_its_first_day(session):
 
 def test_a_successor_overlapping_the_open_ruleset_is_refused(session):
     seed_rulesets(session, now=NOW)
-    with pytest.raises(Conflict, match="both be in force"):
+    with pytest.raises(Conflict, match="同时生效"):
         seed_rulesets(session, [successor()], now=NOW)
     assert count(session, AssessmentRuleset) == 1
 

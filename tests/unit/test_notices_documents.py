@@ -88,7 +88,7 @@ def test_a_missing_field_is_named_in_a_clear_error():
     with pytest.raises(ValidationFailed) as err:
         build_document("conclusion", data)
     assert err.value.fields == {"level_name": "缺少该字段", "valid_to": "缺少该字段"}
-    assert err.value.message == "评估结论通知书数据有误（level_name：缺少该字段；valid_to：缺少该字段）"
+    assert err.value.message == "评估结论通知书数据有误（level_name：缺少该字段、valid_to：缺少该字段）"
 
 
 @pytest.mark.parametrize("field, value, why", [

@@ -11,6 +11,12 @@ from tests import assessment_web_builders as wb
 from tests.services.test_notices import pdf_text
 from tests.web.test_api_core import token_for
 
+
+@pytest.fixture(autouse=True)
+def english_api(client):
+    """These tests match the English wording an API client gets when it asks for English."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
 URL = "/api/v1/applications"
 
 

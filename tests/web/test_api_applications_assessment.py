@@ -12,6 +12,12 @@ from tests import assessment_builders as ab
 from tests import assessment_web_builders as wb
 from tests.web.test_api_core import token_for
 
+
+@pytest.fixture(autouse=True)
+def english_api(client):
+    """These tests match the English wording an API client gets when it asks for English."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
 LEVEL_3 = ab.ITEMS_BY_LEVEL[3]
 
 
@@ -138,7 +144,7 @@ def test_only_assessors_may_enter(client, session, as_user, booked, username):
 
 def test_an_assessor_not_on_site_is_refused(client, session, as_user, booked):
     response = client.post(url(booked), json={"items": LEVEL_3}, headers=as_user("ag1_e2"))
-    assert response.status_code == 403 and "上门" in response.json["error"]
+    assert response.status_code == 403 and "assessors of this visit" in response.json["error"]
     assert records(session) == 0
 
 

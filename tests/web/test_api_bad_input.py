@@ -12,6 +12,12 @@ from tests.conftest import NOW
 from tests.unit.test_scale import FULL
 from tests.web.test_api_core import token_for
 
+
+@pytest.fixture(autouse=True)
+def english_api(client):
+    """These tests match the English wording an API client gets when it asks for English."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
 HUGE = 99999999999999999999
 NEW_PERSON = {"id_number": "330106194501011233", "name": "王秀英", "district": "东城区"}
 

@@ -9,6 +9,12 @@ from tests.conftest import NOW
 from tests.unit.test_scale import FULL, answers
 from tests.web.test_api_core import token_for
 
+
+@pytest.fixture(autouse=True)
+def english_api(client):
+    """These tests match the English wording an API client gets when it asks for English."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
 URL = "/api/v1/assessments/grade"
 EXAMPLE_2 = answers([10, 5, 5, 10, 10, 5, 10, 10, 0, 0], [0, 1, 0, 0], [3, 3, 3])
 

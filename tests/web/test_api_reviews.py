@@ -10,6 +10,12 @@ from tests.conftest import NOW
 from tests.web.test_api_core import token_for
 from tests.web.test_review_pages import cases, decide, open_case  # noqa: F401  (fixture)
 
+
+@pytest.fixture(autouse=True)
+def english_api(client):
+    """These tests match the English wording an API client gets when it asks for English."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
 URL = "/api/v1/reviews"
 
 
@@ -139,7 +145,7 @@ def test_a_target_not_allowed_is_400(api, cases, session, target):  # noqa: F811
     response = api("post", f"{URL}/{cases.one.id}/decision", "mia_rev", json={
         "decision": "return", "reason_code": "DOCS", "reason_text": "x", "return_to": target, "version": 4})
     assert response.status_code == 400 and response.json["fields"] == {"return_to": "not allowed"}
-    assert "可退回至：“机构确认”、“评估复核”、“商保审核”" in response.json["error"]
+    assert "(it can return it to: 机构确认, 评估复核, 商保审核)" in response.json["error"]
     session.refresh(cases.one)
     assert (cases.one.step_code, cases.one.version) == ("mia", 4)
 
@@ -155,7 +161,7 @@ def test_a_stale_version_is_409_with_the_message(api, cases, session):  # noqa: 
     decide(session, cases.one, cases.actor("ag_rev"), "return", "DOCS", "补充材料", now=NOW + timedelta(hours=1))
     response = api("post", f"{URL}/{cases.one.id}/decision", "pr_rev", json={"decision": "approve", "version": 1})
     assert response.status_code == 409
-    assert "此案件已被 ag_rev 于 2026-03-16 11:00 修改" in response.json["error"]
+    assert "This case was changed by ag_rev at 2026-03-16 11:00" in response.json["error"]
     assert response.json["fields"] == {"version": "stale"}
     session.refresh(cases.one)
     assert (cases.one.step_code, cases.one.version) == ("provider", 3)

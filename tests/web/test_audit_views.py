@@ -112,7 +112,7 @@ def test_csv_export_follows_filter_and_scope(client, world, entries):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # once (issue #9 point 9)
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert len(rows) == 2 and rows[1][1] == "pr_op" and rows[1][4] == "create"
+    assert len(rows) == 2 and rows[1][1] == "pr_op" and rows[1][4:6] == ["新建", "护理计划"]
     assert rows[1][9].startswith("'=")   # formula neutralised
     client.post("/logout")
     login(client, "mia_admin")
@@ -120,6 +120,24 @@ def test_csv_export_follows_filter_and_scope(client, world, entries):
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert [r[1] for r in rows[1:]] == ["pr2_op", "ins_op"]
     assert rows[2][7] == '{"address": "1"}' and rows[2][8] == '{"address": "2"}'
+
+
+def test_exports_say_action_actor_and_record_type_in_the_users_language(client, session, world, entries):
+    """Issue 9 point 10: the export writes words, not codes, in the language of the page."""
+    from ltc.core.audit import SYSTEM
+
+    audit.record(session, SYSTEM, "grant", "entitlement", 5, now=T3)
+    session.commit()
+    login(client, "mia_admin")
+    export = "/admin/audit/?format=csv&entity=entitlement"
+    zh = list(csv.reader(io.StringIO(client.get(export).data.decode("utf-8-sig"))))
+    assert zh[1][1:3] == ["", "系统"] and zh[1][4:6] == ["核定待遇", "待遇资格"]
+    client.post("/lang/en", data={"next": "/"})
+    sheet = load_workbook(io.BytesIO(client.get("/admin/audit/?format=xlsx&entity=care_plan").data)).active
+    header, row = list(sheet.values)
+    assert header[4:6] == ("Action", "Object type") and row[4:6] == ("New", "Care plans")
+    en = list(csv.reader(io.StringIO(client.get(export).data.decode("utf-8-sig"))))
+    assert en[1][2] == "System"
 
 
 def test_xlsx_export(client, world, entries):

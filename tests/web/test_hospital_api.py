@@ -7,6 +7,12 @@ from tests.builders import PASSWORD
 from tests.people_builders import id_number, person
 
 
+@pytest.fixture(autouse=True)
+def english_api(client):
+    """These tests match the English wording an API client gets when it asks for English."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def api(client, session, world):
     made = {"east": person(session, 1, name="张三丰", district="东城区"),

@@ -160,8 +160,8 @@ def test_schema_errors_are_shown_next_to_every_input_and_nothing_is_saved(client
                            data=values(draft, "assessment", validity_months="500", min_level_by_care_type__home="9"))
     assert response.status_code == 400
     page = response.data.decode()
-    assert errors_of(page, "assessment.validity_months") == ["must be between 1 and 120"]
-    assert errors_of(page, "assessment.min_level_by_care_type.home") == ["must be between 0 and 5"]
+    assert errors_of(page, "assessment.validity_months") == ["须在 1 至 120 之间"]
+    assert errors_of(page, "assessment.min_level_by_care_type.home") == ["须在 0 至 5 之间"]
     response = client.post(f"/policy/{draft.id}/sections/assessment",
                            data=values(draft, "assessment", min_level_by_care_type__home="2"))
     assert errors_of(response.data.decode(), "assessment.min_level_by_care_type.home") == [
@@ -293,7 +293,7 @@ def test_publish_refuses_an_invalid_draft_and_names_the_fields(client, world, se
     response = client.post(f"/policy/{draft.id}/publish", data={"effective_from": "2026-07-01"})
     assert response.status_code == 400
     page = response.data.decode()
-    assert errors_of(page, "assessment.validity_months") == ["must be between 1 and 120"]
+    assert errors_of(page, "assessment.validity_months") == ["须在 1 至 120 之间"]
     session.refresh(draft)
     assert draft.status == "draft"
 
@@ -336,7 +336,7 @@ def test_job_times_are_edited_through_the_generated_form(client, world, session,
     assert response.status_code == 400
     errors = response.data.decode()
     assert errors_of(errors, "jobs.review_overdue.day") == ["must be empty (every day) or between 1 and 28"]
-    assert errors_of(errors, "jobs.review_overdue.hour") == ["must be between 0 and 23"]
+    assert errors_of(errors, "jobs.review_overdue.hour") == ["须在 0 至 23 之间"]
     session.refresh(draft)
     assert draft.sections == REF_SECTIONS
     response = client.post(f"/policy/{draft.id}/sections/jobs",

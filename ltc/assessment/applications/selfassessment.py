@@ -76,8 +76,9 @@ def check_answers(answers: Mapping[str, str]) -> dict[str, Answer]:
     for item in sorted(set(answers) - set(ITEMS)):
         problems[item] = "unknown item"
     if problems:
-        raise ValidationFailed("自评表填写不完整或有误：" + "、".join(ITEM_LABELS.get(k, k) for k in problems),
-                               {f"self_assessment.{k}": v for k, v in problems.items()})
+        raise ValidationFailed("自评表填写不完整或有误：%(items)s",
+                               {f"self_assessment.{k}": v for k, v in problems.items()},
+                               params={"items": [ITEM_LABELS.get(k, k) for k in problems]})
     return parsed
 
 

@@ -102,8 +102,8 @@ def end_certificate(session: Session, certificate: ExpertCertificate, *, valid_t
     if valid_to <= certificate.valid_from:
         raise ValidationFailed("结束日期必须晚于证书起始日期", {"valid_to": "must be after valid_from"})
     if certificate.valid_to is not None and valid_to >= certificate.valid_to:
-        raise ValidationFailed(f"证书已于 {certificate.valid_to} 到期，只能提前结束",
-                               {"valid_to": "must be before the current end"})
+        raise ValidationFailed("证书已于 %(end)s 到期，只能提前结束", {"valid_to": "must be before the current end"},
+                               params={"end": str(certificate.valid_to)})
     before = _snapshot(certificate)
     certificate.valid_to = valid_to
     session.flush()

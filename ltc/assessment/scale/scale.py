@@ -149,7 +149,7 @@ def grade(ruleset: Ruleset, items: Mapping) -> Grading:
     that ``validate_items`` refuses."""
     problems = validate_items(ruleset, items)
     if problems:
-        raise ValidationFailed("invalid items: " + ", ".join(problems), problems)
+        raise ValidationFailed("评估项目无效：%(items)s", problems, params={"items": list(problems)})
     totals = {code: sum(items[item.code] for item in ruleset.items_of(code)) for code in INDICATORS}
     grades = {code: ruleset.grade_of(code, totals[code]) for code in INDICATORS}
     cp_grade = max(grades[code] for code in CP_INDICATORS)

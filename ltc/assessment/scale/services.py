@@ -112,8 +112,8 @@ def _allowed_changes(old: dict, new: dict) -> tuple[dict, dict]:
     removed = old.keys() - new.keys()
     forbidden = sorted((after.keys() | removed) - MUTABLE_KEYS)
     if forbidden:
-        raise RulesetChanged(f"ruleset {new['id']} is stored with a different {', '.join(forbidden)}; "
-                             "publish a new ruleset id instead of changing it")
+        raise RulesetChanged("评估标准 %(id)s 已以不同的 %(keys)s 保存；请以新的标准编号发布，而不是修改它",
+                             params={"id": new["id"], "keys": forbidden})
     return before, after
 
 
@@ -126,4 +126,5 @@ def _check_periods(stored: dict[str, AssessmentRuleset], incoming: list[Ruleset]
     ordered = sorted(periods.items(), key=lambda entry: entry[1][0])
     for (earlier, (_, end)), (later, (start, _)) in zip(ordered, ordered[1:], strict=False):
         if end is None or end > start:
-            raise Conflict(f"rulesets {earlier} and {later} would both be in force on {start.isoformat()}")
+            raise Conflict("评估标准 %(earlier)s 与 %(later)s 将在 %(day)s 同时生效", params={
+                "earlier": earlier, "later": later, "day": start.isoformat()})

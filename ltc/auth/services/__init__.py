@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ltc.auth.models import ApiToken, LoginAttempt, User, UserRole
+from ltc.auth.permissions import ROLE_LABELS
 from ltc.auth.passwords import hash_password, password_problem, verify_password
 from ltc.core import audit
 from ltc.core.audit import Actor
@@ -40,7 +41,8 @@ def check_roles(org: Organisation, roles: set[str]) -> None:
         raise ValidationFailed("至少选择一个角色", {"roles": "required"})
     bad = roles - ROLES_BY_KIND[org.kind]
     if bad:
-        raise ValidationFailed(f"角色 {', '.join(sorted(bad))} 不适用于该类机构", {"roles": "not allowed"})
+        raise ValidationFailed("角色 %(roles)s 不适用于该类机构", {"roles": "not allowed"},
+                               params={"roles": [ROLE_LABELS.get(r, r) for r in sorted(bad)]})
 
 
 def create_user(session: Session, *, actor: Actor, org: Organisation, username: str, full_name: str,
@@ -176,7 +178,7 @@ def authenticate(session: Session, *, username: str, password: str, ip: str, now
     username = username.strip().lower()
     if _locked(session, username, ip, now, throttle):
         minutes = int(throttle.lock.total_seconds() // 60)
-        raise LoginLocked(f"登录失败次数过多，请 {minutes} 分钟后再试")
+        raise LoginLocked("登录失败次数过多，请 %(minutes)s 分钟后再试", params={"minutes": minutes})
     user = session.scalars(select(User).where(User.username == username)).first()
     ok = user is not None and user.active and verify_password(user.password_hash, password)
     session.add(LoginAttempt(username=username, ip=ip, at=now, success=ok))

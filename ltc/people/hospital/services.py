@@ -134,7 +134,8 @@ def _check_inputs(rows: Sequence[StayInput]) -> None:
     seen: set[tuple] = set()
     for n, row in enumerate(rows):
         if row.category not in CATEGORY_LABELS:
-            raise ValidationFailed(f"住院类别取值无效：{row.category}", {f"rows[{n}].category": "invalid"})
+            raise ValidationFailed("住院类别取值无效：%(value)s", {f"rows[{n}].category": "invalid"},
+                                   params={"value": str(row.category)})
         if row.discharged_on is not None and row.discharged_on < row.admitted_on:
             raise ValidationFailed("出院日期早于入院日期", {f"rows[{n}].discharged_on": "before admitted_on"})
         if row.key in seen:

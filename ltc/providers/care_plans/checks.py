@@ -19,6 +19,7 @@ from fractions import Fraction
 from ltc.billing.benefits import percent, yuan
 from ltc.billing.policy import BillingPolicy
 from ltc.core.months import days, days_in_month, month_bounds, months_touched
+from ltc.core.words import filled, nested
 from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.people.kinds import CATEGORY_LABELS, TAG_LABELS, Category, Tag
 
@@ -44,12 +45,20 @@ class PlannedVisit:
 
 @dataclass(frozen=True)
 class Check:
+    """One check's outcome; ``detail`` is a msgid filled in with ``params`` (``ltc.core.words``)."""
+
     code: str
     passed: bool
-    message: str
+    detail: str
     evidence: dict = field(default_factory=dict)
     #: a warning informs and never blocks (a precondition ignores it)
     warning: bool = False
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The outcome in Chinese."""
+        return filled(self.detail, self.params)
 
 
 def visits_twelfths(visit: PlannedVisit) -> int:
@@ -65,15 +74,18 @@ def shown(value: Decimal) -> str:
     return str(value.quantize(HUNDREDTH, rounding=ROUND_HALF_UP))
 
 
-def _visit_line(visit: PlannedVisit, minutes: bool = True) -> str:
-    count = f"{UNIT_WORDS[visit.frequency_unit]} {visit.frequency} 次"
-    if visit.frequency_unit == "week":
-        count += f" × 52 ÷ 12 = {shown(monthly_visits(visit))} 次"
-    return f"{visit.name}：{count}" + (f" × {visit.planned_minutes} 分钟" if minutes else "")
+def _visit_line(visit: PlannedVisit, minutes: bool = True) -> dict:
+    """One visit type's visits a month (and minutes), as a nested message."""
+    weekly = visit.frequency_unit == "week"
+    detail = ("%(name)s：每周 %(n)s 次 × 52 ÷ 12 = %(monthly)s 次" if weekly else "%(name)s：每月 %(n)s 次") + (
+        " × %(minutes)s 分钟" if minutes else "")
+    return nested(detail, name=visit.name, n=visit.frequency, monthly=shown(monthly_visits(visit)),
+                  minutes=visit.planned_minutes)
 
 
 def _no_level(code: str, what: str, level: int) -> Check:
-    return Check(code, False, f"政策未规定失能等级 {level} 级的{what}", {"level": level})
+    return Check(code, False, "政策未规定失能等级 %(level)s 级的%(what)s", {"level": level},
+                 params={"level": level, "what": what})
 
 
 def hours_cap_check(visits: Sequence[PlannedVisit], billing: BillingPolicy, level: int) -> Check:
@@ -84,10 +96,11 @@ def hours_cap_check(visits: Sequence[PlannedVisit], billing: BillingPolicy, leve
     twelfth_minutes = sum(visits_twelfths(v) * v.planned_minutes for v in visits)
     minutes = Decimal(twelfth_minutes) / MONTHS_PER_YEAR
     passed = twelfth_minutes <= cap * 60 * MONTHS_PER_YEAR
-    message = (f"每月计划服务时长 = Σ 每月次数 × 计划分钟 ÷ 60 = {shown(minutes)} 分钟 ÷ 60 = "
-               f"{shown(minutes / 60)} 小时（{'；'.join(_visit_line(v) for v in visits)}）；"
-               f"{level} 级每月上限 {cap} 小时：{'未超过' if passed else '超过上限'}")
-    return Check("home_hours_cap", passed, message, {
+    message = ("每月计划服务时长 = Σ 每月次数 × 计划分钟 ÷ 60 = %(minutes)s 分钟 ÷ 60 = %(hours)s 小时（%(visits)s）；"
+               "%(level)s 级每月上限 %(cap)s 小时：%(outcome)s")
+    params = {"minutes": shown(minutes), "hours": shown(minutes / 60), "visits": [_visit_line(v) for v in visits],
+              "level": level, "cap": cap, "outcome": "未超过" if passed else "超过上限"}
+    return Check("home_hours_cap", passed, message, params=params, evidence={
         "level": level, "cap_hours": cap, "monthly_minutes": shown(minutes), "monthly_hours": shown(minutes / 60),
         "visit_types": [{"name": v.name, "monthly_visits": shown(monthly_visits(v)), "minutes": v.planned_minutes}
                         for v in visits]})
@@ -124,14 +137,16 @@ def calendar_hours_check(visits: Sequence[PlannedVisit], billing: BillingPolicy,
         minutes = sum((_month_minutes(v, month, start, end) for v in visits), Fraction(0))
         if minutes > cap * 60:
             over.append((month, minutes))
-    lines = [f"{m.year}年{m.month}月 计划 {_hours(minutes)} 小时，超过月上限 {cap} 小时" for m, minutes in over]
-    if lines:
-        message = "；".join(lines) + "（按排班的实际日期计算，超出部分不予全额支付）"
+    if over:
+        message = "%(months)s（按排班的实际日期计算，超出部分不予全额支付）"
+        params = {"months": [nested("%(year)s年%(month)s月 计划 %(hours)s 小时，超过月上限 %(cap)s 小时",
+                                    year=m.year, month=m.month, hours=_hours(minutes), cap=cap) for m, minutes in over]}
     else:
-        message = f"{start} 至 {end}（不含）各自然月按排班计划的时长均未超过 {level} 级每月上限 {cap} 小时"
+        message = "%(start)s 至 %(end)s（不含）各自然月按排班计划的时长均未超过 %(level)s 级每月上限 %(cap)s 小时"
+        params = {"start": str(start), "end": str(end), "level": level, "cap": cap}
     return Check("home_calendar_months", not over, message, {
         "cap_hours": cap, "months": [{"month": m.isoformat()[:7], "hours": _hours(h)} for m, h in over]},
-        warning=True)
+        warning=True, params=params)
 
 
 def fund_cap_check(visits: Sequence[PlannedVisit], billing: BillingPolicy, level: int, category: str,
@@ -147,12 +162,15 @@ def fund_cap_check(visits: Sequence[PlannedVisit], billing: BillingPolicy, level
     amount = count * price * ratio
     passed = twelfths * price * ratio <= cap * MONTHS_PER_YEAR
     uplift = [TAG_LABELS[Tag(t)] for t in tags if t in billing.uplift_tags]
-    ratio_name = (f"{CATEGORY_LABELS[Category(category)]}基金支付比例"
-                  + (f"（含{'、'.join(uplift)}提高）" if uplift else ""))
-    message = (f"每月计划巡护 {shown(count)} 次（{'；'.join(_visit_line(v, minutes=False) for v in visits)}）"
-               f" × 每次 {yuan(price)} × {ratio_name} {percent(ratio)} = {shown(amount)}元；"
-               f"{level} 级每月基金支付上限 {yuan(cap)}：{'未超过' if passed else '超过上限'}")
-    return Check("outreach_fund_cap", passed, message, {
+    ratio_name = (nested("%(category)s基金支付比例（含%(tags)s提高）", category=CATEGORY_LABELS[Category(category)],
+                         tags=uplift) if uplift else nested("%(category)s基金支付比例",
+                                                            category=CATEGORY_LABELS[Category(category)]))
+    message = ("每月计划巡护 %(count)s 次（%(visits)s） × 每次 %(price)s × %(ratio_name)s %(ratio)s = %(amount)s元；"
+               "%(level)s 级每月基金支付上限 %(cap)s：%(outcome)s")
+    params = {"count": shown(count), "visits": [_visit_line(v, minutes=False) for v in visits], "price": yuan(price),
+              "ratio_name": ratio_name, "ratio": percent(ratio), "amount": shown(amount), "level": level,
+              "cap": yuan(cap), "outcome": "未超过" if passed else "超过上限"}
+    return Check("outreach_fund_cap", passed, message, params=params, evidence={
         "level": level, "category": category, "ratio": str(ratio), "price": str(price),
         "monthly_visits": shown(count), "monthly_fund": shown(amount), "cap": str(cap)})
 
@@ -163,10 +181,11 @@ def min_visits_check(visits: Sequence[PlannedVisit], billing: BillingPolicy) -> 
     twelfths = sum(visits_twelfths(v) for v in visits)
     count = Decimal(twelfths) / MONTHS_PER_YEAR
     passed = twelfths >= minimum * MONTHS_PER_YEAR
-    detail = "；".join(_visit_line(v, minutes=False) for v in visits) or "无"
-    message = (f"服务包每月计划上门 {shown(count)} 次（{detail}），每月至少 {minimum} 次："
-               f"{'符合' if passed else '不足'}")
-    return Check("family_min_visits", passed, message, {"monthly_visits": shown(count), "minimum": minimum})
+    message = "服务包每月计划上门 %(count)s 次（%(visits)s），每月至少 %(minimum)s 次：%(outcome)s"
+    params = {"count": shown(count), "visits": [_visit_line(v, minutes=False) for v in visits] or "无",
+              "minimum": minimum, "outcome": "符合" if passed else "不足"}
+    return Check("family_min_visits", passed, message, {"monthly_visits": shown(count), "minimum": minimum},
+                 params=params)
 
 
 def items_check(visits: Sequence[PlannedVisit], care_type: str, problems: Mapping[str, str]) -> Check:
@@ -175,10 +194,11 @@ def items_check(visits: Sequence[PlannedVisit], care_type: str, problems: Mappin
     bad = {code: problems[code] for code in codes if code in problems}
     label = CARE_TYPE_LABELS[CareType(care_type)]
     if bad:
-        message = f"有 {len(bad)} 个服务项目不可用于{label}：" + "；".join(bad.values())
-    else:
-        message = f"全部 {len(codes)} 个服务项目均属于{label}"
-    return Check("items_allowed", not bad, message, {"items": codes, "problems": bad})
+        return Check("items_allowed", False, "有 %(n)s 个服务项目不可用于%(care_type)s：%(problems)s",
+                     {"items": codes, "problems": bad},
+                     params={"n": len(bad), "care_type": label, "problems": list(bad.values())})
+    return Check("items_allowed", True, "全部 %(n)s 个服务项目均属于%(care_type)s", {"items": codes, "problems": bad},
+                 params={"n": len(codes), "care_type": label})
 
 
 def plan_checks(visits: Sequence[PlannedVisit], *, care_type: str, level: int, category: str | None,

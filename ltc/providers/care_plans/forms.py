@@ -16,7 +16,7 @@ from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
 from ltc.providers.care_plans.services import MAX_MINUTES, PLAN_PROBLEMS, VisitTypeInput
 from ltc.providers.care_plans.models import UNIT_LABELS, FrequencyUnit
 from ltc.providers.kinds import WEEKDAY_LABELS
-from ltc.web.messages import error_words
+from ltc.web.messages import error_words, fields_words
 
 EMPTY_ROWS = 1
 NEW_PLAN_ROWS = 3
@@ -74,7 +74,7 @@ class PlanForm(FlaskForm):
     def attach(self, exc: DomainError, rows: list[int]) -> None:
         """Put the service's field errors (``visit_types-<i>-<field>``) on the matching row fields."""
         own = exc.msgid == PLAN_PROBLEMS  # the plan's own problems: each reason is a message (msgid)
-        reasons = {key: gettext(reason) if own else reason for key, reason in exc.fields.items()}
+        reasons = fields_words(exc)
         self.form_errors.append(gettext(PLAN_PROBLEMS, problems="；".join(reasons.values())) if own
                                 else error_words(exc))
         for key, reason in reasons.items():

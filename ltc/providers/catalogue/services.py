@@ -58,14 +58,14 @@ def normalise_national_code(value: str | None) -> str | None:
     if not value:
         return None
     if not NATIONAL_CODE_RE.match(value):
-        raise ValidationFailed(f"国家编码应为 {NATIONAL_CODE_LENGTH} 位字母或数字",
-                               {"national_code": "invalid"})
+        raise ValidationFailed("国家编码应为 %(n)s 位字母或数字", {"national_code": "invalid"},
+                               params={"n": NATIONAL_CODE_LENGTH})
     return value
 
 
 def check_minutes(minutes: object) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= MAX_MINUTES:
-        raise ValidationFailed(f"标准时长应为 1 至 {MAX_MINUTES} 分钟的整数", {"minutes": "invalid"})
+        raise ValidationFailed("标准时长应为 1 至 %(n)s 分钟的整数", {"minutes": "invalid"}, params={"n": MAX_MINUTES})
     return minutes
 
 
@@ -82,11 +82,13 @@ def clean_item_fields(*, name_zh: str, name_en: str | None, national_code: str |
         raise ValidationFailed("项目类别无效", {"item_class": "invalid"})
     staff, care = sorted(set(staff_types)), sorted(set(care_types))
     if unknown := set(staff) - set(STAFF_TYPES):
-        raise ValidationFailed(f"人员类别无效：{', '.join(sorted(unknown))}", {"staff_types": "invalid"})
+        raise ValidationFailed("人员类别无效：%(values)s", {"staff_types": "invalid"},
+                               params={"values": sorted(unknown)})
     if not staff:
         raise ValidationFailed("至少选择一种可提供该项目的人员类别", {"staff_types": "required"})
     if unknown := set(care) - set(CARE_TYPES):
-        raise ValidationFailed(f"服务形式无效：{', '.join(sorted(unknown))}", {"care_types": "invalid"})
+        raise ValidationFailed("服务形式无效：%(values)s", {"care_types": "invalid"},
+                               params={"values": sorted(unknown)})
     if not care:
         raise ValidationFailed("至少选择一种服务形式", {"care_types": "required"})
     return {"name_zh": name_zh, "name_en": name_en, "national_code": normalise_national_code(national_code),
@@ -107,10 +109,12 @@ def parse_catalogue(lines: Iterable[str]) -> list[CatalogueRow]:
                 care_types=_split(raw["care_types"], ";"))
             minutes = check_minutes(int(raw["standard_minutes"]))
         except (ValidationFailed, ValueError) as exc:
-            raise ValidationFailed(f"第 {number} 行：{getattr(exc, 'message', exc)}") from None
+            raise ValidationFailed("第 %(line)s 行：%(problem)s", params={
+                "line": number, "problem": exc.msgid % exc.params if isinstance(exc, ValidationFailed) else str(exc)}
+            ) from None
         code = raw["code"].strip().upper()
         if not CODE_RE.match(code):
-            raise ValidationFailed(f"第 {number} 行：项目编码无效")
+            raise ValidationFailed("第 %(line)s 行：%(problem)s", params={"line": number, "problem": "项目编码无效"})
         rows.append(CatalogueRow(code=code, national_code=fields["national_code"],
                                  item_class=fields["item_class"], name_zh=fields["name_zh"],
                                  name_en=fields["name_en"], minutes=minutes,
@@ -315,8 +319,8 @@ def change_minutes(session: Session, item: ServiceItem, *, actor: Actor, now: da
     current = period_on(session, ServiceItemMinutes, valid_from, item_id=item.id)
     before = current.minutes if current is not None else None
     if before == minutes:
-        raise ValidationFailed(f"{valid_from.isoformat()} 当日的标准时长已是 {minutes} 分钟",
-                               {"minutes": "unchanged"})
+        raise ValidationFailed("%(day)s 当日的标准时长已是 %(n)s 分钟", {"minutes": "unchanged"},
+                               params={"day": valid_from.isoformat(), "n": minutes})
     if current is not None and current.valid_from == valid_from and current.valid_to is None:
         current.minutes = minutes
         period = current

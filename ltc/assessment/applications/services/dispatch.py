@@ -64,13 +64,15 @@ def _ineligible(session: Session, agency_id: int, day: date, excluded: set[int])
     if agency is None or agency.kind != "agency":
         return ValidationFailed("所选机构不是评估机构", {"agency_id": "not an assessment agency"})
     if agency_id in excluded:
-        return ValidationFailed(f"复评不能派给原评估机构“{agency.name}”", {"agency_id": "assessed the first time"})
+        return ValidationFailed("复评不能派给原评估机构“%(agency)s”", {"agency_id": "assessed the first time"},
+                                params={"agency": agency.name})
     status = period_on(session, OrgStatusPeriod, day, org_id=agency_id)
     if status is None or status.status != "active":
-        return ValidationFailed(f"评估机构“{agency.name}”于 {day.isoformat()} 非正常状态（暂停或退出），不能派单",
-                                {"agency_id": "not active"})
-    return ValidationFailed(f"评估机构“{agency.name}”于 {day.isoformat()} 不在协议期内，不能派单",
-                            {"agency_id": "outside its agreement period"})
+        return ValidationFailed("评估机构“%(agency)s”于 %(day)s 非正常状态（暂停或退出），不能派单",
+                                {"agency_id": "not active"}, params={"agency": agency.name, "day": day.isoformat()})
+    return ValidationFailed("评估机构“%(agency)s”于 %(day)s 不在协议期内，不能派单",
+                            {"agency_id": "outside its agreement period"},
+                            params={"agency": agency.name, "day": day.isoformat()})
 
 
 def excluded_agencies(session: Session, app: Application) -> set[int]:

@@ -70,8 +70,8 @@ def check_document(data: bytes, filename: str) -> tuple[str, str]:
     if not data:
         raise ValidationFailed("文件“%(label)s”为空", {"documents": "empty file"}, params={"label": label})
     if len(data) > MAX_BYTES:
-        raise ValidationFailed(f"文件“{label}”超过 10 MB（{len(data) / 1024 / 1024:.1f} MB）",
-                               {"documents": "larger than 10 MB"})
+        raise ValidationFailed("文件“%(label)s”超过 10 MB（%(size)s MB）", {"documents": "larger than 10 MB"},
+                               params={"label": label, "size": f"{len(data) / 1024 / 1024:.1f}"})
     kind = sniff(data)
     if kind is None:
         raise ValidationFailed("文件“%(label)s”不是 PDF、JPG 或 PNG 格式（按文件内容判断）",

@@ -124,7 +124,7 @@ def confirm(session: Session, application_id: int, *, actor: Actor, now: datetim
     check_transition(app.status, Status.CONFIRMED)
     today = local_today(now)
     if not is_expert(session, user.id, today):
-        raise Forbidden(f"{today.isoformat()} 您不是持有有效证书的评估专家，不能确认评估结论")
+        raise Forbidden("%(day)s 您不是持有有效证书的评估专家，不能确认评估结论", params={"day": today.isoformat()})
     earlier = list(session.scalars(select(Confirmation).where(Confirmation.application_id == app.id)))
     if user.id in {c.user_id for c in earlier}:
         raise Conflict("同一专家不能重复确认", {"confirmation": "already confirmed"})

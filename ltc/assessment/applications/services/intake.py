@@ -95,7 +95,7 @@ def _check_applicant(applicant: Applicant, today) -> dict:
         except ValueError as exc:
             problems["applicant.id_number"] = str(exc)
     if problems:
-        raise ValidationFailed("申请人信息有误：" + "、".join(problems), problems)
+        raise ValidationFailed("申请人信息有误：%(fields)s", problems, params={"fields": list(problems)})
     return {"applicant_name": name, "applicant_relation": applicant.relation, "applicant_phone": phone,
             "applicant_id_number": id_number}
 
@@ -123,7 +123,7 @@ def _check_bank(bank: BankAccount | None) -> dict:
     if not (number.isascii() and number.isdigit()) or not 8 <= len(number) <= 30:
         problems["bank.account_no"] = "8 to 30 digits"
     if problems:
-        raise ValidationFailed("银行账户信息有误：" + "、".join(problems), problems)
+        raise ValidationFailed("银行账户信息有误：%(fields)s", problems, params={"fields": list(problems)})
     return {"bank_account_holder": holder, "bank_name": name, "bank_account_no": number}
 
 

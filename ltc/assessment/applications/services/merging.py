@@ -4,6 +4,7 @@ survivor, with their conclusions and notices; refused while both persons have an
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ltc.core.words import nested
 from ltc.assessment.applications.models import Application
 from ltc.assessment.applications.states import OPEN
 from ltc.notices.services import count_notices
@@ -17,10 +18,11 @@ def _open_ids(session: Session, person_id: int) -> list[int]:
                                                              Application.status.in_(OPEN_VALUES))))
 
 
-def refusals(session: Session, survivor, duplicate) -> list[str]:
+def refusals(session: Session, survivor, duplicate) -> list[dict]:
     kept, moved = _open_ids(session, survivor.id), _open_ids(session, duplicate.id)
     if kept and moved:
-        return [f"两人都有未办结的评估申请（{kept[0]} 号、{moved[0]} 号），请先办结或撤回其中一份"]
+        return [nested("两人都有未办结的评估申请（%(kept)s 号、%(moved)s 号），请先办结或撤回其中一份",
+                       kept=kept[0], moved=moved[0])]
     return []
 
 

@@ -71,9 +71,11 @@ def object_to(session: Session, application_id: int, *, actor: Actor, now: datet
         raise ValidationFailed("请填写异议理由（500 字以内）", {"reason": "required, at most 500"})
     today = local_today(now)
     deadline = objection_deadline(session, app)
-    if deadline is None or today > deadline:
-        raise Conflict("已超过异议期限或该结论不接受异议" + (f"（截止 {deadline.isoformat()}）" if deadline else ""),
-                       {"status": "objection not possible"})
+    if deadline is None:
+        raise Conflict("该结论不接受异议", {"status": "objection not possible"})
+    if today > deadline:
+        raise Conflict("已超过异议期限（截止 %(deadline)s）", {"status": "objection not possible"},
+                       params={"deadline": deadline.isoformat()})
     if not agency_loads(session, today, exclude={app.agency_id}):
         raise Conflict("没有其他可承担复评的评估机构", {"agency_id": "no other agency"})
     if busy := [a.number for a in open_applications(session, app.person_id, other_than=app.id)

@@ -46,10 +46,12 @@ def declare(session: Session, application_id: int, *, actor: Actor, now: datetim
         messages=("只有上门评估人员本人可以作出回避声明", "只有受派评估机构的评估员可以作出回避声明"))
     row = _own_row(session, app, user)
     if row.declared_at is not None:
-        raise Conflict(f"您已于 {to_local(row.declared_at):%Y-%m-%d %H:%M} 作出回避声明", {"recusal": "declared"})
+        raise Conflict("您已于 %(at)s 作出回避声明", {"recusal": "declared"},
+                       params={"at": f"{to_local(row.declared_at):%Y-%m-%d %H:%M}"})
     text = (text or "").strip()
     if not text or len(text) > MAX_TEXT:
-        raise ValidationFailed(f"回避声明须填写内容（{MAX_TEXT} 字以内）", {"text": f"required, at most {MAX_TEXT}"})
+        raise ValidationFailed("回避声明须填写内容（%(n)s 字以内）", {"text": f"required, at most {MAX_TEXT}"},
+                               params={"n": MAX_TEXT})
     row.recusal_text, row.declared_at = text, now
     touch(app)
     flush(session, app)
@@ -72,5 +74,5 @@ def undeclared(session: Session, app: Application) -> list[str]:
 def check_declared(session: Session, app: Application) -> None:
     """Raise ValidationFailed naming the on-site assessors who have not declared yet."""
     if missing := undeclared(session, app):
-        raise ValidationFailed(f"上门评估人员本人作出回避声明后方可录入评估记录；尚未声明：{'、'.join(missing)}",
-                               {"recusal": "not declared by every on-site assessor"})
+        raise ValidationFailed("上门评估人员本人作出回避声明后方可录入评估记录；尚未声明：%(names)s",
+                               {"recusal": "not declared by every on-site assessor"}, params={"names": list(missing)})

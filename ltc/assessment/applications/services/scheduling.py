@@ -68,9 +68,9 @@ def _check_visit_date(session: Session, app: Application, visit_on: date, today:
                       beyond_allowed: bool = False) -> None:
     latest = scheduling_window_end(session, app)
     if visit_on < today or (visit_on > latest and not beyond_allowed):
-        raise ValidationFailed(f"上门评估日期须在 {today.isoformat()} 至 {latest.isoformat()} 之间"
-                               "（改约超出该期限须选择原因）",
-                               {"visit_on": f"between {today.isoformat()} and {latest.isoformat()}"})
+        raise ValidationFailed("上门评估日期须在 %(first)s 至 %(last)s 之间（改约超出该期限须选择原因）",
+                               {"visit_on": f"between {today.isoformat()} and {latest.isoformat()}"},
+                               params={"first": today.isoformat(), "last": latest.isoformat()})
 
 
 def _check_assessors(session: Session, app: Application, ids: Sequence[int], visit_on: date) -> set[int]:
@@ -83,8 +83,8 @@ def _check_assessors(session: Session, app: Application, ids: Sequence[int], vis
         if person is None or person.org_id != app.agency_id or not person.active or "assessor" not in person.roles:
             raise ValidationFailed("评估人员须为本机构在岗的评估员", {"assessors": f"user {user_id}"})
     if excluded := set(ids) & excluded_assessors(session, app):
-        names = "、".join(users[i].full_name for i in sorted(excluded))
-        raise ValidationFailed(f"复评须回避原评估人员：{names}", {"assessors": "took part in the first assessment"})
+        raise ValidationFailed("复评须回避原评估人员：%(names)s", {"assessors": "took part in the first assessment"},
+                               params={"names": [users[i].full_name for i in sorted(excluded)]})
     experts = expert_ids(session, ids, visit_on)
     if not experts:
         raise ValidationFailed("上门评估人员中至少一人须为 %(visit_on)s 持有有效证书的评估专家",

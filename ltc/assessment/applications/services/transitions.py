@@ -75,21 +75,23 @@ def agency_staff(session: Session, actor: Actor, application_id: int, expected_v
     return user, app
 
 
-def last_change(session: Session, app: Application) -> str:
+def last_change(session: Session, app: Application) -> tuple[str, str]:
+    """Who changed the application last (a name, or 系统 as a msgid) and when."""
     row = session.execute(
         select(ApplicationEvent.at, User.full_name).outerjoin(User, User.id == ApplicationEvent.actor_user_id)
         .where(ApplicationEvent.application_id == app.id)
         .order_by(ApplicationEvent.id.desc()).limit(1)).first()
     if row is None:
-        return ""
-    who = row.full_name or "系统"
-    return f"{who} 于 {to_local(row.at):%Y-%m-%d %H:%M}"
+        return "", ""
+    return row.full_name or "系统", f"{to_local(row.at):%Y-%m-%d %H:%M}"
 
 
 def check_version(session: Session, app: Application, expected: int | None) -> None:
     """Raise Conflict when the page that asked for the change showed an older version."""
     if expected is not None and expected != app.version:
-        raise Conflict(f"该申请已被{last_change(session, app)}修改，请刷新后重试", {"version": "stale"})
+        who, at = last_change(session, app)
+        raise Conflict("该申请已被%(who)s于 %(at)s 修改，请刷新后重试", {"version": "stale"},
+                       params={"who": who, "at": at})
 
 
 def record_event(session: Session, app: Application, *, from_status: str | None, action: str, actor: Actor,
