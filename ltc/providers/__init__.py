@@ -24,6 +24,7 @@ def wire() -> None:
     from ltc.providers.carers import models as _carers  # noqa: F401  (the carer register)
     from ltc.providers.records import models as _records  # noqa: F401  (stays, leaves, visits)
     from ltc.providers.records import stay_imports
+    from ltc.providers.records import merging as records_merging
     from ltc.providers.records import stays as records_stays
     from ltc.scheduler.imports import register_kind
     from ltc.providers.records.models import Leave, Stay
@@ -39,6 +40,7 @@ def wire() -> None:
     add_person_link(care_plans.persons_with_plans)
     add_merge_hook(care_plan_merging.HOOK)
     add_merge_hook(records_stays.MERGE_HOOK)
+    add_merge_hook(records_merging.VISITS_HOOK)
     add_profile_filler(services.fill_profile)
     add_history_filler(services.fill_history)
     add_district_user(services.districts_in_use)

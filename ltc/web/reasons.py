@@ -50,6 +50,9 @@ FIELD_REASON_LABELS = {
     "required: digits, +, - or spaces": "必填：数字、+、- 或空格",
     "lower-case letters, digits and _": "小写字母、数字和 _",
     "objected: withdraw the objection (the 复评) instead": "已提出异议：请改为撤回异议（复评）",
+    "not in scope": "不在您的服务范围内", "future": "不能是将来的日期", "outside stay": "不在在院期间内",
+    "not after out_on": "须晚于请假日期", "settled": "已结算", "not bed-based": "不是床位护理",
+    "already": "已登记",
     # the API's own wording of a bad request (ltc.api.schema)
     "unknown field": "未知的字段",
     "must be a string": "须为字符串", "must be an integer": "须为整数", "must be a number": "须为数字",
