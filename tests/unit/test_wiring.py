@@ -48,7 +48,7 @@ def test_every_registry_is_filled_by_create_app(app):
     for model in (Organisation, User, InsuredPerson, Application, ExpertCertificate, CarePlan, ReviewCase,
                   Entitlement, InsurerContract):
         assert scope._RULES.get(model) is not None, model.__name__
-    assert set(SECTIONS) == set(REF_VALUES) == {"assessment", "billing", "reviews", "jobs"}
+    assert set(SECTIONS) == set(REF_VALUES) == {"assessment", "billing", "reviews", "jobs", "compliance"}
     assert VERSION_CHECKS == [billing_policy.levels_have_amounts]
     assert set(SUBJECTS) >= {"entitlement_request", "care_plan_revision"}
     assert set(subject_visibility) >= {"application", "entitlement"}
