@@ -785,7 +785,8 @@ EN.update({
 
 # Compliance rules: policy section, explanations of findings.
 EN.update({
-    "智能监管规则": "Compliance rules", "处理方式": "Handling", "违规记分（确认后）": "Violation points (once confirmed)",
+    "智能监管规则": "Compliance rules", "夜间智能监管巡检（含未签退自动签退）":
+        "Nightly compliance scan (closes visits not checked out)", "处理方式": "Handling", "违规记分（确认后）": "Violation points (once confirmed)",
     "米": "m", "欺诈（商保公司有证据认定）记分": "Points for fraud (found by the insurer with evidence)",
     "E02 评估结论到期前提醒机构和商保公司": "E02: remind the provider and the insurer before the conclusion expires",
     "V01 打卡位置与登记地址的最大距离": "V01: greatest distance of check-in / check-out from the address",

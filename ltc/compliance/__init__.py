@@ -1,7 +1,8 @@
 """Compliance rules (智能监管, SPEC §6): the rules as pure functions over facts, findings on
 service records, entry-time checks and the nightly scan.
 
-Wiring: ``wire()`` registers the findings table and the ``compliance`` policy section; it is
+Wiring: ``wire()`` registers the findings table, the ``compliance`` policy section and the
+entry-time checker of the service records (``ltc.providers.records.checks``); it is
 called from ``ltc.create_app``. Its imports are local so that importing a service of this
 package never loads its web layer.
 """
@@ -9,7 +10,9 @@ package never loads its web layer.
 
 def wire() -> None:
     from ltc.compliance import models as _models  # noqa: F401  (the findings table)
-    from ltc.compliance import policy
+    from ltc.compliance import policy, services
     from ltc.policy.schema import register_section
+    from ltc.providers.records.checks import add_record_checker
 
     register_section(policy.SECTION, policy.CompliancePolicy, policy.REF)
+    add_record_checker(services.check_record)
