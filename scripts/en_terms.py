@@ -785,21 +785,26 @@ EN.update({
 
 # Compliance rules: policy section, explanations of findings.
 EN.update({
+    "规则检查结果": "Rule findings", "规则": "Rule", "全部规则": "All rules", "全部处理方式": "All handling",
+    "服务月份（YYYY-MM）": "Service month (YYYY-MM)", "月份格式应为 YYYY-MM": "Enter the month as YYYY-MM",
+    "全部护理机构": "All providers", "全部护理人员": "All carers", "服务记录": "Service record", "说明": "Explanation",
+    "超出分钟": "Minutes over", "发现方式": "Found by", "依据": "Evidence", "记录编号": "Record no.",
+    "没有符合条件的检查结果": "No findings match", "服务日期": "Service date", "护理人员": "Carer",
     "智能监管规则": "Compliance rules", "夜间智能监管巡检（含未签退自动签退）":
         "Nightly compliance scan (closes visits not checked out)", "处理方式": "Handling", "违规记分（确认后）": "Violation points (once confirmed)",
     "米": "m", "欺诈（商保公司有证据认定）记分": "Points for fraud (found by the insurer with evidence)",
-    "E02 评估结论到期前提醒机构和商保公司": "E02: remind the provider and the insurer before the conclusion expires",
-    "V01 打卡位置与登记地址的最大距离": "V01: greatest distance of check-in / check-out from the address",
-    "V03 实际时长不得低于计划时长的比例": "V03: actual duration at least this share of the planned minutes",
-    "V04 同一护理人员服务重叠超过": "V04: one carer's visits overlapping by more than",
-    "D02 请假不超过该天数仍可支付": "D02: a leave of up to this many days is still payable",
-    "V11 入出院日期允许相差": "V11: admission and discharge may differ by",
-    "V12 签到后超过该时长上传": "V12: uploaded later than this after check-in",
-    "F01 服务包每月（全月享受时）最少有效上门次数":
-        "F01: least valid package visits in a month (whole month entitled)",
-    "S02 结束时间距最低时长不超过": "S02: visit ending no further from the minimum duration than",
-    "S02 护理人员当月服务中上述服务的占比达到": "S02: share of a carer's visits in the month reaching",
-    "S02 护理人员当月服务次数达到该数才检查": "S02: checked once a carer has this many visits in the month",
+    "评估结论到期前提醒机构和商保公司": "Remind the provider and the insurer before the conclusion expires",
+    "打卡位置与登记地址的最大距离": "Greatest distance of check-in / check-out from the address",
+    "实际时长不得低于计划时长的比例": "Actual duration at least this share of the planned minutes",
+    "同一护理人员服务重叠超过": "One carer's visits overlapping by more than",
+    "请假不超过该天数仍可支付": "A leave of up to this many days is still payable",
+    "入出院日期允许相差": "Admission and discharge may differ by",
+    "签到后超过该时长上传": "Uploaded later than this after check-in",
+    "服务包每月（全月享受时）最少有效上门次数":
+        "Least valid package visits in a month (whole month entitled)",
+    "结束时间距最低时长不超过": "Visit ending no further from the minimum duration than",
+    "护理人员当月服务中上述服务的占比达到": "Share of a carer's visits in the month reaching",
+    "护理人员当月服务次数达到该数才检查": "Checked once a carer has this many visits in the month",
     "事实变更后重新检查的服务记录范围": "Records re-checked after a dated fact changes",
     "服务日 %(day)s 没有该服务形式和护理机构的有效待遇":
         "No active entitlement for this care type and provider on %(day)s",

@@ -6,13 +6,22 @@ entry-time checker of the service records (``ltc.providers.records.checks``); it
 called from ``ltc.create_app``. Its imports are local so that importing a service of this
 package never loads its web layer.
 """
+from flask import Flask
 
 
 def wire() -> None:
-    from ltc.compliance import models as _models  # noqa: F401  (the findings table)
-    from ltc.compliance import policy, services
+    from ltc.auth.scope import add_scope_rule
+    from ltc.compliance import policy, scope, services
+    from ltc.compliance.models import Finding
     from ltc.policy.schema import register_section
     from ltc.providers.records.checks import add_record_checker
 
     register_section(policy.SECTION, policy.CompliancePolicy, policy.REF)
+    add_scope_rule(Finding, scope.findings_in_scope)
     add_record_checker(services.check_record)
+
+
+def register(app: Flask) -> None:
+    from ltc.compliance import views
+
+    app.register_blueprint(views.bp)
