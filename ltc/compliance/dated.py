@@ -125,13 +125,15 @@ def cap_segments(session: Session, people: dict[int, Person], month: date, end: 
     """SPEC §7.2 monthly caps (home hours, in minutes) per segment of each person's month: one
     segment per home entitlement in the month; with several, each cap prorated by its days
     (half-up to the whole minute)."""
-    found = []
+    found, caps_on = [], {}
     for person in people.values():
         own = [e for e in person.entitlements if e.care_type == CareType.HOME
                and e.valid_from < end and (e.valid_to is None or e.valid_to > month)]
         for e in own:
             start, stop = max(e.valid_from, month), min(e.valid_to or end, end)
-            hours = policy_on(session, start).section("billing").home.hours_cap_per_month.get(str(e.level))
+            if start not in caps_on:   # one policy read per segment start, not per person
+                caps_on[start] = policy_on(session, start).section("billing").home.hours_cap_per_month
+            hours = caps_on[start].get(str(e.level))
             if hours is None:
                 continue
             minutes = hours * 60
