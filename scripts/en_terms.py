@@ -790,6 +790,8 @@ EN.update({
     "全部护理机构": "All providers", "全部护理人员": "All carers", "服务记录": "Service record", "说明": "Explanation",
     "超出分钟": "Minutes over", "发现方式": "Found by", "依据": "Evidence", "记录编号": "Record no.",
     "没有符合条件的检查结果": "No findings match", "服务日期": "Service date", "护理人员": "Carer",
+    "评估结论即将到期的待遇人员": "Beneficiaries whose assessment conclusion ends soon",
+    "评估结论最后一日": "Conclusion's last day", "近期没有评估结论到期的待遇人员": "No assessment conclusion ends soon",
     "智能监管规则": "Compliance rules", "夜间智能监管巡检（含未签退自动签退）":
         "Nightly compliance scan (closes visits not checked out)", "处理方式": "Handling", "违规记分（确认后）": "Violation points (once confirmed)",
     "米": "m", "欺诈（商保公司有证据认定）记分": "Points for fraud (found by the insurer with evidence)",

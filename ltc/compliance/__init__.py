@@ -11,14 +11,16 @@ from flask import Flask
 
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
-    from ltc.compliance import policy, scope, services
+    from ltc.compliance import policy, scope, services, worklists
     from ltc.compliance.models import Finding
     from ltc.policy.schema import register_section
     from ltc.providers.records.checks import add_record_checker
+    from ltc.web.worklists import add_worklist
 
     register_section(policy.SECTION, policy.CompliancePolicy, policy.REF)
     add_scope_rule(Finding, scope.findings_in_scope)
     add_record_checker(services.check_record)
+    add_worklist(worklists.conclusions_ending)
 
 
 def register(app: Flask) -> None:

@@ -54,7 +54,8 @@ def test_every_registry_is_filled_by_create_app(app):
     assert set(subject_visibility) >= {"application", "entitlement"}
     assert len(people_scope.PERSON_LINKS) == 4
     assert [fn.__name__ for fn in REGISTRY] == ["agreements_ending", "contracts_ending", "failed_logins",
-                                                "assessment_queues", "certificates_ending", "review_inbox"]
+                                                "assessment_queues", "certificates_ending", "review_inbox",
+                                                "conclusions_ending"]
     assert beneficiaries.BENEFICIARIES == [entitlement_services.beneficiaries_on]
 
 

@@ -69,3 +69,23 @@ def test_a_provider_sees_only_its_own_findings_and_another_gets_404(client, sess
 def test_an_agency_may_not_open_the_queue(client, world):
     login(client, "ag_admin")
     assert client.get("/findings/").status_code == 403
+
+
+def test_the_home_page_reminds_the_provider_of_conclusions_ending_within_60_days_but_not_the_carer(
+        client, session, world, monkeypatch):
+    from ltc.home import views as home_views
+    from tests.entitlement_builders import conclusion, grant
+    from tests.people_builders import person
+    monkeypatch.setattr(home_views, "local_today", lambda: date(2026, 6, 1))
+    ending = person(session, 3, name="王到期")
+    grant(session, ending, world.provider, care_type="home", starts_on=date(2026, 2, 1),
+          conclusion_of=conclusion(session, ending, concluded_on=date(2024, 7, 20)))   # valid 24 months
+    later = person(session, 4, name="李还早")
+    grant(session, later, world.provider, care_type="home", starts_on=date(2026, 2, 1))
+    session.commit()
+    login(client, "pr_op")
+    home = client.get("/").get_data(as_text=True)
+    assert "评估结论即将到期的待遇人员" in home and "王到期" in home and "李还早" not in home
+    client.post("/logout")
+    login(client, "pr_carer")
+    assert "评估结论即将到期的待遇人员" not in client.get("/").get_data(as_text=True)
