@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from ltc.orgs.kinds import CareType
 from ltc.orgs.models import AgreementPeriod, OrgStatusPeriod
 from ltc.people.hospital.models import HospitalStay as HospitalStayRow
 from ltc.people.models import InsuredPerson, PersonStatusPeriod
+from ltc.policy.models import PolicyStatus, PolicyVersion
 from ltc.policy.services import policy_on
 from ltc.providers.care_plans.models import CarePlan, CarePlanVisitItem, CarePlanVisitType
 from ltc.providers.carers.models import Carer as CarerRow
@@ -121,23 +123,48 @@ class Plans:
         return frozenset(self._items[plan_id]) if plan_id in self._known else None
 
 
+def _version_starts(session: Session, month: date, end: date) -> list[date]:
+    """Days inside the month where a published policy version starts."""
+    return sorted(session.scalars(select(PolicyVersion.effective_from).where(
+        PolicyVersion.status == PolicyStatus.PUBLISHED.value, PolicyVersion.effective_from > month,
+        PolicyVersion.effective_from < end)))
+
+
+def _pieces(entitlements: list, month: date, end: date, starts: list[date], hours_on) -> list[tuple]:
+    """(entitlement, start, stop, hours) per entitlement, split where a version changes its cap."""
+    pieces: list[tuple] = []
+    for e in entitlements:
+        first, stop = max(e.valid_from, month), min(e.valid_to or end, end)
+        cuts = [first, *(d for d in starts if first < d < stop), stop]
+        for a, b in pairwise(cuts):
+            hours = hours_on(a).get(str(e.level))
+            if pieces and pieces[-1][0] is e and pieces[-1][3] == hours:
+                pieces[-1] = (e, pieces[-1][1], b, hours)
+            else:
+                pieces.append((e, a, b, hours))
+    return pieces
+
+
 def cap_segments(session: Session, people: dict[int, Person], month: date, end: date) -> list[CapSegment]:
-    """SPEC §7.2 monthly caps (home hours, in minutes) per segment of each person's month: one
-    segment per home entitlement in the month; with several, each cap prorated by its days
-    (half-up to the whole minute)."""
-    found, caps_on = [], {}
+    """SPEC §7.2 monthly caps (home hours, in minutes) per segment of each person's month: a segment
+    per home entitlement in the month, split where a policy version changes its hours cap (a change
+    of unit price also splits a billing line, but does not change a cap); with several segments,
+    each cap is prorated by its days (half-up to the whole minute)."""
+    starts, caps_on = _version_starts(session, month, end), {}
+
+    def hours_on(day: date):
+        if day not in caps_on:   # one policy read per segment start, not per person
+            caps_on[day] = policy_on(session, day).section("billing").home.hours_cap_per_month
+        return caps_on[day]
+
+    found = []
     for person in people.values():
         own = [e for e in person.entitlements if e.care_type == CareType.HOME
                and e.valid_from < end and (e.valid_to is None or e.valid_to > month)]
-        for e in own:
-            start, stop = max(e.valid_from, month), min(e.valid_to or end, end)
-            if start not in caps_on:   # one policy read per segment start, not per person
-                caps_on[start] = policy_on(session, start).section("billing").home.hours_cap_per_month
-            hours = caps_on[start].get(str(e.level))
-            if hours is None:
-                continue
+        pieces = [p for p in _pieces(own, month, end, starts, hours_on) if p[3] is not None]
+        for e, start, stop, hours in pieces:
             minutes = hours * 60
-            if len(own) > 1:
+            if len(pieces) > 1:
                 share = Decimal(minutes * (stop - start).days) / days_in_month(month)
                 minutes = int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
             found.append(CapSegment(person.id, e.care_type, start, stop, minutes=minutes, provider_id=e.provider_id))

@@ -113,3 +113,26 @@ def test_reading_a_provider_month_takes_the_same_queries_for_1_or_4_beneficiarie
         for day in (11, 12, 13):
             visit(session, someone, nurses[n % 2], day=f"2026-06-{day}", hour=8 + n)
     assert statements() == few <= 25
+
+
+def test_caps_split_where_a_policy_version_changes_the_hours_cap_and_prorate(session):
+    """REF level 4: 21 h; a version from 16 June raising it to 30 h splits June into two segments
+    of 15 days each: 21 × 60 × 15 / 30 = 630 and 30 × 60 × 15 / 30 = 900 minutes."""
+    import copy
+
+    from ltc.compliance import dated
+    from ltc.core.audit import SYSTEM
+    from ltc.policy import services as policy_services
+    w = world(session)
+    person = beneficiary(session, w.provider)
+    draft = policy_services.create_draft(session, actor=SYSTEM, now=NOW)
+    billing = copy.deepcopy(draft.sections["billing"])
+    billing["home"]["hours_cap_per_month"]["4"] = 30
+    policy_services.update_section(session, draft, "billing", billing, actor=SYSTEM, now=NOW)
+    policy_services.publish(session, draft, effective_from=date(2026, 6, 16), actor=SYSTEM, now=NOW)
+    facts = dated.persons(session, [person.id], JUNE, date(2026, 7, 1))
+    segments = dated.cap_segments(session, facts, JUNE, date(2026, 7, 1))
+    assert [(s.start.day, s.end.day, s.minutes) for s in segments] == [(1, 16, 630), (16, 1, 900)]
+    july = dated.cap_segments(session, dated.persons(session, [person.id], date(2026, 7, 1), date(2026, 8, 1)),
+                              date(2026, 7, 1), date(2026, 8, 1))
+    assert [s.minutes for s in july] == [1800]   # one segment keeps the full cap
