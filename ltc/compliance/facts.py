@@ -8,6 +8,7 @@ half-open ``[valid_from, valid_to)`` with ``valid_to`` None for open-ended.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from decimal import Decimal
 from math import asin, cos, radians, sin, sqrt
 from typing import Any
@@ -98,13 +99,15 @@ class Point:
     lat: Decimal
     lon: Decimal
 
-    @property
+    @cached_property
     def key(self) -> tuple[Decimal, Decimal]:
         """The point to 6 decimals (S01 compares points this way)."""
         return (Decimal(str(self.lat)).quantize(SIX_PLACES), Decimal(str(self.lon)).quantize(SIX_PLACES))
 
     def metres_to(self, other: "Point") -> float:
         """Great-circle (haversine) distance in metres."""
+        if self.key == other.key:
+            return 0.0
         lat1, lon1, lat2, lon2 = map(radians, map(float, (self.lat, self.lon, other.lat, other.lon)))
         h = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
         return 2 * EARTH_RADIUS_M * asin(sqrt(h))
@@ -159,7 +162,7 @@ class Visit:
     def start(self) -> datetime | None:
         return self.check_in or self.scheduled_start
 
-    @property
+    @cached_property
     def service_date(self) -> date:
         """SPEC §5.4: the Shanghai date of the check-in, without one of the scheduled start."""
         return self.start.astimezone(LOCAL_TZ).date()
@@ -173,7 +176,7 @@ class Visit:
             return int((self.check_out - self.check_in).total_seconds() // 60)
         return None
 
-    @property
+    @cached_property
     def end(self) -> datetime | None:
         """The check-out, or for a visit not checked out its check-in plus the planned minutes."""
         if self.check_in is None:

@@ -3,6 +3,7 @@
 Both run after every other rule: a visit counts when no other finding rejects it and the
 insurer has not refused it (still-flagged visits count).
 """
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -20,11 +21,13 @@ def caps(segments: Iterable[CapSegment], visits: Iterable[Visit], policy: Compli
     """V07: within each segment, visits consume its cap in check-in order (planned minutes, or one
     visit each); a visit crossing the cap is rejected for its minutes over (``minutes_over``),
     a visit past it for all of them."""
-    counted = sorted((v for v in visits if v.check_in is not None), key=lambda v: (v.check_in, v.id))
+    by_person: dict[tuple[int, str], list[Visit]] = defaultdict(list)
+    for visit in sorted((v for v in visits if v.check_in is not None), key=lambda v: (v.check_in, v.id)):
+        by_person[(visit.beneficiary_id, visit.care_type)].append(visit)
     found = []
     for segment in segments:
-        inside = [v for v in counted if v.beneficiary_id == segment.beneficiary_id
-                  and v.care_type == segment.care_type and segment.start <= v.service_date < segment.end
+        inside = [v for v in by_person.get((segment.beneficiary_id, segment.care_type), ())
+                  if segment.start <= v.service_date < segment.end
                   and (segment.provider_id is None or v.provider_id == segment.provider_id)]
         found += _consume(segment, inside, policy)
     return found

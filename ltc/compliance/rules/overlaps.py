@@ -31,6 +31,8 @@ def duplicates(visits: Iterable[Visit], policy: CompliancePolicy) -> list[Findin
             groups[(visit.beneficiary_id, visit.carer_id, visit.check_in)].append(visit)
     found = []
     for group in groups.values():
+        if len(group) == 1:
+            continue
         first, *later = sorted(group, key=_entered)
         found += [finding(policy, RuleCode.V10, v, "与记录 %(other)s 重复（同一参保人、护理人员和签到时间）",
                           params={"other": first.id}) for v in later]
@@ -51,9 +53,12 @@ def overlaps(visits: Iterable[Visit], policy: CompliancePolicy) -> list[Finding]
             by_carer[visit.carer_id].append(visit)
     found = []
     for ordered in by_carer.values():
-        for i, later in enumerate(ordered):
-            hit = next((earlier for earlier in ordered[:i] if not _same_entry(earlier, later)
+        running: list[Visit] = []   # earlier visits still running past a later check-in (+ tolerance)
+        for later in ordered:
+            running = [v for v in running if v.end - later.check_in > tolerance]
+            hit = next((earlier for earlier in running if not _same_entry(earlier, later)
                         and _overlap(earlier, later) > tolerance), None)
+            running.append(later)
             if hit is not None:
                 minutes = int(_overlap(hit, later).total_seconds() // 60)
                 found.append(finding(policy, RuleCode.V04, later,

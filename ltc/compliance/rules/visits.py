@@ -14,9 +14,9 @@ def distance(visit: Visit, policy: CompliancePolicy) -> list[Finding]:
     if visit.address is None:
         return []
     limit = policy.v01_max_distance_m
-    far = {name: round(point.metres_to(visit.address)) for name, point in
-           (("check_in", visit.gps_in), ("check_out", visit.gps_out))
-           if point is not None and point.metres_to(visit.address) > limit}
+    metres = {name: point.metres_to(visit.address) for name, point in
+              (("check_in", visit.gps_in), ("check_out", visit.gps_out)) if point is not None}
+    far = {name: round(m) for name, m in metres.items() if m > limit}
     if not far:
         return []
     return [finding(policy, RuleCode.V01, visit, "打卡位置距登记地址 %(metres)s 米，超过 %(limit)s 米",
