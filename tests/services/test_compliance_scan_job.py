@@ -59,3 +59,14 @@ def test_a_past_month_is_scanned_again_once_over_and_after_a_dated_fact_changed(
     assert changed["months_scanned"] == 2 and changed["findings_added"] == 1
     [e08] = session.scalars(select(Finding).where(Finding.record_id == june_visit.id)).all()
     assert (e08.rule, e08.source) == ("E08", "scan")
+
+
+def test_the_scheduler_runs_the_scan_per_provider_and_records_the_counts(session):
+    from ltc.scheduler.models import JobRunUnit
+    from ltc.scheduler.runner import run_job
+    w = world(session)
+    visit(session, beneficiary(session, w.provider), carer(session, w.provider), minutes=None)
+    session.commit()
+    outcome = run_job(session, get_job("compliance_scan"), _due("2026-06-12"))
+    assert outcome.status == "success" and outcome.counts["visits_closed"] == 1
+    assert [u.unit_key for u in session.scalars(select(JobRunUnit))] == [str(w.provider.id)]
