@@ -215,6 +215,8 @@ class BedDay:
     day: date
     admitted_on: date
     leave: Leave | None = None
+    #: the length of ``leave`` in days; None while it is open (D02)
+    leave_length: int | None = None
 
     @property
     def ref(self) -> RecordRef:

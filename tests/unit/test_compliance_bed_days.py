@@ -57,8 +57,14 @@ def test_d02_a_leave_of_3_days_is_payable_of_4_every_day_rejected(back, rejected
 
 
 def test_d02_an_open_leave_counts_as_longer_than_the_limit_for_its_days_so_far():
-    found = _scan([STAY], [Leave(3, 7, D(2026, 6, 18), None)])
+    still_in = Stay(7, 1, 10, "institution", D(2026, 6, 1), None)
+    found = _scan([still_in], [Leave(3, 7, D(2026, 6, 18), None)], end=D(2026, 6, 20))   # read up to the 19th
     assert _by_day(found) == {18: {"D02"}, 19: {"D02"}}
+
+
+def test_a_leave_without_return_ends_with_the_stay_and_is_judged_by_its_length():
+    assert _scan([STAY], [Leave(3, 7, D(2026, 6, 18), None)]) == []          # 18th to the discharge: 2 days
+    assert len(_scan([STAY], [Leave(3, 7, D(2026, 6, 15), None)])) == 5     # 5 days: every one rejected
 
 
 def test_e08_a_hospital_day_inside_a_short_leave_is_rejected_and_wins_over_d02():
@@ -90,9 +96,10 @@ def test_v11_without_any_ltc_special_stay_flags_every_day_and_never_institution_
     assert _scan([STAY]) == []
 
 
-def test_bed_days_take_the_eligibility_rules_per_day():
+def test_no_bed_day_after_the_day_of_death_and_bed_days_take_the_eligibility_rules():
     stay = Stay(7, 1, 10, "institution", D(2026, 6, 25), None)
-    facts = Facts(month=MONTH, bed_days=tuple(bed_days([stay], [], start=MONTH, end=JULY)),
-                  persons={1: person(entitlement("institution"), death_date=D(2026, 6, 28))},
-                  providers={10: provider()})
-    assert _by_day(evaluate(facts, POLICY, now=AFTER)) == {29: {"E07"}, 30: {"E07"}}
+    days = bed_days([stay], [], start=MONTH, end=JULY, death_dates={1: D(2026, 6, 28)})
+    assert [d.day.day for d in days] == [25, 26, 27, 28]
+    other_provider = entitlement("institution", provider_id=11)
+    facts = Facts(month=MONTH, bed_days=tuple(days), persons={1: person(other_provider)}, providers={10: provider()})
+    assert _by_day(evaluate(facts, POLICY, now=AFTER)) == {25: {"E01"}, 26: {"E01"}, 27: {"E01"}, 28: {"E01"}}

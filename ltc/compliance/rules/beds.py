@@ -1,7 +1,6 @@
 """Bed-day rules (SPEC §5.4, §6): D02 long leaves and V11 the special-care cross-check."""
 from datetime import timedelta
 
-from ltc.compliance.beddays import leave_days
 from ltc.compliance.kinds import RuleCode
 from ltc.compliance.facts import BedDay, Finding, Person
 from ltc.compliance.policy import CompliancePolicy
@@ -16,7 +15,7 @@ def long_leave(bed_day: BedDay, policy: CompliancePolicy) -> list[Finding]:
     leave = bed_day.leave
     if leave is None:
         return []
-    length = leave_days(leave)
+    length = bed_day.leave_length
     if length is not None and length <= policy.d02_leave_days:
         return []
     params = {"out_on": leave.out_on.isoformat(), "limit": policy.d02_leave_days}
