@@ -11,8 +11,9 @@ from flask import Flask
 
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
-    from ltc.compliance import policy, scope, services, worklists
+    from ltc.compliance import merging, policy, scope, services, worklists
     from ltc.compliance.models import Finding
+    from ltc.people.merge_hooks import add_merge_hook
     from ltc.policy.schema import register_section
     from ltc.providers.records.checks import add_record_checker
     from ltc.web.worklists import add_worklist
@@ -21,6 +22,7 @@ def wire() -> None:
     add_scope_rule(Finding, scope.findings_in_scope)
     add_record_checker(services.check_record)
     add_worklist(worklists.conclusions_ending)
+    add_merge_hook(merging.HOOK)
 
 
 def register(app: Flask) -> None:
