@@ -807,6 +807,76 @@ EN.update({
     "请假（不予支付）": "Leave (not payable)",
 })
 
+# Compliance rules: policy section, explanations of findings.
+EN.update({
+    "规则检查结果": "Rule findings", "规则": "Rule", "全部规则": "All rules", "全部处理方式": "All handling",
+    "服务月份（YYYY-MM）": "Service month (YYYY-MM)", "月份格式应为 YYYY-MM": "Enter the month as YYYY-MM",
+    "全部护理机构": "All providers", "全部护理人员": "All carers", "服务记录": "Service record", "说明": "Explanation",
+    "超出分钟": "Minutes over", "发现方式": "Found by", "依据": "Evidence", "记录编号": "Record no.",
+    "没有符合条件的检查结果": "No findings match", "服务日期": "Service date", "护理人员": "Carer",
+    "评估结论即将到期的待遇人员": "Beneficiaries whose assessment conclusion ends soon",
+    "评估结论最后一日": "Conclusion's last day", "近期没有评估结论到期的待遇人员": "No assessment conclusion ends soon",
+    "智能监管规则": "Compliance rules", "夜间智能监管巡检（含未签退自动签退）":
+        "Nightly compliance scan (closes visits not checked out)", "处理方式": "Handling", "违规记分（确认后）": "Violation points (once confirmed)",
+    "米": "m", "欺诈（商保公司有证据认定）记分": "Points for fraud (found by the insurer with evidence)",
+    "评估结论到期前提醒机构和商保公司": "Remind the provider and the insurer before the conclusion expires",
+    "打卡位置与登记地址的最大距离": "Greatest distance of check-in / check-out from the address",
+    "实际时长不得低于计划时长的比例": "Actual duration at least this share of the planned minutes",
+    "同一护理人员服务重叠超过": "One carer's visits overlapping by more than",
+    "请假不超过该天数仍可支付": "A leave of up to this many days is still payable",
+    "入出院日期允许相差": "Admission and discharge may differ by",
+    "签到后超过该时长上传": "Uploaded later than this after check-in",
+    "服务包每月（全月享受时）最少有效上门次数":
+        "Least valid package visits in a month (whole month entitled)",
+    "结束时间距最低时长不超过": "Visit ending no further from the minimum duration than",
+    "护理人员当月服务中上述服务的占比达到": "Share of a carer's visits in the month reaching",
+    "护理人员当月服务次数达到该数才检查": "Checked once a carer has this many visits in the month",
+    "事实变更后重新检查的服务记录范围": "Records re-checked after a dated fact changes",
+    "服务日 %(day)s 没有该服务形式和护理机构的有效待遇":
+        "No active entitlement for this care type and provider on %(day)s",
+    "服务日 %(day)s 评估结论已于 %(valid_to)s 到期": "On %(day)s the assessment conclusion had expired (%(valid_to)s)",
+    "服务日 %(day)s 参保状态不是正常参保": "Insurance not active on %(day)s",
+    "服务日 %(day)s 晚于死亡日期 %(death_date)s": "Service on %(day)s, after the date of death %(death_date)s",
+    "服务日 %(day)s 参保人在住院（%(admitted_on)s 入院）":
+        "On %(day)s the person was in hospital (admitted %(admitted_on)s)",
+    "服务日 %(day)s 护理机构不在正常状态": "The provider was not active on %(day)s",
+    "服务日 %(day)s 护理机构不在协议期内": "The provider had no agreement on %(day)s",
+    "服务日 %(day)s 该服务形式不在护理机构的协议范围内":
+        "On %(day)s this care type was outside the provider's agreement",
+    "护理人员在 %(day)s 处于暂停执业期": "The carer was suspended on %(day)s",
+    "护理人员在 %(day)s 没有有效的执业资格": "The carer held no valid qualification on %(day)s",
+    "护理人员的人员类别不能提供项目 %(items)s": "The carer's staff type may not deliver %(items)s",
+    "打卡位置距登记地址 %(metres)s 米，超过 %(limit)s 米":
+        "Checked in or out %(metres)s m from the registered address, more than %(limit)s m",
+    "实际服务 %(minutes)s 分钟，低于最低时长 %(minimum)s 分钟":
+        "Actual service %(minutes)s minutes, less than the minimum of %(minimum)s minutes",
+    "服务项目 %(items)s 不在护理计划内": "Items %(items)s are not in the care plan",
+    "签到后 %(hours)s 小时才上传，超过 %(limit)s 小时":
+        "Uploaded %(hours)s hours after check-in, later than %(limit)s hours",
+    "服务日 %(day)s 结束时仍未签退，按计划时长 %(planned)s 分钟结束":
+        "Not checked out by the end of %(day)s; closed at the planned %(planned)s minutes",
+    "与同一护理人员的记录 %(other)s 重叠 %(minutes)s 分钟": "Overlaps record %(other)s of the same carer by %(minutes)s minutes",
+    "与记录 %(other)s 重复（同一参保人、护理人员和签到时间）":
+        "Duplicate of record %(other)s (same person, carer and check-in)",
+    "%(day)s 当日已计床日，不能再享受其他服务": "A bed-day is already counted on %(day)s; no other service that day",
+    "%(day)s 当日已有其他护理机构或其他服务形式的服务记录":
+        "On %(day)s there is already a record of another provider or care type",
+    "本月已达 %(cap)s 次服务上限（此前已服务 %(used)s 次）":
+        "The monthly cap of %(cap)s visits is reached (%(used)s visits before)",
+    "超出本月 %(cap)s 分钟服务时长上限 %(over)s 分钟": "%(over)s minutes over the monthly cap of %(cap)s minutes",
+    "本月有效上门 %(valid)s 次，少于服务包要求的 %(required)s 次":
+        "%(valid)s valid visits this month, fewer than the %(required)s the package requires",
+    "%(out_on)s 起请假 %(days)s 天，超过 %(limit)s 天": "Leave from %(out_on)s of %(days)s days, longer than %(limit)s days",
+    "%(out_on)s 起请假尚未销假，按超过 %(limit)s 天处理":
+        "Leave from %(out_on)s still open: treated as longer than %(limit)s days",
+    "%(day)s 的专护床日在医保专护住院记录中没有对应（允许相差 %(limit)s 天）":
+        "The special-care bed-day %(day)s has no medical-insurance special-care stay (%(limit)s day allowed)",
+    "定位点或照片与其他地址的服务记录相同（%(count)s 处）":
+        "GPS point or photo also used on a visit to another address (%(count)s)",
+    "该护理人员本月 %(share)s 的服务在最低时长附近结束":
+        "%(share)s of this carer's visits this month ended near the minimum duration",
+})
+
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "ltc/translations/en/LC_MESSAGES/messages.po"
 

@@ -25,6 +25,7 @@ class Action(StrEnum):
     RESOLVE_ID_COLLISIONS = "resolve_id_collisions"  # MIA admin: ID-number collisions (SPEC §1, §2)
     VIEW_CONTRACTS = "view_contracts"        # insurers' contracts (承办合同): the MIA all, an insurer its own
     OPEN_NOTICES = "open_notices"            # download the notices of subjects in scope (UI and API alike)
+    VIEW_FINDINGS = "view_findings"          # rule findings: the insurer's queue, the MIA, a provider its own
 
 
 class Role(StrEnum):
@@ -66,6 +67,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.VIEW_CONTRACTS: {MIA: STAFF, INSURER: STAFF},
     Action.OPEN_NOTICES: {MIA: ALL_ROLES - {"carer"}, INSURER: ALL_ROLES, AGENCY: {"admin", "reviewer"},
                           PROVIDER: STAFF},
+    Action.VIEW_FINDINGS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
 }
 
 

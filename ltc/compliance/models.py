@@ -7,7 +7,7 @@ The explanation is a msgid with ``params``, translated when shown.
 """
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ltc.compliance.kinds import FindingSource, FindingStatus, RuleCode, Severity
@@ -55,3 +55,21 @@ class Finding(Base):
 
     def __repr__(self) -> str:
         return f"<Finding {self.rule} {self.record_kind}:{self.record_id} {self.service_date}>"
+
+
+class ScanMark(Base):
+    """When the nightly scan last checked a provider's month (SPEC §9): the next scan checks the
+    month again only when one of its records, or a dated fact of a person, carer or the
+    provider around them, changed after ``scanned_at``."""
+
+    __tablename__ = "compliance_scan_marks"
+    __table_args__ = (UniqueConstraint("provider_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    month: Mapped[date] = mapped_column(Date)
+    #: the clock when it scanned (changes after it call for another scan)
+    scanned_at: Mapped[datetime]
+    #: the business date it scanned as of (a month not over then is scanned again once it is: F01)
+    as_of: Mapped[date] = mapped_column(Date)
+    findings_open: Mapped[int] = mapped_column(default=0)

@@ -9,7 +9,7 @@ Monthly jobs are limited to days 1-28, so a job that must run every month never 
 A job that runs every few minutes (retry pending notices) has one value instead: the interval,
 a divisor of 60 minutes.
 """
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
 from ltc.policy.schema import FieldError, param, range_errors
@@ -62,6 +62,9 @@ class JobsPolicy:
     calendar_check: JobTime = param("检查下一年度工作日历")
     review_overdue: JobTime = param("审核超时标记")
     retry_pending_notices: JobInterval = param("生成待生成的通知书")
+    #: added after versions existed: a version without it keeps SPEC §9's 01:00
+    compliance_scan: JobTime = field(default=JobTime(None, 1, 0),
+                                     metadata={"label": "夜间智能监管巡检（含未签退自动签退）", "unit": None})
 
     def schedules(self) -> dict[str, Schedule]:
         """Job id → its schedule under this policy."""

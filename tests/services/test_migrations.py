@@ -708,3 +708,32 @@ def test_0030_lets_queued_imports_hold_stays_and_leaves_and_refuses_a_downgrade_
         with db.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
             _insert(conn, "queued_imports", kind="leaves", filename="l.csv", sha256="c" * 64, rows=1,
                     requested_by_id=user, org_id=org, requested_at="2026-06-02 02:00:00")
+def test_0032_gives_every_version_the_compliance_section_and_scan_time_keeping_a_citys_own(app, tmp_path):
+    """A database at 0028 whose versions predate the compliance section (REF, and a city's draft with
+    its own scan time already): after the upgrade every version validates, REF reads REF's rules, the
+    city keeps its time; a downgrade gives the 0028 JSON back."""
+    from ltc.compliance.policy import REF as REF_COMPLIANCE
+    from ltc.policy.schema import validate_sections
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0028")
+        with db.engine.begin() as conn:
+            import sqlalchemy as sa
+            [ref] = _all_sections(conn)
+            old = {name: value for name, value in ref.items() if name != "compliance"}
+            old["jobs"] = {k: v for k, v in old["jobs"].items() if k != "compliance_scan"}
+            conn.execute(sa.text("UPDATE policy_versions SET sections = :s"), {"s": json.dumps(old)})
+            city = json.loads(json.dumps(old))
+            city["jobs"]["compliance_scan"] = {"day": None, "hour": 2, "minute": 15}
+            _add_draft(conn, 2, city)
+            before = _all_sections(conn)
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            loaded = _all_sections(conn)
+        assert [validate_sections(s) for s in loaded] == [{}, {}]
+        assert loaded[0]["compliance"] == loaded[1]["compliance"] == REF_COMPLIANCE
+        assert [s["jobs"]["compliance_scan"] for s in loaded] == [{"day": None, "hour": 1, "minute": 0},
+                                                                  {"day": None, "hour": 2, "minute": 15}]
+        flask_migrate.downgrade(revision="0028")
+        with db.engine.connect() as conn:
+            assert _all_sections(conn) == before
+            assert "compliance_scan_marks" not in inspect(conn).get_table_names()

@@ -16,7 +16,6 @@ from ltc.auth.permissions import Action, can
 from ltc.auth.scope import get_scoped, scoped
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
-from ltc.compliance.models import Finding
 from ltc.core import audit
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import NotFound
@@ -27,6 +26,7 @@ from ltc.people.ids import mask_id
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
 from ltc.providers.kinds import BedCareType
+from ltc.providers.records.checks import findings_of
 from ltc.providers.records import census as census_service
 from ltc.providers.records import stay_lists
 from ltc.providers.records import stay_imports
@@ -156,12 +156,9 @@ def _versions(stay: Stay) -> list[dict]:
         for k, value in v.data.items()]} for kind, v in sorted(kept, key=lambda kv: kv[1].changed_at, reverse=True)]
 
 
-def _findings(stay: Stay) -> list[Finding]:
-    leave_ids = [leave.id for leave in stay.leaves]
-    stmt = select(Finding).where(
-        ((Finding.record_kind == services.STAY) & (Finding.record_id == stay.id))
-        | ((Finding.record_kind == services.LEAVE) & Finding.record_id.in_(leave_ids)))
-    return list(db.session.scalars(stmt.order_by(Finding.service_date, Finding.rule, Finding.id)))
+def _findings(stay: Stay) -> list:
+    refs = [(services.STAY, stay.id), *((services.LEAVE, leave.id) for leave in stay.leaves)]
+    return findings_of(db.session, refs)
 
 
 # --- entering: discharge, correct, leaves ----------------------------------------------------------

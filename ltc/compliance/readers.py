@@ -1,0 +1,156 @@
+"""Readers building the facts of one scan from the database (SPEC §6), set-based: a handful of
+statements for a whole provider-month, never one per record.
+
+``provider_month`` reads a provider's visits and stays of a month plus every other record of
+the same beneficiaries that month (V06 looks across providers); ``around_visit`` and
+``around_stay`` read what an entry-time check of one record needs.
+"""
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ltc.compliance import dated
+from ltc.compliance.beddays import bed_days
+from ltc.compliance.facts import Facts, Item, Leave, Point, Stay, Visit
+from ltc.core.clock import local_today
+from ltc.core.months import first_of_month, first_of_next_month
+from ltc.people.models import InsuredPerson
+from ltc.providers.kinds import VisitStatus
+from ltc.providers.records.models import Leave as LeaveRow
+from ltc.providers.records.models import Stay as StayRow
+from ltc.providers.records.models import Visit as VisitRow
+from ltc.providers.records.models import VisitItem
+
+ONE_DAY = timedelta(days=1)
+
+
+def _visit_rows(session: Session, month: date, *conditions) -> list[VisitRow]:
+    return list(session.scalars(select(VisitRow).where(
+        VisitRow.service_date >= month, VisitRow.service_date < first_of_next_month(month),
+        VisitRow.status != VisitStatus.CANCELLED.value, *conditions)))
+
+
+def _stay_rows(session: Session, month: date, *conditions) -> list[StayRow]:
+    return list(session.scalars(select(StayRow).where(
+        StayRow.admitted_on < first_of_next_month(month),
+        or_(StayRow.discharged_on.is_(None), StayRow.discharged_on >= month), *conditions)))
+
+
+def provider_month(session: Session, provider_id: int, month: date, *, now: datetime) -> Facts:
+    """The facts of ``provider_id``'s records in ``month`` (first day) and of every other record
+    of the same beneficiaries in that month."""
+    visits = _visit_rows(session, month, VisitRow.provider_id == provider_id)
+    stays = _stay_rows(session, month, StayRow.provider_id == provider_id)
+    people = sorted({v.person_id for v in visits} | {s.person_id for s in stays})
+    if people:
+        visits += _visit_rows(session, month, VisitRow.person_id.in_(people), VisitRow.provider_id != provider_id)
+        stays += _stay_rows(session, month, StayRow.person_id.in_(people), StayRow.provider_id != provider_id)
+    return build_facts(session, month, visits, stays, now=now)
+
+
+def around_visit(session: Session, visit: VisitRow, *, now: datetime) -> Facts:
+    """What checking one visit needs: the beneficiary's records of its month (every provider),
+    the carer's visits of that month and the visits sharing its GPS points or photo."""
+    month = first_of_month(visit.service_date)
+    related = [VisitRow.person_id == visit.person_id]
+    if visit.carer_id is not None:
+        related.append(VisitRow.carer_id == visit.carer_id)
+    if visit.photo_hash:
+        related.append(VisitRow.photo_hash == visit.photo_hash)
+    for lat, lon in ((visit.check_in_lat, visit.check_in_lon), (visit.check_out_lat, visit.check_out_lon)):
+        if lat is not None and lon is not None:
+            related += [(VisitRow.check_in_lat == lat) & (VisitRow.check_in_lon == lon),
+                        (VisitRow.check_out_lat == lat) & (VisitRow.check_out_lon == lon)]
+    visits = _visit_rows(session, month, or_(*related))
+    stays = _stay_rows(session, month, StayRow.person_id == visit.person_id)
+    return build_facts(session, month, visits, stays, now=now)
+
+
+def around_stay(session: Session, stay: StayRow, month: date, *, now: datetime) -> Facts:
+    """What checking a stay's bed-days in ``month`` needs: the beneficiary's records that month."""
+    visits = _visit_rows(session, month, VisitRow.person_id == stay.person_id)
+    stays = _stay_rows(session, month, StayRow.person_id == stay.person_id)
+    return build_facts(session, month, visits, stays, now=now)
+
+
+def build_facts(session: Session, month: date, visits: list[VisitRow], stays: list[StayRow], *,
+                now: datetime) -> Facts:
+    """The facts of these records of ``month``: bed-days up to today, and the dated facts of
+    every person, provider and carer they name."""
+    end = first_of_next_month(month)
+    until = min(end, local_today(now) + ONE_DAY)
+    people = {v.person_id for v in visits} | {s.person_id for s in stays}
+    person_facts = dated.persons(session, people, month, end)
+    leaves = _leaves(session, [s.id for s in stays])
+    days = bed_days([_stay(s) for s in stays], leaves, start=month, end=until,
+                    death_dates={i: p.death_date for i, p in person_facts.items()})
+    return Facts(
+        month=month, visits=tuple(_visits(session, visits)), bed_days=tuple(days), persons=person_facts,
+        providers=dated.providers(session, {v.provider_id for v in visits} | {s.provider_id for s in stays},
+                                  month, end),
+        carers=dated.carers(session, {v.carer_id for v in visits if v.carer_id is not None}, month, end),
+        caps=tuple(dated.cap_segments(session, person_facts, month, end)))
+
+
+def _stay(row: StayRow) -> Stay:
+    return Stay(row.id, row.person_id, row.provider_id, row.care_type, row.admitted_on, row.discharged_on)
+
+
+def _leaves(session: Session, stay_ids: list[int]) -> list[Leave]:
+    if not stay_ids:
+        return []
+    rows = session.execute(select(LeaveRow.id, LeaveRow.stay_id, LeaveRow.out_on, LeaveRow.back_on)
+                           .where(LeaveRow.stay_id.in_(sorted(set(stay_ids)))))
+    return [Leave(*row) for row in rows]
+
+
+def _visits(session: Session, rows: list[VisitRow]) -> list[Visit]:
+    """Visit facts of the rows (each once), with items, plan items and the beneficiary's address."""
+    rows = list({row.id: row for row in rows}.values())
+    if not rows:
+        return []
+    people = {row.person_id for row in rows}
+    items = _items(session, [row.id for row in rows])
+    plans = dated.Plans(session, people, {row.plan_id for row in rows if row.plan_id is not None})
+    addresses = {i: (text, _point(lat, lon)) for i, text, lat, lon in session.execute(
+        select(InsuredPerson.id, InsuredPerson.address, InsuredPerson.latitude, InsuredPerson.longitude)
+        .where(InsuredPerson.id.in_(sorted(people))))}
+    return [_visit(row, items.get(row.id, ()), plans, addresses.get(row.person_id, (None, None))) for row in rows]
+
+
+def _items(session: Session, visit_ids: Iterable[int]) -> dict[int, tuple[Item, ...]]:
+    catalogue = dated.catalogue(session)
+    found: dict[int, list[Item]] = defaultdict(list)
+    for visit_id, item_id in session.execute(select(VisitItem.visit_id, VisitItem.service_item_id)
+                                             .where(VisitItem.visit_id.in_(sorted(set(visit_ids))))
+                                             .order_by(VisitItem.id)):
+        found[visit_id].append(catalogue[item_id])
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _point(lat: Decimal | None, lon: Decimal | None) -> Point | None:
+    return None if lat is None or lon is None else Point(lat, lon)
+
+
+def _visit(row: VisitRow, items: tuple[Item, ...], plans: dated.Plans, address: tuple) -> Visit:
+    text, point = address
+    return Visit(
+        id=row.id, beneficiary_id=row.person_id, carer_id=row.carer_id, provider_id=row.provider_id,
+        care_type=row.care_type, planned_minutes=row.planned_minutes, scheduled_start=_aware(row.scheduled_start),
+        check_in=_aware(row.check_in_at), check_out=_aware(row.check_out_at), actual_minutes=row.actual_minutes,
+        gps_in=_point(row.check_in_lat, row.check_in_lon), gps_out=_point(row.check_out_lat, row.check_out_lon),
+        address=point, address_key=(text or "").strip() or None, device_id=row.device_id, photo_hash=row.photo_hash,
+        uploaded_at=_aware(row.uploaded_at), entered_at=_aware(row.created_at), items=items,
+        plan_items=plans.items_for(row.person_id, row.provider_id, row.care_type, row.service_date, row.plan_id),
+        auto_closed=row.closed_by_scan)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """Stored UTC timestamps, aware (whatever the driver returns)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)

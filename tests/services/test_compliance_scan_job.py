@@ -1,0 +1,72 @@
+"""The nightly scan (SPEC §6, §9): a per-unit job by provider that closes visits not checked out
+(V13) and scans the months whose records or facts changed since the last scan."""
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from ltc.compliance import jobs
+from ltc.compliance.models import Finding
+from ltc.core.clock import LOCAL_TZ, utcnow
+from ltc.people.hospital.models import HospitalStay
+from ltc.providers.records.models import RecordVersion
+from ltc.scheduler.registry import DAILY_0100, get_job
+from tests.builders import world
+from tests.compliance_db_builders import beneficiary, carer, visit
+
+
+def _due(day: str) -> datetime:
+    return datetime.combine(date.fromisoformat(day), time(1, 0), LOCAL_TZ)
+
+
+def test_the_nightly_scan_is_a_per_unit_job_at_0100():
+    job = get_job("compliance_scan")
+    assert (job.schedule, job.units) == (DAILY_0100, "ltc.compliance.jobs:providers_to_scan")
+
+
+def test_the_scan_closes_visits_not_checked_out_at_their_planned_minutes_once(session):
+    w = world(session)
+    person, nurse = beneficiary(session, w.provider), carer(session, w.provider)
+    open_visit = visit(session, person, nurse, minutes=None, planned=45)
+    today_open = visit(session, person, nurse, day="2026-06-12", hour=0, minute=30, minutes=None)
+    assert jobs.providers_to_scan(session, due_at=_due("2026-06-12")) == [str(w.provider.id)]
+    counts = jobs.scan_provider(session, str(w.provider.id), now=utcnow(), due_at=_due("2026-06-12"))
+    assert counts["visits_closed"] == 1 and counts["months_scanned"] == 4   # March to June
+    assert (open_visit.closed_by_scan, open_visit.actual_minutes, open_visit.status) == (True, 45, "done")
+    assert open_visit.check_out_at - open_visit.check_in_at == timedelta(minutes=45)
+    assert today_open.check_out_at is None                                  # its day is not over
+    [kept] = session.scalars(select(RecordVersion).where(RecordVersion.record_id == open_visit.id)).all()
+    assert (kept.version, kept.data["check_out_at"], kept.data["closed_by_scan"]) == (1, None, False)
+    rules = {(f.rule, f.record_id) for f in session.scalars(select(Finding).where(Finding.status == "open"))}
+    assert rules == {("V13", open_visit.id)}
+    again = jobs.scan_provider(session, str(w.provider.id), now=utcnow(), due_at=_due("2026-06-12"))
+    assert (again["visits_closed"], again["findings_added"], again["months_scanned"]) == (0, 0, 1)
+
+
+def test_a_past_month_is_scanned_again_once_over_and_after_a_dated_fact_changed(session):
+    w = world(session)
+    person, nurse = beneficiary(session, w.provider), carer(session, w.provider)
+    june_visit = visit(session, person, nurse)
+    jobs.scan_provider(session, str(w.provider.id), now=utcnow(), due_at=_due("2026-06-20"))
+    over = jobs.scan_provider(session, str(w.provider.id), now=utcnow(), due_at=_due("2026-07-02"))
+    assert over["months_scanned"] == 2                       # June (now complete) and July
+    quiet = jobs.scan_provider(session, str(w.provider.id), now=utcnow(), due_at=_due("2026-07-03"))
+    assert quiet["months_scanned"] == 1                      # July only: June unchanged
+    session.add(HospitalStay(person_id=person.id, hospital="市一医院", category="inpatient",
+                             admitted_on=date(2026, 6, 9), discharged_on=date(2026, 6, 15)))
+    session.flush()
+    changed = jobs.scan_provider(session, str(w.provider.id), now=utcnow() + timedelta(seconds=1),
+                                 due_at=_due("2026-07-04"))
+    assert changed["months_scanned"] == 2 and changed["findings_added"] == 1
+    [e08] = session.scalars(select(Finding).where(Finding.record_id == june_visit.id)).all()
+    assert (e08.rule, e08.source) == ("E08", "scan")
+
+
+def test_the_scheduler_runs_the_scan_per_provider_and_records_the_counts(session):
+    from ltc.scheduler.models import JobRunUnit
+    from ltc.scheduler.runner import run_job
+    w = world(session)
+    visit(session, beneficiary(session, w.provider), carer(session, w.provider), minutes=None)
+    session.commit()
+    outcome = run_job(session, get_job("compliance_scan"), _due("2026-06-12"))
+    assert outcome.status == "success" and outcome.counts["visits_closed"] == 1
+    assert [u.unit_key for u in session.scalars(select(JobRunUnit))] == [str(w.provider.id)]
