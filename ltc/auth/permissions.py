@@ -23,6 +23,8 @@ class Action(StrEnum):
     RESOLVE_ID_COLLISIONS = "resolve_id_collisions"  # MIA admin: ID-number collisions (SPEC §1, §2)
     VIEW_CONTRACTS = "view_contracts"        # insurers' contracts (承办合同): the MIA all, an insurer its own
     OPEN_NOTICES = "open_notices"            # download the notices of subjects in scope (UI and API alike)
+    MANAGE_CARERS = "manage_carers"          # the provider's carer register (register, qualifications, suspensions)
+    VIEW_CARERS = "view_carers"              # read the carer registers in scope (the MIA, insurers, the provider)
 
 
 class Role(StrEnum):
@@ -62,6 +64,8 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.VIEW_CONTRACTS: {MIA: STAFF, INSURER: STAFF},
     Action.OPEN_NOTICES: {MIA: ALL_ROLES - {"carer"}, INSURER: ALL_ROLES, AGENCY: {"admin", "reviewer"},
                           PROVIDER: STAFF},
+    Action.MANAGE_CARERS: {PROVIDER: {"admin", "operator"}},
+    Action.VIEW_CARERS: {MIA: STAFF, INSURER: STAFF, PROVIDER: {"admin", "operator"}},
 }
 
 

@@ -46,6 +46,7 @@ GROUPS = (
         NavItem("entitlements.list_entitlements", "待遇资格", Action.ROSTER_VIEW),
         NavItem("entitlements.today", "今日享受待遇人员", Action.CARE_RECORDS),
         NavItem("care_plans.list_plans", "护理计划", Action.CARE_RECORDS),
+        NavItem("carers.list_carers", "护理人员名册", Action.VIEW_CARERS),
     )),
     NavGroup("policy", "政策与目录", (
         NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),

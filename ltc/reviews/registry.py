@@ -22,9 +22,17 @@ class Check:
     label: str
     passed: bool | None
     detail: str = ""
+    #: with ``params``, ``detail`` is a msgid (``"%(beds)s 张"``) filled in after translation
+    params: Mapping[str, Any] | None = None
+
+    @property
+    def text(self) -> str:
+        """The detail in Chinese words (the msgid with its parameters filled in)."""
+        return self.detail % self.params if self.params else self.detail
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "label": self.label, "passed": self.passed, "detail": self.detail}
+        found = {"code": self.code, "label": self.label, "passed": self.passed, "detail": self.detail}
+        return found if self.params is None else {**found, "params": dict(self.params)}
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class ImportKind(StrEnum):
     PERSONS = "persons"                  # the insured-person roster
     HOSPITAL_STAYS = "hospital_stays"
     ENTITLEMENTS = "entitlements"        # the go-live import of existing beneficiaries
+    CARERS = "carers"                    # a provider's carer register
 
 
 class JobRun(Base):

@@ -246,7 +246,7 @@ def test_death_cancels_the_open_case(session, r):
 def test_checks_show_bed_capacity_and_the_benefit_sheet(session, r):
     request, case = opened(session, r, care_type="institution", provider_id=r.c.world.provider2.id)
     provider = {c.code: c for c in step_checks(session, case, "provider", date(2026, 3, 16))}
-    assert provider["capacity"].passed and "核定床位 60 张" in provider["capacity"].detail
+    assert provider["capacity"].passed and "核定床位 60 张" in provider["capacity"].text
     assert provider["agreement"].passed
     assert provider["plan"].passed is False
     insurer = {c.code: c for c in step_checks(session, case, "insurer", date(2026, 3, 16))}
