@@ -28,16 +28,16 @@ def _text(value: str | None, field: str, limit: int, *, required: bool = True) -
     text = (value or "").strip()
     if not text:
         if required:
-            raise ValidationFailed("%(field)s必填", {field: "required"}, params={"field": _LABELS[field]})
+            raise ValidationFailed(_REQUIRED[field], {field: "required"})
         return None
     if len(text) > limit or has_invisible(text):
-        raise ValidationFailed("%(field)s最多 %(limit)s 个字符，且不能包含控制字符", {field: "too long"},
-                               params={"field": _LABELS[field], "limit": limit})
+        raise ValidationFailed("最多 %(limit)s 个字符，且不能包含控制字符", {field: "too long"},
+                               params={"limit": limit})
     return text
 
 
-_LABELS = {"certificate_no": "证书编号", "issuer": "发证机关", "name": "证书名称", "number": "证书编号",
-           "topic": "培训内容", "reason": "暂停原因"}
+_REQUIRED = {"certificate_no": "请填写证书编号", "name": "请填写证书名称", "topic": "请填写培训内容",
+             "reason": "请填写暂停原因"}
 
 
 def _dates(valid_from: date, valid_to: date | None) -> None:

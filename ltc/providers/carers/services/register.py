@@ -121,7 +121,7 @@ def _claim_version(session: Session, carer: Carer, expected_version: int, now: d
                               .values(version=expected_version + 1, updated_at=now)
                               .execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
-        raise Conflict("该护理人员信息已被他人修改，请刷新页面后重新填写", {"version": "stale"})
+        raise Conflict("该护理人员信息已被他人修改，请刷新页面后重新填写")
     session.refresh(carer, ["version", "updated_at"])
 
 
