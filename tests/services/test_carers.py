@@ -168,3 +168,21 @@ def test_able_carers_need_the_staff_type_a_qualification_on_the_day_and_no_suspe
     assert readers.able_carers_count(session, world.provider.id, set(), day) == 0
     assert readers.qualified_on(session, [able.id, suspended.id], day) == {able.id: frozenset({"nurse"}),
                                                                           suspended.id: frozenset({"nurse"})}
+
+
+def test_overlapping_qualifications_and_suspensions_are_refused_by_the_database_on_postgresql(session, world):
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("EXCLUDE USING gist exists on PostgreSQL only")
+    from sqlalchemy.exc import IntegrityError
+
+    from ltc.providers.carers.models import CarerQualificationPeriod
+
+    found = carer(session, world.provider, staff_type="nurse", qualified=True)  # open-ended from 2025-01-01
+    dated.suspend_carer(session, found, valid_from=date(2025, 6, 1), valid_to=None, reason="b", actor=SYSTEM, now=NOW)
+    overlapping = (CarerQualificationPeriod(carer_id=found.id, staff_type="nurse", certificate_no="X",
+                                            valid_from=date(2026, 1, 1)),
+                   CarerSuspensionPeriod(carer_id=found.id, reason="a", valid_from=date(2026, 1, 1)))
+    for row in overlapping:
+        with pytest.raises(IntegrityError), session.begin_nested():
+            session.add(row)
+            session.flush()

@@ -698,7 +698,9 @@ def test_0029_gives_every_version_the_carers_section_keeping_a_citys_own_ratio(a
             upgraded = _all_sections(conn)
             user = conn.execute(sa.text("SELECT id, org_id FROM users")).first()
             if user is None:
-                org = _org(conn, "provider", "居家护理甲", 4)
+                from tests.builders import uscc
+                org = _insert(conn, "organisations", kind="provider", name="居家护理甲", uscc=uscc(4),
+                              created_at="2026-01-01 00:00:00")
                 user = (_insert(conn, "users", username="p", full_name="p", org_id=org, password_hash="x",
                                 active=True, created_at="2026-01-01 00:00:00", session_epoch=0), org)
             _insert(conn, "queued_imports", kind="carers", filename="c.csv", sha256="0" * 64, rows=3001,
