@@ -193,7 +193,12 @@ def _event(page: CasePage, e: ReviewEvent) -> dict:
             "org": _org(page, e.org_id),
             "at": _iso(e.at), "reason_code": e.reason_code, "reason_label": label,
             "reason_text": e.reason_text, "subject_revision": e.subject_revision,
-            "checks": (e.snapshot or {}).get("checks")}
+            "checks": _checks((e.snapshot or {}).get("checks"))}
+
+
+def _checks(checks: list[dict] | None) -> list[dict] | None:
+    """Checks as the API documents them (a snapshot also keeps the words' msgid and parameters)."""
+    return None if checks is None else [{key: c.get(key) for key in CheckOut.model_fields} for c in checks]
 
 
 def case_json(page: CasePage) -> dict:
@@ -216,7 +221,7 @@ def case_json(page: CasePage) -> dict:
                   for s in page.steps],
         "current_step": current,
         "reasons": [_reason(r) for r in page.ctype.reasons + (OTHER_REASON,)],
-        "checks": [c.as_dict() for c in page.checks],
+        "checks": _checks([c.as_dict() for c in page.checks]),
         "can_decide": page.can_decide,
         "trail": [{"round": r.number, "stages": [_stage(page, s) for s in r.stages],
                    "events": [_event(page, e) for e in r.events]} for r in page.rounds],

@@ -26,13 +26,20 @@ class Check:
     params: Mapping[str, Any] | None = None
 
     @property
+    def msgid(self) -> str | None:
+        """The words to translate when the detail has parameters (a page fills them in after)."""
+        return self.detail if self.params is not None else None
+
+    @property
     def text(self) -> str:
         """The detail in Chinese words (the msgid with its parameters filled in)."""
         return self.detail % self.params if self.params else self.detail
 
     def as_dict(self) -> dict[str, Any]:
-        found = {"code": self.code, "label": self.label, "passed": self.passed, "detail": self.detail}
-        return found if self.params is None else {**found, "params": dict(self.params)}
+        """The check as stored in a decision's snapshot: ``detail`` in Chinese words, and with
+        parameters also the ``msgid`` and ``params`` a page translates it from."""
+        found = {"code": self.code, "label": self.label, "passed": self.passed, "detail": self.text}
+        return found if self.params is None else {**found, "msgid": self.detail, "params": dict(self.params)}
 
 
 @dataclass(frozen=True)
