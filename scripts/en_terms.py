@@ -846,6 +846,9 @@ EN.update({
     "该登录账号已关联其他护理人员，请刷新后查看": "This login is already linked to another care worker; reload to see it",
     "人员类别应为护理员、护士、医生或乡村医生": "Staff type must be care worker, nurse, doctor or village doctor",
     "导入护理人员名册（大文件）": "Import care worker register (large file)",
+    "您的登录账号尚未关联本机构护理人员名册中的记录，请联系本机构管理员关联。":
+        "Your login is not linked to an entry of your organisation's care worker register yet; ask your "
+        "administrator to link it.",
 })
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,6 +25,7 @@ class Action(StrEnum):
     OPEN_NOTICES = "open_notices"            # download the notices of subjects in scope (UI and API alike)
     MANAGE_CARERS = "manage_carers"          # the provider's carer register (register, qualifications, suspensions)
     VIEW_CARERS = "view_carers"              # read the carer registers in scope (the MIA, insurers, the provider)
+    OWN_CARER_ENTRY = "own_carer_entry"      # a carer login reads its own register entry
 
 
 class Role(StrEnum):
@@ -66,6 +67,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
                           PROVIDER: STAFF},
     Action.MANAGE_CARERS: {PROVIDER: {"admin", "operator"}},
     Action.VIEW_CARERS: {MIA: STAFF, INSURER: STAFF, PROVIDER: {"admin", "operator"}},
+    Action.OWN_CARER_ENTRY: {PROVIDER: {"carer"}},
 }
 
 

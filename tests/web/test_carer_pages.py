@@ -159,7 +159,14 @@ def test_a_carer_login_sees_its_own_entry_read_only(client, session, world, staf
     assert page.status_code == 200 and "王护理" in page.data.decode() and "编辑" not in page.data.decode()
     client.post("/logout")
     login(client, "pr_op")
-    assert client.get("/carers/me").status_code == 404
+    assert client.get("/carers/me").status_code == 403
+
+
+def test_a_carer_login_without_an_entry_is_told_so(client, staff):
+    login(client, "pr_carer")
+    page = client.get("/carers/me")
+    assert page.status_code == 200 and 'data-testid="no-entry"' in page.data.decode()
+    assert 'href="/carers/me"' in client.get("/").data.decode()  # in the carer's menu
 
 
 def test_the_import_previews_errors_and_applies_a_clean_file(client, session, world, staff):

@@ -1,7 +1,7 @@
 """Carer register pages under ``/carers`` (SPEC §1): a provider's admin and operators manage their
 own carers; the MIA and insurers read the registers in their scope; a carer login sees its own
 entry (``/carers/me``). A carer outside the user's scope is a 404."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -103,13 +103,12 @@ def detail(carer_id: int):
 
 
 @bp.get("/me")
-@records_view
-@login_required
+@permission_required(Action.OWN_CARER_ENTRY)
 def my_entry():
-    """A carer login's own register entry, read-only."""
+    """A carer login's own register entry, read-only (or why there is none yet)."""
     carer = readers.carer_of_user(db.session, current_user)
     if carer is None:
-        abort(404)
+        return render_template("carers/no_entry.html")
     found = details.carer_detail(db.session, carer, day=local_today())
     return render_template("carers/detail.html", d=found, today=local_today(), can_manage=False, own=True,
                            **_detail_context())
