@@ -3,7 +3,7 @@ MIA and the insurer of the provider's district read them; anyone else gets a 404
 for the list); a carer login sees its own entry."""
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -216,3 +216,37 @@ def test_the_review_case_page_shows_the_carer_capacity_check_in_the_users_langua
     client.post("/lang/en", data={"next": "/"})
     english = client.get(f"/reviews/{case.id}").data.decode()
     assert "1 qualified care workers on" in english and "home beneficiaries (this one included): 1" in english
+
+
+def test_an_edit_with_a_garbled_version_is_refused_not_an_error(client, staff):
+    login(client, "pr_op")
+    mine = staff["mine"]
+    form = {"name": "王改名", "id_number": mine.id_number, "staff_type": "assistant", "employed_from": "2025-01-01"}
+    for version in ("abc", "１", "99999999999999999999x"):
+        assert client.post(f"/carers/{mine.id}/edit", data={**form, "version": version}).status_code == 409
+
+
+def test_the_providers_home_page_reminds_a_qualification_ending_within_60_days(client, session, staff):
+    from ltc.core.clock import local_today
+    from ltc.providers.carers.models import CarerQualificationPeriod
+
+    qualification = session.scalar(select(CarerQualificationPeriod).where(
+        CarerQualificationPeriod.carer_id == staff["mine"].id))
+    qualification.valid_to = local_today() + timedelta(days=60)
+    session.commit()
+    login(client, "pr_op")
+    home = client.get("/").data.decode()
+    assert "60 天内到期的护理人员资格和证书" in home and "ZG-1" in home
+    qualification.valid_to = local_today() + timedelta(days=61)
+    session.commit()
+    assert "ZG-1" not in client.get("/").data.decode()
+
+
+def test_a_register_race_lost_to_another_request_is_a_409_naming_the_id_number(client, staff, monkeypatch):
+    from ltc.providers.carers.services import register
+
+    monkeypatch.setattr(register, "_ensure_unique", lambda *args, **kwargs: None)  # both passed the check
+    login(client, "pr_op")
+    lost = client.post("/carers/new", data={"name": "新护理", "id_number": staff["mine"].id_number,
+                                            "staff_type": "assistant", "employed_from": "2026-03-01"})
+    assert lost.status_code == 409 and "该身份证号已登记在本机构护理人员名册" in lost.data.decode()

@@ -128,6 +128,12 @@ def new_carer():
     return render_template("carers/form.html", form=form, title=_("登记护理人员"), carer=None), status
 
 
+def _version(raw: str | None) -> int:
+    """The version the edited page was read at (anything else is stale: refused, never a 500)."""
+    text = (raw or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
 @bp.route("/<int:carer_id>/edit", methods=["GET", "POST"])
 @permission_required(Action.MANAGE_CARERS)
 def edit_carer(carer_id: int):
@@ -136,7 +142,7 @@ def edit_carer(carer_id: int):
     if not form.is_submitted():
         form.version.data = str(carer.version)
     done, _carer, status = submit(form, lambda: register.update_carer(
-        db.session, carer, entry=form.entry(), expected_version=int(form.version.data or 0),
+        db.session, carer, entry=form.entry(), expected_version=_version(form.version.data),
         actor=actor_of(current_user), now=utcnow()))
     if done:
         flash(_("已保存"), "success")
