@@ -250,3 +250,24 @@ def test_a_register_race_lost_to_another_request_is_a_409_naming_the_id_number(c
     lost = client.post("/carers/new", data={"name": "新护理", "id_number": staff["mine"].id_number,
                                             "staff_type": "assistant", "employed_from": "2026-03-01"})
     assert lost.status_code == 409 and "该身份证号已登记在本机构护理人员名册" in lost.data.decode()
+
+
+def test_a_large_carer_file_is_queued_imported_by_the_scheduler_and_its_progress_is_the_providers_own(
+        client, session, world, staff, monkeypatch):
+    from ltc.scheduler import imports as queued_imports
+    from ltc.scheduler.queue import run_queued
+    from ltc.scheduler.registry import ON_DEMAND_JOBS
+
+    monkeypatch.setattr(queued_imports, "QUEUE_ROWS", 5)
+    rows = "".join(f"{id_number(n, birth=date(1985, 1, 1))},护理{n},护理员,,2026-01-01\n" for n in range(300, 308))
+    login(client, "pr_op")
+    queued = client.post("/carers/import", data={"file": (io.BytesIO(("身份证号,姓名,人员类别,电话,入职日期\n" + rows)
+                                                                     .encode()), "big.csv")},
+                         content_type="multipart/form-data")
+    assert queued.status_code == 302 and "/carers/imports/" in queued.location
+    [outcome] = run_queued(session, ON_DEMAND_JOBS)
+    assert outcome.counts == {"create": 8, "update": 0, "unchanged": 0}
+    assert "已完成" in client.get(queued.location).data.decode()
+    client.post("/logout")
+    login(client, "pr2_op")
+    assert client.get(queued.location).status_code == 404
