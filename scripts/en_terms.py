@@ -805,6 +805,11 @@ EN.update({
     "该请假已销假；如需修改返回日期请更正记录": "This leave has ended; correct the record to change the return date",
     "请假（可支付）": "Leave (payable)",
     "请假（不予支付）": "Leave (not payable)",
+    "不在您的服务范围内": "not in your scope", "不能是将来的日期": "cannot be in the future",
+    "不在在院期间内": "outside the stay", "须晚于请假日期": "must be after the day of leaving",
+    "已结算": "settled", "不是床位护理": "not bed-based care", "不是数字": "not a number", "已关联": "already linked",
+    "属于其他机构": "belongs to another organisation", "不是护理人员": "not a carer",
+    "须晚于入职日期": "must be after the employment date",
 })
 
 # Compliance rules: policy section, explanations of findings.
@@ -877,8 +882,84 @@ EN.update({
         "%(share)s of this carer's visits this month ended near the minimum duration",
 })
 
+# the carer register (issue 10 point 1): its pages, forms, reminders, capacity check and policy field
+EN.update({
+    "人员类别": "Staff type", "入职日期": "Employed from", "资格类别": "Qualified as", "登记资格": "Record qualification",
+    "证书名称": "Certificate name", "培训日期": "Training date", "学时": "Hours", "培训内容": "Training topic",
+    "登记培训": "Record training", "暂停起始日期": "Suspended from", "恢复日期（留空为直至解除）":
+        "Works again from (blank: until lifted)", "暂停原因": "Reason for suspension", "暂停服务": "Suspended",
+    "离职日期（当日起不再在职）": "Leaves on (no longer on the staff from that day)", "登记离职": "Record leaving",
+    "创建登录账号": "Create login", "已有的护理员账号": "Existing care-worker login", "关联账号": "Link login",
+    "登记执业资格": "Record qualification", "已登记执业资格": "Qualification recorded",
+    "结束执业资格": "End qualification", "执业资格已结束": "Qualification ended", "已登记证书": "Certificate recorded",
+    "已登记培训": "Training recorded", "已暂停该护理人员的服务": "The care worker is suspended",
+    "解除暂停": "Lift suspension", "已解除暂停": "Suspension lifted", "已登记离职": "Leaving recorded",
+    "已创建登录账号": "Login created", "关联已有账号": "Link an existing login", "已关联登录账号": "Login linked",
+    "尚未入职": "Not employed yet", "已登记护理人员 %(name)s": "Care worker %(name)s registered",
+    "登记护理人员": "Register care worker", "编辑护理人员": "Edit care worker",
+    "批量导入护理人员": "Import care workers", "护理人员导入模板": "Care worker import template",
+    "护理人员名册": "Care worker register", "我的名册信息": "My register entry", "在职期间": "Employment",
+    "近 12 个月培训学时": "Training hours in the last 12 months", "登录账号": "Login", "执业资格": "Qualifications",
+    "其他证书": "Other certificates", "培训": "Training", "内容": "Content",
+    "上传 UTF-8 编码的 CSV 或 XLSX 文件，第一行为表头：身份证号、姓名、人员类别、电话、入职日期。":
+        "Upload a UTF-8 CSV or an XLSX file whose first row is the header: 身份证号, 姓名, 人员类别, 电话, 入职日期 "
+        "(ID number, name, staff type, phone, employed from).",
+    "下载模板（Excel）": "Download template (Excel)", "下载模板（CSV）": "Download template (CSV)",
+    "人员类别：护理员、护士、医生或乡村医生。": "Staff type: 护理员, 护士, 医生 or 乡村医生 (care worker, nurse, doctor, "
+        "village doctor).",
+    "日期格式 YYYY-MM-DD。": "Dates as YYYY-MM-DD.",
+    "按身份证号在本机构名册中新增或更新；重复导入同一文件不会产生变化。":
+        "Rows are created or updated in your register by ID number; importing the same file again changes nothing.",
+    "护理人员导入预览": "Care worker import preview", "没有符合条件的护理人员": "No matching care workers",
+    "在职": "Employed", "已离职": "Left", "撤销离职": "Leaving withdrawn", "关联登录账号": "Link login",
+    "护理人员": "Care workers", "护理人员导入": "Care worker import", "护理人员证书": "Care worker certificate",
+    "护理人员培训": "Care worker training", "离职日期": "Left on", "资格或证书": "Qualification or certificate",
+    "人": "persons", "每名护理人员服务的居家待遇人员上限": "Home beneficiaries per care worker (at most)",
+    "服务能力": "Capacity",
+    "核定床位 %(beds)s 张，%(day)s 已占用 %(used)s 张": "%(beds)s approved beds, %(used)s occupied on %(day)s",
+    "%(day)s 无核定床位数": "No approved beds on %(day)s",
+    "%(day)s 没有生效的政策参数": "No policy version in force on %(day)s",
+    "%(day)s 合格护理人员 %(carers)s 名，按每名护理人员 %(ratio)s 人计可服务 %(capacity)s 人；居家待遇人员（含本次）%(served)s 人":
+        "%(carers)s qualified care workers on %(day)s, at %(ratio)s per care worker room for %(capacity)s; "
+        "home beneficiaries (this one included): %(served)s",
+    "60 天内到期的护理人员资格和证书": "Care worker qualifications and certificates expiring within 60 days",
+    "近 60 天内没有到期的护理人员资格或证书": "No care worker qualification or certificate expires within 60 days",
+    "身份证号 %(id_number)s 已登记在本机构护理人员名册（%(name)s）":
+        "ID number %(id_number)s is already in your care worker register (%(name)s)",
+    "该护理人员信息已被他人修改，请刷新页面后重新填写":
+        "Someone else changed this care worker meanwhile; reload the page and enter your change again",
+    "离职日期必须晚于入职日期": "The leaving date must be after the first day of employment",
+    "该护理人员已有登录账号": "This care worker already has a login",
+    "只能关联本机构的用户": "Only a user of your own organisation can be linked",
+    "该用户没有护理员角色": "This user does not have the care worker role",
+    "用户 %(username)s 已关联护理人员 %(name)s": "User %(username)s is already linked to care worker %(name)s",
+    "请填写证书编号": "Enter the certificate number", "请填写证书名称": "Enter the certificate name",
+    "请填写培训内容": "Enter the training topic", "请填写暂停原因": "Enter the reason for the suspension",
+    "最多 %(limit)s 个字符，且不能包含控制字符": "At most %(limit)s characters, without control characters",
+    "只能提前结束（当前结束日期 %(end)s）": "Can only be ended earlier (it currently ends on %(end)s)",
+    "人员类别无效": "Invalid staff type", "培训学时应为数字": "Training hours must be a number",
+    "培训学时应大于 0 且不超过 24": "Training hours must be more than 0 and at most 24",
+    "培训日期不能晚于今天": "The training date cannot be after today",
+    "该身份证号已登记在本机构护理人员名册（可能是他人刚刚登记），请刷新后查看":
+        "This ID number is already in your care worker register (perhaps someone just registered it); reload to see it",
+    "该登录账号已关联其他护理人员，请刷新后查看": "This login is already linked to another care worker; reload to see it",
+    "人员类别应为护理员、护士、医生或乡村医生": "Staff type must be care worker, nurse, doctor or village doctor",
+    "导入护理人员名册（大文件）": "Import care worker register (large file)",
+    "您的登录账号尚未关联本机构护理人员名册中的记录，请联系本机构管理员关联。":
+        "Your login is not linked to an entry of your organisation's care worker register yet; ask your "
+        "administrator to link it.",
+})
+
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "ltc/translations/en/LC_MESSAGES/messages.po"
+
+
+def _kept_translations() -> dict:
+    """The translations the catalogue already holds (hand-written ones included), by msgid."""
+    if not PO.exists():
+        return {}
+    with PO.open("rb") as f:
+        return {m.id: m.string for m in read_po(f, locale="en") if isinstance(m.id, str) and m.id and m.string}
 
 
 def main() -> None:
@@ -889,11 +970,17 @@ def main() -> None:
                     "-o", str(pot), "."], cwd=ROOT, check=True, capture_output=True)
     with pot.open("rb") as f:
         catalog = read_po(f, locale="en")
+    kept = _kept_translations()
     for message in catalog:
         if message.id and message.id in EN:
             message.string = EN[message.id]
+        elif message.id and kept.get(message.id):
+            message.string = kept[message.id]
     for msgid in sorted(set(EN) - {m.id for m in catalog}):
         catalog.add(msgid, EN[msgid], auto_comments=["looked up at run time (label, nav entry or policy field)"])
+    # entries written into the catalogue by hand (service messages with params, labels) are kept
+    for msgid in sorted(set(kept) - {m.id for m in catalog}):
+        catalog.add(msgid, kept[msgid], auto_comments=["kept from the catalogue"])
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as f:
         write_po(f, catalog, omit_header=False, width=100)

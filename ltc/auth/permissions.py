@@ -26,6 +26,9 @@ class Action(StrEnum):
     VIEW_CONTRACTS = "view_contracts"        # insurers' contracts (承办合同): the MIA all, an insurer its own
     OPEN_NOTICES = "open_notices"            # download the notices of subjects in scope (UI and API alike)
     VIEW_FINDINGS = "view_findings"          # rule findings: the insurer's queue, the MIA, a provider its own
+    MANAGE_CARERS = "manage_carers"          # the provider's carer register (register, qualifications, suspensions)
+    VIEW_CARERS = "view_carers"              # read the carer registers in scope (the MIA, insurers, the provider)
+    OWN_CARER_ENTRY = "own_carer_entry"      # a carer login reads its own register entry
 
 
 class Role(StrEnum):
@@ -68,6 +71,9 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.OPEN_NOTICES: {MIA: ALL_ROLES - {"carer"}, INSURER: ALL_ROLES, AGENCY: {"admin", "reviewer"},
                           PROVIDER: STAFF},
     Action.VIEW_FINDINGS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
+    Action.MANAGE_CARERS: {PROVIDER: {"admin", "operator"}},
+    Action.VIEW_CARERS: {MIA: STAFF, INSURER: STAFF, PROVIDER: {"admin", "operator"}},
+    Action.OWN_CARER_ENTRY: {PROVIDER: {"carer"}},
 }
 
 

@@ -125,6 +125,12 @@ def is_blank(cells: list[Cell]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
+def row_cells(cells: list[Cell], columns: list[str]) -> tuple[dict[str, Cell], list[str]]:
+    """A data row's cells by column name, and its shape problem: cells beyond the header's columns."""
+    errors = [] if is_blank(cells[len(columns):]) else ["该行的单元格多于表头的列"]
+    return {name: cell for name, cell in zip(columns, cells, strict=False) if name}, errors
+
+
 def as_text(value: Cell) -> str:
     """A cell as text: whole floats lose their ``.0`` (phone numbers typed as numbers)."""
     if value is None:

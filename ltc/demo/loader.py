@@ -16,6 +16,7 @@ class DemoSummary:
 def load_demo(session: Session, *, password: str, now: datetime, persons: int = 200) -> DemoSummary:
     from ltc.assessment.scale.services import seed_rulesets
     from ltc.demo.applications import load_applications
+    from ltc.demo.carers import load_carers
     from ltc.demo.outcomes import load_outcomes
     from ltc.demo.reviews import load_reviews
     from ltc.core.audit import SYSTEM
@@ -26,6 +27,7 @@ def load_demo(session: Session, *, password: str, now: datetime, persons: int = 
     orgs = data.load_orgs(session, now=now)
     users = data.load_users(session, orgs, password, now)
     data.load_expert_certificates(session, users, now=now)
+    load_carers(session, orgs, users, now=now)
     created = data.load_persons(session, data.person_rows(persons), now=now)
     session.flush()
     load_applications(session, now=now)

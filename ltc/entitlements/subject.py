@@ -21,27 +21,27 @@ from ltc.billing.benefits import percent, yuan
 from ltc.billing.policy import BillingPolicy
 from ltc.core.audit import Actor
 from ltc.core.clock import local_today
-from ltc.core.periods import covering_filter, overlap_filter, period_on
+from ltc.core.periods import overlap_filter, period_on
 from ltc.entitlements import dates
+from ltc.entitlements.capacity import capacity_check
 from ltc.entitlements.models import Entitlement
 from ltc.entitlements.notice import issue_entitlement_notice
 from ltc.entitlements.models import EntitlementRequest
 from ltc.entitlements.services import entitlements_of, grant_entitlement
 from ltc.entitlements.states import RequestKind, RequestStatus, check_transition
-from ltc.orgs.kinds import CARE_TYPE_LABELS, CareType
+from ltc.orgs.kinds import CARE_TYPE_LABELS
 from ltc.people.kinds import CATEGORY_LABELS, STATUS_LABELS as PERSON_STATUS_LABELS, TAG_LABELS, PersonStatus
 from ltc.people.models import InsuredPerson
 from ltc.people.services import category_on, status_on, tags_on
 from ltc.policy.services import NoPolicyInForce, policy_on
 from ltc.providers.care_plans import services as care_plans
-from ltc.providers.models import ProviderBedsPeriod, ProviderGradePeriod, ProviderPricePeriod
+from ltc.providers.models import ProviderGradePeriod, ProviderPricePeriod
 from ltc.providers.services import care_types_on
 from ltc.reviews.models import ReviewCase
 from ltc.reviews.registry import Check, LinkContext, Parties, SubjectLink, SubjectType
 from ltc.reviews.states import CaseStatus
 
 SUBJECT = "entitlement_request"
-BED_CARE_TYPES = (CareType.INSTITUTION.value, CareType.SPECIAL.value)
 #: the request status a case that ended without completing gives (any other end cancels the request)
 CASE_OUTCOME = {CaseStatus.DECLINED: RequestStatus.DECLINED, CaseStatus.REJECTED: RequestStatus.REJECTED}
 CARE_PLAN_EDITOR = "care_plans.new_plan"
@@ -113,7 +113,7 @@ def step_checks(session: Session, case: ReviewCase, step: str, day: date) -> lis
     request = _request(session, case.subject_id)
     grant = grant_start(session, request, day)
     start = grant.starts_on
-    provider_checks = [_agreement(session, request, start), _capacity(session, request, start),
+    provider_checks = [_agreement(session, request, start), capacity_check(session, request, start),
                        _no_other(session, request, grant.bridge_from or start)]
     agency_checks = _conclusion_checks(session, request, start)
     insurer_checks = _insurance_checks(session, request, start)
@@ -139,20 +139,6 @@ def _agreement(session: Session, request: EntitlementRequest, start: date) -> Ch
     return Check("agreement", "服务协议", ok, "%(day)s 在协议范围内：%(care_type)s" if ok
                  else "%(day)s 不在协议范围内：%(care_type)s",
                  {"day": str(start), "care_type": CARE_TYPE_LABELS[request.care_type]})
-
-
-def _capacity(session: Session, request: EntitlementRequest, start: date) -> Check:
-    if request.care_type not in BED_CARE_TYPES:
-        return Check("capacity", "服务能力", None, "护理人员数量核查将在护理人员名册上线后提供")
-    beds = period_on(session, ProviderBedsPeriod, start, org_id=request.provider_id)
-    used = session.scalar(select(func.count()).select_from(Entitlement).where(
-        Entitlement.provider_id == request.provider_id, Entitlement.care_type.in_(BED_CARE_TYPES),
-        covering_filter(Entitlement, start),
-        Entitlement.id != (request.replaces_id or 0))) or 0
-    if beds is None:
-        return Check("capacity", "床位", False, "%(day)s 无核定床位数", {"day": str(start)})
-    return Check("capacity", "床位", used < beds.beds, "核定床位 %(beds)s 张，%(day)s 已占用 %(used)s 张",
-                 {"beds": beds.beds, "day": str(start), "used": used})
 
 
 def _no_other(session: Session, request: EntitlementRequest, start: date) -> Check:

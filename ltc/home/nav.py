@@ -47,6 +47,8 @@ GROUPS = (
         NavItem("entitlements.today", "今日享受待遇人员", Action.CARE_RECORDS),
         NavItem("care_plans.list_plans", "护理计划", Action.CARE_RECORDS),
         NavItem("stays.index", "在院记录", Action.VIEW_STAYS),
+        NavItem("carers.list_carers", "护理人员名册", Action.VIEW_CARERS),
+        NavItem("carers.my_entry", "我的名册信息", Action.OWN_CARER_ENTRY),
     )),
     NavGroup("policy", "政策与目录", (
         NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),

@@ -54,6 +54,13 @@ def parse_id_number(raw: str, today: date) -> tuple[date, str]:
     return birth, sex
 
 
+def id_cell_problem(value) -> str | None:
+    """Why a spreadsheet cell cannot hold an ID number: typed as a number, it lost digits."""
+    if value is not None and not isinstance(value, str):
+        return "身份证号单元格须为文本格式（数字格式会丢失位数）"
+    return None
+
+
 def mask_id(number: str | None) -> str:
     """``3301**********1234``: the first 4 and last 4 characters kept."""
     if not number:

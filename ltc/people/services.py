@@ -79,7 +79,7 @@ def check_fields(values: dict, *, today: date) -> tuple[dict, dict[str, str]]:
     problems: dict[str, str] = {}
     _check_texts(clean, problems)
     _clean_coordinates(clean, problems)
-    _clean_id_number(clean, problems, today=today)
+    clean_id_number(clean, problems, today=today)
     return clean, problems
 
 
@@ -113,7 +113,7 @@ def _clean_coordinates(clean: dict, problems: dict[str, str]) -> None:
             problems[name] = str(exc)
 
 
-def _clean_id_number(clean: dict, problems: dict[str, str], *, today: date) -> None:
+def clean_id_number(clean: dict, problems: dict[str, str], *, today: date) -> None:
     """The ID number normalised, with the birth date and sex it encodes."""
     if clean.get("id_number"):
         clean["id_number"] = normalise_id_number(clean["id_number"])

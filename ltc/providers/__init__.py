@@ -21,7 +21,9 @@ def wire() -> None:
     from ltc.providers.care_plans import services as care_plans
     from ltc.providers.care_plans.models import CarePlan
     from ltc.providers.catalogue import models as _catalogue  # noqa: F401  (catalogue tables)
-    from ltc.providers.carers import models as _carers  # noqa: F401  (the carer register)
+    from ltc.providers.carers import bulk as carer_bulk, policy as carer_policy, worklists as carer_worklists
+    from ltc.providers.carers.models import Carer
+    from ltc.providers.carers.services import scope as carer_scope
     from ltc.providers.records import models as _records  # noqa: F401  (stays, leaves, visits)
     from ltc.providers.records import stay_imports
     from ltc.providers.records import merging as records_merging
@@ -30,12 +32,22 @@ def wire() -> None:
     from ltc.providers.records.models import Leave, Stay
     from ltc.providers.care_plans.person_sections import plan_sections
     from ltc.web.related import add_person_sections
+    from ltc.core.unique import describe_key
+    from ltc.policy.schema import register_section
+    from ltc.web.worklists import add_worklist
 
     add_scope_rule(CarePlan, care_plans.care_plans_in_scope)
     add_scope_rule(Stay, records_stays.stays_in_scope)
     add_scope_rule(Leave, records_stays.leaves_in_scope)
     for kind in stay_imports.KINDS.values():
         register_kind(kind)
+    add_scope_rule(Carer, carer_scope.carers_in_scope)
+    describe_key("carers", ("provider_id", "id_number"),
+                 "该身份证号已登记在本机构护理人员名册（可能是他人刚刚登记），请刷新后查看")
+    describe_key("carers", ("user_id",), "该登录账号已关联其他护理人员，请刷新后查看")
+    register_section(carer_policy.SECTION, carer_policy.CarersPolicy, carer_policy.REF)
+    add_worklist(carer_worklists.carer_papers_ending)
+    register_kind(carer_bulk.KIND)
     add_person_sections(plan_sections)
     add_person_link(care_plans.persons_with_plans)
     add_merge_hook(care_plan_merging.HOOK)
@@ -54,9 +66,12 @@ def wire() -> None:
 
 def register(app: Flask) -> None:
     from ltc.providers.care_plans import views as care_plan_views
+    from ltc.providers.carers import part_views  # noqa: F401  (the dated facts' routes on the carers blueprint)
+    from ltc.providers.carers import views as carer_views
     from ltc.providers.catalogue import views as catalogue_views
     from ltc.providers.records import stay_views
 
     app.register_blueprint(catalogue_views.bp)
+    app.register_blueprint(carer_views.bp)
     app.register_blueprint(care_plan_views.bp)
     app.register_blueprint(stay_views.bp)

@@ -37,6 +37,7 @@ class ImportKind(StrEnum):
     ENTITLEMENTS = "entitlements"        # the go-live import of existing beneficiaries
     STAYS = "stays"                      # a provider's stays (SPEC §5.4)
     LEAVES = "leaves"                    # a provider's leaves of absence
+    CARERS = "carers"                    # a provider's carer register
 
 
 class JobRun(Base):

@@ -119,6 +119,8 @@ ON_DEMAND_JOBS: tuple[Job, ...] = (
         units="ltc.scheduler.imports:import_units", units_of_run=True),
     Job("leave_import", "导入请假记录（大文件）", DAILY_0600, "ltc.scheduler.imports:import_unit",
         units="ltc.scheduler.imports:import_units", units_of_run=True),
+    Job("carer_import", "导入护理人员名册（大文件）", DAILY_0600, "ltc.scheduler.imports:import_unit",
+        units="ltc.scheduler.imports:import_units", units_of_run=True),
 )
 
 

@@ -22,13 +22,16 @@ AUDIT_ACTION_LABELS = {
     "set_status": "变更状态", "add_tag": "添加标签", "sign": "签名", "undo_death": "撤销死亡登记", "update": "修改",
     "view": "查看", "view_document": "查看材料", "void_death": "因死亡作废", "withdraw": "撤回",
     "end_death": "因死亡终止", "end_expiry": "到期终止", "end_change": "待遇变更终止", "end_transfer": "转出终止",
-    "end_reassessed": "重新评估后终止", "revision_final": "变更生效", "revision_rejected": "变更未通过",
+    "end_reassessed": "重新评估后终止", "leave": "登记离职", "undo_leave": "撤销离职", "suspend": "暂停服务",
+    "link_login": "关联登录账号", "revision_final": "变更生效", "revision_rejected": "变更未通过",
     "revision_replaced": "被新版本替代", "void_transfer": "因转出作废", "reschedule_request": "改约",
     "admit": "登记入院", "discharge": "登记出院", "correct": "更正", "open_leave": "登记请假",
     "close_leave": "登记销假",
 }
 AUDIT_ENTITY_LABELS = {
-    "api_token": "API 令牌", "application": "评估申请", "assessment_ruleset": "评估量表版本",
+    "api_token": "API 令牌", "application": "评估申请", "carer": "护理人员", "carer_import": "护理人员导入",
+    "carer_qualification": "执业资格", "carer_certificate": "护理人员证书", "carer_training": "护理人员培训",
+    "carer_suspension": "暂停服务", "assessment_ruleset": "评估量表版本",
     "calendar_override": "工作日历调整", "calendar_year": "年度工作日历", "care_plan": "护理计划",
     "care_plan_revision": "护理计划变更", "district": "区县", "entitlement": "待遇资格",
     "entitlement_import": "待遇资格导入", "entitlement_request": "待遇审核", "expert_certificate": "评估专家证书",
@@ -52,6 +55,8 @@ AUDIT_FIELD_LABELS = {
     "assessor": "评估员", "visit_id": "上门评估", "text": "说明", "number": "编号", "subject_type": "对象类型",
     "subject_id": "对象编号", "admitted_on": "入院日期", "discharged_on": "出院日期", "note": "备注",
     "out_on": "离开日期", "back_on": "返回日期", "person_id": "参保人", "stay_id": "在院记录",
+    "staff_type": "人员类别", "employed_from": "入职日期", "left_on": "离职日期",
+    "certificate_no": "证书编号", "carer_id": "护理人员", "hours": "学时", "topic": "培训内容", "day": "日期",
 }
 #: the label table of a recorded field's values; ``status`` and ``kind`` depend on the entity
 FIELD_TABLES = {
@@ -59,7 +64,7 @@ FIELD_TABLES = {
     "category": "category", "tags": "tag", "tag": "tag", "grade": "grade", "decision": "decision",
     "refusal_code": "refusal", "step": "org_kind", "return_to": "org_kind", "sex": "sex",
     "end_reason": "end_reason", "origin": "entitlement_origin", "frequency_unit": "frequency_unit",
-    "reassessment_reason": "reassessment_reason", "subject_type": "audit_entity",
+    "reassessment_reason": "reassessment_reason", "subject_type": "audit_entity", "staff_type": "staff_type",
 }
 ENTITY_TABLES = {
     "application": {"status": "application_status", "kind": "application_kind"},

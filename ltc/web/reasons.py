@@ -52,7 +52,9 @@ FIELD_REASON_LABELS = {
     "objected: withdraw the objection (the 复评) instead": "已提出异议：请改为撤回异议（复评）",
     "not in scope": "不在您的服务范围内", "future": "不能是将来的日期", "outside stay": "不在在院期间内",
     "not after out_on": "须晚于请假日期", "settled": "已结算", "not bed-based": "不是床位护理",
-    "already": "已登记",
+    "already": "已登记", "not a number": "不是数字", "already linked": "已关联",
+    "another organisation": "属于其他机构", "not a carer": "不是护理人员",
+    "must be after employed_from": "须晚于入职日期",
     # the API's own wording of a bad request (ltc.api.schema)
     "unknown field": "未知的字段",
     "must be a string": "须为字符串", "must be an integer": "须为整数", "must be a number": "须为数字",

@@ -1,7 +1,7 @@
 """queued imports of a provider's stays and leaves
 
 Revision ID: 0030
-Revises: 0028
+Revises: 0029
 Create Date: 2026-12-03 15:00:00
 
 Issue 10 point 2 (SPEC §5.4): a provider's stays and leaves are imported from CSV / XLSX like the
@@ -13,12 +13,12 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0030'
-down_revision = '0028'
+down_revision = '0029'
 branch_labels = None
 depends_on = None
 
-BEFORE = "('persons', 'hospital_stays', 'entitlements')"
-AFTER = "('persons', 'hospital_stays', 'entitlements', 'stays', 'leaves')"
+BEFORE = "('persons', 'hospital_stays', 'entitlements', 'carers')"
+AFTER = "('persons', 'hospital_stays', 'entitlements', 'stays', 'leaves', 'carers')"
 
 
 def _kinds(values: str) -> None:
@@ -34,5 +34,5 @@ def upgrade():
 def downgrade():
     kept = op.get_bind().execute(sa.text("SELECT count(*) FROM queued_imports WHERE kind IN ('stays', 'leaves')"))
     if kept.scalar():
-        raise RuntimeError("queued imports of stays or leaves exist: revision 0028 cannot hold them")
+        raise RuntimeError("queued imports of stays or leaves exist: revision 0029 cannot hold them")
     _kinds(BEFORE)

@@ -737,3 +737,35 @@ def test_0032_gives_every_version_the_compliance_section_and_scan_time_keeping_a
         with db.engine.connect() as conn:
             assert _all_sections(conn) == before
             assert "compliance_scan_marks" not in inspect(conn).get_table_names()
+def test_0029_gives_every_version_the_carers_section_keeping_a_citys_own_ratio(app, tmp_path):
+    """A database at 0028 with a REF version that lacks the new ``carers`` section and a city draft
+    that already has its own ratio: after the upgrade every version is valid, REF has 1 : 8 and the
+    city keeps its 1 : 6; queued carer imports may be stored; a downgrade removes the section again."""
+    import sqlalchemy as sa
+    with migrated_app(app, tmp_path):
+        from ltc.policy.schema import validate_sections
+        flask_migrate.upgrade(revision="0028")
+        with db.engine.begin() as conn:
+            [ref] = _all_sections(conn)
+            without = {k: v for k, v in ref.items() if k != "carers"}
+            conn.execute(sa.text("UPDATE policy_versions SET sections = :s"), {"s": json.dumps(without)})
+            _add_draft(conn, 2, {**without, "carers": {"home_beneficiaries_per_carer": 6}})
+        flask_migrate.upgrade()
+        with db.engine.begin() as conn:
+            upgraded = _all_sections(conn)
+            user = conn.execute(sa.text("SELECT id, org_id FROM users")).first()
+            if user is None:
+                from tests.builders import uscc
+                org = _insert(conn, "organisations", kind="provider", name="居家护理甲", uscc=uscc(4),
+                              created_at="2026-01-01 00:00:00")
+                user = (_insert(conn, "users", username="p", full_name="p", org_id=org, password_hash="x",
+                                active=True, created_at="2026-01-01 00:00:00", session_epoch=0), org)
+            _insert(conn, "queued_imports", kind="carers", filename="c.csv", sha256="0" * 64, rows=3001,
+                    requested_by_id=user[0], org_id=user[1], requested_at="2026-01-01 00:00:00")
+        assert [s["carers"] for s in upgraded] == [{"home_beneficiaries_per_carer": 8},
+                                                    {"home_beneficiaries_per_carer": 6}]
+        assert all(validate_sections(s) == {} for s in upgraded)
+        flask_migrate.downgrade(revision="0028")
+        with db.engine.connect() as conn:
+            assert ["carers" in s for s in _all_sections(conn)] == [False, False]
+            assert conn.execute(sa.text("SELECT count(*) FROM queued_imports")).scalar() == 0

@@ -26,6 +26,7 @@ from ltc.billing import policy as billing_policy
 from ltc.policy.schema import REF_VALUES, SECTIONS, VERSION_CHECKS
 from ltc.providers.care_plans.events import PlanSaved
 from ltc.providers.care_plans.models import CarePlan
+from ltc.providers.carers.models import Carer
 from ltc.reviews.models import ReviewCase
 from ltc.reviews.registry import SUBJECTS
 from ltc.web.worklists import REGISTRY
@@ -46,16 +47,16 @@ def test_every_expected_subscriber_is_registered(app):
 
 def test_every_registry_is_filled_by_create_app(app):
     for model in (Organisation, User, InsuredPerson, Application, ExpertCertificate, CarePlan, ReviewCase,
-                  Entitlement, InsurerContract):
+                  Entitlement, InsurerContract, Carer):
         assert scope._RULES.get(model) is not None, model.__name__
-    assert set(SECTIONS) == set(REF_VALUES) == {"assessment", "billing", "reviews", "jobs", "compliance"}
+    assert set(SECTIONS) == set(REF_VALUES) == {"assessment", "billing", "reviews", "jobs", "compliance", "carers"}
     assert VERSION_CHECKS == [billing_policy.levels_have_amounts]
     assert set(SUBJECTS) >= {"entitlement_request", "care_plan_revision"}
     assert set(subject_visibility) >= {"application", "entitlement"}
     assert len(people_scope.PERSON_LINKS) == 4
     assert [fn.__name__ for fn in REGISTRY] == ["agreements_ending", "contracts_ending", "failed_logins",
-                                                "assessment_queues", "certificates_ending", "review_inbox",
-                                                "conclusions_ending"]
+                                                "assessment_queues", "certificates_ending", "carer_papers_ending",
+                                                "review_inbox", "conclusions_ending"]
     assert beneficiaries.BENEFICIARIES == [entitlement_services.beneficiaries_on]
 
 

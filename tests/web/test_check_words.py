@@ -22,7 +22,7 @@ def test_a_stored_check_reads_in_chinese_and_in_english(app):
         assert check_words(stored) == BEDS.text
     with app.test_request_context():
         session["lang"] = "en"
-        assert check_words(stored) == "60 approved beds, 3 taken on 2026-03-01"
+        assert check_words(stored) == "60 approved beds, 3 occupied on 2026-03-01"
         assert check_words(DATES.as_dict()) == (
             "from 2026-03-10 to 2026-04-01 (exclusive) the former Home care continues at level 4; "
             "from 2026-04-01 to 2028-03-12 (exclusive)")
@@ -32,7 +32,7 @@ def test_the_checks_table_shows_new_checks_in_english_and_old_ones_as_stored(app
     with app.test_request_context():
         session["lang"] = "en"
         html = render_template_string(TABLE, checks=[BEDS.as_dict(), LEGACY])
-    assert "60 approved beds, 3 taken on 2026-03-01" in html and "Beds" in html
+    assert "60 approved beds, 3 occupied on 2026-03-01" in html and "Beds" in html
     assert "核定床位 60 张，2026-03-01 已占用 3 张" in html  # the sentence stored before checks had params
 
 

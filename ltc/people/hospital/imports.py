@@ -16,7 +16,8 @@ from ltc.core.audit import Actor
 from ltc.core.errors import ValidationFailed
 from ltc.people.hospital import services as hospital
 from ltc.people.hospital.services import FIELDS, StayInput
-from ltc.core.sheets import Preview, is_blank, read_table
+from ltc.core.sheets import Preview, read_table, row_cells
+from ltc.people.ids import id_cell_problem
 
 HEADER_ALIASES = {"身份证号": "id_number", "医院": "hospital", "医院名称": "hospital", "住院类别": "category",
                   "类别": "category", "入院日期": "admitted_on", "出院日期": "discharged_on"}
@@ -46,12 +47,9 @@ class StaysPreview(Preview):
 
 def parse_row(line: int, cells: list, columns: list[str], today: date) -> StayRow:
     """One data row checked on its own (cell shapes, codes, dates)."""
-    errors = []
-    if not is_blank(cells[len(columns):]):
-        errors.append("该行的单元格多于表头的列")
-    raw = {name: cell for name, cell in zip(columns, cells, strict=False) if name}
-    if raw.get("id_number") is not None and not isinstance(raw["id_number"], str):
-        errors.append("身份证号单元格须为文本格式（数字格式会丢失位数）")
+    raw, errors = row_cells(cells, columns)
+    if problem := id_cell_problem(raw.get("id_number")):
+        errors.append(problem)
     clean, problems = hospital.check_fields(raw, today=today)
     errors += list(problems.values())
     return StayRow(line=line, values=clean, errors=errors)
