@@ -148,7 +148,7 @@ def generate_person_month(session: Session, *, provider_id: int, person_id: int,
         counts.created += 1
     session.flush()
     if counts.created or counts.removed or counts.assigned:
-        audit.record(session, actor, "schedule", "visit_schedule", f"{provider_id}:{person_id}:{month:%Y-%m}",
+        audit.record(session, actor, "generate_schedule", "visit_schedule", f"{provider_id}:{person_id}:{month:%Y-%m}",
                      after=counts.as_dict(), now=now)
     return counts
 
