@@ -188,3 +188,28 @@ def test_a_carers_menu_is_their_week_and_today(client, hc):
     client.post("/lang/en", data={"next": "/"})
     page = html(client.get("/visits/today"))
     assert "My schedule" in page and "Today's visits" in page
+
+
+def test_a_carers_unscheduled_visit_is_for_their_own_beneficiaries_only(client, session, hc, found):
+    login(client, "pr_carer")
+    page = html(client.get("/visits/check-in"))
+    assert hc.person.name in page and hc.stranger.name not in page
+    day = monday_of(local_today()) + timedelta(days=6)      # a Sunday: nothing scheduled
+    refused = client.post("/visits/check-in", data={"person_id": hc.stranger.id, "at": f"{day}T10:00", "submit": "1"})
+    assert refused.status_code == 404
+    response = client.post("/visits/check-in", data={"person_id": hc.person.id, "at": f"{day}T10:00", "submit": "1"})
+    assert response.status_code == 302
+    visit = session.scalars(select(Visit).where(Visit.slot_start.is_(None))).one()
+    assert (visit.carer_id, visit.person_id, visit.status, visit.source) == (hc.carer.id, hc.person.id, "in_progress",
+                                                                             "web")
+
+
+def test_a_check_out_before_the_check_in_is_refused_on_its_field_in_english(client, session, hc):
+    login(client, "pr_op")
+    visit = first_visit(session, hc)
+    day = visit.service_date
+    client.post(f"/visits/{visit.id}/check-in", data={"at": f"{day}T09:00", "carer_id": hc.carer.id, "submit": "1"})
+    client.post("/lang/en", data={"next": "/"})
+    response = client.post(f"/visits/{visit.id}/check-out", data={"at": f"{day}T08:00", "items": [
+        str(visit.items[0].service_item_id)], "submit": "1"})
+    assert response.status_code == 400 and "The check-out cannot be before the check-in" in html(response)
