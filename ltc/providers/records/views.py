@@ -47,7 +47,12 @@ def require_reader() -> None:
 @bp.context_processor
 def _helpers() -> dict:
     """For the visit pages (both blueprints): local times, names by id, weekday words."""
-    return {"local": to_local, "labels_weekday": WEEKDAY_LABELS, "user_name": _user_name}
+    return {"local": to_local, "labels_weekday": WEEKDAY_LABELS, "user_name": _user_name, "actions": _actions}
+
+
+def _actions(visit: Visit) -> week.VisitActions:
+    return week.actions_for(current_user, visit, logs=can(current_user, Action.LOG_VISITS),
+                            plans=can(current_user, Action.CARE_RECORDS))
 
 
 def _user_name(user_id: int | None) -> str:
@@ -127,7 +132,6 @@ def _visit(visit_id: int) -> Visit:
 def view_visit(visit_id: int):
     require_reader()
     visit = _visit(visit_id)
-    can_plan = can(current_user, Action.CARE_RECORDS) and visit.provider_id == current_user.org_id
     assign = AssignForm(formdata=None, carer_id=visit.carer_id)
     assign.carer_id.choices = [(c.id, c.name) for c in week.carers_in_scope(db.session, current_user)]
     move = MoveForm(formdata=None)
@@ -135,8 +139,8 @@ def view_visit(visit_id: int):
         move.start.data = to_local(visit.scheduled_start).replace(tzinfo=None)
     return render_template("visits/detail.html", visit=visit, names=_names(),
                            findings=findings_of(db.session, "visit", visit.id),
-                           versions=visits.versions_of(db.session, visit), can_log=can(current_user, Action.LOG_VISITS),
-                           can_plan=can_plan, move_form=move, assign_form=assign, cancel_form=CancelForm(formdata=None))
+                           versions=visits.versions_of(db.session, visit), move_form=move, assign_form=assign,
+                           cancel_form=CancelForm(formdata=None))
 
 
 def _writer() -> None:

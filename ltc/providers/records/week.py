@@ -15,6 +15,7 @@ from ltc.auth.scope import scoped
 from ltc.core.errors import NotFound
 from ltc.people.models import InsuredPerson
 from ltc.providers.carers.models import Carer
+from ltc.providers.kinds import VisitStatus
 from ltc.providers.records.models import Visit
 
 WEEK = timedelta(days=7)
@@ -121,6 +122,27 @@ def beneficiaries_in_scope(session: Session, user: User) -> list[InsuredPerson]:
     ids = scoped(select(Visit.person_id), Visit, user)
     return list(session.scalars(select(InsuredPerson).where(InsuredPerson.id.in_(ids))
                                 .order_by(InsuredPerson.name, InsuredPerson.id)))
+
+
+@dataclass(frozen=True)
+class VisitActions:
+    """What the user may do with a visit now (the pages show only these buttons)."""
+
+    check_in: bool = False
+    check_out: bool = False
+    correct: bool = False
+    reschedule: bool = False
+
+
+def actions_for(user: User, visit: Visit, *, logs: bool, plans: bool) -> VisitActions:
+    """``logs``: the user logs visits; ``plans``: the user manages the provider's schedule."""
+    logs = logs and user.org_kind == "provider" and visit.provider_id == user.org_id
+    open_record = visit.settled_at is None and visit.status in (VisitStatus.IN_PROGRESS, VisitStatus.DONE)
+    return VisitActions(
+        check_in=logs and visit.status == VisitStatus.SCHEDULED,
+        check_out=logs and visit.status == VisitStatus.IN_PROGRESS,
+        correct=logs and open_record,
+        reschedule=plans and visit.provider_id == user.org_id and visit.status == VisitStatus.SCHEDULED)
 
 
 def visits_on(session: Session, user: User, day: date) -> list[Visit]:
