@@ -2,7 +2,6 @@
 check-in and check-out with the findings shown before a final confirm, corrections, settled visits,
 the schedule page, the carer's menu."""
 import re
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
@@ -11,34 +10,17 @@ from sqlalchemy import func, select
 from ltc.core.audit import AuditEntry
 from ltc.core.clock import local_today
 from ltc.core.months import first_of_month
-from ltc.providers.records import checks, schedule
+from ltc.providers.records import schedule
 from ltc.providers.records.models import RecordVersion, Visit
 from ltc.providers.records.week import monday_of
 from tests.conftest import NOW, login
 from tests.people_builders import person
-from tests.visit_builders import home_care, home_plan
-
-
-@dataclass
-class FakeFinding:
-    rule: str
-    severity: str
-    message: str
-    params: dict = field(default_factory=dict)
+from tests.visit_builders import home_care, home_plan, stand_in_rules
 
 
 @pytest.fixture
 def found(monkeypatch):
-    """A stand-in for the compliance rules: V01 on every visit without a GPS point, kept and read back."""
-    stored: dict[int, list] = {}
-
-    def checker(session, kind, record, *, now):
-        stored[record.id] = [] if record.check_in_lat is not None else [FakeFinding("V01", "FLAG", "没有定位")]
-        return stored[record.id]
-
-    monkeypatch.setattr(checks, "_checkers", [checker])
-    monkeypatch.setattr(checks, "_readers", [lambda session, kind, record_id: stored.get(record_id, [])])
-    return stored
+    return stand_in_rules(monkeypatch)
 
 
 @pytest.fixture
