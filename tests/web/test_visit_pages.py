@@ -242,3 +242,15 @@ def test_the_operator_reassigns_a_visit_from_its_page(client, session, hc):
     client.post("/logout")
     login(client, "pr_carer")                        # no longer theirs
     assert client.get(f"/visits/{visit.id}").status_code == 404
+
+
+def test_the_operator_opens_the_week_of_a_beneficiary_not_scheduled_yet(client, session, hc, world):
+    unscheduled = person(session, 5, name="孙未排", district="东城区")
+    home_plan(session, world, unscheduled)
+    session.commit()
+    login(client, "pr_op")
+    page = html(client.get(f"/visits/week/person/{unscheduled.id}"))
+    assert "孙未排" in page and 'data-testid="visit-card"' not in page
+    client.post("/logout")
+    login(client, "pr_carer")
+    assert client.get(f"/visits/week/person/{unscheduled.id}").status_code == 404
