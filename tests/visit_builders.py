@@ -82,5 +82,6 @@ def stand_in_rules(monkeypatch) -> dict[int, list]:
         return stored[record.id]
 
     monkeypatch.setattr(checks, "_checkers", [checker])
-    monkeypatch.setattr(checks, "_readers", [lambda session, kind, record_id: stored.get(record_id, [])])
+    monkeypatch.setattr(checks, "_readers",
+                        [lambda session, refs: [f for _kind, rid in refs for f in stored.get(rid, [])]])
     return stored

@@ -22,7 +22,7 @@ def wire() -> None:
     from ltc.providers.care_plans.models import CarePlan
     from ltc.providers.catalogue import models as _catalogue  # noqa: F401  (catalogue tables)
     from ltc.providers.carers import models as _carers  # noqa: F401  (the carer register)
-    from ltc.providers.records import week
+    from ltc.providers.records import schedule_merging, week
     from ltc.providers.records.models import Visit
     from ltc.providers.care_plans.person_sections import plan_sections
     from ltc.web.related import add_person_sections
@@ -32,6 +32,7 @@ def wire() -> None:
     add_person_sections(plan_sections)
     add_person_link(care_plans.persons_with_plans)
     add_merge_hook(care_plan_merging.HOOK)
+    add_merge_hook(schedule_merging.HOOK)
     add_profile_filler(services.fill_profile)
     add_history_filler(services.fill_history)
     add_district_user(services.districts_in_use)

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 Checker = Callable[..., Sequence[Any]]
-#: ``(session, record_kind, record_id) -> findings`` stored for a record (the record page shows them)
-Reader = Callable[..., Sequence[Any]]
+#: ``(session, [(record_kind, record_id), …]) -> findings`` of those records, for the record pages
+FindingsReader = Callable[[Session, Sequence[tuple[str, int]]], Sequence[Any]]
 _checkers: list[Checker] = []
-_readers: list[Reader] = []
+_readers: list[FindingsReader] = []
 
 
 def add_record_checker(checker: Checker) -> None:
@@ -36,15 +36,15 @@ def check_record(session: Session, record_kind: str, record: Any, *, now: dateti
     return findings
 
 
-def add_findings_reader(reader: Reader) -> None:
-    """Register the reader of a record's stored findings (idempotent; the compliance domain's ``wire()``)."""
+def add_findings_reader(reader: FindingsReader) -> None:
+    """Register the reader of stored findings (idempotent)."""
     if reader not in _readers:
         _readers.append(reader)
 
 
-def findings_of(session: Session, record_kind: str, record_id: int) -> list[Any]:
-    """The stored findings of a record, from every registered reader (none before one is registered)."""
+def findings_of(session: Session, refs: Sequence[tuple[str, int]]) -> list[Any]:
+    """The stored findings of the records ``refs`` (kind, id), from every registered reader."""
     found: list[Any] = []
     for reader in _readers:
-        found.extend(reader(session, record_kind, record_id))
+        found.extend(reader(session, refs))
     return found

@@ -150,7 +150,7 @@ def view_visit(visit_id: int):
     if visit.scheduled_start:
         move.start.data = to_local(visit.scheduled_start).replace(tzinfo=None)
     return render_template("visits/detail.html", visit=visit, names=_names(),
-                           findings=findings_of(db.session, "visit", visit.id),
+                           findings=findings_of(db.session, [("visit", visit.id)]),
                            versions=_version_rows(visits.versions_of(db.session, visit)), move_form=move,
                            assign_form=assign, cancel_form=CancelForm(formdata=None))
 
@@ -269,14 +269,14 @@ def review(visit_id: int):
     visit = _visit(visit_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        found = findings_of(db.session, "visit", visit.id)
+        found = findings_of(db.session, [("visit", visit.id)])
         audit.record(db.session, actor_of(current_user), "confirm_findings", "visit", visit.id, now=utcnow(),
                      after={"findings": [getattr(f, "rule", "") for f in found]})
         db.session.commit()
         flash(_("服务记录已确认"), "success")
         return redirect(url_for(".view_visit", visit_id=visit.id))
     return render_template("visits/review.html", visit=visit, form=form, names=_names(), local=to_local,
-                           findings=findings_of(db.session, "visit", visit.id))
+                           findings=findings_of(db.session, [("visit", visit.id)]))
 
 
 def _correction(form: CorrectForm, visit: Visit) -> dict:
