@@ -19,6 +19,7 @@ class Action(StrEnum):
     LOG_VISITS = "log_visits"                # service records (operator, carer)
     ENTER_STAYS = "enter_stays"              # stays and leaves of the own provider (operator, admin)
     VIEW_STAYS = "view_stays"                # stays, leaves and the monthly census in scope
+    VIEW_VISITS = "view_visits"              # visits and week views in scope (a carer: own visits)
     INSURER_OPERATIONS = "insurer_operations"  # follow-ups, sample audits, payments
     VIEW_AUDIT = "view_audit"                # audit log and dashboards
     VIEW_POLICY = "view_policy"              # read access to policy versions (all users)
@@ -63,6 +64,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.LOG_VISITS: {PROVIDER: {"operator", "carer"}},
     Action.ENTER_STAYS: {PROVIDER: {"operator", "admin"}},
     Action.VIEW_STAYS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
+    Action.VIEW_VISITS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF | {"carer"}},
     Action.INSURER_OPERATIONS: {INSURER: {"operator", "reviewer"}},
     Action.VIEW_AUDIT: {k: {"admin"} for k in (MIA, INSURER, AGENCY, PROVIDER)},
     Action.VIEW_POLICY: {k: STAFF | {"assessor", "carer"} for k in (MIA, INSURER, AGENCY, PROVIDER)},

@@ -30,6 +30,8 @@ def wire() -> None:
     from ltc.providers.records import stays as records_stays
     from ltc.scheduler.imports import register_kind
     from ltc.providers.records.models import Leave, Stay
+    from ltc.providers.records import schedule_merging, week
+    from ltc.providers.records.models import Visit
     from ltc.providers.care_plans.person_sections import plan_sections
     from ltc.web.related import add_person_sections
     from ltc.core.unique import describe_key
@@ -53,6 +55,8 @@ def wire() -> None:
     add_merge_hook(care_plan_merging.HOOK)
     add_merge_hook(records_stays.MERGE_HOOK)
     add_merge_hook(records_merging.VISITS_HOOK)
+    add_merge_hook(schedule_merging.HOOK)
+    add_scope_rule(Visit, week.visits_in_scope)
     add_profile_filler(services.fill_profile)
     add_history_filler(services.fill_history)
     add_district_user(services.districts_in_use)
@@ -69,9 +73,11 @@ def register(app: Flask) -> None:
     from ltc.providers.carers import part_views  # noqa: F401  (the dated facts' routes on the carers blueprint)
     from ltc.providers.carers import views as carer_views
     from ltc.providers.catalogue import views as catalogue_views
-    from ltc.providers.records import stay_views
+    from ltc.providers.records import schedule_views, stay_views, views as visit_views
 
     app.register_blueprint(catalogue_views.bp)
     app.register_blueprint(carer_views.bp)
+    app.register_blueprint(visit_views.bp)
+    app.register_blueprint(schedule_views.bp)
     app.register_blueprint(care_plan_views.bp)
     app.register_blueprint(stay_views.bp)

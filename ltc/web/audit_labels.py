@@ -27,6 +27,9 @@ AUDIT_ACTION_LABELS = {
     "revision_replaced": "被新版本替代", "void_transfer": "因转出作废", "reschedule_request": "改约",
     "admit": "登记入院", "discharge": "登记出院", "correct": "更正", "open_leave": "登记请假",
     "close_leave": "登记销假",
+    "check_in": "签到", "check_out": "签退", "record": "补录服务", "move": "调整时间",
+    "assign": "改派", "generate_schedule": "生成排班", "set_carer": "指定责任护理人员",
+    "confirm_findings": "确认监管提醒",
 }
 AUDIT_ENTITY_LABELS = {
     "api_token": "API 令牌", "application": "评估申请", "carer": "护理人员", "carer_import": "护理人员导入",
@@ -41,6 +44,8 @@ AUDIT_ENTITY_LABELS = {
     "policy_version": "政策参数版本", "review_case": "审核案件", "review_stage": "审核步骤",
     "service_item": "服务项目", "user": "用户", "stay": "在院记录", "leave": "请假", "stay_import": "在院记录导入",
     "leave_import": "请假导入",
+    "visit": "上门服务", "visit_schedule": "月度排班",
+    "beneficiary_carer": "责任护理人员",
 }
 AUDIT_FIELD_LABELS = {
     "status": "状态", "name": "名称", "username": "用户名", "roles": "角色", "org_id": "机构", "kind": "类型",
@@ -71,5 +76,5 @@ ENTITY_TABLES = {
     "review_case": {"status": "case_status"}, "care_plan": {"status": "plan_status"},
     "entitlement_request": {"status": "request_status"}, "insured_person": {"status": "person_status"},
     "organisation": {"status": "org_status", "kind": "org_kind"}, "entitlement": {"status": "entitlement_status"},
-    "notice": {"status": "notice_status"},
+    "notice": {"status": "notice_status"}, "visit": {"status": "visit_status", "source": "record_source"},
 }

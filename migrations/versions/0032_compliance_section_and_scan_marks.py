@@ -1,7 +1,7 @@
 """compliance: the policy section of the rules, the nightly scan's time and its per provider-month marks
 
 Revision ID: 0032
-Revises: 0030
+Revises: 0031
 Create Date: 2026-12-03 15:00:00
 
 Issue 10 (SPEC §6, §9):
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0032'
-down_revision = '0030'
+down_revision = '0031'
 branch_labels = None
 depends_on = None
 

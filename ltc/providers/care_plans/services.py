@@ -6,7 +6,7 @@ granted with. Scope: a provider sees its own plans, the MIA all, an insurer thos
 persons it sees (the roster's rule), an agency none.
 """
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.exc import IntegrityError
@@ -50,6 +50,8 @@ class VisitTypeInput:
     item_codes: tuple[str, ...] = ()
     #: ISO weekdays (1 = Monday) of a weekly visit type
     weekdays: tuple[int, ...] = ()
+    #: the usual start time (Asia/Shanghai); required for a weekly visit type
+    start_time: time | None = None
 
 
 def care_plans_in_scope(user: User) -> ColumnElement[bool] | None:
@@ -87,6 +89,7 @@ def _check_visit(index: int, visit: VisitTypeInput, problems: dict[str, str]) ->
     if not isinstance(visit.planned_minutes, int) or not 1 <= visit.planned_minutes <= MAX_MINUTES:
         problems[_field(index, "planned_minutes")] = f"计划分钟数应为 1 至 {MAX_MINUTES}"
     _check_weekdays(index, visit, problems)
+    _check_start_time(index, visit, problems)
     if not visit.item_codes:
         problems[_field(index, "items")] = "至少选择一个服务项目"
     elif len(set(visit.item_codes)) != len(visit.item_codes):
@@ -104,6 +107,14 @@ def _check_weekdays(index: int, visit: VisitTypeInput, problems: dict[str, str])
         problems[_field(index, "weekdays")] = "只有按周的服务可以指定服务日"
     elif isinstance(visit.frequency, int) and visit.frequency % len(days):
         problems[_field(index, "weekdays")] = f"每周 {visit.frequency} 次不能平均安排在 {len(days)} 个服务日"
+
+
+def _check_start_time(index: int, visit: VisitTypeInput, problems: dict[str, str]) -> None:
+    """A weekly visit type has a usual start time (the schedule and punctuality use it)."""
+    if visit.start_time is not None and not isinstance(visit.start_time, time):
+        problems[_field(index, "start_time")] = "开始时间格式不正确"
+    elif visit.start_time is None and visit.frequency_unit == FrequencyUnit.WEEK:
+        problems[_field(index, "start_time")] = "按周的服务须填写开始时间"
 
 
 def _check_items(session: Session, visits: list[VisitTypeInput], care_type: str,
@@ -171,7 +182,9 @@ def snapshot(plan: CarePlan) -> dict:
             "note": plan.note, "requested_from": plan.requested_from.isoformat() if plan.requested_from else None,
             "visit_types": [
                 {"name": v.name, "frequency": v.frequency, "frequency_unit": v.frequency_unit,
-                 "planned_minutes": v.planned_minutes, "weekdays": v.weekdays, "items": [i.item.code for i in v.items]}
+                 "planned_minutes": v.planned_minutes, "weekdays": v.weekdays,
+                 "start_time": v.start_time.isoformat(timespec="minutes") if v.start_time else None,
+                 "items": [i.item.code for i in v.items]}
                 for v in plan.visit_types]}
 
 
@@ -200,7 +213,7 @@ def save_plan(session: Session, *, person_id: int, provider_id: int, care_type: 
         plan.visit_types.append(CarePlanVisitType(
             position=position, name=visit.name.strip(), frequency=visit.frequency,
             frequency_unit=visit.frequency_unit, planned_minutes=visit.planned_minutes,
-            weekdays="".join(str(d) for d in sorted(visit.weekdays)) or None,
+            weekdays="".join(str(d) for d in sorted(visit.weekdays)) or None, start_time=visit.start_time,
             items=[CarePlanVisitItem(item=items[code]) for code in visit.item_codes]))
     try:
         with session.begin_nested():   # a concurrent save took this version number: refuse, keep the session usable
