@@ -678,3 +678,30 @@ def test_0027_clears_the_placeholder_care_type_of_requests_kept_for_want_of_one(
         with db.engine.connect() as conn:
             got = conn.execute(sa.text("SELECT care_type FROM entitlement_requests ORDER BY id")).scalars().all()
         assert got == ["home", "special", "home"]
+
+
+def test_0031_keeps_existing_visit_types_without_a_start_time(app, tmp_path):
+    """A visit type saved before 0031 keeps NULL as its start time (the schedule shows a default
+    for it but never stores one); the downgrade drops the column and keeps the row."""
+    import sqlalchemy as sa
+    at = "2026-01-05 02:00:00+00:00"
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0028")
+        from tests.builders import uscc
+        with db.engine.begin() as conn:
+            person = _insert(conn, "insured_persons", id_number="110101194001010011", name="李四", district="东城区",
+                             birth_date="1940-01-01", sex="M", created_at=at, updated_at=at)
+            provider = _insert(conn, "organisations", kind="provider", name="居家护理甲", uscc=uscc(4),
+                               created_at=at)
+            plan = _insert(conn, "care_plans", person_id=person, provider_id=provider, care_type="home", level=3,
+                           version=1, status="final", created_at=at)
+            _insert(conn, "care_plan_visit_types", plan_id=plan, position=1, name="日常照护", frequency=3,
+                    frequency_unit="week", planned_minutes=60, weekdays="135")
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            got = conn.execute(sa.text("SELECT name, start_time FROM care_plan_visit_types")).all()
+        assert [tuple(r) for r in got] == [("日常照护", None)]
+        flask_migrate.downgrade(revision="0028")
+        with db.engine.connect() as conn:
+            got = conn.execute(sa.text("SELECT name FROM care_plan_visit_types")).scalars().all()
+        assert got == ["日常照护"]

@@ -6,9 +6,9 @@ saved after the grant ``pending → final | rejected | replaced`` through its re
 final version gets the entitlement it belongs to and the day it takes effect
 (``effective_from``, SPEC §4.2).
 """
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ltc.core.db import Base, enum_check
@@ -76,6 +76,9 @@ class CarePlanVisitType(Base):
     planned_minutes: Mapped[int]
     #: the usual weekdays of a weekly visit type, ISO numbers in order ("135" = Mon, Wed, Fri)
     weekdays: Mapped[str | None] = mapped_column(String(7))
+    #: the usual start time (Asia/Shanghai wall clock) the schedule and punctuality use; required for a
+    #: weekly visit type saved since it was introduced (older rows keep NULL), optional for a monthly one
+    start_time: Mapped[time | None] = mapped_column(Time)
 
     plan: Mapped[CarePlan] = relationship(back_populates="visit_types")
     items: Mapped[list["CarePlanVisitItem"]] = relationship(

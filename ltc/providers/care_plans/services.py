@@ -6,7 +6,7 @@ granted with. Scope: a provider sees its own plans, the MIA all, an insurer thos
 persons it sees (the roster's rule), an agency none.
 """
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.exc import IntegrityError
@@ -50,6 +50,8 @@ class VisitTypeInput:
     item_codes: tuple[str, ...] = ()
     #: ISO weekdays (1 = Monday) of a weekly visit type
     weekdays: tuple[int, ...] = ()
+    #: the usual start time (Asia/Shanghai); required for a weekly visit type
+    start_time: time | None = None
 
 
 def care_plans_in_scope(user: User) -> ColumnElement[bool] | None:
@@ -200,7 +202,7 @@ def save_plan(session: Session, *, person_id: int, provider_id: int, care_type: 
         plan.visit_types.append(CarePlanVisitType(
             position=position, name=visit.name.strip(), frequency=visit.frequency,
             frequency_unit=visit.frequency_unit, planned_minutes=visit.planned_minutes,
-            weekdays="".join(str(d) for d in sorted(visit.weekdays)) or None,
+            weekdays="".join(str(d) for d in sorted(visit.weekdays)) or None, start_time=visit.start_time,
             items=[CarePlanVisitItem(item=items[code]) for code in visit.item_codes]))
     try:
         with session.begin_nested():   # a concurrent save took this version number: refuse, keep the session usable

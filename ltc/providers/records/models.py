@@ -177,3 +177,18 @@ class RecordVersion(Base):
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str] = mapped_column(String(500))
+
+
+class BeneficiaryCarer(Base):
+    """The carer a provider's operator chose for a beneficiary: the schedule gives them the visits it
+    generates (each visit can still be given to another carer)."""
+
+    __tablename__ = "beneficiary_carers"
+    __table_args__ = (UniqueConstraint("provider_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("insured_persons.id"), index=True)
+    carer_id: Mapped[int] = mapped_column(ForeignKey("carers.id"), index=True)
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,309 @@
+"""The entered fields of a visit: loading in the actor's provider, shape validation, duplicates,
+snapshots and corrections (the helpers of ``records.visits``)."""
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ltc.core.audit import Actor
+from ltc.core.clock import to_local
+from ltc.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from ltc.core.periods import covering_filter
+from ltc.entitlements.models import Entitlement
+from ltc.entitlements.plans import plans_in_force
+from ltc.providers.care_plans.models import CarePlan, CarePlanVisitType, PlanStatus
+from ltc.providers.carers.models import Carer
+from ltc.providers.catalogue.models import ServiceItem
+from ltc.providers.kinds import RecordSource, VisitCareType, VisitStatus
+from ltc.providers.records.models import Visit, VisitItem
+
+MAX_MINUTES = 24 * 60
+REASON_MAX = 500
+SIX_PLACES = Decimal("0.000001")
+VISIT_CARE_TYPES = tuple(t.value for t in VisitCareType)
+#: the fields a check-in enters (an exact duplicate has every one of them equal)
+CHECK_IN_FIELDS = ("check_in_lat", "check_in_lon", "device_id", "photo_hash", "source")
+
+
+class DuplicateVisit(Conflict):
+    """An exact duplicate of a stored visit (409): ``visit_id`` is the stored one."""
+
+    def __init__(self, visit_id: int):
+        super().__init__("与已保存的服务记录（编号 %(id)s）完全相同，未重复保存", params={"id": visit_id})
+        self.visit_id = visit_id
+
+
+def service_date_of(moment: datetime) -> date:
+    """The Asia/Shanghai date of a check-in (a visit crossing midnight belongs to that date)."""
+    return to_local(moment).date()
+
+
+# --- loading in scope ------------------------------------------------------------------------
+
+def _in_provider(actor: Actor, provider_id: int) -> bool:
+    return actor.org_id is None or actor.org_id == provider_id
+
+
+def carer_of(session: Session, actor: Actor, carer_id: int) -> Carer:
+    carer = session.get(Carer, carer_id) if carer_id else None
+    if carer is None or not _in_provider(actor, carer.provider_id):
+        raise NotFound("护理人员不存在或无权访问")
+    return carer
+
+
+def visit_of(session: Session, actor: Actor, visit_id: int) -> Visit:
+    visit = session.get(Visit, visit_id) if visit_id else None
+    if visit is None or not _in_provider(actor, visit.provider_id):
+        raise NotFound("服务记录不存在或无权访问")
+    return visit
+
+
+def scheduled_visit(session: Session, carer: Carer, *, person_id: int, at: datetime, visit_id: int | None,
+                    visit_type_id: int | None) -> Visit | None:
+    """The scheduled visit a check-in goes into: ``visit_id``, or the person's untouched visit of
+    that day for this carer (or for nobody yet) nearest in time; None for an unscheduled visit."""
+    if visit_id is not None:
+        visit = session.get(Visit, visit_id)
+        if visit is None or visit.provider_id != carer.provider_id or visit.person_id != person_id:
+            raise NotFound("排班不存在或无权访问")
+        if visit.status != VisitStatus.SCHEDULED:
+            raise InvalidTransition("该排班已签到、已完成或已取消")
+        if visit.carer_id not in (None, carer.id):
+            raise Conflict("该排班已分配给其他护理人员，请先改派")
+        return visit
+    stmt = select(Visit).where(Visit.provider_id == carer.provider_id, Visit.person_id == person_id,
+                               Visit.status == VisitStatus.SCHEDULED.value, Visit.service_date == service_date_of(at),
+                               (Visit.carer_id == carer.id) | Visit.carer_id.is_(None))
+    if visit_type_id is not None:
+        stmt = stmt.where(Visit.visit_type_id == visit_type_id)
+    candidates = list(session.scalars(stmt))
+    candidates.sort(key=lambda v: (v.carer_id is None, abs((v.scheduled_start - at).total_seconds())))
+    return candidates[0] if candidates else None
+
+
+def _plan_visit_type(session: Session, carer: Carer, person_id: int, day: date) -> CarePlanVisitType | None:
+    """The first visit type of the plan in force on ``day`` (else of the latest final plan) of the
+    person at the carer's provider, for a visit of a care type recorded as visits."""
+    entitlement_ids = session.scalars(select(Entitlement.id).where(
+        Entitlement.person_id == person_id, Entitlement.provider_id == carer.provider_id,
+        Entitlement.care_type.in_(VISIT_CARE_TYPES), covering_filter(Entitlement, day))).all()
+    for plan in plans_in_force(session, entitlement_ids, day).values():
+        if plan.visit_types:
+            return plan.visit_types[0]
+    plan = session.scalars(select(CarePlan).where(
+        CarePlan.person_id == person_id, CarePlan.provider_id == carer.provider_id,
+        CarePlan.care_type.in_(VISIT_CARE_TYPES), CarePlan.status == PlanStatus.FINAL.value)
+        .order_by(CarePlan.created_at.desc(), CarePlan.id.desc()).limit(1)).first()
+    return plan.visit_types[0] if plan and plan.visit_types else None
+
+
+def new_visit(session: Session, carer: Carer, *, person_id: int, at: datetime, visit_type_id: int | None,
+              actor: Actor, now: datetime) -> Visit:
+    """An unscheduled visit of the given visit type (or the plan's first one): care type and planned
+    minutes come from the person's care plan at the carer's provider."""
+    if visit_type_id is not None:
+        visit_type = session.get(CarePlanVisitType, visit_type_id)
+        plan = visit_type.plan if visit_type else None
+        if plan is None or plan.person_id != person_id or plan.provider_id != carer.provider_id \
+                or plan.care_type not in VISIT_CARE_TYPES:
+            raise ValidationFailed("服务类型不属于该参保人在本机构的护理计划", {"visit_type_id": "服务类型无效"})
+    else:
+        visit_type = _plan_visit_type(session, carer, person_id, service_date_of(at))
+        if visit_type is None:
+            raise ValidationFailed("该参保人在本机构没有上门服务的护理计划，无法登记服务",
+                                   {"person_id": "没有上门服务的护理计划"})
+    return Visit(provider_id=carer.provider_id, person_id=person_id, care_type=visit_type.plan.care_type,
+                 plan_id=visit_type.plan_id, visit_type_id=visit_type.id, planned_minutes=visit_type.planned_minutes,
+                 service_date=service_date_of(at), created_by=actor.user_id, created_at=now)
+
+
+# --- shape validation --------------------------------------------------------------------------
+
+def check_moment(moment: Any, name: str) -> None:
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise ValidationFailed("时间须带时区", {name: "时间须带时区"})
+
+
+def clean_text(value: str | None, limit: int, name: str) -> str | None:
+    value = (value or "").strip() or None
+    if value is not None and len(value) > limit:
+        raise ValidationFailed("内容不超过 %(n)s 个字", {name: "内容过长"}, params={"n": limit})
+    return value
+
+
+def _coordinate(value: Any, limit: int, name: str) -> Decimal:
+    try:
+        number = Decimal(str(value)).quantize(SIX_PLACES)
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed("坐标格式不正确", {name: "坐标格式不正确"}) from None
+    if not -limit <= number <= limit:
+        raise ValidationFailed("坐标超出范围", {name: "坐标超出范围"})
+    return number
+
+
+def clean_point(lat: Any, lon: Any, prefix: str) -> dict[str, Decimal | None]:
+    """A GPS point (both or neither), to six decimals."""
+    if lat is None and lon is None:
+        return {f"{prefix}_lat": None, f"{prefix}_lon": None}
+    if lat is None or lon is None:
+        raise ValidationFailed("经度和纬度须同时填写", {f"{prefix}_lat": "经度和纬度须同时填写"})
+    return {f"{prefix}_lat": _coordinate(lat, 90, f"{prefix}_lat"),
+            f"{prefix}_lon": _coordinate(lon, 180, f"{prefix}_lon")}
+
+
+def clean_check_in(*, lat: Any, lon: Any, device_id: str | None, photo_hash: str | None,
+                   source: str) -> dict[str, Any]:
+    if source not in {s.value for s in RecordSource}:
+        raise ValidationFailed("未知的记录来源", {"source": "未知的记录来源"})
+    return {**clean_point(lat, lon, "check_in"), "device_id": clean_text(device_id, 100, "device_id"),
+            "photo_hash": clean_text(photo_hash, 128, "photo_hash"), "source": source}
+
+
+def check_minutes(minutes: Any) -> None:
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= MAX_MINUTES:
+        raise ValidationFailed("实际分钟数应为 0 至 %(n)s", {"actual_minutes": "实际分钟数无效"},
+                               params={"n": MAX_MINUTES})
+
+
+def minutes_between(start: datetime | None, end: datetime) -> int:
+    return 0 if start is None else int((end - start).total_seconds() // 60)
+
+
+def items_of(session: Session, item_ids) -> list[ServiceItem]:
+    ids = sorted({int(i) for i in item_ids or ()})
+    if not ids:
+        raise ValidationFailed("至少选择一个服务项目", {"item_ids": "至少选择一个服务项目"})
+    items = list(session.scalars(select(ServiceItem).where(ServiceItem.id.in_(ids)).order_by(ServiceItem.id)))
+    if len(items) != len(ids):
+        raise ValidationFailed("服务项目不存在", {"item_ids": "服务项目不存在"})
+    return items
+
+
+def clean_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写更正原因", {"reason": "请填写更正原因"})
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed("更正原因不超过 %(n)s 个字", {"reason": "更正原因过长"}, params={"n": REASON_MAX})
+    return reason
+
+
+# --- duplicates ------------------------------------------------------------------------------
+
+def _item_ids(visit: Visit) -> set[int]:
+    return {i.service_item_id for i in visit.items}
+
+
+def set_items(visit: Visit, item_ids) -> None:
+    """Keep the rows of items still delivered, drop the others, add the new ones (never two rows
+    of one item at once: the unique key holds during the flush)."""
+    wanted = {int(i) for i in item_ids}
+    visit.items = [row for row in visit.items if row.service_item_id in wanted]
+    kept = _item_ids(visit)
+    visit.items.extend(VisitItem(service_item_id=i) for i in sorted(wanted - kept))
+
+
+def same_check_out(visit: Visit, *, at: datetime, item_ids, notes: str | None) -> bool:
+    return (visit.check_out_at == at and _item_ids(visit) == {int(i) for i in item_ids or ()}
+            and visit.notes == ((notes or "").strip() or None))
+
+
+def refuse_duplicate(session: Session, *, person_id: int, carer_id: int, check_in_at: datetime,
+                     values: dict[str, Any], visit_type_id: int | None, check_out: tuple | None = None) -> None:
+    """Raise DuplicateVisit when a stored visit equals the entered one in every entered field."""
+    stored = session.scalars(select(Visit).where(Visit.person_id == person_id, Visit.carer_id == carer_id,
+                                                 Visit.check_in_at == check_in_at).order_by(Visit.id))
+    for visit in stored:
+        if any(getattr(visit, name) != value for name, value in values.items()):
+            continue
+        if visit_type_id is not None and visit.visit_type_id != visit_type_id:
+            continue
+        if check_out is not None and not same_check_out(visit, at=check_out[0], item_ids=check_out[1],
+                                                        notes=check_out[2]):
+            continue
+        raise DuplicateVisit(visit.id)
+
+
+def same_start_as(session: Session, visit: Visit) -> int | None:
+    """The earliest other visit with the same beneficiary, carer and check-in (V10), if any."""
+    if visit.check_in_at is None or visit.carer_id is None:
+        return None
+    return session.scalars(select(Visit.id).where(
+        Visit.person_id == visit.person_id, Visit.carer_id == visit.carer_id, Visit.check_in_at == visit.check_in_at,
+        Visit.id != visit.id, Visit.status != VisitStatus.CANCELLED.value).order_by(Visit.id).limit(1)).first()
+
+
+# --- snapshots and corrections ---------------------------------------------------------------
+
+SNAPSHOT_FIELDS = ("person_id", "carer_id", "care_type", "plan_id", "visit_type_id", "status", "scheduled_start",
+                   "check_in_at", "check_out_at", "service_date", "planned_minutes", "actual_minutes",
+                   "check_in_lat", "check_in_lon", "check_out_lat", "check_out_lon", "device_id", "photo_hash",
+                   "notes", "source", "uploaded_at", "version")
+
+
+def snapshot(visit: Visit) -> dict[str, Any]:
+    data = {name: getattr(visit, name) for name in SNAPSHOT_FIELDS}
+    data["item_ids"] = sorted(_item_ids(visit))
+    return data
+
+
+def _clean_times(values: dict[str, Any]) -> None:
+    for name in ("check_in_at", "check_out_at", "scheduled_start"):
+        if values.get(name) is not None:
+            check_moment(values[name], name)
+    start, end = values.get("check_in_at"), values.get("check_out_at")
+    if end is not None and (start is None or end < start):
+        raise ValidationFailed("签退时间不能早于签到时间", {"check_out_at": "签退时间不能早于签到时间"})
+    if start is None and values.get("scheduled_start") is None:
+        raise ValidationFailed("须有签到时间或排班时间", {"check_in_at": "须有签到时间或排班时间"})
+
+
+def clean_changes(session: Session, actor: Actor, visit: Visit, changes: dict[str, Any]) -> dict[str, Any]:
+    """The visit's values after ``changes``, validated as a whole."""
+    values = snapshot(visit)
+    values.update(changes)
+    _clean_times(values)
+    if "carer_id" in changes and changes["carer_id"] is not None:
+        carer = carer_of(session, actor, changes["carer_id"])
+        if carer.provider_id != visit.provider_id:
+            raise NotFound("护理人员不存在或无权访问")
+    if "visit_type_id" in changes:
+        _check_visit_type(session, visit, changes["visit_type_id"])
+    if values["actual_minutes"] is not None:
+        check_minutes(values["actual_minutes"])
+    values.update(clean_point(values["check_in_lat"], values["check_in_lon"], "check_in"))
+    values.update(clean_point(values["check_out_lat"], values["check_out_lon"], "check_out"))
+    values["device_id"] = clean_text(values["device_id"], 100, "device_id")
+    values["photo_hash"] = clean_text(values["photo_hash"], 128, "photo_hash")
+    values["notes"] = clean_text(values["notes"], 1000, "notes")
+    if "item_ids" in changes:
+        values["item_ids"] = [i.id for i in items_of(session, changes["item_ids"])]
+    return values
+
+
+def _check_visit_type(session: Session, visit: Visit, visit_type_id: int | None) -> None:
+    visit_type = session.get(CarePlanVisitType, visit_type_id) if visit_type_id else None
+    if visit_type_id is not None and (visit_type is None or visit_type.plan.person_id != visit.person_id
+                                      or visit_type.plan.provider_id != visit.provider_id):
+        raise ValidationFailed("服务类型不属于该参保人在本机构的护理计划", {"visit_type_id": "服务类型无效"})
+
+
+def differs(visit: Visit, values: dict[str, Any]) -> bool:
+    current = snapshot(visit)
+    return any(current[k] != v for k, v in values.items() if k in current)
+
+
+def apply_changes(visit: Visit, values: dict[str, Any]) -> None:
+    """Set the corrected values; the service date and the status follow the times."""
+    for name in ("carer_id", "visit_type_id", "scheduled_start", "check_in_at", "check_out_at", "actual_minutes",
+                 "check_in_lat", "check_in_lon", "check_out_lat", "check_out_lon", "device_id", "photo_hash",
+                 "notes"):
+        setattr(visit, name, values[name])
+    set_items(visit, values["item_ids"])
+    visit.service_date = service_date_of(visit.check_in_at or visit.scheduled_start)
+    if visit.check_out_at is not None:
+        visit.status = VisitStatus.DONE.value
+    elif visit.check_in_at is not None:
+        visit.status = VisitStatus.IN_PROGRESS.value
