@@ -44,6 +44,7 @@ def wire() -> None:
 def register(app: Flask) -> None:
     from ltc.providers.care_plans import views as care_plan_views
     from ltc.providers.catalogue import views as catalogue_views
+    from ltc.providers.records import api as _records_api  # noqa: F401  (the carers' API routes)
 
     app.register_blueprint(catalogue_views.bp)
     app.register_blueprint(care_plan_views.bp)
