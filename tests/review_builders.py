@@ -1,7 +1,7 @@
 """Builders for the four-party entitlement review: a concluded application, a care plan,
 a case driven to a given step through the real services."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, time
 
 from ltc.assessment.applications.models import Application
 from ltc.auth.services import actor_of
@@ -27,10 +27,10 @@ from tests.seed import has_catalogue
 
 #: home care, level 4: 3 one-hour visits a week = 13 visits, 13 hours a month (cap 21)
 HOME_VISITS = [VisitTypeInput(name="生活照料", frequency=3, frequency_unit="week", planned_minutes=60,
-                              item_codes=("SH01", "SH02"))]
+                              item_codes=("SH01", "SH02"), start_time=time(9, 0))]
 
 #: institution care: a daily half-hour of care
-INSTITUTION_VISITS = [VisitTypeInput("日常照护", 7, "week", 30, ("SH01",))]
+INSTITUTION_VISITS = [VisitTypeInput("日常照护", 7, "week", 30, ("SH01",), start_time=time(9, 0))]
 
 
 @dataclass

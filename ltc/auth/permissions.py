@@ -17,6 +17,7 @@ class Action(StrEnum):
     DECIDE_REVIEW = "decide_review"
     CARE_RECORDS = "care_records"            # care plans, settlements (operator)
     LOG_VISITS = "log_visits"                # service records (operator, carer)
+    VIEW_VISITS = "view_visits"              # visits and week views in scope (a carer: own visits)
     INSURER_OPERATIONS = "insurer_operations"  # follow-ups, sample audits, payments
     VIEW_AUDIT = "view_audit"                # audit log and dashboards
     VIEW_POLICY = "view_policy"              # read access to policy versions (all users)
@@ -55,6 +56,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.DECIDE_REVIEW: {k: {"reviewer"} for k in (MIA, INSURER, AGENCY, PROVIDER)},
     Action.CARE_RECORDS: {PROVIDER: {"operator"}},
     Action.LOG_VISITS: {PROVIDER: {"operator", "carer"}},
+    Action.VIEW_VISITS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF | {"carer"}},
     Action.INSURER_OPERATIONS: {INSURER: {"operator", "reviewer"}},
     Action.VIEW_AUDIT: {k: {"admin"} for k in (MIA, INSURER, AGENCY, PROVIDER)},
     Action.VIEW_POLICY: {k: STAFF | {"assessor", "carer"} for k in (MIA, INSURER, AGENCY, PROVIDER)},

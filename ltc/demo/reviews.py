@@ -10,7 +10,7 @@ reassessment, which the insurer accepts. Persons after the application demo's ar
 walk-throughs keep the first ones.
 """
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,6 +38,8 @@ from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase
 from ltc.reviews.states import CaseStatus, Decision
 
+NINE = time(9, 0)  # a weekly visit type's usual start time
+
 log = logging.getLogger(__name__)
 
 PERSON_OFFSET, PERSON_COUNT, MIGRATED = 40, 6, 3
@@ -46,8 +48,9 @@ EXPIRING_IN_DAYS = 60
 STEPS = ("provider", "agency", "insurer", "mia")
 DECIDERS = {"provider": "provider", "agency": "agency", "agency2": "agency2", "insurer": "insurer", "mia": "mia"}
 VISITS = [VisitTypeInput(name="生活照料", frequency=3, frequency_unit="week", planned_minutes=60,
-                         item_codes=("SH01", "SH02", "SH05")),
-          VisitTypeInput(name="助浴", frequency=1, frequency_unit="week", planned_minutes=45, item_codes=("SH02",))]
+                         item_codes=("SH01", "SH02", "SH05"), start_time=NINE),
+          VisitTypeInput(name="助浴", frequency=1, frequency_unit="week", planned_minutes=45, item_codes=("SH02",),
+                         start_time=NINE)]
 USERNAMES = ("insurer", "provider", "provider2", "agency", "agency2", "mia", "assessor1", "assessor2", "assessor3",
              "assessor4", "assessor5", "assessor6")
 

@@ -33,6 +33,12 @@ MAIN = (
     NavItem("reviews.inbox", "待审核案件", Action.DECIDE_REVIEW),
 )
 
+#: a carer login's whole menu: their week and today's visits
+CARER_MAIN = (
+    NavItem("visits.carer_week", "我的排班", Action.VIEW_VISITS),
+    NavItem("visits.today", "今日服务", Action.LOG_VISITS),
+)
+
 GROUPS = (
     NavGroup("cases", "评估与审核", (
         NavItem("assessment.workload", "评估人员工作量", Action.SCHEDULE_ASSESSMENT),
@@ -46,6 +52,12 @@ GROUPS = (
         NavItem("entitlements.list_entitlements", "待遇资格", Action.ROSTER_VIEW),
         NavItem("entitlements.today", "今日享受待遇人员", Action.CARE_RECORDS),
         NavItem("care_plans.list_plans", "护理计划", Action.CARE_RECORDS),
+    )),
+    NavGroup("visits", "上门服务", (
+        NavItem("visits.today", "今日服务", Action.VIEW_VISITS),
+        NavItem("visits.carer_week", "护理人员周排班", Action.VIEW_VISITS),
+        NavItem("visits.people", "服务对象周排班", Action.VIEW_VISITS),
+        NavItem("visit_schedule.index", "月度排班", Action.CARE_RECORDS),
     )),
     NavGroup("policy", "政策与目录", (
         NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
@@ -65,7 +77,7 @@ GROUPS = (
 )
 
 #: every msgid the menu shows (the English catalogue is checked to hold them all)
-NAV_LABELS = tuple(item.label for item in MAIN) + tuple(
+NAV_LABELS = tuple(item.label for item in MAIN + CARER_MAIN) + tuple(
     label for group in GROUPS for label in (group.label, *(item.label for item in group.items)))
 
 
@@ -74,6 +86,8 @@ def nav_for(org_kind: str, roles: frozenset[str]) -> list[NavItem | NavGroup]:
     def mine(items):
         return tuple(item for item in items if allowed(org_kind, roles, item.action))
 
+    if org_kind == "provider" and roles and set(roles) <= {"carer"}:
+        return list(mine(CARER_MAIN))
     entries: list[NavItem | NavGroup] = list(mine(MAIN))
     for group in GROUPS:
         items = mine(group.items)

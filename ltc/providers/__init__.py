@@ -22,11 +22,13 @@ def wire() -> None:
     from ltc.providers.care_plans.models import CarePlan
     from ltc.providers.catalogue import models as _catalogue  # noqa: F401  (catalogue tables)
     from ltc.providers.carers import models as _carers  # noqa: F401  (the carer register)
-    from ltc.providers.records import models as _records  # noqa: F401  (stays, leaves, visits)
+    from ltc.providers.records import week
+    from ltc.providers.records.models import Visit
     from ltc.providers.care_plans.person_sections import plan_sections
     from ltc.web.related import add_person_sections
 
     add_scope_rule(CarePlan, care_plans.care_plans_in_scope)
+    add_scope_rule(Visit, week.visits_in_scope)
     add_person_sections(plan_sections)
     add_person_link(care_plans.persons_with_plans)
     add_merge_hook(care_plan_merging.HOOK)
@@ -46,5 +48,9 @@ def register(app: Flask) -> None:
     from ltc.providers.catalogue import views as catalogue_views
     from ltc.providers.records import api as _records_api  # noqa: F401  (the carers' API routes)
 
+    from ltc.providers.records import schedule_views, views as visit_views
+
     app.register_blueprint(catalogue_views.bp)
+    app.register_blueprint(visit_views.bp)
+    app.register_blueprint(schedule_views.bp)
     app.register_blueprint(care_plan_views.bp)

@@ -1,6 +1,11 @@
 """Service catalogue item classes and staff types, care-plan statuses and frequency units
 (pure: no Flask, no database). Stored as VARCHAR; the models' CHECK constraints come from these."""
+from datetime import time
 from enum import StrEnum
+
+#: where a weekly visit type saved before start times existed has none: the time the schedule uses
+#: for it and the plan page shows (never stored on the plan)
+DEFAULT_START_TIME = time(8, 0)
 
 
 class ItemClass(StrEnum):

@@ -113,6 +113,8 @@ ON_DEMAND_JOBS: tuple[Job, ...] = (
         units="ltc.scheduler.imports:import_units", units_of_run=True),
     Job("entitlement_import", "待遇资格上线迁移导入（大文件）", DAILY_0600, "ltc.scheduler.imports:import_unit",
         units="ltc.scheduler.imports:import_units", units_of_run=True),
+    Job("visit_schedule", "生成服务机构的月度排班", DAILY_0600, "ltc.providers.records.jobs:schedule_unit",
+        units="ltc.providers.records.jobs:schedule_units", units_of_run=True),
 )
 
 

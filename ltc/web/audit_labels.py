@@ -24,6 +24,9 @@ AUDIT_ACTION_LABELS = {
     "end_death": "因死亡终止", "end_expiry": "到期终止", "end_change": "待遇变更终止", "end_transfer": "转出终止",
     "end_reassessed": "重新评估后终止", "revision_final": "变更生效", "revision_rejected": "变更未通过",
     "revision_replaced": "被新版本替代", "void_transfer": "因转出作废", "reschedule_request": "改约",
+    "check_in": "签到", "check_out": "签退", "record": "补录服务", "correct": "更正记录", "move": "调整时间",
+    "assign": "改派", "generate_schedule": "生成排班", "set_carer": "指定责任护理人员",
+    "confirm_findings": "确认监管提醒",
 }
 AUDIT_ENTITY_LABELS = {
     "api_token": "API 令牌", "application": "评估申请", "assessment_ruleset": "评估量表版本",
@@ -34,7 +37,8 @@ AUDIT_ENTITY_LABELS = {
     "insured_person": "参保人", "insured_person_import": "参保人导入", "insurer_contract": "承办合同",
     "job": "定时任务", "job_run_unit": "任务执行单元", "notice": "文书", "organisation": "机构",
     "policy_version": "政策参数版本", "review_case": "审核案件", "review_stage": "审核步骤",
-    "service_item": "服务项目", "user": "用户",
+    "service_item": "服务项目", "user": "用户", "visit": "上门服务", "visit_schedule": "月度排班",
+    "beneficiary_carer": "责任护理人员",
 }
 AUDIT_FIELD_LABELS = {
     "status": "状态", "name": "名称", "username": "用户名", "roles": "角色", "org_id": "机构", "kind": "类型",
@@ -62,5 +66,5 @@ ENTITY_TABLES = {
     "review_case": {"status": "case_status"}, "care_plan": {"status": "plan_status"},
     "entitlement_request": {"status": "request_status"}, "insured_person": {"status": "person_status"},
     "organisation": {"status": "org_status", "kind": "org_kind"}, "entitlement": {"status": "entitlement_status"},
-    "notice": {"status": "notice_status"},
+    "notice": {"status": "notice_status"}, "visit": {"status": "visit_status", "source": "record_source"},
 }

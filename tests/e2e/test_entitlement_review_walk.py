@@ -116,6 +116,8 @@ def fill_visit(form, index: int, *, name: str, frequency: str, unit: str, minute
     form.locator(f"[name=visit_types-{index}-frequency_unit]").select_option(unit)
     form.locator(f"[name=visit_types-{index}-planned_minutes]").fill(minutes)
     form.locator(f"[name=visit_types-{index}-items]").select_option(items)
+    if unit == "week":
+        form.locator(f"[name=visit_types-{index}-start_time]").fill("09:00")
 
 
 def save_plan_form(page, version: int) -> None:

@@ -1,5 +1,5 @@
 """Care plans (SPEC §5.3): versioning, checks under the policy in force, scope, refused input."""
-from datetime import date
+from datetime import date, time
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +17,8 @@ from tests import builders
 from tests.conftest import NOW
 from tests.people_builders import person
 
+NINE = time(9, 0)  # a weekly visit type's usual start time
+
 DAY = date(2026, 3, 16)
 
 
@@ -31,7 +33,7 @@ def setup(session, world):
 
 
 def visit(name="日常照护", frequency=3, unit="week", minutes=60, items=("SH01", "SH02")) -> VisitTypeInput:
-    return VisitTypeInput(name, frequency, unit, minutes, tuple(items))
+    return VisitTypeInput(name, frequency, unit, minutes, tuple(items), start_time=NINE if unit == "week" else None)
 
 
 def save(session, world, who="pr_op", *, person_id, provider=None, care_type="home", level=3, visits=None,
@@ -218,12 +220,12 @@ def test_latest_plans_lists_one_row_per_plan(session, setup):
 def test_weekdays_are_stored_and_must_divide_a_weekly_frequency(session, setup):
     world, east, _ = setup
     plan = save(session, world, person_id=east.id, visits=[VisitTypeInput("日常照护", 4, "week", 60, ("SH01",),
-                                                                           weekdays=(4, 1))])
+                                                                           weekdays=(4, 1), start_time=NINE)])
     assert plan.visit_types[0].weekdays == "14"
     assert plans.planned_visits(plan)[0].weekdays == (1, 4)
     with pytest.raises(ValidationFailed) as uneven:
         save(session, world, person_id=east.id, visits=[VisitTypeInput("日常照护", 3, "week", 60, ("SH01",),
-                                                                        weekdays=(1, 4))])
+                                                                        weekdays=(1, 4), start_time=NINE)])
     assert uneven.value.fields == {"visit_types-0-weekdays": "每周 3 次不能平均安排在 2 个服务日"}
     with pytest.raises(ValidationFailed) as monthly:
         save(session, world, person_id=east.id, visits=[VisitTypeInput("测量", 2, "month", 30, ("SH01",),
@@ -231,5 +233,19 @@ def test_weekdays_are_stored_and_must_divide_a_weekly_frequency(session, setup):
     assert monthly.value.fields == {"visit_types-0-weekdays": "只有按周的服务可以指定服务日"}
     with pytest.raises(ValidationFailed) as twice:
         save(session, world, person_id=east.id, visits=[VisitTypeInput("测量", 2, "week", 30, ("SH01",),
-                                                                        weekdays=(1, 1))])
+                                                                        weekdays=(1, 1), start_time=NINE)])
     assert twice.value.fields == {"visit_types-0-weekdays": "服务日应为周一至周日，不可重复"}
+
+
+def test_a_weekly_visit_type_needs_a_start_time_and_a_monthly_one_may_have_one(session, setup):
+    """SPEC §5.3 "usual weekdays and start time": the schedule and punctuality use the start time."""
+    world, east, _ = setup
+    with pytest.raises(ValidationFailed) as missing:
+        save(session, world, person_id=east.id, visits=[VisitTypeInput("日常照护", 3, "week", 60, ("SH01",))])
+    assert missing.value.fields == {"visit_types-0-start_time": "按周的服务须填写开始时间"}
+    plan = save(session, world, person_id=east.id, visits=[
+        VisitTypeInput("日常照护", 3, "week", 60, ("SH01",), start_time=time(14, 30)),
+        VisitTypeInput("测量", 2, "month", 30, ("SH01",))])
+    assert [v.start_time for v in plan.visit_types] == [time(14, 30), None]
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "care_plan")).one()
+    assert [v["start_time"] for v in entry.after["visit_types"]] == ["14:30", None]

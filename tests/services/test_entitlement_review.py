@@ -1,5 +1,5 @@
 """The four-party entitlement review (SPEC §4.2) on the review engine."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, time
 
 import pytest
 from sqlalchemy import select
@@ -67,7 +67,7 @@ def test_four_parties_with_a_return_grant_the_entitlement(session, r):
 
 def test_institution_care_starts_on_the_first_of_the_conclusion_month(session, r):
     request, case = opened(session, r, care_type="institution", provider_id=r.c.world.provider2.id)
-    plan_for(session, request, visits=[VisitTypeInput("日常照护", 7, "week", 30, ("SH01",))])
+    plan_for(session, request, visits=[VisitTypeInput("日常照护", 7, "week", 30, ("SH01",), start_time=time(9, 0))])
     r.deciders["provider"] = Actor(None, r.c.world.provider2.id, "pr2_rev")
     approve_through(session, r, case, "provider", "agency", "insurer", "mia")
     assert session.get(Entitlement, request.entitlement_id).valid_from == date(2026, 3, 1)
@@ -78,7 +78,7 @@ def test_step_one_needs_a_passing_care_plan(session, r):
     with pytest.raises(ValidationFailed, match="护理计划未制定"):
         engine.decide(session, case, DecisionInput("approve"), actor=r.actor("provider"), now=NOW)
     # 6 two-hour visits a week = 26 visits × 2 h = 52 h > 21 h for level 4
-    plan_for(session, request, visits=[VisitTypeInput("长时照护", 6, "week", 120, ("SH01",))])
+    plan_for(session, request, visits=[VisitTypeInput("长时照护", 6, "week", 120, ("SH01",), start_time=time(9, 0))])
     with pytest.raises(ValidationFailed, match="护理计划"):
         engine.decide(session, case, DecisionInput("approve"), actor=r.actor("provider"), now=NOW)
     plan_for(session, request)
@@ -220,7 +220,7 @@ def test_the_insurer_changes_care_type_and_provider_from_the_month_after_the_req
                                   actor=r.c.ins, now=NOW)                       # requested 2026-03-16
     assert (request.kind, request.replaces_id, request.trigger_date) == ("change", old.id, date(2026, 3, 16))
     case = session.get(ReviewCase, request.case_id)
-    plan_for(session, request, visits=[VisitTypeInput("日常照护", 7, "week", 30, ("SH01",))])
+    plan_for(session, request, visits=[VisitTypeInput("日常照护", 7, "week", 30, ("SH01",), start_time=time(9, 0))])
     r.deciders["provider"] = Actor(None, r.c.world.provider2.id, "pr2_rev")
     approve_through(session, r, case, "provider", "agency", "insurer", "mia")
     new = session.get(Entitlement, request.entitlement_id)

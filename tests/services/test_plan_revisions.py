@@ -1,7 +1,7 @@
 """Care-plan revisions after the grant (SPEC §4.2, issue 8 point 14): a small review case
 (provider → insurer), effective from the later of the requested date and the day after
 approval, never retroactive, no new entitlement; the version in force on any date."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, time
 
 import pytest
 from sqlalchemy import func, select
@@ -19,9 +19,11 @@ from tests.conftest import NOW
 from tests.queries import count_queries
 from tests.review_builders import approve_through, opened, plan_for, review_cast
 
+NINE = time(9, 0)  # a weekly visit type's usual start time
+
 GRANTED_FROM = date(2026, 4, 1)   # home care concluded 2026-03-10: from the 1st of the next month
 APPROVED = datetime(2026, 4, 20, 2, 0, tzinfo=timezone.utc)   # 10:00 in Shanghai
-MORE_VISITS = [VisitTypeInput("生活照料", 4, "week", 60, ("SH01", "SH02"))]
+MORE_VISITS = [VisitTypeInput("生活照料", 4, "week", 60, ("SH01", "SH02"), start_time=NINE)]
 
 
 @pytest.fixture
@@ -126,7 +128,8 @@ def test_a_returned_revision_is_revised_by_a_new_version_in_the_same_case(sessio
     submit(session, r, case)
     engine.decide(session, case, DecisionInput("return", "PLAN", "请调整每周次数"), actor=insurer(r), now=NOW)
     assert case.step_code == "provider"
-    third = revise(session, r, entitlement, visits=[VisitTypeInput("生活照料", 2, "week", 90, ("SH01",))])
+    third = revise(session, r, entitlement,
+                   visits=[VisitTypeInput("生活照料", 2, "week", 90, ("SH01",), start_time=NINE)])
     assert (second.status, third.status, case.subject_revision) == ("replaced", "pending", 2)
     submit(session, r, case)
     engine.decide(session, case, DecisionInput("approve"), actor=insurer(r), now=APPROVED)
@@ -149,7 +152,8 @@ def test_only_the_provider_operator_submits_and_only_the_insurer_decides(session
 
 def test_a_revision_over_the_cap_cannot_be_submitted(session, r, granted):
     entitlement, _ = granted
-    revise(session, r, entitlement, visits=[VisitTypeInput("生活照料", 7, "week", 60, ("SH01",))])   # 30.33 h > 21 h
+    revise(session, r, entitlement,
+           visits=[VisitTypeInput("生活照料", 7, "week", 60, ("SH01",), start_time=NINE)])   # 30.33 h > 21 h
     with pytest.raises(ValidationFailed, match="护理计划变更未通过检查"):
         submit(session, r, revision_case(session, entitlement))
 
@@ -172,7 +176,8 @@ def test_the_revision_checks_warn_of_calendar_months_over_the_cap_without_blocki
     """Mondays only, 280 minutes: 20.22 h in an average month (cap 21 h for level 4), but
     23.33 h in a month of five Mondays (March 2027)."""
     entitlement, _ = granted
-    revise(session, r, entitlement, visits=[VisitTypeInput("生活照料", 1, "week", 280, ("SH01",), weekdays=(1,))])
+    revise(session, r, entitlement,
+           visits=[VisitTypeInput("生活照料", 1, "week", 280, ("SH01",), weekdays=(1,), start_time=NINE)])
     case = revision_case(session, entitlement)
     checks = {c.code: c for c in engine.step_checks(session, case, "insurer", NOW.date())}
     warning = checks["plan.home_calendar_months"]
@@ -207,8 +212,8 @@ def test_a_newer_approved_version_supersedes_one_approved_earlier_for_a_later_da
     case = revision_case(session, entitlement)
     submit(session, r, case)
     engine.decide(session, case, DecisionInput("approve"), actor=insurer(r), now=APPROVED)
-    sooner = revise(session, r, entitlement, visits=[VisitTypeInput("生活照料", 2, "week", 90, ("SH01",))],
-                    now=APPROVED)
+    sooner = revise(session, r, entitlement,
+                    visits=[VisitTypeInput("生活照料", 2, "week", 90, ("SH01",), start_time=NINE)], now=APPROVED)
     case = session.scalars(select(ReviewCase).where(ReviewCase.case_type == "plan_revision",
                                                     ReviewCase.status == "open")).one()
     submit(session, r, case, now=APPROVED)

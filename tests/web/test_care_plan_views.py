@@ -1,7 +1,7 @@
 """Care plan pages (SPEC §5.3): the provider operator drafts and edits its own plans, every save
 a new version; reviewers read the plans in their scope; others get 403 or 404."""
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timezone, time
 
 import pytest
 from sqlalchemy import func, select
@@ -19,6 +19,8 @@ from tests.builders import PASSWORD
 from tests.conftest import login
 from tests.people_builders import person
 
+NINE = time(9, 0)  # a weekly visit type's usual start time
+
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)
 
 
@@ -29,7 +31,7 @@ def setup(session, world):
     east = person(session, 1, name="王东城", district="东城区")
     north = person(session, 2, name="李朝阳", district="朝阳区")
     plan = plans.save_plan(session, person_id=east.id, provider_id=world.provider.id, care_type="home", level=3,
-                           visit_types=[VisitTypeInput("日常照护", 3, "week", 60, ("SH01", "SH02"))],
+                           visit_types=[VisitTypeInput("日常照护", 3, "week", 60, ("SH01", "SH02"), start_time=NINE)],
                            actor=actor_of(world.users["pr_op"]), now=NOW)
     session.commit()
     return world, east, north, plan
@@ -47,7 +49,8 @@ def plan_count(session) -> int:
 def row(i: int, name="", frequency="", unit="week", minutes="", items=()) -> dict:
     return {f"visit_types-{i}-name": name, f"visit_types-{i}-frequency": frequency,
             f"visit_types-{i}-frequency_unit": unit, f"visit_types-{i}-planned_minutes": minutes,
-            f"visit_types-{i}-items": list(items)}
+            f"visit_types-{i}-items": list(items),
+            f"visit_types-{i}-start_time": "09:00" if name and unit == "week" else ""}
 
 
 def test_edit_saves_a_new_version_and_keeps_the_old_one(client, session, setup):
@@ -174,7 +177,7 @@ def test_who_sees_and_edits_a_plan(client, setup, username, view, edit):
 def test_insurer_sees_only_plans_of_its_districts(client, session, setup, world):
     _, east, north, plan = setup
     other = plans.save_plan(session, person_id=north.id, provider_id=world.provider2.id, care_type="institution",
-                            level=4, visit_types=[VisitTypeInput("日常", 7, "week", 30, ("SH01",))],
+                            level=4, visit_types=[VisitTypeInput("日常", 7, "week", 30, ("SH01",), start_time=NINE)],
                             actor=actor_of(world.users["pr2_op"]), now=NOW)
     session.commit()
     login(client, "ins_rev")
@@ -258,7 +261,7 @@ def test_the_agency_of_the_conclusion_opens_the_plan_under_review(client, sessio
 def test_the_plan_list_finds_plans_by_name_or_id_number(client, session, setup, world):
     _, east, north, plan = setup
     plans.save_plan(session, person_id=north.id, provider_id=world.provider.id, care_type="home", level=4,
-                    visit_types=[VisitTypeInput("日常", 3, "week", 30, ("SH01",))],
+                    visit_types=[VisitTypeInput("日常", 3, "week", 30, ("SH01",), start_time=NINE)],
                     actor=actor_of(world.users["pr_op"]), now=NOW)
     session.commit()
     login(client, "mia_rev")
@@ -292,3 +295,27 @@ def test_a_home_care_agency_drafts_home_care_by_default(client, setup):
     assert re.findall(r'<option[^>]*value="(\w+)"', select) == ["home"]
     relogin(client, "mia_rev")   # a reader drafts nothing: no choice offered
     assert 'data-testid="new-plan"' not in client.get("/care-plans/").data.decode()
+
+
+def test_a_weekly_row_without_a_start_time_is_refused_on_its_field_in_both_languages(client, session, setup):
+    world, east, _, plan = setup
+    login(client, "pr_op")
+    data = {"level": "3", **row(0, "日常照护", "3", "week", "60", ["SH01"]), "visit_types-0-start_time": "",
+            "submit": "1"}
+    before = plan_count(session)
+    page = client.post(f"/care-plans/{plan.id}/edit", data=data).data.decode()
+    assert "按周的服务须填写开始时间" in page and plan_count(session) == before
+    client.post("/lang/en", data={"next": "/"})
+    page = client.post(f"/care-plans/{plan.id}/edit", data=data).data.decode()
+    assert "A weekly service needs a start time" in page
+
+
+def test_the_plan_page_shows_the_start_time_or_the_default_the_schedule_uses(client, session, setup):
+    world, east, _, plan = setup
+    login(client, "pr_op")
+    page = client.get(f"/care-plans/{plan.id}").data.decode()
+    assert "09:00 开始" in page
+    plan.visit_types[0].start_time = None     # a row saved before start times existed
+    session.commit()
+    page = client.get(f"/care-plans/{plan.id}").data.decode()
+    assert "未填写开始时间（排班按 08:00）" in page and plan.visit_types[0].start_time is None

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from ltc.auth.permissions import allowed
-from ltc.home.nav import GROUPS, MAIN
+from ltc.home.nav import CARER_MAIN, GROUPS, MAIN
 from tests import assessment_builders as ab
 from tests import assessment_web_builders as wb
 from tests.conftest import login
@@ -30,7 +30,8 @@ def test_the_menu_groups_the_entries_by_area(client, world):
     page = client.get("/").data.decode()
     entries = top_level(page)
     assert len(entries) <= 6, entries
-    assert {key for _href, key in entries if key} == {"menu-cases", "menu-persons", "menu-policy", "menu-admin"}
+    assert {key for _href, key in entries if key} == {"menu-cases", "menu-persons", "menu-visits", "menu-policy",
+                                                      "menu-admin"}
     for endpoint in ("orgs.list_orgs", "calendar.overrides", "audit.log", "people.list_persons"):
         assert f'href="{_path(client, endpoint)}"' in menu(page), endpoint
 
@@ -41,9 +42,11 @@ def test_every_role_reaches_its_main_work_in_one_click(client, world, username):
     login(client, username)
     page = client.get("/").data.decode()
     direct = [href for href, _key in top_level(page) if href]
-    main = [item for item in MAIN if allowed(user.org_kind, user.roles, item.action)]
+    carer_only = user.roles == frozenset({"carer"})     # a carer's whole menu: their week and today
+    main = [item for item in (CARER_MAIN if carer_only else MAIN) if allowed(user.org_kind, user.roles, item.action)]
     assert all(any(href.startswith(_path(client, item.endpoint)) for href in direct) for item in main), direct
-    every = [item for group in GROUPS for item in group.items if allowed(user.org_kind, user.roles, item.action)]
+    every = [] if carer_only else [item for group in GROUPS for item in group.items
+                                   if allowed(user.org_kind, user.roles, item.action)]
     assert all(_path(client, item.endpoint) in page for item in every)
 
 

@@ -33,7 +33,7 @@ def revision_form(requested: str, weekdays=("1", "4")) -> dict:
     return {"level": "4", "note": "增加助浴", "requested_from": requested, "visit_types-0-name": "生活照料",
             "visit_types-0-frequency": "4", "visit_types-0-frequency_unit": "week",
             "visit_types-0-planned_minutes": "60", "visit_types-0-items": ["SH01", "SH02"],
-            "visit_types-0-weekdays": list(weekdays), "submit": "1"}
+            "visit_types-0-weekdays": list(weekdays), "visit_types-0-start_time": "09:00", "submit": "1"}
 
 
 def decide(client, case: ReviewCase, decision: str = "approve"):

@@ -7,7 +7,7 @@ entirely blank is ignored.
 from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, FieldList, FormField, IntegerField, SelectChoice, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+                     SelectMultipleField, StringField, SubmitField, TextAreaField, TimeField)
 from wtforms.validators import Length, NumberRange, Optional
 
 from ltc.web.forms import PlainForm
@@ -37,6 +37,7 @@ class VisitTypeForm(PlainForm):
     items = SelectMultipleField(_l("服务项目"), choices=[], validate_choice=True)
     weekdays = SelectMultipleField(_l("服务日（按周）"), coerce=int, validate_choice=True,
                                    choices=[SelectChoice(n, _l(label)) for n, label in WEEKDAY_LABELS.items()])
+    start_time = TimeField(_l("开始时间"), validators=[Optional()])
 
     def is_blank(self) -> bool:
         return not (self.name.data or self.frequency.raw_data and self.frequency.raw_data[0]
@@ -68,7 +69,7 @@ class PlanForm(FlaskForm):
             row = self.visit_types[i].form
             inputs.append(VisitTypeInput(row.name.data or "", row.frequency.data, row.frequency_unit.data,
                                          row.planned_minutes.data, tuple(row.items.data or ()),
-                                         tuple(row.weekdays.data or ())))
+                                         tuple(row.weekdays.data or ()), row.start_time.data))
         return inputs, rows
 
     def attach(self, exc: DomainError, rows: list[int]) -> None:

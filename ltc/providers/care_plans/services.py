@@ -89,6 +89,7 @@ def _check_visit(index: int, visit: VisitTypeInput, problems: dict[str, str]) ->
     if not isinstance(visit.planned_minutes, int) or not 1 <= visit.planned_minutes <= MAX_MINUTES:
         problems[_field(index, "planned_minutes")] = f"计划分钟数应为 1 至 {MAX_MINUTES}"
     _check_weekdays(index, visit, problems)
+    _check_start_time(index, visit, problems)
     if not visit.item_codes:
         problems[_field(index, "items")] = "至少选择一个服务项目"
     elif len(set(visit.item_codes)) != len(visit.item_codes):
@@ -106,6 +107,14 @@ def _check_weekdays(index: int, visit: VisitTypeInput, problems: dict[str, str])
         problems[_field(index, "weekdays")] = "只有按周的服务可以指定服务日"
     elif isinstance(visit.frequency, int) and visit.frequency % len(days):
         problems[_field(index, "weekdays")] = f"每周 {visit.frequency} 次不能平均安排在 {len(days)} 个服务日"
+
+
+def _check_start_time(index: int, visit: VisitTypeInput, problems: dict[str, str]) -> None:
+    """A weekly visit type has a usual start time (the schedule and punctuality use it)."""
+    if visit.start_time is not None and not isinstance(visit.start_time, time):
+        problems[_field(index, "start_time")] = "开始时间格式不正确"
+    elif visit.start_time is None and visit.frequency_unit == FrequencyUnit.WEEK:
+        problems[_field(index, "start_time")] = "按周的服务须填写开始时间"
 
 
 def _check_items(session: Session, visits: list[VisitTypeInput], care_type: str,
@@ -173,7 +182,9 @@ def snapshot(plan: CarePlan) -> dict:
             "note": plan.note, "requested_from": plan.requested_from.isoformat() if plan.requested_from else None,
             "visit_types": [
                 {"name": v.name, "frequency": v.frequency, "frequency_unit": v.frequency_unit,
-                 "planned_minutes": v.planned_minutes, "weekdays": v.weekdays, "items": [i.item.code for i in v.items]}
+                 "planned_minutes": v.planned_minutes, "weekdays": v.weekdays,
+                 "start_time": v.start_time.isoformat(timespec="minutes") if v.start_time else None,
+                 "items": [i.item.code for i in v.items]}
                 for v in plan.visit_types]}
 
 

@@ -30,7 +30,7 @@ from ltc.providers.services import care_types_on
 from ltc.providers.care_plans.checks import CHECK_LABELS
 from ltc.providers.care_plans.forms import NEW_PLAN_ROWS, CareTypeChoiceForm, InForceForm, PlanForm
 from ltc.providers.care_plans.models import STATUS_LABELS, UNIT_LABELS, CarePlan, PlanStatus
-from ltc.providers.kinds import WEEKDAY_LABELS
+from ltc.providers.kinds import DEFAULT_START_TIME, WEEKDAY_LABELS
 from ltc.web.transactions import records_view
 
 bp = Blueprint("care_plans", __name__, url_prefix="/care-plans")
@@ -94,7 +94,8 @@ def view_plan(plan_id: int):
                            on_form=form, day=day, entitlement=entitlement, in_force=in_force,
                            revision_case=plan_revision.open_case_of(db.session, owner.id) if owner else None,
                            related=related(db.session, current_user, "care_plan", plan.id),
-                           can_edit=can(current_user, Action.CARE_RECORDS))
+                           can_edit=can(current_user, Action.CARE_RECORDS),
+                           default_start=DEFAULT_START_TIME.strftime("%H:%M"))
 
 
 def _person_in_scope() -> InsuredPerson:
@@ -140,7 +141,7 @@ def _plan_data(plan: CarePlan) -> dict:
     return {"level": plan.level, "note": plan.note, "visit_types": [
         {"name": v.name, "frequency": v.frequency, "frequency_unit": v.frequency_unit,
          "planned_minutes": v.planned_minutes, "items": [i.item.code for i in v.items],
-         "weekdays": [int(d) for d in v.weekdays or ""]} for v in plan.visit_types]}
+         "weekdays": [int(d) for d in v.weekdays or ""], "start_time": v.start_time} for v in plan.visit_types]}
 
 
 def _item_choices(care_type: str, plan: CarePlan | None) -> list[SelectChoice]:

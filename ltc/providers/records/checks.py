@@ -12,7 +12,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 Checker = Callable[..., Sequence[Any]]
+#: ``(session, record_kind, record_id) -> findings`` stored for a record (the record page shows them)
+Reader = Callable[..., Sequence[Any]]
 _checkers: list[Checker] = []
+_readers: list[Reader] = []
 
 
 def add_record_checker(checker: Checker) -> None:
@@ -31,3 +34,17 @@ def check_record(session: Session, record_kind: str, record: Any, *, now: dateti
     for checker in _checkers:
         findings.extend(checker(session, record_kind, record, now=now))
     return findings
+
+
+def add_findings_reader(reader: Reader) -> None:
+    """Register the reader of a record's stored findings (idempotent; the compliance domain's ``wire()``)."""
+    if reader not in _readers:
+        _readers.append(reader)
+
+
+def findings_of(session: Session, record_kind: str, record_id: int) -> list[Any]:
+    """The stored findings of a record, from every registered reader (none before one is registered)."""
+    found: list[Any] = []
+    for reader in _readers:
+        found.extend(reader(session, record_kind, record_id))
+    return found

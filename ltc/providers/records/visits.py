@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ltc.core import audit
 from ltc.core.audit import Actor
-from ltc.core.errors import Conflict, InvalidTransition, ValidationFailed
+from ltc.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from ltc.providers.kinds import RecordKind, VisitStatus
 from ltc.providers.records import visit_input as rules
 from ltc.providers.records.checks import check_record
@@ -191,6 +191,55 @@ def correct_visit(session: Session, visit_id: int, *, actor: Actor, changes: dic
     audit.record(session, actor, "correct", "visit", visit.id, before=before, after=rules.snapshot(visit),
                  detail=reason[:500], now=now)
     return _checked(session, visit, now=now)
+
+
+def _scheduled(session: Session, actor: Actor, visit_id: int) -> Visit:
+    visit = rules.visit_of(session, actor, visit_id)
+    if visit.status != VisitStatus.SCHEDULED:
+        raise InvalidTransition("只有尚未签到的排班可以调整")
+    return visit
+
+
+def _edit_scheduled(session: Session, visit: Visit, action: str, *, actor: Actor, reason: str, now: datetime,
+                    **values: Any) -> Visit:
+    """Change a scheduled visit keeping its previous values as a version (who, when, why)."""
+    before = _keep_version(session, visit, actor=actor, reason=reason, now=now)
+    for name, value in values.items():
+        setattr(visit, name, value)
+    session.flush()
+    audit.record(session, actor, action, "visit", visit.id, before=before, after=rules.snapshot(visit),
+                 detail=reason[:500], now=now)
+    return visit
+
+
+def move_visit(session: Session, visit_id: int, *, actor: Actor, start: datetime, reason: str | None = None,
+               now: datetime) -> Visit:
+    """Move a scheduled visit to another start (its slot stays: regenerating does not add it back)."""
+    visit = _scheduled(session, actor, visit_id)
+    rules.check_moment(start, "start")
+    if start == visit.scheduled_start:
+        raise ValidationFailed("新的时间与原排班相同", {"start": "新的时间与原排班相同"})
+    return _edit_scheduled(session, visit, "move", actor=actor, reason=(reason or "").strip() or "调整排班时间",
+                           now=now, scheduled_start=start, service_date=service_date_of(start))
+
+
+def assign_visit(session: Session, visit_id: int, *, actor: Actor, carer_id: int | None, reason: str | None = None,
+                 now: datetime) -> Visit:
+    """Give a scheduled visit to another carer (or to nobody yet)."""
+    visit = _scheduled(session, actor, visit_id)
+    if carer_id is not None and rules.carer_of(session, actor, carer_id).provider_id != visit.provider_id:
+        raise NotFound("护理人员不存在或无权访问")
+    if carer_id == visit.carer_id:
+        raise ValidationFailed("该排班已分配给这位护理人员", {"carer_id": "该排班已分配给这位护理人员"})
+    return _edit_scheduled(session, visit, "assign", actor=actor, reason=(reason or "").strip() or "改派护理人员",
+                           now=now, carer_id=carer_id)
+
+
+def cancel_visit(session: Session, visit_id: int, *, actor: Actor, reason: str, now: datetime) -> Visit:
+    """Cancel a scheduled visit (kept as cancelled: regenerating does not add it back)."""
+    visit = _scheduled(session, actor, visit_id)
+    return _edit_scheduled(session, visit, "cancel", actor=actor, reason=rules.clean_reason(reason), now=now,
+                           status=VisitStatus.CANCELLED.value)
 
 
 def versions_of(session: Session, visit: Visit) -> list[RecordVersion]:
