@@ -152,7 +152,17 @@ def test_an_exact_duplicate_is_409_linking_the_stored_visit(api, session):
     assert r.status_code == 409 and r.json["fields"] == {"visit": first.json["visit"]["url"]}
     assert str(first.json["visit"]["id"]) in r.json["error"] and visits(session) == 1
     stored = api("get", r.json["fields"]["visit"])
-    assert stored.status_code == 200 and stored.json == first.json["visit"]
+    assert stored.status_code == 200 and stored.json == {"visit": first.json["visit"], "findings": []}
+
+
+def test_a_visits_page_shows_its_stored_findings(api, monkeypatch):
+    visit = api("post", CHECK_IN, key="f3", json={"person_id": api.hc.person.id, "at": sh(9)}).json["visit"]
+    stored = FakeFinding("V12", "FLAG", "已提交申请 %(number)s", {"number": "B2"}, {"hours": 73})
+    monkeypatch.setattr(checks, "_readers", [lambda session, kind, record_id: [stored] if record_id == visit["id"]
+                                             else []])
+    r = api("get", visit["url"], headers={"Accept-Language": "en"})
+    assert r.json["findings"] == [{"rule": "V12", "severity": "FLAG", "explanation": "Application B2 submitted",
+                                   "evidence": {"hours": 73}}]
 
 
 def test_the_same_start_with_other_differences_is_stored_naming_the_earlier_visit(api, session):
@@ -242,6 +252,7 @@ def test_a_carer_cannot_check_out_or_see_another_carers_visit(api, session):
             json={"at": sh(10), "item_ids": items(session, "SH01")})
     assert r.status_code == 404 and session.get(Visit, theirs["id"]).status == "in_progress"
     assert api("get", theirs["url"]).status_code == 404
+    assert api("get", theirs["url"], "pr_op").status_code == 200
 
 
 def test_other_providers_and_other_organisations_are_refused(api, session, world):

@@ -4,23 +4,27 @@ items delivered, and the offline batch of a phone that lost signal. Every write 
 answered 201 with its findings; an exact duplicate of a stored visit is 409 naming it.
 
 A carer acts only as itself and for the beneficiaries of its own visits; a provider operator acts
-for its provider's carers (``carer_scope``). The request edge commits (``ltc.api.idempotency``)."""
+for its provider's carers (``carer_scope``); a visit is read or checked out through the one scope
+rule of visits (``get_scoped``). The request edge commits (``ltc.api.idempotency``)."""
 from flask import jsonify, url_for
 
 from ltc.api.blueprint import bp
 from ltc.api.schema import Checked, api_route, check, raise_problems
 from ltc.auth.permissions import Action
+from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
 from ltc.auth.web import api_permission, api_user
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import Conflict, DomainError
 from ltc.extensions import db
 from ltc.people.models import InsuredPerson
-from ltc.providers.kinds import RecordSource
+from ltc.providers.kinds import RecordKind, RecordSource
 from ltc.providers.records import carer_scope as scope
+from ltc.providers.records import checks
 from ltc.providers.records import visits
+from ltc.providers.records.models import Visit
 from ltc.providers.records.api_schemas import (Batch, BatchOut, CheckIn, CheckOut, OfflineVisit, SavedVisit,
-                                               TodayQuery, VisitOut, VisitsOfDay, finding_json, visit_json)
+                                               StoredVisit, TodayQuery, VisitsOfDay, finding_json, visit_json)
 from ltc.web.messages import error_words
 
 WRITE_ERRORS = (404, 409)
@@ -64,9 +68,12 @@ def carer_visits_today(query: TodayQuery):
 
 @bp.get("/carer/visits/<int:visit_id>")
 @api_permission(Action.LOG_VISITS)
-@api_route(summary="One visit of mine (an operator: of its provider)", responses={200: VisitOut}, errors=(404,))
+@api_route(summary="One visit of mine (an operator: of its provider) with its stored findings",
+           responses={200: StoredVisit}, errors=(404,))
 def carer_visit(visit_id: int):
-    return jsonify(_visit_json(scope.visit_in_scope(db.session, _device(), visit_id)))
+    visit = get_scoped(db.session, api_user(), Visit, visit_id)
+    findings = checks.findings_of(db.session, RecordKind.VISIT.value, visit.id)
+    return jsonify(visit=_visit_json(visit), findings=[finding_json(f) for f in findings])
 
 
 @bp.post("/carer/visits/check-in")
@@ -93,7 +100,7 @@ def carer_check_in(body: CheckIn):
            responses={201: SavedVisit}, errors=WRITE_ERRORS, key_required=True)
 def carer_check_out(visit_id: int, body: CheckOut):
     device = _device()
-    scope.check_visit(db.session, device, visit_id)
+    get_scoped(db.session, api_user(), Visit, visit_id)  # a carer: its own visits only
     try:
         outcome = visits.check_out(db.session, visit_id, actor=device.actor, at=body.at, item_ids=body.item_ids,
                                    actual_minutes=body.actual_minutes, lat=body.lat, lon=body.lon,

@@ -127,6 +127,11 @@ class VisitsOfDay(Out):
     items: list[VisitOut]
 
 
+class StoredVisit(Out):
+    visit: VisitOut
+    findings: list[FindingOut] = Field(description="the findings stored for it (entry-time and nightly scan)")
+
+
 class SavedVisit(Out):
     visit: VisitOut
     findings: list[FindingOut]

@@ -20,7 +20,6 @@ from ltc.providers.records.models import BeneficiaryCarer, Visit
 
 NO_CARER = "护理人员不存在或无权访问"
 NO_PERSON = "参保人不存在或无权访问"
-NO_VISIT = "服务记录不存在或无权访问"
 
 
 @dataclass(frozen=True)
@@ -69,12 +68,6 @@ def check_person(session: Session, device: Device, person_id: int) -> None:
         raise NotFound(NO_PERSON, {"person_id": "not found"})
 
 
-def check_visit(session: Session, device: Device, visit_id: int) -> None:
-    """A carer may check out only of its own visits."""
-    if device.is_carer and session.scalar(select(Visit.carer_id).where(Visit.id == visit_id)) != device.own_carer_id:
-        raise NotFound(NO_VISIT)
-
-
 def visits_of_day(session: Session, device: Device, day: date, carer_id: int | None = None) -> list[tuple]:
     """(visit, person name, person address) of the day in the device's scope, cancelled visits left
     out, by time (scheduled start, else check-in)."""
@@ -87,10 +80,3 @@ def visits_of_day(session: Session, device: Device, day: date, carer_id: int | N
     rows = session.execute(stmt).all()
     return sorted(rows, key=lambda row: (row[0].scheduled_start or row[0].check_in_at, row[0].id))
 
-
-def visit_in_scope(session: Session, device: Device, visit_id: int) -> Visit:
-    visit = session.get(Visit, visit_id)
-    if visit is None or visit.provider_id != device.actor.org_id:
-        raise NotFound(NO_VISIT)
-    check_visit(session, device, visit_id)
-    return visit
