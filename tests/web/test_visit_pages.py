@@ -213,3 +213,24 @@ def test_a_check_out_before_the_check_in_is_refused_on_its_field_in_english(clie
     response = client.post(f"/visits/{visit.id}/check-out", data={"at": f"{day}T08:00", "items": [
         str(visit.items[0].service_item_id)], "submit": "1"})
     assert response.status_code == 400 and "The check-out cannot be before the check-in" in html(response)
+
+
+def test_an_operator_checking_in_without_a_carer_is_asked_for_one(client, session, hc):
+    login(client, "pr_op")
+    day = monday_of(local_today()) + timedelta(days=6)
+    response = client.post("/visits/check-in", data={"person_id": hc.person.id, "carer_id": "", "at": f"{day}T10:00",
+                                                      "submit": "1"})
+    assert response.status_code == 400 and "请选择护理人员" in html(response)
+    response = client.post("/visits/check-in", data={"carer_id": hc.carer.id, "at": f"{day}T10:00", "submit": "1"})
+    assert response.status_code == 400
+    assert session.scalar(select(func.count()).select_from(Visit).where(Visit.slot_start.is_(None))) == 0
+
+
+def test_the_insurer_opens_a_carers_week_from_a_link_and_an_agency_gets_404(client, session, hc):
+    login(client, "ins_op")
+    visit = first_visit(session, hc)
+    page = html(client.get(f"/visits/week?carer={hc.carer.id}&week={visit.service_date}"))
+    assert f'data-visit="{visit.id}"' in page
+    client.post("/logout")
+    login(client, "ag_admin")
+    assert client.get(f"/visits/week?carer={hc.carer.id}").status_code == 404

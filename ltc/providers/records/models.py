@@ -103,6 +103,8 @@ class Visit(Base):
         Index("ix_visits_carer_date", "carer_id", "service_date"),
         Index("ix_visits_person_date", "person_id", "service_date"),
         Index("ix_visits_updated_at", "updated_at"),
+        #: one visit per slot of the plan: two schedule runs at once cannot both add it
+        UniqueConstraint("visit_type_id", "slot_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.calendar import load_calendar
 from ltc.core.clock import LOCAL_TZ
-from ltc.core.errors import NotFound
+from ltc.core.errors import Conflict, NotFound
 from ltc.core.months import days, first_of_month, month_bounds
 from ltc.core.periods import overlap_filter
 from ltc.entitlements.models import Entitlement
@@ -146,7 +147,11 @@ def generate_person_month(session: Session, *, provider_id: int, person_id: int,
             created_by=actor.user_id, created_at=now,
             items=[VisitItem(service_item_id=i.service_item_id) for i in visit_type.items]))
         counts.created += 1
-    session.flush()
+    try:
+        with session.begin_nested():   # another run added the same slot meanwhile: refuse, keep the session usable
+            session.flush()
+    except IntegrityError:
+        raise Conflict("排班正在由其他用户生成，请稍后刷新查看") from None
     if counts.created or counts.removed or counts.assigned:
         audit.record(session, actor, "generate_schedule", "visit_schedule", f"{provider_id}:{person_id}:{month:%Y-%m}",
                      after=counts.as_dict(), now=now)

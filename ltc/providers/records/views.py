@@ -11,6 +11,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.validators import InputRequired
 from sqlalchemy import select
 
 from ltc.auth.models import User
@@ -97,7 +98,7 @@ def carer_week():
     require_reader()
     carers = week.carers_in_scope(db.session, current_user)
     carer_id = request.args.get("carer", type=int) or (carers[0].id if carers else None)
-    if week.is_carer_only(current_user):
+    if week.is_carer_only(current_user):    # a carer login sees only their own week, whatever the link says
         carer_id = carers[0].id if carers else None
     if carer_id is None:
         return render_template("visits/week.html", carer=None, carers=carers, grid=None, names=_names(),
@@ -158,6 +159,8 @@ def _check_in_choices(form: CheckInForm, visit: Visit | None) -> None:
     if visit is None and not week.is_carer_only(current_user):
         people = list(db.session.scalars(_plan_people()))
     form.person_id.choices = [(p.id, p.name) for p in people]
+    if visit is None:   # an unscheduled visit names its person
+        form.person_id.validators = [InputRequired()]
     form.carer_id.choices = [(c.id, c.name) for c in week.carers_in_scope(db.session, current_user)]
 
 
@@ -189,7 +192,7 @@ def check_in(visit_id: int | None):
         carer_id = _own_carer_id() if week.is_carer_only(current_user) else form.carer_id.data
         person_id = visit.person_id if visit else form.person_id.data
         if visit is None and person_id not in dict(form.person_id.choices):
-            raise NotFound("参保人不存在或无权访问")
+            raise NotFound("参保人不存在或无权访问")     # a person outside the list the user was shown
         try:
             outcome = visits.check_in(
                 db.session, actor=actor_of(current_user), carer_id=carer_id, person_id=person_id,

@@ -46,8 +46,10 @@ def _in_provider(actor: Actor, provider_id: int) -> bool:
     return actor.org_id is None or actor.org_id == provider_id
 
 
-def carer_of(session: Session, actor: Actor, carer_id: int) -> Carer:
-    carer = session.get(Carer, carer_id) if carer_id else None
+def carer_of(session: Session, actor: Actor, carer_id: int | None) -> Carer:
+    if not carer_id:
+        raise ValidationFailed("请选择护理人员", {"carer_id": "请选择护理人员"})
+    carer = session.get(Carer, carer_id)
     if carer is None or not _in_provider(actor, carer.provider_id):
         raise NotFound("护理人员不存在或无权访问")
     return carer

@@ -74,16 +74,14 @@ def _week(session: Session, user: User, monday: date, *conditions) -> Week:
 
 
 def carers_in_scope(session: Session, user: User) -> list[Carer]:
-    """The carers whose week the user may open (a carer: only themself)."""
+    """The carers a provider's user picks from (a carer: only themself). The MIA and an insurer open
+    a carer's week from a link naming the carer, never from a list of every carer of the city."""
+    if user.org_kind != "provider":
+        return []
     if is_carer_only(user):
         own = carer_of_user(session, user)
         return [own] if own else []
-    stmt = select(Carer).order_by(Carer.name, Carer.id)
-    if user.org_kind == "provider":
-        stmt = stmt.where(Carer.provider_id == user.org_id)
-    elif user.org_kind != "mia" and user.org_kind != "insurer":
-        return []
-    return list(session.scalars(stmt))
+    return list(session.scalars(select(Carer).where(Carer.provider_id == user.org_id).order_by(Carer.name, Carer.id)))
 
 
 def get_carer(session: Session, user: User, carer_id: int) -> Carer:
