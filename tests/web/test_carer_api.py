@@ -189,6 +189,25 @@ def test_an_offline_batch_is_checked_in_check_in_order_each_as_of_its_check_in(a
     assert {v.source for v in session.scalars(select(Visit))} == {"offline"} and visits(session) == 3
 
 
+@pytest.mark.parametrize("body, field", [({"visits": []}, "visits"), ({"visits": "x"}, "visits"), ({}, "visits"),
+                                         ({"visits": [{}] * 201}, "visits")])
+def test_a_batch_that_is_not_a_list_of_visits_is_400_as_a_whole(api, session, body, field):
+    r = api("post", BATCH, key="q1", json=body)
+    assert r.status_code == 400 and field in r.json["fields"] and visits(session) == 0
+
+
+def test_a_visit_of_a_batch_that_is_not_an_object_is_refused_alone(api, session):
+    r = api("post", BATCH, key="q2", json={"visits": [7, offline(session, api, 9)]})
+    assert [x["status"] for x in r.json["results"]] == [400, 201]
+    assert r.json["results"][0]["fields"] == {"visits[0]": "must be an object"}
+
+
+def test_a_check_in_after_midnight_in_shanghai_belongs_to_the_shanghai_date(api, session):
+    r = api("post", CHECK_IN, key="q3", json={"person_id": api.hc.person.id, "at": "2026-03-15T16:30:00Z"})
+    assert r.json["visit"]["service_date"] == "2026-03-16"
+    assert r.json["visit"]["check_in_at"] == "2026-03-16T00:30:00+08:00"
+
+
 def test_an_offline_batch_is_idempotent_by_its_key(api, session):
     body = {"visits": [offline(session, api, 9), offline(session, api, 14)]}
     first = api("post", BATCH, key="i1", json=body)

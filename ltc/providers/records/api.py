@@ -23,8 +23,9 @@ from ltc.providers.records import carer_scope as scope
 from ltc.providers.records import checks
 from ltc.providers.records import visits
 from ltc.providers.records.models import Visit
-from ltc.providers.records.api_schemas import (Batch, BatchOut, CheckIn, CheckOut, OfflineVisit, SavedVisit,
-                                               StoredVisit, TodayQuery, VisitsOfDay, finding_json, visit_json)
+from ltc.providers.records.api_schemas import (IN_ONE_VISIT, Batch, BatchOut, CheckIn, CheckOut, OfflineVisit,
+                                               SavedVisit, StoredVisit, TodayQuery, VisitsOfDay, finding_json,
+                                               visit_json)
 from ltc.web.messages import error_words
 
 WRITE_ERRORS = (404, 409)
@@ -140,9 +141,9 @@ def _one_offline(device: scope.Device, item: OfflineVisit, now) -> dict:
                    "check-in, in check-in order; one result per visit (201 with findings, or its error)",
            body=Batch, responses={200: BatchOut}, key_required=True, partial=True)
 def carer_batch(body: Checked[Batch]):
-    raise_problems(body.problems)
+    raise_problems({name: problem for name, problem in body.problems.items() if not IN_ONE_VISIT.match(name)})
     device, now = _device(), utcnow()
-    checked = [check(OfflineVisit, raw, f"visits[{n}]") for n, raw in enumerate(body.value.visits)]
+    checked = [check(OfflineVisit, raw, f"visits[{n}]") for n, raw in enumerate(body.raw["visits"])]
     results: dict[int, dict] = {n: {"status": 400, "error": "invalid visit", "fields": c.problems}
                                 for n, c in enumerate(checked) if c.problems}
     valid = sorted((c.value.check_in_at, n) for n, c in enumerate(checked) if not c.problems)

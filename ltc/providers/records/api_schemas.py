@@ -91,8 +91,13 @@ class OfflineVisit(Body):
 
 
 class Batch(Body):
-    visits: Annotated[list[dict], Field(min_length=1, max_length=BATCH_MAX,
-                                        description="OfflineVisit objects, each checked on its own")]
+    visits: Annotated[list[OfflineVisit], Field(min_length=1, max_length=BATCH_MAX,
+                                                description="each checked on its own: a visit with a problem "
+                                                            "is answered 400 in its result, the others are saved")]
+
+
+#: a problem inside one visit of a batch (``visits[3].check_in_at``): that visit's own result
+IN_ONE_VISIT = re.compile(r"visits\[[0-9]+\]")
 
 
 class FindingOut(Out):
