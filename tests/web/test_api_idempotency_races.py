@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from ltc.api.idempotency import HEADER
+from ltc.api.idempotency import HEADER, REPLAYED
 from ltc.api.models import IdempotencyKey
 from ltc.auth.services import issue_token
 from ltc.extensions import db
@@ -49,6 +49,7 @@ def test_ten_identical_person_creations_at_once_make_one_person_and_ten_identica
     responses = storm(live_app, data["mia_op"], "/api/v1/persons", body, "storm-person")
     assert [r.status_code for r in responses] == [201] * STORM, [r.get_data(as_text=True) for r in responses]
     assert all(r.json == responses[0].json for r in responses)
+    assert sum(REPLAYED in r.headers for r in responses) == STORM - 1  # one ran the view, nine read its answer
     with live_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(InsuredPerson)
                                  .where(InsuredPerson.id_number == body["id_number"])) == 1
@@ -60,6 +61,7 @@ def test_ten_identical_person_creations_at_once_make_one_person_and_ten_identica
 def _identical(responses, status: int) -> None:
     assert [r.status_code for r in responses] == [status] * STORM, [r.get_data(as_text=True) for r in responses]
     assert all(r.json == responses[0].json for r in responses)
+    assert sum(REPLAYED in r.headers for r in responses) == STORM - 1  # one ran the view, nine read its answer
 
 
 def _visits(live_app, person_id: int) -> int:
