@@ -1,5 +1,5 @@
 """Builders for visits: a home-care beneficiary with a final care plan in force, and carers."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from ltc.auth.models import User
@@ -9,6 +9,7 @@ from ltc.core.clock import LOCAL_TZ
 from ltc.providers.care_plans import services as plans
 from ltc.providers.care_plans.models import CarePlan
 from ltc.providers.care_plans.services import VisitTypeInput
+from ltc.providers.records import checks
 from ltc.providers.carers.models import Carer
 from tests.conftest import NOW
 from tests.entitlement_builders import grant
@@ -60,3 +61,26 @@ def home_care(session, world, n: int = 1) -> HomeCare:
     mine = carer(session, world.provider, 1, user=world.users["pr_carer"])
     other = carer(session, world.provider, 2)
     return HomeCare(who, plan, mine, other, actor_of(world.users["pr_op"]))
+
+
+@dataclass
+class FakeFinding:
+    rule: str
+    severity: str
+    message: str
+    params: dict = field(default_factory=dict)
+    evidence: dict = field(default_factory=dict)
+
+
+def stand_in_rules(monkeypatch) -> dict[int, list]:
+    """A stand-in for the compliance rules (registered by that domain later): V01 on every visit
+    without a GPS point, stored by visit id and read back for the visit page."""
+    stored: dict[int, list] = {}
+
+    def checker(session, kind, record, *, now):
+        stored[record.id] = [] if record.check_in_lat is not None else [FakeFinding("V01", "FLAG", "没有定位")]
+        return stored[record.id]
+
+    monkeypatch.setattr(checks, "_checkers", [checker])
+    monkeypatch.setattr(checks, "_readers", [lambda session, kind, record_id: stored.get(record_id, [])])
+    return stored

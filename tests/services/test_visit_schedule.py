@@ -136,3 +136,18 @@ def test_one_beneficiary_who_is_not_the_providers_is_not_found(session, hc, worl
     with pytest.raises(NotFound):
         schedule.schedule_month(session, provider_id=world.provider.id, month=MARCH, actor=hc.operator, now=NOW,
                                 person_id=stranger.id)
+
+
+def test_a_carer_is_chosen_only_for_the_providers_beneficiaries_and_from_its_carers(session, hc, world):
+    stranger = person(session, 4, district="东城区")
+    with pytest.raises(NotFound):
+        schedule.set_default_carer(session, provider_id=world.provider.id, person_id=stranger.id,
+                                   carer_id=hc.carer.id, actor=hc.operator, now=NOW)
+    from tests.visit_builders import carer
+    theirs = carer(session, world.provider2, 3)
+    with pytest.raises(NotFound):
+        schedule.set_default_carer(session, provider_id=world.provider.id, person_id=hc.person.id,
+                                   carer_id=theirs.id, actor=hc.operator, now=NOW)
+    schedule.set_default_carer(session, provider_id=world.provider.id, person_id=hc.person.id, carer_id=None,
+                               actor=hc.operator, now=NOW)
+    assert schedule.default_carer_id(session, world.provider.id, hc.person.id) is None

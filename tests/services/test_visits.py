@@ -1,6 +1,5 @@
 """Visits (SPEC §5.4, §6): check-in and check-out, a whole visit at once, exact duplicates,
 corrections that keep the previous version, settled visits, the Shanghai service date."""
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,32 +13,14 @@ from ltc.providers.records import visits
 from ltc.providers.records.models import RecordVersion, Visit
 from ltc.providers.records.visits import DuplicateVisit
 from tests.conftest import NOW
-from tests.visit_builders import home_care, shanghai
+from tests.visit_builders import home_care, shanghai, stand_in_rules
 
 DAY = date(2026, 3, 16)   # a Monday
 
 
-@dataclass
-class FakeFinding:
-    rule: str
-    severity: str
-    message: str
-    params: dict = field(default_factory=dict)
-    evidence: dict = field(default_factory=dict)
-
-
 @pytest.fixture
 def found(monkeypatch):
-    """A stand-in checker: one warning per visit without a GPS point, kept by visit id."""
-    stored: dict[int, list] = {}
-
-    def checker(session, kind, record, *, now):
-        findings = [] if record.check_in_lat is not None else [FakeFinding("V01", "FLAG", "没有定位")]
-        stored[record.id] = findings
-        return findings
-
-    monkeypatch.setattr(checks, "_checkers", [checker])
-    return stored
+    return stand_in_rules(monkeypatch)
 
 
 @pytest.fixture

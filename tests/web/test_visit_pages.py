@@ -2,7 +2,6 @@
 check-in and check-out with the findings shown before a final confirm, corrections, settled visits,
 the schedule page, the carer's menu."""
 import re
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
@@ -11,34 +10,17 @@ from sqlalchemy import func, select
 from ltc.core.audit import AuditEntry
 from ltc.core.clock import local_today
 from ltc.core.months import first_of_month
-from ltc.providers.records import checks, schedule
+from ltc.providers.records import schedule
 from ltc.providers.records.models import RecordVersion, Visit
 from ltc.providers.records.week import monday_of
 from tests.conftest import NOW, login
 from tests.people_builders import person
-from tests.visit_builders import home_care, home_plan
-
-
-@dataclass
-class FakeFinding:
-    rule: str
-    severity: str
-    message: str
-    params: dict = field(default_factory=dict)
+from tests.visit_builders import home_care, home_plan, stand_in_rules
 
 
 @pytest.fixture
 def found(monkeypatch):
-    """A stand-in for the compliance rules: V01 on every visit without a GPS point, kept and read back."""
-    stored: dict[int, list] = {}
-
-    def checker(session, kind, record, *, now):
-        stored[record.id] = [] if record.check_in_lat is not None else [FakeFinding("V01", "FLAG", "没有定位")]
-        return stored[record.id]
-
-    monkeypatch.setattr(checks, "_checkers", [checker])
-    monkeypatch.setattr(checks, "_readers", [lambda session, kind, record_id: stored.get(record_id, [])])
-    return stored
+    return stand_in_rules(monkeypatch)
 
 
 @pytest.fixture
@@ -140,6 +122,8 @@ def test_a_correction_keeps_the_version_and_the_visit_page_shows_it(client, sess
     assert kept.reason == "签到时间录错"
     page = html(client.get(f"/visits/{visit.id}"))
     assert 'data-testid="version"' in page and "签到时间录错" in page and 'data-rule="V01"' in page
+    assert f"{day} 09:00 / —" in page                  # the kept check-in, in local time
+    assert f"{day} 08:30" in page.split('data-testid="check-in"')[1][:40]
 
 
 def test_a_settled_visit_cannot_be_corrected(client, session, hc):
@@ -234,3 +218,39 @@ def test_the_insurer_opens_a_carers_week_from_a_link_and_an_agency_gets_404(clie
     client.post("/logout")
     login(client, "ag_admin")
     assert client.get(f"/visits/week?carer={hc.carer.id}").status_code == 404
+
+
+def test_a_large_month_is_queued_and_the_page_shows_its_progress(client, session, hc, monkeypatch):
+    monkeypatch.setattr(schedule, "IN_REQUEST_MAX", 1)
+    login(client, "pr_op")
+    month = first_of_month(local_today())
+    response = client.post("/visits/schedule/", data={"month": f"{month:%Y-%m}", "person_id": "0", "submit": "1"},
+                           follow_redirects=True)
+    page = html(response)
+    assert "排班已排队由后台生成" in page and 'data-testid="schedule-run"' in page and "排队中" in page
+
+
+def test_the_operator_reassigns_a_visit_from_its_page(client, session, hc):
+    login(client, "pr_op")
+    visit = first_visit(session, hc)
+    page = html(client.get(f"/visits/{visit.id}"))
+    assert "assign-form" in page and "move-form" in page
+    assert 'name="at"' in html(client.get(f"/visits/{visit.id}/check-in"))
+    client.post(f"/visits/schedule/{visit.id}/assign", data={"carer_id": hc.other_carer.id})
+    session.refresh(visit)
+    assert (visit.carer_id, visit.version) == (hc.other_carer.id, 2)
+    client.post("/logout")
+    login(client, "pr_carer")                        # no longer theirs
+    assert client.get(f"/visits/{visit.id}").status_code == 404
+
+
+def test_the_operator_opens_the_week_of_a_beneficiary_not_scheduled_yet(client, session, hc, world):
+    unscheduled = person(session, 5, name="孙未排", district="东城区")
+    home_plan(session, world, unscheduled)
+    session.commit()
+    login(client, "pr_op")
+    page = html(client.get(f"/visits/week/person/{unscheduled.id}"))
+    assert "孙未排" in page and 'data-testid="visit-card"' not in page
+    client.post("/logout")
+    login(client, "pr_carer")
+    assert client.get(f"/visits/week/person/{unscheduled.id}").status_code == 404

@@ -195,7 +195,13 @@ def schedule_month(session: Session, *, provider_id: int, month: date, actor: Ac
 
 def set_default_carer(session: Session, *, provider_id: int, person_id: int, carer_id: int | None, actor: Actor,
                       now: datetime) -> BeneficiaryCarer | None:
-    """Choose (or, with None, clear) the carer who gets the beneficiary's generated visits."""
+    """Choose (or, with None, clear) the carer who gets the beneficiary's generated visits. Raises
+    NotFound for a person without a visit-based care plan at the provider or a carer of another."""
+    has_plan = session.scalar(select(CarePlan.id).where(
+        CarePlan.person_id == person_id, CarePlan.provider_id == provider_id,
+        CarePlan.care_type.in_(VISIT_CARE_TYPES)).limit(1))
+    if has_plan is None:
+        raise NotFound("参保人不存在或无权访问")
     row = session.scalar(select(BeneficiaryCarer).where(BeneficiaryCarer.provider_id == provider_id,
                                                         BeneficiaryCarer.person_id == person_id))
     before = {"carer_id": row.carer_id if row else None}

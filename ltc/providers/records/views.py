@@ -6,7 +6,7 @@ Readers: a provider's staff (their provider), a carer login (their own visits an
 beneficiaries only), an insurer and the MIA (in scope); an agency sees nothing (404). Writers:
 ``LOG_VISITS`` (the provider's operator, a carer for their own visits).
 """
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -124,6 +124,17 @@ def people():
     return render_template("visits/people.html", people=week.beneficiaries_in_scope(db.session, current_user))
 
 
+def _local_text(value: str | None) -> str:
+    """A kept version's instant (stored as UTC ISO text) in local time."""
+    return to_local(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def _version_rows(kept: list) -> list[dict]:
+    return [{"version": k.version, "changed_at": k.changed_at, "changed_by": k.changed_by, "reason": k.reason,
+             "check_in": _local_text(k.data.get("check_in_at")), "check_out": _local_text(k.data.get("check_out_at"))}
+            for k in kept]
+
+
 def _visit(visit_id: int) -> Visit:
     return get_scoped(db.session, current_user, Visit, visit_id)
 
@@ -140,8 +151,8 @@ def view_visit(visit_id: int):
         move.start.data = to_local(visit.scheduled_start).replace(tzinfo=None)
     return render_template("visits/detail.html", visit=visit, names=_names(),
                            findings=findings_of(db.session, "visit", visit.id),
-                           versions=visits.versions_of(db.session, visit), move_form=move, assign_form=assign,
-                           cancel_form=CancelForm(formdata=None))
+                           versions=_version_rows(visits.versions_of(db.session, visit)), move_form=move,
+                           assign_form=assign, cancel_form=CancelForm(formdata=None))
 
 
 def _writer() -> None:

@@ -14,6 +14,7 @@ from ltc.auth.models import User
 from ltc.auth.scope import scoped
 from ltc.core.errors import NotFound
 from ltc.people.models import InsuredPerson
+from ltc.providers.care_plans.models import CarePlan
 from ltc.providers.carers.models import Carer
 from ltc.providers.kinds import VisitStatus
 from ltc.providers.records.models import Visit
@@ -102,10 +103,14 @@ def carer_week(session: Session, user: User, carer_id: int, monday: date) -> tup
 
 
 def get_beneficiary(session: Session, user: User, person_id: int) -> InsuredPerson:
-    """A person with a visit the user sees (a carer: a visit given to them), else NotFound."""
+    """A person with a visit the user sees (a carer: a visit given to them) or, for the provider's
+    staff, with a care plan at the provider; else NotFound."""
     person = session.get(InsuredPerson, person_id)
-    seen = scoped(select(Visit.id).where(Visit.person_id == person_id), Visit, user)
-    if person is None or not session.scalar(select(exists(seen))):
+    seen = exists(scoped(select(Visit.id).where(Visit.person_id == person_id), Visit, user))
+    if user.org_kind == "provider" and not is_carer_only(user):   # a beneficiary not scheduled yet
+        seen = seen | exists(select(CarePlan.id).where(CarePlan.person_id == person_id,
+                                                       CarePlan.provider_id == user.org_id))
+    if person is None or not session.scalar(select(seen)):
         raise NotFound("参保人不存在或无权访问")
     return person
 
