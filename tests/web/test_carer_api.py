@@ -15,8 +15,8 @@ from tests import builders
 from tests.builders import PASSWORD
 from tests.conftest import NOW
 from tests.people_builders import person
-from tests.services.test_visits import FakeFinding
-from tests.visit_builders import home_care, home_plan, shanghai
+
+from tests.visit_builders import FakeFinding, home_care, home_plan, shanghai
 
 DAY = NOW.date()  # Monday 2026-03-16; the API's clock is NOW (10:00 in Shanghai)
 CHECK_IN = "/api/v1/carer/visits/check-in"
