@@ -72,10 +72,16 @@ def create_app(config: type | dict | None = None) -> Flask:
 
 
 def select_locale() -> str:
-    """The session's chosen language, else the user's, else Chinese (zh_CN)."""
-    from flask import current_app
+    """The session's chosen language, else the user's, else Chinese (zh_CN); on the API the
+    request's Accept-Language first, then the token user's language."""
+    from flask import current_app, g
 
     choices = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):
+        user = g.get("api_user")
+        return (request.accept_languages.best_match(choices)
+                or (user.locale if user is not None and user.locale in choices else None)
+                or current_app.config["BABEL_DEFAULT_LOCALE"])
     if session.get("lang") in choices:
         return session["lang"]
     if request.path.startswith("/api/") and (asked := request.accept_languages.best_match(choices)):

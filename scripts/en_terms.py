@@ -419,7 +419,7 @@ EN.update({
     # job times (policy section "jobs")
     "定时任务运行时间": "Scheduled job times", "每月几日运行（留空为每日）": "Day of the month (empty: every day)",
     "时": "h", "分": "min", "日": "day", "公示期满出结论、发起重新评估":
-        "Conclude ended publicities, open reassessments", "清理30天前的登录记录": "Purge login records older than 30 days",
+        "Conclude ended publicities, open reassessments", "清理30天前的登录记录和幂等键": "Purge login records and idempotency keys older than 30 days",
     "检查下一年度工作日历": "Check next year's working calendar", "审核超时标记": "Mark overdue reviews",
     # policy
     "已发布": "Published", "已废止": "Retired", "创建": "Created", "修改": "Edited", "元": "CNY", "天": "days",

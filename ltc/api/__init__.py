@@ -12,3 +12,7 @@ def register(app: Flask) -> None:
     from ltc.api.blueprint import bp
 
     app.register_blueprint(bp)
+
+
+def wire() -> None:
+    from ltc.api import models as _models  # noqa: F401  (the idempotency keys table)

@@ -8,6 +8,8 @@ from flask import current_app, jsonify
 from pydantic import BaseModel
 
 from ltc.api.blueprint import bp
+from ltc.api.idempotency import HEADER, READ_METHODS
+from ltc.api.models import KEY_MAX
 from ltc.api.schema import MAX_INT, Error, Media, Operation, api_route
 
 REF = "#/components/schemas/{model}"
@@ -67,13 +69,22 @@ def _content(declared, components: Components) -> dict:
     return {"application/json": {"schema": components.inline(declared)}}
 
 
-def _responses(op: Operation, authenticated: bool, has_input: bool, components: Components) -> dict:
+def _key_parameter(op: Operation) -> dict:
+    return {"name": HEADER, "in": "header", "required": op.key_required,
+            "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX, "pattern": "^[!-~]+$"},
+            "description": "a new key for each new write, the same on each retry: a retry gets the first "
+                           "response and writes nothing; the key with another request is refused (422)"}
+
+
+def _responses(op: Operation, authenticated: bool, has_input: bool, components: Components,
+               keyed: bool = False) -> dict:
     responses = {}
     for status, declared in op.responses.items():
         responses[str(status)] = {"description": HTTPStatus(status).phrase}
         if declared is not None:
             responses[str(status)]["content"] = _content(declared, components)
     codes = set(op.errors) | ({400} if has_input else set()) | ({401, 403} if authenticated else set())
+    codes |= {400, 409, 422} if keyed else set()
     error = components.ref(Error)
     for code in sorted(codes):
         responses[str(code)] = {"description": HTTPStatus(code).phrase,
@@ -84,12 +95,13 @@ def _responses(op: Operation, authenticated: bool, has_input: bool, components: 
 def _operation(endpoint: str, method: str, op: Operation, view, path_params: list[dict],
                components: Components) -> dict:
     authenticated = getattr(view, "api_authenticated", False)
-    parameters = path_params + _query_parameters(op, components)
+    keyed = authenticated and method.upper() not in READ_METHODS
+    parameters = path_params + _query_parameters(op, components) + ([_key_parameter(op)] if keyed else [])
     document = {"summary": op.summary, "operationId": f"{endpoint}_{method}", "parameters": parameters}
     if op.body is not None:
         document["requestBody"] = {"required": op.body_required,
                                    "content": {"application/json": {"schema": components.inline(op.body)}}}
-    document["responses"] = _responses(op, authenticated, bool(parameters or op.body), components)
+    document["responses"] = _responses(op, authenticated, bool(parameters or op.body), components, keyed)
     if not authenticated:
         document["security"] = []
     return document

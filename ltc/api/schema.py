@@ -17,6 +17,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from flask import current_app, make_response, request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from ltc.api import idempotency
 from ltc.core.errors import ValidationFailed
 
 MAX_INT = 2**31 - 1  # PostgreSQL INTEGER: ids, versions and counters fit
@@ -267,11 +268,12 @@ class Operation:
     query: type[Query] | None
     responses: Mapping[int, type[BaseModel] | Media | None]
     errors: tuple[int, ...]
+    key_required: bool = False
 
 
 def api_route(*, summary: str, body: type[BaseModel] | None = None, query: type[Query] | None = None,
               responses: Mapping[int, type[BaseModel] | Media | None], errors: tuple[int, ...] = (),
-              body_required: bool = True, partial: bool = False):
+              body_required: bool = True, partial: bool = False, key_required: bool = False):
     """Validate the path integers, ``query`` and ``body`` of a route, pass the view
     ``query=`` and ``body=`` instances, and record the route for the OpenAPI document.
 
@@ -279,8 +281,12 @@ def api_route(*, summary: str, body: type[BaseModel] | None = None, query: type[
     4xx the route itself may give besides 400 (and 401/403 of ``api_permission``). Without
     ``body_required`` an empty body gives ``body=None``. With ``partial`` the view gets a
     ``Checked`` body even when it has problems, adds its own and raises them all at once.
+
+    An authenticated write honours an ``Idempotency-Key`` header (``idempotency``): a retry gets
+    the first response and the view does not run again. With ``key_required`` a write without
+    one is refused (400).
     """
-    operation = Operation(summary, body, body_required, query, dict(responses), tuple(errors))
+    operation = Operation(summary, body, body_required, query, dict(responses), tuple(errors), key_required)
 
     def decorator(view):
         @wraps(view)
@@ -290,7 +296,10 @@ def api_route(*, summary: str, body: type[BaseModel] | None = None, query: type[
                 kwargs["query"] = read_query(query)
             if body is not None:
                 kwargs["body"] = _read_body(body, required=body_required, partial=partial)
-            response = make_response(view(*args, **kwargs))
+            response = idempotency.begin(required=key_required)
+            if response is None:
+                response = make_response(view(*args, **kwargs))
+                idempotency.finish(response)
             if current_app.config.get("API_CHECK_RESPONSES"):
                 check_response(operation, response)
             return response

@@ -73,6 +73,7 @@ def register(app: Flask) -> None:
     from ltc.providers.carers import part_views  # noqa: F401  (the dated facts' routes on the carers blueprint)
     from ltc.providers.carers import views as carer_views
     from ltc.providers.catalogue import views as catalogue_views
+    from ltc.providers.records import api as _records_api  # noqa: F401  (the carers' API routes)
     from ltc.providers.records import schedule_views, stay_views, views as visit_views
 
     app.register_blueprint(catalogue_views.bp)

@@ -58,7 +58,7 @@ class JobsPolicy:
     LABEL: ClassVar[str] = "定时任务运行时间"
 
     assessment_daily: JobTime = param("公示期满出结论、发起重新评估")
-    purge_login_attempts: JobTime = param("清理30天前的登录记录")
+    purge_login_attempts: JobTime = param("清理30天前的登录记录和幂等键")
     calendar_check: JobTime = param("检查下一年度工作日历")
     review_overdue: JobTime = param("审核超时标记")
     retry_pending_notices: JobInterval = param("生成待生成的通知书")

@@ -97,7 +97,7 @@ JOBS: tuple[Job, ...] = (
     Job("assessment_daily", "公示期满出结论、发起重新评估", DAILY_0030, "ltc.assessment.applications.jobs:daily"),
     Job("compliance_scan", "夜间智能监管巡检（含未签退自动签退）", DAILY_0100, "ltc.compliance.jobs:scan_provider",
         units="ltc.compliance.jobs:providers_to_scan"),
-    Job("purge_login_attempts", "清理30天前的登录记录", DAILY_0600,
+    Job("purge_login_attempts", "清理30天前的登录记录和幂等键", DAILY_0600,
         "ltc.scheduler.jobs:purge_login_attempts"),
     Job("calendar_check", "检查下一年度工作日历", DAILY_0600, "ltc.scheduler.jobs:calendar_check"),
     Job("review_overdue", "审核超时标记", DAILY_0600, "ltc.reviews.jobs:mark_overdue"),

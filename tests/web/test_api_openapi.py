@@ -67,7 +67,7 @@ def test_authenticated_operations_declare_401_and_403_with_the_error_body(doc):
 
 def test_each_operation_declares_its_own_errors(doc):
     paths = doc["paths"]
-    assert set(paths["/api/v1/persons"]["post"]["responses"]) == {"201", "400", "401", "403", "409"}
+    assert set(paths["/api/v1/persons"]["post"]["responses"]) == {"201", "400", "401", "403", "409", "422"}
     assert set(paths["/api/v1/persons/{person_id}"]["get"]["responses"]) == {"200", "400", "401", "403", "404"}
     assert set(paths["/api/v1/auth/token"]["post"]["responses"]) == {"201", "400", "401", "429"}
     assert paths["/api/v1/auth/token"]["post"]["security"] == []

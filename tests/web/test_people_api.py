@@ -24,7 +24,8 @@ def api(client, session, world):
         if username not in tokens:
             r = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
             tokens[username] = r.json["token"]
-        return getattr(client, method)(url, headers={"Authorization": f"Bearer {tokens[username]}"}, **kw)
+        headers = {"Authorization": f"Bearer {tokens[username]}", **kw.pop("headers", {})}
+        return getattr(client, method)(url, headers=headers, **kw)
     tokens: dict[str, str] = {}
     call.people = made
     return call

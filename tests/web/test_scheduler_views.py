@@ -16,7 +16,7 @@ def test_mia_admin_sees_every_job_with_its_schedule(client, world):
     assert page.status_code == 200
     html = page.data.decode()
     assert 'data-job="purge_login_attempts"' in html and 'data-job="calendar_check"' in html
-    assert "清理30天前的登录记录" in html and "每日 06:00" in html
+    assert "清理30天前的登录记录和幂等键" in html and "每日 06:00" in html
     assert "从未运行" in html and "暂无运行记录" in html
 
 
@@ -40,7 +40,8 @@ def test_run_now_queues_the_job_for_the_scheduler_and_records_who_asked(client, 
     assert run.triggered_by_id == world.users["mia_admin"].id and run.queued_at is not None
     assert session.scalar(select(LoginAttempt).where(LoginAttempt.username == "x")) is not None  # not run
     html = response.data.decode()
-    assert "任务 清理30天前的登录记录 已加入队列" in html and "purge_login_attempts 已加入" not in html  # not the id
+    assert "任务 清理30天前的登录记录和幂等键 已加入队列" in html
+    assert "purge_login_attempts 已加入" not in html  # not the id
     row = re.search(rf'data-run="{run.id}".*?</tr>', html, re.S).group(0)
     assert "排队中" in row and "加入队列" in row
     assert 'data-testid="run-trigger">mia_admin<' in row
@@ -59,7 +60,7 @@ def test_the_schedulers_poll_runs_the_run_queued_from_the_page(client, world, se
     [outcome] = run_queued(session)  # what the scheduler process does every few seconds
     [run] = session.scalars(select(JobRun)).all()
     session.refresh(run)
-    assert (outcome.run_id, run.status, run.counts) == (run.id, "success", {"deleted": 1})
+    assert (outcome.run_id, run.status, run.counts) == (run.id, "success", {"deleted": 1, "idempotency_keys": 0})
     assert run.triggered_by_id == world.users["mia_admin"].id
     html = client.get("/admin/jobs/").data.decode()
     row = re.search(rf'data-run="{run.id}".*?</tr>', html, re.S).group(0)

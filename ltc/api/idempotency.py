@@ -1,0 +1,159 @@
+"""``Idempotency-Key`` for every API write (SPEC §5.4, §6): a retried request returns the first
+response and writes nothing.
+
+The key is claimed first, in the same transaction as the write: a row ``(user, key)`` with the
+request's method, path and body hash, its response still empty. The unique key ``(user_id, key)``
+decides between requests sent at once — on PostgreSQL the second insert waits for the first
+transaction and fails once it commits; on SQLite writing requests run one after the other
+(``BEGIN IMMEDIATE``) and the later one finds the row. Either way the loser reads the stored
+response and answers with it, never running the view. The response is stored before the commit
+(a view that commits by itself leaves the row empty for a moment: a retry then waits for it).
+
+A request whose view raises (a 4xx) rolls its claim back with its work: the key stays free.
+The same key with another method, path or body is refused (422); routes that must be retried
+safely (the carers' devices) refuse a write without a key (400).
+"""
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Response, g, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ltc.api.models import KEY_MAX, PATH_MAX, IdempotencyKey
+from ltc.core.clock import utcnow
+from ltc.core.errors import Conflict, DomainError, ValidationFailed
+from ltc.extensions import db
+
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+#: visible ASCII (a UUID, a device's counter …), as long as the column allows
+KEY_FORMAT = re.compile(rf"[\x21-\x7e]{{1,{KEY_MAX}}}")
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: how long a retry waits for the first request's response, polling every ``POLL_SECONDS``
+WAIT_SECONDS, POLL_SECONDS = 10.0, 0.05
+
+
+class KeyReused(DomainError):
+    """The key came with another request: the client reused a key it should not have."""
+    status = 422
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    method: str
+    path: str
+    body_hash: str
+
+    def matches(self, row: IdempotencyKey) -> bool:
+        return (row.method, row.path, row.body_hash) == (self.method, self.path, self.body_hash)
+
+
+def body_hash(raw: bytes) -> str:
+    """SHA-256 of the body as canonical JSON (key order and spacing do not matter); of the bytes
+    themselves when they are not JSON."""
+    try:
+        raw = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    except ValueError:
+        pass
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _stored(session: Session, user_id: int, key: str) -> IdempotencyKey | None:
+    return session.scalar(select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+                          .execution_options(populate_existing=True))
+
+
+def claim(session: Session, *, user_id: int, key: str, fingerprint: Fingerprint,
+          now: datetime) -> tuple[IdempotencyKey | None, bool]:
+    """``(row, True)`` when this request now holds the key (a new row, flushed); ``(row, False)``
+    when another request had it (its row, maybe still without a response); ``(None, False)``
+    when the other request gave it up while this one waited (try again)."""
+    stored = _stored(session, user_id, key)
+    if stored is not None:
+        return stored, False
+    row = IdempotencyKey(user_id=user_id, key=key, method=fingerprint.method, path=fingerprint.path[:PATH_MAX],
+                         body_hash=fingerprint.body_hash, created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # a concurrent request committed the same key first
+        return _stored(session, user_id, key), False
+    return row, True
+
+
+def check_replay(row: IdempotencyKey, fingerprint: Fingerprint) -> None:
+    """Raise KeyReused (422) unless ``row`` was claimed by the same request."""
+    if not fingerprint.matches(row):
+        raise KeyReused("Idempotency-Key already used for a different request (another endpoint or body): "
+                        "send a new key with each new request", {HEADER: "already used for a different request"})
+
+
+def store_response(row: IdempotencyKey, response: Response) -> None:
+    row.response_status = response.status_code
+    row.response_body = response.get_json(silent=True)
+    row.location = response.headers.get("Location")
+
+
+# --- the request edge (called by ``schema.api_route``) -------------------------------------------
+
+def _key(required: bool) -> str | None:
+    key = request.headers.get(HEADER)
+    if key is None:
+        if required:
+            raise ValidationFailed(f"missing {HEADER} header: every write from a device carries a key of its own, "
+                                   "the same on each retry", {HEADER: "required"})
+        return None
+    if not KEY_FORMAT.fullmatch(key):
+        raise ValidationFailed(f"invalid {HEADER} header", {HEADER: f"1–{KEY_MAX} visible ASCII characters"})
+    return key
+
+
+def _wait_for_claim(user_id: int, key: str, fingerprint: Fingerprint) -> tuple[IdempotencyKey, bool]:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        row, mine = claim(db.session, user_id=user_id, key=key, fingerprint=fingerprint, now=utcnow())
+        if mine or (row is not None and (row.response_status is not None or not fingerprint.matches(row))):
+            return row, mine
+        if time.monotonic() > deadline:
+            raise Conflict("a request with this Idempotency-Key is still being processed: retry later",
+                           {HEADER: "in progress"})
+        db.session.rollback()  # lets the first request finish (SQLite: frees the write lock)
+        time.sleep(POLL_SECONDS)
+
+
+def begin(*, required: bool) -> Response | None:
+    """Before an authenticated write's view: None to run it (the key, if any, now claimed), or the
+    stored response of the key's first request. Raises ValidationFailed (no or a malformed key
+    where required), KeyReused."""
+    user = g.get("api_user")
+    if request.method in READ_METHODS or user is None:
+        return None
+    key = _key(required)
+    if key is None:
+        return None
+    fingerprint = Fingerprint(request.method, request.path, body_hash(request.get_data(cache=True)))
+    row, mine = _wait_for_claim(user.id, key, fingerprint)
+    if mine:
+        g.idempotency_claim = row
+        return None
+    check_replay(row, fingerprint)
+    response = jsonify(row.response_body)
+    response.status_code = row.response_status
+    if row.location:
+        response.headers["Location"] = row.location
+    response.headers[REPLAYED] = "true"
+    return response
+
+
+def finish(response: Response) -> None:
+    """After the view: store its response with the claimed key and commit, write and key together."""
+    row = g.pop("idempotency_claim", None)
+    if row is not None:
+        store_response(row, response)
+        db.session.commit()
