@@ -810,6 +810,12 @@ EN.update({
     "已结算": "settled", "不是床位护理": "not bed-based care", "不是数字": "not a number", "已关联": "already linked",
     "属于其他机构": "belongs to another organisation", "不是护理人员": "not a carer",
     "须晚于入职日期": "must be after the employment date",
+    "未知的服务项目 %(code)s": "unknown service item %(code)s", "服务项目 %(code)s 已停用": "service item %(code)s is inactive",
+    "服务项目 %(code)s 不属于服务形式 %(care_type)s": "service item %(code)s is not part of %(care_type)s",
+    "服务项目 %(code)s 不能由 %(staff_type)s 提供": "service item %(code)s may not be delivered by a %(staff_type)s",
+    "频次应为 1 至 %(n)s 次": "frequency must be 1 to %(n)s", "计划分钟数应为 1 至 %(n)s": "planned minutes must be 1 to %(n)s",
+    "每周 %(n)s 次不能平均安排在 %(days)s 个服务日": "%(n)s a week cannot be spread over %(days)s service days",
+    "服务种类不超过 %(n)s 种": "at most %(n)s visit types",
 })
 
 # Compliance rules: policy section, explanations of findings.

@@ -19,7 +19,8 @@ def reason_words(reason) -> str:
     if not isinstance(reason, str) or not reason:
         return str(reason)
     msgid, params = reason_msgid(reason)
-    return gettext(msgid, **params)
+    # a value taken from the reason may itself be a label (a care type's words): translate it too
+    return gettext(msgid, **{k: gettext(v) if isinstance(v, str) and v else v for k, v in params.items()})
 
 
 def fields_words(exc: DomainError) -> dict[str, str]:

@@ -80,6 +80,15 @@ FIELD_REASON_PATTERNS = {
     r"must be one of (?P<values>.+)": "须为以下之一：%(values)s",
     r"between (?P<low>\S+) and (?P<high>\S+)": "须在 %(low)s 至 %(high)s 之间",
     r"must be between (?P<low>\S+) and (?P<high>\S+)": "须在 %(low)s 至 %(high)s 之间",
+    # Chinese reasons that carry a value (care plans, the catalogue): the value stays, the words translate
+    r"未知的服务项目 (?P<code>\S+)": "未知的服务项目 %(code)s",
+    r"服务项目 (?P<code>\S+) 已停用": "服务项目 %(code)s 已停用",
+    r"服务项目 (?P<code>\S+) 不属于服务形式 (?P<care_type>\S+)": "服务项目 %(code)s 不属于服务形式 %(care_type)s",
+    r"服务项目 (?P<code>\S+) 不能由 (?P<staff_type>\S+) 提供": "服务项目 %(code)s 不能由 %(staff_type)s 提供",
+    r"频次应为 1 至 (?P<n>\d+) 次": "频次应为 1 至 %(n)s 次",
+    r"计划分钟数应为 1 至 (?P<n>\d+)": "计划分钟数应为 1 至 %(n)s",
+    r"每周 (?P<n>\d+) 次不能平均安排在 (?P<days>\d+) 个服务日": "每周 %(n)s 次不能平均安排在 %(days)s 个服务日",
+    r"服务种类不超过 (?P<n>\d+) 种": "服务种类不超过 %(n)s 种",
 }
 _PATTERNS = [(re.compile(pattern), words) for pattern, words in FIELD_REASON_PATTERNS.items()]
 

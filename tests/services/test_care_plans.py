@@ -171,7 +171,7 @@ def test_unknown_item_error_names_the_code(session, setup):
     with pytest.raises(ValidationFailed) as caught:
         save(session, world, person_id=east.id, care_type="outreach", visits=[visit(items=("SH01", "ZZ99"))])
     reason = caught.value.fields["visit_types-0-items"]
-    assert "未知的服务项目 ZZ99" in reason and "SH01 不属于服务形式 outreach" in reason
+    assert "未知的服务项目 ZZ99" in reason and "SH01 不属于服务形式 巡护" in reason
 
 
 def test_bad_level_and_unknown_person_or_provider(session, setup):

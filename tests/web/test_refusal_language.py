@@ -54,3 +54,19 @@ def test_field_reasons_with_a_number_and_lists_in_params_follow_the_language(app
         assert reason_words("taken") == "taken"
         assert reason_words("服务名称重复") != "服务名称重复"
         assert error_words(refused) == "A reassessment may not use the assessors of the first one: 张三, 李四"
+
+
+def test_chinese_field_reasons_naming_a_value_and_a_label_read_in_english(app, session):
+    """A catalogue or care-plan reason carries an item code and a care type's words: the English UI
+    reads the sentence and the care type in English, the code as it is."""
+    from flask import session as web_session
+
+    from ltc.providers.catalogue.services import check_items_allowed
+    from ltc.web.messages import reason_words
+
+    [reason] = check_items_allowed(session, ["SH01"], "outreach").values()
+    assert reason == "服务项目 SH01 不属于服务形式 巡护"
+    with app.test_request_context():
+        web_session["lang"] = "en"
+        assert reason_words(reason) == "service item SH01 is not part of Outreach care"
+        assert reason_words("频次应为 1 至 7 次") == "frequency must be 1 to 7"

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.errors import NotFound, ValidationFailed
+from ltc.orgs.kinds import CARE_TYPE_LABELS
+from ltc.providers.kinds import STAFF_TYPE_LABELS
 from ltc.core.periods import add_period, covering_filter, period_on, periods_of, periods_overlapping
 from ltc.providers.catalogue.models import (CARE_TYPES, ITEM_CLASSES, NATIONAL_CODE_LENGTH, STAFF_TYPES,
                                      ServiceItem, ServiceItemCareType, ServiceItemMinutes,
@@ -282,9 +284,9 @@ def check_items_allowed(session: Session, codes: Sequence[str], care_type: str,
         elif not item.active:
             problems[code] = f"服务项目 {code} 已停用"
         elif care_type not in item.care_types:
-            problems[code] = f"服务项目 {code} 不属于服务形式 {care_type}"
+            problems[code] = f"服务项目 {code} 不属于服务形式 {CARE_TYPE_LABELS.get(care_type, care_type)}"
         elif staff_type is not None and staff_type not in item.staff_types:
-            problems[code] = f"服务项目 {code} 不能由 {staff_type} 提供"
+            problems[code] = f"服务项目 {code} 不能由 {STAFF_TYPE_LABELS.get(staff_type, staff_type)} 提供"
     return problems
 
 
