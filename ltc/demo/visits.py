@@ -3,6 +3,7 @@ current month, the visits before today logged as carers log them, and the ones t
 on purpose; then the nightly scan over both months (``ltc.demo.records`` sets the scene)."""
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -11,7 +12,11 @@ from ltc.providers.care_plans.models import CarePlanVisitType
 from ltc.providers.catalogue.models import ServiceItem
 from ltc.providers.kinds import VisitStatus
 from ltc.providers.records import schedule, visits
+from ltc.providers.carers.models import Carer
 from ltc.providers.records.models import Visit
+
+if TYPE_CHECKING:
+    from ltc.demo.records import Scene
 
 #: who serves whom: the demo ``carer`` login's entry serves the regular beneficiary; 杨桂兰's
 #: visits all end right at the minimum duration (S02)
@@ -23,7 +28,7 @@ UNLOGGED = ("family",)
 BUNCHED = "杨桂兰"
 
 
-def load_visits(s) -> int:
+def load_visits(s: "Scene") -> int:
     """Generate the schedule, log the visits before today, then the ones breaking rules."""
     provider = s.org("provider").id
     for key, name in DEFAULT_CARERS.items():
@@ -38,18 +43,18 @@ def load_visits(s) -> int:
     return made + _breaches(s)
 
 
-def _item_ids(s, codes) -> list[int]:
+def _item_ids(s: "Scene", codes) -> list[int]:
     return list(s.session.scalars(select(ServiceItem.id).where(ServiceItem.code.in_(codes))))
 
 
-def _near(s, key: str, metres: int = 20) -> tuple[Decimal | None, Decimal | None]:
+def _near(s: "Scene", key: str, metres: int = 20) -> tuple[Decimal | None, Decimal | None]:
     person = s.persons[key]
     if person.latitude is None:
         return None, None
     return person.latitude + (Decimal(metres) / Decimal("111195")).quantize(Decimal("0.000001")), person.longitude
 
 
-def _log_scheduled(s, provider: int) -> int:
+def _log_scheduled(s: "Scene", provider: int) -> int:
     """Each scheduled visit before today, checked in on time with the plan's items (every visit of
     ``BUNCHED`` ends a minute after its minimum)."""
     due = list(s.session.scalars(select(Visit).where(
@@ -59,26 +64,28 @@ def _log_scheduled(s, provider: int) -> int:
     keys = {p.id: k for k, p in s.persons.items()}
     made = 0
     for visit in due:
-        carer = by_id.get(visit.carer_id)
-        if carer is None or keys.get(visit.person_id, UNLOGGED[0]) in UNLOGGED:
+        carer, key = by_id.get(visit.carer_id), keys.get(visit.person_id)
+        if carer is None or key is None or key in UNLOGGED:
             continue
         minutes = int(Decimal("0.9") * visit.planned_minutes) + 1 if carer.name == BUNCHED \
             else visit.planned_minutes + 5
         start = visit.scheduled_start + timedelta(minutes=3)
         visit_type = s.session.get(CarePlanVisitType, visit.visit_type_id)
         items = [i.service_item_id for i in visit_type.items]
-        lat, lon = _near(s, keys[visit.person_id])
+        lat, lon = _near(s, key)
         _record(s, carer, visit.person_id, start, minutes, items, visit_id=visit.id, lat=lat, lon=lon,
                 device_id=f"pad-{carer.id:02d}")
         made += 1
     return made
 
 
-def _record(s, carer, person_id: int, start: datetime, minutes: int, items, **fields) -> Visit:
+def _record(s: "Scene", carer: Carer, person_id: int, start: datetime, minutes: int, items: list[int], *,
+            lat: Decimal | None = None, lon: Decimal | None = None, source: str = "api",
+            uploaded_at: datetime | None = None, **fields) -> Visit:
+    """A whole visit as the carer's device sends it (the demo login's own, otherwise through the
+    provider's operator), saved and checked when it was uploaded (by default at its check-out)."""
     end = start + timedelta(minutes=minutes)
-    lat, lon = fields.pop("lat", None), fields.pop("lon", None)
-    source = fields.pop("source", "api")
-    uploaded = fields.pop("uploaded_at", end)
+    uploaded = uploaded_at or end
     actor = s.actor("carer") if carer.user_id == s.users["carer"].id else s.actor("provider")
     return visits.record_visit(s.session, actor=actor, carer_id=carer.id, person_id=person_id, check_in_at=start,
                                check_out_at=end, item_ids=items, check_in_lat=lat, check_in_lon=lon,
@@ -86,7 +93,7 @@ def _record(s, carer, person_id: int, start: datetime, minutes: int, items, **fi
                                actual_minutes=minutes, now=uploaded, **fields).visit
 
 
-def _breaches(s) -> int:
+def _breaches(s: "Scene") -> int:
     """One or more visits per visit rule of SPEC §6, as they would have been logged."""
     d, p, c = s.month.day, s.persons, s.carers
     life = _item_ids(s, ("SH01",))
@@ -121,7 +128,7 @@ def _breaches(s) -> int:
     return len(made) + 1
 
 
-def scan(s) -> None:
+def scan(s: "Scene") -> None:
     """The nightly scan of each demo provider as it runs at 01:00 of the load date."""
     due = min(s.at(s.month.today, 1), s.now)
     for name in ("provider", "provider2", "provider3"):
