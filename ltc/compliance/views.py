@@ -1,7 +1,7 @@
 """Findings pages under ``/findings``: the queue (the insurer's, the MIA's, a provider's own) with
 filters, counts per rule and CSV / XLSX export, and one finding with its explanation and record.
 Scoped by the one rule: a finding outside the user's scope is a 404."""
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -21,6 +21,8 @@ from ltc.web.exports import Column, export_response, requested_format
 
 bp = Blueprint("findings", __name__, url_prefix="/findings")
 EXPORT_BATCH = 500
+#: the page of each kind of record a finding points at (a family package has none of its own)
+RECORD_PAGES = {"visit": ("visits.view_visit", "visit_id"), "stay": ("stays.view_stay", "stay_id")}
 
 
 def explanation(finding: Finding) -> str:
@@ -29,6 +31,12 @@ def explanation(finding: Finding) -> str:
         return _(finding.message) % finding.params
     except (KeyError, TypeError, ValueError):
         return _(finding.message)
+
+
+def record_url(finding: Finding) -> str | None:
+    """The page of the finding's record, when it has one."""
+    page = RECORD_PAGES.get(finding.record_kind)
+    return url_for(page[0], **{page[1]: finding.record_id}) if page else None
 
 
 def row(finding: Finding, person: str, provider: str, carer: str | None) -> dict:
@@ -45,6 +53,11 @@ def columns() -> list[Column]:
              ("provider", "护理机构"), ("carer", "护理人员"), ("record", "服务记录"), ("record_id", "记录编号"),
              ("explanation", "说明"), ("minutes_over", "超出分钟"), ("status", "状态"))
     return [Column(_(header), key) for key, header in names]
+
+
+def page_row(finding: Finding, person: str, provider: str, carer: str | None) -> dict:
+    """A row for a page: with the link to the record (exports leave it out)."""
+    return row(finding, person, provider, carer) | {"record_url": record_url(finding)}
 
 
 def _filter_form() -> tuple[FindingFilterForm, queue.Filters]:
@@ -72,7 +85,7 @@ def queue_page():
     page = paginate(db.session, stmt, page=request.args.get("page", 1, type=int),
                     per_page=current_app.config["PER_PAGE"], scalars=False)
     counts = [(rule, _(RULE_LABELS[rule]), n) for rule, n in queue.counts_per_rule(db.session, current_user, filters)]
-    return render_template("findings/list.html", form=form, page=page, rows=[row(*r) for r in page.items],
+    return render_template("findings/list.html", form=form, page=page, rows=[page_row(*r) for r in page.items],
                            counts=counts, args=request.args.to_dict())
 
 
@@ -82,5 +95,5 @@ def detail(finding_id: int):
     finding = get_scoped(db.session, current_user, Finding, finding_id)
     [found] = db.session.execute(queue.search(current_user, queue.Filters(status=None))
                                  .where(Finding.id == finding.id)).all()
-    return render_template("findings/detail.html", f=row(*found), finding=finding,
+    return render_template("findings/detail.html", f=page_row(*found), finding=finding,
                            source=_(FINDING_SOURCE_LABELS[finding.source]), evidence=sorted(finding.evidence.items()))

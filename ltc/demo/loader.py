@@ -18,6 +18,7 @@ def load_demo(session: Session, *, password: str, now: datetime, persons: int = 
     from ltc.demo.applications import load_applications
     from ltc.demo.carers import load_carers
     from ltc.demo.outcomes import load_outcomes
+    from ltc.demo.records import load_records
     from ltc.demo.reviews import load_reviews
     from ltc.core.audit import SYSTEM
     from ltc.policy.ref import seed_ref
@@ -35,6 +36,8 @@ def load_demo(session: Session, *, password: str, now: datetime, persons: int = 
     load_reviews(session, now=now)
     session.flush()
     load_outcomes(session, now=now)
+    session.flush()
+    load_records(session, now=now)
     session.flush()
     return DemoSummary(users=[(u.username, u.org.name, ", ".join(sorted(u.roles))) for u in users],
                        persons=created)

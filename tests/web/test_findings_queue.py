@@ -66,6 +66,17 @@ def test_a_provider_sees_only_its_own_findings_and_another_gets_404(client, sess
     assert client.get(f"/findings/{finding_id}").status_code == 404
 
 
+def test_a_finding_links_to_its_record_in_the_queue_and_on_its_page(client, session, world):
+    short, _far = _june_findings(session, world)
+    login(client, "ins_op")
+    page = client.get("/findings/", query_string={"rule": "V03"}).get_data(as_text=True)
+    assert re.findall(r'href="(/visits/\d+)" data-testid="finding-record-link"', page) == [f"/visits/{short.id}"]
+    finding_id = int(re.search(r'data-finding="(\d+)"', page).group(1))
+    detail = client.get(f"/findings/{finding_id}").get_data(as_text=True)
+    assert f'href="/visits/{short.id}" data-testid="finding-record-link"' in detail
+    assert client.get(f"/visits/{short.id}").status_code == 200
+
+
 def test_an_agency_may_not_open_the_queue(client, world):
     login(client, "ag_admin")
     assert client.get("/findings/").status_code == 403
