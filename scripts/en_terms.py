@@ -816,6 +816,10 @@ EN.update({
     "频次应为 1 至 %(n)s 次": "frequency must be 1 to %(n)s", "计划分钟数应为 1 至 %(n)s": "planned minutes must be 1 to %(n)s",
     "每周 %(n)s 次不能平均安排在 %(days)s 个服务日": "%(n)s a week cannot be spread over %(days)s service days",
     "服务种类不超过 %(n)s 种": "at most %(n)s visit types",
+    "缺少请求头 %(header)s：设备的每次写入都须带有自己的幂等键，重试时保持不变":
+        "missing %(header)s header: every write from a device carries a key of its own, the same on each retry",
+    "请求头 %(header)s 无效": "invalid %(header)s header", "已用于另一个请求": "already used for a different request",
+    "处理中": "in progress", "不存在": "not found", "1–%(n)s 个可见 ASCII 字符": "1–%(n)s visible ASCII characters",
 })
 
 # Compliance rules: policy section, explanations of findings.

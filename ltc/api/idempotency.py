@@ -106,11 +106,12 @@ def _key(required: bool) -> str | None:
     key = request.headers.get(HEADER)
     if key is None:
         if required:
-            raise ValidationFailed(f"missing {HEADER} header: every write from a device carries a key of its own, "
-                                   "the same on each retry", {HEADER: "required"})
+            raise ValidationFailed("缺少请求头 %(header)s：设备的每次写入都须带有自己的幂等键，重试时保持不变",
+                                   {HEADER: "required"}, params={"header": HEADER})
         return None
     if not KEY_FORMAT.fullmatch(key):
-        raise ValidationFailed(f"invalid {HEADER} header", {HEADER: f"1–{KEY_MAX} visible ASCII characters"})
+        raise ValidationFailed("请求头 %(header)s 无效", {HEADER: f"1–{KEY_MAX} visible ASCII characters"},
+                               params={"header": HEADER})
     return key
 
 

@@ -52,6 +52,7 @@ FIELD_REASON_LABELS = {
     "objected: withdraw the objection (the 复评) instead": "已提出异议：请改为撤回异议（复评）",
     "not in scope": "不在您的服务范围内", "future": "不能是将来的日期", "outside stay": "不在在院期间内",
     "not after out_on": "须晚于请假日期", "settled": "已结算", "not bed-based": "不是床位护理",
+    "already used for a different request": "已用于另一个请求", "in progress": "处理中", "not found": "不存在",
     "already": "已登记", "not a number": "不是数字", "already linked": "已关联",
     "another organisation": "属于其他机构", "not a carer": "不是护理人员",
     "must be after employed_from": "须晚于入职日期",
@@ -89,6 +90,7 @@ FIELD_REASON_PATTERNS = {
     r"计划分钟数应为 1 至 (?P<n>\d+)": "计划分钟数应为 1 至 %(n)s",
     r"每周 (?P<n>\d+) 次不能平均安排在 (?P<days>\d+) 个服务日": "每周 %(n)s 次不能平均安排在 %(days)s 个服务日",
     r"服务种类不超过 (?P<n>\d+) 种": "服务种类不超过 %(n)s 种",
+    r"1–(?P<n>\d+) visible ASCII characters": "1–%(n)s 个可见 ASCII 字符",
 }
 _PATTERNS = [(re.compile(pattern), words) for pattern, words in FIELD_REASON_PATTERNS.items()]
 

@@ -72,7 +72,8 @@ def test_the_plans_items_decide_the_staff_types_that_count(session, world):
     assert staff_types_for(session, request, DAY) >= {"assistant", "nurse"}  # no plan: the care type's items
     carer(session, world.provider, 1, staff_type="assistant", qualified=True)
     save_plan(session, person_id=request.person_id, provider_id=world.provider.id, care_type="home", level=4,
-              visit_types=[VisitTypeInput("鼻饲", 3, "week", 30, ("SH29",), weekdays=(1, 3, 5), start_time=time(9, 0))], actor=SYSTEM, now=NOW)
+              visit_types=[VisitTypeInput("鼻饲", 3, "week", 30, ("SH29",), weekdays=(1, 3, 5), start_time=time(9, 0))],
+              actor=SYSTEM, now=NOW)
     assert staff_types_for(session, request, DAY) == {"nurse", "doctor", "village_doctor"}
     assert capacity_check(session, request, DAY).passed is False  # an assistant may not deliver SH29
 

@@ -159,7 +159,8 @@ def test_check_items_allowed_names_the_problem_per_code(session, loaded):
     _edit(session, loaded["SH02"], active=False)
     problems = cs.check_items_allowed(session, ["SH01", "SH02", "XX99", medical], "outreach")
     assert set(problems) == {"SH01", "SH02", "XX99"}
-    assert problems["SH01"].endswith("不属于服务形式 巡护") and "停用" in problems["SH02"] and "未知" in problems["XX99"]
+    assert problems["SH01"].endswith("不属于服务形式 巡护")
+    assert "停用" in problems["SH02"] and "未知" in problems["XX99"]
     assert cs.check_items_allowed(session, [medical], "outreach", "assistant") == {
         medical: f"服务项目 {medical} 不能由 护理员 提供"}
     assert cs.check_items_allowed(session, ["SH01", medical], "home", "nurse") == {}

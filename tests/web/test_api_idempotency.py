@@ -35,7 +35,7 @@ def test_the_same_key_with_another_body_or_endpoint_is_422(api, session):  # noq
     api("post", "/api/v1/persons", json=NEW, headers={HEADER: "k-2"})
     count = persons(session)
     other = api("post", "/api/v1/persons", json={**NEW, "name": "李五"}, headers={HEADER: "k-2"})
-    assert other.status_code == 422 and other.json["fields"] == {HEADER: "already used for a different request"}
+    assert other.status_code == 422 and other.json["fields"] == {HEADER: "已用于另一个请求"}
     assert "different request" in other.json["error"]
     person_id = api.people["east"].id
     elsewhere = api("patch", f"/api/v1/persons/{person_id}", json={"name": "改名"}, headers={HEADER: "k-2"})

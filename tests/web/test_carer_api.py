@@ -122,7 +122,7 @@ def test_a_retry_returns_the_first_response_without_a_second_visit(api, session,
 def test_the_same_key_with_another_body_is_422(api, session):
     api("post", CHECK_IN, key="d1", json={"person_id": api.hc.person.id, "at": sh(9)})
     r = api("post", CHECK_IN, key="d1", json={"person_id": api.hc.person.id, "at": sh(9, 1)})
-    assert r.status_code == 422 and r.json["fields"] == {HEADER: "already used for a different request"}
+    assert r.status_code == 422 and r.json["fields"] == {HEADER: "已用于另一个请求"}
     assert visits(session) == 1
 
 
