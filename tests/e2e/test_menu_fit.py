@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]
 ROLES = ("mia", "insurer", "agency", "assessor1", "provider", "carer")
 WIDTH = 1280
 SCROLLBAR = 17  # a desktop browser's classic scrollbar takes this much of the 1280 px
