@@ -133,9 +133,9 @@ def session(app, request):
     ``world`` runs in a savepoint on the connection that holds the world (see ``tests.world_cache``).
     """
     with app.app_context():
-        shared = "world" in request.fixturenames
+        shared = world_cache.recipe_of(request.node)
         if shared:
-            conn, txn = world_cache.begin_test(app, _bound_session)
+            conn, txn = world_cache.begin_test(app, _bound_session, shared)
         else:
             world_cache.drop()
             conn = db.engine.connect()
@@ -188,6 +188,18 @@ def world(session):
     whose error handler rolls back does not take it away).
     """
     return world_cache.load(session)
+
+
+@pytest.fixture
+def shared_cast(session, world):
+    """``tests.assessment_builders.cast`` of the world, shared like the world (see ``tests.world_cache``)."""
+    return world_cache.load(session, "shared_cast")
+
+
+@pytest.fixture
+def shared_review(session, world):
+    """``tests.review_builders.review_cast`` of the world, shared like the world."""
+    return world_cache.load(session, "shared_review")
 
 
 def login(client, username: str, password: str = builders.PASSWORD):

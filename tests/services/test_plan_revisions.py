@@ -17,7 +17,7 @@ from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase, ReviewEvent
 from tests.conftest import NOW
 from tests.queries import count_queries
-from tests.review_builders import approve_through, opened, plan_for, review_cast
+from tests.review_builders import approve_through, opened, plan_for
 
 GRANTED_FROM = date(2026, 4, 1)   # home care concluded 2026-03-10: from the 1st of the next month
 APPROVED = datetime(2026, 4, 20, 2, 0, tzinfo=timezone.utc)   # 10:00 in Shanghai
@@ -25,8 +25,8 @@ MORE_VISITS = [VisitTypeInput("生活照料", 4, "week", 60, ("SH01", "SH02"))]
 
 
 @pytest.fixture
-def r(session, world):
-    return review_cast(session, world)
+def r(shared_review):
+    return shared_review
 
 
 @pytest.fixture
