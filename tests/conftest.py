@@ -24,6 +24,8 @@ from tests import builders, world_cache
 from tests.pdf_double import tiny_pdf
 from tests.seed import remove_reference_data, seed_reference_data
 
+#: the app's own password hash method, before the ``app`` fixture lowers the cost
+PRODUCTION_HASH_METHOD = passwords.HASH_METHOD
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)  # Monday 2026-03-16 10:00 in Shanghai
 TODAY = date(2026, 3, 16)
 
