@@ -3,7 +3,7 @@
 # With two or more CPUs both runs go at once (each line prefixed [sqlite] / [postgresql]);
 # LTC_TEST_SERIAL=1 runs them one after the other. First the lint: ruff (pyflakes, bugbear,
 # complexity, line length) and the import contracts of setup.cfg. Exits non-zero if the lint or
-# either run fails.
+# either run fails. The tests that use no database (and those marked ``once``) run on SQLite only.
 set -uo pipefail
 VENV=${VENV:-.venv}
 PYTEST=("$VENV/bin/python" -m pytest -p no:cacheprovider "$@")
@@ -20,7 +20,8 @@ fi
 trap pg_stop EXIT
 
 run_sqlite() { env -u TEST_DATABASE_URL "${PYTEST[@]}"; }
-run_pg() { TEST_DATABASE_URL="$PG_URL" "${PYTEST[@]}"; }
+# the PostgreSQL run leaves out the tests that use no database (they ran on SQLite): tests/conftest.py
+run_pg() { TEST_DATABASE_URL="$PG_URL" LTC_TEST_DATABASE_ONLY=1 "${PYTEST[@]}"; }
 
 if [[ "${LTC_TEST_SERIAL:-0}" == 1 || $(nproc) -lt 2 ]]; then
   echo "=== test suite on SQLite ==="

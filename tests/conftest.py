@@ -5,6 +5,7 @@ a private PostgreSQL server).
 """
 import os
 import tempfile
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 
 import pytest
@@ -19,18 +20,42 @@ from ltc.config import TestConfig
 from ltc.core.db import ensure_extensions
 from ltc.extensions import db
 from ltc.notices.pdf import RENDERER_SETTING
-from tests import builders
+from tests import builders, world_cache
 from tests.pdf_double import tiny_pdf
 from tests.seed import remove_reference_data, seed_reference_data
 
+#: the app's own password hash method, before the ``app`` fixture lowers the cost
+PRODUCTION_HASH_METHOD = passwords.HASH_METHOD
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=timezone.utc)  # Monday 2026-03-16 10:00 in Shanghai
 TODAY = date(2026, 3, 16)
+
+
+pytest_runtest_setup = world_cache.pytest_runtest_setup
+pytest_runtest_teardown = world_cache.pytest_runtest_teardown
+pytest_fixture_setup = world_cache.pytest_fixture_setup
+pytest_fixture_post_finalizer = world_cache.pytest_fixture_post_finalizer
 
 
 def pytest_configure(config):
     """Fill the registries before collection: some tests are parametrized over them (e.g. the
     policy sections), and pure unit tests use them without an app."""
     wire()
+
+
+def pytest_collection_modifyitems(config, items):
+    """``make test`` runs the suite twice, on SQLite and on PostgreSQL: its PostgreSQL run (with
+    LTC_TEST_DATABASE_ONLY=1) leaves out what cannot differ between the two, the tests that use no
+    database at all (no ``app``: the pure unit tests, the lint and the architecture) and those
+    marked ``once``."""
+    if os.environ.get("LTC_TEST_DATABASE_ONLY") != "1":
+        return
+    kept, left = [], []
+    for item in items:
+        independent = "app" not in getattr(item, "fixturenames", ()) or item.get_closest_marker("once")
+        (left if independent else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 def _database_url() -> str:
@@ -82,31 +107,50 @@ def app():
         db.session.remove()
     yield app
     with app.app_context():
+        world_cache.drop()
         db.engine.dispose()
 
 
-@pytest.fixture
-def session(app):
-    """A real Session on one connection whose outer transaction is rolled back after the test.
+@contextmanager
+def _bound_session(app, conn):
+    """``db.session`` bound to ``conn`` inside the block: commits become savepoint releases
+    (SQLAlchemy's join_transaction_mode="create_savepoint"; on SQLite thanks to the pysqlite recipe)."""
+    original = db.session
+    db.session = scoped_session(
+        sessionmaker(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False),
+        scopefunc=lambda: id(app_ctx._get_current_object()),
+    )
+    try:
+        yield db.session
+    finally:
+        db.session.remove()
+        db.session = original
 
-    Service code and views may commit: commits become savepoint releases (SQLAlchemy's
-    join_transaction_mode="create_savepoint"; on SQLite thanks to the pysqlite recipe).
+
+@pytest.fixture
+def session(app, request):
+    """A real Session on one connection whose transaction is rolled back after the test.
+
+    Service code and views may commit: commits become savepoint releases. A test that asks for
+    ``world`` runs in a savepoint on the connection that holds the world (see ``tests.world_cache``).
     """
     with app.app_context():
-        conn = db.engine.connect()
-        outer = conn.begin()
-        original = db.session
-        db.session = scoped_session(
-            sessionmaker(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False),
-            scopefunc=lambda: id(app_ctx._get_current_object()),
-        )
+        shared = world_cache.recipe_of(request.node)
+        if shared:
+            conn, txn = world_cache.begin_test(app, _bound_session, shared)
+        else:
+            world_cache.drop()
+            conn = db.engine.connect()
+            txn = conn.begin()
         try:
-            yield db.session
+            with _bound_session(app, conn) as bound:
+                yield bound
         finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            conn.close()
+            if shared:
+                world_cache.end_test(txn)
+            else:
+                txn.rollback()
+                conn.close()
 
 
 @pytest.fixture
@@ -140,12 +184,24 @@ def csrf_client(app, session, monkeypatch):
 def world(session):
     """The four kinds of organisation with one user of each role, as in the demo.
 
-    Committed (a savepoint release inside the test's outer transaction) so that a request
-    whose error handler rolls back does not take the fixture data with it.
+    Built once and kept in the outer transaction of the connection that the tests asking for it
+    share (each test in its own savepoint, rolled back after it; see ``tests.world_cache``): the
+    objects are loaded into the test's session. Committed as far as the test sees (a request
+    whose error handler rolls back does not take it away).
     """
-    w = builders.world(session)
-    session.commit()
-    return w
+    return world_cache.load(session)
+
+
+@pytest.fixture
+def shared_cast(session, world):
+    """``tests.assessment_builders.cast`` of the world, shared like the world (see ``tests.world_cache``)."""
+    return world_cache.load(session, "shared_cast")
+
+
+@pytest.fixture
+def shared_review(session, world):
+    """``tests.review_builders.review_cast`` of the world, shared like the world."""
+    return world_cache.load(session, "shared_review")
 
 
 def login(client, username: str, password: str = builders.PASSWORD):

@@ -5,7 +5,7 @@ from ltc.auth.permissions import ROLE_LABELS
 from ltc.demo.data import ORGS, USERS
 from tests.e2e.conftest import login
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]
 ORG_NAMES = {spec.key: spec.name for spec in ORGS}
 
 

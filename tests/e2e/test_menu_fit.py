@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import login
 from tests.web.test_no_raw_codes import _codes, _forbidden_in, visible
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]
 ROLES = ("mia", "insurer", "agency", "assessor1", "provider", "carer", "provider3")  # every demo role set
 WIDTH = 1280
 SCROLLBAR = 17  # a desktop browser's classic scrollbar takes this much of the 1280 px

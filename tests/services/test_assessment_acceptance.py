@@ -12,15 +12,15 @@ from ltc.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, Va
 from ltc.notices.models import Notice
 from ltc.people import services as people
 from ltc.people.models import PersonStatus
-from tests.assessment_builders import ANSWERS_D, accepted, at, cast, file, past_conclusion
+from tests.assessment_builders import ANSWERS_D, accepted, at, file, past_conclusion
 from tests.conftest import NOW
 from tests.people_builders import person
 from tests.entitlement_builders import grant
 
 
 @pytest.fixture
-def c(session, world):
-    return cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 def notices(session, app) -> list[Notice]:

@@ -16,15 +16,15 @@ from ltc.core.audit import SYSTEM
 from ltc.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from ltc.notices.models import Notice
 from ltc.people import services as people
-from tests.assessment_builders import accepted, at, cast, confirmed, file, scheduled
+from tests.assessment_builders import accepted, at, confirmed, file, scheduled
 from tests.conftest import NOW
 
 D = date
 
 
 @pytest.fixture
-def c(session, world):
-    return cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 def test_the_filing_provider_withdraws_its_application(session, c):

@@ -13,14 +13,14 @@ from ltc.core import events
 from ltc.core.audit import SYSTEM
 from ltc.core.calendar import set_override
 from ltc.notices.models import Notice
-from tests.assessment_builders import at, cast, confirmed
+from tests.assessment_builders import at, confirmed
 
 D = date
 
 
 @pytest.fixture
-def c(session, world):
-    return cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 def con_notices(session, app) -> list[Notice]:

@@ -7,14 +7,14 @@ from ltc.assessment.applications.services import dispatch
 from ltc.assessment.applications.services.dispatch import agency_loads, pick_agency
 from ltc.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from ltc.orgs.services import set_status
-from tests.assessment_builders import accepted, cast, dispatched, file
+from tests.assessment_builders import accepted, dispatched, file
 from tests.conftest import NOW, TODAY
 from tests.people_builders import person
 
 
 @pytest.fixture
-def c(session, world):
-    return cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 def busy(session, c, agency: int, n: int):

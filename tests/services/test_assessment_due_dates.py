@@ -13,7 +13,7 @@ from ltc.assessment.applications.services import acceptance
 from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.calendar import OverrideInput, add_working_days, set_overrides
 from ltc.notices.models import Notice
-from tests.assessment_builders import accepted, at, cast, file
+from tests.assessment_builders import accepted, at, file
 from tests.people_builders import person
 
 D = date
@@ -23,8 +23,8 @@ SPRING_FESTIVAL = [OverrideInput(D(2027, 2, day), False, "春节") for day in ra
 
 
 @pytest.fixture
-def c(session, world):
-    return cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 def enter(session, rows, *, on=MONDAY):

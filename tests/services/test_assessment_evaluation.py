@@ -10,7 +10,7 @@ from ltc.assessment.applications.services import scheduling
 from ltc.assessment.applications.models import Assessment, Confirmation
 from ltc.auth.services import actor_of
 from ltc.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
-from tests.assessment_builders import (ITEMS_BY_LEVEL, assessed, at, cast, confirmed, declare, on_site, dispatched,
+from tests.assessment_builders import (ITEMS_BY_LEVEL, assessed, at, confirmed, declare, on_site, dispatched,
                                       scheduled)
 from tests.builders import user
 from tests.conftest import NOW
@@ -19,8 +19,8 @@ VISIT = date(2026, 3, 18)
 
 
 @pytest.fixture
-def c(session, world):
-    return cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 def enter(session, who, app, level=3, day=VISIT):

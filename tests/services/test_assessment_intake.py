@@ -10,7 +10,7 @@ from ltc.assessment.applications.services.documents import MAX_BYTES, open_docum
 from ltc.core.audit import AuditEntry
 from ltc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ltc.people import services as people
-from tests.assessment_builders import ANSWERS_D, ANSWERS_E, cast, file
+from tests.assessment_builders import ANSWERS_D, ANSWERS_E, file
 from tests.conftest import NOW
 from tests.people_builders import person
 from tests.assessment_builders import past_conclusion
@@ -22,8 +22,8 @@ JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
 @pytest.fixture
-def c(session, world):
-    return cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 def test_an_insurer_operator_files_an_application_for_a_person_of_its_district(session, c):

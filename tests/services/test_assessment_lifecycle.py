@@ -15,15 +15,15 @@ from ltc.assessment.applications.deadlines import sla_state
 from ltc.auth.services import actor_of
 from ltc.core.audit import AuditEntry
 from ltc.notices.models import Notice
-from tests.assessment_builders import ITEMS_BY_LEVEL, at, cast, declare, file, on_site, past_conclusion
+from tests.assessment_builders import ITEMS_BY_LEVEL, at, declare, file, on_site, past_conclusion
 from tests.conftest import NOW
 
 D = date
 
 
 @pytest.fixture
-def c(session, world):
-    return cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 def walk_to_confirmation(session, c, level: int) -> Application:

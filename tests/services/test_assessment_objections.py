@@ -16,7 +16,7 @@ from ltc.core.calendar import add_working_days, working_days_between
 from ltc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ltc.notices.models import Notice
 from ltc.orgs.services import set_status
-from tests.assessment_builders import ITEMS_BY_LEVEL, at, cast, confirmed, declare, file, on_site
+from tests.assessment_builders import ITEMS_BY_LEVEL, at, confirmed, declare, file, on_site
 from tests.assessment_builders import past_conclusion
 from tests.entitlement_builders import grant
 
@@ -24,8 +24,8 @@ D = date
 
 
 @pytest.fixture
-def c(session, world):
-    return cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 def object_to(session, c, app, day, who="ins_op", reason="家属认为评估等级偏低"):

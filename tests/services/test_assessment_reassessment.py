@@ -19,7 +19,7 @@ from ltc.people.models import PersonStatus
 from ltc.entitlements import termination
 from ltc.entitlements.services import grant_entitlement, shorten
 from ltc.people.models import InsuredPerson
-from tests.assessment_builders import ANSWERS_D, at, cast, file, past_conclusion
+from tests.assessment_builders import ANSWERS_D, at, file, past_conclusion
 from tests.conftest import NOW
 from tests.entitlement_builders import grant, plain_conclusion
 from tests.people_builders import person
@@ -28,8 +28,8 @@ D = date
 
 
 @pytest.fixture
-def c(session, world):
-    return cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 def reassessments(session) -> list[Application]:

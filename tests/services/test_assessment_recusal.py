@@ -11,7 +11,7 @@ from ltc.assessment.applications.services import evaluation, recusal, scheduling
 from ltc.auth.services import actor_of
 from ltc.core.audit import AuditEntry
 from ltc.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
-from tests.assessment_builders import ITEMS_BY_LEVEL, RECUSAL, at, cast, declare, dispatched, on_site
+from tests.assessment_builders import ITEMS_BY_LEVEL, RECUSAL, at, declare, dispatched, on_site
 from tests.builders import user
 from tests.conftest import NOW
 
@@ -19,8 +19,8 @@ VISIT = date(2026, 3, 18)
 
 
 @pytest.fixture
-def c(session, world):
-    return cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 def booked(session, c, *assessors):

@@ -9,14 +9,14 @@ from ltc.assessment.applications.services import scheduling
 from ltc.assessment.applications.models import AssessmentVisit
 from ltc.auth.services import actor_of
 from ltc.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
-from tests.assessment_builders import RECUSAL, at, cast, on_site, dispatched, file, scheduled
+from tests.assessment_builders import RECUSAL, at, on_site, dispatched, file, scheduled
 from tests.builders import user
 from tests.conftest import NOW
 
 
 @pytest.fixture
-def c(session, world):
-    return cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 def book(session, c, app, *assessors, visit_on=date(2026, 3, 18), who=None, now=NOW):

@@ -13,14 +13,14 @@ from ltc.core.errors import NotFound
 from ltc.notices.models import Notice
 from ltc.notices.services import can_see
 from ltc.people.models import InsuredPerson
-from tests.assessment_builders import at, cast, confirmed, dispatched, file
+from tests.assessment_builders import at, confirmed, dispatched, file
 from tests.builders import org, user
 from tests.people_builders import person
 
 
 @pytest.fixture
-def c(session, world):
-    return cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 @pytest.fixture

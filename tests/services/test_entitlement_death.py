@@ -19,12 +19,12 @@ from ltc.reviews.models import ReviewCase
 from tests import assessment_builders as ab
 from tests.conftest import NOW
 from tests.entitlement_builders import conclusion, grant, plain_conclusion
-from tests.review_builders import approve_through, opened, plan_for, review_cast
+from tests.review_builders import approve_through, opened, plan_for
 
 
 @pytest.fixture
-def r(session, world):
-    return review_cast(session, world)
+def r(shared_review):
+    return shared_review
 
 
 def granted_by_review(session, r) -> tuple[EntitlementRequest, Entitlement]:

@@ -21,8 +21,8 @@ D = date
 
 
 @pytest.fixture
-def c(session, world):
-    return ab.cast(session, world)
+def c(shared_cast):
+    return shared_cast
 
 
 def entitled(session, c, *, level: int = 4, care_type: str = "institution"):

@@ -28,14 +28,13 @@ from ltc.reviews.queries import trail
 from tests import assessment_builders as ab
 from tests.builders import user
 from tests.conftest import NOW
-from tests.review_builders import (INSTITUTION_VISITS, approve_through, concluded, home_provider, opened, plan_for,
-                                   review_cast)
+from tests.review_builders import (INSTITUTION_VISITS, approve_through, concluded, home_provider, opened, plan_for)
 from tests.services.test_notices import pdf_text
 
 
 @pytest.fixture
-def r(session, world):
-    return review_cast(session, world)
+def r(shared_review):
+    return shared_review
 
 
 @pytest.mark.usefixtures("real_pdf")  # the entitlement notice rendered by WeasyPrint after the commit

@@ -17,7 +17,7 @@ from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase, ReviewEvent
 from tests.conftest import NOW
 from tests.queries import count_queries
-from tests.review_builders import approve_through, opened, plan_for, review_cast
+from tests.review_builders import approve_through, opened, plan_for
 
 NINE = time(9, 0)  # a weekly visit type's usual start time
 
@@ -27,8 +27,8 @@ MORE_VISITS = [VisitTypeInput("生活照料", 4, "week", 60, ("SH01", "SH02"), s
 
 
 @pytest.fixture
-def r(session, world):
-    return review_cast(session, world)
+def r(shared_review):
+    return shared_review
 
 
 @pytest.fixture

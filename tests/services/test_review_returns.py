@@ -14,14 +14,14 @@ from ltc.reviews.models import ReviewEvent
 from ltc.reviews.queries import trail
 from ltc.reviews.registry import Parties, SubjectType, register_subject
 from tests.conftest import NOW
-from tests.review_builders import approve_through, opened, plan_for, publish_case_type, review_cast
+from tests.review_builders import approve_through, opened, plan_for, publish_case_type
 
 STEPS = ["provider", "agency", "insurer", "mia"]
 
 
 @pytest.fixture
-def r(session, world):
-    return review_cast(session, world)
+def r(shared_review):
+    return shared_review
 
 
 def at_mia(session, r):

@@ -21,10 +21,8 @@ URL = "/api/v1/applications"
 
 
 @pytest.fixture
-def c(session, world):
-    cast = ab.cast(session, world)
-    session.commit()
-    return cast
+def c(shared_cast):
+    return shared_cast
 
 
 @pytest.fixture

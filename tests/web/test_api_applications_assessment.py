@@ -22,10 +22,8 @@ LEVEL_3 = ab.ITEMS_BY_LEVEL[3]
 
 
 @pytest.fixture
-def c(session, world):
-    cast = ab.cast(session, world)
-    session.commit()
-    return cast
+def c(shared_cast):
+    return shared_cast
 
 
 @pytest.fixture

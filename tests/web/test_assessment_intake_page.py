@@ -14,10 +14,8 @@ from tests.entitlement_builders import grant
 
 
 @pytest.fixture
-def c(session, world):
-    cast = ab.cast(session, world)
-    session.commit()
-    return cast
+def c(shared_cast):
+    return shared_cast
 
 
 def form_data(person, **overrides) -> dict:

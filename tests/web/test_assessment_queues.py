@@ -11,10 +11,8 @@ from tests.conftest import NOW, login
 
 
 @pytest.fixture
-def c(session, world):
-    cast = ab.cast(session, world)
-    session.commit()
-    return cast
+def c(shared_cast):
+    return shared_cast
 
 
 def queue(client, name, **args):

@@ -17,10 +17,8 @@ from tests.conftest import login
 
 
 @pytest.fixture
-def c(session, world):
-    cast = ab.cast(session, world)
-    session.commit()
-    return cast
+def c(shared_cast):
+    return shared_cast
 
 
 def reload(session, app) -> Application:
