@@ -33,10 +33,12 @@ MAIN = (
     NavItem("reviews.inbox", "待审核案件", Action.DECIDE_REVIEW),
 )
 
-#: a carer login's whole menu: their week and today's visits
+#: a carer login's whole menu: their week and today's visits, their register entry, the catalogue
 CARER_MAIN = (
     NavItem("visits.carer_week", "我的排班", Action.VIEW_VISITS),
     NavItem("visits.today", "今日服务", Action.LOG_VISITS),
+    NavItem("carers.my_entry", "我的名册信息", Action.OWN_CARER_ENTRY),
+    NavItem("catalogue.list_items", "服务项目", Action.VIEW_POLICY),
 )
 
 GROUPS = (
