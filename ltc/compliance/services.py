@@ -11,7 +11,7 @@
 Findings are never deleted; a finding is identified by (rule, record, service date).
 """
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from ltc.compliance import readers
 from ltc.compliance.facts import Facts
 from ltc.compliance.facts import Finding as Found
-from ltc.compliance.kinds import FindingSource, FindingStatus, RuleCode
+from ltc.compliance.kinds import FindingSource, FindingStatus, RuleCode, Severity
 from ltc.compliance.models import Finding, ScanMark
 from ltc.compliance.policy import CompliancePolicy
 from ltc.compliance.rules import evaluate
+from ltc.compliance.rules.caps import over_cap, segment_of
 from ltc.core.clock import local_today
 from ltc.core.months import add_months, first_of_month, first_of_next_month
 from ltc.policy.services import policy_on
@@ -68,10 +69,12 @@ def _values(found: Found) -> dict[str, Any]:
 
 
 def store_findings(session: Session, found: Iterable[Found], *, where: list, includes: Callable[[Found], bool],
-                   source: FindingSource, now: datetime) -> Stored:
+                   source: FindingSource, now: datetime, none_open: bool = False) -> Stored:
     """Make the open findings matching ``where`` (SQL conditions) equal to those of ``found`` that
-    ``includes`` accepts: add the new, update the changed, clear the ones no longer found."""
-    rows = session.scalars(select(Finding).where(Finding.status == FindingStatus.OPEN.value, *where)).all()
+    ``includes`` accepts: add the new, update the changed, clear the ones no longer found.
+    ``none_open``: the caller knows there are none yet (a record checked for the first time)."""
+    rows = [] if none_open else session.scalars(select(Finding).where(Finding.status == FindingStatus.OPEN.value,
+                                                                      *where)).all()
     existing = {(row.rule, row.record_kind, row.record_id, row.service_date): row for row in rows}
     wanted = {f.key: f for f in found if includes(f)}
     result = Stored(open=len(wanted))
@@ -130,6 +133,9 @@ def check_record(session: Session, record_kind: str, record: Any, *, now: dateti
 
 def _check_visit(session: Session, visit, *, now: datetime) -> list[Found]:
     session.flush()
+    live = _live_check_in(session, visit)
+    if live is not None:
+        return _check_live(session, visit, now=now, has_findings=live[0])
     facts = readers.around_visit(session, visit, now=now)
     found = evaluate(facts, compliance_policy(session, visit.service_date), now=now)
     own = _keep_record(session, found, RecordKind.VISIT, visit.id, now=now)
@@ -139,6 +145,44 @@ def _check_visit(session: Session, visit, *, now: datetime) -> list[Found]:
     if visit.carer_id is not None:
         _keep_related(session, found, {v.id for v in others if v.carer_id == visit.carer_id}, BY_CARER, now=now)
     return own
+
+
+def _live_check_in(session: Session, visit) -> tuple[bool] | None:
+    """For a check-in never corrected, not yet checked out, the beneficiary's latest of the month
+    (the records before it keep their verdicts, only the carer's visits it overlaps can change):
+    whether it has open findings already; None for any other visit."""
+    if visit.check_in_at is None or visit.check_out_at is not None or visit.version != 1:
+        return None
+    latest, has_findings = readers.check_in_state(session, visit)
+    return (has_findings,) if latest else None
+
+
+def _check_live(session: Session, visit, *, now: datetime, has_findings: bool) -> list[Found]:
+    """The entry-time check of a live check-in from the facts of its day, its carer's overlapping
+    visits and its cap segment's count so far (V07), instead of the whole month: the same findings."""
+    facts = readers.at_check_in(session, visit, now=now)
+    policy = compliance_policy(session, visit.service_date)
+    found = evaluate(replace(facts, caps=()), policy, now=now)
+    mine = [f for f in found if f.record.kind == RecordKind.VISIT and f.record.id == visit.id]
+    if not any(f.severity == Severity.REJECT for f in mine):
+        mine += _over_cap(session, visit, facts, policy)
+    _keep_record(session, mine, RecordKind.VISIT, visit.id, now=now, first_check=not has_findings)
+    if visit.carer_id is not None:
+        later = {v.id for v in facts.visits if v.carer_id == visit.carer_id and v.check_in is not None
+                 and (v.check_in, v.id) > (visit.check_in_at, visit.id)}
+        _keep_related(session, found, later, BY_CARER, now=now)
+    return mine
+
+
+def _over_cap(session: Session, visit, facts: Facts, policy: CompliancePolicy) -> list[Found]:
+    """V07 on a live check-in: its segments' counted visits before it consume the cap first."""
+    own = next(v for v in facts.visits if v.id == visit.id)
+    found = []
+    for segment in segment_of(facts.caps, own):
+        used_visits, used_minutes = readers.counted_before(session, visit, segment)
+        hit = over_cap(segment, own, used_visits=used_visits, used_minutes=used_minutes, policy=policy)
+        found += [hit] if hit is not None else []
+    return found
 
 
 def _check_stay(session: Session, stay, *, now: datetime) -> list[Found]:
@@ -159,12 +203,13 @@ def _check_stay(session: Session, stay, *, now: datetime) -> list[Found]:
 
 
 def _keep_record(session: Session, found: list[Found], kind: str, record_id: int, *, now: datetime,
-                 month: date | None = None) -> list[Found]:
+                 month: date | None = None, first_check: bool = False) -> list[Found]:
     where = [Finding.record_kind == kind, Finding.record_id == record_id]
     if month is not None:
         where.append(Finding.month == month)
     mine = [f for f in found if f.record.kind == kind and f.record.id == record_id]
-    store_findings(session, mine, where=where, includes=lambda f: True, source=FindingSource.ENTRY, now=now)
+    store_findings(session, mine, where=where, includes=lambda f: True, source=FindingSource.ENTRY, now=now,
+                   none_open=first_check)
     return mine
 
 

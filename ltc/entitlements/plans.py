@@ -29,8 +29,14 @@ def plans_in_force(session: Session, entitlement_ids: Iterable[int], day: date) 
     ids = sorted(set(entitlement_ids))
     if not ids:
         return {}
+    return plans_in_force_where(session, day, Entitlement.id.in_(ids))
+
+
+def plans_in_force_where(session: Session, day: date, *conditions) -> dict[int, CarePlan]:
+    """``plans_in_force`` of the entitlements meeting ``conditions`` (on ``Entitlement``) in one
+    query, by entitlement id."""
     stmt = (select(Entitlement.id, CarePlan).join(CarePlan, _same_plan())
-            .where(Entitlement.id.in_(ids), Entitlement.live_filter(), covering_filter(Entitlement, day),
+            .where(*conditions, Entitlement.live_filter(), covering_filter(Entitlement, day),
                    CarePlan.status == PlanStatus.FINAL.value, CarePlan.effective_from <= day)
             .order_by(Entitlement.id, CarePlan.version))
     found: dict[int, CarePlan] = {}

@@ -27,8 +27,7 @@ def caps(segments: Iterable[CapSegment], visits: Iterable[Visit], policy: Compli
     found = []
     for segment in segments:
         inside = [v for v in by_person.get((segment.beneficiary_id, segment.care_type), ())
-                  if segment.start <= v.service_date < segment.end
-                  and (segment.provider_id is None or v.provider_id == segment.provider_id)]
+                  if segment_of((segment,), v)]
         found += _consume(segment, inside, policy)
     return found
 
@@ -36,20 +35,37 @@ def caps(segments: Iterable[CapSegment], visits: Iterable[Visit], policy: Compli
 def _consume(segment: CapSegment, visits: list[Visit], policy: CompliancePolicy) -> list[Finding]:
     found, minutes_used = [], 0
     for number, visit in enumerate(visits, start=1):
-        before, minutes_used = minutes_used, minutes_used + visit.planned_minutes
-        if segment.visits is not None and number > segment.visits:
-            over = visit.planned_minutes
-            params = {"cap": segment.visits, "used": number - 1}
-            message = "本月已达 %(cap)s 次服务上限（此前已服务 %(used)s 次）"
-        elif segment.minutes is not None and minutes_used > segment.minutes:
-            over = min(visit.planned_minutes, minutes_used - segment.minutes)
-            params = {"cap": segment.minutes, "used": min(before, segment.minutes), "over": over}
-            message = "超出本月 %(cap)s 分钟服务时长上限 %(over)s 分钟"
-        else:
-            continue
-        found.append(finding(policy, RuleCode.V07, visit, message, params=params, minutes_over=over,
-                             evidence={"segment": [segment.start.isoformat(), segment.end.isoformat()]}))
+        hit = over_cap(segment, visit, used_visits=number - 1, used_minutes=minutes_used, policy=policy)
+        minutes_used += visit.planned_minutes
+        if hit is not None:
+            found.append(hit)
     return found
+
+
+def over_cap(segment: CapSegment, visit: Visit, *, used_visits: int, used_minutes: int,
+             policy: CompliancePolicy) -> Finding | None:
+    """V07 on ``visit`` when ``used_visits`` counted visits of ``used_minutes`` planned minutes came
+    before it in the segment (the check-in order): past the visits cap, or its minutes over the
+    minutes cap; None within the caps."""
+    minutes_used = used_minutes + visit.planned_minutes
+    if segment.visits is not None and used_visits + 1 > segment.visits:
+        over = visit.planned_minutes
+        params = {"cap": segment.visits, "used": used_visits}
+        message = "本月已达 %(cap)s 次服务上限（此前已服务 %(used)s 次）"
+    elif segment.minutes is not None and minutes_used > segment.minutes:
+        over = min(visit.planned_minutes, minutes_used - segment.minutes)
+        params = {"cap": segment.minutes, "used": min(used_minutes, segment.minutes), "over": over}
+        message = "超出本月 %(cap)s 分钟服务时长上限 %(over)s 分钟"
+    else:
+        return None
+    return finding(policy, RuleCode.V07, visit, message, params=params, minutes_over=over,
+                   evidence={"segment": [segment.start.isoformat(), segment.end.isoformat()]})
+
+
+def segment_of(segments: Iterable[CapSegment], visit: Visit) -> list[CapSegment]:
+    """The segments whose cap ``visit`` consumes (its beneficiary, care type and provider, its date)."""
+    return [s for s in segments if (s.beneficiary_id, s.care_type) == (visit.beneficiary_id, visit.care_type)
+            and s.start <= visit.service_date < s.end and (s.provider_id is None or s.provider_id == visit.provider_id)]
 
 
 def entitled_days(person: Person, provider_id: int, month: date) -> int:

@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 from ltc.core.audit import Actor
 from ltc.core.clock import to_local
 from ltc.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from ltc.core.periods import covering_filter
 from ltc.entitlements.models import Entitlement
-from ltc.entitlements.plans import plans_in_force
+from ltc.entitlements.plans import plans_in_force_where
 from ltc.providers.care_plans.models import CarePlan, CarePlanVisitType, PlanStatus
 from ltc.providers.carers.models import Carer
 from ltc.providers.catalogue.models import ServiceItem
@@ -62,10 +61,18 @@ def visit_of(session: Session, actor: Actor, visit_id: int) -> Visit:
     return visit
 
 
-def scheduled_visit(session: Session, carer: Carer, *, person_id: int, at: datetime, visit_id: int | None,
-                    visit_type_id: int | None) -> Visit | None:
+def visits_of_day(session: Session, person_id: int, at: datetime) -> list[Visit]:
+    """The person's visits of the Asia/Shanghai day of ``at`` (every provider, by id), read once for
+    a check-in: its exact duplicates and the scheduled visit it goes into are among them."""
+    return list(session.scalars(select(Visit).where(Visit.person_id == person_id,
+                                                    Visit.service_date == service_date_of(at)).order_by(Visit.id)))
+
+
+def scheduled_visit(session: Session, carer: Carer, day_visits: list[Visit], *, person_id: int, at: datetime,
+                    visit_id: int | None, visit_type_id: int | None) -> Visit | None:
     """The scheduled visit a check-in goes into: ``visit_id``, or the person's untouched visit of
-    that day for this carer (or for nobody yet) nearest in time; None for an unscheduled visit."""
+    that day (``day_visits``) for this carer (or for nobody yet) nearest in time; None for an
+    unscheduled visit."""
     if visit_id is not None:
         visit = session.get(Visit, visit_id)
         if visit is None or visit.provider_id != carer.provider_id or visit.person_id != person_id:
@@ -75,12 +82,8 @@ def scheduled_visit(session: Session, carer: Carer, *, person_id: int, at: datet
         if visit.carer_id not in (None, carer.id):
             raise Conflict("该排班已分配给其他护理人员，请先改派")
         return visit
-    stmt = select(Visit).where(Visit.provider_id == carer.provider_id, Visit.person_id == person_id,
-                               Visit.status == VisitStatus.SCHEDULED.value, Visit.service_date == service_date_of(at),
-                               (Visit.carer_id == carer.id) | Visit.carer_id.is_(None))
-    if visit_type_id is not None:
-        stmt = stmt.where(Visit.visit_type_id == visit_type_id)
-    candidates = list(session.scalars(stmt))
+    candidates = [v for v in day_visits if v.provider_id == carer.provider_id and v.status == VisitStatus.SCHEDULED
+                  and v.carer_id in (carer.id, None) and visit_type_id in (None, v.visit_type_id)]
     candidates.sort(key=lambda v: (v.carer_id is None, abs((v.scheduled_start - at).total_seconds())))
     return candidates[0] if candidates else None
 
@@ -88,10 +91,10 @@ def scheduled_visit(session: Session, carer: Carer, *, person_id: int, at: datet
 def _plan_visit_type(session: Session, carer: Carer, person_id: int, day: date) -> CarePlanVisitType | None:
     """The first visit type of the plan in force on ``day`` (else of the latest final plan) of the
     person at the carer's provider, for a visit of a care type recorded as visits."""
-    entitlement_ids = session.scalars(select(Entitlement.id).where(
-        Entitlement.person_id == person_id, Entitlement.provider_id == carer.provider_id,
-        Entitlement.care_type.in_(VISIT_CARE_TYPES), covering_filter(Entitlement, day))).all()
-    for plan in plans_in_force(session, entitlement_ids, day).values():
+    in_force = plans_in_force_where(session, day, Entitlement.person_id == person_id,
+                                    Entitlement.provider_id == carer.provider_id,
+                                    Entitlement.care_type.in_(VISIT_CARE_TYPES))
+    for plan in in_force.values():
         if plan.visit_types:
             return plan.visit_types[0]
     plan = session.scalars(select(CarePlan).where(
@@ -116,9 +119,10 @@ def new_visit(session: Session, carer: Carer, *, person_id: int, at: datetime, v
         if visit_type is None:
             raise ValidationFailed("该参保人在本机构没有上门服务的护理计划，无法登记服务",
                                    {"person_id": "没有上门服务的护理计划"})
-    return Visit(provider_id=carer.provider_id, person_id=person_id, care_type=visit_type.plan.care_type,
+        plan = session.get(CarePlan, visit_type.plan_id)   # loaded with it: no statement
+    return Visit(provider_id=carer.provider_id, person_id=person_id, care_type=plan.care_type,
                  plan_id=visit_type.plan_id, visit_type_id=visit_type.id, planned_minutes=visit_type.planned_minutes,
-                 service_date=service_date_of(at), created_by=actor.user_id, created_at=now)
+                 service_date=service_date_of(at), created_by=actor.user_id, created_at=now, items=[])
 
 
 # --- shape validation --------------------------------------------------------------------------
@@ -212,12 +216,12 @@ def same_check_out(visit: Visit, *, at: datetime, item_ids, notes: str | None) -
             and visit.notes == ((notes or "").strip() or None))
 
 
-def refuse_duplicate(session: Session, *, person_id: int, carer_id: int, check_in_at: datetime,
-                     values: dict[str, Any], visit_type_id: int | None, check_out: tuple | None = None) -> None:
-    """Raise DuplicateVisit when a stored visit equals the entered one in every entered field."""
-    stored = session.scalars(select(Visit).where(Visit.person_id == person_id, Visit.carer_id == carer_id,
-                                                 Visit.check_in_at == check_in_at).order_by(Visit.id))
-    for visit in stored:
+def refuse_duplicate(day_visits: list[Visit], *, carer_id: int, check_in_at: datetime, values: dict[str, Any],
+                     visit_type_id: int | None, check_out: tuple | None = None) -> None:
+    """Raise DuplicateVisit when a stored visit of the day equals the entered one in every entered field."""
+    for visit in day_visits:
+        if visit.carer_id != carer_id or visit.check_in_at != check_in_at:
+            continue
         if any(getattr(visit, name) != value for name, value in values.items()):
             continue
         if visit_type_id is not None and visit.visit_type_id != visit_type_id:
@@ -226,6 +230,13 @@ def refuse_duplicate(session: Session, *, person_id: int, carer_id: int, check_i
                                                         notes=check_out[2]):
             continue
         raise DuplicateVisit(visit_id=visit.id)
+
+
+def same_start_among(day_visits: list[Visit], visit: Visit) -> int | None:
+    """``same_start_as`` from the visits of the day read before ``visit`` was checked in."""
+    same = [v.id for v in day_visits if v.id != visit.id and v.carer_id == visit.carer_id
+            and v.check_in_at == visit.check_in_at and v.status != VisitStatus.CANCELLED]
+    return min(same, default=None)
 
 
 def same_start_as(session: Session, visit: Visit) -> int | None:

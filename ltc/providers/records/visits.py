@@ -46,10 +46,13 @@ class VisitOutcome:
     duplicate_of: int | None = None
 
 
-def _checked(session: Session, visit: Visit, *, now: datetime) -> VisitOutcome:
+def _checked(session: Session, visit: Visit, *, now: datetime, day_visits: list[Visit] | None = None) -> VisitOutcome:
+    """The visit with its entry-time findings; ``day_visits``: the person's visits of the day read
+    before a check-in (the earlier visit with the same start is among them)."""
     session.flush()
     findings = check_record(session, RecordKind.VISIT.value, visit, now=now)
-    return VisitOutcome(visit, list(findings), rules.same_start_as(session, visit))
+    same = rules.same_start_as(session, visit) if day_visits is None else rules.same_start_among(day_visits, visit)
+    return VisitOutcome(visit, list(findings), same)
 
 
 def check_in(session: Session, *, actor: Actor, carer_id: int, person_id: int, at: datetime,
@@ -62,9 +65,9 @@ def check_in(session: Session, *, actor: Actor, carer_id: int, person_id: int, a
     carer = rules.carer_of(session, actor, carer_id)
     rules.check_moment(at, "at")
     entered = rules.clean_check_in(lat=lat, lon=lon, device_id=device_id, photo_hash=photo_hash, source=source)
-    rules.refuse_duplicate(session, person_id=person_id, carer_id=carer.id, check_in_at=at, values=entered,
-                           visit_type_id=visit_type_id)
-    visit = rules.scheduled_visit(session, carer, person_id=person_id, at=at, visit_id=visit_id,
+    day_visits = rules.visits_of_day(session, person_id, at)
+    rules.refuse_duplicate(day_visits, carer_id=carer.id, check_in_at=at, values=entered, visit_type_id=visit_type_id)
+    visit = rules.scheduled_visit(session, carer, day_visits, person_id=person_id, at=at, visit_id=visit_id,
                                   visit_type_id=visit_type_id)
     if visit is None:
         visit = rules.new_visit(session, carer, person_id=person_id, at=at, visit_type_id=visit_type_id,
@@ -80,7 +83,7 @@ def check_in(session: Session, *, actor: Actor, carer_id: int, person_id: int, a
         setattr(visit, name, value)
     session.flush()
     audit.record(session, actor, "check_in", "visit", visit.id, before=before, after=rules.snapshot(visit), now=now)
-    return _checked(session, visit, now=now)
+    return _checked(session, visit, now=now, day_visits=day_visits)
 
 
 def _finish(session: Session, visit: Visit, *, at: datetime, item_ids, actual_minutes: int | None,
@@ -139,10 +142,11 @@ def record_visit(session: Session, *, actor: Actor, carer_id: int, person_id: in
     if check_out_at < check_in_at:
         raise ValidationFailed("签退时间不能早于签到时间", {"check_out_at": "签退时间不能早于签到时间"})
     rules.items_of(session, item_ids)
-    rules.refuse_duplicate(session, person_id=person_id, carer_id=carer.id, check_in_at=check_in_at,
-                           values=entered, visit_type_id=visit_type_id,
+    day_visits = rules.visits_of_day(session, person_id, check_in_at)
+    rules.refuse_duplicate(day_visits, carer_id=carer.id, check_in_at=check_in_at, values=entered,
+                           visit_type_id=visit_type_id,
                            check_out=(check_out_at, item_ids, (notes or "").strip() or None))
-    visit = rules.scheduled_visit(session, carer, person_id=person_id, at=check_in_at, visit_id=visit_id,
+    visit = rules.scheduled_visit(session, carer, day_visits, person_id=person_id, at=check_in_at, visit_id=visit_id,
                                   visit_type_id=visit_type_id)
     if visit is None:
         visit = rules.new_visit(session, carer, person_id=person_id, at=check_in_at, visit_type_id=visit_type_id,
