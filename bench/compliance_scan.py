@@ -78,6 +78,29 @@ def run_scan(url: str, due: datetime) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def mark_earlier_months(conn, start: date, due: datetime) -> int:
+    """The steady state: the nightly scans before the generated months already checked the months
+    of the re-check window before them (the stays already open then), and nothing changed since."""
+    from sqlalchemy.orm import Session
+
+    from ltc.compliance.services import compliance_policy
+    from ltc.core.clock import to_local, utcnow
+    from ltc.core.months import add_months, first_of_month, first_of_next_month
+
+    today = to_local(due).date()
+    with Session(bind=conn) as session:
+        month = add_months(first_of_month(today), -compliance_policy(session, today).recheck_months)
+    rows = 0
+    while month < start:
+        rows += conn.exec_driver_sql(
+            "INSERT INTO compliance_scan_marks (provider_id, month, scanned_at, as_of, findings_open) "
+            "SELECT DISTINCT provider_id, %(month)s, %(now)s, %(as_of)s, 0 FROM stays",
+            {"month": month, "now": utcnow().replace(tzinfo=None), "as_of": first_of_next_month(month)}).rowcount
+        month = add_months(month, 1)
+    conn.commit()
+    return rows
+
+
 def baseline(conn, start: date, end: date) -> float:
     """A bare single pass over the same columns, server side, to /dev/null."""
     span = f"service_date >= '{start}' AND service_date < '{end}'"
@@ -149,9 +172,11 @@ def report(url: str, args, truth: dict, gen_seconds: float) -> int:
         conn.commit()
         records = sum(m["records"]["records"] for m in truth["by_month"].values())
         base = min(baseline(conn, start, end) for _ in range(2))
+        marked = mark_earlier_months(conn, start, due)
     print(f"PostgreSQL settings: {settings}")
     print(f"generated {args.beneficiaries:,} beneficiaries / {args.providers} providers / {args.months} month(s) "
           f"in {gen_seconds:.0f} s: {records:,} records")
+    print(f"earlier months of the re-check window marked as scanned (steady state): {marked} provider-months")
     scan = run_scan(url, due)
     print(f"scan (compliance_scan due {due:%Y-%m-%d %H:%M %Z}): {scan['status']} {scan['counts']}"
           + (f" error: {scan['error'][:2000]}" if scan["error"] else ""))
