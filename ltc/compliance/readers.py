@@ -51,15 +51,34 @@ def _stay_rows(session: Session, month: date, *conditions) -> list[Row]:
 
 
 def provider_month(session: Session, provider_id: int, month: date, *, now: datetime) -> Facts:
-    """The facts of ``provider_id``'s records in ``month`` (first day) and of every other record
-    of the same beneficiaries in that month."""
+    """The facts of ``provider_id``'s records in ``month`` (first day), of every other record
+    of the same beneficiaries in that month (V06) and of the other providers' visits that month
+    sharing a photo or a GPS point with one of its visits (S01)."""
     visits = _visit_rows(session, month, VisitRow.provider_id == provider_id)
     stays = _stay_rows(session, month, StayRow.provider_id == provider_id)
     people = sorted({v.person_id for v in visits} | {s.person_id for s in stays})
     if people:
         visits += _visit_rows(session, month, VisitRow.person_id.in_(people), VisitRow.provider_id != provider_id)
         stays += _stay_rows(session, month, StayRow.person_id.in_(people), StayRow.provider_id != provider_id)
+    visits += _sharing_evidence(session, month, provider_id, visits)
     return build_facts(session, month, visits, stays, now=now)
+
+
+def _sharing_evidence(session: Session, month: date, provider_id: int, visits: list[Row]) -> list[Row]:
+    """Other providers' visits in ``month`` with a photo hash or a GPS point (in or out) of ``visits``
+    (index lookups by value, then the exact match here)."""
+    hashes = {v.photo_hash for v in visits if v.photo_hash}
+    points = {p for v in visits for p in ((v.check_in_lat, v.check_in_lon), (v.check_out_lat, v.check_out_lon))
+              if None not in p}
+    lats = sorted({lat for lat, _ in points})
+    conditions = [VisitRow.photo_hash.in_(sorted(hashes))] if hashes else []
+    if lats:
+        conditions += [VisitRow.check_in_lat.in_(lats), VisitRow.check_out_lat.in_(lats)]
+    if not conditions:
+        return []
+    rows = _visit_rows(session, month, VisitRow.provider_id != provider_id, or_(*conditions))
+    return [r for r in rows if r.photo_hash in hashes or (r.check_in_lat, r.check_in_lon) in points
+            or (r.check_out_lat, r.check_out_lon) in points]
 
 
 def around_visit(session: Session, visit: VisitRow, *, now: datetime) -> Facts:
