@@ -1,5 +1,5 @@
 """SPEC §6 eligibility and provider rules (pure, table-driven): E01, E02, E03, E07, E08, P01."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -51,6 +51,15 @@ def test_e02_days_before_the_conclusion_date_are_covered():
 ])
 def test_e03_insurance_active_on_the_service_date(statuses, found):
     assert codes(findings(visit(), persons=(person(statuses=statuses),))) == found
+
+
+@pytest.mark.parametrize("death,found", [(D(2026, 6, 10), set()), (D(2026, 6, 9), {"E07", "E03"})])
+def test_e03_and_e07_a_service_after_the_death_is_also_one_without_active_insurance(death, found):
+    """Recording a death makes the person deceased from the next day (SPEC §2): insurance is no
+    longer active then, so a later service breaches E03 as well as E07; the day of death is covered."""
+    statuses = (StatusPeriod(D(2000, 1, 1), death + timedelta(days=1), "active"),
+                StatusPeriod(death + timedelta(days=1), None, "deceased"))
+    assert codes(findings(visit(), persons=(person(death_date=death, statuses=statuses),))) == found
 
 
 @pytest.mark.parametrize("death,found", [(D(2026, 6, 10), set()), (D(2026, 6, 9), {"E07"}), (None, set())])

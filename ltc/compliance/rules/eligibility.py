@@ -42,12 +42,12 @@ def _last_expired(own: list[EntitlementFact], day) -> EntitlementFact | None:
 
 def insured(record: Any, person: Person, policy: CompliancePolicy) -> list[Finding]:
     """E03: insurance not active on the service date (suspended, transferred after the transfer
-    date — that day is still covered, SPEC §2 — or no enrolment status at all). ``deceased``
-    is E07's."""
+    date — that day is still covered, SPEC §2 —, deceased (from the day after the death: a
+    service then is also E07's), or no enrolment status at all)."""
     day = record.service_date
     period = covering(person.statuses, day)
     status = period.status if period else None
-    if status in (PersonStatus.ACTIVE, PersonStatus.DECEASED):
+    if status == PersonStatus.ACTIVE:
         return []
     if status == PersonStatus.TRANSFERRED and day == period.valid_from:
         return []
