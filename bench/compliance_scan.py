@@ -81,15 +81,18 @@ def run_scan(url: str, due: datetime) -> dict:
 def mark_earlier_months(conn, start: date, due: datetime) -> int:
     """The steady state: the nightly scans before the generated months already checked the months
     of the re-check window before them (the stays already open then), and nothing changed since."""
-    from sqlalchemy.orm import Session
-
+    from ltc import create_app
     from ltc.compliance.services import compliance_policy
     from ltc.core.clock import to_local, utcnow
     from ltc.core.months import add_months, first_of_month, first_of_next_month
+    from ltc.extensions import db
 
     today = to_local(due).date()
-    with Session(bind=conn) as session:
-        month = add_months(first_of_month(today), -compliance_policy(session, today).recheck_months)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": conn.engine.url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        month = add_months(first_of_month(today), -compliance_policy(db.session, today).recheck_months)
+        db.session.remove()
+        db.engine.dispose()
     rows = 0
     while month < start:
         rows += conn.exec_driver_sql(
