@@ -49,7 +49,8 @@ def free_port() -> int:
 class Postgres:
     """A throw-away cluster with durable settings (unlike the test suite's ``fsync=off``)."""
 
-    def __init__(self):
+    def __init__(self, options: str = ""):
+        self.options = options   # extra server settings ("-c name=value ...")
         self.bin = sorted(d for d in os.listdir("/usr/lib/postgresql"))[-1]
         self.bin = f"/usr/lib/postgresql/{self.bin}/bin"
         self.data, self.port = tempfile.mkdtemp(prefix="ltc-bench-pg-"), free_port()
@@ -60,7 +61,8 @@ class Postgres:
             shutil.chown(self.data, "postgres", "postgres")
         self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8")
         self._run("pg_ctl", "-D", self.data, "-l", f"{self.data}/server.log", "-w", "-t", "60", "-o",
-                  f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data} -c max_connections=100", "start")
+                  f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data} -c max_connections=100 "
+                  f"{self.options}", "start")
         subprocess.run([f"{self.bin}/createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
                         "ltc_bench"], check=True)
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/ltc_bench"

@@ -1,8 +1,10 @@
 """Bed-days from a provider's stays and leaves (SPEC §5.4), pure: no Flask, no database.
 
 算入不算出: the admission day counts, the discharge day does not; a same-day stay counts one
-day; the day of death counts and no day after it does (a stay "discharged" on the day of death
-keeps that day). A stay still open runs to the end of the period read. Each bed-day carries the
+day; the day of death counts (a stay "discharged" on the day of death keeps that day). An open
+stay ends with the day of death; a stay the provider discharged later keeps the days it records
+after the death, as bed-days that E07 rejects (nothing the provider claims is silently dropped).
+A stay still open runs to the end of the period read. Each bed-day carries the
 leave ``[out, back)`` it falls in, if any, and that leave's length: a leave without a return day
 ends with the stay (discharge, death), else it is open (None); whether it is payable is rule D02's
 business. The same reading as ``ltc.providers.records.beddays`` (the census), on the rules' facts.
@@ -22,8 +24,8 @@ def stay_end(stay: Stay, death_date: date | None = None) -> date | None:
     end = stay.discharged_on
     if end is not None and end == stay.admitted_on:
         end = end + ONE_DAY                    # a same-day stay counts one day
-    if death_date is not None and (end is None or end >= death_date):
-        end = death_date + ONE_DAY             # the day of death counts, nothing after it
+    if death_date is not None and (end is None or end == death_date):
+        end = death_date + ONE_DAY             # the day of death counts; an open stay ends with it
     return end
 
 

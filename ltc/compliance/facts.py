@@ -105,9 +105,7 @@ class Point:
         return (Decimal(str(self.lat)).quantize(SIX_PLACES), Decimal(str(self.lon)).quantize(SIX_PLACES))
 
     def metres_to(self, other: "Point") -> float:
-        """Great-circle (haversine) distance in metres."""
-        if self.key == other.key:
-            return 0.0
+        """Great-circle (haversine) distance in metres (0.0 for the same point)."""
         lat1, lon1, lat2, lon2 = map(radians, map(float, (self.lat, self.lon, other.lat, other.lon)))
         h = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
         return 2 * EARTH_RADIUS_M * asin(sqrt(h))

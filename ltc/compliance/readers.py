@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from ltc.compliance import dated
@@ -31,28 +31,57 @@ ONE_DAY = timedelta(days=1)
 MINUTES_A_DAY = 24 * 60
 
 
-def _visit_rows(session: Session, month: date, *conditions) -> list[VisitRow]:
-    return list(session.scalars(select(VisitRow).where(
+#: the columns the rules read, selected as plain rows (no ORM objects for a month of records)
+VISIT_COLUMNS = (VisitRow.id, VisitRow.person_id, VisitRow.provider_id, VisitRow.carer_id, VisitRow.care_type,
+                 VisitRow.plan_id, VisitRow.service_date, VisitRow.planned_minutes, VisitRow.scheduled_start,
+                 VisitRow.check_in_at, VisitRow.check_out_at, VisitRow.actual_minutes, VisitRow.check_in_lat,
+                 VisitRow.check_in_lon, VisitRow.check_out_lat, VisitRow.check_out_lon, VisitRow.device_id,
+                 VisitRow.photo_hash, VisitRow.uploaded_at, VisitRow.created_at, VisitRow.closed_by_scan)
+STAY_COLUMNS = (StayRow.id, StayRow.person_id, StayRow.provider_id, StayRow.care_type, StayRow.admitted_on,
+                StayRow.discharged_on)
+
+
+def _visit_rows(session: Session, month: date, *conditions) -> list[Row]:
+    return list(session.execute(select(*VISIT_COLUMNS).where(
         VisitRow.service_date >= month, VisitRow.service_date < first_of_next_month(month),
         VisitRow.status != VisitStatus.CANCELLED.value, *conditions)))
 
 
-def _stay_rows(session: Session, month: date, *conditions) -> list[StayRow]:
-    return list(session.scalars(select(StayRow).where(
+def _stay_rows(session: Session, month: date, *conditions) -> list[Row]:
+    return list(session.execute(select(*STAY_COLUMNS).where(
         StayRow.admitted_on < first_of_next_month(month),
         or_(StayRow.discharged_on.is_(None), StayRow.discharged_on >= month), *conditions)))
 
 
 def provider_month(session: Session, provider_id: int, month: date, *, now: datetime) -> Facts:
-    """The facts of ``provider_id``'s records in ``month`` (first day) and of every other record
-    of the same beneficiaries in that month."""
+    """The facts of ``provider_id``'s records in ``month`` (first day), of every other record
+    of the same beneficiaries in that month (V06) and of the other providers' visits that month
+    sharing a photo or a GPS point with one of its visits (S01)."""
     visits = _visit_rows(session, month, VisitRow.provider_id == provider_id)
     stays = _stay_rows(session, month, StayRow.provider_id == provider_id)
     people = sorted({v.person_id for v in visits} | {s.person_id for s in stays})
     if people:
         visits += _visit_rows(session, month, VisitRow.person_id.in_(people), VisitRow.provider_id != provider_id)
         stays += _stay_rows(session, month, StayRow.person_id.in_(people), StayRow.provider_id != provider_id)
+    visits += _other_providers_sharing(session, month, provider_id, visits)
     return build_facts(session, month, visits, stays, now=now)
+
+
+def _other_providers_sharing(session: Session, month: date, provider_id: int, visits: list[Row]) -> list[Row]:
+    """Other providers' visits in ``month`` with a photo hash or a GPS point (in or out) of ``visits``
+    (index lookups by value, then the exact match here)."""
+    hashes = {v.photo_hash for v in visits if v.photo_hash}
+    points = {p for v in visits for p in ((v.check_in_lat, v.check_in_lon), (v.check_out_lat, v.check_out_lon))
+              if None not in p}
+    lats = sorted({lat for lat, _ in points})
+    conditions = [VisitRow.photo_hash.in_(sorted(hashes))] if hashes else []
+    if lats:
+        conditions += [VisitRow.check_in_lat.in_(lats), VisitRow.check_out_lat.in_(lats)]
+    if not conditions:
+        return []
+    rows = _visit_rows(session, month, VisitRow.provider_id != provider_id, or_(*conditions))
+    return [r for r in rows if r.photo_hash in hashes or (r.check_in_lat, r.check_in_lon) in points
+            or (r.check_out_lat, r.check_out_lon) in points]
 
 
 def around_visit(session: Session, visit: VisitRow, *, now: datetime) -> Facts:
@@ -149,7 +178,7 @@ def around_stay(session: Session, stay: StayRow, month: date, *, now: datetime) 
     return build_facts(session, month, visits, stays, now=now)
 
 
-def build_facts(session: Session, month: date, visits: list[VisitRow], stays: list[StayRow], *,
+def build_facts(session: Session, month: date, visits: list[Row], stays: list[Row], *,
                 now: datetime) -> Facts:
     """The facts of these records of ``month``: bed-days up to today, and the dated facts of
     every person, provider and carer they name."""
@@ -168,7 +197,7 @@ def build_facts(session: Session, month: date, visits: list[VisitRow], stays: li
         caps=tuple(dated.cap_segments(session, person_facts, month, end)))
 
 
-def _stay(row: StayRow) -> Stay:
+def _stay(row: Row) -> Stay:
     return Stay(row.id, row.person_id, row.provider_id, row.care_type, row.admitted_on, row.discharged_on)
 
 
@@ -180,7 +209,7 @@ def _leaves(session: Session, stay_ids: list[int]) -> list[Leave]:
     return [Leave(*row) for row in rows]
 
 
-def _visits(session: Session, rows: list[VisitRow]) -> list[Visit]:
+def _visits(session: Session, rows: list[Row]) -> list[Visit]:
     """Visit facts of the rows (each once), with items, plan items and the beneficiary's address."""
     rows = list({row.id: row for row in rows}.values())
     if not rows:
@@ -208,7 +237,7 @@ def _point(lat: Decimal | None, lon: Decimal | None) -> Point | None:
     return None if lat is None or lon is None else Point(lat, lon)
 
 
-def _visit(row: VisitRow, items: tuple[Item, ...], plans: dated.Plans, address: tuple) -> Visit:
+def _visit(row: Row, items: tuple[Item, ...], plans: dated.Plans, address: tuple) -> Visit:
     text, point = address
     return Visit(
         id=row.id, beneficiary_id=row.person_id, carer_id=row.carer_id, provider_id=row.provider_id,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from ltc.compliance import readers
@@ -77,15 +77,14 @@ def store_findings(session: Session, found: Iterable[Found], *, where: list, inc
                                                                       *where)).all()
     existing = {(row.rule, row.record_kind, row.record_id, row.service_date): row for row in rows}
     wanted = {f.key: f for f in found if includes(f)}
-    result = Stored(open=len(wanted))
+    result, new = Stored(open=len(wanted)), []
     for key, f in wanted.items():
         row, values = existing.get(key), _values(f)
         if row is None:
-            session.add(Finding(rule=f.rule.value, record_kind=f.record.kind, record_id=f.record.id,
-                                person_id=f.person_id, service_date=f.service_date,
-                                month=first_of_month(f.service_date), status=FindingStatus.OPEN.value,
-                                source=source.value, found_at=now, **values))
-            result.added += 1
+            new.append(dict(rule=f.rule.value, record_kind=f.record.kind, record_id=f.record.id,
+                            person_id=f.person_id, service_date=f.service_date, month=first_of_month(f.service_date),
+                            status=FindingStatus.OPEN.value, source=source.value, found_at=now, cleared_at=None,
+                            **values))
         elif any(getattr(row, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(row, name, value)
@@ -95,6 +94,9 @@ def store_findings(session: Session, found: Iterable[Found], *, where: list, inc
             row.status, row.cleared_at = FindingStatus.CLEARED.value, now
             result.cleared += 1
     session.flush()
+    if new:   # one multi-row statement, no ORM objects
+        session.execute(insert(Finding), new)
+        result.added = len(new)
     return result
 
 

@@ -70,3 +70,19 @@ def test_the_scheduler_runs_the_scan_per_provider_and_records_the_counts(session
     outcome = run_job(session, get_job("compliance_scan"), _due("2026-06-12"))
     assert outcome.status == "success" and outcome.counts["visits_closed"] == 1
     assert [u.unit_key for u in session.scalars(select(JobRunUnit))] == [str(w.provider.id)]
+
+
+def test_s01_the_scan_finds_a_photo_reused_by_another_provider_on_another_person(session):
+    """SPEC §6 S01: the same photo on visits to different addresses, whichever providers made them."""
+    w = world(session)
+    home = beneficiary(session, w.provider)
+    other = beneficiary(session, w.provider2, n=2)
+    mine = visit(session, home, carer(session, w.provider), photo_hash="f" * 64)
+    theirs = visit(session, other, carer(session, w.provider2, n=2), hour=14, photo_hash="f" * 64,
+                   gps=(home.latitude, home.longitude))
+    jobs.scan_provider(session, str(w.provider.id), now=utcnow(), due_at=_due("2026-07-02"))
+    jobs.scan_provider(session, str(w.provider2.id), now=utcnow(), due_at=_due("2026-07-02"))
+    s01 = session.scalars(select(Finding).where(Finding.rule == "S01", Finding.status == "open")).all()
+    assert sorted((f.record_id, f.provider_id) for f in s01) == sorted([(mine.id, w.provider.id),
+                                                                        (theirs.id, w.provider2.id)])
+    assert {key for f in s01 for key in f.evidence["shared"]} >= {"photo:" + "f" * 64}

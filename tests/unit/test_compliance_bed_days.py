@@ -27,6 +27,22 @@ def test_bed_days_count_the_admission_day_not_the_discharge_day(admitted, discha
     assert _days(Stay(7, 1, 10, "institution", admitted, discharged), death=death) == days
 
 
+def test_an_open_stay_ends_with_the_day_of_death():
+    assert _days(Stay(7, 1, 10, "institution", D(2026, 6, 3), None), death=D(2026, 6, 10)) == list(range(3, 11))
+
+
+def test_e07_days_a_stay_records_after_the_death_are_bed_days_rejected_not_dropped():
+    """The provider discharged the stay five days after the death: the days it claims after the
+    day of death are kept as bed-days and each is rejected by E07 (the discharge day is not one)."""
+    late = Stay(7, 1, 10, "institution", D(2026, 6, 3), D(2026, 6, 15))
+    assert _days(late, death=D(2026, 6, 10)) == list(range(3, 15))
+    days = bed_days([late], (), start=MONTH, end=JULY, death_dates={1: D(2026, 6, 10)})
+    facts = Facts(month=MONTH, bed_days=tuple(days), providers={10: provider()},
+                  persons={1: person(entitlement("institution"), death_date=D(2026, 6, 10))})
+    by_day = _by_day(evaluate(facts, POLICY, now=AFTER))
+    assert sorted(day for day, rules in by_day.items() if "E07" in rules) == [11, 12, 13, 14]
+
+
 def test_an_open_stay_stops_at_the_end_read():
     assert _days(Stay(7, 1, 10, "institution", D(2026, 6, 28), None), end=D(2026, 6, 30)) == [28, 29]
 

@@ -1,5 +1,5 @@
 """SPEC §6 eligibility and provider rules (pure, table-driven): E01, E02, E03, E07, E08, P01."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -34,6 +34,14 @@ def test_e02_service_on_or_after_the_conclusions_validity_end(valid_to, conclusi
         assert result[0].params == {"day": "2026-06-10", "valid_to": conclusion_valid_to.isoformat()}
 
 
+@pytest.mark.parametrize("conclusion_valid_to,found", [(D(2026, 6, 10), {"E01", "E02"}), (D(2026, 6, 11), {"E01"})])
+def test_e02_a_record_of_another_provider_after_the_persons_conclusion_expired(conclusion_valid_to, found):
+    """The conclusion is the person's: a visit by a provider without an entitlement (E01) on or after
+    the validity end of the conclusion in force elsewhere is also E02."""
+    elsewhere = entitlement(provider_id=11, valid_to=D(2026, 12, 1), conclusion_valid_to=conclusion_valid_to)
+    assert codes(findings(visit(), persons=(person(elsewhere),))) == found
+
+
 def test_e02_days_before_the_conclusion_date_are_covered():
     early = entitlement(valid_from=D(2026, 6, 1), conclusion_date=D(2026, 6, 20))
     assert findings(visit(), persons=(person(early),)) == []
@@ -51,6 +59,15 @@ def test_e02_days_before_the_conclusion_date_are_covered():
 ])
 def test_e03_insurance_active_on_the_service_date(statuses, found):
     assert codes(findings(visit(), persons=(person(statuses=statuses),))) == found
+
+
+@pytest.mark.parametrize("death,found", [(D(2026, 6, 10), set()), (D(2026, 6, 9), {"E07", "E03"})])
+def test_e03_and_e07_a_service_after_the_death_is_also_one_without_active_insurance(death, found):
+    """Recording a death makes the person deceased from the next day (SPEC §2): insurance is no
+    longer active then, so a later service breaches E03 as well as E07; the day of death is covered."""
+    statuses = (StatusPeriod(D(2000, 1, 1), death + timedelta(days=1), "active"),
+                StatusPeriod(death + timedelta(days=1), None, "deceased"))
+    assert codes(findings(visit(), persons=(person(death_date=death, statuses=statuses),))) == found
 
 
 @pytest.mark.parametrize("death,found", [(D(2026, 6, 10), set()), (D(2026, 6, 9), {"E07"}), (None, set())])

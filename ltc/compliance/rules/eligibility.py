@@ -27,8 +27,20 @@ def entitlement(record: Any, person: Person, policy: CompliancePolicy) -> list[F
     if current is None:
         return [finding(policy, RuleCode.E01, record, "服务日 %(day)s 没有该服务形式和护理机构的有效待遇",
                         params={"day": day.isoformat()},
-                        evidence={"care_type": record.care_type, "provider_id": record.provider_id})]
+                        evidence={"care_type": record.care_type, "provider_id": record.provider_id}),
+                *_elsewhere_expired(record, person, policy)]
     return []
+
+
+def _elsewhere_expired(record: Any, person: Person, policy: CompliancePolicy) -> list[Finding]:
+    """E02 on a record outside the person's entitlements (E01): the conclusion is the person's, so
+    the entitlement in force elsewhere that day tells whether it had expired."""
+    day = record.service_date
+    other = covering(person.entitlements, day)
+    if other is None or other.conclusion_valid_to is None or day < other.conclusion_valid_to:
+        return []
+    return [finding(policy, RuleCode.E02, record, "服务日 %(day)s 评估结论已于 %(valid_to)s 到期",
+                    params={"day": day.isoformat(), "valid_to": other.conclusion_valid_to.isoformat()})]
 
 
 def _last_expired(own: list[EntitlementFact], day) -> EntitlementFact | None:
@@ -42,12 +54,12 @@ def _last_expired(own: list[EntitlementFact], day) -> EntitlementFact | None:
 
 def insured(record: Any, person: Person, policy: CompliancePolicy) -> list[Finding]:
     """E03: insurance not active on the service date (suspended, transferred after the transfer
-    date — that day is still covered, SPEC §2 — or no enrolment status at all). ``deceased``
-    is E07's."""
+    date — that day is still covered, SPEC §2 —, deceased (from the day after the death: a
+    service then is also E07's), or no enrolment status at all)."""
     day = record.service_date
     period = covering(person.statuses, day)
     status = period.status if period else None
-    if status in (PersonStatus.ACTIVE, PersonStatus.DECEASED):
+    if status == PersonStatus.ACTIVE:
         return []
     if status == PersonStatus.TRANSFERRED and day == period.valid_from:
         return []

@@ -103,6 +103,10 @@ class Visit(Base):
         Index("ix_visits_carer_date", "carer_id", "service_date"),
         Index("ix_visits_person_date", "person_id", "service_date"),
         Index("ix_visits_updated_at", "updated_at"),
+        # S01 looks visits up by photo and GPS point (entry-time checks and the nightly scan)
+        Index("ix_visits_photo_hash", "photo_hash"),
+        Index("ix_visits_check_in_point", "check_in_lat", "check_in_lon"),
+        Index("ix_visits_check_out_point", "check_out_lat", "check_out_lon"),
         #: one visit per slot of the plan: two schedule runs at once cannot both add it
         UniqueConstraint("visit_type_id", "slot_start"),
     )
