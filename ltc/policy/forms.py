@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ltc.policy import form_mapping as fm
@@ -25,7 +25,8 @@ RENDER = {fm.INT: {"inputmode": "numeric"}, fm.DECIMAL: {"inputmode": "decimal"}
 def _field(spec: fm.FormField):
     label = _l(spec.label)
     if spec.kind in (fm.CHOICE, fm.BOOL):
-        choices = ([("", "—")] if spec.optional else []) + [(str(v), _l(lab)) for v, lab in spec.choices]
+        choices = ([SelectChoice("", "—")] if spec.optional else []) + [SelectChoice(str(v), _l(lab))
+                                                                         for v, lab in spec.choices]
         return SelectField(label, choices=choices, validate_choice=False)
     if spec.kind == fm.JSON:
         return TextAreaField(label, render_kw={"rows": 8, "spellcheck": "false", "class": "font-monospace"})
