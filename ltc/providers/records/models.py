@@ -26,7 +26,18 @@ NOTE_MAX = 1000
 Coordinate = Numeric(9, 6, asdecimal=True)
 
 
-class Stay(Base):
+class RecordMixin:
+    """What every service record keeps: its version (bumped by a correction), who entered it and
+    when, and when a settlement took it (then it is never changed again)."""
+
+    version: Mapped[int] = mapped_column(default=1)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    settled_at: Mapped[datetime | None]
+
+
+class Stay(RecordMixin, Base):
     __tablename__ = "stays"
     __table_args__ = (
         enum_check("care_type", BedCareType),
@@ -47,11 +58,6 @@ class Stay(Base):
     discharged_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
     source: Mapped[str] = mapped_column(String(10), default=RecordSource.WEB.value)
-    version: Mapped[int] = mapped_column(default=1)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    settled_at: Mapped[datetime | None]
 
     leaves: Mapped[list["Leave"]] = relationship(back_populates="stay", order_by="Leave.out_on")
 
@@ -59,7 +65,7 @@ class Stay(Base):
         return f"<Stay {self.id} {self.care_type} {self.admitted_on}>"
 
 
-class Leave(Base):
+class Leave(RecordMixin, Base):
     """A leave of absence ``[out_on, back_on)``; ``back_on`` None while the person is still away."""
 
     __tablename__ = "leaves"
@@ -79,16 +85,11 @@ class Leave(Base):
     back_on: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(10), default=RecordSource.WEB.value)
-    version: Mapped[int] = mapped_column(default=1)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    settled_at: Mapped[datetime | None]
 
     stay: Mapped[Stay] = relationship(back_populates="leaves")
 
 
-class Visit(Base):
+class Visit(RecordMixin, Base):
     __tablename__ = "visits"
     __table_args__ = (
         enum_check("care_type", VisitCareType),
@@ -143,11 +144,6 @@ class Visit(Base):
     uploaded_at: Mapped[datetime | None]
     #: checked out by the nightly scan at its planned minutes (V13)
     closed_by_scan: Mapped[bool] = mapped_column(default=False)
-    version: Mapped[int] = mapped_column(default=1)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    settled_at: Mapped[datetime | None]
 
     items: Mapped[list["VisitItem"]] = relationship(cascade="all, delete-orphan", order_by="VisitItem.id")
 
