@@ -1,5 +1,6 @@
 """Form helpers shared by every domain: the one request edge of a form page."""
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -74,8 +75,10 @@ def submit(form: FlaskForm, run: Callable[[], Any]) -> tuple[bool, Any, int]:
 
 
 def _refused(form: FlaskForm, exc: DomainError) -> tuple[bool, None, int]:
+    """Roll back and show the refusal: through the form's own ``attach`` when it has one (a form whose
+    field names differ from the service's), else on the fields the error names."""
     db.session.rollback()
-    attach_errors(form, exc)
+    getattr(form, "attach", partial(attach_errors, form))(exc)
     return False, None, exc.status
 
 

@@ -22,6 +22,7 @@ from ltc.core import audit
 from ltc.core.clock import local_today, to_local, utcnow
 from ltc.core.errors import DomainError, NotFound
 from ltc.extensions import db
+from ltc.web.forms import submit
 from ltc.people.models import InsuredPerson
 from ltc.providers.care_plans.models import CarePlan, CarePlanVisitType
 from ltc.providers.carers.models import Carer
@@ -183,7 +184,7 @@ def _plan_people():
 
 
 def _after_save(outcome: visits.VisitOutcome):
-    db.session.commit()
+    """After a committed save: the findings are shown before the final confirm."""
     return redirect(url_for(".review", visit_id=outcome.visit.id))
 
 
@@ -215,6 +216,7 @@ def check_in(visit_id: int | None):
             form.attach(exc)
             status = exc.status
         else:
+            db.session.commit()
             return _after_save(outcome)
     elif form.is_submitted():
         status = 400
@@ -243,21 +245,12 @@ def check_out(visit_id: int):
     if request.method == "GET":
         form.at.data = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
         form.items.data = _planned_item_ids(visit)     # the plan's items preselected
-    status = 200
-    if form.validate_on_submit():
-        try:
-            outcome = visits.check_out(
-                db.session, visit.id, actor=actor_of(current_user), at=aware(form.at.data), item_ids=form.items.data,
-                actual_minutes=form.actual_minutes.data, lat=form.lat.data, lon=form.lon.data,
-                photo_hash=form.photo_hash.data, notes=form.notes.data, now=utcnow())
-        except DomainError as exc:
-            db.session.rollback()
-            form.attach(exc)
-            status = exc.status
-        else:
-            return _after_save(outcome)
-    elif form.is_submitted():
-        status = 400
+    done, outcome, status = submit(form, lambda: visits.check_out(
+        db.session, visit.id, actor=actor_of(current_user), at=aware(form.at.data), item_ids=form.items.data,
+        actual_minutes=form.actual_minutes.data, lat=form.lat.data, lon=form.lon.data,
+        photo_hash=form.photo_hash.data, notes=form.notes.data, now=utcnow()))
+    if done:
+        return _after_save(outcome)
     return render_template("visits/check_out.html", form=form, visit=visit, names=_names(), local=to_local), status
 
 
@@ -303,17 +296,9 @@ def correct(visit_id: int):
             getattr(form, name).data = to_local(value).replace(tzinfo=None) if value else None
         form.items.data, form.actual_minutes.data = _planned_item_ids(visit), visit.actual_minutes
         form.notes.data = visit.notes
-    status = 200
-    if form.validate_on_submit():
-        try:
-            outcome = visits.correct_visit(db.session, visit.id, actor=actor_of(current_user), reason=form.reason.data,
-                                           changes=_correction(form, visit), now=utcnow())
-        except DomainError as exc:
-            db.session.rollback()
-            form.attach(exc)
-            status = exc.status
-        else:
-            return _after_save(outcome)
-    elif form.is_submitted():
-        status = 400
+    done, outcome, status = submit(form, lambda: visits.correct_visit(
+        db.session, visit.id, actor=actor_of(current_user), reason=form.reason.data,
+        changes=_correction(form, visit), now=utcnow()))
+    if done:
+        return _after_save(outcome)
     return render_template("visits/correct.html", form=form, visit=visit, names=_names()), status
