@@ -16,3 +16,10 @@ def wire() -> None:
     from ltc.compliance.dated import use_pricing_terms
 
     use_pricing_terms(pricing_terms)   # V07 cap segments are cut where pricing cuts its lines (SPEC §7.2)
+
+
+def register(app) -> None:
+    from ltc.billing.trial import api as trial_api  # noqa: F401  (adds its routes to the API blueprint)
+    from ltc.billing.trial import views as trial_views
+
+    app.register_blueprint(trial_views.bp)

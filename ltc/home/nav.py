@@ -79,6 +79,9 @@ GROUPS = (
         NavItem("tokens.all_tokens", "API 令牌（全部用户）", Action.MANAGE_ALL_USERS),
         NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
     )),
+    NavGroup("billing", "结算", (
+        NavItem("trial.page", "结算试算", Action.TRIAL_CALCULATION),
+    )),
 )
 
 #: every msgid the menu shows (the English catalogue is checked to hold them all)

@@ -20,7 +20,12 @@ from ltc.compliance.facts import Facts, Finding, Period, RecordRef, covering
 
 class PricingError(ValueError):
     """A unit cannot be priced from the facts: no category on its date, no special-care quota for the
-    provider's grade and level, no daily price of an institution. The message says which."""
+    provider's grade and level, no daily price of an institution. The message says which; ``field``
+    names the fact missing (``person.category``, ``provider.facility_grade``, ``provider.daily_price``)."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
 
 
 class Unit(StrEnum):
@@ -31,6 +36,10 @@ class Unit(StrEnum):
     MINUTE = "minute"
     VISIT = "visit"
     PACKAGE = "package"
+
+
+#: msgids, translated where shown
+UNIT_LABELS = {Unit.DAY: "日", Unit.MINUTE: "分钟", Unit.VISIT: "次", Unit.PACKAGE: "服务包"}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from ltc.billing.pricing import BillingTimeline, PersonTerms, Pricing, PricingInput, ProviderTerms, price_month
 from ltc.billing.pricing.model import DatedValue
 from ltc.billing.pricing.segments import cap_segments
-from ltc.billing.trial.schemas import TrialIn, VisitIn
+from ltc.billing.trial.schemas import TrialIn, TrialVisitIn
 from ltc.compliance.beddays import bed_days
 from ltc.compliance.facts import (Carer, CareTypePeriod, EntitlementFact, Facts, Finding, HospitalStay, Item, Leave,
                                   Period, Person, Point, Provider, Qualification, Stay, StatusPeriod, Visit)
@@ -159,7 +159,7 @@ def _visits(body: TrialIn, catalogue: Mapping[str, Item]) -> tuple[dict[int, Car
     return {c.id: c for c in carers.values()}, visits
 
 
-def _carer(carer_id: int, v: VisitIn) -> Carer:
+def _carer(carer_id: int, v: TrialVisitIn) -> Carer:
     qualified = (Qualification(ALWAYS, None, v.carer_staff_type),) if v.carer_qualified else ()
     return Carer(carer_id, v.carer_staff_type, qualified, (Period(ALWAYS, None),) if v.carer_suspended else ())
 
@@ -171,7 +171,7 @@ def _items(n: int, codes: list[str], catalogue: Mapping[str, Item], field: str =
     return tuple(catalogue[code] for code in codes)
 
 
-def _visit(body: TrialIn, n: int, v: VisitIn, carer_id: int, catalogue: Mapping[str, Item]) -> Visit:
+def _visit(body: TrialIn, n: int, v: TrialVisitIn, carer_id: int, catalogue: Mapping[str, Item]) -> Visit:
     day = v.start.astimezone(LOCAL_TZ).date()
     if not body.month <= day < first_of_next_month(body.month):
         raise _refuse(f"visits[{n}].start", "service date outside the month")
