@@ -67,6 +67,7 @@ GROUPS = (
     NavGroup("policy", "政策与目录", (
         NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
         NavItem("catalogue.list_items", "服务项目", Action.VIEW_POLICY),
+        NavItem("trial.page", "结算试算", Action.TRIAL_CALCULATION),
     )),
     NavGroup("admin", "系统管理", (
         NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
@@ -78,9 +79,6 @@ GROUPS = (
         NavItem("scheduler.index", "定时任务", Action.MANAGE_ORGS),
         NavItem("tokens.all_tokens", "API 令牌（全部用户）", Action.MANAGE_ALL_USERS),
         NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
-    )),
-    NavGroup("billing", "结算", (
-        NavItem("trial.page", "结算试算", Action.TRIAL_CALCULATION),
     )),
 )
 

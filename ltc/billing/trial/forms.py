@@ -23,5 +23,6 @@ class PrefillForm(FlaskForm):
 
 class TrialForm(FlaskForm):
     scenario = TextAreaField(_l("试算场景（JSON）"), validators=[DataRequired(), Length(max=SCENARIO_MAX)],
-                             render_kw={"rows": 18, "spellcheck": "false"})
+                             description=_l("接口请求体的格式（代码值为接口取值）"),
+                             render_kw={"rows": 18, "spellcheck": "false", "translate": "no"})
     submit = SubmitField(_l("试算"))
