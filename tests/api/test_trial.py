@@ -75,6 +75,9 @@ def test_family_scenario_gives_a_package_line_and_the_allowance(api):
     (lambda b: b.update(leaves=[{"out": "2026-04-05", "back": "2026-04-06"}]), "leaves[0].out"),
     (lambda b: b.update(stays=[{"admission": "2026-04-11", "discharge": "2026-04-10"}]), "stays[0].discharge"),
     (lambda b: b["provider"].update(daily_price=None), "provider.daily_price"),
+    (lambda b: b["entitlements"][0].update(to="2026-04-01"), "entitlements[0].to"),
+    (lambda b: b["entitlements"].append(entitlement("institution", 5, "2026-04-15")), "entitlements[1].from"),
+    (lambda b: b.update(plan={"items": ["SH01", "ZZ00"]}), "plan.items[1]"),
     (lambda b: b.update(entitlements=[entitlement("home", 4, "2026-04-01")], stays=[], leaves=[],
                         visits=[visit("2026-04-02", items=("XX99",))]), "visits[0].items[0]"),
 ])

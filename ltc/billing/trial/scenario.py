@@ -80,7 +80,21 @@ def _dated(values, cls=StatusPeriod, default_from: date = ALWAYS) -> tuple:
     return tuple(cls(v.from_, v.to, v.value) for v in values)
 
 
+def _check_entitlements(body: TrialIn) -> None:
+    """Each entitlement a non-empty period; two of one care type never overlap (half-open)."""
+    spans = []
+    for n, e in enumerate(body.entitlements):
+        end = e.to or e.conclusion_valid_to
+        if end <= e.from_:
+            raise _refuse(f"entitlements[{n}].to", "not after its start")
+        for m, (care, start, stop) in enumerate(spans):
+            if care == e.care_type and e.from_ < stop and start < end:
+                raise _refuse(f"entitlements[{n}].from", f"overlaps entitlements[{m}]")
+        spans.append((e.care_type, e.from_, end))
+
+
 def _person(body: TrialIn) -> Person:
+    _check_entitlements(body)
     entitlements = tuple(EntitlementFact(e.from_, e.to or e.conclusion_valid_to, e.care_type, PROVIDER, e.level,
                                          e.conclusion_date, e.conclusion_valid_to) for e in body.entitlements)
     death = body.person.death_date
