@@ -12,10 +12,10 @@ def wire() -> None:
 
     register_section(policy.SECTION, policy.BillingPolicy, policy.REF)
     register_version_check(policy.levels_have_amounts)
-    from ltc.billing.pricing.segments import pricing_terms
-    from ltc.compliance.dated import use_pricing_terms
+    from ltc.billing.pricing_reader import reader_cap_segments
+    from ltc.compliance.dated import use_cap_segments
 
-    use_pricing_terms(pricing_terms)   # V07 cap segments are cut where pricing cuts its lines (SPEC §7.2)
+    use_cap_segments(reader_cap_segments)   # V07 consumes the caps of the segments pricing bills (SPEC §7.2)
 
 
 def register(app) -> None:

@@ -10,7 +10,8 @@ from ltc.billing.pricing import PersonTerms, PricingError, PricingInput, RateRow
 from ltc.billing.pricing.rows import cap_fund
 from ltc.billing.trial.scenario import PERSON, build_facts, person_terms, provider_terms
 from ltc.billing.trial.schemas import TrialIn
-from ltc.compliance.facts import RecordRef, prorate
+from ltc.billing.pricing.segments import prorate
+from ltc.compliance.facts import RecordRef
 from ltc.compliance.rules import evaluate
 from tests.pricing_builders import CATALOGUE, COMPLIANCE, REF, billing, body, daily, timeline, visit
 
