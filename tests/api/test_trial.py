@@ -49,6 +49,29 @@ def test_worked_example_institution_month(api, session):
     assert session.scalar(select(func.count()).select_from(Finding)) == before
 
 
+def _spec_examples():
+    short = [visit(daily(d)) for d in range(1, 31)]
+    short[9] = visit(daily(10), 35, planned=60)
+    return [
+        (body("2026-01", "special", tags=["chronic_class_a"], stays=[{"admission": "2025-12-20"}],
+              hospital_stays=[{"category": "ltc_special", "admission": "2025-12-20"}]),
+         ("220.00", "day", 31, "6820.00", "0.90", "6138.00", "682.00")),
+        (body("2026-06", "home", visits=short), ("65.00", "minute", 1740, "1885.00", "0.90", "1696.50", "188.50")),
+        (body("2026-06", "outreach", visits=[visit(daily(d), items=("SH28",)) for d in range(1, 13)]),
+         ("120.00", "visit", 12, "1440.00", "0.90", "1000.00", "440.00")),
+        (body("2026-06", "home", visits=[visit(daily(3), 47)]),
+         ("65.00", "minute", 47, "50.92", "0.90", "45.83", "5.09")),
+    ]
+
+
+@pytest.mark.parametrize("scenario, expected", _spec_examples(), ids=["special", "home", "outreach", "rounding"])
+def test_spec_worked_examples_to_the_cent(api, scenario, expected):
+    r = api(scenario)
+    assert r.status_code == 200, r.json
+    (line,) = r.json["lines"]
+    assert tuple(line[k] for k in ("rate", "unit", "payable_units", "billable", "ratio", "fund", "copay")) == expected
+
+
 def test_home_visit_scenario_with_the_medical_rate_and_a_v13_visit(api):
     visits = [visit(daily(2, "2026-04"), items=("SH28",)), {**visit(daily(3, "2026-04")), "end": None}]
     r = api(body("2026-04", "home", level=4, visits=visits))

@@ -1,5 +1,7 @@
 """The trial's answer (issue 11 point 2) as JSON: rate rows as lines, the allowance, the findings
 with their explanation in the request's language and a JSON pointer to the record in the body."""
+from decimal import Decimal
+
 from flask_babel import gettext
 
 from ltc.billing.pricing import RateRow
@@ -39,7 +41,7 @@ def answer_json(result: TrialResult) -> dict:
             for rule, days in a.excluded.items():
                 excluded[rule] = excluded.get(rule, 0) + days
         allowance = {"days": sum(a.days for a in allowances), "excluded": excluded,
-                     "amount": str(sum((a.amount for a in allowances), start=allowances[0].amount * 0))}
+                     "amount": str(sum((a.amount for a in allowances), Decimal("0.00")))}
     findings = sorted(result.findings, key=lambda f: (f.service_date, f.rule.value, f.record.kind, f.record.id))
     return {"lines": [line_json(row) for row in result.pricing.rows], "allowance": allowance,
             "findings": [finding_json(f) for f in findings], "not_evaluated": list(NOT_EVALUATED)}
