@@ -112,6 +112,13 @@ def test_a_scenario_that_cannot_be_priced_is_422_naming_the_field(api, change, f
     assert field in r.json["fields"]
 
 
+def test_a_refusal_is_in_the_callers_language(api):
+    raw = {**copy.deepcopy(EXAMPLE), "visits": [visit("2026-04-02")]}
+    r = api(raw)
+    assert r.json["fields"] == {"visits[0]": "a visit in a bed-day scenario (no home, outreach or family entitlement)"}
+    assert r.json["error"].startswith("The scenario is not valid: visits[0]")
+
+
 @pytest.mark.parametrize("change, field", [
     (lambda b: b.update(month="2026-13"), "month"),
     (lambda b: b["entitlements"][0].update(level="4"), "entitlements[0].level"),

@@ -67,7 +67,7 @@ def test_the_menu_links_the_page_for_those_who_may_use_it(client, seeded):
 @pytest.mark.parametrize("scenario, status, words", [
     ("{not json", 400, "invalid JSON"),
     (json.dumps({"month": "2026-04"}), 400, "person: required"),
-    (None, 422, "visits[0]")])
+    (None, 422, "visits[0] 场景没有居家、巡护或亲情照护待遇，不能有上门服务")])
 def test_refusals_are_shown_on_the_form(client, seeded, scenario, status, words):
     login(client, "pr_op")
     if scenario is None:

@@ -22,6 +22,11 @@ from ltc.people.models import InsuredPerson
 
 __all__ = ["EXAMPLE", "price_scenario", "prefill"]
 
+NO_POLICY = "该月有日期没有生效的政策版本"
+#: what is missing to price a unit, by the field that lacks it (msgids)
+MISSING = {"person.category": "服务日没有参保类别", "provider.facility_grade": "政策未规定该机构等级和失能等级的定额",
+           "provider.daily_price": "机构没有登记每日护理价格", "entitlements": "政策未规定该失能等级的支付标准"}
+
 #: the worked example of issue 11 point 2: an institution month with a short leave and a hospital stay
 EXAMPLE = {
     "month": "2026-04",
@@ -45,12 +50,13 @@ def price_scenario(session: Session, body: TrialIn) -> TrialResult:
     catalogue = {item.code: item for item in dated.catalogue(session).values()}
     try:
         return run(body, catalogue=catalogue, timeline=timeline, compliance=compliance)
-    except LookupError as exc:
-        raise ScenarioRefused("%(month)s 有日期没有生效的政策版本", {"month": str(exc)},
+    except LookupError:
+        raise ScenarioRefused("%(month)s 有日期没有生效的政策版本", {"month": NO_POLICY},
                               params={"month": body.month.isoformat()[:7]}) from None
     except PricingError as exc:
-        raise ScenarioRefused("该场景无法计价：%(problem)s", {exc.field: str(exc)},
-                              params={"problem": str(exc)}) from None
+        problem = MISSING.get(exc.field, MISSING["entitlements"])
+        raise ScenarioRefused("该场景无法计价：%(field)s %(problem)s", {exc.field: problem},
+                              params={"field": exc.field, "problem": problem}) from None
 
 
 def prefill(session: Session, user: User, person_id: int, month: date) -> dict:
