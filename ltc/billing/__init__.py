@@ -16,6 +16,10 @@ def wire() -> None:
 
     register_section(policy.SECTION, policy.BillingPolicy, policy.REF)
     register_version_check(policy.levels_have_amounts)
+    from ltc.billing.pricing.segments import pricing_terms
+    from ltc.compliance.dated import use_pricing_terms
+
+    use_pricing_terms(pricing_terms)   # V07 cap segments are cut where pricing cuts its lines (SPEC §7.2)
     add_scope_rule(Settlement, scope.settlements_in_scope)
     subscribe(MonthsRescanned, jobs.on_months_rescanned)
 
