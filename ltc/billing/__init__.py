@@ -25,6 +25,7 @@ def wire() -> None:
 
 
 def register(app) -> None:
-    from ltc.billing import cli
+    from ltc.billing import api, cli, views  # noqa: F401  (api: routes on the API blueprint)
 
     cli.register(app)
+    app.register_blueprint(views.bp)

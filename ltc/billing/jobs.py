@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ltc.billing import adjustments
 from ltc.billing.generation import generate_settlement, regular_settlement
-from ltc.billing.kinds import RevisionSource, SettlementStatus
+from ltc.billing.kinds import GENERATE_JOB, REGENERATE_JOB, RevisionSource, SettlementStatus
 from ltc.billing.models import Settlement
 from ltc.compliance.events import MonthsRescanned
 from ltc.core.audit import SYSTEM, Actor
@@ -25,8 +25,8 @@ from ltc.core.months import add_months, first_of_month, first_of_next_month
 from ltc.entitlements.models import Entitlement
 from ltc.providers.records.models import Stay, Visit
 
-GENERATE_JOB = "generate_settlements"
-REGENERATE_JOB = "settlement_regeneration"
+__all__ = ["GENERATE_JOB", "REGENERATE_JOB", "generate_unit", "on_months_rescanned", "regenerate_unit",
+           "regenerate_units", "settlement_units"]
 
 
 def settlement_month(due_at: datetime) -> date:

@@ -60,6 +60,10 @@ class RevisionSource(StrEnum):
     COMMAND = "command"
 
 
+#: the scheduler jobs of settlements (``ltc.scheduler.registry``)
+GENERATE_JOB = "generate_settlements"
+REGENERATE_JOB = "settlement_regeneration"
+
 #: msgids, translated where shown
 SETTLEMENT_KIND_LABELS = {SettlementKind.REGULAR: "月度结算"}
 SETTLEMENT_STATUS_LABELS = {

@@ -38,6 +38,7 @@ def test_spec_example_1_special_care_all_january_through_a_generated_settlement(
     [line] = _lines(session, settlement)
     assert (line.kind, line.person_id, line.care_type, line.unit, line.rate, line.payable_units, line.ratio) == (
         "regular", patient.id, "special", "day", Decimal("220.00"), 31, Decimal("0.90"))
+    assert (line.held_units, line.rejected) == (0, {})
     [run] = session.scalars(select(SettlementLineRecord).where(SettlementLineRecord.line_id == line.id)).all()
     assert (run.record_kind, run.service_date, run.service_to, run.units) == (
         "stay", date(2026, 1, 1), date(2026, 2, 1), 31)
