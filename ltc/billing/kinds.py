@@ -2,6 +2,8 @@
 the models' CHECK constraints come from these enums, the pages show them through the label tables."""
 from enum import StrEnum
 
+from ltc.billing.pricing.model import Unit   # what a line's units count: day, minute, visit, package
+
 
 class SettlementKind(StrEnum):
     """One regular settlement per provider and service month (SPEC §7.3)."""
@@ -30,15 +32,6 @@ class LineKind(StrEnum):
     REGULAR = "regular"
     LATE = "late"
     ADJUSTMENT = "adjustment"
-
-
-class Unit(StrEnum):
-    """What a line's units count (SPEC §7.2): bed-days, minutes of home care, visits, a package."""
-
-    DAY = "day"
-    MINUTE = "minute"
-    VISIT = "visit"
-    PACKAGE = "package"
 
 
 class AdjustmentReason(StrEnum):
