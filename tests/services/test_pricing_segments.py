@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from ltc.billing.pricing import cap_segments
-from ltc.billing.pricing_reader import billing_timeline, person_terms, provider_terms
+from ltc.billing.reader import billing_timeline, person_terms, provider_terms
 from ltc.compliance import dated
 from ltc.core.audit import SYSTEM
 from ltc.core.periods import add_period
@@ -48,17 +48,17 @@ def test_v07_caps_are_cut_where_pricing_cuts_the_line(session, change, expected)
     facts = dated.persons(session, [person.id], JUNE, JULY)
     from_reader = dated.cap_segments(session, facts, JUNE, JULY)
     assert [(s.start.day, s.end.day, s.minutes) for s in from_reader] == expected
-    assert tuple(from_reader) == cap_segments(facts, JUNE, billing_timeline(session, JUNE))
+    assert tuple(from_reader) == cap_segments(facts, JUNE, billing_timeline(session, JUNE, JULY))
 
 
 def test_billing_timeline_holds_the_versions_over_the_month(session):
     world(session)
     publish_june_16(session, _rate)
-    timeline = billing_timeline(session, JUNE)
+    timeline = billing_timeline(session, JUNE, JULY)
     assert [(v.valid_from.isoformat(), v.valid_to) for v in timeline.versions][-1] == ("2026-06-16", None)
     assert timeline.on(date(2026, 6, 15)).home.hourly_rate_life == Decimal("65")
     assert timeline.on(date(2026, 6, 16)).home.hourly_rate_life == Decimal("70")
-    assert [v.valid_from for v in billing_timeline(session, JULY).versions] == [date(2026, 6, 16)]
+    assert [v.valid_from for v in billing_timeline(session, JULY, date(2026, 8, 1)).versions] == [date(2026, 6, 16)]
 
 
 def test_dated_terms_of_persons_and_providers(session):

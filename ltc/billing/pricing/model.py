@@ -38,10 +38,6 @@ class Unit(StrEnum):
     PACKAGE = "package"
 
 
-#: msgids, translated where shown
-UNIT_LABELS = {Unit.DAY: "日", Unit.MINUTE: "分钟", Unit.VISIT: "次", Unit.PACKAGE: "服务包"}
-
-
 @dataclass(frozen=True)
 class DatedValue(Period):
     """A value in force over ``[valid_from, valid_to)``: a category, a tag, a grade, a daily price."""

@@ -1,7 +1,7 @@
 """A trial scenario from a real beneficiary-month (issue 11 point 2): the person's dated facts, one
 provider's entitlements, stays, leaves and visits of the month, as the trial body (plain JSON).
 
-The facts are those the settlement reader reads (``ltc.compliance.dated``, ``ltc.billing.pricing_reader``);
+The facts are those the settlement reader reads (``ltc.compliance.dated``, ``ltc.billing.reader``);
 the body is what the trial API accepts, so the page shows and prices exactly what it read."""
 from datetime import date, datetime, timezone
 
@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ltc.billing.pricing import PersonTerms, ProviderTerms
-from ltc.billing.pricing_reader import person_terms, provider_terms
+from ltc.billing.reader import person_terms, provider_terms
 from ltc.compliance import dated
 from ltc.compliance.facts import Carer, Person, covering
 from ltc.core.clock import to_local

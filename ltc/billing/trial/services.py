@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 from ltc.auth.models import User
 from ltc.auth.scope import get_scoped
 from ltc.billing.pricing import PricingError
-from ltc.billing.pricing_reader import billing_timeline
+from ltc.billing.reader import billing_timeline
 from ltc.billing.trial.prefill import scenario_json
 from ltc.billing.trial.scenario import ScenarioRefused, TrialResult, run
 from ltc.billing.trial.schemas import TrialIn
 from ltc.compliance import dated
 from ltc.compliance.policy import CompliancePolicy
+from ltc.core.months import first_of_next_month
 from ltc.policy.services import policy_on
 from ltc.people.models import InsuredPerson
 
@@ -45,7 +46,7 @@ EXAMPLE = {
 def price_scenario(session: Session, body: TrialIn) -> TrialResult:
     """Check and price ``body`` under the published versions of its month. Raises ScenarioRefused (422)
     naming the field the scenario cannot have or the policy cannot price, NoPolicyInForce (409)."""
-    timeline = billing_timeline(session, body.month)
+    timeline = billing_timeline(session, body.month, first_of_next_month(body.month))
     compliance = policy_on(session, body.month).section(CompliancePolicy)
     catalogue = {item.code: item for item in dated.catalogue(session).values()}
     try:
