@@ -114,3 +114,10 @@ def test_rows_name_each_record_and_its_units():
     (priced,) = price_month(inputs(raw)).rows
     assert [(s.kind, s.id, s.service_date.day, s.units, s.payable, s.rejected) for s in priced.sources] == [
         ("stay", 1, 28, 1, 1, {}), ("stay", 1, 29, 1, 1, {}), ("stay", 1, 30, 1, 0, {"E08": 1})]
+
+
+def test_without_the_compliance_policy_the_package_is_priced_and_no_allowance():
+    raw = body("2026-06", "family", visits=[visit(daily(d)) for d in (2, 9, 16, 23)])
+    priced = price_month(replace(inputs(raw), compliance=None))
+    assert [(r.unit, r.billable) for r in priced.rows] == [("package", D("300.00"))]
+    assert priced.allowances == ()

@@ -88,14 +88,13 @@ def allowance(person: Person, provider_id: int, entitled_days: list, timeline: B
 def family_rows(inputs: PricingInput, found: FindingIndex, person: Person,
                 terms_for) -> tuple[list[RateRow], list[Allowance]]:
     """The package rows and allowances of ``person``'s family entitlements in the month (of the
-    selected provider). Raises ValueError when there are some and no compliance policy is given."""
+    selected provider); without ``inputs.compliance`` the packages only (a settlement pays the
+    provider; the allowance goes to the person on its own list)."""
     rows, allowances = [], []
     for provider_id, entitled_days in entitled(person, inputs.facts.month):
         if inputs.provider_id is not None and provider_id != inputs.provider_id:
             continue
-        if inputs.compliance is None:
-            raise ValueError("family allowances need the compliance policy (PricingInput.compliance)")
-        terms_on = terms_for(person.id, provider_id)
-        rows.append(package_row(inputs, found, person, provider_id, entitled_days, terms_on))
-        allowances.append(allowance(person, provider_id, entitled_days, inputs.timeline, inputs.compliance))
+        rows.append(package_row(inputs, found, person, provider_id, entitled_days, terms_for(person.id, provider_id)))
+        if inputs.compliance is not None:
+            allowances.append(allowance(person, provider_id, entitled_days, inputs.timeline, inputs.compliance))
     return rows, allowances

@@ -120,7 +120,8 @@ class PricingInput:
     ``beneficiary_ids`` None prices every beneficiary with records or entitlements in the facts.
     ``held_persons`` are persons held by a "not confirmed" follow-up: their payable units are held.
     ``compliance`` is the policy the findings were made under: the family allowance checks each
-    entitled day with the same rules (E07, E03, E08)."""
+    entitled day with the same rules (E07, E03, E08); without it no allowance is computed (the
+    packages are)."""
 
     facts: Facts
     findings: tuple[Finding, ...]
