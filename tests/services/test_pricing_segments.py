@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from ltc.billing.pricing import cap_segments
+from ltc.billing.pricing_reader import policy_timeline
 from ltc.billing.reader import billing_timeline, person_terms, provider_terms
 from ltc.compliance import dated
 from ltc.core.audit import SYSTEM
@@ -51,14 +52,15 @@ def test_v07_caps_are_cut_where_pricing_cuts_the_line(session, change, expected)
     assert tuple(from_reader) == cap_segments(facts, JUNE, billing_timeline(session, JUNE, JULY))
 
 
-def test_billing_timeline_holds_the_versions_over_the_month(session):
+@pytest.mark.parametrize("read", [billing_timeline, policy_timeline])
+def test_billing_timeline_holds_the_versions_over_the_month(session, read):
     world(session)
     publish_june_16(session, _rate)
-    timeline = billing_timeline(session, JUNE, JULY)
+    timeline = read(session, JUNE, JULY)
     assert [(v.valid_from.isoformat(), v.valid_to) for v in timeline.versions][-1] == ("2026-06-16", None)
     assert timeline.on(date(2026, 6, 15)).home.hourly_rate_life == Decimal("65")
     assert timeline.on(date(2026, 6, 16)).home.hourly_rate_life == Decimal("70")
-    assert [v.valid_from for v in billing_timeline(session, JULY, date(2026, 8, 1)).versions] == [date(2026, 6, 16)]
+    assert [v.valid_from for v in read(session, JULY, date(2026, 8, 1)).versions] == [date(2026, 6, 16)]
 
 
 def test_dated_terms_of_persons_and_providers(session):
