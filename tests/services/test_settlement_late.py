@@ -43,6 +43,7 @@ def test_records_entered_after_submission_are_late_lines_using_only_the_cap_left
     links = {r.record_id: r.units for r in session.scalars(select(SettlementLineRecord).where(
         SettlementLineRecord.line_id == line.id))}
     assert links == {first.id: 60, second.id: 0}
+    assert generate(session, agency, JULY).outcome == "unchanged"          # a regeneration takes them again
     june_settlement = session.get(Settlement, june.settlement_id)
     assert (june_settlement.revision, june_settlement.billable) == (1, Decimal("1885.00"))
 
