@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ltc.billing import reader
-from ltc.billing.kinds import AdjustmentReason, LineKind, Unit
+from ltc.billing.kinds import AdjustmentReason, LineKind, SettlementStatus, Unit
 from ltc.billing.lines import LinePlan, RecordUnits
 from ltc.billing.models import Settlement, SettlementAdjustment, SettlementLine, SettlementLineRecord
 from ltc.billing.pricing import price_month
@@ -90,8 +90,9 @@ class Paid:
 
 
 def paid_so_far(session: Session, settlement: Settlement) -> dict[tuple[str, int], Paid]:
-    """(record kind, id) → what the month's settlement, late lines of later settlements and the
-    adjustments raised since paid for it."""
+    """(record kind, id) → what the month's settlement, the late lines of later submitted settlements
+    and the adjustments raised since paid for it. Records no submitted settlement names are not here:
+    a record entered late is a late line, one in a draft's late line is repriced by its regeneration."""
     found: dict[tuple[str, int], Paid] = {}
     rows = session.execute(select(SettlementLineRecord.record_kind, SettlementLineRecord.record_id,
                                   SettlementLineRecord.units,
@@ -102,6 +103,7 @@ def paid_so_far(session: Session, settlement: Settlement) -> dict[tuple[str, int
                            .where(Settlement.provider_id == settlement.provider_id,
                                   SettlementLine.revision == Settlement.revision,
                                   SettlementLine.kind != LineKind.ADJUSTMENT.value,
+                                  Settlement.status != SettlementStatus.DRAFT.value,
                                   or_(Settlement.id == settlement.id,
                                       SettlementLine.service_month == settlement.month)))
     for kind, rid, units, person, care_type, unit, rate, ratio in rows:
@@ -145,13 +147,13 @@ def _money(rate: Decimal, ratio: Decimal, unit: str, units: int) -> tuple[Decima
 
 def reevaluate_month(session: Session, settlement: Settlement, *, actor: Actor, now: datetime,
                      as_of: datetime) -> int:
-    """Raise an adjustment for every record of the submitted ``settlement``'s month whose payable
-    units differ now from what was paid for it; returns how many."""
+    """Raise an adjustment for every record a submitted settlement of the month paid (``paid_so_far``)
+    whose payable units differ now from what was paid for it; returns how many."""
     before, after = paid_so_far(session, settlement), payable_now(session, settlement, as_of=as_of)
     raised = 0
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
-        delta = (new.units if new else 0) - (old.units if old else 0)
+    for key in sorted(before):
+        old, new = before[key], after.get(key)
+        delta = (new.units if new else 0) - old.units
         if delta == 0:
             continue
         basis = new if new is not None and new.rate else old
@@ -163,7 +165,7 @@ def reevaluate_month(session: Session, settlement: Settlement, *, actor: Actor, 
             service_date=(new.first if new and new.first else None), unit=basis.unit, units=delta, rate=basis.rate,
             billable=billable, ratio=basis.ratio, fund=fund, copay=billable - fund, note=REEVALUATION_NOTE,
             params={"month": f"{settlement.month:%Y-%m}", "unit": basis.unit,
-                    "before": old.units if old else 0, "after": new.units if new else 0})
+                    "before": old.units, "after": new.units if new else 0})
         raised += 1
     return raised
 
