@@ -486,6 +486,8 @@ EN.update({
         "The districts of insured persons, insurers and providers come from this list. A district in use "
         "cannot be deleted but may be deactivated: it can then no longer be given to a provider, and "
         "existing records keep it.",
+    # billing: the trial calculation page in the menu
+    "结算试算": "Trial calculation",
 })
 
 # scheduled jobs: run statuses (looked up at run time), queued runs, per-unit progress and retries
