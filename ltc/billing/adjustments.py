@@ -92,6 +92,14 @@ class Paid:
     last: date | None = None
 
 
+def _submitted_lines_of_month(settlement: Settlement) -> list:
+    """The current regular and late lines of submitted settlements for the settlement's month (joined
+    with their settlement)."""
+    return [Settlement.provider_id == settlement.provider_id, SettlementLine.revision == Settlement.revision,
+            SettlementLine.kind != LineKind.ADJUSTMENT.value, Settlement.status != SettlementStatus.DRAFT.value,
+            or_(Settlement.id == settlement.id, SettlementLine.service_month == settlement.month)]
+
+
 def paid_so_far(session: Session, settlement: Settlement) -> dict[tuple[str, int], Paid]:
     """(record kind, id) → what the month's settlement, the late lines of later submitted settlements
     and the adjustments raised since paid for it. Records no submitted settlement names are not here:
@@ -103,12 +111,7 @@ def paid_so_far(session: Session, settlement: Settlement) -> dict[tuple[str, int
                                   SettlementLine.rate, SettlementLine.ratio)
                            .join(SettlementLine, SettlementLine.id == SettlementLineRecord.line_id)
                            .join(Settlement, Settlement.id == SettlementLine.settlement_id)
-                           .where(Settlement.provider_id == settlement.provider_id,
-                                  SettlementLine.revision == Settlement.revision,
-                                  SettlementLine.kind != LineKind.ADJUSTMENT.value,
-                                  Settlement.status != SettlementStatus.DRAFT.value,
-                                  or_(Settlement.id == settlement.id,
-                                      SettlementLine.service_month == settlement.month)))
+                           .where(*_submitted_lines_of_month(settlement)))
     for kind, rid, units, person, care_type, unit, rate, ratio in rows:
         paid = found.setdefault((kind, rid), Paid(person, care_type, unit))
         paid.units += units
@@ -152,12 +155,7 @@ def fund_paid(session: Session, settlement: Settlement) -> dict[tuple, Decimal]:
     and the adjustments raised for it."""
     lines = session.execute(select(SettlementLine.person_id, SettlementLine.care_type, func.sum(SettlementLine.fund))
                             .join(Settlement, Settlement.id == SettlementLine.settlement_id)
-                            .where(Settlement.provider_id == settlement.provider_id,
-                                   SettlementLine.revision == Settlement.revision,
-                                   SettlementLine.kind != LineKind.ADJUSTMENT.value,
-                                   Settlement.status != SettlementStatus.DRAFT.value,
-                                   or_(Settlement.id == settlement.id,
-                                       SettlementLine.service_month == settlement.month))
+                            .where(*_submitted_lines_of_month(settlement))
                             .group_by(SettlementLine.person_id, SettlementLine.care_type))
     raised = session.execute(select(SettlementAdjustment.person_id, SettlementAdjustment.care_type,
                                     func.sum(SettlementAdjustment.fund))
