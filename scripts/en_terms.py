@@ -980,7 +980,8 @@ EN.update({
     "没有符合条件的结算": "No settlements match", "版本记录": "Revisions", "生成于": "generated on",
     "生成时间": "Generated at", "类别": "Kind", "结算明细": "Settlement lines", "计费金额": "Billable",
     "质量保证金": "Quality deposit", "超过补记时限": "Beyond the late-entry limit", "重新生成草稿": "Regenerate draft",
-    "首个版本": "First revision", "已提交重新生成，后台处理完成后本页显示新版本":
+    "首个版本": "First revision", "生成结算": "Generate settlement", "重新生成结算": "Regenerate settlement",
+    "登记调整": "Record adjustment", "结算调整": "Settlement adjustment", "已提交重新生成，后台处理完成后本页显示新版本":
         "Regeneration queued; this page shows the new revision once the background run is done",
     "只能重新生成本机构的结算": "Only your own organisation's settlements can be regenerated",
     "结算已提交，不能重新生成": "The settlement was submitted and can no longer be regenerated",

@@ -43,6 +43,7 @@ def test_records_entered_after_submission_are_late_lines_using_only_the_cap_left
     links = {r.record_id: r.units for r in session.scalars(select(SettlementLineRecord).where(
         SettlementLineRecord.line_id == line.id))}
     assert links == {first.id: 60, second.id: 0}
+    assert generate(session, agency, JULY).outcome == "unchanged"          # a regeneration takes them again
     june_settlement = session.get(Settlement, june.settlement_id)
     assert (june_settlement.revision, june_settlement.billable) == (1, Decimal("1885.00"))
 
@@ -66,3 +67,21 @@ def test_a_record_entered_beyond_the_late_limit_is_refused_with_the_reason(sessi
     assert (line.payable_units, line.rejected, line.fund) == (0, {"late_limit": 60}, Decimal("0.00"))
     assert line.note.startswith("补记超过时限") and line.params == {"month": "2026-06", "months": 3}
     assert september.fund == Decimal("0.00")
+
+
+def test_the_nightly_re_evaluation_leaves_a_late_record_to_its_late_line(session):
+    """A record no submitted settlement names is paid by a late line, never also by an adjustment."""
+    from datetime import time
+
+    from ltc.billing.models import SettlementAdjustment
+    from ltc.compliance import jobs as scan
+    from ltc.core.clock import LOCAL_TZ
+
+    agency, someone, nurse, _june = _submitted_june(session)
+    entered = datetime(2026, 7, 10, 2, 0, tzinfo=timezone.utc)
+    home_visit(session, someone, nurse, date(2026, 6, 30), hour=14, created_at=entered)
+    scan.scan_provider(session, str(agency.id), now=datetime(2026, 7, 11, 2, 0, tzinfo=timezone.utc),
+                       due_at=datetime.combine(date(2026, 7, 11), time(1, 0), LOCAL_TZ))
+    assert session.scalars(select(SettlementAdjustment)).all() == []
+    _july, [line] = _late(session, generate(session, agency, JULY).settlement_id)
+    assert line.payable_units == 60

@@ -118,3 +118,22 @@ def test_the_api_lists_settlements_and_lines_in_scope(client, special, session, 
     document = client.get("/api/v1/openapi.json").get_json()
     assert {"/settlements", "/settlements/{settlement_id}", "/settlements/{settlement_id}/lines"} <= set(
         p.removeprefix("/api/v1") for p in document["paths"])
+
+
+def test_late_and_refused_lines_show_their_month_and_reason_in_words(client, session, world):
+    agency, someone, nurse = example_home(session)
+    user(session, agency, "home_op", "operator")
+    june = generate(session, agency, date(2026, 6, 1))
+    submit(session, june.settlement_id, datetime(2026, 7, 3, 2, 0, tzinfo=timezone.utc))
+    from tests.settlement_builders import home_visit
+    home_visit(session, someone, nurse, date(2026, 6, 30), hour=14,
+               created_at=datetime(2026, 7, 10, 2, 0, tzinfo=timezone.utc))
+    home_visit(session, someone, nurse, date(2026, 6, 10), hour=15,
+               created_at=datetime(2026, 9, 15, 2, 0, tzinfo=timezone.utc))
+    september = generate(session, agency, date(2026, 9, 1))
+    session.commit()
+    login(client, "home_op")
+    page = client.get(f"/settlements/{september.settlement_id}").get_data(as_text=True)
+    assert page.count('data-kind="late"') == 2 and "所属月份 2026-06" in page
+    assert "超过补记时限" in page and "补记超过时限：服务日起 3 个月内可补记，2026-06 的记录已不能结算" in page
+    assert "late_limit" not in page.replace('data-kind="late"', "")
