@@ -4,14 +4,22 @@ Wiring: ``wire()`` fills the shared registries (scope rules, policy section, eve
 and ``register(app)`` adds the blueprints and commands; both are called from ``ltc.create_app``.
 Their imports are local so that importing a service of this package never loads its web layer.
 """
+from flask import Flask
 
 
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
-    from ltc.billing import policy, scope
+    from ltc.billing import documents, policy, scope
     from ltc.billing.models import Settlement
     from ltc.policy.schema import register_section, register_version_check
 
     register_section(policy.SECTION, policy.BillingPolicy, policy.REF)
     register_version_check(policy.levels_have_amounts)
     add_scope_rule(Settlement, scope.settlements_in_scope)
+    documents.wire()
+
+
+def register(app: Flask) -> None:
+    from ltc.billing import documents
+
+    documents.register(app)
