@@ -120,7 +120,7 @@ def _provider_names(session: Session, lines: list[SettlementLine]) -> dict[int, 
         return {}
     rows = session.execute(select(Settlement.id, Organisation.name).join(
         Organisation, Organisation.id == Settlement.provider_id).where(Settlement.id.in_(ids)))
-    return dict(rows.tuples())
+    return {settlement_id: name for settlement_id, name in rows}
 
 
 def _record_runs(session: Session, line_ids: list[int]) -> dict[int, list]:

@@ -41,8 +41,9 @@ def statements_to_render(session: Session, *, due_at: datetime) -> list[str]:
     keys = []
     for month in beneficiary.person_months(session, since):
         sources = beneficiary.month_sources(session, month)
-        stored = dict(session.execute(select(BeneficiaryStatement.person_id, BeneficiaryStatement.source_key).where(
-            BeneficiaryStatement.month == month, BeneficiaryStatement.path.is_not(None))).tuples())
+        stored = {person_id: key for person_id, key in session.execute(
+            select(BeneficiaryStatement.person_id, BeneficiaryStatement.source_key).where(
+                BeneficiaryStatement.month == month, BeneficiaryStatement.path.is_not(None)))}
         keys += [unit_key(month, person_id) for person_id, key in sorted(sources.items())
                  if stored.get(person_id) != key]
     return keys
