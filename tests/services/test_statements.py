@@ -15,7 +15,7 @@ from ltc.core.errors import NotFound
 from ltc.notices.pdf import render_pdf
 from tests.conftest import NOW, TODAY
 from tests.people_builders import person
-from tests.statement_builders import Line, add_line, home_visits, recompute, settlement
+from tests.statement_builders import Line, home_visits, settlement
 
 MARCH, APRIL = date(2026, 3, 1), date(2026, 4, 1)
 SECRET = "test-secret"
@@ -205,9 +205,4 @@ def test_guessing_one_id_number_from_many_addresses_locks_that_id_number(session
             _look_up(session, billed["wang"].id_number, "AAAA-AAAA-AAAA", ip=f"10.1.0.{i}")
     with pytest.raises(lookup.LookupLocked):
         _look_up(session, billed["wang"].id_number, statement.code, ip="10.2.0.1")
-
-
-def test_rendered_statement_rows_need_a_file_with_its_sha256(session, billed):
-    row = services.ensure_statement(session, billed["wang"].id, MARCH, now=NOW)
-    assert session.get(BeneficiaryStatement, row.id).path is None
 
