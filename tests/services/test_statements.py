@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ltc.auth.services import actor_of
 from ltc.billing.documents import beneficiary, lookup, payments, provider, services
-from ltc.billing.documents.models import BeneficiaryStatement, StatementLookupAttempt
+from ltc.billing.documents.models import StatementLookupAttempt
 from ltc.core.audit import AuditEntry
 from ltc.core.errors import NotFound
 from ltc.notices.pdf import render_pdf

@@ -74,7 +74,7 @@ def test_the_job_renders_each_paid_person_month_into_a_file_with_its_sha256(sess
     assert (outcome.status, outcome.counts) == ("success", {"rendered": 2})
     assert sorted(renders.names) == ["李四", "王秀英"]  # 赵六's April settlement is not paid
     rows = stored(session)
-    for name, row in rows.items():
+    for row in rows.values():
         path = tmp_path / row.path
         assert row.path == f"2026-03/{row.person_id:08d}.pdf" and path.is_file()
         content = path.read_bytes()
