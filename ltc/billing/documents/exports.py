@@ -23,7 +23,7 @@ def payment_columns() -> list[Column]:
     return [Column(_("护理服务机构"), "provider_name"), Column(_("统一社会信用代码"), "uscc"),
             Column(_("状态"), lambda r: _(r["status"])), Column(_("费用总额"), "billable"),
             Column(_("基金支付"), "fund"),
-            Column(_("调整"), "adjustments"), Column(_("质量保证金"), "deposit"), Column(_("实际支付"), "net"),
+            Column(_("调整金额"), "adjustments"), Column(_("质量保证金"), "deposit"), Column(_("实际支付"), "net"),
             Column(_("结转下期"), "carried_forward")]
 
 

@@ -1,4 +1,7 @@
 """Forms of the billing document pages (shape only)."""
+import re
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
@@ -7,6 +10,12 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from ltc.web.forms import PlainForm
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def parse_month(text: str | None) -> date | None:
+    """``YYYY-MM`` as the month's first day; None when it is not one."""
+    text = (text or "").strip()
+    return date(int(text[:4]), int(text[5:7]), 1) if re.fullmatch(MONTH_PATTERN, text) else None
 
 
 def _strip(value):

@@ -16,7 +16,7 @@ from ltc.auth.services import actor_of
 from ltc.auth.web import client_address, login_throttle, permission_required
 from ltc.billing.documents import lists, lookup, payments, provider, services
 from ltc.billing.documents.exports import line_columns, payment_columns, statement_columns
-from ltc.billing.documents.forms import LookupForm, MonthForm
+from ltc.billing.documents.forms import LookupForm, MonthForm, parse_month
 from ltc.billing.documents.files import statements_folder
 from ltc.billing.models import Settlement
 from ltc.core import audit
@@ -44,10 +44,10 @@ def _month(value: str | None) -> date:
     """The month asked for (``YYYY-MM``), else last month; a malformed one is a 404."""
     if not value:
         return add_months(first_of_month(local_today()), -1)
-    form = MonthForm(data={"month": value})
-    if not form.validate():
+    month = parse_month(value)
+    if month is None:
         raise NotFound("记录不存在或无权访问")
-    return date(int(value[:4]), int(value[5:7]), 1)
+    return month
 
 
 # --- the provider's settlement statement ---------------------------------------------------------
