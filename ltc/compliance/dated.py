@@ -3,25 +3,19 @@ carers, care-plan items, the catalogue and the monthly caps, each in one or two 
 any number of subjects. The results are the plain facts of ``ltc.compliance.facts``.
 """
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from itertools import pairwise
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ltc.compliance.facts import (CapSegment, Carer, CareTypePeriod, EntitlementFact, HospitalStay, Item, Period,
                                   Person, Provider, Qualification, StatusPeriod)
-from ltc.core.months import days_in_month
 from ltc.core.periods import periods_overlapping
 from ltc.entitlements.models import Entitlement
-from ltc.orgs.kinds import CareType
 from ltc.orgs.models import AgreementPeriod, OrgStatusPeriod
 from ltc.people.hospital.models import HospitalStay as HospitalStayRow
 from ltc.people.models import InsuredPerson, PersonStatusPeriod
-from ltc.policy.models import PolicyStatus, PolicyVersion
-from ltc.policy.services import policy_on
 from ltc.providers.care_plans.models import CarePlan, CarePlanVisitItem, CarePlanVisitType
 from ltc.providers.carers.models import Carer as CarerRow
 from ltc.providers.carers.models import CarerQualificationPeriod, CarerSuspensionPeriod
@@ -123,49 +117,23 @@ class Plans:
         return frozenset(self._items[plan_id]) if plan_id in self._known else None
 
 
-def _version_starts(session: Session, month: date, end: date) -> list[date]:
-    """Days inside the month where a published policy version starts."""
-    return sorted(session.scalars(select(PolicyVersion.effective_from).where(
-        PolicyVersion.status == PolicyStatus.PUBLISHED.value, PolicyVersion.effective_from > month,
-        PolicyVersion.effective_from < end)))
+#: who reads the monthly cap segments (SPEC §7.2): billing registers pricing's own from ``wire()``, so V07
+#: consumes the caps of exactly the segments pricing bills (compliance does not import billing)
+_CAPS: dict[str, Callable[..., Iterable[CapSegment]]] = {}
 
 
-def _pieces(entitlements: list, month: date, end: date, starts: list[date], hours_on) -> list[tuple]:
-    """(entitlement, start, stop, hours) per entitlement, split where a version changes its cap."""
-    pieces: list[tuple] = []
-    for e in entitlements:
-        first, stop = max(e.valid_from, month), min(e.valid_to or end, end)
-        cuts = [first, *(d for d in starts if first < d < stop), stop]
-        for a, b in pairwise(cuts):
-            hours = hours_on(a).get(str(e.level))
-            if pieces and pieces[-1][0] is e and pieces[-1][3] == hours:
-                pieces[-1] = (e, pieces[-1][1], b, hours)
-            else:
-                pieces.append((e, a, b, hours))
-    return pieces
+def use_cap_segments(reader: Callable[..., Iterable[CapSegment]]) -> None:
+    """Register ``reader(session, persons, month, end)`` returning the persons' cap segments of the month."""
+    _CAPS["reader"] = reader
 
 
 def cap_segments(session: Session, people: dict[int, Person], month: date, end: date) -> list[CapSegment]:
-    """SPEC §7.2 monthly caps (home hours, in minutes) per segment of each person's month: a segment
-    per home entitlement in the month, split where a policy version changes its hours cap (a change
-    of unit price also splits a billing line, but does not change a cap); with several segments,
-    each cap is prorated by its days (half-up to the whole minute)."""
-    starts, caps_on = _version_starts(session, month, end), {}
-
-    def hours_on(day: date):
-        if day not in caps_on:   # one policy read per segment start, not per person
-            caps_on[day] = policy_on(session, day).section("billing").home.hours_cap_per_month
-        return caps_on[day]
-
-    found = []
-    for person in people.values():
-        own = [e for e in person.entitlements if e.care_type == CareType.HOME
-               and e.valid_from < end and (e.valid_to is None or e.valid_to > month)]
-        pieces = [p for p in _pieces(own, month, end, starts, hours_on) if p[3] is not None]
-        for e, start, stop, hours in pieces:
-            minutes = hours * 60
-            if len(pieces) > 1:
-                share = Decimal(minutes * (stop - start).days) / days_in_month(month)
-                minutes = int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-            found.append(CapSegment(person.id, e.care_type, start, stop, minutes=minutes, provider_id=e.provider_id))
-    return found
+    """SPEC §7.2 monthly caps (home hours, in minutes) per segment of each person's month, as pricing
+    cuts its lines (at every entitlement change and every policy version changing a pricing parameter
+    of the line), prorated by the segment's days when there are several. Raises LookupError when no
+    reader is registered (``ltc.wire()`` not called)."""
+    try:
+        reader = _CAPS["reader"]
+    except KeyError:
+        raise LookupError("no cap segments reader registered: was create_app() (ltc.wire()) called?") from None
+    return list(reader(session, people, month, end))

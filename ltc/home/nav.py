@@ -67,6 +67,7 @@ GROUPS = (
     NavGroup("policy", "政策与目录", (
         NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
         NavItem("catalogue.list_items", "服务项目", Action.VIEW_POLICY),
+        NavItem("trial.page", "结算试算", Action.TRIAL_CALCULATION),
     )),
     NavGroup("admin", "系统管理", (
         NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
@@ -80,8 +81,8 @@ GROUPS = (
         NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
     )),
     NavGroup("billing_documents", "结算单据", (
-        NavItem("billing_documents.payment_list", "结算支付清单", Action.BILLING_DOCUMENTS),
-        NavItem("billing_documents.statement_list", "参保人结算单", Action.BILLING_DOCUMENTS),
+        NavItem("billing_documents.payment_list", "结算支付清单", Action.VIEW_SETTLEMENTS),
+        NavItem("billing_documents.statement_list", "参保人结算单", Action.VIEW_SETTLEMENTS),
     )),
 )
 

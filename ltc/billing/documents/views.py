@@ -54,7 +54,7 @@ def _month(value: str | None) -> date:
 
 @bp.get("/settlements/<int:settlement_id>/statement.pdf")
 @records_view
-@permission_required(Action.BILLING_DOCUMENTS)
+@permission_required(Action.VIEW_SETTLEMENTS)
 def settlement_statement(settlement_id: int):
     settlement = get_scoped(db.session, current_user, Settlement, settlement_id)
     values = provider.statement_values(db.session, settlement, issued_on=local_today())
@@ -65,7 +65,7 @@ def settlement_statement(settlement_id: int):
 
 
 @bp.get("/settlements/<int:settlement_id>/lines")
-@permission_required(Action.BILLING_DOCUMENTS)
+@permission_required(Action.VIEW_SETTLEMENTS)
 def settlement_lines(settlement_id: int):
     """The current lines of a settlement as CSV or XLSX (``?format=``)."""
     settlement = get_scoped(db.session, current_user, Settlement, settlement_id)
@@ -79,7 +79,7 @@ def settlement_lines(settlement_id: int):
 # --- the payment list ------------------------------------------------------------------------------
 
 @bp.get("/payments")
-@permission_required(Action.BILLING_DOCUMENTS)
+@permission_required(Action.VIEW_SETTLEMENTS)
 def payment_list():
     month = _month(request.args.get("month"))
     rows = payments.payment_rows(db.session, month, scope_clause(Settlement, current_user))
@@ -98,7 +98,7 @@ def payment_list():
 # --- beneficiary statements ------------------------------------------------------------------------
 
 @bp.get("/statements")
-@permission_required(Action.BILLING_DOCUMENTS)
+@permission_required(Action.VIEW_SETTLEMENTS)
 def statement_list():
     month = _month(request.args.get("month"))
     rows = lists.statement_rows(db.session, current_user, month)
@@ -110,7 +110,7 @@ def statement_list():
 
 @bp.get("/statements/<month>/<int:person_id>.pdf")
 @records_view
-@permission_required(Action.BILLING_DOCUMENTS)
+@permission_required(Action.VIEW_SETTLEMENTS)
 def beneficiary_statement(month: str, person_id: int):
     """One statement on demand: the stored file when current, else rendered now (after commit)."""
     day = _month(month)
