@@ -149,3 +149,12 @@ def test_a_wrong_id_number_or_code_gets_one_answer_and_failures_lock_the_look_up
 def test_the_look_up_form_needs_its_csrf_token(csrf_client, billed):
     response = csrf_client.post("/statement-lookup", data={"id_number": billed["wang"].id_number, "code": "X"})
     assert response.status_code == 400
+
+
+def test_the_settlement_page_links_its_statement_and_line_exports(client, world, billed):
+    login(client, "pr_op")
+    html = client.get(f"/settlements/{billed['home'].id}").data.decode()
+    for link in (f"/billing/settlements/{billed['home'].id}/statement.pdf",
+                 f"/billing/settlements/{billed['home'].id}/lines?format=csv",
+                 f"/billing/settlements/{billed['home'].id}/lines?format=xlsx"):
+        assert link in html, link
