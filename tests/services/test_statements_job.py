@@ -2,7 +2,7 @@
 point 7): files under the statements folder with their SHA-256 stored, idempotent, resumable
 after a failed unit, and a statement rendered again once a later payment changes its month."""
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -136,3 +136,13 @@ def test_a_deleted_file_is_rendered_again_on_the_next_unit(session, paid, render
     key = jobs.unit_key(MARCH, paid["li"].id)
     assert jobs.render_beneficiary_statement(session, key, now=NOW, due_at=DUE) == {"rerendered": 1}
     assert (tmp_path / row.path).is_file() and renders.names == ["李四"]
+
+
+def test_the_daily_listing_forgets_look_up_attempts_older_than_30_days(session, paid, renders):
+    from ltc.billing.documents.models import StatementLookupAttempt
+
+    for days, ip in ((31, "10.0.0.1"), (29, "10.0.0.2")):
+        session.add(StatementLookupAttempt(ip=ip, id_hash="a" * 64, at=DUE - timedelta(days=days), success=False))
+    session.flush()
+    jobs.statements_to_render(session, due_at=DUE)
+    assert session.scalars(select(StatementLookupAttempt.ip)).all() == ["10.0.0.2"]

@@ -8,14 +8,14 @@ atomically) and stores its SHA-256 in a short transaction. Idempotent: a unit wh
 does nothing, and a rerun lists only what is left; an interrupted run resumes with its unfinished
 units (the scheduler's per-unit runs).
 """
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ltc.billing.documents import beneficiary, services
 from ltc.billing.documents.files import statements_folder
-from ltc.billing.documents.models import BeneficiaryStatement
+from ltc.billing.documents.models import BeneficiaryStatement, StatementLookupAttempt
 from ltc.core.clock import to_local
 from ltc.core.months import add_months, first_of_month
 from ltc.notices.pdf import notice_renderer
@@ -23,6 +23,7 @@ from ltc.notices.pdf import notice_renderer
 #: service months looked at before the due date's month: corrections reach 3 months back (SPEC
 #: §7.3) and are paid with the next regular settlement, about two months later
 WINDOW_MONTHS = 6
+ATTEMPTS_KEPT = timedelta(days=30)
 
 
 def unit_key(month: date, person_id: int) -> str:
@@ -36,7 +37,9 @@ def parse_unit(unit: str) -> tuple[date, int]:
 
 
 def statements_to_render(session: Session, *, due_at: datetime) -> list[str]:
-    """The person-months of the window whose stored statement is missing or out of date."""
+    """The person-months of the window whose stored statement is missing or out of date. The daily
+    listing also forgets the public look-up attempts older than 30 days (throttling reads minutes)."""
+    session.execute(delete(StatementLookupAttempt).where(StatementLookupAttempt.at < due_at - ATTEMPTS_KEPT))
     since = add_months(first_of_month(to_local(due_at).date()), -WINDOW_MONTHS)
     keys = []
     for month in beneficiary.person_months(session, since):
