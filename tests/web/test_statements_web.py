@@ -158,3 +158,17 @@ def test_the_settlement_page_links_its_statement_and_line_exports(client, world,
                  f"/billing/settlements/{billed['home'].id}/lines?format=csv",
                  f"/billing/settlements/{billed['home'].id}/lines?format=xlsx"):
         assert link in html, link
+
+
+def test_the_statement_list_is_paginated_and_its_export_has_every_row(client, monkeypatch, world, billed):
+    from ltc.billing.documents import lists
+
+    monkeypatch.setattr(lists, "PER_PAGE", 1)
+    monkeypatch.setattr(lists, "EXPORT_CHUNK", 1)
+    login(client, "mia_admin")
+    first = client.get("/billing/statements?month=2026-03").data.decode()
+    second = client.get("/billing/statements?month=2026-03&page=2").data.decode()
+    assert first.count('data-testid="statement-row"') == second.count('data-testid="statement-row"') == 1
+    assert ("李四" in first) != ("李四" in second) and "1 / 2" in first
+    csv = client.get("/billing/statements?month=2026-03&format=csv").data.decode("utf-8-sig").splitlines()
+    assert len(csv) == 3

@@ -101,10 +101,11 @@ def payment_list():
 @permission_required(Action.VIEW_SETTLEMENTS)
 def statement_list():
     month = _month(request.args.get("month"))
-    rows = lists.statement_rows(db.session, current_user, month)
     if fmt := requested_format(request.args.get("format")):
-        return export_response(statement_columns(), rows, fmt=fmt, filename=f"{_('参保人结算单')}-{month:%Y-%m}")
-    return render_template("billing/documents/statements.html", rows=rows, month=f"{month:%Y-%m}",
+        return export_response(statement_columns(), lists.statement_rows(db.session, current_user, month), fmt=fmt,
+                               filename=f"{_('参保人结算单')}-{month:%Y-%m}")
+    page = lists.statement_page(db.session, current_user, month, page=request.args.get("page", 1, type=int))
+    return render_template("billing/documents/statements.html", page=page, rows=page.items, month=f"{month:%Y-%m}",
                            form=MonthForm(data={"month": f"{month:%Y-%m}"}))
 
 
