@@ -79,3 +79,31 @@ def test_a_draft_month_is_regenerated_by_the_nightly_scan_instead_of_adjusted(se
     settlement = session.get(Settlement, march.settlement_id)
     assert (settlement.revision, settlement.billable) == (2, Decimal("1550.00"))   # 31 × 50
     assert session.scalars(select(SettlementAdjustment)).all() == []
+
+
+def test_re_evaluation_keeps_the_monthly_fund_cap_of_outreach(session):
+    """Twelve outreach visits of June rejected as E01 and paid after a retroactive L5 grant: 1440.00
+    billable, but the adjustments together pay the month's fund cap 1000.00, not 90 % = 1296.00."""
+    from tests.compliance_db_builders import carer
+    from tests.settlement_builders import home_plan, home_visit
+
+    world(session)
+    clinic = provider(session, 92, care_type="outreach", grade="clinic", name="乡村卫生室")
+    villager = person(session, 92, valid_from=date(2025, 1, 1))
+    home_plan(session, villager, clinic).care_type = "outreach"
+    doctor = carer(session, clinic, 92, staff_type="nurse")
+    for day in range(1, 13):
+        home_visit(session, villager, doctor, date(2026, 6, day * 2), care_type="outreach",
+                   created_at=datetime(2026, 6, day * 2, 8, 0, tzinfo=timezone.utc))
+    june = generate(session, clinic, date(2026, 6, 1))
+    submit(session, june.settlement_id, datetime(2026, 7, 3, 2, 0, tzinfo=timezone.utc))
+    concluded = conclusion(session, villager, concluded_on=date(2026, 5, 20), level=5)
+    grant(session, villager, clinic, care_type="outreach", conclusion_of=concluded, starts_on=date(2026, 6, 1),
+          level=5, now=datetime(2026, 7, 10, 2, 0, tzinfo=timezone.utc))
+    scan.scan_provider(session, str(clinic.id), now=datetime(2026, 7, 11, 2, 0, tzinfo=timezone.utc),
+                       due_at=_nightly(date(2026, 7, 11)))
+    raised = session.scalars(select(SettlementAdjustment)).all()
+    assert len(raised) == 12 and {a.units for a in raised} == {1}
+    assert sum(a.billable for a in raised) == Decimal("1440.00") and sum(a.fund for a in raised) == Decimal("1000.00")
+    assert adjustments.reevaluate_month(session, session.get(Settlement, june.settlement_id), actor=SYSTEM,
+                                        now=GRANTED, as_of=_nightly(date(2026, 7, 12))) == 0
