@@ -962,6 +962,12 @@ EN.update({
         "administrator to link it.",
 })
 
+# billing documents (issue 11 point 7): menu entries and the job title, looked up at run time
+EN.update({
+    "结算单据": "Billing documents", "结算支付清单": "Payment list", "参保人结算单": "Beneficiary statements",
+    "生成已支付结算的参保人结算单": "Render beneficiary statements of paid settlements",
+})
+
 # monthly settlements (issue 11 point 3)
 EN.update({
     "月度结算": "Monthly settlements", "草稿": "Draft", "已提交": "Submitted", "已审核": "Audited",

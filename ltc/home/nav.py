@@ -80,6 +80,10 @@ GROUPS = (
         NavItem("tokens.all_tokens", "API 令牌（全部用户）", Action.MANAGE_ALL_USERS),
         NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
     )),
+    NavGroup("billing_documents", "结算单据", (
+        NavItem("billing_documents.payment_list", "结算支付清单", Action.VIEW_SETTLEMENTS),
+        NavItem("billing_documents.statement_list", "参保人结算单", Action.VIEW_SETTLEMENTS),
+    )),
 )
 
 #: every msgid the menu shows (the English catalogue is checked to hold them all)

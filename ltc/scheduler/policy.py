@@ -68,6 +68,9 @@ class JobsPolicy:
     #: added after versions existed: a version without it keeps SPEC §9's day 1, 02:00
     generate_settlements: JobTime = field(default=JobTime(1, 2, 0),
                                           metadata={"label": "生成上月月度结算", "unit": None})
+    #: added after versions existed: a version without it keeps SPEC §9's 03:30
+    render_beneficiary_statements: JobTime = field(
+        default=JobTime(None, 3, 30), metadata={"label": "生成已支付结算的参保人结算单", "unit": None})
 
     def schedules(self) -> dict[str, Schedule]:
         """Job id → its schedule under this policy."""

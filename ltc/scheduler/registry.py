@@ -66,6 +66,7 @@ MONTHLY_D1_0300 = Schedule(day=1, hour=3)       # follow-up sample
 MONTHLY_D2_0200 = Schedule(day=2, hour=2)       # ratings
 DAILY_0600 = Schedule(hour=6)                   # SLA overdue marks, expiry reminders, housekeeping
 EVERY_10_MIN = Schedule(every_minutes=10)       # retry pending notices
+DAILY_0330 = Schedule(hour=3, minute=30)        # beneficiary statements of paid settlements
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,9 @@ JOBS: tuple[Job, ...] = (
     Job("review_overdue", "审核超时标记", DAILY_0600, "ltc.reviews.jobs:mark_overdue"),
     Job("retry_pending_notices", "生成待生成的通知书", EVERY_10_MIN, "ltc.notices.jobs:retry_pending_notices",
         lock_ttl=timedelta(minutes=30)),
+    Job("render_beneficiary_statements", "生成已支付结算的参保人结算单", DAILY_0330,
+        "ltc.billing.documents.jobs:render_beneficiary_statement",
+        units="ltc.billing.documents.jobs:statements_to_render", lock_ttl=timedelta(hours=12)),
 )
 
 

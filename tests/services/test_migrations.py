@@ -821,3 +821,29 @@ def test_0036_adds_the_settlement_tables_and_one_regular_settlement_per_provider
         with db.engine.connect() as conn:
             assert not tables & set(inspect(conn).get_table_names())
             assert conn.execute(sa.text("SELECT count(*) FROM organisations WHERE kind = 'provider'")).scalar() == 1
+
+
+def test_0039_adds_the_beneficiary_statement_tables_with_one_statement_per_person_month_and_unique_codes(
+        app, tmp_path):
+    """After 0039 a person-month has one statement row, a code is never given twice and a rendered
+    row names its file and SHA-256; the downgrade drops the two tables and keeps the persons."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+    at = "2026-05-01 02:00:00+00:00"
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0039")
+        with db.engine.begin() as conn:
+            person = _insert(conn, "insured_persons", id_number="110105194912310001", name="参保人", district="东城区",
+                             birth_date="1949-12-31", sex="F", created_at=at, updated_at=at)
+            row = dict(person_id=person, month="2026-04-01", code="ACDE-FGHJ-KMNP", created_at=at, renders=0)
+            _insert(conn, "beneficiary_statements", **row)
+        for duplicate in ({**row, "code": "ACDE-FGHJ-KMNQ"}, {**row, "month": "2026-03-01"},  # person-month; code
+                          {**row, "month": "2026-02-01", "code": "X", "path": "2026-02/1.pdf"}):  # a file, no SHA
+            with pytest.raises(IntegrityError), db.engine.begin() as conn:
+                _insert(conn, "beneficiary_statements", **duplicate)
+        with db.engine.begin() as conn:
+            _insert(conn, "statement_lookup_attempts", ip="10.0.0.1", id_hash="a" * 64, at=at, success=False)
+        flask_migrate.downgrade(revision="0036")
+        with db.engine.connect() as conn:
+            assert not {"beneficiary_statements", "statement_lookup_attempts"} & set(inspect(conn).get_table_names())
+            assert conn.execute(sa.text("SELECT count(*) FROM insured_persons")).scalar() == 1
