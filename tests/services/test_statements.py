@@ -144,13 +144,18 @@ def test_a_provider_opens_the_statements_of_its_own_beneficiaries_only(session, 
     prepared = services.open_statement(session, user, billed["wang"].id, MARCH, actor=actor_of(user),
                                        folder=tmp_path, now=NOW)
     assert prepared.content is None and prepared.values["person_name"] == "王秀英"
+    # 王秀英 was billed by both providers in March: a provider's print shows its own lines only
+    assert {r["provider"] for r in prepared.values["rows"]} == {world.provider.name}
+    mia = services.open_statement(session, world.users["mia_admin"], billed["wang"].id, MARCH,
+                                  actor=actor_of(world.users["mia_admin"]), folder=tmp_path, now=NOW)
+    assert {r["provider"] for r in mia.values["rows"]} == {world.provider.name, world.provider2.name}
     with pytest.raises(NotFound):  # 李四 was billed by the other provider only
         services.open_statement(session, user, billed["li"].id, MARCH, actor=actor_of(user), folder=tmp_path, now=NOW)
     with pytest.raises(NotFound):  # nothing paid in April
         services.open_statement(session, user, billed["wang"].id, APRIL, actor=actor_of(user), folder=tmp_path,
                                 now=NOW)
     viewed = session.scalars(select(AuditEntry).where(AuditEntry.entity == services.ENTITY)).all()
-    assert [(a.action, a.user_id) for a in viewed] == [("view", user.id)]
+    assert [(a.action, a.user_id) for a in viewed] == [("view", user.id), ("view", world.users["mia_admin"].id)]
 
 
 # --- the public look-up ----------------------------------------------------------------------------------

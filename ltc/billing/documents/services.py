@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -130,18 +130,23 @@ def stored_content(folder: Path, statement: BeneficiaryStatement, source: Statem
 
 
 def statement_in_scope(session: Session, user: User, person_id: int, month: date) -> StatementSource:
-    """The paid lines of the person-month when ``user`` may print the statement: the MIA always, an
-    insurer or a provider when one of the settlements naming the person that month is in its scope
-    (a provider: its own beneficiaries). Raises NotFound otherwise, or when nothing was paid."""
+    """The paid lines of the person-month when ``user`` may print the statement: the MIA all of them,
+    an insurer or a provider those of the settlements in its scope (a provider: its own lines, never
+    another provider's) when there are any. Raises NotFound otherwise, or when nothing was paid."""
     source = beneficiary.read_source(session, person_id, month)
     clause = scope_clause(Settlement, user)
     if source.empty:
         raise NotFound("记录不存在或无权访问")
-    if clause is not None:
-        ids = {line.settlement_id for line in source.lines}
-        if not session.scalar(select(exists().where(Settlement.id.in_(ids), clause))):
-            raise NotFound("记录不存在或无权访问")
-    return source
+    if clause is None:
+        return source
+    ids = {line.settlement_id for line in source.lines}
+    visible = set(session.scalars(select(Settlement.id).where(Settlement.id.in_(ids), clause)))
+    if not visible:
+        raise NotFound("记录不存在或无权访问")
+    if visible == ids:
+        return source
+    lines = [line for line in source.lines if line.settlement_id in visible]
+    return beneficiary.StatementSource(lines, beneficiary.source_key([(line.id, line.fund) for line in lines]))
 
 
 @dataclass(frozen=True)
