@@ -20,8 +20,7 @@ from ltc.orgs.kinds import CareType
 from ltc.orgs.models import AgreementPeriod, OrgStatusPeriod
 from ltc.people.hospital.models import HospitalStay as HospitalStayRow
 from ltc.people.models import InsuredPerson, PersonStatusPeriod
-from ltc.policy.models import PolicyStatus, PolicyVersion
-from ltc.policy.services import policy_on
+from ltc.policy.services import policy_on, version_starts
 from ltc.providers.care_plans.models import CarePlan, CarePlanVisitItem, CarePlanVisitType
 from ltc.providers.carers.models import Carer as CarerRow
 from ltc.providers.carers.models import CarerQualificationPeriod, CarerSuspensionPeriod
@@ -123,13 +122,6 @@ class Plans:
         return frozenset(self._items[plan_id]) if plan_id in self._known else None
 
 
-def _version_starts(session: Session, month: date, end: date) -> list[date]:
-    """Days inside the month where a published policy version starts."""
-    return sorted(session.scalars(select(PolicyVersion.effective_from).where(
-        PolicyVersion.status == PolicyStatus.PUBLISHED.value, PolicyVersion.effective_from > month,
-        PolicyVersion.effective_from < end)))
-
-
 def _pieces(entitlements: list, month: date, end: date, starts: list[date], hours_on) -> list[tuple]:
     """(entitlement, start, stop, hours) per entitlement, split where a version changes its cap."""
     pieces: list[tuple] = []
@@ -150,7 +142,7 @@ def cap_segments(session: Session, people: dict[int, Person], month: date, end: 
     per home entitlement in the month, split where a policy version changes its hours cap (a change
     of unit price also splits a billing line, but does not change a cap); with several segments,
     each cap is prorated by its days (half-up to the whole minute)."""
-    starts, caps_on = _version_starts(session, month, end), {}
+    starts, caps_on = version_starts(session, month, end), {}
 
     def hours_on(day: date):
         if day not in caps_on:   # one policy read per segment start, not per person
