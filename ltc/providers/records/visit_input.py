@@ -88,20 +88,21 @@ def scheduled_visit(session: Session, carer: Carer, day_visits: list[Visit], *, 
     return candidates[0] if candidates else None
 
 
-def _plan_visit_type(session: Session, carer: Carer, person_id: int, day: date) -> CarePlanVisitType | None:
-    """The first visit type of the plan in force on ``day`` (else of the latest final plan) of the
-    person at the carer's provider, for a visit of a care type recorded as visits."""
+def _plan_visit_type(session: Session, carer: Carer, person_id: int,
+                     day: date) -> tuple[CarePlan, CarePlanVisitType] | None:
+    """The first visit type (with its plan) of the plan in force on ``day`` (else of the latest final
+    plan) of the person at the carer's provider, for a visit of a care type recorded as visits."""
     in_force = plans_in_force_where(session, day, Entitlement.person_id == person_id,
                                     Entitlement.provider_id == carer.provider_id,
                                     Entitlement.care_type.in_(VISIT_CARE_TYPES))
     for plan in in_force.values():
         if plan.visit_types:
-            return plan.visit_types[0]
+            return plan, plan.visit_types[0]
     plan = session.scalars(select(CarePlan).where(
         CarePlan.person_id == person_id, CarePlan.provider_id == carer.provider_id,
         CarePlan.care_type.in_(VISIT_CARE_TYPES), CarePlan.status == PlanStatus.FINAL.value)
         .order_by(CarePlan.created_at.desc(), CarePlan.id.desc()).limit(1)).first()
-    return plan.visit_types[0] if plan and plan.visit_types else None
+    return (plan, plan.visit_types[0]) if plan and plan.visit_types else None
 
 
 def new_visit(session: Session, carer: Carer, *, person_id: int, at: datetime, visit_type_id: int | None,
@@ -115,11 +116,11 @@ def new_visit(session: Session, carer: Carer, *, person_id: int, at: datetime, v
                 or plan.care_type not in VISIT_CARE_TYPES:
             raise ValidationFailed("服务类型不属于该参保人在本机构的护理计划", {"visit_type_id": "服务类型无效"})
     else:
-        visit_type = _plan_visit_type(session, carer, person_id, service_date_of(at))
-        if visit_type is None:
+        found = _plan_visit_type(session, carer, person_id, service_date_of(at))
+        if found is None:
             raise ValidationFailed("该参保人在本机构没有上门服务的护理计划，无法登记服务",
                                    {"person_id": "没有上门服务的护理计划"})
-        plan = session.get(CarePlan, visit_type.plan_id)   # loaded with it: no statement
+        plan, visit_type = found
     return Visit(provider_id=carer.provider_id, person_id=person_id, care_type=plan.care_type,
                  plan_id=visit_type.plan_id, visit_type_id=visit_type.id, planned_minutes=visit_type.planned_minutes,
                  service_date=service_date_of(at), created_by=actor.user_id, created_at=now, items=[])
