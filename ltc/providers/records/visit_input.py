@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, or_, select, union
 from sqlalchemy.orm import Session
 
 from ltc.core.audit import Actor
@@ -137,6 +137,16 @@ def _check_known(session: Session, provider_id: int, person_id: int) -> None:
         (BeneficiaryCarer, BeneficiaryCarer.provider_id))]
     if not session.scalar(select(or_(*known))):
         raise NotFound("参保人不存在或无权访问", {"person_id": "not found"})
+
+
+def served_person_ids(provider_id: int):
+    """A select of the persons whose visits the provider may record: a visit-based care plan or
+    entitlement there (a plan in force or not), or a carer the provider chose for them."""
+    return union(
+        select(CarePlan.person_id).where(CarePlan.provider_id == provider_id, CarePlan.care_type.in_(VISIT_CARE_TYPES)),
+        select(Entitlement.person_id).where(Entitlement.provider_id == provider_id,
+                                            Entitlement.care_type.in_(VISIT_CARE_TYPES), Entitlement.live_filter()),
+        select(BeneficiaryCarer.person_id).where(BeneficiaryCarer.provider_id == provider_id))
 
 
 def standard_minutes(session: Session, item_ids, day: date) -> int:
