@@ -56,8 +56,11 @@ class Timeline:
 
 
 def _sections(session: Session, wanted: dict[int, datetime | None]) -> dict[int, Any]:
-    """The sections of the versions ``wanted`` (id → publication time), read only when not kept."""
-    missing = [i for i, published_at in wanted.items() if _SECTIONS.get(i, (object(),))[0] != published_at]
+    """The sections of the versions ``wanted`` (id → publication time), read only when not kept.
+    Works on a snapshot of what is kept: another thread may clear it meanwhile."""
+    kept = {i: _SECTIONS.get(i) for i in wanted}
+    found = {i: entry[1] for i, entry in kept.items() if entry is not None and entry[0] == wanted[i]}
+    missing = [i for i in wanted if i not in found]
     if missing:
         if len(_SECTIONS) + len(missing) > _SECTIONS_MAX:
             _SECTIONS.clear()
@@ -65,7 +68,8 @@ def _sections(session: Session, wanted: dict[int, datetime | None]) -> dict[int,
                 PolicyVersion.id, PolicyVersion.published_at, PolicyVersion.sections)
                 .where(PolicyVersion.id.in_(missing))):
             _SECTIONS[i] = (published_at, sections)
-    return {i: _SECTIONS[i][1] for i in wanted}
+            found[i] = sections
+    return found
 
 
 def _read(session: Session) -> Timeline:
