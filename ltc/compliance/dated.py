@@ -1,17 +1,18 @@
 """Set-based readers of the dated facts around service records (SPEC §0.2): persons, providers,
 carers, care-plan items, the catalogue and the monthly caps, each in one or two statements for
-any number of subjects. The results are the plain facts of ``ltc.compliance.facts``.
+any number of subjects (the period tables of one kind of subject read together, ``UNION ALL``).
+The results are the plain facts of ``ltc.compliance.facts``.
 """
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import Date, String, bindparam, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ltc.compliance.facts import (CapSegment, Carer, CareTypePeriod, EntitlementFact, HospitalStay, Item, Period,
                                   Person, Provider, Qualification, StatusPeriod)
-from ltc.core.periods import periods_overlapping
+from ltc.core.periods import MAX_IDS_PER_QUERY, overlap_filter
 from ltc.entitlements.models import Entitlement
 from ltc.orgs.models import AgreementPeriod, OrgStatusPeriod
 from ltc.people.hospital.models import HospitalStay as HospitalStayRow
@@ -27,53 +28,89 @@ from ltc.providers.models import ProviderCareTypePeriod
 STAY_MARGIN = timedelta(days=31)
 
 
-def persons(session: Session, ids: Iterable[int], start: date, end: date) -> dict[int, Person]:
-    """The persons' death dates, enrolment statuses, entitlements (every one starting before
-    ``end``: E02 looks at the last one ended) and hospital stays around ``[start, end)``."""
+def persons(session: Session, ids: Iterable[int], start: date, end: date, *,
+            deaths: dict[int, date | None] | None = None) -> dict[int, Person]:
+    """The persons' death dates (read here unless the caller read them: ``deaths``), enrolment
+    statuses, entitlements (every one starting before ``end``: E02 looks at the last one ended)
+    and hospital stays around ``[start, end)``."""
     ids = sorted(set(ids))
     if not ids:
         return {}
-    deaths = dict(session.execute(select(InsuredPerson.id, InsuredPerson.death_date)
-                                  .where(InsuredPerson.id.in_(ids))).all())
-    statuses = periods_overlapping(session, PersonStatusPeriod, ids, start, end)
+    if deaths is None:
+        deaths = dict(session.execute(select(InsuredPerson.id, InsuredPerson.death_date)
+                                      .where(InsuredPerson.id.in_(ids))).all())
+    hospital = select(literal("h", String).label("tag"), HospitalStayRow.person_id.label("subject"),
+                      HospitalStayRow.admitted_on.label("valid_from"), HospitalStayRow.discharged_on.label("valid_to"),
+                      HospitalStayRow.category.label("value")).where(
+        HospitalStayRow.person_id.in_(bindparam("ids", expanding=True)),
+        HospitalStayRow.admitted_on < end + STAY_MARGIN,
+        or_(HospitalStayRow.discharged_on.is_(None), HospitalStayRow.discharged_on >= start - STAY_MARGIN))
+    found = _tagged(session, ids, hospital, _periods("s", PersonStatusPeriod, PersonStatusPeriod.person_id,
+                                                     PersonStatusPeriod.status, start, end))
     entitlements: dict[int, list] = defaultdict(list)
     for e in session.scalars(select(Entitlement).where(Entitlement.person_id.in_(ids), Entitlement.live_filter(),
                                                        Entitlement.valid_from < end)):
         entitlements[e.person_id].append(EntitlementFact(e.valid_from, e.valid_to, e.care_type, e.provider_id, e.level,
                                                          e.conclusion_date, e.conclusion_valid_to))
-    stays: dict[int, list] = defaultdict(list)
-    for s in session.scalars(select(HospitalStayRow).where(
-            HospitalStayRow.person_id.in_(ids), HospitalStayRow.admitted_on < end + STAY_MARGIN,
-            or_(HospitalStayRow.discharged_on.is_(None), HospitalStayRow.discharged_on >= start - STAY_MARGIN))):
-        stays[s.person_id].append(HospitalStay(s.category, s.admitted_on, s.discharged_on))
     return {i: Person(i, deaths.get(i), tuple(entitlements[i]),
-                      tuple(StatusPeriod(p.valid_from, p.valid_to, p.status) for p in statuses[i]),
-                      tuple(stays[i])) for i in ids}
+                      tuple(StatusPeriod(a, b, v) for a, b, v in found[("s", i)]),
+                      tuple(HospitalStay(v, a, b) for a, b, v in found[("h", i)])) for i in ids}
+
+
+def _tagged(session: Session, ids: list[int], *selects) -> dict[tuple[str, int], list]:
+    """Rows ``(tag, subject, valid_from, valid_to, value)`` of several period tables read as one
+    ``UNION ALL`` (each select takes the subject ids as its bind parameter ``ids``), by (tag,
+    subject), each list ordered by start, then value."""
+    found: dict[tuple[str, int], list] = defaultdict(list)
+    for offset in range(0, len(ids), MAX_IDS_PER_QUERY):
+        stmt = union_all(*selects).order_by("tag", "subject", "valid_from", "value")
+        for tag, subject, valid_from, valid_to, value in session.execute(
+                stmt, {"ids": ids[offset:offset + MAX_IDS_PER_QUERY]}):
+            found[(tag, subject)].append((valid_from, valid_to, value))
+    return found
+
+
+def _periods(tag: str, model, subject, value, start: date, end: date | None, *where):
+    """One select of ``_tagged``: the periods of ``model`` overlapping ``[start, end)``."""
+    return select(literal(tag, String).label("tag"), subject.label("subject"), model.valid_from.label("valid_from"),
+                  model.valid_to.label("valid_to"), value.label("value")).where(
+        subject.in_(bindparam("ids", expanding=True)), overlap_filter(model, start, end), *where)
+
+
+NO_VALUE = literal(None, String)
 
 
 def providers(session: Session, ids: Iterable[int], start: date, end: date) -> dict[int, Provider]:
-    """The providers' status, agreement and agreement care-type periods overlapping ``[start, end)``."""
+    """The providers' status, agreement and agreement care-type periods overlapping ``[start, end)``
+    (one statement)."""
     ids = sorted(set(ids))
-    statuses = periods_overlapping(session, OrgStatusPeriod, ids, start, end)
-    agreements = periods_overlapping(session, AgreementPeriod, ids, start, end)
-    care_types = periods_overlapping(session, ProviderCareTypePeriod, ids, start, end)
-    return {i: Provider(i, tuple(StatusPeriod(p.valid_from, p.valid_to, p.status) for p in statuses[i]),
-                        tuple(Period(p.valid_from, p.valid_to) for p in agreements[i]),
-                        tuple(CareTypePeriod(p.valid_from, p.valid_to, p.care_type) for p in care_types[i]))
+    found = _tagged(session, ids,
+                    _periods("s", OrgStatusPeriod, OrgStatusPeriod.org_id, OrgStatusPeriod.status, start, end),
+                    _periods("a", AgreementPeriod, AgreementPeriod.org_id, NO_VALUE, start, end),
+                    _periods("c", ProviderCareTypePeriod, ProviderCareTypePeriod.org_id,
+                             ProviderCareTypePeriod.care_type, start, end))
+    return {i: Provider(i, tuple(StatusPeriod(a, b, v) for a, b, v in found[("s", i)]),
+                        tuple(Period(a, b) for a, b, _ in found[("a", i)]),
+                        tuple(CareTypePeriod(a, b, v) for a, b, v in found[("c", i)]))
             for i in ids}
 
 
 def carers(session: Session, ids: Iterable[int], start: date, end: date) -> dict[int, Carer]:
-    """The carers' staff types, qualifications and suspensions overlapping ``[start, end)``."""
+    """The carers' staff types, qualifications and suspensions overlapping ``[start, end)`` (one
+    statement)."""
     ids = sorted(set(ids))
     if not ids:
         return {}
-    staff = dict(session.execute(select(CarerRow.id, CarerRow.staff_type).where(CarerRow.id.in_(ids))).all())
-    qualifications = periods_overlapping(session, CarerQualificationPeriod, ids, start, end)
-    suspensions = periods_overlapping(session, CarerSuspensionPeriod, ids, start, end)
-    return {i: Carer(i, staff.get(i, ""),
-                     tuple(Qualification(q.valid_from, q.valid_to, q.staff_type) for q in qualifications[i]),
-                     tuple(Period(s.valid_from, s.valid_to) for s in suspensions[i])) for i in ids}
+    staff = select(literal("t", String).label("tag"), CarerRow.id.label("subject"),
+                   literal(None, Date).label("valid_from"), literal(None, Date).label("valid_to"),
+                   CarerRow.staff_type.label("value")).where(CarerRow.id.in_(bindparam("ids", expanding=True)))
+    found = _tagged(session, ids, staff,
+                    _periods("q", CarerQualificationPeriod, CarerQualificationPeriod.carer_id,
+                             CarerQualificationPeriod.staff_type, start, end),
+                    _periods("s", CarerSuspensionPeriod, CarerSuspensionPeriod.carer_id, NO_VALUE, start, end))
+    return {i: Carer(i, found[("t", i)][0][2] if found[("t", i)] else "",
+                     tuple(Qualification(a, b, v) for a, b, v in found[("q", i)]),
+                     tuple(Period(a, b) for a, b, _ in found[("s", i)])) for i in ids}
 
 
 def catalogue(session: Session) -> dict[int, Item]:

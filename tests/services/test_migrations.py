@@ -188,6 +188,17 @@ def _insert(conn, table: str, **values) -> int:
     return conn.execute(sa.text(f"SELECT max(id) FROM {table}")).scalar_one()
 
 
+def _downgrade_refused_until_fixed(revision: str, fix: str, params: dict) -> None:
+    """The downgrade to ``revision`` is refused (flask_migrate logs the RuntimeError and exits) until
+    the statement ``fix`` removes what it would lose; then it is done."""
+    import sqlalchemy as sa
+    with pytest.raises(SystemExit):
+        flask_migrate.downgrade(revision=revision)
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(fix), params)
+    flask_migrate.downgrade(revision=revision)
+
+
 def _org(conn, kind: str, name: str, n: int, *, address=None, districts=()) -> int:
     from tests.builders import uscc
     return _insert(conn, "organisations", kind=kind, name=name, uscc=uscc(900 + n), address=address,
@@ -700,11 +711,7 @@ def test_0030_lets_queued_imports_hold_stays_and_leaves_and_refuses_a_downgrade_
             assert conn.execute(sa.text("SELECT id, kind FROM queued_imports")).all() == [(kept, "persons")]
             stays = _insert(conn, "queued_imports", kind="stays", filename="s.csv", sha256="b" * 64, rows=1,
                             requested_by_id=user, org_id=org, requested_at="2026-06-02 02:00:00")
-        with pytest.raises(SystemExit):  # flask_migrate logs the RuntimeError and exits
-            flask_migrate.downgrade(revision="0028")
-        with db.engine.begin() as conn:
-            conn.execute(sa.text("DELETE FROM queued_imports WHERE id = :id"), {"id": stays})
-        flask_migrate.downgrade(revision="0028")
+        _downgrade_refused_until_fixed("0028", "DELETE FROM queued_imports WHERE id = :id", {"id": stays})
         with db.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
             _insert(conn, "queued_imports", kind="leaves", filename="l.csv", sha256="c" * 64, rows=1,
                     requested_by_id=user, org_id=org, requested_at="2026-06-02 02:00:00")
@@ -847,3 +854,24 @@ def test_0039_adds_the_beneficiary_statement_tables_with_one_statement_per_perso
         with db.engine.connect() as conn:
             assert not {"beneficiary_statements", "statement_lookup_attempts"} & set(inspect(conn).get_table_names())
             assert conn.execute(sa.text("SELECT count(*) FROM insured_persons")).scalar() == 1
+
+
+def test_0042_lets_a_visit_hold_0_planned_minutes_and_refuses_a_downgrade_while_one_does(app, tmp_path):
+    """A visit outside any care plan is stored before its items give it planned minutes (issue 10,
+    SPEC §6): 0 is allowed; the downgrade restores ``> 0`` only when no visit holds 0."""
+    import sqlalchemy as sa
+    at = "2026-03-16 01:00:00+00:00"
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade()
+        from tests.builders import uscc
+        with db.engine.begin() as conn:
+            person = _insert(conn, "insured_persons", id_number="110101194001010011", name="李四", district="东城区",
+                             birth_date="1940-01-01", sex="M", created_at=at, updated_at=at)
+            provider = _insert(conn, "organisations", kind="provider", name="居家护理甲", uscc=uscc(4),
+                               created_at=at)
+            visit = _insert(conn, "visits", provider_id=provider, person_id=person, care_type="home",
+                            status="in_progress", check_in_at=at, service_date="2026-03-16", planned_minutes=0,
+                            source="api", closed_by_scan=False, version=1, created_at=at, updated_at=at)
+        _downgrade_refused_until_fixed("-1", "UPDATE visits SET planned_minutes = 30 WHERE id = :id", {"id": visit})
+        with db.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
+            conn.execute(sa.text("UPDATE visits SET planned_minutes = 0 WHERE id = :id"), {"id": visit})
