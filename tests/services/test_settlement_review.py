@@ -21,7 +21,8 @@ def _events(session, s, action):
 
 def _submitted(session, world, **kw):
     built = settlement(session, world, **kw)
-    workflow.submit(session, built.settlement, remarks={}, actor=actor(world, "pr_op"), now=NOW)
+    operator = "pr2_op" if built.settlement.provider_id == world.provider2.id else "pr_op"
+    workflow.submit(session, built.settlement, remarks={}, actor=actor(world, operator), now=NOW)
     return built
 
 

@@ -58,8 +58,10 @@ REASON_LABELS = {r["code"]: r["label"] for ct in CASE_TYPES for r in ct["reasons
 
 
 def add_ref_case_types() -> None:
-    """Add billing's case types to REF's ``reviews`` section (once; the reviews domain is wired first)."""
-    case_types = REF_VALUES["reviews"]["case_types"]
-    for case_type in CASE_TYPES:
-        if all(known["code"] != case_type["code"] for known in case_types):
-            case_types.append(copy.deepcopy(case_type))
+    """Give REF's ``reviews`` section billing's case types (the reviews domain is wired first). The
+    section's REF values are replaced by a copy holding them: the engine's own REF data stays as it is."""
+    reviews = REF_VALUES["reviews"]
+    known = {case_type["code"] for case_type in reviews["case_types"]}
+    missing = [copy.deepcopy(case_type) for case_type in CASE_TYPES if case_type["code"] not in known]
+    if missing:
+        REF_VALUES["reviews"] = {**reviews, "case_types": [*reviews["case_types"], *missing]}
