@@ -17,3 +17,9 @@ def wire() -> None:
     add_scope_rule(Settlement, scope.settlements_in_scope)
     review.wire()
 
+
+
+def register(app) -> None:
+    from ltc.billing import review
+
+    review.register(app)

@@ -2,8 +2,9 @@
 records and of a random sample, deductions, the MIA's approval, payment with a bank batch file, and
 appeals as their own case type — all on the generic review engine, registered from here.
 
-``wire()`` is called by ``ltc.billing``'s own.
+``wire()`` and ``register(app)`` are called by ``ltc.billing``'s own.
 """
+from flask import Flask
 
 
 def wire() -> None:
@@ -17,3 +18,9 @@ def wire() -> None:
     register_subject(subject.APPEAL_TYPE)
     trail.install_guard()
 
+
+
+def register(app: Flask) -> None:
+    from ltc.billing.review import api, money_views, views  # noqa: F401  (api: routes on the API blueprint)
+
+    app.register_blueprint(views.bp)
