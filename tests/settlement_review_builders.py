@@ -98,3 +98,38 @@ def settlement(session, world, *, persons: int = 4, visits_each: int = 3, flagge
 
 def actor(world, username: str):
     return actor_of(world.users[username])
+
+
+def submitted(session, world, **kw) -> Built:
+    """``settlement(…)`` submitted by its provider's operator on 2 July."""
+    from ltc.billing.review import workflow
+
+    built = settlement(session, world, **kw)
+    operator = "pr2_op" if built.settlement.provider_id == world.provider2.id else "pr_op"
+    workflow.submit(session, built.settlement, remarks={}, actor=actor(world, operator), now=NOW)
+    return built
+
+
+def decided(session, world, **kw) -> Built:
+    """A submitted settlement whose every record is decided on 8 July (the first flagged visit refused,
+    the rest paid, the sample drawn with seed 11 and paid), the audit step still open."""
+    from ltc.billing.review import auditing, sampling
+    from ltc.billing.review.auditing import RecordFilter
+
+    built = submitted(session, world, **kw)
+    rev = actor(world, "ins_rev")
+    auditing.decide_flagged(session, built.settlement, [("visit", built.flagged[0].id)], "refuse",
+                            reason_code="LOCATION", actor=rev, now=AUDIT_NOW)
+    auditing.decide_flagged_by_filter(session, built.settlement, RecordFilter(), "pay", actor=rev, now=AUDIT_NOW)
+    for person_id in sampling.draw_sample(session, built.settlement, actor=rev, now=AUDIT_NOW, seed=11):
+        auditing.decide_sampled(session, built.settlement, None, "pay", person_id=person_id, actor=rev, now=AUDIT_NOW)
+    return built
+
+
+def audited(session, world, **kw) -> Built:
+    """``decided(…)`` with the audit finished on 8 July: at the MIA's approval."""
+    from ltc.billing.review import auditing
+
+    built = decided(session, world, **kw)
+    auditing.finish_audit(session, built.settlement, actor=actor(world, "ins_rev"), now=AUDIT_NOW)
+    return built

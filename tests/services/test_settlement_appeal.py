@@ -12,8 +12,7 @@ from ltc.billing.review.models import SettlementAppealItem
 from ltc.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from ltc.reviews.engine import current_stage
 from ltc.reviews.models import ReviewCase
-from tests.services.test_settlement_review import _submitted, audited
-from tests.settlement_review_builders import actor
+from tests.settlement_review_builders import actor, audited, submitted
 
 APPEAL_NOW = datetime(2026, 7, 10, 2, 0, tzinfo=timezone.utc)
 
@@ -68,7 +67,7 @@ def test_an_automatic_reject_may_be_appealed_and_is_priced_at_its_lines_rate(ses
 
 
 def test_appeals_open_only_after_the_audit_within_five_working_days_and_only_for_the_provider(session, world):
-    built = _submitted(session, world)
+    built = submitted(session, world)
     with pytest.raises(InvalidTransition):  # not audited yet
         _file(session, world, built)
     built = audited(session, world, n0=60, provider=world.provider2)

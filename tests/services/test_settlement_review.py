@@ -11,19 +11,12 @@ from ltc.billing.review.auditing import RecordFilter
 from ltc.billing.review.models import SettlementRecordDecision, SettlementRemark, SettlementReviewEvent
 from ltc.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from ltc.reviews.engine import current_stage
-from tests.settlement_review_builders import AUDIT_NOW, NOW, actor, settlement
+from tests.settlement_review_builders import AUDIT_NOW, NOW, actor, audited, settlement, submitted
 
 
 def _events(session, s, action):
     return session.scalars(select(SettlementReviewEvent).where(SettlementReviewEvent.settlement_id == s.id,
                                                                SettlementReviewEvent.action == action)).all()
-
-
-def _submitted(session, world, **kw):
-    built = settlement(session, world, **kw)
-    operator = "pr2_op" if built.settlement.provider_id == world.provider2.id else "pr_op"
-    workflow.submit(session, built.settlement, remarks={}, actor=actor(world, operator), now=NOW)
-    return built
 
 
 def test_submit_opens_the_settlement_case_at_the_insurer_due_on_day_12_with_the_providers_remarks(session, world):
@@ -61,7 +54,7 @@ def test_a_remark_on_a_record_that_is_not_flagged_is_refused(session, world):
 
 
 def test_refusing_a_flagged_visit_deducts_its_share_with_the_reason_and_paying_it_back_clears_it(session, world):
-    built = _submitted(session, world)
+    built = submitted(session, world)
     target = ("visit", built.flagged[0].id)
     auditing.decide_flagged(session, built.settlement, [target], "refuse", reason_code="LOCATION",
                             reason_text="签到点距住址 2 公里", actor=actor(world, "ins_rev"), now=AUDIT_NOW)
@@ -75,7 +68,7 @@ def test_refusing_a_flagged_visit_deducts_its_share_with_the_reason_and_paying_i
 
 
 def test_a_refusal_needs_a_coded_reason_and_other_needs_text(session, world):
-    built = _submitted(session, world)
+    built = submitted(session, world)
     target = [("visit", built.flagged[0].id)]
     with pytest.raises(ValidationFailed):
         auditing.decide_flagged(session, built.settlement, target, "refuse", actor=actor(world, "ins_rev"),
@@ -86,7 +79,7 @@ def test_a_refusal_needs_a_coded_reason_and_other_needs_text(session, world):
 
 
 def test_only_the_insurer_owning_the_audit_decides_flagged_records(session, world):
-    built = _submitted(session, world)
+    built = submitted(session, world)
     with pytest.raises(Forbidden):
         auditing.decide_flagged(session, built.settlement, [("visit", built.flagged[0].id)], "pay",
                                 actor=actor(world, "mia_rev"), now=AUDIT_NOW)
@@ -97,7 +90,7 @@ def test_only_the_insurer_owning_the_audit_decides_flagged_records(session, worl
 
 
 def test_bulk_decision_by_rule_and_carer_decides_each_matching_record_with_one_event_each(session, world):
-    built = _submitted(session, world, persons=4, visits_each=3, flagged_each=2)
+    built = submitted(session, world, persons=4, visits_each=3, flagged_each=2)
     first_carer = built.carers[0]
     count = auditing.decide_flagged_by_filter(session, built.settlement,
                                               RecordFilter(rule="V01", carer_id=first_carer.id), "refuse",
@@ -114,7 +107,7 @@ def test_bulk_decision_by_rule_and_carer_decides_each_matching_record_with_one_e
 
 
 def test_the_audit_cannot_finish_before_every_flag_and_every_sampled_record_is_decided(session, world):
-    built = _submitted(session, world)
+    built = submitted(session, world)
     rev = actor(world, "ins_rev")
     with pytest.raises(ValidationFailed):
         auditing.finish_audit(session, built.settlement, actor=rev, now=AUDIT_NOW)
@@ -131,21 +124,8 @@ def test_the_audit_cannot_finish_before_every_flag_and_every_sampled_record_is_d
     assert current_stage(session, case).due_on == date(2026, 7, 20)
 
 
-def audited(session, world, **kw):
-    """A settlement through the audit: the first flagged visit refused, everything else paid."""
-    built = _submitted(session, world, **kw)
-    rev = actor(world, "ins_rev")
-    auditing.decide_flagged(session, built.settlement, [("visit", built.flagged[0].id)], "refuse",
-                            reason_code="LOCATION", actor=rev, now=AUDIT_NOW)
-    auditing.decide_flagged_by_filter(session, built.settlement, RecordFilter(), "pay", actor=rev, now=AUDIT_NOW)
-    for person_id in sampling.draw_sample(session, built.settlement, actor=rev, now=AUDIT_NOW, seed=11):
-        auditing.decide_sampled(session, built.settlement, None, "pay", person_id=person_id, actor=rev, now=AUDIT_NOW)
-    auditing.finish_audit(session, built.settlement, actor=rev, now=AUDIT_NOW)
-    return built
-
-
 def test_a_sampled_persons_refused_record_is_a_deduction_too(session, world):
-    built = _submitted(session, world)
+    built = submitted(session, world)
     rev = actor(world, "ins_rev")
     [person_id, *_] = sampling.draw_sample(session, built.settlement, actor=rev, now=AUDIT_NOW, seed=3)
     record = [r for r in auditing.sample_records(session, built.settlement) if r.person_id == person_id][-1]
@@ -187,6 +167,6 @@ def test_bulk_approval_decides_each_settlement_on_its_own(session, world):
 
 
 def test_the_mia_cannot_approve_a_settlement_still_at_the_audit(session, world):
-    built = _submitted(session, world)
+    built = submitted(session, world)
     with pytest.raises(InvalidTransition):
         approval.approve(session, built.settlement, actor=actor(world, "mia_rev"), now=AUDIT_NOW)

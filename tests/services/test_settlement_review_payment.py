@@ -11,8 +11,7 @@ from ltc.billing.review import approval, auditing, payment
 from ltc.billing.review.models import PaymentBatchLine
 from ltc.core.db import ImmutableRecord
 from ltc.core.errors import InvalidTransition, ValidationFailed
-from tests.services.test_settlement_review import audited
-from tests.settlement_review_builders import AUDIT_NOW, actor
+from tests.settlement_review_builders import AUDIT_NOW, actor, audited
 
 
 def approved(session, world, **kw):

@@ -7,36 +7,16 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ltc.billing.review import approval, auditing, payment, sampling, workflow
-from ltc.billing.review.auditing import RecordFilter
+from ltc.billing.review import approval, auditing, payment, sampling
 from ltc.billing.review.models import PaymentBatchLine, SettlementAppeal
-from tests.builders import contract, org, user
+from tests.builders import org, user
 from tests.carer_builders import provider_district
 from tests.conftest import login
-from tests.settlement_review_builders import AUDIT_NOW, NOW, actor, settlement
+from tests.settlement_review_builders import AUDIT_NOW, actor, audited, decided, settlement, submitted
 
 
 def _url(s, tail: str = "") -> str:
     return f"/settlements/review/{s.id}{tail}"
-
-
-def _submitted(session, world, **kw):
-    built = settlement(session, world, **kw)
-    operator = "pr2_op" if built.settlement.provider_id == world.provider2.id else "pr_op"
-    workflow.submit(session, built.settlement, remarks={}, actor=actor(world, operator), now=NOW)
-    return built
-
-
-def _audited(session, world, **kw):
-    built = _submitted(session, world, **kw)
-    rev = actor(world, "ins_rev")
-    auditing.decide_flagged(session, built.settlement, [("visit", built.flagged[0].id)], "refuse",
-                            reason_code="LOCATION", actor=rev, now=AUDIT_NOW)
-    auditing.decide_flagged_by_filter(session, built.settlement, RecordFilter(), "pay", actor=rev, now=AUDIT_NOW)
-    for person_id in sampling.draw_sample(session, built.settlement, actor=rev, now=AUDIT_NOW, seed=2):
-        auditing.decide_sampled(session, built.settlement, None, "pay", person_id=person_id, actor=rev, now=AUDIT_NOW)
-    auditing.finish_audit(session, built.settlement, actor=rev, now=AUDIT_NOW)
-    return built
 
 
 def test_the_provider_submits_from_its_page_with_a_remark_on_a_flagged_record(client, session, world):
@@ -55,7 +35,7 @@ def test_the_provider_submits_from_its_page_with_a_remark_on_a_flagged_record(cl
 
 
 def test_the_workspace_filters_flagged_records_and_decides_them_in_bulk(client, session, world):
-    built = _submitted(session, world, persons=3, flagged_each=2)
+    built = submitted(session, world, persons=3, flagged_each=2)
     session.commit()
     login(client, "ins_rev")
     page = client.get(_url(built.settlement), query_string={"carer_id": built.carers[0].id})
@@ -71,20 +51,21 @@ def test_the_workspace_filters_flagged_records_and_decides_them_in_bulk(client, 
 
 
 def test_the_workspace_draws_the_sample_and_pays_a_sampled_persons_records(client, session, world):
-    built = _submitted(session, world, persons=4)
+    built = submitted(session, world, persons=4)
     session.commit()
     login(client, "ins_op")
     assert client.post(_url(built.settlement, "/sample")).status_code == 302
     [first, *_] = sampling.sampled_persons(session, built.settlement)
     page = client.get(_url(built.settlement)).get_data(as_text=True)
     assert page.count('data-testid="sample-person"') == 3 and 'data-testid="sample-seed"' in page
-    assert client.post(_url(built.settlement, "/person"), data={"person_id": first, "decision": "pay"}).status_code == 302
+    response = client.post(_url(built.settlement, "/person"), data={"person_id": first, "decision": "pay"})
+    assert response.status_code == 302
     done = auditing.progress(session, built.settlement)
     assert done.sampled and done.sample_decided == len(built.visits[first])
 
 
 def test_a_refusal_without_reason_is_shown_and_nothing_changes(client, session, world):
-    built = _submitted(session, world)
+    built = submitted(session, world)
     session.commit()
     login(client, "ins_rev")
     response = client.post(_url(built.settlement, "/records"), data={"keys": f"visit:{built.flagged[0].id}",
@@ -94,7 +75,7 @@ def test_a_refusal_without_reason_is_shown_and_nothing_changes(client, session, 
 
 
 def test_settlements_outside_the_scope_are_404(client, session, world):
-    built = _submitted(session, world)
+    built = submitted(session, world)
     other_insurer = org(session, "insurer", "另一保险公司", 90, districts=["南城区"])
     user(session, other_insurer, "other_ins", "reviewer")
     session.commit()
@@ -103,14 +84,15 @@ def test_settlements_outside_the_scope_are_404(client, session, world):
         assert client.get(_url(built.settlement)).status_code == 404
         client.post("/logout")
     login(client, "other_ins")
-    assert client.post(_url(built.settlement, "/records"), data={"keys": "visit:1", "decision": "pay"}).status_code == 404
+    response = client.post(_url(built.settlement, "/records"), data={"keys": "visit:1", "decision": "pay"})
+    assert response.status_code == 404
     assert client.post("/settlements/review/payment/batch/999/return").status_code == 404
 
 
 def test_the_mia_approves_many_settlements_from_the_list_with_totals_per_district(client, session, world):
-    one = _audited(session, world)
+    one = audited(session, world)
     provider_district(session, world.provider2, "西城区")
-    two = _audited(session, world, provider=world.provider2, n0=30)
+    two = audited(session, world, provider=world.provider2, n0=30)
     session.commit()
     login(client, "mia_rev")
     page = client.get("/settlements/review/approval").get_data(as_text=True)
@@ -127,7 +109,7 @@ def test_the_insurer_cannot_open_the_approval_list(client, session, world):
 
 
 def test_the_payment_page_exports_a_batch_and_imports_its_return_file(client, session, world):
-    built = _audited(session, world)
+    built = audited(session, world)
     approval.approve(session, built.settlement, actor=actor(world, "mia_rev"), now=AUDIT_NOW)
     session.commit()
     login(client, "ins_op")
@@ -144,11 +126,12 @@ def test_the_payment_page_exports_a_batch_and_imports_its_return_file(client, se
     good = "批次行号,结果,银行流水号,支付日期,失败原因\n" + f"{line.id},成功,BK-9,2026-12-01,\n"
     client.post(f"/settlements/review/payment/batch/{line.batch_id}/return",
                 data={"file": (io.BytesIO(good.encode()), "return.csv")})
-    assert (built.settlement.status, payment.audit_row(session, built.settlement).paid_on) == ("paid", date(2026, 12, 1))
+    paid_on = payment.audit_row(session, built.settlement).paid_on
+    assert (built.settlement.status, paid_on) == ("paid", date(2026, 12, 1))
 
 
 def test_the_payment_is_recorded_by_hand(client, session, world):
-    built = _audited(session, world)
+    built = audited(session, world)
     approval.approve(session, built.settlement, actor=actor(world, "mia_rev"), now=AUDIT_NOW)
     session.commit()
     login(client, "ins_op")
@@ -158,13 +141,7 @@ def test_the_payment_is_recorded_by_hand(client, session, world):
 
 
 def test_the_provider_appeals_from_the_workspace_and_the_insurer_upholds_it(client, session, world):
-    built = _submitted(session, world)
-    rev = actor(world, "ins_rev")
-    auditing.decide_flagged(session, built.settlement, [("visit", built.flagged[0].id)], "refuse",
-                            reason_code="LOCATION", actor=rev, now=AUDIT_NOW)
-    auditing.decide_flagged_by_filter(session, built.settlement, RecordFilter(), "pay", actor=rev, now=AUDIT_NOW)
-    for person_id in sampling.draw_sample(session, built.settlement, actor=rev, now=AUDIT_NOW, seed=2):
-        auditing.decide_sampled(session, built.settlement, None, "pay", person_id=person_id, actor=rev, now=AUDIT_NOW)
+    built = decided(session, world)
     session.commit()
     login(client, "ins_rev")
     assert client.post(_url(built.settlement, "/finish"), data={"note": "完成"}).status_code == 302
