@@ -18,6 +18,7 @@ from ltc.billing.review.trail import write_event
 from ltc.billing.review.workflow import at_step, audit_row, decide_step, ensure_owner
 from ltc.core.audit import Actor
 from ltc.core.errors import ValidationFailed
+from ltc.core.words import nested
 from ltc.orgs.models import Organisation
 from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase, ReviewStage
@@ -102,33 +103,33 @@ def export_batch(session: Session, *, actor: Actor, now: datetime,
     return batch, out.getvalue()
 
 
-def _parse_row(number: int, row: dict, lines: dict[int, PaymentBatchLine], seen: set[int]) -> tuple[list[str], tuple]:
+def _parse_row(number: int, row: dict, lines: dict[int, PaymentBatchLine], seen: set[int]) -> tuple[list, tuple]:
     errors = []
     try:
         line_id = int((row.get("批次行号") or "").strip())
     except ValueError:
-        return [f"第 {number} 行：批次行号无效"], ()
+        return [nested("第 %(row)s 行：批次行号无效", row=number)], ()
     line = lines.get(line_id)
     if line is None:
-        errors.append(f"第 {number} 行：批次行号 {line_id} 不属于本批次")
+        errors.append(nested("第 %(row)s 行：批次行号 %(line)s 不属于本批次", row=number, line=line_id))
     elif line_id in seen:
-        errors.append(f"第 {number} 行：批次行号 {line_id} 重复")
+        errors.append(nested("第 %(row)s 行：批次行号 %(line)s 重复", row=number, line=line_id))
     elif line.status != BatchLineStatus.PENDING.value:
-        errors.append(f"第 {number} 行：批次行号 {line_id} 已处理")
+        errors.append(nested("第 %(row)s 行：批次行号 %(line)s 已处理", row=number, line=line_id))
     seen.add(line_id)
     result = RESULTS.get((row.get("结果") or "").strip())
     if result is None:
-        errors.append(f"第 {number} 行：结果须为“成功”或“失败”")
+        errors.append(nested("第 %(row)s 行：结果须为“成功”或“失败”", row=number))
     reference, paid_on, reason = (row.get("银行流水号") or "").strip(), None, (row.get("失败原因") or "").strip()
     if result == BatchLineStatus.PAID:
         if not reference or len(reference) > 60:
-            errors.append(f"第 {number} 行：支付成功须填写银行流水号")
+            errors.append(nested("第 %(row)s 行：支付成功须填写银行流水号", row=number))
         try:
             paid_on = date.fromisoformat((row.get("支付日期") or "").strip())
         except ValueError:
-            errors.append(f"第 {number} 行：支付日期须为 YYYY-MM-DD")
+            errors.append(nested("第 %(row)s 行：支付日期须为 YYYY-MM-DD", row=number))
     if result == BatchLineStatus.FAILED and not reason:
-        errors.append(f"第 {number} 行：支付失败须填写失败原因")
+        errors.append(nested("第 %(row)s 行：支付失败须填写失败原因", row=number))
     return errors, (line, result, reference, paid_on, reason[:300])
 
 

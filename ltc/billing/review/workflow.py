@@ -46,7 +46,7 @@ def at_step(session: Session, settlement: Settlement, step: str) -> ReviewCase:
     ensure_not_paid(settlement)
     case = case_of(session, settlement)
     if case is None or case.step_code != step:
-        raise InvalidTransition("该结算当前不在此审核环节", {"settlement": f"not at step {step}"})
+        raise InvalidTransition("该结算当前不在此审核环节", {"settlement": "not at this step"})
     return case
 
 
