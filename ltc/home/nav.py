@@ -79,6 +79,10 @@ GROUPS = (
         NavItem("tokens.all_tokens", "API 令牌（全部用户）", Action.MANAGE_ALL_USERS),
         NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
     )),
+    NavGroup("settlement_review", "结算审核", (
+        NavItem("settlement_review.approval", "结算审批", Action.APPROVE_SETTLEMENTS),
+        NavItem("settlement_review.payment", "结算支付", Action.INSURER_OPERATIONS),
+    )),
 )
 
 #: every msgid the menu shows (the English catalogue is checked to hold them all)

@@ -23,11 +23,9 @@ def _flash_errors(form) -> None:
 
 
 @bp.route("/approval", methods=["GET", "POST"], endpoint="approval")
-@permission_required(Action.DECIDE_REVIEW)
+@permission_required(Action.APPROVE_SETTLEMENTS)
 def approval_page():
     """The settlements waiting for the MIA's approval, with totals per district; bulk approval."""
-    if current_user.org_kind != "mia":
-        abort(403)
     rows, totals = pages.approval_list(db.session, current_user.org_id)
     form = ApproveManyForm()
     form.ids.choices = _choices((str(row.settlement.id), str(row.settlement.id)) for row in rows)
