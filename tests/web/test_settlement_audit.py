@@ -157,3 +157,13 @@ def test_the_provider_appeals_from_the_workspace_and_the_insurer_upholds_it(clie
     client.post(_url(built.settlement, "/appeal/decide"), data={"appeal_id": appeal.id, "upheld": "yes"})
     assert appeal.outcome == "won"
     assert 'data-outcome="won"' in client.get(_url(built.settlement)).get_data(as_text=True)
+
+
+def test_the_engines_case_page_shows_the_settlement_case_with_its_checks_and_workspace_link(client, session, world):
+    built = submitted(session, world)
+    session.commit()
+    login(client, "ins_rev")
+    page = client.get(f"/reviews/{built.settlement.case_id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "商保公司审核" in text and "待审核记录" in text
+    assert f"/settlements/review/{built.settlement.id}" in text
