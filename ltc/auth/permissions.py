@@ -30,6 +30,7 @@ class Action(StrEnum):
     MANAGE_CARERS = "manage_carers"          # the provider's carer register (register, qualifications, suspensions)
     VIEW_CARERS = "view_carers"              # read the carer registers in scope (the MIA, insurers, the provider)
     OWN_CARER_ENTRY = "own_carer_entry"      # a carer login reads its own register entry
+    VIEW_SETTLEMENTS = "view_settlements"    # monthly settlements: the MIA, the owning insurer, the provider its own
     APPROVE_SETTLEMENTS = "approve_settlements"  # the MIA's approval list of audited settlements (SPEC §7.3)
 
 
@@ -77,6 +78,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.MANAGE_CARERS: {PROVIDER: {"admin", "operator"}},
     Action.VIEW_CARERS: {MIA: STAFF, INSURER: STAFF, PROVIDER: {"admin", "operator"}},
     Action.OWN_CARER_ENTRY: {PROVIDER: {"carer"}},
+    Action.VIEW_SETTLEMENTS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
     Action.APPROVE_SETTLEMENTS: {MIA: {"reviewer"}},
 }
 
