@@ -36,6 +36,14 @@ def test_submit_opens_the_settlement_case_at_the_insurer_due_on_day_12_with_the_
     assert (event.user_id, event.reason_text) == (world.users["pr_op"].id, "六月结算")
 
 
+def test_submitting_settles_the_records_of_the_settlements_lines(session, world):
+    built = submitted(session, world)
+    visits = [v for made in built.visits.values() for v in made]
+    for v in visits:
+        session.refresh(v)
+    assert all(v.settled_at is not None for v in visits)
+
+
 def test_only_the_provider_submits_its_own_settlement_and_only_once(session, world):
     built = settlement(session, world)
     with pytest.raises(Forbidden):

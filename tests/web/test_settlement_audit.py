@@ -26,6 +26,8 @@ def test_the_provider_submits_from_its_page_with_a_remark_on_a_flagged_record(cl
     login(client, "pr_op")
     page = client.get(_url(built.settlement, "/submit"))
     assert page.status_code == 200 and "待审核记录的说明和证据" in page.get_data(as_text=True)
+    assert f"/settlements/review/{built.settlement.id}/submit" in client.get(
+        f"/settlements/{built.settlement.id}").get_data(as_text=True)
     response = client.post(_url(built.settlement, "/submit"),
                            data={"note": "六月", f"remark-visit-{flagged.id}": "老人在女儿家接受服务"})
     assert response.status_code == 302

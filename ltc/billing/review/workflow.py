@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ltc.billing.kinds import SettlementStatus
 from ltc.billing.models import Settlement
+from ltc.billing.settled import mark_settled
 from ltc.billing.review.case_types import SETTLEMENT_CASE
 from ltc.billing.review.kinds import ReviewAction
 from ltc.billing.review.models import SettlementAudit, SettlementRemark
@@ -91,6 +92,7 @@ def submit(session: Session, settlement: Settlement, *, remarks: dict[tuple[str,
     case.subject_revision = settlement.revision
     _save_remarks(session, settlement, remarks, actor=actor, now=now)
     engine.decide(session, case, DecisionInput("approve"), actor=actor, now=now)
+    mark_settled(session, settlement, now=now)  # the records are append-only from now on (SPEC §5.4)
     settlement.submitted_at = now
     audit_row(session, settlement)
     sync_status(session, settlement, case)
