@@ -124,11 +124,11 @@ def _save_remarks(session: Session, settlement: Settlement, remarks, *, actor: A
 
 
 def decide_step(session: Session, settlement: Settlement, step: str, data: DecisionInput, action: ReviewAction, *,
-                actor: Actor, now: datetime) -> ReviewCase:
-    """Decide the case's ``step`` through the engine, then record it on the settlement's trail."""
+                actor: Actor, now: datetime, facts: dict | None = None) -> ReviewCase:
+    """Decide the case's ``step`` through the engine, then record it (and ``facts``) on the settlement's trail."""
     case = at_step(session, settlement, step)
     engine.decide(session, case, data, actor=actor, now=now)
     sync_status(session, settlement, case)
     write_event(session, settlement, action, actor=actor, now=now, code=data.reason_code, text=data.reason_text,
-                data={"step": step, "decision": data.decision})
+                data={"step": step, "decision": data.decision, **(facts or {})})
     return case
