@@ -61,3 +61,24 @@ def test_a_refused_visit_frees_its_cap_share_for_the_next_over_cap_visit(session
     assert refused.deducted_fund == Decimal("58.50")
     # … but re-priced, the over-cap hour of 30 June is paid instead: nothing is deducted
     assert (row.deducted_billable, row.deducted_fund) == (Decimal("0.00"), Decimal("0.00"))
+
+
+def test_an_appeal_claims_no_more_than_the_audit_deducted_after_re_pricing(session, world):
+    from datetime import datetime, timezone
+
+    from ltc.billing.review import appeals
+
+    settlement, flagged = _home_month(session, world, extra=True)
+    _audit(session, world, settlement, flagged)
+    operator = Actor(None, settlement.provider_id, "ding_op")
+    appeal = appeals.file_appeal(session, settlement, refusals=[("visit", flagged.id)], rejects=[], reason="有照片",
+                                 actor=operator, now=datetime(2026, 7, 10, 2, 0, tzinfo=timezone.utc))
+    [item] = appeal_items(session, appeal)
+    assert (item.billable, item.fund) == (Decimal("0.00"), Decimal("0.00"))
+
+
+def appeal_items(session, appeal):
+    from sqlalchemy import select
+
+    from ltc.billing.review.models import SettlementAppealItem
+    return session.scalars(select(SettlementAppealItem).where(SettlementAppealItem.appeal_id == appeal.id)).all()
