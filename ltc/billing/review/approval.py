@@ -6,12 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.billing.models import Settlement
-from ltc.billing.review.kinds import ReviewAction
+from ltc.billing.review.kinds import APPROVAL_JOB, ReviewAction
+from ltc.billing.review.models import SettlementApprovalRequest
 from ltc.billing.review.workflow import decide_step
 from ltc.core.audit import Actor
 from ltc.core.errors import DomainError
 from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase
+from ltc.scheduler.queue import queue_new_run
+from ltc.scheduler.registry import ON_DEMAND_JOBS, get_job
 
 
 def approve(session: Session, settlement: Settlement, *, actor: Actor, now: datetime,
@@ -55,11 +58,6 @@ def request_approval(session: Session, settlement_ids: list[int], *, actor: Acto
     ``settlement_approval`` job (one unit each). Returns (approved ids, refusals, queued run id)."""
     if len(settlement_ids) <= IN_REQUEST_MAX:
         return *approve_many(session, settlement_ids, actor=actor, now=now), None
-    from ltc.billing.review.jobs import APPROVAL_JOB
-    from ltc.billing.review.models import SettlementApprovalRequest
-    from ltc.scheduler.queue import queue_new_run
-    from ltc.scheduler.registry import ON_DEMAND_JOBS, get_job
-
     run = queue_new_run(session, get_job(APPROVAL_JOB, ON_DEMAND_JOBS), actor=actor, now=now)
     for settlement_id in sorted(set(settlement_ids)):
         session.add(SettlementApprovalRequest(run_id=run.id, settlement_id=settlement_id, requested_by=actor.user_id))

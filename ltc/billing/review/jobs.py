@@ -12,8 +12,6 @@ from ltc.billing.review.approval import approve
 from ltc.billing.review.models import SettlementApprovalRequest
 from ltc.core.audit import Actor
 
-APPROVAL_JOB = "settlement_approval"
-
 
 def approval_units(session: Session, *, due_at: datetime, run_id: int) -> list[str]:
     rows = session.scalars(select(SettlementApprovalRequest).where(SettlementApprovalRequest.run_id == run_id)

@@ -4,6 +4,10 @@ VARCHAR; the models' CHECK constraints come from these enums, the pages show the
 from enum import StrEnum
 
 
+#: the on-demand job of a queued bulk approval (``ltc.scheduler.registry``)
+APPROVAL_JOB = "settlement_approval"
+
+
 class RecordDecision(StrEnum):
     """The insurer's decision on one record of a submitted settlement (SPEC §7.3)."""
 
