@@ -7,7 +7,7 @@ Create Date: 2026-12-03 17:28:04
 Issue 11 point 4 (SPEC §4.1, §7.3): new tables only —
 
 - ``settlement_audits`` (one per settlement: sample rate, star, size and seed, deduction totals, payment),
-  ``settlement_remarks`` (the provider's remark and evidence on a flagged record),
+  ``settlement_remarks`` (the provider's remark and evidence, text and an optional file, on a flagged record),
   ``settlement_record_decisions`` (pay / refuse per record, the deduction), ``settlement_samples``,
   ``settlement_review_events`` (the trail), ``settlement_appeals`` and ``settlement_appeal_items``,
   ``payment_batches`` and ``payment_batch_lines`` (the bank batch file and its return),
@@ -237,6 +237,10 @@ def upgrade():
     sa.Column('record_id', sa.Integer(), nullable=False),
     sa.Column('remark', sa.String(length=1000), nullable=True),
     sa.Column('evidence', sa.String(length=1000), nullable=True),
+    sa.Column('evidence_file', sa.String(length=200), nullable=True),
+    sa.Column('evidence_type', sa.String(length=40), nullable=True),
+    sa.Column('evidence_sha256', sa.String(length=64), nullable=True),
+    sa.Column('evidence_path', sa.String(length=100), nullable=True),
     sa.Column('written_by', sa.Integer(), nullable=True),
     sa.Column('written_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("record_kind IN ('visit', 'stay', 'leave', 'package')", name=op.f('ck_settlement_remarks_record_kind')),

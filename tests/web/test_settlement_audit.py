@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ltc.billing.review import approval, auditing, payment, sampling
-from ltc.billing.review.models import PaymentBatchLine, SettlementAppeal
+from ltc.billing.review.models import PaymentBatchLine, SettlementAppeal, SettlementRemark
 from ltc.reviews.models import ReviewCase
 from tests.builders import org, user
 from tests.carer_builders import provider_district
@@ -182,3 +182,36 @@ def test_the_engines_own_case_page_cannot_approve_a_settlement_step(client, sess
         follow_redirects=True)
     assert "请在结算审核页面办理本步骤" in response.get_data(as_text=True)
     assert (session.get(ReviewCase, case_id).step_code, built.settlement.status) == ("audit", "submitted")
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_the_provider_attaches_an_evidence_file_the_insurer_downloads_it_others_get_404(client, session, world,
+                                                                                      app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "DOCUMENTS_FOLDER", str(tmp_path))
+    built = settlement(session, world)
+    flagged = built.flagged[0]
+    session.commit()
+    login(client, "pr_op")
+    refused = client.post(_url(built.settlement, "/submit"), data={
+        f"evidence-file-visit-{flagged.id}": (io.BytesIO(b"just text"), "note.txt")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 400 and "不是 PDF、JPG 或 PNG 格式" in refused.get_data(as_text=True)
+    assert built.settlement.status == "draft"
+    client.post(_url(built.settlement, "/submit"), data={
+        f"remark-visit-{flagged.id}": "签到照片", f"evidence-file-visit-{flagged.id}": (io.BytesIO(PNG), "照片.png")},
+        content_type="multipart/form-data")
+    remark = session.scalar(select(SettlementRemark))
+    assert (remark.evidence_file, remark.evidence_type, built.settlement.status) == ("照片.png", "image/png",
+                                                                                      "submitted")
+    client.post("/logout")
+    login(client, "ins_rev")
+    page = client.get(_url(built.settlement)).get_data(as_text=True)
+    assert 'data-testid="evidence-file"' in page
+    download = client.get(_url(built.settlement, f"/evidence/{remark.id}"))
+    assert download.status_code == 200 and download.data == PNG
+    download.close()
+    client.post("/logout")
+    login(client, "pr2_op")
+    assert client.get(_url(built.settlement, f"/evidence/{remark.id}")).status_code == 404

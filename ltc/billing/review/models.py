@@ -59,6 +59,11 @@ class SettlementRemark(Base):
     record_id: Mapped[int]
     remark: Mapped[str | None] = mapped_column(String(TEXT_MAX))
     evidence: Mapped[str | None] = mapped_column(String(TEXT_MAX))
+    #: an evidence file (PDF, JPEG or PNG) stored by its SHA-256 under the documents folder
+    evidence_file: Mapped[str | None] = mapped_column(String(200))
+    evidence_type: Mapped[str | None] = mapped_column(String(40))
+    evidence_sha256: Mapped[str | None] = mapped_column(String(64))
+    evidence_path: Mapped[str | None] = mapped_column(String(100))
     written_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     written_at: Mapped[datetime] = mapped_column(default=utcnow)
 

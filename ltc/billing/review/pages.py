@@ -4,7 +4,8 @@ sampled person's records, deductions, progress, trail, appeals), the MIA's appro
 provider and district, and the insurer's payment page. Reads only."""
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -18,7 +19,10 @@ from ltc.billing.review.models import (PaymentBatch, PaymentBatchLine, Settlemen
                                        SettlementRemark, SettlementReviewEvent)
 from ltc.billing.review.records import flagged_records, reject_findings
 from ltc.billing.review.workflow import audit_row, case_of
+from ltc.core import audit
+from ltc.core.audit import Actor
 from ltc.core.clock import local_today
+from ltc.core.errors import NotFound
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
 from ltc.providers.carers.models import Carer
@@ -194,3 +198,17 @@ def appeal_of(session: Session, settlement: Settlement, appeal_id: int) -> Settl
 def batch_of(session: Session, insurer_id: int, batch_id: int) -> PaymentBatch | None:
     batch = session.get(PaymentBatch, batch_id)
     return batch if batch is not None and batch.insurer_id == insurer_id else None
+
+
+def evidence_file(session: Session, settlement: Settlement, remark_id: int, root: Path, *, actor: Actor,
+                  now: datetime) -> tuple[SettlementRemark, Path]:
+    """A remark's evidence file of ``settlement`` and its path; the download is audited. NotFound otherwise."""
+    remark = session.get(SettlementRemark, remark_id)
+    if remark is None or remark.settlement_id != settlement.id or not remark.evidence_path:
+        raise NotFound("记录不存在或无权访问")
+    path = root / remark.evidence_path
+    if not path.is_file():
+        raise NotFound("记录不存在或无权访问")
+    audit.record(session, actor, "view", "settlement_evidence", remark.id, now=now,
+                 detail=f"settlement {settlement.id} {remark.record_kind} {remark.record_id}")
+    return remark, path

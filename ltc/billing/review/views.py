@@ -2,10 +2,11 @@
 decides; the provider and the MIA read it, the provider appeals from it), the provider's submission,
 and the audit's actions. Every settlement is loaded through the scope rule (404 otherwise). The MIA's
 approval list and the payment page are in ``money_views``."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ltc.assessment.applications.services.documents import documents_root, store_document
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
@@ -182,12 +183,29 @@ def submit_page(settlement_id: int):
         return {r.key: (request.form.get(f"remark-{r.record_kind}-{r.record_id}", "")[:1000],
                         request.form.get(f"evidence-{r.record_kind}-{r.record_id}", "")[:1000]) for r in records}
 
+    def files():
+        uploads = {r.key: request.files.get(f"evidence-file-{r.record_kind}-{r.record_id}") for r in records}
+        return {key: store_document(upload.read(), upload.filename or "")
+                for key, upload in uploads.items() if upload is not None and upload.filename}
+
     ok, _case, status = submit(form, lambda: workflow.submit(
-        db.session, settlement, remarks=remarks(), actor=actor_of(current_user), now=utcnow(), note=form.note.data))
+        db.session, settlement, remarks=remarks(), files=files(), actor=actor_of(current_user), now=utcnow(),
+        note=form.note.data))
     if ok:
         flash(_("结算已提交，等待商保公司审核"), "success")
         return redirect(url_for("settlement_review.workspace", settlement_id=settlement.id))
     return render_template("billing/review/submit.html", settlement=settlement, records=records, form=form), status
+
+
+@bp.get("/<int:settlement_id>/evidence/<int:remark_id>", endpoint="evidence")
+@permission_required(Action.VIEW_FINDINGS)
+def evidence(settlement_id: int, remark_id: int):
+    """The evidence file of a remark, to those who see the settlement (404 otherwise); audited."""
+    settlement = _settlement(settlement_id)
+    remark, path = pages.evidence_file(db.session, settlement, remark_id, documents_root(),
+                                       actor=actor_of(current_user), now=utcnow())
+    db.session.commit()
+    return send_file(path, mimetype=remark.evidence_type, as_attachment=True, download_name=remark.evidence_file)
 
 
 @bp.post("/<int:settlement_id>/appeal", endpoint="appeal")

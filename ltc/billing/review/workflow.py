@@ -96,10 +96,11 @@ def sync_status(session: Session, settlement: Settlement, case: ReviewCase) -> N
 
 
 def submit(session: Session, settlement: Settlement, *, remarks: dict[tuple[str, int], tuple[str, str]],
-           actor: Actor, now: datetime, note: str | None = None) -> ReviewCase:
+           actor: Actor, now: datetime, note: str | None = None, files: dict | None = None) -> ReviewCase:
     """The provider's operator submits its draft (or resubmits after the insurer's return), with a remark
-    and evidence per flagged record (``{(kind, id): (remark, evidence)}``). Opens the settlement case.
-    Raises Forbidden (another organisation), InvalidTransition (not a draft, or not at the provider)."""
+    and evidence per flagged record (``{(kind, id): (remark, evidence)}``; ``files``: ``{(kind, id):
+    StoredDocument}`` already checked and stored). Opens the settlement case. Raises Forbidden (another
+    organisation), InvalidTransition (not a draft, or not at the provider)."""
     ensure_not_paid(settlement)
     if actor.org_id != settlement.provider_id:
         raise Forbidden("只有本机构可以提交本机构的结算", {"settlement": "not your settlement"})
@@ -113,7 +114,7 @@ def submit(session: Session, settlement: Settlement, *, remarks: dict[tuple[str,
     elif case.step_code != "submit":
         raise InvalidTransition("该结算已提交", {"settlement": "already submitted"})
     case.subject_revision = settlement.revision
-    _save_remarks(session, settlement, remarks, actor=actor, now=now)
+    _save_remarks(session, settlement, remarks, files or {}, actor=actor, now=now)
     with deciding():
         engine.decide(session, case, DecisionInput("approve"), actor=actor, now=now)
     mark_settled(session, settlement, now=now)  # the records are append-only from now on (SPEC §5.4)
@@ -126,14 +127,17 @@ def submit(session: Session, settlement: Settlement, *, remarks: dict[tuple[str,
     return case
 
 
-def _save_remarks(session: Session, settlement: Settlement, remarks, *, actor: Actor, now: datetime) -> None:
+def _save_remarks(session: Session, settlement: Settlement, remarks, files, *, actor: Actor,
+                  now: datetime) -> None:
     from ltc.billing.review.records import flagged_records
 
     flagged = {r.key for r in flagged_records(session, settlement)}
-    for key, (remark, evidence) in remarks.items():
+    for key in set(remarks) | set(files):
+        remark, evidence = remarks.get(key, ("", ""))
+        stored = files.get(key)
         if key not in flagged:
             raise ValidationFailed("只能对待审核的记录填写说明", {"remarks": "not a flagged record"})
-        if not (remark or evidence or "").strip():
+        if not ((remark or "").strip() or (evidence or "").strip() or stored):
             continue
         row = session.scalar(select(SettlementRemark).where(
             SettlementRemark.settlement_id == settlement.id, SettlementRemark.record_kind == key[0],
@@ -142,9 +146,12 @@ def _save_remarks(session: Session, settlement: Settlement, remarks, *, actor: A
             row = SettlementRemark(settlement_id=settlement.id, record_kind=key[0], record_id=key[1])
             session.add(row)
         row.remark, row.evidence = (remark or "").strip() or None, (evidence or "").strip() or None
+        if stored is not None:
+            row.evidence_file, row.evidence_type = stored.file_name, stored.content_type
+            row.evidence_sha256, row.evidence_path = stored.sha256, stored.storage_path
         row.written_by, row.written_at = actor.user_id, now
         write_event(session, settlement, ReviewAction.REMARK, actor=actor, now=now, record=key, text=row.remark,
-                    data={"evidence": row.evidence})
+                    data={"evidence": row.evidence, "file": row.evidence_file, "sha256": row.evidence_sha256})
 
 
 def decide_step(session: Session, settlement: Settlement, step: str, data: DecisionInput, action: ReviewAction, *,
