@@ -61,6 +61,9 @@ def test_settlements_outside_the_callers_scope_are_404_and_other_steps_403(api, 
     assert api("get", f"{URL}/{built.settlement.id}/review", "pr2_op").status_code == 404
     assert api("get", f"{URL}/{built.settlement.id}/review", "mia_rev").status_code == 200
     assert api("post", f"{URL}/{built.settlement.id}/submit", "pr2_op", json={}).status_code == 404
+    # the MIA reads it but does not decide the insurer's records
+    assert api("post", f"{URL}/{built.settlement.id}/decisions", "mia_rev",
+               json={"decision": "pay", "filter": {}}).status_code == 403
 
 
 def test_the_review_endpoints_are_in_the_openapi_document(client):
