@@ -32,6 +32,7 @@ class Action(StrEnum):
     OWN_CARER_ENTRY = "own_carer_entry"      # a carer login reads its own register entry
     TRIAL_CALCULATION = "trial_calculation"  # 试算: price a beneficiary-month scenario (SPEC §1)
     VIEW_SETTLEMENTS = "view_settlements"    # monthly settlements: the MIA, the owning insurer, the provider its own
+    APPROVE_SETTLEMENTS = "approve_settlements"  # the MIA's approval list of audited settlements (SPEC §7.3)
 
 
 class Role(StrEnum):
@@ -80,6 +81,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.OWN_CARER_ENTRY: {PROVIDER: {"carer"}},
     Action.TRIAL_CALCULATION: {MIA: STAFF, INSURER: {"operator", "reviewer"}, PROVIDER: {"operator", "reviewer"}},
     Action.VIEW_SETTLEMENTS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
+    Action.APPROVE_SETTLEMENTS: {MIA: {"reviewer"}},
 }
 
 

@@ -9,7 +9,7 @@ from flask import Flask
 
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
-    from ltc.billing import documents, jobs, policy, scope
+    from ltc.billing import documents, jobs, policy, review, scope
     from ltc.billing.models import Settlement
     from ltc.compliance.events import MonthsRescanned
     from ltc.core.events import subscribe
@@ -24,10 +24,11 @@ def wire() -> None:
     add_scope_rule(Settlement, scope.settlements_in_scope)
     subscribe(MonthsRescanned, jobs.on_months_rescanned)
     documents.wire()
+    review.wire()
 
 
 def register(app: Flask) -> None:
-    from ltc.billing import api, cli, documents, views  # noqa: F401  (api: routes on the API blueprint)
+    from ltc.billing import api, cli, documents, review, views  # noqa: F401  (api: routes on the API blueprint)
     from ltc.billing.trial import api as trial_api  # noqa: F401  (adds its routes to the API blueprint)
     from ltc.billing.trial import views as trial_views
 
@@ -35,3 +36,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(trial_views.bp)
     documents.register(app)
+    review.register(app)

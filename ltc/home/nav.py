@@ -80,7 +80,9 @@ GROUPS = (
         NavItem("tokens.all_tokens", "API 令牌（全部用户）", Action.MANAGE_ALL_USERS),
         NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
     )),
-    NavGroup("billing_documents", "结算单据", (
+    NavGroup("settlement_review", "结算", (
+        NavItem("settlement_review.approval", "结算审批", Action.APPROVE_SETTLEMENTS),
+        NavItem("settlement_review.payment", "结算支付", Action.INSURER_OPERATIONS),
         NavItem("billing_documents.payment_list", "结算支付清单", Action.VIEW_SETTLEMENTS),
         NavItem("billing_documents.statement_list", "参保人结算单", Action.VIEW_SETTLEMENTS),
     )),
