@@ -12,3 +12,9 @@ def wire() -> None:
 
     register_section(policy.SECTION, policy.BillingPolicy, policy.REF)
     register_version_check(policy.levels_have_amounts)
+
+
+def register(app) -> None:
+    from ltc.billing import stars
+
+    stars.register(app)

@@ -68,6 +68,9 @@ GROUPS = (
         NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
         NavItem("catalogue.list_items", "服务项目", Action.VIEW_POLICY),
     )),
+    NavGroup("money", "保证金与补贴", (
+        NavItem("stars.list_stars", "机构星级", Action.VIEW_STARS),
+    )),
     NavGroup("admin", "系统管理", (
         NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
         NavItem("orgs.list_districts", "区县名录", Action.MANAGE_ORGS),

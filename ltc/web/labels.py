@@ -17,6 +17,7 @@ from ltc.assessment.applications.states import (KIND_LABELS, REASSESSMENT_LABELS
                                                 RESCHEDULE_LABELS, STATUS_LABELS as APPLICATION_STATUS)
 from ltc.assessment.experts.forms import STATE_LABELS as EXPERT_STATE
 from ltc.auth.permissions import ROLE_LABELS
+from ltc.billing.stars.kinds import STAR_KIND_LABELS, STAR_SOURCE_LABELS
 from ltc.calendar.services import TYPE_LABELS as CALENDAR_TYPE
 from ltc.entitlements.forms import STATE_LABELS as ENTITLEMENT_STATE
 from ltc.entitlements.models import LEVEL_NAMES
@@ -75,6 +76,7 @@ LABELS: dict[str, Mapping[str, str]] = {
     "self_assessment_item": SELF_ITEM_LABELS, "self_assessment_answer": ANSWER_LABELS,
     "district_state": DISTRICT_STATE_LABELS, "import_state": IMPORT_STATE, "entitlement_state": ENTITLEMENT_STATE,
     "level": LEVEL_NAMES, "field_reason": FIELD_REASON_LABELS,
+    "star_kind": STAR_KIND_LABELS, "star_source": STAR_SOURCE_LABELS,
 }
 
 
