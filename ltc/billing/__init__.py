@@ -15,9 +15,17 @@ def wire() -> None:
     register_section(policy.SECTION, policy.BillingPolicy, policy.REF)
     register_version_check(policy.levels_have_amounts)
     add_scope_rule(Settlement, scope.settlements_in_scope)
+    _wire_money()
+
+
+def _wire_money() -> None:
+    from ltc.billing import deposits
+
+    deposits.wire()
 
 
 def register(app) -> None:
-    from ltc.billing import stars
+    from ltc.billing import deposits, stars
 
     stars.register(app)
+    deposits.register(app)

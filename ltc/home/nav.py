@@ -70,6 +70,7 @@ GROUPS = (
     )),
     NavGroup("money", "保证金与补贴", (
         NavItem("stars.list_stars", "机构星级", Action.VIEW_STARS),
+        NavItem("deposits.index", "质量保证金", Action.VIEW_DEPOSITS),
     )),
     NavGroup("admin", "系统管理", (
         NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),

@@ -103,6 +103,8 @@ JOBS: tuple[Job, ...] = (
     Job("review_overdue", "审核超时标记", DAILY_0600, "ltc.reviews.jobs:mark_overdue"),
     Job("retry_pending_notices", "生成待生成的通知书", EVERY_10_MIN, "ltc.notices.jobs:retry_pending_notices",
         lock_ttl=timedelta(minutes=30)),
+    Job("deposit_clearing", "年终清算质量保证金（上年结算全部支付且年度星级已评定后）", DAILY_0600,
+        "ltc.billing.deposits.jobs:clear_unit", units="ltc.billing.deposits.jobs:years_to_clear"),
 )
 
 

@@ -19,7 +19,8 @@ class StarForm(FlaskForm):
     kind = SelectField(_l("星级类型"), choices=label_choices(STAR_KIND_LABELS, StarKind), validators=[DataRequired()])
     month = MonthField(_l("评定月份（月度星级，次月1日起生效）"), validators=[Optional()])
     year = IntegerField(_l("评定年度（年度星级）"), validators=[Optional(), NumberRange(2000, 2100)])
-    stars = SelectField(_l("星级"), coerce=int, choices=[SelectChoice(n, "★" * n) for n in STARS], validators=[DataRequired()])
+    stars = SelectField(_l("星级"), coerce=int, choices=[SelectChoice(n, "★" * n) for n in STARS],
+                        validators=[DataRequired()])
     reason = TextAreaField(_l("录入原因"), validators=[DataRequired(), Length(max=REASON_MAX)])
     submit = SubmitField(_l("登记星级"))
 
