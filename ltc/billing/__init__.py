@@ -26,14 +26,16 @@ def wire() -> None:
 
 
 def _wire_money() -> None:
-    from ltc.billing import deposits
+    from ltc.billing import deposits, family
 
     deposits.wire()
+    family.wire()
 
 
 def register(app) -> None:
-    from ltc.billing import cli, deposits, stars
+    from ltc.billing import cli, deposits, family, stars
 
     cli.register(app)
     stars.register(app)
     deposits.register(app)
+    family.register(app)

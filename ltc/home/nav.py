@@ -71,6 +71,7 @@ GROUPS = (
     NavGroup("money", "保证金与补贴", (
         NavItem("stars.list_stars", "机构星级", Action.VIEW_STARS),
         NavItem("deposits.index", "质量保证金", Action.VIEW_DEPOSITS),
+        NavItem("family_allowances.payment_list", "亲情照护补贴", Action.VIEW_FAMILY_PAYMENTS),
     )),
     NavGroup("admin", "系统管理", (
         NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from ltc.billing.adjustments import raise_adjustment
 from ltc.billing.deposits.kinds import EntryKind
 from ltc.billing.deposits.models import ZERO, DepositClearing, DepositEntry
 from ltc.billing.kinds import AdjustmentReason, SettlementStatus
@@ -83,12 +84,13 @@ def _split(session: Session, provider_id: int, year: int) -> Split:
     return Split(stars, ratio, withheld_in(session, provider_id, year))
 
 
-def _adjustment(split: Split, provider_id: int, year: int, *, actor: Actor, now: datetime) -> SettlementAdjustment:
-    params = {"year": year, "stars": split.stars, "percent": f"{split.ratio * 100:f}".rstrip("0").rstrip(".")}
-    return SettlementAdjustment(
-        provider_id=provider_id, reason=AdjustmentReason.DEPOSIT_RELEASE.value, service_month=date(year, 12, 1),
-        billable=split.released, ratio=Decimal("1.00"), fund=split.released, copay=ZERO, note=RELEASE_NOTE,
-        params=params, created_at=now, created_by=actor.user_id)
+def _adjustment(session: Session, split: Split, provider_id: int, year: int, *, actor: Actor,
+                now: datetime) -> SettlementAdjustment:
+    percent = f"{split.ratio * 100:f}".rstrip("0").rstrip(".")
+    return raise_adjustment(session, actor=actor, now=now, provider_id=provider_id,
+                            reason=AdjustmentReason.DEPOSIT_RELEASE.value, service_month=date(year, 12, 1),
+                            billable=split.released, ratio=Decimal("1.00"), fund=split.released, copay=ZERO,
+                            note=RELEASE_NOTE, params={"year": year, "stars": split.stars, "percent": percent})
 
 
 def clear_year(session: Session, provider_id: int, year: int, *, actor: Actor, now: datetime) -> DepositClearing:
@@ -106,10 +108,7 @@ def clear_year(session: Session, provider_id: int, year: int, *, actor: Actor, n
                                cleared_at=now, actor_id=actor.user_id)
     session.add(clearing)
     if split.released > 0:
-        adjustment = _adjustment(split, provider_id, year, actor=actor, now=now)
-        session.add(adjustment)
-        session.flush()
-        clearing.adjustment_id = adjustment.id
+        clearing.adjustment_id = _adjustment(session, split, provider_id, year, actor=actor, now=now).id
     session.flush()
     for kind, amount in ((EntryKind.RELEASED, split.released), (EntryKind.RETURNED, split.returned)):
         if amount > 0:
