@@ -8,7 +8,7 @@ Their imports are local so that importing a service of this package never loads 
 
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
-    from ltc.billing import jobs, policy, scope
+    from ltc.billing import jobs, policy, review, scope
     from ltc.billing.models import Settlement
     from ltc.compliance.events import MonthsRescanned
     from ltc.core.events import subscribe
@@ -22,20 +22,23 @@ def wire() -> None:
     use_pricing_terms(pricing_terms)   # V07 cap segments are cut where pricing cuts its lines (SPEC §7.2)
     add_scope_rule(Settlement, scope.settlements_in_scope)
     subscribe(MonthsRescanned, jobs.on_months_rescanned)
+    review.wire()
     _wire_money()
 
 
 def _wire_money() -> None:
-    from ltc.billing import deposits, family
+    from ltc.billing import deposits, family, stars
 
+    stars.wire()
     deposits.wire()
     family.wire()
 
 
 def register(app) -> None:
-    from ltc.billing import cli, deposits, family, stars
+    from ltc.billing import cli, deposits, family, review, stars
 
     cli.register(app)
+    review.register(app)
     stars.register(app)
     deposits.register(app)
     family.register(app)

@@ -82,6 +82,10 @@ GROUPS = (
         NavItem("stars.list_stars", "机构星级", Action.VIEW_STARS),
         NavItem("deposits.index", "质量保证金", Action.VIEW_DEPOSITS),
     )),
+    NavGroup("settlement_review", "结算审核", (
+        NavItem("settlement_review.approval", "结算审批", Action.APPROVE_SETTLEMENTS),
+        NavItem("settlement_review.payment", "结算支付", Action.INSURER_OPERATIONS),
+    )),
 )
 
 #: every msgid the menu shows (the English catalogue is checked to hold them all)

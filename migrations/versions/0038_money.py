@@ -13,7 +13,7 @@ The ``billing`` policy section's ``deposit_release_by_star`` has a default (SPEC
 stored versions without it stay valid; the ``jobs`` section's ``deposit_clearing`` likewise.
 
 Revision ID: 0038
-Revises: 0036 (0037 once bill-review is merged: the coordinator re-chains)
+Revises: 0037
 Create Date: 2026-12-03 17:29:30
 
 """
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0038'
-down_revision = '0036'
+down_revision = '0037'
 branch_labels = None
 depends_on = None
 

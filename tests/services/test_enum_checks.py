@@ -123,3 +123,23 @@ def test_a_settlement_takes_only_the_review_statuses_and_a_line_only_the_known_u
     with pytest.raises(IntegrityError), session.begin_nested():
         session.add(line)
         session.flush()
+
+
+def test_the_settlement_review_takes_only_known_decisions_and_batch_line_statuses(session, world):
+    from ltc.billing.review.models import PaymentBatch, PaymentBatchLine, SettlementRecordDecision
+    from tests.conftest import NOW
+    from tests.settlement_review_builders import settlement
+
+    built = settlement(session, world, persons=1, visits_each=1, with_reject=False)
+    decision = SettlementRecordDecision(settlement_id=built.settlement.id, record_kind="visit", record_id=1,
+                                        person_id=built.persons[0].id, service_date=date(2026, 6, 10), origin="flag",
+                                        decision="maybe", decided_at=NOW)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(decision)
+        session.flush()
+    batch = PaymentBatch(insurer_id=world.insurer.id, created_at=NOW)
+    session.add(batch)
+    session.flush()
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(PaymentBatchLine(batch_id=batch.id, settlement_id=built.settlement.id, amount=1, status="lost"))
+        session.flush()

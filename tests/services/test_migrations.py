@@ -821,3 +821,40 @@ def test_0036_adds_the_settlement_tables_and_one_regular_settlement_per_provider
         with db.engine.connect() as conn:
             assert not tables & set(inspect(conn).get_table_names())
             assert conn.execute(sa.text("SELECT count(*) FROM organisations WHERE kind = 'provider'")).scalar() == 1
+
+
+def test_0037_gives_every_version_the_settlement_review_section_and_case_types_keeping_a_citys_own(app, tmp_path):
+    """A database at 0036 whose versions predate the settlement review (REF, and a city's draft with its
+    own sample rates and its own settlement case type): after the upgrade every version validates, REF
+    reads REF's section and case types, the city keeps its own; a downgrade gives the 0036 JSON back."""
+    from ltc.billing.review.case_types import CASE_TYPES
+    from ltc.billing.review.policy import REF as REF_REVIEW
+    from ltc.policy.schema import validate_sections
+    codes = {c["code"] for c in CASE_TYPES}
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0036")
+        with db.engine.begin() as conn:
+            import sqlalchemy as sa
+            [ref] = _all_sections(conn)
+            old = {name: value for name, value in ref.items() if name != "settlement_review"}
+            old["reviews"] = {"case_types": [c for c in old["reviews"]["case_types"] if c["code"] not in codes]}
+            conn.execute(sa.text("UPDATE policy_versions SET sections = :s"), {"s": json.dumps(old)})
+            city = json.loads(json.dumps(old))
+            city["settlement_review"] = {**REF_REVIEW, "sample_minimum": 5}
+            own = json.loads(json.dumps(CASE_TYPES[0]))
+            own["label"] = "本市结算审核"
+            city["reviews"]["case_types"].append(own)
+            _add_draft(conn, 2, city)
+            before = _all_sections(conn)
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            loaded = _all_sections(conn)
+        assert [validate_sections(s) for s in loaded] == [{}, {}]
+        assert loaded[0]["settlement_review"] == REF_REVIEW and loaded[1]["settlement_review"]["sample_minimum"] == 5
+        labels = [{c["code"]: c["label"] for c in s["reviews"]["case_types"]} for s in loaded]
+        assert (labels[0]["settlement"], labels[0]["settlement_appeal"]) == ("月度结算审核", "结算申诉")
+        assert (labels[1]["settlement"], labels[1]["settlement_appeal"]) == ("本市结算审核", "结算申诉")
+        flask_migrate.downgrade(revision="0036")
+        with db.engine.connect() as conn:
+            assert _all_sections(conn) == before
+            assert "settlement_audits" not in inspect(conn).get_table_names()

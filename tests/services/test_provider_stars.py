@@ -112,3 +112,11 @@ def test_overlapping_monthly_periods_are_refused_by_the_database_on_postgresql(s
         session.execute(insert(ProviderMonthlyStar).values(
             org_id=provider.id, month=MAR, stars=2, source="entered", reason="x", valid_from=MAR, valid_to=None,
             set_at=NOW))
+
+
+def test_the_settlement_audit_reads_the_star_in_force_on_the_first_of_the_next_month(session, provider, app):
+    from ltc.billing.review.stars import monthly_star_on as audit_reads
+
+    monthly(session, provider, APR, 2)
+    assert audit_reads(session, provider.id, MAY) == 2          # April's settlement is sampled at the 2★ rate
+    assert audit_reads(session, provider.id, APR) is None       # March's: no star yet

@@ -21,6 +21,7 @@ from ltc.billing.deposits.models import ZERO, DepositEntry, SettlementNet
 from ltc.billing.kinds import SettlementStatus
 from ltc.billing.models import Settlement
 from ltc.billing.policy import BillingPolicy
+from ltc.billing.review.payment import approved_fund
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.errors import InvalidTransition
@@ -75,14 +76,17 @@ class NetFigures:
 
 def book_net(session: Session, settlement: Settlement, *, actor: Actor, now: datetime) -> SettlementNet:
     """Withhold the settlement's quality deposit and compute its net payment (idempotent: booking it
-    again recomputes both). Sets ``settlement.deposit`` and ``settlement.net`` (the amount paid, ≥ 0).
+    again recomputes both). The approved fund is the settlement's fund less the insurer's audit
+    deductions (``ltc.billing.review.payment.approved_fund``). Sets ``settlement.deposit`` and
+    ``settlement.net`` (the amount paid, ≥ 0).
     Raises InvalidTransition for a paid settlement (immutable)."""
     if settlement.status == SettlementStatus.PAID:
         raise InvalidTransition("已支付的结算不能再变更", {"status": "paid"})
     row = session.scalars(select(SettlementNet).where(SettlementNet.settlement_id == settlement.id)).first()
     ratio = deposit_ratio(session, settlement)
     source = _carry_source(session, settlement, row)
-    figures = NetFigures(approved_fund=settlement.fund, deposit=to_money(settlement.fund * ratio),
+    approved = approved_fund(session, settlement)
+    figures = NetFigures(approved_fund=approved, deposit=to_money(approved * ratio),
                          adjustments=settlement.adjustments,
                          carried_in=ZERO if source is None else source.carried_out)
     if row is None:
@@ -103,6 +107,11 @@ def book_net(session: Session, settlement: Settlement, *, actor: Actor, now: dat
 
 
 # --- reads ---------------------------------------------------------------------------------
+
+def net_of(session: Session, settlement_id: int) -> SettlementNet | None:
+    """The net payment booked at the settlement's approval, or None before it."""
+    return session.scalars(select(SettlementNet).where(SettlementNet.settlement_id == settlement_id)).first()
+
 
 @dataclass(frozen=True)
 class YearBalance:

@@ -7,6 +7,13 @@ release). Until the ratings run computes them, the MIA admin enters them with a 
 from flask import Flask
 
 
+def wire() -> None:
+    from ltc.billing.review.stars import set_star_reader
+    from ltc.billing.stars.services import monthly_star_on
+
+    set_star_reader(monthly_star_on)   # the audit's sample rate reads the star in force (SPEC §7.3)
+
+
 def register(app: Flask) -> None:
     from ltc.billing.stars import views
 
