@@ -1081,6 +1081,12 @@ EN.update({
     '银行账户已变更': 'Bank account changed',
     '内容过长': 'Too long',
     '账户': 'Account',
+    '年度星级尚未评定': 'no annual star yet',
+    '有未支付的结算': 'settlements not paid yet',
+    '没有待支付的补贴': 'nothing to pay',
+    '月份尚未结束': 'the month is not over',
+    '年度尚未结束': 'the year is not over',
+    '已由系统评定': 'computed by the ratings run',
 })
 
 # the settlement review (issue 11 point 4): labels, case types, policy fields, checks, row errors

@@ -107,7 +107,7 @@ JOBS: tuple[Job, ...] = (
         lock_ttl=timedelta(minutes=30)),
     Job("family_allowances", "生成上月亲情照护补贴发放名单", MONTHLY_D1_0300, "ltc.billing.family.jobs:allowance_unit",
         units="ltc.billing.family.jobs:family_providers"),
-    Job("deposit_clearing", "年终清算质量保证金（上年结算全部支付且年度星级已评定后）", DAILY_0600,
+    Job("deposit_clearing", "年终清算质量保证金", DAILY_0600,
         "ltc.billing.deposits.jobs:clear_unit", units="ltc.billing.deposits.jobs:years_to_clear"),
 )
 

@@ -21,7 +21,7 @@ from ltc.billing.deposits.models import ZERO, DepositEntry, SettlementNet
 from ltc.billing.kinds import SettlementStatus
 from ltc.billing.models import Settlement
 from ltc.billing.policy import BillingPolicy
-from ltc.billing.review.payment import approved_fund
+from ltc.billing.review.models import SettlementAudit
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.errors import InvalidTransition
@@ -29,6 +29,13 @@ from ltc.core.money import to_money
 from ltc.policy.services import policy_on
 
 ENTITY = "settlement_net"
+
+
+def approved_fund(session: Session, settlement: Settlement) -> Decimal:
+    """The fund the MIA approves: the settlement's fund less the insurer's audit deductions."""
+    deducted = session.scalar(select(SettlementAudit.deducted_fund).where(
+        SettlementAudit.settlement_id == settlement.id))
+    return settlement.fund - (deducted or ZERO)
 
 
 def deposit_ratio(session: Session, settlement: Settlement) -> Decimal:
@@ -77,7 +84,7 @@ class NetFigures:
 def book_net(session: Session, settlement: Settlement, *, actor: Actor, now: datetime) -> SettlementNet:
     """Withhold the settlement's quality deposit and compute its net payment (idempotent: booking it
     again recomputes both). The approved fund is the settlement's fund less the insurer's audit
-    deductions (``ltc.billing.review.payment.approved_fund``). Sets ``settlement.deposit`` and
+    deductions (``approved_fund``). Sets ``settlement.deposit`` and
     ``settlement.net`` (the amount paid, ≥ 0).
     Raises InvalidTransition for a paid settlement (immutable)."""
     if settlement.status == SettlementStatus.PAID:

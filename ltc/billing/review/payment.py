@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ltc.billing.deposits.services import net_of
 from ltc.billing.models import Settlement
 from ltc.billing.review.kinds import BatchLineStatus, ReviewAction
 from ltc.billing.review.models import PaymentBatch, PaymentBatchLine
@@ -39,8 +40,6 @@ def payable_amount(session: Session, settlement: Settlement) -> Decimal:
     """What the bank pays: the net payment booked at approval (approved fund − quality deposit ±
     adjustments + a negative net carried in, never negative: ``ltc.billing.deposits``); before the
     approval, the net less the audit's deductions."""
-    from ltc.billing.deposits.services import net_of   # deposits reads this module's approved_fund
-
     booked = net_of(session, settlement.id)
     if booked is not None:
         return booked.payable
