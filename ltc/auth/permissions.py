@@ -34,6 +34,7 @@ class Action(StrEnum):
     VIEW_STARS = "view_stars"                # provider stars: the MIA all, a provider its own
     VIEW_DEPOSITS = "view_deposits"          # quality deposit ledgers and net payments in scope
     VIEW_FAMILY_PAYMENTS = "view_family_payments"  # the family-care allowance payment lists (MIA, insurer)
+    VIEW_SETTLEMENTS = "view_settlements"    # monthly settlements: the MIA, the owning insurer, the provider its own
     APPROVE_SETTLEMENTS = "approve_settlements"  # the MIA's approval list of audited settlements (SPEC §7.3)
 
 
@@ -85,6 +86,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.VIEW_STARS: {MIA: STAFF, PROVIDER: STAFF},
     Action.VIEW_DEPOSITS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
     Action.VIEW_FAMILY_PAYMENTS: {MIA: STAFF, INSURER: STAFF},
+    Action.VIEW_SETTLEMENTS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
     Action.APPROVE_SETTLEMENTS: {MIA: {"reviewer"}},
 }
 

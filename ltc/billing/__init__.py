@@ -35,9 +35,10 @@ def _wire_money() -> None:
 
 
 def register(app) -> None:
-    from ltc.billing import cli, deposits, family, review, stars
+    from ltc.billing import api, cli, deposits, family, review, stars, views  # noqa: F401  (api: API routes)
 
     cli.register(app)
+    app.register_blueprint(views.bp)
     review.register(app)
     stars.register(app)
     deposits.register(app)

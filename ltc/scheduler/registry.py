@@ -131,6 +131,8 @@ ON_DEMAND_JOBS: tuple[Job, ...] = (
         units="ltc.providers.records.jobs:schedule_units", units_of_run=True),
     Job("settlement_regeneration", "重新生成结算草稿", DAILY_0600, "ltc.billing.jobs:regenerate_unit",
         units="ltc.billing.jobs:regenerate_units", units_of_run=True),
+    Job("settlement_approval", "批量审批月度结算", DAILY_0600, "ltc.billing.review.jobs:approve_unit",
+        units="ltc.billing.review.jobs:approval_units", units_of_run=True),
 )
 
 

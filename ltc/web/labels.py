@@ -95,7 +95,7 @@ LABELS: dict[str, Mapping[str, str]] = {
     "record_decision": RECORD_DECISION_LABELS, "record_origin": RECORD_ORIGIN_LABELS,
     "refusal_reason": REFUSAL_REASON_LABELS, "settlement_action": SETTLEMENT_ACTION,
     "appeal_outcome": APPEAL_OUTCOME_LABELS, "appeal_item_kind": APPEAL_ITEM_KIND_LABELS,
-    "batch_line_status": BATCH_LINE_STATUS_LABELS,
+    "batch_line_status": BATCH_LINE_STATUS_LABELS, "settlement_reason": {**SETTLEMENT_REASONS, **REFUSAL_REASON_LABELS},
 }
 
 

@@ -10,7 +10,8 @@ Issue 11 point 4 (SPEC §4.1, §7.3): new tables only —
   ``settlement_remarks`` (the provider's remark and evidence on a flagged record),
   ``settlement_record_decisions`` (pay / refuse per record, the deduction), ``settlement_samples``,
   ``settlement_review_events`` (the trail), ``settlement_appeals`` and ``settlement_appeal_items``,
-  ``payment_batches`` and ``payment_batch_lines`` (the bank batch file and its return);
+  ``payment_batches`` and ``payment_batch_lines`` (the bank batch file and its return),
+  ``settlement_approval_requests`` (the settlements of a queued bulk approval);
 - every policy version (published, draft or retired) without a ``settlement_review`` section gets REF's
   (sample rates by star, minimum sample, appeal days), and every ``reviews`` section without the case
   types ``settlement`` / ``settlement_appeal`` gets REF's (a city's own are kept; definitions frozen on
@@ -44,7 +45,7 @@ CASE_TYPES = [{'code': 'settlement',
              'decisions': ['approve'],
              'sla': 'day_of_month:5',
              'return_to': [],
-             'precondition': None,
+             'precondition': 'settlement_review',
              'roles': ['operator']},
             {'code': 'audit',
              'label': '商保公司审核',
@@ -60,7 +61,7 @@ CASE_TYPES = [{'code': 'settlement',
              'decisions': ['approve', 'return'],
              'sla': 'day_of_month:20',
              'return_to': ['audit'],
-             'precondition': None,
+             'precondition': 'settlement_review',
              'roles': ['reviewer']},
             {'code': 'payment',
              'label': '商保公司支付',
@@ -304,11 +305,28 @@ def upgrade():
     with op.batch_alter_table('settlement_appeal_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_settlement_appeal_items_appeal_id'), ['appeal_id'], unique=False)
 
+    op.create_table('settlement_approval_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('settlement_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['requested_by'], ['users.id'], name=op.f('fk_settlement_approval_requests_requested_by_users')),
+    sa.ForeignKeyConstraint(['run_id'], ['job_runs.id'], name=op.f('fk_settlement_approval_requests_run_id_job_runs')),
+    sa.ForeignKeyConstraint(['settlement_id'], ['settlements.id'], name=op.f('fk_settlement_approval_requests_settlement_id_settlements')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_settlement_approval_requests'))
+    )
+    with op.batch_alter_table('settlement_approval_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_settlement_approval_requests_run_id'), ['run_id'], unique=False)
+
     _rewrite(_add)
 
 
 def downgrade():
     _rewrite(_remove)
+    with op.batch_alter_table('settlement_approval_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_settlement_approval_requests_run_id'))
+
+    op.drop_table('settlement_approval_requests')
     with op.batch_alter_table('settlement_appeal_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_settlement_appeal_items_appeal_id'))
 

@@ -36,6 +36,14 @@ def test_submit_opens_the_settlement_case_at_the_insurer_due_on_day_12_with_the_
     assert (event.user_id, event.reason_text) == (world.users["pr_op"].id, "六月结算")
 
 
+def test_submitting_settles_the_records_of_the_settlements_lines(session, world):
+    built = submitted(session, world)
+    visits = [v for made in built.visits.values() for v in made]
+    for v in visits:
+        session.refresh(v)
+    assert all(v.settled_at is not None for v in visits)
+
+
 def test_only_the_provider_submits_its_own_settlement_and_only_once(session, world):
     built = settlement(session, world)
     with pytest.raises(Forbidden):
@@ -170,3 +178,22 @@ def test_the_mia_cannot_approve_a_settlement_still_at_the_audit(session, world):
     built = submitted(session, world)
     with pytest.raises(InvalidTransition):
         approval.approve(session, built.settlement, actor=actor(world, "mia_rev"), now=AUDIT_NOW)
+
+
+def test_a_large_bulk_approval_is_queued_and_the_scheduler_approves_each_with_one_event(session, world, monkeypatch):
+    from ltc.scheduler.queue import run_queued
+    from ltc.scheduler.registry import ON_DEMAND_JOBS
+
+    one, two = audited(session, world), audited(session, world, provider=world.provider2, n0=40)
+    monkeypatch.setattr(approval, "IN_REQUEST_MAX", 1)
+    approved, refused, run_id = approval.request_approval(session, [one.settlement.id, two.settlement.id],
+                                                          actor=actor(world, "mia_rev"), now=AUDIT_NOW)
+    assert (approved, refused) == ([], {}) and run_id is not None
+    assert one.settlement.status == "audited"               # nothing approved inside the request
+    [run] = run_queued(session, ON_DEMAND_JOBS)
+    assert run.status == "success"
+    session.expire_all()
+    assert (one.settlement.status, two.settlement.status) == ("approved", "approved")
+    for s in (one.settlement, two.settlement):
+        [event] = _events(session, s, "approved")
+        assert event.user_id == world.users["mia_rev"].id

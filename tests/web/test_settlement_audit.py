@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ltc.billing.review import approval, auditing, payment, sampling
 from ltc.billing.review.models import PaymentBatchLine, SettlementAppeal
+from ltc.reviews.models import ReviewCase
 from tests.builders import org, user
 from tests.carer_builders import provider_district
 from tests.conftest import login
@@ -26,6 +27,8 @@ def test_the_provider_submits_from_its_page_with_a_remark_on_a_flagged_record(cl
     login(client, "pr_op")
     page = client.get(_url(built.settlement, "/submit"))
     assert page.status_code == 200 and "待审核记录的说明和证据" in page.get_data(as_text=True)
+    assert f"/settlements/review/{built.settlement.id}/submit" in client.get(
+        f"/settlements/{built.settlement.id}").get_data(as_text=True)
     response = client.post(_url(built.settlement, "/submit"),
                            data={"note": "六月", f"remark-visit-{flagged.id}": "老人在女儿家接受服务"})
     assert response.status_code == 302
@@ -167,3 +170,15 @@ def test_the_engines_case_page_shows_the_settlement_case_with_its_checks_and_wor
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "商保公司审核" in text and "待审核记录" in text
     assert f"/settlements/review/{built.settlement.id}" in text
+
+
+def test_the_engines_own_case_page_cannot_approve_a_settlement_step(client, session, world):
+    built = decided(session, world)     # every record decided: only the page is missing
+    session.commit()
+    login(client, "ins_rev")
+    case_id = built.settlement.case_id
+    response = client.post(f"/reviews/{case_id}/decision", data={
+        "decision": "approve", "expected_version": str(session.get(ReviewCase, case_id).version)},
+        follow_redirects=True)
+    assert "请在结算审核页面办理本步骤" in response.get_data(as_text=True)
+    assert (session.get(ReviewCase, case_id).step_code, built.settlement.status) == ("audit", "submitted")

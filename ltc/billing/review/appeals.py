@@ -7,7 +7,7 @@ provider's next regular settlement (reason ``appeal``); rejected: the refusals s
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ltc.billing.kinds import AdjustmentReason, SettlementStatus
@@ -18,6 +18,7 @@ from ltc.billing.review.models import SettlementAppeal, SettlementAppealItem, Se
 from ltc.billing.review.policy import SettlementReviewPolicy
 from ltc.billing.review.records import line_amount, reject_findings
 from ltc.billing.review.trail import write_event
+from ltc.billing.review.workflow import audit_row
 from ltc.compliance.models import Finding
 from ltc.core.audit import Actor
 from ltc.core.calendar import add_working_days
@@ -61,6 +62,26 @@ def _refusal_item(session: Session, settlement: Settlement, key: tuple[str, int]
                                 billable=decision.deducted_billable, fund=decision.deducted_fund)
 
 
+def _within_deduction(session: Session, settlement: Settlement,
+                      items: list[SettlementAppealItem]) -> list[SettlementAppealItem]:
+    """Refusal items claim their records' shares, but together never more than the audit deducted
+    after re-pricing (a refused visit whose cap share paid another visit cost the provider nothing)
+    less what other appeals (open or won) already claim."""
+    audit = audit_row(session, settlement)
+    claimed = session.execute(select(func.coalesce(func.sum(SettlementAppealItem.billable), 0),
+                                     func.coalesce(func.sum(SettlementAppealItem.fund), 0))
+                              .join(SettlementAppeal, SettlementAppeal.id == SettlementAppealItem.appeal_id)
+                              .where(SettlementAppeal.settlement_id == settlement.id,
+                                     SettlementAppeal.outcome.in_((AppealOutcome.OPEN.value, AppealOutcome.WON.value)),
+                                     SettlementAppealItem.kind == AppealItemKind.REFUSAL.value)).one()
+    left_billable = max(ZERO, audit.deducted_billable - to_money(str(claimed[0])))
+    left_fund = max(ZERO, audit.deducted_fund - to_money(str(claimed[1])))
+    for item in items:
+        item.billable, item.fund = min(item.billable, left_billable), min(item.fund, left_fund)
+        left_billable, left_fund = left_billable - item.billable, left_fund - item.fund
+    return items
+
+
 def _reject_units(session: Session, finding: Finding, line: SettlementLine) -> int:
     if line.unit == "minute" and finding.record_kind == "visit":
         return session.scalar(select(Visit.planned_minutes).where(Visit.id == finding.record_id)) or 0
@@ -100,7 +121,7 @@ def file_appeal(session: Session, settlement: Settlement, *, refusals: list[tupl
                                 params={"day": str(deadline)})
     if not (reason or "").strip():
         raise ValidationFailed("请写明申诉理由", {"reason": "required"})
-    items = [_refusal_item(session, settlement, key) for key in refusals]
+    items = _within_deduction(session, settlement, [_refusal_item(session, settlement, key) for key in refusals])
     items += [_reject_item(session, settlement, finding_id) for finding_id in rejects]
     if not items:
         raise ValidationFailed("请选择申诉的记录", {"items": "required"})

@@ -47,3 +47,25 @@ def return_to_insurer(session: Session, settlement: Settlement, *, reason_code: 
     return decide_step(session, settlement, "approval", DecisionInput("return", reason_code, reason_text,
                                                                       return_to="audit"),
                        ReviewAction.RETURNED, actor=actor, now=now)
+
+
+#: a bulk approval of more settlements than this is queued for the scheduler (SPEC §9)
+IN_REQUEST_MAX = 20
+
+
+def request_approval(session: Session, settlement_ids: list[int], *, actor: Actor,
+                     now: datetime) -> tuple[list[int], dict[int, str], int | None]:
+    """Approve the ticked settlements: a few at once (``approve_many``), more by a queued run of the
+    ``settlement_approval`` job (one unit each). Returns (approved ids, refusals, queued run id)."""
+    if len(settlement_ids) <= IN_REQUEST_MAX:
+        return *approve_many(session, settlement_ids, actor=actor, now=now), None
+    from ltc.billing.review.jobs import APPROVAL_JOB
+    from ltc.billing.review.models import SettlementApprovalRequest
+    from ltc.scheduler.queue import queue_new_run
+    from ltc.scheduler.registry import ON_DEMAND_JOBS, get_job
+
+    run = queue_new_run(session, get_job(APPROVAL_JOB, ON_DEMAND_JOBS), actor=actor, now=now)
+    for settlement_id in sorted(set(settlement_ids)):
+        session.add(SettlementApprovalRequest(run_id=run.id, settlement_id=settlement_id, requested_by=actor.user_id))
+    session.flush()
+    return [], {}, run.id

@@ -14,6 +14,7 @@ from ltc.billing.models import Settlement
 from ltc.billing.review.kinds import RecordDecision, RecordOrigin, RefusalReason, ReviewAction
 from ltc.billing.review.models import SettlementRecordDecision
 from ltc.billing.review.records import FlaggedRecord, RecordRow, flagged_records, record_share, records_of_persons
+from ltc.billing.review.repricing import reprice
 from ltc.billing.review.sampling import sampled_persons
 from ltc.billing.review.trail import write_event
 from ltc.billing.review.workflow import at_step, audit_row, decide_step, ensure_owner
@@ -196,11 +197,18 @@ def audit_problem(session: Session, settlement: Settlement) -> str | None:
 def finish_audit(session: Session, settlement: Settlement, *, actor: Actor, now: datetime,
                  note: str | None = None) -> ReviewCase:
     """The insurer's reviewer approves the audit step (every record decided): the refusals stand as
-    deductions and the case goes to the MIA. Raises ValidationFailed while the audit is incomplete."""
-    case = decide_step(session, settlement, "audit", DecisionInput("approve", reason_text=note),
-                       ReviewAction.AUDIT_DONE, actor=actor, now=now)
-    audit_row(session, settlement).audited_at = now
-    return case
+    deductions, re-priced (``repricing``: a refused visit frees its cap share), and the case goes to
+    the MIA. Raises ValidationFailed while the audit is incomplete."""
+    _auditable(session, settlement, actor)
+    if problem := audit_problem(session, settlement):
+        raise ValidationFailed(problem, {"decision": problem})
+    row = audit_row(session, settlement)
+    priced = reprice(session, settlement, (row.deducted_billable, row.deducted_fund))
+    row.deducted_billable, row.deducted_fund, row.audited_at = priced.billable, priced.fund, now
+    return decide_step(session, settlement, "audit", DecisionInput("approve", reason_text=note),
+                       ReviewAction.AUDIT_DONE, actor=actor, now=now,
+                       facts={"deducted_billable": priced.billable, "deducted_fund": priced.fund,
+                             "repriced": priced.repriced})
 
 
 def return_to_provider(session: Session, settlement: Settlement, *, reason_code: str, reason_text: str,

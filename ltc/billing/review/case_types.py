@@ -2,7 +2,9 @@
 
 ``settlement``: the provider's operator submits (day 5 of M+1) → the insurer of the provider's
 district audits (day 12) → the MIA approves or returns to the insurer (day 20) → the insurer pays
-(day 25, its operators or reviewers). ``settlement_appeal``: the provider's operator files → the
+(day 25, its operators or reviewers); each step is approved through the settlement review's pages
+(precondition ``settlement_review``: the engine's own case page cannot skip their part).
+``settlement_appeal``: the provider's operator files → the
 insurer upholds (approve) or rejects, 5 working days each.
 The case types live in the ``reviews`` section like every case type; billing adds them to REF when
 it is wired (the engine's module holds no subject of its own) and migration 0037 to stored versions.
@@ -20,12 +22,13 @@ SETTLEMENT = {
     "code": SETTLEMENT_CASE, "label": "月度结算审核", "subject": SETTLEMENT_SUBJECT,
     "steps": [
         {"code": "submit", "label": "护理机构提交结算", "owner": "subject_provider", "decisions": ["approve"],
-         "sla": "day_of_month:5", "return_to": [], "precondition": None, "roles": ["operator"]},
+         "sla": "day_of_month:5", "return_to": [], "precondition": "settlement_review", "roles": ["operator"]},
         {"code": "audit", "label": "商保公司审核", "owner": "provider_district_insurer",
          "decisions": ["approve", "return"], "sla": "day_of_month:12", "return_to": ["submit"],
          "precondition": "audit_complete", "roles": ["reviewer"]},
         {"code": "approval", "label": "医保经办机构审批", "owner": "mia", "decisions": ["approve", "return"],
-         "sla": "day_of_month:20", "return_to": ["audit"], "precondition": None, "roles": ["reviewer"]},
+         "sla": "day_of_month:20", "return_to": ["audit"], "precondition": "settlement_review",
+         "roles": ["reviewer"]},
         {"code": "payment", "label": "商保公司支付", "owner": "provider_district_insurer", "decisions": ["approve"],
          "sla": "day_of_month:25", "return_to": [], "precondition": "payment_recorded",
          "roles": ["operator", "reviewer"]},

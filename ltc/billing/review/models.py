@@ -179,3 +179,15 @@ class PaymentBatchLine(Base):
     bank_reference: Mapped[str | None] = mapped_column(String(60))
     paid_on: Mapped[date | None] = mapped_column(Date)
     error: Mapped[str | None] = mapped_column(String(300))
+
+
+class SettlementApprovalRequest(Base):
+    """A settlement in a queued bulk approval (a run of the ``settlement_approval`` job), with the MIA
+    reviewer who asked: the scheduler approves each as them, one unit (and one event) per settlement."""
+
+    __tablename__ = "settlement_approval_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("job_runs.id"), index=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"))
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))

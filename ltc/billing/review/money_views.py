@@ -29,11 +29,15 @@ def approval_page():
     rows, totals = pages.approval_list(db.session, current_user.org_id)
     form = ApproveManyForm()
     form.ids.choices = _choices((str(row.settlement.id), str(row.settlement.id)) for row in rows)
-    ok, result, status = submit(form, lambda: approval.approve_many(
+    ok, result, status = submit(form, lambda: approval.request_approval(
         db.session, [int(i) for i in form.ids.data], actor=actor_of(current_user), now=utcnow()))
     if ok:
-        approved, refused = result
-        flash(_("已审批 %(n)s 份结算", n=len(approved)), "success")
+        approved, refused, run_id = result
+        if run_id is not None:
+            flash(_("已提交批量审批任务（任务 %(run)s，共 %(n)s 份），由后台逐份审批", run=run_id,
+                    n=len(form.ids.data)), "success")
+        else:
+            flash(_("已审批 %(n)s 份结算", n=len(approved)), "success")
         for settlement_id, message in refused.items():
             flash(_("结算 %(id)s 未审批：%(why)s", id=settlement_id, why=message), "danger")
         return redirect(url_for("settlement_review.approval"))

@@ -12,6 +12,7 @@ from ltc.billing.review.auditing import audit_problem, progress
 from ltc.billing.review.case_types import APPEAL_SUBJECT, SETTLEMENT_SUBJECT
 from ltc.billing.review.models import SettlementAppeal
 from ltc.billing.review.payment import payment_problem
+from ltc.billing.review.workflow import decided_elsewhere
 from ltc.core.audit import Actor
 from ltc.core.months import first_of_next_month
 from ltc.orgs.models import Organisation
@@ -53,12 +54,16 @@ def settlement_checks(session: Session, case: ReviewCase, step: str, day: date) 
     ]
 
 
+def _through_review(session: Session, case: ReviewCase, day: date) -> str | None:
+    return decided_elsewhere()
+
+
 def _audit_complete(session: Session, case: ReviewCase, day: date) -> str | None:
-    return audit_problem(session, session.get(Settlement, case.subject_id))
+    return decided_elsewhere() or audit_problem(session, session.get(Settlement, case.subject_id))
 
 
 def _payment_recorded(session: Session, case: ReviewCase, day: date) -> str | None:
-    return payment_problem(session, session.get(Settlement, case.subject_id))
+    return decided_elsewhere() or payment_problem(session, session.get(Settlement, case.subject_id))
 
 
 def settlement_paid(session: Session, case: ReviewCase, *, actor: Actor, now: datetime) -> None:
@@ -74,7 +79,8 @@ def settlement_links(session: Session, case: ReviewCase, context: LinkContext) -
 
 SETTLEMENT_TYPE = SubjectType(
     name=SETTLEMENT_SUBJECT, parties=settlement_parties, title=settlement_title, checks=settlement_checks,
-    preconditions={"audit_complete": _audit_complete, "payment_recorded": _payment_recorded},
+    preconditions={"settlement_review": _through_review, "audit_complete": _audit_complete,
+                   "payment_recorded": _payment_recorded},
     on_complete=settlement_paid, links=settlement_links, period_end=settlement_period_end)
 
 

@@ -5,6 +5,8 @@ The case is opened when the provider's operator submits (its first step is decid
 stage records whether the submission met day 5); every later step is decided through these
 functions, which keep ``Settlement.status`` in step with the case.
 """
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from sqlalchemy import select
@@ -12,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ltc.billing.kinds import SettlementStatus
 from ltc.billing.models import Settlement
+from ltc.billing.settled import mark_settled
 from ltc.billing.review.case_types import SETTLEMENT_CASE
 from ltc.billing.review.kinds import ReviewAction
 from ltc.billing.review.models import SettlementAudit, SettlementRemark
@@ -21,6 +24,27 @@ from ltc.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from ltc.reviews import engine
 from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase, ReviewStage
+
+#: set while these services decide a step: the steps' preconditions refuse a decision taken elsewhere
+#: (the engine's own case page), which would skip the settlement's part of it (remarks, re-pricing,
+#: the status, the deposit at approval)
+_THROUGH_REVIEW: ContextVar[bool] = ContextVar("settlement_review_deciding", default=False)
+ELSEWHERE = "请在结算审核页面办理本步骤"
+
+
+@contextmanager
+def deciding():
+    token = _THROUGH_REVIEW.set(True)
+    try:
+        yield
+    finally:
+        _THROUGH_REVIEW.reset(token)
+
+
+def decided_elsewhere() -> str | None:
+    """The precondition of the settlement's steps: None inside these services, else why not."""
+    return None if _THROUGH_REVIEW.get() else ELSEWHERE
+
 
 #: the settlement's status while its case waits at a step
 STATUS_AT_STEP = {"submit": SettlementStatus.SUBMITTED, "audit": SettlementStatus.SUBMITTED,
@@ -90,7 +114,9 @@ def submit(session: Session, settlement: Settlement, *, remarks: dict[tuple[str,
         raise InvalidTransition("该结算已提交", {"settlement": "already submitted"})
     case.subject_revision = settlement.revision
     _save_remarks(session, settlement, remarks, actor=actor, now=now)
-    engine.decide(session, case, DecisionInput("approve"), actor=actor, now=now)
+    with deciding():
+        engine.decide(session, case, DecisionInput("approve"), actor=actor, now=now)
+    mark_settled(session, settlement, now=now)  # the records are append-only from now on (SPEC §5.4)
     settlement.submitted_at = now
     audit_row(session, settlement)
     sync_status(session, settlement, case)
@@ -122,11 +148,12 @@ def _save_remarks(session: Session, settlement: Settlement, remarks, *, actor: A
 
 
 def decide_step(session: Session, settlement: Settlement, step: str, data: DecisionInput, action: ReviewAction, *,
-                actor: Actor, now: datetime) -> ReviewCase:
-    """Decide the case's ``step`` through the engine, then record it on the settlement's trail."""
+                actor: Actor, now: datetime, facts: dict | None = None) -> ReviewCase:
+    """Decide the case's ``step`` through the engine, then record it (and ``facts``) on the settlement's trail."""
     case = at_step(session, settlement, step)
-    engine.decide(session, case, data, actor=actor, now=now)
+    with deciding():
+        engine.decide(session, case, data, actor=actor, now=now)
     sync_status(session, settlement, case)
     write_event(session, settlement, action, actor=actor, now=now, code=data.reason_code, text=data.reason_text,
-                data={"step": step, "decision": data.decision})
+                data={"step": step, "decision": data.decision, **(facts or {})})
     return case
