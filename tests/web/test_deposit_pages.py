@@ -66,3 +66,17 @@ def test_the_ledger_in_english(client, world, ledgers):
     page = client.get(f"/billing/deposits/{world.provider.id}").data.decode()
     assert "Quality deposit ledger" in page and "Negative, carried forward" in page and "Withheld" in page
     assert "质量保证金台账" not in page
+
+
+def test_the_settlement_page_shows_the_net_and_the_negative_carried_forward(client, world, ledgers, session):
+    from sqlalchemy import select
+
+    from ltc.billing.models import Settlement
+
+    january, february = session.scalars(select(Settlement).where(Settlement.provider_id == world.provider.id)
+                                        .order_by(Settlement.month)).all()
+    login(client, "pr_admin")
+    page = client.get(f"/settlements/{january.id}").data.decode()
+    assert "负数结转下期" in page and "-1100.00" in page
+    page = client.get(f"/settlements/{february.id}").data.decode()
+    assert 'data-testid="carried-in">-1100.00' in page and 'data-testid="total-net">1600.00' in page
