@@ -97,3 +97,20 @@ def test_the_list_in_english(client, family):
     assert "Family-care allowance payment list" in page and "Held (no bank account)" in page
     assert "Record this month&#39;s allowances as paid" in page or "Record this month's allowances as paid" in page
     assert "亲情照护补贴发放名单" not in page
+
+
+def test_the_insurer_does_not_see_lines_of_persons_outside_its_districts(client, family, session):
+    from decimal import Decimal
+
+    stranger = person(session, 96, name="王五", district="南城区")
+    session.add(FamilyAllowanceLine(month=JUNE, person_id=stranger.id, provider_id=family.provider.id, days=30,
+                                    excluded={}, amount=Decimal("450.00"), status="held", generated_at=AS_OF))
+    session.commit()
+    login(client, "ins_op")
+    page = client.get(LIST).data.decode()
+    assert page.count('data-testid="family-line"') == 3 and "王五" not in page
+    client.post("/logout")
+    login(client, "mia_op")
+    page = client.get(LIST).data.decode()
+    assert page.count('data-testid="family-line"') == 4 and "王五" in page
+    assert 'data-testid="mark-paid"' not in page        # the MIA sees the list; the insurer pays it
