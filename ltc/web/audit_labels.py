@@ -31,7 +31,7 @@ AUDIT_ACTION_LABELS = {
     "assign": "改派", "generate_schedule": "生成排班", "set_carer": "指定责任护理人员",
     "confirm_findings": "确认监管提醒",
     "set_star": "登记星级", "book_net": "计算结算净额", "clear_deposit": "年终清算保证金",
-    "change_bank_account": "变更银行账户", "mark_paid": "登记已支付",
+    "change_bank_account": "变更银行账户", "mark_paid": "登记已支付", "export": "导出",
 }
 AUDIT_ENTITY_LABELS = {
     "api_token": "API 令牌", "application": "评估申请", "carer": "护理人员", "carer_import": "护理人员导入",

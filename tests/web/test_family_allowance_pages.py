@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ltc.billing.family import services
 from ltc.billing.family.models import FamilyAllowanceLine
+from ltc.core.audit import AuditEntry
 from tests.conftest import login
 from tests.family_builders import AS_OF, JUNE, family_month
 from tests.people_builders import person
@@ -33,7 +34,7 @@ def test_the_insurer_sees_the_list_with_the_held_payment_and_exclusions(client, 
     assert held.count('data-testid="family-line"') == 1
 
 
-def test_the_list_exports_as_csv_and_xlsx(client, family):
+def test_the_list_exports_as_csv_and_xlsx_and_each_export_is_audited(client, family, session):
     login(client, "ins_op")
     csv = client.get(LIST + "&format=csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
@@ -41,6 +42,9 @@ def test_the_list_exports_as_csv_and_xlsx(client, family):
     assert "6222020200112233445" in text and "450.00" in text and "暂缓支付（缺银行账户）" in text
     xlsx = client.get(LIST + "&format=xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    exports = session.scalars(select(AuditEntry).where(AuditEntry.entity == "family_allowance_list",
+                                                       AuditEntry.action == "export")).all()
+    assert [(e.entity_id, e.after) for e in exports] == [("2026-06", {"lines": 3})] * 2
 
 
 def test_the_insurer_marks_the_payable_lines_paid(client, family, session):

@@ -137,6 +137,11 @@ def totals(session: Session, viewer: User, month: date) -> ListTotals:
                       by_status)
 
 
+def record_export(session: Session, month: date, lines: int, *, actor: Actor, now: datetime) -> None:
+    """An export of the list holds full ID and account numbers (for the bank): record who took it."""
+    audit.record(session, actor, "export", ENTITY, month.strftime("%Y-%m"), now=now, after={"lines": lines})
+
+
 def mark_paid(session: Session, viewer: User, month: date, *, paid_on: date, bank_reference: str, actor: Actor,
               now: datetime) -> ListTotals:
     """Record the payment of every payable line of ``month`` the viewer's insurer answers for. Held lines

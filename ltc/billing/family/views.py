@@ -27,6 +27,7 @@ from ltc.people.models import InsuredPerson
 from ltc.web.exports import Column, export_response, requested_format
 from ltc.web.forms import submit
 from ltc.web.labels import label
+from ltc.web.transactions import records_view
 
 bp = Blueprint("family_allowances", __name__, url_prefix="/billing/family")
 
@@ -65,6 +66,8 @@ def _render_list(pay_form: MarkPaidForm | None, status: int = 200):
     lines = list(db.session.scalars(services.lines_stmt(current_user, month, form.status.data or None)))
     rows = _rows(lines)
     if fmt := requested_format(request.args.get("format")):
+        services.record_export(db.session, month, len(rows), actor=actor_of(current_user), now=utcnow())
+        db.session.commit()
         return export_response([Column(_(header), key) for key, header in EXPORT], map(_export_row, rows), fmt=fmt,
                                filename=f"{_('亲情照护补贴发放名单')}-{month:%Y-%m}")
     return render_template("billing/family/list.html", form=form, month=month, rows=rows, pay_form=pay_form,
@@ -81,6 +84,7 @@ def _pay_form() -> MarkPaidForm | None:
 
 
 @bp.get("/")
+@records_view
 @permission_required(Action.VIEW_FAMILY_PAYMENTS)
 def payment_list():
     return _render_list(_pay_form())
