@@ -25,10 +25,19 @@ def wire() -> None:
     subscribe(MonthsRescanned, jobs.on_months_rescanned)
     documents.wire()
     review.wire()
+    _wire_money()
+
+
+def _wire_money() -> None:
+    from ltc.billing import deposits, family, stars
+
+    stars.wire()
+    deposits.wire()
+    family.wire()
 
 
 def register(app: Flask) -> None:
-    from ltc.billing import api, cli, documents, review, views  # noqa: F401  (api: routes on the API blueprint)
+    from ltc.billing import api, cli, deposits, documents, family, review, stars, views  # noqa: F401  (api: API routes)
     from ltc.billing.trial import api as trial_api  # noqa: F401  (adds its routes to the API blueprint)
     from ltc.billing.trial import views as trial_views
 
@@ -37,3 +46,6 @@ def register(app: Flask) -> None:
     app.register_blueprint(trial_views.bp)
     documents.register(app)
     review.register(app)
+    stars.register(app)
+    deposits.register(app)
+    family.register(app)

@@ -14,6 +14,7 @@ from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.billing import settlement_pages as pages
+from ltc.billing.deposits.services import net_of
 from ltc.billing.kinds import SettlementStatus
 from ltc.billing.models import Settlement
 from ltc.core.clock import utcnow
@@ -68,7 +69,8 @@ def detail(settlement_id: int):
         "billing/settlement.html", s=settlement, provider=db.session.get(Organisation, settlement.provider_id),
         lines=pages.current_lines(db.session, settlement), unlinked=pages.unlinked_findings(db.session, settlement),
         revisions=pages.revisions_of(db.session, settlement), run=run, busy=busy,
-        may_regenerate=pages.may_regenerate(current_user, settlement), explanation=explanation)
+        may_regenerate=pages.may_regenerate(current_user, settlement), explanation=explanation,
+        net=net_of(db.session, settlement.id))
 
 
 @bp.post("/<int:settlement_id>/regenerate")

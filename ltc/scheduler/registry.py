@@ -62,7 +62,7 @@ class Schedule:
 DAILY_0030 = Schedule(hour=0, minute=30)        # publicities, conclusion expiry, reassessments
 DAILY_0100 = Schedule(hour=1)                   # nightly compliance scan
 MONTHLY_D1_0200 = Schedule(day=1, hour=2)       # monthly settlements
-MONTHLY_D1_0300 = Schedule(day=1, hour=3)       # follow-up sample
+MONTHLY_D1_0300 = Schedule(day=1, hour=3)       # follow-up sample; family-care allowance list
 MONTHLY_D2_0200 = Schedule(day=2, hour=2)       # ratings
 DAILY_0600 = Schedule(hour=6)                   # SLA overdue marks, expiry reminders, housekeeping
 EVERY_10_MIN = Schedule(every_minutes=10)       # retry pending notices
@@ -109,6 +109,10 @@ JOBS: tuple[Job, ...] = (
     Job("render_beneficiary_statements", "生成已支付结算的参保人结算单", DAILY_0330,
         "ltc.billing.documents.jobs:render_beneficiary_statement",
         units="ltc.billing.documents.jobs:statements_to_render", lock_ttl=timedelta(hours=12)),
+    Job("family_allowances", "生成上月亲情照护补贴发放名单", MONTHLY_D1_0300, "ltc.billing.family.jobs:allowance_unit",
+        units="ltc.billing.family.jobs:family_providers"),
+    Job("deposit_clearing", "年终清算质量保证金", DAILY_0600,
+        "ltc.billing.deposits.jobs:clear_unit", units="ltc.billing.deposits.jobs:years_to_clear"),
 )
 
 

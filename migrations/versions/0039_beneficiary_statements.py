@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0039'
-down_revision = '0036'
+down_revision = '0038'
 branch_labels = None
 depends_on = None
 

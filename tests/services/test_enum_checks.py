@@ -143,3 +143,31 @@ def test_the_settlement_review_takes_only_known_decisions_and_batch_line_statuse
     with pytest.raises(IntegrityError), session.begin_nested():
         session.add(PaymentBatchLine(batch_id=batch.id, settlement_id=built.settlement.id, amount=1, status="lost"))
         session.flush()
+
+
+def test_money_tables_take_only_their_known_kinds_statuses_and_sources(session, world):
+    from decimal import Decimal
+
+    from ltc.billing.deposits.models import DepositEntry
+    from ltc.billing.family.models import FamilyAllowanceLine
+    from ltc.billing.stars.models import ProviderStarEvent
+    from tests.conftest import NOW
+    from tests.people_builders import person
+
+    provider = world.provider.id
+    entry = DepositEntry(provider_id=provider, kind="withheld", month=date(2026, 1, 1), year=2026,
+                         amount=Decimal("1.00"), at=NOW)
+    session.add(entry)
+    session.flush()
+    for bad in (DepositEntry(provider_id=provider, kind="forfeited", month=date(2026, 1, 1), year=2026,
+                             amount=Decimal("1.00"), at=NOW),
+                ProviderStarEvent(org_id=provider, kind="weekly", period=date(2026, 1, 1), stars=3, source="entered",
+                                  reason="x", at=NOW),
+                ProviderStarEvent(org_id=provider, kind="monthly", period=date(2026, 1, 1), stars=3, source="guessed",
+                                  reason="x", at=NOW),
+                FamilyAllowanceLine(month=date(2026, 6, 1), person_id=person(session, 3).id, provider_id=provider,
+                                    days=1, amount=Decimal("15.00"), status="cancelled", account_no="12345678",
+                                    generated_at=NOW)):
+        with pytest.raises(IntegrityError), session.begin_nested():
+            session.add(bad)
+            session.flush()

@@ -912,3 +912,43 @@ def test_0037_gives_every_version_the_settlement_review_section_and_case_types_k
         with db.engine.connect() as conn:
             assert _all_sections(conn) == before
             assert "settlement_audits" not in inspect(conn).get_table_names()
+
+
+def test_0038_adds_the_money_tables_and_versions_without_the_release_shares_keep_spec_values(app, tmp_path):
+    """After 0038 the star, deposit and family allowance tables exist; a second clearing of the same
+    provider-year is refused; a version stored without ``deposit_release_by_star`` (every version before
+    0038) still validates and reads SPEC §7.3's shares; the downgrade drops the tables only."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+    from ltc.billing.policy import BillingPolicy
+    from ltc.policy.schema import parse_section, validate_sections
+    tables = {"provider_monthly_stars", "provider_annual_stars", "provider_star_events", "deposit_entries",
+              "settlement_nets", "deposit_clearings", "beneficiary_bank_accounts", "family_allowance_lines"}
+    at = "2027-02-10 02:00:00+00:00"
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0037")
+        with db.engine.begin() as conn:
+            [ref] = _all_sections(conn)
+            ref["billing"].pop("deposit_release_by_star", None)
+            conn.execute(sa.text("UPDATE policy_versions SET sections = :s"), {"s": json.dumps(ref)})
+        flask_migrate.upgrade()
+        from tests.builders import uscc
+        with db.engine.begin() as conn:
+            provider = _insert(conn, "organisations", kind="provider", name="护理院甲", uscc=uscc(38), created_at=at)
+            row = dict(provider_id=provider, year=2026, stars=4, release_ratio="0.90", withheld="100.00",
+                       released="90.00", returned="10.00", cleared_at=at)
+            _insert(conn, "deposit_clearings", **row)
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            _insert(conn, "deposit_clearings", **row)
+        with db.engine.connect() as conn:
+            assert tables <= set(inspect(conn).get_table_names())
+            [stored] = _all_sections(conn)
+        assert validate_sections(stored) == {}
+        shares = parse_section("billing", stored["billing"]).deposit_release_by_star
+        assert {k: str(v) for k, v in shares.items()} == {"5": "1.00", "4": "0.90", "3": "0.70", "2": "0.40",
+                                                          "1": "0.00"}
+        assert isinstance(parse_section("billing", stored["billing"]), BillingPolicy)
+        flask_migrate.downgrade(revision="0037")
+        with db.engine.connect() as conn:
+            assert not tables & set(inspect(conn).get_table_names())
+            assert conn.execute(sa.text("SELECT count(*) FROM organisations WHERE kind = 'provider'")).scalar() == 1

@@ -1,7 +1,7 @@
 """Payment (SPEC §7.3): the insurer records date and bank reference, or exports a bank batch file and
 imports its return file (paid / failed per line, bad rows named, nothing written); paid is immutable."""
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from sqlalchemy import select
@@ -32,10 +32,15 @@ def test_recording_the_payment_completes_the_case_and_the_settlement_is_paid(ses
     assert (row.paid_on, row.bank_reference) == (date(2026, 7, 24), "ZH2026072401")
 
 
-def test_the_amount_paid_is_the_net_less_the_audits_deductions(session, world):
+def test_the_amount_paid_is_the_approved_fund_less_the_quality_deposit(session, world):
+    """Approved fund = fund − the audit's deductions; the approval withholds 10 % of it (half-up, SPEC
+    §7.3) and the bank pays the rest (no adjustments this month)."""
     built = approved(session, world)
-    assert payment.approved_fund(session, built.settlement) == built.settlement.fund - Decimal("58.50")
-    assert payment.payable_amount(session, built.settlement) == built.settlement.net - Decimal("58.50")
+    approved_fund = built.settlement.fund - Decimal("58.50")
+    assert payment.approved_fund(session, built.settlement) == approved_fund
+    deposit = (approved_fund * Decimal("0.10")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert built.settlement.deposit == deposit
+    assert payment.payable_amount(session, built.settlement) == approved_fund - deposit == built.settlement.net
 
 
 def test_a_paid_settlement_is_immutable_in_the_services_and_at_flush(session, world):

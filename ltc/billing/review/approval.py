@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ltc.billing.deposits.services import book_net
 from ltc.billing.models import Settlement
 from ltc.billing.review.kinds import APPROVAL_JOB, ReviewAction
 from ltc.billing.review.models import SettlementApprovalRequest
@@ -19,9 +20,12 @@ from ltc.scheduler.registry import ON_DEMAND_JOBS, get_job
 
 def approve(session: Session, settlement: Settlement, *, actor: Actor, now: datetime,
             note: str | None = None) -> ReviewCase:
-    """Approve one audited settlement: it goes to the insurer for payment."""
-    return decide_step(session, settlement, "approval", DecisionInput("approve", reason_text=note),
+    """Approve one audited settlement: it goes to the insurer for payment, its quality deposit withheld
+    and its net payment booked (``ltc.billing.deposits.services.book_net``, SPEC §7.3)."""
+    case = decide_step(session, settlement, "approval", DecisionInput("approve", reason_text=note),
                        ReviewAction.APPROVED, actor=actor, now=now)
+    book_net(session, settlement, actor=actor, now=now)
+    return case
 
 
 def approve_many(session: Session, settlement_ids: list[int], *, actor: Actor,

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ltc.billing.deposits.services import net_of
 from ltc.billing.models import Settlement
 from ltc.billing.review.kinds import BatchLineStatus, ReviewAction
 from ltc.billing.review.models import PaymentBatch, PaymentBatchLine
@@ -36,8 +37,12 @@ def approved_fund(session: Session, settlement: Settlement) -> Decimal:
 
 
 def payable_amount(session: Session, settlement: Settlement) -> Decimal:
-    """What the bank pays: the net payment less the audit's deductions, never negative (a negative net
-    is carried forward, SPEC §7.3)."""
+    """What the bank pays: the net payment booked at approval (approved fund − quality deposit ±
+    adjustments + a negative net carried in, never negative: ``ltc.billing.deposits``); before the
+    approval, the net less the audit's deductions."""
+    booked = net_of(session, settlement.id)
+    if booked is not None:
+        return booked.payable
     return max(ZERO, settlement.net - audit_row(session, settlement).deducted_fund)
 
 
