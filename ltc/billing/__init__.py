@@ -9,10 +9,11 @@ from flask import Flask
 
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
-    from ltc.billing import documents, jobs, policy, review, scope
+    from ltc.billing import documents, jobs, merging, policy, review, scope
     from ltc.billing.models import Settlement
     from ltc.compliance.events import MonthsRescanned
     from ltc.core.events import subscribe
+    from ltc.people.merge_hooks import add_merge_hook
     from ltc.policy.schema import register_section, register_version_check
 
     register_section(policy.SECTION, policy.BillingPolicy, policy.REF)
@@ -23,6 +24,7 @@ def wire() -> None:
     use_cap_segments(reader_cap_segments)   # V07 consumes the caps of the segments pricing bills (SPEC §7.2)
     add_scope_rule(Settlement, scope.settlements_in_scope)
     subscribe(MonthsRescanned, jobs.on_months_rescanned)
+    add_merge_hook(merging.HOOK)
     documents.wire()
     review.wire()
     _wire_money()

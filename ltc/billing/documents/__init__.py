@@ -10,12 +10,10 @@ from flask import Flask
 
 
 def wire() -> None:
-    from ltc.billing.documents.models import BeneficiaryStatement
-    from ltc.people.merge_hooks import MergeHook, add_merge_hook, rows_of
+    from ltc.billing.documents import merging
+    from ltc.people.merge_hooks import add_merge_hook
 
-    # a printed statement stays with the person row it was printed for (its code and file are history)
-    add_merge_hook(MergeHook("beneficiary_statements", keeps=(BeneficiaryStatement.person_id,),
-                             counts=(("参保人结算单", rows_of(BeneficiaryStatement.person_id)),)))
+    add_merge_hook(merging.HOOK)
 
 
 def register(app: Flask) -> None:
