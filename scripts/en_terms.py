@@ -279,7 +279,7 @@ EN.update({
     "导入完成：新增 %(create)d，更新 %(update)d，未变 %(unchanged)d":
         "Import complete: %(create)d created, %(update)d updated, %(unchanged)d unchanged",
     "已登记参保人 %(name)s": "Insured person %(name)s registered",
-    "导出": "Export", "导出 CSV": "Export CSV", "导出 Excel": "Export Excel", "评估申请": "Assessment applications",
+    "导出": "Export", "导出 CSV": "Export CSV", "导出 Excel": "Export Excel", "评估申请": "Applications",
     "返回工作队列": "Back to the work queue", "参保人与申请人": "Insured person and applicant",
     "申请人/代理人": "Applicant / representative", "失能满 6 个月声明": "Six-month disability declaration",
     "是": "Yes", "否": "No", "意向护理机构": "Preferred care provider", "补贴账户": "Allowance account",
