@@ -229,10 +229,12 @@ def test_one_provider_month_from_generation_to_payment_and_its_statements(app, p
     page.goto(f"{base}/settlements/{settlement_id}")
     expect(page.locator("[data-testid=settlement-totals] dd").first).to_have_text("已支付")
     statement = download(page, base, page.locator("[data-testid=statement-pdf]"))
-    # one visit refused: the net is 90 % (after the quality deposit) of the fund of the other hours
-    net = Decimal("65.00") * Decimal("0.90") * (made["visits"] - 1) * Decimal("0.90")
+    # one one-hour visit refused (an audit deduction of its fund, 58.50): the approved fund is the
+    # other hours' fund and the net 90 % of it (after the quality deposit)
+    approved = Decimal("58.50") * (made["visits"] - 1)
     for expected in ("长期护理保险定点护理服务机构月度结算单", PROVIDER, NAME, "居家上门护理", "V01签到位置偏离",
-                     "质量保证金", "实际支付", f"{net:,.2f}"):
+                     "审核扣减（元）58.50", f"核定基金支付（元）{approved:,.2f}", "质量保证金", "实际支付",
+                     f"{approved * Decimal('0.90'):,.2f}"):
         assert expected in statement, expected
     page.goto(f"{base}/billing/statements?month={month:%Y-%m}")
     row = page.locator("[data-testid=statement-row]", has_text=NAME)
