@@ -38,15 +38,20 @@ class Line:
 def settlement(session, provider, month: date = date(2026, 3, 1), lines: list[Line] = (), *,
                status: str = "paid", deposit: str | None = None) -> Settlement:
     """A settlement with one revision holding ``lines``; totals are the lines' sums, the deposit
-    (when approved or paid) 10 % of the fund unless given."""
-    row = Settlement(provider_id=provider.id, month=month, status=status, revision=1, as_of=month, generated_at=NOW)
+    (when approved or paid) 10 % of the fund unless given. The lines are added to the draft before it
+    takes ``status``, as in the review (a paid settlement's lines are immutable)."""
+    row = Settlement(provider_id=provider.id, month=month, status="draft", revision=1, as_of=month, generated_at=NOW)
     session.add(row)
     session.flush()
     session.add(SettlementRevision(settlement_id=row.id, number=1, source="schedule", as_of=month, created_at=NOW))
     for line in lines:
         add_line(session, row, line)
     session.flush()
-    return recompute(session, row, deposit=deposit)
+    row.status = status
+    with session.no_autoflush:  # the status and the totals in one flush
+        recompute(session, row, deposit=deposit)
+    session.flush()
+    return row
 
 
 def add_line(session, row: Settlement, line: Line) -> SettlementLine:

@@ -115,6 +115,35 @@ def test_the_provider_statement_pdf_groups_lines_by_care_type_with_findings_depo
         assert contains(text, expected), expected
 
 
+@pytest.mark.usefixtures("real_pdf")
+def test_the_provider_statement_prints_the_audit_deduction_and_the_approved_fund_its_net_rests_on(session, billed):
+    """SPEC §7.3: approved fund − quality deposit ± adjustments = net. A refused record is an audit
+    deduction, not a change of the lines: the statement prints it and the approved fund, so its
+    totals add up (fund 2,186.25 − deduction 58.50 = 2,127.75; − deposit 212.78 = 1,914.97)."""
+    from decimal import Decimal
+
+    from ltc.billing.deposits.models import SettlementNet
+
+    nursing = billed["nursing"]
+    session.add(SettlementNet(settlement_id=nursing.id, provider_id=nursing.provider_id, month=nursing.month,
+                              approved_fund=Decimal("2127.75"), deposit_ratio=Decimal("0.10"),
+                              deposit=Decimal("212.78"), adjustments=Decimal("0.00"), net=Decimal("1914.97"),
+                              payable=Decimal("1914.97")))
+    session.flush()
+    totals = provider.statement_values(session, nursing, issued_on=TODAY)["totals"]
+    assert (totals["deducted"], totals["approved_fund"]) == ("58.50", "2,127.75")
+    text = pdf_text(render_pdf("billing/settlement_statement.html", provider.statement_values(
+        session, nursing, issued_on=TODAY)))
+    for expected in ("审核扣减（元）58.50", "核定基金支付（元）2,127.75"):
+        assert contains(text, expected), expected
+
+
+def test_a_statement_before_the_approval_prints_no_deduction_line(session, world, billed):
+    draft = settlement(session, world.provider, APRIL, [Line(billed["li"].id)], status="draft")
+    totals = provider.statement_values(session, draft, issued_on=TODAY)["totals"]
+    assert totals["deducted"] is None and totals["approved_fund"] is None
+
+
 def test_a_draft_statement_prints_no_deposit_and_a_negative_net_is_carried_forward(session, world, billed):
     draft = settlement(session, world.provider, APRIL, [Line(billed["li"].id)], status="draft")
     assert provider.totals_values(draft)["deposit"] is None and provider.totals_values(draft)["net"] is None

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ltc.billing.deposits.models import SettlementNet
 from ltc.billing.documents import text
 from ltc.billing.kinds import (ADJUSTMENT_REASON_LABELS, SETTLEMENT_STATUS_LABELS, LineKind, SettlementStatus)
 from ltc.billing.models import Settlement, SettlementFinding, SettlementLine
@@ -71,7 +72,8 @@ def statement_values(session: Session, settlement: Settlement, *, issued_on: dat
         "groups": _groups(regular),
         "late": [line_values(line, p) for line, p in rows if line.kind == LineKind.LATE.value],
         "adjustments": [line_values(line, p) for line, p in rows if line.kind == LineKind.ADJUSTMENT.value],
-        "findings": _findings(session, settlement), "totals": totals_values(settlement),
+        "findings": _findings(session, settlement),
+        "totals": totals_values(settlement) | approved_values(session, settlement),
     }
 
 
@@ -95,6 +97,15 @@ def totals_values(settlement: Settlement) -> dict:
                   net=text.money_text(max(net, ZERO)) if net is not None else None,
                   carried_forward=text.money_text(-net) if net is not None and net < 0 else None)
     return values
+
+
+def approved_values(session: Session, settlement: Settlement) -> dict:
+    """The insurer's audit deduction and the approved fund the net rests on, as booked at the MIA's
+    approval (None before it)."""
+    booked = session.scalar(select(SettlementNet.approved_fund).where(SettlementNet.settlement_id == settlement.id))
+    if booked is None or settlement.status not in WITH_DEPOSIT:
+        return {"deducted": None, "approved_fund": None}
+    return {"deducted": text.money_text(settlement.fund - booked), "approved_fund": text.money_text(booked)}
 
 
 def _findings(session: Session, settlement: Settlement) -> dict:
