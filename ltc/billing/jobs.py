@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ltc.billing import adjustments
+from ltc.billing import reevaluation
 from ltc.billing.generation import generate_settlement, providers_of_month, regular_settlement
 from ltc.billing.kinds import GENERATE_JOB, REGENERATE_JOB, RevisionSource, SettlementStatus
 from ltc.billing.models import Settlement
@@ -76,4 +76,4 @@ def on_months_rescanned(session: Session, event: MonthsRescanned) -> None:
             generate_settlement(session, event.provider_id, month, actor=SYSTEM, now=event.now, as_of=event.due_at,
                                 source=RevisionSource.NIGHTLY)
         else:
-            adjustments.reevaluate_month(session, settlement, actor=SYSTEM, now=event.now, as_of=event.due_at)
+            reevaluation.reevaluate_month(session, settlement, actor=SYSTEM, now=event.now, as_of=event.due_at)
