@@ -35,7 +35,9 @@ NO_LONGER = "不再支付：%s"
 NOW_PAYABLE = "改为支付：原“%s”已不成立"
 RATE_CHANGED = "单价变更（类别、护理等级或机构日价格）"
 RATIO_CHANGED = "支付比例变更（人员类别或标签）"
-FACT_CHANGED = "事实变更"
+FACT_CHANGED = "服务记录变更"
+#: the key of ``payable_now``'s rules holding person → date of death (days after it are no units at all)
+DEATHS = "deaths"
 
 
 def payable_now(session: Session, settlement: Settlement, *,
@@ -47,6 +49,7 @@ def payable_now(session: Session, settlement: Settlement, *,
     rules: dict[DayKey, tuple] = {}
     bases: dict[tuple[str, int], Basis] = {}
     funds: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    rules[DEATHS] = {p.id: p.death_date for p in data.facts.persons.values() if p.death_date is not None}
     for row in price_month(data.pricing).rows:
         if row.provider_id != settlement.provider_id:
             continue
@@ -71,6 +74,7 @@ class Change:
     after: State
     fact: str
     days: list[date] = field(default_factory=list)
+    rule: str | None = None
     billable: Decimal = ZERO
     fund: Decimal = ZERO
 
@@ -94,16 +98,15 @@ def _first_rule(rules) -> str | None:
     return next((r for r in REJECT_ORDER if r in rules), next(iter(sorted(rules)), None))
 
 
-def fact_of(before: State, after: State, rules_before, rules_now) -> str:
-    """The fact a change is due to: the rule now rejecting the day, the rule that rejected it and no
-    longer does, or a changed unit amount or ratio."""
-    if after.units < before.units:
-        rule = _first_rule(rules_now)
-        return NO_LONGER % RULE_LABELS.get(rule, rule) if rule else FACT_CHANGED
-    if after.units > before.units:
-        rule = _first_rule(rules_before)
-        return NOW_PAYABLE % RULE_LABELS.get(rule, rule) if rule else FACT_CHANGED
-    return RATE_CHANGED if after.rate != before.rate else RATIO_CHANGED
+def fact_of(before: State, after: State, rules_before, rules_now) -> tuple[str, str | None]:
+    """The fact a change is due to (and the rule naming it): the rule now rejecting the day, the rule
+    that rejected it and no longer does, or a changed unit amount or ratio."""
+    if after.units == before.units:
+        return (RATE_CHANGED if after.rate != before.rate else RATIO_CHANGED), None
+    rule = _first_rule(rules_now if after.units < before.units else rules_before)
+    if rule is None:
+        return FACT_CHANGED, None
+    return (NO_LONGER if after.units < before.units else NOW_PAYABLE) % RULE_LABELS.get(rule, rule), rule
 
 
 def changes(paid: dict, paid_rules: dict, now: dict, now_rules: dict, bases: dict) -> list[Change]:
@@ -121,12 +124,12 @@ def changes(paid: dict, paid_rules: dict, now: dict, now_rules: dict, bases: dic
             if before == after:
                 last = None
                 continue
-            fact = fact_of(before, after, paid_rules.get((*record, day), ()), now_rules.get((*record, day), ()))
+            fact, rule = fact_of(before, after, paid_rules.get((*record, day), ()), now_rules.get((*record, day), ()))
             if last is not None and (last.before, last.after, last.fact) == (before, after, fact) \
                     and last.days[-1] + ONE_DAY == day:
                 last.days.append(day)
                 continue
-            last = Change(record[0], record[1], bases[record], before, after, fact, [day])
+            last = Change(record[0], record[1], bases[record], before, after, fact, [day], rule=rule)
             found.append(last)
     for change in found:
         change.price()
@@ -153,10 +156,20 @@ def reevaluate_month(session: Session, settlement: Settlement, *, actor: Actor, 
     now_states, now_rules, bases, now_funds = payable_now(session, settlement, as_of=as_of)
     paid, paid_rules, paid_bases = paid_states(session, settlement)
     skip = excluded_keys(session, settlement, paid)
+    _after_death(paid, now_rules, {**paid_bases, **bases})
     paid = {k: v for k, v in paid.items() if k[:2] not in skip}
     found = changes(paid, paid_rules, now_states, now_rules, {**paid_bases, **bases})
     _within_fund_caps(found, now_funds, fund_paid(session, settlement))
     return [_raise(session, settlement, c, actor=actor, now=now) for c in found]
+
+
+def _after_death(paid: dict, now_rules: dict, bases: dict) -> None:
+    """Paid days after the person's death are no units now: E07 is their fact."""
+    deaths = now_rules.pop(DEATHS)
+    for kind, rid, day in paid:
+        died = deaths.get(bases[(kind, rid)].person_id)
+        if died is not None and day > died and (kind, rid, day) not in now_rules:
+            now_rules[(kind, rid, day)] = ("E07",)
 
 
 def _dates(days: list[date]) -> str:
@@ -175,4 +188,4 @@ def _raise(session: Session, settlement: Settlement, c: Change, *, actor: Actor,
         billable=c.billable, ratio=basis.ratio, fund=c.fund, copay=c.billable - c.fund, note=REEVALUATION_NOTE,
         params={"month": f"{settlement.month:%Y-%m}", "dates": _dates(c.days), "fact": c.fact,
                 "unit": c.basis.unit, "before": c.before.units * len(c.days), "after": c.after.units * len(c.days),
-                "after_day": c.after.as_json()})
+                "after_day": c.after.as_json(), "rule": c.rule})

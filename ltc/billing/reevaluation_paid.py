@@ -88,13 +88,13 @@ def paid_states(session: Session, settlement: Settlement) -> tuple[dict[DayKey, 
             states[key] = states.get(key, State()).plus(State(units // len(days), rate, ratio))
             if not units:
                 rules[key] = tuple(rules.get(key, ())) + tuple(rejected or {})
-    _apply_adjustments(session, settlement, states, bases)
+    _apply_adjustments(session, settlement, states, rules, bases)
     return states, rules, bases
 
 
-def _apply_adjustments(session: Session, settlement: Settlement, states: dict, bases: dict) -> None:
+def _apply_adjustments(session: Session, settlement: Settlement, states: dict, rules: dict, bases: dict) -> None:
     """Each adjustment raised for the month's records moves its days: to the state it paid them to
-    (a re-evaluation), or by its units (a won appeal, a recovery)."""
+    and the rule it stopped paying them for (a re-evaluation), or by its units (a won appeal)."""
     raised = session.scalars(select(SettlementAdjustment).where(
         SettlementAdjustment.provider_id == settlement.provider_id,
         SettlementAdjustment.service_month == settlement.month,
@@ -103,9 +103,11 @@ def _apply_adjustments(session: Session, settlement: Settlement, states: dict, b
         if (a.record_kind, a.record_id) not in bases:
             continue
         days = _days(a.service_date or settlement.month, a.service_to)
-        after = (a.params or {}).get("after_day")
+        after, rule = (a.params or {}).get("after_day"), (a.params or {}).get("rule")
         for day in days:
             key = (a.record_kind, a.record_id, day)
+            if rule:
+                rules[key] = (rule,)
             states[key] = State.of_json(after) if after else states.get(key, State()).plus(
                 State(a.units // len(days), a.rate, a.ratio))
 
