@@ -1,6 +1,8 @@
 """What was paid so far for each record and service date of a submitted month (SPEC §7.3): the current
 lines of its submitted settlement and of the late lines for it in later submitted settlements, then
-the adjustments raised for it, in the order they were raised."""
+the re-evaluation adjustments raised for it, in the order they were raised. The audit's refusals and
+the won appeals paying them back are deductions and adjustments outside pricing: the lines keep those
+records as priced, so neither counts here (counting a won appeal would recover it again)."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -9,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ltc.billing.kinds import LineKind, SettlementStatus
+from ltc.billing.kinds import AdjustmentReason, LineKind, SettlementStatus
 from ltc.billing.models import Settlement, SettlementAdjustment, SettlementLine, SettlementLineRecord
 from ltc.core.months import first_of_next_month
 from ltc.providers.records.models import Visit
@@ -19,6 +21,7 @@ ONE_DAY = timedelta(days=1)
 PACKAGE = "package"
 FAMILY = "family"
 DayKey = tuple[str, int, date]
+REEVALUATED = SettlementAdjustment.reason == AdjustmentReason.REEVALUATION.value
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,10 @@ def paid_states(session: Session, settlement: Settlement) -> tuple[dict[DayKey, 
 
 
 def _apply_adjustments(session: Session, settlement: Settlement, states: dict, rules: dict, bases: dict) -> None:
-    """Each adjustment raised for the month's records moves its days: to the state it paid them to
-    and the rule it stopped paying them for (a re-evaluation), or by its units (a won appeal)."""
+    """Each re-evaluation raised for the month's records moves its days: to the state it paid them to
+    and the rule it stopped paying them for (one raised before per-day states: by its units)."""
     raised = session.scalars(select(SettlementAdjustment).where(
-        SettlementAdjustment.provider_id == settlement.provider_id,
+        SettlementAdjustment.provider_id == settlement.provider_id, REEVALUATED,
         SettlementAdjustment.service_month == settlement.month,
         SettlementAdjustment.record_kind.is_not(None)).order_by(SettlementAdjustment.id))
     for a in raised:
@@ -131,7 +134,7 @@ def fund_paid(session: Session, settlement: Settlement) -> dict[tuple, Decimal]:
                             .group_by(SettlementLine.person_id, SettlementLine.care_type))
     raised = session.execute(select(SettlementAdjustment.person_id, SettlementAdjustment.care_type,
                                     func.sum(SettlementAdjustment.fund))
-                             .where(SettlementAdjustment.provider_id == settlement.provider_id,
+                             .where(SettlementAdjustment.provider_id == settlement.provider_id, REEVALUATED,
                                     SettlementAdjustment.service_month == settlement.month)
                              .group_by(SettlementAdjustment.person_id, SettlementAdjustment.care_type))
     found: dict[tuple, Decimal] = defaultdict(lambda: ZERO)

@@ -133,3 +133,20 @@ def test_a_provider_without_later_activity_still_gets_a_settlement_for_its_adjus
     assert home.id in providers_of_month(session, APRIL)
     april = session.get(Settlement, generate(session, home, APRIL).settlement_id)
     assert (april.fund, april.adjustments, raised.settlement_id) == (Decimal("0.00"), raised.fund, april.id)
+
+
+def test_a_won_appeal_is_not_recovered_by_the_re_evaluation(session):
+    """A refused bed-day stays priced in the month's lines (the refusal is a deduction); the won appeal
+    paying it back is its own adjustment — the re-evaluation must not take it back again."""
+    from ltc.billing import adjustments
+    from ltc.providers.records.models import Stay
+
+    home, resident, march = _submitted_march(session, 99)
+    stay_id = session.scalar(select(Stay.id).where(Stay.person_id == resident.id))
+    adjustments.raise_adjustment(
+        session, actor=SYSTEM, now=CHANGED, provider_id=home.id, person_id=resident.id, care_type="institution",
+        reason="appeal", service_month=MARCH, corrects_settlement_id=march.id, record_kind="stay", record_id=stay_id,
+        service_date=date(2026, 3, 5), unit="day", units=1, rate=Decimal("55.00"), billable=Decimal("55.00"),
+        ratio=Decimal("0.75"), fund=Decimal("41.25"), copay=Decimal("13.75"), note="申诉成立", params={})
+    assert reevaluation.reevaluate_month(session, march, actor=SYSTEM, now=CHANGED,
+                                         as_of=_nightly(date(2026, 4, 11))) == []
