@@ -29,13 +29,13 @@ def _nightly(day: date) -> datetime:
     return datetime.combine(day, time(1, 0), LOCAL_TZ)
 
 
-def _submitted_march(session, n: int, *, discharged: date | None = None):
+def _submitted_march(session, n: int, *, discharged: date | None = None, admitted: date = date(2026, 2, 20)):
     """An institution resident (employee, L4: 55 a day at 75 %) in a stay all March, submitted."""
     world(session)
     home = provider(session, n, care_type="institution", grade="nursing_home", name=f"颐养院{n}")
     add_period(session, ProviderPricePeriod, org_id=home.id, daily_price=Decimal("58.00"), valid_from=date(2025, 1, 1))
     resident = beneficiary(session, n, home, care_type="institution", level=4)
-    row = stay(session, resident, home, date(2026, 2, 20), discharged)
+    row = stay(session, resident, home, admitted, discharged)
     row.created_at = row.updated_at = datetime(2026, 2, 20, 2, 0, tzinfo=timezone.utc)
     march = generate(session, home, MARCH)
     submit(session, march.settlement_id, datetime(2026, 4, 3, 2, 0, tzinfo=timezone.utc))
@@ -150,3 +150,15 @@ def test_a_won_appeal_is_not_recovered_by_the_re_evaluation(session):
         ratio=Decimal("0.75"), fund=Decimal("41.25"), copay=Decimal("13.75"), note="申诉成立", params={})
     assert reevaluation.reevaluate_month(session, march, actor=SYSTEM, now=CHANGED,
                                          as_of=_nightly(date(2026, 4, 11))) == []
+
+
+def test_a_retroactive_change_is_adjusted_only_within_the_re_check_window(session):
+    """REF re-check window 3 months: scanned on 11 April, a category change back to 16 December adjusts
+    March (submitted), not December (submitted, outside the window)."""
+    home, resident, march = _submitted_march(session, 100, admitted=date(2025, 12, 1))
+    december = generate(session, home, date(2025, 12, 1))
+    submit(session, december.settlement_id, datetime(2026, 1, 3, 2, 0, tzinfo=timezone.utc))
+    people.set_category(session, resident, category="resident", valid_from=date(2025, 12, 16), actor=SYSTEM,
+                        now=CHANGED)
+    raised = _scan(session, home, 11)
+    assert [(a.service_month, a.service_date, a.fund) for a in raised] == [(MARCH, MARCH, Decimal("-170.50"))]
