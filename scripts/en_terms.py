@@ -1221,6 +1221,16 @@ EN.update({
     "批量审批月度结算": "Approve monthly settlements in bulk",
 })
 
+# re-evaluation per service date (issue 11, second wave): the note and the facts it names
+EN.update({
+    "重新核定：%(month)s 服务日 %(dates)s，%(fact)s；可支付单位数由 %(before)s 变为 %(after)s":
+        "Re-evaluation: %(month)s, service dates %(dates)s, %(fact)s; payable units from %(before)s to %(after)s",
+    "不再支付：%s": "no longer payable: %s", "改为支付：原“%s”已不成立": "now payable: “%s” no longer applies",
+    "单价变更（类别、护理等级或机构日价格）": "unit amount changed (category, care level or the provider's daily price)",
+    "支付比例变更（人员类别或标签）": "fund ratio changed (insurance category or tags)",
+    "服务记录变更": "service record changed",
+})
+
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "ltc/translations/en/LC_MESSAGES/messages.po"
 

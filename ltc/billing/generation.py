@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ltc.billing import adjustments, late, reader, revisions
 from ltc.billing.kinds import RevisionSource, SettlementKind, SettlementStatus
 from ltc.billing.lines import LinePlan, Totals, from_row, totals
-from ltc.billing.models import Settlement, SettlementFinding, SettlementRevision
+from ltc.billing.models import Settlement, SettlementAdjustment, SettlementFinding, SettlementRevision
 from ltc.billing.pricing import price_month
 from ltc.compliance import services as compliance
 from ltc.compliance.kinds import FindingStatus
@@ -45,20 +45,31 @@ class Generated:
 
 
 def providers_of_month(session: Session, month: date) -> list[int]:
-    """Providers with a visit, a stay or a live entitlement in ``month``."""
+    """Providers with a visit, a stay or a live entitlement in ``month``, or an adjustment of an earlier
+    month waiting for their next regular settlement (created for it if absent)."""
     end = first_of_next_month(month)
     visits = select(Visit.provider_id).where(Visit.service_date >= month, Visit.service_date < end)
     stays = select(Stay.provider_id).where(Stay.admitted_on < end,
                                            or_(Stay.discharged_on.is_(None), Stay.discharged_on >= month))
     entitled = select(Entitlement.provider_id).where(Entitlement.live_filter(), Entitlement.valid_from < end,
                                                      or_(Entitlement.valid_to.is_(None), Entitlement.valid_to > month))
-    return sorted(set(session.scalars(visits.union(stays, entitled))))
+    waiting = select(SettlementAdjustment.provider_id).where(SettlementAdjustment.settlement_id.is_(None),
+                                                             SettlementAdjustment.service_month < month)
+    return sorted(set(session.scalars(visits.union(stays, entitled, waiting))))
 
 
 def regular_settlement(session: Session, provider_id: int, month: date) -> Settlement | None:
     return session.scalar(select(Settlement).where(Settlement.provider_id == provider_id,
                                                    Settlement.month == first_of_month(month),
                                                    Settlement.kind == SettlementKind.REGULAR.value))
+
+
+def next_draft(session: Session, provider_id: int, after: date) -> Settlement | None:
+    """The provider's earliest unsubmitted regular settlement of a month after ``after``: the one an
+    adjustment of ``after`` is booked into."""
+    return session.scalar(select(Settlement).where(
+        Settlement.provider_id == provider_id, Settlement.kind == SettlementKind.REGULAR.value,
+        Settlement.status == SettlementStatus.DRAFT.value, Settlement.month > after).order_by(Settlement.month))
 
 
 def plan_lines(session: Session, provider_id: int, month: date, *, as_of: datetime, now: datetime,

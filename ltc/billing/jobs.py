@@ -14,8 +14,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ltc.billing import adjustments
-from ltc.billing.generation import generate_settlement, providers_of_month, regular_settlement
+from ltc.billing import reevaluation
+from ltc.billing.generation import generate_settlement, next_draft, providers_of_month, regular_settlement
 from ltc.billing.kinds import GENERATE_JOB, REGENERATE_JOB, RevisionSource, SettlementStatus
 from ltc.billing.models import Settlement
 from ltc.compliance.events import MonthsRescanned
@@ -67,7 +67,9 @@ def regenerate_unit(session: Session, unit: str, *, now: datetime, due_at: datet
 
 def on_months_rescanned(session: Session, event: MonthsRescanned) -> None:
     """Regenerate the provider's drafts of the rescanned months; re-evaluate the submitted ones
-    (the months of the re-check window only: the scan reads no older)."""
+    (the months of the re-check window only: the scan reads no older). Adjustments raised are booked
+    at once into the provider's next draft (regenerated); without one, the next generation creates it."""
+    corrected = []
     for month in event.months:
         settlement = regular_settlement(session, event.provider_id, month)
         if settlement is None:
@@ -75,5 +77,9 @@ def on_months_rescanned(session: Session, event: MonthsRescanned) -> None:
         if settlement.status == SettlementStatus.DRAFT.value:
             generate_settlement(session, event.provider_id, month, actor=SYSTEM, now=event.now, as_of=event.due_at,
                                 source=RevisionSource.NIGHTLY)
-        else:
-            adjustments.reevaluate_month(session, settlement, actor=SYSTEM, now=event.now, as_of=event.due_at)
+        elif reevaluation.reevaluate_month(session, settlement, actor=SYSTEM, now=event.now, as_of=event.due_at):
+            corrected.append(month)
+    draft = next_draft(session, event.provider_id, min(corrected)) if corrected else None
+    if draft is not None:
+        generate_settlement(session, event.provider_id, draft.month, actor=SYSTEM, now=event.now,
+                            as_of=event.due_at, source=RevisionSource.NIGHTLY)

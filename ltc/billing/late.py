@@ -27,30 +27,40 @@ from ltc.providers.records.models import Stay, Visit
 
 ZERO = Decimal("0.00")
 LATE_LIMIT = "late_limit"
+FAMILY, PACKAGE = "family", "package"
 LATE_NOTE = "补记：%(month)s 已提交后录入的服务记录"
 REFUSED_NOTE = "补记超过时限：服务日起 %(months)s 个月内可补记，%(month)s 的记录已不能结算"
 
 
 @dataclass(frozen=True)
 class LateRecord:
+    """A record entered late; a family package made payable by late visits is one too (its service
+    date: the latest late visit's)."""
+
     kind: str
     id: int
     entered_on: date
+    service_date: date | None = None
 
 
-def _settled_ids(session: Session, settlement: Settlement, generating: date) -> set[tuple[str, int]]:
+def _settled_ids(session: Session, settlement: Settlement, generating: date) -> dict[tuple[str, int], int]:
     """Records named by the settlement's current lines or by a current late line of another settlement
-    than the one of ``generating`` (a regeneration of that draft takes its late records again)."""
-    own = select(SettlementLineRecord.record_kind, SettlementLineRecord.record_id).join(
+    than the one of ``generating`` (a regeneration of that draft takes its late records again), with
+    the units paid for them."""
+    own = select(SettlementLineRecord.record_kind, SettlementLineRecord.record_id, SettlementLineRecord.units).join(
         SettlementLine, SettlementLine.id == SettlementLineRecord.line_id).where(
         SettlementLine.settlement_id == settlement.id, SettlementLine.revision == settlement.revision)
-    elsewhere = select(SettlementLineRecord.record_kind, SettlementLineRecord.record_id).join(
+    elsewhere = select(SettlementLineRecord.record_kind, SettlementLineRecord.record_id,
+                       SettlementLineRecord.units).join(
         SettlementLine, SettlementLine.id == SettlementLineRecord.line_id).join(
         Settlement, Settlement.id == SettlementLine.settlement_id).where(
         Settlement.provider_id == settlement.provider_id, SettlementLine.revision == Settlement.revision,
         SettlementLine.kind == LineKind.LATE.value, SettlementLine.service_month == settlement.month,
         Settlement.month != generating)
-    return {(k, i) for k, i in session.execute(own.union(elsewhere))}
+    found: dict[tuple[str, int], int] = defaultdict(int)
+    for kind, rid, units in session.execute(own.union_all(elsewhere)):
+        found[(kind, rid)] += units
+    return found
 
 
 def late_records(session: Session, settlement: Settlement, *, before: datetime,
@@ -59,7 +69,8 @@ def late_records(session: Session, settlement: Settlement, *, before: datetime,
     checked in later) after its submission and before ``before``, that no current line names."""
     month, end = settlement.month, first_of_next_month(settlement.month)
     after = settlement.submitted_at
-    visits = session.execute(select(Visit.id, Visit.updated_at).where(
+    visits = session.execute(select(Visit.id, Visit.updated_at, Visit.person_id, Visit.care_type,
+                                    Visit.service_date).where(
         Visit.provider_id == settlement.provider_id, Visit.service_date >= month, Visit.service_date < end,
         Visit.check_in_at.is_not(None), Visit.updated_at > after, Visit.updated_at <= before)).all()
     stays = session.execute(select(Stay.id, Stay.updated_at).where(
@@ -67,9 +78,23 @@ def late_records(session: Session, settlement: Settlement, *, before: datetime,
         or_(Stay.discharged_on.is_(None), Stay.discharged_on > month),
         Stay.updated_at > after, Stay.updated_at <= before)).all()
     settled = _settled_ids(session, settlement, generating)
-    found = [LateRecord(RecordKind.VISIT.value, i, to_local(at).date()) for i, at in visits]
+    found = [LateRecord(RecordKind.VISIT.value, i, to_local(at).date()) for i, at, *_ in visits]
     found += [LateRecord(RecordKind.STAY.value, i, to_local(at).date()) for i, at in stays]
-    return [r for r in found if (r.kind, r.id) not in settled]
+    found = [r for r in found if (r.kind, r.id) not in settled]
+    return found + _late_packages(visits, settled)
+
+
+def _late_packages(visits: list, settled: dict[tuple[str, int], int]) -> list[LateRecord]:
+    """The family packages not paid yet of persons with family visits entered late (the visits may
+    make the month reach F01's threshold): one per person, dated by the latest late visit."""
+    latest: dict[int, LateRecord] = {}
+    for _id, at, person_id, care_type, day in visits:
+        if care_type != FAMILY or settled.get((PACKAGE, person_id), 0) > 0:
+            continue
+        record = LateRecord(PACKAGE, person_id, to_local(at).date(), day)
+        if person_id not in latest or day > latest[person_id].service_date:
+            latest[person_id] = record
+    return list(latest.values())
 
 
 def submitted_months(session: Session, provider_id: int, month: date, earliest: date) -> list[Settlement]:
@@ -105,13 +130,17 @@ def _month_lines(session: Session, settlement: Settlement, records: list[LateRec
         mine = [s for s in row.sources if (s.kind, s.id) in wanted]
         if not mine:
             continue
-        in_time = [s for s in mine if wanted[(s.kind, s.id)].entered_on < add_months(s.service_date, months)]
+        in_time = [s for s in mine if _in_time(wanted[(s.kind, s.id)], s, months)]
         too_late = [s for s in mine if s not in in_time]
         if in_time:
             plans.append(_line(row, in_time, settlement, data, used))
         if too_late:
             plans.append(_refused(row, too_late, settlement, months))
     return plans
+
+
+def _in_time(record: LateRecord, source: UnitSource, months: int) -> bool:
+    return record.entered_on < add_months(record.service_date or source.service_date, months)
 
 
 def _settled_use(session: Session, settlement: Settlement, generating: date) -> dict[tuple[int, str], list]:

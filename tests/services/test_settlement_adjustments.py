@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ltc.billing import adjustments
+from ltc.billing import reevaluation
 from ltc.billing.models import Settlement, SettlementAdjustment, SettlementLine
 from ltc.compliance import jobs as scan
 from ltc.core.audit import SYSTEM
@@ -53,8 +53,8 @@ def test_a_retroactive_grant_pays_the_e01_bed_days_of_a_submitted_month_as_an_ad
         "reevaluation", MARCH, march.id, 31)
     assert (raised.billable, raised.fund, raised.copay) == (Decimal("1705.00"), Decimal("1278.75"), Decimal("426.25"))
     assert march.revision == 1 and march.fund == Decimal("0.00")      # the submitted month is not touched
-    assert adjustments.reevaluate_month(session, march, actor=SYSTEM, now=GRANTED,
-                                        as_of=_nightly(date(2026, 4, 12))) == 0     # raised once
+    assert reevaluation.reevaluate_month(session, march, actor=SYSTEM, now=GRANTED,
+                                        as_of=_nightly(date(2026, 4, 12))) == []     # raised once
     april = session.get(Settlement, generate(session, home, APRIL).settlement_id)
     [booked] = session.scalars(select(SettlementLine).where(SettlementLine.settlement_id == april.id,
                                                             SettlementLine.kind == "adjustment")).all()
@@ -105,5 +105,5 @@ def test_re_evaluation_keeps_the_monthly_fund_cap_of_outreach(session):
     raised = session.scalars(select(SettlementAdjustment)).all()
     assert len(raised) == 12 and {a.units for a in raised} == {1}
     assert sum(a.billable for a in raised) == Decimal("1440.00") and sum(a.fund for a in raised) == Decimal("1000.00")
-    assert adjustments.reevaluate_month(session, session.get(Settlement, june.settlement_id), actor=SYSTEM,
-                                        now=GRANTED, as_of=_nightly(date(2026, 7, 12))) == 0
+    assert reevaluation.reevaluate_month(session, session.get(Settlement, june.settlement_id), actor=SYSTEM,
+                                        now=GRANTED, as_of=_nightly(date(2026, 7, 12))) == []

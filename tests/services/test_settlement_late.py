@@ -85,3 +85,53 @@ def test_the_nightly_re_evaluation_leaves_a_late_record_to_its_late_line(session
     assert session.scalars(select(SettlementAdjustment)).all() == []
     _july, [line] = _late(session, generate(session, agency, JULY).settlement_id)
     assert line.payable_units == 60
+
+
+def _family_june(session):
+    """A family-care beneficiary (L4) with three visits in June: below F01's four, the package is
+    refused in June's settlement, submitted on 3 July."""
+    from tests.compliance_db_builders import carer
+    from tests.settlement_builders import beneficiary, home_plan, provider
+
+    world(session)
+    agency = provider(session, 75, care_type="family", grade="home_care", name="亲情照护站")
+    someone = beneficiary(session, 75, agency, care_type="family", level=4)
+    home_plan(session, someone, agency, level=4).care_type = "family"
+    relative = carer(session, agency, 75)
+    for day in (3, 10, 17):
+        home_visit(session, someone, relative, date(2026, 6, day), care_type="family")
+    june = generate(session, agency, JUNE)
+    submit(session, june.settlement_id, SUBMITTED)
+    return agency, someone, relative, june
+
+
+def test_a_late_family_visit_reaching_f01_pays_the_package_once_as_a_late_line(session):
+    from ltc.billing.models import SettlementAdjustment
+    from ltc.compliance import jobs as scan
+    from tests.settlement_builders import due
+
+    agency, someone, relative, june = _family_june(session)
+    [package] = session.scalars(select(SettlementLine).where(SettlementLine.settlement_id == june.settlement_id,
+                                                             SettlementLine.care_type == "family")).all()
+    assert (package.payable_units, package.rejected) == (0, {"F01": 1})
+    home_visit(session, someone, relative, date(2026, 6, 24), care_type="family",
+               created_at=datetime(2026, 7, 10, 2, 0, tzinfo=timezone.utc))
+    scan.scan_provider(session, str(agency.id), now=datetime(2026, 7, 11, 2, 0, tzinfo=timezone.utc),
+                       due_at=due(date(2026, 7, 11)))
+    assert session.scalars(select(SettlementAdjustment)).all() == []     # a late line's, not an adjustment
+    july, [line] = _late(session, generate(session, agency, JULY).settlement_id)
+    assert (line.service_month, line.care_type, line.payable_units) == (JUNE, "family", 1)
+    assert (line.billable, line.fund) == (Decimal("300.00"), Decimal("300.00"))
+    assert generate(session, agency, JULY).outcome == "unchanged"
+    submit(session, july.id, datetime(2026, 8, 3, 2, 0, tzinfo=timezone.utc))
+    _august, late = _late(session, generate(session, agency, date(2026, 8, 1)).settlement_id)
+    assert late == []                                                       # paid once
+
+
+def test_a_late_family_visit_beyond_the_late_limit_refuses_the_package(session):
+    agency, someone, relative, _june = _family_june(session)
+    home_visit(session, someone, relative, date(2026, 6, 24), care_type="family",
+               created_at=datetime(2026, 9, 25, 2, 0, tzinfo=timezone.utc))
+    _september, [line] = _late(session, generate(session, agency, SEPTEMBER).settlement_id)
+    assert (line.care_type, line.payable_units, line.rejected, line.fund) == (
+        "family", 0, {"late_limit": 1}, Decimal("0.00"))
