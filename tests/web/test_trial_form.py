@@ -183,6 +183,7 @@ def _home(**visit_changes):
     (_with(lambda b: b["entitlements"][0].update({"from": ""})), 400, "entitlements-0-start", "必填"),
     (_with(lambda b: b["stays"][0].update(admission="2026-02-30")), 400, "stays-0-admission", "不是有效的日期值"),
     (_with(lambda b: b["provider"].update(daily_price="abc")), 400, "provider-daily_price", "不是有效的小数"),
+    (_with(lambda b: b["provider"].update(daily_price="58.005")), 400, "provider-daily_price", "金额最多两位小数"),
     (_with(lambda b: b["stays"][0].update(discharge="2026-04-10")), 422, "stays-0-discharge", "不得早于入院日期"),
     (_with(lambda b: b["leaves"][0].update(out="2026-04-05", back="2026-04-06")), 422, "leaves-0-out",
      "不在任何一次在院期间"),
@@ -210,6 +211,19 @@ def test_a_tampered_carried_part_is_a_form_error_not_a_500(client, carried):
     r = client.post(URL, data=form_fields(EXAMPLE) | {"carried": carried})
     assert r.status_code == 400
     assert 'data-testid="form-errors"' in r.data.decode()
+
+
+@pytest.mark.parametrize("odd", [
+    {"month": "2026-13"}, {"entitlements-0-level": "abc"}, {"entitlements-0-care_type": "spa"},
+    {"person-tags": ["farmer"]}, {"hospital_stays-0-category": "x"},
+    {"visits-7-carer": "c1", "visits-7-planned_minutes": "99999999999999999999"},
+    {"visits-0-carer": "c1", "visits-0-extras": json.dumps({"gps": "here"})},
+    {"carried": json.dumps({"plan": {"items": "SH01"}})}])
+def test_odd_input_is_400_on_the_form(client, odd):
+    login(client, "pr_op")
+    r = client.post(URL, data=form_fields(EXAMPLE) | odd)
+    assert r.status_code == 400
+    assert "is-invalid" in r.data.decode() or 'data-testid="form-errors"' in r.data.decode()
 
 
 def test_a_tampered_visit_extra_is_shown_on_its_row(client):

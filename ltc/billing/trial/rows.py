@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import (DateField, DateTimeLocalField, DecimalField, HiddenField, IntegerField, SelectChoice,
                      SelectField, SelectMultipleField, StringField, SubmitField)
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, StopValidation
 
 from ltc.core.clock import LOCAL_TZ
 from ltc.orgs.kinds import CARE_TYPE_LABELS, GRADE_LABELS
@@ -54,6 +54,12 @@ def moment_text(value: datetime | None) -> str | None:
 
 def money_text(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
+
+
+def cents(form, field) -> None:
+    """An amount in yuan and fen: at most two decimal places (the body's money format)."""
+    if field.data is not None and field.data.is_finite() and field.data.as_tuple().exponent < -2:
+        raise StopValidation(_l("金额最多两位小数"))
 
 
 class Row(PlainForm):
@@ -180,7 +186,8 @@ class PersonPart(PlainForm):
 class ProviderPart(PlainForm):
     facility_grade = SelectField(_l("机构等级"), choices=_choices(GRADE_LABELS, blank=True))
     daily_price = DecimalField(_l("每日护理价格（元）"), places=2,
-                               validators=[Optional(), finite, NumberRange(min=0, max=Decimal("99999999.99"))])
+                               validators=[Optional(), finite, cents,
+                                           NumberRange(min=0, max=Decimal("99999999.99"))])
 
     def field_for(self, key: str):
         return getattr(self, key, None)

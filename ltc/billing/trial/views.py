@@ -127,7 +127,7 @@ def _from_form(source: PrefillForm):
         form.form_errors.append(error_words(refused))
         form.place(refused.fields, rows)
         return _render(source, form, json_form, status=refused.status)
-    return _render(source, _form_of(raw), json_form, answer)
+    return _render(source, _form_of(body.model_dump(mode="json", by_alias=True)), json_form, answer)
 
 
 @bp.route("/", methods=["GET", "POST"])
