@@ -203,6 +203,9 @@ def test_each_problem_is_shown_next_to_its_field(client, fields, status, name, w
     assert r.status_code == status, page
     assert words in (error_at(page, name) or ""), page
     assert 'data-testid="trial-lines"' not in page
+    if status == 422:  # the refusal's words are on the field; the top says so, without body paths
+        top = re.search(r'data-testid="form-errors">(.*?)</div>\s*</div>', page, re.S).group(1)
+        assert "该场景无法试算，请按各栏的提示修改" in top and "[0]" not in top
 
 
 @pytest.mark.parametrize("carried", ["{not json", "[1]", json.dumps({"person": {"shoe_size": 42}})])

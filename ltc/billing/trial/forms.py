@@ -124,15 +124,19 @@ class TrialForm(FlaskForm):
             return {}
         return carried
 
-    def place(self, problems: dict[str, str], rows: dict[str, list[int]]) -> None:
-        """Show each problem (by body path: ``visits[2].start``) on its field, else on the form."""
+    def place(self, problems: dict[str, str], rows: dict[str, list[int]]) -> bool:
+        """Show each problem (by body path: ``visits[2].start``) on its field, else on the form.
+        True when every problem is on a field."""
+        on_fields = True
         for path, problem in problems.items():
             words = gettext(PROBLEM_WORDS[problem]) if problem in PROBLEM_WORDS else reason_words(problem)
             found = self.field_at(path, rows)
             if found is None:
                 self.form_errors.append(f"{path}: {words}")
+                on_fields = False
             else:
                 found.errors = list(found.errors) + [words]
+        return on_fields
 
     def field_at(self, path: str, rows: dict[str, list[int]]):
         """The field that edits body path ``path`` (a row's first field for the row itself), or None."""

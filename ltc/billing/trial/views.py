@@ -25,6 +25,8 @@ from ltc.web.messages import error_words, reason_words
 
 bp = Blueprint("trial", __name__, url_prefix="/billing/trial")
 
+#: a refusal whose every reason is shown on its field (msgid)
+SEE_FIELDS = "该场景无法试算，请按各栏的提示修改"
 #: a finding's record (a JSON pointer into the body) in words (msgids)
 RECORD_WORDS = {"visits": "上门服务", "stays": "在院记录", "entitlements": "待遇"}
 
@@ -124,8 +126,8 @@ def _from_form(source: PrefillForm):
         return _render(source, form, json_form, status=400)
     answer, refused = _price(body)
     if refused is not None:
-        form.form_errors.append(error_words(refused))
-        form.place(refused.fields, rows)
+        on_fields = bool(refused.fields) and form.place(refused.fields, rows)
+        form.form_errors.insert(0, gettext(SEE_FIELDS) if on_fields else error_words(refused))
         return _render(source, form, json_form, status=refused.status)
     return _render(source, _form_of(body.model_dump(mode="json", by_alias=True)), json_form, answer)
 
