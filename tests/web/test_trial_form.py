@@ -104,6 +104,9 @@ def test_the_page_opens_with_the_worked_example_on_the_form_and_prices_it(client
     assert fields["month"] == ["2026-04"] and fields["entitlements-0-care_type"] == ["institution"]
     assert fields["stays-0-admission"] == ["2026-04-11"] and fields["hospital_stays-0-admission"] == ["2026-04-25"]
     assert '<details class="mt-4" data-testid="trial-advanced">' in page  # collapsed
+    # Enter in a field presses the form's first submit button: the calculation, not a row's "remove"
+    first = re.search(r'<input[^>]*type="submit"[^>]*>', page.split('data-testid="trial-form"')[1]).group(0)
+    assert 'name="submit"' in first
     r = client.post(URL, data={**fields, "submit": "试算"})
     page = r.data.decode()
     assert r.status_code == 200, page
