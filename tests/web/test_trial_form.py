@@ -42,12 +42,16 @@ class _Fields(HTMLParser):
         elif self.inside and tag == "input" and "checked" in a:
             self.values.append((a["name"], a["value"]))
         elif self.inside and tag == "select":
-            self.select = a["name"]
-        elif self.inside and tag == "option" and self.select and "selected" in a:
-            self.values.append((self.select, a["value"]))
+            self.select, self.multiple, self.options, self.chosen = a["name"], "multiple" in a, [], []
+        elif self.inside and tag == "option" and self.select:
+            self.options.append(a["value"])
+            if "selected" in a:
+                self.chosen.append(a["value"])
 
     def handle_endtag(self, tag):
-        if tag == "select":
+        if tag == "select" and self.select:  # a single select without a selected option sends its first
+            chosen = self.chosen or ([] if self.multiple else self.options[:1])
+            self.values.extend((self.select, value) for value in chosen)
             self.select = None
         elif tag == "form":
             self.inside = False
@@ -303,3 +307,17 @@ def test_the_form_in_english(client):
                          .split('data-testid="trial-prefill"')[1])
     page = client.post(URL, data=_with(lambda b: b.update(month=""))).data.decode()
     assert error_at(page, "month") == "required"
+
+
+def test_the_form_and_its_row_buttons_work_with_csrf_protection(csrf_client):
+    page = csrf_client.get("/login").data.decode()
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    csrf_client.post("/login", data={"username": "pr_op", "password": PASSWORD, "csrf_token": token})
+    fields = page_fields(csrf_client.get(URL).data.decode())
+    assert fields["csrf_token"]
+    added = csrf_client.post(URL, data={**fields, "add_visits": "添加上门服务"})
+    assert added.status_code == 200 and 'data-testid="trial-visit"' in added.data.decode()
+    priced = csrf_client.post(URL, data={**page_fields(added.data.decode()), "submit": "试算"})
+    assert priced.status_code == 200, re.findall(r"(?:invalid-feedback|alert)[^>]*>([^<]*)<", priced.data.decode())
+    assert line_of(priced.data.decode())[:2] == ("990.00", "693.00")
+    assert csrf_client.post(URL, data={**fields, "csrf_token": "", "submit": "试算"}).status_code == 400
