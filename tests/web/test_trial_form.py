@@ -321,3 +321,27 @@ def test_the_form_and_its_row_buttons_work_with_csrf_protection(csrf_client):
     assert priced.status_code == 200, re.findall(r"(?:invalid-feedback|alert)[^>]*>([^<]*)<", priced.data.decode())
     assert line_of(priced.data.decode())[:2] == ("990.00", "693.00")
     assert csrf_client.post(URL, data={**fields, "csrf_token": "", "submit": "试算"}).status_code == 400
+
+
+def test_facts_changing_within_the_month_are_carried_and_priced_as_read(client):
+    login(client, "pr_op")
+    scenario = copy.deepcopy(EXAMPLE)
+    scenario["person"] = {"category": [{"value": "resident", "from": "2020-01-01", "to": "2026-04-15"},
+                                       {"value": "employee", "from": "2026-04-15"}],
+                          "tags": [{"value": "medical_assistance", "from": "2026-04-10"}],
+                          "enrolment": "active", "coordinates": {"lat": 36.1, "lon": 120.4}}
+    r = client.post(URL, data={"scenario": json.dumps(scenario), "price_json": "按 JSON 试算"})
+    page = r.data.decode()
+    assert r.status_code == 200, page
+    fields = page_fields(page)
+    assert fields["person-category"] == [""] and "person-tags" not in fields
+    carried = json.loads(fields["carried"][0])
+    assert [(p["value"], p["from"], p.get("to")) for p in carried["person"]["category"]] == [
+        ("resident", "2020-01-01", "2026-04-15"), ("employee", "2026-04-15", None)]
+    assert carried["person"]["coordinates"] == {"lat": 36.1, "lon": 120.4}
+    assert 'data-testid="trial-carried"' in page
+    again = client.post(URL, data={**fields, "submit": "试算"}).data.decode()
+    assert line_of(again) == line_of(page)
+    # a category chosen on the form holds the whole month instead
+    chosen = client.post(URL, data={**fields, "person-category": "resident", "submit": "试算"}).data.decode()
+    assert line_of(chosen) != line_of(page)
