@@ -345,3 +345,12 @@ def test_facts_changing_within_the_month_are_carried_and_priced_as_read(client):
     # a category chosen on the form holds the whole month instead
     chosen = client.post(URL, data={**fields, "person-category": "resident", "submit": "试算"}).data.decode()
     assert line_of(chosen) != line_of(page)
+
+
+def test_a_problem_with_the_json_opens_the_advanced_view(client):
+    login(client, "pr_op")
+    r = client.post(URL, data={"scenario": "{not json", "price_json": "按 JSON 试算"})
+    page = r.data.decode()
+    assert r.status_code == 400 and '<details class="mt-4" data-testid="trial-advanced" open>' in page
+    assert re.search(r'name="scenario"[^>]*>[^<]*</textarea>\s*(<div class="form-text">[^<]*</div>\s*)?'
+                     r'<div class="invalid-feedback">invalid JSON</div>', page)
