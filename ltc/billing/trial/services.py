@@ -6,6 +6,7 @@ The scenario is checked and priced by the pure ``scenario.run`` (the compliance 
 person's and provider's facts of the month, as the settlement reader reads them."""
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.auth.models import User
@@ -20,8 +21,9 @@ from ltc.compliance.policy import CompliancePolicy
 from ltc.core.months import first_of_next_month
 from ltc.policy.services import policy_on
 from ltc.people.models import InsuredPerson
+from ltc.providers.catalogue.models import ServiceItem
 
-__all__ = ["EXAMPLE", "price_scenario", "prefill"]
+__all__ = ["EXAMPLE", "catalogue_items", "price_scenario", "prefill"]
 
 NO_POLICY = "该月有日期没有生效的政策版本"
 #: what is missing to price a unit, by the field that lacks it (msgids)
@@ -69,3 +71,9 @@ def prefill(session: Session, user: User, person_id: int, month: date) -> dict:
     return scenario_json(session, person, month, provider_id)
 
 
+
+
+def catalogue_items(session: Session) -> list[tuple[str, str, str]]:
+    """Every catalogue item a trial visit may name: (code, Chinese name, English name), by code."""
+    return [tuple(row) for row in session.execute(
+        select(ServiceItem.code, ServiceItem.name_zh, ServiceItem.name_en).order_by(ServiceItem.code))]
