@@ -29,7 +29,7 @@ from ltc.billing.models import Settlement
 from ltc.billing.review import appeals, approval, auditing, payment, sampling, workflow
 from ltc.billing.review.auditing import RecordFilter
 from ltc.billing.review.kinds import RecordDecision, RefusalReason
-from ltc.billing.review.records import flagged_records
+from ltc.billing.review.records import flagged_records, record_share
 from ltc.billing.stars.kinds import StarKind
 from ltc.billing.stars.services import StarChange, set_star
 from ltc.core.audit import SYSTEM
@@ -105,15 +105,21 @@ def _audit(s: Scene, settlement: Settlement, *, refuse: bool, now: datetime) -> 
     auditing.decide_flagged_by_filter(s.session, settlement, RecordFilter(), RecordDecision.PAY.value, actor=insurer,
                                       now=now)
     persons = sampling.draw_sample(s.session, settlement, actor=insurer, now=now, seed=settlement.id)
-    if refuse and not flagged:
-        first = auditing.sample_records(s.session, settlement)[0]
-        auditing.decide_sampled(s.session, settlement, [(first.record_kind, first.record_id)],
-                                RecordDecision.REFUSE.value, reason_code=RefusalReason.NO_EVIDENCE.value,
-                                reason_text="抽查时未提供该期间的护理记录", actor=insurer, now=now)
+    if refuse and not flagged and (key := _smallest_paying(s, settlement)):
+        auditing.decide_sampled(s.session, settlement, [key], RecordDecision.REFUSE.value,
+                                reason_code=RefusalReason.NO_EVIDENCE.value, reason_text="抽查时未提供该期间的护理记录",
+                                actor=insurer, now=now)
     for person_id in persons:
         auditing.decide_sampled(s.session, settlement, None, RecordDecision.PAY.value, person_id=person_id,
                                 actor=insurer, now=now)
     auditing.finish_audit(s.session, settlement, actor=insurer, now=now, note="审核完成")
+
+
+def _smallest_paying(s: Scene, settlement: Settlement) -> tuple[str, int] | None:
+    """The sampled record with the smallest fund share above zero (its refusal deducts something)."""
+    shares = sorted((record_share(s.session, settlement, r.record_kind, r.record_id).fund, r.record_kind, r.record_id)
+                    for r in auditing.sample_records(s.session, settlement))
+    return next(((kind, record_id) for fund, kind, record_id in shares if fund > 0), None)
 
 
 def _submit(s: Scene, settlement: Settlement, username: str, *, remark: bool, now: datetime) -> None:

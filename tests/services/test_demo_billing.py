@@ -15,6 +15,7 @@ from ltc.billing.review.models import (SettlementAppeal, SettlementAudit, Settle
                                        SettlementSample)
 from ltc.billing.stars.models import ProviderAnnualStar, ProviderMonthlyStar
 from ltc.core.clock import local_today, utcnow
+from ltc.core.money import to_money
 from ltc.core.months import add_months, first_of_month
 from ltc.demo.billing import load_billing
 from ltc.demo.loader import load_demo
@@ -47,8 +48,11 @@ def _settlements(session, last):
 
 
 def _refused(session, settlement) -> int:
-    return session.scalar(select(func.count()).select_from(SettlementRecordDecision).where(
-        SettlementRecordDecision.settlement_id == settlement.id, SettlementRecordDecision.decision == "refuse"))
+    """How many records the audit refused, each deducting part of the fund."""
+    deducted = session.scalars(select(SettlementRecordDecision.deducted_fund).where(
+        SettlementRecordDecision.settlement_id == settlement.id, SettlementRecordDecision.decision == "refuse")).all()
+    assert all(fund > 0 for fund in deducted)
+    return len(deducted)
 
 
 def _sampled(session, settlement) -> int:
@@ -67,7 +71,9 @@ def _check_stages(session, by):
     assert approved.status == "approved" and _refused(session, approved) >= 1 and _sampled(session, approved) >= 1
     withheld = session.scalar(select(DepositEntry.amount).where(DepositEntry.settlement_id == approved.id,
                                                                 DepositEntry.kind == "withheld"))
-    assert withheld and withheld > 0 and approved.deposit == withheld
+    deducted = session.scalar(select(SettlementAudit.deducted_fund).where(SettlementAudit.settlement_id == approved.id))
+    assert withheld == approved.deposit == to_money((approved.fund - deducted) * Decimal("0.10"))
+    assert withheld > 0 and deducted > 0
     assert session.scalar(select(SettlementNet.payable).where(SettlementNet.settlement_id == approved.id)) > 0
     paid = by[("home2", "before")]
     audit = session.scalar(select(SettlementAudit).where(SettlementAudit.settlement_id == paid.id))
