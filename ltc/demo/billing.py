@@ -10,7 +10,7 @@ stars first (the audit's sample rate reads them). Then each review stage has one
   MIA's approval; the ward appealed the refusal and won;
 * the ward's M-1: a draft carrying the won appeal as an adjustment line;
 * the home-care provider's M-1: submitted with a remark on a flagged visit;
-* the nursing home's M-1: audited with a refused flagged visit and the sample, approved by the MIA
+* the nursing home's M-1: audited with the sample and a refused sampled stay, approved by the MIA
   (its quality deposit withheld and its net booked), waiting for payment.
 
 Last, the insurer records one family-care beneficiary's bank account on request and the M-1
