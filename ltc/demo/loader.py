@@ -16,6 +16,7 @@ class DemoSummary:
 def load_demo(session: Session, *, password: str, now: datetime, persons: int = 200) -> DemoSummary:
     from ltc.assessment.scale.services import seed_rulesets
     from ltc.demo.applications import load_applications
+    from ltc.demo.billing import load_billing
     from ltc.demo.carers import load_carers
     from ltc.demo.outcomes import load_outcomes
     from ltc.demo.records import load_records
@@ -38,6 +39,8 @@ def load_demo(session: Session, *, password: str, now: datetime, persons: int = 
     load_outcomes(session, now=now)
     session.flush()
     load_records(session, now=now)
+    session.flush()
+    load_billing(session, now=now)
     session.flush()
     return DemoSummary(users=[(u.username, u.org.name, ", ".join(sorted(u.roles))) for u in users],
                        persons=created)

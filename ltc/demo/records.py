@@ -47,7 +47,7 @@ BENEFICIARIES = (
     ("late_start", "home", "provider", 4), ("outreach", "outreach", "provider", 4),
     ("family", "family", "provider", 4), ("resident", "institution", "provider2", 4),
     ("newcomer", "institution", "provider2", 4), ("ward", "special", "provider3", 5),
-    ("ward_unmatched", "special", "provider3", 5),
+    ("ward_unmatched", "special", "provider3", 5), ("family2", "family", "provider", 3),
 )
 USERNAMES = ("provider", "provider2", "provider3", "insurer", "mia", "carer")
 HOME_POINT = (Decimal("30.250000"), Decimal("120.160000"))
@@ -89,20 +89,27 @@ class Scene:
         return datetime.combine(day, time(hour, minute), tzinfo=LOCAL_TZ)
 
 
+def demo_scene(session: Session, *, now: datetime) -> Scene | None:
+    """The demo's users and beneficiaries by key (None when the demo city is not there)."""
+    users = {u.username: u for u in session.scalars(select(User).where(User.username.in_(USERNAMES)))}
+    people = _persons(session, PERSON_OFFSET, len(BENEFICIARIES))
+    if len(users) < len(USERNAMES) or len(people) < len(BENEFICIARIES):
+        return None
+    keyed = {spec[0]: person for spec, person in zip(BENEFICIARIES, people, strict=True)}
+    return Scene(session, now, Month(local_today(now)), users, keyed)
+
+
 def load_records(session: Session, *, now: datetime) -> int:
     """The demo records, unless any visit or stay exists (idempotent). Returns the visits made."""
     from ltc.demo.visits import load_visits, scan
 
     if session.scalar(select(Visit.id).limit(1)) or session.scalar(select(Stay.id).limit(1)):
         return 0
-    users = {u.username: u for u in session.scalars(select(User).where(User.username.in_(USERNAMES)))}
-    people = _persons(session, PERSON_OFFSET, len(BENEFICIARIES))
-    if len(users) < len(USERNAMES) or len(people) < len(BENEFICIARIES):
+    scene = demo_scene(session, now=now)
+    if scene is None:
         log.warning("demo records skipped: demo users or persons %d–%d are missing",
                     PERSON_OFFSET, PERSON_OFFSET + len(BENEFICIARIES))
         return 0
-    keyed = {spec[0]: person for spec, person in zip(BENEFICIARIES, people, strict=True)}
-    scene = Scene(session, now, Month(local_today(now)), users, keyed)
     catalogue_services.load_catalogue(session, catalogue_services.read_catalogue_csv(), actor=SYSTEM, now=now)
     _care_types(scene)
     if not _entitlements(scene):
