@@ -1,7 +1,6 @@
 """The 试算 page (issue 11 point 2): a scenario (pre-filled from a real beneficiary-month in the user's
 scope, or an example) priced with the same rules and pricing as a settlement; nothing is stored."""
 import json
-from datetime import date
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
@@ -27,8 +26,8 @@ def _scenario_text(body: dict) -> str:
 def _fill(form: TrialForm, source: PrefillForm) -> None:
     """GET: the scenario of the requested beneficiary-month (404 outside the scope), else the example."""
     if source.person_id.raw_data and source.validate():
-        month = date.fromisoformat(source.month.data + "-01")
-        form.scenario.data = _scenario_text(prefill(db.session, current_user, source.person_id.data, month))
+        form.scenario.data = _scenario_text(prefill(db.session, current_user, source.person_id.data,
+                                                    source.month_start))
     elif not form.scenario.data:
         form.scenario.data = _scenario_text(EXAMPLE)
 
