@@ -1219,6 +1219,7 @@ EN.update({
     "第 %(row)s 行：支付失败须填写失败原因": "Row %(row)s: a failed line needs the bank's reason",
     "请在结算审核页面办理本步骤": "Decide this step on the settlement review pages",
     "批量审批月度结算": "Approve monthly settlements in bulk",
+    "生成一个机构的月度结算（命令行）": "Generate one provider's monthly settlement (command line)",
 })
 
 # re-evaluation per service date (issue 11, second wave): the note and the facts it names

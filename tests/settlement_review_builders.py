@@ -133,3 +133,12 @@ def audited(session, world, **kw) -> Built:
     built = decided(session, world, **kw)
     auditing.finish_audit(session, built.settlement, actor=actor(world, "ins_rev"), now=AUDIT_NOW)
     return built
+
+
+def bank_account(session, world, provider, *, account_no: str = "6222020200112233445", valid_from=date(2026, 1, 1)):
+    """The provider's settlement bank account from ``valid_from``, entered by the MIA's admin."""
+    from ltc.billing.review.bank_accounts import AccountChange, change_account
+
+    change = AccountChange(holder=f"{provider.name}", bank_name="工商银行东城支行", account_no=account_no,
+                           valid_from=valid_from, reason="开户")
+    return change_account(session, provider.id, change, actor=actor(world, "mia_admin"), now=NOW)

@@ -1,21 +1,25 @@
 """`flask --app ltc settlements generate --month YYYY-MM [--provider USCC]`: generate (or regenerate
-the drafts of) a month's regular settlements from the command line, each provider in its own
-transaction, with a progress bar (SPEC §7.3). A provider that fails is reported and the others go on."""
-from datetime import date
+the drafts of) a month's regular settlements from the command line (SPEC §7.3), recorded as a job run
+like the scheduler's (SPEC §9: every run recorded). The whole month runs the monthly job itself for the
+month's due time, each provider a unit in its own transaction: the command and the schedule share one run,
+its progress and its resume (a failed provider is retried by the next run of either, the others kept).
+One provider (``--provider``) is a run of its own on-demand job with that one unit."""
+from datetime import date, datetime
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ltc.billing.generation import generate_settlement, providers_of_month
-from ltc.billing.kinds import RevisionSource
-from ltc.core.audit import SYSTEM
-from ltc.core.clock import utcnow
-from ltc.core.db import writing
+from ltc.billing import command_runs
+from ltc.billing.kinds import GENERATE_JOB, PROVIDER_JOB
+from ltc.core.clock import to_local, utcnow
 from ltc.extensions import db
 from ltc.orgs.kinds import OrgKind
 from ltc.orgs.models import Organisation
+from ltc.scheduler.registry import JOBS, ON_DEMAND_JOBS, get_job
+from ltc.scheduler.runner import RunOutcome, run_job
+from ltc.scheduler.services import scheduled_jobs
 
 settlements = AppGroup("settlements", help="Monthly settlements (结算).")
 
@@ -27,14 +31,22 @@ def _month(value: str) -> date:
         raise click.BadParameter("expected YYYY-MM", param_hint="--month") from None
 
 
-def _providers(month: date, uscc: str | None) -> list[int]:
-    if uscc is None:
-        return providers_of_month(db.session, month)
+def _provider(uscc: str) -> int:
     found = db.session.scalar(select(Organisation.id).where(Organisation.uscc == uscc.strip().upper(),
                                                             Organisation.kind == OrgKind.PROVIDER.value))
     if found is None:
         raise click.ClickException(f"no provider with credit code {uscc}")
-    return [found]
+    return found
+
+
+def _due_at(month: date, now: datetime) -> datetime:
+    """The due time of the monthly run settling ``month`` (the job's time in the policy in force)."""
+    [job] = scheduled_jobs(db.session, now, (get_job(GENERATE_JOB, JOBS),))
+    due_at = command_runs.month_due_at(month, job.schedule.hour, job.schedule.minute)
+    if due_at > now:
+        raise click.ClickException(f"the settlements of {month:%Y-%m} are generated from "
+                                   f"{to_local(due_at):%Y-%m-%d %H:%M}")
+    return due_at
 
 
 @settlements.command("generate")
@@ -42,26 +54,29 @@ def _providers(month: date, uscc: str | None) -> list[int]:
 @click.option("--provider", "uscc", help="Only this provider (unified social credit code).")
 def generate_command(month_text: str, uscc: str | None) -> None:
     """Generate the regular settlements of a month (drafts are regenerated, submitted ones kept)."""
-    month = _month(month_text)
-    providers = _providers(month, uscc)
-    db.session.commit()   # end the read transaction: each provider commits on its own
-    counts: dict[str, int] = {}
-    failed: list[str] = []
-    with writing(), click.progressbar(providers, label=f"settlements {month:%Y-%m}") as bar:
-        for provider_id in bar:
-            try:
-                outcome = generate_settlement(db.session, provider_id, month, actor=SYSTEM, now=utcnow(),
-                                              source=RevisionSource.COMMAND)
-                db.session.commit()
-                counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
-            except Exception as exc:  # noqa: BLE001 — one provider failing does not stop the others
-                db.session.rollback()
-                failed.append(f"provider {provider_id}: {exc}")
-    click.echo(", ".join(f"{name} {n}" for name, n in sorted(counts.items())) or "no providers")
-    for line in failed:
-        click.echo(f"failed: {line}", err=True)
-    if failed:
-        raise click.ClickException(f"{len(failed)} providers failed")
+    month, now = _month(month_text), utcnow()
+    due_at = _due_at(month, now)
+    with command_runs.from_command():
+        if uscc is None:
+            db.session.commit()  # end the read transaction: the runner commits per unit
+            outcome = run_job(db.session, get_job(GENERATE_JOB, JOBS), due_at)
+        else:
+            run_id = command_runs.record_provider_run(db.session, _provider(uscc), due_at=due_at, now=now)
+            db.session.commit()
+            outcome = run_job(db.session, get_job(PROVIDER_JOB, ON_DEMAND_JOBS), due_at, queued_run_id=run_id)
+    _report(outcome)
+
+
+def _report(outcome: RunOutcome) -> None:
+    counts = outcome.counts or {}
+    click.echo(f"run {outcome.run_id}: {outcome.status}; "
+               + (", ".join(f"{name} {n}" for name, n in sorted(counts.items())) or "no providers"))
+    if outcome.status == "skipped_locked":
+        raise click.ClickException("another process is generating these settlements: try again once it ends")
+    if outcome.error:
+        click.echo(outcome.error, err=True)
+    if outcome.status not in ("success", "already_done"):
+        raise click.ClickException(f"the run ended {outcome.status}")
 
 
 def register(app: Flask) -> None:

@@ -6,6 +6,10 @@ partly failed run resumes with the providers not done.
   runs each missed month of the last three, oldest first), for every provider with records or
   entitlements in it.
 * ``settlement_regeneration`` (queued from the provider's settlement page): one provider-month.
+* ``settlement_generation_provider``: one provider-month asked for on the command line (``--provider``),
+  its one unit listed when the run is recorded (``command_runs.record_provider_run``); the whole month asked for on the
+  command line runs ``generate_settlements`` itself for the month's due time, so the
+  command and the schedule share one run, its progress and its resume.
 * ``on_months_rescanned``: after the nightly scan re-checked a provider's months, their drafts are
   regenerated and the months already submitted re-evaluated (± adjustments, SPEC §7.3).
 """
@@ -16,16 +20,16 @@ from sqlalchemy.orm import Session
 
 from ltc.billing import reevaluation
 from ltc.billing.generation import generate_settlement, next_draft, providers_of_month, regular_settlement
-from ltc.billing.kinds import GENERATE_JOB, REGENERATE_JOB, RevisionSource, SettlementStatus
+from ltc.billing.kinds import GENERATE_JOB, PROVIDER_JOB, REGENERATE_JOB, RevisionSource, SettlementStatus
 from ltc.billing.models import Settlement
 from ltc.compliance.events import MonthsRescanned
 from ltc.core.audit import SYSTEM, Actor
+from ltc.billing.command_runs import generation_source
 from ltc.core.clock import to_local
 from ltc.core.months import add_months, first_of_month
 
-__all__ = ["GENERATE_JOB", "REGENERATE_JOB", "generate_unit", "on_months_rescanned", "regenerate_unit",
-           "regenerate_units", "settlement_units"]
-
+__all__ = ["GENERATE_JOB", "PROVIDER_JOB", "REGENERATE_JOB", "generate_unit", "on_months_rescanned",
+           "provider_units", "regenerate_unit", "regenerate_units", "settlement_units"]
 
 def settlement_month(due_at: datetime) -> date:
     """The service month a run due at ``due_at`` settles: the month before the due date's."""
@@ -38,8 +42,18 @@ def settlement_units(session: Session, *, due_at: datetime) -> list[str]:
 
 def generate_unit(session: Session, unit: str, *, now: datetime, due_at: datetime) -> dict[str, int]:
     outcome = generate_settlement(session, int(unit), settlement_month(due_at), actor=SYSTEM, now=now,
-                                  as_of=due_at, source=RevisionSource.SCHEDULE)
+                                  as_of=due_at, source=generation_source())
     return outcome.counts()
+
+
+# --- one provider-month from the command line ------------------------------------------------------
+
+def provider_units(session: Session, *, due_at: datetime, run_id: int) -> list[str]:
+    """The units ``command_runs.record_provider_run`` listed (the runner lists a run's units only when it has none)."""
+    from ltc.scheduler.models import JobRunUnit
+
+    return list(session.scalars(select(JobRunUnit.unit_key).where(JobRunUnit.run_id == run_id)
+                                .order_by(JobRunUnit.id)))
 
 
 # --- the provider's queued regeneration ------------------------------------------------------------

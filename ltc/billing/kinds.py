@@ -56,6 +56,7 @@ class RevisionSource(StrEnum):
 #: the scheduler jobs of settlements (``ltc.scheduler.registry``)
 GENERATE_JOB = "generate_settlements"
 REGENERATE_JOB = "settlement_regeneration"
+PROVIDER_JOB = "settlement_generation_provider"
 
 #: msgids, translated where shown
 SETTLEMENT_KIND_LABELS = {SettlementKind.REGULAR: "月度结算"}

@@ -15,6 +15,7 @@ from ltc.billing.models import Settlement, SettlementFinding, SettlementLine, Se
 from ltc.compliance.models import Finding
 from ltc.core import audit
 from ltc.core.audit import Actor
+from ltc.core.clock import to_local
 from ltc.core.errors import Conflict, Forbidden
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
@@ -86,15 +87,19 @@ def may_regenerate(user: User, settlement: Settlement) -> bool:
 def request_regeneration(session: Session, settlement: Settlement, *, user: User, actor: Actor,
                          now: datetime) -> JobRun:
     """Queue the regeneration of the provider's own draft (the scheduler process runs it, the page
-    shows its progress); a run already waiting or running is returned as it is. Raises Forbidden
-    (another organisation's settlement), Conflict (submitted: only a draft is regenerated)."""
+    shows its progress). Raises Forbidden (another organisation's settlement), Conflict (submitted: only
+    a draft is regenerated; a regeneration already waiting or running, also one asked for at the same
+    moment: the settlement's row is locked first)."""
     if user.org_id != settlement.provider_id:
         raise Forbidden("只能重新生成本机构的结算")
+    session.scalar(select(Settlement).where(Settlement.id == settlement.id).with_for_update()
+                   .execution_options(populate_existing=True))
     if settlement.status != SettlementStatus.DRAFT.value:
         raise Conflict("结算已提交，不能重新生成", {"status": settlement.status})
     current = regeneration_run(session, settlement)
     if current is not None and current.status in (RunStatus.QUEUED, RunStatus.RUNNING):
-        return current
+        raise Conflict("重新生成已在排队或处理中（%(asked)s 提交），请等待完成后再试", {"run": "busy"},
+                       params={"asked": to_local(current.queued_at or current.due_at).strftime("%Y-%m-%d %H:%M")})
     from ltc.scheduler.queue import queue_new_run
     from ltc.scheduler.registry import ON_DEMAND_JOBS, get_job
 

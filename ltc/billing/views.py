@@ -82,7 +82,7 @@ def regenerate(settlement_id: int):
                                    now=utcnow())
     except DomainError as exc:
         db.session.rollback()
-        flash(error_words(exc), "danger")
+        flash(error_words(exc), "warning" if exc.status == 409 else "danger")
         return redirect(url_for(".detail", settlement_id=settlement_id))
     db.session.commit()
     flash(_("已提交重新生成，后台处理完成后本页显示新版本"), "success")

@@ -194,7 +194,15 @@ def _event(page: CasePage, e: ReviewEvent) -> dict:
             "org": _org(page, e.org_id),
             "at": _iso(e.at), "reason_code": e.reason_code, "reason_label": label,
             "reason_text": e.reason_text, "subject_revision": e.subject_revision,
-            "checks": (e.snapshot or {}).get("checks")}
+            "checks": _stored_checks((e.snapshot or {}).get("checks"))}
+
+
+def _stored_checks(checks: list[dict] | None) -> list[dict] | None:
+    """A decision's stored checks as the API shows checks: the detail in words (its params filled in)."""
+    if checks is None:
+        return None
+    return [{"code": c.get("code", ""), "label": c.get("label", ""), "passed": c.get("passed"),
+             "detail": check_words(c)} for c in checks]
 
 
 def case_json(page: CasePage) -> dict:

@@ -10,6 +10,9 @@ Every decision is a compare-and-set on ``ReviewCase.version``: of two users deci
 once exactly one succeeds, the other gets a Conflict naming who changed the case and when.
 Services flush, never commit.
 """
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -28,8 +31,35 @@ from ltc.reviews.definitions import (DECISION_LABELS, OTHER, ROLE_LABELS, CaseTy
                                      due_date)
 from ltc.reviews.models import ReviewCase, ReviewEvent, ReviewParty, ReviewStage
 from ltc.reviews.owners import owner_kind, resolve_owner
-from ltc.reviews.registry import Check, subject_type
+from ltc.reviews.registry import Check, LinkContext, subject_links, subject_type
 from ltc.reviews.states import END_STATUS, CaseStatus, Decision, check_transition
+
+
+#: set while a subject's own services decide a step of a subject type with ``own_decisions``
+_SUBJECT_DECIDING: ContextVar[bool] = ContextVar("review_subject_deciding", default=False)
+OWN_DECISIONS = "本案件的步骤须在业务页面（%(page)s）办理，审核案件页面不能直接作出决定"
+
+
+@contextmanager
+def through_subject() -> Iterator[None]:
+    """Around the subject's own services deciding a step of its case (``SubjectType.own_decisions``)."""
+    token = _SUBJECT_DECIDING.set(True)
+    try:
+        yield
+    finally:
+        _SUBJECT_DECIDING.reset(token)
+
+
+def decided_elsewhere(case: ReviewCase) -> bool:
+    """Whether the case's steps are decided only through its subject's own services (never here)."""
+    return subject_type(case.subject_type).own_decisions
+
+
+def _check_own_decisions(session: Session, case: ReviewCase) -> None:
+    if decided_elsewhere(case) and not _SUBJECT_DECIDING.get():
+        pages = [link.label for link in subject_links(session, case, LinkContext(case.step_code, None, False))]
+        raise Forbidden(OWN_DECISIONS, {"decision": "decided on the subject's page"},
+                        params={"page": pages[0] if pages else case.subject_type})
 
 
 def definition(case: ReviewCase) -> CaseTypeDef:
@@ -113,6 +143,7 @@ def decide(session: Session, case: ReviewCase, data: DecisionInput, *, actor: Ac
     step = current_step(case)
     if step is None:
         raise InvalidTransition("该审核案件已结束", {"decision": "case closed"})
+    _check_own_decisions(session, case)
     stage = current_stage(session, case)
     if stage is None or stage.owner_org_id != actor.org_id:
         raise Forbidden("当前步骤不由贵机构办理", {"decision": "not your step"})

@@ -99,6 +99,10 @@ class SubjectType:
     period_end: PeriodFn | None = None
     #: the subjects a business number typed in a search box names (e.g. an application number)
     find: FindFn | None = None
+    #: the subject's steps are decided only through its own services (inside ``engine.through_subject()``),
+    #: which keep the subject in step with its case: the engine's case page and API refuse a decision and
+    #: point to the subject's ``links`` instead
+    own_decisions: bool = False
 
 
 SUBJECTS: dict[str, SubjectType] = {}

@@ -126,6 +126,8 @@ class CasePage:
     return_default: str | None = None
     #: the return that started the current round of an open case, if it was returned
     returned: ReviewEvent | None = None
+    #: the subject's steps are decided on its own pages (its links), never on the case page
+    decided_elsewhere: bool = False
 
 
 def _steps(case: ReviewCase, ctype: CaseTypeDef, names: dict[int, str]) -> list[StepView]:
@@ -163,7 +165,8 @@ def case_page(session: Session, case: ReviewCase, user: User, today: date) -> Ca
     checks = engine.step_checks(session, case, step.code, today) if step else []
     return CasePage(case=case, ctype=ctype, steps=_steps(case, ctype, names), step=step, stage=stage,
                     owner=names.get(stage.owner_org_id, "") if stage else "", checks=checks, rounds=rounds,
-                    names=names, users=users, today=today, can_decide=engine.may_decide(session, case, user),
+                    names=names, users=users, today=today, decided_elsewhere=engine.decided_elsewhere(case),
+                    can_decide=engine.may_decide(session, case, user) and not engine.decided_elsewhere(case),
                     status_label=STATUS_LABELS.get(case.status, case.status), reasons=reason_choices(ctype, step),
                     return_targets=[(s.code, s.label) for s in ctype.return_targets(step.code)] if step else [],
                     return_default=ctype.default_return(step.code) if step else None,

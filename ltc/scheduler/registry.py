@@ -137,6 +137,8 @@ ON_DEMAND_JOBS: tuple[Job, ...] = (
         units="ltc.billing.jobs:regenerate_units", units_of_run=True),
     Job("settlement_approval", "批量审批月度结算", DAILY_0600, "ltc.billing.review.jobs:approve_unit",
         units="ltc.billing.review.jobs:approval_units", units_of_run=True),
+    Job("settlement_generation_provider", "生成一个机构的月度结算（命令行）", DAILY_0600,
+        "ltc.billing.jobs:generate_unit", units="ltc.billing.jobs:provider_units", units_of_run=True),
 )
 
 

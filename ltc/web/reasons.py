@@ -73,6 +73,7 @@ FIELD_REASON_LABELS = {
     "no annual star": "年度星级尚未评定", "unpaid settlements": "有未支付的结算", "nothing payable": "没有待支付的补贴",
     "not a provider": "不是护理服务机构", "month not over": "月份尚未结束", "year not over": "年度尚未结束",
     "computed": "已由系统评定",
+    "blocked": "暂缓支付", "busy": "正在排队或处理中", "decided on the subject's page": "须在业务页面办理",
 }
 
 #: reasons that carry a value: pattern → Chinese template (a msgid with the pattern's named groups)

@@ -952,3 +952,37 @@ def test_0038_adds_the_money_tables_and_versions_without_the_release_shares_keep
         with db.engine.connect() as conn:
             assert not tables & set(inspect(conn).get_table_names())
             assert conn.execute(sa.text("SELECT count(*) FROM organisations WHERE kind = 'provider'")).scalar() == 1
+
+
+def test_0043_adds_the_provider_bank_accounts_and_keeps_the_batch_lines_exported_before(app, tmp_path):
+    """0043 adds ``provider_bank_accounts`` and ``payment_batch_lines.account_id``: a batch line exported
+    before keeps its amount with no account; a new line names its account; the downgrade drops both only."""
+    import sqlalchemy as sa
+    at = "2026-07-20 02:00:00+00:00"
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0042")
+        from tests.builders import uscc
+        with db.engine.begin() as conn:
+            provider = _insert(conn, "organisations", kind="provider", name="护理院乙", uscc=uscc(43), created_at=at)
+            insurer = _insert(conn, "organisations", kind="insurer", name="商保乙", uscc=uscc(44), created_at=at)
+            settlement = _insert(conn, "settlements", provider_id=provider, month="2026-06-01", kind="regular",
+                                 status="approved", revision=1, as_of="2026-07-01", billable="100.00", fund="90.00",
+                                 copay="10.00", adjustments="0.00", net="90.00", deposit="0.00", beneficiaries=1,
+                                 generated_at=at, created_at=at, updated_at=at)
+            batch = _insert(conn, "payment_batches", insurer_id=insurer, created_at=at, total="90.00")
+            old = _insert(conn, "payment_batch_lines", batch_id=batch, settlement_id=settlement, amount="90.00",
+                          status="pending")
+        flask_migrate.upgrade()
+        with db.engine.begin() as conn:
+            row = conn.execute(sa.text("SELECT account_id FROM payment_batch_lines WHERE id = :id"), {"id": old}).one()
+            assert row == (None,)
+            account = _insert(conn, "provider_bank_accounts", provider_id=provider, holder="护理院乙", bank_name="工行",
+                              account_no="6222020200112233445", reason="开户", set_at=at, valid_from="2026-01-01")
+            conn.execute(sa.text("UPDATE payment_batch_lines SET account_id = :a WHERE id = :id"),
+                         {"a": account, "id": old})
+        flask_migrate.downgrade(revision="0042")
+        with db.engine.connect() as conn:
+            assert "provider_bank_accounts" not in sa.inspect(conn).get_table_names()
+            amount = conn.execute(sa.text("SELECT amount FROM payment_batch_lines WHERE id = :id"),
+                                  {"id": old}).scalar()
+            assert str(amount) in ("90.00", "90", "90.0")

@@ -82,3 +82,70 @@ def test_the_command_generates_a_month_for_one_provider(app, session):
     assert "unchanged 1" in again.output
     bad = app.test_cli_runner().invoke(args=["settlements", "generate", "--month", "2026-13"])
     assert bad.exit_code != 0
+
+
+def test_the_command_records_its_run_as_the_months_job_run_which_the_schedule_then_finds_done(app, session):
+    from ltc.billing.models import SettlementRevision
+    from ltc.scheduler.models import JobRun
+
+    world(session)
+    hospital, _patient = example_special(session)
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["settlements", "generate", "--month", "2026-06"])
+    assert result.exit_code == 0, result.output
+    [run] = session.scalars(select(JobRun)).all()
+    assert (run.job_id, run.due_at, run.status, run.units_total, run.units_done) == (
+        JOB, due(date(2026, 7, 1)), "success", 1, 1)
+    assert [u.unit_key for u in session.scalars(select(JobRunUnit))] == [str(hospital.id)]
+    assert session.scalar(select(SettlementRevision.source)) == "command"
+    scheduled = run_job(session, get_job(JOB), due(date(2026, 7, 1)), skip_if_done=True)
+    assert scheduled.status == "already_done"
+
+
+def test_the_command_resumes_the_schedules_partial_run_with_its_failed_provider_only(app, session, monkeypatch):
+    world(session)
+    hospital, _patient = example_special(session)
+    agency, _someone, _nurse = example_home(session)
+    session.commit()
+    real = generation.generate_settlement
+
+    def failing(session, provider_id, month, **kwargs):
+        if provider_id == agency.id:
+            raise RuntimeError("disk full")
+        return real(session, provider_id, month, **kwargs)
+
+    monkeypatch.setattr(jobs, "generate_settlement", failing)
+    first = run_job(session, get_job(JOB), due(date(2026, 7, 1)))
+    assert first.status == "partial"
+    failed = app.test_cli_runner().invoke(args=["settlements", "generate", "--month", "2026-06"])
+    assert failed.exit_code != 0 and "partial" in failed.output
+    monkeypatch.setattr(jobs, "generate_settlement", real)
+    result = app.test_cli_runner().invoke(args=["settlements", "generate", "--month", "2026-06"])
+    assert result.exit_code == 0, result.output
+    assert f"run {first.run_id}: success" in result.output
+    attempts = {u.unit_key: u.attempts for u in session.scalars(select(JobRunUnit))}
+    assert attempts == {str(hospital.id): 1, str(agency.id): 3}
+
+
+def test_one_providers_command_run_is_recorded_and_does_not_cover_the_months_schedule(app, session):
+    from ltc.scheduler.models import JobRun
+
+    world(session)
+    hospital, _patient = example_special(session)
+    agency, _someone, _nurse = example_home(session)
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["settlements", "generate", "--month", "2026-06", "--provider",
+                                                agency.uscc])
+    assert result.exit_code == 0, result.output
+    [run] = session.scalars(select(JobRun)).all()
+    assert (run.job_id, run.status, run.units_done, run.counts) == (
+        "settlement_generation_provider", "success", 1, {"created": 1})
+    scheduled = run_job(session, get_job(JOB), due(date(2026, 7, 1)), skip_if_done=True)
+    assert (scheduled.status, scheduled.counts) == ("success", {"created": 1, "unchanged": 1})
+
+
+def test_the_command_refuses_a_month_whose_run_is_not_due_yet(app, session):
+    world(session)
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["settlements", "generate", "--month", "2099-01"])
+    assert result.exit_code != 0 and "2099-02-01 02:00" in result.output

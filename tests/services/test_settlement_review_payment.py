@@ -11,12 +11,14 @@ from ltc.billing.review import approval, auditing, payment
 from ltc.billing.review.models import PaymentBatchLine
 from ltc.core.db import ImmutableRecord
 from ltc.core.errors import InvalidTransition, ValidationFailed
-from tests.settlement_review_builders import AUDIT_NOW, actor, audited
+from tests.settlement_review_builders import AUDIT_NOW, actor, audited, bank_account
 
 
-def approved(session, world, **kw):
+def approved(session, world, *, account: bool = True, **kw):
     built = audited(session, world, **kw)
     approval.approve(session, built.settlement, actor=actor(world, "mia_rev"), now=AUDIT_NOW)
+    if account:
+        bank_account(session, world, kw.get("provider", world.provider))
     return built
 
 
@@ -69,12 +71,14 @@ def _return_file(*rows: str) -> bytes:
 
 def test_the_batch_file_lists_the_insurers_settlements_awaiting_payment(session, world):
     built = approved(session, world)
-    batch, text = payment.export_batch(session, actor=actor(world, "ins_op"), now=AUDIT_NOW)
+    batch, text, blocked = payment.export_batch(session, actor=actor(world, "ins_op"), now=AUDIT_NOW)
     [line] = session.scalars(select(PaymentBatchLine).where(PaymentBatchLine.batch_id == batch.id)).all()
     header, row = text.strip().split("\r\n")
-    assert header == "批次行号,结算编号,机构名称,统一社会信用代码,结算月份,金额"
+    assert header == "批次行号,结算编号,机构名称,统一社会信用代码,结算月份,金额,户名,开户银行,银行账号,状态"
     assert row.split(",") == [str(line.id), str(built.settlement.id), world.provider.name, world.provider.uscc,
-                              "2026-06", str(payment.payable_amount(session, built.settlement))]
+                              "2026-06", str(payment.payable_amount(session, built.settlement)), world.provider.name,
+                              "工商银行东城支行", "6222020200112233445", "待支付"]
+    assert blocked == [] and line.account_id is not None
     assert batch.total == line.amount
     with pytest.raises(ValidationFailed):  # nothing left to pay: the line is pending at the bank
         payment.export_batch(session, actor=actor(world, "ins_op"), now=AUDIT_NOW)
@@ -83,7 +87,7 @@ def test_the_batch_file_lists_the_insurers_settlements_awaiting_payment(session,
 def test_the_return_file_marks_paid_and_failed_lines(session, world):
     built = approved(session, world)
     other = approved(session, world, n0=40, provider=world.provider2)
-    batch, _ = payment.export_batch(session, actor=actor(world, "ins_op"), now=AUDIT_NOW)
+    batch, _text, _blocked = payment.export_batch(session, actor=actor(world, "ins_op"), now=AUDIT_NOW)
     lines = {ln.settlement_id: ln for ln in session.scalars(select(PaymentBatchLine))}
     paid, failed = payment.import_return(session, batch, _return_file(
         f"{lines[built.settlement.id].id},成功,BK-001,2026-07-24,",
@@ -97,7 +101,7 @@ def test_the_return_file_marks_paid_and_failed_lines(session, world):
 
 def test_a_return_file_with_bad_rows_names_each_row_and_writes_nothing(session, world):
     built = approved(session, world)
-    batch, _ = payment.export_batch(session, actor=actor(world, "ins_op"), now=AUDIT_NOW)
+    batch, _text, _blocked = payment.export_batch(session, actor=actor(world, "ins_op"), now=AUDIT_NOW)
     line = session.scalars(select(PaymentBatchLine)).one()
     with pytest.raises(ValidationFailed) as refused:
         payment.import_return(session, batch, _return_file(
@@ -110,3 +114,24 @@ def test_a_return_file_with_bad_rows_names_each_row_and_writes_nothing(session, 
     assert (line.status, built.settlement.status) == ("pending", "approved")
     with pytest.raises(ValidationFailed):
         payment.import_return(session, batch, b"a,b\n1,2\n", actor=actor(world, "ins_op"), now=AUDIT_NOW)
+
+
+def test_a_settlement_whose_provider_has_no_account_is_listed_blocked_with_the_reason(session, world):
+    from ltc.core.audit import AuditEntry
+
+    built = approved(session, world)
+    other = approved(session, world, account=False, n0=40, provider=world.provider2)
+    batch, text, blocked = payment.export_batch(session, actor=actor(world, "ins_op"), now=AUDIT_NOW)
+    assert [(s.id, why) for s, _p, why in blocked] == [(other.settlement.id, "护理机构未登记收款银行账户")]
+    assert [ln.settlement_id for ln in session.scalars(select(PaymentBatchLine))] == [built.settlement.id]
+    rows = text.strip().split("\r\n")[1:]
+    assert rows[1].split(",") == ["", str(other.settlement.id), world.provider2.name, world.provider2.uscc, "2026-06",
+                                  "", "", "", "", "暂缓支付：护理机构未登记收款银行账户"]
+    assert batch.total == payment.payable_amount(session, built.settlement)
+    exported = session.scalar(select(AuditEntry).where(AuditEntry.entity == "payment_batch"))
+    assert (exported.action, exported.entity_id) == ("export", str(batch.id))
+    assert f"blocked [{other.settlement.id}]" in exported.detail
+    assert [s.id for s in payment.awaiting_payment(session, world.insurer.id)] == [other.settlement.id]
+    with pytest.raises(ValidationFailed) as refused:   # only blocked ones left: refused, naming them
+        payment.export_batch(session, actor=actor(world, "ins_op"), now=AUDIT_NOW)
+    assert "暂缓支付" in refused.value.message and world.provider2.name in refused.value.message

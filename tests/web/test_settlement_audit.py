@@ -13,7 +13,7 @@ from ltc.reviews.models import ReviewCase
 from tests.builders import org, user
 from tests.carer_builders import provider_district
 from tests.conftest import login
-from tests.settlement_review_builders import AUDIT_NOW, actor, audited, decided, settlement, submitted
+from tests.settlement_review_builders import AUDIT_NOW, actor, audited, bank_account, decided, settlement, submitted
 
 
 def _url(s, tail: str = "") -> str:
@@ -118,9 +118,18 @@ def test_the_payment_page_exports_a_batch_and_imports_its_return_file(client, se
     login(client, "ins_op")
     page = client.get("/settlements/review/payment").get_data(as_text=True)
     assert f'data-testid="awaiting-row" data-settlement="{built.settlement.id}"' in page
+    assert 'data-testid="payee-blocked"' in page   # no account yet: the payment waits for one
+    blocked = client.post("/settlements/review/payment/batch", data={"ids": [built.settlement.id]},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "暂缓支付" in blocked and "护理机构未登记收款银行账户" in blocked
+    bank_account(session, world, world.provider)
+    session.commit()
+    page = client.get("/settlements/review/payment").get_data(as_text=True)
+    assert 'data-testid="payee-account">6222***********3445<' in page and "6222020200112233445" not in page
     exported = client.post("/settlements/review/payment/batch", data={"ids": [built.settlement.id]})
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
     assert "批次行号,结算编号" in exported.get_data(as_text=True)
+    assert "6222020200112233445" in exported.get_data(as_text=True)   # the bank needs the full number
     line = session.scalars(select(PaymentBatchLine)).one()
     bad = "批次行号,结果,银行流水号,支付日期,失败原因\n" + f"{line.id},成功,,2026-12-01,\n"
     shown = client.post(f"/settlements/review/payment/batch/{line.batch_id}/return",
@@ -180,7 +189,7 @@ def test_the_engines_own_case_page_cannot_approve_a_settlement_step(client, sess
     response = client.post(f"/reviews/{case_id}/decision", data={
         "decision": "approve", "expected_version": str(session.get(ReviewCase, case_id).version)},
         follow_redirects=True)
-    assert "请在结算审核页面办理本步骤" in response.get_data(as_text=True)
+    assert response.status_code == 403 and "审核案件页面不能直接作出决定" in response.get_data(as_text=True)
     assert (session.get(ReviewCase, case_id).step_code, built.settlement.status) == ("audit", "submitted")
 
 

@@ -21,6 +21,6 @@ def wire() -> None:
 
 
 def register(app: Flask) -> None:
-    from ltc.billing.review import api, money_views, views  # noqa: F401  (api: routes on the API blueprint)
+    from ltc.billing.review import account_views, api, money_views, views  # noqa: F401  (api: API blueprint routes)
 
     app.register_blueprint(views.bp)

@@ -134,7 +134,8 @@ def file_appeal(session: Session, settlement: Settlement, *, refusals: list[tupl
         session.add(item)
     case = engine.open_case(session, case_type=APPEAL_CASE, subject_id=appeal.id, actor=actor, now=now)
     appeal.case_id = case.id
-    engine.decide(session, case, DecisionInput("approve", reason_text=appeal.reason), actor=actor, now=now)
+    with engine.through_subject():
+        engine.decide(session, case, DecisionInput("approve", reason_text=appeal.reason), actor=actor, now=now)
     write_event(session, settlement, ReviewAction.APPEAL_FILED, actor=actor, now=now, text=appeal.reason,
                 appeal_id=appeal.id, data={"items": len(items), "case": case.id})
     session.flush()
@@ -147,7 +148,8 @@ def decide_appeal(session: Session, appeal: SettlementAppeal, *, upheld: bool, a
     case = session.get(ReviewCase, appeal.case_id)
     data = DecisionInput("approve", reason_text=reason_text) if upheld else DecisionInput("reject", reason_code,
                                                                                          reason_text)
-    engine.decide(session, case, data, actor=actor, now=now)
+    with engine.through_subject():
+        engine.decide(session, case, data, actor=actor, now=now)
     return appeal
 
 

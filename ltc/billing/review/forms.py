@@ -3,11 +3,13 @@ Choices that depend on the settlement are set by the view."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ltc.billing.review.bank_accounts import AccountChange
 from ltc.billing.review.kinds import RECORD_DECISION_LABELS, REFUSAL_REASON_LABELS, RecordDecision, RefusalReason
+from ltc.billing.review.models import ACCOUNT_MAX, BANK_MAX, HOLDER_MAX, REASON_MAX
 from ltc.web.forms import MultiCheckboxField, PlainForm, record_id
 
 
@@ -103,3 +105,18 @@ class AppealDecisionForm(FlaskForm):
                          choices=_choices([("yes", _l("申诉成立")), ("no", _l("申诉不成立"))]))
     reason_code = SelectField(_l("不成立原因"), validators=[Optional()], choices=[])
     reason_text = TextAreaField(_l("说明"), validators=[Optional(), Length(max=1000)])
+
+
+class ProviderAccountForm(FlaskForm):
+    """The provider's settlement bank account from a date on (its admin or the MIA)."""
+
+    holder = StringField(_l("户名"), validators=[DataRequired(), Length(max=HOLDER_MAX)])
+    bank_name = StringField(_l("开户银行"), validators=[DataRequired(), Length(max=BANK_MAX)])
+    account_no = StringField(_l("银行账号"), validators=[DataRequired(), Length(max=ACCOUNT_MAX)])
+    valid_from = DateField(_l("起始日期"), validators=[DataRequired()])
+    reason = TextAreaField(_l("变更原因"), validators=[DataRequired(), Length(max=REASON_MAX)])
+    submit = SubmitField(_l("保存结算银行账户"))
+
+    def change(self) -> AccountChange:
+        return AccountChange(holder=self.holder.data, bank_name=self.bank_name.data, account_no=self.account_no.data,
+                             valid_from=self.valid_from.data, reason=self.reason.data)

@@ -9,7 +9,10 @@
 * ``SettlementReviewEvent``: the trail (write-once): every decision, who, when, why.
 * ``SettlementAppeal`` / ``SettlementAppealItem``: an appeal case (its own review case) and what it contests.
 * ``PaymentBatch`` / ``PaymentBatchLine``: a bank batch file exported for approved settlements and
-  the outcome of each line once the bank's return file is imported.
+  the outcome of each line once the bank's return file is imported; each line names the provider's
+  settlement account it paid to.
+* ``ProviderBankAccount``: the provider's settlement bank account (account name, bank, number) as dated
+  periods (SPEC §0.2), entered by the provider's admin or the MIA with a reason.
 """
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,10 +24,12 @@ from ltc.billing.review.kinds import (AppealItemKind, AppealOutcome, BatchLineSt
                                       ReviewAction)
 from ltc.core.clock import utcnow
 from ltc.core.db import Base, enum_check, write_once
+from ltc.core.periods import PeriodMixin, period_table_args
 from ltc.providers.kinds import RecordKind
 
 ZERO = Decimal("0.00")
 TEXT_MAX = 1000
+HOLDER_MAX, BANK_MAX, ACCOUNT_MAX, REASON_MAX = 100, 100, 40, 300
 
 
 class SettlementAudit(Base):
@@ -184,6 +189,8 @@ class PaymentBatchLine(Base):
     bank_reference: Mapped[str | None] = mapped_column(String(60))
     paid_on: Mapped[date | None] = mapped_column(Date)
     error: Mapped[str | None] = mapped_column(String(300))
+    #: the provider's settlement account the line pays to (the period in force on the export day)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("provider_bank_accounts.id"))
 
 
 class SettlementApprovalRequest(Base):
@@ -196,3 +203,22 @@ class SettlementApprovalRequest(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("job_runs.id"), index=True)
     settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"))
     requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class ProviderBankAccount(PeriodMixin, Base):
+    """The account a provider's settlements are paid to, from ``valid_from`` (the one in force on the
+    day a bank batch file is exported is written into it)."""
+
+    __tablename__ = "provider_bank_accounts"
+    __table_args__ = period_table_args("provider_bank_accounts", "provider_id")
+    period_key = ("provider_id",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    holder: Mapped[str] = mapped_column(String(HOLDER_MAX))
+    bank_name: Mapped[str] = mapped_column(String(BANK_MAX))
+    account_no: Mapped[str] = mapped_column(String(ACCOUNT_MAX))
+    reason: Mapped[str] = mapped_column(String(REASON_MAX))
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_by_org: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -79,7 +79,10 @@ def export_batch():
     if not ok:
         _flash_errors(form)
         return redirect(url_for("settlement_review.payment"))
-    batch, text = result
+    batch, text, blocked = result
+    for settlement, provider, why in blocked:
+        flash(_("%(provider)s %(month)s 的结算暂缓支付：%(why)s", provider=provider.name,
+                month=settlement.month.strftime("%Y-%m"), why=_(why)), "warning")
     return Response("\ufeff" + text, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=payment-batch-{batch.id}.csv"})
 

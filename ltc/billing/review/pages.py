@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ltc.auth.models import User
 from ltc.billing.models import Settlement
-from ltc.billing.review import appeals, auditing, payment, sampling
+from ltc.billing.review import appeals, auditing, bank_accounts, payment, sampling
 from ltc.billing.review.auditing import RecordFilter
 from ltc.billing.review.models import (PaymentBatch, PaymentBatchLine, SettlementAppeal, SettlementAppealItem,
                                        SettlementRemark, SettlementReviewEvent)
@@ -171,7 +171,8 @@ def approval_list(session: Session, mia_id: int) -> tuple[list[ApprovalRow], dic
 
 @dataclass
 class PaymentPage:
-    awaiting: list = field(default_factory=list)        # [(settlement, provider name, amount)]
+    #: [(settlement, provider name, amount, the payee account masked: "" while none, the payment blocked)]
+    awaiting: list = field(default_factory=list)
     batches: list = field(default_factory=list)         # [(batch, [(line, settlement, provider name)])]
 
 
@@ -179,7 +180,10 @@ def payment_page(session: Session, insurer_id: int) -> PaymentPage:
     page = PaymentPage()
     waiting = payment.awaiting_payment(session, insurer_id)
     names = _names(session, Organisation, [s.provider_id for s in waiting])
-    page.awaiting = [(s, names.get(s.provider_id, ""), payment.payable_amount(session, s)) for s in waiting]
+    today = local_today()
+    accounts = {pid: bank_accounts.account_on(session, pid, today) for pid in {s.provider_id for s in waiting}}
+    page.awaiting = [(s, names.get(s.provider_id, ""), payment.payable_amount(session, s),
+                      bank_accounts.masked(accounts[s.provider_id])) for s in waiting]
     for batch in session.scalars(select(PaymentBatch).where(PaymentBatch.insurer_id == insurer_id)
                                  .order_by(PaymentBatch.id.desc()).limit(20)):
         lines = session.execute(select(PaymentBatchLine, Settlement).join(

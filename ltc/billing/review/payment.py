@@ -13,11 +13,14 @@ from sqlalchemy.orm import Session
 
 from ltc.billing.deposits.services import net_of
 from ltc.billing.models import Settlement
+from ltc.billing.review import bank_accounts
 from ltc.billing.review.kinds import BatchLineStatus, ReviewAction
 from ltc.billing.review.models import PaymentBatch, PaymentBatchLine
 from ltc.billing.review.trail import write_event
 from ltc.billing.review.workflow import at_step, audit_row, decide_step, ensure_owner
+from ltc.core import audit
 from ltc.core.audit import Actor
+from ltc.core.clock import local_today
 from ltc.core.errors import ValidationFailed
 from ltc.core.words import nested
 from ltc.orgs.models import Organisation
@@ -25,7 +28,9 @@ from ltc.reviews.engine import DecisionInput
 from ltc.reviews.models import ReviewCase, ReviewStage
 
 ZERO = Decimal("0.00")
-BATCH_HEADER = ("批次行号", "结算编号", "机构名称", "统一社会信用代码", "结算月份", "金额")
+BATCH_HEADER = ("批次行号", "结算编号", "机构名称", "统一社会信用代码", "结算月份", "金额",
+                "户名", "开户银行", "银行账号", "状态")
+PAYABLE, BLOCKED = "待支付", "暂缓支付"
 RETURN_HEADER = ("批次行号", "结果", "银行流水号", "支付日期", "失败原因")
 RESULTS = {"成功": BatchLineStatus.PAID, "paid": BatchLineStatus.PAID,
            "失败": BatchLineStatus.FAILED, "failed": BatchLineStatus.FAILED}
@@ -79,33 +84,62 @@ def awaiting_payment(session: Session, insurer_id: int) -> list[Settlement]:
                Settlement.id.not_in(pending)).order_by(Settlement.month, Settlement.provider_id)))
 
 
+def _payable(session: Session, chosen: list[Settlement], day: date) -> tuple[list, list]:
+    """(settlement, its provider, the account in force on ``day``) of those with an account, and
+    (settlement, provider, reason) of those blocked without one."""
+    payable, blocked = [], []
+    for settlement in chosen:
+        provider = session.get(Organisation, settlement.provider_id)
+        account = bank_accounts.account_on(session, settlement.provider_id, day)
+        if account is None:
+            blocked.append((settlement, provider, bank_accounts.NO_ACCOUNT))
+        else:
+            payable.append((settlement, provider, account))
+    return payable, blocked
+
+
 def export_batch(session: Session, *, actor: Actor, now: datetime,
-                 settlement_ids: list[int] | None = None) -> tuple[PaymentBatch, str]:
-    """A batch of the insurer's settlements awaiting payment (those listed, or all) and its CSV text.
-    Raises ValidationFailed when there is nothing to pay."""
+                 settlement_ids: list[int] | None = None) -> tuple[PaymentBatch, str, list]:
+    """A batch of the insurer's settlements awaiting payment (those listed, or all), its CSV text with
+    each payee's full account (the export is audited), and the settlements left out as blocked
+    (``[(settlement, provider, reason)]``: a provider with no account), listed in the file too with
+    their reason. Raises ValidationFailed when there is nothing to pay (naming the blocked ones)."""
     chosen = [s for s in awaiting_payment(session, actor.org_id)
               if settlement_ids is None or s.id in settlement_ids]
     if not chosen:
         raise ValidationFailed("没有待支付的结算", {"settlements": "none"})
+    payable, blocked = _payable(session, chosen, local_today(now))
+    if not payable:
+        raise ValidationFailed("所选结算均暂缓支付：%(why)s", {"settlements": "blocked"},
+                               params={"why": [_blocked_words(s, p, why) for s, p, why in blocked]})
     batch = PaymentBatch(insurer_id=actor.org_id, created_at=now, created_by=actor.user_id)
     session.add(batch)
     session.flush()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(BATCH_HEADER)
-    for settlement in chosen:
-        line = PaymentBatchLine(batch_id=batch.id, settlement_id=settlement.id,
+    for settlement, provider, account in payable:
+        line = PaymentBatchLine(batch_id=batch.id, settlement_id=settlement.id, account_id=account.id,
                                 amount=payable_amount(session, settlement))
         session.add(line)
         session.flush()
-        provider = session.get(Organisation, settlement.provider_id)
         writer.writerow((line.id, settlement.id, provider.name, provider.uscc, settlement.month.strftime("%Y-%m"),
-                         str(line.amount)))
+                         str(line.amount), account.holder, account.bank_name, account.account_no, PAYABLE))
         batch.total += line.amount
         write_event(session, settlement, ReviewAction.BATCH_EXPORTED, actor=actor, now=now,
-                    data={"batch": batch.id, "line": line.id, "amount": line.amount})
+                    data={"batch": batch.id, "line": line.id, "amount": line.amount, "account": account.id})
+    for settlement, provider, why in blocked:
+        writer.writerow(("", settlement.id, provider.name, provider.uscc, settlement.month.strftime("%Y-%m"), "",
+                         "", "", "", f"{BLOCKED}：{why}"))
+    audit.record(session, actor, "export", "payment_batch", batch.id, now=now,
+                 detail=f"lines {len(payable)}, total {batch.total}, blocked {[s.id for s, _p, _w in blocked]}")
     session.flush()
-    return batch, out.getvalue()
+    return batch, out.getvalue(), blocked
+
+
+def _blocked_words(settlement: Settlement, provider: Organisation, why: str) -> str:
+    return nested("%(provider)s %(month)s（%(why)s）", provider=provider.name,
+                  month=settlement.month.strftime("%Y-%m"), why=why)
 
 
 def _parse_row(number: int, row: dict, lines: dict[int, PaymentBatchLine], seen: set[int]) -> tuple[list, tuple]:

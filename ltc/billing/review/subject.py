@@ -81,7 +81,7 @@ SETTLEMENT_TYPE = SubjectType(
     name=SETTLEMENT_SUBJECT, parties=settlement_parties, title=settlement_title, checks=settlement_checks,
     preconditions={"settlement_review": _through_review, "audit_complete": _audit_complete,
                    "payment_recorded": _payment_recorded},
-    on_complete=settlement_paid, links=settlement_links, period_end=settlement_period_end)
+    on_complete=settlement_paid, links=settlement_links, period_end=settlement_period_end, own_decisions=True)
 
 
 def appeal_parties(session: Session, subject_id: int) -> Parties:
@@ -101,4 +101,4 @@ def appeal_links(session: Session, case: ReviewCase, context: LinkContext) -> li
 
 APPEAL_TYPE = SubjectType(
     name=APPEAL_SUBJECT, parties=appeal_parties, title=appeal_title, on_complete=appeals.appeal_won,
-    on_end=appeals.appeal_ended, links=appeal_links)
+    on_end=appeals.appeal_ended, links=appeal_links, own_decisions=True)

@@ -36,7 +36,8 @@ ELSEWHERE = "请在结算审核页面办理本步骤"
 def deciding():
     token = _THROUGH_REVIEW.set(True)
     try:
-        yield
+        with engine.through_subject():
+            yield
     finally:
         _THROUGH_REVIEW.reset(token)
 

@@ -10,7 +10,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (FieldList, FormField, HiddenField, IntegerField, MonthField, SelectChoice, StringField,
                      SubmitField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ltc.billing.trial.carry import carried_parts, form_person
 from ltc.billing.trial.rows import (EXTRAS_INVALID, EntitlementRow, HospitalStayRow, LeaveRow, PersonPart,
@@ -18,7 +18,9 @@ from ltc.billing.trial.rows import (EXTRAS_INVALID, EntitlementRow, HospitalStay
 from ltc.billing.trial.schemas import MAX_RECORDS
 from ltc.web.messages import reason_words
 
-MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+MONTH = re.compile(r"\A[0-9]{4}-(0[1-9]|1[0-2])\Z")
+#: the years a beneficiary-month may name (the dated facts and the months around it stay in range)
+YEARS = (1900, 2999)
 SCENARIO_MAX = 200_000
 #: the scenario's lists of records, by body key, with their row form
 SECTIONS = {"entitlements": EntitlementRow, "stays": StayRow, "leaves": LeaveRow, "hospital_stays": HospitalStayRow,
@@ -37,6 +39,17 @@ class PrefillForm(FlaskForm):
     person_id = IntegerField(_l("参保人编号"), validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
     month = StringField(_l("服务月份"), validators=[DataRequired(), Regexp(MONTH, message=_l("格式为 YYYY-MM"))])
     submit = SubmitField(_l("从真实数据填入"))
+
+    def validate_month(self, field) -> None:
+        if field.errors:  # not YYYY-MM: said already
+            return
+        if not YEARS[0] <= int(field.data[:4]) <= YEARS[1]:
+            raise ValidationError(_l("月份超出范围"))
+
+    @property
+    def month_start(self) -> date:
+        """The first day of the validated month."""
+        return date(int(self.month.data[:4]), int(self.month.data[5:7]), 1)
 
 
 class JsonForm(FlaskForm):

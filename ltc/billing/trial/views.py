@@ -5,7 +5,6 @@ view, priced with the same rules and pricing as a settlement; nothing is stored.
 Both ways build the same ``TrialIn`` body and call the same service as the API; a problem with the
 body is shown on the field that edits it."""
 import json
-from datetime import date
 
 from flask import Blueprint, render_template, request
 from flask_babel import get_locale, gettext
@@ -78,8 +77,7 @@ def _render(source: PrefillForm, form: TrialForm, json_form: JsonForm, answer=No
 def _fill(source: PrefillForm) -> dict:
     """GET: the scenario of the requested beneficiary-month (404 outside the scope), else the example."""
     if source.person_id.raw_data and source.validate():
-        month = date.fromisoformat(source.month.data + "-01")
-        return prefill(db.session, current_user, source.person_id.data, month)
+        return prefill(db.session, current_user, source.person_id.data, source.month_start)
     return EXAMPLE
 
 
