@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
-from sqlalchemy import or_, select
+from sqlalchemy import any_, bindparam, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from ltc.compliance.facts import (CapSegment, Carer, CareTypePeriod, EntitlementFact, HospitalStay, Item, Period,
@@ -33,6 +34,16 @@ from ltc.providers.models import ProviderCareTypePeriod
 STAY_MARGIN = timedelta(days=31)
 
 
+def among(session: Session, column, values: Iterable):
+    """``column`` is one of ``values``: on PostgreSQL ``= ANY(:array)``, one bound array (the same
+    statement text for any number of values: no long IN-list to build, send and parse); elsewhere
+    an IN-list."""
+    values = sorted(set(values))
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
 def persons(session: Session, ids: Iterable[int], start: date, end: date) -> dict[int, Person]:
     """The persons' death dates, enrolment statuses, entitlements (every one starting before
     ``end``: E02 looks at the last one ended) and hospital stays around ``[start, end)``."""
@@ -40,16 +51,16 @@ def persons(session: Session, ids: Iterable[int], start: date, end: date) -> dic
     if not ids:
         return {}
     deaths = dict(session.execute(select(InsuredPerson.id, InsuredPerson.death_date)
-                                  .where(InsuredPerson.id.in_(ids))).all())
+                                  .where(among(session, InsuredPerson.id, ids))).all())
     statuses = periods_overlapping(session, PersonStatusPeriod, ids, start, end)
     entitlements: dict[int, list] = defaultdict(list)
-    for e in session.scalars(select(Entitlement).where(Entitlement.person_id.in_(ids), Entitlement.live_filter(),
-                                                       Entitlement.valid_from < end)):
+    for e in session.scalars(select(Entitlement).where(among(session, Entitlement.person_id, ids),
+                                                       Entitlement.live_filter(), Entitlement.valid_from < end)):
         entitlements[e.person_id].append(EntitlementFact(e.valid_from, e.valid_to, e.care_type, e.provider_id, e.level,
                                                          e.conclusion_date, e.conclusion_valid_to))
     stays: dict[int, list] = defaultdict(list)
     for s in session.scalars(select(HospitalStayRow).where(
-            HospitalStayRow.person_id.in_(ids), HospitalStayRow.admitted_on < end + STAY_MARGIN,
+            among(session, HospitalStayRow.person_id, ids), HospitalStayRow.admitted_on < end + STAY_MARGIN,
             or_(HospitalStayRow.discharged_on.is_(None), HospitalStayRow.discharged_on >= start - STAY_MARGIN))):
         stays[s.person_id].append(HospitalStay(s.category, s.admitted_on, s.discharged_on))
     return {i: Person(i, deaths.get(i), tuple(entitlements[i]),
@@ -74,7 +85,8 @@ def carers(session: Session, ids: Iterable[int], start: date, end: date) -> dict
     ids = sorted(set(ids))
     if not ids:
         return {}
-    staff = dict(session.execute(select(CarerRow.id, CarerRow.staff_type).where(CarerRow.id.in_(ids))).all())
+    staff = dict(session.execute(select(CarerRow.id, CarerRow.staff_type)
+                                 .where(among(session, CarerRow.id, ids))).all())
     qualifications = periods_overlapping(session, CarerQualificationPeriod, ids, start, end)
     suspensions = periods_overlapping(session, CarerSuspensionPeriod, ids, start, end)
     return {i: Carer(i, staff.get(i, ""),
@@ -91,14 +103,18 @@ def catalogue(session: Session) -> dict[int, Item]:
     return {i: Item(code, item_class, frozenset(staff[i])) for i, code, item_class in rows}
 
 
+PLAN_COLUMNS = (CarePlan.id, CarePlan.person_id, CarePlan.provider_id, CarePlan.care_type, CarePlan.status,
+                CarePlan.effective_from, CarePlan.version)
+
+
 class Plans:
     """The care plans of some persons: the item codes of the plan in force for a visit."""
 
     def __init__(self, session: Session, person_ids: Iterable[int], extra_plan_ids: Iterable[int] = ()):
         ids = sorted(set(person_ids))
-        rows = session.scalars(select(CarePlan).where(or_(
-            CarePlan.person_id.in_(ids) & (CarePlan.status == PlanStatus.FINAL.value),
-            CarePlan.id.in_(sorted(set(extra_plan_ids)))))).all() if ids else []
+        rows = session.execute(select(*PLAN_COLUMNS).where(or_(
+            among(session, CarePlan.person_id, ids) & (CarePlan.status == PlanStatus.FINAL.value),
+            among(session, CarePlan.id, extra_plan_ids)))).all() if ids else []
         self._final = defaultdict(list)
         for plan in rows:
             if plan.status == PlanStatus.FINAL.value:
@@ -107,10 +123,11 @@ class Plans:
         stmt = (select(CarePlanVisitType.plan_id, ServiceItem.code)
                 .join(CarePlanVisitItem, CarePlanVisitItem.visit_type_id == CarePlanVisitType.id)
                 .join(ServiceItem, ServiceItem.id == CarePlanVisitItem.service_item_id)
-                .where(CarePlanVisitType.plan_id.in_([p.id for p in rows])))
+                .where(among(session, CarePlanVisitType.plan_id, [p.id for p in rows])))
         for plan_id, code in session.execute(stmt) if rows else ():
             self._items[plan_id].add(code)
         self._known = {p.id for p in rows}
+        self._codes: dict[int, frozenset[str]] = {}
 
     def items_for(self, person_id: int, provider_id: int, care_type: str, day: date,
                   plan_id: int | None) -> frozenset[str] | None:
@@ -119,8 +136,15 @@ class Plans:
                     if p.effective_from is None or p.effective_from <= day]
         if in_force:
             plan = max(in_force, key=lambda p: (p.effective_from or date.min, p.version))
-            return frozenset(self._items[plan.id])
-        return frozenset(self._items[plan_id]) if plan_id in self._known else None
+            return self._codes_of(plan.id)
+        return self._codes_of(plan_id) if plan_id in self._known else None
+
+    def _codes_of(self, plan_id: int) -> frozenset[str]:
+        """One frozenset per plan, shared by its visits."""
+        codes = self._codes.get(plan_id)
+        if codes is None:
+            codes = self._codes[plan_id] = frozenset(self._items[plan_id])
+        return codes
 
 
 def _version_starts(session: Session, month: date, end: date) -> list[date]:

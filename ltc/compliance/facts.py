@@ -8,7 +8,6 @@ half-open ``[valid_from, valid_to)`` with ``valid_to`` None for open-ended.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cached_property
 from decimal import Decimal
 from math import asin, cos, radians, sin, sqrt
 from typing import Any
@@ -18,6 +17,26 @@ from ltc.core.clock import LOCAL_TZ
 
 EARTH_RADIUS_M = 6_371_008.8
 SIX_PLACES = Decimal("0.000001")
+
+
+class cached_property:  # noqa: N801 - functools.cached_property without its lock
+    """Computed on first access and kept in the instance (frozen dataclasses too). Unlike
+    ``functools.cached_property`` in Python 3.11 it takes no lock: the facts of a scan are read by
+    one thread, and a month's visits would pay the lock hundreds of thousands of times."""
+
+    def __init__(self, func):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 @dataclass(frozen=True)
