@@ -80,6 +80,9 @@ class Job:
     units: str | None = None
     #: the lister also receives ``run_id=`` (an on-demand job whose run names its work, e.g. a file)
     units_of_run: bool = False
+    #: a per-unit job whose units may run side by side: this many worker processes on PostgreSQL
+    #: (``ltc.scheduler.parallel``); SQLite runs them one by one
+    workers: int = 1
 
     def load(self) -> Callable:
         return _load(self.func)
@@ -96,7 +99,7 @@ def _load(path: str) -> Callable:
 JOBS: tuple[Job, ...] = (
     Job("assessment_daily", "公示期满出结论、发起重新评估", DAILY_0030, "ltc.assessment.applications.jobs:daily"),
     Job("compliance_scan", "夜间智能监管巡检（含未签退自动签退）", DAILY_0100, "ltc.compliance.jobs:scan_provider",
-        units="ltc.compliance.jobs:providers_to_scan"),
+        units="ltc.compliance.jobs:providers_to_scan", workers=2),
     Job("purge_login_attempts", "清理30天前的登录记录和幂等键", DAILY_0600,
         "ltc.scheduler.jobs:purge_login_attempts"),
     Job("calendar_check", "检查下一年度工作日历", DAILY_0600, "ltc.scheduler.jobs:calendar_check"),
