@@ -42,15 +42,15 @@ STAY_COLUMNS = (StayRow.id, StayRow.person_id, StayRow.provider_id, StayRow.care
 
 
 def _visit_rows(session: Session, month: date, *conditions) -> list[Row]:
-    return list(session.execute(select(*VISIT_COLUMNS).where(
+    return dated.rows(session, select(*VISIT_COLUMNS).where(
         VisitRow.service_date >= month, VisitRow.service_date < first_of_next_month(month),
-        VisitRow.status != VisitStatus.CANCELLED.value, *conditions)))
+        VisitRow.status != VisitStatus.CANCELLED.value, *conditions))
 
 
 def _stay_rows(session: Session, month: date, *conditions) -> list[Row]:
-    return list(session.execute(select(*STAY_COLUMNS).where(
+    return dated.rows(session, select(*STAY_COLUMNS).where(
         StayRow.admitted_on < first_of_next_month(month),
-        or_(StayRow.discharged_on.is_(None), StayRow.discharged_on >= month), *conditions)))
+        or_(StayRow.discharged_on.is_(None), StayRow.discharged_on >= month), *conditions))
 
 
 def provider_month(session: Session, provider_id: int, month: date, *, now: datetime) -> Facts:
@@ -207,8 +207,8 @@ def _stay(row: Row) -> Stay:
 def _leaves(session: Session, stay_ids: list[int]) -> list[Leave]:
     if not stay_ids:
         return []
-    rows = session.execute(select(LeaveRow.id, LeaveRow.stay_id, LeaveRow.out_on, LeaveRow.back_on)
-                           .where(dated.among(session, LeaveRow.stay_id, stay_ids)))
+    rows = dated.rows(session, select(LeaveRow.id, LeaveRow.stay_id, LeaveRow.out_on, LeaveRow.back_on)
+                      .where(dated.among(session, LeaveRow.stay_id, stay_ids)))
     return [Leave(*row) for row in rows]
 
 
@@ -220,15 +220,15 @@ def _visits(session: Session, rows: list[Row]) -> list[Visit]:
     people = {row.person_id for row in rows}
     items = _items(session, [row.id for row in rows])
     plans = dated.Plans(session, people, {row.plan_id for row in rows if row.plan_id is not None})
-    addresses = {i: (_point(lat, lon), (text or "").strip() or None) for i, text, lat, lon in session.execute(
-        select(InsuredPerson.id, InsuredPerson.address, InsuredPerson.latitude, InsuredPerson.longitude)
+    addresses = {i: (_point(lat, lon), (text or "").strip() or None) for i, text, lat, lon in dated.rows(
+        session, select(InsuredPerson.id, InsuredPerson.address, InsuredPerson.latitude, InsuredPerson.longitude)
         .where(dated.among(session, InsuredPerson.id, people)))}
     return [_visit(row, items.get(row.id, ()), plans, addresses.get(row.person_id, (None, None))) for row in rows]
 
 
 def _items(session: Session, visit_ids: Iterable[int]) -> dict[int, tuple[Item, ...]]:
-    delivered = session.execute(select(VisitItem.visit_id, VisitItem.service_item_id).where(
-        dated.among(session, VisitItem.visit_id, visit_ids)).order_by(VisitItem.id)).all()
+    delivered = dated.rows(session, select(VisitItem.visit_id, VisitItem.service_item_id).where(
+        dated.among(session, VisitItem.visit_id, visit_ids)).order_by(VisitItem.id))
     catalogue = dated.catalogue(session) if delivered else {}   # no items (check-ins): no catalogue
     found: dict[int, list[Item]] = defaultdict(list)
     for visit_id, item_id in delivered:
