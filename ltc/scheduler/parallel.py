@@ -9,10 +9,13 @@ lock holder waits for them before it ends the run and releases the lock, so two 
 processes still never run the same job. Each unit adds its counts to the run's row under a row
 lock (``SELECT … FOR NO KEY UPDATE``), so the workers never overwrite each other's progress.
 
-A worker also stops before its next unit when the process that forked it has ended (a resumed
-run must not meet an orphan); the units a worker did not finish are still pending when the
-workers are done, and the lock holder runs them itself. SQLite (one writer at a time) and a
-run with fewer than two units to do keep the plain one-by-one loop.
+A worker also stops before its next unit when the process that forked it has ended. A unit an
+orphaned worker is still running when another process resumes the run is not run twice at
+once: a unit's transaction first updates the unit's row, so the resumer's waits for the orphan's
+to end (the job is idempotent: it then finds that unit's work done). The units a worker did not
+finish are still pending when the workers are done, and the lock holder runs them itself.
+SQLite (one writer at a time) and a run with fewer than two units to do keep the plain
+one-by-one loop.
 """
 import logging
 import multiprocessing
