@@ -6,16 +6,21 @@ Performance): N clients (default 8) for S seconds (default 60), each a carer wit
 Starts a private PostgreSQL cluster on 127.0.0.1 with the server's durable defaults (``fsync`` and
 ``synchronous_commit`` on, printed as the server reports them) and gunicorn on a free loopback port,
 loads a home-care provider (one carer login per client, five beneficiaries each with a care plan in
-force), then every client loops: ``POST /api/v1/carer/visits/check-in`` with a new Idempotency-Key
+force), then every client loops over one kept-alive connection (as a phone's HTTP stack keeps it):
+``POST /api/v1/carer/visits/check-in`` with a new Idempotency-Key
 (a new check-in time each, so no exact duplicates), and every tenth time sends its previous request
 again with the same key (it must get the same answer and write nothing). Then it counts the rows:
 every acknowledged check-in is stored once (0 lost, 0 duplicated).
 
 For reference, in the same run and through the same stack: an authenticated no-op POST (the same
-route with an empty body: token check and body validation, answered 400, nothing written).
+route with an empty body: token check and body validation, answered 400, nothing written). For each
+phase it also prints the CPU time the servers spent per request (gunicorn's and PostgreSQL's process
+trees, from /proc; the check-in phase's replayed retries included) and the load average before and
+after: on a shared machine the rate says how busy the machine was, the CPU per request does not.
 Talks only to the servers it started on this machine and stops them itself.
 """
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -66,6 +71,10 @@ class Postgres:
         subprocess.run([f"{self.bin}/createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
                         "ltc_bench"], check=True)
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/ltc_bench"
+
+    def postmaster(self) -> int:
+        with open(os.path.join(self.data, "postmaster.pid")) as f:
+            return int(f.readline())
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
@@ -133,28 +142,43 @@ class Tally:
             self.statuses[(op, status)] = self.statuses.get((op, status), 0) + 1
 
 
-def post(base: str, token: str, body: dict, key: str | None) -> tuple[int, bytes, float]:
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    if key:
-        headers["Idempotency-Key"] = key
-    request = urllib.request.Request(base + CHECK_IN, data=json.dumps(body).encode(), headers=headers, method="POST")
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
+class Client:
+    """One device: a persistent HTTP/1.1 connection (keep-alive, as a phone's HTTP stack keeps it),
+    opened again after an error."""
+
+    def __init__(self, base: str, token: str):
+        self.host, self.port = base.removeprefix("http://").split(":")
+        self.token, self.connection = token, None
+
+    def post(self, body: dict, key: str | None) -> tuple[int, bytes, float]:
+        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+        if key:
+            headers["Idempotency-Key"] = key
+        started = time.perf_counter()
+        try:
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, int(self.port), timeout=60)
+            self.connection.request("POST", CHECK_IN, body=json.dumps(body).encode(), headers=headers)
+            response = self.connection.getresponse()
             status, content = response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        status, content = exc.code, exc.read()
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-        status, content = 599, str(exc).encode()
-    return status, content, time.perf_counter() - started
+        except (OSError, http.client.HTTPException) as exc:
+            self.close()
+            status, content = 599, str(exc).encode()
+        return status, content, time.perf_counter() - started
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
 
 def check_in_loop(base: str, client: dict, n: int, until: float, tally: Tally) -> None:
     moment, count, previous = datetime(2026, 3, 2, 0, 0, tzinfo=timezone.utc) + timedelta(seconds=n), 0, None
+    device = Client(base, client["token"])
     while time.monotonic() < until:
         count += 1
         if previous is not None and count % 10 == 0:
-            status, content, _ = post(base, client["token"], *previous[:2])
+            status, content, _ = device.post(*previous[:2])
             if (status, content) != previous[2:]:
                 with tally.lock:
                     tally.replays_differing += 1
@@ -163,7 +187,7 @@ def check_in_loop(base: str, client: dict, n: int, until: float, tally: Tally) -
         body = {"person_id": client["persons"][count % PERSONS_PER_CARER], "at": moment.isoformat(),
                 "device_id": f"bench-{n}"}
         key = uuid.uuid4().hex
-        status, content, seconds = post(base, client["token"], body, key)
+        status, content, seconds = device.post(body, key)
         tally.note("check_in", status, seconds)
         if status == 201:
             previous = (body, key, status, content)
@@ -171,12 +195,15 @@ def check_in_loop(base: str, client: dict, n: int, until: float, tally: Tally) -
                 tally.acknowledged.append(json.loads(content)["visit"]["id"])
         elif status >= 500 and len(tally.errors) < 5:
             tally.errors.append(content[:300])
+    device.close()
 
 
 def noop_loop(base: str, client: dict, until: float, tally: Tally) -> None:
+    device = Client(base, client["token"])
     while time.monotonic() < until:
-        status, _, seconds = post(base, client["token"], {}, uuid.uuid4().hex)
+        status, _, seconds = device.post({}, uuid.uuid4().hex)
         tally.note("noop", status, seconds)
+    device.close()
 
 
 def run_clients(target, args_of, clients: int, seconds: float, tally: Tally) -> float:
@@ -226,11 +253,54 @@ def start_gunicorn(url: str, workers: int, threads: int) -> tuple[subprocess.Pop
     sys.exit("gunicorn did not start")
 
 
-def report(label: str, tally: Tally, op: str, elapsed: float) -> None:
+def cpu_seconds(root: int) -> float:
+    """User + system CPU time of process ``root`` and all its descendants (reaped children included),
+    from /proc: what the server spent, whatever else the machine was running."""
+    tick, parents, times = os.sysconf("SC_CLK_TCK"), {}, {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(name)] = int(fields[1])
+        times[int(name)] = sum(int(v) for v in fields[11:15]) / tick   # utime stime cutime cstime
+    tree, grew = {root}, True
+    while grew:
+        grown = tree | {pid for pid, parent in parents.items() if parent in tree}
+        grew, tree = grown != tree, grown
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
+@dataclass
+class Servers:
+    """The process trees whose CPU time is counted per request: gunicorn and PostgreSQL."""
+    gunicorn: int
+    postgres: int
+
+    def cpu(self) -> tuple[float, float]:
+        return cpu_seconds(self.gunicorn), cpu_seconds(self.postgres)
+
+
+def report(label: str, tally: Tally, op: str, elapsed: float, cpu: tuple[float, float]) -> None:
     values = tally.latencies[op]
+    count = max(len(values), 1)
     print(f"{label:<34} {len(values) / elapsed:8.1f} req/s   p50 {percentile(values, 50):7.1f} ms   "
           f"p95 {percentile(values, 95):7.1f} ms   statuses "
           f"{ {s: c for (o, s), c in sorted(tally.statuses.items()) if o == op} }")
+    print(f"{'':<34} server CPU per request: gunicorn {1000 * cpu[0] / count:6.1f} ms + PostgreSQL "
+          f"{1000 * cpu[1] / count:6.1f} ms (bounds an idle {os.cpu_count()}-core machine to "
+          f"{os.cpu_count() * count / max(sum(cpu), 1e-9):,.0f} req/s)")
+
+
+def measured(servers: Servers, run) -> tuple[float, tuple[float, float]]:
+    """``run()``'s elapsed seconds and the servers' CPU seconds meanwhile."""
+    before = servers.cpu()
+    elapsed = run()
+    after = servers.cpu()
+    return elapsed, (after[0] - before[0], after[1] - before[1])
 
 
 def main() -> int:
@@ -249,11 +319,16 @@ def main() -> int:
         print(f"PostgreSQL: fsync={settings['fsync']} synchronous_commit={settings['synchronous_commit']}; "
               f"gunicorn {args.workers} workers × {args.threads} threads; {args.clients} clients")
         server, base = start_gunicorn(url, args.workers, args.threads)
+        servers = Servers(server.pid, pg.postmaster())
+        print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
         tally = Tally()
-        elapsed = run_clients(noop_loop, lambda n: (base, plan[n]), args.clients, args.baseline_seconds, tally)
-        report("no-op authenticated POST (400)", tally, "noop", elapsed)
-        elapsed = run_clients(check_in_loop, lambda n: (base, plan[n], n), args.clients, args.seconds, tally)
-        report("check-in with entry-time rules", tally, "check_in", elapsed)
+        elapsed, cpu = measured(servers, lambda: run_clients(noop_loop, lambda n: (base, plan[n]), args.clients,
+                                                             args.baseline_seconds, tally))
+        report("no-op authenticated POST (400)", tally, "noop", elapsed, cpu)
+        elapsed, cpu = measured(servers, lambda: run_clients(check_in_loop, lambda n: (base, plan[n], n),
+                                                             args.clients, args.seconds, tally))
+        report("check-in with entry-time rules", tally, "check_in", elapsed, cpu)
+        print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
         found, total = stored_visits(url, tally.acknowledged)
         lost, duplicated = len(tally.acknowledged) - found, total - found
         print(f"acknowledged {len(tally.acknowledged)}, stored {total}: lost {lost}, duplicated {duplicated}; "

@@ -78,9 +78,9 @@ def select_locale() -> str:
 
     choices = current_app.config["LANGUAGES"]
     if request.path.startswith("/api/"):
-        user = g.get("api_user")
+        locale = g.get("api_locale")   # the token user's, read when authenticated
         return (request.accept_languages.best_match(choices)
-                or (user.locale if user is not None and user.locale in choices else None)
+                or (locale if locale in choices else None)
                 or current_app.config["BABEL_DEFAULT_LOCALE"])
     if session.get("lang") in choices:
         return session["lang"]

@@ -2,9 +2,10 @@
 response and writes nothing.
 
 The key is claimed first, in the same transaction as the write: a row ``(user, key)`` with the
-request's method, path and body hash, its response still empty. The unique key ``(user_id, key)``
-decides between requests sent at once — on PostgreSQL the second insert waits for the first
-transaction and fails once it commits; on SQLite writing requests run one after the other
+request's method, path and body hash, its response still empty (``INSERT … ON CONFLICT DO
+NOTHING``: one statement). The unique key ``(user_id, key)`` decides between requests sent at
+once — on PostgreSQL the second insert waits for the first transaction and inserts nothing once
+it commits; on SQLite writing requests run one after the other
 (``BEGIN IMMEDIATE``) and the later one finds the row. Either way the loser reads the stored
 response and answers with it, never running the view. The response is stored before the commit
 (a view that commits by itself leaves the row empty for a moment: a retry then waits for it).
@@ -22,7 +23,8 @@ from datetime import datetime
 
 from flask import Response, g, jsonify, request
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ltc.api.models import KEY_MAX, PATH_MAX, IdempotencyKey
@@ -69,22 +71,27 @@ def _stored(session: Session, user_id: int, key: str) -> IdempotencyKey | None:
                           .execution_options(populate_existing=True))
 
 
+def _insert_if_new(session: Session, values: dict) -> IdempotencyKey | None:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING``: the new row, or None when the key is taken (on
+    PostgreSQL after waiting for a concurrent request holding it to commit or roll back)."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = (insert(IdempotencyKey).values(**values)
+            .on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(IdempotencyKey))
+    return session.scalars(stmt, execution_options={"populate_existing": True}).first()
+
+
 def claim(session: Session, *, user_id: int, key: str, fingerprint: Fingerprint,
           now: datetime) -> tuple[IdempotencyKey | None, bool]:
-    """``(row, True)`` when this request now holds the key (a new row, flushed); ``(row, False)``
+    """``(row, True)`` when this request now holds the key (a new row, inserted); ``(row, False)``
     when another request had it (its row, maybe still without a response); ``(None, False)``
-    when the other request gave it up while this one waited (try again)."""
-    stored = _stored(session, user_id, key)
-    if stored is not None:
-        return stored, False
-    row = IdempotencyKey(user_id=user_id, key=key, method=fingerprint.method, path=fingerprint.path[:PATH_MAX],
-                         body_hash=fingerprint.body_hash, created_at=now)
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # a concurrent request committed the same key first
-        return _stored(session, user_id, key), False
-    return row, True
+    when the other request gave it up while this one waited (try again). One statement when the
+    key is new (the usual case)."""
+    row = _insert_if_new(session, dict(user_id=user_id, key=key, method=fingerprint.method,
+                                       path=fingerprint.path[:PATH_MAX], body_hash=fingerprint.body_hash,
+                                       created_at=now))
+    if row is not None:
+        return row, True
+    return _stored(session, user_id, key), False
 
 
 def check_replay(row: IdempotencyKey, fingerprint: Fingerprint) -> None:
@@ -132,6 +139,7 @@ def begin(*, required: bool) -> Response | None:
     """Before an authenticated write's view: None to run it (the key, if any, now claimed), or the
     stored response of the key's first request. Raises ValidationFailed (no or a malformed key
     where required), KeyReused."""
+    g.pop("idempotency_claim", None)   # none left by an earlier request that failed in the same context
     user = g.get("api_user")
     if request.method in READ_METHODS or user is None:
         return None

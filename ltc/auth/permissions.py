@@ -30,6 +30,13 @@ class Action(StrEnum):
     MANAGE_CARERS = "manage_carers"          # the provider's carer register (register, qualifications, suspensions)
     VIEW_CARERS = "view_carers"              # read the carer registers in scope (the MIA, insurers, the provider)
     OWN_CARER_ENTRY = "own_carer_entry"      # a carer login reads its own register entry
+    TRIAL_CALCULATION = "trial_calculation"  # 试算: price a beneficiary-month scenario (SPEC §1)
+    ENTER_STARS = "enter_stars"              # MIA admin: provider stars entered by hand until computed (SPEC §1, §8)
+    VIEW_STARS = "view_stars"                # provider stars: the MIA all, a provider its own
+    VIEW_DEPOSITS = "view_deposits"          # quality deposit ledgers and net payments in scope
+    VIEW_FAMILY_PAYMENTS = "view_family_payments"  # the family-care allowance payment lists (MIA, insurer)
+    VIEW_SETTLEMENTS = "view_settlements"    # monthly settlements: the MIA, the owning insurer, the provider its own
+    APPROVE_SETTLEMENTS = "approve_settlements"  # the MIA's approval list of audited settlements (SPEC §7.3)
 
 
 class Role(StrEnum):
@@ -76,6 +83,13 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.MANAGE_CARERS: {PROVIDER: {"admin", "operator"}},
     Action.VIEW_CARERS: {MIA: STAFF, INSURER: STAFF, PROVIDER: {"admin", "operator"}},
     Action.OWN_CARER_ENTRY: {PROVIDER: {"carer"}},
+    Action.TRIAL_CALCULATION: {MIA: STAFF, INSURER: {"operator", "reviewer"}, PROVIDER: {"operator", "reviewer"}},
+    Action.ENTER_STARS: {MIA: {"admin"}},
+    Action.VIEW_STARS: {MIA: STAFF, PROVIDER: STAFF},
+    Action.VIEW_DEPOSITS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
+    Action.VIEW_FAMILY_PAYMENTS: {MIA: STAFF, INSURER: STAFF},
+    Action.VIEW_SETTLEMENTS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
+    Action.APPROVE_SETTLEMENTS: {MIA: {"reviewer"}},
 }
 
 

@@ -79,6 +79,7 @@ def api_permission(action: Action):
         @wraps(view)
         def wrapped(*args, **kwargs):
             g.api_user = _authenticate()
+            g.api_locale = g.api_user.locale   # read once: a commit or rollback expires the user
             if not can(g.api_user, action):
                 raise Forbidden("该用户无权执行操作 %(action)s", params={"action": action})
             return view(*args, **kwargs)

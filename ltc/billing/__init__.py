@@ -4,11 +4,50 @@ Wiring: ``wire()`` fills the shared registries (scope rules, policy section, eve
 and ``register(app)`` adds the blueprints and commands; both are called from ``ltc.create_app``.
 Their imports are local so that importing a service of this package never loads its web layer.
 """
+from flask import Flask
 
 
 def wire() -> None:
-    from ltc.billing import policy
+    from ltc.auth.scope import add_scope_rule
+    from ltc.billing import documents, jobs, merging, policy, review, scope
+    from ltc.billing.models import Settlement
+    from ltc.compliance.events import MonthsRescanned
+    from ltc.core.events import subscribe
+    from ltc.people.merge_hooks import add_merge_hook
     from ltc.policy.schema import register_section, register_version_check
 
     register_section(policy.SECTION, policy.BillingPolicy, policy.REF)
     register_version_check(policy.levels_have_amounts)
+    from ltc.billing.pricing_reader import reader_cap_segments
+    from ltc.compliance.dated import use_cap_segments
+
+    use_cap_segments(reader_cap_segments)   # V07 consumes the caps of the segments pricing bills (SPEC §7.2)
+    add_scope_rule(Settlement, scope.settlements_in_scope)
+    subscribe(MonthsRescanned, jobs.on_months_rescanned)
+    add_merge_hook(merging.HOOK)
+    documents.wire()
+    review.wire()
+    _wire_money()
+
+
+def _wire_money() -> None:
+    from ltc.billing import deposits, family, stars
+
+    stars.wire()
+    deposits.wire()
+    family.wire()
+
+
+def register(app: Flask) -> None:
+    from ltc.billing import api, cli, deposits, documents, family, review, stars, views  # noqa: F401  (api: API routes)
+    from ltc.billing.trial import api as trial_api  # noqa: F401  (adds its routes to the API blueprint)
+    from ltc.billing.trial import views as trial_views
+
+    cli.register(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(trial_views.bp)
+    documents.register(app)
+    review.register(app)
+    stars.register(app)
+    deposits.register(app)
+    family.register(app)

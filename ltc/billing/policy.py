@@ -44,6 +44,10 @@ def _raise(errors: dict[str, str]) -> None:
 
 
 RATIO_LABEL = dict(label="基金支付比例", unit=None, key_labels=CATEGORY_LABELS)
+STAR_LABELS = {str(n): f"{n} 星" for n in range(1, 6)}
+#: SPEC §7.3: the share of a year's quality deposit released by the provider's annual star
+DEPOSIT_RELEASE_REF = {"5": Decimal("1.00"), "4": Decimal("0.90"), "3": Decimal("0.70"), "2": Decimal("0.40"),
+                       "1": Decimal("0.00")}
 
 
 @dataclass(frozen=True)
@@ -158,10 +162,20 @@ class BillingPolicy:
     ratio_cap: Decimal = param("支付比例上限")
     quality_deposit_ratio: Decimal = param("质量保证金比例")
     late_record_months: int = param("补记时限（服务日起）", "个月")
+    #: added after versions existed: a version without it keeps SPEC §7.3's shares
+    deposit_release_by_star: Mapping[str, Decimal] = field(
+        default_factory=lambda: dict(DEPOSIT_RELEASE_REF),
+        metadata={"label": "年终质量保证金返还比例（按年度星级）", "unit": None, "key_labels": STAR_LABELS})
 
     def __post_init__(self) -> None:
         errors = {name: "must be between 0 and 1" for name in ("uplift", "ratio_cap", "quality_deposit_ratio")
                   if not ZERO <= getattr(self, name) <= ONE}
+        errors.update({f"deposit_release_by_star.{key}": "must be between 0 and 1"
+                       for key, value in self.deposit_release_by_star.items() if not ZERO <= value <= ONE})
+        errors.update({f"deposit_release_by_star.{key}": "missing" for key in STAR_LABELS
+                       if key not in self.deposit_release_by_star})
+        errors.update({f"deposit_release_by_star.{key}": "unknown star (expected 1..5)"
+                       for key in self.deposit_release_by_star if key not in STAR_LABELS})
         if not 0 <= self.late_record_months <= 24:
             errors["late_record_months"] = "must be between 0 and 24"
         if len(set(self.uplift_tags)) != len(self.uplift_tags):
@@ -180,6 +194,10 @@ class BillingPolicy:
         if self.uplift_applies(tags):
             ratio += self.uplift
         return min(self.ratio_cap, ratio)
+
+    def deposit_release(self, stars: int) -> Decimal:
+        """The share of a year's quality deposit released for an annual star of ``stars`` (SPEC §7.3)."""
+        return self.deposit_release_by_star[str(stars)]
 
     def uplift_applies(self, tags) -> bool:
         return any(tag in self.uplift_tags for tag in tags)
@@ -237,4 +255,5 @@ REF = {
     "ratio_cap": "1.00",
     "quality_deposit_ratio": "0.10",
     "late_record_months": 3,
+    "deposit_release_by_star": {key: str(value) for key, value in DEPOSIT_RELEASE_REF.items()},
 }

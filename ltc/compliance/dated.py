@@ -1,28 +1,24 @@
 """Set-based readers of the dated facts around service records (SPEC §0.2): persons, providers,
 carers, care-plan items, the catalogue and the monthly caps, each in one or two statements for
-any number of subjects. The results are the plain facts of ``ltc.compliance.facts``.
+any number of subjects (the period tables of one kind of subject read together, ``UNION ALL``).
+Id lists are bound as one array on PostgreSQL (``= ANY``), as IN-lists elsewhere; rows are read
+as plain columns. The results are the plain facts of ``ltc.compliance.facts``.
 """
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from itertools import pairwise
 
-from sqlalchemy import Row, String, any_, bindparam, cast, inspect, or_, select
+from sqlalchemy import Date, Row, String, any_, bindparam, cast, literal, or_, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from ltc.compliance.facts import (CapSegment, Carer, CareTypePeriod, EntitlementFact, HospitalStay, Item, Period,
                                   Person, Provider, Qualification, StatusPeriod)
-from ltc.core.months import days_in_month
-from ltc.core.periods import overlap_filter
+from ltc.core.periods import MAX_IDS_PER_QUERY, overlap_filter
 from ltc.entitlements.models import Entitlement
-from ltc.orgs.kinds import CareType
 from ltc.orgs.models import AgreementPeriod, OrgStatusPeriod
 from ltc.people.hospital.models import HospitalStay as HospitalStayRow
 from ltc.people.models import InsuredPerson, PersonStatusPeriod
-from ltc.policy.models import PolicyStatus, PolicyVersion
-from ltc.policy.services import policy_on
 from ltc.providers.care_plans.models import CarePlan, CarePlanVisitItem, CarePlanVisitType
 from ltc.providers.carers.models import Carer as CarerRow
 from ltc.providers.carers.models import CarerQualificationPeriod, CarerSuspensionPeriod
@@ -30,21 +26,29 @@ from ltc.providers.catalogue.models import ServiceItem, ServiceItemStaffType
 from ltc.providers.kinds import PlanStatus
 from ltc.providers.models import ProviderCareTypePeriod
 
-#: the columns of an entitlement fact and of a hospital stay fact, in their fields' order
+#: the columns of an entitlement fact, in its fields' order
 ENTITLEMENT_COLUMNS = (Entitlement.valid_from, Entitlement.valid_to, Entitlement.care_type, Entitlement.provider_id,
                        Entitlement.level, Entitlement.conclusion_date, Entitlement.conclusion_valid_to)
-HOSPITAL_COLUMNS = (HospitalStayRow.category, HospitalStayRow.admitted_on, HospitalStayRow.discharged_on)
 #: hospital stays that ended this long before a window still matter (V11 tolerance)
 STAY_MARGIN = timedelta(days=31)
 
 
-def rows(session: Session, stmt) -> list[Row]:
+def rows(session: Session, stmt, params: dict | None = None) -> list[Row]:
     """The plain rows of a select of columns, run on the session's connection: no ORM result layer
     (several times cheaper per row for a month of records). Pending changes are flushed first, as
     the session's own query would."""
     if session.autoflush:
         session.flush()
-    return session.connection().execute(stmt).all()
+    return session.connection().execute(stmt, params).all()
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _id_array(values: Iterable[int]) -> str:
+    """Ids as the text of one PostgreSQL array (one bound string, not one dumped value per id)."""
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 def among(session: Session, column, values: Iterable):
@@ -52,74 +56,105 @@ def among(session: Session, column, values: Iterable):
     statement text for any number of values: no long IN-list to build, send and parse); elsewhere
     an IN-list."""
     values = sorted(set(values))
-    if session.get_bind().dialect.name != "postgresql":
+    if not _on_postgresql(session):
         return column.in_(values)
-    if all(type(value) is int for value in values):   # ids: the array's text, not one dumped value per id
-        return column == any_(cast(bindparam(None, "{" + ",".join(map(str, values)) + "}", String),
-                                   ARRAY(column.type)))
+    if all(type(value) is int for value in values):
+        return column == any_(cast(bindparam(None, _id_array(values), String), ARRAY(column.type)))
     return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
 
 
-def periods(session: Session, model, ids: list[int], start: date, end: date, *values) -> dict[int, list]:
-    """Each subject's periods of ``model`` overlapping ``[start, end)`` as plain rows
-    ``(valid_from, valid_to, *values)``, in ``ltc.core.periods.periods_overlapping``'s order (by
-    subject, start, the rest of the period key), in one statement and without ORM objects."""
-    subject = getattr(model, model.period_key[0])
-    rest = [getattr(model, name) for name in model.period_key[1:]]
-    found: dict[int, list] = defaultdict(list)
-    if not ids:
-        return found
-    stmt = (select(subject, model.valid_from, model.valid_to, *values)
-            .where(among(session, subject, ids), overlap_filter(model, start, end))
-            .order_by(subject, model.valid_from, *rest, *inspect(model).primary_key))
-    for subject_id, *row in rows(session, stmt):
-        found[subject_id].append(row)
-    return found
+def _subject_in(session: Session, column):
+    """``column`` is one of the ids that ``_tagged`` binds as ``ids``."""
+    if _on_postgresql(session):
+        return column == any_(cast(bindparam("ids", type_=String), ARRAY(column.type)))
+    return column.in_(bindparam("ids", expanding=True))
 
 
-def persons(session: Session, ids: Iterable[int], start: date, end: date) -> dict[int, Person]:
-    """The persons' death dates, enrolment statuses, entitlements (every one starting before
-    ``end``: E02 looks at the last one ended) and hospital stays around ``[start, end)``."""
+def persons(session: Session, ids: Iterable[int], start: date, end: date, *,
+            deaths: dict[int, date | None] | None = None) -> dict[int, Person]:
+    """The persons' death dates (read here unless the caller read them: ``deaths``), enrolment
+    statuses, entitlements (every one starting before ``end``: E02 looks at the last one ended)
+    and hospital stays around ``[start, end)``."""
     ids = sorted(set(ids))
     if not ids:
         return {}
-    deaths = dict(rows(session, select(InsuredPerson.id, InsuredPerson.death_date)
-                       .where(among(session, InsuredPerson.id, ids))))
-    statuses = periods(session, PersonStatusPeriod, ids, start, end, PersonStatusPeriod.status)
+    if deaths is None:
+        deaths = dict(rows(session, select(InsuredPerson.id, InsuredPerson.death_date)
+                           .where(among(session, InsuredPerson.id, ids))))
+    hospital = select(literal("h", String).label("tag"), HospitalStayRow.person_id.label("subject"),
+                      HospitalStayRow.admitted_on.label("valid_from"), HospitalStayRow.discharged_on.label("valid_to"),
+                      HospitalStayRow.category.label("value")).where(
+        _subject_in(session, HospitalStayRow.person_id), HospitalStayRow.admitted_on < end + STAY_MARGIN,
+        or_(HospitalStayRow.discharged_on.is_(None), HospitalStayRow.discharged_on >= start - STAY_MARGIN))
+    found = _tagged(session, ids, hospital, _periods(session, "s", PersonStatusPeriod, PersonStatusPeriod.person_id,
+                                                     PersonStatusPeriod.status, start, end))
     entitlements: dict[int, list] = defaultdict(list)
     for person_id, *values in rows(session, select(Entitlement.person_id, *ENTITLEMENT_COLUMNS).where(
             among(session, Entitlement.person_id, ids), Entitlement.live_filter(), Entitlement.valid_from < end)):
         entitlements[person_id].append(EntitlementFact(*values))
-    stays: dict[int, list] = defaultdict(list)
-    for person_id, *values in rows(session, select(HospitalStayRow.person_id, *HOSPITAL_COLUMNS).where(
-            among(session, HospitalStayRow.person_id, ids), HospitalStayRow.admitted_on < end + STAY_MARGIN,
-            or_(HospitalStayRow.discharged_on.is_(None), HospitalStayRow.discharged_on >= start - STAY_MARGIN))):
-        stays[person_id].append(HospitalStay(*values))
-    return {i: Person(i, deaths.get(i), tuple(entitlements[i]), tuple(StatusPeriod(*p) for p in statuses[i]),
-                      tuple(stays[i])) for i in ids}
+    return {i: Person(i, deaths.get(i), tuple(entitlements[i]),
+                      tuple(StatusPeriod(a, b, v) for a, b, v in found[("s", i)]),
+                      tuple(HospitalStay(v, a, b) for a, b, v in found[("h", i)])) for i in ids}
+
+
+def _tagged(session: Session, ids: list[int], *selects) -> dict[tuple[str, int], list]:
+    """Rows ``(tag, subject, valid_from, valid_to, value)`` of several period tables read as one
+    ``UNION ALL`` (each select takes the subject ids through ``_subject_in``), by (tag, subject),
+    each list ordered by start, then value. On PostgreSQL the ids are one bound array (one
+    statement for any number of subjects); elsewhere IN-lists of at most ``MAX_IDS_PER_QUERY``."""
+    found: dict[tuple[str, int], list] = defaultdict(list)
+    if _on_postgresql(session):
+        binds = [_id_array(ids)] if ids else []
+    else:
+        binds = [ids[offset:offset + MAX_IDS_PER_QUERY] for offset in range(0, len(ids), MAX_IDS_PER_QUERY)]
+    stmt = union_all(*selects).order_by("tag", "subject", "valid_from", "value")
+    for bound in binds:
+        for tag, subject, valid_from, valid_to, value in rows(session, stmt, {"ids": bound}):
+            found[(tag, subject)].append((valid_from, valid_to, value))
+    return found
+
+
+def _periods(session: Session, tag: str, model, subject, value, start: date, end: date | None, *where):
+    """One select of ``_tagged``: the periods of ``model`` overlapping ``[start, end)``."""
+    return select(literal(tag, String).label("tag"), subject.label("subject"), model.valid_from.label("valid_from"),
+                  model.valid_to.label("valid_to"), value.label("value")).where(
+        _subject_in(session, subject), overlap_filter(model, start, end), *where)
+
+
+NO_VALUE = literal(None, String)
 
 
 def providers(session: Session, ids: Iterable[int], start: date, end: date) -> dict[int, Provider]:
-    """The providers' status, agreement and agreement care-type periods overlapping ``[start, end)``."""
+    """The providers' status, agreement and agreement care-type periods overlapping ``[start, end)``
+    (one statement)."""
     ids = sorted(set(ids))
-    statuses = periods(session, OrgStatusPeriod, ids, start, end, OrgStatusPeriod.status)
-    agreements = periods(session, AgreementPeriod, ids, start, end)
-    care_types = periods(session, ProviderCareTypePeriod, ids, start, end, ProviderCareTypePeriod.care_type)
-    return {i: Provider(i, tuple(StatusPeriod(*p) for p in statuses[i]), tuple(Period(*p) for p in agreements[i]),
-                        tuple(CareTypePeriod(*p) for p in care_types[i]))
+    found = _tagged(session, ids,
+                    _periods(session, "s", OrgStatusPeriod, OrgStatusPeriod.org_id, OrgStatusPeriod.status, start, end),
+                    _periods(session, "a", AgreementPeriod, AgreementPeriod.org_id, NO_VALUE, start, end),
+                    _periods(session, "c", ProviderCareTypePeriod, ProviderCareTypePeriod.org_id,
+                             ProviderCareTypePeriod.care_type, start, end))
+    return {i: Provider(i, tuple(StatusPeriod(a, b, v) for a, b, v in found[("s", i)]),
+                        tuple(Period(a, b) for a, b, _ in found[("a", i)]),
+                        tuple(CareTypePeriod(a, b, v) for a, b, v in found[("c", i)]))
             for i in ids}
 
 
 def carers(session: Session, ids: Iterable[int], start: date, end: date) -> dict[int, Carer]:
-    """The carers' staff types, qualifications and suspensions overlapping ``[start, end)``."""
+    """The carers' staff types, qualifications and suspensions overlapping ``[start, end)`` (one
+    statement)."""
     ids = sorted(set(ids))
     if not ids:
         return {}
-    staff = dict(rows(session, select(CarerRow.id, CarerRow.staff_type).where(among(session, CarerRow.id, ids))))
-    qualifications = periods(session, CarerQualificationPeriod, ids, start, end, CarerQualificationPeriod.staff_type)
-    suspensions = periods(session, CarerSuspensionPeriod, ids, start, end)
-    return {i: Carer(i, staff.get(i, ""), tuple(Qualification(*q) for q in qualifications[i]),
-                     tuple(Period(*p) for p in suspensions[i])) for i in ids}
+    staff = select(literal("t", String).label("tag"), CarerRow.id.label("subject"),
+                   literal(None, Date).label("valid_from"), literal(None, Date).label("valid_to"),
+                   CarerRow.staff_type.label("value")).where(_subject_in(session, CarerRow.id))
+    found = _tagged(session, ids, staff,
+                    _periods(session, "q", CarerQualificationPeriod, CarerQualificationPeriod.carer_id,
+                             CarerQualificationPeriod.staff_type, start, end),
+                    _periods(session, "s", CarerSuspensionPeriod, CarerSuspensionPeriod.carer_id, NO_VALUE, start, end))
+    return {i: Carer(i, found[("t", i)][0][2] if found[("t", i)] else "",
+                     tuple(Qualification(a, b, v) for a, b, v in found[("q", i)]),
+                     tuple(Period(a, b) for a, b, _ in found[("s", i)])) for i in ids}
 
 
 def catalogue(session: Session) -> dict[int, Item]:
@@ -175,49 +210,23 @@ class Plans:
         return codes
 
 
-def _version_starts(session: Session, month: date, end: date) -> list[date]:
-    """Days inside the month where a published policy version starts."""
-    return sorted(session.scalars(select(PolicyVersion.effective_from).where(
-        PolicyVersion.status == PolicyStatus.PUBLISHED.value, PolicyVersion.effective_from > month,
-        PolicyVersion.effective_from < end)))
+#: who reads the monthly cap segments (SPEC §7.2): billing registers pricing's own from ``wire()``, so V07
+#: consumes the caps of exactly the segments pricing bills (compliance does not import billing)
+_CAPS: dict[str, Callable[..., Iterable[CapSegment]]] = {}
 
 
-def _pieces(entitlements: list, month: date, end: date, starts: list[date], hours_on) -> list[tuple]:
-    """(entitlement, start, stop, hours) per entitlement, split where a version changes its cap."""
-    pieces: list[tuple] = []
-    for e in entitlements:
-        first, stop = max(e.valid_from, month), min(e.valid_to or end, end)
-        cuts = [first, *(d for d in starts if first < d < stop), stop]
-        for a, b in pairwise(cuts):
-            hours = hours_on(a).get(str(e.level))
-            if pieces and pieces[-1][0] is e and pieces[-1][3] == hours:
-                pieces[-1] = (e, pieces[-1][1], b, hours)
-            else:
-                pieces.append((e, a, b, hours))
-    return pieces
+def use_cap_segments(reader: Callable[..., Iterable[CapSegment]]) -> None:
+    """Register ``reader(session, persons, month, end)`` returning the persons' cap segments of the month."""
+    _CAPS["reader"] = reader
 
 
 def cap_segments(session: Session, people: dict[int, Person], month: date, end: date) -> list[CapSegment]:
-    """SPEC §7.2 monthly caps (home hours, in minutes) per segment of each person's month: a segment
-    per home entitlement in the month, split where a policy version changes its hours cap (a change
-    of unit price also splits a billing line, but does not change a cap); with several segments,
-    each cap is prorated by its days (half-up to the whole minute)."""
-    starts, caps_on = _version_starts(session, month, end), {}
-
-    def hours_on(day: date):
-        if day not in caps_on:   # one policy read per segment start, not per person
-            caps_on[day] = policy_on(session, day).section("billing").home.hours_cap_per_month
-        return caps_on[day]
-
-    found = []
-    for person in people.values():
-        own = [e for e in person.entitlements if e.care_type == CareType.HOME
-               and e.valid_from < end and (e.valid_to is None or e.valid_to > month)]
-        pieces = [p for p in _pieces(own, month, end, starts, hours_on) if p[3] is not None]
-        for e, start, stop, hours in pieces:
-            minutes = hours * 60
-            if len(pieces) > 1:
-                share = Decimal(minutes * (stop - start).days) / days_in_month(month)
-                minutes = int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-            found.append(CapSegment(person.id, e.care_type, start, stop, minutes=minutes, provider_id=e.provider_id))
-    return found
+    """SPEC §7.2 monthly caps (home hours, in minutes) per segment of each person's month, as pricing
+    cuts its lines (at every entitlement change and every policy version changing a pricing parameter
+    of the line), prorated by the segment's days when there are several. Raises LookupError when no
+    reader is registered (``ltc.wire()`` not called)."""
+    try:
+        reader = _CAPS["reader"]
+    except KeyError:
+        raise LookupError("no cap segments reader registered: was create_app() (ltc.wire()) called?") from None
+    return list(reader(session, people, month, end))

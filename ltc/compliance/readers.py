@@ -188,12 +188,16 @@ def build_facts(session: Session, month: date, visits: list[Row], stays: list[Ro
     end = first_of_next_month(month)
     until = min(end, local_today(now) + ONE_DAY)
     people = {v.person_id for v in visits} | {s.person_id for s in stays}
-    person_facts = dated.persons(session, people, month, end)
+    rows = dated.rows(session, select(InsuredPerson.id, InsuredPerson.death_date, InsuredPerson.address,
+                                      InsuredPerson.latitude, InsuredPerson.longitude)
+                      .where(dated.among(session, InsuredPerson.id, people))) if people else []
+    person_facts = dated.persons(session, people, month, end, deaths={row.id: row.death_date for row in rows})
+    addresses = {i: (_point(lat, lon), (text or "").strip() or None) for i, _, text, lat, lon in rows}
     leaves = _leaves(session, [s.id for s in stays])
     days = bed_days([_stay(s) for s in stays], leaves, start=month, end=until,
                     death_dates={i: p.death_date for i, p in person_facts.items()})
     return Facts(
-        month=month, visits=tuple(_visits(session, visits)), bed_days=tuple(days), persons=person_facts,
+        month=month, visits=tuple(_visits(session, visits, addresses)), bed_days=tuple(days), persons=person_facts,
         providers=dated.providers(session, {v.provider_id for v in visits} | {s.provider_id for s in stays},
                                   month, end),
         carers=dated.carers(session, {v.carer_id for v in visits if v.carer_id is not None}, month, end),
@@ -212,17 +216,15 @@ def _leaves(session: Session, stay_ids: list[int]) -> list[Leave]:
     return [Leave(*row) for row in rows]
 
 
-def _visits(session: Session, rows: list[Row]) -> list[Visit]:
-    """Visit facts of the rows (each once), with items, plan items and the beneficiary's address."""
+def _visits(session: Session, rows: list[Row], addresses: dict[int, tuple]) -> list[Visit]:
+    """Visit facts of the rows (each once), with items, plan items and the beneficiary's address
+    (``addresses``: person id → (point, the address text as a key))."""
     rows = list({row.id: row for row in rows}.values())
     if not rows:
         return []
     people = {row.person_id for row in rows}
     items = _items(session, [row.id for row in rows])
     plans = dated.Plans(session, people, {row.plan_id for row in rows if row.plan_id is not None})
-    addresses = {i: (_point(lat, lon), (text or "").strip() or None) for i, text, lat, lon in dated.rows(
-        session, select(InsuredPerson.id, InsuredPerson.address, InsuredPerson.latitude, InsuredPerson.longitude)
-        .where(dated.among(session, InsuredPerson.id, people)))}
     return [_visit(row, items.get(row.id, ()), plans, addresses.get(row.person_id, (None, None))) for row in rows]
 
 

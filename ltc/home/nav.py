@@ -57,6 +57,7 @@ GROUPS = (
         NavItem("stays.index", "在院记录", Action.VIEW_STAYS),
         NavItem("carers.list_carers", "护理人员名册", Action.VIEW_CARERS),
         NavItem("carers.my_entry", "我的名册信息", Action.OWN_CARER_ENTRY),
+        NavItem("family_allowances.payment_list", "亲情照护补贴", Action.VIEW_FAMILY_PAYMENTS),
     )),
     NavGroup("visits", "上门服务", (
         NavItem("visits.today", "今日服务", Action.VIEW_VISITS),
@@ -67,6 +68,7 @@ GROUPS = (
     NavGroup("policy", "政策与目录", (
         NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
         NavItem("catalogue.list_items", "服务项目", Action.VIEW_POLICY),
+        NavItem("trial.page", "结算试算", Action.TRIAL_CALCULATION),
     )),
     NavGroup("admin", "系统管理", (
         NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
@@ -78,6 +80,14 @@ GROUPS = (
         NavItem("scheduler.index", "定时任务", Action.MANAGE_ORGS),
         NavItem("tokens.all_tokens", "API 令牌（全部用户）", Action.MANAGE_ALL_USERS),
         NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
+        NavItem("stars.list_stars", "机构星级", Action.VIEW_STARS),
+        NavItem("deposits.index", "质量保证金", Action.VIEW_DEPOSITS),
+    )),
+    NavGroup("settlement_review", "结算", (
+        NavItem("settlement_review.approval", "结算审批", Action.APPROVE_SETTLEMENTS),
+        NavItem("settlement_review.payment", "结算支付", Action.INSURER_OPERATIONS),
+        NavItem("billing_documents.payment_list", "结算支付清单", Action.VIEW_SETTLEMENTS),
+        NavItem("billing_documents.statement_list", "参保人结算单", Action.VIEW_SETTLEMENTS),
     )),
 )
 

@@ -20,6 +20,7 @@ from ltc.core.errors import Conflict, DomainError, InvalidTransition, NotFound, 
 from ltc.policy.models import PolicyAction, PolicyEvent, PolicyStatus, PolicyVersion, check_transition
 from ltc.policy.ref import ref_sections
 from ltc.policy.schema import invalid_policy, parse_section, section_name, to_raw, validate_sections
+from ltc.policy.timeline import timeline
 
 T = TypeVar("T")
 PUBLISHED = PolicyStatus.PUBLISHED.value
@@ -85,12 +86,18 @@ def version_on(session: Session, day: date) -> PolicyVersion | None:
 
 
 def policy_on(session: Session, day: date) -> Policy:
-    """The policy governing ``day``. Raises NoPolicyInForce when no published version covers it."""
-    version = version_on(session, day)
+    """The policy governing ``day``. Raises NoPolicyInForce when no published version covers it.
+    The published versions are read once per transaction (``timeline``)."""
+    version = timeline(session).on(day)
     if version is None:
         raise NoPolicyInForce("%(day)s 没有生效的政策版本", params={"day": day.isoformat()})
     return Policy(version.id, version.number, version.name, version.effective_from,
                   version.effective_to, version.sections)
+
+
+def version_starts(session: Session, after: date, before: date) -> list[date]:
+    """Days strictly between ``after`` and ``before`` where a published version starts."""
+    return timeline(session).starts_within(after, before)
 
 
 def get_version(session: Session, version_id: int) -> PolicyVersion:

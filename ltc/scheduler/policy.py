@@ -65,6 +65,18 @@ class JobsPolicy:
     #: added after versions existed: a version without it keeps SPEC §9's 01:00
     compliance_scan: JobTime = field(default=JobTime(None, 1, 0),
                                      metadata={"label": "夜间智能监管巡检（含未签退自动签退）", "unit": None})
+    #: added after versions existed: a version without it keeps SPEC §9's day 1, 02:00
+    generate_settlements: JobTime = field(default=JobTime(1, 2, 0),
+                                          metadata={"label": "生成上月月度结算", "unit": None})
+    #: added after versions existed: a version without it keeps SPEC §9's 03:30
+    render_beneficiary_statements: JobTime = field(
+        default=JobTime(None, 3, 30), metadata={"label": "生成已支付结算的参保人结算单", "unit": None})
+    #: added after versions existed: a version without it keeps the registry's daily 06:00
+    deposit_clearing: JobTime = field(default=JobTime(None, 6, 0),
+                                      metadata={"label": "年终清算质量保证金", "unit": None})
+    #: added after versions existed: a version without it keeps the registry's day 1, 03:00
+    family_allowances: JobTime = field(default=JobTime(1, 3, 0),
+                                       metadata={"label": "生成上月亲情照护补贴发放名单", "unit": None})
 
     def schedules(self) -> dict[str, Schedule]:
         """Job id → its schedule under this policy."""

@@ -62,10 +62,11 @@ class Schedule:
 DAILY_0030 = Schedule(hour=0, minute=30)        # publicities, conclusion expiry, reassessments
 DAILY_0100 = Schedule(hour=1)                   # nightly compliance scan
 MONTHLY_D1_0200 = Schedule(day=1, hour=2)       # monthly settlements
-MONTHLY_D1_0300 = Schedule(day=1, hour=3)       # follow-up sample
+MONTHLY_D1_0300 = Schedule(day=1, hour=3)       # follow-up sample; family-care allowance list
 MONTHLY_D2_0200 = Schedule(day=2, hour=2)       # ratings
 DAILY_0600 = Schedule(hour=6)                   # SLA overdue marks, expiry reminders, housekeeping
 EVERY_10_MIN = Schedule(every_minutes=10)       # retry pending notices
+DAILY_0330 = Schedule(hour=3, minute=30)        # beneficiary statements of paid settlements
 
 
 @dataclass(frozen=True)
@@ -100,12 +101,21 @@ JOBS: tuple[Job, ...] = (
     Job("assessment_daily", "公示期满出结论、发起重新评估", DAILY_0030, "ltc.assessment.applications.jobs:daily"),
     Job("compliance_scan", "夜间智能监管巡检（含未签退自动签退）", DAILY_0100, "ltc.compliance.jobs:scan_provider",
         units="ltc.compliance.jobs:providers_to_scan", workers=2),
+    Job("generate_settlements", "生成上月月度结算", MONTHLY_D1_0200, "ltc.billing.jobs:generate_unit",
+        units="ltc.billing.jobs:settlement_units"),
     Job("purge_login_attempts", "清理30天前的登录记录和幂等键", DAILY_0600,
         "ltc.scheduler.jobs:purge_login_attempts"),
     Job("calendar_check", "检查下一年度工作日历", DAILY_0600, "ltc.scheduler.jobs:calendar_check"),
     Job("review_overdue", "审核超时标记", DAILY_0600, "ltc.reviews.jobs:mark_overdue"),
     Job("retry_pending_notices", "生成待生成的通知书", EVERY_10_MIN, "ltc.notices.jobs:retry_pending_notices",
         lock_ttl=timedelta(minutes=30)),
+    Job("render_beneficiary_statements", "生成已支付结算的参保人结算单", DAILY_0330,
+        "ltc.billing.documents.jobs:render_beneficiary_statement",
+        units="ltc.billing.documents.jobs:statements_to_render", lock_ttl=timedelta(hours=12)),
+    Job("family_allowances", "生成上月亲情照护补贴发放名单", MONTHLY_D1_0300, "ltc.billing.family.jobs:allowance_unit",
+        units="ltc.billing.family.jobs:family_providers"),
+    Job("deposit_clearing", "年终清算质量保证金", DAILY_0600,
+        "ltc.billing.deposits.jobs:clear_unit", units="ltc.billing.deposits.jobs:years_to_clear"),
 )
 
 
@@ -126,6 +136,10 @@ ON_DEMAND_JOBS: tuple[Job, ...] = (
         units="ltc.scheduler.imports:import_units", units_of_run=True),
     Job("visit_schedule", "生成服务机构的月度排班", DAILY_0600, "ltc.providers.records.jobs:schedule_unit",
         units="ltc.providers.records.jobs:schedule_units", units_of_run=True),
+    Job("settlement_regeneration", "重新生成结算草稿", DAILY_0600, "ltc.billing.jobs:regenerate_unit",
+        units="ltc.billing.jobs:regenerate_units", units_of_run=True),
+    Job("settlement_approval", "批量审批月度结算", DAILY_0600, "ltc.billing.review.jobs:approve_unit",
+        units="ltc.billing.review.jobs:approval_units", units_of_run=True),
 )
 
 

@@ -17,6 +17,15 @@ from ltc.assessment.applications.states import (KIND_LABELS, REASSESSMENT_LABELS
                                                 RESCHEDULE_LABELS, STATUS_LABELS as APPLICATION_STATUS)
 from ltc.assessment.experts.forms import STATE_LABELS as EXPERT_STATE
 from ltc.auth.permissions import ROLE_LABELS
+from ltc.billing.deposits.kinds import ENTRY_KIND_LABELS as DEPOSIT_ENTRY
+from ltc.billing.family.kinds import ACCOUNT_SOURCE_LABELS, LINE_STATUS_LABELS as FAMILY_LINE
+from ltc.billing.stars.kinds import STAR_KIND_LABELS, STAR_SOURCE_LABELS
+from ltc.billing.kinds import (ADJUSTMENT_REASON_LABELS, LINE_KIND_LABELS, REVISION_SOURCE_LABELS,
+                               SETTLEMENT_KIND_LABELS, SETTLEMENT_STATUS_LABELS, UNIT_LABELS as BILLING_UNIT)
+from ltc.billing.review.case_types import REASON_LABELS as SETTLEMENT_REASONS, STEP_LABELS as SETTLEMENT_STEPS
+from ltc.billing.review.kinds import (APPEAL_ITEM_KIND_LABELS, APPEAL_OUTCOME_LABELS, BATCH_LINE_STATUS_LABELS,
+                                      RECORD_DECISION_LABELS, RECORD_ORIGIN_LABELS, REFUSAL_REASON_LABELS,
+                                      REVIEW_ACTION_LABELS as SETTLEMENT_ACTION)
 from ltc.calendar.services import TYPE_LABELS as CALENDAR_TYPE
 from ltc.entitlements.forms import STATE_LABELS as ENTITLEMENT_STATE
 from ltc.entitlements.models import LEVEL_NAMES
@@ -47,6 +56,9 @@ REVIEW_REASON_LABELS = {r["code"]: r["label"] for ct in REF_REVIEWS["case_types"
     OTHER_REASON.code: OTHER_REASON.label}
 #: the steps of the reference review policy's case types
 REVIEW_STEP_LABELS = {s["code"]: s["label"] for ct in REF_REVIEWS["case_types"] for s in ct["steps"]}
+#: billing's case types (settlement, settlement appeal) join REF when billing is wired
+REVIEW_STEP_LABELS |= SETTLEMENT_STEPS
+REVIEW_REASON_LABELS |= SETTLEMENT_REASONS
 
 LABELS: dict[str, Mapping[str, str]] = {
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "org_status": ORG_STATUS, "care_type": CARE_TYPE_LABELS,
@@ -75,6 +87,15 @@ LABELS: dict[str, Mapping[str, str]] = {
     "self_assessment_item": SELF_ITEM_LABELS, "self_assessment_answer": ANSWER_LABELS,
     "district_state": DISTRICT_STATE_LABELS, "import_state": IMPORT_STATE, "entitlement_state": ENTITLEMENT_STATE,
     "level": LEVEL_NAMES, "field_reason": FIELD_REASON_LABELS,
+    "star_kind": STAR_KIND_LABELS, "star_source": STAR_SOURCE_LABELS, "deposit_entry": DEPOSIT_ENTRY,
+    "family_line": FAMILY_LINE, "account_source": ACCOUNT_SOURCE_LABELS,
+    "settlement_kind": SETTLEMENT_KIND_LABELS, "settlement_status": SETTLEMENT_STATUS_LABELS,
+    "line_kind": LINE_KIND_LABELS, "billing_unit": BILLING_UNIT, "adjustment_reason": ADJUSTMENT_REASON_LABELS,
+    "revision_source": REVISION_SOURCE_LABELS,
+    "record_decision": RECORD_DECISION_LABELS, "record_origin": RECORD_ORIGIN_LABELS,
+    "refusal_reason": REFUSAL_REASON_LABELS, "settlement_action": SETTLEMENT_ACTION,
+    "appeal_outcome": APPEAL_OUTCOME_LABELS, "appeal_item_kind": APPEAL_ITEM_KIND_LABELS,
+    "batch_line_status": BATCH_LINE_STATUS_LABELS, "settlement_reason": {**SETTLEMENT_REASONS, **REFUSAL_REASON_LABELS},
 }
 
 

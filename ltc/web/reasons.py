@@ -64,6 +64,15 @@ FIELD_REASON_LABELS = {
     "must not be empty": "不能为空", "nested too deeply": "嵌套过深", "invalid JSON": "JSON 格式无效",
     "expected a JSON object": "须为 JSON 对象", "must be sent as application/json": "须以 application/json 发送",
     "must not contain NUL characters or lone surrogates": "不能包含 NUL 字符或孤立的代理字符",
+    "already drawn": "样本已抽取", "already submitted": "已提交过", "appeal window closed": "申诉期已过",
+    "columns": "缺少列", "empty": "无数据", "encoding": "编码错误", "none": "没有可支付的结算",
+    "not a draft": "不是草稿",
+    "not a flagged record": "不是待审核记录", "not a reject finding": "不是系统拒付记录", "not audited": "尚未审核",
+    "not flagged": "不是待审核记录", "not refused": "非不予支付记录", "not sampled": "不属于抽查对象",
+    "not your settlement": "不是本机构的结算", "paid": "已支付", "rows": "行有误", "not at this step": "不在此审核环节",
+    "no annual star": "年度星级尚未评定", "unpaid settlements": "有未支付的结算", "nothing payable": "没有待支付的补贴",
+    "not a provider": "不是护理服务机构", "month not over": "月份尚未结束", "year not over": "年度尚未结束",
+    "computed": "已由系统评定",
 }
 
 #: reasons that carry a value: pattern → Chinese template (a msgid with the pattern's named groups)

@@ -1,5 +1,5 @@
 """The scan's set-based reads (``ltc.compliance.dated``): one bound array per id list on PostgreSQL
-(an IN-list on SQLite), plain rows on the session's connection, dated periods as plain rows."""
+(an IN-list on SQLite), plain rows on the session's connection, dated periods read together in the readers' order."""
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -45,7 +45,7 @@ def test_rows_sees_what_the_session_has_not_flushed_yet(session):
     assert [tuple(row) for row in found] == [(date(2026, 6, 9),)]
 
 
-def test_periods_are_the_plain_rows_of_periods_overlapping_in_its_order(session):
+def test_statuses_are_the_periods_overlapping_in_its_order_read_in_one_union(session):
     w = world(session)
     people = [beneficiary(session, w.provider, n) for n in (1, 2, 3)]
     ids = [p.id for p in people]
@@ -55,11 +55,11 @@ def test_periods_are_the_plain_rows_of_periods_overlapping_in_its_order(session)
     session.add(PersonStatusPeriod(person_id=ids[1], valid_from=date(2026, 6, 20), valid_to=None, status="suspended"))
     session.flush()
     expected = periods_overlapping(session, PersonStatusPeriod, ids, JUNE, JULY)
-    found = dated.periods(session, PersonStatusPeriod, ids, JUNE, JULY, PersonStatusPeriod.status)
-    assert {i: [tuple(row) for row in found[i]] for i in ids} == {
+    found = dated.persons(session, ids, JUNE, JULY)
+    assert {i: [(p.valid_from, p.valid_to, p.status) for p in found[i].statuses] for i in ids} == {
         i: [(p.valid_from, p.valid_to, p.status) for p in expected[i]] for i in ids}
-    assert [row[2] for row in found[ids[1]]] == ["active", "suspended"]
-    assert dated.periods(session, PersonStatusPeriod, [], JUNE, JULY) == {}
+    assert [p.status for p in found[ids[1]].statuses] == ["active", "suspended"]
+    assert dated.persons(session, [], JUNE, JULY) == {}
 
 
 def test_s01_the_scan_finds_a_gps_point_reused_by_another_provider_at_another_address(session):

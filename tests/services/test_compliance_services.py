@@ -7,6 +7,7 @@ from ltc.compliance import readers, services
 from ltc.compliance.models import Finding
 from ltc.core.periods import add_period
 from ltc.people.hospital.models import HospitalStay
+from ltc.policy import timeline
 from ltc.providers.models import ProviderCareTypePeriod
 from ltc.providers.records.checks import check_record as records_check_record
 from tests.builders import world
@@ -102,6 +103,8 @@ def test_reading_a_provider_month_takes_the_same_queries_for_1_or_4_beneficiarie
 
     def statements() -> int:
         session.expire_all()
+        timeline.forget(session)
+        timeline.timeline(session)   # the published versions, read once per transaction
         with count_queries(session) as sent:
             readers.provider_month(session, w.provider.id, JUNE, now=NOW)
         return len(sent)

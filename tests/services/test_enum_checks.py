@@ -104,3 +104,70 @@ def test_a_queued_import_may_load_stays_or_leaves_and_nothing_unknown(session, w
     assert [queue(kind).kind for kind in ("stays", "leaves")] == ["stays", "leaves"]
     with pytest.raises(IntegrityError), session.begin_nested():
         queue("visits")
+
+
+def test_a_settlement_takes_only_the_review_statuses_and_a_line_only_the_known_units(session, world):
+    from ltc.billing.models import Settlement, SettlementLine
+    from tests.conftest import NOW
+
+    settlement = Settlement(provider_id=world.provider.id, month=date(2026, 2, 1), as_of=date(2026, 3, 1),
+                            generated_at=NOW)
+    session.add(settlement)
+    session.flush()
+    assert settlement.status == "draft" and settlement.kind == "regular"
+    with pytest.raises(IntegrityError), session.begin_nested():
+        settlement.status = "cancelled"
+        session.flush()
+    line = SettlementLine(settlement_id=settlement.id, revision=1, care_type="home", date_from=date(2026, 2, 1),
+                          date_to=date(2026, 3, 1), unit="hour")
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(line)
+        session.flush()
+
+
+def test_the_settlement_review_takes_only_known_decisions_and_batch_line_statuses(session, world):
+    from ltc.billing.review.models import PaymentBatch, PaymentBatchLine, SettlementRecordDecision
+    from tests.conftest import NOW
+    from tests.settlement_review_builders import settlement
+
+    built = settlement(session, world, persons=1, visits_each=1, with_reject=False)
+    decision = SettlementRecordDecision(settlement_id=built.settlement.id, record_kind="visit", record_id=1,
+                                        person_id=built.persons[0].id, service_date=date(2026, 6, 10), origin="flag",
+                                        decision="maybe", decided_at=NOW)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(decision)
+        session.flush()
+    batch = PaymentBatch(insurer_id=world.insurer.id, created_at=NOW)
+    session.add(batch)
+    session.flush()
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(PaymentBatchLine(batch_id=batch.id, settlement_id=built.settlement.id, amount=1, status="lost"))
+        session.flush()
+
+
+def test_money_tables_take_only_their_known_kinds_statuses_and_sources(session, world):
+    from decimal import Decimal
+
+    from ltc.billing.deposits.models import DepositEntry
+    from ltc.billing.family.models import FamilyAllowanceLine
+    from ltc.billing.stars.models import ProviderStarEvent
+    from tests.conftest import NOW
+    from tests.people_builders import person
+
+    provider = world.provider.id
+    entry = DepositEntry(provider_id=provider, kind="withheld", month=date(2026, 1, 1), year=2026,
+                         amount=Decimal("1.00"), at=NOW)
+    session.add(entry)
+    session.flush()
+    for bad in (DepositEntry(provider_id=provider, kind="forfeited", month=date(2026, 1, 1), year=2026,
+                             amount=Decimal("1.00"), at=NOW),
+                ProviderStarEvent(org_id=provider, kind="weekly", period=date(2026, 1, 1), stars=3, source="entered",
+                                  reason="x", at=NOW),
+                ProviderStarEvent(org_id=provider, kind="monthly", period=date(2026, 1, 1), stars=3, source="guessed",
+                                  reason="x", at=NOW),
+                FamilyAllowanceLine(month=date(2026, 6, 1), person_id=person(session, 3).id, provider_id=provider,
+                                    days=1, amount=Decimal("15.00"), status="cancelled", account_no="12345678",
+                                    generated_at=NOW)):
+        with pytest.raises(IntegrityError), session.begin_nested():
+            session.add(bad)
+            session.flush()

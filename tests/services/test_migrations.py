@@ -188,6 +188,17 @@ def _insert(conn, table: str, **values) -> int:
     return conn.execute(sa.text(f"SELECT max(id) FROM {table}")).scalar_one()
 
 
+def _downgrade_refused_until_fixed(revision: str, fix: str, params: dict) -> None:
+    """The downgrade to ``revision`` is refused (flask_migrate logs the RuntimeError and exits) until
+    the statement ``fix`` removes what it would lose; then it is done."""
+    import sqlalchemy as sa
+    with pytest.raises(SystemExit):
+        flask_migrate.downgrade(revision=revision)
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(fix), params)
+    flask_migrate.downgrade(revision=revision)
+
+
 def _org(conn, kind: str, name: str, n: int, *, address=None, districts=()) -> int:
     from tests.builders import uscc
     return _insert(conn, "organisations", kind=kind, name=name, uscc=uscc(900 + n), address=address,
@@ -700,11 +711,7 @@ def test_0030_lets_queued_imports_hold_stays_and_leaves_and_refuses_a_downgrade_
             assert conn.execute(sa.text("SELECT id, kind FROM queued_imports")).all() == [(kept, "persons")]
             stays = _insert(conn, "queued_imports", kind="stays", filename="s.csv", sha256="b" * 64, rows=1,
                             requested_by_id=user, org_id=org, requested_at="2026-06-02 02:00:00")
-        with pytest.raises(SystemExit):  # flask_migrate logs the RuntimeError and exits
-            flask_migrate.downgrade(revision="0028")
-        with db.engine.begin() as conn:
-            conn.execute(sa.text("DELETE FROM queued_imports WHERE id = :id"), {"id": stays})
-        flask_migrate.downgrade(revision="0028")
+        _downgrade_refused_until_fixed("0028", "DELETE FROM queued_imports WHERE id = :id", {"id": stays})
         with db.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
             _insert(conn, "queued_imports", kind="leaves", filename="l.csv", sha256="c" * 64, rows=1,
                     requested_by_id=user, org_id=org, requested_at="2026-06-02 02:00:00")
@@ -794,3 +801,154 @@ def test_0031_keeps_existing_visit_types_without_a_start_time(app, tmp_path):
         with db.engine.connect() as conn:
             got = conn.execute(sa.text("SELECT name FROM care_plan_visit_types")).scalars().all()
         assert got == ["日常照护"]
+
+
+def test_0036_adds_the_settlement_tables_and_one_regular_settlement_per_provider_month(app, tmp_path):
+    """The settlement tables exist after 0036; a second regular settlement of the same provider-month
+    is refused by the unique constraint; the downgrade drops the tables and keeps everything else."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+    at = "2026-05-01 02:00:00+00:00"
+    tables = {"settlements", "settlement_revisions", "settlement_lines", "settlement_line_records",
+              "settlement_findings", "settlement_adjustments"}
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0036")
+        from tests.builders import uscc
+        with db.engine.begin() as conn:
+            provider = _insert(conn, "organisations", kind="provider", name="护理院甲", uscc=uscc(36), created_at=at)
+            row = dict(provider_id=provider, month="2026-04-01", kind="regular", status="draft", revision=1,
+                       billable=0, fund=0, copay=0, adjustments=0, deposit=0, net=0, beneficiaries=0,
+                       as_of="2026-05-01", generated_at=at, created_at=at, updated_at=at)
+            _insert(conn, "settlements", **row)
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            _insert(conn, "settlements", **row)
+        with db.engine.connect() as conn:
+            assert tables <= set(inspect(conn).get_table_names())
+        flask_migrate.downgrade(revision="0035")
+        with db.engine.connect() as conn:
+            assert not tables & set(inspect(conn).get_table_names())
+            assert conn.execute(sa.text("SELECT count(*) FROM organisations WHERE kind = 'provider'")).scalar() == 1
+
+
+def test_0039_adds_the_beneficiary_statement_tables_with_one_statement_per_person_month_and_unique_codes(
+        app, tmp_path):
+    """After 0039 a person-month has one statement row, a code is never given twice and a rendered
+    row names its file and SHA-256; the downgrade drops the two tables and keeps the persons."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+    at = "2026-05-01 02:00:00+00:00"
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0039")
+        with db.engine.begin() as conn:
+            person = _insert(conn, "insured_persons", id_number="110105194912310001", name="参保人", district="东城区",
+                             birth_date="1949-12-31", sex="F", created_at=at, updated_at=at)
+            row = dict(person_id=person, month="2026-04-01", code="ACDE-FGHJ-KMNP", created_at=at, renders=0)
+            _insert(conn, "beneficiary_statements", **row)
+        for duplicate in ({**row, "code": "ACDE-FGHJ-KMNQ"}, {**row, "month": "2026-03-01"},  # person-month; code
+                          {**row, "month": "2026-02-01", "code": "X", "path": "2026-02/1.pdf"}):  # a file, no SHA
+            with pytest.raises(IntegrityError), db.engine.begin() as conn:
+                _insert(conn, "beneficiary_statements", **duplicate)
+        with db.engine.begin() as conn:
+            _insert(conn, "statement_lookup_attempts", ip="10.0.0.1", id_hash="a" * 64, at=at, success=False)
+        flask_migrate.downgrade(revision="0036")
+        with db.engine.connect() as conn:
+            assert not {"beneficiary_statements", "statement_lookup_attempts"} & set(inspect(conn).get_table_names())
+            assert conn.execute(sa.text("SELECT count(*) FROM insured_persons")).scalar() == 1
+
+
+def test_0042_lets_a_visit_hold_0_planned_minutes_and_refuses_a_downgrade_while_one_does(app, tmp_path):
+    """A visit outside any care plan is stored before its items give it planned minutes (issue 10,
+    SPEC §6): 0 is allowed; the downgrade restores ``> 0`` only when no visit holds 0."""
+    import sqlalchemy as sa
+    at = "2026-03-16 01:00:00+00:00"
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade()
+        from tests.builders import uscc
+        with db.engine.begin() as conn:
+            person = _insert(conn, "insured_persons", id_number="110101194001010011", name="李四", district="东城区",
+                             birth_date="1940-01-01", sex="M", created_at=at, updated_at=at)
+            provider = _insert(conn, "organisations", kind="provider", name="居家护理甲", uscc=uscc(4),
+                               created_at=at)
+            visit = _insert(conn, "visits", provider_id=provider, person_id=person, care_type="home",
+                            status="in_progress", check_in_at=at, service_date="2026-03-16", planned_minutes=0,
+                            source="api", closed_by_scan=False, version=1, created_at=at, updated_at=at)
+        _downgrade_refused_until_fixed("-1", "UPDATE visits SET planned_minutes = 30 WHERE id = :id", {"id": visit})
+        with db.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
+            conn.execute(sa.text("UPDATE visits SET planned_minutes = 0 WHERE id = :id"), {"id": visit})
+
+
+def test_0037_gives_every_version_the_settlement_review_section_and_case_types_keeping_a_citys_own(app, tmp_path):
+    """A database at 0036 whose versions predate the settlement review (REF, and a city's draft with its
+    own sample rates and its own settlement case type): after the upgrade every version validates, REF
+    reads REF's section and case types, the city keeps its own; a downgrade gives the 0036 JSON back."""
+    from ltc.billing.review.case_types import CASE_TYPES
+    from ltc.billing.review.policy import REF as REF_REVIEW
+    from ltc.policy.schema import validate_sections
+    codes = {c["code"] for c in CASE_TYPES}
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0036")
+        with db.engine.begin() as conn:
+            import sqlalchemy as sa
+            [ref] = _all_sections(conn)
+            old = {name: value for name, value in ref.items() if name != "settlement_review"}
+            old["reviews"] = {"case_types": [c for c in old["reviews"]["case_types"] if c["code"] not in codes]}
+            conn.execute(sa.text("UPDATE policy_versions SET sections = :s"), {"s": json.dumps(old)})
+            city = json.loads(json.dumps(old))
+            city["settlement_review"] = {**REF_REVIEW, "sample_minimum": 5}
+            own = json.loads(json.dumps(CASE_TYPES[0]))
+            own["label"] = "本市结算审核"
+            city["reviews"]["case_types"].append(own)
+            _add_draft(conn, 2, city)
+            before = _all_sections(conn)
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            loaded = _all_sections(conn)
+        assert [validate_sections(s) for s in loaded] == [{}, {}]
+        assert loaded[0]["settlement_review"] == REF_REVIEW and loaded[1]["settlement_review"]["sample_minimum"] == 5
+        labels = [{c["code"]: c["label"] for c in s["reviews"]["case_types"]} for s in loaded]
+        assert (labels[0]["settlement"], labels[0]["settlement_appeal"]) == ("月度结算审核", "结算申诉")
+        assert (labels[1]["settlement"], labels[1]["settlement_appeal"]) == ("本市结算审核", "结算申诉")
+        flask_migrate.downgrade(revision="0036")
+        with db.engine.connect() as conn:
+            assert _all_sections(conn) == before
+            assert "settlement_audits" not in inspect(conn).get_table_names()
+
+
+def test_0038_adds_the_money_tables_and_versions_without_the_release_shares_keep_spec_values(app, tmp_path):
+    """After 0038 the star, deposit and family allowance tables exist; a second clearing of the same
+    provider-year is refused; a version stored without ``deposit_release_by_star`` (every version before
+    0038) still validates and reads SPEC §7.3's shares; the downgrade drops the tables only."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+    from ltc.billing.policy import BillingPolicy
+    from ltc.policy.schema import parse_section, validate_sections
+    tables = {"provider_monthly_stars", "provider_annual_stars", "provider_star_events", "deposit_entries",
+              "settlement_nets", "deposit_clearings", "beneficiary_bank_accounts", "family_allowance_lines"}
+    at = "2027-02-10 02:00:00+00:00"
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0037")
+        with db.engine.begin() as conn:
+            [ref] = _all_sections(conn)
+            ref["billing"].pop("deposit_release_by_star", None)
+            conn.execute(sa.text("UPDATE policy_versions SET sections = :s"), {"s": json.dumps(ref)})
+        flask_migrate.upgrade()
+        from tests.builders import uscc
+        with db.engine.begin() as conn:
+            provider = _insert(conn, "organisations", kind="provider", name="护理院甲", uscc=uscc(38), created_at=at)
+            row = dict(provider_id=provider, year=2026, stars=4, release_ratio="0.90", withheld="100.00",
+                       released="90.00", returned="10.00", cleared_at=at)
+            _insert(conn, "deposit_clearings", **row)
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            _insert(conn, "deposit_clearings", **row)
+        with db.engine.connect() as conn:
+            assert tables <= set(inspect(conn).get_table_names())
+            [stored] = _all_sections(conn)
+        assert validate_sections(stored) == {}
+        shares = parse_section("billing", stored["billing"]).deposit_release_by_star
+        assert {k: str(v) for k, v in shares.items()} == {"5": "1.00", "4": "0.90", "3": "0.70", "2": "0.40",
+                                                          "1": "0.00"}
+        assert isinstance(parse_section("billing", stored["billing"]), BillingPolicy)
+        flask_migrate.downgrade(revision="0037")
+        with db.engine.connect() as conn:
+            assert not tables & set(inspect(conn).get_table_names())
+            assert conn.execute(sa.text("SELECT count(*) FROM organisations WHERE kind = 'provider'")).scalar() == 1

@@ -214,5 +214,6 @@ def test_importing_a_module_registers_nothing_wiring_registers_every_section(fir
     code = (f"import {first_import}\nfrom ltc.policy.schema import SECTIONS\n"
             "assert SECTIONS == {}, SECTIONS\n"
             "from ltc import wire\nwire()\n"
-            "assert set(SECTIONS) == {'assessment', 'billing', 'reviews', 'jobs', 'compliance', 'carers'}, SECTIONS\n")
+            "assert set(SECTIONS) == {'assessment', 'billing', 'reviews', 'jobs', 'compliance', 'carers',"
+            "'settlement_review'}, SECTIONS\n")
     subprocess.run([sys.executable, "-W", "error", "-c", code], check=True)

@@ -43,15 +43,19 @@ def test_every_expected_subscriber_is_registered(app):
                                                        entitlement_lowering.on_conclusion_final)
     assert events.hub.subscribers(PlanSaved) == (entitlement_opening.on_plan_saved,
                                                  entitlement_plan_revision.on_plan_saved)
+    from ltc.billing import jobs as billing_jobs
+    from ltc.compliance.events import MonthsRescanned
+    assert events.hub.subscribers(MonthsRescanned) == (billing_jobs.on_months_rescanned,)
 
 
 def test_every_registry_is_filled_by_create_app(app):
     for model in (Organisation, User, InsuredPerson, Application, ExpertCertificate, CarePlan, ReviewCase,
                   Entitlement, InsurerContract, Carer):
         assert scope._RULES.get(model) is not None, model.__name__
-    assert set(SECTIONS) == set(REF_VALUES) == {"assessment", "billing", "reviews", "jobs", "compliance", "carers"}
+    assert set(SECTIONS) == set(REF_VALUES) == {"assessment", "billing", "reviews", "jobs", "compliance", "carers",
+                                                "settlement_review"}
     assert VERSION_CHECKS == [billing_policy.levels_have_amounts]
-    assert set(SUBJECTS) >= {"entitlement_request", "care_plan_revision"}
+    assert set(SUBJECTS) >= {"entitlement_request", "care_plan_revision", "settlement", "settlement_appeal"}
     assert set(subject_visibility) >= {"application", "entitlement"}
     assert len(people_scope.PERSON_LINKS) == 4
     assert [fn.__name__ for fn in REGISTRY] == ["agreements_ending", "contracts_ending", "failed_logins",

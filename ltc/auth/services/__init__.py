@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ltc.auth.models import ApiToken, LoginAttempt, User, UserRole
 from ltc.auth.permissions import ROLE_LABELS
@@ -210,7 +210,8 @@ TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 def token_in_use(session: Session, token: str) -> ApiToken | None:
     """The unrevoked token of an active user with this clear value (reads only)."""
     row = session.scalars(select(ApiToken).where(
-        ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))).first()
+        ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))
+        .options(joinedload(ApiToken.user).joinedload(User.role_rows))).unique().first()   # one statement
     return row if row is not None and row.user.active else None
 
 

@@ -89,7 +89,8 @@ def carer_check_in(body: CheckIn):
         outcome = visits.check_in(db.session, actor=device.actor, carer_id=carer_id, person_id=body.person_id,
                                   at=body.at, visit_id=body.visit_id, visit_type_id=body.visit_type_id,
                                   lat=body.lat, lon=body.lon, device_id=body.device_id, photo_hash=body.photo_hash,
-                                  source=RecordSource.API.value, uploaded_at=now, now=now)
+                                  source=RecordSource.API.value, uploaded_at=now, now=now, care_type=body.care_type,
+                                  planned_minutes=body.planned_minutes)
     except visits.DuplicateVisit as exc:
         raise _duplicate(exc) from None
     return _saved(outcome)

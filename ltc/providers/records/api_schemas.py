@@ -4,7 +4,7 @@ Timestamps are ISO 8601 with a UTC offset (a naive one is refused: the device's 
 known) and are answered in Asia/Shanghai time."""
 import re
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from flask import url_for
 from flask_babel import gettext
@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field
 from ltc.api.schema import MAX_INT, Body, Int32, Out, Query, query_int
 from ltc.core.audit import jsonable
 from ltc.core.clock import to_local
+from ltc.providers.kinds import VisitCareType
 from ltc.providers.records.models import NOTE_MAX, Visit
 
 #: ``2026-03-16T10:00:00+08:00`` or ``…Z``; seconds and fractions optional
@@ -42,11 +43,21 @@ Items = Annotated[list[Int32], Field(min_length=1, max_length=100)]
 DeviceId = Annotated[str, Field(min_length=1, max_length=100)]
 PhotoHash = Annotated[str, Field(min_length=1, max_length=128)]
 Notes = Annotated[str, Field(max_length=NOTE_MAX)]
+VisitCareTypeName = Literal[tuple(t.value for t in VisitCareType)]
 
 
 class TodayQuery(Query):
     carer_id: query_int(MAX_INT) | None = Field(
         None, description="an operator: one carer's visits (default: the provider's); a carer: its own")
+
+
+#: a visit outside any care plan (SPEC §6: stored with its findings, E01 / V09)
+WITHOUT_PLAN_CARE_TYPE = Field(None, description="a visit outside any care plan: its care type (default: that of "
+                                                 "the person's entitlement with the provider, else the provider's "
+                                                 "only visit care type); ignored when a plan is in force")
+WITHOUT_PLAN_MINUTES = Field(None, ge=1, le=24 * 60,
+                             description="a visit outside any care plan: its planned minutes (default: the "
+                                         "catalogue's standard minutes of its items); ignored when a plan is in force")
 
 
 class CheckIn(Body):
@@ -55,6 +66,8 @@ class CheckIn(Body):
     at: Moment
     visit_id: Int32 | None = Field(None, description="the scheduled visit (default: the day's nearest one)")
     visit_type_id: Int32 | None = None
+    care_type: VisitCareTypeName | None = WITHOUT_PLAN_CARE_TYPE
+    planned_minutes: int | None = WITHOUT_PLAN_MINUTES
     lat: Latitude | None = None
     lon: Longitude | None = None
     device_id: DeviceId | None = None
@@ -77,6 +90,8 @@ class OfflineVisit(Body):
     person_id: Int32
     visit_id: Int32 | None = None
     visit_type_id: Int32 | None = None
+    care_type: VisitCareTypeName | None = WITHOUT_PLAN_CARE_TYPE
+    planned_minutes: int | None = WITHOUT_PLAN_MINUTES
     check_in_at: Moment
     check_out_at: Moment
     item_ids: Items

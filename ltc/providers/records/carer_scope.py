@@ -5,7 +5,7 @@ A carer login acts only as the carer it is linked to in the register, and only f
 has visits with or is the chosen carer of (``BeneficiaryCarer``); a provider operator acts for
 every carer of its provider (the visit services check the provider). Anything else is a 404.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import exists, select
@@ -28,6 +28,8 @@ class Device:
 
     actor: Actor
     own_carer_id: int | None
+    #: the carer row itself, kept so that the services find it in the session (no second read)
+    own_carer: Carer | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_carer(self) -> bool:
@@ -39,10 +41,10 @@ def device_of(session: Session, actor: Actor, *, operator: bool) -> Device:
     linked to a carer of the register (Forbidden otherwise)."""
     if operator:
         return Device(actor, None)
-    carer_id = session.scalar(select(Carer.id).where(Carer.user_id == actor.user_id))
-    if carer_id is None:
+    carer = session.scalar(select(Carer).where(Carer.user_id == actor.user_id))
+    if carer is None:
         raise Forbidden("该账号未关联护理人员名册，不能登记服务")
-    return Device(actor, carer_id)
+    return Device(actor, carer.id, carer)
 
 
 def carer_for(device: Device, carer_id: int | None) -> int:

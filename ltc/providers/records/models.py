@@ -95,7 +95,8 @@ class Visit(RecordMixin, Base):
         enum_check("care_type", VisitCareType),
         enum_check("status", VisitStatus),
         enum_check("source", RecordSource),
-        CheckConstraint("planned_minutes > 0", name="planned_minutes"),
+        #: 0 on a visit outside any care plan until its check-out names the items (migration 0042)
+        CheckConstraint("planned_minutes >= 0", name="planned_minutes"),
         CheckConstraint("actual_minutes IS NULL OR actual_minutes >= 0", name="actual_minutes"),
         CheckConstraint("check_out_at IS NULL OR (check_in_at IS NOT NULL AND check_out_at >= check_in_at)",
                         name="check_out_order"),

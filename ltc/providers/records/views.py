@@ -24,7 +24,7 @@ from ltc.core.errors import DomainError, NotFound
 from ltc.extensions import db
 from ltc.web.forms import submit
 from ltc.people.models import InsuredPerson
-from ltc.providers.care_plans.models import CarePlan, CarePlanVisitType
+from ltc.providers.care_plans.models import CarePlanVisitType
 from ltc.providers.carers.models import Carer
 from ltc.providers.catalogue.services import items_for_care_type
 from ltc.providers.kinds import WEEKDAY_LABELS, RecordSource, VisitStatus
@@ -33,7 +33,7 @@ from ltc.providers.records.checks import findings_of
 from ltc.providers.records.forms import (AssignForm, CancelForm, CheckInForm, CheckOutForm, ConfirmForm, CorrectForm,
                                         MoveForm, aware)
 from ltc.providers.records.models import Visit
-from ltc.providers.records.visit_input import VISIT_CARE_TYPES
+from ltc.providers.records.visit_input import served_person_ids
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 
@@ -177,10 +177,11 @@ def _check_in_choices(form: CheckInForm, visit: Visit | None) -> None:
 
 
 def _plan_people():
-    """An operator's unscheduled visit: a person with a visit-based care plan at the provider."""
-    return select(InsuredPerson).where(InsuredPerson.id.in_(select(CarePlan.person_id).where(
-        CarePlan.provider_id == current_user.org_id, CarePlan.care_type.in_(VISIT_CARE_TYPES)))
-    ).order_by(InsuredPerson.name)
+    """An operator's unscheduled visit: a person the provider serves by visits (a plan or an
+    entitlement there, or a chosen carer), with or without a plan in force (SPEC §6: stored with
+    its findings)."""
+    return select(InsuredPerson).where(InsuredPerson.id.in_(served_person_ids(current_user.org_id))
+                                       ).order_by(InsuredPerson.name)
 
 
 def _after_save(outcome: visits.VisitOutcome):

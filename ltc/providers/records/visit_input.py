@@ -4,19 +4,22 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select, union
 from sqlalchemy.orm import Session
 
 from ltc.core.audit import Actor
 from ltc.core.clock import to_local
 from ltc.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from ltc.entitlements.models import Entitlement
+from ltc.core.periods import covering_filter
 from ltc.entitlements.plans import plans_in_force_where
 from ltc.providers.care_plans.models import CarePlan, CarePlanVisitType, PlanStatus
 from ltc.providers.carers.models import Carer
 from ltc.providers.catalogue.models import ServiceItem
+from ltc.providers.catalogue.services import minutes_for
 from ltc.providers.kinds import RecordSource, VisitCareType, VisitStatus
-from ltc.providers.records.models import Visit, VisitItem
+from ltc.providers.models import ProviderCareTypePeriod
+from ltc.providers.records.models import BeneficiaryCarer, Visit, VisitItem
 
 MAX_MINUTES = 24 * 60
 REASON_MAX = 500
@@ -88,41 +91,107 @@ def scheduled_visit(session: Session, carer: Carer, day_visits: list[Visit], *, 
     return candidates[0] if candidates else None
 
 
-def _plan_visit_type(session: Session, carer: Carer, person_id: int, day: date) -> CarePlanVisitType | None:
-    """The first visit type of the plan in force on ``day`` (else of the latest final plan) of the
-    person at the carer's provider, for a visit of a care type recorded as visits."""
+def _plan_visit_type(session: Session, carer: Carer, person_id: int,
+                     day: date) -> tuple[CarePlan, CarePlanVisitType] | None:
+    """The first visit type (with its plan) of the plan in force on ``day`` (else of the latest final
+    plan) of the person at the carer's provider, for a visit of a care type recorded as visits."""
     in_force = plans_in_force_where(session, day, Entitlement.person_id == person_id,
                                     Entitlement.provider_id == carer.provider_id,
                                     Entitlement.care_type.in_(VISIT_CARE_TYPES))
     for plan in in_force.values():
         if plan.visit_types:
-            return plan.visit_types[0]
+            return plan, plan.visit_types[0]
     plan = session.scalars(select(CarePlan).where(
         CarePlan.person_id == person_id, CarePlan.provider_id == carer.provider_id,
         CarePlan.care_type.in_(VISIT_CARE_TYPES), CarePlan.status == PlanStatus.FINAL.value)
         .order_by(CarePlan.created_at.desc(), CarePlan.id.desc()).limit(1)).first()
-    return plan.visit_types[0] if plan and plan.visit_types else None
+    return (plan, plan.visit_types[0]) if plan and plan.visit_types else None
+
+
+def _care_type_without_plan(session: Session, carer: Carer, person_id: int, day: date, entered: str | None) -> str:
+    """The care type of a visit without a plan: the entered one, else the person's visit-based
+    entitlement at the carer's provider that day, else the provider's one visit care type in its
+    agreement that day. Raises ValidationFailed (``care_type``) when that leaves a choice."""
+    if entered is not None:
+        if entered not in VISIT_CARE_TYPES:
+            raise ValidationFailed("服务形式无效", {"care_type": "服务形式无效"})
+        return entered
+    entitled = set(session.scalars(select(Entitlement.care_type).where(
+        Entitlement.person_id == person_id, Entitlement.provider_id == carer.provider_id,
+        Entitlement.care_type.in_(VISIT_CARE_TYPES), Entitlement.live_filter(), covering_filter(Entitlement, day))))
+    choices = entitled or set(session.scalars(select(ProviderCareTypePeriod.care_type).where(
+        ProviderCareTypePeriod.org_id == carer.provider_id, ProviderCareTypePeriod.care_type.in_(VISIT_CARE_TYPES),
+        covering_filter(ProviderCareTypePeriod, day))))
+    if len(choices) != 1:
+        raise ValidationFailed("该参保人在本机构没有上门服务的护理计划，请选择服务形式",
+                               {"care_type": "请选择服务形式"})
+    return choices.pop()
+
+
+def _check_known(session: Session, provider_id: int, person_id: int) -> None:
+    """A visit outside any plan is for a person the provider has dealt with: an entitlement (of any
+    time), a care plan, a visit or a chosen carer there. NotFound otherwise (no other person's name
+    or address is answered)."""
+    known = [exists().where(model.person_id == person_id, column == provider_id) for model, column in (
+        (Entitlement, Entitlement.provider_id), (CarePlan, CarePlan.provider_id), (Visit, Visit.provider_id),
+        (BeneficiaryCarer, BeneficiaryCarer.provider_id))]
+    if not session.scalar(select(or_(*known))):
+        raise NotFound("参保人不存在或无权访问", {"person_id": "not found"})
+
+
+def served_person_ids(provider_id: int):
+    """A select of the persons whose visits the provider may record: a visit-based care plan or
+    entitlement there (a plan in force or not), or a carer the provider chose for them."""
+    return union(
+        select(CarePlan.person_id).where(CarePlan.provider_id == provider_id, CarePlan.care_type.in_(VISIT_CARE_TYPES)),
+        select(Entitlement.person_id).where(Entitlement.provider_id == provider_id,
+                                            Entitlement.care_type.in_(VISIT_CARE_TYPES), Entitlement.live_filter()),
+        select(BeneficiaryCarer.person_id).where(BeneficiaryCarer.provider_id == provider_id))
+
+
+def standard_minutes(session: Session, item_ids, day: date) -> int:
+    """The catalogue's standard minutes of the items on ``day``, summed (0 without items)."""
+    return sum(minutes_for(session, sorted({int(i) for i in item_ids or ()}), day).values())
+
+
+def _without_plan(session: Session, carer: Carer, *, person_id: int, day: date, care_type: str | None,
+                  planned_minutes: int | None, item_ids) -> dict[str, Any]:
+    """A visit outside any care plan (no plan in force, no entitlement at the provider): stored with
+    its findings (E01, V09) like any other. Planned minutes: the entered value, else the catalogue's
+    standard minutes of its items (0 until a check-out names them)."""
+    _check_known(session, carer.provider_id, person_id)
+    if planned_minutes is not None:
+        check_planned_minutes(planned_minutes)
+    return {"care_type": _care_type_without_plan(session, carer, person_id, day, care_type), "plan_id": None,
+            "visit_type_id": None,
+            "planned_minutes": planned_minutes if planned_minutes else standard_minutes(session, item_ids, day)}
 
 
 def new_visit(session: Session, carer: Carer, *, person_id: int, at: datetime, visit_type_id: int | None,
-              actor: Actor, now: datetime) -> Visit:
+              actor: Actor, now: datetime, care_type: str | None = None, planned_minutes: int | None = None,
+              item_ids=()) -> Visit:
     """An unscheduled visit of the given visit type (or the plan's first one): care type and planned
-    minutes come from the person's care plan at the carer's provider."""
+    minutes come from the person's care plan at the carer's provider; without a plan from the
+    entered values (``_without_plan``)."""
+    day = service_date_of(at)
     if visit_type_id is not None:
         visit_type = session.get(CarePlanVisitType, visit_type_id)
         plan = visit_type.plan if visit_type else None
         if plan is None or plan.person_id != person_id or plan.provider_id != carer.provider_id \
                 or plan.care_type not in VISIT_CARE_TYPES:
             raise ValidationFailed("服务类型不属于该参保人在本机构的护理计划", {"visit_type_id": "服务类型无效"})
+        found = plan, visit_type
     else:
-        visit_type = _plan_visit_type(session, carer, person_id, service_date_of(at))
-        if visit_type is None:
-            raise ValidationFailed("该参保人在本机构没有上门服务的护理计划，无法登记服务",
-                                   {"person_id": "没有上门服务的护理计划"})
-        plan = session.get(CarePlan, visit_type.plan_id)   # loaded with it: no statement
-    return Visit(provider_id=carer.provider_id, person_id=person_id, care_type=plan.care_type,
-                 plan_id=visit_type.plan_id, visit_type_id=visit_type.id, planned_minutes=visit_type.planned_minutes,
-                 service_date=service_date_of(at), created_by=actor.user_id, created_at=now, items=[])
+        found = _plan_visit_type(session, carer, person_id, day)
+    if found is None:
+        values = _without_plan(session, carer, person_id=person_id, day=day, care_type=care_type,
+                               planned_minutes=planned_minutes, item_ids=item_ids)
+    else:
+        plan, visit_type = found
+        values = {"care_type": plan.care_type, "plan_id": visit_type.plan_id, "visit_type_id": visit_type.id,
+                  "planned_minutes": visit_type.planned_minutes}
+    return Visit(provider_id=carer.provider_id, person_id=person_id, service_date=day, created_by=actor.user_id,
+                 created_at=now, items=[], **values)
 
 
 # --- shape validation --------------------------------------------------------------------------
@@ -167,9 +236,19 @@ def clean_check_in(*, lat: Any, lon: Any, device_id: str | None, photo_hash: str
             "photo_hash": clean_text(photo_hash, 128, "photo_hash"), "source": source}
 
 
+def _minutes_valid(minutes: Any) -> bool:
+    return isinstance(minutes, int) and not isinstance(minutes, bool) and 0 <= minutes <= MAX_MINUTES
+
+
 def check_minutes(minutes: Any) -> None:
-    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= MAX_MINUTES:
+    if not _minutes_valid(minutes):
         raise ValidationFailed("实际分钟数应为 0 至 %(n)s", {"actual_minutes": "实际分钟数无效"},
+                               params={"n": MAX_MINUTES})
+
+
+def check_planned_minutes(minutes: Any) -> None:
+    if not _minutes_valid(minutes):
+        raise ValidationFailed("计划分钟数应为 0 至 %(n)s", {"planned_minutes": "计划分钟数无效"},
                                params={"n": MAX_MINUTES})
 
 

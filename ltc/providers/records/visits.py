@@ -58,10 +58,12 @@ def _checked(session: Session, visit: Visit, *, now: datetime, day_visits: list[
 def check_in(session: Session, *, actor: Actor, carer_id: int, person_id: int, at: datetime,
              visit_id: int | None = None, visit_type_id: int | None = None, lat: Decimal | None = None,
              lon: Decimal | None = None, device_id: str | None = None, photo_hash: str | None = None,
-             source: str, uploaded_at: datetime | None, now: datetime) -> VisitOutcome:
+             source: str, uploaded_at: datetime | None, now: datetime, care_type: str | None = None,
+             planned_minutes: int | None = None) -> VisitOutcome:
     """Check the carer in at the beneficiary's: into the scheduled visit ``visit_id`` (or the
     person's untouched scheduled visit of that day for this carer, when there is one), otherwise a
-    new unscheduled visit of the plan's visit type."""
+    new unscheduled visit of the plan's visit type — or, without a plan, of ``care_type`` with
+    ``planned_minutes`` (``visit_input.new_visit``): stored with its findings."""
     carer = rules.carer_of(session, actor, carer_id)
     rules.check_moment(at, "at")
     entered = rules.clean_check_in(lat=lat, lon=lon, device_id=device_id, photo_hash=photo_hash, source=source)
@@ -71,7 +73,7 @@ def check_in(session: Session, *, actor: Actor, carer_id: int, person_id: int, a
                                   visit_type_id=visit_type_id)
     if visit is None:
         visit = rules.new_visit(session, carer, person_id=person_id, at=at, visit_type_id=visit_type_id,
-                                actor=actor, now=now)
+                                actor=actor, now=now, care_type=care_type, planned_minutes=planned_minutes)
         session.add(visit)
     before = rules.snapshot(visit) if visit.id else None
     visit.carer_id = carer.id
@@ -93,6 +95,8 @@ def _finish(session: Session, visit: Visit, *, at: datetime, item_ids, actual_mi
     if visit.check_in_at is not None and at < visit.check_in_at:
         raise ValidationFailed("签退时间不能早于签到时间", {"at": "签退时间不能早于签到时间"})
     items = rules.items_of(session, item_ids)
+    if visit.plan_id is None and not visit.planned_minutes:   # no plan, none entered: the items' standard
+        visit.planned_minutes = rules.standard_minutes(session, [item.id for item in items], visit.service_date)
     minutes = rules.minutes_between(visit.check_in_at, at) if actual_minutes is None else actual_minutes
     rules.check_minutes(minutes)
     out = rules.clean_point(lat, lon, "check_out")
@@ -131,7 +135,8 @@ def record_visit(session: Session, *, actor: Actor, carer_id: int, person_id: in
                  check_out_lat: Decimal | None = None, check_out_lon: Decimal | None = None,
                  device_id: str | None = None, photo_hash: str | None = None, notes: str | None = None,
                  actual_minutes: int | None = None, visit_id: int | None = None, source: str,
-                 uploaded_at: datetime | None, now: datetime) -> VisitOutcome:
+                 uploaded_at: datetime | None, now: datetime, care_type: str | None = None,
+                 planned_minutes: int | None = None) -> VisitOutcome:
     """A complete visit at once (an offline batch, a late entry): checked as if entered at its
     check-in. Into the scheduled visit ``visit_id`` (or the day's untouched one) when there is one."""
     carer = rules.carer_of(session, actor, carer_id)
@@ -150,7 +155,8 @@ def record_visit(session: Session, *, actor: Actor, carer_id: int, person_id: in
                                   visit_type_id=visit_type_id)
     if visit is None:
         visit = rules.new_visit(session, carer, person_id=person_id, at=check_in_at, visit_type_id=visit_type_id,
-                                actor=actor, now=now)
+                                actor=actor, now=now, care_type=care_type, planned_minutes=planned_minutes,
+                                item_ids=item_ids)
     before = rules.snapshot(visit) if visit.id else None
     visit.carer_id, visit.check_in_at, visit.uploaded_at = carer.id, check_in_at, uploaded_at
     visit.service_date = service_date_of(check_in_at)
