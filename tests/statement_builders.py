@@ -39,14 +39,20 @@ def settlement(session, provider, month: date = date(2026, 3, 1), lines: list[Li
                status: str = "paid", deposit: str | None = None) -> Settlement:
     """A settlement with one revision holding ``lines``; totals are the lines' sums, the deposit
     (when approved or paid) 10 % of the fund unless given."""
-    row = Settlement(provider_id=provider.id, month=month, status=status, revision=1, as_of=month, generated_at=NOW)
+    paid = status == "paid"   # lines are never added to a paid settlement: paid once they are in
+    row = Settlement(provider_id=provider.id, month=month, status="approved" if paid else status, revision=1,
+                     as_of=month, generated_at=NOW)
     session.add(row)
     session.flush()
     session.add(SettlementRevision(settlement_id=row.id, number=1, source="schedule", as_of=month, created_at=NOW))
     for line in lines:
         add_line(session, row, line)
     session.flush()
-    return recompute(session, row, deposit=deposit)
+    row = recompute(session, row, deposit=deposit)
+    if paid:
+        row.status = "paid"
+        session.flush()
+    return row
 
 
 def add_line(session, row: Settlement, line: Line) -> SettlementLine:

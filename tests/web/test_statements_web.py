@@ -46,8 +46,9 @@ def test_a_provider_prints_the_statement_of_its_own_beneficiary(client, session,
     assert response.headers["Cache-Control"] == "private, no-store"
     text = pdf_text(response.data)
     code = services.ensure_statement(session, billed["wang"].id, MARCH, now=NOW).code
-    for expected in ("长期护理保险参保人月度结算单", "王秀英", "居家护理甲", "养老院乙", code):
+    for expected in ("长期护理保险参保人月度结算单", "王秀英", "居家护理甲", code):
         assert expected in text, expected
+    assert "养老院乙" not in text   # the other provider's lines are outside its scope
 
 
 def test_statements_of_other_providers_beneficiaries_or_unpaid_months_are_404(client, world, billed):
