@@ -6,12 +6,16 @@ from datetime import date, datetime
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from ltc.compliance.kinds import FindingStatus
+from ltc.compliance.models import Finding
 from ltc.core.audit import AuditEntry
 from ltc.core.months import first_of_next_month
 from ltc.entitlements.models import Entitlement, EntitlementEvent
+from ltc.orgs.kinds import CareType
 from ltc.people.hospital.models import HospitalStay
 from ltc.people.models import PersonDeath
 from ltc.providers.carers.models import Carer, CarerSuspensionPeriod
+from ltc.providers.kinds import VisitStatus
 from ltc.providers.records.models import Leave, Stay, Visit
 
 #: audit entities whose rows name a person, the provider or a carer by id
@@ -74,3 +78,21 @@ def month_changed(session: Session, provider_id: int, month: date, since: dateti
     return (records_changed(session, provider_id, month, people, since)
             or provider_changed(session, provider_id, since)
             or bool(people & people_changed(session, since)))
+
+
+def nothing_to_scan(session: Session, provider_id: int, month: date) -> bool:
+    """Whether a scan of the provider-month could neither find nor clear anything (one statement):
+    no visit (not cancelled) or stay of the provider in ``month``, no open finding of it, and no
+    live family entitlement at the provider overlapping it (F01 fires on a family package without
+    any visit, so such a month is never called empty)."""
+    end = first_of_next_month(month)
+    visits = exists().where(Visit.provider_id == provider_id, Visit.service_date >= month, Visit.service_date < end,
+                            Visit.status != VisitStatus.CANCELLED.value)
+    stays = exists().where(Stay.provider_id == provider_id, Stay.admitted_on < end,
+                           or_(Stay.discharged_on.is_(None), Stay.discharged_on >= month))
+    findings = exists().where(Finding.provider_id == provider_id, Finding.month == month,
+                              Finding.status == FindingStatus.OPEN.value)
+    family = exists().where(Entitlement.provider_id == provider_id, Entitlement.care_type == CareType.FAMILY.value,
+                            Entitlement.live_filter(), Entitlement.valid_from < end,
+                            or_(Entitlement.valid_to.is_(None), Entitlement.valid_to > month))
+    return not session.scalar(select(visits | stays | findings | family))

@@ -1,13 +1,15 @@
 """Set-based readers of the dated facts around service records (SPEC §0.2): persons, providers,
 carers, care-plan items, the catalogue and the monthly caps, each in one or two statements for
 any number of subjects (the period tables of one kind of subject read together, ``UNION ALL``).
-The results are the plain facts of ``ltc.compliance.facts``.
+Id lists are bound as one array on PostgreSQL (``= ANY``), as IN-lists elsewhere; rows are read
+as plain columns. The results are the plain facts of ``ltc.compliance.facts``.
 """
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import Date, String, bindparam, literal, or_, select, union_all
+from sqlalchemy import Date, Row, String, any_, bindparam, cast, literal, or_, select, union_all
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from ltc.compliance.facts import (CapSegment, Carer, CareTypePeriod, EntitlementFact, HospitalStay, Item, Period,
@@ -24,8 +26,48 @@ from ltc.providers.catalogue.models import ServiceItem, ServiceItemStaffType
 from ltc.providers.kinds import PlanStatus
 from ltc.providers.models import ProviderCareTypePeriod
 
+#: the columns of an entitlement fact, in its fields' order
+ENTITLEMENT_COLUMNS = (Entitlement.valid_from, Entitlement.valid_to, Entitlement.care_type, Entitlement.provider_id,
+                       Entitlement.level, Entitlement.conclusion_date, Entitlement.conclusion_valid_to)
 #: hospital stays that ended this long before a window still matter (V11 tolerance)
 STAY_MARGIN = timedelta(days=31)
+
+
+def rows(session: Session, stmt, params: dict | None = None) -> list[Row]:
+    """The plain rows of a select of columns, run on the session's connection: no ORM result layer
+    (several times cheaper per row for a month of records). Pending changes are flushed first, as
+    the session's own query would."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(stmt, params).all()
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _id_array(values: Iterable[int]) -> str:
+    """Ids as the text of one PostgreSQL array (one bound string, not one dumped value per id)."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def among(session: Session, column, values: Iterable):
+    """``column`` is one of ``values``: on PostgreSQL ``= ANY(:array)``, one bound array (the same
+    statement text for any number of values: no long IN-list to build, send and parse); elsewhere
+    an IN-list."""
+    values = sorted(set(values))
+    if not _on_postgresql(session):
+        return column.in_(values)
+    if all(type(value) is int for value in values):
+        return column == any_(cast(bindparam(None, _id_array(values), String), ARRAY(column.type)))
+    return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+
+
+def _subject_in(session: Session, column):
+    """``column`` is one of the ids that ``_tagged`` binds as ``ids``."""
+    if _on_postgresql(session):
+        return column == any_(cast(bindparam("ids", type_=String), ARRAY(column.type)))
+    return column.in_(bindparam("ids", expanding=True))
 
 
 def persons(session: Session, ids: Iterable[int], start: date, end: date, *,
@@ -37,21 +79,19 @@ def persons(session: Session, ids: Iterable[int], start: date, end: date, *,
     if not ids:
         return {}
     if deaths is None:
-        deaths = dict(session.execute(select(InsuredPerson.id, InsuredPerson.death_date)
-                                      .where(InsuredPerson.id.in_(ids))).all())
+        deaths = dict(rows(session, select(InsuredPerson.id, InsuredPerson.death_date)
+                           .where(among(session, InsuredPerson.id, ids))))
     hospital = select(literal("h", String).label("tag"), HospitalStayRow.person_id.label("subject"),
                       HospitalStayRow.admitted_on.label("valid_from"), HospitalStayRow.discharged_on.label("valid_to"),
                       HospitalStayRow.category.label("value")).where(
-        HospitalStayRow.person_id.in_(bindparam("ids", expanding=True)),
-        HospitalStayRow.admitted_on < end + STAY_MARGIN,
+        _subject_in(session, HospitalStayRow.person_id), HospitalStayRow.admitted_on < end + STAY_MARGIN,
         or_(HospitalStayRow.discharged_on.is_(None), HospitalStayRow.discharged_on >= start - STAY_MARGIN))
-    found = _tagged(session, ids, hospital, _periods("s", PersonStatusPeriod, PersonStatusPeriod.person_id,
+    found = _tagged(session, ids, hospital, _periods(session, "s", PersonStatusPeriod, PersonStatusPeriod.person_id,
                                                      PersonStatusPeriod.status, start, end))
     entitlements: dict[int, list] = defaultdict(list)
-    for e in session.scalars(select(Entitlement).where(Entitlement.person_id.in_(ids), Entitlement.live_filter(),
-                                                       Entitlement.valid_from < end)):
-        entitlements[e.person_id].append(EntitlementFact(e.valid_from, e.valid_to, e.care_type, e.provider_id, e.level,
-                                                         e.conclusion_date, e.conclusion_valid_to))
+    for person_id, *values in rows(session, select(Entitlement.person_id, *ENTITLEMENT_COLUMNS).where(
+            among(session, Entitlement.person_id, ids), Entitlement.live_filter(), Entitlement.valid_from < end)):
+        entitlements[person_id].append(EntitlementFact(*values))
     return {i: Person(i, deaths.get(i), tuple(entitlements[i]),
                       tuple(StatusPeriod(a, b, v) for a, b, v in found[("s", i)]),
                       tuple(HospitalStay(v, a, b) for a, b, v in found[("h", i)])) for i in ids}
@@ -59,22 +99,26 @@ def persons(session: Session, ids: Iterable[int], start: date, end: date, *,
 
 def _tagged(session: Session, ids: list[int], *selects) -> dict[tuple[str, int], list]:
     """Rows ``(tag, subject, valid_from, valid_to, value)`` of several period tables read as one
-    ``UNION ALL`` (each select takes the subject ids as its bind parameter ``ids``), by (tag,
-    subject), each list ordered by start, then value."""
+    ``UNION ALL`` (each select takes the subject ids through ``_subject_in``), by (tag, subject),
+    each list ordered by start, then value. On PostgreSQL the ids are one bound array (one
+    statement for any number of subjects); elsewhere IN-lists of at most ``MAX_IDS_PER_QUERY``."""
     found: dict[tuple[str, int], list] = defaultdict(list)
-    for offset in range(0, len(ids), MAX_IDS_PER_QUERY):
-        stmt = union_all(*selects).order_by("tag", "subject", "valid_from", "value")
-        for tag, subject, valid_from, valid_to, value in session.execute(
-                stmt, {"ids": ids[offset:offset + MAX_IDS_PER_QUERY]}):
+    if _on_postgresql(session):
+        binds = [_id_array(ids)] if ids else []
+    else:
+        binds = [ids[offset:offset + MAX_IDS_PER_QUERY] for offset in range(0, len(ids), MAX_IDS_PER_QUERY)]
+    stmt = union_all(*selects).order_by("tag", "subject", "valid_from", "value")
+    for bound in binds:
+        for tag, subject, valid_from, valid_to, value in rows(session, stmt, {"ids": bound}):
             found[(tag, subject)].append((valid_from, valid_to, value))
     return found
 
 
-def _periods(tag: str, model, subject, value, start: date, end: date | None, *where):
+def _periods(session: Session, tag: str, model, subject, value, start: date, end: date | None, *where):
     """One select of ``_tagged``: the periods of ``model`` overlapping ``[start, end)``."""
     return select(literal(tag, String).label("tag"), subject.label("subject"), model.valid_from.label("valid_from"),
                   model.valid_to.label("valid_to"), value.label("value")).where(
-        subject.in_(bindparam("ids", expanding=True)), overlap_filter(model, start, end), *where)
+        _subject_in(session, subject), overlap_filter(model, start, end), *where)
 
 
 NO_VALUE = literal(None, String)
@@ -85,9 +129,9 @@ def providers(session: Session, ids: Iterable[int], start: date, end: date) -> d
     (one statement)."""
     ids = sorted(set(ids))
     found = _tagged(session, ids,
-                    _periods("s", OrgStatusPeriod, OrgStatusPeriod.org_id, OrgStatusPeriod.status, start, end),
-                    _periods("a", AgreementPeriod, AgreementPeriod.org_id, NO_VALUE, start, end),
-                    _periods("c", ProviderCareTypePeriod, ProviderCareTypePeriod.org_id,
+                    _periods(session, "s", OrgStatusPeriod, OrgStatusPeriod.org_id, OrgStatusPeriod.status, start, end),
+                    _periods(session, "a", AgreementPeriod, AgreementPeriod.org_id, NO_VALUE, start, end),
+                    _periods(session, "c", ProviderCareTypePeriod, ProviderCareTypePeriod.org_id,
                              ProviderCareTypePeriod.care_type, start, end))
     return {i: Provider(i, tuple(StatusPeriod(a, b, v) for a, b, v in found[("s", i)]),
                         tuple(Period(a, b) for a, b, _ in found[("a", i)]),
@@ -103,11 +147,11 @@ def carers(session: Session, ids: Iterable[int], start: date, end: date) -> dict
         return {}
     staff = select(literal("t", String).label("tag"), CarerRow.id.label("subject"),
                    literal(None, Date).label("valid_from"), literal(None, Date).label("valid_to"),
-                   CarerRow.staff_type.label("value")).where(CarerRow.id.in_(bindparam("ids", expanding=True)))
+                   CarerRow.staff_type.label("value")).where(_subject_in(session, CarerRow.id))
     found = _tagged(session, ids, staff,
-                    _periods("q", CarerQualificationPeriod, CarerQualificationPeriod.carer_id,
+                    _periods(session, "q", CarerQualificationPeriod, CarerQualificationPeriod.carer_id,
                              CarerQualificationPeriod.staff_type, start, end),
-                    _periods("s", CarerSuspensionPeriod, CarerSuspensionPeriod.carer_id, NO_VALUE, start, end))
+                    _periods(session, "s", CarerSuspensionPeriod, CarerSuspensionPeriod.carer_id, NO_VALUE, start, end))
     return {i: Carer(i, found[("t", i)][0][2] if found[("t", i)] else "",
                      tuple(Qualification(a, b, v) for a, b, v in found[("q", i)]),
                      tuple(Period(a, b) for a, b, _ in found[("s", i)])) for i in ids}
@@ -116,10 +160,14 @@ def carers(session: Session, ids: Iterable[int], start: date, end: date) -> dict
 def catalogue(session: Session) -> dict[int, Item]:
     """Every catalogue item by id, with the staff types allowed to deliver it (a small table)."""
     staff: dict[int, set[str]] = defaultdict(set)
-    for item_id, staff_type in session.execute(select(ServiceItemStaffType.item_id, ServiceItemStaffType.staff_type)):
+    for item_id, staff_type in rows(session, select(ServiceItemStaffType.item_id, ServiceItemStaffType.staff_type)):
         staff[item_id].add(staff_type)
-    rows = session.execute(select(ServiceItem.id, ServiceItem.code, ServiceItem.item_class))
-    return {i: Item(code, item_class, frozenset(staff[i])) for i, code, item_class in rows}
+    items = rows(session, select(ServiceItem.id, ServiceItem.code, ServiceItem.item_class))
+    return {i: Item(code, item_class, frozenset(staff[i])) for i, code, item_class in items}
+
+
+PLAN_COLUMNS = (CarePlan.id, CarePlan.person_id, CarePlan.provider_id, CarePlan.care_type, CarePlan.status,
+                CarePlan.effective_from, CarePlan.version)
 
 
 class Plans:
@@ -127,21 +175,22 @@ class Plans:
 
     def __init__(self, session: Session, person_ids: Iterable[int], extra_plan_ids: Iterable[int] = ()):
         ids = sorted(set(person_ids))
-        rows = session.scalars(select(CarePlan).where(or_(
-            CarePlan.person_id.in_(ids) & (CarePlan.status == PlanStatus.FINAL.value),
-            CarePlan.id.in_(sorted(set(extra_plan_ids)))))).all() if ids else []
+        plans = rows(session, select(*PLAN_COLUMNS).where(or_(
+            among(session, CarePlan.person_id, ids) & (CarePlan.status == PlanStatus.FINAL.value),
+            among(session, CarePlan.id, extra_plan_ids)))) if ids else []
         self._final = defaultdict(list)
-        for plan in rows:
+        for plan in plans:
             if plan.status == PlanStatus.FINAL.value:
                 self._final[(plan.person_id, plan.provider_id, plan.care_type)].append(plan)
         self._items: dict[int, set[str]] = defaultdict(set)
         stmt = (select(CarePlanVisitType.plan_id, ServiceItem.code)
                 .join(CarePlanVisitItem, CarePlanVisitItem.visit_type_id == CarePlanVisitType.id)
                 .join(ServiceItem, ServiceItem.id == CarePlanVisitItem.service_item_id)
-                .where(CarePlanVisitType.plan_id.in_([p.id for p in rows])))
-        for plan_id, code in session.execute(stmt) if rows else ():
+                .where(among(session, CarePlanVisitType.plan_id, [p.id for p in plans])))
+        for plan_id, code in rows(session, stmt) if plans else ():
             self._items[plan_id].add(code)
-        self._known = {p.id for p in rows}
+        self._known = {p.id for p in plans}
+        self._codes: dict[int, frozenset[str]] = {}
 
     def items_for(self, person_id: int, provider_id: int, care_type: str, day: date,
                   plan_id: int | None) -> frozenset[str] | None:
@@ -150,8 +199,15 @@ class Plans:
                     if p.effective_from is None or p.effective_from <= day]
         if in_force:
             plan = max(in_force, key=lambda p: (p.effective_from or date.min, p.version))
-            return frozenset(self._items[plan.id])
-        return frozenset(self._items[plan_id]) if plan_id in self._known else None
+            return self._codes_of(plan.id)
+        return self._codes_of(plan_id) if plan_id in self._known else None
+
+    def _codes_of(self, plan_id: int) -> frozenset[str]:
+        """One frozenset per plan, shared by its visits."""
+        codes = self._codes.get(plan_id)
+        if codes is None:
+            codes = self._codes[plan_id] = frozenset(self._items[plan_id])
+        return codes
 
 
 #: who reads the monthly cap segments (SPEC §7.2): billing registers pricing's own from ``wire()``, so V07

@@ -8,7 +8,6 @@ half-open ``[valid_from, valid_to)`` with ``valid_to`` None for open-ended.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cached_property
 from decimal import Decimal
 from math import asin, cos, radians, sin, sqrt
 from typing import Any
@@ -18,6 +17,26 @@ from ltc.core.clock import LOCAL_TZ
 
 EARTH_RADIUS_M = 6_371_008.8
 SIX_PLACES = Decimal("0.000001")
+
+
+class cached_property:  # noqa: N801 - functools.cached_property without its lock
+    """Computed on first access and kept in the instance (frozen dataclasses too). Unlike
+    ``functools.cached_property`` in Python 3.11 it takes no lock: the facts of a scan are read by
+    one thread, and a month's visits would pay the lock hundreds of thousands of times."""
+
+    def __init__(self, func):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 @dataclass(frozen=True)
@@ -30,8 +49,12 @@ class Period:
 
 
 def covering(periods, day: date):
-    """The first of ``periods`` that covers ``day``, else None."""
-    return next((p for p in periods if p.covers(day)), None)
+    """The first of ``periods`` that covers ``day``, else None (a plain loop: the rules ask this
+    for every record of a month)."""
+    for period in periods:
+        if period.valid_from <= day and (period.valid_to is None or day < period.valid_to):
+            return period
+    return None
 
 
 @dataclass(frozen=True)
@@ -104,9 +127,15 @@ class Point:
         """The point to 6 decimals (S01 compares points this way)."""
         return (Decimal(str(self.lat)).quantize(SIX_PLACES), Decimal(str(self.lon)).quantize(SIX_PLACES))
 
+    @cached_property
+    def in_radians(self) -> tuple[float, float]:
+        """(latitude, longitude) in radians, once per point (a beneficiary's address is one point
+        shared by all their visits)."""
+        return radians(float(self.lat)), radians(float(self.lon))
+
     def metres_to(self, other: "Point") -> float:
         """Great-circle (haversine) distance in metres (0.0 for the same point)."""
-        lat1, lon1, lat2, lon2 = map(radians, map(float, (self.lat, self.lon, other.lat, other.lon)))
+        (lat1, lon1), (lat2, lon2) = self.in_radians, other.in_radians
         h = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
         return 2 * EARTH_RADIUS_M * asin(sqrt(h))
 
@@ -152,7 +181,7 @@ class Visit:
     auto_closed: bool = False              # checked out by the nightly scan (V13)
     refused: bool = False                  # a flagged visit the insurer refused (frees its cap share)
 
-    @property
+    @cached_property
     def ref(self) -> RecordRef:
         return RecordRef("visit", self.id)
 
@@ -216,15 +245,15 @@ class BedDay:
     #: the length of ``leave`` in days; None while it is open (D02)
     leave_length: int | None = None
 
-    @property
+    @cached_property
     def ref(self) -> RecordRef:
         return RecordRef("stay", self.stay_id)
 
-    @property
+    @cached_property
     def service_date(self) -> date:
         return self.day
 
-    @property
+    @cached_property
     def start(self) -> datetime:
         """A bed-day counts from 00:00 (local) of its day ("the later", V04 / V06)."""
         return datetime.combine(self.day, datetime.min.time(), LOCAL_TZ)

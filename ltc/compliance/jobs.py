@@ -3,7 +3,9 @@
 For each provider with records in the re-check window (the policy's ``recheck_months`` before
 the due date's month, up to it) it first closes the visits not checked out by the end of their
 day at their planned minutes (V13), then scans each month of the window that is new to the
-scan, not complete when last scanned, or changed since (``ltc.compliance.changes``), and publishes
+scan (an earlier month only when a scan could find or clear something there:
+``changes.nothing_to_scan``), not complete when last scanned, or changed since
+(``ltc.compliance.changes``), and publishes
 ``MonthsRescanned`` for them (billing regenerates drafts, re-evaluates submitted months). The
 business date is the due time's. Idempotent: a rerun finds nothing changed and writes nothing.
 """
@@ -36,9 +38,11 @@ def providers_to_scan(session: Session, *, due_at: datetime) -> list[str]:
 
 
 def _due(session: Session, provider_id: int, month: date, today: date) -> bool:
-    mark = services.last_scan(session, provider_id, month)
-    if mark is None or month == first_of_month(today):
+    if month == first_of_month(today):
         return True
+    mark = services.last_scan(session, provider_id, month)
+    if mark is None:   # never scanned (nor settled): only when a scan could find or clear something
+        return not changes.nothing_to_scan(session, provider_id, month)
     if mark.as_of < first_of_next_month(month):   # the month was not over yet (F01)
         return True
     return changes.month_changed(session, provider_id, month, mark.scanned_at)

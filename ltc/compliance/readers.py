@@ -42,15 +42,15 @@ STAY_COLUMNS = (StayRow.id, StayRow.person_id, StayRow.provider_id, StayRow.care
 
 
 def _visit_rows(session: Session, month: date, *conditions) -> list[Row]:
-    return list(session.execute(select(*VISIT_COLUMNS).where(
+    return dated.rows(session, select(*VISIT_COLUMNS).where(
         VisitRow.service_date >= month, VisitRow.service_date < first_of_next_month(month),
-        VisitRow.status != VisitStatus.CANCELLED.value, *conditions)))
+        VisitRow.status != VisitStatus.CANCELLED.value, *conditions))
 
 
 def _stay_rows(session: Session, month: date, *conditions) -> list[Row]:
-    return list(session.execute(select(*STAY_COLUMNS).where(
+    return dated.rows(session, select(*STAY_COLUMNS).where(
         StayRow.admitted_on < first_of_next_month(month),
-        or_(StayRow.discharged_on.is_(None), StayRow.discharged_on >= month), *conditions)))
+        or_(StayRow.discharged_on.is_(None), StayRow.discharged_on >= month), *conditions))
 
 
 def provider_month(session: Session, provider_id: int, month: date, *, now: datetime) -> Facts:
@@ -61,8 +61,10 @@ def provider_month(session: Session, provider_id: int, month: date, *, now: date
     stays = _stay_rows(session, month, StayRow.provider_id == provider_id)
     people = sorted({v.person_id for v in visits} | {s.person_id for s in stays})
     if people:
-        visits += _visit_rows(session, month, VisitRow.person_id.in_(people), VisitRow.provider_id != provider_id)
-        stays += _stay_rows(session, month, StayRow.person_id.in_(people), StayRow.provider_id != provider_id)
+        visits += _visit_rows(session, month, dated.among(session, VisitRow.person_id, people),
+                              VisitRow.provider_id != provider_id)
+        stays += _stay_rows(session, month, dated.among(session, StayRow.person_id, people),
+                            StayRow.provider_id != provider_id)
     visits += _other_providers_sharing(session, month, provider_id, visits)
     return build_facts(session, month, visits, stays, now=now)
 
@@ -74,9 +76,10 @@ def _other_providers_sharing(session: Session, month: date, provider_id: int, vi
     points = {p for v in visits for p in ((v.check_in_lat, v.check_in_lon), (v.check_out_lat, v.check_out_lon))
               if None not in p}
     lats = sorted({lat for lat, _ in points})
-    conditions = [VisitRow.photo_hash.in_(sorted(hashes))] if hashes else []
+    conditions = [dated.among(session, VisitRow.photo_hash, hashes)] if hashes else []
     if lats:
-        conditions += [VisitRow.check_in_lat.in_(lats), VisitRow.check_out_lat.in_(lats)]
+        conditions += [dated.among(session, VisitRow.check_in_lat, lats),
+                       dated.among(session, VisitRow.check_out_lat, lats)]
     if not conditions:
         return []
     rows = _visit_rows(session, month, VisitRow.provider_id != provider_id, or_(*conditions))
@@ -185,11 +188,11 @@ def build_facts(session: Session, month: date, visits: list[Row], stays: list[Ro
     end = first_of_next_month(month)
     until = min(end, local_today(now) + ONE_DAY)
     people = {v.person_id for v in visits} | {s.person_id for s in stays}
-    rows = session.execute(select(InsuredPerson.id, InsuredPerson.death_date, InsuredPerson.address,
-                                  InsuredPerson.latitude, InsuredPerson.longitude)
-                           .where(InsuredPerson.id.in_(sorted(people)))).all() if people else []
+    rows = dated.rows(session, select(InsuredPerson.id, InsuredPerson.death_date, InsuredPerson.address,
+                                      InsuredPerson.latitude, InsuredPerson.longitude)
+                      .where(dated.among(session, InsuredPerson.id, people))) if people else []
     person_facts = dated.persons(session, people, month, end, deaths={row.id: row.death_date for row in rows})
-    addresses = {row.id: (row.address, _point(row.latitude, row.longitude)) for row in rows}
+    addresses = {i: (_point(lat, lon), (text or "").strip() or None) for i, _, text, lat, lon in rows}
     leaves = _leaves(session, [s.id for s in stays])
     days = bed_days([_stay(s) for s in stays], leaves, start=month, end=until,
                     death_dates={i: p.death_date for i, p in person_facts.items()})
@@ -208,14 +211,14 @@ def _stay(row: Row) -> Stay:
 def _leaves(session: Session, stay_ids: list[int]) -> list[Leave]:
     if not stay_ids:
         return []
-    rows = session.execute(select(LeaveRow.id, LeaveRow.stay_id, LeaveRow.out_on, LeaveRow.back_on)
-                           .where(LeaveRow.stay_id.in_(sorted(set(stay_ids)))))
+    rows = dated.rows(session, select(LeaveRow.id, LeaveRow.stay_id, LeaveRow.out_on, LeaveRow.back_on)
+                      .where(dated.among(session, LeaveRow.stay_id, stay_ids)))
     return [Leave(*row) for row in rows]
 
 
 def _visits(session: Session, rows: list[Row], addresses: dict[int, tuple]) -> list[Visit]:
     """Visit facts of the rows (each once), with items, plan items and the beneficiary's address
-    (``addresses``: person id → (text, point))."""
+    (``addresses``: person id → (point, the address text as a key))."""
     rows = list({row.id: row for row in rows}.values())
     if not rows:
         return []
@@ -226,8 +229,8 @@ def _visits(session: Session, rows: list[Row], addresses: dict[int, tuple]) -> l
 
 
 def _items(session: Session, visit_ids: Iterable[int]) -> dict[int, tuple[Item, ...]]:
-    delivered = session.execute(select(VisitItem.visit_id, VisitItem.service_item_id)
-                                .where(VisitItem.visit_id.in_(sorted(set(visit_ids)))).order_by(VisitItem.id)).all()
+    delivered = dated.rows(session, select(VisitItem.visit_id, VisitItem.service_item_id).where(
+        dated.among(session, VisitItem.visit_id, visit_ids)).order_by(VisitItem.id))
     catalogue = dated.catalogue(session) if delivered else {}   # no items (check-ins): no catalogue
     found: dict[int, list[Item]] = defaultdict(list)
     for visit_id, item_id in delivered:
@@ -240,16 +243,19 @@ def _point(lat: Decimal | None, lon: Decimal | None) -> Point | None:
 
 
 def _visit(row: Row, items: tuple[Item, ...], plans: dated.Plans, address: tuple) -> Visit:
-    text, point = address
+    """The row's visit fact (the row unpacked once: ``VISIT_COLUMNS`` order)."""
+    (visit_id, person_id, provider_id, carer_id, care_type, plan_id, service_date, planned_minutes, scheduled_start,
+     check_in_at, check_out_at, actual_minutes, in_lat, in_lon, out_lat, out_lon, device_id, photo_hash, uploaded_at,
+     created_at, closed_by_scan) = row
+    point, address_key = address
     return Visit(
-        id=row.id, beneficiary_id=row.person_id, carer_id=row.carer_id, provider_id=row.provider_id,
-        care_type=row.care_type, planned_minutes=row.planned_minutes, scheduled_start=_aware(row.scheduled_start),
-        check_in=_aware(row.check_in_at), check_out=_aware(row.check_out_at), actual_minutes=row.actual_minutes,
-        gps_in=_point(row.check_in_lat, row.check_in_lon), gps_out=_point(row.check_out_lat, row.check_out_lon),
-        address=point, address_key=(text or "").strip() or None, device_id=row.device_id, photo_hash=row.photo_hash,
-        uploaded_at=_aware(row.uploaded_at), entered_at=_aware(row.created_at), items=items,
-        plan_items=plans.items_for(row.person_id, row.provider_id, row.care_type, row.service_date, row.plan_id),
-        auto_closed=row.closed_by_scan)
+        id=visit_id, beneficiary_id=person_id, carer_id=carer_id, provider_id=provider_id, care_type=care_type,
+        planned_minutes=planned_minutes, scheduled_start=_aware(scheduled_start), check_in=_aware(check_in_at),
+        check_out=_aware(check_out_at), actual_minutes=actual_minutes, gps_in=_point(in_lat, in_lon),
+        gps_out=_point(out_lat, out_lon), address=point, address_key=address_key, device_id=device_id,
+        photo_hash=photo_hash, uploaded_at=_aware(uploaded_at), entered_at=_aware(created_at), items=items,
+        plan_items=plans.items_for(person_id, provider_id, care_type, service_date, plan_id),
+        auto_closed=closed_by_scan)
 
 
 def _aware(moment: datetime | None) -> datetime | None:

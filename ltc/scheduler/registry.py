@@ -81,6 +81,9 @@ class Job:
     units: str | None = None
     #: the lister also receives ``run_id=`` (an on-demand job whose run names its work, e.g. a file)
     units_of_run: bool = False
+    #: a per-unit job whose units may run side by side: this many worker processes on PostgreSQL
+    #: (``ltc.scheduler.parallel``); SQLite runs them one by one
+    workers: int = 1
 
     def load(self) -> Callable:
         return _load(self.func)
@@ -97,9 +100,9 @@ def _load(path: str) -> Callable:
 JOBS: tuple[Job, ...] = (
     Job("assessment_daily", "公示期满出结论、发起重新评估", DAILY_0030, "ltc.assessment.applications.jobs:daily"),
     Job("compliance_scan", "夜间智能监管巡检（含未签退自动签退）", DAILY_0100, "ltc.compliance.jobs:scan_provider",
-        units="ltc.compliance.jobs:providers_to_scan"),
+        units="ltc.compliance.jobs:providers_to_scan", workers=2),
     Job("generate_settlements", "生成上月月度结算", MONTHLY_D1_0200, "ltc.billing.jobs:generate_unit",
-        units="ltc.billing.jobs:settlement_units"),
+        units="ltc.billing.jobs:settlement_units", workers=2),
     Job("purge_login_attempts", "清理30天前的登录记录和幂等键", DAILY_0600,
         "ltc.scheduler.jobs:purge_login_attempts"),
     Job("calendar_check", "检查下一年度工作日历", DAILY_0600, "ltc.scheduler.jobs:calendar_check"),
@@ -108,7 +111,7 @@ JOBS: tuple[Job, ...] = (
         lock_ttl=timedelta(minutes=30)),
     Job("render_beneficiary_statements", "生成已支付结算的参保人结算单", DAILY_0330,
         "ltc.billing.documents.jobs:render_beneficiary_statement",
-        units="ltc.billing.documents.jobs:statements_to_render", lock_ttl=timedelta(hours=12)),
+        units="ltc.billing.documents.jobs:statements_to_render", lock_ttl=timedelta(hours=12), workers=2),
     Job("family_allowances", "生成上月亲情照护补贴发放名单", MONTHLY_D1_0300, "ltc.billing.family.jobs:allowance_unit",
         units="ltc.billing.family.jobs:family_providers"),
     Job("deposit_clearing", "年终清算质量保证金", DAILY_0600,

@@ -62,8 +62,13 @@ def execute_units(session: Session, job: Job, run_id: int, due_at: datetime) -> 
         log.exception("job %s: could not list its units (run %s)", job.id, run_id)
         return UnitsResult(RunStatus.FAILED, {}, _error_text(exc))
     todo = _units_to_do(session, run_id)
-    progress = _Progress.of(session, run_id)
     session.commit()  # end the read transaction
+    from ltc.scheduler import parallel  # it builds on this module's unit loop
+
+    if parallel.usable(session, job, todo):
+        todo = parallel.run_in_workers(session, job, run_id, todo, local_due)
+    progress = _Progress.of(session, run_id)
+    session.commit()
     for unit_id, key, status in todo:
         _run_unit(session, work, progress, unit_id, key, status, local_due)
     return _finish(session, run_id, progress)

@@ -30,7 +30,7 @@ def test_the_scan_closes_visits_not_checked_out_at_their_planned_minutes_once(se
     today_open = visit(session, person, nurse, day="2026-06-12", hour=0, minute=30, minutes=None)
     assert jobs.providers_to_scan(session, due_at=_due("2026-06-12")) == [str(w.provider.id)]
     counts = jobs.scan_provider(session, str(w.provider.id), now=utcnow(), due_at=_due("2026-06-12"))
-    assert counts["visits_closed"] == 1 and counts["months_scanned"] == 4   # March to June
+    assert counts["visits_closed"] == 1 and counts["months_scanned"] == 1   # June: March to May hold no record
     assert (open_visit.closed_by_scan, open_visit.actual_minutes, open_visit.status) == (True, 45, "done")
     assert open_visit.check_out_at - open_visit.check_in_at == timedelta(minutes=45)
     assert today_open.check_out_at is None                                  # its day is not over
@@ -86,3 +86,47 @@ def test_s01_the_scan_finds_a_photo_reused_by_another_provider_on_another_person
     assert sorted((f.record_id, f.provider_id) for f in s01) == sorted([(mine.id, w.provider.id),
                                                                         (theirs.id, w.provider2.id)])
     assert {key for f in s01 for key in f.evidence["shared"]} >= {"photo:" + "f" * 64}
+
+
+def _marked(session, provider) -> list[date]:
+    from ltc.compliance.models import ScanMark
+    return sorted(session.scalars(select(ScanMark.month).where(ScanMark.provider_id == provider.id)))
+
+
+def test_an_earlier_month_with_nothing_to_scan_is_skipped_and_left_unmarked(session):
+    """March to May hold a home entitlement but no record, finding or family package: no scan, no mark."""
+    w = world(session)
+    visit(session, beneficiary(session, w.provider), carer(session, w.provider))
+    counts = jobs.scan_provider(session, str(w.provider.id), now=utcnow(), due_at=_due("2026-06-12"))
+    assert counts["months_scanned"] == 1 and _marked(session, w.provider) == [date(2026, 6, 1)]
+    visit(session, beneficiary(session, w.provider, 2), carer(session, w.provider, 2), day="2026-04-08")
+    later = jobs.scan_provider(session, str(w.provider.id), now=utcnow(), due_at=_due("2026-06-13"))
+    assert later["months_scanned"] == 2 and _marked(session, w.provider) == [date(2026, 4, 1), date(2026, 6, 1)]
+
+
+def test_f01_a_family_entitlement_without_visits_keeps_its_earlier_months_scanned(session):
+    from ltc.orgs.kinds import CareType
+    from ltc.providers.models import ProviderCareTypePeriod
+    from ltc.core.periods import add_period
+    w = world(session)
+    add_period(session, ProviderCareTypePeriod, org_id=w.provider.id, care_type=CareType.FAMILY.value,
+               valid_from=date(2025, 1, 1))
+    beneficiary(session, w.provider, 2, care_type="family")      # entitled from February, never visited
+    visit(session, beneficiary(session, w.provider), carer(session, w.provider))
+    counts = jobs.scan_provider(session, str(w.provider.id), now=utcnow(), due_at=_due("2026-06-12"))
+    assert counts["months_scanned"] == 4                           # March to June
+    assert _marked(session, w.provider) == [date(2026, m, 1) for m in (3, 4, 5, 6)]
+
+
+def test_an_open_finding_of_an_earlier_month_without_records_keeps_it_scanned_and_is_cleared(session):
+    from ltc.compliance import services
+    w = world(session)
+    person, nurse = beneficiary(session, w.provider), carer(session, w.provider)
+    april = visit(session, person, nurse, day="2026-04-08", minutes=10, gps=(person.latitude + 1, person.longitude))
+    assert services.check_record(session, "visit", april, now=utcnow())        # entry-time findings, no mark
+    april.status = "cancelled"
+    visit(session, person, nurse)
+    session.flush()
+    counts = jobs.scan_provider(session, str(w.provider.id), now=utcnow(), due_at=_due("2026-06-12"))
+    assert counts["months_scanned"] == 2 and _marked(session, w.provider) == [date(2026, 4, 1), date(2026, 6, 1)]
+    assert session.scalars(select(Finding).where(Finding.record_id == april.id, Finding.status == "open")).all() == []
