@@ -17,6 +17,8 @@ from ltc.assessment.applications.states import (KIND_LABELS, REASSESSMENT_LABELS
                                                 RESCHEDULE_LABELS, STATUS_LABELS as APPLICATION_STATUS)
 from ltc.assessment.experts.forms import STATE_LABELS as EXPERT_STATE
 from ltc.auth.permissions import ROLE_LABELS
+from ltc.billing.kinds import (ADJUSTMENT_REASON_LABELS, LINE_KIND_LABELS, REVISION_SOURCE_LABELS,
+                               SETTLEMENT_KIND_LABELS, SETTLEMENT_STATUS_LABELS, UNIT_LABELS as BILLING_UNIT)
 from ltc.calendar.services import TYPE_LABELS as CALENDAR_TYPE
 from ltc.entitlements.forms import STATE_LABELS as ENTITLEMENT_STATE
 from ltc.entitlements.models import LEVEL_NAMES
@@ -75,6 +77,9 @@ LABELS: dict[str, Mapping[str, str]] = {
     "self_assessment_item": SELF_ITEM_LABELS, "self_assessment_answer": ANSWER_LABELS,
     "district_state": DISTRICT_STATE_LABELS, "import_state": IMPORT_STATE, "entitlement_state": ENTITLEMENT_STATE,
     "level": LEVEL_NAMES, "field_reason": FIELD_REASON_LABELS,
+    "settlement_kind": SETTLEMENT_KIND_LABELS, "settlement_status": SETTLEMENT_STATUS_LABELS,
+    "line_kind": LINE_KIND_LABELS, "billing_unit": BILLING_UNIT, "adjustment_reason": ADJUSTMENT_REASON_LABELS,
+    "revision_source": REVISION_SOURCE_LABELS,
 }
 
 

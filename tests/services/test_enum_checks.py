@@ -104,3 +104,22 @@ def test_a_queued_import_may_load_stays_or_leaves_and_nothing_unknown(session, w
     assert [queue(kind).kind for kind in ("stays", "leaves")] == ["stays", "leaves"]
     with pytest.raises(IntegrityError), session.begin_nested():
         queue("visits")
+
+
+def test_a_settlement_takes_only_the_review_statuses_and_a_line_only_the_known_units(session, world):
+    from ltc.billing.models import Settlement, SettlementLine
+    from tests.conftest import NOW
+
+    settlement = Settlement(provider_id=world.provider.id, month=date(2026, 2, 1), as_of=date(2026, 3, 1),
+                            generated_at=NOW)
+    session.add(settlement)
+    session.flush()
+    assert settlement.status == "draft" and settlement.kind == "regular"
+    with pytest.raises(IntegrityError), session.begin_nested():
+        settlement.status = "cancelled"
+        session.flush()
+    line = SettlementLine(settlement_id=settlement.id, revision=1, care_type="home", date_from=date(2026, 2, 1),
+                          date_to=date(2026, 3, 1), unit="hour")
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(line)
+        session.flush()

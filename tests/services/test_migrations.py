@@ -794,3 +794,30 @@ def test_0031_keeps_existing_visit_types_without_a_start_time(app, tmp_path):
         with db.engine.connect() as conn:
             got = conn.execute(sa.text("SELECT name FROM care_plan_visit_types")).scalars().all()
         assert got == ["日常照护"]
+
+
+def test_0036_adds_the_settlement_tables_and_one_regular_settlement_per_provider_month(app, tmp_path):
+    """The settlement tables exist after 0036; a second regular settlement of the same provider-month
+    is refused by the unique constraint; the downgrade drops the tables and keeps everything else."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+    at = "2026-05-01 02:00:00+00:00"
+    tables = {"settlements", "settlement_revisions", "settlement_lines", "settlement_line_records",
+              "settlement_findings", "settlement_adjustments"}
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0036")
+        from tests.builders import uscc
+        with db.engine.begin() as conn:
+            provider = _insert(conn, "organisations", kind="provider", name="护理院甲", uscc=uscc(36), created_at=at)
+            row = dict(provider_id=provider, month="2026-04-01", kind="regular", status="draft", revision=1,
+                       billable=0, fund=0, copay=0, adjustments=0, deposit=0, net=0, beneficiaries=0,
+                       as_of="2026-05-01", generated_at=at, created_at=at, updated_at=at)
+            _insert(conn, "settlements", **row)
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            _insert(conn, "settlements", **row)
+        with db.engine.connect() as conn:
+            assert tables <= set(inspect(conn).get_table_names())
+        flask_migrate.downgrade(revision="0035")
+        with db.engine.connect() as conn:
+            assert not tables & set(inspect(conn).get_table_names())
+            assert conn.execute(sa.text("SELECT count(*) FROM organisations WHERE kind = 'provider'")).scalar() == 1
