@@ -41,9 +41,8 @@ from compliance_scan import FAST_LOAD, SETTINGS, generate, mark_earlier_months  
 
 ZERO = Decimal("0.00")
 SCAN, GENERATE = "compliance_scan", "generate_settlements"
-#: the truth's kinds of rate row → (care_type, unit) of a settlement line
-KINDS = {"special": "special", "institution": "institution", "home": "home", "outreach": "outreach",
-         "family_package": "family"}
+#: the truth's kinds of rate row on the provider settlements (``ltc.demo.city.money.SETTLED``)
+KINDS = ("special", "institution", "home", "outreach", "family_package")
 
 
 def months_of(start: str, count: int) -> list[date]:
@@ -85,7 +84,9 @@ def child(url: str, start: str, count: int) -> None:
 
 def run_child(url: str, args) -> dict:
     out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", url, "--from", args.start,
-                          "--months", str(args.months)], check=True, capture_output=True, text=True, cwd=ROOT)
+                          "--months", str(args.months)], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode:
+        raise SystemExit(f"the settlement process failed:\n{out.stderr[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -109,22 +110,25 @@ def baseline(conn, month: date) -> float:
 
 
 def settled(conn, month: date) -> tuple[dict, dict, dict]:
-    """The month's regular settlements: (care type → [billable, fund]), (provider id → [billable,
-    fund]), (provider id → number of regular settlements)."""
+    """The current regular lines of the month's regular settlements: (kind of row → [billable, fund]),
+    (provider id → [billable, fund], the family allowance left out), (provider id → number of
+    regular settlements). A family line is the package, or the allowance when its unit is not one."""
     rows = conn.exec_driver_sql(
-        "SELECT s.provider_id, l.care_type, sum(l.billable), sum(l.fund) FROM settlements s "
+        "SELECT s.provider_id, l.care_type, l.unit, sum(l.billable), sum(l.fund) FROM settlements s "
         "JOIN settlement_lines l ON l.settlement_id = s.id AND l.revision = s.revision "
         "WHERE s.month = %(month)s AND s.kind = 'regular' AND l.kind = 'regular' "
-        "GROUP BY s.provider_id, l.care_type", {"month": month})
-    care, providers = defaultdict(lambda: [ZERO, ZERO]), defaultdict(lambda: [ZERO, ZERO])
-    for provider_id, care_type, billable, fund in rows:
-        for table, key in ((care, care_type), (providers, str(provider_id))):
-            table[key][0] += billable
-            table[key][1] += fund
+        "GROUP BY s.provider_id, l.care_type, l.unit", {"month": month})
+    kinds, providers = defaultdict(lambda: [ZERO, ZERO]), defaultdict(lambda: [ZERO, ZERO])
+    for provider_id, care_type, unit, billable, fund in rows:
+        kind = care_type if care_type != "family" else "family_package" if unit == "package" else "family_allowance"
+        targets = [kinds[kind]] + ([providers[str(provider_id)]] if kind != "family_allowance" else [])
+        for target in targets:
+            target[0] += billable
+            target[1] += fund
     counts = dict(conn.exec_driver_sql(
         "SELECT provider_id::text, count(*) FROM settlements WHERE month = %(month)s AND kind = 'regular' "
         "GROUP BY provider_id", {"month": month}).all())
-    return care, providers, counts
+    return kinds, providers, counts
 
 
 def compare(month: str, truth: dict, care: dict, providers: dict, counts: dict) -> int:
@@ -133,18 +137,21 @@ def compare(month: str, truth: dict, care: dict, providers: dict, counts: dict) 
         return [Decimal(entry["billable"]), Decimal(entry["fund"])]
 
     expected = truth["settlement"]
-    got_total = [sum((v[i] for v in care.values()), ZERO) for i in (0, 1)]
+    got_total = [sum((v[i] for k, v in care.items() if k != "family_allowance"), ZERO) for i in (0, 1)]
     print(f"\n{month}: city billable {got_total[0]} fund {got_total[1]}   truth billable "
           f"{expected['total']['billable']} fund {expected['total']['fund']}")
     print(f"  {'care type':<15} {'truth billable':>16} {'settled':>16} {'diff':>12} {'truth fund':>16} "
           f"{'settled':>16} {'diff':>12}")
     differences = 0
-    for kind, care_type in KINDS.items():
-        want, got = money(expected["by_care_type"][kind]), care.get(care_type, [ZERO, ZERO])
+    for kind in KINDS:
+        want, got = money(expected["by_care_type"][kind]), care.get(kind, [ZERO, ZERO])
         diff = [got[0] - want[0], got[1] - want[1]]
         differences += any(diff)
         print(f"  {kind:<15} {want[0]:>16} {got[0]:>16} {diff[0]:>12} {want[1]:>16} {got[1]:>16} {diff[1]:>12}"
               + ("  <-" if any(diff) else ""))
+    allowance = care.get("family_allowance")
+    print(f"  family allowance (beside the settlements): truth {expected['allowance']['billable']}, "
+          + (f"on settlement lines {allowance[0]}" if allowance else "not on the settlement lines"))
     keys = set(expected["providers"]) | set(providers)
     wrong = sorted(k for k in keys if money(expected["providers"].get(k, {"billable": "0", "fund": "0"}))
                    != providers.get(k, [ZERO, ZERO]))
