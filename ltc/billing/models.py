@@ -66,6 +66,8 @@ class Settlement(Base):
     beneficiaries: Mapped[int] = mapped_column(default=0)
     #: the review case (SPEC §7.3) once the provider submitted
     case_id: Mapped[int | None] = mapped_column(ForeignKey("review_cases.id"))
+    #: the provider's queued regeneration (a scheduler run with progress), the latest one
+    regeneration_run_id: Mapped[int | None] = mapped_column(ForeignKey("job_runs.id"), unique=True)
     #: the business date the current revision was generated as of, and when
     as_of: Mapped[date] = mapped_column(Date)
     generated_at: Mapped[datetime]

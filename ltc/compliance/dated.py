@@ -5,14 +5,13 @@ any number of subjects. The results are the plain facts of ``ltc.compliance.fact
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from itertools import pairwise
+from decimal import Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ltc.compliance.facts import (CapSegment, Carer, CareTypePeriod, EntitlementFact, HospitalStay, Item, Period,
-                                  Person, Provider, Qualification, StatusPeriod)
+                                  Person, Provider, Qualification, StatusPeriod, line_segments, prorate)
 from ltc.core.months import days_in_month
 from ltc.core.periods import periods_overlapping
 from ltc.entitlements.models import Entitlement
@@ -130,42 +129,46 @@ def _version_starts(session: Session, month: date, end: date) -> list[date]:
         PolicyVersion.effective_from < end)))
 
 
-def _pieces(entitlements: list, month: date, end: date, starts: list[date], hours_on) -> list[tuple]:
-    """(entitlement, start, stop, hours) per entitlement, split where a version changes its cap."""
-    pieces: list[tuple] = []
-    for e in entitlements:
-        first, stop = max(e.valid_from, month), min(e.valid_to or end, end)
-        cuts = [first, *(d for d in starts if first < d < stop), stop]
-        for a, b in pairwise(cuts):
-            hours = hours_on(a).get(str(e.level))
-            if pieces and pieces[-1][0] is e and pieces[-1][3] == hours:
-                pieces[-1] = (e, pieces[-1][1], b, hours)
-            else:
-                pieces.append((e, a, b, hours))
-    return pieces
+def _hours_cap_only(billing, care_type: str, level: int):
+    return billing.home.hours_cap_per_month.get(str(level))
+
+
+#: the pricing parameters of a line under a billing section (SPEC §7.2: a version changing any of them
+#: cuts a segment); billing registers its own from ``wire()`` (compliance does not import billing)
+_TERMS = {"terms": _hours_cap_only}
+
+
+def use_pricing_terms(terms) -> None:
+    """Register ``terms(billing_section, care_type, level) -> hashable`` (billing's ``pricing_terms``)."""
+    _TERMS["terms"] = terms
 
 
 def cap_segments(session: Session, people: dict[int, Person], month: date, end: date) -> list[CapSegment]:
     """SPEC §7.2 monthly caps (home hours, in minutes) per segment of each person's month: a segment
-    per home entitlement in the month, split where a policy version changes its hours cap (a change
-    of unit price also splits a billing line, but does not change a cap); with several segments,
-    each cap is prorated by its days (half-up to the whole minute)."""
-    starts, caps_on = _version_starts(session, month, end), {}
+    per home entitlement in the month, cut where a policy version changes a pricing parameter of it
+    (``facts.line_segments``, as pricing cuts its lines); with several segments, each cap is prorated
+    by its days (half-up to the whole minute)."""
+    starts, sections = _version_starts(session, month, end), {}
 
-    def hours_on(day: date):
-        if day not in caps_on:   # one policy read per segment start, not per person
-            caps_on[day] = policy_on(session, day).section("billing").home.hours_cap_per_month
-        return caps_on[day]
+    def billing_on(day: date):
+        if day not in sections:   # one policy read per segment start, not per person
+            sections[day] = policy_on(session, day).section("billing")
+        return sections[day]
+
+    def terms_on(e, day):
+        return _TERMS["terms"](billing_on(day), e.care_type, e.level)
 
     found = []
     for person in people.values():
-        own = [e for e in person.entitlements if e.care_type == CareType.HOME
-               and e.valid_from < end and (e.valid_to is None or e.valid_to > month)]
-        pieces = [p for p in _pieces(own, month, end, starts, hours_on) if p[3] is not None]
-        for e, start, stop, hours in pieces:
+        own = [e for e in person.entitlements if e.care_type == CareType.HOME]
+        pieces = line_segments(own, month, end, starts, terms_on)
+        for piece in pieces:
+            hours = billing_on(piece.start).home.hours_cap_per_month.get(str(piece.entitlement.level))
+            if hours is None:
+                continue
             minutes = hours * 60
             if len(pieces) > 1:
-                share = Decimal(minutes * (stop - start).days) / days_in_month(month)
-                minutes = int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-            found.append(CapSegment(person.id, e.care_type, start, stop, minutes=minutes, provider_id=e.provider_id))
+                minutes = int(prorate(minutes, piece.days, days_in_month(month), Decimal(1)))
+            found.append(CapSegment(person.id, piece.entitlement.care_type, piece.start, piece.end, minutes=minutes,
+                                    provider_id=piece.entitlement.provider_id))
     return found

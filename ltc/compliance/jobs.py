@@ -3,7 +3,8 @@
 For each provider with records in the re-check window (the policy's ``recheck_months`` before
 the due date's month, up to it) it first closes the visits not checked out by the end of their
 day at their planned minutes (V13), then scans each month of the window that is new to the
-scan, not complete when last scanned, or changed since (``ltc.compliance.changes``). The
+scan, not complete when last scanned, or changed since (``ltc.compliance.changes``), and publishes
+``MonthsRescanned`` for them (billing regenerates drafts, re-evaluates submitted months). The
 business date is the due time's. Idempotent: a rerun finds nothing changed and writes nothing.
 """
 from datetime import date, datetime
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from ltc.compliance import changes, services
 from ltc.compliance.closing import close_unfinished
+from ltc.compliance.events import MonthsRescanned
+from ltc.core import events
 from ltc.core.clock import to_local
 from ltc.core.months import add_months, first_of_month, first_of_next_month
 from ltc.providers.records.models import Stay, Visit
@@ -45,11 +48,13 @@ def scan_provider(session: Session, unit: str, *, now: datetime, due_at: datetim
     """Close the provider's unfinished visits, then scan its months that need it."""
     provider_id, today = int(unit), to_local(due_at).date()
     closed = close_unfinished(session, provider_id, before=today, now=now)
-    total, scanned = services.Stored(), 0
+    total, scanned = services.Stored(), []
     month, end = _window(session, today)
     while month < end:
         if _due(session, provider_id, month, today):
             total += services.scan_provider_month(session, provider_id, month, now=now, as_of=due_at)
-            scanned += 1
+            scanned.append(month)
         month = first_of_next_month(month)
-    return {"visits_closed": closed, "months_scanned": scanned, **total.counts()}
+    if scanned:
+        events.publish(session, MonthsRescanned(provider_id, tuple(scanned), due_at=due_at, now=now))
+    return {"visits_closed": closed, "months_scanned": len(scanned), **total.counts()}

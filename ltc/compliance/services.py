@@ -230,15 +230,18 @@ def _keep_related(session: Session, found: list[Found], visit_ids: set[int], rul
 # --- the full set over a provider-month ----------------------------------------------------------
 
 def scan_provider_month(session: Session, provider_id: int, month: date, *, now: datetime,
-                        as_of: datetime | None = None, facts: Facts | None = None) -> Stored:
+                        as_of: datetime | None = None, facts: Facts | None = None,
+                        found: Sequence[Found] | None = None) -> Stored:
     """Run every rule over ``provider_id``'s records of ``month`` (first day) and keep their findings
     (the provider's own records only; other providers' records are read for V06). Idempotent.
 
     ``as_of`` is the business moment the rules judge at (bed-days of open stays up to its day, V13,
-    F01 once the month is over), by default ``now``; a job passes its due time."""
+    F01 once the month is over), by default ``now``; a job passes its due time. A caller that
+    evaluated ``facts`` already (a settlement generation) passes its ``found``."""
     as_of = as_of or now
     facts = facts or readers.provider_month(session, provider_id, month, now=as_of)
-    found = evaluate(facts, compliance_policy(session, month), now=as_of)
+    if found is None:
+        found = evaluate(facts, compliance_policy(session, month), now=as_of)
     stored = store_findings(
         session, found, where=[Finding.provider_id == provider_id, Finding.month == month],
         includes=lambda f: f.provider_id == provider_id and first_of_month(f.service_date) == month,

@@ -65,6 +65,9 @@ class JobsPolicy:
     #: added after versions existed: a version without it keeps SPEC §9's 01:00
     compliance_scan: JobTime = field(default=JobTime(None, 1, 0),
                                      metadata={"label": "夜间智能监管巡检（含未签退自动签退）", "unit": None})
+    #: added after versions existed: a version without it keeps SPEC §9's day 1, 02:00
+    generate_settlements: JobTime = field(default=JobTime(1, 2, 0),
+                                          metadata={"label": "生成上月月度结算", "unit": None})
 
     def schedules(self) -> dict[str, Schedule]:
         """Job id → its schedule under this policy."""

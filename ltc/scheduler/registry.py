@@ -97,6 +97,8 @@ JOBS: tuple[Job, ...] = (
     Job("assessment_daily", "公示期满出结论、发起重新评估", DAILY_0030, "ltc.assessment.applications.jobs:daily"),
     Job("compliance_scan", "夜间智能监管巡检（含未签退自动签退）", DAILY_0100, "ltc.compliance.jobs:scan_provider",
         units="ltc.compliance.jobs:providers_to_scan"),
+    Job("generate_settlements", "生成上月月度结算", MONTHLY_D1_0200, "ltc.billing.jobs:generate_unit",
+        units="ltc.billing.jobs:settlement_units"),
     Job("purge_login_attempts", "清理30天前的登录记录和幂等键", DAILY_0600,
         "ltc.scheduler.jobs:purge_login_attempts"),
     Job("calendar_check", "检查下一年度工作日历", DAILY_0600, "ltc.scheduler.jobs:calendar_check"),
@@ -123,6 +125,8 @@ ON_DEMAND_JOBS: tuple[Job, ...] = (
         units="ltc.scheduler.imports:import_units", units_of_run=True),
     Job("visit_schedule", "生成服务机构的月度排班", DAILY_0600, "ltc.providers.records.jobs:schedule_unit",
         units="ltc.providers.records.jobs:schedule_units", units_of_run=True),
+    Job("settlement_regeneration", "重新生成结算草稿", DAILY_0600, "ltc.billing.jobs:regenerate_unit",
+        units="ltc.billing.jobs:regenerate_units", units_of_run=True),
 )
 
 

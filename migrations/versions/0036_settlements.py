@@ -44,6 +44,7 @@ def upgrade():
     sa.Column('net', sa.Numeric(precision=12, scale=2), nullable=False),
     sa.Column('beneficiaries', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('regeneration_run_id', sa.Integer(), nullable=True),
     sa.Column('as_of', sa.Date(), nullable=False),
     sa.Column('generated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
@@ -53,7 +54,9 @@ def upgrade():
     sa.CheckConstraint("status IN ('draft', 'submitted', 'audited', 'approved', 'paid', 'returned')", name=op.f('ck_settlements_status')),
     sa.ForeignKeyConstraint(['case_id'], ['review_cases.id'], name=op.f('fk_settlements_case_id_review_cases')),
     sa.ForeignKeyConstraint(['provider_id'], ['organisations.id'], name=op.f('fk_settlements_provider_id_organisations')),
+    sa.ForeignKeyConstraint(['regeneration_run_id'], ['job_runs.id'], name=op.f('fk_settlements_regeneration_run_id_job_runs')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_settlements')),
+    sa.UniqueConstraint('regeneration_run_id', name=op.f('uq_settlements_regeneration_run_id')),
     sa.UniqueConstraint('provider_id', 'month', 'kind', name=op.f('uq_settlements_provider_id_month_kind'))
     )
     with op.batch_alter_table('settlements', schema=None) as batch_op:

@@ -43,6 +43,9 @@ def test_every_expected_subscriber_is_registered(app):
                                                        entitlement_lowering.on_conclusion_final)
     assert events.hub.subscribers(PlanSaved) == (entitlement_opening.on_plan_saved,
                                                  entitlement_plan_revision.on_plan_saved)
+    from ltc.billing import jobs as billing_jobs
+    from ltc.compliance.events import MonthsRescanned
+    assert events.hub.subscribers(MonthsRescanned) == (billing_jobs.on_months_rescanned,)
 
 
 def test_every_registry_is_filled_by_create_app(app):

@@ -14,7 +14,13 @@ from enum import StrEnum
 from typing import Any
 
 from ltc.billing.policy import BillingPolicy
+from ltc.compliance.policy import CompliancePolicy
 from ltc.compliance.facts import Facts, Finding, Period, RecordRef, covering
+
+
+class PricingError(ValueError):
+    """A unit cannot be priced from the facts: no category on its date, no special-care quota for the
+    provider's grade and level, no daily price of an institution. The message says which."""
 
 
 class Unit(StrEnum):
@@ -107,7 +113,9 @@ class PricingInput:
     rejected under that rule; a refused visit also has ``Visit.refused`` so V07 frees its share).
     ``provider_id`` None prices every provider in the facts (a trial of one beneficiary-month);
     ``beneficiary_ids`` None prices every beneficiary with records or entitlements in the facts.
-    ``held_persons`` are persons held by a "not confirmed" follow-up: their payable units are held."""
+    ``held_persons`` are persons held by a "not confirmed" follow-up: their payable units are held.
+    ``compliance`` is the policy the findings were made under: the family allowance checks each
+    entitled day with the same rules (E07, E03, E08)."""
 
     facts: Facts
     findings: tuple[Finding, ...]
@@ -118,6 +126,7 @@ class PricingInput:
     beneficiary_ids: frozenset[int] | None = None
     refused: Mapping[tuple[RecordRef, date], str] = field(default_factory=dict)
     held_persons: frozenset[int] = frozenset()
+    compliance: CompliancePolicy | None = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,12 @@ from decimal import Decimal
 
 from ltc.billing.policy import BillingPolicy
 from ltc.billing.pricing.model import BillingTimeline
-from ltc.compliance.facts import CapSegment, Person
+from ltc.compliance.facts import CapSegment, LineSegment, Person, line_segments, prorate
+from ltc.core.money import CENT, to_money
+from ltc.core.months import days_in_month, first_of_next_month
+from ltc.orgs.kinds import CareType
+
+WHOLE = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -36,19 +41,51 @@ def pricing_terms(billing: BillingPolicy, care_type: str, level: int) -> Hashabl
     """The pricing parameters of ``billing`` that apply to a line of ``care_type`` at ``level``:
     unit amounts, ratios, uplift and caps (a version changing only other levels' or care types'
     amounts, or the deposit, gives the same terms: no segment cut)."""
-    raise NotImplementedError
+    care, key = CareType(care_type), str(level)
+    rates = billing.rates(care)
+    common = (tuple(sorted(rates.fund_ratio.items())), billing.uplift, tuple(sorted(billing.uplift_tags)),
+              billing.ratio_cap)
+    if care is CareType.SPECIAL:
+        quotas = tuple((tuple(sorted(g.grades)), g.per_day.get(key)) for g in rates.quota_groups)
+        return (*common, quotas, tuple(sorted(rates.tag_supplement_per_day.items())))
+    if care is CareType.INSTITUTION:
+        return (*common, rates.cap_per_day.get(key))
+    if care is CareType.HOME:
+        return (*common, rates.hourly_rate_life, rates.hourly_rate_medical, rates.hours_cap_per_month.get(key))
+    if care is CareType.OUTREACH:
+        return (*common, rates.price_per_visit, rates.fund_cap_per_month.get(key))
+    return (*common, rates.allowance_per_day.get(key), rates.package_per_month, rates.min_package_visits_per_month)
 
 
 def segments(person: Person, care_type: str, month: date, timeline: BillingTimeline) -> list[Segment]:
     """The segments of ``person``'s line of ``care_type`` in ``month`` (first day), in date order,
     with their caps prorated when there are several."""
-    raise NotImplementedError
+    end = first_of_next_month(month)
+    own = [e for e in person.entitlements if e.care_type == care_type]
+    pieces = line_segments(own, month, end, timeline.starts_within(month, end),
+                           lambda e, day: pricing_terms(timeline.on(day), e.care_type, e.level))
+    return [_with_caps(person.id, piece, month, timeline.on(piece.start), prorated=len(pieces) > 1)
+            for piece in pieces]
+
+
+def _with_caps(person_id: int, piece: LineSegment, month: date, billing: BillingPolicy, *,
+               prorated: bool) -> Segment:
+    e, level = piece.entitlement, str(piece.entitlement.level)
+    minutes = fund_cap = None
+    if e.care_type == CareType.HOME and (hours := billing.home.hours_cap_per_month.get(level)) is not None:
+        minutes = hours * 60
+        if prorated:
+            minutes = int(prorate(minutes, piece.days, days_in_month(month), WHOLE))
+    if e.care_type == CareType.OUTREACH and (cap := billing.outreach.fund_cap_per_month.get(level)) is not None:
+        fund_cap = prorate(cap, piece.days, days_in_month(month), CENT) if prorated else to_money(cap)
+    return Segment(person_id, e.care_type, e.provider_id, e.level, piece.start, piece.end, minutes, fund_cap)
 
 
 def cap_segments(persons: Mapping[int, Person], month: date, timeline: BillingTimeline,
-                 care_types: Iterable[str] = ("home",)) -> tuple[CapSegment, ...]:
+                 care_types: Iterable[str] = (CareType.HOME,)) -> tuple[CapSegment, ...]:
     """The V07 cap segments (home minutes) of ``persons`` in ``month``: the same segments pricing
     bills, as ``Facts.caps``."""
-    raise NotImplementedError
-
-
+    return tuple(CapSegment(s.beneficiary_id, s.care_type, s.start, s.end, minutes=s.minutes,
+                            provider_id=s.provider_id)
+                 for person in persons.values() for care in care_types
+                 for s in segments(person, care, month, timeline) if s.minutes is not None)

@@ -1,0 +1,92 @@
+"""Settlement jobs (SPEC §9), per-unit: each provider in its own transaction, so an interrupted or
+partly failed run resumes with the providers not done.
+
+* ``generate_settlements`` (REF day 1, 02:00): the regular settlements of the month before the due
+  time's month (a catch-up run on day 3 still settles the previous month; the scheduler's catch-up
+  runs each missed month of the last three, oldest first), for every provider with records or
+  entitlements in it.
+* ``settlement_regeneration`` (queued from the provider's settlement page): one provider-month.
+* ``on_months_rescanned``: after the nightly scan re-checked a provider's months, their drafts are
+  regenerated and the months already submitted re-evaluated (± adjustments, SPEC §7.3).
+"""
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ltc.billing import adjustments
+from ltc.billing.generation import generate_settlement, regular_settlement
+from ltc.billing.kinds import RevisionSource, SettlementStatus
+from ltc.billing.models import Settlement
+from ltc.compliance.events import MonthsRescanned
+from ltc.core.audit import SYSTEM, Actor
+from ltc.core.clock import to_local
+from ltc.core.months import add_months, first_of_month, first_of_next_month
+from ltc.entitlements.models import Entitlement
+from ltc.providers.records.models import Stay, Visit
+
+GENERATE_JOB = "generate_settlements"
+REGENERATE_JOB = "settlement_regeneration"
+
+
+def settlement_month(due_at: datetime) -> date:
+    """The service month a run due at ``due_at`` settles: the month before the due date's."""
+    return add_months(first_of_month(to_local(due_at).date()), -1)
+
+
+def providers_of_month(session: Session, month: date) -> list[int]:
+    """Providers with a visit, a stay or a live entitlement in ``month``."""
+    end = first_of_next_month(month)
+    visits = select(Visit.provider_id).where(Visit.service_date >= month, Visit.service_date < end)
+    stays = select(Stay.provider_id).where(Stay.admitted_on < end,
+                                           or_(Stay.discharged_on.is_(None), Stay.discharged_on >= month))
+    entitled = select(Entitlement.provider_id).where(Entitlement.live_filter(), Entitlement.valid_from < end,
+                                                     or_(Entitlement.valid_to.is_(None), Entitlement.valid_to > month))
+    return sorted(set(session.scalars(visits.union(stays, entitled))))
+
+
+def settlement_units(session: Session, *, due_at: datetime) -> list[str]:
+    return [str(i) for i in providers_of_month(session, settlement_month(due_at))]
+
+
+def generate_unit(session: Session, unit: str, *, now: datetime, due_at: datetime) -> dict[str, int]:
+    outcome = generate_settlement(session, int(unit), settlement_month(due_at), actor=SYSTEM, now=now,
+                                  as_of=due_at, source=RevisionSource.SCHEDULE)
+    return outcome.counts()
+
+
+# --- the provider's queued regeneration ------------------------------------------------------------
+
+def regenerate_units(session: Session, *, due_at: datetime, run_id: int) -> list[str]:
+    """``settlement id:user id`` of the settlement whose regeneration is the run."""
+    settlement = session.scalar(select(Settlement).where(Settlement.regeneration_run_id == run_id))
+    if settlement is None:
+        return []
+    from ltc.scheduler.models import JobRun
+    asked_by = session.scalar(select(JobRun.triggered_by_id).where(JobRun.id == run_id))
+    return [f"{settlement.id}:{asked_by or ''}"]
+
+
+def regenerate_unit(session: Session, unit: str, *, now: datetime, due_at: datetime) -> dict[str, int]:
+    settlement_id, user_id = unit.split(":")
+    settlement = session.get(Settlement, int(settlement_id))
+    actor = Actor(int(user_id) if user_id else None, settlement.provider_id, "provider")
+    outcome = generate_settlement(session, settlement.provider_id, settlement.month, actor=actor, now=now,
+                                  source=RevisionSource.PROVIDER)
+    return outcome.counts()
+
+
+# --- after the nightly scan -------------------------------------------------------------------
+
+def on_months_rescanned(session: Session, event: MonthsRescanned) -> None:
+    """Regenerate the provider's drafts of the rescanned months; re-evaluate the submitted ones
+    (the months of the re-check window only: the scan reads no older)."""
+    for month in event.months:
+        settlement = regular_settlement(session, event.provider_id, month)
+        if settlement is None:
+            continue
+        if settlement.status == SettlementStatus.DRAFT.value:
+            generate_settlement(session, event.provider_id, month, actor=SYSTEM, now=event.now, as_of=event.due_at,
+                                source=RevisionSource.NIGHTLY)
+        else:
+            adjustments.reevaluate_month(session, settlement, actor=SYSTEM, now=event.now, as_of=event.due_at)

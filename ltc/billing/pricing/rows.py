@@ -1,0 +1,146 @@
+"""Rate rows of one segment (SPEC §7.2), pure.
+
+Within a segment a line is split into rate rows wherever its unit amount or ratio changes: by date
+where the category, tags (ratio, uplift, the special-care supplement), the facility grade or the
+daily price in force change, and by unit amount within a date range (home care's life / medical
+hourly rates). Each row is rounded on its own, billable then fund (ROUND_HALF_UP to 0.01); an
+outreach segment's fund cap applies to the rows' summed fund, reduced from the latest row backwards.
+"""
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from ltc.billing.policy import BillingPolicy
+from ltc.billing.pricing.model import PersonTerms, PricingError, ProviderTerms, RateRow, Unit, UnitSource
+from ltc.billing.pricing.segments import Segment
+from ltc.billing.pricing.units import UnitRecord
+from ltc.core.money import to_money
+from ltc.core.months import ONE_DAY, days
+from ltc.orgs.kinds import CareType
+
+ZERO = Decimal("0.00")
+MINUTES_AN_HOUR = 60
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What prices a unit of a segment on a day: the policy, the person's and the provider's terms."""
+
+    billing: BillingPolicy
+    person: PersonTerms
+    provider: ProviderTerms
+
+
+def ratio_on(terms: Terms, care_type: str, day: date) -> Decimal | None:
+    """min(ratio cap, base ratio of the category + uplift) in force on ``day``; None without a category."""
+    category = terms.person.category_on(day)
+    if category is None:
+        return None
+    return terms.billing.ratio(care_type, category, terms.person.tags_on(day))
+
+
+def unit_amount(terms: Terms, segment: Segment, day: date, medical: bool = False) -> Decimal | None:
+    """The amount of one unit on ``day`` (SPEC §7.1): special quota + tag supplements per bed-day,
+    min(daily price, cap) per institution bed-day, the hourly rate (life / medical) of a home visit,
+    the outreach visit price; None when the facts do not define it."""
+    billing, level = terms.billing, str(segment.level)
+    care = CareType(segment.care_type)
+    if care is CareType.SPECIAL:
+        grade = terms.provider.grade_on(day)
+        quota = billing.special.quota(grade, segment.level) if grade else None
+        if quota is None:
+            return None
+        supplements = billing.special.tag_supplement_per_day
+        return quota + sum((supplements.get(t, ZERO) for t in terms.person.tags_on(day)), ZERO)
+    if care is CareType.INSTITUTION:
+        price, cap = terms.provider.daily_price_on(day), billing.institution.cap_per_day.get(level)
+        return None if price is None or cap is None else min(price, cap)
+    if care is CareType.HOME:
+        return billing.home.hourly_rate_medical if medical else billing.home.hourly_rate_life
+    return billing.outreach.price_per_visit
+
+
+def periods(segment: Segment, terms_on: Callable[[date], Terms]) -> list[tuple[date, date]]:
+    """The segment cut where the ratio or the (life) unit amount changes from one day to the next."""
+    found: list[list] = []
+    for day in days(segment.start, segment.end):
+        terms = terms_on(day)
+        key = (ratio_on(terms, segment.care_type, day), unit_amount(terms, segment, day))
+        if found and found[-1][2] == key:
+            found[-1][1] = day + ONE_DAY
+        else:
+            found.append([day, day + ONE_DAY, key])
+    return [(start, end) for start, end, _ in found]
+
+
+def segment_rows(segment: Segment, units: Iterable[UnitRecord], terms_on: Callable[[date], Terms]) -> list[RateRow]:
+    """The rate rows of ``segment`` from its units, fund-capped."""
+    units = sorted(units, key=lambda u: (u.service_date, u.kind, u.id))
+    rows: list[RateRow] = []
+    for start, end in periods(segment, terms_on):
+        inside = [u for u in units if start <= u.service_date < end]
+        by_rate: dict[Decimal | None, list[UnitRecord]] = defaultdict(list)
+        for unit in inside:
+            by_rate[unit_amount(terms_on(unit.service_date), segment, unit.service_date, unit.medical)].append(unit)
+        ratio = ratio_on(terms_on(start), segment.care_type, start)
+        rows += [_row(segment, start, end, rate, ratio, group) for rate, group in
+                 sorted(by_rate.items(), key=lambda kv: kv[0] or ZERO)]
+    return cap_fund(rows, segment.fund_cap)
+
+
+def _row(segment: Segment, start: date, end: date, rate: Decimal | None, ratio: Decimal | None,
+         units: list[UnitRecord]) -> RateRow:
+    payable = sum(u.payable for u in units)
+    if payable and (rate is None or ratio is None):
+        what = "the unit amount" if rate is None else "the insurance category"
+        raise PricingError(f"{segment.care_type} from {start.isoformat()}: no {what} for person "
+                           f"{segment.beneficiary_id}, provider {segment.provider_id}, level {segment.level}")
+    return build_row(segment, start, end, rate or ZERO, ratio or ZERO, units)
+
+
+def build_row(segment: Segment, start: date, end: date, rate: Decimal, ratio: Decimal,
+              units: list[UnitRecord]) -> RateRow:
+    """One rate row of ``units``: billable rounded once over the payable units, then fund."""
+    unit = units[0].unit if units else Unit.DAY
+    payable = sum(u.payable for u in units)
+    amount = rate * payable / MINUTES_AN_HOUR if unit == Unit.MINUTE else rate * payable
+    billable = to_money(amount)
+    fund = to_money(billable * ratio)
+    return RateRow(beneficiary_id=segment.beneficiary_id, provider_id=segment.provider_id,
+                   care_type=segment.care_type, level=segment.level, segment_start=segment.start,
+                   segment_end=segment.end, start=start, end=end, rate=to_money(rate), unit=unit,
+                   payable_units=payable, held=_merged(u.held for u in units),
+                   rejected=_merged(u.rejected for u in units), billable=billable, ratio=ratio, fund=fund,
+                   copay=billable - fund, sources=tuple(_source(u) for u in units))
+
+
+def _merged(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = defaultdict(int)
+    for count in counts:
+        for rule, n in count.items():
+            total[rule] += n
+    return dict(sorted(total.items()))
+
+
+def _source(unit: UnitRecord) -> UnitSource:
+    return UnitSource(unit.kind, unit.id, unit.service_date, unit.units, unit.payable,
+                      sum(unit.held.values()), dict(unit.rejected))
+
+
+def cap_fund(rows: list[RateRow], cap: Decimal | None) -> list[RateRow]:
+    """SPEC §7.2: the segment's monthly fund cap on the rows' summed fund, the reduction taken from
+    the latest-dated row backwards (a row's fund never below 0)."""
+    if cap is None:
+        return rows
+    excess = sum((r.fund for r in rows), ZERO) - cap
+    capped = list(rows)
+    for i in sorted(range(len(rows)), key=lambda i: (rows[i].start, i), reverse=True):
+        if excess <= 0:
+            break
+        cut = min(excess, capped[i].fund)
+        row = capped[i]
+        capped[i] = replace(row, fund=row.fund - cut, copay=row.copay + cut, fund_reduced=row.fund_reduced + cut)
+        excess -= cut
+    return capped

@@ -1,0 +1,90 @@
+"""Revisions of a settlement (SPEC §7.3): a regeneration of a draft writes a new revision of lines (the
+old ones are kept) with a diff of totals and lines against the previous one; a run that changes no
+line writes nothing. Reading the stored lines back into ``LinePlan`` values makes the comparison
+exact (same keys, same rounded values)."""
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from ltc.billing.lines import LinePlan, RecordUnits, Totals
+from ltc.billing.models import Settlement, SettlementLine, SettlementLineRecord
+
+#: the values a diff names per changed line
+DIFF_FIELDS = ("level", "payable_units", "held_units", "rejected", "billable", "ratio", "fund", "copay")
+
+
+def stored_lines(session: Session, settlement_id: int, revision: int) -> list[LinePlan]:
+    """The lines of one revision as ``LinePlan`` values (with their records), in id order."""
+    lines = session.scalars(select(SettlementLine).where(SettlementLine.settlement_id == settlement_id,
+                                                         SettlementLine.revision == revision)
+                            .order_by(SettlementLine.id)).all()
+    records: dict[int, list[RecordUnits]] = defaultdict(list)
+    if lines:
+        rows = session.execute(select(SettlementLineRecord).where(
+            SettlementLineRecord.line_id.in_([line.id for line in lines]))).scalars()
+        for r in rows:
+            records[r.line_id].append(RecordUnits(r.record_kind, r.record_id, r.service_date, r.service_to, r.units,
+                                                  r.held))
+    return [LinePlan(kind=line.kind, person_id=line.person_id, care_type=line.care_type, level=line.level,
+                     date_from=line.date_from, date_to=line.date_to, rate=line.rate, unit=line.unit,
+                     payable_units=line.payable_units, held_units=line.held_units, rejected=dict(line.rejected),
+                     billable=line.billable, ratio=line.ratio, fund=line.fund, copay=line.copay,
+                     service_month=line.service_month, reason=line.reason, adjustment_id=line.adjustment_id,
+                     note=line.note, params=dict(line.params or {}), records=tuple(records[line.id]))
+            for line in lines]
+
+
+def same_lines(old: Sequence[LinePlan], new: Sequence[LinePlan]) -> bool:
+    return sorted((line.key, _canonical(line)) for line in old) == sorted((line.key, _canonical(line)) for line in new)
+
+
+def _canonical(line: LinePlan) -> str:
+    return repr(sorted(line.values().items()))
+
+
+def _describe(line: LinePlan) -> dict:
+    return {"kind": line.kind, "person_id": line.person_id, "care_type": line.care_type,
+            "from": line.date_from.isoformat(), "to": line.date_to.isoformat(), "rate": str(line.rate),
+            "unit": line.unit, "payable_units": line.payable_units, "fund": str(line.fund),
+            "billable": str(line.billable)}
+
+
+def diff(old: Sequence[LinePlan], new: Sequence[LinePlan], old_totals: Totals | None, new_totals: Totals) -> dict:
+    """What changed from ``old`` to ``new``: totals, lines added, removed and changed (by key)."""
+    if old_totals is None:
+        return {}
+    before, after = {line.key: line for line in old}, {line.key: line for line in new}
+    changed = []
+    for key in sorted(set(before) & set(after), key=repr):
+        a, b = before[key].values(), after[key].values()
+        fields = {name: [a[name], b[name]] for name in DIFF_FIELDS if a[name] != b[name]}
+        if fields or a["records"] != b["records"]:
+            changed.append({"line": _describe(after[key]), "fields": fields})
+    totals = {name: [value, new_totals.as_dict()[name]] for name, value in old_totals.as_dict().items()
+              if value != new_totals.as_dict()[name]}
+    return {"totals": totals,
+            "added": [_describe(after[k]) for k in sorted(set(after) - set(before), key=repr)],
+            "removed": [_describe(before[k]) for k in sorted(set(before) - set(after), key=repr)],
+            "changed": changed}
+
+
+def write_lines(session: Session, settlement: Settlement, revision: int, plans: Sequence[LinePlan]) -> list[int]:
+    """Store ``plans`` as the lines of ``revision`` with their records (bulk inserts); their ids in order."""
+    if not plans:
+        return []
+    rows = [dict(settlement_id=settlement.id, revision=revision, kind=plan.kind, person_id=plan.person_id,
+                 care_type=plan.care_type, level=plan.level, date_from=plan.date_from, date_to=plan.date_to,
+                 rate=plan.rate, unit=plan.unit, payable_units=plan.payable_units, held_units=plan.held_units,
+                 rejected=plan.rejected, billable=plan.billable, ratio=plan.ratio, fund=plan.fund, copay=plan.copay,
+                 service_month=plan.service_month, reason=plan.reason, adjustment_id=plan.adjustment_id,
+                 note=plan.note, params=plan.params) for plan in plans]
+    ids = list(session.scalars(insert(SettlementLine).returning(SettlementLine.id, sort_by_parameter_order=True),
+                               rows))
+    links = [dict(line_id=line_id, record_kind=r.record_kind, record_id=r.record_id, service_date=r.service_date,
+                  service_to=r.service_to, units=r.units, held=r.held)
+             for line_id, plan in zip(ids, plans, strict=True) for r in plan.records]
+    if links:
+        session.execute(insert(SettlementLineRecord), links)
+    return ids
