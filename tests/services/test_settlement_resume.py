@@ -143,7 +143,7 @@ def _kill_halfway(app, url: str, tmp_path) -> tuple[int, int]:
     try:
         with app.app_context():
             deadline = time.monotonic() + 300
-            while (run := _run(db.session)) is None or run.pid != process.pid or run.units_done < half:
+            while (run := _run(db.session)) is None or run.pid != process.pid or (run.units_done or 0) < half:
                 assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
                 time.sleep(0.2)
     finally:
@@ -168,12 +168,13 @@ def test_a_killed_generation_resumes_with_exactly_the_missing_providers(app, two
     with killed.app_context():
         run = _run(db.session)
         assert (run.status, run.units_done, run.units_total) == (RunStatus.RUNNING, half, total)
+        run_id = run.id
         before = _settled(db.session)
         assert len(before) == half                               # the unit killed inside its transaction left nothing
         db.session.rollback()
 
     [outcome] = recover_interrupted(killed, (get_job(JOB),))
-    assert (outcome.status, outcome.run_id) == (RunStatus.SUCCESS, run.id)
+    assert (outcome.status, outcome.run_id) == (RunStatus.SUCCESS, run_id)
     with killed.app_context():
         run = _run(db.session)
         assert (run.status, run.units_done, run.units_failed) == (RunStatus.SUCCESS, total, 0)
