@@ -151,3 +151,18 @@ def test_a_generated_month_adds_up_per_provider_care_type_and_city():
     assert set(settled["by_care_type"]) == {"special", "institution", "home", "outreach", "family_package"}
     assert all(Decimal(c["fund"]) <= Decimal(c["billable"]) for c in settled["by_care_type"].values())
     assert total[0] > 0 and Decimal(settled["allowance"]["billable"]) > 0
+
+
+def test_the_money_truth_does_not_use_the_billing_code():
+    """Computed independently: neither the truth's money nor the truth module calls ``ltc.billing``
+    (the truth reads the billing policy only to refuse one that is not REF)."""
+    import ast
+    import inspect
+
+    def imported(module) -> set[str]:
+        tree = ast.parse(inspect.getsource(module))
+        return {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
+            a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+
+    assert not {m for m in imported(money) if m.startswith("ltc.billing")}
+    assert {m for m in imported(truth) if m.startswith("ltc.billing")} == {"ltc.billing.policy"}
