@@ -45,6 +45,10 @@ def example_special(session, n: int = 60):
     hospital = provider(session, n, care_type="special", grade="hospital_2", name="第二医院专护病区")
     patient = beneficiary(session, n, hospital, care_type="special", level=5, tags=("chronic_class_a",))
     stay(session, patient, hospital, date(2025, 12, 20), care_type="special")
+    from ltc.people.hospital.models import HospitalStay   # the medical-insurance system's side of it (V11)
+    session.add(HospitalStay(person_id=patient.id, hospital=hospital.name, category="ltc_special",
+                             admitted_on=date(2025, 12, 20), discharged_on=None))
+    session.flush()
     return hospital, patient
 
 

@@ -30,6 +30,8 @@ class Action(StrEnum):
     MANAGE_CARERS = "manage_carers"          # the provider's carer register (register, qualifications, suspensions)
     VIEW_CARERS = "view_carers"              # read the carer registers in scope (the MIA, insurers, the provider)
     OWN_CARER_ENTRY = "own_carer_entry"      # a carer login reads its own register entry
+    TRIAL_CALCULATION = "trial_calculation"  # 试算: price a beneficiary-month scenario (SPEC §1)
+    VIEW_SETTLEMENTS = "view_settlements"    # monthly settlements: the MIA, the owning insurer, the provider its own
 
 
 class Role(StrEnum):
@@ -76,6 +78,8 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.MANAGE_CARERS: {PROVIDER: {"admin", "operator"}},
     Action.VIEW_CARERS: {MIA: STAFF, INSURER: STAFF, PROVIDER: {"admin", "operator"}},
     Action.OWN_CARER_ENTRY: {PROVIDER: {"carer"}},
+    Action.TRIAL_CALCULATION: {MIA: STAFF, INSURER: {"operator", "reviewer"}, PROVIDER: {"operator", "reviewer"}},
+    Action.VIEW_SETTLEMENTS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
 }
 
 

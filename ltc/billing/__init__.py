@@ -16,15 +16,19 @@ def wire() -> None:
 
     register_section(policy.SECTION, policy.BillingPolicy, policy.REF)
     register_version_check(policy.levels_have_amounts)
-    from ltc.billing.pricing.segments import pricing_terms
-    from ltc.compliance.dated import use_pricing_terms
+    from ltc.billing.pricing_reader import reader_cap_segments
+    from ltc.compliance.dated import use_cap_segments
 
-    use_pricing_terms(pricing_terms)   # V07 cap segments are cut where pricing cuts its lines (SPEC §7.2)
+    use_cap_segments(reader_cap_segments)   # V07 consumes the caps of the segments pricing bills (SPEC §7.2)
     add_scope_rule(Settlement, scope.settlements_in_scope)
     subscribe(MonthsRescanned, jobs.on_months_rescanned)
 
 
 def register(app) -> None:
-    from ltc.billing import cli
+    from ltc.billing import api, cli, views  # noqa: F401  (api: routes on the API blueprint)
+    from ltc.billing.trial import api as trial_api  # noqa: F401  (adds its routes to the API blueprint)
+    from ltc.billing.trial import views as trial_views
 
     cli.register(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(trial_views.bp)

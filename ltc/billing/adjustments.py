@@ -8,6 +8,7 @@ whose payable units changed becomes an adjustment (the difference against what i
 the late lines and the adjustments raised before paid for it), with the reason. A record is compared
 over the whole month (a stay: all its bed-days of the month).
 """
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,7 +18,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ltc.billing import reader
-from ltc.billing.kinds import AdjustmentReason, LineKind, Unit
+from ltc.billing.kinds import AdjustmentReason, LineKind, SettlementStatus, Unit
 from ltc.billing.lines import LinePlan, RecordUnits
 from ltc.billing.models import Settlement, SettlementAdjustment, SettlementLine, SettlementLineRecord
 from ltc.billing.pricing import price_month
@@ -27,6 +28,8 @@ from ltc.core.money import to_money
 from ltc.core.months import first_of_next_month
 
 ZERO = Decimal("0.00")
+#: care types with a monthly fund cap (SPEC §7.1: outreach)
+FUND_CAPPED = frozenset({"outreach"})
 REEVALUATION_NOTE = "重新核定：%(month)s 的服务记录按现行事实重新审核，可支付单位数由 %(before)s 变为 %(after)s"
 
 
@@ -89,9 +92,18 @@ class Paid:
     last: date | None = None
 
 
+def _submitted_lines_of_month(settlement: Settlement) -> list:
+    """The current regular and late lines of submitted settlements for the settlement's month (joined
+    with their settlement)."""
+    return [Settlement.provider_id == settlement.provider_id, SettlementLine.revision == Settlement.revision,
+            SettlementLine.kind != LineKind.ADJUSTMENT.value, Settlement.status != SettlementStatus.DRAFT.value,
+            or_(Settlement.id == settlement.id, SettlementLine.service_month == settlement.month)]
+
+
 def paid_so_far(session: Session, settlement: Settlement) -> dict[tuple[str, int], Paid]:
-    """(record kind, id) → what the month's settlement, late lines of later settlements and the
-    adjustments raised since paid for it."""
+    """(record kind, id) → what the month's settlement, the late lines of later submitted settlements
+    and the adjustments raised since paid for it. Records no submitted settlement names are not here:
+    a record entered late is a late line, one in a draft's late line is repriced by its regeneration."""
     found: dict[tuple[str, int], Paid] = {}
     rows = session.execute(select(SettlementLineRecord.record_kind, SettlementLineRecord.record_id,
                                   SettlementLineRecord.units,
@@ -99,11 +111,7 @@ def paid_so_far(session: Session, settlement: Settlement) -> dict[tuple[str, int
                                   SettlementLine.rate, SettlementLine.ratio)
                            .join(SettlementLine, SettlementLine.id == SettlementLineRecord.line_id)
                            .join(Settlement, Settlement.id == SettlementLine.settlement_id)
-                           .where(Settlement.provider_id == settlement.provider_id,
-                                  SettlementLine.revision == Settlement.revision,
-                                  SettlementLine.kind != LineKind.ADJUSTMENT.value,
-                                  or_(Settlement.id == settlement.id,
-                                      SettlementLine.service_month == settlement.month)))
+                           .where(*_submitted_lines_of_month(settlement)))
     for kind, rid, units, person, care_type, unit, rate, ratio in rows:
         paid = found.setdefault((kind, rid), Paid(person, care_type, unit))
         paid.units += units
@@ -121,13 +129,17 @@ def paid_so_far(session: Session, settlement: Settlement) -> dict[tuple[str, int
     return found
 
 
-def payable_now(session: Session, settlement: Settlement, *, as_of: datetime) -> dict[tuple[str, int], Paid]:
-    """(record kind, id) → what the month would pay for it now (its payable units, rate and ratio)."""
+def payable_now(session: Session, settlement: Settlement, *,
+                as_of: datetime) -> tuple[dict[tuple[str, int], Paid], dict[tuple, Decimal]]:
+    """(record kind, id) → what the month would pay for it now (its payable units, rate and ratio);
+    and (person, care type) → the fund the month would pay now (monthly fund caps applied)."""
     data = reader.provider_month_input(session, settlement.provider_id, settlement.month, as_of=as_of)
     found: dict[tuple[str, int], Paid] = {}
+    funds: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
     for row in price_month(data.pricing).rows:
         if row.provider_id != settlement.provider_id:
             continue
+        funds[(row.beneficiary_id, row.care_type)] += row.fund
         for s in row.sources:
             now = found.setdefault((s.kind, s.id), Paid(row.beneficiary_id, row.care_type, str(row.unit)))
             now.units += s.payable
@@ -135,35 +147,81 @@ def payable_now(session: Session, settlement: Settlement, *, as_of: datetime) ->
             now.last = max(now.last or s.service_date, s.service_date)
             if s.payable and row.rate:
                 now.rate, now.ratio = row.rate, row.ratio
+    return found, funds
+
+
+def fund_paid(session: Session, settlement: Settlement) -> dict[tuple, Decimal]:
+    """(person, care type) → the fund paid for the month so far: its submitted lines (regular and late)
+    and the adjustments raised for it."""
+    lines = session.execute(select(SettlementLine.person_id, SettlementLine.care_type, func.sum(SettlementLine.fund))
+                            .join(Settlement, Settlement.id == SettlementLine.settlement_id)
+                            .where(*_submitted_lines_of_month(settlement))
+                            .group_by(SettlementLine.person_id, SettlementLine.care_type))
+    raised = session.execute(select(SettlementAdjustment.person_id, SettlementAdjustment.care_type,
+                                    func.sum(SettlementAdjustment.fund))
+                             .where(SettlementAdjustment.provider_id == settlement.provider_id,
+                                    SettlementAdjustment.service_month == settlement.month)
+                             .group_by(SettlementAdjustment.person_id, SettlementAdjustment.care_type))
+    found: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    for person, care_type, fund in [*lines, *raised]:
+        found[(person, care_type)] += Decimal(fund or 0)
     return found
 
 
-def _money(rate: Decimal, ratio: Decimal, unit: str, units: int) -> tuple[Decimal, Decimal]:
-    billable = to_money(rate * units / 60 if unit == Unit.MINUTE else rate * units)
-    return billable, to_money(billable * ratio)
+@dataclass
+class Change:
+    key: tuple[str, int]
+    basis: Paid
+    before: int
+    after: int
+    first: date | None
+    billable: Decimal = ZERO
+    fund: Decimal = ZERO
+
+
+def _changes(before: dict, after: dict) -> list[Change]:
+    """Each record paid so far whose payable units differ now, priced at its rate and ratio."""
+    found = []
+    for key in sorted(before):
+        old, new = before[key], after.get(key)
+        units = new.units if new else 0
+        if units == old.units:
+            continue
+        basis = new if new is not None and new.rate else old
+        change = Change(key, basis, old.units, units, new.first if new else None)
+        delta = units - old.units
+        change.billable = to_money(basis.rate * delta / 60 if basis.unit == Unit.MINUTE else basis.rate * delta)
+        change.fund = to_money(change.billable * basis.ratio)
+        found.append(change)
+    return found
+
+
+def _within_fund_caps(changes: list[Change], now_funds: dict, paid_funds: dict) -> None:
+    """Where a monthly fund cap applies (outreach), the group's adjustments together move its fund to
+    what the month pays now: the last record of the group takes the difference."""
+    groups: dict[tuple, list[Change]] = defaultdict(list)
+    for change in changes:
+        groups[(change.basis.person_id, change.basis.care_type)].append(change)
+    for group, members in groups.items():
+        if group[1] not in FUND_CAPPED:
+            continue
+        target = now_funds.get(group, ZERO) - paid_funds.get(group, ZERO)
+        members[-1].fund += target - sum((c.fund for c in members), ZERO)
 
 
 def reevaluate_month(session: Session, settlement: Settlement, *, actor: Actor, now: datetime,
                      as_of: datetime) -> int:
-    """Raise an adjustment for every record of the submitted ``settlement``'s month whose payable
-    units differ now from what was paid for it; returns how many."""
-    before, after = paid_so_far(session, settlement), payable_now(session, settlement, as_of=as_of)
-    raised = 0
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
-        delta = (new.units if new else 0) - (old.units if old else 0)
-        if delta == 0:
-            continue
-        basis = new if new is not None and new.rate else old
-        billable, fund = _money(basis.rate, basis.ratio, basis.unit, delta)
+    """Raise an adjustment for every record a submitted settlement of the month paid (``paid_so_far``)
+    whose payable units differ now from what was paid for it; returns how many."""
+    after, now_funds = payable_now(session, settlement, as_of=as_of)
+    changes = _changes(paid_so_far(session, settlement), after)
+    _within_fund_caps(changes, now_funds, fund_paid(session, settlement))
+    for c in changes:
         raise_adjustment(
-            session, actor=actor, now=now, provider_id=settlement.provider_id, person_id=basis.person_id,
-            care_type=basis.care_type, reason=AdjustmentReason.REEVALUATION.value, service_month=settlement.month,
-            corrects_settlement_id=settlement.id, record_kind=key[0], record_id=key[1],
-            service_date=(new.first if new and new.first else None), unit=basis.unit, units=delta, rate=basis.rate,
-            billable=billable, ratio=basis.ratio, fund=fund, copay=billable - fund, note=REEVALUATION_NOTE,
-            params={"month": f"{settlement.month:%Y-%m}", "unit": basis.unit,
-                    "before": old.units if old else 0, "after": new.units if new else 0})
-        raised += 1
-    return raised
-
+            session, actor=actor, now=now, provider_id=settlement.provider_id, person_id=c.basis.person_id,
+            care_type=c.basis.care_type, reason=AdjustmentReason.REEVALUATION.value, service_month=settlement.month,
+            corrects_settlement_id=settlement.id, record_kind=c.key[0], record_id=c.key[1], service_date=c.first,
+            unit=c.basis.unit, units=c.after - c.before, rate=c.basis.rate, billable=c.billable, ratio=c.basis.ratio,
+            fund=c.fund, copay=c.billable - c.fund, note=REEVALUATION_NOTE,
+            params={"month": f"{settlement.month:%Y-%m}", "unit": c.basis.unit, "before": c.before, "after": c.after})
+    return len(changes)

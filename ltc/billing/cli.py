@@ -8,8 +8,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ltc.billing.generation import generate_settlement
-from ltc.billing.jobs import providers_of_month
+from ltc.billing.generation import generate_settlement, providers_of_month
 from ltc.billing.kinds import RevisionSource
 from ltc.core.audit import SYSTEM
 from ltc.core.clock import utcnow

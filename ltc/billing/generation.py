@@ -12,7 +12,7 @@ earlier submitted months and the adjustments waiting for this provider, and stor
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ltc.billing import adjustments, late, reader, revisions
@@ -26,7 +26,9 @@ from ltc.compliance.models import Finding
 from ltc.core import audit
 from ltc.core.audit import Actor
 from ltc.core.clock import local_today
-from ltc.core.months import first_of_month
+from ltc.core.months import first_of_month, first_of_next_month
+from ltc.entitlements.models import Entitlement
+from ltc.providers.records.models import Stay, Visit
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,17 @@ class Generated:
 
     def counts(self) -> dict[str, int]:
         return {self.outcome: 1}
+
+
+def providers_of_month(session: Session, month: date) -> list[int]:
+    """Providers with a visit, a stay or a live entitlement in ``month``."""
+    end = first_of_next_month(month)
+    visits = select(Visit.provider_id).where(Visit.service_date >= month, Visit.service_date < end)
+    stays = select(Stay.provider_id).where(Stay.admitted_on < end,
+                                           or_(Stay.discharged_on.is_(None), Stay.discharged_on >= month))
+    entitled = select(Entitlement.provider_id).where(Entitlement.live_filter(), Entitlement.valid_from < end,
+                                                     or_(Entitlement.valid_to.is_(None), Entitlement.valid_to > month))
+    return sorted(set(session.scalars(visits.union(stays, entitled))))
 
 
 def regular_settlement(session: Session, provider_id: int, month: date) -> Settlement | None:

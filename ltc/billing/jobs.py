@@ -11,38 +11,25 @@ partly failed run resumes with the providers not done.
 """
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.billing import adjustments
-from ltc.billing.generation import generate_settlement, regular_settlement
-from ltc.billing.kinds import RevisionSource, SettlementStatus
+from ltc.billing.generation import generate_settlement, providers_of_month, regular_settlement
+from ltc.billing.kinds import GENERATE_JOB, REGENERATE_JOB, RevisionSource, SettlementStatus
 from ltc.billing.models import Settlement
 from ltc.compliance.events import MonthsRescanned
 from ltc.core.audit import SYSTEM, Actor
 from ltc.core.clock import to_local
-from ltc.core.months import add_months, first_of_month, first_of_next_month
-from ltc.entitlements.models import Entitlement
-from ltc.providers.records.models import Stay, Visit
+from ltc.core.months import add_months, first_of_month
 
-GENERATE_JOB = "generate_settlements"
-REGENERATE_JOB = "settlement_regeneration"
+__all__ = ["GENERATE_JOB", "REGENERATE_JOB", "generate_unit", "on_months_rescanned", "regenerate_unit",
+           "regenerate_units", "settlement_units"]
 
 
 def settlement_month(due_at: datetime) -> date:
     """The service month a run due at ``due_at`` settles: the month before the due date's."""
     return add_months(first_of_month(to_local(due_at).date()), -1)
-
-
-def providers_of_month(session: Session, month: date) -> list[int]:
-    """Providers with a visit, a stay or a live entitlement in ``month``."""
-    end = first_of_next_month(month)
-    visits = select(Visit.provider_id).where(Visit.service_date >= month, Visit.service_date < end)
-    stays = select(Stay.provider_id).where(Stay.admitted_on < end,
-                                           or_(Stay.discharged_on.is_(None), Stay.discharged_on >= month))
-    entitled = select(Entitlement.provider_id).where(Entitlement.live_filter(), Entitlement.valid_from < end,
-                                                     or_(Entitlement.valid_to.is_(None), Entitlement.valid_to > month))
-    return sorted(set(session.scalars(visits.union(stays, entitled))))
 
 
 def settlement_units(session: Session, *, due_at: datetime) -> list[str]:

@@ -2,6 +2,8 @@
 the models' CHECK constraints come from these enums, the pages show them through the label tables."""
 from enum import StrEnum
 
+from ltc.billing.pricing.model import Unit   # what a line's units count: day, minute, visit, package
+
 
 class SettlementKind(StrEnum):
     """One regular settlement per provider and service month (SPEC §7.3)."""
@@ -32,15 +34,6 @@ class LineKind(StrEnum):
     ADJUSTMENT = "adjustment"
 
 
-class Unit(StrEnum):
-    """What a line's units count (SPEC §7.2): bed-days, minutes of home care, visits, a package."""
-
-    DAY = "day"
-    MINUTE = "minute"
-    VISIT = "visit"
-    PACKAGE = "package"
-
-
 class AdjustmentReason(StrEnum):
     """Why an adjustment line corrects an earlier month."""
 
@@ -59,6 +52,10 @@ class RevisionSource(StrEnum):
     NIGHTLY = "nightly"
     COMMAND = "command"
 
+
+#: the scheduler jobs of settlements (``ltc.scheduler.registry``)
+GENERATE_JOB = "generate_settlements"
+REGENERATE_JOB = "settlement_regeneration"
 
 #: msgids, translated where shown
 SETTLEMENT_KIND_LABELS = {SettlementKind.REGULAR: "月度结算"}

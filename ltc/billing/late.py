@@ -38,8 +38,9 @@ class LateRecord:
     entered_on: date
 
 
-def _settled_ids(session: Session, settlement: Settlement) -> set[tuple[str, int]]:
-    """Records named by the settlement's current lines or by a current late line of another settlement."""
+def _settled_ids(session: Session, settlement: Settlement, generating: date) -> set[tuple[str, int]]:
+    """Records named by the settlement's current lines or by a current late line of another settlement
+    than the one of ``generating`` (a regeneration of that draft takes its late records again)."""
     own = select(SettlementLineRecord.record_kind, SettlementLineRecord.record_id).join(
         SettlementLine, SettlementLine.id == SettlementLineRecord.line_id).where(
         SettlementLine.settlement_id == settlement.id, SettlementLine.revision == settlement.revision)
@@ -47,23 +48,25 @@ def _settled_ids(session: Session, settlement: Settlement) -> set[tuple[str, int
         SettlementLine, SettlementLine.id == SettlementLineRecord.line_id).join(
         Settlement, Settlement.id == SettlementLine.settlement_id).where(
         Settlement.provider_id == settlement.provider_id, SettlementLine.revision == Settlement.revision,
-        SettlementLine.kind == LineKind.LATE.value, SettlementLine.service_month == settlement.month)
+        SettlementLine.kind == LineKind.LATE.value, SettlementLine.service_month == settlement.month,
+        Settlement.month != generating)
     return {(k, i) for k, i in session.execute(own.union(elsewhere))}
 
 
-def late_records(session: Session, settlement: Settlement, *, before: datetime) -> list[LateRecord]:
-    """The provider's records of the settlement's month entered after its submission (and before
-    ``before``) that no current line names."""
+def late_records(session: Session, settlement: Settlement, *, before: datetime,
+                 generating: date) -> list[LateRecord]:
+    """The provider's records of the settlement's month entered (or last changed: a scheduled visit
+    checked in later) after its submission and before ``before``, that no current line names."""
     month, end = settlement.month, first_of_next_month(settlement.month)
     after = settlement.submitted_at
-    visits = session.execute(select(Visit.id, Visit.created_at).where(
+    visits = session.execute(select(Visit.id, Visit.updated_at).where(
         Visit.provider_id == settlement.provider_id, Visit.service_date >= month, Visit.service_date < end,
-        Visit.check_in_at.is_not(None), Visit.created_at > after, Visit.created_at <= before)).all()
-    stays = session.execute(select(Stay.id, Stay.created_at).where(
+        Visit.check_in_at.is_not(None), Visit.updated_at > after, Visit.updated_at <= before)).all()
+    stays = session.execute(select(Stay.id, Stay.updated_at).where(
         Stay.provider_id == settlement.provider_id, Stay.admitted_on < end,
         or_(Stay.discharged_on.is_(None), Stay.discharged_on > month),
-        Stay.created_at > after, Stay.created_at <= before)).all()
-    settled = _settled_ids(session, settlement)
+        Stay.updated_at > after, Stay.updated_at <= before)).all()
+    settled = _settled_ids(session, settlement, generating)
     found = [LateRecord(RecordKind.VISIT.value, i, to_local(at).date()) for i, at in visits]
     found += [LateRecord(RecordKind.STAY.value, i, to_local(at).date()) for i, at in stays]
     return [r for r in found if (r.kind, r.id) not in settled]
@@ -83,18 +86,18 @@ def late_lines(session: Session, provider_id: int, month: date, *, as_of: dateti
     months = reader.billing_timeline(session, month, first_of_next_month(month)).on(month).late_record_months
     plans: list[LinePlan] = []
     for settlement in submitted_months(session, provider_id, month, add_months(month, -months - 1)):
-        records = late_records(session, settlement, before=as_of)
+        records = late_records(session, settlement, before=as_of, generating=month)
         if records:
-            plans += _month_lines(session, settlement, records, months, as_of=as_of)
+            plans += _month_lines(session, settlement, records, months, as_of=as_of, generating=month)
     return plans
 
 
 def _month_lines(session: Session, settlement: Settlement, records: list[LateRecord], months: int, *,
-                 as_of: datetime) -> list[LinePlan]:
+                 as_of: datetime, generating: date) -> list[LinePlan]:
     data = reader.provider_month_input(session, settlement.provider_id, settlement.month, as_of=as_of)
     priced = price_month(data.pricing)
     wanted = {(r.kind, r.id): r for r in records}
-    used = _settled_use(session, settlement)
+    used = _settled_use(session, settlement, generating)
     plans = []
     for row in priced.rows:
         if row.provider_id != settlement.provider_id:
@@ -111,9 +114,9 @@ def _month_lines(session: Session, settlement: Settlement, records: list[LateRec
     return plans
 
 
-def _settled_use(session: Session, settlement: Settlement) -> dict[tuple[int, str], list]:
+def _settled_use(session: Session, settlement: Settlement, generating: date) -> dict[tuple[int, str], list]:
     """(person, care type) → [payable units, fund] already settled for the month (its lines and the
-    late lines of other settlements for it): what the caps have left."""
+    late lines for it of settlements other than the one of ``generating``): what the caps have left."""
     rows = session.execute(select(SettlementLine.person_id, SettlementLine.care_type,
                                   func.sum(SettlementLine.payable_units), func.sum(SettlementLine.fund))
                            .join(Settlement, Settlement.id == SettlementLine.settlement_id)
@@ -121,7 +124,8 @@ def _settled_use(session: Session, settlement: Settlement) -> dict[tuple[int, st
                                   SettlementLine.revision == Settlement.revision,
                                   or_(Settlement.id == settlement.id,
                                       (SettlementLine.kind == LineKind.LATE.value)
-                                      & (SettlementLine.service_month == settlement.month)))
+                                      & (SettlementLine.service_month == settlement.month)
+                                      & (Settlement.month != generating)))
                            .group_by(SettlementLine.person_id, SettlementLine.care_type)).all()
     return defaultdict(lambda: [0, ZERO], {(p, c): [int(u or 0), Decimal(f or 0)] for p, c, u, f in rows})
 

@@ -3,24 +3,19 @@ carers, care-plan items, the catalogue and the monthly caps, each in one or two 
 any number of subjects. The results are the plain facts of ``ltc.compliance.facts``.
 """
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
-from decimal import Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ltc.compliance.facts import (CapSegment, Carer, CareTypePeriod, EntitlementFact, HospitalStay, Item, Period,
-                                  Person, Provider, Qualification, StatusPeriod, line_segments, prorate)
-from ltc.core.months import days_in_month
+                                  Person, Provider, Qualification, StatusPeriod)
 from ltc.core.periods import periods_overlapping
 from ltc.entitlements.models import Entitlement
-from ltc.orgs.kinds import CareType
 from ltc.orgs.models import AgreementPeriod, OrgStatusPeriod
 from ltc.people.hospital.models import HospitalStay as HospitalStayRow
 from ltc.people.models import InsuredPerson, PersonStatusPeriod
-from ltc.policy.models import PolicyStatus, PolicyVersion
-from ltc.policy.services import policy_on
 from ltc.providers.care_plans.models import CarePlan, CarePlanVisitItem, CarePlanVisitType
 from ltc.providers.carers.models import Carer as CarerRow
 from ltc.providers.carers.models import CarerQualificationPeriod, CarerSuspensionPeriod
@@ -122,53 +117,23 @@ class Plans:
         return frozenset(self._items[plan_id]) if plan_id in self._known else None
 
 
-def _version_starts(session: Session, month: date, end: date) -> list[date]:
-    """Days inside the month where a published policy version starts."""
-    return sorted(session.scalars(select(PolicyVersion.effective_from).where(
-        PolicyVersion.status == PolicyStatus.PUBLISHED.value, PolicyVersion.effective_from > month,
-        PolicyVersion.effective_from < end)))
+#: who reads the monthly cap segments (SPEC §7.2): billing registers pricing's own from ``wire()``, so V07
+#: consumes the caps of exactly the segments pricing bills (compliance does not import billing)
+_CAPS: dict[str, Callable[..., Iterable[CapSegment]]] = {}
 
 
-def _hours_cap_only(billing, care_type: str, level: int):
-    return billing.home.hours_cap_per_month.get(str(level))
-
-
-#: the pricing parameters of a line under a billing section (SPEC §7.2: a version changing any of them
-#: cuts a segment); billing registers its own from ``wire()`` (compliance does not import billing)
-_TERMS = {"terms": _hours_cap_only}
-
-
-def use_pricing_terms(terms) -> None:
-    """Register ``terms(billing_section, care_type, level) -> hashable`` (billing's ``pricing_terms``)."""
-    _TERMS["terms"] = terms
+def use_cap_segments(reader: Callable[..., Iterable[CapSegment]]) -> None:
+    """Register ``reader(session, persons, month, end)`` returning the persons' cap segments of the month."""
+    _CAPS["reader"] = reader
 
 
 def cap_segments(session: Session, people: dict[int, Person], month: date, end: date) -> list[CapSegment]:
-    """SPEC §7.2 monthly caps (home hours, in minutes) per segment of each person's month: a segment
-    per home entitlement in the month, cut where a policy version changes a pricing parameter of it
-    (``facts.line_segments``, as pricing cuts its lines); with several segments, each cap is prorated
-    by its days (half-up to the whole minute)."""
-    starts, sections = _version_starts(session, month, end), {}
-
-    def billing_on(day: date):
-        if day not in sections:   # one policy read per segment start, not per person
-            sections[day] = policy_on(session, day).section("billing")
-        return sections[day]
-
-    def terms_on(e, day):
-        return _TERMS["terms"](billing_on(day), e.care_type, e.level)
-
-    found = []
-    for person in people.values():
-        own = [e for e in person.entitlements if e.care_type == CareType.HOME]
-        pieces = line_segments(own, month, end, starts, terms_on)
-        for piece in pieces:
-            hours = billing_on(piece.start).home.hours_cap_per_month.get(str(piece.entitlement.level))
-            if hours is None:
-                continue
-            minutes = hours * 60
-            if len(pieces) > 1:
-                minutes = int(prorate(minutes, piece.days, days_in_month(month), Decimal(1)))
-            found.append(CapSegment(person.id, piece.entitlement.care_type, piece.start, piece.end, minutes=minutes,
-                                    provider_id=piece.entitlement.provider_id))
-    return found
+    """SPEC §7.2 monthly caps (home hours, in minutes) per segment of each person's month, as pricing
+    cuts its lines (at every entitlement change and every policy version changing a pricing parameter
+    of the line), prorated by the segment's days when there are several. Raises LookupError when no
+    reader is registered (``ltc.wire()`` not called)."""
+    try:
+        reader = _CAPS["reader"]
+    except KeyError:
+        raise LookupError("no cap segments reader registered: was create_app() (ltc.wire()) called?") from None
+    return list(reader(session, people, month, end))

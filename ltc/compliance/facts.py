@@ -5,11 +5,11 @@ or one record; a trial calculation can build the same facts without touching the
 Timestamps are aware UTC datetimes; dates are business dates (Asia/Shanghai); every period is
 half-open ``[valid_from, valid_to)`` with ``valid_to`` None for open-ended.
 """
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from math import asin, cos, radians, sin, sqrt
 from typing import Any
 
@@ -281,45 +281,3 @@ class Finding:
     def key(self) -> tuple:
         """What identifies the finding across scans (an unchanged verdict is not stored twice)."""
         return (self.rule.value, self.record.kind, self.record.id, self.service_date)
-
-
-@dataclass(frozen=True)
-class LineSegment:
-    """A segment of a billing line (SPEC §7.2): a piece ``[start, end)`` of one entitlement in the
-    month over which the pricing parameters applying to it (unit amount, ratio, uplift, cap) do not
-    change. Monthly caps apply per segment, prorated by its days when the line has several."""
-
-    entitlement: EntitlementFact
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days
-
-
-def line_segments(entitlements: Iterable[EntitlementFact], month: date, end: date, version_starts: Iterable[date],
-                  terms_on: Callable[[EntitlementFact, date], Hashable]) -> list[LineSegment]:
-    """The segments of the entitlements' days in ``[month, end)``: one per entitlement, cut at each
-    version start where ``terms_on(entitlement, day)`` (the pricing parameters of that entitlement
-    under the version in force) differs from the day before; a version changing none does not cut."""
-    found: list[LineSegment] = []
-    starts = sorted(set(version_starts))
-    for e in sorted(entitlements, key=lambda e: e.valid_from):
-        first, stop = max(e.valid_from, month), min(e.valid_to or end, end)
-        if first >= stop:
-            continue
-        start, terms = first, terms_on(e, first)
-        for cut in (d for d in starts if first < d < stop):
-            if (new := terms_on(e, cut)) != terms:
-                found.append(LineSegment(e, start, cut))
-                start, terms = cut, new
-        found.append(LineSegment(e, start, stop))
-    return found
-
-
-def prorate(amount: Decimal | int, segment_days: int, month_days: int, quantum: Decimal) -> Decimal:
-    """SPEC §7.2: a monthly cap × segment days ÷ days in the month, half-up to ``quantum``
-    (Decimal(1) for whole minutes, Decimal("0.01") for money)."""
-    share = Decimal(amount) * segment_days / month_days
-    return share.quantize(quantum, rounding=ROUND_HALF_UP)

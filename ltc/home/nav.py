@@ -67,6 +67,7 @@ GROUPS = (
     NavGroup("policy", "政策与目录", (
         NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
         NavItem("catalogue.list_items", "服务项目", Action.VIEW_POLICY),
+        NavItem("trial.page", "结算试算", Action.TRIAL_CALCULATION),
     )),
     NavGroup("admin", "系统管理", (
         NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),

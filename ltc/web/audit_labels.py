@@ -30,6 +30,7 @@ AUDIT_ACTION_LABELS = {
     "check_in": "签到", "check_out": "签退", "record": "补录服务", "move": "调整时间",
     "assign": "改派", "generate_schedule": "生成排班", "set_carer": "指定责任护理人员",
     "confirm_findings": "确认监管提醒",
+    "generate": "生成结算", "regenerate": "重新生成结算", "raise": "登记调整",
 }
 AUDIT_ENTITY_LABELS = {
     "api_token": "API 令牌", "application": "评估申请", "carer": "护理人员", "carer_import": "护理人员导入",
@@ -46,6 +47,7 @@ AUDIT_ENTITY_LABELS = {
     "leave_import": "请假导入",
     "visit": "上门服务", "visit_schedule": "月度排班",
     "beneficiary_carer": "责任护理人员",
+    "settlement": "月度结算", "settlement_adjustment": "结算调整",
 }
 AUDIT_FIELD_LABELS = {
     "status": "状态", "name": "名称", "username": "用户名", "roles": "角色", "org_id": "机构", "kind": "类型",

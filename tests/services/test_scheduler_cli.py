@@ -46,8 +46,8 @@ def test_jobs_run_due_catches_up_once_then_has_nothing_to_do(app, session):
     second = runner.invoke(args=["jobs", "run-due"])
     assert second.exit_code == 0 and "nothing due" in second.output
     assert sorted(r.job_id for r in session.scalars(select(JobRun))) == [
-        "assessment_daily", "calendar_check", "compliance_scan", "purge_login_attempts", "retry_pending_notices",
-        "review_overdue"]
+        "assessment_daily", "calendar_check", "compliance_scan", *["generate_settlements"] * 3,  # monthly: 3 months
+        "purge_login_attempts", "retry_pending_notices", "review_overdue"]
 
 
 def test_jobs_list_and_run_due_use_the_times_of_the_policy_in_force(app, session):

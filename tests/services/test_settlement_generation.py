@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ltc.billing.models import (Settlement, SettlementFinding, SettlementLine, SettlementLineRecord,
                                 SettlementRevision)
-from ltc.core.audit import AuditEntry
+from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.people.hospital.models import HospitalStay
 from tests.builders import world
 from tests.settlement_builders import (beneficiary, example_home, example_special, generate, home_plan, home_visit,
@@ -38,6 +38,7 @@ def test_spec_example_1_special_care_all_january_through_a_generated_settlement(
     [line] = _lines(session, settlement)
     assert (line.kind, line.person_id, line.care_type, line.unit, line.rate, line.payable_units, line.ratio) == (
         "regular", patient.id, "special", "day", Decimal("220.00"), 31, Decimal("0.90"))
+    assert (line.held_units, line.rejected) == (0, {})
     [run] = session.scalars(select(SettlementLineRecord).where(SettlementLineRecord.line_id == line.id)).all()
     assert (run.record_kind, run.service_date, run.service_to, run.units) == (
         "stay", date(2026, 1, 1), date(2026, 2, 1), 31)
@@ -117,3 +118,25 @@ def test_a_submitted_settlement_is_never_touched_by_a_rerun(session):
     settlement = session.get(Settlement, first.settlement_id)
     assert (again.outcome, settlement.revision, settlement.status) == ("locked", 1, "submitted")
     assert _money(settlement) == ("6820.00", "6138.00", "682.00")
+
+
+def test_submitting_marks_the_settlements_records_settled_and_a_correction_is_refused(session):
+    """SPEC §5.4: records are append-only once settled (``mark_settled`` is what the submit step calls)."""
+    import pytest
+
+    from ltc.billing.settled import mark_settled
+    from ltc.core.errors import Conflict
+    from ltc.providers.records.models import Stay
+    from ltc.providers.records.stays import correct_stay
+
+    world(session)
+    hospital, _patient = example_special(session)
+    settlement = session.get(Settlement, generate(session, hospital, JANUARY).settlement_id)
+    moment = datetime(2026, 2, 4, 2, 0, tzinfo=timezone.utc)
+    assert mark_settled(session, settlement, now=moment) == 1
+    [stay] = session.scalars(select(Stay)).all()
+    assert stay.settled_at == moment
+    with pytest.raises(Conflict):
+        correct_stay(session, stay, care_type="special", admitted_on=stay.admitted_on, discharged_on=date(2026, 1, 20),
+                     note=None, reason="出院日期有误", actor=SYSTEM, now=moment)
+    assert mark_settled(session, settlement, now=moment) == 0

@@ -6,11 +6,11 @@ settlement generation and the trial calculation (试算) call it the same way. `
 the V07 cap segments of the same segmentation (the compliance reader and the trial put them in
 ``Facts.caps``), so caps are consumed per the segments pricing bills.
 """
-from ltc.billing.pricing.model import (Allowance, BillingTimeline, BillingVersion, DatedValue, PersonTerms,
-                                       Pricing, PricingInput, ProviderTerms, RateRow, Unit, UnitSource)
+from ltc.billing.pricing.model import (Allowance, BillingTimeline, BillingVersion, DatedValue, PersonTerms, Pricing,
+                                       PricingError, PricingInput, ProviderTerms, RateRow, Unit, UnitSource)
 from ltc.billing.pricing.price import REJECT_ORDER, price_month
 from ltc.billing.pricing.segments import Segment, cap_segments, pricing_terms, segments
 
-__all__ = ["Allowance", "BillingTimeline", "BillingVersion", "DatedValue", "PersonTerms", "Pricing", "PricingInput",
-           "ProviderTerms", "RateRow", "Unit", "UnitSource", "REJECT_ORDER", "price_month", "Segment",
-           "cap_segments", "pricing_terms", "segments"]
+__all__ = ["Allowance", "BillingTimeline", "BillingVersion", "DatedValue", "PersonTerms", "Pricing", "PricingError",
+           "PricingInput", "ProviderTerms", "RateRow", "Unit", "UnitSource", "REJECT_ORDER", "price_month",
+           "Segment", "cap_segments", "pricing_terms", "segments"]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from ltc.billing.pricing.model import Allowance, BillingTimeline, PricingInput, RateRow, Unit
 from ltc.billing.pricing.rows import ZERO, build_row, ratio_on
 from ltc.billing.pricing.segments import Segment
-from ltc.billing.pricing.units import UnitRecord, index_findings, judge
+from ltc.billing.pricing.units import FindingIndex, UnitRecord, judge
 from ltc.compliance.facts import EntitlementFact, Person, RecordRef
 from ltc.compliance.policy import CompliancePolicy
 from ltc.compliance.rules.eligibility import alive, in_hospital, insured
@@ -49,15 +49,16 @@ def entitled(person: Person, month: date) -> Iterator[tuple[int, list[tuple[date
     yield from sorted(by_provider.items())
 
 
-def package_row(inputs: PricingInput, person: Person, provider_id: int, entitled_days: list, terms_on) -> RateRow:
+def package_row(inputs: PricingInput, found: FindingIndex, person: Person, provider_id: int, entitled_days: list,
+                terms_on) -> RateRow:
     """The family package line of a person with a provider: one unit, F01 rejects it."""
     month, timeline = inputs.facts.month, inputs.timeline
     amount = sum((timeline.on(day).family.package_per_month for day, _ in entitled_days), ZERO)
     rate = to_money(amount / days_in_month(month))
     unit = UnitRecord(PACKAGE, person.id, month, person.id, provider_id, CareType.FAMILY.value, Unit.PACKAGE, 1)
-    found = [f for f in index_findings(inputs.findings).get((RecordRef(PACKAGE, person.id), month), [])
-             if f.provider_id in (None, provider_id)]
-    judge(unit, found, inputs.refused.get((RecordRef(PACKAGE, person.id), month)), person.id in inputs.held_persons)
+    key = (RecordRef(PACKAGE, person.id), month)
+    on_package = [f for f in found.get(key, []) if f.provider_id in (None, provider_id)]
+    judge(unit, on_package, inputs.refused.get(key), person.id in inputs.held_persons)
     first, level = entitled_days[0][0], entitled_days[0][1].level
     segment = Segment(person.id, CareType.FAMILY.value, provider_id, level, first, entitled_days[-1][0] + ONE_DAY)
     ratio = ratio_on(terms_on(first), CareType.FAMILY.value, first) or ZERO
@@ -84,16 +85,16 @@ def allowance(person: Person, provider_id: int, entitled_days: list, timeline: B
 
 
 
-def family_rows(inputs: PricingInput, person: Person, terms_for) -> tuple[list[RateRow], list[Allowance]]:
+def family_rows(inputs: PricingInput, found: FindingIndex, person: Person,
+                terms_for) -> tuple[list[RateRow], list[Allowance]]:
     """The package rows and allowances of ``person``'s family entitlements in the month (of the
-    selected provider). Raises ValueError when there are some and no compliance policy is given."""
+    selected provider); without ``inputs.compliance`` the packages only (a settlement pays the
+    provider; the allowance goes to the person on its own list)."""
     rows, allowances = [], []
     for provider_id, entitled_days in entitled(person, inputs.facts.month):
         if inputs.provider_id is not None and provider_id != inputs.provider_id:
             continue
-        if inputs.compliance is None:
-            raise ValueError("family allowances need the compliance policy (PricingInput.compliance)")
-        terms_on = terms_for(person.id, provider_id)
-        rows.append(package_row(inputs, person, provider_id, entitled_days, terms_on))
-        allowances.append(allowance(person, provider_id, entitled_days, inputs.timeline, inputs.compliance))
+        rows.append(package_row(inputs, found, person, provider_id, entitled_days, terms_for(person.id, provider_id)))
+        if inputs.compliance is not None:
+            allowances.append(allowance(person, provider_id, entitled_days, inputs.timeline, inputs.compliance))
     return rows, allowances

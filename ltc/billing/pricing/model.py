@@ -20,7 +20,12 @@ from ltc.compliance.facts import Facts, Finding, Period, RecordRef, covering
 
 class PricingError(ValueError):
     """A unit cannot be priced from the facts: no category on its date, no special-care quota for the
-    provider's grade and level, no daily price of an institution. The message says which."""
+    provider's grade and level, no daily price of an institution. The message says which; ``field``
+    names the fact missing (``person.category``, ``provider.facility_grade``, ``provider.daily_price``)."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
 
 
 class Unit(StrEnum):
@@ -115,7 +120,8 @@ class PricingInput:
     ``beneficiary_ids`` None prices every beneficiary with records or entitlements in the facts.
     ``held_persons`` are persons held by a "not confirmed" follow-up: their payable units are held.
     ``compliance`` is the policy the findings were made under: the family allowance checks each
-    entitled day with the same rules (E07, E03, E08)."""
+    entitled day with the same rules (E07, E03, E08); without it no allowance is computed (the
+    packages are)."""
 
     facts: Facts
     findings: tuple[Finding, ...]

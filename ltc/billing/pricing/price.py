@@ -8,7 +8,7 @@ from ltc.billing.pricing.family import family_rows
 from ltc.billing.pricing.model import PersonTerms, Pricing, PricingInput, ProviderTerms, RateRow
 from ltc.billing.pricing.rows import ZERO, Terms, build_row, segment_rows
 from ltc.billing.pricing.segments import Segment, segments
-from ltc.billing.pricing.units import REJECT_ORDER, UnitRecord, judged_units
+from ltc.billing.pricing.units import REJECT_ORDER, UnitRecord, index_findings, judged_units
 from ltc.compliance.facts import Person
 from ltc.core.months import ONE_DAY
 from ltc.orgs.kinds import CareType
@@ -33,8 +33,9 @@ def price_month(inputs: PricingInput) -> Pricing:
 
     Raises LookupError when a service date has no published billing policy, PricingError when a
     payable unit has no unit amount or ratio (no category, no quota for the grade, no daily price)."""
+    found = index_findings(inputs.findings)
     lines: dict[tuple[int, str], list[UnitRecord]] = defaultdict(list)
-    for unit in judged_units(inputs):
+    for unit in judged_units(inputs, found):
         lines[(unit.beneficiary_id, unit.care_type)].append(unit)
     terms_for = _terms_for(inputs)
     rows, allowances = [], []
@@ -43,7 +44,7 @@ def price_month(inputs: PricingInput) -> Pricing:
         for care in UNIT_CARE_TYPES:
             if lines.get((person_id, care)):
                 rows += line_rows(person, care, lines[(person_id, care)], inputs, terms_for)
-        family, paid = family_rows(inputs, person, terms_for)
+        family, paid = family_rows(inputs, found, person, terms_for)
         rows += family
         allowances += paid
     return Pricing(tuple(rows), tuple(allowances))

@@ -21,6 +21,8 @@ from ltc.core.months import ONE_DAY, days
 from ltc.orgs.kinds import CareType
 
 ZERO = Decimal("0.00")
+#: the fact a care type's unit amount comes from, named when it is missing
+MISSING_RATE = {CareType.SPECIAL: "provider.facility_grade", CareType.INSTITUTION: "provider.daily_price"}
 MINUTES_AN_HOUR = 60
 
 
@@ -92,11 +94,10 @@ def segment_rows(segment: Segment, units: Iterable[UnitRecord], terms_on: Callab
 
 def _row(segment: Segment, start: date, end: date, rate: Decimal | None, ratio: Decimal | None,
          units: list[UnitRecord]) -> RateRow:
-    payable = sum(u.payable for u in units)
-    if payable and (rate is None or ratio is None):
-        what = "the unit amount" if rate is None else "the insurance category"
-        raise PricingError(f"{segment.care_type} from {start.isoformat()}: no {what} for person "
-                           f"{segment.beneficiary_id}, provider {segment.provider_id}, level {segment.level}")
+    if sum(u.payable for u in units) and (rate is None or ratio is None):
+        field = MISSING_RATE.get(segment.care_type, "entitlements") if rate is None else "person.category"
+        raise PricingError(f"{segment.care_type} from {start.isoformat()}: no {field} for person "
+                           f"{segment.beneficiary_id}, provider {segment.provider_id}, level {segment.level}", field)
     return build_row(segment, start, end, rate or ZERO, ratio or ZERO, units)
 
 

@@ -4,22 +4,64 @@ A line (beneficiary × care type × month) is split into segments at every chang
 (level, care type, provider) and wherever a new policy version changes a pricing parameter that
 applies to it (``pricing_terms``); each monthly cap (home minutes, outreach fund) applies per segment,
 prorated by its days (half-up: minutes to the whole minute, money to 0.01) when the line has more
-than one segment. The cut itself is ``ltc.compliance.facts.line_segments``, which the compliance
-reader uses for the V07 caps too.
+than one segment. The compliance reader takes its V07 cap segments from here too (``cap_segments``,
+registered by ``ltc.billing.wire``), so caps are consumed per the segments billed.
 """
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ltc.billing.policy import BillingPolicy
 from ltc.billing.pricing.model import BillingTimeline
-from ltc.compliance.facts import CapSegment, LineSegment, Person, line_segments, prorate
+from ltc.compliance.facts import CapSegment, EntitlementFact, Person
 from ltc.core.money import CENT, to_money
 from ltc.core.months import days_in_month, first_of_next_month
 from ltc.orgs.kinds import CareType
 
 WHOLE = Decimal(1)
+
+
+@dataclass(frozen=True)
+class LineSegment:
+    """A segment of a billing line (SPEC §7.2): a piece ``[start, end)`` of one entitlement in the
+    month over which the pricing parameters applying to it (unit amount, ratio, uplift, cap) do not
+    change. Monthly caps apply per segment, prorated by its days when the line has several."""
+
+    entitlement: EntitlementFact
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+
+def line_segments(entitlements: Iterable[EntitlementFact], month: date, end: date, version_starts: Iterable[date],
+                  terms_on: Callable[[EntitlementFact, date], Hashable]) -> list[LineSegment]:
+    """The segments of the entitlements' days in ``[month, end)``: one per entitlement, cut at each
+    version start where ``terms_on(entitlement, day)`` (the pricing parameters of that entitlement
+    under the version in force) differs from the day before; a version changing none does not cut."""
+    found: list[LineSegment] = []
+    starts = sorted(set(version_starts))
+    for e in sorted(entitlements, key=lambda e: e.valid_from):
+        first, stop = max(e.valid_from, month), min(e.valid_to or end, end)
+        if first >= stop:
+            continue
+        start, terms = first, terms_on(e, first)
+        for cut in (d for d in starts if first < d < stop):
+            if (new := terms_on(e, cut)) != terms:
+                found.append(LineSegment(e, start, cut))
+                start, terms = cut, new
+        found.append(LineSegment(e, start, stop))
+    return found
+
+
+def prorate(amount: Decimal | int, segment_days: int, month_days: int, quantum: Decimal) -> Decimal:
+    """SPEC §7.2: a monthly cap × segment days ÷ days in the month, half-up to ``quantum``
+    (Decimal(1) for whole minutes, Decimal("0.01") for money)."""
+    share = Decimal(amount) * segment_days / month_days
+    return share.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

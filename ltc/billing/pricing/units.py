@@ -44,8 +44,12 @@ class UnitRecord:
     rejected: dict[str, int] = field(default_factory=dict)
 
 
-def index_findings(findings) -> dict[tuple[RecordRef, date], list[Finding]]:
-    by_unit: dict[tuple[RecordRef, date], list[Finding]] = defaultdict(list)
+FindingIndex = dict[tuple[RecordRef, date], list[Finding]]
+
+
+def index_findings(findings) -> FindingIndex:
+    """The findings by the record and date they are on."""
+    by_unit: FindingIndex = defaultdict(list)
     for f in findings:
         by_unit[(f.record, f.service_date)].append(f)
     return by_unit
@@ -95,9 +99,8 @@ def record_units(inputs: PricingInput) -> Iterator[UnitRecord]:
                              visit.care_type, Unit.VISIT, 1)
 
 
-def judged_units(inputs: PricingInput) -> list[UnitRecord]:
+def judged_units(inputs: PricingInput, found: FindingIndex) -> list[UnitRecord]:
     """Every unit of the selection with its verdict."""
-    found = index_findings(inputs.findings)
     refused: Mapping = inputs.refused
     return [judge(unit, found.get((RecordRef(unit.kind, unit.id), unit.service_date), []),
                   refused.get((RecordRef(unit.kind, unit.id), unit.service_date)),

@@ -16,7 +16,7 @@ from decimal import Decimal
 from ltc.billing.pricing import BillingTimeline, PersonTerms, Pricing, PricingInput, ProviderTerms, price_month
 from ltc.billing.pricing.model import DatedValue
 from ltc.billing.pricing.segments import cap_segments
-from ltc.billing.trial.schemas import TrialIn, VisitIn
+from ltc.billing.trial.schemas import TrialIn, TrialVisitIn
 from ltc.compliance.beddays import bed_days
 from ltc.compliance.facts import (Carer, CareTypePeriod, EntitlementFact, Facts, Finding, HospitalStay, Item, Leave,
                                   Period, Person, Point, Provider, Qualification, Stay, StatusPeriod, Visit)
@@ -30,6 +30,18 @@ PERSON, PROVIDER = 1, 1
 NOT_EVALUATED = ("V06", "S01", "S02", "V12")
 BED_CARE_TYPES, VISIT_CARE_TYPES = ("special", "institution"), ("home", "outreach", "family")
 ALWAYS = date(1900, 1, 1)
+# why a scenario cannot be priced as given (msgids; a field reason in the user's language)
+STAY_WITHOUT_BEDS = "场景没有医疗专护或机构护理待遇，不能有在院记录"
+VISIT_WITHOUT_VISITS = "场景没有居家、巡护或亲情照护待遇，不能有上门服务"
+BEFORE_ADMISSION = "不得早于入院日期"
+BACK_NOT_AFTER_OUT = "须晚于离院日期"
+LEAVE_OUTSIDE_STAYS = "不在任何一次在院期间"
+CARER_STAFF_TYPE = "同一护理人员已填写另一种人员类别"
+UNKNOWN_ITEM = "服务项目目录中没有该项目"
+OUTSIDE_MONTH = "服务日期不在试算月份内"
+END_BEFORE_START = "签退时间早于签到时间"
+EMPTY_ENTITLEMENT = "须晚于待遇起始日期"
+OVERLAPPING_ENTITLEMENT = "与同一服务形式的另一项待遇重叠"
 
 
 class ScenarioRefused(DomainError):
@@ -80,7 +92,21 @@ def _dated(values, cls=StatusPeriod, default_from: date = ALWAYS) -> tuple:
     return tuple(cls(v.from_, v.to, v.value) for v in values)
 
 
+def _check_entitlements(body: TrialIn) -> None:
+    """Each entitlement a non-empty period; two of one care type never overlap (half-open)."""
+    spans = []
+    for n, e in enumerate(body.entitlements):
+        end = e.to or e.conclusion_valid_to
+        if end <= e.from_:
+            raise _refuse(f"entitlements[{n}].to", EMPTY_ENTITLEMENT)
+        for care, start, stop in spans:
+            if care == e.care_type and e.from_ < stop and start < end:
+                raise _refuse(f"entitlements[{n}].from", OVERLAPPING_ENTITLEMENT)
+        spans.append((e.care_type, e.from_, end))
+
+
 def _person(body: TrialIn) -> Person:
+    _check_entitlements(body)
     entitlements = tuple(EntitlementFact(e.from_, e.to or e.conclusion_valid_to, e.care_type, PROVIDER, e.level,
                                          e.conclusion_date, e.conclusion_valid_to) for e in body.entitlements)
     death = body.person.death_date
@@ -122,10 +148,10 @@ def _care_type(body: TrialIn, kinds: tuple[str, ...], day: date | None = None) -
 def _stays(body: TrialIn) -> list[Stay]:
     care = _care_type(body, BED_CARE_TYPES)
     if body.stays and care is None:
-        raise _refuse("stays[0]", "a stay in a visit scenario (no special or institution entitlement)")
+        raise _refuse("stays[0]", STAY_WITHOUT_BEDS)
     for n, s in enumerate(body.stays):
         if s.discharge is not None and s.discharge < s.admission:
-            raise _refuse(f"stays[{n}].discharge", "before the admission")
+            raise _refuse(f"stays[{n}].discharge", BEFORE_ADMISSION)
     return [Stay(n + 1, PERSON, PROVIDER, care, s.admission, s.discharge) for n, s in enumerate(body.stays)]
 
 
@@ -133,33 +159,33 @@ def _leaves(body: TrialIn, stays: list[Stay]) -> list[Leave]:
     found = []
     for n, leave in enumerate(body.leaves):
         if leave.back is not None and leave.back <= leave.out:
-            raise _refuse(f"leaves[{n}].back", "not after the day out")
+            raise _refuse(f"leaves[{n}].back", BACK_NOT_AFTER_OUT)
         stay = next((s for s in stays if s.admitted_on <= leave.out
                      and (s.discharged_on is None or leave.out < s.discharged_on)), None)
         if stay is None:
-            raise _refuse(f"leaves[{n}].out", "not during a stay")
+            raise _refuse(f"leaves[{n}].out", LEAVE_OUTSIDE_STAYS)
         found.append(Leave(n + 1, stay.id, leave.out, leave.back))
     return found
 
 
 def _visits(body: TrialIn, catalogue: Mapping[str, Item]) -> tuple[dict[int, Carer], list[Visit]]:
     if body.visits and _care_type(body, VISIT_CARE_TYPES) is None:
-        raise _refuse("visits[0]", "a visit in a bed-day scenario (no home, outreach or family entitlement)")
+        raise _refuse("visits[0]", VISIT_WITHOUT_VISITS)
     if body.plan is not None:
         for j, code in enumerate(body.plan.items):
             if code not in catalogue:
-                raise _refuse(f"plan.items[{j}]", f"unknown service item {code}")
+                raise _refuse(f"plan.items[{j}]", UNKNOWN_ITEM)
     carers: dict[str, Carer] = {}
     visits = []
     for n, v in enumerate(body.visits):
         carer = carers.setdefault(v.carer, _carer(len(carers) + 1, v))
         if carer.staff_type != v.carer_staff_type:
-            raise _refuse(f"visits[{n}].carer_staff_type", f"carer {v.carer} has another staff type before")
+            raise _refuse(f"visits[{n}].carer_staff_type", CARER_STAFF_TYPE)
         visits.append(_visit(body, n, v, carer.id, catalogue))
     return {c.id: c for c in carers.values()}, visits
 
 
-def _carer(carer_id: int, v: VisitIn) -> Carer:
+def _carer(carer_id: int, v: TrialVisitIn) -> Carer:
     qualified = (Qualification(ALWAYS, None, v.carer_staff_type),) if v.carer_qualified else ()
     return Carer(carer_id, v.carer_staff_type, qualified, (Period(ALWAYS, None),) if v.carer_suspended else ())
 
@@ -167,16 +193,16 @@ def _carer(carer_id: int, v: VisitIn) -> Carer:
 def _items(n: int, codes: list[str], catalogue: Mapping[str, Item], field: str = "items") -> tuple[Item, ...]:
     for j, code in enumerate(codes):
         if code not in catalogue:
-            raise _refuse(f"visits[{n}].{field}[{j}]", f"unknown service item {code}")
+            raise _refuse(f"visits[{n}].{field}[{j}]", UNKNOWN_ITEM)
     return tuple(catalogue[code] for code in codes)
 
 
-def _visit(body: TrialIn, n: int, v: VisitIn, carer_id: int, catalogue: Mapping[str, Item]) -> Visit:
+def _visit(body: TrialIn, n: int, v: TrialVisitIn, carer_id: int, catalogue: Mapping[str, Item]) -> Visit:
     day = v.start.astimezone(LOCAL_TZ).date()
     if not body.month <= day < first_of_next_month(body.month):
-        raise _refuse(f"visits[{n}].start", "service date outside the month")
+        raise _refuse(f"visits[{n}].start", OUTSIDE_MONTH)
     if v.end is not None and v.end < v.start:
-        raise _refuse(f"visits[{n}].end", "before the start")
+        raise _refuse(f"visits[{n}].end", END_BEFORE_START)
     items = _items(n, v.items, catalogue)
     planned = frozenset(body.plan.items) if body.plan is not None else frozenset(i.code for i in items)
     point = Point(Decimal(str(v.gps.lat)), Decimal(str(v.gps.lon))) if v.gps else None

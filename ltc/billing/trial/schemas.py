@@ -41,39 +41,39 @@ Month = Annotated[date, BeforeValidator(_month)]
 MoneyText = Annotated[str, BeforeValidator(_money)]
 
 
-class Dated(Body):
+class TrialDated(Body):
     """A value over ``[from, to)`` (``to`` absent or null: to the end of the month)."""
 
     from_: IsoDate = Field(alias="from")
     to: IsoDate | None = None
 
 
-class DatedCategory(Dated):
+class TrialDatedCategory(TrialDated):
     value: CategoryName
 
 
-class DatedTag(Dated):
+class TrialDatedTag(TrialDated):
     value: TagName
 
 
-class DatedEnrolment(Dated):
+class TrialDatedEnrolment(TrialDated):
     value: EnrolmentName
 
 
-class Coordinates(Body):
+class TrialCoordinates(Body):
     lat: Latitude
     lon: Longitude
 
 
-class PersonIn(Body):
-    category: CategoryName | list[DatedCategory]
-    tags: list[TagName] | list[DatedTag] = []
+class TrialPersonIn(Body):
+    category: CategoryName | list[TrialDatedCategory]
+    tags: list[TagName] | list[TrialDatedTag] = []
     death_date: IsoDate | None = None
-    enrolment: EnrolmentName | list[DatedEnrolment] = "active"
-    coordinates: Coordinates | None = None
+    enrolment: EnrolmentName | list[TrialDatedEnrolment] = "active"
+    coordinates: TrialCoordinates | None = None
 
 
-class EntitlementIn(Body):
+class TrialEntitlementIn(Body):
     care_type: CareTypeName
     level: int = Field(ge=1, le=5)
     from_: IsoDate = Field(alias="from")
@@ -82,30 +82,30 @@ class EntitlementIn(Body):
     conclusion_valid_to: IsoDate
 
 
-class ProviderIn(Body):
+class TrialProviderIn(Body):
     facility_grade: GradeName | None = None
     daily_price: MoneyText | None = None
     status: Literal["active", "suspended", "exited"] = "active"
     care_types: list[CareTypeName] | None = Field(None, description="default: the entitlements' care types")
 
 
-class StayIn(Body):
+class TrialStayIn(Body):
     admission: IsoDate
     discharge: IsoDate | None = None
 
 
-class LeaveIn(Body):
+class TrialLeaveIn(Body):
     out: IsoDate
     back: IsoDate | None = None
 
 
-class HospitalStayIn(Body):
+class TrialHospitalStayIn(Body):
     category: Literal["inpatient", "ltc_special"]
     admission: IsoDate
     discharge: IsoDate | None = None
 
 
-class VisitIn(Body):
+class TrialVisitIn(Body):
     carer: str = Field(min_length=1, max_length=50, description="the same label: the same carer")
     carer_staff_type: StaffTypeName
     start: Moment
@@ -113,13 +113,13 @@ class VisitIn(Body):
     planned_minutes: int = Field(ge=1, le=24 * 60)
     items: list[str] = Field(max_length=50)
     scheduled_start: Moment | None = None
-    gps: Coordinates | None = None
+    gps: TrialCoordinates | None = None
     photo_hash: str | None = Field(None, min_length=1, max_length=128)
     carer_suspended: bool = False
     carer_qualified: bool = True
 
 
-class PlanIn(Body):
+class TrialPlanIn(Body):
     items: list[str] = Field(max_length=100)
 
 
@@ -127,17 +127,17 @@ class TrialIn(Body):
     """One beneficiary-month scenario with one provider."""
 
     month: Month
-    person: PersonIn
-    entitlements: list[EntitlementIn] = Field(min_length=1, max_length=12)
-    provider: ProviderIn
-    stays: list[StayIn] = Field([], max_length=MAX_RECORDS)
-    leaves: list[LeaveIn] = Field([], max_length=MAX_RECORDS)
-    hospital_stays: list[HospitalStayIn] = Field([], max_length=MAX_RECORDS)
-    visits: list[VisitIn] = Field([], max_length=MAX_RECORDS)
-    plan: PlanIn | None = None
+    person: TrialPersonIn
+    entitlements: list[TrialEntitlementIn] = Field(min_length=1, max_length=12)
+    provider: TrialProviderIn
+    stays: list[TrialStayIn] = Field([], max_length=MAX_RECORDS)
+    leaves: list[TrialLeaveIn] = Field([], max_length=MAX_RECORDS)
+    hospital_stays: list[TrialHospitalStayIn] = Field([], max_length=MAX_RECORDS)
+    visits: list[TrialVisitIn] = Field([], max_length=MAX_RECORDS)
+    plan: TrialPlanIn | None = None
 
 
-class LineOut(Out):
+class TrialLineOut(Out):
     care_type: str
     from_: str = Field(alias="from")
     to: str
@@ -152,13 +152,13 @@ class LineOut(Out):
     copay: str
 
 
-class AllowanceOut(Out):
+class TrialAllowanceOut(Out):
     days: int
     excluded: dict[str, int]
     amount: str
 
 
-class FindingOut(Out):
+class TrialFindingOut(Out):
     rule: str
     severity: Literal["REJECT", "FLAG", "WARN"]
     date: str
@@ -167,7 +167,7 @@ class FindingOut(Out):
 
 
 class TrialOut(Out):
-    lines: list[LineOut]
-    allowance: AllowanceOut | None
-    findings: list[FindingOut]
+    lines: list[TrialLineOut]
+    allowance: TrialAllowanceOut | None
+    findings: list[TrialFindingOut]
     not_evaluated: list[str]
