@@ -87,6 +87,7 @@ def test_a_reviewer_cannot_decide_the_providers_step_and_an_operator_can(client,
 
 
 def test_an_operator_of_a_kind_no_step_names_has_no_inbox(client, statement):
-    login(client, "ins_op")  # insurer operators decide no step of REF or of the statement
+    # assessors decide no step of REF or of the statement (insurer operators now record settlement payments)
+    login(client, "ag_assessor")
     assert client.get("/reviews/").status_code == 403
-    assert api(client, "get", f"{API}/pending", "ins_op").status_code == 403
+    assert api(client, "get", f"{API}/pending", "ag_assessor").status_code == 403
