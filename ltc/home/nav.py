@@ -64,11 +64,9 @@ GROUPS = (
         NavItem("visits.people", "服务对象周排班", Action.VIEW_VISITS),
         NavItem("visit_schedule.index", "月度排班", Action.CARE_RECORDS),
     )),
-    NavGroup("policy", "政策与目录", (
+    NavGroup("admin", "系统管理", (
         NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
         NavItem("catalogue.list_items", "服务项目", Action.VIEW_POLICY),
-    )),
-    NavGroup("admin", "系统管理", (
         NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
         NavItem("orgs.list_districts", "区县名录", Action.MANAGE_ORGS),
         NavItem("contracts.list_contracts", "承办合同", Action.VIEW_CONTRACTS),

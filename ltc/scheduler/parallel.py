@@ -24,12 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from ltc.scheduler.models import JobRun, JobRunUnit, UnitStatus
 from ltc.scheduler.registry import Job
-from ltc.scheduler.units import _Progress, _run_unit
+from ltc.scheduler.unit_work import Progress as _Progress
+from ltc.scheduler.unit_work import run_unit as _run_unit
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,8 @@ JOIN_TIMEOUT_S = 600
 
 def usable(session: Session, job: Job, todo: list) -> bool:
     """Whether this run's units go to worker processes."""
-    return job.workers > 1 and len(todo) > 1 and session.get_bind().dialect.name == "postgresql"
+    bind = session.get_bind()   # a session on one connection (a test's transaction) cannot be shared
+    return job.workers > 1 and len(todo) > 1 and isinstance(bind, Engine) and bind.dialect.name == "postgresql"
 
 
 @dataclass

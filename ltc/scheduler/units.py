@@ -10,22 +10,22 @@ end or a retry) does only its pending and failed units; a unit that failed
 propagates, leaving the run ``running`` for the next start to resume.
 """
 import logging
-import traceback
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from ltc.core.clock import to_local, utcnow
+from ltc.core.clock import to_local
 from ltc.scheduler.models import JobRun, JobRunUnit, RunStatus, UnitStatus
 from ltc.scheduler.registry import Job
+from ltc.scheduler.unit_work import Progress as _Progress
+from ltc.scheduler.unit_work import error_text as _error_text
+from ltc.scheduler.unit_work import run_unit as _run_unit
 
 log = logging.getLogger(__name__)
 
 MAX_UNIT_ATTEMPTS = 3
-UNIT_ERROR_MAX = 4000
 
 
 @dataclass(frozen=True)
@@ -95,53 +95,6 @@ def _units_to_do(session: Session, run_id: int) -> list[tuple[int, str, str]]:
     return [tuple(row) for row in session.execute(stmt)]
 
 
-@dataclass
-class _Progress:
-    run_id: int
-    done: int
-    failed: int
-    counts: dict
-
-    @classmethod
-    def of(cls, session: Session, run_id: int) -> "_Progress":
-        by_status = dict(session.execute(select(JobRunUnit.status, func.count()).where(
-            JobRunUnit.run_id == run_id).group_by(JobRunUnit.status)).all())
-        counts = session.scalar(select(JobRun.counts).where(JobRun.id == run_id)) or {}
-        return cls(run_id, by_status.get(UnitStatus.DONE, 0), by_status.get(UnitStatus.FAILED, 0), dict(counts))
-
-    def record(self, session: Session) -> None:
-        session.execute(update(JobRun).where(JobRun.id == self.run_id).values(
-            units_done=self.done, units_failed=self.failed, counts=dict(self.counts)))
-
-
-def _run_unit(session: Session, work: Callable, progress: _Progress, unit_id: int, key: str, status: str,
-              local_due: datetime) -> None:
-    """One unit in its own transaction: its work, its outcome and the run's progress commit together."""
-    this_unit = update(JobRunUnit).where(JobRunUnit.id == unit_id)
-    was_failed = status == UnitStatus.FAILED
-    try:
-        session.execute(this_unit.values(attempts=JobRunUnit.attempts + 1))  # a write first
-        counts = work(session, key, now=utcnow(), due_at=local_due) or {}
-        session.execute(this_unit.values(status=UnitStatus.DONE, error=None, finished_at=utcnow()))
-        for name, value in counts.items():
-            progress.counts[name] = progress.counts.get(name, 0) + value
-        progress.done += 1
-        progress.failed -= was_failed
-        progress.record(session)
-        session.commit()
-    except Exception as exc:
-        session.rollback()
-        log.exception("job unit %s failed (run %s)", key, progress.run_id)
-        progress.failed += not was_failed
-        session.execute(this_unit.values(status=UnitStatus.FAILED, attempts=JobRunUnit.attempts + 1,
-                                         error=_error_text(exc), finished_at=utcnow()))
-        progress.record(session)
-        session.commit()
-    except BaseException:
-        session.rollback()  # the process is ending: this unit stays pending for the resume
-        raise
-
-
 def _finish(session: Session, run_id: int, progress: _Progress) -> UnitsResult:
     if not progress.failed:
         return UnitsResult(RunStatus.SUCCESS, progress.counts)
@@ -151,8 +104,3 @@ def _finish(session: Session, run_id: int, progress: _Progress) -> UnitsResult:
     shown = ", ".join(keys)
     more = "" if progress.failed <= 20 else f" and {progress.failed - 20} more"
     return UnitsResult(RunStatus.PARTIAL, progress.counts, f"{progress.failed} units failed: {shown}{more}")
-
-
-def _error_text(exc: BaseException) -> str:
-    text = "".join(traceback.format_exception(exc)).strip()
-    return text if len(text) <= UNIT_ERROR_MAX else "…" + text[-UNIT_ERROR_MAX:]

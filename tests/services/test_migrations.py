@@ -345,6 +345,12 @@ def _city_edits(ref_reviews: dict) -> dict:
     return reviews
 
 
+def _without_billing(reviews: dict) -> dict:
+    """A reviews section without the case types 0037 adds (the settlement review and its appeal)."""
+    return {**reviews, "case_types": [c for c in reviews["case_types"]
+                                      if c["code"] not in ("settlement", "settlement_appeal")]}
+
+
 def test_0015_gives_ref_derived_versions_the_new_return_targets_and_reasons_keeping_the_citys_edits(app, tmp_path):
     """A database at 0010 with REF, a city's edited draft and a case frozen on the old definition:
     after the upgrade every version validates, REF reads as the new REF, the draft keeps its own
@@ -365,15 +371,15 @@ def test_0015_gives_ref_derived_versions_the_new_return_targets_and_reasons_keep
                 "VALUES (1, 'entitlement', :definition, 'entitlement_request', 9, 1, 'case', 'open', 'mia', 1, "
                 "'{}', '2026-03-16', '2026-03-16 02:00:00+00:00', 4)"), {"definition": json.dumps(frozen)})
             before = _all_sections(conn)
-        flask_migrate.upgrade()  # through 0015 (and the later revisions, which leave reviews alone)
+        flask_migrate.upgrade()  # through 0015 (0020 and 0037 add their case types; the others leave reviews alone)
         with db.engine.connect() as conn:
             loaded = _all_sections(conn)
             definition = conn.execute(sa.text("SELECT definition FROM review_cases")).scalar_one()
         assert [validate_sections(s) for s in loaded] == [{}, {}]
         new_ref = to_raw(parse_section("reviews", REF_REVIEWS))
-        assert to_raw(parse_section("reviews", loaded[0]["reviews"])) == new_ref
-        city, own, *later = loaded[1]["reviews"]["case_types"]   # later: added by later revisions (0020)
-        assert [c["code"] for c in later] == ["plan_revision"]
+        assert to_raw(parse_section("reviews", _without_billing(loaded[0]["reviews"]))) == new_ref
+        city, own, *later = loaded[1]["reviews"]["case_types"]   # later: added by later revisions (0020, 0037)
+        assert [c["code"] for c in later] == ["plan_revision", "settlement", "settlement_appeal"]
         assert own == _city_edits(ref["reviews"])["case_types"][1]
         assert [s["return_to"] for s in city["steps"]] == [None, "provider", "agency",
                                                            ["provider", "agency", "insurer"]]
@@ -490,8 +496,9 @@ def test_0020_dates_granted_plans_and_adds_the_plan_revision_case_type_keeping_a
             loaded = _all_sections(conn)
         assert plans == {1: ("final", 5, "2026-02-01"), 2: ("draft", None, None)}
         assert [validate_sections(s) for s in loaded] == [{}, {}]
-        assert loaded[0]["reviews"]["case_types"][-1] == PLAN_REVISION
-        assert loaded[1]["reviews"]["case_types"][-1] == own and len(loaded[1]["reviews"]["case_types"]) == 2
+        ref_types, city_types = (_without_billing(v["reviews"])["case_types"] for v in loaded)
+        assert ref_types[-1] == PLAN_REVISION
+        assert city_types[-1] == own and len(city_types) == 2
         flask_migrate.downgrade(revision="0016")
         with db.engine.connect() as conn:
             assert _all_sections(conn) == before
@@ -862,7 +869,7 @@ def test_0042_lets_a_visit_hold_0_planned_minutes_and_refuses_a_downgrade_while_
     import sqlalchemy as sa
     at = "2026-03-16 01:00:00+00:00"
     with migrated_app(app, tmp_path):
-        flask_migrate.upgrade()
+        flask_migrate.upgrade(revision="0042")
         from tests.builders import uscc
         with db.engine.begin() as conn:
             person = _insert(conn, "insured_persons", id_number="110101194001010011", name="李四", district="东城区",

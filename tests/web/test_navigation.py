@@ -30,8 +30,8 @@ def test_the_menu_groups_the_entries_by_area(client, world):
     page = client.get("/").data.decode()
     entries = top_level(page)
     assert len(entries) <= 6, entries
-    assert {key for _href, key in entries if key} == {"menu-cases", "menu-persons", "menu-visits", "menu-policy",
-                                                      "menu-admin"}
+    assert {key for _href, key in entries if key} == {"menu-cases", "menu-persons", "menu-visits", "menu-admin",
+                                                      "menu-billing"}
     for endpoint in ("orgs.list_orgs", "calendar.overrides", "audit.log", "people.list_persons"):
         assert f'href="{_path(client, endpoint)}"' in menu(page), endpoint
 
