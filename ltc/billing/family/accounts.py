@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ltc.assessment.applications.models import Application
 from ltc.billing.family.kinds import AccountSource
 from ltc.billing.family.models import (ACCOUNT_MAX, BANK_MAX, HOLDER_MAX, REASON_MAX, BeneficiaryBankAccount)
-from ltc.core import audit
+from ltc.core import audit, bank
 from ltc.core.audit import Actor
 from ltc.core.errors import Forbidden, ValidationFailed
 from ltc.core.periods import add_period, period_on, periods_of
@@ -77,15 +77,9 @@ class AccountChange:
 def _clean(change: AccountChange) -> dict[str, str]:
     limits = {"holder": HOLDER_MAX, "bank_name": BANK_MAX, "account_no": ACCOUNT_MAX, "request": REASON_MAX,
               "reason": REASON_MAX}
-    values = {name: " ".join((getattr(change, name) or "").split()) for name in limits}
-    values["account_no"] = values["account_no"].replace(" ", "")
-    for name, limit in limits.items():
-        if not values[name]:
-            raise ValidationFailed("请填写全部账户信息、本人申请和变更原因", {name: "required"})
-        if len(values[name]) > limit:
-            raise ValidationFailed("内容过长", {name: "too long"})
-    if not values["account_no"].isdigit() or len(values["account_no"]) < 8:
-        raise ValidationFailed("银行账号须为至少 8 位数字", {"account_no": "invalid"})
+    values, empty = bank.cleaned(change, limits)
+    if empty is not None:
+        raise ValidationFailed("请填写全部账户信息、本人申请和变更原因", {empty: "required"})
     return values
 
 
