@@ -65,9 +65,9 @@ class ProviderWeights:
 
 @dataclass(frozen=True)
 class Deductions:
-    minor: int = param("一般违规（记 1 分的违规）", "分")
-    serious: int = param("严重违规（记 3 分或 6 分的违规及机构层面的拒付）", "分")
-    fraud: int = param("欺诈", "分")
+    minor: int = param("一般违规（记 1 分的违规）", "扣分")
+    serious: int = param("严重违规（记 3 分或 6 分的违规及机构层面的拒付）", "扣分")
+    fraud: int = param("欺诈", "扣分")
 
     def __post_init__(self) -> None:
         if errors := range_errors(self, {"minor": (0, 100), "serious": (0, 100), "fraud": (0, 100)}):
@@ -78,7 +78,7 @@ class Deductions:
 class RatingsPolicy:
     LABEL: ClassVar[str] = "四评与星级评定"
 
-    star_thresholds: Mapping[str, Decimal] = param("星级最低得分", "分", key_labels=STAR_LABELS)
+    star_thresholds: Mapping[str, Decimal] = param("星级最低得分", None, key_labels=STAR_LABELS)
     carer_weights: CarerWeights = param("护理人员星级的权重")
     punctuality_minutes: int = param("准时：签到不晚于计划开始时间", "分钟")
     training_hours: Decimal = param("培训满分所需学时（近 12 个月）", "学时")
@@ -88,11 +88,11 @@ class RatingsPolicy:
     deductions: Deductions = param("诚信评价的扣分")
     integrity_months: int = param("诚信评价的统计期", "个月")
     provider_weights: ProviderWeights = param("机构星级的权重")
-    carer_star_points: int = param("护理人员平均星级折算为分数（每星）", "分")
+    carer_star_points: int = param("护理人员平均星级折算为分数（每星）")
     beds_per_qualified_carer: Decimal = param("人员配置：每名持证护理人员对应的床位", "张")
     shrinkage_k: int = param("小样本向全市平均收缩的常数 k")
     fraud_cap_months: int = param("欺诈认定后机构星级限为 1 星", "个月")
-    suspension_points: int = param("违规记分达到该分数暂停护理人员服务", "分")
+    suspension_points: int = param("违规记分达到该分数暂停护理人员服务", "记分")
     points_window_months: int = param("违规记分的累计期（滚动）", "个月")
     suspension_months: int = param("暂停服务时长", "个月")
 
