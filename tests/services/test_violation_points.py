@@ -153,3 +153,16 @@ def test_the_job_checks_approved_settlements_only_and_drops_them_once_done(sessi
     assert attach_unit(session, str(built.settlement.id), now=NOW, due_at=due) == {
         "rows": 1, "points": 1, "suspensions": 0, "done": 1}
     assert settlements_to_check(session, due_at=due) == []
+
+
+def test_p02_rejects_the_visits_of_a_carer_suspended_by_points(session, world):
+    from ltc.compliance.services import check_record
+    from tests.compliance_db_builders import visit
+
+    built = approved(session, world, with_reject=False, extra_flags={1: "S01"}, refusals={1: FRAUD})
+    attach_settlement(session, built.settlement, today=AFTER_WINDOW, now=NOW)
+    carer, who = built.carers[1], built.persons[0]
+    before = visit(session, who, carer, day="2026-07-15", hour=9)
+    during = visit(session, who, carer, day="2026-07-20", hour=9)
+    assert "P02" not in {f.rule for f in check_record(session, "visit", before, now=NOW)}
+    assert "P02" in {f.rule for f in check_record(session, "visit", during, now=NOW)}
