@@ -24,6 +24,7 @@ def test_the_provider_sees_its_carers_points_and_why(client, world, session):
     login(client, "pr_admin")
     listing = client.get("/ratings/points/").data.decode()
     assert "护理人员违规记分" in listing and carer.name in listing and f'data-carer="{carer.id}"' in listing
+    assert f"/ratings/points/carers/{carer.id}" in client.get(f"/carers/{carer.id}").data.decode()
     page = client.get(f"/ratings/points/carers/{carer.id}").data.decode()
     assert "欺诈（商保公司认定）" in page and "商保公司有证据认定欺诈" in page and "监控录像显示当日未上门" in page
     assert "申诉期满未申诉" in page and "因违规记分暂停服务" in page
