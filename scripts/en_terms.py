@@ -1232,6 +1232,56 @@ EN.update({
     "服务记录变更": "service record changed",
 })
 
+# violation points and the ratings section (SPEC §6, §8)
+EN.update({
+    "违规记分": "Violation points", "护理人员违规记分": "Carer violation points",
+    "近 %(months)s 个月记分：%(points)s 分（达到 %(threshold)s 分暂停服务 %(length)s 个月）":
+        "Points in the last %(months)s months: %(points)s (%(threshold)s points suspend the carer for %(length)s months)",
+    "因违规记分暂停服务": "Suspended for violation points",
+    "%(day)s 记分累计 %(points)s 分：%(start)s 至 %(end)s 暂停服务":
+        "%(points)s points on %(day)s: suspended from %(start)s to %(end)s",
+    "%(day)s 记分累计 %(points)s 分：该护理人员已被暂停服务（未定结束日期）":
+        "%(points)s points on %(day)s: the carer was already suspended until further notice",
+    "记分日期": "Attached on", "记分": "Points", "结算月份": "Settlement month", "记分原因": "Why",
+    "确认方式": "Confirmed by", "商保公司说明": "Insurer's words", "该护理人员没有违规记分": "No violation points",
+    "%(months)s 个月内累计 %(points)s 分暂停服务 %(length)s 个月。":
+        "%(points)s points within %(months)s months suspend the carer for %(length)s months.",
+    "近 %(months)s 个月记分": "Points, last %(months)s months", "累计记分": "All points",
+    "最近记分日期": "Last attached on", "没有护理人员被记分": "No carer has violation points",
+    "系统拒付已确认": "Automatic rejection confirmed", "待审核记录经商保公司审核不予支付": "Flagged record refused by the insurer",
+    "商保公司认定服务记录系伪造": "Record found falsified by the insurer",
+    "商保公司有证据认定欺诈": "Fraud found by the insurer with evidence", "欺诈（商保公司认定）": "Fraud (found by the insurer)",
+    "申诉期满未申诉": "No appeal within the appeal window", "申诉不成立": "Appeal rejected",
+    "伪造服务记录（经核实）": "Falsified record (verified)", "欺诈（有证据）": "Fraud (with evidence)",
+    "认定伪造服务记录时须写明依据": "Write down the grounds for finding the record falsified",
+    "认定欺诈时须写明证据": "Write down the evidence of fraud",
+    "因违规记分暂停服务的护理人员": "Carers suspended for violation points", "暂停开始": "Suspended from",
+    "护理人员违规记分（申诉期满或申诉不成立）及暂停服务":
+        "Carer violation points (appeal window over or appeal lost) and suspensions",
+    "违规记分（确认后）": "Violation points (once confirmed)",
+    "四评与星级评定": "Evaluations and star ratings", "星级最低得分": "Lowest score of each star",
+    "护理人员星级的权重": "Weights of the carer star", "服务合规率": "Visit compliance",
+    "回访满意度": "Follow-up satisfaction", "抽查审核通过率": "Review pass rate", "准时率": "Punctuality", "培训": "Training",
+    "准时：签到不晚于计划开始时间": "Punctual: check-in at most this late after the scheduled start",
+    "培训满分所需学时（近 12 个月）": "Training hours for full marks (last 12 months)", "学时": "hours",
+    "培训学时的统计期": "Training hours counted over", "绩效评价的权重": "Weights of cost-performance",
+    "人月基金支出（与全市同护理形式、同等级平均相比）":
+        "Fund per beneficiary-month (against the scheme average of the same care type and level)",
+    "审核拒付占申报基金的比例": "Refused share of the claimed fund", "有效投诉率": "Upheld complaint rate",
+    "有效投诉率得零分的上限（每 100 人月）": "Upheld complaints per 100 beneficiary-months that score zero",
+    "诚信评价的扣分": "Integrity deductions", "一般违规（记 1 分的违规）": "Minor violation (worth 1 point)",
+    "严重违规（记 3 分或 6 分的违规及机构层面的拒付）":
+        "Serious violation (worth 3 or 6 points, and provider-level refusals)",
+    "欺诈": "Fraud", "诚信评价的统计期": "Integrity counted over", "机构星级的权重": "Weights of the provider star",
+    "护理人员平均星级（无上门服务的机构：人员配置）": "Carer average stars (providers without visits: staffing)",
+    "绩效评价": "Cost-performance", "诚信评价": "Integrity",
+    "护理人员平均星级折算为分数（每星）": "Score per carer star", "人员配置：每名持证护理人员对应的床位":
+        "Staffing: beds per qualified carer", "张": "beds", "小样本向全市平均收缩的常数 k": "Shrinkage constant k",
+    "欺诈认定后机构星级限为 1 星": "Fraud caps the provider star at 1 star for",
+    "违规记分达到该分数暂停护理人员服务": "Points that suspend a carer", "违规记分的累计期（滚动）": "Points counted over (rolling)",
+    "暂停服务时长": "Suspension length", "件": "complaints", "扣分": "points deducted",
+})
+
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "ltc/translations/en/LC_MESSAGES/messages.po"
 

@@ -57,6 +57,7 @@ GROUPS = (
         NavItem("stays.index", "在院记录", Action.VIEW_STAYS),
         NavItem("carers.list_carers", "护理人员名册", Action.VIEW_CARERS),
         NavItem("carers.my_entry", "我的名册信息", Action.OWN_CARER_ENTRY),
+        NavItem("violation_points.list_points", "护理人员违规记分", Action.VIEW_CARERS),
     )),
     NavGroup("visits", "上门服务", (
         NavItem("visits.today", "今日服务", Action.VIEW_VISITS),

@@ -77,6 +77,9 @@ class JobsPolicy:
     #: added after versions existed: a version without it keeps the registry's day 1, 03:00
     family_allowances: JobTime = field(default=JobTime(1, 3, 0),
                                        metadata={"label": "生成上月亲情照护补贴发放名单", "unit": None})
+    #: added after versions existed: a version without it keeps the registry's daily 00:45
+    violation_points: JobTime = field(default=JobTime(None, 0, 45), metadata={
+        "label": "护理人员违规记分（申诉期满或申诉不成立）及暂停服务", "unit": None})
 
     def schedules(self) -> dict[str, Schedule]:
         """Job id → its schedule under this policy."""

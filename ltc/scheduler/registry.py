@@ -67,6 +67,7 @@ MONTHLY_D2_0200 = Schedule(day=2, hour=2)       # ratings
 DAILY_0600 = Schedule(hour=6)                   # SLA overdue marks, expiry reminders, housekeeping
 EVERY_10_MIN = Schedule(every_minutes=10)       # retry pending notices
 DAILY_0330 = Schedule(hour=3, minute=30)        # beneficiary statements of paid settlements
+DAILY_0045 = Schedule(hour=0, minute=45)        # violation points (before the nightly scan and the day's check-ins)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,8 @@ JOBS: tuple[Job, ...] = (
         units="ltc.billing.family.jobs:family_providers"),
     Job("deposit_clearing", "年终清算质量保证金", DAILY_0600,
         "ltc.billing.deposits.jobs:clear_unit", units="ltc.billing.deposits.jobs:years_to_clear"),
+    Job("violation_points", "护理人员违规记分（申诉期满或申诉不成立）及暂停服务", DAILY_0045,
+        "ltc.ratings.points.jobs:attach_unit", units="ltc.ratings.points.jobs:settlements_to_check"),
 )
 
 

@@ -33,6 +33,7 @@ AUDIT_ACTION_LABELS = {
     "generate": "生成结算", "regenerate": "重新生成结算", "raise": "登记调整",
     "set_star": "登记星级", "book_net": "计算结算净额", "clear_deposit": "年终清算保证金",
     "change_bank_account": "变更银行账户", "mark_paid": "登记已支付", "export": "导出",
+    "attach": "违规记分",
 }
 AUDIT_ENTITY_LABELS = {
     "api_token": "API 令牌", "application": "评估申请", "carer": "护理人员", "carer_import": "护理人员导入",
@@ -52,6 +53,7 @@ AUDIT_ENTITY_LABELS = {
     "settlement": "月度结算", "settlement_adjustment": "结算调整",
     "provider_star": "机构星级", "settlement_net": "结算净额", "deposit_clearing": "保证金年终清算",
     "beneficiary_bank_account": "补贴银行账户", "family_allowance_list": "亲情照护补贴发放名单",
+    "violation_point": "违规记分",
 }
 AUDIT_FIELD_LABELS = {
     "status": "状态", "name": "名称", "username": "用户名", "roles": "角色", "org_id": "机构", "kind": "类型",
@@ -68,6 +70,7 @@ AUDIT_FIELD_LABELS = {
     "out_on": "离开日期", "back_on": "返回日期", "person_id": "参保人", "stay_id": "在院记录",
     "staff_type": "人员类别", "employed_from": "入职日期", "left_on": "离职日期",
     "certificate_no": "证书编号", "carer_id": "护理人员", "hours": "学时", "topic": "培训内容", "day": "日期",
+    "rule": "规则", "points": "记分", "attached_on": "记分日期", "settlement_id": "结算", "cause": "记分原因",
 }
 #: the label table of a recorded field's values; ``status`` and ``kind`` depend on the entity
 FIELD_TABLES = {
@@ -76,6 +79,7 @@ FIELD_TABLES = {
     "refusal_code": "refusal", "step": "org_kind", "return_to": "org_kind", "sex": "sex",
     "end_reason": "end_reason", "origin": "entitlement_origin", "frequency_unit": "frequency_unit",
     "reassessment_reason": "reassessment_reason", "subject_type": "audit_entity", "staff_type": "staff_type",
+    "rule": "point_rule", "cause": "point_cause",
 }
 ENTITY_TABLES = {
     "application": {"status": "application_status", "kind": "application_kind"},

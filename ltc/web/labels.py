@@ -39,6 +39,7 @@ from ltc.people.kinds import (CATEGORY_LABELS, COLLISION_KIND_LABELS, COLLISION_
 from ltc.policy.models import ACTION_LABELS as POLICY_ACTION, STATUS_LABELS as POLICY_STATUS
 from ltc.compliance.kinds import FINDING_SOURCE_LABELS, FINDING_STATUS_LABELS, RULE_LABELS, SEVERITY_LABELS
 from ltc.providers.care_plans.checks import CHECK_LABELS
+from ltc.ratings.points.kinds import FRAUD, FRAUD_LABEL, POINT_CAUSE_LABELS
 from ltc.providers.kinds import (ITEM_CLASS_LABELS, PLAN_STATUS_LABELS, RECORD_KIND_LABELS, RECORD_SOURCE_LABELS,
                                  STAFF_TYPE_LABELS, UNIT_LABELS, VISIT_STATUS_LABELS, WEEKDAY_LABELS)
 from ltc.reviews.definitions import DECISION_LABELS, OTHER_REASON, REF_REVIEWS
@@ -96,6 +97,7 @@ LABELS: dict[str, Mapping[str, str]] = {
     "refusal_reason": REFUSAL_REASON_LABELS, "settlement_action": SETTLEMENT_ACTION,
     "appeal_outcome": APPEAL_OUTCOME_LABELS, "appeal_item_kind": APPEAL_ITEM_KIND_LABELS,
     "batch_line_status": BATCH_LINE_STATUS_LABELS, "settlement_reason": {**SETTLEMENT_REASONS, **REFUSAL_REASON_LABELS},
+    "point_cause": POINT_CAUSE_LABELS, "point_rule": {**RULE_LABELS, FRAUD: FRAUD_LABEL},
 }
 
 

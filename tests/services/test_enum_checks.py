@@ -171,3 +171,13 @@ def test_money_tables_take_only_their_known_kinds_statuses_and_sources(session, 
         with pytest.raises(IntegrityError), session.begin_nested():
             session.add(bad)
             session.flush()
+
+
+def test_violation_points_take_the_rule_codes_and_fraud_only(app):
+    """A ledger row's rule is a rule code of SPEC §6 or the insurer's fraud finding."""
+    from ltc.ratings.points.kinds import PointRule
+
+    assert {"V03", "S01", "FRAUD"} <= {r.value for r in PointRule}
+    [check] = [c for c in db.metadata.tables["violation_points"].constraints
+               if isinstance(c, CheckConstraint) and c.name == "ck_violation_points_rule"]
+    assert "'FRAUD'" in check.sqltext.text and "'XYZ'" not in check.sqltext.text

@@ -993,3 +993,34 @@ def test_0043_adds_the_provider_bank_accounts_and_keeps_the_batch_lines_exported
             amount = conn.execute(sa.text("SELECT amount FROM payment_batch_lines WHERE id = :id"),
                                   {"id": old}).scalar()
             assert str(amount) in ("90.00", "90", "90.0")
+
+
+def test_0045_adds_the_violation_points_tables_and_the_ratings_section_keeping_a_citys_own(app, tmp_path):
+    """A database at 0043 whose versions predate the ``ratings`` section (REF, and a city's draft with its
+    own points job time): after the upgrade every version validates, REF reads SPEC §8's values, the city
+    keeps its time; a downgrade gives the 0043 JSON back and drops the tables."""
+    from ltc.policy.schema import validate_sections
+    from ltc.ratings.scoring.policy import REF as REF_RATINGS
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0043")
+        with db.engine.begin() as conn:
+            import sqlalchemy as sa
+            [ref] = _all_sections(conn)
+            assert "ratings" not in ref and "violation_points" not in ref["jobs"]
+            city = json.loads(json.dumps(ref))
+            city["jobs"]["violation_points"] = {"day": None, "hour": 0, "minute": 50}
+            _add_draft(conn, 2, city)
+            before = _all_sections(conn)
+        flask_migrate.upgrade(revision="0045")
+        with db.engine.connect() as conn:
+            loaded = _all_sections(conn)
+            assert {"violation_points", "point_suspensions", "point_settlement_marks"} <= set(
+                sa.inspect(conn).get_table_names())
+        assert [validate_sections(s) for s in loaded] == [{}, {}]
+        assert loaded[0]["ratings"] == loaded[1]["ratings"] == REF_RATINGS
+        assert [s["jobs"]["violation_points"] for s in loaded] == [{"day": None, "hour": 0, "minute": 45},
+                                                                   {"day": None, "hour": 0, "minute": 50}]
+        flask_migrate.downgrade(revision="0043")
+        with db.engine.connect() as conn:
+            assert _all_sections(conn) == before
+            assert "violation_points" not in sa.inspect(conn).get_table_names()

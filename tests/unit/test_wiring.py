@@ -53,14 +53,14 @@ def test_every_registry_is_filled_by_create_app(app):
                   Entitlement, InsurerContract, Carer):
         assert scope._RULES.get(model) is not None, model.__name__
     assert set(SECTIONS) == set(REF_VALUES) == {"assessment", "billing", "reviews", "jobs", "compliance", "carers",
-                                                "settlement_review"}
+                                                "settlement_review", "ratings"}
     assert VERSION_CHECKS == [billing_policy.levels_have_amounts]
     assert set(SUBJECTS) >= {"entitlement_request", "care_plan_revision", "settlement", "settlement_appeal"}
     assert set(subject_visibility) >= {"application", "entitlement"}
     assert len(people_scope.PERSON_LINKS) == 4
     assert [fn.__name__ for fn in REGISTRY] == ["agreements_ending", "contracts_ending", "failed_logins",
                                                 "assessment_queues", "certificates_ending", "carer_papers_ending",
-                                                "review_inbox", "conclusions_ending"]
+                                                "review_inbox", "conclusions_ending", "carers_suspended_for_points"]
     assert beneficiaries.BENEFICIARIES == [entitlement_services.beneficiaries_on]
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ltc.billing.models import Settlement
-from ltc.billing.review.kinds import RecordDecision, RecordOrigin, RefusalReason, ReviewAction
+from ltc.billing.review.kinds import REASONS_WITH_TEXT, RecordDecision, RecordOrigin, RefusalReason, ReviewAction
 from ltc.billing.review.models import SettlementRecordDecision
 from ltc.billing.review.records import FlaggedRecord, RecordRow, flagged_records, record_share, records_of_persons
 from ltc.billing.review.repricing import reprice
@@ -54,8 +54,8 @@ def _check_reason(decision: str, code: str | None, text: str | None) -> None:
     if decision == RecordDecision.REFUSE:
         if code not in {r.value for r in RefusalReason}:
             raise ValidationFailed("不予支付须选择原因", {"reason_code": "required"})
-        if code == RefusalReason.OTHER and not (text or "").strip():
-            raise ValidationFailed("原因为“其他”时须写明具体原因", {"reason_text": "required"})
+        if code in REASONS_WITH_TEXT and not (text or "").strip():
+            raise ValidationFailed(REASONS_WITH_TEXT[RefusalReason(code)], {"reason_text": "required"})
 
 
 def _record(session: Session, settlement: Settlement, key: tuple[str, int],

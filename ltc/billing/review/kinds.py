@@ -44,7 +44,9 @@ class BatchLineStatus(StrEnum):
 
 
 class RefusalReason(StrEnum):
-    """Coded reasons of a refused record (OTHER: text required)."""
+    """Coded reasons of a refused record (OTHER, FALSIFIED, FRAUD: text required). FALSIFIED confirms an
+    S01 / S02 flag as a falsified record and FRAUD is the insurer's fraud finding, its text the evidence:
+    both give the carer violation points (SPEC §6)."""
 
     NOT_DELIVERED = "NOT_DELIVERED"
     NO_EVIDENCE = "NO_EVIDENCE"
@@ -52,6 +54,14 @@ class RefusalReason(StrEnum):
     DURATION = "DURATION"
     NOT_PLANNED = "NOT_PLANNED"
     OTHER = "OTHER"
+    FALSIFIED = "FALSIFIED"
+    FRAUD = "FRAUD"
+
+
+#: refusal reasons that need the insurer's own words (the evidence, for a falsified record or fraud)
+REASONS_WITH_TEXT = {RefusalReason.OTHER: "原因为“其他”时须写明具体原因",
+                     RefusalReason.FALSIFIED: "认定伪造服务记录时须写明依据",
+                     RefusalReason.FRAUD: "认定欺诈时须写明证据"}
 
 
 class ReviewAction(StrEnum):
@@ -84,7 +94,8 @@ BATCH_LINE_STATUS_LABELS = {BatchLineStatus.PENDING: "待银行回盘", BatchLin
 REFUSAL_REASON_LABELS = {
     RefusalReason.NOT_DELIVERED: "服务未实际提供", RefusalReason.NO_EVIDENCE: "证据不足",
     RefusalReason.LOCATION: "服务地点不符", RefusalReason.DURATION: "服务时长不符",
-    RefusalReason.NOT_PLANNED: "服务项目不在护理计划内", RefusalReason.OTHER: "其他"}
+    RefusalReason.NOT_PLANNED: "服务项目不在护理计划内", RefusalReason.OTHER: "其他",
+    RefusalReason.FALSIFIED: "伪造服务记录（经核实）", RefusalReason.FRAUD: "欺诈（有证据）"}
 REVIEW_ACTION_LABELS = {
     ReviewAction.SUBMITTED: "提交结算", ReviewAction.REMARK: "记录说明", ReviewAction.RECORD_DECIDED: "记录审核",
     ReviewAction.SAMPLE_DRAWN: "抽取样本", ReviewAction.AUDIT_DONE: "审核完成", ReviewAction.AUDIT_RETURNED: "审核退回",
