@@ -19,8 +19,8 @@ MONDAY = datetime(2026, 6, 8, 2, 0, tzinfo=timezone.utc)         # Monday 8 June
 
 def _input(someone, world, **kw) -> ComplaintInput:
     values = {"id_number": someone.id_number, "provider_id": world.provider.id, "complainant": "family",
-              "complainant_name": "李四", "channel": "phone", "what": "护理员未按时上门", "happened_on": date(2026, 6, 5),
-              **kw}
+              "complainant_name": "李四", "channel": "phone", "what": "护理员未按时上门",
+              "happened_on": date(2026, 6, 5), **kw}
     return ComplaintInput(**values)
 
 

@@ -68,9 +68,10 @@ def test_the_same_seed_draws_the_same_sample():
 def test_persons_with_flag_findings_last_month_are_sampled_too(session, world):
     persons = [beneficiary(session, world, n) for n in range(1, 6)]
     for p in persons:
-        session.add(Finding(rule="V01", severity="FLAG", record_kind="visit", record_id=p.id, provider_id=world.provider.id,
-                            person_id=p.id, service_date=date(2026, 6, 3), month=date(2026, 6, 1), evidence={},
-                            message="测试", params={}, status="open", source="scan", found_at=JUNE_10))
+        session.add(Finding(rule="V01", severity="FLAG", record_kind="visit", record_id=p.id,
+                            provider_id=world.provider.id, person_id=p.id, service_date=date(2026, 6, 3),
+                            month=date(2026, 6, 1), evidence={}, message="测试", params={}, status="open",
+                            source="scan", found_at=JUNE_10))
     session.flush()
     draw = sampling.draw_month(session, world.insurer.id, date(2026, 7, 1), actor=SYSTEM, now=JUNE_20, seed=3)
     assert (draw.flagged, draw.flag_sampled) == (5, 1)

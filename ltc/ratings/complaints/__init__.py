@@ -8,10 +8,12 @@ from flask import Flask
 
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
-    from ltc.ratings.complaints import scope
+    from ltc.people.merge_hooks import add_merge_hook
+    from ltc.ratings.complaints import merging, scope
     from ltc.ratings.complaints.models import Complaint
 
     add_scope_rule(Complaint, scope.complaints_in_scope)
+    add_merge_hook(merging.HOOK)
 
 
 def register(app: Flask) -> None:

@@ -12,8 +12,9 @@ from flask import Flask
 def wire() -> None:
     from ltc.auth.scope import add_scope_rule
     from ltc.billing.holds import register_held_persons
+    from ltc.people.merge_hooks import add_merge_hook
     from ltc.policy.schema import register_section
-    from ltc.ratings.followups import holds, policy, scope, worklists
+    from ltc.ratings.followups import holds, merging, policy, scope, worklists
     from ltc.ratings.followups.models import FollowUp
     from ltc.web.worklists import add_worklist
 
@@ -21,6 +22,7 @@ def wire() -> None:
     add_scope_rule(FollowUp, scope.follow_ups_in_scope)
     register_held_persons(holds.held_persons)
     add_worklist(worklists.my_follow_ups)
+    add_merge_hook(merging.HOOK)
 
 
 def register(app: Flask) -> None:
