@@ -2,7 +2,7 @@
 in by the view)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectChoice, DateField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ltc.ratings.followups.kinds import CHANNEL_LABELS, SCORE_LABELS, Channel
@@ -23,8 +23,9 @@ class FollowUpForm(FlaskForm):
     punctuality = _score("punctuality")
     skill = _score("skill")
     overall = _score("overall")
-    confirmed = RadioField(_l("服务是否属实"), choices=[("yes", _l("属实")), ("no", _l("不属实（暂缓支付本月记录）"))],
-                           validators=[InputRequired()])
+    confirmed = SelectField(_l("服务是否属实"), choices=[SelectChoice("", "—"), SelectChoice("yes", _l("属实")),
+                                                         SelectChoice("no", _l("不属实（暂缓支付本月记录）"))],
+                            validators=[DataRequired()])
     findings = TextAreaField(_l("回访发现"), validators=[Length(max=FINDINGS_MAX)])
     level_mismatch = BooleanField(_l("发现参保人情况与失能等级不符（发起重新评估）"))
     submit = SubmitField(_l("登记回访结果"))
