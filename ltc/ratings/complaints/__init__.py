@@ -17,6 +17,6 @@ def wire() -> None:
 
 
 def register(app: Flask) -> None:
-    from ltc.ratings.complaints import views
+    from ltc.ratings.complaints import api, views  # noqa: F401  (api: adds its routes to the API blueprint)
 
     app.register_blueprint(views.bp)

@@ -26,6 +26,6 @@ def wire() -> None:
 
 
 def register(app: Flask) -> None:
-    from ltc.ratings.followups import views
+    from ltc.ratings.followups import api, views  # noqa: F401  (api: adds its routes to the API blueprint)
 
     app.register_blueprint(views.bp)
