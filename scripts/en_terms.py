@@ -1241,7 +1241,6 @@ EN.update({
     '专业技能': 'Skill',
     '入户': 'Home visit',
     '准时性': 'Punctuality',
-    '分派': 'Assigned',
     '列入回访任务': 'Listed for a follow-up',
     '列入日期': 'Listed on',
     '办结': 'Close',

@@ -197,7 +197,7 @@ def upgrade():
     sa.Column('to_user_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.String(length=300), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
-    sa.CheckConstraint("kind IN ('created', 'assigned', 'reassigned', 'recorded')", name=op.f('ck_follow_up_events_kind')),
+    sa.CheckConstraint("kind IN ('created', 'reassigned', 'recorded')", name=op.f('ck_follow_up_events_kind')),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_follow_up_events_actor_id_users')),
     sa.ForeignKeyConstraint(['actor_org_id'], ['organisations.id'], name=op.f('fk_follow_up_events_actor_org_id_organisations')),
     sa.ForeignKeyConstraint(['follow_up_id'], ['follow_ups.id'], name=op.f('fk_follow_up_events_follow_up_id_follow_ups')),

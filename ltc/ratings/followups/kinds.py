@@ -27,10 +27,10 @@ class Status(StrEnum):
 
 
 class EventKind(StrEnum):
-    """``created`` on the worklist, ``assigned`` / ``reassigned`` to a staff member, ``recorded``."""
+    """``created`` on the worklist (with the staff member it went to), ``reassigned`` to another one,
+    ``recorded``."""
 
     CREATED = "created"
-    ASSIGNED = "assigned"
     REASSIGNED = "reassigned"
     RECORDED = "recorded"
 
@@ -46,6 +46,6 @@ ORIGIN_LABELS = {Origin.NEW_GRANT: "新享受待遇人员", Origin.MONTHLY_SAMPL
                  Origin.COMPLAINT: "投诉回访", Origin.FLAG_SAMPLE: "疑点记录抽样"}
 CHANNEL_LABELS = {Channel.PHONE: "电话", Channel.VIDEO: "视频", Channel.HOME: "入户"}
 STATUS_LABELS = dict(LIFECYCLE.labels)
-EVENT_LABELS = {EventKind.CREATED: "列入回访任务", EventKind.ASSIGNED: "分派", EventKind.REASSIGNED: "改派",
+EVENT_LABELS = {EventKind.CREATED: "列入回访任务", EventKind.REASSIGNED: "改派",
                 EventKind.RECORDED: "登记回访结果"}
 SCORE_LABELS = {"attitude": "服务态度", "punctuality": "准时性", "skill": "专业技能", "overall": "总体满意度"}
