@@ -1,13 +1,19 @@
 """The follow-up and complaint pages (issue 12 points 1–2, SPEC §1, §8): the insurer's worklist with
 workload, the record form with its errors, the reassignment, the complaint register and its outcome;
 another insurer's follow-up or complaint is a 404; providers only view; Chinese first, English too."""
+from datetime import date
+
 from sqlalchemy import select
 
+from ltc.billing.review import workflow
 from ltc.core.clock import local_today
 from ltc.ratings.complaints.models import Complaint
+from ltc.ratings.followups import recording
 from ltc.ratings.followups.models import FollowUp
+from tests.carer_builders import provider_district
 from tests.conftest import login
-from tests.ratings_builders import beneficiary, listed, other_insurer
+from tests.ratings_builders import JUNE_20, actor, beneficiary, listed, other_insurer, visit_record
+from tests.services.test_followup_holds import SUBMITTED, _generated, _home_month
 
 
 def _record_form(**kw) -> dict:
@@ -117,3 +123,23 @@ def test_the_pages_read_in_english(client, session, world):
     page = client.get("/ratings/follow-ups/").data.decode()
     assert "Follow-up visits" in page and "Monthly sample" in page and "回访" not in page
     assert "Register a complaint" in client.get("/ratings/complaints/").data.decode()
+
+
+def test_the_held_records_show_in_the_providers_settlement_and_the_insurers_audit(client, session, world):
+    provider_district(session, world.provider, "东城区")
+    someone = _home_month(session, world, 84)
+    f = listed(session, someone)
+    recording.record_follow_up(session, f.id, visit_record(confirmed=False, visited_on=date(2026, 6, 18)),
+                               actor=actor(world, "ins_op"), now=JUNE_20)
+    settlement = _generated(session, world)
+    session.commit()
+    login(client, "pr_op")
+    page = client.get(f"/settlements/{settlement.id}").data.decode()
+    assert 'data-testid="held-rule"' in page and "回访未确认服务" in page
+    workflow.submit(session, settlement, remarks={}, actor=actor(world, "pr_op"), now=SUBMITTED)
+    session.commit()
+    client.post("/logout")
+    login(client, "ins_rev")
+    audit = client.get(f"/settlements/review/{settlement.id}").data.decode()
+    rows = audit.split('data-testid="flagged"')[1].split("</table>")[0]
+    assert rows.count('data-testid="flagged-row"') == 3 and "回访未确认服务" in rows and "follow_up" not in rows
