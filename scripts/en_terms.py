@@ -1386,6 +1386,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "ltc/translations/en/LC_MESSAGES/messages.po"
 
 
+# the ratings run (issue 12 points 4–6)
+EN.update({
+    "计算护理人员与机构星级（月度及年度）": "Compute carer and provider stars (monthly and annual)",
+    "护理人员平均星级": "Carer average stars", "人员配置": "Staffing",
+    "系统评定：%(kind)s %(period)s，综合得分 %(score)s": "Computed: %(kind)s %(period)s, composite %(score)s",
+})
+
 def _kept_translations() -> dict:
     """The translations the catalogue already holds (hand-written ones included), by msgid."""
     if not PO.exists():

@@ -7,7 +7,7 @@ registers what billing reads (e.g. the persons a follow-up holds) through billin
 """
 from flask import Flask
 
-from ltc.ratings import complaints, followups, points, scoring
+from ltc.ratings import complaints, followups, points, run, scoring
 
 
 def wire() -> None:
@@ -15,6 +15,7 @@ def wire() -> None:
     scoring.wire()
     followups.wire()
     complaints.wire()
+    run.wire()
 
 
 def register(app: Flask) -> None:

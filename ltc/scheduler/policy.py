@@ -87,6 +87,9 @@ class JobsPolicy:
                                           metadata={"label": "新享受待遇人员列入回访任务", "unit": None})
     #: added after versions existed: a version without it keeps the registry's daily 06:00
     complaint_overdue: JobTime = field(default=JobTime(None, 6, 0), metadata={"label": "投诉超时标记", "unit": None})
+    #: added after versions existed: a version without it keeps the registry's day 2, 02:00
+    recompute_ratings: JobTime = field(default=JobTime(2, 2, 0), metadata={
+        "label": "计算护理人员与机构星级（月度及年度）", "unit": None})
 
     def schedules(self) -> dict[str, Schedule]:
         """Job id → its schedule under this policy."""

@@ -123,6 +123,8 @@ JOBS: tuple[Job, ...] = (
         units="ltc.ratings.followups.jobs:insurers_to_draw"),
     Job("follow_up_new_grants", "新享受待遇人员列入回访任务", DAILY_0600, "ltc.ratings.followups.jobs:feed_new_grants"),
     Job("complaint_overdue", "投诉超时标记", DAILY_0600, "ltc.ratings.complaints.jobs:mark_overdue"),
+    Job("recompute_ratings", "计算护理人员与机构星级（月度及年度）", MONTHLY_D2_0200, "ltc.ratings.run.jobs:rate_unit",
+        units="ltc.ratings.run.jobs:providers_to_rate"),
 )
 
 

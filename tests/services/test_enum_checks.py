@@ -216,3 +216,13 @@ def test_a_complaint_takes_only_the_known_outcomes_and_a_closed_one_has_one(sess
             for column, value in values.items():
                 setattr(row, column, value)
             session.flush()
+
+
+def test_a_rating_run_and_a_rating_component_take_only_their_kinds(app):
+    """A run is monthly or annual; a component is one of SPEC §8's (staffing replaces carers)."""
+    for table, name, known in (("rating_runs", "ck_rating_runs_kind", "'annual'"),
+                               ("provider_rating_components", "ck_provider_rating_components_component",
+                                "'staffing'")):
+        [check] = [c for c in db.metadata.tables[table].constraints
+                   if isinstance(c, CheckConstraint) and c.name == name]
+        assert known in check.sqltext.text and "'weekly'" not in check.sqltext.text
