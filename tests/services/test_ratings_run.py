@@ -148,3 +148,55 @@ def test_a_rerun_writes_the_same_results_and_nothing_twice(session, world):
     before = snapshot()
     _run(session)
     assert snapshot() == before
+
+
+def test_a_computed_monthly_star_sets_the_next_settlements_sample_rate(session, world):
+    """June's run (due 2 July) rates June's activity: both carers only punctual (100) and untrained (0)
+    → 50.00 ★1, the provider's carer component 20 → ★1, in force from 1 July; the June settlement's audit
+    then samples 15 % of 30 persons (5) instead of the 5 % (3) of a provider without a star."""
+    from ltc.billing.review import sampling, workflow
+    from ltc.ratings.run.jobs import providers_to_rate, rate_unit
+    from tests.settlement_review_builders import AUDIT_NOW, actor, settlement
+
+    built = settlement(session, world, persons=30, visits_each=1, flagged_each=0, with_reject=False)
+    workflow.submit(session, built.settlement, remarks={}, actor=actor(world, "pr_op"), now=AUDIT_NOW)
+    due = datetime(2026, 7, 1, 18, 0, tzinfo=timezone.utc)
+    for unit in providers_to_rate(session, due_at=due):
+        rate_unit(session, unit, now=due, due_at=due)
+    assert (_rating(session, world.provider).score, _rating(session, world.provider).star) == (D("20.00"), 1)
+    chosen = sampling.draw_sample(session, built.settlement, actor=actor(world, "ins_rev"), now=AUDIT_NOW, seed=5)
+    row = workflow.audit_row(session, built.settlement)
+    assert (row.star, row.sample_rate, row.sample_size, len(chosen)) == (1, D("0.15"), 5, 5)
+
+
+def test_the_first_run_after_december_is_paid_fixes_the_annual_star_that_releases_the_deposit(session):
+    """December 2026 paid: the run due 2 February 2027 adds the annual run of 2026. The provider's only
+    components are its integrity (100 over 2 beneficiary-months, no violation) and Q1 / Q4 cost-performance
+    (scheme = its own averages, no refusal, no complaint: 100) → 100.00 ★5, so the year-end clearing
+    releases the whole deposit; a second run does not redo the year."""
+    from ltc.billing.deposits import clearing, services
+    from ltc.billing.models import SettlementLine
+    from ltc.billing.stars.services import annual_star
+    from ltc.core.audit import SYSTEM
+    from ltc.ratings.run.jobs import providers_to_rate, rate_unit
+    from tests.builders import org
+    from tests.deposit_builders import NOW, settlement
+
+    provider = org(session, "provider", "护理院清算", 721)
+    for n, (month, fund) in enumerate(((date(2026, 3, 1), "10000.00"), (date(2026, 12, 1), "2345.65"))):
+        row = settlement(session, provider, month, fund)
+        session.add(SettlementLine(settlement_id=row.id, revision=row.revision, kind="regular",
+                                   person_id=person(session, 30 + n).id, care_type="institution", level=4,
+                                   date_from=month, date_to=month, unit="day", fund=D(fund), billable=D(fund)))
+        services.book_net(session, row, actor=SYSTEM, now=NOW)
+        row.status = "paid"
+    session.flush()
+    due = datetime(2027, 2, 1, 18, 0, tzinfo=timezone.utc)
+    units = providers_to_rate(session, due_at=due)
+    assert f"annual:{provider.id}" in units
+    for unit in units:
+        rate_unit(session, unit, now=due, due_at=due)
+    assert annual_star(session, provider.id, 2026) == 5
+    done = clearing.clear_year(session, provider.id, 2026, actor=SYSTEM, now=NOW)
+    assert (done.withheld, done.released, done.returned) == (D("1234.57"), D("1234.57"), D("0.00"))
+    assert not [u for u in providers_to_rate(session, due_at=due) if u.startswith("annual")]
