@@ -1391,6 +1391,36 @@ EN.update({
     "计算护理人员与机构星级（月度及年度）": "Compute carer and provider stars (monthly and annual)",
     "护理人员平均星级": "Carer average stars", "人员配置": "Staffing",
     "系统评定：%(kind)s %(period)s，综合得分 %(score)s": "Computed: %(kind)s %(period)s, composite %(score)s",
+    "星级评定": "Provider star rating", "评定期间": "Rated period", "星级类型": "Kind of star", "综合得分": "Composite score",
+    "星级": "Stars", "暂无星级": "No star yet", "没有星级评定": "No ratings",
+    "欺诈认定后 %(months)s 个月内限为 1 星": "Capped at 1 star for %(months)s months after a fraud finding",
+    "活动数据（上门服务、准时、回访、投诉、培训）：%(a)s 至 %(b)s；结算结果（确认的违规、拒付、抽查、基金）：%(c)s 至 %(d)s。":
+        "Activity (visits, punctuality, follow-ups, complaints, training): %(a)s to %(b)s; settlement results "
+        "(confirmed violations, refusals, samples, fund): %(c)s to %(d)s.",
+    "评价项目": "Component", "样本数 n": "Observations n", "原始得分": "Raw score", "全市平均": "Scheme mean",
+    "收缩后得分": "Shrunk score", "权重": "Weight", "依据": "Figures",
+    "收缩后得分 = (n × 原始得分 + k × 全市平均) ÷ (n + k)，k = %(k)s；没有数据的项目不计入，其权重按比例分给其他项目；综合得分 = Σ 权重 × 收缩后得分 ÷ Σ 权重，四舍五入到 0.01。":
+        "Shrunk score = (n × raw score + k × scheme mean) ÷ (n + k), k = %(k)s; a component without data is "
+        "left out and its weight spread over the others; composite = Σ weight × shrunk score ÷ Σ weight, "
+        "rounded half-up to 0.01.",
+    "星级：≥ %(s5)s 分 5 星，≥ %(s4)s 分 4 星，≥ %(s3)s 分 3 星，≥ %(s2)s 分 2 星，其余 1 星。":
+        "Stars: ≥ %(s5)s 5 stars, ≥ %(s4)s 4 stars, ≥ %(s3)s 3 stars, ≥ %(s2)s 2 stars, otherwise 1 star.",
+    "重新计算原因": "Recomputed because", "申诉": "Appeal", "申诉期限：%(day)s（评定后 10 个工作日）":
+        "Appeal by %(day)s (10 working days after the rating)", "审核进度": "Review progress", "没有申诉": "No appeals",
+    "申诉理由": "Grounds of the appeal", "提交申诉": "File the appeal", "申诉已提交，由商保公司复核":
+        "Appeal filed: the insurer reviews it next", "审核中": "Under review", "申诉成立": "Appeal upheld",
+    "申诉不成立": "Appeal rejected", "月度星级": "Monthly star", "年度星级": "Annual star",
+    "有星级的护理人员": "Carers with a star", "星级合计": "Sum of stars", "持证护理人员": "Qualified carers",
+    "在住床位": "Occupied beds", "回访次数": "Follow-ups", "总体满意度合计": "Sum of overall satisfaction",
+    "季度得分": "Quarterly scores", "人月数": "Beneficiary-months", "一般违规": "Minor violations",
+    "严重违规": "Serious violations",
+    "只有被评定的护理机构可以申诉": "Only the rated provider may appeal",
+    "请填写申诉理由（不超过 %(n)s 个字符）": "Give the grounds of the appeal (at most %(n)s characters)",
+    "已超过申诉期限（评定后 %(n)s 个工作日）": "The appeal window is over (%(n)s working days after the rating)",
+    "该星级评定已有审核中的申诉": "An appeal of this rating is under review",
+    "星级评定申诉": "Rating appeal", "护理机构提出申诉": "Provider appeals", "商保公司复核": "Insurer reviews",
+    "医保经办机构决定": "MIA decides",
+    "申诉成立，%(day)s 重新计算（申诉理由：%(reason)s）": "Appeal upheld, recomputed on %(day)s (grounds: %(reason)s)",
 })
 
 def _kept_translations() -> dict:

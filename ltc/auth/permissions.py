@@ -41,6 +41,8 @@ class Action(StrEnum):
     REASSIGN_FOLLOW_UPS = "reassign_follow_ups"  # insurer admin: move follow-ups among the insurer's staff
     REGISTER_COMPLAINTS = "register_complaints"  # insurer and MIA operators (SPEC §1, §8)
     VIEW_COMPLAINTS = "view_complaints"      # complaints: the MIA all, the handling insurer, a provider its own
+    VIEW_RATINGS = "view_ratings"            # provider ratings: MIA all, insurer its districts, provider own
+    APPEAL_RATINGS = "appeal_ratings"        # a provider's admin or operator files an appeal of its rating (SPEC §8)
 
 
 class Role(StrEnum):
@@ -98,6 +100,8 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.REASSIGN_FOLLOW_UPS: {INSURER: {"admin"}},
     Action.REGISTER_COMPLAINTS: {MIA: {"operator"}, INSURER: {"operator"}},
     Action.VIEW_COMPLAINTS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
+    Action.VIEW_RATINGS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
+    Action.APPEAL_RATINGS: {PROVIDER: {"admin", "operator"}},
 }
 
 

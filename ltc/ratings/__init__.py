@@ -22,3 +22,4 @@ def register(app: Flask) -> None:
     points.register(app)
     followups.register(app)
     complaints.register(app)
+    run.register(app)

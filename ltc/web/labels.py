@@ -44,6 +44,8 @@ from ltc.ratings.points.kinds import FRAUD, FRAUD_LABEL, POINT_CAUSE_LABELS
 from ltc.ratings.complaints.kinds import (CHANNEL_LABELS as COMPLAINT_CHANNEL, COMPLAINANT_LABELS,
                                           EVENT_LABELS as COMPLAINT_EVENT, OUTCOME_LABELS as COMPLAINT_OUTCOME,
                                           STATUS_LABELS as COMPLAINT_STATUS)
+from ltc.ratings.run.kinds import (APPEAL_OUTCOME_LABELS as RATING_APPEAL_OUTCOME, COMPONENT_LABELS, INPUT_LABELS,
+                                  RUN_KIND_LABELS)
 from ltc.ratings.followups.kinds import (CHANNEL_LABELS as FOLLOW_UP_CHANNEL, EVENT_LABELS as FOLLOW_UP_EVENT,
                                          ORIGIN_LABELS as FOLLOW_UP_ORIGIN, STATUS_LABELS as FOLLOW_UP_STATUS)
 from ltc.providers.kinds import (ITEM_CLASS_LABELS, PLAN_STATUS_LABELS, RECORD_KIND_LABELS, RECORD_SOURCE_LABELS,
@@ -107,6 +109,8 @@ LABELS: dict[str, Mapping[str, str]] = {
     "follow_up_origin": FOLLOW_UP_ORIGIN, "follow_up_channel": FOLLOW_UP_CHANNEL, "follow_up_status": FOLLOW_UP_STATUS,
     "follow_up_event": FOLLOW_UP_EVENT, "complainant": COMPLAINANT_LABELS, "complaint_channel": COMPLAINT_CHANNEL,
     "complaint_status": COMPLAINT_STATUS, "complaint_outcome": COMPLAINT_OUTCOME, "complaint_event": COMPLAINT_EVENT,
+    "rating_kind": RUN_KIND_LABELS, "rating_component": COMPONENT_LABELS,
+    "rating_appeal_outcome": RATING_APPEAL_OUTCOME, "rating_input": INPUT_LABELS,
 }
 
 

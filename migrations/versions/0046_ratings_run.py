@@ -6,9 +6,14 @@ Revises: 0045
 Create Date: 2026-12-03 23:20:00
 
 Issue 12 points 4–6 (SPEC §8) — new tables only: ``carer_stars``, ``provider_cost_quarters``,
-``rating_runs``, ``provider_ratings``, ``provider_rating_components``. The job's time needs no data
-change: a ``jobs`` section without ``recompute_ratings`` keeps the registry's day 2, 02:00.
+``rating_runs``, ``provider_ratings``, ``provider_rating_components``, ``rating_appeals``; every
+policy version's ``reviews`` section gets the ``rating_appeal`` case type (provider → insurer → MIA,
+10 working days each). The job's time needs no data change: a ``jobs`` section without
+``recompute_ratings`` keeps the registry's day 2, 02:00. A downgrade removes the case type where it is
+still REF's and drops the tables.
 """
+import copy
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -20,6 +25,49 @@ depends_on = None
 
 SCORE = sa.Numeric(5, 2)
 COMPONENTS = ('carers', 'staffing', 'satisfaction', 'cost', 'integrity')
+
+
+VERSIONS = sa.table("policy_versions", sa.column("id", sa.Integer), sa.column("sections", sa.JSON))
+#: the rating appeal case type, frozen here
+APPEAL = {
+    "code": "rating_appeal", "label": "星级评定申诉", "subject": "rating_appeal",
+    "steps": [
+        {"code": "rating_appeal", "label": "护理机构提出申诉", "owner": "subject_provider", "decisions": ["approve"],
+         "sla": "working_days:10", "return_to": [], "precondition": None, "roles": ["operator", "admin"]},
+        {"code": "rating_insurer", "label": "商保公司复核", "owner": "provider_district_insurer",
+         "decisions": ["approve", "reject"], "sla": "working_days:10", "return_to": [], "precondition": None,
+         "roles": ["reviewer"]},
+        {"code": "rating_mia", "label": "医保经办机构决定", "owner": "mia", "decisions": ["approve", "reject"],
+         "sla": "working_days:10", "return_to": [], "precondition": None, "roles": ["reviewer"]},
+    ],
+    "reasons": [
+        {"code": "RATING_UNFOUNDED", "label": "申诉理由不成立", "decisions": ["reject"],
+         "steps": ["rating_insurer", "rating_mia"]},
+    ],
+}
+
+
+def _sections(change):
+    bind = op.get_bind()
+    for row in bind.execute(sa.select(VERSIONS.c.id, VERSIONS.c.sections)).all():
+        sections = copy.deepcopy(dict(row.sections or {}))
+        change(sections)
+        if sections != (row.sections or {}):
+            bind.execute(VERSIONS.update().where(VERSIONS.c.id == row.id).values(sections=sections))
+
+
+def _add(sections):
+    reviews = sections.get("reviews")
+    if isinstance(reviews, dict):
+        known = reviews.setdefault("case_types", [])
+        if all(not isinstance(c, dict) or c.get("code") != APPEAL["code"] for c in known):
+            known.append(copy.deepcopy(APPEAL))
+
+
+def _remove(sections):
+    reviews = sections.get("reviews")
+    if isinstance(reviews, dict) and isinstance(reviews.get("case_types"), list):
+        reviews["case_types"] = [c for c in reviews["case_types"] if c != APPEAL]
 
 
 def _in(column, values):
@@ -106,9 +154,30 @@ def upgrade():
     _fk('provider_rating_components', 'rating_id', 'provider_ratings'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_provider_rating_components')),
     sa.UniqueConstraint('rating_id', 'component', name=op.f('uq_provider_rating_components_rating_id_component')))
+    op.create_table('rating_appeals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('rating_id', sa.Integer(), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.String(length=1000), nullable=False),
+    sa.Column('outcome', sa.String(length=10), nullable=False),
+    sa.Column('filed_on', sa.Date(), nullable=False),
+    sa.Column('filed_by', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('star_before', sa.Integer(), nullable=True),
+    sa.Column('star_after', sa.Integer(), nullable=True),
+    sa.CheckConstraint(_in('outcome', ('open', 'won', 'lost')), name=op.f('ck_rating_appeals_outcome')),
+    _fk('rating_appeals', 'rating_id', 'provider_ratings'), _fk('rating_appeals', 'provider_id', 'organisations'),
+    _fk('rating_appeals', 'case_id', 'review_cases'), _fk('rating_appeals', 'filed_by', 'users'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rating_appeals')))
+    op.create_index(op.f('ix_rating_appeals_rating_id'), 'rating_appeals', ['rating_id'])
+    _sections(_add)
 
 
 def downgrade():
+    _sections(_remove)
+    op.drop_index(op.f('ix_rating_appeals_rating_id'), table_name='rating_appeals')
+    op.drop_table('rating_appeals')
     op.drop_table('provider_rating_components')
     op.drop_index(op.f('ix_provider_ratings_provider_id'), table_name='provider_ratings')
     op.drop_table('provider_ratings')

@@ -200,3 +200,64 @@ def test_the_first_run_after_december_is_paid_fixes_the_annual_star_that_release
     done = clearing.clear_year(session, provider.id, 2026, actor=SYSTEM, now=NOW)
     assert (done.withheld, done.released, done.returned) == (D("1234.57"), D("1234.57"), D("0.00"))
     assert not [u for u in providers_to_rate(session, due_at=due) if u.startswith("annual")]
+
+
+def _decide(session, world, appeal, username: str, decision: str, now):
+    from ltc.reviews import engine
+    from ltc.reviews.engine import DecisionInput
+    from ltc.reviews.models import ReviewCase
+    from tests.settlement_review_builders import actor
+
+    reason = {"reason_code": "RATING_UNFOUNDED"} if decision == "reject" else {}
+    engine.decide(session, session.get(ReviewCase, appeal.case_id), DecisionInput(decision, **reason),
+                  actor=actor(world, username), now=now)
+
+
+def test_a_won_appeal_goes_provider_insurer_mia_recomputes_and_records_why(session, world):
+    """Filed on 5 August (within 10 working days of 2 August), upheld by the insurer and the MIA: the
+    rating is recomputed from the data as it stands (a second follow-up of P1 recorded meanwhile
+    raises the satisfaction) and records why; the star written for billing follows."""
+    from ltc.billing.stars.services import monthly_star_on
+    from ltc.ratings.run.appeals import file_appeal
+    from tests.settlement_review_builders import actor
+
+    built, _other = city(session, world)
+    _run(session)
+    rating = _rating(session, world.provider)
+    filed = datetime(2026, 8, 5, 2, 0, tzinfo=timezone.utc)
+    appeal = file_appeal(session, rating, reason="7 月回访记录遗漏", actor=actor(world, "pr_op"), now=filed)
+    _follow_up(session, world, built.persons[1], world.provider, 5, date(2026, 7, 20))
+    _decide(session, world, appeal, "ins_rev", "approve", filed)
+    assert appeal.outcome == "open"
+    _decide(session, world, appeal, "mia_rev", "approve", filed)
+    assert appeal.outcome == "won" and (appeal.star_before, appeal.star_after) == (3, rating.star)
+    satisfaction = _components(session, world.provider)["satisfaction"]
+    assert (satisfaction.n, satisfaction.raw, satisfaction.scheme_mean) == (2, D("100.00"), D("75.00"))
+    assert satisfaction.adjusted == D("79.17")            # (2·100 + 10·75) / 12
+    assert rating.score == D("77.39") and "7 月回访记录遗漏" in rating.reason and "申诉成立" in rating.reason
+    assert monthly_star_on(session, world.provider.id, date(2026, 8, 1)) == rating.star
+
+
+def test_an_appeal_is_refused_late_twice_or_by_another_provider_and_a_rejection_loses_it(session, world):
+    import pytest
+
+    from ltc.core.errors import Conflict, Forbidden, ValidationFailed
+    from ltc.ratings.run.appeals import appeal_deadline, file_appeal
+    from tests.settlement_review_builders import actor
+
+    city(session, world)
+    _run(session)
+    rating = _rating(session, world.provider)
+    run = session.get(RatingRun, rating.run_id)
+    deadline = appeal_deadline(session, run)
+    assert deadline == date(2026, 8, 14)                 # 10 working days after Sunday 2 August
+    late = datetime.combine(deadline + timedelta(days=1), datetime.min.time(), tzinfo=timezone.utc)
+    with pytest.raises(ValidationFailed):
+        file_appeal(session, rating, reason="迟了", actor=actor(world, "pr_op"), now=late)
+    with pytest.raises(Forbidden):
+        file_appeal(session, rating, reason="别家", actor=actor(world, "pr2_op"), now=DUE)
+    appeal = file_appeal(session, rating, reason="理由", actor=actor(world, "pr_op"), now=DUE)
+    with pytest.raises(Conflict):
+        file_appeal(session, rating, reason="再来", actor=actor(world, "pr_op"), now=DUE)
+    _decide(session, world, appeal, "ins_rev", "reject", DUE)
+    assert appeal.outcome == "lost" and rating.reason is None and rating.star == 3

@@ -70,6 +70,9 @@ def test_every_registry_is_filled_by_create_app(app):
 
     assert scope._RULES.get(FollowUp) is not None and scope._RULES.get(Complaint) is not None
     assert holds._READERS == [follow_up_holds.held_persons]
+    from ltc.ratings.run.models import ProviderRating
+
+    assert scope._RULES.get(ProviderRating) is not None and "rating_appeal" in SUBJECTS
 
 
 def test_wiring_twice_registers_nothing_twice(app):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ltc.core.clock import utcnow
 from ltc.core.db import Base, enum_check
-from ltc.ratings.run.kinds import ComponentName, RunKind
+from ltc.ratings.run.kinds import AppealOutcome, ComponentName, RunKind
 
 Score = Numeric(5, 2, asdecimal=True)
 
@@ -107,3 +107,23 @@ class RatingComponent(Base):
     weight: Mapped[Decimal] = mapped_column(Numeric(4, 2, asdecimal=True))
     #: the figures behind the raw mean (counts, deductions, quarters …)
     inputs: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class RatingAppeal(Base):
+    """A provider's appeal of one rating (SPEC §8): its review case, why, and how it ended."""
+
+    __tablename__ = "rating_appeals"
+    __table_args__ = (enum_check("outcome", AppealOutcome),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("provider_ratings.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("review_cases.id"))
+    reason: Mapped[str] = mapped_column(String(1000))
+    outcome: Mapped[str] = mapped_column(String(10), default=AppealOutcome.OPEN.value)
+    filed_on: Mapped[date] = mapped_column(Date)
+    filed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    #: the star before and after a won appeal's recomputation
+    star_before: Mapped[int | None]
+    star_after: Mapped[int | None]

@@ -24,7 +24,7 @@ from ltc.ratings.scoring.scores import mean, round_score
 C = ComponentName
 
 
-def _observations(session: Session, window: Window, policy: RatingsPolicy) -> dict[int, dict]:
+def observations(session: Session, window: Window, policy: RatingsPolicy) -> dict[int, dict]:
     """provider → component → (Observed, inputs shown with it)."""
     stars, beds, qualified = (read.carer_stars(session, window), read.occupied_beds(session, window),
                               read.qualified_carers(session, window))
@@ -51,9 +51,11 @@ def _observations(session: Session, window: Window, policy: RatingsPolicy) -> di
             first[0]: first[1:],
             C.SATISFACTION: (sat, {"follow_ups": n, "overall_sum": overall}),
             C.COST: (formulas.Observed(exposure if scores else 0, None if raw_cost is None else round_score(raw_cost)),
-                     {"quarters": {q.quarter.isoformat(): str(q.score) for q in scores}}),
+                     {"quarters": "; ".join(f"{q.quarter:%Y}-Q{(q.quarter.month + 2) // 3} {q.score}" for q in scores),
+                      "beneficiary_months": exposure}),
             C.INTEGRITY: (formulas.Observed(exposure, result.score if exposure else None),
-                          {"counts": {k.value: v for k, v in result.counts.items()}, "deducted": result.deducted}),
+                          {**{k.value: v for k, v in result.counts.items()}, "deducted": result.deducted,
+                           "beneficiary_months": exposure}),
         }
     return found
 
@@ -81,7 +83,7 @@ def _run_row(session: Session, window: Window, scheme: dict, now: datetime) -> R
     return run
 
 
-def _store(session: Session, run: RatingRun, provider: int, components: dict, weights, now: datetime) -> None:
+def store(session: Session, run: RatingRun, provider: int, components: dict, weights, now: datetime) -> None:
     rating = session.scalars(select(ProviderRating).where(ProviderRating.run_id == run.id,
                                                           ProviderRating.provider_id == provider)).first()
     if rating is None:
@@ -105,11 +107,11 @@ def prepare(session: Session, window: Window, policy: RatingsPolicy, *, now: dat
         compute_carer_stars(session, window.period, policy, now=now)
     for quarter in window.quarters():
         compute_quarter(session, quarter, policy, now=now)
-    observations = _observations(session, window, policy)
-    run = _run_row(session, window, _scheme(observations), now)
-    for provider, components in observations.items():
-        _store(session, run, provider, components, policy.provider_weights, now)
+    found = observations(session, window, policy)
+    run = _run_row(session, window, _scheme(found), now)
+    for provider, components in found.items():
+        store(session, run, provider, components, policy.provider_weights, now)
     session.flush()
-    return run, sorted(observations)
+    return run, sorted(found)
 
 
