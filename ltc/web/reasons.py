@@ -8,6 +8,9 @@ service already wrote as a Chinese msgid (care plans) is translated as it is. Im
 import re
 
 FIELD_REASON_LABELS = {
+    "no insurer": "没有承办机构", "not staff": "不是本机构的回访人员", "before it was listed": "早于列入回访任务的日期",
+    "not the provider's carer": "不是该机构的护理人员",
+    "must be 1..5": "须为 1–5 分",
     "required": "必填", "invalid": "无效", "unknown": "未知", "too long": "过长", "unchanged": "未变更",
     "taken": "已被占用", "has errors": "有错误", "not allowed": "不允许",
     "must be after valid_from": "须晚于起始日期", "stale": "已被他人修改", "out of range": "超出范围",
