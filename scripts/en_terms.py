@@ -1234,6 +1234,8 @@ EN.update({
 
 # follow-up visits and complaints (issue 12 points 1–2)
 EN.update({
+    '改派回访任务': 'Reassign a follow-up',
+    '办结投诉': 'Close a complaint',
     '没有承办机构': 'no insurer',
     '不是本机构的回访人员': "not one of the insurer's follow-up staff",
     '早于列入回访任务的日期': 'before the follow-up was listed',

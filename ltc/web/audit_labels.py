@@ -33,6 +33,8 @@ AUDIT_ACTION_LABELS = {
     "generate": "生成结算", "regenerate": "重新生成结算", "raise": "登记调整",
     "set_star": "登记星级", "book_net": "计算结算净额", "clear_deposit": "年终清算保证金",
     "change_bank_account": "变更银行账户", "mark_paid": "登记已支付", "export": "导出",
+    "record_follow_up": "登记回访结果", "reassign_follow_up": "改派回访任务", "register_complaint": "登记投诉",
+    "decide_complaint": "办结投诉",
 }
 AUDIT_ENTITY_LABELS = {
     "api_token": "API 令牌", "application": "评估申请", "carer": "护理人员", "carer_import": "护理人员导入",
@@ -52,6 +54,7 @@ AUDIT_ENTITY_LABELS = {
     "settlement": "月度结算", "settlement_adjustment": "结算调整",
     "provider_star": "机构星级", "settlement_net": "结算净额", "deposit_clearing": "保证金年终清算",
     "beneficiary_bank_account": "补贴银行账户", "family_allowance_list": "亲情照护补贴发放名单",
+    "follow_up": "回访任务", "complaint": "投诉",
 }
 AUDIT_FIELD_LABELS = {
     "status": "状态", "name": "名称", "username": "用户名", "roles": "角色", "org_id": "机构", "kind": "类型",

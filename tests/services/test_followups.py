@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ltc.assessment.applications.models import Application
 from ltc.compliance.models import Finding
-from ltc.core.audit import SYSTEM
+from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from ltc.ratings.followups import feeding, jobs, recording, sampling
 from ltc.ratings.followups.holds import held_persons
@@ -105,6 +105,9 @@ def test_reassigning_records_who_when_and_why(session, world):
                             .order_by(FollowUpEvent.id.desc())).first()
     assert (f.assigned_to, event.kind, event.reason, event.to_user_id) == (target, "reassigned", "病假", target)
     assert event.actor_id == world.users["ins_admin"].id and event.at == JUNE_20
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "follow_up")).one()
+    assert (entry.action, entry.user_id, entry.detail, entry.after) == (
+        "reassign_follow_up", world.users["ins_admin"].id, "病假", {"assigned_to": target})
 
 
 def test_reassigning_is_refused_outside_the_insurers_staff_and_to_non_admins(session, world):

@@ -86,7 +86,7 @@ def record_follow_up(session: Session, follow_up_id: int, data: FollowUpRecord, 
     write_event(session, follow_up, EventKind.RECORDED, actor=actor, now=now,
                 data={"confirmed": data.confirmed, "overall": data.overall, "level_mismatch": data.level_mismatch,
                       "reassessment_id": follow_up.reassessment_id})
-    audit.record(session, actor, "record", "follow_up", follow_up.id, now=now,
+    audit.record(session, actor, "record_follow_up", "follow_up", follow_up.id, now=now,
                  after={"status": Status.DONE.value, "confirmed": data.confirmed, "overall": data.overall})
     if not data.confirmed:
         _regenerate_held_draft(session, follow_up, now=now)
@@ -136,6 +136,6 @@ def reassign(session: Session, follow_up_id: int, *, to_user_id: int, reason: st
     session.flush()
     write_event(session, follow_up, EventKind.REASSIGNED, actor=actor, now=now, reason=reason, from_user_id=before,
                 to_user_id=to_user_id)
-    audit.record(session, actor, "reassign", "follow_up", follow_up.id, now=now, before={"assigned_to": before},
-                 after={"assigned_to": to_user_id}, detail=reason)
+    audit.record(session, actor, "reassign_follow_up", "follow_up", follow_up.id, now=now,
+                 before={"assigned_to": before}, after={"assigned_to": to_user_id}, detail=reason)
     return follow_up
