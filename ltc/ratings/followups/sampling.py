@@ -1,8 +1,8 @@
 """The monthly follow-up sample (SPEC §8, §9: day 1, 03:00): for each insurer, at least the policy's
 share (REF 10 %) of the beneficiaries active on the 1st of the month in its districts, plus the policy's
-share of the persons with FLAG findings in the month before who are not in that sample already. One unit per insurer; the seed is stored
-with the draw, so the sample is reproducible, and a draw that exists is never drawn again (idempotent,
-resumable). Flushes, never commits."""
+share of the persons with FLAG findings in the month before who are not in that sample already. One unit
+per insurer; the seed is stored with the draw, so the sample is reproducible, and a draw that exists is
+never drawn again (idempotent, resumable). Flushes, never commits."""
 import math
 import random
 import secrets
