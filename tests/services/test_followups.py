@@ -76,6 +76,7 @@ def test_persons_with_flag_findings_last_month_are_sampled_too(session, world):
     draw = sampling.draw_month(session, world.insurer.id, date(2026, 7, 1), actor=SYSTEM, now=JUNE_20, seed=3)
     assert (draw.flagged, draw.flag_sampled) == (5, 1)
     assert [f.source_key for f in _follow_ups(session) if f.origin == "flag_sample"] == ["flag:2026-07"]
+    assert len({f.person_id for f in _follow_ups(session)}) == len(_follow_ups(session)) == 2   # nobody twice
 
 
 def test_the_day_1_job_draws_one_unit_per_insurer_for_the_due_months(session, world):
