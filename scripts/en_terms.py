@@ -1284,6 +1284,13 @@ EN.update({
 
 # follow-up visits and complaints (issue 12 points 1–2)
 EN.update({
+    '改派回访任务': 'Reassign a follow-up',
+    '办结投诉': 'Close a complaint',
+    '没有承办机构': 'no insurer',
+    '不是本机构的回访人员': "not one of the insurer's follow-up staff",
+    '早于列入回访任务的日期': 'before the follow-up was listed',
+    '不是该机构的护理人员': 'not a carer of this provider',
+    '须为 1–5 分': 'must be 1–5',
     '%(month)s 的服务记录暂缓支付，待承办机构审核': "the service records of %(month)s are held for the insurer's review",
     '1（很不满意）– 5（很满意）': '1 (very dissatisfied) – 5 (very satisfied)',
     '不属实': 'Not confirmed',

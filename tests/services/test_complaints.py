@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from ltc.core.audit import AuditEntry
 from ltc.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from ltc.ratings.complaints import jobs, queries, services
 from ltc.ratings.complaints.models import ComplaintEvent
@@ -43,6 +44,9 @@ def test_a_complaint_is_due_in_10_working_days_and_lists_a_follow_up(session, wo
     assert (follow_up.origin, follow_up.complaint_id, follow_up.due_on) == ("complaint", complaint.id,
                                                                            date(2026, 6, 23))
     assert _events(session, complaint) == ["registered"]
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "complaint")).one()
+    assert (entry.action, entry.user_id, entry.entity_id) == ("register_complaint", world.users["ins_op"].id,
+                                                              str(complaint.id))
 
 
 def test_the_mia_operator_registers_too_and_a_provider_cannot(session, world):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ltc.assessment.applications.models import Application
 from ltc.compliance.models import Finding
-from ltc.core.audit import SYSTEM
+from ltc.core.audit import SYSTEM, AuditEntry
 from ltc.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from ltc.ratings.followups import feeding, jobs, recording, sampling
 from ltc.ratings.followups.holds import held_persons
@@ -76,6 +76,7 @@ def test_persons_with_flag_findings_last_month_are_sampled_too(session, world):
     draw = sampling.draw_month(session, world.insurer.id, date(2026, 7, 1), actor=SYSTEM, now=JUNE_20, seed=3)
     assert (draw.flagged, draw.flag_sampled) == (5, 1)
     assert [f.source_key for f in _follow_ups(session) if f.origin == "flag_sample"] == ["flag:2026-07"]
+    assert len({f.person_id for f in _follow_ups(session)}) == len(_follow_ups(session)) == 2   # nobody twice
 
 
 def test_the_day_1_job_draws_one_unit_per_insurer_for_the_due_months(session, world):
@@ -105,6 +106,9 @@ def test_reassigning_records_who_when_and_why(session, world):
                             .order_by(FollowUpEvent.id.desc())).first()
     assert (f.assigned_to, event.kind, event.reason, event.to_user_id) == (target, "reassigned", "病假", target)
     assert event.actor_id == world.users["ins_admin"].id and event.at == JUNE_20
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "follow_up")).one()
+    assert (entry.action, entry.user_id, entry.detail, entry.after) == (
+        "reassign_follow_up", world.users["ins_admin"].id, "病假", {"assigned_to": target})
 
 
 def test_reassigning_is_refused_outside_the_insurers_staff_and_to_non_admins(session, world):

@@ -1055,3 +1055,31 @@ def test_0044_adds_the_ratings_tables_and_the_followups_section_keeping_a_citys_
         with db.engine.connect() as conn:
             assert _all_sections(conn) == before
             assert not tables & set(inspect(conn).get_table_names())
+
+
+def test_0046_adds_the_ratings_run_tables_and_the_rating_appeal_case_type(app, tmp_path):
+    """A database at 0045: after 0046 the ratings run's tables exist and every version's reviews
+    section holds the ``rating_appeal`` case type (as REF holds it) and validates; the downgrade gives
+    the 0045 JSON back and drops the tables."""
+    import sqlalchemy as sa
+    from ltc.policy.schema import REF_VALUES, validate_sections
+    tables = {"carer_stars", "provider_cost_quarters", "rating_runs", "provider_ratings",
+              "provider_rating_components", "rating_appeals"}
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0045")
+        with db.engine.begin() as conn:
+            [ref] = _all_sections(conn)
+            _add_draft(conn, 2, ref)
+            before = _all_sections(conn)
+        flask_migrate.upgrade(revision="0046")
+        with db.engine.connect() as conn:
+            loaded = _all_sections(conn)
+            assert tables <= set(sa.inspect(conn).get_table_names())
+        [appeal] = [c for c in REF_VALUES["reviews"]["case_types"] if c["code"] == "rating_appeal"]
+        for sections in loaded:
+            assert appeal in sections["reviews"]["case_types"]
+        assert [validate_sections(s) for s in loaded] == [{}, {}]
+        flask_migrate.downgrade(revision="0045")
+        with db.engine.connect() as conn:
+            assert _all_sections(conn) == before
+            assert not tables & set(sa.inspect(conn).get_table_names())

@@ -143,3 +143,4 @@ def test_the_held_records_show_in_the_providers_settlement_and_the_insurers_audi
     audit = client.get(f"/settlements/review/{settlement.id}").data.decode()
     rows = audit.split('data-testid="flagged"')[1].split("</table>")[0]
     assert rows.count('data-testid="flagged-row"') == 3 and "回访未确认服务" in rows and "follow_up" not in rows
+    assert 'value="follow_up">回访未确认服务</option>' in audit

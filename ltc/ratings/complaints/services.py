@@ -109,7 +109,7 @@ def register_complaint(session: Session, data: ComplaintInput, *, actor: Actor, 
     session.add(complaint)
     session.flush()
     _event(session, complaint, EventKind.REGISTERED, actor=actor, now=now)
-    audit.record(session, actor, "create", "complaint", complaint.id, now=now,
+    audit.record(session, actor, "register_complaint", "complaint", complaint.id, now=now,
                  after={"person_id": person.id, "provider_id": data.provider_id, "channel": data.channel})
     list_follow_up(session, person, origin=Origin.COMPLAINT, source_key=f"complaint:{complaint.id}",
                    due_on=due_on(session, complaint), actor=actor, now=now, complaint_id=complaint.id)
@@ -144,8 +144,8 @@ def decide_complaint(session: Session, complaint_id: int, *, outcome: str, reply
     session.flush()
     _event(session, complaint, EventKind.DECIDED, actor=actor, now=now, reason=complaint.reply,
            data={"outcome": outcome, "late": complaint.closed_on > due_on(session, complaint)})
-    audit.record(session, actor, "decide", "complaint", complaint.id, now=now, before={"status": Status.OPEN.value},
-                 after={"status": Status.CLOSED.value, "outcome": outcome})
+    audit.record(session, actor, "decide_complaint", "complaint", complaint.id, now=now,
+                 before={"status": Status.OPEN.value}, after={"status": Status.CLOSED.value, "outcome": outcome})
     return complaint
 
 

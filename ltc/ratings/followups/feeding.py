@@ -42,21 +42,30 @@ def staff_of(session: Session, insurer_id: int) -> list[User]:
         .distinct().order_by(User.full_name, User.id)))
 
 
-def least_loaded(session: Session, insurer_id: int) -> int | None:
-    """The staff member with the fewest open follow-ups (ties: by name), None without staff."""
-    staff = staff_of(session, insurer_id)
-    if not staff:
-        return None
-    counts = dict(session.execute(select(FollowUp.assigned_to, func.count()).where(
-        FollowUp.insurer_id == insurer_id, FollowUp.status == Status.OPEN.value).group_by(FollowUp.assigned_to)).all())
-    return min(staff, key=lambda u: counts.get(u.id, 0)).id
+class Assigner:
+    """Hands new follow-ups of one insurer to the staff member with the fewest open ones (ties: by name),
+    counting as it goes, so a sample of thousands reads the workload once."""
+
+    def __init__(self, session: Session, insurer_id: int):
+        self.staff = [u.id for u in staff_of(session, insurer_id)]
+        self.open = dict(session.execute(select(FollowUp.assigned_to, func.count()).where(
+            FollowUp.insurer_id == insurer_id, FollowUp.status == Status.OPEN.value)
+            .group_by(FollowUp.assigned_to)).all())
+
+    def next(self) -> int | None:
+        if not self.staff:
+            return None
+        chosen = min(self.staff, key=lambda user_id: self.open.get(user_id, 0))
+        self.open[chosen] = self.open.get(chosen, 0) + 1
+        return chosen
 
 
 def list_follow_up(session: Session, person: InsuredPerson, *, origin: Origin, source_key: str, due_on: date,
-                   actor: Actor, now: datetime, complaint_id: int | None = None,
-                   draw_id: int | None = None) -> FollowUp | None:
+                   actor: Actor, now: datetime, complaint_id: int | None = None, draw_id: int | None = None,
+                   assigner: Assigner | None = None) -> FollowUp | None:
     """Put ``person`` on the worklist of the insurer of their district today (once per ``source_key``:
-    the existing follow-up is returned). None when no insurer's contract covers the district."""
+    the existing follow-up is returned), assigned by ``assigner`` (by default one reading the insurer's
+    workload now). None when no insurer's contract covers the district."""
     found = session.scalar(select(FollowUp).where(FollowUp.person_id == person.id, FollowUp.source_key == source_key))
     if found is not None:
         return found
@@ -66,7 +75,8 @@ def list_follow_up(session: Session, person: InsuredPerson, *, origin: Origin, s
         return None
     follow_up = FollowUp(person_id=person.id, insurer_id=insurer_id, provider_id=provider_on(session, person.id, today),
                          origin=origin.value, source_key=source_key, complaint_id=complaint_id, draw_id=draw_id,
-                         listed_on=today, due_on=due_on, assigned_to=least_loaded(session, insurer_id),
+                         listed_on=today, due_on=due_on,
+                         assigned_to=(assigner or Assigner(session, insurer_id)).next(),
                          status=Status.OPEN.value, created_at=now)
     session.add(follow_up)
     session.flush()

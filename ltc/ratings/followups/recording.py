@@ -46,27 +46,18 @@ def _user(session: Session, actor: Actor) -> User:
 
 
 def _check(data: FollowUpRecord, follow_up: FollowUp, today: date) -> None:
+    if data.visited_on > today or data.visited_on < follow_up.listed_on:
+        raise ValidationFailed("回访日期不能晚于今天，也不能早于列入回访任务的日期", {
+            "visited_on": "in the future" if data.visited_on > today else "before it was listed"})
+    if data.level_mismatch and not (data.findings or "").strip():
+        raise ValidationFailed("认为不再符合失能等级时须写明发现的情况", {"findings": "required"})
     errors = {name: "must be 1..5" for name in SCORES if getattr(data, name) not in range(1, 6)}
     if data.channel not in {c.value for c in Channel}:
         errors["channel"] = "unknown"
-    if data.visited_on > today:
-        errors["visited_on"] = "in the future"
-    elif data.visited_on < follow_up.listed_on:
-        errors["visited_on"] = "before it was listed"
     if len(data.findings or "") > FINDINGS_MAX:
         errors["findings"] = "too long"
-    if data.level_mismatch and not (data.findings or "").strip():
-        errors["findings"] = "required"
     if errors:
-        raise ValidationFailed(_message(errors), errors)
-
-
-def _message(errors: dict[str, str]) -> str:
-    if "visited_on" in errors:
-        return "回访日期不能晚于今天，也不能早于列入回访任务的日期"
-    if errors.get("findings") == "required":
-        return "认为不再符合失能等级时须写明发现的情况"
-    return "请填写完整的回访结果（满意度为 1–5 分）"
+        raise ValidationFailed("请填写完整的回访结果（满意度为 1–5 分）", errors)
 
 
 def load(session: Session, follow_up_id: int, user: User) -> FollowUp:
@@ -95,7 +86,7 @@ def record_follow_up(session: Session, follow_up_id: int, data: FollowUpRecord, 
     write_event(session, follow_up, EventKind.RECORDED, actor=actor, now=now,
                 data={"confirmed": data.confirmed, "overall": data.overall, "level_mismatch": data.level_mismatch,
                       "reassessment_id": follow_up.reassessment_id})
-    audit.record(session, actor, "record", "follow_up", follow_up.id, now=now,
+    audit.record(session, actor, "record_follow_up", "follow_up", follow_up.id, now=now,
                  after={"status": Status.DONE.value, "confirmed": data.confirmed, "overall": data.overall})
     if not data.confirmed:
         _regenerate_held_draft(session, follow_up, now=now)
@@ -145,6 +136,6 @@ def reassign(session: Session, follow_up_id: int, *, to_user_id: int, reason: st
     session.flush()
     write_event(session, follow_up, EventKind.REASSIGNED, actor=actor, now=now, reason=reason, from_user_id=before,
                 to_user_id=to_user_id)
-    audit.record(session, actor, "reassign", "follow_up", follow_up.id, now=now, before={"assigned_to": before},
-                 after={"assigned_to": to_user_id}, detail=reason)
+    audit.record(session, actor, "reassign_follow_up", "follow_up", follow_up.id, now=now,
+                 before={"assigned_to": before}, after={"assigned_to": to_user_id}, detail=reason)
     return follow_up

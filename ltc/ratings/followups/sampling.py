@@ -1,8 +1,8 @@
 """The monthly follow-up sample (SPEC §8, §9: day 1, 03:00): for each insurer, at least the policy's
 share (REF 10 %) of the beneficiaries active on the 1st of the month in its districts, plus the policy's
-share of the persons with FLAG findings in the month before. One unit per insurer; the seed is stored
-with the draw, so the sample is reproducible, and a draw that exists is never drawn again (idempotent,
-resumable). Flushes, never commits."""
+share of the persons with FLAG findings in the month before who are not in that sample already. One unit
+per insurer; the seed is stored with the draw, so the sample is reproducible, and a draw that exists is
+never drawn again (idempotent, resumable). Flushes, never commits."""
 import math
 import random
 import secrets
@@ -21,7 +21,7 @@ from ltc.orgs.models import InsurerContract
 from ltc.orgs.kinds import OrgKind
 from ltc.orgs.models import Organisation
 from ltc.people.models import InsuredPerson
-from ltc.ratings.followups.feeding import followup_policy, list_follow_up
+from ltc.ratings.followups.feeding import Assigner, followup_policy, list_follow_up
 from ltc.ratings.followups.kinds import Origin
 from ltc.ratings.followups.models import FollowUpDraw
 
@@ -73,15 +73,16 @@ def draw_month(session: Session, insurer_id: int, month: date, *, actor: Actor, 
     seed = secrets.randbits(31) if seed is None else seed
     active, flagged = active_beneficiaries(session, insurer_id, month), flagged_persons(session, insurer_id, month)
     picked = sample(active, policy.sample_share, seed)
-    flag_picked = sample(flagged, policy.flag_sample_share, seed + 1)
+    chosen = set(picked)   # a person already in the monthly sample is not listed twice
+    flag_picked = sample([p for p in flagged if p not in chosen], policy.flag_sample_share, seed + 1)
     draw = FollowUpDraw(insurer_id=insurer_id, month=month, seed=seed, active=len(active), sampled=len(picked),
                         flagged=len(flagged), flag_sampled=len(flag_picked), drawn_at=now)
     session.add(draw)
     session.flush()
-    due, tag = last_of_month(month), month.strftime("%Y-%m")
+    due, tag, assigner = last_of_month(month), month.strftime("%Y-%m"), Assigner(session, insurer_id)
     for origin, key, persons in ((Origin.MONTHLY_SAMPLE, f"sample:{tag}", picked),
                                  (Origin.FLAG_SAMPLE, f"flag:{tag}", flag_picked)):
         for person_id in persons:
             list_follow_up(session, session.get(InsuredPerson, person_id), origin=origin, source_key=key, due_on=due,
-                           actor=actor, now=now, draw_id=draw.id)
+                           actor=actor, now=now, draw_id=draw.id, assigner=assigner)
     return draw

@@ -69,7 +69,7 @@ def file_appeal(session: Session, rating: ProviderRating, *, reason: str, actor:
     case = engine.open_case(session, case_type=APPEAL_CASE, subject_id=appeal.id, actor=actor, now=now)
     appeal.case_id = case.id
     engine.decide(session, case, DecisionInput("approve", reason_text=reason), actor=actor, now=now)
-    audit.record(session, actor, "file", ENTITY, appeal.id, now=now,
+    audit.record(session, actor, "appeal_rating", ENTITY, appeal.id, now=now,
                  after={"rating_id": rating.id, "reason": reason})
     return appeal
 
@@ -96,12 +96,12 @@ def appeal_won(session: Session, case: ReviewCase, *, actor: Actor, now: datetim
     why = WON_REASON % {"day": local_today(now).isoformat(), "reason": appeal.reason}
     recompute(session, rating, reason=why[:REASON_MAX], now=now)
     appeal.outcome, appeal.decided_at, appeal.star_after = AppealOutcome.WON.value, now, rating.star
-    audit.record(session, actor, "won", ENTITY, appeal.id, now=now,
+    audit.record(session, actor, "rating_appeal_won", ENTITY, appeal.id, now=now,
                  before={"star": appeal.star_before}, after={"star": rating.star, "reason": why})
 
 
 def appeal_ended(session: Session, case: ReviewCase, *, actor: Actor, now: datetime) -> None:
     appeal = session.get(RatingAppeal, case.subject_id)
     appeal.outcome, appeal.decided_at = AppealOutcome.LOST.value, now
-    audit.record(session, actor, "lost", ENTITY, appeal.id, now=now)
+    audit.record(session, actor, "rating_appeal_lost", ENTITY, appeal.id, now=now)
     session.flush()
