@@ -104,6 +104,9 @@ def stored(url: str) -> tuple[dict, dict, dict]:
         stars = dict(conn.exec_driver_sql("SELECT coalesce(star, 0), count(*) FROM provider_ratings "
                                           "GROUP BY 1 ORDER BY 1").all())
         settings = {name: conn.exec_driver_sql(f"SHOW {name}").scalar() for name in SETTINGS}
+        means = {c: (float(r or 0), float(a or 0), float(n or 0)) for c, r, a, n in conn.exec_driver_sql(
+            "SELECT component, avg(raw), avg(adjusted), avg(n) FROM provider_rating_components GROUP BY 1")}
+        counts["component means (raw, adjusted, n)"] = means
     engine.dispose()
     return counts, stars, settings
 
