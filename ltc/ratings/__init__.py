@@ -1,18 +1,25 @@
-"""Ratings (四评, SPEC §6 violation points, §8): violation points and carer suspensions, and the
-formulas of every score.
+"""Ratings (四评, SPEC §6 violation points, §8): follow-up visits, complaints, violation points and carer
+suspensions, the formulas of every score.
 
 Each sub-package wires and registers itself; this package calls one ``wire`` and one ``register`` per
-sub-package (called from ``ltc.create_app``). ``ltc.billing`` never imports ``ltc.ratings``.
+sub-package (called from ``ltc.create_app``). ``ltc.billing`` never imports ``ltc.ratings``: ratings
+registers what billing reads (e.g. the persons a follow-up holds) through billing's registries.
 """
 from flask import Flask
 
-from ltc.ratings import points, scoring
+from ltc.ratings import complaints, followups, points, run, scoring
 
 
 def wire() -> None:
     points.wire()
     scoring.wire()
+    followups.wire()
+    complaints.wire()
+    run.wire()
 
 
 def register(app: Flask) -> None:
     points.register(app)
+    followups.register(app)
+    complaints.register(app)
+    run.register(app)

@@ -34,6 +34,9 @@ AUDIT_ACTION_LABELS = {
     "set_star": "登记星级", "book_net": "计算结算净额", "clear_deposit": "年终清算保证金",
     "change_bank_account": "变更银行账户", "mark_paid": "登记已支付", "export": "导出",
     "attach": "违规记分",
+    "record_follow_up": "登记回访结果", "reassign_follow_up": "改派回访任务", "register_complaint": "登记投诉",
+    "decide_complaint": "办结投诉",
+    "appeal_rating": "星级评定申诉", "rating_appeal_won": "申诉成立", "rating_appeal_lost": "申诉不成立",
 }
 AUDIT_ENTITY_LABELS = {
     "api_token": "API 令牌", "application": "评估申请", "carer": "护理人员", "carer_import": "护理人员导入",
@@ -54,6 +57,8 @@ AUDIT_ENTITY_LABELS = {
     "provider_star": "机构星级", "settlement_net": "结算净额", "deposit_clearing": "保证金年终清算",
     "beneficiary_bank_account": "补贴银行账户", "family_allowance_list": "亲情照护补贴发放名单",
     "violation_point": "违规记分",
+    "follow_up": "回访任务", "complaint": "投诉",
+    "rating_appeal": "星级评定申诉",
 }
 AUDIT_FIELD_LABELS = {
     "status": "状态", "name": "名称", "username": "用户名", "roles": "角色", "org_id": "机构", "kind": "类型",
@@ -71,6 +76,7 @@ AUDIT_FIELD_LABELS = {
     "staff_type": "人员类别", "employed_from": "入职日期", "left_on": "离职日期",
     "certificate_no": "证书编号", "carer_id": "护理人员", "hours": "学时", "topic": "培训内容", "day": "日期",
     "rule": "规则", "points": "记分", "attached_on": "记分日期", "settlement_id": "结算", "cause": "记分原因",
+    "rating_id": "星级评定", "star": "星级",
 }
 #: the label table of a recorded field's values; ``status`` and ``kind`` depend on the entity
 FIELD_TABLES = {

@@ -74,6 +74,9 @@ FIELD_REASON_LABELS = {
     "not a provider": "不是护理服务机构", "month not over": "月份尚未结束", "year not over": "年度尚未结束",
     "computed": "已由系统评定",
     "blocked": "暂缓支付", "busy": "正在排队或处理中", "decided on the subject's page": "须在业务页面办理",
+    "no insurer": "没有承办机构", "not staff": "不是本机构的回访人员", "before it was listed": "早于列入回访任务的日期",
+    "not the provider's carer": "不是该机构的护理人员",
+    "must be 1..5": "须为 1–5 分",
 }
 
 #: reasons that carry a value: pattern → Chinese template (a msgid with the pattern's named groups)

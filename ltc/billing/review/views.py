@@ -12,6 +12,7 @@ from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
 from ltc.auth.web import permission_required
 from ltc.billing.models import Settlement
+from ltc.billing.pricing.units import FOLLOW_UP
 from ltc.billing.review import appeals, auditing, pages, sampling, workflow
 from ltc.billing.review.auditing import RecordFilter
 from ltc.billing.review.case_types import REASON_LABELS, SETTLEMENT
@@ -48,9 +49,14 @@ def _keys(values) -> list[tuple[str, int]]:
     return keys
 
 
+#: the filter's words for records held by a follow-up (a rule code is shown as it is)
+FOLLOW_UP_WORDS = "回访未确认服务"
+
+
 def _filter_form(page_data) -> FlagFilterForm:
     form = FlagFilterForm(request.args)
-    form.rule.choices = _choices([("", _("全部规则"))] + [(r, r) for r in page_data.rules])
+    form.rule.choices = _choices([("", _("全部规则"))] + [(r, _(FOLLOW_UP_WORDS) if r == FOLLOW_UP else r)
+                                                      for r in page_data.rules])
     form.carer_id.choices = _choices([("", _("全部护理人员"))] + [(str(k), v) for k, v in page_data.carers.items()])
     form.person_id.choices = _choices([("", _("全部参保人"))] + [(str(k), v) for k, v in page_data.persons.items()])
     return form
