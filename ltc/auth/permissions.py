@@ -37,6 +37,10 @@ class Action(StrEnum):
     VIEW_FAMILY_PAYMENTS = "view_family_payments"  # the family-care allowance payment lists (MIA, insurer)
     VIEW_SETTLEMENTS = "view_settlements"    # monthly settlements: the MIA, the owning insurer, the provider its own
     APPROVE_SETTLEMENTS = "approve_settlements"  # the MIA's approval list of audited settlements (SPEC §7.3)
+    VIEW_RECTIFICATIONS = "view_rectifications"  # rectification notices in scope (SPEC §8 effects)
+    RESPOND_RECTIFICATION = "respond_rectification"  # the provider's written response (SPEC §1: operator)
+    CHECK_RECTIFICATION = "check_rectification"  # the insurer's check of a response (SPEC §1)
+    AGREEMENT_REVIEWS = "agreement_reviews"  # MIA admin: agreement-review proposals (SPEC §1, §8)
 
 
 class Role(StrEnum):
@@ -90,6 +94,10 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.VIEW_FAMILY_PAYMENTS: {MIA: STAFF, INSURER: STAFF},
     Action.VIEW_SETTLEMENTS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
     Action.APPROVE_SETTLEMENTS: {MIA: {"reviewer"}},
+    Action.VIEW_RECTIFICATIONS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
+    Action.RESPOND_RECTIFICATION: {PROVIDER: {"operator"}},
+    Action.CHECK_RECTIFICATION: {INSURER: {"operator", "reviewer"}},
+    Action.AGREEMENT_REVIEWS: {MIA: {"admin"}},
 }
 
 

@@ -6,13 +6,15 @@ sub-package (called from ``ltc.create_app``). ``ltc.billing`` never imports ``lt
 """
 from flask import Flask
 
-from ltc.ratings import points, scoring
+from ltc.ratings import effects, points, scoring
 
 
 def wire() -> None:
     points.wire()
+    effects.wire()
     scoring.wire()
 
 
 def register(app: Flask) -> None:
     points.register(app)
+    effects.register(app)

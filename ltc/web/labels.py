@@ -40,6 +40,8 @@ from ltc.policy.models import ACTION_LABELS as POLICY_ACTION, STATUS_LABELS as P
 from ltc.compliance.kinds import FINDING_SOURCE_LABELS, FINDING_STATUS_LABELS, RULE_LABELS, SEVERITY_LABELS
 from ltc.providers.care_plans.checks import CHECK_LABELS
 from ltc.ratings.points.kinds import FRAUD, FRAUD_LABEL, POINT_CAUSE_LABELS
+from ltc.ratings.effects.kinds import (CHECK_DECISION_LABELS, EFFECT_ACTION_LABELS, NOTICE_STATUS_LABELS,
+                                       PROPOSAL_CAUSE_LABELS, PROPOSAL_DECISION_LABELS, PROPOSAL_STATUS_LABELS)
 from ltc.providers.kinds import (ITEM_CLASS_LABELS, PLAN_STATUS_LABELS, RECORD_KIND_LABELS, RECORD_SOURCE_LABELS,
                                  STAFF_TYPE_LABELS, UNIT_LABELS, VISIT_STATUS_LABELS, WEEKDAY_LABELS)
 from ltc.reviews.definitions import DECISION_LABELS, OTHER_REASON, REF_REVIEWS
@@ -98,6 +100,9 @@ LABELS: dict[str, Mapping[str, str]] = {
     "appeal_outcome": APPEAL_OUTCOME_LABELS, "appeal_item_kind": APPEAL_ITEM_KIND_LABELS,
     "batch_line_status": BATCH_LINE_STATUS_LABELS, "settlement_reason": {**SETTLEMENT_REASONS, **REFUSAL_REASON_LABELS},
     "point_cause": POINT_CAUSE_LABELS, "point_rule": {**RULE_LABELS, FRAUD: FRAUD_LABEL},
+    "rectification_status": NOTICE_STATUS_LABELS, "check_decision": CHECK_DECISION_LABELS,
+    "proposal_cause": PROPOSAL_CAUSE_LABELS, "proposal_status": PROPOSAL_STATUS_LABELS,
+    "proposal_decision": PROPOSAL_DECISION_LABELS, "effect_action": EFFECT_ACTION_LABELS,
 }
 
 

@@ -1024,3 +1024,18 @@ def test_0045_adds_the_violation_points_tables_and_the_ratings_section_keeping_a
         with db.engine.connect() as conn:
             assert _all_sections(conn) == before
             assert "violation_points" not in sa.inspect(conn).get_table_names()
+
+
+def test_0048_adds_the_dynamic_management_tables_and_drops_them_on_downgrade(app, tmp_path):
+    """Rectification notices, responses, agreement-review proposals and their events: new tables after 0045,
+    gone again after a downgrade to 0045."""
+    import sqlalchemy as sa
+    tables = {"rectification_notices", "rectification_responses", "agreement_review_proposals",
+              "rating_effect_events"}
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0048")
+        with db.engine.connect() as conn:
+            assert tables <= set(sa.inspect(conn).get_table_names())
+        flask_migrate.downgrade(revision="0045")
+        with db.engine.connect() as conn:
+            assert not tables & set(sa.inspect(conn).get_table_names())
