@@ -34,6 +34,9 @@ AUDIT_ACTION_LABELS = {
     "set_star": "登记星级", "book_net": "计算结算净额", "clear_deposit": "年终清算保证金",
     "change_bank_account": "变更银行账户", "mark_paid": "登记已支付", "export": "导出",
     "attach": "违规记分",
+    "issued": "发出整改通知", "responded": "提交整改答复", "accepted": "核查通过", "not_accepted": "核查不通过",
+    "proposed": "提出协议处理建议", "suspended": "暂停协议", "ended": "终止协议", "kept": "维持协议",
+    "end_agreement": "终止协议",
 }
 AUDIT_ENTITY_LABELS = {
     "api_token": "API 令牌", "application": "评估申请", "carer": "护理人员", "carer_import": "护理人员导入",
@@ -54,6 +57,7 @@ AUDIT_ENTITY_LABELS = {
     "provider_star": "机构星级", "settlement_net": "结算净额", "deposit_clearing": "保证金年终清算",
     "beneficiary_bank_account": "补贴银行账户", "family_allowance_list": "亲情照护补贴发放名单",
     "violation_point": "违规记分",
+    "rectification_notice": "整改通知", "agreement_review_proposal": "协议处理建议",
 }
 AUDIT_FIELD_LABELS = {
     "status": "状态", "name": "名称", "username": "用户名", "roles": "角色", "org_id": "机构", "kind": "类型",
@@ -71,6 +75,7 @@ AUDIT_FIELD_LABELS = {
     "staff_type": "人员类别", "employed_from": "入职日期", "left_on": "离职日期",
     "certificate_no": "证书编号", "carer_id": "护理人员", "hours": "学时", "topic": "培训内容", "day": "日期",
     "rule": "规则", "points": "记分", "attached_on": "记分日期", "settlement_id": "结算", "cause": "记分原因",
+    "month": "月份", "stars": "星级", "year": "年度", "file": "文件", "sha256": "文件摘要", "effective_on": "生效日期",
 }
 #: the label table of a recorded field's values; ``status`` and ``kind`` depend on the entity
 FIELD_TABLES = {
@@ -87,4 +92,5 @@ ENTITY_TABLES = {
     "entitlement_request": {"status": "request_status"}, "insured_person": {"status": "person_status"},
     "organisation": {"status": "org_status", "kind": "org_kind"}, "entitlement": {"status": "entitlement_status"},
     "notice": {"status": "notice_status"}, "visit": {"status": "visit_status", "source": "record_source"},
+    "agreement_review_proposal": {"decision": "proposal_decision"},
 }

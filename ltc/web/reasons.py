@@ -74,6 +74,7 @@ FIELD_REASON_LABELS = {
     "not a provider": "不是护理服务机构", "month not over": "月份尚未结束", "year not over": "年度尚未结束",
     "computed": "已由系统评定",
     "blocked": "暂缓支付", "busy": "正在排队或处理中", "decided on the subject's page": "须在业务页面办理",
+    "no agreement": "没有生效的协议", "already ends": "协议已终止",
 }
 
 #: reasons that carry a value: pattern → Chinese template (a msgid with the pattern's named groups)

@@ -22,7 +22,8 @@ def _notice(session, world) -> RectificationNotice:
     monthly(session, world.provider, date(2026, 1, 1), 4)
     monthly(session, world.provider, FEB, 2)
     session.commit()
-    return session.scalars(select(RectificationNotice).where(RectificationNotice.provider_id == world.provider.id)).one()
+    return session.scalars(select(RectificationNotice).where(
+        RectificationNotice.provider_id == world.provider.id)).one()
 
 
 def test_the_provider_answers_with_a_file_and_the_insurer_checks(client, session, world, tmp_path, app,

@@ -83,4 +83,4 @@ def _propose(session: Session, event: StarSet, year: int, stars: int, cause: Pro
     session.add(proposal)
     session.flush()
     write_event(session, proposal, EffectAction.PROPOSED, actor=SYSTEM, now=event.now,
-                after={"year": year, "stars": stars, "cause": cause.value})
+                after={"year": year, "stars": stars})
