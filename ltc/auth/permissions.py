@@ -37,6 +37,10 @@ class Action(StrEnum):
     VIEW_FAMILY_PAYMENTS = "view_family_payments"  # the family-care allowance payment lists (MIA, insurer)
     VIEW_SETTLEMENTS = "view_settlements"    # monthly settlements: the MIA, the owning insurer, the provider its own
     APPROVE_SETTLEMENTS = "approve_settlements"  # the MIA's approval list of audited settlements (SPEC §7.3)
+    VIEW_FOLLOW_UPS = "view_follow_ups"      # follow-up visits: the MIA all, the insurer its own, a provider its own
+    REASSIGN_FOLLOW_UPS = "reassign_follow_ups"  # insurer admin: move follow-ups among the insurer's staff
+    REGISTER_COMPLAINTS = "register_complaints"  # insurer and MIA operators (SPEC §1, §8)
+    VIEW_COMPLAINTS = "view_complaints"      # complaints: the MIA all, the handling insurer, a provider its own
     VIEW_RECTIFICATIONS = "view_rectifications"  # rectification notices in scope (SPEC §8 effects)
     RESPOND_RECTIFICATION = "respond_rectification"  # the provider's written response (SPEC §1: operator)
     CHECK_RECTIFICATION = "check_rectification"  # the insurer's check of a response (SPEC §1)
@@ -94,6 +98,10 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.VIEW_FAMILY_PAYMENTS: {MIA: STAFF, INSURER: STAFF},
     Action.VIEW_SETTLEMENTS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
     Action.APPROVE_SETTLEMENTS: {MIA: {"reviewer"}},
+    Action.VIEW_FOLLOW_UPS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
+    Action.REASSIGN_FOLLOW_UPS: {INSURER: {"admin"}},
+    Action.REGISTER_COMPLAINTS: {MIA: {"operator"}, INSURER: {"operator"}},
+    Action.VIEW_COMPLAINTS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
     Action.VIEW_RECTIFICATIONS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
     Action.RESPOND_RECTIFICATION: {PROVIDER: {"operator"}},
     Action.CHECK_RECTIFICATION: {INSURER: {"operator", "reviewer"}},

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from ltc.billing.holds import held_persons
 from ltc.billing.policy import BillingPolicy
 from ltc.billing.pricing import BillingTimeline, BillingVersion, DatedValue, PersonTerms, PricingInput, ProviderTerms
 from ltc.compliance import dated, readers
@@ -101,5 +102,5 @@ def provider_month_input(session: Session, provider_id: int, month: date, *, as_
     pricing = PricingInput(
         facts=facts, findings=found, persons=person_terms(session, facts.persons, month, end),
         providers=provider_terms(session, providers, month, end), timeline=billing_timeline(session, month, end),
-        provider_id=provider_id)
+        provider_id=provider_id, held_persons=held_persons(session, provider_id, month))
     return MonthInput(facts, found, pricing)

@@ -58,6 +58,8 @@ GROUPS = (
         NavItem("carers.list_carers", "护理人员名册", Action.VIEW_CARERS),
         NavItem("carers.my_entry", "我的名册信息", Action.OWN_CARER_ENTRY),
         NavItem("violation_points.list_points", "护理人员违规记分", Action.VIEW_CARERS),
+        NavItem("follow_ups.index", "回访评价", Action.VIEW_FOLLOW_UPS),
+        NavItem("complaints.index", "投诉登记", Action.VIEW_COMPLAINTS),
     )),
     NavGroup("visits", "上门服务", (
         NavItem("visits.today", "今日服务", Action.VIEW_VISITS),

@@ -1,20 +1,26 @@
-"""Ratings (四评, SPEC §6 violation points, §8): violation points and carer suspensions, and the
-formulas of every score.
+"""Ratings (四评, SPEC §6 violation points, §8): follow-up visits, complaints, violation points and carer
+suspensions, the formulas of every score, and what the stars set off (rectification, agreement review).
 
 Each sub-package wires and registers itself; this package calls one ``wire`` and one ``register`` per
-sub-package (called from ``ltc.create_app``). ``ltc.billing`` never imports ``ltc.ratings``.
+sub-package (called from ``ltc.create_app``). ``ltc.billing`` never imports ``ltc.ratings``: ratings
+registers what billing reads (e.g. the persons a follow-up holds) through billing's registries.
 """
 from flask import Flask
 
-from ltc.ratings import effects, points, scoring
+from ltc.ratings import complaints, effects, followups, points, run, scoring
 
 
 def wire() -> None:
     points.wire()
-    effects.wire()
     scoring.wire()
+    followups.wire()
+    complaints.wire()
+    run.wire()
+    effects.wire()
 
 
 def register(app: Flask) -> None:
     points.register(app)
+    followups.register(app)
+    complaints.register(app)
     effects.register(app)

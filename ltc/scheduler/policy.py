@@ -80,6 +80,16 @@ class JobsPolicy:
     #: added after versions existed: a version without it keeps the registry's daily 00:45
     violation_points: JobTime = field(default=JobTime(None, 0, 45), metadata={
         "label": "护理人员违规记分（申诉期满或申诉不成立）及暂停服务", "unit": None})
+    #: added after versions existed: a version without it keeps the registry's day 1, 03:00
+    follow_up_sample: JobTime = field(default=JobTime(1, 3, 0), metadata={"label": "抽取本月回访样本", "unit": None})
+    #: added after versions existed: a version without it keeps the registry's daily 06:00
+    follow_up_new_grants: JobTime = field(default=JobTime(None, 6, 0),
+                                          metadata={"label": "新享受待遇人员列入回访任务", "unit": None})
+    #: added after versions existed: a version without it keeps the registry's daily 06:00
+    complaint_overdue: JobTime = field(default=JobTime(None, 6, 0), metadata={"label": "投诉超时标记", "unit": None})
+    #: added after versions existed: a version without it keeps the registry's day 2, 02:00
+    recompute_ratings: JobTime = field(default=JobTime(2, 2, 0), metadata={
+        "label": "计算护理人员与机构星级（月度及年度）", "unit": None})
 
     def schedules(self) -> dict[str, Schedule]:
         """Job id → its schedule under this policy."""

@@ -119,6 +119,12 @@ JOBS: tuple[Job, ...] = (
         "ltc.billing.deposits.jobs:clear_unit", units="ltc.billing.deposits.jobs:years_to_clear"),
     Job("violation_points", "护理人员违规记分（申诉期满或申诉不成立）及暂停服务", DAILY_0045,
         "ltc.ratings.points.jobs:attach_unit", units="ltc.ratings.points.jobs:settlements_to_check"),
+    Job("follow_up_sample", "抽取本月回访样本", MONTHLY_D1_0300, "ltc.ratings.followups.jobs:draw_unit",
+        units="ltc.ratings.followups.jobs:insurers_to_draw"),
+    Job("follow_up_new_grants", "新享受待遇人员列入回访任务", DAILY_0600, "ltc.ratings.followups.jobs:feed_new_grants"),
+    Job("complaint_overdue", "投诉超时标记", DAILY_0600, "ltc.ratings.complaints.jobs:mark_overdue"),
+    Job("recompute_ratings", "计算护理人员与机构星级（月度及年度）", MONTHLY_D2_0200, "ltc.ratings.run.jobs:rate_unit",
+        units="ltc.ratings.run.jobs:providers_to_rate"),
 )
 
 

@@ -19,6 +19,7 @@ from ltc.assessment.experts.forms import STATE_LABELS as EXPERT_STATE
 from ltc.auth.permissions import ROLE_LABELS
 from ltc.billing.deposits.kinds import ENTRY_KIND_LABELS as DEPOSIT_ENTRY
 from ltc.billing.family.kinds import ACCOUNT_SOURCE_LABELS, LINE_STATUS_LABELS as FAMILY_LINE
+from ltc.billing.pricing.units import FOLLOW_UP
 from ltc.billing.stars.kinds import STAR_KIND_LABELS, STAR_SOURCE_LABELS
 from ltc.billing.kinds import (ADJUSTMENT_REASON_LABELS, LINE_KIND_LABELS, REVISION_SOURCE_LABELS,
                                SETTLEMENT_KIND_LABELS, SETTLEMENT_STATUS_LABELS, UNIT_LABELS as BILLING_UNIT)
@@ -40,6 +41,11 @@ from ltc.policy.models import ACTION_LABELS as POLICY_ACTION, STATUS_LABELS as P
 from ltc.compliance.kinds import FINDING_SOURCE_LABELS, FINDING_STATUS_LABELS, RULE_LABELS, SEVERITY_LABELS
 from ltc.providers.care_plans.checks import CHECK_LABELS
 from ltc.ratings.points.kinds import FRAUD, FRAUD_LABEL, POINT_CAUSE_LABELS
+from ltc.ratings.complaints.kinds import (CHANNEL_LABELS as COMPLAINT_CHANNEL, COMPLAINANT_LABELS,
+                                          EVENT_LABELS as COMPLAINT_EVENT, OUTCOME_LABELS as COMPLAINT_OUTCOME,
+                                          STATUS_LABELS as COMPLAINT_STATUS)
+from ltc.ratings.followups.kinds import (CHANNEL_LABELS as FOLLOW_UP_CHANNEL, EVENT_LABELS as FOLLOW_UP_EVENT,
+                                         ORIGIN_LABELS as FOLLOW_UP_ORIGIN, STATUS_LABELS as FOLLOW_UP_STATUS)
 from ltc.ratings.effects.kinds import (CHECK_DECISION_LABELS, EFFECT_ACTION_LABELS, NOTICE_STATUS_LABELS,
                                        PROPOSAL_CAUSE_LABELS, PROPOSAL_DECISION_LABELS, PROPOSAL_STATUS_LABELS)
 from ltc.providers.kinds import (ITEM_CLASS_LABELS, PLAN_STATUS_LABELS, RECORD_KIND_LABELS, RECORD_SOURCE_LABELS,
@@ -78,7 +84,7 @@ LABELS: dict[str, Mapping[str, str]] = {
     "frequency_unit": UNIT_LABELS,
     "visit_status": VISIT_STATUS_LABELS, "record_source": RECORD_SOURCE_LABELS, "record_kind": RECORD_KIND_LABELS,
     "severity": SEVERITY_LABELS, "finding_status": FINDING_STATUS_LABELS, "finding_source": FINDING_SOURCE_LABELS,
-    "rule": RULE_LABELS,
+    "rule": {**RULE_LABELS, FOLLOW_UP: "回访未确认服务"},
     "case_status": CASE_STATUS, "decision": DECISION_LABELS,
     "notice_status": NOTICE_STATUS,
     "policy_status": POLICY_STATUS, "policy_action": POLICY_ACTION, "run_status": RUN_STATUS,
@@ -100,6 +106,9 @@ LABELS: dict[str, Mapping[str, str]] = {
     "appeal_outcome": APPEAL_OUTCOME_LABELS, "appeal_item_kind": APPEAL_ITEM_KIND_LABELS,
     "batch_line_status": BATCH_LINE_STATUS_LABELS, "settlement_reason": {**SETTLEMENT_REASONS, **REFUSAL_REASON_LABELS},
     "point_cause": POINT_CAUSE_LABELS, "point_rule": {**RULE_LABELS, FRAUD: FRAUD_LABEL},
+    "follow_up_origin": FOLLOW_UP_ORIGIN, "follow_up_channel": FOLLOW_UP_CHANNEL, "follow_up_status": FOLLOW_UP_STATUS,
+    "follow_up_event": FOLLOW_UP_EVENT, "complainant": COMPLAINANT_LABELS, "complaint_channel": COMPLAINT_CHANNEL,
+    "complaint_status": COMPLAINT_STATUS, "complaint_outcome": COMPLAINT_OUTCOME, "complaint_event": COMPLAINT_EVENT,
     "rectification_status": NOTICE_STATUS_LABELS, "check_decision": CHECK_DECISION_LABELS,
     "proposal_cause": PROPOSAL_CAUSE_LABELS, "proposal_status": PROPOSAL_STATUS_LABELS,
     "proposal_decision": PROPOSAL_DECISION_LABELS, "effect_action": EFFECT_ACTION_LABELS,

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0045'
-down_revision = '0043'
+down_revision = '0044'
 branch_labels = None
 depends_on = None
 

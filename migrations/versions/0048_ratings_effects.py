@@ -2,7 +2,7 @@
 checks, agreement-review proposals for the MIA, and the events of every step
 
 Revision ID: 0048
-Revises: 0045
+Revises: 0046
 Create Date: 2026-12-03 23:00:00
 
 Issue 12 point 8 (SPEC §8 effects) — new tables only, so an upgrade loses nothing; a downgrade drops them.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0048'
-down_revision = '0045'
+down_revision = '0046'
 branch_labels = None
 depends_on = None
 

@@ -181,6 +181,51 @@ def test_violation_points_take_the_rule_codes_and_fraud_only(app):
     [check] = [c for c in db.metadata.tables["violation_points"].constraints
                if isinstance(c, CheckConstraint) and c.name == "ck_violation_points_rule"]
     assert "'FRAUD'" in check.sqltext.text and "'XYZ'" not in check.sqltext.text
+def test_a_follow_up_takes_only_the_known_origins_channels_and_scores_and_a_decision_the_follow_up_origin(
+        session, world):
+    from ltc.billing.review.models import SettlementRecordDecision
+    from ltc.ratings.followups.models import FollowUp
+    from tests.conftest import NOW
+
+    someone = person(session, 1)
+    row = FollowUp(person_id=someone.id, insurer_id=world.insurer.id, origin="complaint", source_key="k",
+                   listed_on=date(2026, 6, 1), due_on=date(2026, 6, 30), status="open", created_at=NOW)
+    session.add(row)
+    session.flush()
+    for column, value in (("origin", "whim"), ("channel", "letter"), ("overall", 6), ("status", "lost")):
+        with pytest.raises(IntegrityError), session.begin_nested():
+            setattr(row, column, value)
+            session.flush()
+    [origin] = [c for c in SettlementRecordDecision.__table__.constraints
+                if c.name == "ck_settlement_record_decisions_origin"]
+    assert origin.sqltext.text == "origin IN ('flag', 'sample', 'follow_up')"
+
+
+def test_a_complaint_takes_only_the_known_outcomes_and_a_closed_one_has_one(session, world):
+    from ltc.ratings.complaints.models import Complaint
+    from tests.conftest import NOW
+
+    someone = person(session, 1)
+    row = Complaint(person_id=someone.id, insurer_id=world.insurer.id, provider_id=world.provider.id,
+                    complainant="family", complainant_name="李四", channel="counter", what="x",
+                    happened_on=date(2026, 6, 1), received_on=date(2026, 6, 2), status="open", created_at=NOW)
+    session.add(row)
+    session.flush()
+    for values in ({"channel": "mail"}, {"status": "closed"}, {"status": "closed", "outcome": "partly"}):
+        with pytest.raises(IntegrityError), session.begin_nested():
+            for column, value in values.items():
+                setattr(row, column, value)
+            session.flush()
+
+
+def test_a_rating_run_and_a_rating_component_take_only_their_kinds(app):
+    """A run is monthly or annual; a component is one of SPEC §8's (staffing replaces carers)."""
+    for table, name, known in (("rating_runs", "ck_rating_runs_kind", "'annual'"),
+                               ("provider_rating_components", "ck_provider_rating_components_component",
+                                "'staffing'")):
+        [check] = [c for c in db.metadata.tables[table].constraints
+                   if isinstance(c, CheckConstraint) and c.name == name]
+        assert known in check.sqltext.text and "'weekly'" not in check.sqltext.text
 
 
 def test_rectification_and_agreement_review_values_come_from_their_enums(session, world):

@@ -1024,11 +1024,42 @@ def test_0045_adds_the_violation_points_tables_and_the_ratings_section_keeping_a
         with db.engine.connect() as conn:
             assert _all_sections(conn) == before
             assert "violation_points" not in sa.inspect(conn).get_table_names()
+def test_0044_adds_the_ratings_tables_and_the_followups_section_keeping_a_citys_own(app, tmp_path):
+    """A database at 0043 whose versions predate the follow-ups (REF, and a city's draft with its own
+    sample share): after 0044 the follow-up and complaint tables exist, every version validates, REF reads
+    REF's section and the city keeps its own; a decision may come from a follow-up; the downgrade gives the
+    0043 JSON back and drops the tables."""
+    import sqlalchemy as sa
+    from ltc.policy.schema import validate_sections
+    from ltc.ratings.followups.policy import REF as REF_FOLLOWUPS
+    tables = {"follow_ups", "follow_up_events", "follow_up_draws", "complaints", "complaint_events"}
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0043")
+        with db.engine.begin() as conn:
+            [ref] = _all_sections(conn)
+            old = {name: value for name, value in ref.items() if name != "followups"}
+            conn.execute(sa.text("UPDATE policy_versions SET sections = :s"), {"s": json.dumps(old)})
+            _add_draft(conn, 2, {**json.loads(json.dumps(old)), "followups": {**REF_FOLLOWUPS, "sample_share": "0.15"}})
+            before = _all_sections(conn)
+        flask_migrate.upgrade(revision="0044")
+        with db.engine.connect() as conn:
+            loaded = _all_sections(conn)
+            assert tables <= set(inspect(conn).get_table_names())
+            checks = {c["name"]: c["sqltext"]
+                      for c in inspect(conn).get_check_constraints("settlement_record_decisions")}
+        later = {"ratings"}  # added by 0045
+        assert [{k: v for k, v in validate_sections(s).items() if k not in later} for s in loaded] == [{}, {}]
+        assert loaded[0]["followups"] == REF_FOLLOWUPS and loaded[1]["followups"]["sample_share"] == "0.15"
+        assert "follow_up" in checks["ck_settlement_record_decisions_origin"]
+        flask_migrate.downgrade(revision="0043")
+        with db.engine.connect() as conn:
+            assert _all_sections(conn) == before
+            assert not tables & set(inspect(conn).get_table_names())
 
 
 def test_0048_adds_the_dynamic_management_tables_and_drops_them_on_downgrade(app, tmp_path):
-    """Rectification notices, responses, agreement-review proposals and their events: new tables after 0045,
-    gone again after a downgrade to 0045."""
+    """Rectification notices, responses, agreement-review proposals and their events: new tables after 0046,
+    gone again after a downgrade to 0046."""
     import sqlalchemy as sa
     tables = {"rectification_notices", "rectification_responses", "agreement_review_proposals",
               "rating_effect_events"}
@@ -1036,6 +1067,6 @@ def test_0048_adds_the_dynamic_management_tables_and_drops_them_on_downgrade(app
         flask_migrate.upgrade(revision="0048")
         with db.engine.connect() as conn:
             assert tables <= set(sa.inspect(conn).get_table_names())
-        flask_migrate.downgrade(revision="0045")
+        flask_migrate.downgrade(revision="0046")
         with db.engine.connect() as conn:
             assert not tables & set(sa.inspect(conn).get_table_names())

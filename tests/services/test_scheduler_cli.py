@@ -46,10 +46,11 @@ def test_jobs_run_due_catches_up_once_then_has_nothing_to_do(app, session):
     second = runner.invoke(args=["jobs", "run-due"])
     assert second.exit_code == 0 and "nothing due" in second.output
     assert sorted(r.job_id for r in session.scalars(select(JobRun))) == [
-        "assessment_daily", "calendar_check", "compliance_scan", "deposit_clearing",
-        *["family_allowances"] * 3, *["generate_settlements"] * 3,  # monthly: 3 months
-        "purge_login_attempts", "render_beneficiary_statements", "retry_pending_notices", "review_overdue",
-        "violation_points"]
+        "assessment_daily", "calendar_check", "complaint_overdue", "compliance_scan", "deposit_clearing",
+        *["family_allowances"] * 3, "follow_up_new_grants", *["follow_up_sample"] * 3,
+        *["generate_settlements"] * 3,  # monthly: 3 months
+        "purge_login_attempts", *["recompute_ratings"] * 3, "render_beneficiary_statements",
+        "retry_pending_notices", "review_overdue", "violation_points"]
 
 
 def test_jobs_list_and_run_due_use_the_times_of_the_policy_in_force(app, session):

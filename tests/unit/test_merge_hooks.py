@@ -9,7 +9,8 @@ from ltc.people.merge_hooks import MERGE_HOOKS, uncovered_references
 def test_every_reference_to_a_person_is_answered_for_by_a_hook(app):
     assert list(MERGE_HOOKS) == ["people", "applications", "care_plans", "stays", "visits",
                                  "beneficiary_carers", "reviews", "entitlements", "findings",
-                                 "settlements", "beneficiary_statements", "family_allowances"]
+                                 "settlements", "beneficiary_statements", "family_allowances",
+                                 "follow_ups", "complaints"]
     assert uncovered_references(db.metadata) == set()
 
 

@@ -56,7 +56,7 @@ def test_every_registry_is_filled_by_create_app(app):
                   Entitlement, InsurerContract, Carer):
         assert scope._RULES.get(model) is not None, model.__name__
     assert set(SECTIONS) == set(REF_VALUES) == {"assessment", "billing", "reviews", "jobs", "compliance", "carers",
-                                                "settlement_review", "ratings"}
+                                                "settlement_review", "ratings", "followups"}
     assert VERSION_CHECKS == [billing_policy.levels_have_amounts]
     assert set(SUBJECTS) >= {"entitlement_request", "care_plan_revision", "settlement", "settlement_appeal"}
     assert set(subject_visibility) >= {"application", "entitlement"}
@@ -64,8 +64,15 @@ def test_every_registry_is_filled_by_create_app(app):
     assert [fn.__name__ for fn in REGISTRY] == ["agreements_ending", "contracts_ending", "failed_logins",
                                                 "assessment_queues", "certificates_ending", "carer_papers_ending",
                                                 "review_inbox", "conclusions_ending", "carers_suspended_for_points",
-                                                "rectification_to_do", "agreement_reviews"]
+                                                "my_follow_ups", "rectification_to_do", "agreement_reviews"]
     assert beneficiaries.BENEFICIARIES == [entitlement_services.beneficiaries_on]
+    from ltc.billing import holds
+    from ltc.ratings.complaints.models import Complaint
+    from ltc.ratings.followups import holds as follow_up_holds
+    from ltc.ratings.followups.models import FollowUp
+
+    assert scope._RULES.get(FollowUp) is not None and scope._RULES.get(Complaint) is not None
+    assert holds._READERS == [follow_up_holds.held_persons]
 
 
 def test_wiring_twice_registers_nothing_twice(app):

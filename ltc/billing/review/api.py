@@ -43,7 +43,7 @@ class SubmitRequest(Body):
 
 
 class FilterIn(Body):
-    rule: Annotated[str, Field(max_length=4)] | None = None
+    rule: Annotated[str, Field(max_length=9)] | None = None   # a rule code, or follow_up
     carer_id: Int32 | None = None
     person_id: Int32 | None = None
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ltc.billing.models import Settlement
+from ltc.billing.pricing.units import FOLLOW_UP
 from ltc.billing.review.kinds import REASONS_WITH_TEXT, RecordDecision, RecordOrigin, RefusalReason, ReviewAction
 from ltc.billing.review.models import SettlementRecordDecision
 from ltc.billing.review.records import FlaggedRecord, RecordRow, flagged_records, record_share, records_of_persons
@@ -98,7 +99,8 @@ def decide_flagged(session: Session, settlement: Settlement, keys: list[tuple[st
         record = flagged.get(key)
         if record is None:
             raise ValidationFailed("该记录不是本结算的待审核记录", {"record": "not flagged"})
-        _record(session, settlement, key, RecordOrigin.FLAG, record.person_id, record.carer_id, record.service_date,
+        origin = RecordOrigin.FOLLOW_UP if record.rules == [FOLLOW_UP] else RecordOrigin.FLAG
+        _record(session, settlement, key, origin, record.person_id, record.carer_id, record.service_date,
                 decision, reason_code, reason_text, actor=actor, now=now)
     _total(session, settlement)
     return len(keys)

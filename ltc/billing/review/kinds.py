@@ -16,10 +16,12 @@ class RecordDecision(StrEnum):
 
 
 class RecordOrigin(StrEnum):
-    """Why the insurer decides a record: it carries an open FLAG, or its person was sampled."""
+    """Why the insurer decides a record: it carries an open FLAG, its person was sampled, or its person's
+    follow-up visit did not confirm the services (the units are held, SPEC §7.2, §8)."""
 
     FLAG = "flag"
     SAMPLE = "sample"
+    FOLLOW_UP = "follow_up"
 
 
 class AppealOutcome(StrEnum):
@@ -85,7 +87,8 @@ class ReviewAction(StrEnum):
 
 #: msgids, translated where shown
 RECORD_DECISION_LABELS = {RecordDecision.PAY: "予以支付", RecordDecision.REFUSE: "不予支付"}
-RECORD_ORIGIN_LABELS = {RecordOrigin.FLAG: "待审核记录", RecordOrigin.SAMPLE: "抽查记录"}
+RECORD_ORIGIN_LABELS = {RecordOrigin.FLAG: "待审核记录", RecordOrigin.SAMPLE: "抽查记录",
+                        RecordOrigin.FOLLOW_UP: "回访未确认服务"}
 APPEAL_OUTCOME_LABELS = {AppealOutcome.OPEN: "审理中", AppealOutcome.WON: "申诉成立",
                          AppealOutcome.LOST: "申诉不成立", AppealOutcome.CANCELLED: "已撤销"}
 APPEAL_ITEM_KIND_LABELS = {AppealItemKind.REFUSAL: "审核扣减", AppealItemKind.REJECT: "系统拒付"}

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.billing.kinds import LineKind, Unit
+from ltc.billing.pricing.units import FOLLOW_UP
 from ltc.billing.models import Settlement, SettlementFinding, SettlementLine, SettlementLineRecord
 from ltc.compliance.kinds import FindingStatus, Severity
 from ltc.compliance.models import Finding
@@ -53,7 +54,8 @@ def current_lines(settlement: Settlement):
 
 
 def flagged_records(session: Session, settlement: Settlement) -> list[FlaggedRecord]:
-    """The records of the current revision with an open FLAG finding, by service date."""
+    """The records of the current revision with an open FLAG finding, then those held because their
+    person's follow-up did not confirm the services (rule ``follow_up``), by service date."""
     rows = session.scalars(select(Finding).join(SettlementFinding, SettlementFinding.finding_id == Finding.id).where(
         SettlementFinding.settlement_id == settlement.id, SettlementFinding.revision == settlement.revision,
         Finding.severity == Severity.FLAG.value, Finding.status == FindingStatus.OPEN.value)
@@ -66,7 +68,21 @@ def flagged_records(session: Session, settlement: Settlement) -> list[FlaggedRec
         if finding.rule not in record.rules:
             record.rules.append(finding.rule)
         record.findings.append(finding)
-    return list(found.values())
+    for link, person_id in held_by_follow_up(session, settlement):
+        found.setdefault((link.record_kind, link.record_id), FlaggedRecord(
+            link.record_kind, link.record_id, person_id, None, link.service_date, [FOLLOW_UP]))
+    return sorted(found.values(), key=lambda r: (r.service_date, r.record_kind, r.record_id))
+
+
+def held_by_follow_up(session: Session, settlement: Settlement) -> list[tuple[SettlementLineRecord, int]]:
+    """The record links of the current lines with held units on lines held by a follow-up (SPEC §7.2)."""
+    rows = session.execute(select(SettlementLineRecord, SettlementLine.person_id, SettlementLine.params)
+                           .join(SettlementLine, SettlementLine.id == SettlementLineRecord.line_id)
+                           .where(SettlementLine.settlement_id == settlement.id,
+                                  SettlementLine.revision == settlement.revision,
+                                  SettlementLine.kind.in_(BILLED), SettlementLineRecord.held > 0)
+                           .order_by(SettlementLineRecord.service_date, SettlementLineRecord.id)).all()
+    return [(link, person_id) for link, person_id, params in rows if FOLLOW_UP in (params or {}).get("held", {})]
 
 
 def reject_findings(session: Session, settlement: Settlement) -> list[tuple[Finding, int | None]]:

@@ -116,6 +116,22 @@ def open_reassessments(session: Session, *, today: date, actor: Actor, now: date
             R.INPATIENT_STAY.value: _open_after_stays(session, today, policy, actor, now)}
 
 
+def open_for_follow_up(session: Session, person_id: int, *, today: date, actor: Actor,
+                       now: datetime) -> Application | None:
+    """A follow-up found the person inconsistent with the level (SPEC §3.1, §8): open a reassessment of
+    the current conclusion (reason ``follow_up``, no self-assessment gate). Returns the person's open
+    application instead when one is already running, None when the person is no longer a beneficiary,
+    not insured today or has no conclusion."""
+    conclusion = current_conclusion(session, person_id, today)
+    if conclusion is None:
+        return None
+    if running := open_applications(session, person_id):
+        return running[0]
+    if not _may_open(session, person_id, today):
+        return None
+    return _open(session, conclusion, reason=R.FOLLOW_UP, today=today, actor=actor, now=now)
+
+
 def cancel_open_for_death(session: Session, person_id: int, *, death_date: date, actor: Actor,
                           now: datetime) -> list[Application]:
     """Cancel every open application of a person who died on ``death_date``, with the reason.
