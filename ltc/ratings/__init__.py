@@ -7,7 +7,7 @@ registers what billing reads (e.g. the persons a follow-up holds) through billin
 """
 from flask import Flask
 
-from ltc.ratings import complaints, effects, followups, points, run, scoring
+from ltc.ratings import complaints, directory, effects, followups, points, run, scoring
 
 
 def wire() -> None:
@@ -24,3 +24,4 @@ def register(app: Flask) -> None:
     followups.register(app)
     complaints.register(app)
     effects.register(app)
+    directory.register(app)
