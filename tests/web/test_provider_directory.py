@@ -93,3 +93,21 @@ def test_the_directory_in_english(client, session, world):
     page = client.get("/directory/").data.decode()
     assert 'lang="en"' in page and "Directory of designated care providers" in page and "Home care" in page
     assert "护理机构名录" not in page
+
+
+def test_a_directory_page_takes_the_same_few_queries_however_many_providers(session, world):
+    """Set-based: the count, the page, care types, grades and annual stars — not a query per provider."""
+    from ltc.ratings.directory import services
+    from tests.queries import count_queries
+
+    _stars(session, world)
+    session.flush()
+    with count_queries(session) as few:
+        _page, rows = services.search(session, day=local_today())
+    for n in range(20):
+        org(session, "provider", f"新增机构{n}", 100 + n)
+    session.flush()
+    with count_queries(session) as many:
+        _page, more = services.search(session, day=local_today())
+    assert len(rows) == 2 and len(more) == 22
+    assert len(many) == len(few) <= 5
