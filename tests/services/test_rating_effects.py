@@ -160,3 +160,17 @@ def test_a_decision_needs_the_mia_a_reason_and_a_date(session, w):
                            actor=actor_of(w.users["mia_admin"]), now=LATER)
     assert (proposal.status, proposal.effective_on) == ("kept", None)
     assert status_on(session, w.provider, date(2026, 9, 1)) == "active"
+
+
+def test_a_notice_issued_without_an_insurer_goes_to_the_district_insurer_when_answered(session, world):
+    from tests.carer_builders import provider_district
+
+    monthly(session, world.provider, FEB, 2)                 # no district yet: no insurer to check
+    [notice] = notices(session, world.provider)
+    assert notice.insurer_id is None
+    provider_district(session, world.provider, "东城区")
+    rectification.respond(session, notice, text="整改", attached=None, actor=actor_of(world.users["pr_op"]), now=LATER)
+    assert notice.insurer_id == world.insurer.id
+    rectification.check_response(session, notice, decision="accepted", reason=None,
+                                 actor=actor_of(world.users["ins_rev"]), now=LATER)
+    assert notice.status == "accepted"

@@ -8,7 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.core.audit import Actor
+from ltc.core.clock import local_today
 from ltc.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from ltc.orgs.contracts import insurer_of_district
+from ltc.providers.services import district_on
 from ltc.ratings.effects.kinds import CheckDecision, EffectAction, NoticeStatus
 from ltc.ratings.effects.models import REASON_MAX, TEXT_MAX, RectificationNotice, RectificationResponse
 from ltc.ratings.effects.services.trail import write_event
@@ -45,6 +48,9 @@ def respond(session: Session, notice: RectificationNotice, *, text: str, attache
         response.file_sha256, response.file_path = attached.sha256, attached.storage_path
     notice.responses.append(response)
     notice.status = NoticeStatus.AWAITING_CHECK.value
+    if notice.insurer_id is None:   # no contract covered the district at issue: the insurer of today checks
+        today = local_today(now)
+        notice.insurer_id = insurer_of_district(session, district_on(session, notice.provider_id, today), today)
     session.flush()
     write_event(session, notice, EffectAction.RESPONDED, actor=actor, now=now, note=text,
                 after={"file": response.file_name, "sha256": response.file_sha256})
