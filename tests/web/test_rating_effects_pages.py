@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ltc.orgs.services import status_on
 from ltc.ratings.effects.models import AgreementReviewProposal, RectificationNotice
 from tests.assessment_web_builders import switch_to
+from tests.builders import org, user
 from tests.conftest import login
 from tests.effects_builders import annual, monthly, placed
 
@@ -58,7 +59,14 @@ def test_notices_and_proposals_outside_the_scope_are_404(client, session, world)
     annual(session, world.provider, 2025, 1)
     session.commit()
     proposal = session.scalars(select(AgreementReviewProposal)).one()
-    login(client, "pr2_op")
+    other = org(session, "insurer", "另一承办公司", 31, districts=["南城区"])
+    user(session, other, "ins2_op", "operator")
+    session.commit()
+    login(client, "ins2_op")
+    assert client.get(f"/ratings/effects/notices/{notice.id}").status_code == 404
+    assert client.post(f"/ratings/effects/notices/{notice.id}/check", data={"decision": "accepted"}).status_code == 404
+    assert notice.number not in client.get("/ratings/effects/notices").data.decode()
+    switch_to(client, "pr2_op")
     assert client.get(f"/ratings/effects/notices/{notice.id}").status_code == 404
     assert client.get(f"/ratings/effects/notices/{notice.id}/notice.pdf").status_code == 404
     assert client.post(f"/ratings/effects/notices/{notice.id}/respond", data={"text": "x"}).status_code == 404
