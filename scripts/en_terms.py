@@ -1389,6 +1389,32 @@ EN.update({
     '请填写完整的回访结果（满意度为 1–5 分）': 'Fill in the whole follow-up (satisfaction 1–5)',
 })
 
+# dynamic management (SPEC §8 effects): labels and nav entries
+EN.update({
+    "待机构整改答复": "Awaiting the provider's response",
+    "待承办机构核查": "Awaiting the insurer's check",
+    "整改已通过": "Rectification accepted",
+    "不通过": "Not accepted",
+    "年度星级为一星": "Annual rating of 1 star",
+    "连续两个年度星级为二星": "2 stars in two consecutive annual ratings",
+    "待医保经办机构处理": "Awaiting the MIA's decision",
+    "已暂停协议": "Agreement suspended",
+    "已终止协议": "Agreement ended",
+    "维持协议": "Keep the agreement",
+    "暂停协议": "Suspend the agreement",
+    "终止协议": "End the agreement",
+    "发出整改通知": "Rectification notice issued",
+    "机构提交整改答复": "Provider responded",
+    "核查通过": "Response accepted",
+    "核查不通过": "Response not accepted",
+    "提出协议处理建议": "Agreement review proposed",
+    "整改通知": "Rectification notices",
+    "协议处理建议": "Agreement review proposals",
+    "待答复的整改通知": "Rectification notices to answer",
+    "待核查的整改答复": "Rectification responses to check",
+    "通知编号": "Notice no.", "文件": "File", "文件摘要": "File digest (SHA-256)",
+})
+
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "ltc/translations/en/LC_MESSAGES/messages.po"
 

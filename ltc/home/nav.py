@@ -90,6 +90,8 @@ GROUPS = (
         NavItem("family_allowances.payment_list", "亲情照护补贴", Action.VIEW_FAMILY_PAYMENTS),
         NavItem("deposits.index", "质量保证金", Action.VIEW_DEPOSITS),
         NavItem("stars.list_stars", "机构星级", Action.VIEW_STARS),
+        NavItem("rating_effects.list_notices", "整改通知", Action.VIEW_RECTIFICATIONS),
+        NavItem("rating_effects.list_proposals", "协议处理建议", Action.AGREEMENT_REVIEWS),
         NavItem("trial.page", "结算试算", Action.TRIAL_CALCULATION),
     )),
 )

@@ -6,7 +6,7 @@ no kind). Every write is audited with before/after values. Functions flush, neve
 """
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -197,6 +197,25 @@ def set_agreement(session: Session, org: Organisation, *, actor: Actor, now: dat
                         close_open=True, org_id=org.id, agreement_no=agreement_no)
     audit.record(session, actor, "set_agreement", ENTITY, org.id, now=now, before=before,
                  after={"agreement_no": agreement_no, "valid_from": valid_from, "valid_to": valid_to})
+    return period
+
+
+def end_agreement(session: Session, org: Organisation, *, actor: Actor, now: datetime, ends_on: date,
+                  reason: str) -> AgreementPeriod:
+    """The agreement in force the day before ``ends_on`` ends on ``ends_on`` (its first day no longer
+    covered); agreements that would start later are not touched. Raises ValidationFailed when no agreement
+    covers the day before ``ends_on`` or it already ends by then."""
+    period = period_on(session, AgreementPeriod, ends_on - timedelta(days=1), org_id=org.id)
+    if period is None:
+        raise ValidationFailed("%(day)s 前一日没有生效的协议", {"effective_on": "no agreement"},
+                               params={"day": ends_on.isoformat()})
+    before = {"agreement_no": period.agreement_no, "valid_to": period.valid_to}
+    if period.valid_to is not None and period.valid_to <= ends_on:
+        raise ValidationFailed("协议已于该日或之前终止", {"effective_on": "already ends"})
+    period.valid_to = ends_on
+    session.flush()
+    audit.record(session, actor, "end_agreement", ENTITY, org.id, now=now, before=before,
+                 after={"agreement_no": period.agreement_no, "valid_to": ends_on, "reason": reason})
     return period
 
 

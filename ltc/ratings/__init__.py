@@ -1,5 +1,5 @@
 """Ratings (四评, SPEC §6 violation points, §8): follow-up visits, complaints, violation points and carer
-suspensions, the formulas of every score.
+suspensions, the formulas of every score, and what the stars set off (rectification, agreement review).
 
 Each sub-package wires and registers itself; this package calls one ``wire`` and one ``register`` per
 sub-package (called from ``ltc.create_app``). ``ltc.billing`` never imports ``ltc.ratings``: ratings
@@ -7,7 +7,7 @@ registers what billing reads (e.g. the persons a follow-up holds) through billin
 """
 from flask import Flask
 
-from ltc.ratings import complaints, followups, points, run, scoring
+from ltc.ratings import complaints, directory, effects, followups, points, run, scoring
 
 
 def wire() -> None:
@@ -16,6 +16,7 @@ def wire() -> None:
     followups.wire()
     complaints.wire()
     run.wire()
+    effects.wire()
 
 
 def register(app: Flask) -> None:
@@ -23,3 +24,5 @@ def register(app: Flask) -> None:
     followups.register(app)
     complaints.register(app)
     run.register(app)
+    effects.register(app)
+    directory.register(app)

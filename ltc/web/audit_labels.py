@@ -37,6 +37,9 @@ AUDIT_ACTION_LABELS = {
     "record_follow_up": "登记回访结果", "reassign_follow_up": "改派回访任务", "register_complaint": "登记投诉",
     "decide_complaint": "办结投诉",
     "appeal_rating": "星级评定申诉", "rating_appeal_won": "申诉成立", "rating_appeal_lost": "申诉不成立",
+    "issued": "发出整改通知", "responded": "提交整改答复", "accepted": "核查通过", "not_accepted": "核查不通过",
+    "proposed": "提出协议处理建议", "suspended": "暂停协议", "ended": "终止协议", "kept": "维持协议",
+    "end_agreement": "终止协议",
 }
 AUDIT_ENTITY_LABELS = {
     "api_token": "API 令牌", "application": "评估申请", "carer": "护理人员", "carer_import": "护理人员导入",
@@ -59,6 +62,7 @@ AUDIT_ENTITY_LABELS = {
     "violation_point": "违规记分",
     "follow_up": "回访任务", "complaint": "投诉",
     "rating_appeal": "星级评定申诉",
+    "rectification_notice": "整改通知", "agreement_review_proposal": "协议处理建议",
 }
 AUDIT_FIELD_LABELS = {
     "status": "状态", "name": "名称", "username": "用户名", "roles": "角色", "org_id": "机构", "kind": "类型",
@@ -77,6 +81,7 @@ AUDIT_FIELD_LABELS = {
     "certificate_no": "证书编号", "carer_id": "护理人员", "hours": "学时", "topic": "培训内容", "day": "日期",
     "rule": "规则", "points": "记分", "attached_on": "记分日期", "settlement_id": "结算", "cause": "记分原因",
     "rating_id": "星级评定", "star": "星级",
+    "month": "月份", "stars": "星级", "year": "年度", "file": "文件", "sha256": "文件摘要", "effective_on": "生效日期",
 }
 #: the label table of a recorded field's values; ``status`` and ``kind`` depend on the entity
 FIELD_TABLES = {
@@ -93,4 +98,5 @@ ENTITY_TABLES = {
     "entitlement_request": {"status": "request_status"}, "insured_person": {"status": "person_status"},
     "organisation": {"status": "org_status", "kind": "org_kind"}, "entitlement": {"status": "entitlement_status"},
     "notice": {"status": "notice_status"}, "visit": {"status": "visit_status", "source": "record_source"},
+    "agreement_review_proposal": {"decision": "proposal_decision"},
 }

@@ -48,6 +48,8 @@ from ltc.ratings.run.kinds import (APPEAL_OUTCOME_LABELS as RATING_APPEAL_OUTCOM
                                   RUN_KIND_LABELS)
 from ltc.ratings.followups.kinds import (CHANNEL_LABELS as FOLLOW_UP_CHANNEL, EVENT_LABELS as FOLLOW_UP_EVENT,
                                          ORIGIN_LABELS as FOLLOW_UP_ORIGIN, STATUS_LABELS as FOLLOW_UP_STATUS)
+from ltc.ratings.effects.kinds import (CHECK_DECISION_LABELS, EFFECT_ACTION_LABELS, NOTICE_STATUS_LABELS,
+                                       PROPOSAL_CAUSE_LABELS, PROPOSAL_DECISION_LABELS, PROPOSAL_STATUS_LABELS)
 from ltc.providers.kinds import (ITEM_CLASS_LABELS, PLAN_STATUS_LABELS, RECORD_KIND_LABELS, RECORD_SOURCE_LABELS,
                                  STAFF_TYPE_LABELS, UNIT_LABELS, VISIT_STATUS_LABELS, WEEKDAY_LABELS)
 from ltc.reviews.definitions import DECISION_LABELS, OTHER_REASON, REF_REVIEWS
@@ -111,6 +113,9 @@ LABELS: dict[str, Mapping[str, str]] = {
     "complaint_status": COMPLAINT_STATUS, "complaint_outcome": COMPLAINT_OUTCOME, "complaint_event": COMPLAINT_EVENT,
     "rating_kind": RUN_KIND_LABELS, "rating_component": COMPONENT_LABELS,
     "rating_appeal_outcome": RATING_APPEAL_OUTCOME, "rating_input": INPUT_LABELS,
+    "rectification_status": NOTICE_STATUS_LABELS, "check_decision": CHECK_DECISION_LABELS,
+    "proposal_cause": PROPOSAL_CAUSE_LABELS, "proposal_status": PROPOSAL_STATUS_LABELS,
+    "proposal_decision": PROPOSAL_DECISION_LABELS, "effect_action": EFFECT_ACTION_LABELS,
 }
 
 

@@ -77,6 +77,7 @@ FIELD_REASON_LABELS = {
     "no insurer": "没有承办机构", "not staff": "不是本机构的回访人员", "before it was listed": "早于列入回访任务的日期",
     "not the provider's carer": "不是该机构的护理人员",
     "must be 1..5": "须为 1–5 分",
+    "no agreement": "没有生效的协议", "already ends": "协议已终止",
 }
 
 #: reasons that carry a value: pattern → Chinese template (a msgid with the pattern's named groups)

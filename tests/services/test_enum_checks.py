@@ -226,3 +226,19 @@ def test_a_rating_run_and_a_rating_component_take_only_their_kinds(app):
         [check] = [c for c in db.metadata.tables[table].constraints
                    if isinstance(c, CheckConstraint) and c.name == name]
         assert known in check.sqltext.text and "'weekly'" not in check.sqltext.text
+
+
+def test_rectification_and_agreement_review_values_come_from_their_enums(session, world):
+    """A notice's status and a proposal's cause / decision are the enums' values; anything else is refused."""
+    from ltc.ratings.effects.kinds import NoticeStatus, ProposalDecision
+    from ltc.ratings.effects.models import AgreementReviewProposal, RectificationNotice
+
+    assert {s.value for s in NoticeStatus} == {"awaiting_response", "awaiting_check", "accepted"}
+    assert {d.value for d in ProposalDecision} == {"suspend", "end", "keep"}
+    for bad in (RectificationNotice(number="X1", provider_id=world.provider.id, month=date(2026, 1, 1), stars=2,
+                                    issued_on=date(2026, 2, 2), status="closed"),
+                AgreementReviewProposal(provider_id=world.provider.id, year=2025, stars=1, cause="bad_luck",
+                                        status="pending")):
+        with pytest.raises(IntegrityError), session.begin_nested():
+            session.add(bad)
+            session.flush()

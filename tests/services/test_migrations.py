@@ -1082,4 +1082,16 @@ def test_0046_adds_the_ratings_run_tables_and_the_rating_appeal_case_type(app, t
         flask_migrate.downgrade(revision="0045")
         with db.engine.connect() as conn:
             assert _all_sections(conn) == before
+def test_0048_adds_the_dynamic_management_tables_and_drops_them_on_downgrade(app, tmp_path):
+    """Rectification notices, responses, agreement-review proposals and their events: new tables after 0046,
+    gone again after a downgrade to 0046."""
+    import sqlalchemy as sa
+    tables = {"rectification_notices", "rectification_responses", "agreement_review_proposals",
+              "rating_effect_events"}
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0048")
+        with db.engine.connect() as conn:
+            assert tables <= set(sa.inspect(conn).get_table_names())
+        flask_migrate.downgrade(revision="0046")
+        with db.engine.connect() as conn:
             assert not tables & set(sa.inspect(conn).get_table_names())

@@ -46,6 +46,9 @@ def test_every_expected_subscriber_is_registered(app):
     from ltc.billing import jobs as billing_jobs
     from ltc.compliance.events import MonthsRescanned
     assert events.hub.subscribers(MonthsRescanned) == (billing_jobs.on_months_rescanned,)
+    from ltc.billing.stars.events import StarSet
+    from ltc.ratings.effects.services import trigger as rating_effects
+    assert events.hub.subscribers(StarSet) == (rating_effects.on_star_set,)
 
 
 def test_every_registry_is_filled_by_create_app(app):
@@ -61,7 +64,7 @@ def test_every_registry_is_filled_by_create_app(app):
     assert [fn.__name__ for fn in REGISTRY] == ["agreements_ending", "contracts_ending", "failed_logins",
                                                 "assessment_queues", "certificates_ending", "carer_papers_ending",
                                                 "review_inbox", "conclusions_ending", "carers_suspended_for_points",
-                                                "my_follow_ups"]
+                                                "my_follow_ups", "rectification_to_do", "agreement_reviews"]
     assert beneficiaries.BENEFICIARIES == [entitlement_services.beneficiaries_on]
     from ltc.billing import holds
     from ltc.ratings.complaints.models import Complaint

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from ltc.billing.stars.kinds import STARS, StarKind, StarSource
 from ltc.billing.stars.models import REASON_MAX, ProviderAnnualStar, ProviderMonthlyStar, ProviderStarEvent
-from ltc.core import audit
+from ltc.billing.stars.events import StarSet
+from ltc.core import audit, events
 from ltc.core.audit import Actor
 from ltc.core.errors import Conflict, ValidationFailed
 from ltc.core.months import first_of_month, first_of_next_month
@@ -89,8 +90,8 @@ def _new_annual(change: StarChange) -> ProviderAnnualStar:
 def set_star(session: Session, change: StarChange, *, actor: Actor, now: datetime, today: date):
     """Set (or correct) the monthly star of a month or the annual star of a year.
 
-    Raises ValidationFailed (not a provider, stars outside 1–5, no reason, a month or year not over)
-    or Conflict (a computed star may not be overwritten by hand; the same value again)."""
+    Publishes ``StarSet``. Raises ValidationFailed (not a provider, stars outside 1–5, no reason, a month or
+    year not over) or Conflict (a computed star may not be overwritten by hand; the same value again)."""
     reason = _check(session, change, today)
     row = _row(session, change)
     before = None if row is None else row.stars
@@ -110,6 +111,8 @@ def set_star(session: Session, change: StarChange, *, actor: Actor, now: datetim
     audit.record(session, actor, "set_star", ENTITY, change.provider_id, now=now,
                  before={"kind": change.kind, "period": change.period, "stars": before},
                  after={"kind": change.kind, "period": change.period, "stars": change.stars, "reason": reason})
+    events.publish(session, StarSet(change.provider_id, change.kind, change.period, change.stars, before,
+                                    change.source, now))
     return row
 
 
