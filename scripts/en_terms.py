@@ -1454,6 +1454,7 @@ EN.update({
     "星级评定申诉": "Rating appeal", "护理机构提出申诉": "Provider appeals", "商保公司复核": "Insurer reviews",
     "医保经办机构决定": "MIA decides",
     "申诉成立，%(day)s 重新计算（申诉理由：%(reason)s）": "Appeal upheld, recomputed on %(day)s (grounds: %(reason)s)",
+    "已超过申诉期限": "the appeal period is over", "已有审核中的申诉": "an appeal is already under review",
 })
 
 def _kept_translations() -> dict:

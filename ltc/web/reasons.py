@@ -78,6 +78,7 @@ FIELD_REASON_LABELS = {
     "not the provider's carer": "不是该机构的护理人员",
     "must be 1..5": "须为 1–5 分",
     "no agreement": "没有生效的协议", "already ends": "协议已终止",
+    "too late": "已超过申诉期限", "open appeal": "已有审核中的申诉",
 }
 
 #: reasons that carry a value: pattern → Chinese template (a msgid with the pattern's named groups)
