@@ -64,9 +64,21 @@ def due_times(month: date) -> tuple[datetime, datetime]:
             datetime.combine(day, clock_time(2, 0), tzinfo=LOCAL_TZ))
 
 
-def child(url: str, start: str, count: int, with_scan: bool) -> None:
+def child(url: str, start: str, count: int, with_scan: bool, profile: str | None = None) -> None:
     """In a child process: per month, (the scan, then) the generation as the scheduler runs them;
-    prints JSON figures (seconds per job and month, outcomes, peak RSS)."""
+    prints JSON figures (seconds per job and month, outcomes, peak RSS). With ``profile``, the
+    child's cProfile statistics are written to that file (the forked workers are not profiled)."""
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            child(url, start, count, with_scan)
+        finally:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        return
     from ltc import create_app
     from ltc.scheduler.registry import get_job
     from ltc.scheduler.runner import run_job
@@ -88,7 +100,8 @@ def child(url: str, start: str, count: int, with_scan: bool) -> None:
 
 def run_child(url: str, args) -> dict:
     out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", url, "--from", args.start,
-                          "--months", str(args.months)] + (["--with-scan"] if args.with_scan else []),
+                          "--months", str(args.months)] + (["--with-scan"] if args.with_scan else [])
+                         + (["--profile", args.profile] if args.profile else []),
                          capture_output=True, text=True, cwd=ROOT)
     if out.returncode:
         raise SystemExit(f"the settlement process failed:\n{out.stderr[-4000:]}")
@@ -232,10 +245,11 @@ def main() -> int:
     parser.add_argument("--months", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--with-scan", action="store_true", help="run the nightly scan due at 01:00 first")
+    parser.add_argument("--profile", help="write the settlement process's cProfile statistics to this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.start, args.months, args.with_scan)
+        child(args.child, args.start, args.months, args.with_scan, args.profile)
         return 0
     pg = Postgres(options=FAST_LOAD)
     url = pg.start()

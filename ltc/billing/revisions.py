@@ -5,9 +5,10 @@ exact (same keys, same rounded values)."""
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ltc.billing.bulk import insert_rows
 from ltc.billing.lines import LinePlan, RecordUnits, Totals
 from ltc.billing.models import Settlement, SettlementLine, SettlementLineRecord
 
@@ -70,21 +71,20 @@ def diff(old: Sequence[LinePlan], new: Sequence[LinePlan], old_totals: Totals | 
             "changed": changed}
 
 
+LINE_COLUMNS = ("settlement_id", "revision", "kind", "person_id", "care_type", "level", "date_from", "date_to",
+                "rate", "unit", "payable_units", "held_units", "rejected", "billable", "ratio", "fund", "copay",
+                "service_month", "reason", "adjustment_id", "note", "params")
+RECORD_COLUMNS = ("line_id", "record_kind", "record_id", "service_date", "service_to", "units", "held")
+
+
 def write_lines(session: Session, settlement: Settlement, revision: int, plans: Sequence[LinePlan]) -> list[int]:
     """Store ``plans`` as the lines of ``revision`` with their records (bulk inserts); their ids in order."""
-    if not plans:
-        return []
-    rows = [dict(settlement_id=settlement.id, revision=revision, kind=plan.kind, person_id=plan.person_id,
-                 care_type=plan.care_type, level=plan.level, date_from=plan.date_from, date_to=plan.date_to,
-                 rate=plan.rate, unit=plan.unit, payable_units=plan.payable_units, held_units=plan.held_units,
-                 rejected=plan.rejected, billable=plan.billable, ratio=plan.ratio, fund=plan.fund, copay=plan.copay,
-                 service_month=plan.service_month, reason=plan.reason, adjustment_id=plan.adjustment_id,
-                 note=plan.note, params=plan.params) for plan in plans]
-    ids = list(session.scalars(insert(SettlementLine).returning(SettlementLine.id, sort_by_parameter_order=True),
-                               rows))
-    links = [dict(line_id=line_id, record_kind=r.record_kind, record_id=r.record_id, service_date=r.service_date,
-                  service_to=r.service_to, units=r.units, held=r.held)
+    rows = [(settlement.id, revision, plan.kind, plan.person_id, plan.care_type, plan.level, plan.date_from,
+             plan.date_to, plan.rate, plan.unit, plan.payable_units, plan.held_units, plan.rejected, plan.billable,
+             plan.ratio, plan.fund, plan.copay, plan.service_month, plan.reason, plan.adjustment_id, plan.note,
+             plan.params) for plan in plans]
+    ids = insert_rows(session, SettlementLine.__table__, LINE_COLUMNS, rows, ids=True)
+    links = [(line_id, r.record_kind, r.record_id, r.service_date, r.service_to, r.units, r.held)
              for line_id, plan in zip(ids, plans, strict=True) for r in plan.records]
-    if links:
-        session.execute(insert(SettlementLineRecord), links)
+    insert_rows(session, SettlementLineRecord.__table__, RECORD_COLUMNS, links)
     return ids
