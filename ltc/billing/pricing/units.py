@@ -57,6 +57,11 @@ def index_findings(findings) -> FindingIndex:
 
 def judge(unit: UnitRecord, found: list[Finding], refused: str | None, held_person: bool) -> UnitRecord:
     """Set the unit's payable, held and rejected counts from the findings on it."""
+    if not found and refused is None:   # most units: payable, held only by a follow-up
+        unit.payable = unit.units
+        if held_person and unit.payable:
+            unit.held = {FOLLOW_UP: unit.payable}
+        return unit
     rejecting = sorted((f for f in found if f.severity == Severity.REJECT), key=lambda f: _RANK[f.rule.value])
     first = rejecting[0] if rejecting else None
     if first is None and refused is not None:
