@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, time as clock_time
 from decimal import Decimal
 
@@ -64,17 +65,18 @@ def due_times(month: date) -> tuple[datetime, datetime]:
             datetime.combine(day, clock_time(2, 0), tzinfo=LOCAL_TZ))
 
 
-def child(url: str, start: str, count: int, with_scan: bool, profile: str | None = None) -> None:
+def child(url: str, start: str, count: int, with_scan: bool, profile: str | None = None,
+          workers: int | None = None) -> None:
     """In a child process: per month, (the scan, then) the generation as the scheduler runs them;
-    prints JSON figures (seconds per job and month, outcomes, peak RSS). With ``profile``, the
-    child's cProfile statistics are written to that file (the forked workers are not profiled)."""
+    prints JSON figures (seconds per job and month, outcomes, peak RSS). With ``profile``, the jobs
+    run their units in this one process (no worker) and its cProfile statistics go to that file."""
     if profile:
         import cProfile
 
         profiler = cProfile.Profile()
         profiler.enable()
         try:
-            child(url, start, count, with_scan)
+            child(url, start, count, with_scan, workers=1)
         finally:
             profiler.disable()
             profiler.dump_stats(profile)
@@ -91,7 +93,8 @@ def child(url: str, start: str, count: int, with_scan: bool, profile: str | None
             if job_id == SCAN and not with_scan:
                 continue
             t0 = time.perf_counter()
-            outcome = run_job(app, get_job(job_id), due)
+            job = get_job(job_id)
+            outcome = run_job(app, job if workers is None else replace(job, workers=workers), due)
             entry[job_id] = {"seconds": time.perf_counter() - t0, "status": outcome.status,
                              "counts": outcome.counts, "error": outcome.error}
         figures.append(entry)

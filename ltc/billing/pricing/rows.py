@@ -107,15 +107,13 @@ def segment_rows(segment: Segment, units: Iterable[UnitRecord], terms_on: DayTer
     """The rate rows of ``segment`` from its units, fund-capped."""
     units = sorted(units, key=lambda u: (u.service_date, u.kind, u.id))
     rows: list[RateRow] = []
-    amounts: dict[tuple[date, bool], Decimal | None] = {}
     for start, end in periods(segment, terms_on):
         inside = [u for u in units if start <= u.service_date < end]
+        terms = terms_on(start)   # the same on every day of the period
+        amounts = {medical: unit_amount(terms, segment, start, medical) for medical in {u.medical for u in inside}}
         by_rate: dict[Decimal | None, list[UnitRecord]] = defaultdict(list)
         for unit in inside:
-            key = (unit.service_date, unit.medical)
-            if key not in amounts:
-                amounts[key] = unit_amount(terms_on(unit.service_date), segment, unit.service_date, unit.medical)
-            by_rate[amounts[key]].append(unit)
+            by_rate[amounts[unit.medical]].append(unit)
         ratio = ratio_on(terms_on(start), segment.care_type, start)
         rows += [_row(segment, start, end, rate, ratio, group) for rate, group in
                  sorted(by_rate.items(), key=lambda kv: kv[0] or ZERO)]
@@ -156,8 +154,9 @@ def _merged(counts: Iterable[dict[str, int]]) -> dict[str, int]:
 
 
 def _source(unit: UnitRecord) -> UnitSource:
+    # a unit's held and rejected counts are replaced, never changed in place: shared, not copied
     return UnitSource(unit.kind, unit.id, unit.service_date, unit.units, unit.payable,
-                      sum(unit.held.values()), dict(unit.rejected))
+                      sum(unit.held.values()) if unit.held else 0, unit.rejected)
 
 
 def cap_fund(rows: list[RateRow], cap: Decimal | None) -> list[RateRow]:
