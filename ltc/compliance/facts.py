@@ -117,6 +117,10 @@ class Carer:
     suspensions: tuple[Period, ...] = ()
 
 
+def _six_places(value) -> Decimal:
+    return (value if type(value) is Decimal else Decimal(str(value))).quantize(SIX_PLACES)
+
+
 @dataclass(frozen=True)
 class Point:
     lat: Decimal
@@ -125,7 +129,7 @@ class Point:
     @cached_property
     def key(self) -> tuple[Decimal, Decimal]:
         """The point to 6 decimals (S01 compares points this way)."""
-        return (Decimal(str(self.lat)).quantize(SIX_PLACES), Decimal(str(self.lon)).quantize(SIX_PLACES))
+        return (_six_places(self.lat), _six_places(self.lon))
 
     @cached_property
     def in_radians(self) -> tuple[float, float]:

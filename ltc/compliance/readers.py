@@ -72,10 +72,15 @@ def provider_month(session: Session, provider_id: int, month: date, *, now: date
 def _other_providers_sharing(session: Session, month: date, provider_id: int, visits: list[Row]) -> list[Row]:
     """Other providers' visits in ``month`` with a photo hash or a GPS point (in or out) of ``visits``
     (index lookups by value, then the exact match here)."""
-    hashes = {v.photo_hash for v in visits if v.photo_hash}
-    points = {p for v in visits for p in ((v.check_in_lat, v.check_in_lon), (v.check_out_lat, v.check_out_lon))
-              if None not in p}
-    lats = sorted({lat for lat, _ in points})
+    hashes, points = set(), set()
+    for v in visits:
+        if v.photo_hash:
+            hashes.add(v.photo_hash)
+        if v.check_in_lat is not None and v.check_in_lon is not None:
+            points.add((v.check_in_lat, v.check_in_lon))
+        if v.check_out_lat is not None and v.check_out_lon is not None:
+            points.add((v.check_out_lat, v.check_out_lon))
+    lats = {lat for lat, _ in points}
     conditions = [dated.among(session, VisitRow.photo_hash, hashes)] if hashes else []
     if lats:
         conditions += [dated.among(session, VisitRow.check_in_lat, lats),
@@ -229,6 +234,26 @@ def _visits(session: Session, rows: list[Row], addresses: dict[int, tuple]) -> l
 
 
 def _items(session: Session, visit_ids: Iterable[int]) -> dict[int, tuple[Item, ...]]:
+    """Each visit's delivered items in the order entered. On PostgreSQL one row per visit (its item
+    ids as one text, aggregated by the server), the item tuple built once per combination."""
+    if not dated.on_postgresql(session):
+        return _items_by_row(session, visit_ids)
+    delivered = dated.driver_rows(
+        session, "SELECT visit_id, string_agg(service_item_id::text, ',' ORDER BY id) FROM visit_items "
+        "WHERE visit_id = ANY(CAST((SELECT CAST(%(ids)s AS INTEGER[])) AS INTEGER[])) GROUP BY visit_id", {"ids": dated.id_array(visit_ids)})
+    if not delivered:
+        return {}
+    catalogue, combinations = dated.catalogue(session), {}
+    found = {}
+    for visit_id, ids in delivered:
+        items = combinations.get(ids)
+        if items is None:
+            items = combinations[ids] = tuple(catalogue[int(i)] for i in ids.split(","))
+        found[visit_id] = items
+    return found
+
+
+def _items_by_row(session: Session, visit_ids: Iterable[int]) -> dict[int, tuple[Item, ...]]:
     delivered = dated.rows(session, select(VisitItem.visit_id, VisitItem.service_item_id).where(
         dated.among(session, VisitItem.visit_id, visit_ids)).order_by(VisitItem.id))
     catalogue = dated.catalogue(session) if delivered else {}   # no items (check-ins): no catalogue
