@@ -10,10 +10,15 @@ Starts a private PostgreSQL cluster on 127.0.0.1 (``fsync`` off, as ``bench/comp
 the settings are printed), upgrades the schema, generates the city (``flask demo city``) with its
 truth file, then, in a child process whose peak RSS is reported, runs for each generated month M
 the ``generate_settlements`` job due at 02:00 on day 1 of M+1 as the scheduler runs it
-(``ltc.scheduler.runner.run_job``: every provider a unit in its own transaction). The generation
+(``ltc.scheduler.runner.run_job``: every provider a unit in its own transaction, in the job's two
+worker processes). The generation
 evaluates every rule over the provider-month itself (and keeps the findings) before pricing it, so
 its time is "all rules and pricing"; ``--with-scan`` runs the nightly ``compliance_scan`` due at
 01:00 the same day first, as a live scheduler would, and reports it apart.
+
+Besides the wall-clock time of each job: the CPU time of the settling processes (the job's process and
+its workers) and of the PostgreSQL server over the run — on a shared machine, the work done apart from
+the waiting for a CPU. ``--profile FILE`` runs the units in one process under cProfile.
 
 For reference, in the same run: a bare SQL ``GROUP BY beneficiary`` sum over the same rows (the
 month's visits and their planned minutes, the stays' bed-days) and the generation's ratio to it.
@@ -65,6 +70,19 @@ def due_times(month: date) -> tuple[datetime, datetime]:
             datetime.combine(day, clock_time(2, 0), tzinfo=LOCAL_TZ))
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its ended children (the forked workers)."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def server_cpu(pg) -> float:
+    """CPU time of the PostgreSQL cluster: the postmaster and its ended backends (``/proc``)."""
+    with open(f"/proc/{pg.postmaster()}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def child(url: str, start: str, count: int, with_scan: bool, profile: str | None = None,
           workers: int | None = None) -> None:
     """In a child process: per month, (the scan, then) the generation as the scheduler runs them;
@@ -92,10 +110,11 @@ def child(url: str, start: str, count: int, with_scan: bool, profile: str | None
         for job_id, due in zip((SCAN, GENERATE), due_times(month), strict=True):
             if job_id == SCAN and not with_scan:
                 continue
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), cpu_seconds()
             job = get_job(job_id)
             outcome = run_job(app, job if workers is None else replace(job, workers=workers), due)
-            entry[job_id] = {"seconds": time.perf_counter() - t0, "status": outcome.status,
+            entry[job_id] = {"seconds": time.perf_counter() - t0, "cpu": cpu_seconds() - cpu0,
+                             "status": outcome.status,
                              "counts": outcome.counts, "error": outcome.error}
         figures.append(entry)
     print(json.dumps({"months": figures, "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
@@ -224,7 +243,8 @@ def report(url: str, args, truth: dict, run: dict) -> int:
             base = min(baseline(conn, datetime.strptime(month, "%Y-%m").date()) for _ in range(2))
             print(f"\n{month}: {records[month]:,} records")
             for name, job in ((n, entry[n]) for n in (SCAN, GENERATE) if n in entry):
-                print(f"  {name:<22} {job['seconds']:8.1f} s  {job['status']} {job['counts']}"
+                print(f"  {name:<22} {job['seconds']:8.1f} s  ({job['cpu']:.0f} s CPU in the settling processes)  "
+                      f"{job['status']} {job['counts']}"
                       + (f" error: {job['error'][:2000]}" if job["error"] else ""))
                 failures += job["status"] != "success"
                 if job["status"] != "success":
@@ -263,7 +283,11 @@ def main() -> int:
         print(f"generated {args.beneficiaries:,} beneficiaries / {args.providers} providers / {args.months} month(s) "
               f"in {gen_seconds:.0f} s: {records:,} records")
         print(f"earlier months of the re-check window marked as scanned (steady state): {marked} provider-months")
-        return report(url, args, truth, run_child(url, args))
+        cpu0 = server_cpu(pg)
+        run = run_child(url, args)
+        time.sleep(1)   # the backends of the settling processes end and are counted
+        print(f"  PostgreSQL CPU   {server_cpu(pg) - cpu0:8.0f} s (the server, all months)")
+        return report(url, args, truth, run)
     finally:
         pg.stop()
 
