@@ -8,8 +8,8 @@ file to the cent.
 
 Starts a private PostgreSQL cluster on 127.0.0.1 (``fsync`` off, as ``bench/compliance_scan.py``:
 the settings are printed), upgrades the schema, generates the city (``flask demo city``) with its
-truth file, then, in a child process whose peak RSS (and its largest worker's) is reported, runs for each generated month M
-the ``generate_settlements`` job due at 02:00 on day 1 of M+1 as the scheduler runs it
+truth file, then, in a child process whose peak RSS (and its largest worker's) is reported, runs
+for each generated month M the ``generate_settlements`` job due at 02:00 on day 1 of M+1 as the scheduler runs it
 (``ltc.scheduler.runner.run_job``: every provider a unit in its own transaction, in the job's two
 worker processes). The generation
 evaluates every rule over the provider-month itself (and keeps the findings) before pricing it, so
