@@ -261,14 +261,16 @@ def _visits(session: Session, rows: list[Row], addresses: dict[int, tuple]) -> l
     return [_visit(row, items.get(row[ID], ()), plans, addresses.get(row[PERSON], (None, None))) for row in rows]
 
 
+ITEMS_SQL = ("SELECT visit_id, string_agg(service_item_id::text, ',' ORDER BY id) FROM visit_items "
+             "WHERE visit_id = ANY(CAST((SELECT CAST(%(ids)s AS INTEGER[])) AS INTEGER[])) GROUP BY visit_id")
+
+
 def _items(session: Session, visit_ids: Iterable[int]) -> dict[int, tuple[Item, ...]]:
     """Each visit's delivered items in the order entered. On PostgreSQL one row per visit (its item
     ids as one text, aggregated by the server), the item tuple built once per combination."""
     if not dated.on_postgresql(session):
         return _items_by_row(session, visit_ids)
-    delivered = dated.driver_rows(
-        session, "SELECT visit_id, string_agg(service_item_id::text, ',' ORDER BY id) FROM visit_items "
-        "WHERE visit_id = ANY(CAST((SELECT CAST(%(ids)s AS INTEGER[])) AS INTEGER[])) GROUP BY visit_id", {"ids": dated.id_array(visit_ids)})
+    delivered = dated.driver_rows(session, ITEMS_SQL, {"ids": dated.id_array(visit_ids)})
     if not delivered:
         return {}
     catalogue, combinations = dated.catalogue(session), {}
