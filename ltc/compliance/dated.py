@@ -33,13 +33,23 @@ ENTITLEMENT_COLUMNS = (Entitlement.valid_from, Entitlement.valid_to, Entitlement
 STAY_MARGIN = timedelta(days=31)
 
 
-def rows(session: Session, stmt, params: dict | None = None) -> list[Row]:
+def rows(session: Session, stmt, params: dict | None = None) -> list[Row] | list[tuple]:
     """The plain rows of a select of columns, run on the session's connection: no ORM result layer
-    (several times cheaper per row for a month of records). Pending changes are flushed first, as
-    the session's own query would."""
+    (several times cheaper per row for a month of records); on PostgreSQL the driver's own tuples
+    (its values are the column types' already: aware timestamps, decimals), read them by position.
+    Pending changes are flushed first, as the session's own query would."""
     if session.autoflush:
         session.flush()
-    return session.connection().execute(stmt, params).all()
+    return _fetched(session.connection().execute(stmt, params))
+
+
+def _fetched(result) -> list[Row] | list[tuple]:
+    if result.dialect.name != "postgresql":
+        return result.all()
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 def driver_rows(session: Session, sql: str, params: dict | None = None) -> list[tuple]:
@@ -47,7 +57,7 @@ def driver_rows(session: Session, sql: str, params: dict | None = None) -> list[
     session's connection without building or compiling a select (pending changes flushed first)."""
     if session.autoflush:
         session.flush()
-    return session.connection().exec_driver_sql(sql, params or {}).all()
+    return _fetched(session.connection().exec_driver_sql(sql, params or {}))
 
 
 def on_postgresql(session: Session) -> bool:
@@ -193,28 +203,28 @@ class Plans:
             among(session, CarePlan.person_id, ids) & (CarePlan.status == PlanStatus.FINAL.value),
             among(session, CarePlan.id, extra_plan_ids)))) if ids else []
         final = defaultdict(list)
-        for plan in plans:
-            if plan.status == PlanStatus.FINAL.value:
-                final[(plan.person_id, plan.provider_id, plan.care_type)].append(plan)
-        #: each key's final plans, the one in force first (latest start, then latest version)
-        self._final = {key: sorted(found, key=lambda p: (p.effective_from or date.min, p.version), reverse=True)
-                       for key, found in final.items()}
+        for plan_id, person_id, provider_id, care_type, status, effective_from, version in plans:
+            if status == PlanStatus.FINAL.value:
+                final[(person_id, provider_id, care_type)].append((effective_from or date.min, version, plan_id))
+        #: each key's final plans as (start, id), the one in force first (latest start, then latest version)
+        self._final = {key: [(start, plan_id) for start, _v, plan_id in sorted(
+            found, key=lambda p: p[:2], reverse=True)] for key, found in final.items()}
         self._items: dict[int, set[str]] = defaultdict(set)
         stmt = (select(CarePlanVisitType.plan_id, ServiceItem.code)
                 .join(CarePlanVisitItem, CarePlanVisitItem.visit_type_id == CarePlanVisitType.id)
                 .join(ServiceItem, ServiceItem.id == CarePlanVisitItem.service_item_id)
-                .where(among(session, CarePlanVisitType.plan_id, [p.id for p in plans])))
+                .where(among(session, CarePlanVisitType.plan_id, [p[0] for p in plans])))
         for plan_id, code in rows(session, stmt) if plans else ():
             self._items[plan_id].add(code)
-        self._known = {p.id for p in plans}
+        self._known = {p[0] for p in plans}
         self._codes: dict[int, frozenset[str]] = {}
 
     def items_for(self, person_id: int, provider_id: int, care_type: str, day: date,
                   plan_id: int | None) -> frozenset[str] | None:
         """Item codes of the final plan in force on ``day`` (else of the visit's own plan); None: no plan."""
-        for plan in self._final.get((person_id, provider_id, care_type), ()):
-            if plan.effective_from is None or plan.effective_from <= day:
-                return self._codes_of(plan.id)
+        for effective_from, in_force in self._final.get((person_id, provider_id, care_type), ()):
+            if effective_from <= day:
+                return self._codes_of(in_force)
         return self._codes_of(plan_id) if plan_id in self._known else None
 
     def _codes_of(self, plan_id: int) -> frozenset[str]:

@@ -16,7 +16,8 @@ def distance(visit: Visit, policy: CompliancePolicy) -> list[Finding]:
         return []
     limit, far = policy.v01_max_distance_m, {}
     for name, point in (("check_in", visit.gps_in), ("check_out", visit.gps_out)):
-        if point is not None and (metres := point.metres_to(address)) > limit:
+        if point is not None and not point.surely_within(address, limit) \
+                and (metres := point.metres_to(address)) > limit:
             far[name] = round(metres)
     if not far:
         return []
