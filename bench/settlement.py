@@ -8,12 +8,17 @@ file to the cent.
 
 Starts a private PostgreSQL cluster on 127.0.0.1 (``fsync`` off, as ``bench/compliance_scan.py``:
 the settings are printed), upgrades the schema, generates the city (``flask demo city``) with its
-truth file, then, in a child process whose peak RSS is reported, runs for each generated month M
-the ``generate_settlements`` job due at 02:00 on day 1 of M+1 as the scheduler runs it
-(``ltc.scheduler.runner.run_job``: every provider a unit in its own transaction). The generation
+truth file, then, in a child process whose peak RSS (and its largest worker's) is reported, runs
+for each generated month M the ``generate_settlements`` job due at 02:00 on day 1 of M+1 as the scheduler runs it
+(``ltc.scheduler.runner.run_job``: every provider a unit in its own transaction, in the job's two
+worker processes). The generation
 evaluates every rule over the provider-month itself (and keeps the findings) before pricing it, so
 its time is "all rules and pricing"; ``--with-scan`` runs the nightly ``compliance_scan`` due at
 01:00 the same day first, as a live scheduler would, and reports it apart.
+
+Besides the wall-clock time of each job: the CPU time of the settling processes (the job's process and
+its workers) and of the PostgreSQL server over the run — on a shared machine, the work done apart from
+the waiting for a CPU. ``--profile FILE`` runs the units in one process under cProfile.
 
 For reference, in the same run: a bare SQL ``GROUP BY beneficiary`` sum over the same rows (the
 month's visits and their planned minutes, the stays' bed-days) and the generation's ratio to it.
@@ -31,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, time as clock_time
 from decimal import Decimal
 
@@ -64,9 +70,35 @@ def due_times(month: date) -> tuple[datetime, datetime]:
             datetime.combine(day, clock_time(2, 0), tzinfo=LOCAL_TZ))
 
 
-def child(url: str, start: str, count: int, with_scan: bool) -> None:
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its ended children (the forked workers)."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def server_cpu(pg) -> float:
+    """CPU time of the PostgreSQL cluster: the postmaster and its ended backends (``/proc``)."""
+    with open(f"/proc/{pg.postmaster()}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def child(url: str, start: str, count: int, with_scan: bool, profile: str | None = None,
+          workers: int | None = None) -> None:
     """In a child process: per month, (the scan, then) the generation as the scheduler runs them;
-    prints JSON figures (seconds per job and month, outcomes, peak RSS)."""
+    prints JSON figures (seconds per job and month, outcomes, peak RSS). With ``profile``, the jobs
+    run their units in this one process (no worker) and its cProfile statistics go to that file."""
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            child(url, start, count, with_scan, workers=1)
+        finally:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        return
     from ltc import create_app
     from ltc.scheduler.registry import get_job
     from ltc.scheduler.runner import run_job
@@ -78,17 +110,21 @@ def child(url: str, start: str, count: int, with_scan: bool) -> None:
         for job_id, due in zip((SCAN, GENERATE), due_times(month), strict=True):
             if job_id == SCAN and not with_scan:
                 continue
-            t0 = time.perf_counter()
-            outcome = run_job(app, get_job(job_id), due)
-            entry[job_id] = {"seconds": time.perf_counter() - t0, "status": outcome.status,
+            t0, cpu0 = time.perf_counter(), cpu_seconds()
+            job = get_job(job_id)
+            outcome = run_job(app, job if workers is None else replace(job, workers=workers), due)
+            entry[job_id] = {"seconds": time.perf_counter() - t0, "cpu": cpu_seconds() - cpu0,
+                             "status": outcome.status,
                              "counts": outcome.counts, "error": outcome.error}
         figures.append(entry)
-    print(json.dumps({"months": figures, "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    print(json.dumps({"months": figures, "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                      "worker_peak_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 
 
 def run_child(url: str, args) -> dict:
     out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", url, "--from", args.start,
-                          "--months", str(args.months)] + (["--with-scan"] if args.with_scan else []),
+                          "--months", str(args.months)] + (["--with-scan"] if args.with_scan else [])
+                         + (["--profile", args.profile] if args.profile else []),
                          capture_output=True, text=True, cwd=ROOT)
     if out.returncode:
         raise SystemExit(f"the settlement process failed:\n{out.stderr[-4000:]}")
@@ -200,7 +236,8 @@ def report(url: str, args, truth: dict, run: dict) -> int:
 
     engine, failures = create_engine(url), 0
     records = {m: f["records"]["records"] for m, f in truth["by_month"].items()}
-    print(f"  peak RSS         {run['peak_rss_kb'] / 1024:8.0f} MB (child, all months; target <= 400 MB, flat)")
+    print(f"  peak RSS         {run['peak_rss_kb'] / 1024:8.0f} MB (child, all months; target <= 400 MB, flat); "
+          f"largest worker {run['worker_peak_rss_kb'] / 1024:.0f} MB")
     with engine.connect() as conn:
         for entry in run["months"]:
             month = entry["month"]
@@ -208,7 +245,8 @@ def report(url: str, args, truth: dict, run: dict) -> int:
             base = min(baseline(conn, datetime.strptime(month, "%Y-%m").date()) for _ in range(2))
             print(f"\n{month}: {records[month]:,} records")
             for name, job in ((n, entry[n]) for n in (SCAN, GENERATE) if n in entry):
-                print(f"  {name:<22} {job['seconds']:8.1f} s  {job['status']} {job['counts']}"
+                print(f"  {name:<22} {job['seconds']:8.1f} s  ({job['cpu']:.0f} s CPU in the settling processes)  "
+                      f"{job['status']} {job['counts']}"
                       + (f" error: {job['error'][:2000]}" if job["error"] else ""))
                 failures += job["status"] != "success"
                 if job["status"] != "success":
@@ -232,10 +270,11 @@ def main() -> int:
     parser.add_argument("--months", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--with-scan", action="store_true", help="run the nightly scan due at 01:00 first")
+    parser.add_argument("--profile", help="write the settlement process's cProfile statistics to this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.start, args.months, args.with_scan)
+        child(args.child, args.start, args.months, args.with_scan, args.profile)
         return 0
     pg = Postgres(options=FAST_LOAD)
     url = pg.start()
@@ -246,7 +285,11 @@ def main() -> int:
         print(f"generated {args.beneficiaries:,} beneficiaries / {args.providers} providers / {args.months} month(s) "
               f"in {gen_seconds:.0f} s: {records:,} records")
         print(f"earlier months of the re-check window marked as scanned (steady state): {marked} provider-months")
-        return report(url, args, truth, run_child(url, args))
+        cpu0 = server_cpu(pg)
+        run = run_child(url, args)
+        time.sleep(1)   # the backends of the settling processes end and are counted
+        print(f"  PostgreSQL CPU   {server_cpu(pg) - cpu0:8.0f} s (the server, all months)")
+        return report(url, args, truth, run)
     finally:
         pg.stop()
 

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ltc.billing import adjustments, late, reader, revisions
+from ltc.billing.bulk import insert_rows
 from ltc.billing.kinds import RevisionSource, SettlementKind, SettlementStatus
 from ltc.billing.lines import LinePlan, Totals, from_row, totals
 from ltc.billing.models import Settlement, SettlementAdjustment, SettlementFinding, SettlementRevision
@@ -155,10 +156,8 @@ def _link_findings(session: Session, settlement: Settlement, number: int, plans:
     rows = session.execute(select(Finding.id, Finding.record_kind, Finding.record_id, Finding.service_date).where(
         Finding.provider_id == settlement.provider_id, Finding.month == settlement.month,
         Finding.status == FindingStatus.OPEN.value)).all()
-    links = [SettlementFinding(settlement_id=settlement.id, revision=number, finding_id=fid,
-                               line_id=_line_of(where.get((kind, rid), ()), day))
-             for fid, kind, rid, day in rows]
-    session.add_all(links)
+    links = [(settlement.id, number, fid, _line_of(where.get((kind, rid), ()), day)) for fid, kind, rid, day in rows]
+    insert_rows(session, SettlementFinding.__table__, ("settlement_id", "revision", "finding_id", "line_id"), links)
 
 
 def _line_of(runs, day: date) -> int | None:

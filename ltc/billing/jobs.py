@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ltc.billing import reevaluation
 from ltc.billing.generation import generate_settlement, next_draft, providers_of_month, regular_settlement
 from ltc.billing.kinds import GENERATE_JOB, PROVIDER_JOB, REGENERATE_JOB, RevisionSource, SettlementStatus
+from ltc.billing.memory import fewer_collections
 from ltc.billing.models import Settlement
 from ltc.compliance.events import MonthsRescanned
 from ltc.core.audit import SYSTEM, Actor
@@ -41,8 +42,9 @@ def settlement_units(session: Session, *, due_at: datetime) -> list[str]:
 
 
 def generate_unit(session: Session, unit: str, *, now: datetime, due_at: datetime) -> dict[str, int]:
-    outcome = generate_settlement(session, int(unit), settlement_month(due_at), actor=SYSTEM, now=now,
-                                  as_of=due_at, source=generation_source())
+    with fewer_collections():
+        outcome = generate_settlement(session, int(unit), settlement_month(due_at), actor=SYSTEM, now=now,
+                                      as_of=due_at, source=generation_source())
     return outcome.counts()
 
 
@@ -72,8 +74,9 @@ def regenerate_unit(session: Session, unit: str, *, now: datetime, due_at: datet
     settlement_id, user_id = unit.split(":")
     settlement = session.get(Settlement, int(settlement_id))
     actor = Actor(int(user_id) if user_id else None, settlement.provider_id, "provider")
-    outcome = generate_settlement(session, settlement.provider_id, settlement.month, actor=actor, now=now,
-                                  source=RevisionSource.PROVIDER)
+    with fewer_collections():
+        outcome = generate_settlement(session, settlement.provider_id, settlement.month, actor=actor, now=now,
+                                      source=RevisionSource.PROVIDER)
     return outcome.counts()
 
 

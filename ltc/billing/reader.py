@@ -25,21 +25,20 @@ from ltc.core.months import first_of_next_month
 from ltc.core.periods import periods_overlapping
 from ltc.entitlements.models import Entitlement
 from ltc.people.models import PersonCategoryPeriod, PersonTagPeriod
-from ltc.policy.models import PolicyStatus, PolicyVersion
-from ltc.policy.schema import parse_section, section_name
+from ltc.policy.services import Policy
+from ltc.policy.timeline import timeline
 from ltc.providers.models import ProviderGradePeriod, ProviderPricePeriod
 
 
 def billing_timeline(session: Session, start: date, end: date) -> BillingTimeline:
-    """The published billing sections in force over ``[start, end)``, in date order."""
-    name = section_name(BillingPolicy)
-    rows = session.execute(select(PolicyVersion.effective_from, PolicyVersion.effective_to, PolicyVersion.sections)
-                           .where(PolicyVersion.status == PolicyStatus.PUBLISHED.value,
-                                  PolicyVersion.effective_from < end,
-                                  or_(PolicyVersion.effective_to.is_(None), PolicyVersion.effective_to > start))
-                           .order_by(PolicyVersion.effective_from))
-    return BillingTimeline(tuple(BillingVersion(valid_from, valid_to, parse_section(name, sections.get(name, {})))
-                                 for valid_from, valid_to, sections in rows))
+    """The published billing sections in force over ``[start, end)``, in date order (the published
+    versions as the transaction sees them, each section parsed once per version)."""
+    versions = [v for v in timeline(session).versions
+                if v.effective_from < end and (v.effective_to is None or v.effective_to > start)]
+    return BillingTimeline(tuple(
+        BillingVersion(v.effective_from, v.effective_to,
+                       Policy(v.id, v.number, v.name, v.effective_from, v.effective_to, v.sections)
+                       .section(BillingPolicy)) for v in versions))
 
 
 def person_terms(session: Session, ids: Iterable[int], start: date, end: date) -> dict[int, PersonTerms]:

@@ -5,43 +5,55 @@ exact (same keys, same rounded values)."""
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ltc.billing.bulk import insert_rows
 from ltc.billing.lines import LinePlan, RecordUnits, Totals
 from ltc.billing.models import Settlement, SettlementLine, SettlementLineRecord
 
+#: the columns of a stored line that make its ``LinePlan`` (the field names, in the same order)
+_STORED = ("kind", "person_id", "care_type", "level", "date_from", "date_to", "rate", "unit", "payable_units",
+           "held_units", "rejected", "billable", "ratio", "fund", "copay", "service_month", "reason", "adjustment_id",
+           "note", "params")
 #: the values a diff names per changed line
 DIFF_FIELDS = ("level", "payable_units", "held_units", "rejected", "billable", "ratio", "fund", "copay")
 
 
 def stored_lines(session: Session, settlement_id: int, revision: int) -> list[LinePlan]:
-    """The lines of one revision as ``LinePlan`` values (with their records), in id order."""
-    lines = session.scalars(select(SettlementLine).where(SettlementLine.settlement_id == settlement_id,
-                                                         SettlementLine.revision == revision)
-                            .order_by(SettlementLine.id)).all()
+    """The lines of one revision as ``LinePlan`` values (with their records), in id order: two
+    statements of plain rows."""
+    line = SettlementLine.__table__.c
+    lines = session.execute(select(line.id, *(line[name] for name in _STORED))
+                            .where(line.settlement_id == settlement_id, line.revision == revision)
+                            .order_by(line.id)).all()
+    record = SettlementLineRecord.__table__.c
+    rows = session.execute(select(record.line_id, record.record_kind, record.record_id, record.service_date,
+                                  record.service_to, record.units, record.held)
+                           .join(SettlementLine.__table__, line.id == record.line_id)
+                           .where(line.settlement_id == settlement_id, line.revision == revision)
+                           .order_by(record.id))
     records: dict[int, list[RecordUnits]] = defaultdict(list)
-    if lines:
-        rows = session.execute(select(SettlementLineRecord).where(
-            SettlementLineRecord.line_id.in_([line.id for line in lines]))).scalars()
-        for r in rows:
-            records[r.line_id].append(RecordUnits(r.record_kind, r.record_id, r.service_date, r.service_to, r.units,
-                                                  r.held))
-    return [LinePlan(kind=line.kind, person_id=line.person_id, care_type=line.care_type, level=line.level,
-                     date_from=line.date_from, date_to=line.date_to, rate=line.rate, unit=line.unit,
-                     payable_units=line.payable_units, held_units=line.held_units, rejected=dict(line.rejected),
-                     billable=line.billable, ratio=line.ratio, fund=line.fund, copay=line.copay,
-                     service_month=line.service_month, reason=line.reason, adjustment_id=line.adjustment_id,
-                     note=line.note, params=dict(line.params or {}), records=tuple(records[line.id]))
-            for line in lines]
+    for line_id, *values in rows:
+        records[line_id].append(RecordUnits(*values))
+    plans = []
+    for line_id, *values in lines:
+        fields = dict(zip(_STORED, values, strict=True))
+        fields["rejected"], fields["params"] = dict(fields["rejected"]), dict(fields["params"] or {})
+        plans.append(LinePlan(**fields, records=tuple(records[line_id])))
+    return plans
 
 
 def same_lines(old: Sequence[LinePlan], new: Sequence[LinePlan]) -> bool:
-    return sorted((line.key, _canonical(line)) for line in old) == sorted((line.key, _canonical(line)) for line in new)
+    """Whether ``new`` has the lines of ``old`` with the same values (``LinePlan.values``), compared as tuples."""
+    return len(old) == len(new) and sorted(map(_compared, old)) == sorted(map(_compared, new))
 
 
-def _canonical(line: LinePlan) -> str:
-    return repr(sorted(line.values().items()))
+def _compared(line: LinePlan) -> tuple:
+    return (line.key, line.level, line.payable_units, line.held_units, tuple(sorted(line.rejected.items())),
+            str(line.billable), str(line.ratio), str(line.fund), str(line.copay),
+            tuple(sorted((r.record_kind, r.record_id, r.service_date.isoformat(),
+                          r.service_to.isoformat() if r.service_to else "", r.units, r.held) for r in line.records)))
 
 
 def _describe(line: LinePlan) -> dict:
@@ -70,21 +82,20 @@ def diff(old: Sequence[LinePlan], new: Sequence[LinePlan], old_totals: Totals | 
             "changed": changed}
 
 
+LINE_COLUMNS = ("settlement_id", "revision", "kind", "person_id", "care_type", "level", "date_from", "date_to",
+                "rate", "unit", "payable_units", "held_units", "rejected", "billable", "ratio", "fund", "copay",
+                "service_month", "reason", "adjustment_id", "note", "params")
+RECORD_COLUMNS = ("line_id", "record_kind", "record_id", "service_date", "service_to", "units", "held")
+
+
 def write_lines(session: Session, settlement: Settlement, revision: int, plans: Sequence[LinePlan]) -> list[int]:
     """Store ``plans`` as the lines of ``revision`` with their records (bulk inserts); their ids in order."""
-    if not plans:
-        return []
-    rows = [dict(settlement_id=settlement.id, revision=revision, kind=plan.kind, person_id=plan.person_id,
-                 care_type=plan.care_type, level=plan.level, date_from=plan.date_from, date_to=plan.date_to,
-                 rate=plan.rate, unit=plan.unit, payable_units=plan.payable_units, held_units=plan.held_units,
-                 rejected=plan.rejected, billable=plan.billable, ratio=plan.ratio, fund=plan.fund, copay=plan.copay,
-                 service_month=plan.service_month, reason=plan.reason, adjustment_id=plan.adjustment_id,
-                 note=plan.note, params=plan.params) for plan in plans]
-    ids = list(session.scalars(insert(SettlementLine).returning(SettlementLine.id, sort_by_parameter_order=True),
-                               rows))
-    links = [dict(line_id=line_id, record_kind=r.record_kind, record_id=r.record_id, service_date=r.service_date,
-                  service_to=r.service_to, units=r.units, held=r.held)
+    rows = [(settlement.id, revision, plan.kind, plan.person_id, plan.care_type, plan.level, plan.date_from,
+             plan.date_to, plan.rate, plan.unit, plan.payable_units, plan.held_units, plan.rejected, plan.billable,
+             plan.ratio, plan.fund, plan.copay, plan.service_month, plan.reason, plan.adjustment_id, plan.note,
+             plan.params) for plan in plans]
+    ids = insert_rows(session, SettlementLine.__table__, LINE_COLUMNS, rows, ids=True)
+    links = [(line_id, r.record_kind, r.record_id, r.service_date, r.service_to, r.units, r.held)
              for line_id, plan in zip(ids, plans, strict=True) for r in plan.records]
-    if links:
-        session.execute(insert(SettlementLineRecord), links)
+    insert_rows(session, SettlementLineRecord.__table__, RECORD_COLUMNS, links)
     return ids

@@ -46,8 +46,9 @@ def bed_days(stays: Iterable[Stay], leaves: Iterable[Leave], *, start: date, end
     for stay in stays:
         death = deaths.get(stay.beneficiary_id)
         first, stop = stay_days(stay, death_date=death, until=end)
+        leaves_of = by_stay.get(stay.id)
         for day in days(max(first, start), min(stop, end)):
-            leave = _leave_on(by_stay[stay.id], day)
+            leave = _leave_on(leaves_of, day) if leaves_of else None
             result.append(BedDay(stay.id, stay.beneficiary_id, stay.provider_id, stay.care_type, day,
                                  stay.admitted_on, leave, leave and leave_days(leave, stay_end(stay, death))))
     return result

@@ -33,20 +33,38 @@ ENTITLEMENT_COLUMNS = (Entitlement.valid_from, Entitlement.valid_to, Entitlement
 STAY_MARGIN = timedelta(days=31)
 
 
-def rows(session: Session, stmt, params: dict | None = None) -> list[Row]:
+def rows(session: Session, stmt, params: dict | None = None) -> list[Row] | list[tuple]:
     """The plain rows of a select of columns, run on the session's connection: no ORM result layer
-    (several times cheaper per row for a month of records). Pending changes are flushed first, as
-    the session's own query would."""
+    (several times cheaper per row for a month of records); on PostgreSQL the driver's own tuples
+    (its values are the column types' already: aware timestamps, decimals), read them by position.
+    Pending changes are flushed first, as the session's own query would."""
     if session.autoflush:
         session.flush()
-    return session.connection().execute(stmt, params).all()
+    return _fetched(session.connection().execute(stmt, params))
 
 
-def _on_postgresql(session: Session) -> bool:
+def _fetched(result) -> list[Row] | list[tuple]:
+    if result.dialect.name != "postgresql":
+        return result.all()
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def driver_rows(session: Session, sql: str, params: dict | None = None) -> list[tuple]:
+    """The rows of a PostgreSQL statement written out (``%(name)s`` parameters), run on the
+    session's connection without building or compiling a select (pending changes flushed first)."""
+    if session.autoflush:
+        session.flush()
+    return _fetched(session.connection().exec_driver_sql(sql, params or {}))
+
+
+def on_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _id_array(values: Iterable[int]) -> str:
+def id_array(values: Iterable[int]) -> str:
     """Ids as the text of one PostgreSQL array (one bound string, not one dumped value per id)."""
     return "{" + ",".join(map(str, values)) + "}"
 
@@ -56,17 +74,23 @@ def among(session: Session, column, values: Iterable):
     statement text for any number of values: no long IN-list to build, send and parse); elsewhere
     an IN-list."""
     values = sorted(set(values))
-    if not _on_postgresql(session):
+    if not on_postgresql(session):
         return column.in_(values)
     if all(type(value) is int for value in values):
-        return column == any_(cast(bindparam(None, _id_array(values), String), ARRAY(column.type)))
+        return column == any_(_once(cast(bindparam(None, id_array(values), String), ARRAY(column.type))))
     return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+
+
+def _once(array):
+    """``CAST((SELECT array) AS …[])``: the array's text parsed once per statement (an init plan),
+    not once per row a sequential scan filters (the cast of a bound text is not folded into a constant)."""
+    return cast(select(array).scalar_subquery(), array.type)
 
 
 def _subject_in(session: Session, column):
     """``column`` is one of the ids that ``_tagged`` binds as ``ids``."""
-    if _on_postgresql(session):
-        return column == any_(cast(bindparam("ids", type_=String), ARRAY(column.type)))
+    if on_postgresql(session):
+        return column == any_(_once(cast(bindparam("ids", type_=String), ARRAY(column.type))))
     return column.in_(bindparam("ids", expanding=True))
 
 
@@ -103,8 +127,8 @@ def _tagged(session: Session, ids: list[int], *selects) -> dict[tuple[str, int],
     each list ordered by start, then value. On PostgreSQL the ids are one bound array (one
     statement for any number of subjects); elsewhere IN-lists of at most ``MAX_IDS_PER_QUERY``."""
     found: dict[tuple[str, int], list] = defaultdict(list)
-    if _on_postgresql(session):
-        binds = [_id_array(ids)] if ids else []
+    if on_postgresql(session):
+        binds = [id_array(ids)] if ids else []
     else:
         binds = [ids[offset:offset + MAX_IDS_PER_QUERY] for offset in range(0, len(ids), MAX_IDS_PER_QUERY)]
     stmt = union_all(*selects).order_by("tag", "subject", "valid_from", "value")
@@ -178,28 +202,29 @@ class Plans:
         plans = rows(session, select(*PLAN_COLUMNS).where(or_(
             among(session, CarePlan.person_id, ids) & (CarePlan.status == PlanStatus.FINAL.value),
             among(session, CarePlan.id, extra_plan_ids)))) if ids else []
-        self._final = defaultdict(list)
-        for plan in plans:
-            if plan.status == PlanStatus.FINAL.value:
-                self._final[(plan.person_id, plan.provider_id, plan.care_type)].append(plan)
+        final = defaultdict(list)
+        for plan_id, person_id, provider_id, care_type, status, effective_from, version in plans:
+            if status == PlanStatus.FINAL.value:
+                final[(person_id, provider_id, care_type)].append((effective_from or date.min, version, plan_id))
+        #: each key's final plans as (start, id), the one in force first (latest start, then latest version)
+        self._final = {key: [(start, plan_id) for start, _v, plan_id in sorted(
+            found, key=lambda p: p[:2], reverse=True)] for key, found in final.items()}
         self._items: dict[int, set[str]] = defaultdict(set)
         stmt = (select(CarePlanVisitType.plan_id, ServiceItem.code)
                 .join(CarePlanVisitItem, CarePlanVisitItem.visit_type_id == CarePlanVisitType.id)
                 .join(ServiceItem, ServiceItem.id == CarePlanVisitItem.service_item_id)
-                .where(among(session, CarePlanVisitType.plan_id, [p.id for p in plans])))
+                .where(among(session, CarePlanVisitType.plan_id, [p[0] for p in plans])))
         for plan_id, code in rows(session, stmt) if plans else ():
             self._items[plan_id].add(code)
-        self._known = {p.id for p in plans}
+        self._known = {p[0] for p in plans}
         self._codes: dict[int, frozenset[str]] = {}
 
     def items_for(self, person_id: int, provider_id: int, care_type: str, day: date,
                   plan_id: int | None) -> frozenset[str] | None:
         """Item codes of the final plan in force on ``day`` (else of the visit's own plan); None: no plan."""
-        in_force = [p for p in self._final[(person_id, provider_id, care_type)]
-                    if p.effective_from is None or p.effective_from <= day]
-        if in_force:
-            plan = max(in_force, key=lambda p: (p.effective_from or date.min, p.version))
-            return self._codes_of(plan.id)
+        for effective_from, in_force in self._final.get((person_id, provider_id, care_type), ()):
+            if effective_from <= day:
+                return self._codes_of(in_force)
         return self._codes_of(plan_id) if plan_id in self._known else None
 
     def _codes_of(self, plan_id: int) -> frozenset[str]:

@@ -17,6 +17,8 @@ from ltc.core.clock import LOCAL_TZ
 
 EARTH_RADIUS_M = 6_371_008.8
 SIX_PLACES = Decimal("0.000001")
+#: a margin for the float rounding of a bound (``Point.surely_within``)
+SAFETY = 0.999
 
 
 class cached_property:  # noqa: N801 - functools.cached_property without its lock
@@ -117,6 +119,10 @@ class Carer:
     suspensions: tuple[Period, ...] = ()
 
 
+def _six_places(value) -> Decimal:
+    return (value if type(value) is Decimal else Decimal(str(value))).quantize(SIX_PLACES)
+
+
 @dataclass(frozen=True)
 class Point:
     lat: Decimal
@@ -125,13 +131,20 @@ class Point:
     @cached_property
     def key(self) -> tuple[Decimal, Decimal]:
         """The point to 6 decimals (S01 compares points this way)."""
-        return (Decimal(str(self.lat)).quantize(SIX_PLACES), Decimal(str(self.lon)).quantize(SIX_PLACES))
+        return (_six_places(self.lat), _six_places(self.lon))
 
     @cached_property
     def in_radians(self) -> tuple[float, float]:
         """(latitude, longitude) in radians, once per point (a beneficiary's address is one point
         shared by all their visits)."""
         return radians(float(self.lat)), radians(float(self.lon))
+
+    def surely_within(self, other: "Point", metres: float) -> bool:
+        """Whether ``other`` is certainly within ``metres`` without the trigonometry: the great circle
+        is never longer than going along a meridian and then a parallel, and a parallel is never
+        longer than the equator, so R × (|Δlatitude| + |Δlongitude|) (radians) bounds the distance."""
+        (lat1, lon1), (lat2, lon2) = self.in_radians, other.in_radians
+        return EARTH_RADIUS_M * (abs(lat2 - lat1) + abs(lon2 - lon1)) < metres * SAFETY
 
     def metres_to(self, other: "Point") -> float:
         """Great-circle (haversine) distance in metres (0.0 for the same point)."""

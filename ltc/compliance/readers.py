@@ -39,6 +39,9 @@ VISIT_COLUMNS = (VisitRow.id, VisitRow.person_id, VisitRow.provider_id, VisitRow
                  VisitRow.photo_hash, VisitRow.uploaded_at, VisitRow.created_at, VisitRow.closed_by_scan)
 STAY_COLUMNS = (StayRow.id, StayRow.person_id, StayRow.provider_id, StayRow.care_type, StayRow.admitted_on,
                 StayRow.discharged_on)
+#: positions in a visit row (``VISIT_COLUMNS``) and a stay row (``STAY_COLUMNS``): rows are read by position
+ID, PERSON, PROVIDER, CARER, PLAN = 0, 1, 2, 3, 5
+IN_LAT, IN_LON, OUT_LAT, OUT_LON, PHOTO = 12, 13, 14, 15, 17
 
 
 def _visit_rows(session: Session, month: date, *conditions) -> list[Row]:
@@ -59,7 +62,7 @@ def provider_month(session: Session, provider_id: int, month: date, *, now: date
     sharing a photo or a GPS point with one of its visits (S01)."""
     visits = _visit_rows(session, month, VisitRow.provider_id == provider_id)
     stays = _stay_rows(session, month, StayRow.provider_id == provider_id)
-    people = sorted({v.person_id for v in visits} | {s.person_id for s in stays})
+    people = sorted({v[PERSON] for v in visits} | {s[PERSON] for s in stays})
     if people:
         visits += _visit_rows(session, month, dated.among(session, VisitRow.person_id, people),
                               VisitRow.provider_id != provider_id)
@@ -72,10 +75,19 @@ def provider_month(session: Session, provider_id: int, month: date, *, now: date
 def _other_providers_sharing(session: Session, month: date, provider_id: int, visits: list[Row]) -> list[Row]:
     """Other providers' visits in ``month`` with a photo hash or a GPS point (in or out) of ``visits``
     (index lookups by value, then the exact match here)."""
-    hashes = {v.photo_hash for v in visits if v.photo_hash}
-    points = {p for v in visits for p in ((v.check_in_lat, v.check_in_lon), (v.check_out_lat, v.check_out_lon))
-              if None not in p}
-    lats = sorted({lat for lat, _ in points})
+    hashes, points = set(), set()
+    for v in visits:
+        if v[PHOTO]:
+            hashes.add(v[PHOTO])
+        if v[IN_LAT] is not None and v[IN_LON] is not None:
+            points.add((v[IN_LAT], v[IN_LON]))
+        if v[OUT_LAT] is not None and v[OUT_LON] is not None:
+            points.add((v[OUT_LAT], v[OUT_LON]))
+    if not hashes and not points:
+        return []
+    if dated.on_postgresql(session):
+        return _sharing_on_postgresql(session, month, provider_id, hashes, points)
+    lats = {lat for lat, _ in points}
     conditions = [dated.among(session, VisitRow.photo_hash, hashes)] if hashes else []
     if lats:
         conditions += [dated.among(session, VisitRow.check_in_lat, lats),
@@ -83,8 +95,29 @@ def _other_providers_sharing(session: Session, month: date, provider_id: int, vi
     if not conditions:
         return []
     rows = _visit_rows(session, month, VisitRow.provider_id != provider_id, or_(*conditions))
-    return [r for r in rows if r.photo_hash in hashes or (r.check_in_lat, r.check_in_lon) in points
-            or (r.check_out_lat, r.check_out_lon) in points]
+    return [r for r in rows if r[PHOTO] in hashes or (r[IN_LAT], r[IN_LON]) in points
+            or (r[OUT_LAT], r[OUT_LON]) in points]
+
+
+_SHARING_FROM = ("FROM visits v{join} WHERE v.service_date >= %(start)s AND v.service_date < %(end)s "
+                 "AND v.status != %(cancelled)s AND v.provider_id != %(provider)s")
+_POINTS = (" JOIN (SELECT DISTINCT * FROM unnest(CAST(%(lats)s AS NUMERIC[]), CAST(%(lons)s AS NUMERIC[])))"
+           " p(lat, lon) ON v.check_{side}_lat = p.lat AND v.check_{side}_lon = p.lon")
+#: other providers' visits with one of the photos (a bound text[]), or one of the points as its check-in or
+#: check-out point (pairs of the two bound arrays, joined on the points' index: an exact match, no other rows)
+SHARING_SQL = " UNION ALL ".join(
+    f"SELECT {', '.join('v.' + c.key for c in VISIT_COLUMNS)} {_SHARING_FROM.format(join=join)}{where}"
+    for join, where in (("", " AND v.photo_hash = ANY(%(hashes)s)"), (_POINTS.format(side="in"), ""),
+                        (_POINTS.format(side="out"), "")))
+
+
+def _sharing_on_postgresql(session: Session, month: date, provider_id: int, hashes: set[str],
+                           points: set[tuple]) -> list[Row]:
+    """``_other_providers_sharing`` in one statement (each visit at most once per way it matches)."""
+    return dated.driver_rows(session, SHARING_SQL, {
+        "start": month, "end": first_of_next_month(month), "cancelled": VisitStatus.CANCELLED.value,
+        "provider": provider_id, "hashes": sorted(hashes), "lats": "{" + ",".join(str(a) for a, _ in points) + "}",
+        "lons": "{" + ",".join(str(b) for _, b in points) + "}"})
 
 
 def around_visit(session: Session, visit: VisitRow, *, now: datetime) -> Facts:
@@ -187,25 +220,25 @@ def build_facts(session: Session, month: date, visits: list[Row], stays: list[Ro
     every person, provider and carer they name."""
     end = first_of_next_month(month)
     until = min(end, local_today(now) + ONE_DAY)
-    people = {v.person_id for v in visits} | {s.person_id for s in stays}
+    people = {v[PERSON] for v in visits} | {s[PERSON] for s in stays}
     rows = dated.rows(session, select(InsuredPerson.id, InsuredPerson.death_date, InsuredPerson.address,
                                       InsuredPerson.latitude, InsuredPerson.longitude)
                       .where(dated.among(session, InsuredPerson.id, people))) if people else []
-    person_facts = dated.persons(session, people, month, end, deaths={row.id: row.death_date for row in rows})
+    person_facts = dated.persons(session, people, month, end, deaths={row[0]: row[1] for row in rows})
     addresses = {i: (_point(lat, lon), (text or "").strip() or None) for i, _, text, lat, lon in rows}
-    leaves = _leaves(session, [s.id for s in stays])
+    leaves = _leaves(session, [s[ID] for s in stays])
     days = bed_days([_stay(s) for s in stays], leaves, start=month, end=until,
                     death_dates={i: p.death_date for i, p in person_facts.items()})
     return Facts(
         month=month, visits=tuple(_visits(session, visits, addresses)), bed_days=tuple(days), persons=person_facts,
-        providers=dated.providers(session, {v.provider_id for v in visits} | {s.provider_id for s in stays},
+        providers=dated.providers(session, {v[PROVIDER] for v in visits} | {s[PROVIDER] for s in stays},
                                   month, end),
-        carers=dated.carers(session, {v.carer_id for v in visits if v.carer_id is not None}, month, end),
+        carers=dated.carers(session, {v[CARER] for v in visits if v[CARER] is not None}, month, end),
         caps=tuple(dated.cap_segments(session, person_facts, month, end)))
 
 
 def _stay(row: Row) -> Stay:
-    return Stay(row.id, row.person_id, row.provider_id, row.care_type, row.admitted_on, row.discharged_on)
+    return Stay(*row)
 
 
 def _leaves(session: Session, stay_ids: list[int]) -> list[Leave]:
@@ -219,16 +252,38 @@ def _leaves(session: Session, stay_ids: list[int]) -> list[Leave]:
 def _visits(session: Session, rows: list[Row], addresses: dict[int, tuple]) -> list[Visit]:
     """Visit facts of the rows (each once), with items, plan items and the beneficiary's address
     (``addresses``: person id → (point, the address text as a key))."""
-    rows = list({row.id: row for row in rows}.values())
+    rows = list({row[ID]: row for row in rows}.values())
     if not rows:
         return []
-    people = {row.person_id for row in rows}
-    items = _items(session, [row.id for row in rows])
-    plans = dated.Plans(session, people, {row.plan_id for row in rows if row.plan_id is not None})
-    return [_visit(row, items.get(row.id, ()), plans, addresses.get(row.person_id, (None, None))) for row in rows]
+    people = {row[PERSON] for row in rows}
+    items = _items(session, [row[ID] for row in rows])
+    plans = dated.Plans(session, people, {row[PLAN] for row in rows if row[PLAN] is not None})
+    return [_visit(row, items.get(row[ID], ()), plans, addresses.get(row[PERSON], (None, None))) for row in rows]
+
+
+ITEMS_SQL = ("SELECT visit_id, string_agg(service_item_id::text, ',' ORDER BY id) FROM visit_items "
+             "WHERE visit_id = ANY(CAST((SELECT CAST(%(ids)s AS INTEGER[])) AS INTEGER[])) GROUP BY visit_id")
 
 
 def _items(session: Session, visit_ids: Iterable[int]) -> dict[int, tuple[Item, ...]]:
+    """Each visit's delivered items in the order entered. On PostgreSQL one row per visit (its item
+    ids as one text, aggregated by the server), the item tuple built once per combination."""
+    if not dated.on_postgresql(session):
+        return _items_by_row(session, visit_ids)
+    delivered = dated.driver_rows(session, ITEMS_SQL, {"ids": dated.id_array(visit_ids)})
+    if not delivered:
+        return {}
+    catalogue, combinations = dated.catalogue(session), {}
+    found = {}
+    for visit_id, ids in delivered:
+        items = combinations.get(ids)
+        if items is None:
+            items = combinations[ids] = tuple(catalogue[int(i)] for i in ids.split(","))
+        found[visit_id] = items
+    return found
+
+
+def _items_by_row(session: Session, visit_ids: Iterable[int]) -> dict[int, tuple[Item, ...]]:
     delivered = dated.rows(session, select(VisitItem.visit_id, VisitItem.service_item_id).where(
         dated.among(session, VisitItem.visit_id, visit_ids)).order_by(VisitItem.id))
     catalogue = dated.catalogue(session) if delivered else {}   # no items (check-ins): no catalogue

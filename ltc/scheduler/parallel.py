@@ -9,7 +9,8 @@ lock holder waits for them before it ends the run and releases the lock, so two 
 processes still never run the same job. Each unit adds its counts to the run's row under a row
 lock (``SELECT … FOR NO KEY UPDATE``), so the workers never overwrite each other's progress.
 
-A worker also stops before its next unit when the process that forked it has ended. A unit an
+A worker is killed when the process that forked it ends (``ltc.scheduler.orphans``; elsewhere than
+on Linux it stops before its next unit). A unit an
 orphaned worker is still running when another process resumes the run is not run twice at
 once: a unit's transaction first updates the unit's row, so the resumer's waits for the orphan's
 to end (the job is idempotent: it then finds that unit's work done). The units a worker did not
@@ -28,6 +29,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from ltc.scheduler.models import JobRun, JobRunUnit, UnitStatus
+from ltc.scheduler.orphans import die_with_parent
 from ltc.scheduler.registry import Job
 from ltc.scheduler.unit_work import Progress as _Progress
 from ltc.scheduler.unit_work import run_unit as _run_unit
@@ -96,6 +98,7 @@ def run_in_workers(session: Session, job: Job, run_id: int, todo: list[tuple[int
 
 def _worker(engine, job: Job, run_id: int, todo: list, taken, local_due: datetime, parent: int) -> None:
     """In a forked process: own connections (the parent's stay untouched), then the next unit in turn."""
+    die_with_parent(parent)
     engine.dispose(close=False)
     session = Session(bind=engine)
     work: Callable = job.load()

@@ -103,7 +103,7 @@ JOBS: tuple[Job, ...] = (
     Job("compliance_scan", "夜间智能监管巡检（含未签退自动签退）", DAILY_0100, "ltc.compliance.jobs:scan_provider",
         units="ltc.compliance.jobs:providers_to_scan", workers=2),
     Job("generate_settlements", "生成上月月度结算", MONTHLY_D1_0200, "ltc.billing.jobs:generate_unit",
-        units="ltc.billing.jobs:settlement_units"),
+        units="ltc.billing.jobs:settlement_units", workers=2),
     Job("purge_login_attempts", "清理30天前的登录记录和幂等键", DAILY_0600,
         "ltc.scheduler.jobs:purge_login_attempts"),
     Job("calendar_check", "检查下一年度工作日历", DAILY_0600, "ltc.scheduler.jobs:calendar_check"),

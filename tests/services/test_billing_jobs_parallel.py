@@ -5,7 +5,6 @@ session. On PostgreSQL each unit runs once, in a worker, and what it wrote is co
 Worker processes cannot see the per-test rolled-back transaction: the data is committed and
 every row added is deleted afterwards (``tests.committed_builders``).
 """
-import dataclasses
 import os
 from datetime import date, datetime
 
@@ -30,9 +29,8 @@ from tests.settlement_builders import due, example_home, example_special
 from tests.statement_builders import Line, settlement
 
 STATEMENTS = get_job("render_beneficiary_statements")
-#: the monthly generation runs its providers one by one (a kill -9 of the scheduler must not leave forked
-#: workers settling on, see test_settlement_resume.py); its units are independent, so two workers are safe
-SETTLEMENTS = dataclasses.replace(get_job("generate_settlements"), workers=2)
+#: the monthly generation's workers die with a scheduler killed with kill -9 (test_settlement_resume.py)
+SETTLEMENTS = get_job("generate_settlements")
 MARCH = date(2026, 3, 1)
 
 
@@ -62,8 +60,8 @@ def _units(job_id: str) -> dict[str, tuple[str, int]]:
             for u in db.session.scalars(select(JobRunUnit).where(JobRunUnit.run_id == run.id))}
 
 
-def test_the_statement_job_declares_two_workers_and_the_generation_one():
-    assert (get_job("generate_settlements").workers, STATEMENTS.workers) == (1, 2)
+def test_the_statement_job_and_the_generation_declare_two_workers():
+    assert (SETTLEMENTS.workers, STATEMENTS.workers) == (2, 2)
 
 
 def test_the_monthly_settlements_generate_each_provider_once_in_the_workers(committed, monkeypatch, tmp_path):

@@ -2,11 +2,12 @@
 
 PostgreSQL only, on committed data in two private databases of the test server holding the same
 small synthetic city (the second a template copy of the first): one settles the month without
-interruption; in the other a process runs the ``generate_settlements`` job as the scheduler does,
-is killed inside a provider's transaction once half of the providers have committed, and the
-run is then resumed. The resumed run does exactly the missing providers (the committed ones are
-not touched), every provider ends with one settlement of one revision, and the totals equal the
-uninterrupted run's, provider by provider. Both databases are dropped afterwards.
+interruption; in the other a process runs the ``generate_settlements`` job as the scheduler does
+(its providers in two forked worker processes), and is killed while both workers are inside a
+provider's transaction, once half of the providers have committed. Its workers die with it (none
+settles on), and the run is then resumed. The resumed run does exactly the missing providers (the
+committed ones are not touched), every provider ends with one settlement of one revision, and the
+totals equal the uninterrupted run's, provider by provider. Both databases are dropped afterwards.
 """
 import os
 import signal
@@ -31,6 +32,7 @@ from ltc.scheduler.models import JobRun, RunStatus
 from ltc.scheduler.recovery import recover_interrupted
 from ltc.scheduler.registry import get_job
 from ltc.scheduler.runner import run_job
+from tests.processes import alive
 from tests.seed import seed_reference_data
 
 JOB = "generate_settlements"
@@ -38,11 +40,12 @@ JANUARY = date(2026, 1, 1)
 DUE = datetime.combine(date(2026, 2, 1), clock_time(2, 0), tzinfo=LOCAL_TZ)   # REF: day 1 of M+1 at 02:00
 CITY = Options(beneficiaries=240, providers=12, start=JANUARY, months=1, seed=5)
 NOW = datetime(2026, 2, 1, 0, 0, tzinfo=LOCAL_TZ)
-PAUSE = "LTC_TEST_PAUSE_AFTER_UNITS"
+PAUSE, PIDS = "LTC_TEST_PAUSE_AFTER_UNITS", "LTC_TEST_WORKER_PIDS"
 
-#: the real job, except that the unit after the first PAUSE ones sleeps inside its transaction
+#: the real job, except that every unit after the first PAUSE ones (counted across the worker
+#: processes, which inherit the counter) sleeps inside its transaction; each unit logs its process
 HOLDER_SCRIPT = f"""
-import os, sys, time
+import multiprocessing, os, sys, time
 from datetime import datetime
 from importlib import import_module
 from ltc import create_app
@@ -51,12 +54,16 @@ from ltc.scheduler.runner import run_job
 
 job = get_job({JOB!r})
 module, name = job.func.split(":")
-real, done = getattr(import_module(module), name), []
+real, done = getattr(import_module(module), name), multiprocessing.get_context("fork").Value("i", 0)
 
 def paused(session, unit, **kwargs):
+    with open(os.environ[{PIDS!r}], "a", encoding="ascii") as pids:
+        pids.write(f"{{os.getpid()}}\\n")
     result = real(session, unit, **kwargs)
-    done.append(unit)
-    if len(done) > int(os.environ[{PAUSE!r}]):
+    with done.get_lock():
+        done.value += 1
+        ticket = done.value
+    if ticket > int(os.environ[{PAUSE!r}]):
         session.flush()
         time.sleep(600)   # killed here, the unit's work flushed and not committed
     return result
@@ -130,14 +137,25 @@ def _run(session) -> JobRun:
     return session.scalar(select(JobRun).where(JobRun.job_id == JOB, JobRun.due_at == DUE))
 
 
+def _workers_left(holder: int, log) -> tuple[set[int], set[int]]:
+    """(the processes that ran units, those of them still running a few seconds after the kill)."""
+    pids = {int(line) for line in log.read_text(encoding="ascii").split()}
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return pids - {holder}, {pid for pid in pids if alive(pid)}
+
+
 def _kill_halfway(app, url: str, tmp_path) -> tuple[int, int]:
-    """Start the job in another process and kill it inside a unit once half of the units committed;
-    (units done, units in all)."""
+    """Start the job in another process and kill it while its workers are inside units, once half of
+    the units committed; (units done, units in all). Its workers end with it."""
     with app.app_context():
         total = len(get_job(JOB).load_units()(db.session, due_at=DUE))
         db.session.rollback()
     half = total // 2
-    env = {**os.environ, "DATABASE_URL": url, "LTC_INSTANCE_PATH": str(tmp_path), "LTC_ENV": "test", PAUSE: str(half)}
+    log = tmp_path / "worker_pids"
+    env = {**os.environ, "DATABASE_URL": url, "LTC_INSTANCE_PATH": str(tmp_path), "LTC_ENV": "test", PAUSE: str(half),
+           PIDS: str(log)}
     process = subprocess.Popen([sys.executable, "-c", HOLDER_SCRIPT, DUE.isoformat()], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
@@ -150,6 +168,8 @@ def _kill_halfway(app, url: str, tmp_path) -> tuple[int, int]:
         process.send_signal(signal.SIGKILL)
         process.wait(30)
         process.stderr.close()
+    workers, left = _workers_left(process.pid, log)
+    assert len(workers) == 2 and left == set()   # two workers ran the units; none outlived the kill
     return half, total
 
 

@@ -1,13 +1,14 @@
 """Pricing's parts (SPEC §7.2) called directly: proration, the terms that cut a segment, the fund cap
 from the latest row back, provider selection, refusals by the insurer, follow-up holds, errors."""
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal as D
 
 import pytest
 
-from ltc.billing.pricing import PersonTerms, PricingError, PricingInput, RateRow, Unit, price_month, pricing_terms
-from ltc.billing.pricing.rows import cap_fund
+from ltc.billing.pricing import (DatedValue, PersonTerms, PricingError, PricingInput, ProviderTerms, RateRow, Segment,
+                                 Unit, price_month, pricing_terms)
+from ltc.billing.pricing.rows import DayTerms, cap_fund, periods, ratio_on, unit_amount
 from ltc.billing.trial.scenario import PERSON, build_facts, person_terms, provider_terms
 from ltc.billing.trial.schemas import TrialIn
 from ltc.billing.pricing.segments import prorate
@@ -121,3 +122,35 @@ def test_without_the_compliance_policy_the_package_is_priced_and_no_allowance():
     priced = price_month(replace(inputs(raw), compliance=None))
     assert [(r.unit, r.billable) for r in priced.rows] == [("package", D("300.00"))]
     assert priced.allowances == ()
+
+
+def _cut_day_by_day(segment, terms_on) -> list[tuple[date, date]]:
+    """The segment's periods as the terms of every single day cut them."""
+    found: list[list] = []
+    for day in (segment.start + timedelta(days=n) for n in range((segment.end - segment.start).days)):
+        key = (ratio_on(terms_on(day), segment.care_type, day), unit_amount(terms_on(day), segment, day))
+        if found and found[-1][2] == key:
+            found[-1][1] = day + timedelta(days=1)
+        else:
+            found.append([day, day + timedelta(days=1), key])
+    return [(start, end) for start, end, _ in found]
+
+
+@pytest.mark.parametrize("care_type", ["special", "institution", "home", "outreach"])
+def test_periods_read_on_the_change_days_cut_as_every_day_would(care_type):
+    """A category, a tag, a grade, a daily price and a billing version changing within a segment (one
+    tag change that changes nothing, one period ending after the segment)."""
+    june = date(2026, 6, 1)
+    person = PersonTerms(1, (DatedValue(june, date(2026, 6, 10), "employee"), DatedValue(date(2026, 6, 10), None,
+                                                                                           "resident")),
+                         (DatedValue(date(2026, 6, 5), date(2026, 6, 8), "medical_assistance"),
+                          DatedValue(date(2026, 6, 20), date(2026, 8, 1), "chronic_class_a")))
+    provider = ProviderTerms(2, (DatedValue(june, date(2026, 6, 15), "hospital_1"), DatedValue(date(2026, 6, 15), None,
+                                                                                          "hospital_2")),
+                             (DatedValue(june, date(2026, 6, 25), D("50.00")), DatedValue(date(2026, 6, 25), None,
+                                                                                          D("70.00"))))
+    versions = timeline((june, REF), (date(2026, 6, 18), billing(uplift="0.10")))
+    terms_on = DayTerms(versions, person, provider)
+    segment = Segment(1, care_type, 2, 4, date(2026, 6, 3), date(2026, 6, 28))
+    assert periods(segment, terms_on) == _cut_day_by_day(segment, terms_on)
+    assert len(periods(segment, terms_on)) > 1

@@ -2,11 +2,10 @@
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 
 from ltc.billing.pricing.family import family_rows
 from ltc.billing.pricing.model import PersonTerms, Pricing, PricingInput, ProviderTerms, RateRow
-from ltc.billing.pricing.rows import ZERO, Terms, build_row, segment_rows
+from ltc.billing.pricing.rows import ZERO, DayTerms, build_row, segment_rows
 from ltc.billing.pricing.segments import Segment, segments
 from ltc.billing.pricing.units import REJECT_ORDER, UnitRecord, index_findings, judged_units
 from ltc.compliance.facts import Person
@@ -60,18 +59,12 @@ def _persons(inputs: PricingInput, lines) -> set[int]:
     return found
 
 
-def _terms_for(inputs: PricingInput) -> Callable[[int, int], Callable[[date], Terms]]:
+def _terms_for(inputs: PricingInput) -> Callable[[int, int], DayTerms]:
     """Per beneficiary and provider, the terms in force on a day (cached per day)."""
-    def terms_for(person_id: int, provider_id: int) -> Callable[[date], Terms]:
+    def terms_for(person_id: int, provider_id: int) -> DayTerms:
         person = inputs.persons.get(person_id) or PersonTerms(person_id)
         provider = inputs.providers.get(provider_id) or ProviderTerms(provider_id)
-        cache: dict[date, Terms] = {}
-
-        def terms_on(day: date) -> Terms:
-            if day not in cache:
-                cache[day] = Terms(inputs.timeline.on(day), person, provider)
-            return cache[day]
-        return terms_on
+        return DayTerms(inputs.timeline, person, provider)
     return terms_for
 
 

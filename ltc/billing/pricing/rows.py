@@ -7,17 +7,17 @@ hourly rates). Each row is rounded on its own, billable then fund (ROUND_HALF_UP
 outreach segment's fund cap applies to the rows' summed fund, reduced from the latest row backwards.
 """
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 from ltc.billing.policy import BillingPolicy
-from ltc.billing.pricing.model import PersonTerms, PricingError, ProviderTerms, RateRow, Unit, UnitSource
+from ltc.billing.pricing.model import (BillingTimeline, PersonTerms, PricingError, ProviderTerms, RateRow, Unit,
+                                       UnitSource)
 from ltc.billing.pricing.segments import Segment
 from ltc.billing.pricing.units import UnitRecord
 from ltc.core.money import to_money
-from ltc.core.months import ONE_DAY, days
 from ltc.orgs.kinds import CareType
 
 ZERO = Decimal("0.00")
@@ -33,6 +33,30 @@ class Terms:
     billing: BillingPolicy
     person: PersonTerms
     provider: ProviderTerms
+
+
+class DayTerms:
+    """A beneficiary's terms with a provider, day by day (each day's built once), and the days they may change."""
+
+    def __init__(self, timeline: BillingTimeline, person: PersonTerms, provider: ProviderTerms) -> None:
+        self.timeline, self.person, self.provider = timeline, person, provider
+        self._cache: dict[date, Terms] = {}
+        bounds = set()
+        for dated in (timeline.versions, person.categories, person.tags, provider.grades, provider.daily_prices):
+            for period in dated:
+                bounds.update(d for d in (period.valid_from, period.valid_to) if d is not None)
+        self._bounds = sorted(bounds)
+
+    def __call__(self, day: date) -> Terms:
+        terms = self._cache.get(day)
+        if terms is None:
+            terms = self._cache[day] = Terms(self.timeline.on(day), self.person, self.provider)
+        return terms
+
+    def changes(self, start: date, end: date) -> list[date]:
+        """The days in ``(start, end)`` where a billing version, a category, a tag, a grade or a daily
+        price starts or ends: from one of them to the next, every term is the same."""
+        return [day for day in self._bounds if start < day < end]
 
 
 def ratio_on(terms: Terms, care_type: str, day: date) -> Decimal | None:
@@ -64,28 +88,32 @@ def unit_amount(terms: Terms, segment: Segment, day: date, medical: bool = False
     return billing.outreach.price_per_visit
 
 
-def periods(segment: Segment, terms_on: Callable[[date], Terms]) -> list[tuple[date, date]]:
-    """The segment cut where the ratio or the (life) unit amount changes from one day to the next."""
+def periods(segment: Segment, terms_on: DayTerms) -> list[tuple[date, date]]:
+    """The segment cut where the ratio or the (life) unit amount changes from one day to the next
+    (looked at on the days the terms may change)."""
     found: list[list] = []
-    for day in days(segment.start, segment.end):
+    starts = [segment.start, *terms_on.changes(segment.start, segment.end)]
+    for day, next_start in zip(starts, [*starts[1:], segment.end], strict=True):
         terms = terms_on(day)
         key = (ratio_on(terms, segment.care_type, day), unit_amount(terms, segment, day))
         if found and found[-1][2] == key:
-            found[-1][1] = day + ONE_DAY
+            found[-1][1] = next_start
         else:
-            found.append([day, day + ONE_DAY, key])
+            found.append([day, next_start, key])
     return [(start, end) for start, end, _ in found]
 
 
-def segment_rows(segment: Segment, units: Iterable[UnitRecord], terms_on: Callable[[date], Terms]) -> list[RateRow]:
+def segment_rows(segment: Segment, units: Iterable[UnitRecord], terms_on: DayTerms) -> list[RateRow]:
     """The rate rows of ``segment`` from its units, fund-capped."""
     units = sorted(units, key=lambda u: (u.service_date, u.kind, u.id))
     rows: list[RateRow] = []
     for start, end in periods(segment, terms_on):
         inside = [u for u in units if start <= u.service_date < end]
+        terms = terms_on(start)   # the same on every day of the period
+        amounts = {medical: unit_amount(terms, segment, start, medical) for medical in {u.medical for u in inside}}
         by_rate: dict[Decimal | None, list[UnitRecord]] = defaultdict(list)
         for unit in inside:
-            by_rate[unit_amount(terms_on(unit.service_date), segment, unit.service_date, unit.medical)].append(unit)
+            by_rate[amounts[unit.medical]].append(unit)
         ratio = ratio_on(terms_on(start), segment.care_type, start)
         rows += [_row(segment, start, end, rate, ratio, group) for rate, group in
                  sorted(by_rate.items(), key=lambda kv: kv[0] or ZERO)]
@@ -126,8 +154,9 @@ def _merged(counts: Iterable[dict[str, int]]) -> dict[str, int]:
 
 
 def _source(unit: UnitRecord) -> UnitSource:
+    # a unit's held and rejected counts are replaced, never changed in place: shared, not copied
     return UnitSource(unit.kind, unit.id, unit.service_date, unit.units, unit.payable,
-                      sum(unit.held.values()), dict(unit.rejected))
+                      sum(unit.held.values()) if unit.held else 0, unit.rejected)
 
 
 def cap_fund(rows: list[RateRow], cap: Decimal | None) -> list[RateRow]:

@@ -26,7 +26,7 @@ FOLLOW_UP = "follow_up"
 _RANK = {rule: i for i, rule in enumerate((*REJECT_ORDER, *(r for r in HELD_ORDER if r not in REJECT_ORDER)))}
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitRecord:
     """The units one record has on one service date, and their verdict."""
 
@@ -57,6 +57,11 @@ def index_findings(findings) -> FindingIndex:
 
 def judge(unit: UnitRecord, found: list[Finding], refused: str | None, held_person: bool) -> UnitRecord:
     """Set the unit's payable, held and rejected counts from the findings on it."""
+    if not found and refused is None:   # most units: payable, held only by a follow-up
+        unit.payable = unit.units
+        if held_person and unit.payable:
+            unit.held = {FOLLOW_UP: unit.payable}
+        return unit
     rejecting = sorted((f for f in found if f.severity == Severity.REJECT), key=lambda f: _RANK[f.rule.value])
     first = rejecting[0] if rejecting else None
     if first is None and refused is not None:
@@ -102,7 +107,9 @@ def record_units(inputs: PricingInput) -> Iterator[UnitRecord]:
 def judged_units(inputs: PricingInput, found: FindingIndex) -> list[UnitRecord]:
     """Every unit of the selection with its verdict."""
     refused: Mapping = inputs.refused
-    return [judge(unit, found.get((RecordRef(unit.kind, unit.id), unit.service_date), []),
-                  refused.get((RecordRef(unit.kind, unit.id), unit.service_date)),
-                  unit.beneficiary_id in inputs.held_persons)
-            for unit in record_units(inputs)]
+    judged = []
+    for unit in record_units(inputs):
+        key = (RecordRef(unit.kind, unit.id), unit.service_date)
+        judged.append(judge(unit, found.get(key, ()), refused.get(key) if refused else None,
+                            unit.beneficiary_id in inputs.held_persons))
+    return judged

@@ -13,7 +13,7 @@ def finding(policy: CompliancePolicy, rule: RuleCode, record: Any, message: str,
     """A finding of ``rule`` on ``record`` (a Visit or a BedDay), with the rule's severity under
     ``policy``; ``params`` fill the message's placeholders and are kept with the evidence."""
     params = dict(params or {})
-    return Finding(rule=rule, severity=policy.severity(rule), record=record.ref,
+    return Finding(rule=rule, severity=getattr(policy, rule.value).severity, record=record.ref,
                    service_date=record.service_date, person_id=record.beneficiary_id, message=message, params=params,
                    evidence={**params, **(evidence or {})}, provider_id=record.provider_id,
                    carer_id=getattr(record, "carer_id", None), minutes_over=minutes_over)

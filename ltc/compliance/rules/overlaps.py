@@ -86,6 +86,8 @@ def same_day(visits: Iterable[Visit], bed_days: Iterable[BedDay], policy: Compli
         days[(record.beneficiary_id, record.service_date)].append(record)
     found = []
     for records in days.values():
+        if len(records) == 1:
+            continue
         first, *later = sorted(records, key=_order)
         for record in later:
             if isinstance(record, BedDay) == isinstance(first, BedDay) and record.provider_id == first.provider_id:

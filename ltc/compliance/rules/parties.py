@@ -14,16 +14,19 @@ def provider_rule(record: Any, provider: Provider | None, policy: CompliancePoli
     day = record.service_date
     provider = provider or Provider(record.provider_id)
     status = covering(provider.statuses, day)
-    params = {"day": day.isoformat()}
     if status is None or status.status != OrgStatus.ACTIVE:
-        return [finding(policy, RuleCode.P01, record, "服务日 %(day)s 护理机构不在正常状态", params=params,
-                        evidence={"status": status.status if status else None})]
+        return [finding(policy, RuleCode.P01, record, "服务日 %(day)s 护理机构不在正常状态",
+                        params={"day": day.isoformat()}, evidence={"status": status.status if status else None})]
     if covering(provider.agreements, day) is None:
-        return [finding(policy, RuleCode.P01, record, "服务日 %(day)s 护理机构不在协议期内", params=params)]
-    if not any(p.care_type == record.care_type and p.covers(day) for p in provider.care_types):
-        return [finding(policy, RuleCode.P01, record, "服务日 %(day)s 该服务形式不在护理机构的协议范围内",
-                        params=params, evidence={"care_type": record.care_type})]
-    return []
+        return [finding(policy, RuleCode.P01, record, "服务日 %(day)s 护理机构不在协议期内",
+                        params={"day": day.isoformat()})]
+    care_type = record.care_type
+    for period in provider.care_types:
+        if period.care_type == care_type and period.valid_from <= day and (period.valid_to is None
+                                                                           or day < period.valid_to):
+            return []
+    return [finding(policy, RuleCode.P01, record, "服务日 %(day)s 该服务形式不在护理机构的协议范围内",
+                    params={"day": day.isoformat()}, evidence={"care_type": care_type})]
 
 
 def carer_rule(visit: Visit, carer: Carer | None, policy: CompliancePolicy) -> list[Finding]:
@@ -36,7 +39,7 @@ def carer_rule(visit: Visit, carer: Carer | None, policy: CompliancePolicy) -> l
     reasons = []
     if covering(carer.suspensions, day) is not None:
         reasons.append(("护理人员在 %(day)s 处于暂停执业期", "suspended"))
-    if not any(q.staff_type == carer.staff_type and q.covers(day) for q in carer.qualifications):
+    if not _qualified(carer, day):
         reasons.append(("护理人员在 %(day)s 没有有效的执业资格", "no_qualification"))
     items = [i.code for i in visit.items if i.staff_types and carer.staff_type not in i.staff_types]
     if items:
@@ -46,3 +49,11 @@ def carer_rule(visit: Visit, carer: Carer | None, policy: CompliancePolicy) -> l
     params = {"day": day.isoformat(), "items": "、".join(items)}
     return [finding(policy, RuleCode.P02, visit, reasons[0][0], params=params,
                     evidence={"reasons": [code for _msg, code in reasons], "staff_type": carer.staff_type})]
+
+
+def _qualified(carer: Carer, day) -> bool:
+    """Whether a qualification for the carer's staff type covers ``day``."""
+    for q in carer.qualifications:
+        if q.staff_type == carer.staff_type and q.valid_from <= day and (q.valid_to is None or day < q.valid_to):
+            return True
+    return False

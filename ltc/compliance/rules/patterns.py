@@ -19,18 +19,23 @@ def _address(visit: Visit) -> str:
 def reused_evidence(visits: Iterable[Visit], policy: CompliancePolicy) -> list[Finding]:
     """S01: the same GPS point (to 6 decimals) or photo hash on visits to different addresses —
     every visit sharing it is flagged."""
-    shared: dict[tuple, list[Visit]] = defaultdict(list)
+    points: dict[tuple, list[Visit]] = defaultdict(list)
+    photos: dict[str, list[Visit]] = defaultdict(list)
     for visit in visits:
-        points = {p.key for p in (visit.gps_in, visit.gps_out) if p is not None}
-        for key in points:
-            shared[("gps", *map(str, key))].append(visit)
+        gps_in, gps_out = visit.gps_in, visit.gps_out
+        if gps_in is not None:
+            points[gps_in.key].append(visit)
+        if gps_out is not None and (gps_in is None or gps_out.key != gps_in.key):
+            points[gps_out.key].append(visit)
         if visit.photo_hash:
-            shared[("photo", visit.photo_hash)].append(visit)
+            photos[visit.photo_hash].append(visit)
     hits: dict[int, tuple[Visit, list[str]]] = {}
-    for key, group in shared.items():
-        if len({_address(v) for v in group}) > 1:
-            for visit in group:
-                hits.setdefault(visit.id, (visit, []))[1].append(":".join(key))
+    for texts, groups in ((lambda key: f"gps:{key[0]}:{key[1]}", points), (lambda key: f"photo:{key}", photos)):
+        for key, group in groups.items():
+            if len(group) > 1 and len({_address(v) for v in group}) > 1:
+                text = texts(key)
+                for visit in group:
+                    hits.setdefault(visit.id, (visit, []))[1].append(text)
     return [finding(policy, RuleCode.S01, visit, "定位点或照片与其他地址的服务记录相同（%(count)s 处）",
                     params={"count": len(keys)}, evidence={"shared": sorted(keys)})
             for visit, keys in hits.values()]

@@ -11,12 +11,14 @@ from ltc.core.clock import LOCAL_TZ
 
 def distance(visit: Visit, policy: CompliancePolicy) -> list[Finding]:
     """V01: the check-in or check-out point is farther than N metres from the registered address."""
-    if visit.address is None:
+    address = visit.address
+    if address is None:
         return []
-    limit = policy.v01_max_distance_m
-    metres = {name: point.metres_to(visit.address) for name, point in
-              (("check_in", visit.gps_in), ("check_out", visit.gps_out)) if point is not None}
-    far = {name: round(m) for name, m in metres.items() if m > limit}
+    limit, far = policy.v01_max_distance_m, {}
+    for name, point in (("check_in", visit.gps_in), ("check_out", visit.gps_out)):
+        if point is not None and not point.surely_within(address, limit) \
+                and (metres := point.metres_to(address)) > limit:
+            far[name] = round(metres)
     if not far:
         return []
     return [finding(policy, RuleCode.V01, visit, "打卡位置距登记地址 %(metres)s 米，超过 %(limit)s 米",
@@ -74,5 +76,7 @@ def not_checked_out(visit: Visit, policy: CompliancePolicy, now: datetime) -> li
 
 
 def single_visit(visit: Visit, policy: CompliancePolicy, now: datetime) -> list[Finding]:
-    return [*distance(visit, policy), *duration(visit, policy), *plan_items(visit, policy),
-            *late_upload(visit, policy), *not_checked_out(visit, policy, now)]
+    found = distance(visit, policy)
+    for rule in (duration, plan_items, late_upload):
+        found += rule(visit, policy)
+    return found + not_checked_out(visit, policy, now)
