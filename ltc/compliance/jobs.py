@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ltc.compliance import changes, services
 from ltc.compliance.closing import close_unfinished
 from ltc.compliance.events import MonthsRescanned
+from ltc.compliance.models import ScanMark
 from ltc.core import events
 from ltc.core.clock import to_local
 from ltc.core.months import add_months, first_of_month, first_of_next_month
@@ -37,10 +38,9 @@ def providers_to_scan(session: Session, *, due_at: datetime) -> list[str]:
     return [str(i) for i in sorted(set(session.scalars(visits.union(stays))))]
 
 
-def _due(session: Session, provider_id: int, month: date, today: date) -> bool:
+def _due(session: Session, provider_id: int, month: date, today: date, mark: ScanMark | None) -> bool:
     if month == first_of_month(today):
         return True
-    mark = services.last_scan(session, provider_id, month)
     if mark is None:   # never scanned (nor settled): only when a scan could find or clear something
         return not changes.nothing_to_scan(session, provider_id, month)
     if mark.as_of < first_of_next_month(month):   # the month was not over yet (F01)
@@ -54,9 +54,10 @@ def scan_provider(session: Session, unit: str, *, now: datetime, due_at: datetim
     closed = close_unfinished(session, provider_id, before=today, now=now)
     total, scanned = services.Stored(), []
     month, end = _window(session, today)
+    marks = services.scan_marks(session, provider_id, month, end)   # the window's marks in one read
     while month < end:
-        if _due(session, provider_id, month, today):
-            total += services.scan_provider_month(session, provider_id, month, now=now, as_of=due_at)
+        if _due(session, provider_id, month, today, marks.get(month)):
+            total += services.scan_provider_month(session, provider_id, month, now=now, as_of=due_at, marks=marks)
             scanned.append(month)
         month = first_of_next_month(month)
     if scanned:

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from ltc.compliance import dated
 from ltc.compliance.beddays import bed_days
-from ltc.compliance.facts import CapSegment, Facts, Item, Leave, Point, Stay, Visit
+from ltc.compliance.facts import CapSegment, Facts, Item, Leave, Point, RecordRef, Stay, Visit
 from ltc.compliance.kinds import FindingStatus, RuleCode, Severity
 from ltc.compliance.models import Finding
-from ltc.core.clock import local_today
+from ltc.core.clock import LOCAL_TZ, local_today
 from ltc.core.months import first_of_month, first_of_next_month
 from ltc.people.models import InsuredPerson
 from ltc.providers.kinds import RecordKind, VisitStatus
@@ -303,14 +303,16 @@ def _visit(row: Row, items: tuple[Item, ...], plans: dated.Plans, address: tuple
      check_in_at, check_out_at, actual_minutes, in_lat, in_lon, out_lat, out_lon, device_id, photo_hash, uploaded_at,
      created_at, closed_by_scan) = row
     point, address_key = address
-    return Visit(
-        id=visit_id, beneficiary_id=person_id, carer_id=carer_id, provider_id=provider_id, care_type=care_type,
-        planned_minutes=planned_minutes, scheduled_start=_aware(scheduled_start), check_in=_aware(check_in_at),
-        check_out=_aware(check_out_at), actual_minutes=actual_minutes, gps_in=_point(in_lat, in_lon),
-        gps_out=_point(out_lat, out_lon), address=point, address_key=address_key, device_id=device_id,
-        photo_hash=photo_hash, uploaded_at=_aware(uploaded_at), entered_at=_aware(created_at), items=items,
-        plan_items=plans.items_for(person_id, provider_id, care_type, service_date, plan_id),
-        auto_closed=closed_by_scan)
+    check_in, scheduled_start = _aware(check_in_at), _aware(scheduled_start)
+    visit = Visit(   # positionally, in the fields' order (cheaper than keywords for a month of visits)
+        visit_id, person_id, carer_id, provider_id, care_type, planned_minutes, scheduled_start, check_in,
+        _aware(check_out_at), actual_minutes, _point(in_lat, in_lon), _point(out_lat, out_lon), point, address_key,
+        device_id, photo_hash, _aware(uploaded_at), _aware(created_at), items,
+        plans.items_for(person_id, provider_id, care_type, service_date, plan_id), closed_by_scan)
+    # the cached values every rule reads, computed here (the same as the fact's own cached properties)
+    vars(visit).update(ref=RecordRef("visit", visit_id),
+                       service_date=(check_in or scheduled_start).astimezone(LOCAL_TZ).date())
+    return visit
 
 
 def _aware(moment: datetime | None) -> datetime | None:

@@ -11,7 +11,7 @@
 Findings are never deleted; a finding is identified by (rule, record, service date).
 """
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -254,13 +254,14 @@ def _keep_related(session: Session, found: list[Found], visit_ids: set[int], rul
 
 def scan_provider_month(session: Session, provider_id: int, month: date, *, now: datetime,
                         as_of: datetime | None = None, facts: Facts | None = None,
-                        found: Sequence[Found] | None = None) -> Stored:
+                        found: Sequence[Found] | None = None, marks: Mapping[date, ScanMark] | None = None) -> Stored:
     """Run every rule over ``provider_id``'s records of ``month`` (first day) and keep their findings
     (the provider's own records only; other providers' records are read for V06). Idempotent.
 
     ``as_of`` is the business moment the rules judge at (bed-days of open stays up to its day, V13,
     F01 once the month is over), by default ``now``; a job passes its due time. A caller that
-    evaluated ``facts`` already (a settlement generation) passes its ``found``."""
+    evaluated ``facts`` already (a settlement generation) passes its ``found``; one that read the
+    provider's scan marks (``scan_marks``) passes them."""
     as_of = as_of or now
     facts = facts or readers.provider_month(session, provider_id, month, now=as_of)
     if found is None:
@@ -269,18 +270,25 @@ def scan_provider_month(session: Session, provider_id: int, month: date, *, now:
         session, found, where=[Finding.provider_id == provider_id, Finding.month == month],
         includes=lambda f: f.provider_id == provider_id and first_of_month(f.service_date) == month,
         source=FindingSource.SCAN, now=now)
-    _mark(session, provider_id, month, now=now, as_of=local_today(as_of), open_count=stored.open)
+    mark = last_scan(session, provider_id, month) if marks is None else marks.get(month)
+    _mark(session, provider_id, month, mark, now=now, as_of=local_today(as_of), open_count=stored.open)
     return stored
 
 
-def _mark(session: Session, provider_id: int, month: date, *, now: datetime, as_of: date, open_count: int) -> None:
-    mark = last_scan(session, provider_id, month)
+def _mark(session: Session, provider_id: int, month: date, mark: ScanMark | None, *, now: datetime, as_of: date,
+          open_count: int) -> None:
     if mark is None:
         session.add(ScanMark(provider_id=provider_id, month=month, scanned_at=now, as_of=as_of,
                              findings_open=open_count))
     else:
         mark.scanned_at, mark.as_of, mark.findings_open = now, as_of, open_count
     session.flush()
+
+
+def scan_marks(session: Session, provider_id: int, start: date, end: date) -> dict[date, ScanMark]:
+    """The provider's scan marks of the months in ``[start, end)``, by month (one statement)."""
+    return {mark.month: mark for mark in session.scalars(select(ScanMark).where(
+        ScanMark.provider_id == provider_id, ScanMark.month >= start, ScanMark.month < end))}
 
 
 def last_scan(session: Session, provider_id: int, month: date) -> ScanMark | None:
