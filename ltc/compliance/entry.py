@@ -9,12 +9,11 @@ the same.
 Id lists are bound as one array on PostgreSQL (``= ANY``: one statement text, prepared by the
 driver after a few uses) and as expanding IN-lists elsewhere.
 """
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ARRAY, Integer, String, TextClause, bindparam, column, text
+from sqlalchemy import Integer, String, column
 from sqlalchemy.orm import Session
 
 from ltc.compliance import dated, readers
@@ -22,6 +21,7 @@ from ltc.compliance.beddays import bed_days
 from ltc.compliance.facts import (CapSegment, Carer, CareTypePeriod, EntitlementFact, Facts, HospitalStay, Item,
                                   Leave, Period, Person, Provider, Qualification, Stay, StatusPeriod)
 from ltc.compliance.kinds import FindingStatus, RuleCode, Severity
+from ltc.core import prepared
 from ltc.core.clock import local_today
 from ltc.core.months import first_of_month, first_of_next_month
 from ltc.entitlements.models import EntitlementStatus
@@ -42,29 +42,10 @@ BIND_TYPES = {"month": DATE, "month_end": DATE, "day": DATE, "start": DATE, "end
               "stays_until": DATE, "at": MOMENT, "start_at": MOMENT, "end_at": MOMENT, "open_since": MOMENT,
               "lat_in": _V.check_in_lat.type, "lon_in": _V.check_in_lon.type, "lat_out": _V.check_out_lat.type,
               "lon_out": _V.check_out_lon.type}
-_prepared: dict[tuple, TextClause] = {}
-
-
-def _in(name: str, dialect: str) -> str:
-    return f"= ANY(:{name})" if dialect == "postgresql" else f"IN :{name}"
-
-
-def _statement(key: tuple, dialect: str, build: Callable[[Callable[[str], str]], str], lists: tuple[str, ...],
-               columns) -> TextClause:
-    """The statement ``key`` for ``dialect``, built and typed once."""
-    stmt = _prepared.get((key, dialect))
-    if stmt is None:
-        sql = build(lambda name: _in(name, dialect))
-        binds = [bindparam(name, type_=ARRAY(Integer)) if dialect == "postgresql" else bindparam(name, expanding=True)
-                 for name in lists]
-        binds += [bindparam(name, type_=kind) for name, kind in BIND_TYPES.items() if re.search(rf":{name}\b", sql)]
-        stmt = _prepared[(key, dialect)] = text(sql).bindparams(*binds).columns(*columns)
-    return stmt
 
 
 def _run(session: Session, key: tuple, build, params: dict, *, lists: tuple[str, ...] = (), columns=()) -> list:
-    dialect = session.get_bind().dialect.name
-    return dated.rows(session, _statement(key, dialect, build, lists, columns), params)
+    return prepared.rows(session, key, build, params, lists=lists, types=BIND_TYPES, columns=columns)
 
 
 # --- is it the beneficiary's latest? ---------------------------------------------------------
