@@ -23,11 +23,10 @@ from datetime import datetime
 
 from flask import Response, g, jsonify, request
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ltc.api.models import KEY_MAX, PATH_MAX, IdempotencyKey
+from ltc.core import prepared
 from ltc.core.clock import utcnow
 from ltc.core.errors import Conflict, DomainError, ValidationFailed
 from ltc.extensions import db
@@ -71,13 +70,26 @@ def _stored(session: Session, user_id: int, key: str) -> IdempotencyKey | None:
                           .execution_options(populate_existing=True))
 
 
+_NEW_KEY_TYPES = {"created_at": IdempotencyKey.__table__.c.created_at.type}
+
+
+def _insert_sql(_in) -> str:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, SQLite ≥ 3.35): written once."""
+    return ("INSERT INTO idempotency_keys (user_id, key, method, path, body_hash, created_at) "
+            "VALUES (:user_id, :key, :method, :path, :body_hash, :created_at) "
+            "ON CONFLICT (user_id, key) DO NOTHING RETURNING id")
+
+
 def _insert_if_new(session: Session, values: dict) -> IdempotencyKey | None:
-    """``INSERT … ON CONFLICT DO NOTHING RETURNING``: the new row, or None when the key is taken (on
+    """The new row (persistent in the session, nothing read back), or None when the key is taken (on
     PostgreSQL after waiting for a concurrent request holding it to commit or roll back)."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (insert(IdempotencyKey).values(**values)
-            .on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(IdempotencyKey))
-    return session.scalars(stmt, execution_options={"populate_existing": True}).first()
+    found = prepared.rows(session, ("claim a key",), _insert_sql, values, types=_NEW_KEY_TYPES)
+    if not found:
+        return None
+    row = IdempotencyKey(id=found[0][0], response_status=None, response_body=None, location=None, **values)
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
 
 
 def claim(session: Session, *, user_id: int, key: str, fingerprint: Fingerprint,

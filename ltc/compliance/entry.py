@@ -10,6 +10,7 @@ Id lists are bound as one array on PostgreSQL (``= ANY``: one statement text, pr
 driver after a few uses) and as expanding IN-lists elsewhere.
 """
 from collections import defaultdict
+from dataclasses import replace
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -20,7 +21,12 @@ from ltc.compliance import dated, readers
 from ltc.compliance.beddays import bed_days
 from ltc.compliance.facts import (CapSegment, Carer, CareTypePeriod, EntitlementFact, Facts, HospitalStay, Item,
                                   Leave, Period, Person, Provider, Qualification, Stay, StatusPeriod)
+from ltc.compliance.facts import Finding
 from ltc.compliance.kinds import FindingStatus, RuleCode, Severity
+from ltc.compliance.policy import CompliancePolicy
+from ltc.compliance.rules import evaluate, visit_rules
+from ltc.compliance.rules.overlaps import duplicates, overlaps, same_day
+from ltc.compliance.rules.patterns import bunched_durations, reused_evidence
 from ltc.core import prepared
 from ltc.core.clock import local_today
 from ltc.core.months import first_of_month, first_of_next_month
@@ -288,3 +294,19 @@ def counted_before(session: Session, visit: VisitRow, segment: CapSegment) -> tu
         "person": visit.person_id, "care_type": segment.care_type, "start": segment.start, "end": segment.end,
         "id": visit.id, "at": visit.check_in_at, "provider": segment.provider_id})[0]
     return count, int(minutes)
+
+
+# --- the rules a check-in can break ------------------------------------------------------------
+
+def live_findings(facts: Facts, visit_id: int, policy: CompliancePolicy, *, now: datetime) -> list[Finding]:
+    """``evaluate`` as a live check-in needs it (its caps left to ``counted_before``): the rules on
+    the visit itself and the rules across the visits around it (V04, V06, V10, S01, S02) — not the
+    other visits' own rules nor the bed-days' (their verdicts are not the check-in's to change).
+    Once the month is over, the whole set (F01 counts every valid visit of the month)."""
+    if local_today(now) >= first_of_next_month(facts.month):
+        return evaluate(replace(facts, caps=()), policy, now=now)
+    visits = [v for v in facts.visits if v.check_in is not None]
+    own = next(v for v in visits if v.id == visit_id)
+    return [*visit_rules(own, facts, policy, now), *duplicates(visits, policy), *overlaps(visits, policy),
+            *same_day(visits, facts.bed_days, policy), *reused_evidence(visits, policy),
+            *bunched_durations(visits, facts.month, policy)]

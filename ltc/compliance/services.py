@@ -11,7 +11,7 @@
 Findings are never deleted; a finding is identified by (rule, record, service date).
 """
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -95,7 +95,7 @@ def store_findings(session: Session, found: Iterable[Found], *, where: list, inc
             result.cleared += 1
     session.flush()
     if new:   # one multi-row statement, no ORM objects
-        session.execute(insert(Finding), new)
+        session.execute(insert(Finding.__table__), new)
         result.added = len(new)
     return result
 
@@ -164,7 +164,7 @@ def _check_live(session: Session, visit, *, now: datetime, has_findings: bool) -
     visits and its cap segment's count so far (V07), instead of the whole month: the same findings."""
     facts = entry.at_check_in(session, visit, now=now)
     policy = compliance_policy(session, visit.service_date)
-    found = evaluate(replace(facts, caps=()), policy, now=now)
+    found = entry.live_findings(facts, visit.id, policy, now=now)
     mine = [f for f in found if f.record.kind == RecordKind.VISIT and f.record.id == visit.id]
     if not any(f.severity == Severity.REJECT for f in mine):
         mine += _over_cap(session, visit, facts, policy)
