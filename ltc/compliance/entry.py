@@ -10,7 +10,6 @@ Id lists are bound as one array on PostgreSQL (``= ANY``: one statement text, pr
 driver after a few uses) and as expanding IN-lists elsewhere.
 """
 from collections import defaultdict
-from dataclasses import replace
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -24,7 +23,7 @@ from ltc.compliance.facts import (CapSegment, Carer, CareTypePeriod, Entitlement
 from ltc.compliance.facts import Finding
 from ltc.compliance.kinds import FindingStatus, RuleCode, Severity
 from ltc.compliance.policy import CompliancePolicy
-from ltc.compliance.rules import evaluate, visit_rules
+from ltc.compliance.rules import visit_rules
 from ltc.compliance.rules.overlaps import duplicates, overlaps, same_day
 from ltc.compliance.rules.patterns import bunched_durations, reused_evidence
 from ltc.core import prepared
@@ -89,13 +88,16 @@ def _sharing(photo: bool, points: tuple[str, ...]) -> str:
     return "".join(f" OR {condition}" for condition in shared)
 
 
-def _visits_sql(photo: bool, points: tuple[str, ...], carer: bool) -> Callable:
+def _visits_sql(photo: bool, points: tuple[str, ...], carer: bool, dialect: str) -> Callable:
     """The beneficiary's visits of the day and those sharing evidence (``direct``), and the carer's
-    visits of the month that may overlap (an open visit runs its planned minutes: checked after)."""
+    visits of the month that may overlap (an open visit runs its planned minutes: on PostgreSQL in
+    the statement, elsewhere checked after)."""
     direct = f"(v.person_id = :person AND v.service_date = :day){_sharing(photo, points)}"
+    running = (" AND v.check_in_at + make_interval(mins => v.planned_minutes) > :start_at"
+               if dialect == "postgresql" else "")
     overlapping = (" OR (v.carer_id = :carer AND v.check_in_at < :end_at AND (v.check_out_at > :start_at OR "
-                   f"v.check_out_at IS NULL AND (v.check_in_at > :open_since OR v.planned_minutes > {MINUTES_A_DAY})))"
-                   if carer else "")
+                   f"v.check_out_at IS NULL AND (v.check_in_at > :open_since OR v.planned_minutes > {MINUTES_A_DAY})"
+                   f"{running}))" if carer else "")
     return lambda _in: (f"SELECT {VISIT_SQL}, CASE WHEN {direct} THEN 1 ELSE 0 END AS direct FROM visits v "
                         f"WHERE v.service_date >= :month AND v.service_date < :month_end AND v.status != '{CANCELLED}' "
                         f"AND ({direct}{overlapping}) ORDER BY v.id")
@@ -108,7 +110,7 @@ def _around(session: Session, visit: VisitRow, month: date) -> list:
     points = tuple(name for name, lat, lon in (("in", visit.check_in_lat, visit.check_in_lon),
                                                ("out", visit.check_out_lat, visit.check_out_lon))
                    if lat is not None and lon is not None)
-    key = ("visits", bool(visit.photo_hash), points, visit.carer_id is not None)
+    key = ("visits", bool(visit.photo_hash), points, visit.carer_id is not None, session.get_bind().dialect.name)
     params = {"person": visit.person_id, "day": visit.service_date, "month": month,
               "month_end": first_of_next_month(month), "photo": visit.photo_hash, "carer": visit.carer_id,
               "start_at": start, "end_at": end, "open_since": start - ONE_DAY, "lat_in": visit.check_in_lat,
@@ -305,12 +307,10 @@ def counted_before(session: Session, visit: VisitRow, segment: CapSegment) -> tu
 # --- the rules a check-in can break ------------------------------------------------------------
 
 def live_findings(facts: Facts, visit_id: int, policy: CompliancePolicy, *, now: datetime) -> list[Finding]:
-    """``evaluate`` as a live check-in needs it (its caps left to ``counted_before``): the rules on
-    the visit itself and the rules across the visits around it (V04, V06, V10, S01, S02) — not the
-    other visits' own rules nor the bed-days' (their verdicts are not the check-in's to change).
-    Once the month is over, the whole set (F01 counts every valid visit of the month)."""
-    if local_today(now) >= first_of_next_month(facts.month):
-        return evaluate(replace(facts, caps=()), policy, now=now)
+    """What ``evaluate`` finds on visits that a live check-in keeps (its caps left to
+    ``counted_before``): the rules on the visit itself and the rules across the visits around it
+    (V04, V06, V10, S01, S02) — not the other visits' own rules nor the bed-days' (their verdicts are
+    not the check-in's to change), nor F01 (a finding on the month's family package, not a visit)."""
     visits = [v for v in facts.visits if v.check_in is not None]
     own = next(v for v in visits if v.id == visit_id)
     return [*visit_rules(own, facts, policy, now), *duplicates(visits, policy), *overlaps(visits, policy),

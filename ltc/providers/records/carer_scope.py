@@ -6,9 +6,10 @@ has visits with or is the chosen carer of (``BeneficiaryCarer``); a provider ope
 every carer of its provider (the visit services check the provider). Anything else is a 404.
 """
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ltc.core import prepared
@@ -37,12 +38,18 @@ class Device:
         return self.own_carer_id is not None
 
 
+@cache
+def _carer_of_login():
+    """The carer row of a login (the statement built once)."""
+    return select(Carer).where(Carer.user_id == bindparam("user_id"))
+
+
 def device_of(session: Session, actor: Actor, *, operator: bool) -> Device:
     """The request's sender. An operator acts for any carer of its provider; a carer login must be
     linked to a carer of the register (Forbidden otherwise)."""
     if operator:
         return Device(actor, None)
-    carer = session.scalar(select(Carer).where(Carer.user_id == actor.user_id))
+    carer = session.scalar(_carer_of_login(), {"user_id": actor.user_id})
     if carer is None:
         raise Forbidden("该账号未关联护理人员名册，不能登记服务")
     return Device(actor, carer.id, carer)

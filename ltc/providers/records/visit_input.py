@@ -2,10 +2,11 @@
 snapshots and corrections (the helpers of ``records.visits``)."""
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Integer, String, column, exists, or_, select, union
+from sqlalchemy import Integer, String, bindparam, column, exists, or_, select, union
 from sqlalchemy.orm import Session
 
 from ltc.core import prepared
@@ -69,8 +70,14 @@ def visit_of(session: Session, actor: Actor, visit_id: int) -> Visit:
 def visits_of_day(session: Session, person_id: int, at: datetime) -> list[Visit]:
     """The person's visits of the Asia/Shanghai day of ``at`` (every provider, by id), read once for
     a check-in: its exact duplicates and the scheduled visit it goes into are among them."""
-    return list(session.scalars(select(Visit).where(Visit.person_id == person_id,
-                                                    Visit.service_date == service_date_of(at)).order_by(Visit.id)))
+    return list(session.scalars(_visits_of_day(), {"person_id": person_id, "day": service_date_of(at)}))
+
+
+@cache
+def _visits_of_day():
+    """A person's visits of a day (the statement built once)."""
+    return select(Visit).where(Visit.person_id == bindparam("person_id"),
+                               Visit.service_date == bindparam("day")).order_by(Visit.id)
 
 
 def scheduled_visit(session: Session, carer: Carer, day_visits: list[Visit], *, person_id: int, at: datetime,
