@@ -7,7 +7,7 @@ NOTHING``: one statement). The unique key ``(user_id, key)`` decides between req
 once — on PostgreSQL the second insert waits for the first transaction and inserts nothing once
 it commits; on SQLite writing requests run one after the other
 (``BEGIN IMMEDIATE``) and the later one finds the row. Either way the loser reads the stored
-response and answers with it, never running the view. The response is stored before the commit
+response and answers with it, never running the view. The response is stored (one UPDATE) before the commit
 (a view that commits by itself leaves the row empty for a moment: a retry then waits for it).
 
 A request whose view raises (a 4xx) rolls its claim back with its work: the key stays free.
@@ -113,12 +113,6 @@ def check_replay(row: IdempotencyKey, fingerprint: Fingerprint) -> None:
                         "send a new key with each new request", {HEADER: "already used for a different request"})
 
 
-def store_response(row: IdempotencyKey, response: Response) -> None:
-    row.response_status = response.status_code
-    row.response_body = response.get_json(silent=True)
-    row.location = response.headers.get("Location")
-
-
 # --- the request edge (called by ``schema.api_route``) -------------------------------------------
 
 def _key(required: bool) -> str | None:
@@ -172,9 +166,20 @@ def begin(*, required: bool) -> Response | None:
     return response
 
 
+_RESPONSE_TYPES = {"body": IdempotencyKey.__table__.c.response_body.type}
+
+
+def _response_sql(_in) -> str:
+    return "UPDATE idempotency_keys SET response_status = :status, response_body = :body, location = :location " \
+           "WHERE id = :id"
+
+
 def finish(response: Response) -> None:
-    """After the view: store its response with the claimed key and commit, write and key together."""
+    """After the view: store its response with the claimed key (one statement written once) and
+    commit, write and key together."""
     row = g.pop("idempotency_claim", None)
     if row is not None:
-        store_response(row, response)
+        prepared.execute(db.session, ("store a key's response",), _response_sql, {
+            "status": response.status_code, "body": response.get_json(silent=True),
+            "location": response.headers.get("Location"), "id": row.id}, types=_RESPONSE_TYPES)
         db.session.commit()

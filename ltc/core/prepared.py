@@ -33,11 +33,17 @@ def statement(key: tuple, dialect: str, build: Callable[[Callable[[str], str]], 
     return stmt
 
 
-def rows(session: Session, key: tuple, build, params: dict, *, lists: tuple[str, ...] = (),
-         types: Mapping = {}, columns=()) -> list[Row]:   # noqa: B006
-    """The rows of the statement ``key`` run with ``params`` on the session's connection (pending
+def execute(session: Session, key: tuple, build, params: dict, *, lists: tuple[str, ...] = (),
+            types: Mapping = {}, columns=()):   # noqa: B006
+    """The result of the statement ``key`` run with ``params`` on the session's connection (pending
     changes flushed first, as the session's own query would)."""
     stmt = statement(key, session.get_bind().dialect.name, build, lists=lists, types=types, columns=columns)
     if session.autoflush:
         session.flush()
-    return session.connection().execute(stmt, params).all()
+    return session.connection().execute(stmt, params)
+
+
+def rows(session: Session, key: tuple, build, params: dict, *, lists: tuple[str, ...] = (),
+         types: Mapping = {}, columns=()) -> list[Row]:   # noqa: B006
+    """The rows of the statement ``key`` (``execute``)."""
+    return execute(session, key, build, params, lists=lists, types=types, columns=columns).all()
