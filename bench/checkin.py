@@ -1,7 +1,10 @@
 """Check-ins with the entry-time rules through the carers' API under gunicorn on PostgreSQL (issue 10,
 Performance): N clients (default 8) for S seconds (default 60), each a carer with its own login.
 
-    .venv/bin/python bench/checkin.py [--clients 8] [--seconds 60] [--workers 4] [--threads 2]
+    .venv/bin/python bench/checkin.py [--clients 8] [--seconds 60] [--workers N] [--threads N]
+
+gunicorn runs with the settings of ``make run`` (``gunicorn.conf.py``: workers, threads, worker class),
+printed; ``--workers`` and ``--threads`` override them.
 
 Starts a private PostgreSQL cluster on 127.0.0.1 with the server's durable defaults (``fsync`` and
 ``synchronous_commit`` on, printed as the server reports them) and gunicorn on a free loopback port,
@@ -235,13 +238,21 @@ def stored_visits(url: str, ids: list[int]) -> tuple[int, int]:
     return found, total
 
 
-def start_gunicorn(url: str, workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+def gunicorn_settings() -> dict:
+    """The settings ``make run`` gives gunicorn (its configuration file)."""
+    found: dict = {}
+    with open(os.path.join(ROOT, "gunicorn.conf.py")) as f:
+        exec(compile(f.read(), "gunicorn.conf.py", "exec"), found)   # noqa: S102 - the project's own file
+    return {name: found.get(name) for name in ("worker_class", "workers", "threads", "keepalive")}
+
+
+def start_gunicorn(url: str, workers: int | None, threads: int | None) -> tuple[subprocess.Popen, str]:
     port, instance = free_port(), tempfile.mkdtemp(prefix="ltc-bench-instance-")
     env = {**os.environ, "DATABASE_URL": url, "LTC_INSTANCE_PATH": instance, "SECRET_KEY": "bench"}
-    server = subprocess.Popen([os.path.join(ROOT, ".venv", "bin", "gunicorn"), "-c", "gunicorn.conf.py",
-                               "--workers", str(workers), "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
-                               "ltc:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    overrides = [*(["--workers", str(workers)] if workers else []), *(["--threads", str(threads)] if threads else [])]
+    server = subprocess.Popen([os.path.join(ROOT, ".venv", "bin", "gunicorn"), "-c", "gunicorn.conf.py", *overrides,
+                               "--bind", f"127.0.0.1:{port}", "ltc:create_app()"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -303,13 +314,20 @@ def measured(servers: Servers, run) -> tuple[float, tuple[float, float]]:
     return elapsed, (after[0] - before[0], after[1] - before[1])
 
 
+def _gunicorn_line(args) -> str:
+    conf = gunicorn_settings()
+    workers, threads = args.workers or conf["workers"], args.threads or conf["threads"]
+    source = "command line" if args.workers or args.threads else "gunicorn.conf.py, as make run"
+    return f"{conf['worker_class']} workers={workers} threads={threads} keepalive={conf['keepalive']} ({source})"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--baseline-seconds", type=float, default=15.0)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, help="default: gunicorn.conf.py's (make run's)")
+    parser.add_argument("--threads", type=int, help="default: gunicorn.conf.py's (make run's)")
     args = parser.parse_args()
     pg = Postgres()
     url = pg.start()
@@ -317,7 +335,7 @@ def main() -> int:
     try:
         plan, settings = populate(url, args.clients)
         print(f"PostgreSQL: fsync={settings['fsync']} synchronous_commit={settings['synchronous_commit']}; "
-              f"gunicorn {args.workers} workers × {args.threads} threads; {args.clients} clients")
+              f"gunicorn {_gunicorn_line(args)}; {args.clients} clients")
         server, base = start_gunicorn(url, args.workers, args.threads)
         servers = Servers(server.pid, pg.postmaster())
         print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")

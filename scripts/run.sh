@@ -19,6 +19,6 @@ if "$flask" --help 2>/dev/null | grep -q "^  scheduler"; then
   "$flask" scheduler & pids+=($!)
 fi
 echo "ltc is running on http://127.0.0.1:$PORT  (Ctrl-C to stop)"
-"$VENV/bin/gunicorn" -c gunicorn.conf.py --workers 2 --bind "127.0.0.1:$PORT" --access-logfile - \
+"$VENV/bin/gunicorn" -c gunicorn.conf.py --bind "127.0.0.1:$PORT" --access-logfile - \
   "ltc:create_app()" & pids+=($!)
 wait -n "${pids[@]}"

@@ -7,7 +7,7 @@ NOTHING``: one statement). The unique key ``(user_id, key)`` decides between req
 once — on PostgreSQL the second insert waits for the first transaction and inserts nothing once
 it commits; on SQLite writing requests run one after the other
 (``BEGIN IMMEDIATE``) and the later one finds the row. Either way the loser reads the stored
-response and answers with it, never running the view. The response is stored before the commit
+response and answers with it, never running the view. The response is stored (one UPDATE) before the commit
 (a view that commits by itself leaves the row empty for a moment: a retry then waits for it).
 
 A request whose view raises (a 4xx) rolls its claim back with its work: the key stays free.
@@ -23,11 +23,10 @@ from datetime import datetime
 
 from flask import Response, g, jsonify, request
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ltc.api.models import KEY_MAX, PATH_MAX, IdempotencyKey
+from ltc.core import prepared
 from ltc.core.clock import utcnow
 from ltc.core.errors import Conflict, DomainError, ValidationFailed
 from ltc.extensions import db
@@ -71,13 +70,26 @@ def _stored(session: Session, user_id: int, key: str) -> IdempotencyKey | None:
                           .execution_options(populate_existing=True))
 
 
+_NEW_KEY_TYPES = {"created_at": IdempotencyKey.__table__.c.created_at.type}
+
+
+def _insert_sql(_in) -> str:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, SQLite ≥ 3.35): written once."""
+    return ("INSERT INTO idempotency_keys (user_id, key, method, path, body_hash, created_at) "
+            "VALUES (:user_id, :key, :method, :path, :body_hash, :created_at) "
+            "ON CONFLICT (user_id, key) DO NOTHING RETURNING id")
+
+
 def _insert_if_new(session: Session, values: dict) -> IdempotencyKey | None:
-    """``INSERT … ON CONFLICT DO NOTHING RETURNING``: the new row, or None when the key is taken (on
+    """The new row (persistent in the session, nothing read back), or None when the key is taken (on
     PostgreSQL after waiting for a concurrent request holding it to commit or roll back)."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (insert(IdempotencyKey).values(**values)
-            .on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(IdempotencyKey))
-    return session.scalars(stmt, execution_options={"populate_existing": True}).first()
+    found = prepared.rows(session, ("claim a key",), _insert_sql, values, types=_NEW_KEY_TYPES)
+    if not found:
+        return None
+    row = IdempotencyKey(id=found[0][0], response_status=None, response_body=None, location=None, **values)
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
 
 
 def claim(session: Session, *, user_id: int, key: str, fingerprint: Fingerprint,
@@ -99,12 +111,6 @@ def check_replay(row: IdempotencyKey, fingerprint: Fingerprint) -> None:
     if not fingerprint.matches(row):
         raise KeyReused("Idempotency-Key already used for a different request (another endpoint or body): "
                         "send a new key with each new request", {HEADER: "already used for a different request"})
-
-
-def store_response(row: IdempotencyKey, response: Response) -> None:
-    row.response_status = response.status_code
-    row.response_body = response.get_json(silent=True)
-    row.location = response.headers.get("Location")
 
 
 # --- the request edge (called by ``schema.api_route``) -------------------------------------------
@@ -160,9 +166,20 @@ def begin(*, required: bool) -> Response | None:
     return response
 
 
+_RESPONSE_TYPES = {"body": IdempotencyKey.__table__.c.response_body.type}
+
+
+def _response_sql(_in) -> str:
+    return "UPDATE idempotency_keys SET response_status = :status, response_body = :body, location = :location " \
+           "WHERE id = :id"
+
+
 def finish(response: Response) -> None:
-    """After the view: store its response with the claimed key and commit, write and key together."""
+    """After the view: store its response with the claimed key (one statement written once) and
+    commit, write and key together."""
     row = g.pop("idempotency_claim", None)
     if row is not None:
-        store_response(row, response)
+        prepared.execute(db.session, ("store a key's response",), _response_sql, {
+            "status": response.status_code, "body": response.get_json(silent=True),
+            "location": response.headers.get("Location"), "id": row.id}, types=_RESPONSE_TYPES)
         db.session.commit()

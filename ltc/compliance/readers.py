@@ -10,25 +10,22 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
 from ltc.compliance import dated
 from ltc.compliance.beddays import bed_days
-from ltc.compliance.facts import CapSegment, Facts, Item, Leave, Point, RecordRef, Stay, Visit
-from ltc.compliance.kinds import FindingStatus, RuleCode, Severity
-from ltc.compliance.models import Finding
+from ltc.compliance.facts import Facts, Item, Leave, Point, RecordRef, Stay, Visit
 from ltc.core.clock import LOCAL_TZ, local_today
 from ltc.core.months import first_of_month, first_of_next_month
 from ltc.people.models import InsuredPerson
-from ltc.providers.kinds import RecordKind, VisitStatus
+from ltc.providers.kinds import VisitStatus
 from ltc.providers.records.models import Leave as LeaveRow
 from ltc.providers.records.models import Stay as StayRow
 from ltc.providers.records.models import Visit as VisitRow
 from ltc.providers.records.models import VisitItem
 
 ONE_DAY = timedelta(days=1)
-MINUTES_A_DAY = 24 * 60
 
 
 #: the columns the rules read, selected as plain rows (no ORM objects for a month of records)
@@ -140,71 +137,6 @@ def _sharing_evidence(visit: VisitRow) -> list:
             shared += [(VisitRow.check_in_lat == lat) & (VisitRow.check_in_lon == lon),
                        (VisitRow.check_out_lat == lat) & (VisitRow.check_out_lon == lon)]
     return shared
-
-
-def check_in_state(session: Session, visit: VisitRow) -> tuple[bool, bool]:
-    """(latest, has open findings) in one statement: whether no other visit of the beneficiary that
-    month checked in at or after ``visit`` (a live check-in, appended at the end of the beneficiary's
-    month), and whether ``visit`` has open findings already."""
-    month = first_of_month(visit.service_date)
-    later = select(VisitRow.id).where(
-        VisitRow.person_id == visit.person_id, VisitRow.service_date >= visit.service_date,
-        VisitRow.service_date < first_of_next_month(month), VisitRow.id != visit.id,
-        VisitRow.status != VisitStatus.CANCELLED.value, VisitRow.check_in_at >= visit.check_in_at)
-    found = select(Finding.id).where(Finding.record_kind == RecordKind.VISIT.value, Finding.record_id == visit.id,
-                                     Finding.status == FindingStatus.OPEN.value)
-    has_later, has_found = session.execute(select(later.exists(), found.exists())).one()
-    return not has_later, bool(has_found)
-
-
-def at_check_in(session: Session, visit: VisitRow, *, now: datetime) -> Facts:
-    """What checking a visit just checked in (not yet out) needs: the beneficiary's records of its
-    day (V06, V10; bed-days of its stays), the carer's visits of the month overlapping it (V04: an
-    open visit runs its planned minutes, at most a day) and the visits sharing its GPS point or
-    photo (S01); with the dated facts and cap segments of the persons they name."""
-    month, day = first_of_month(visit.service_date), visit.service_date
-    related = [(VisitRow.person_id == visit.person_id) & (VisitRow.service_date == day), *_sharing_evidence(visit)]
-    if visit.carer_id is not None:
-        related.append(VisitRow.id.in_(_overlapping_ids(session, visit, month)))
-    visits = _visit_rows(session, month, or_(*related))
-    stays = _stay_rows(session, month, StayRow.person_id == visit.person_id)
-    return build_facts(session, month, visits, stays, now=now)
-
-
-def _overlapping_ids(session: Session, visit: VisitRow, month: date) -> list[int]:
-    """The carer's checked-in visits of the month whose time overlaps ``visit``'s (an open visit
-    runs its planned minutes): read as bare columns, the few overlapping ones loaded after."""
-    start = _aware(visit.check_in_at)
-    end = start + timedelta(minutes=visit.planned_minutes)
-    rows = session.execute(select(VisitRow.id, VisitRow.check_in_at, VisitRow.check_out_at, VisitRow.planned_minutes)
-                           .where(VisitRow.carer_id == visit.carer_id, VisitRow.service_date >= month,
-                                  VisitRow.service_date < first_of_next_month(month),
-                                  VisitRow.status != VisitStatus.CANCELLED.value, VisitRow.check_in_at < end,
-                                  or_(VisitRow.check_out_at > start, VisitRow.check_out_at.is_(None)
-                                      & or_(VisitRow.check_in_at > start - ONE_DAY,
-                                            VisitRow.planned_minutes > MINUTES_A_DAY))))
-    return sorted(i for i, check_in, check_out, planned in rows
-                  if (_aware(check_out) or _aware(check_in) + timedelta(minutes=planned)) > start)
-
-
-def counted_before(session: Session, visit: VisitRow, segment: CapSegment) -> tuple[int, int]:
-    """(visits, planned minutes) of the segment counted before ``visit`` in check-in order (V07):
-    checked-in visits of the same beneficiary, care type (and provider) that no stored open finding
-    of another rule rejects; still-flagged visits count."""
-    rejected = select(Finding.id).where(
-        Finding.record_kind == RecordKind.VISIT.value, Finding.record_id == VisitRow.id,
-        Finding.status == FindingStatus.OPEN.value, Finding.severity == Severity.REJECT.value,
-        Finding.rule.not_in((RuleCode.V07.value, RuleCode.F01.value)))
-    conditions = [VisitRow.person_id == visit.person_id, VisitRow.care_type == segment.care_type,
-                  VisitRow.service_date >= segment.start, VisitRow.service_date < segment.end,
-                  VisitRow.status != VisitStatus.CANCELLED.value, VisitRow.id != visit.id,
-                  or_(VisitRow.check_in_at < visit.check_in_at,
-                      (VisitRow.check_in_at == visit.check_in_at) & (VisitRow.id < visit.id)), ~rejected.exists()]
-    if segment.provider_id is not None:
-        conditions.append(VisitRow.provider_id == segment.provider_id)
-    count, minutes = session.execute(select(func.count(VisitRow.id), func.coalesce(func.sum(VisitRow.planned_minutes),
-                                                                                       0)).where(*conditions)).one()
-    return count, int(minutes)
 
 
 def around_stay(session: Session, stay: StayRow, month: date, *, now: datetime) -> Facts:

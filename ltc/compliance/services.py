@@ -12,14 +12,14 @@ Findings are never deleted; a finding is identified by (rule, record, service da
 """
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
-from ltc.compliance import readers
+from ltc.compliance import entry, readers
 from ltc.compliance.facts import Facts
 from ltc.compliance.facts import Finding as Found
 from ltc.compliance.kinds import FindingSource, FindingStatus, RuleCode, Severity
@@ -178,16 +178,16 @@ def _live_check_in(session: Session, visit) -> tuple[bool] | None:
     whether it has open findings already; None for any other visit."""
     if visit.check_in_at is None or visit.check_out_at is not None or visit.version != 1:
         return None
-    latest, has_findings = readers.check_in_state(session, visit)
+    latest, has_findings = entry.check_in_state(session, visit)
     return (has_findings,) if latest else None
 
 
 def _check_live(session: Session, visit, *, now: datetime, has_findings: bool) -> list[Found]:
     """The entry-time check of a live check-in from the facts of its day, its carer's overlapping
     visits and its cap segment's count so far (V07), instead of the whole month: the same findings."""
-    facts = readers.at_check_in(session, visit, now=now)
+    facts = entry.at_check_in(session, visit, now=now)
     policy = compliance_policy(session, visit.service_date)
-    found = evaluate(replace(facts, caps=()), policy, now=now)
+    found = entry.live_findings(facts, visit.id, policy, now=now)
     mine = [f for f in found if f.record.kind == RecordKind.VISIT and f.record.id == visit.id]
     if not any(f.severity == Severity.REJECT for f in mine):
         mine += _over_cap(session, visit, facts, policy)
@@ -204,7 +204,7 @@ def _over_cap(session: Session, visit, facts: Facts, policy: CompliancePolicy) -
     own = next(v for v in facts.visits if v.id == visit.id)
     found = []
     for segment in segment_of(facts.caps, own):
-        used_visits, used_minutes = readers.counted_before(session, visit, segment)
+        used_visits, used_minutes = entry.counted_before(session, visit, segment)
         hit = over_cap(segment, own, used_visits=used_visits, used_minutes=used_minutes, policy=policy)
         found += [hit] if hit is not None else []
     return found

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, scoped_session
 
+from ltc.core import prepared
 from ltc.policy.models import PolicyStatus, PolicyVersion
 
 _INFO_KEY = "ltc.policy.timeline"
@@ -72,10 +73,18 @@ def _sections(session: Session, wanted: dict[int, datetime | None]) -> dict[int,
     return found
 
 
+_COLUMNS = tuple(PolicyVersion.__table__.c[name] for name in ("id", "number", "name", "effective_from", "effective_to",
+                                                               "published_at"))
+
+
+def _published_sql(_in) -> str:
+    return (f"SELECT {', '.join(c.name for c in _COLUMNS)} FROM {PolicyVersion.__tablename__} "
+            f"WHERE status = '{PolicyStatus.PUBLISHED.value}'")
+
+
 def _read(session: Session) -> Timeline:
-    rows = session.execute(select(PolicyVersion.id, PolicyVersion.number, PolicyVersion.name,
-                                  PolicyVersion.effective_from, PolicyVersion.effective_to, PolicyVersion.published_at)
-                           .where(PolicyVersion.status == PolicyStatus.PUBLISHED.value)).all()
+    """The published versions: one light statement written once (``prepared``)."""
+    rows = prepared.rows(session, ("published policy versions",), _published_sql, {}, columns=_COLUMNS)
     sections = _sections(session, {row.id: row.published_at for row in rows})
     return Timeline([Published(row.id, row.number, row.name, row.effective_from, row.effective_to, sections[row.id])
                      for row in rows])

@@ -4,8 +4,9 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from ltc.auth.models import ApiToken, LoginAttempt, User, UserRole
@@ -207,11 +208,17 @@ def token_hash(token: str) -> str:
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
+@cache
+def _token_statement():
+    """The token with its user and roles (one statement, built once)."""
+    return (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+            .options(joinedload(ApiToken.user).joinedload(User.role_rows)))
+
+
 def token_in_use(session: Session, token: str) -> ApiToken | None:
-    """The unrevoked token of an active user with this clear value (reads only)."""
-    row = session.scalars(select(ApiToken).where(
-        ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))
-        .options(joinedload(ApiToken.user).joinedload(User.role_rows))).unique().first()   # one statement
+    """The unrevoked token of an active user with this clear value (reads only; one statement,
+    built once per process)."""
+    row = session.scalars(_token_statement(), {"token_hash": token_hash(token)}).unique().first()
     return row if row is not None and row.user.active else None
 
 

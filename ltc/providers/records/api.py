@@ -17,7 +17,6 @@ from ltc.auth.web import api_permission, api_user
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import Conflict, DomainError
 from ltc.extensions import db
-from ltc.people.models import InsuredPerson
 from ltc.providers.kinds import RecordKind, RecordSource
 from ltc.providers.records import carer_scope as scope
 from ltc.providers.records import checks
@@ -37,8 +36,7 @@ def _device() -> scope.Device:
 
 
 def _visit_json(visit) -> dict:
-    person = db.session.get(InsuredPerson, visit.person_id)
-    return visit_json(visit, person.name, person.address)
+    return visit_json(visit, *scope.name_and_address(db.session, visit.person_id))
 
 
 def _saved_json(outcome: visits.VisitOutcome) -> dict:

@@ -6,17 +6,19 @@ has visits with or is the chosen carer of (``BeneficiaryCarer``); a provider ope
 every carer of its provider (the visit services check the provider). Anything else is a 404.
 """
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from ltc.core import prepared
 from ltc.core.audit import Actor
 from ltc.core.errors import Forbidden, NotFound, ValidationFailed
 from ltc.people.models import InsuredPerson
 from ltc.providers.carers.models import Carer
 from ltc.providers.kinds import VisitStatus
-from ltc.providers.records.models import BeneficiaryCarer, Visit
+from ltc.providers.records.models import Visit
 
 NO_CARER = "护理人员不存在或无权访问"
 NO_PERSON = "参保人不存在或无权访问"
@@ -36,12 +38,18 @@ class Device:
         return self.own_carer_id is not None
 
 
+@cache
+def _carer_of_login():
+    """The carer row of a login (the statement built once)."""
+    return select(Carer).where(Carer.user_id == bindparam("user_id"))
+
+
 def device_of(session: Session, actor: Actor, *, operator: bool) -> Device:
     """The request's sender. An operator acts for any carer of its provider; a carer login must be
     linked to a carer of the register (Forbidden otherwise)."""
     if operator:
         return Device(actor, None)
-    carer = session.scalar(select(Carer).where(Carer.user_id == actor.user_id))
+    carer = session.scalar(_carer_of_login(), {"user_id": actor.user_id})
     if carer is None:
         raise Forbidden("该账号未关联护理人员名册，不能登记服务")
     return Device(actor, carer.id, carer)
@@ -63,11 +71,25 @@ def check_person(session: Session, device: Device, person_id: int) -> None:
     """A carer may act only for the beneficiaries of its own visits or those it is the chosen carer of."""
     if not device.is_carer:
         return
-    carer_id = device.own_carer_id
-    visited = exists().where(Visit.carer_id == carer_id, Visit.person_id == person_id)
-    chosen = exists().where(BeneficiaryCarer.carer_id == carer_id, BeneficiaryCarer.person_id == person_id)
-    if not session.scalar(select(visited | chosen)):
+    found = prepared.rows(session, ("carer's person",), _carers_person_sql,
+                          {"carer": device.own_carer_id, "person": person_id})
+    if not found[0][0]:
         raise NotFound(NO_PERSON, {"person_id": "not found"})
+
+
+def _carers_person_sql(_in) -> str:
+    return ("SELECT EXISTS (SELECT 1 FROM visits WHERE carer_id = :carer AND person_id = :person) "
+            "OR EXISTS (SELECT 1 FROM beneficiary_carers WHERE carer_id = :carer AND person_id = :person)")
+
+
+def _name_sql(_in) -> str:
+    return "SELECT name, address FROM insured_persons WHERE id = :person"
+
+
+def name_and_address(session: Session, person_id: int) -> tuple[str, str | None]:
+    """The person's name and address as a visit's answer shows them (one plain row)."""
+    name, address = prepared.rows(session, ("person's name",), _name_sql, {"person": person_id})[0]
+    return name, address
 
 
 def visits_of_day(session: Session, device: Device, day: date, carer_id: int | None = None) -> list[tuple]:

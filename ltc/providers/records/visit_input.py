@@ -1,18 +1,21 @@
 """The entered fields of a visit: loading in the actor's provider, shape validation, duplicates,
 snapshots and corrections (the helpers of ``records.visits``)."""
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import exists, or_, select, union
+from sqlalchemy import Integer, String, bindparam, column, exists, or_, select, union
 from sqlalchemy.orm import Session
 
+from ltc.core import prepared
 from ltc.core.audit import Actor
 from ltc.core.clock import to_local
 from ltc.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from ltc.entitlements.models import Entitlement
+from ltc.core.db import in_list
+from ltc.entitlements.models import Entitlement, EntitlementStatus
 from ltc.core.periods import covering_filter
-from ltc.entitlements.plans import plans_in_force_where
 from ltc.providers.care_plans.models import CarePlan, CarePlanVisitType, PlanStatus
 from ltc.providers.carers.models import Carer
 from ltc.providers.catalogue.models import ServiceItem
@@ -67,8 +70,14 @@ def visit_of(session: Session, actor: Actor, visit_id: int) -> Visit:
 def visits_of_day(session: Session, person_id: int, at: datetime) -> list[Visit]:
     """The person's visits of the Asia/Shanghai day of ``at`` (every provider, by id), read once for
     a check-in: its exact duplicates and the scheduled visit it goes into are among them."""
-    return list(session.scalars(select(Visit).where(Visit.person_id == person_id,
-                                                    Visit.service_date == service_date_of(at)).order_by(Visit.id)))
+    return list(session.scalars(_visits_of_day(), {"person_id": person_id, "day": service_date_of(at)}))
+
+
+@cache
+def _visits_of_day():
+    """A person's visits of a day (the statement built once)."""
+    return select(Visit).where(Visit.person_id == bindparam("person_id"),
+                               Visit.service_date == bindparam("day")).order_by(Visit.id)
 
 
 def scheduled_visit(session: Session, carer: Carer, day_visits: list[Visit], *, person_id: int, at: datetime,
@@ -91,21 +100,60 @@ def scheduled_visit(session: Session, carer: Carer, day_visits: list[Visit], *, 
     return candidates[0] if candidates else None
 
 
-def _plan_visit_type(session: Session, carer: Carer, person_id: int,
-                     day: date) -> tuple[CarePlan, CarePlanVisitType] | None:
+@dataclass(frozen=True)
+class PlanVisitType:
+    """What a new visit takes from its plan's visit type."""
+    plan_id: int
+    care_type: str
+    visit_type_id: int
+    planned_minutes: int
+
+
+_PLAN_TYPES = (column("plan_id", Integer), column("care_type", String), column("visit_type_id", Integer),
+               column("planned_minutes", Integer), column("entitlement_id", Integer))
+_PLAN_TYPE_BINDS = {"day": Entitlement.__table__.c.valid_from.type}
+
+
+def _plan_types_sql(_in) -> str:
+    """The visit types of the person's plans at the provider: of the final versions in force on
+    ``day`` for its live visit-based entitlements covering it (by entitlement, then version: the
+    last version of an entitlement is in force), then of its latest final plan (no entitlement)."""
+    kinds = in_list(VISIT_CARE_TYPES)
+    return (
+        "SELECT p.id, p.care_type, t.id, t.planned_minutes, e.id FROM entitlements e "
+        "JOIN care_plans p ON p.person_id = e.person_id AND p.provider_id = e.provider_id "
+        "AND p.care_type = e.care_type LEFT JOIN care_plan_visit_types t ON t.plan_id = p.id "
+        f"WHERE e.person_id = :person AND e.provider_id = :provider AND e.care_type IN {kinds} "
+        f"AND e.status != '{EntitlementStatus.VOID.value}' AND e.valid_from <= :day "
+        f"AND (e.valid_to IS NULL OR e.valid_to > :day) AND p.status = '{PlanStatus.FINAL.value}' "
+        "AND p.effective_from <= :day ORDER BY e.id, p.version, t.position")
+
+
+def _latest_plan_sql(_in) -> str:
+    return (
+        "SELECT p.id, p.care_type, t.id, t.planned_minutes, NULL FROM care_plans p "
+        "LEFT JOIN care_plan_visit_types t ON t.plan_id = p.id "
+        f"WHERE p.id = (SELECT id FROM care_plans WHERE person_id = :person AND provider_id = :provider "
+        f"AND care_type IN {in_list(VISIT_CARE_TYPES)} AND status = '{PlanStatus.FINAL.value}' "
+        "ORDER BY created_at DESC, id DESC LIMIT 1) ORDER BY t.position")
+
+
+def _plan_visit_type(session: Session, carer: Carer, person_id: int, day: date) -> PlanVisitType | None:
     """The first visit type (with its plan) of the plan in force on ``day`` (else of the latest final
     plan) of the person at the carer's provider, for a visit of a care type recorded as visits."""
-    in_force = plans_in_force_where(session, day, Entitlement.person_id == person_id,
-                                    Entitlement.provider_id == carer.provider_id,
-                                    Entitlement.care_type.in_(VISIT_CARE_TYPES))
-    for plan in in_force.values():
-        if plan.visit_types:
-            return plan, plan.visit_types[0]
-    plan = session.scalars(select(CarePlan).where(
-        CarePlan.person_id == person_id, CarePlan.provider_id == carer.provider_id,
-        CarePlan.care_type.in_(VISIT_CARE_TYPES), CarePlan.status == PlanStatus.FINAL.value)
-        .order_by(CarePlan.created_at.desc(), CarePlan.id.desc()).limit(1)).first()
-    return (plan, plan.visit_types[0]) if plan and plan.visit_types else None
+    params = {"person": person_id, "provider": carer.provider_id, "day": day}
+    in_force: dict[int, list] = {}
+    for row in prepared.rows(session, ("plan types",), _plan_types_sql, params, types=_PLAN_TYPE_BINDS,
+                             columns=_PLAN_TYPES):
+        kept = in_force.get(row.entitlement_id)
+        if kept is None or kept[0].plan_id != row.plan_id:   # a later version: in force instead
+            in_force[row.entitlement_id] = kept = []
+        kept.append(row)
+    for rows in in_force.values():
+        if rows[0].visit_type_id is not None:
+            return PlanVisitType(*rows[0][:4])
+    latest = prepared.rows(session, ("latest plan",), _latest_plan_sql, params, columns=_PLAN_TYPES)
+    return PlanVisitType(*latest[0][:4]) if latest and latest[0].visit_type_id is not None else None
 
 
 def _care_type_without_plan(session: Session, carer: Carer, person_id: int, day: date, entered: str | None) -> str:
@@ -180,16 +228,15 @@ def new_visit(session: Session, carer: Carer, *, person_id: int, at: datetime, v
         if plan is None or plan.person_id != person_id or plan.provider_id != carer.provider_id \
                 or plan.care_type not in VISIT_CARE_TYPES:
             raise ValidationFailed("服务类型不属于该参保人在本机构的护理计划", {"visit_type_id": "服务类型无效"})
-        found = plan, visit_type
+        found = PlanVisitType(plan.id, plan.care_type, visit_type.id, visit_type.planned_minutes)
     else:
         found = _plan_visit_type(session, carer, person_id, day)
     if found is None:
         values = _without_plan(session, carer, person_id=person_id, day=day, care_type=care_type,
                                planned_minutes=planned_minutes, item_ids=item_ids)
     else:
-        plan, visit_type = found
-        values = {"care_type": plan.care_type, "plan_id": visit_type.plan_id, "visit_type_id": visit_type.id,
-                  "planned_minutes": visit_type.planned_minutes}
+        values = {"care_type": found.care_type, "plan_id": found.plan_id, "visit_type_id": found.visit_type_id,
+                  "planned_minutes": found.planned_minutes}
     return Visit(provider_id=carer.provider_id, person_id=person_id, service_date=day, created_by=actor.user_id,
                  created_at=now, items=[], **values)
 
