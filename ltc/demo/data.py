@@ -56,6 +56,8 @@ ORGS = (
             beds=60, daily_price="58.00"),
     OrgSpec("provider3", "provider", "市第二人民医院医疗专护病区", grade="hospital_2",
             care_types=("special",), beds=20),
+    # a provider without beneficiaries or settlements: the MIA's low stars of it set off the ratings' effects
+    OrgSpec("provider4", "provider", "康乐居家照护站", grade="home_care"),
 )
 
 USERS = (  # username, org key, full name, roles

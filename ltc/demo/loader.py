@@ -19,6 +19,7 @@ def load_demo(session: Session, *, password: str, now: datetime, persons: int = 
     from ltc.demo.billing import load_billing
     from ltc.demo.carers import load_carers
     from ltc.demo.outcomes import load_outcomes
+    from ltc.demo.rating_run import load_rating_run
     from ltc.demo.ratings import load_ratings
     from ltc.demo.records import load_records
     from ltc.demo.reviews import load_reviews
@@ -44,6 +45,8 @@ def load_demo(session: Session, *, password: str, now: datetime, persons: int = 
     load_billing(session, now=now)
     session.flush()
     load_ratings(session, now=now)
+    session.flush()
+    load_rating_run(session, now=now)
     session.flush()
     return DemoSummary(users=[(u.username, u.org.name, ", ".join(sorted(u.roles))) for u in users],
                        persons=created)
