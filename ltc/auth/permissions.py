@@ -42,7 +42,7 @@ class Action(StrEnum):
     REGISTER_COMPLAINTS = "register_complaints"  # insurer and MIA operators (SPEC §1, §8)
     VIEW_COMPLAINTS = "view_complaints"      # complaints: the MIA all, the handling insurer, a provider its own
     VIEW_RATINGS = "view_ratings"            # provider ratings: MIA all, insurer its districts, provider own
-    APPEAL_RATINGS = "appeal_ratings"        # a provider's admin or operator files an appeal of its rating (SPEC §8)
+    APPEAL_RATINGS = "appeal_ratings"        # a provider's operator files an appeal of its rating (SPEC §8)
     VIEW_RECTIFICATIONS = "view_rectifications"  # rectification notices in scope (SPEC §8 effects)
     RESPOND_RECTIFICATION = "respond_rectification"  # the provider's written response (SPEC §1: operator)
     CHECK_RECTIFICATION = "check_rectification"  # the insurer's check of a response (SPEC §1)
@@ -105,7 +105,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.REGISTER_COMPLAINTS: {MIA: {"operator"}, INSURER: {"operator"}},
     Action.VIEW_COMPLAINTS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
     Action.VIEW_RATINGS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
-    Action.APPEAL_RATINGS: {PROVIDER: {"admin", "operator"}},
+    Action.APPEAL_RATINGS: {PROVIDER: {"operator"}},
     Action.VIEW_RECTIFICATIONS: {MIA: STAFF, INSURER: STAFF, PROVIDER: STAFF},
     Action.RESPOND_RECTIFICATION: {PROVIDER: {"operator"}},
     Action.CHECK_RECTIFICATION: {INSURER: {"operator", "reviewer"}},

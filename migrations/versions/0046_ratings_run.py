@@ -33,7 +33,7 @@ APPEAL = {
     "code": "rating_appeal", "label": "星级评定申诉", "subject": "rating_appeal",
     "steps": [
         {"code": "rating_appeal", "label": "护理机构提出申诉", "owner": "subject_provider", "decisions": ["approve"],
-         "sla": "working_days:10", "return_to": [], "precondition": None, "roles": ["operator", "admin"]},
+         "sla": "working_days:10", "return_to": [], "precondition": None, "roles": ["operator"]},
         {"code": "rating_insurer", "label": "商保公司复核", "owner": "provider_district_insurer",
          "decisions": ["approve", "reject"], "sla": "working_days:10", "return_to": [], "precondition": None,
          "roles": ["reviewer"]},

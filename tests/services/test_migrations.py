@@ -346,9 +346,10 @@ def _city_edits(ref_reviews: dict) -> dict:
 
 
 def _without_billing(reviews: dict) -> dict:
-    """A reviews section without the case types 0037 adds (the settlement review and its appeal)."""
+    """A reviews section without the case types later revisions add (0037: the settlement review and its
+    appeal; 0046: the rating appeal)."""
     return {**reviews, "case_types": [c for c in reviews["case_types"]
-                                      if c["code"] not in ("settlement", "settlement_appeal")]}
+                                      if c["code"] not in ("settlement", "settlement_appeal", "rating_appeal")]}
 
 
 def test_0015_gives_ref_derived_versions_the_new_return_targets_and_reasons_keeping_the_citys_edits(app, tmp_path):
@@ -378,8 +379,8 @@ def test_0015_gives_ref_derived_versions_the_new_return_targets_and_reasons_keep
         assert [validate_sections(s) for s in loaded] == [{}, {}]
         new_ref = to_raw(parse_section("reviews", REF_REVIEWS))
         assert to_raw(parse_section("reviews", _without_billing(loaded[0]["reviews"]))) == new_ref
-        city, own, *later = loaded[1]["reviews"]["case_types"]   # later: added by later revisions (0020, 0037)
-        assert [c["code"] for c in later] == ["plan_revision", "settlement", "settlement_appeal"]
+        city, own, *later = loaded[1]["reviews"]["case_types"]   # later: added by later revisions (0020, 0037, 0046)
+        assert [c["code"] for c in later] == ["plan_revision", "settlement", "settlement_appeal", "rating_appeal"]
         assert own == _city_edits(ref["reviews"])["case_types"][1]
         assert [s["return_to"] for s in city["steps"]] == [None, "provider", "agency",
                                                            ["provider", "agency", "insurer"]]

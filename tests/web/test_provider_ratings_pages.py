@@ -42,7 +42,7 @@ def test_the_insurer_and_the_mia_see_it_another_provider_gets_404_and_may_not_ap
         page = client.get(f"/ratings/stars/{rating.id}").data.decode()
         assert "76.76" in page and 'data-testid="appeal-form"' not in page
     client.post("/logout")
-    login(client, "pr2_admin")
+    login(client, "pr2_op")
     assert client.get(f"/ratings/stars/{rating.id}").status_code == 404
     assert client.post(f"/ratings/stars/{rating.id}/appeal", data={"reason": "x"}).status_code == 404
     assert f"/ratings/stars/{rating.id}\"" not in client.get("/ratings/stars/").data.decode()

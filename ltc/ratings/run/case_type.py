@@ -13,7 +13,7 @@ APPEAL = {
     "code": APPEAL_CASE, "label": "星级评定申诉", "subject": APPEAL_SUBJECT,
     "steps": [
         {"code": "rating_appeal", "label": "护理机构提出申诉", "owner": "subject_provider", "decisions": ["approve"],
-         "sla": "working_days:10", "return_to": [], "precondition": None, "roles": ["operator", "admin"]},
+         "sla": "working_days:10", "return_to": [], "precondition": None, "roles": ["operator"]},
         {"code": "rating_insurer", "label": "商保公司复核", "owner": "provider_district_insurer",
          "decisions": ["approve", "reject"], "sla": "working_days:10", "return_to": [], "precondition": None,
          "roles": ["reviewer"]},
