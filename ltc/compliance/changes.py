@@ -89,18 +89,23 @@ def _people_changed():
 
 
 def nothing_to_scan(session: Session, provider_id: int, month: date) -> bool:
-    """Whether a scan of the provider-month could neither find nor clear anything (one statement):
-    no visit (not cancelled) or stay of the provider in ``month``, no open finding of it, and no
-    live family entitlement at the provider overlapping it (F01 fires on a family package without
-    any visit, so such a month is never called empty)."""
-    end = first_of_next_month(month)
-    visits = exists().where(Visit.provider_id == provider_id, Visit.service_date >= month, Visit.service_date < end,
+    """Whether a scan of the provider-month could neither find nor clear anything (one statement,
+    built once per process): no visit (not cancelled) or stay of the provider in ``month``, no open
+    finding of it, and no live family entitlement at the provider overlapping it (F01 fires on a
+    family package without any visit, so such a month is never called empty)."""
+    stmt = dated.kept(session, "nothing to scan", lambda _: _anything_to_scan())
+    return not session.scalar(stmt, {"provider": provider_id, "start": month, "end": first_of_next_month(month)})
+
+
+def _anything_to_scan():
+    provider, month, end = bindparam("provider"), bindparam("start"), bindparam("end")
+    visits = exists().where(Visit.provider_id == provider, Visit.service_date >= month, Visit.service_date < end,
                             Visit.status != VisitStatus.CANCELLED.value)
-    stays = exists().where(Stay.provider_id == provider_id, Stay.admitted_on < end,
+    stays = exists().where(Stay.provider_id == provider, Stay.admitted_on < end,
                            or_(Stay.discharged_on.is_(None), Stay.discharged_on >= month))
-    findings = exists().where(Finding.provider_id == provider_id, Finding.month == month,
+    findings = exists().where(Finding.provider_id == provider, Finding.month == month,
                               Finding.status == FindingStatus.OPEN.value)
-    family = exists().where(Entitlement.provider_id == provider_id, Entitlement.care_type == CareType.FAMILY.value,
+    family = exists().where(Entitlement.provider_id == provider, Entitlement.care_type == CareType.FAMILY.value,
                             Entitlement.live_filter(), Entitlement.valid_from < end,
                             or_(Entitlement.valid_to.is_(None), Entitlement.valid_to > month))
-    return not session.scalar(select(visits | stays | findings | family))
+    return select(visits | stays | findings | family)
