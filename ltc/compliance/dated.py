@@ -7,6 +7,7 @@ as plain columns. The results are the plain facts of ``ltc.compliance.facts``.
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Date, Row, String, any_, bindparam, cast, literal, or_, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -87,11 +88,31 @@ def _once(array):
     return cast(select(array).scalar_subquery(), array.type)
 
 
-def _subject_in(session: Session, column):
-    """``column`` is one of the ids that ``_tagged`` binds as ``ids``."""
+def bound_in(session: Session, column, name: str = "ids"):
+    """``column`` is one of the ids bound as ``name`` (``bound_ids``): on PostgreSQL one array text
+    parsed once per statement, elsewhere an expanding IN-list."""
     if on_postgresql(session):
-        return column == any_(_once(cast(bindparam("ids", type_=String), ARRAY(column.type))))
-    return column.in_(bindparam("ids", expanding=True))
+        return column == any_(_once(cast(bindparam(name, type_=String), ARRAY(column.type))))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def bound_ids(session: Session, values: Iterable[int]) -> str | list[int]:
+    """The value of a ``bound_in`` parameter: the sorted distinct ids."""
+    values = sorted(set(values))
+    return id_array(values) if on_postgresql(session) else values
+
+
+_KEPT: dict[tuple, Any] = {}
+
+
+def kept(session: Session, key: str, build: Callable[[Session], Any]):
+    """The statement ``key`` for the session's dialect, built once per process by ``build(session)``
+    with its values as named binds: no statement built, no cache key computed again per run."""
+    found = _KEPT.get((key, session.get_bind().dialect.name))
+    if found is None:
+        found = _KEPT[(key, session.get_bind().dialect.name)] = build(session)
+    return found
+
 
 
 def persons(session: Session, ids: Iterable[int], start: date, end: date, *,
@@ -105,44 +126,59 @@ def persons(session: Session, ids: Iterable[int], start: date, end: date, *,
     if deaths is None:
         deaths = dict(rows(session, select(InsuredPerson.id, InsuredPerson.death_date)
                            .where(among(session, InsuredPerson.id, ids))))
-    hospital = select(literal("h", String).label("tag"), HospitalStayRow.person_id.label("subject"),
-                      HospitalStayRow.admitted_on.label("valid_from"), HospitalStayRow.discharged_on.label("valid_to"),
-                      HospitalStayRow.category.label("value")).where(
-        _subject_in(session, HospitalStayRow.person_id), HospitalStayRow.admitted_on < end + STAY_MARGIN,
-        or_(HospitalStayRow.discharged_on.is_(None), HospitalStayRow.discharged_on >= start - STAY_MARGIN))
-    found = _tagged(session, ids, hospital, _periods(session, "s", PersonStatusPeriod, PersonStatusPeriod.person_id,
-                                                     PersonStatusPeriod.status, start, end))
+    found = _tagged(session, ids, kept(session, "person periods", _person_periods),
+                    {"start": start, "end": end, "h_start": start - STAY_MARGIN, "h_end": end + STAY_MARGIN})
     entitlements: dict[int, list] = defaultdict(list)
-    for person_id, *values in rows(session, select(Entitlement.person_id, *ENTITLEMENT_COLUMNS).where(
-            among(session, Entitlement.person_id, ids), Entitlement.live_filter(), Entitlement.valid_from < end)):
+    for person_id, *values in rows(session, kept(session, "entitlements", _entitlements),
+                                   {"ids": bound_ids(session, ids), "end": end}):
         entitlements[person_id].append(EntitlementFact(*values))
     return {i: Person(i, deaths.get(i), tuple(entitlements[i]),
                       tuple(StatusPeriod(a, b, v) for a, b, v in found[("s", i)]),
                       tuple(HospitalStay(v, a, b) for a, b, v in found[("h", i)])) for i in ids}
 
 
-def _tagged(session: Session, ids: list[int], *selects) -> dict[tuple[str, int], list]:
+def _entitlements(session: Session):
+    return select(Entitlement.person_id, *ENTITLEMENT_COLUMNS).where(
+        bound_in(session, Entitlement.person_id), Entitlement.live_filter(), Entitlement.valid_from < bindparam("end"))
+
+
+def _person_periods(session: Session):
+    """Hospital stays (``h``, around ``[h_start, h_end)``) and statuses (``s``) of ``_tagged``."""
+    hospital = select(literal("h", String).label("tag"), HospitalStayRow.person_id.label("subject"),
+                      HospitalStayRow.admitted_on.label("valid_from"), HospitalStayRow.discharged_on.label("valid_to"),
+                      HospitalStayRow.category.label("value")).where(
+        bound_in(session, HospitalStayRow.person_id), HospitalStayRow.admitted_on < bindparam("h_end"),
+        or_(HospitalStayRow.discharged_on.is_(None), HospitalStayRow.discharged_on >= bindparam("h_start")))
+    return _union(hospital, _periods(session, "s", PersonStatusPeriod, PersonStatusPeriod.person_id,
+                                     PersonStatusPeriod.status))
+
+
+def _union(*selects):
+    return union_all(*selects).order_by("tag", "subject", "valid_from", "value")
+
+
+def _tagged(session: Session, ids: list[int], stmt, params: dict) -> dict[tuple[str, int], list]:
     """Rows ``(tag, subject, valid_from, valid_to, value)`` of several period tables read as one
-    ``UNION ALL`` (each select takes the subject ids through ``_subject_in``), by (tag, subject),
-    each list ordered by start, then value. On PostgreSQL the ids are one bound array (one
-    statement for any number of subjects); elsewhere IN-lists of at most ``MAX_IDS_PER_QUERY``."""
+    ``UNION ALL`` (``stmt``, a kept statement: each select takes the subject ids through
+    ``bound_in``), by (tag, subject), each list ordered by start, then value. On PostgreSQL the ids
+    are one bound array (one statement for any number of subjects); elsewhere IN-lists of at most
+    ``MAX_IDS_PER_QUERY``."""
     found: dict[tuple[str, int], list] = defaultdict(list)
     if on_postgresql(session):
         binds = [id_array(ids)] if ids else []
     else:
         binds = [ids[offset:offset + MAX_IDS_PER_QUERY] for offset in range(0, len(ids), MAX_IDS_PER_QUERY)]
-    stmt = union_all(*selects).order_by("tag", "subject", "valid_from", "value")
     for bound in binds:
-        for tag, subject, valid_from, valid_to, value in rows(session, stmt, {"ids": bound}):
+        for tag, subject, valid_from, valid_to, value in rows(session, stmt, {**params, "ids": bound}):
             found[(tag, subject)].append((valid_from, valid_to, value))
     return found
 
 
-def _periods(session: Session, tag: str, model, subject, value, start: date, end: date | None, *where):
-    """One select of ``_tagged``: the periods of ``model`` overlapping ``[start, end)``."""
+def _periods(session: Session, tag: str, model, subject, value, *where):
+    """One select of ``_tagged``: the periods of ``model`` overlapping ``[start, end)`` (bound)."""
     return select(literal(tag, String).label("tag"), subject.label("subject"), model.valid_from.label("valid_from"),
                   model.valid_to.label("valid_to"), value.label("value")).where(
-        _subject_in(session, subject), overlap_filter(model, start, end), *where)
+        bound_in(session, subject), overlap_filter(model, bindparam("start"), bindparam("end")), *where)
 
 
 NO_VALUE = literal(None, String)
@@ -152,15 +188,18 @@ def providers(session: Session, ids: Iterable[int], start: date, end: date) -> d
     """The providers' status, agreement and agreement care-type periods overlapping ``[start, end)``
     (one statement)."""
     ids = sorted(set(ids))
-    found = _tagged(session, ids,
-                    _periods(session, "s", OrgStatusPeriod, OrgStatusPeriod.org_id, OrgStatusPeriod.status, start, end),
-                    _periods(session, "a", AgreementPeriod, AgreementPeriod.org_id, NO_VALUE, start, end),
-                    _periods(session, "c", ProviderCareTypePeriod, ProviderCareTypePeriod.org_id,
-                             ProviderCareTypePeriod.care_type, start, end))
+    found = _tagged(session, ids, kept(session, "provider periods", _provider_periods), {"start": start, "end": end})
     return {i: Provider(i, tuple(StatusPeriod(a, b, v) for a, b, v in found[("s", i)]),
                         tuple(Period(a, b) for a, b, _ in found[("a", i)]),
                         tuple(CareTypePeriod(a, b, v) for a, b, v in found[("c", i)]))
             for i in ids}
+
+
+def _provider_periods(session: Session):
+    return _union(_periods(session, "s", OrgStatusPeriod, OrgStatusPeriod.org_id, OrgStatusPeriod.status),
+                  _periods(session, "a", AgreementPeriod, AgreementPeriod.org_id, NO_VALUE),
+                  _periods(session, "c", ProviderCareTypePeriod, ProviderCareTypePeriod.org_id,
+                           ProviderCareTypePeriod.care_type))
 
 
 def carers(session: Session, ids: Iterable[int], start: date, end: date) -> dict[int, Carer]:
@@ -169,24 +208,29 @@ def carers(session: Session, ids: Iterable[int], start: date, end: date) -> dict
     ids = sorted(set(ids))
     if not ids:
         return {}
-    staff = select(literal("t", String).label("tag"), CarerRow.id.label("subject"),
-                   literal(None, Date).label("valid_from"), literal(None, Date).label("valid_to"),
-                   CarerRow.staff_type.label("value")).where(_subject_in(session, CarerRow.id))
-    found = _tagged(session, ids, staff,
-                    _periods(session, "q", CarerQualificationPeriod, CarerQualificationPeriod.carer_id,
-                             CarerQualificationPeriod.staff_type, start, end),
-                    _periods(session, "s", CarerSuspensionPeriod, CarerSuspensionPeriod.carer_id, NO_VALUE, start, end))
+    found = _tagged(session, ids, kept(session, "carer periods", _carer_periods), {"start": start, "end": end})
     return {i: Carer(i, found[("t", i)][0][2] if found[("t", i)] else "",
                      tuple(Qualification(a, b, v) for a, b, v in found[("q", i)]),
                      tuple(Period(a, b) for a, b, _ in found[("s", i)])) for i in ids}
 
 
+def _carer_periods(session: Session):
+    staff = select(literal("t", String).label("tag"), CarerRow.id.label("subject"),
+                   literal(None, Date).label("valid_from"), literal(None, Date).label("valid_to"),
+                   CarerRow.staff_type.label("value")).where(bound_in(session, CarerRow.id))
+    return _union(staff, _periods(session, "q", CarerQualificationPeriod, CarerQualificationPeriod.carer_id,
+                                  CarerQualificationPeriod.staff_type),
+                  _periods(session, "s", CarerSuspensionPeriod, CarerSuspensionPeriod.carer_id, NO_VALUE))
+
+
 def catalogue(session: Session) -> dict[int, Item]:
     """Every catalogue item by id, with the staff types allowed to deliver it (a small table)."""
     staff: dict[int, set[str]] = defaultdict(set)
-    for item_id, staff_type in rows(session, select(ServiceItemStaffType.item_id, ServiceItemStaffType.staff_type)):
+    for item_id, staff_type in rows(session, kept(session, "catalogue staff", lambda _: select(
+            ServiceItemStaffType.item_id, ServiceItemStaffType.staff_type))):
         staff[item_id].add(staff_type)
-    items = rows(session, select(ServiceItem.id, ServiceItem.code, ServiceItem.item_class))
+    items = rows(session, kept(session, "catalogue", lambda _: select(ServiceItem.id, ServiceItem.code,
+                                                                      ServiceItem.item_class)))
     return {i: Item(code, item_class, frozenset(staff[i])) for i, code, item_class in items}
 
 
@@ -199,9 +243,8 @@ class Plans:
 
     def __init__(self, session: Session, person_ids: Iterable[int], extra_plan_ids: Iterable[int] = ()):
         ids = sorted(set(person_ids))
-        plans = rows(session, select(*PLAN_COLUMNS).where(or_(
-            among(session, CarePlan.person_id, ids) & (CarePlan.status == PlanStatus.FINAL.value),
-            among(session, CarePlan.id, extra_plan_ids)))) if ids else []
+        plans = rows(session, kept(session, "plans", _plans), {
+            "ids": bound_ids(session, ids), "plans": bound_ids(session, extra_plan_ids)}) if ids else []
         final = defaultdict(list)
         for plan_id, person_id, provider_id, care_type, status, effective_from, version in plans:
             if status == PlanStatus.FINAL.value:
@@ -210,11 +253,8 @@ class Plans:
         self._final = {key: [(start, plan_id) for start, _v, plan_id in sorted(
             found, key=lambda p: p[:2], reverse=True)] for key, found in final.items()}
         self._items: dict[int, set[str]] = defaultdict(set)
-        stmt = (select(CarePlanVisitType.plan_id, ServiceItem.code)
-                .join(CarePlanVisitItem, CarePlanVisitItem.visit_type_id == CarePlanVisitType.id)
-                .join(ServiceItem, ServiceItem.id == CarePlanVisitItem.service_item_id)
-                .where(among(session, CarePlanVisitType.plan_id, [p[0] for p in plans])))
-        for plan_id, code in rows(session, stmt) if plans else ():
+        stmt = kept(session, "plan items", _plan_items)
+        for plan_id, code in rows(session, stmt, {"plans": bound_ids(session, [p[0] for p in plans])}) if plans else ():
             self._items[plan_id].add(code)
         self._known = {p[0] for p in plans}
         self._codes: dict[int, frozenset[str]] = {}
@@ -233,6 +273,20 @@ class Plans:
         if codes is None:
             codes = self._codes[plan_id] = frozenset(self._items[plan_id])
         return codes
+
+
+def _plans(session: Session):
+    """The final plans of the persons ``ids`` and the plans ``plans``."""
+    return select(*PLAN_COLUMNS).where(or_(bound_in(session, CarePlan.person_id)
+                                           & (CarePlan.status == PlanStatus.FINAL.value),
+                                           bound_in(session, CarePlan.id, "plans")))
+
+
+def _plan_items(session: Session):
+    return (select(CarePlanVisitType.plan_id, ServiceItem.code)
+            .join(CarePlanVisitItem, CarePlanVisitItem.visit_type_id == CarePlanVisitType.id)
+            .join(ServiceItem, ServiceItem.id == CarePlanVisitItem.service_item_id)
+            .where(bound_in(session, CarePlanVisitType.plan_id, "plans")))
 
 
 #: who reads the monthly cap segments (SPEC §7.2): billing registers pricing's own from ``wire()``, so V07

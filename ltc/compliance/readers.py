@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import Row, or_, select
+from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from ltc.compliance import dated
@@ -57,16 +57,47 @@ def provider_month(session: Session, provider_id: int, month: date, *, now: date
     """The facts of ``provider_id``'s records in ``month`` (first day), of every other record
     of the same beneficiaries in that month (V06) and of the other providers' visits that month
     sharing a photo or a GPS point with one of its visits (S01)."""
-    visits = _visit_rows(session, month, VisitRow.provider_id == provider_id)
-    stays = _stay_rows(session, month, StayRow.provider_id == provider_id)
-    people = sorted({v[PERSON] for v in visits} | {s[PERSON] for s in stays})
+    params = {"start": month, "end": first_of_next_month(month), "provider": provider_id}
+    visits = dated.rows(session, dated.kept(session, "provider visits", _provider_visits), params)
+    stays = dated.rows(session, dated.kept(session, "provider stays", _provider_stays), params)
+    people = {v[PERSON] for v in visits} | {s[PERSON] for s in stays}
     if people:
-        visits += _visit_rows(session, month, dated.among(session, VisitRow.person_id, people),
-                              VisitRow.provider_id != provider_id)
-        stays += _stay_rows(session, month, dated.among(session, StayRow.person_id, people),
-                            StayRow.provider_id != provider_id)
+        params["ids"] = dated.bound_ids(session, people)
+        visits += dated.rows(session, dated.kept(session, "others' visits", _others_visits), params)
+        stays += dated.rows(session, dated.kept(session, "others' stays", _others_stays), params)
     visits += _other_providers_sharing(session, month, provider_id, visits)
     return build_facts(session, month, visits, stays, now=now)
+
+
+def _month_visits(*conditions):
+    """A month's visits (not cancelled) as rows, the month bound as ``start`` and ``end``."""
+    return select(*VISIT_COLUMNS).where(VisitRow.service_date >= bindparam("start"),
+                                        VisitRow.service_date < bindparam("end"),
+                                        VisitRow.status != VisitStatus.CANCELLED.value, *conditions)
+
+
+def _month_stays(*conditions):
+    """The stays overlapping a month as rows, the month bound as ``start`` and ``end``."""
+    return select(*STAY_COLUMNS).where(
+        StayRow.admitted_on < bindparam("end"),
+        or_(StayRow.discharged_on.is_(None), StayRow.discharged_on >= bindparam("start")), *conditions)
+
+
+def _provider_visits(_session: Session):
+    return _month_visits(VisitRow.provider_id == bindparam("provider"))
+
+
+def _provider_stays(_session: Session):
+    return _month_stays(StayRow.provider_id == bindparam("provider"))
+
+
+def _others_visits(session: Session):
+    """Other providers' visits of the beneficiaries ``ids``."""
+    return _month_visits(dated.bound_in(session, VisitRow.person_id), VisitRow.provider_id != bindparam("provider"))
+
+
+def _others_stays(session: Session):
+    return _month_stays(dated.bound_in(session, StayRow.person_id), StayRow.provider_id != bindparam("provider"))
 
 
 def _other_providers_sharing(session: Session, month: date, provider_id: int, visits: list[Row]) -> list[Row]:
@@ -153,9 +184,8 @@ def build_facts(session: Session, month: date, visits: list[Row], stays: list[Ro
     end = first_of_next_month(month)
     until = min(end, local_today(now) + ONE_DAY)
     people = {v[PERSON] for v in visits} | {s[PERSON] for s in stays}
-    rows = dated.rows(session, select(InsuredPerson.id, InsuredPerson.death_date, InsuredPerson.address,
-                                      InsuredPerson.latitude, InsuredPerson.longitude)
-                      .where(dated.among(session, InsuredPerson.id, people))) if people else []
+    rows = dated.rows(session, dated.kept(session, "addresses", _addresses),
+                      {"ids": dated.bound_ids(session, people)}) if people else []
     person_facts = dated.persons(session, people, month, end, deaths={row[0]: row[1] for row in rows})
     addresses = {i: (_point(lat, lon), (text or "").strip() or None) for i, _, text, lat, lon in rows}
     leaves = _leaves(session, [s[ID] for s in stays])
@@ -169,6 +199,11 @@ def build_facts(session: Session, month: date, visits: list[Row], stays: list[Ro
         caps=tuple(dated.cap_segments(session, person_facts, month, end)))
 
 
+def _addresses(session: Session):
+    return select(InsuredPerson.id, InsuredPerson.death_date, InsuredPerson.address, InsuredPerson.latitude,
+                  InsuredPerson.longitude).where(dated.bound_in(session, InsuredPerson.id))
+
+
 def _stay(row: Row) -> Stay:
     return Stay(*row)
 
@@ -176,8 +211,9 @@ def _stay(row: Row) -> Stay:
 def _leaves(session: Session, stay_ids: list[int]) -> list[Leave]:
     if not stay_ids:
         return []
-    rows = dated.rows(session, select(LeaveRow.id, LeaveRow.stay_id, LeaveRow.out_on, LeaveRow.back_on)
-                      .where(dated.among(session, LeaveRow.stay_id, stay_ids)))
+    rows = dated.rows(session, dated.kept(session, "leaves", lambda session: select(
+        LeaveRow.id, LeaveRow.stay_id, LeaveRow.out_on, LeaveRow.back_on).where(
+            dated.bound_in(session, LeaveRow.stay_id))), {"ids": dated.bound_ids(session, stay_ids)})
     return [Leave(*row) for row in rows]
 
 
