@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ltc import (api, assessment, audit, auth, billing, calendar, compliance, demo, entitlements, home, notices, orgs,
-                 people, policy, providers, ratings, reviews, scheduler, web)
+                 people, policy, providers, ratings, reviews, scheduler, supervision, web)
 from ltc.config import Config, instance_secret
 from ltc.core import events
 from ltc.core.db import configure_sqlite
@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: the domains, in the order they are wired and registered (registries keep this order, e.g. the
 #: home page's work lists)
 DOMAINS = (web, orgs, auth, people, policy, calendar, audit, notices, scheduler, assessment, providers,
-           reviews, entitlements, compliance, billing, ratings, home, demo, api)
+           reviews, entitlements, compliance, billing, ratings, supervision, home, demo, api)
 
 
 def wire() -> None:

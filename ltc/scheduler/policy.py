@@ -90,6 +90,9 @@ class JobsPolicy:
     #: added after versions existed: a version without it keeps the registry's day 2, 02:00
     recompute_ratings: JobTime = field(default=JobTime(2, 2, 0), metadata={
         "label": "计算护理人员与机构星级（月度及年度）", "unit": None})
+    #: added after versions existed: a version without it keeps the registry's daily 05:00
+    supervision_facts: JobTime = field(default=JobTime(None, 5, 0), metadata={
+        "label": "刷新监管月度汇总数据", "unit": None})
 
     def schedules(self) -> dict[str, Schedule]:
         """Job id → its schedule under this policy."""

@@ -68,6 +68,7 @@ DAILY_0600 = Schedule(hour=6)                   # SLA overdue marks, expiry remi
 EVERY_10_MIN = Schedule(every_minutes=10)       # retry pending notices
 DAILY_0330 = Schedule(hour=3, minute=30)        # beneficiary statements of paid settlements
 DAILY_0045 = Schedule(hour=0, minute=45)        # violation points (before the nightly scan and the day's check-ins)
+DAILY_0500 = Schedule(hour=5)                   # supervision facts (after the nightly scan and the month-start runs)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ JOBS: tuple[Job, ...] = (
     Job("complaint_overdue", "投诉超时标记", DAILY_0600, "ltc.ratings.complaints.jobs:mark_overdue"),
     Job("recompute_ratings", "计算护理人员与机构星级（月度及年度）", MONTHLY_D2_0200, "ltc.ratings.run.jobs:rate_unit",
         units="ltc.ratings.run.jobs:providers_to_rate"),
+    Job("supervision_facts", "刷新监管月度汇总数据", DAILY_0500, "ltc.supervision.jobs:refresh_unit",
+        units="ltc.supervision.jobs:months_to_refresh"),
 )
 
 

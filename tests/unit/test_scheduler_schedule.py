@@ -11,14 +11,14 @@ from flask import Flask
 from ltc.scheduler.catchup import catch_up_due_times, due_after, most_recent_due, next_due, trigger_for
 from ltc.scheduler.cli import MISFIRE_GRACE, QUEUE_ID, REFRESH_ID, build_scheduler, queue_call, scheduled_call
 from ltc.scheduler.registry import (
-    DAILY_0030, DAILY_0045, DAILY_0100, DAILY_0330, DAILY_0600, EVERY_10_MIN, JOBS, MONTHLY_D1_0200, MONTHLY_D1_0300,
-    MONTHLY_D2_0200, Schedule, UnknownJob, get_job,
+    DAILY_0030, DAILY_0045, DAILY_0100, DAILY_0330, DAILY_0500, DAILY_0600, EVERY_10_MIN, JOBS, MONTHLY_D1_0200,
+    MONTHLY_D1_0300, MONTHLY_D2_0200, Schedule, UnknownJob, get_job,
 )
 
 #: SPEC §9's table, plus the violation points' daily 00:45 (SPEC §6 names the job, not its time: after
 #: the appeal windows of the day before closed, before the nightly scan and the day's check-ins)
 REF_SCHEDULES = (DAILY_0030, DAILY_0100, MONTHLY_D1_0200, MONTHLY_D1_0300, MONTHLY_D2_0200, DAILY_0600,
-                 EVERY_10_MIN, DAILY_0330, DAILY_0045)
+                 EVERY_10_MIN, DAILY_0330, DAILY_0045, DAILY_0500)
 
 
 def utc(*args) -> datetime:
