@@ -96,3 +96,19 @@ def stars(session, provider, rated: dict[date, int]) -> None:
 def refresh(session, metrics, *months: date) -> None:
     for month in months:
         refresh_month(session, month, now=NOW, metrics=metrics)
+
+
+def rendered(session, figures, viewer, filters) -> dict[str, bytes]:
+    """Each chart figure computed for ``viewer`` and drawn as the pages draw it (x labels as text)."""
+    from ltc.supervision.charts import ChartSpec, render_svg
+    from ltc.supervision.figures import Chart
+
+    out = {}
+    for figure in figures:
+        data = figure.compute(session, viewer, filters)
+        if figure.chart == Chart.TABLE:
+            continue
+        spec = ChartSpec(kind=figure.chart, title=figure.title, x_labels=[str(v) for v in data.column_values(data.x)],
+                         series=[(data.columns[i].title, data.column_values(i)) for i in data.series])
+        out[figure.key] = render_svg(spec)
+    return out

@@ -85,3 +85,9 @@ def test_a_provider_sees_its_own_findings_and_the_filters_narrow_them(session, w
     june_home = Filters(b.JUNE, b.JUNE, care_type="home", district="西城区")
     assert findings.rules_table(session, MIA, june_home).rows == (("S02", "FLAG", 1),)
     assert findings.severity_by_month(session, MIA, Filters(b.JUNE, b.JUNE)).rows == ((b.JUNE, 3, 2, 0),)
+
+
+def test_every_findings_chart_draws(session, world, data):
+    charts = b.rendered(session, findings.FIGURES, MIA, BOTH)
+    assert set(charts) == {f.key for f in findings.FIGURES}
+    assert all(b"<svg" in svg and b"<script" not in svg for svg in charts.values())

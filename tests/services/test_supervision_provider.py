@@ -109,3 +109,10 @@ def test_only_a_provider_reads_its_dashboard(session, data):
     assert all(f.audiences == {Audience.PROVIDER} for f in dashboard.FIGURES)
     assert dashboard.settlements(session, mia, BOTH).rows == ()
     assert dashboard.visits_today(session, mia, BOTH).rows == ()
+
+
+def test_every_provider_chart_draws(session, data):
+    for org in (data.provider, data.provider2):
+        charts = b.rendered(session, dashboard.FIGURES, own(data, org), BOTH)
+        assert set(charts) == {f.key for f in dashboard.FIGURES}
+        assert all(b"<svg" in svg and b"<script" not in svg for svg in charts.values())

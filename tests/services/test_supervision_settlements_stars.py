@@ -94,3 +94,10 @@ def test_movers_name_the_providers_whose_star_changed_against_the_month_before(s
     assert stars.movers(session, MIA, BOTH).rows == ((b.JUNE, "居家护理甲", 3, 4),)
     assert stars.movers(session, MIA, Filters(b.MAY, b.MAY)).rows == ()
     assert stars.movers(session, MIA, Filters(b.JUNE, b.JUNE, district="南区")).rows == ()
+
+
+def test_every_settlement_and_star_chart_draws(session, settled, starred):
+    charts = b.rendered(session, settlements.FIGURES + stars.FIGURES, MIA, BOTH)
+    assert set(charts) == {"settlement_progress", "settlement_progress_fund", "settlement_refusals",
+                           "stars_distribution"}
+    assert all(b"<svg" in svg and b"<script" not in svg for svg in charts.values())

@@ -143,10 +143,11 @@ def severity_by_month(session: Session, viewer: Viewer, filters: Filters) -> Fig
 
 
 def _ranked(counts: dict, records: dict) -> list[tuple]:
-    """(key, records, findings, per 100) of the keys with findings, highest rate first, at most TOP."""
+    """(key, records, findings, per 100) of the keys with findings, highest rate first (findings on no
+    counted record — a leave, a family package — last), at most TOP."""
     rows = [(key, int(records.get(key, 0)), int(n), per_hundred(n, records.get(key, 0)))
             for key, n in counts.items() if n]
-    rows.sort(key=lambda r: (-(r[3] if r[3] is not None else 10 ** 9), -r[2], str(r[0])))
+    rows.sort(key=lambda r: (r[3] is None, -(r[3] or 0), -r[2], str(r[0])))
     return rows[:TOP]
 
 
