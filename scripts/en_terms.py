@@ -1457,6 +1457,59 @@ EN.update({
     "已超过申诉期限": "the appeal period is over", "已有审核中的申诉": "an appeal is already under review",
 })
 
+# supervision (issue 13): the findings, settlements and stars themes and the provider's own dashboard
+EN.update({
+    "刷新监管月度汇总数据": "Refresh the supervision monthly facts",
+    "一星": "1 star", "二星": "2 stars", "三星": "3 stars", "四星": "4 stars", "五星": "5 stars",
+    "新星级": "New star", "护理机构星级分布": "Providers by star",
+    "每月1日生效的机构月度星级，各星级的机构数": "Providers at each monthly star in force on the month's 1st",
+    "星级升降的护理机构": "Providers whose star moved",
+    "月度星级较上月升高或降低的护理机构": "Providers whose monthly star rose or fell against the month before",
+    "截至 %(day)s": "As of %(day)s", "在院人数": "Residents", "审核扣减基金": "Fund deducted by the audit",
+    "实付金额": "Net payment", "今日在院": "Residents today",
+    "今日（所选月份已结束时为该月最后一天）在院的人数与床位数":
+        "Residents in a bed today (the last day of the chosen month when it is over) next to the beds",
+    "今日上门服务": "Visits today",
+    "今日计划的上门服务（未取消）与已完成的服务": "Today's visits scheduled (not cancelled) and done",
+    "服务对象（按失能等级）": "Beneficiaries by level",
+    "每月有有效待遇的本机构服务对象，按失能等级": "Persons with an entitlement at this provider in the month, by level",
+    "服务对象（按服务形式）": "Beneficiaries by care type",
+    "每月有有效待遇的本机构服务对象，按服务形式":
+        "Persons with an entitlement at this provider in the month, by care type",
+    "月末在院人数": "Residents at month end", "每月最后一天在院的人数": "Residents in a bed on the month's last day",
+    "上门服务完成情况": "Visits done and scheduled",
+    "每月计划的上门服务（未取消）与已完成的服务": "Visits of the month scheduled (not cancelled) and done",
+    "规则检查问题趋势": "Findings trend",
+    "每月仍有效的规则检查问题，按严重程度": "Open findings of each month by severity",
+    "月度结算状态": "Monthly settlements",
+    "各服务月份本机构结算的状态、基金支付、审核扣减与实付金额":
+        "This provider's settlement of each service month: status, fund, audit deductions and net payment",
+    "每月1日生效的本机构月度星级": "This provider's monthly star in force on the month's 1st",
+    "严重程度": "Severity", "问题数": "Findings", "服务记录数": "Records",
+    "每百条记录问题数": "Findings per 100 records", "各规则问题数": "Findings by rule",
+    "所选月份内仍有效的规则检查问题，按规则与严重程度统计": "Open findings of the chosen months by rule and severity",
+    "各月规则问题数": "Findings by rule and month", "每月仍有效的规则检查问题，按规则分列": "Open findings of each month by rule",
+    "问题率最高的护理机构": "Providers with the most findings",
+    "每百条服务记录（上门服务与在院记录）的问题数，取前十名":
+        "Findings per 100 records (visits and stays), the top ten",
+    "问题率最高的护理人员": "Carers with the most findings",
+    "每百次上门服务的问题数，取前十名": "Findings per 100 visits, the top ten",
+    "服务异常标记（S01、S02）": "Visit anomaly flags (S01, S02)",
+    "S01 定位或照片重复使用、S02 服务时长异常集中，每月标记数":
+        "S01 (a GPS point or photo reused) and S02 (durations bunched at the minimum) flags per month",
+    "拒付原因": "Refusal reason", "拒付记录数": "Records refused", "拒付基金": "Fund refused",
+    "结算进度（家数）": "Settlement progress (settlements)",
+    "每个服务月份的月度结算按当前状态统计：草稿（已生成）、已提交、已退回、已审核、已审批、已支付":
+        "Each service month's settlements by their state: draft (generated), submitted, returned, audited, "
+        "approved, paid",
+    "结算进度（基金）": "Settlement progress (fund)", "每个服务月份各状态结算的基金支付额":
+        "The fund of each service month's settlements by state",
+    "审核拒付原因": "Refusals by reason",
+    "所选服务月份结算审核中不予支付的记录，按原因统计记录数与扣减基金":
+        "Records refused by the audit of the chosen service months, by reason: records and fund deducted",
+})
+
+
 def _kept_translations() -> dict:
     """The translations the catalogue already holds (hand-written ones included), by msgid."""
     if not PO.exists():

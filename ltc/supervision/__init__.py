@@ -9,7 +9,12 @@ from importlib import import_module
 from flask import Flask
 
 #: the theme modules (each with FIGURES and FACT_SOURCES), in page and report order
-THEME_MODULES: tuple[str, ...] = ()
+THEME_MODULES: tuple[str, ...] = (
+    "ltc.supervision.themes.findings",
+    "ltc.supervision.themes.settlements",
+    "ltc.supervision.themes.stars",
+    "ltc.supervision.themes.provider",
+)
 
 
 def wire() -> None:

@@ -1096,3 +1096,15 @@ def test_0048_adds_the_dynamic_management_tables_and_drops_them_on_downgrade(app
         flask_migrate.downgrade(revision="0046")
         with db.engine.connect() as conn:
             assert not tables & set(sa.inspect(conn).get_table_names())
+
+
+def test_0053_indexes_the_visits_service_date_and_drops_it_on_downgrade(app, tmp_path):
+    import sqlalchemy as sa
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0053")
+        with db.engine.connect() as conn:
+            indexes = {i["name"]: i["column_names"] for i in sa.inspect(conn).get_indexes("visits")}
+        assert indexes["ix_visits_service_date"] == ["service_date", "status"]
+        flask_migrate.downgrade(revision="0049")
+        with db.engine.connect() as conn:
+            assert "ix_visits_service_date" not in {i["name"] for i in sa.inspect(conn).get_indexes("visits")}

@@ -105,6 +105,8 @@ class Visit(RecordMixin, Base):
         Index("ix_visits_carer_date", "carer_id", "service_date"),
         Index("ix_visits_person_date", "person_id", "service_date"),
         Index("ix_visits_updated_at", "updated_at"),
+        # the supervision facts read one month of every provider's visits (migration 0053)
+        Index("ix_visits_service_date", "service_date", "status"),
         # S01 looks visits up by photo and GPS point (entry-time checks and the nightly scan)
         Index("ix_visits_photo_hash", "photo_hash"),
         Index("ix_visits_check_in_point", "check_in_lat", "check_in_lon"),
