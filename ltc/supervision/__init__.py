@@ -9,7 +9,11 @@ from importlib import import_module
 from flask import Flask
 
 #: the theme modules (each with FIGURES and FACT_SOURCES), in page and report order
-THEME_MODULES: tuple[str, ...] = ()
+THEME_MODULES: tuple[str, ...] = (
+    "ltc.supervision.themes.assessment",
+    "ltc.supervision.themes.reviews",
+    "ltc.supervision.themes.agency",
+)
 
 
 def wire() -> None:
