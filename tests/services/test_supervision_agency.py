@@ -52,7 +52,8 @@ def test_sla_against_the_city(session, world, shared_cast):
 
 
 def test_levels_against_the_city_with_the_flag(session, world, shared_cast):
-    """甲 5 of 5 at levels 4–5, 乙 0 of 4, 丙 1 of 2: the city 6 of 11; 甲 is flagged high, and sees its own row only."""
+    """甲 5 of 5 at levels 4–5, 乙 0 of 4, 丙 1 of 2: the city 6 of 11; 甲 is flagged high, and sees its own
+    row only."""
     c = shared_cast
     for agency, levels in {0: (4, 5, 4, 5, 5), 1: (3, 3, 2, 0), 2: (5, 3)}.items():
         for level in levels:
