@@ -8,7 +8,9 @@ from ltc.providers.models import ProviderDistrictPeriod
 from ltc.supervision.figures import Audience, Filters, Viewer, get_figure
 from ltc.supervision.themes import reviews
 from tests.builders import district
-from tests.assessment_fact_builders import refreshed, review_case, someone, stage
+from tests.assessment_fact_builders import noon, refreshed, review_case, someone, stage
+from tests.conftest import NOW
+from tests.review_builders import approve_through, opened, plan_for
 
 FEB, MAR = date(2026, 2, 1), date(2026, 3, 1)
 MIA = Viewer(Audience.MIA)
@@ -64,3 +66,17 @@ def test_the_insurer_sees_the_stages_of_its_districts(session, world):
     assert [row[:3] for row in data.rows] == [("provider", "provider", 2), ("insurer", "insurer", 2)]
     south = get_figure("review_sla_by_step").compute(session, MIA, Filters(FEB, MAR, district="南区"))
     assert [row[:3] for row in south.rows] == [("insurer", "audit", 1)]
+
+
+def test_stages_decided_through_the_review_engine(session, world, shared_review):
+    """An entitlement review opened on Monday 16 March 2026 (REF: 3 working days a step): the provider decides on
+    its due date, Thursday 19 March; the agency's step, due on Tuesday 24 March, is decided a day late."""
+    r = shared_review
+    request, case = opened(session, r, now=NOW)
+    plan_for(session, request)
+    approve_through(session, r, case, "provider", now=noon(date(2026, 3, 19)))
+    approve_through(session, r, case, "agency", now=noon(date(2026, 3, 25)))
+    refreshed(session, MAR, metrics=[reviews.DECIDED, reviews.ON_TIME])
+    data = get_figure("review_sla_by_step").compute(session, MIA, Filters(MAR, MAR))
+    assert data.rows == (("provider", "provider", 1, 1, Decimal("1.0000")),
+                         ("agency", "agency", 1, 0, Decimal("0.0000")))
