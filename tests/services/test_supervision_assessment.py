@@ -100,12 +100,13 @@ def test_objections_are_counted_by_month_of_objection_and_outcome(session, world
     objected(3, "scheduled")
     objected(3, "concluded", 4, on=date(2026, 3, 3))
     objected(3, "concluded", 3, district="南区")
+    objected(None, "concluded", 4, on=date(2026, 3, 4))              # a migrated conclusion: no graded level
     refreshed(session, FEB, MAR, metrics=[facts.OBJECTIONS])
 
     data = _compute(session, "assessment_objections", MIA, Filters(FEB, MAR))
     assert [col.title for col in data.columns] == ["月份", "异议数", "复评中", "维持原等级", "等级上调", "等级下调",
-                                                    "撤回异议"]
-    assert data.rows == ((FEB, 6, 1, 2, 1, 1, 1), (MAR, 1, 0, 0, 1, 0, 0))
+                                                    "复评已出结论", "撤回异议"]
+    assert data.rows == ((FEB, 6, 1, 2, 1, 1, 0, 1), (MAR, 2, 0, 0, 1, 0, 1, 0))
     assert _compute(session, "assessment_objections", _insurer(world), Filters(FEB, FEB)).rows == (
         (FEB, 5, 1, 1, 1, 1, 1),)
 

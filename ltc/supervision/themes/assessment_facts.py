@@ -20,7 +20,7 @@ open and never moves before the date printed on the acceptance notice (SPEC §0.
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from ltc.assessment.applications.models import Application, Assessment
@@ -97,15 +97,14 @@ def conclusions_select(month: date) -> Select:
 
 def _outcome(child, child_level, parent_level):
     concluded = child.status == Status.CONCLUDED.value
-    O = ObjectionOutcome  # noqa: N806
-    return case(
-        (child.status == Status.WITHDRAWN.value, literal(O.WITHDRAWN.value)),
-        (child.status == Status.CANCELLED.value, literal(O.CANCELLED.value)),
-        (and_(concluded, child_level.is_(None) | parent_level.is_(None)), literal(O.REVIEWED.value)),
-        (and_(concluded, child_level == parent_level), literal(O.UPHELD.value)),
-        (and_(concluded, child_level > parent_level), literal(O.RAISED.value)),
-        (and_(concluded, child_level < parent_level), literal(O.LOWERED.value)),
-        else_=literal(O.PENDING.value))
+    whens = ((child.status == Status.WITHDRAWN.value, ObjectionOutcome.WITHDRAWN),
+             (child.status == Status.CANCELLED.value, ObjectionOutcome.CANCELLED),
+             (and_(concluded, or_(child_level.is_(None), parent_level.is_(None))), ObjectionOutcome.REVIEWED),
+             (and_(concluded, child_level == parent_level), ObjectionOutcome.UPHELD),
+             (and_(concluded, child_level > parent_level), ObjectionOutcome.RAISED),
+             (and_(concluded, child_level < parent_level), ObjectionOutcome.LOWERED))
+    return case(*((when, literal(outcome.value)) for when, outcome in whens),
+                else_=literal(ObjectionOutcome.PENDING.value))
 
 
 def objections_select(month: date) -> Select:
