@@ -33,7 +33,7 @@ def test_queue_by_state_today_with_the_overdue(session, world, shared_cast):
     assert data.rows == (("dispatched", 2, 1), ("scheduled", 1, 0), ("rescheduled", 0, 0), ("assessed", 1, 0),
                          ("confirmed", 1, 1))
     assert theme.queue(session, _viewer(c, 1), Filters(MAR, MAR), today=TODAY).rows[0] == ("dispatched", 1, 1)
-    # the dashboard asks on the real today: the same queue (every due date above has passed by then or not)
+    # the dashboard asks on the real today: the same counts (only the overdue column depends on the day)
     dashboard = get_figure("agency_queue").compute(session, _viewer(c), Filters(MAR, MAR))
     assert [row[:2] for row in dashboard.rows] == [row[:2] for row in data.rows]
 
