@@ -1509,6 +1509,106 @@ EN.update({
         "Records refused by the audit of the chosen service months, by reason: records and fund deducted",
 })
 
+# supervision: the assessment, review SLA and agency dashboard themes (issue 13)
+EN.update({
+    "评估申请（按当前状态）": "Assessment applications (by current state)",
+    "每月提交的首次评估和重新评估申请数，按各申请目前所处的状态分列（复评计入异议）；状态为最近一次夜"
+    "间汇总时的状态。":
+        "Initial applications and reassessments filed each month, by the state each application is in now "
+        "(a review assessment counts as an objection); states as of the last nightly refresh.",
+    "评估时限达标率": "Assessment SLA compliance",
+    "每月作出结论的申请中，在受理后 30 个工作日内作出结论的占比（全部及各评估机构）：自受理日次日起至"
+    "结论作出日（第二位专家确认之日）止，按工作日历（法定节假日、调休及管理员调整）计算，不超过 30 个"
+    "工作日；复评期间暂停计时。":
+        "Of the applications concluded each month, the share concluded within 30 working days of acceptance "
+        "(all and per agency): from the day after acceptance to the conclusion date (the second expert's "
+        "confirmation) inclusive, at most 30 working days on the working-day calendar (public holidays, "
+        "in-lieu workdays and the admins' overrides); the clock pauses during a review assessment.",
+    "异议及复评结果": "Objections and review outcomes",
+    "每月提出的异议数（按复评启动日期），按复评结果分列：复评中、维持原等级、等级上调、等级下调、撤回"
+    "异议、已取消；计入原结论所在评估机构。":
+        "Objections lodged each month (by the day the review assessment opened), by outcome: under review, "
+        "level upheld, level raised, level lowered, objection withdrawn, cancelled; counted for the agency "
+        "whose conclusion was objected to.",
+    "各评估机构 4–5级结论占比": "Agencies' share of levels 4–5",
+    "各评估机构评定为最高两级（4–5级）的结论占比与全市占比比较：占比与全市占比之差超过 2 个标准误时标"
+    "记，标准误 SE = √(p(1−p)/n)，p 为全市占比，n 为该机构的结论数；按结论日期计数，等级为该机构评定的"
+    "等级。":
+        "Each agency's share of conclusions at the two highest levels (4–5) against the city's share: flagged "
+        "when the difference exceeds 2 standard errors, SE = √(p(1−p)/n) with p the city's share and n the "
+        "agency's conclusions; counted by conclusion date, at the level the agency graded.",
+    "审核时效（按办理方与步骤）": "Review SLA (by party and step)",
+    "按办理方（机构类型）和审核步骤统计：所选月份内进入该步骤且已作出决定的审核环节中，在到期日当天或"
+    "之前作出决定的占比；到期日按步骤时限规则（工作日或每月固定日）自进入日期起算，次日起为逾期；尚未"
+    "决定的环节不计入。":
+        "By party (organisation kind) and review step: of the stages entered in the selected months and "
+        "decided, the share decided on or before the due date; the due date follows the step's SLA rule "
+        "(working days or a day of the month) from the entry date, overdue from the day after; stages not "
+        "yet decided are not counted.",
+    "审核按时率（按进入月份）": "Review steps decided on time (by month of entry)",
+    "本机构待办（按状态）": "Our queue (by state)",
+    "今日派给本机构、尚未经专家确认的申请，按状态分列；其中已超过结论时限（受理后 30 个工作日，复评期"
+    "间暂停）的件数。":
+        "Applications dispatched to us and not yet confirmed by the experts, today, by state; of which past "
+        "the conclusion deadline (30 working days after acceptance, paused during a review assessment).",
+    "本机构评估时限达标率": "Our assessment SLA compliance",
+    "每月本机构作出结论的申请中，在受理后 30 个工作日内作出结论的占比，与全市比较：自受理日次日起至结"
+    "论作出日（第二位专家确认之日）止，按工作日历计算；复评期间暂停计时。":
+        "Of the applications we concluded each month, the share concluded within 30 working days of acceptance, "
+        "against the city: from the day after acceptance to the conclusion date (the second expert's confirmation) "
+        "inclusive, on the working-day calendar; the clock pauses during a review assessment.",
+    "本机构 4–5级结论占比与全市比较": "Our share of levels 4–5 against the city",
+    "未来 90 天预计重新评估": "Reassessments expected in the next 90 days",
+    "本机构作出、将在今日（或所选月份末，取较早者）起 90 天内到期且其待遇持续至到期日的评估结论数，按"
+    "到期月份分列；到期前须重新评估。":
+        "Our conclusions expiring within 90 days from today (or from the end of the selected months, whichever "
+        "is earlier) whose entitlement runs until the expiry, by month of expiry; each needs a reassessment "
+        "before it expires.",
+    "申请数（按提交月份、当前状态）": "Applications (by month filed, current state)",
+    "按时办结的申请（按结论月份）": "Applications concluded on time (by conclusion month)",
+    "评估结论数（按结论月份、评定等级）": "Conclusions (by conclusion month, graded level)",
+    "异议数（按提出月份、结果）": "Objections (by month lodged, outcome)",
+    "已作出决定的审核步骤（按进入月份、办理方与步骤）": "Review stages decided (by month of entry, party and step)",
+    "在到期日或之前作出决定的审核步骤": "Review stages decided on or before their due date",
+    "结论数": "Conclusions",
+    "4–5级结论数": "Conclusions at levels 4–5",
+    "4–5级占比": "Share at levels 4–5",
+    "全市占比": "City share",
+    "标准误": "Standard error",
+    "全市占比 − 2 个标准误": "City share − 2 SE",
+    "全市占比 + 2 个标准误": "City share + 2 SE",
+    "偏离标记": "Deviation flag",
+    "办理方": "Party",
+    "已决定步骤数": "Stages decided",
+    "按时决定数": "Decided on time",
+    "按时率": "On-time share",
+    "申请数": "Applications",
+    "异议数": "Objections",
+    "办结数": "Concluded",
+    "按时办结数": "Concluded on time",
+    "按时办结率": "On-time share",
+    "进入月份": "Month of entry",
+    "件数": "Count",
+    "其中已逾期": "Of which overdue",
+    "本机构按时办结率": "Our on-time share",
+    "全市按时办结率": "City on-time share",
+    "到期月份": "Month of expiry",
+    "到期结论数": "Conclusions expiring",
+    "%(start)s 至 %(end)s 到期": "Expiring from %(start)s to %(end)s",
+    "%(agency)s 的 4–5级占比 %(share)s 高于全市占比 %(city)s 超过 2 个标准误":
+        "%(agency)s: share at levels 4–5 %(share)s, more than 2 standard errors above the city's %(city)s",
+    "%(agency)s 的 4–5级占比 %(share)s 低于全市占比 %(city)s 超过 2 个标准误":
+        "%(agency)s: share at levels 4–5 %(share)s, more than 2 standard errors below the city's %(city)s",
+    "显著偏高": "Significantly high",
+    "显著偏低": "Significantly low",
+    "复评中": "Under review",
+    "维持原等级": "Level upheld",
+    "等级上调": "Level raised",
+    "等级下调": "Level lowered",
+    "复评已出结论": "Review concluded",
+    "撤回异议": "Objection withdrawn",
+})
+
 
 def _kept_translations() -> dict:
     """The translations the catalogue already holds (hand-written ones included), by msgid."""

@@ -10,10 +10,13 @@ from flask import Flask
 
 #: the theme modules (each with FIGURES and FACT_SOURCES), in page and report order
 THEME_MODULES: tuple[str, ...] = (
+    "ltc.supervision.themes.assessment",
+    "ltc.supervision.themes.reviews",
     "ltc.supervision.themes.findings",
     "ltc.supervision.themes.settlements",
     "ltc.supervision.themes.stars",
     "ltc.supervision.themes.provider",
+    "ltc.supervision.themes.agency",
 )
 
 

@@ -116,6 +116,8 @@ LABELS: dict[str, Mapping[str, str]] = {
     "rectification_status": NOTICE_STATUS_LABELS, "check_decision": CHECK_DECISION_LABELS,
     "proposal_cause": PROPOSAL_CAUSE_LABELS, "proposal_status": PROPOSAL_STATUS_LABELS,
     "proposal_decision": PROPOSAL_DECISION_LABELS, "effect_action": EFFECT_ACTION_LABELS,
+    # supervision: an agency's share of levels 4–5 more than 2 standard errors from the city's
+    "level_flag": {"high": "显著偏高", "low": "显著偏低"},
 }
 
 
