@@ -9,7 +9,9 @@ from importlib import import_module
 from flask import Flask
 
 #: the theme modules (each with FIGURES and FACT_SOURCES), in page and report order
-THEME_MODULES: tuple[str, ...] = ()
+THEME_MODULES: tuple[str, ...] = (
+    "ltc.supervision.themes.beneficiaries",
+)
 
 
 def wire() -> None:
