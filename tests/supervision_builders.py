@@ -40,7 +40,7 @@ def entitlement(session, person, provider, *, care_type: str, level: int, valid_
 def settlement(session, provider, month: date, status: str, *lines) -> Settlement:
     """A settlement of ``provider``'s ``month`` in ``status`` with revision-1 ``lines``: tuples of
     (person, care_type, level, fund) or (person, care_type, level, fund, kind, service_month, reason)."""
-    found = Settlement(provider_id=provider.id, month=month, status=status, revision=1, as_of=month,
+    found = Settlement(provider_id=provider.id, month=month, status="draft", revision=1, as_of=month,
                        generated_at=AT)
     session.add(found)
     session.flush()
@@ -54,5 +54,7 @@ def settlement(session, provider, month: date, status: str, *lines) -> Settlemen
     session.add(SettlementLine(settlement_id=found.id, revision=0, kind="regular", person_id=None,
                                care_type="home", level=3, date_from=month, date_to=month, unit="day",
                                fund=Decimal("999.00")))
+    session.flush()
+    found.status = status          # a paid settlement's lines are immutable: written first
     session.flush()
     return found
