@@ -1,5 +1,6 @@
 """Builders for the supervision themes' tests: entitlements as stored periods (no review), providers with
 a district, and settlements with lines in a given state."""
+import copy
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -58,3 +59,18 @@ def settlement(session, provider, month: date, status: str, *lines) -> Settlemen
     found.status = status          # a paid settlement's lines are immutable: written first
     session.flush()
     return found
+
+
+def special_quota_draft(session, *, level_5: str = "230", number: int = 2):
+    """A draft policy version copying REF with another special-care quota for L5 at hospital_2/_3."""
+    from sqlalchemy import select
+
+    from ltc.policy.models import PolicyVersion
+
+    ref = session.scalar(select(PolicyVersion).where(PolicyVersion.number == 1))
+    sections = copy.deepcopy(ref.sections)
+    sections["billing"]["special"]["quota_groups"][0]["per_day"]["5"] = level_5
+    version = PolicyVersion(number=number, name="提高专护定额", status="draft", sections=sections)
+    session.add(version)
+    session.flush()
+    return version

@@ -2,7 +2,6 @@
 scheduler prices it per provider under the version in force and under the draft (billing's own pricing),
 a unit replaces its rows (idempotent), a failed unit is retried alone (resumable), and the figure shows
 the latest completed costing per draft, within an insurer's districts."""
-import copy
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -20,6 +19,7 @@ from ltc.supervision.themes.fund import draft_cost, draft_figure
 from ltc.supervision.themes.fund.draft_models import DraftCost, DraftCostRun
 from tests import builders
 from tests.settlement_builders import example_special
+from tests.supervision_builders import special_quota_draft
 
 ASKED = datetime(2026, 2, 3, 2, 0, tzinfo=timezone.utc)      # February: last month is January
 JAN = date(2026, 1, 1)
@@ -28,12 +28,7 @@ ANY = Filters(JAN, JAN)
 
 @pytest.fixture
 def draft(session, world):
-    ref = session.scalar(select(PolicyVersion).where(PolicyVersion.number == 1))
-    sections = copy.deepcopy(ref.sections)
-    sections["billing"]["special"]["quota_groups"][0]["per_day"]["5"] = "230"
-    version = PolicyVersion(number=2, name="提高专护定额", status="draft", sections=sections)
-    session.add(version)
-    session.flush()
+    version = special_quota_draft(session)
     return version
 
 
