@@ -70,6 +70,7 @@ GROUPS = (
     )),
     NavGroup("admin", "系统管理", (
         NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
+        NavItem("supervision_draft_costs.index", "政策草案基金测算", Action.MANAGE_ORGS),
         NavItem("catalogue.list_items", "服务项目", Action.VIEW_POLICY),
         NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
         NavItem("orgs.list_districts", "区县名录", Action.MANAGE_ORGS),

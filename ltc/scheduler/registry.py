@@ -154,6 +154,9 @@ ON_DEMAND_JOBS: tuple[Job, ...] = (
         units="ltc.billing.review.jobs:approval_units", units_of_run=True),
     Job("settlement_generation_provider", "生成一个机构的月度结算（命令行）", DAILY_0600,
         "ltc.billing.jobs:generate_unit", units="ltc.billing.jobs:provider_units", units_of_run=True),
+    Job("draft_policy_cost", "测算政策草案的基金支出（上月服务记录）", DAILY_0600,
+        "ltc.supervision.themes.fund.draft_cost:cost_unit", units="ltc.supervision.themes.fund.draft_cost:cost_units",
+        units_of_run=True),
 )
 
 

@@ -10,6 +10,8 @@ from flask import Flask
 
 #: the theme modules (each with FIGURES and FACT_SOURCES), in page and report order
 THEME_MODULES: tuple[str, ...] = (
+    "ltc.supervision.themes.beneficiaries",
+    "ltc.supervision.themes.fund",
     "ltc.supervision.themes.assessment",
     "ltc.supervision.themes.reviews",
     "ltc.supervision.themes.findings",
@@ -21,8 +23,12 @@ THEME_MODULES: tuple[str, ...] = (
 
 
 def wire() -> None:
+    from ltc.policy.schema import register_section
     from ltc.supervision.facts import register_fact_source
     from ltc.supervision.figures import register_figure
+    from ltc.supervision.themes.fund import policy as fund_policy
+
+    register_section(fund_policy.SECTION, fund_policy.FundBudgetPolicy, fund_policy.REF)
 
     for name in THEME_MODULES:
         module = import_module(name)
@@ -33,4 +39,6 @@ def wire() -> None:
 
 
 def register(app: Flask) -> None:
-    pass
+    from ltc.supervision.themes.fund import views as draft_cost_views
+
+    app.register_blueprint(draft_cost_views.bp)

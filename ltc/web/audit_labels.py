@@ -40,6 +40,7 @@ AUDIT_ACTION_LABELS = {
     "issued": "发出整改通知", "responded": "提交整改答复", "accepted": "核查通过", "not_accepted": "核查不通过",
     "proposed": "提出协议处理建议", "suspended": "暂停协议", "ended": "终止协议", "kept": "维持协议",
     "end_agreement": "终止协议",
+    "cost": "测算政策草案",
 }
 AUDIT_ENTITY_LABELS = {
     "api_token": "API 令牌", "application": "评估申请", "carer": "护理人员", "carer_import": "护理人员导入",

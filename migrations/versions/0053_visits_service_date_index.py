@@ -1,7 +1,7 @@
 """visits: an index on the service date, for the supervision facts' monthly reads of every provider's visits
 
 Revision ID: 0053
-Revises: 0049
+Revises: 0051
 Create Date: 2026-12-04 01:40:00
 
 Issue 13 point 5 — the nightly refresh reads one month of visits across all providers (records and visits
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0053'
-down_revision = '0049'
+down_revision = '0051'
 branch_labels = None
 depends_on = None
 

@@ -122,6 +122,14 @@ def _add_draft(conn, number: int, sections: dict) -> None:
                  {"number": number, "sections": json.dumps(sections)})
 
 
+#: policy sections a later migration adds (a version at an earlier revision lacks them)
+ADDED_BY_0051 = {"fund_budget"}
+
+
+def _valid_before_0051(errors: dict) -> dict:
+    return {k: v for k, v in errors.items() if k not in ADDED_BY_0051}
+
+
 def _all_sections(conn) -> list[dict]:
     """Every version's sections, in version order (JSON is text on SQLite)."""
     import sqlalchemy as sa
@@ -1017,7 +1025,7 @@ def test_0045_adds_the_violation_points_tables_and_the_ratings_section_keeping_a
             loaded = _all_sections(conn)
             assert {"violation_points", "point_suspensions", "point_settlement_marks"} <= set(
                 sa.inspect(conn).get_table_names())
-        assert [validate_sections(s) for s in loaded] == [{}, {}]
+        assert [_valid_before_0051(validate_sections(s)) for s in loaded] == [{}, {}]
         assert loaded[0]["ratings"] == loaded[1]["ratings"] == REF_RATINGS
         assert [s["jobs"]["violation_points"] for s in loaded] == [{"day": None, "hour": 0, "minute": 45},
                                                                    {"day": None, "hour": 0, "minute": 50}]
@@ -1048,7 +1056,7 @@ def test_0044_adds_the_ratings_tables_and_the_followups_section_keeping_a_citys_
             assert tables <= set(inspect(conn).get_table_names())
             checks = {c["name"]: c["sqltext"]
                       for c in inspect(conn).get_check_constraints("settlement_record_decisions")}
-        later = {"ratings"}  # added by 0045
+        later = {"ratings", *ADDED_BY_0051}  # added by 0045 and 0051
         assert [{k: v for k, v in validate_sections(s).items() if k not in later} for s in loaded] == [{}, {}]
         assert loaded[0]["followups"] == REF_FOLLOWUPS and loaded[1]["followups"]["sample_share"] == "0.15"
         assert "follow_up" in checks["ck_settlement_record_decisions_origin"]
@@ -1079,7 +1087,7 @@ def test_0046_adds_the_ratings_run_tables_and_the_rating_appeal_case_type(app, t
         [appeal] = [c for c in REF_VALUES["reviews"]["case_types"] if c["code"] == "rating_appeal"]
         for sections in loaded:
             assert appeal in sections["reviews"]["case_types"]
-        assert [validate_sections(s) for s in loaded] == [{}, {}]
+        assert [_valid_before_0051(validate_sections(s)) for s in loaded] == [{}, {}]
         flask_migrate.downgrade(revision="0045")
         with db.engine.connect() as conn:
             assert _all_sections(conn) == before
@@ -1108,3 +1116,32 @@ def test_0053_indexes_the_visits_service_date_and_drops_it_on_downgrade(app, tmp
         flask_migrate.downgrade(revision="0049")
         with db.engine.connect() as conn:
             assert "ix_visits_service_date" not in {i["name"] for i in sa.inspect(conn).get_indexes("visits")}
+def test_0051_adds_the_fund_budget_section_keeping_a_citys_own_and_the_draft_cost_tables(app, tmp_path):
+    """A database at 0049 whose versions predate the fund budget (REF, and a city's draft with its own home-care
+    budget): after 0051 every version validates, REF reads REF's budget and the city keeps its own; the
+    draft-cost tables exist; the downgrade gives the 0049 JSON back and drops them."""
+    import sqlalchemy as sa
+    from ltc.policy.schema import validate_sections
+    from ltc.supervision.themes.fund.policy import REF as REF_BUDGET
+    tables = {"supervision_draft_cost_runs", "supervision_draft_costs"}
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0049")
+        with db.engine.begin() as conn:
+            [ref] = _all_sections(conn)
+            assert "fund_budget" not in ref
+            city = json.loads(json.dumps(ref))
+            city["fund_budget"] = json.loads(json.dumps(REF_BUDGET))
+            city["fund_budget"]["annual_budget"]["home"] = "300000000.00"
+            _add_draft(conn, 2, city)
+            before = _all_sections(conn)
+        flask_migrate.upgrade(revision="0051")
+        with db.engine.connect() as conn:
+            loaded = _all_sections(conn)
+            assert tables <= set(sa.inspect(conn).get_table_names())
+        assert [validate_sections(s) for s in loaded] == [{}, {}]
+        assert loaded[0]["fund_budget"] == REF_BUDGET
+        assert loaded[1]["fund_budget"]["annual_budget"]["home"] == "300000000.00"
+        flask_migrate.downgrade(revision="0049")
+        with db.engine.connect() as conn:
+            assert _all_sections(conn) == before
+            assert not tables & set(sa.inspect(conn).get_table_names())

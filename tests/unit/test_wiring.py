@@ -56,7 +56,7 @@ def test_every_registry_is_filled_by_create_app(app):
                   Entitlement, InsurerContract, Carer):
         assert scope._RULES.get(model) is not None, model.__name__
     assert set(SECTIONS) == set(REF_VALUES) == {"assessment", "billing", "reviews", "jobs", "compliance", "carers",
-                                                "settlement_review", "ratings", "followups"}
+                                                "settlement_review", "ratings", "followups", "fund_budget"}
     assert VERSION_CHECKS == [billing_policy.levels_have_amounts]
     assert set(SUBJECTS) >= {"entitlement_request", "care_plan_revision", "settlement", "settlement_appeal"}
     assert set(subject_visibility) >= {"application", "entitlement"}
