@@ -25,4 +25,6 @@ def wire() -> None:
 
 
 def register(app: Flask) -> None:
-    pass
+    from ltc.supervision.report.views import bp as reports
+
+    app.register_blueprint(reports)
