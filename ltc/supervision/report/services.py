@@ -97,7 +97,7 @@ def request_report(session: Session, month: date, *, actor: Actor, now: datetime
     last = add_months(first_of_month(local_today(now)), -1)
     start = session.scalar(select(func.min(PolicyVersion.effective_from)))
     if month > last or (start is not None and month < first_of_month(start)):
-        raise ValidationFailed("只能为已结束且在制度实施之后的月份生成监管月报", {"month": "out_of_range"})
+        raise ValidationFailed("只能为已结束且在制度实施之后的月份生成监管月报", {"month": "out of range"})
     if is_issued(session, month):
         raise Conflict("该月的监管月报已生成")
     report = ensure_report(session, month, actor=actor, now=now)
