@@ -192,3 +192,30 @@ def test_the_pdf_has_a_cover_then_one_page_per_theme_with_chinese_titles_charts_
     assert people.count("测试享受待遇人数趋势") == 2 and people.count("测试人数明细表") == 1
     assert settlements.count("测试结算支付分布") == 2 and settlements.count("测试结算月度趋势") == 2
     assert "居家上门护理1,234.50" in settlements and "2025-11" in settlements and "2026-11" not in settlements
+
+
+def test_through_the_scheduler_a_failed_render_ends_partial_and_the_rerun_issues_it_from_the_run(
+        session, world, registered, monkeypatch):
+    from ltc.scheduler.registry import get_job
+    from ltc.scheduler.runner import run_job
+
+    job = get_job("supervision_report")
+    assert (job.schedule.day, job.schedule.time) == (3, "04:00")
+    working, down = pdf.render_report, {"now": True}
+
+    def flaky(values):
+        if down["now"]:
+            raise RuntimeError("renderer down")
+        return working(values)
+    monkeypatch.setattr(pdf, "render_report", flaky)
+    first = run_job(session, job, DUE)
+    assert first.status == "partial"
+    report = session.scalar(select(SupervisionReport))
+    assert report.status == ReportStatus.PENDING and report.run_id == first.run_id and report.built_at is not None
+    down["now"] = False
+    second = run_job(session, job, DUE, skip_if_done=True)
+    assert (second.status, second.run_id, second.counts) == ("success", first.run_id, {"issued": 1})
+    session.expire_all()
+    assert session.scalar(select(SupervisionReport.status)) == ReportStatus.ISSUED
+    third = run_job(session, job, DUE)
+    assert (third.status, third.counts) == ("success", {})  # nothing left for the month
