@@ -159,6 +159,7 @@ def test_a_failed_render_leaves_the_report_pending_with_its_values_and_the_next_
 
 def test_run_now_creates_the_report_pending_and_queues_the_job_without_rendering(session, world, registered):
     from ltc.auth.services import actor_of
+    from ltc.core.audit import AuditEntry
     from ltc.core.errors import Conflict, ValidationFailed
     from ltc.scheduler.models import JobRun, RunStatus
 
@@ -168,6 +169,8 @@ def test_run_now_creates_the_report_pending_and_queues_the_job_without_rendering
         ReportStatus.PENDING, None, world.users["mia_admin"].id)
     run = session.scalar(select(JobRun).where(JobRun.job_id == "supervision_report"))
     assert run.status == RunStatus.QUEUED and run.triggered_by_id == actor.user_id
+    created = session.scalar(select(AuditEntry).where(AuditEntry.entity == "supervision_report"))
+    assert (created.action, created.user_id, created.after["month"]) == ("create", actor.user_id, "2026-10-01")
     assert jobs.reports_to_build(session, due_at=DUE) == ["2026-10", "2026-11"]
     with pytest.raises(ValidationFailed):
         services.request_report(session, date(2026, 12, 1), actor=actor, now=NOW)  # not over yet
