@@ -10,7 +10,7 @@ from ltc.supervision.figures import Chart
 
 TEMPLATE = "supervision_report.html"
 #: the chart's drawing size (the page scales it to the text width)
-CHART_SIZE = {"width": 800, "height": 300}
+CHART_SIZE = {"width": 800, "height": 280}
 
 
 def render_report(values: dict) -> bytes:
