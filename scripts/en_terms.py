@@ -1677,6 +1677,13 @@ def _kept_translations() -> dict:
         return {m.id: m.string for m in read_po(f, locale="en") if isinstance(m.id, str) and m.id and m.string}
 
 
+# the monthly supervision report (issue 13 point 3)
+EN.update({
+    "监管月报": "Supervision reports", "生成上月监管月报": "Supervision report of the previous month",
+    "刷新监管月度汇总数据": "Refresh the supervision monthly figures",
+})
+
+
 def main() -> None:
     pot = ROOT / "build/messages.pot"
     pot.parent.mkdir(exist_ok=True)

@@ -47,6 +47,7 @@ class Action(StrEnum):
     RESPOND_RECTIFICATION = "respond_rectification"  # the provider's written response (SPEC §1: operator)
     CHECK_RECTIFICATION = "check_rectification"  # the insurer's check of a response (SPEC §1)
     AGREEMENT_REVIEWS = "agreement_reviews"  # MIA admin: agreement-review proposals (SPEC §1, §8)
+    SUPERVISION_REPORTS = "supervision_reports"  # MIA admin: the monthly supervision reports (SPEC §9; issue 13)
 
 
 class Role(StrEnum):
@@ -110,6 +111,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.RESPOND_RECTIFICATION: {PROVIDER: {"operator"}},
     Action.CHECK_RECTIFICATION: {INSURER: {"operator", "reviewer"}},
     Action.AGREEMENT_REVIEWS: {MIA: {"admin"}},
+    Action.SUPERVISION_REPORTS: {MIA: {"admin"}},
 }
 
 

@@ -81,6 +81,7 @@ GROUPS = (
         NavItem("scheduler.index", "定时任务", Action.MANAGE_ORGS),
         NavItem("tokens.all_tokens", "API 令牌（全部用户）", Action.MANAGE_ALL_USERS),
         NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
+        NavItem("supervision_reports.index", "监管月报", Action.SUPERVISION_REPORTS),
     )),
     NavGroup("billing", "结算", (
         NavItem("settlements.index", "月度结算", Action.VIEW_SETTLEMENTS),

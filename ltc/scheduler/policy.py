@@ -93,6 +93,8 @@ class JobsPolicy:
     #: added after versions existed: a version without it keeps the registry's daily 05:00
     supervision_facts: JobTime = field(default=JobTime(None, 5, 0), metadata={
         "label": "刷新监管月度汇总数据", "unit": None})
+    #: added after versions existed: a version without it keeps SPEC §9's day 3, 04:00
+    supervision_report: JobTime = field(default=JobTime(3, 4, 0), metadata={"label": "生成上月监管月报", "unit": None})
 
     def schedules(self) -> dict[str, Schedule]:
         """Job id → its schedule under this policy."""

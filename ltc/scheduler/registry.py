@@ -69,6 +69,7 @@ EVERY_10_MIN = Schedule(every_minutes=10)       # retry pending notices
 DAILY_0330 = Schedule(hour=3, minute=30)        # beneficiary statements of paid settlements
 DAILY_0045 = Schedule(hour=0, minute=45)        # violation points (before the nightly scan and the day's check-ins)
 DAILY_0500 = Schedule(hour=5)                   # supervision facts (after the nightly scan and the month-start runs)
+MONTHLY_D3_0400 = Schedule(day=3, hour=4)       # the supervision report of the previous month
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,8 @@ JOBS: tuple[Job, ...] = (
         units="ltc.ratings.run.jobs:providers_to_rate"),
     Job("supervision_facts", "刷新监管月度汇总数据", DAILY_0500, "ltc.supervision.jobs:refresh_unit",
         units="ltc.supervision.jobs:months_to_refresh"),
+    Job("supervision_report", "生成上月监管月报", MONTHLY_D3_0400, "ltc.supervision.report.jobs:build_report",
+        units="ltc.supervision.report.jobs:reports_to_build"),
 )
 
 

@@ -64,6 +64,7 @@ AUDIT_ENTITY_LABELS = {
     "follow_up": "回访任务", "complaint": "投诉",
     "rating_appeal": "星级评定申诉",
     "rectification_notice": "整改通知", "agreement_review_proposal": "协议处理建议",
+    "supervision_report": "监管月报",
 }
 AUDIT_FIELD_LABELS = {
     "status": "状态", "name": "名称", "username": "用户名", "roles": "角色", "org_id": "机构", "kind": "类型",

@@ -242,3 +242,15 @@ def test_rectification_and_agreement_review_values_come_from_their_enums(session
         with pytest.raises(IntegrityError), session.begin_nested():
             session.add(bad)
             session.flush()
+
+
+def test_supervision_report_status_comes_from_its_enum_and_an_issued_report_needs_its_pdf(session):
+    """A report is pending or issued; an issued one without its PDF is refused."""
+    from ltc.supervision.report.models import ReportStatus, SupervisionReport
+
+    assert {s.value for s in ReportStatus} == {"pending", "issued"}
+    for bad in (SupervisionReport(month=date(2026, 1, 1), number="JGYB-2026-01", status="draft"),
+                SupervisionReport(month=date(2026, 2, 1), number="JGYB-2026-02", status="issued", data={})):
+        with pytest.raises(IntegrityError), session.begin_nested():
+            session.add(bad)
+            session.flush()

@@ -1116,6 +1116,8 @@ def test_0053_indexes_the_visits_service_date_and_drops_it_on_downgrade(app, tmp
         flask_migrate.downgrade(revision="0049")
         with db.engine.connect() as conn:
             assert "ix_visits_service_date" not in {i["name"] for i in sa.inspect(conn).get_indexes("visits")}
+
+
 def test_0051_adds_the_fund_budget_section_keeping_a_citys_own_and_the_draft_cost_tables(app, tmp_path):
     """A database at 0049 whose versions predate the fund budget (REF, and a city's draft with its own home-care
     budget): after 0051 every version validates, REF reads REF's budget and the city keeps its own; the
@@ -1145,3 +1147,15 @@ def test_0051_adds_the_fund_budget_section_keeping_a_citys_own_and_the_draft_cos
         with db.engine.connect() as conn:
             assert _all_sections(conn) == before
             assert not tables & set(sa.inspect(conn).get_table_names())
+
+
+def test_0054_adds_the_supervision_reports_table_and_drops_it_on_downgrade(app, tmp_path):
+    """The monthly supervision reports: a new table after 0053, gone again after a downgrade to 0053."""
+    import sqlalchemy as sa
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0054")
+        with db.engine.connect() as conn:
+            assert "supervision_reports" in sa.inspect(conn).get_table_names()
+        flask_migrate.downgrade(revision="0053")
+        with db.engine.connect() as conn:
+            assert "supervision_reports" not in sa.inspect(conn).get_table_names()

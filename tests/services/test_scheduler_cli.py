@@ -50,7 +50,8 @@ def test_jobs_run_due_catches_up_once_then_has_nothing_to_do(app, session):
         *["family_allowances"] * 3, "follow_up_new_grants", *["follow_up_sample"] * 3,
         *["generate_settlements"] * 3,  # monthly: 3 months
         "purge_login_attempts", *["recompute_ratings"] * 3, "render_beneficiary_statements",
-        "retry_pending_notices", "review_overdue", "supervision_facts", "violation_points"]
+        "retry_pending_notices", "review_overdue", "supervision_facts",
+        *["supervision_report"] * 3, "violation_points"]
 
 
 def test_jobs_list_and_run_due_use_the_times_of_the_policy_in_force(app, session):

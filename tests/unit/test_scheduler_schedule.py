@@ -12,13 +12,13 @@ from ltc.scheduler.catchup import catch_up_due_times, due_after, most_recent_due
 from ltc.scheduler.cli import MISFIRE_GRACE, QUEUE_ID, REFRESH_ID, build_scheduler, queue_call, scheduled_call
 from ltc.scheduler.registry import (
     DAILY_0030, DAILY_0045, DAILY_0100, DAILY_0330, DAILY_0500, DAILY_0600, EVERY_10_MIN, JOBS, MONTHLY_D1_0200,
-    MONTHLY_D1_0300, MONTHLY_D2_0200, Schedule, UnknownJob, get_job,
+    MONTHLY_D1_0300, MONTHLY_D2_0200, MONTHLY_D3_0400, Schedule, UnknownJob, get_job,
 )
 
 #: SPEC §9's table, plus the violation points' daily 00:45 (SPEC §6 names the job, not its time: after
 #: the appeal windows of the day before closed, before the nightly scan and the day's check-ins)
 REF_SCHEDULES = (DAILY_0030, DAILY_0100, MONTHLY_D1_0200, MONTHLY_D1_0300, MONTHLY_D2_0200, DAILY_0600,
-                 EVERY_10_MIN, DAILY_0330, DAILY_0045, DAILY_0500)
+                 EVERY_10_MIN, DAILY_0330, DAILY_0045, DAILY_0500, MONTHLY_D3_0400)
 
 
 def utc(*args) -> datetime:
@@ -45,6 +45,7 @@ MOST_RECENT_DUE = [
     ("day 1 03:00, local 1 January 03:00", MONTHLY_D1_0300, utc(2025, 12, 31, 19, 0), utc(2025, 12, 31, 19, 0)),
     ("day 2 02:00, on day 1", MONTHLY_D2_0200, utc(2026, 3, 1, 4, 0), utc(2026, 2, 1, 18, 0)),
     ("day 2 02:00, on day 2 after", MONTHLY_D2_0200, utc(2026, 3, 1, 18, 1), utc(2026, 3, 1, 18, 0)),
+    ("day 3 04:00, caught up on day 5", MONTHLY_D3_0400, utc(2026, 3, 5, 2, 0), utc(2026, 3, 2, 20, 0)),
     ("day 31 skips April", Schedule(day=31, hour=2), utc(2026, 4, 15), utc(2026, 3, 30, 18, 0)),
     ("day 31 skips February", Schedule(day=31, hour=2), utc(2026, 3, 5), utc(2026, 1, 30, 18, 0)),
     ("day 29 in a common year", Schedule(day=29, hour=2), utc(2026, 3, 10), utc(2026, 1, 28, 18, 0)),
