@@ -47,6 +47,7 @@ class Action(StrEnum):
     RESPOND_RECTIFICATION = "respond_rectification"  # the provider's written response (SPEC §1: operator)
     CHECK_RECTIFICATION = "check_rectification"  # the insurer's check of a response (SPEC §1)
     AGREEMENT_REVIEWS = "agreement_reviews"  # MIA admin: agreement-review proposals (SPEC §1, §8)
+    VIEW_DASHBOARDS = "view_dashboards"      # supervision dashboards (SPEC §1: MIA admin, insurer, own org)
 
 
 class Role(StrEnum):
@@ -110,6 +111,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.RESPOND_RECTIFICATION: {PROVIDER: {"operator"}},
     Action.CHECK_RECTIFICATION: {INSURER: {"operator", "reviewer"}},
     Action.AGREEMENT_REVIEWS: {MIA: {"admin"}},
+    Action.VIEW_DASHBOARDS: {MIA: {"admin"}, INSURER: ALL_ROLES, AGENCY: STAFF, PROVIDER: STAFF},
 }
 
 

@@ -94,6 +94,9 @@ GROUPS = (
         NavItem("rating_effects.list_proposals", "协议处理建议", Action.AGREEMENT_REVIEWS),
         NavItem("trial.page", "结算试算", Action.TRIAL_CALCULATION),
     )),
+    NavGroup("supervision", "监管看板", (
+        NavItem("supervision.dashboard", "监管看板", Action.VIEW_DASHBOARDS),
+    )),
 )
 
 #: every msgid the menu shows (the English catalogue is checked to hold them all)

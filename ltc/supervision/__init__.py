@@ -25,4 +25,6 @@ def wire() -> None:
 
 
 def register(app: Flask) -> None:
-    pass
+    from ltc.supervision import views
+
+    app.register_blueprint(views.bp)

@@ -1096,3 +1096,15 @@ def test_0048_adds_the_dynamic_management_tables_and_drops_them_on_downgrade(app
         flask_migrate.downgrade(revision="0046")
         with db.engine.connect() as conn:
             assert not tables & set(sa.inspect(conn).get_table_names())
+
+
+def test_0050_adds_the_chart_cache_and_drops_it_on_downgrade(app, tmp_path):
+    """The supervision chart cache: a new table after 0049, gone again after a downgrade to 0049."""
+    import sqlalchemy as sa
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0050")
+        with db.engine.connect() as conn:
+            assert "supervision_chart_cache" in sa.inspect(conn).get_table_names()
+        flask_migrate.downgrade(revision="0049")
+        with db.engine.connect() as conn:
+            assert "supervision_chart_cache" not in sa.inspect(conn).get_table_names()
