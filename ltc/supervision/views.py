@@ -117,6 +117,6 @@ def _svg(figure: Figure, viewer: Viewer, filters: Filters) -> Response:
 
     svg = cached_svg(db.session, key=key, figure=figure.key, filters=filters, render=render, now=utcnow())
     db.session.commit()  # the kept chart
-    return Response(svg, mimetype="image/svg+xml", headers={
+    return Response(svg, content_type="image/svg+xml", headers={  # UTF-8 declared by the document itself
         "Content-Security-Policy": SVG_CSP, "Cache-Control": "private, max-age=300",
         "X-Content-Type-Options": "nosniff"})
