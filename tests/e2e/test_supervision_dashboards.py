@@ -75,7 +75,7 @@ def test_each_dashboard_shows_its_charts_as_svg_without_console_errors(page, cha
         page.click("[data-testid=lang-switch]")
         expect(page.locator("html")).to_have_attribute("lang", "en")
     page.click("[data-testid=dashboard-link]")
-    expect(page.locator("h1")).to_have_text("监管看板" if lang == "zh" else "Supervision dashboard")
+    expect(page.locator("h1")).to_have_text("监管看板" if lang == "zh" else "Dashboard")
     images = page.locator("img[data-testid=chart]")
     expect(images).to_have_count(shown)
     for image in images.all():
