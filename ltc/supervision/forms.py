@@ -54,6 +54,7 @@ class DashboardFilterForm(PlainForm):
         if add_months(start, MAX_MONTHS - 1) < end:
             self["to"].errors.append(_l("一次最多查询 %(months)d 个月", months=MAX_MONTHS))
             return False
+        self["from"].data, self["to"].data = start.strftime("%Y-%m"), end.strftime("%Y-%m")  # shown as applied
         return True
 
     def months(self) -> tuple[date, date]:

@@ -166,3 +166,10 @@ def test_the_menu_and_the_home_page_link_to_the_dashboard(client, dashboards, us
     home = client.get("/").get_data(as_text=True)
     assert ('href="/supervision/"' in home) is shown
     assert ('data-testid="dashboard-link"' in home) is shown
+
+
+def test_the_form_shows_the_months_applied(client, dashboards):
+    login(client, "mia_admin")
+    page = page_of(client, to="2026-05")
+    assert re.search(r'<input[^>]*name="from"[^>]*value="2025-06"', page)
+    assert re.search(r'<input[^>]*name="to"[^>]*value="2026-05"', page)
