@@ -48,6 +48,11 @@ def headers(data: FigureData) -> list[str]:
     return [gettext(c.title) for c in data.columns]
 
 
+def numeric(data: FigureData) -> list[bool]:
+    """Which columns hold numbers (right-aligned on the page)."""
+    return [c.kind not in (ValueKind.TEXT, ValueKind.MONTH) for c in data.columns]
+
+
 def rows(data: FigureData) -> list[list[str]]:
     return [[cell(v, c) for v, c in zip(row, data.columns, strict=True)] for row in data.rows]
 

@@ -54,8 +54,9 @@ def _block(figure: Figure, viewer: Viewer, filters: Filters) -> dict:
             else "", "headers": present.headers(data), "rows": present.rows(data),
             "notes": [present.note_words(n) for n in data.notes],
             "ignored": list_sep().join(present.ignored(figure, OFFERED[viewer.audience])),
-            "svg": url_for(".figure_file", fmt="svg", **link) if present.has_chart(figure) else None,
-            "csv": url_for(".figure_file", fmt="csv", **link), "xlsx": url_for(".figure_file", fmt="xlsx", **link)}
+            "numeric": present.numeric(data),
+            "svg": url_for(".figure_svg", **link) if present.has_chart(figure) else None,
+            "csv": url_for(".figure_table", fmt="csv", **link), "xlsx": url_for(".figure_table", fmt="xlsx", **link)}
 
 
 def _sections(viewer: Viewer, filters: Filters) -> list[dict]:
@@ -88,23 +89,35 @@ def _figure_of(viewer: Viewer, key: str) -> Figure:
     return figure
 
 
-@bp.get("/figures/<key>.<any(svg, csv, xlsx):fmt>")
-@records_view  # a chart request may keep the rendered chart (the cache is a table)
-@permission_required(Action.VIEW_DASHBOARDS)
-def figure_file(key: str, fmt: str):
-    viewer = viewer_of(current_user)
-    figure = _figure_of(viewer, key)
+def _filters(viewer: Viewer) -> Filters:
     form = _form(viewer)
     if not form.validate():
         abort(400, description=_("筛选条件有误"))
-    filters = form.filters()
-    if fmt == "svg":
-        return _svg(figure, viewer, filters)
+    return form.filters()
+
+
+@bp.get("/figures/<key>.<any(csv, xlsx):fmt>")
+@permission_required(Action.VIEW_DASHBOARDS)
+def figure_table(key: str, fmt: str):
+    """The table behind a figure, as the page shows it (CSV) or with numbers as numbers (XLSX)."""
+    viewer = viewer_of(current_user)
+    figure = _figure_of(viewer, key)
+    filters = _filters(viewer)
     data = figure.compute(db.session, viewer, filters)
     columns = [Column(header, lambda row, i=i: row[i]) for i, header in enumerate(present.headers(data))]
     body = present.rows(data) if fmt == "csv" else present.typed_rows(data)
-    name = f"{_(figure.title)}-{_args(filters)['from']}-{_args(filters)['to']}"
-    return export_response(columns, body, fmt=fmt, filename=name, title=_(figure.title))
+    args = _args(filters)
+    return export_response(columns, body, fmt=fmt, filename=f"{_(figure.title)}-{args['from']}-{args['to']}",
+                           title=_(figure.title))
+
+
+@bp.get("/figures/<key>.svg")
+@records_view  # a chart request may keep the rendered chart (the cache is a table)
+@permission_required(Action.VIEW_DASHBOARDS)
+def figure_svg(key: str):
+    viewer = viewer_of(current_user)
+    figure = _figure_of(viewer, key)
+    return _svg(figure, viewer, _filters(viewer))
 
 
 def _svg(figure: Figure, viewer: Viewer, filters: Filters) -> Response:
