@@ -48,6 +48,7 @@ class Action(StrEnum):
     CHECK_RECTIFICATION = "check_rectification"  # the insurer's check of a response (SPEC §1)
     AGREEMENT_REVIEWS = "agreement_reviews"  # MIA admin: agreement-review proposals (SPEC §1, §8)
     SUPERVISION_REPORTS = "supervision_reports"  # MIA admin: the monthly supervision reports (SPEC §9; issue 13)
+    VIEW_DASHBOARDS = "view_dashboards"      # supervision dashboards (SPEC §1: MIA admin, insurer, own org)
 
 
 class Role(StrEnum):
@@ -112,6 +113,7 @@ WHO_DOES_WHAT: dict[Action, dict[str, set[str]]] = {
     Action.CHECK_RECTIFICATION: {INSURER: {"operator", "reviewer"}},
     Action.AGREEMENT_REVIEWS: {MIA: {"admin"}},
     Action.SUPERVISION_REPORTS: {MIA: {"admin"}},
+    Action.VIEW_DASHBOARDS: {MIA: {"admin"}, INSURER: ALL_ROLES, AGENCY: STAFF, PROVIDER: STAFF},
 }
 
 

@@ -23,6 +23,7 @@ def load_demo(session: Session, *, password: str, now: datetime, persons: int = 
     from ltc.demo.ratings import load_ratings
     from ltc.demo.records import load_records
     from ltc.demo.reviews import load_reviews
+    from ltc.demo.supervision import load_supervision
     from ltc.core.audit import SYSTEM
     from ltc.policy.ref import seed_ref
 
@@ -48,5 +49,6 @@ def load_demo(session: Session, *, password: str, now: datetime, persons: int = 
     session.flush()
     load_rating_run(session, now=now)
     session.flush()
+    load_supervision(session, now=now)  # last: the facts read everything above
     return DemoSummary(users=[(u.username, u.org.name, ", ".join(sorted(u.roles))) for u in users],
                        persons=created)

@@ -39,9 +39,10 @@ def wire() -> None:
 
 
 def register(app: Flask) -> None:
+    from ltc.supervision import views
+    from ltc.supervision.report.views import bp as reports
     from ltc.supervision.themes.fund import views as draft_cost_views
 
-    from ltc.supervision.report.views import bp as reports
-
+    app.register_blueprint(views.bp)
     app.register_blueprint(draft_cost_views.bp)
     app.register_blueprint(reports)

@@ -5,6 +5,7 @@ approvals and payments still change them), and any month since the scheme's firs
 that was never refreshed for every registered metric (the first run back-fills the history; a metric
 added later is back-filled the same way). A unit is a month ``YYYY-MM``, refreshed in its own
 transaction, so an interrupted run resumes with the months left. Idempotent: a month is replaced whole.
+Each unit also purges the cached charts over its month (and any older than a week).
 """
 from datetime import date, datetime
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from ltc.core.clock import to_local
 from ltc.core.months import add_months, first_of_month
 from ltc.policy.models import PolicyVersion
+from ltc.supervision.cache import purge
 from ltc.supervision.facts import fact_sources, refresh_month
 from ltc.supervision.models import FactRefresh
 
@@ -39,4 +41,7 @@ def months_to_refresh(session: Session, *, due_at: datetime) -> list[str]:
 
 def refresh_unit(session: Session, unit: str, *, now: datetime, due_at: datetime) -> dict[str, int]:
     year, month = unit.split("-")
-    return {"rows": refresh_month(session, date(int(year), int(month), 1), now=now)}
+    first = date(int(year), int(month), 1)
+    rows = refresh_month(session, first, now=now)
+    # the charts over this month are stale now (their key's stamp changed): drop them, and old ones
+    return {"rows": rows, "charts_purged": purge(session, now=now, month=first)}

@@ -10,7 +10,7 @@ refreshed (shown under the dashboards: "figures as of …").
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, SmallInteger, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Numeric, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ltc.core.clock import utcnow
@@ -52,3 +52,19 @@ class FactRefresh(Base):
     metric: Mapped[str] = mapped_column(String(METRIC_MAX))
     refreshed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     rows: Mapped[int] = mapped_column(default=0)
+
+
+class ChartCache(Base):
+    """A rendered chart (SVG), kept per figure, filters, viewer, language and the facts' refresh stamp of
+    the figure's months (``key`` is the digest of all of them). A refresh of a month changes the stamp, so
+    older entries are never read again; the nightly refresh deletes the entries whose months it replaced."""
+    __tablename__ = "supervision_chart_cache"
+    __table_args__ = (Index("ix_supervision_chart_cache_months", "month_from", "month_to"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    figure: Mapped[str] = mapped_column(String(METRIC_MAX))
+    month_from: Mapped[date] = mapped_column(Date)
+    month_to: Mapped[date] = mapped_column(Date)
+    svg: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

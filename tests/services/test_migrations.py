@@ -731,6 +731,8 @@ def test_0030_lets_queued_imports_hold_stays_and_leaves_and_refuses_a_downgrade_
         with db.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
             _insert(conn, "queued_imports", kind="leaves", filename="l.csv", sha256="c" * 64, rows=1,
                     requested_by_id=user, org_id=org, requested_at="2026-06-02 02:00:00")
+
+
 def test_0032_gives_every_version_the_compliance_section_and_scan_time_keeping_a_citys_own(app, tmp_path):
     """A database at 0028 whose versions predate the compliance section (REF, and a city's draft with
     its own scan time already): after the upgrade every version validates, REF reads REF's rules, the
@@ -760,6 +762,8 @@ def test_0032_gives_every_version_the_compliance_section_and_scan_time_keeping_a
         with db.engine.connect() as conn:
             assert _all_sections(conn) == before
             assert "compliance_scan_marks" not in inspect(conn).get_table_names()
+
+
 def test_0029_gives_every_version_the_carers_section_keeping_a_citys_own_ratio(app, tmp_path):
     """A database at 0028 with a REF version that lacks the new ``carers`` section and a city draft
     that already has its own ratio: after the upgrade every version is valid, REF has 1 : 8 and the
@@ -792,6 +796,8 @@ def test_0029_gives_every_version_the_carers_section_keeping_a_citys_own_ratio(a
         with db.engine.connect() as conn:
             assert ["carers" in s for s in _all_sections(conn)] == [False, False]
             assert conn.execute(sa.text("SELECT count(*) FROM queued_imports")).scalar() == 0
+
+
 def test_0031_keeps_existing_visit_types_without_a_start_time(app, tmp_path):
     """A visit type saved before 0031 keeps NULL as its start time (the schedule shows a default
     for it but never stores one); the downgrade drops the column and keeps the row."""
@@ -1033,6 +1039,8 @@ def test_0045_adds_the_violation_points_tables_and_the_ratings_section_keeping_a
         with db.engine.connect() as conn:
             assert _all_sections(conn) == before
             assert "violation_points" not in sa.inspect(conn).get_table_names()
+
+
 def test_0044_adds_the_ratings_tables_and_the_followups_section_keeping_a_citys_own(app, tmp_path):
     """A database at 0043 whose versions predate the follow-ups (REF, and a city's draft with its own
     sample share): after 0044 the follow-up and complaint tables exist, every version validates, REF reads
@@ -1091,6 +1099,8 @@ def test_0046_adds_the_ratings_run_tables_and_the_rating_appeal_case_type(app, t
         flask_migrate.downgrade(revision="0045")
         with db.engine.connect() as conn:
             assert _all_sections(conn) == before
+
+
 def test_0048_adds_the_dynamic_management_tables_and_drops_them_on_downgrade(app, tmp_path):
     """Rectification notices, responses, agreement-review proposals and their events: new tables after 0046,
     gone again after a downgrade to 0046."""
@@ -1159,3 +1169,15 @@ def test_0054_adds_the_supervision_reports_table_and_drops_it_on_downgrade(app, 
         flask_migrate.downgrade(revision="0053")
         with db.engine.connect() as conn:
             assert "supervision_reports" not in sa.inspect(conn).get_table_names()
+
+
+def test_0050_adds_the_chart_cache_and_drops_it_on_downgrade(app, tmp_path):
+    """The supervision chart cache: a new table after 0054, gone again after a downgrade to 0054."""
+    import sqlalchemy as sa
+    with migrated_app(app, tmp_path):
+        flask_migrate.upgrade(revision="0050")
+        with db.engine.connect() as conn:
+            assert "supervision_chart_cache" in sa.inspect(conn).get_table_names()
+        flask_migrate.downgrade(revision="0054")
+        with db.engine.connect() as conn:
+            assert "supervision_chart_cache" not in sa.inspect(conn).get_table_names()

@@ -53,6 +53,13 @@ CASES = [
     (Action.OPEN_NOTICES, "agency", {"assessor"}, False),
     (Action.OPEN_NOTICES, "provider", {"operator"}, True),
     (Action.OPEN_NOTICES, "provider", {"carer"}, False),
+    (Action.VIEW_DASHBOARDS, "mia", {"admin"}, True),
+    (Action.VIEW_DASHBOARDS, "mia", {"operator", "reviewer"}, False),
+    (Action.VIEW_DASHBOARDS, "insurer", {"operator"}, True),
+    (Action.VIEW_DASHBOARDS, "agency", {"reviewer"}, True),
+    (Action.VIEW_DASHBOARDS, "agency", {"assessor"}, False),
+    (Action.VIEW_DASHBOARDS, "provider", {"admin"}, True),
+    (Action.VIEW_DASHBOARDS, "provider", {"carer"}, False),
 ]
 
 

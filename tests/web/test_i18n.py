@@ -63,8 +63,9 @@ def _label_msgids() -> set[str]:
     from ltc.reviews.definitions import DECISION_LABELS
     from ltc.reviews.worklists import ACTION_LABELS, OWNER_KIND_LABELS, STATUS_LABELS as CASE_STATUS
     from ltc.scheduler.models import STATUS_LABELS as RUN_STATUS
+    from ltc.supervision.figures import THEMES
 
-    ids = set(NAV_LABELS)
+    ids = set(NAV_LABELS) | set(THEMES.values())
     for labels in (STATE_LABELS, END_REASON_LABELS, LEVEL_NAMES, ORIGIN_LABELS, CARE_TYPE_LABELS,
                    policy_models.STATUS_LABELS, policy_models.ACTION_LABELS, CHECK_LABELS, PLAN_STATUS,
                    UNIT_LABELS, ITEM_CLASS_LABELS, STAFF_TYPE_LABELS, DECISION_LABELS, ACTION_LABELS,

@@ -29,9 +29,10 @@ def test_the_menu_groups_the_entries_by_area(client, world):
     login(client, "mia_admin")
     page = client.get("/").data.decode()
     entries = top_level(page)
-    assert len(entries) <= 6, entries
+    assert len(entries) <= 7, entries
     assert {key for _href, key in entries if key} == {"menu-cases", "menu-persons", "menu-visits", "menu-admin",
                                                       "menu-billing"}
+    assert ("/supervision/", "") in entries  # the dashboard, one click away (issue 13)
     for endpoint in ("orgs.list_orgs", "calendar.overrides", "audit.log", "people.list_persons"):
         assert f'href="{_path(client, endpoint)}"' in menu(page), endpoint
 
