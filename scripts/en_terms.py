@@ -1494,9 +1494,9 @@ EN.update({
         "Findings per 100 records (visits and stays), the top ten",
     "问题率最高的护理人员": "Carers with the most findings",
     "每百次上门服务的问题数，取前十名": "Findings per 100 visits, the top ten",
-    "服务异常标记（S01、S02）": "Visit anomaly flags (S01, S02)",
-    "S01 定位或照片重复使用、S02 服务时长异常集中，每月标记数":
-        "S01 (a GPS point or photo reused) and S02 (durations bunched at the minimum) flags per month",
+    "服务异常标记": "Visit anomaly flags",
+    "定位或照片重复使用、服务时长异常集中的标记，每月标记数":
+        "Flags of a GPS point or photo reused and of durations bunched at the minimum, per month",
     "拒付原因": "Refusal reason", "拒付记录数": "Records refused", "拒付基金": "Fund refused",
     "结算进度（家数）": "Settlement progress (settlements)",
     "每个服务月份的月度结算按当前状态统计：草稿（已生成）、已提交、已退回、已审核、已审批、已支付":

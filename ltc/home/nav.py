@@ -70,6 +70,7 @@ GROUPS = (
     )),
     NavGroup("admin", "系统管理", (
         NavItem("policy.list_versions", "政策参数", Action.VIEW_POLICY),
+        NavItem("supervision_draft_costs.index", "政策草案基金测算", Action.MANAGE_ORGS),
         NavItem("catalogue.list_items", "服务项目", Action.VIEW_POLICY),
         NavItem("orgs.list_orgs", "机构", Action.MANAGE_ORGS),
         NavItem("orgs.list_districts", "区县名录", Action.MANAGE_ORGS),
@@ -80,6 +81,7 @@ GROUPS = (
         NavItem("scheduler.index", "定时任务", Action.MANAGE_ORGS),
         NavItem("tokens.all_tokens", "API 令牌（全部用户）", Action.MANAGE_ALL_USERS),
         NavItem("audit.log", "审计日志", Action.VIEW_AUDIT),
+        NavItem("supervision_reports.index", "监管月报", Action.SUPERVISION_REPORTS),
     )),
     NavGroup("billing", "结算", (
         NavItem("settlements.index", "月度结算", Action.VIEW_SETTLEMENTS),
@@ -96,8 +98,6 @@ GROUPS = (
     )),
     NavGroup("supervision", "监管看板", (
         NavItem("supervision.dashboard", "监管看板", Action.VIEW_DASHBOARDS),
-        NavItem("supervision_reports.index", "监管月报", Action.SUPERVISION_REPORTS),
-        NavItem("supervision_draft_costs.index", "政策草案基金测算", Action.MANAGE_ORGS),
     )),
 )
 

@@ -19,6 +19,8 @@ from ltc.orgs.contracts import covered_on
 from ltc.supervision.figures import Audience, Dim, Filters, Viewer
 from ltc.supervision.models import FactRefresh, MonthlyFact
 
+#: the advisory-lock class of the facts' months (any int4 no other lock uses: "SU")
+LOCK_SPACE = 0x5355
 DIMENSIONS = ("district", "care_type", "level", "provider_id", "agency_id", "dim")
 
 
@@ -49,6 +51,7 @@ def refresh_month(session: Session, month: date, *, now: datetime,
     """Replace ``month``'s facts of ``metrics`` (all registered when None) from their sources, set-based.
     Returns the rows written. Flushes, never commits (the job commits per month)."""
     month = first_of_month(month)
+    _lock_month(session, month)
     wanted = set(metrics) if metrics is not None else set(_SOURCES)
     written = 0
     for source in (s for s in _SOURCES.values() if s.metric in wanted):
@@ -66,6 +69,13 @@ def refresh_month(session: Session, month: date, *, now: datetime,
         _mark(session, month, source.metric, now, count)
     session.flush()
     return written
+
+
+def _lock_month(session: Session, month: date) -> None:
+    """Two refreshes of one month (the nightly job and the report's) take turns: on PostgreSQL a transaction
+    lock per month (SQLite has one writer anyway), so neither sees the other's half-written rows."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(LOCK_SPACE, month.year * 100 + month.month)))
 
 
 def _mark(session: Session, month: date, metric: str, now: datetime, rows: int) -> None:

@@ -64,3 +64,19 @@ def test_the_reader_sums_per_viewer_and_filter(session, world, source):
         ("东城区", Decimal("3.00")), ("西城区", Decimal("2.00"))]
     # a figure that does not honour the level filter ignores it
     assert fact_total(session, "test_people", city, home_level_1, dims=frozenset({Dim.CARE_TYPE})) == Decimal("6.00")
+
+
+def test_two_refreshes_of_one_month_take_turns(app, session, world, source):
+    """On PostgreSQL a refresh holds the month's lock until its transaction ends: a second session's refresh
+    of the same month waits (here: cannot take the lock), another month's does not."""
+    from sqlalchemy import func
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL advisory locks")
+    from ltc.extensions import db
+    source[date(2026, 2, 1)] = [("东城区", "home", 1, world.provider.id, "1")]
+    refresh_month(session, date(2026, 2, 1), now=NOW)
+    with db.engine.connect() as other:
+        key = facts.LOCK_SPACE
+        assert other.scalar(select(func.pg_try_advisory_xact_lock(key, 202602))) is False
+        assert other.scalar(select(func.pg_try_advisory_xact_lock(key, 202603))) is True
+        other.rollback()

@@ -197,6 +197,6 @@ FIGURES = (
             "每百条服务记录（上门服务与在院记录）的问题数，取前十名"),
     _figure("findings_top_carers", "问题率最高的护理人员", Chart.HORIZONTAL_BAR, top_carers,
             "每百次上门服务的问题数，取前十名"),
-    _figure("findings_anomalies", "服务异常标记（S01、S02）", Chart.LINE, anomalies_by_month,
-            "S01 定位或照片重复使用、S02 服务时长异常集中，每月标记数"),
+    _figure("findings_anomalies", "服务异常标记", Chart.LINE, anomalies_by_month,
+            "定位或照片重复使用、服务时长异常集中的标记，每月标记数"),
 )
