@@ -1457,6 +1457,12 @@ EN.update({
     "已超过申诉期限": "the appeal period is over", "已有审核中的申诉": "an appeal is already under review",
 })
 
+# ratings leftovers (issue 12): the provider's home-page list of decided rating appeals
+EN.update({
+    "星级评定申诉结果": "Rating appeal outcomes", "申诉结果": "Outcome",
+    "星级（申诉前 → 申诉后）": "Stars (before → after the appeal)", "决定日期": "Decided on",
+})
+
 def _kept_translations() -> dict:
     """The translations the catalogue already holds (hand-written ones included), by msgid."""
     if not PO.exists():
