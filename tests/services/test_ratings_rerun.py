@@ -7,8 +7,12 @@ from sqlalchemy import select
 
 from ltc.billing.stars.models import ProviderMonthlyStar, ProviderStarEvent
 from ltc.billing.stars.services import monthly_star_on
-from tests.effects_builders import monthly
-from tests.services.test_ratings_run import JULY, _rating, _run, city
+from ltc.core.audit import AuditEntry
+from ltc.providers.records.models import Visit
+from ltc.ratings.run.models import CarerStar, ProviderRating, RatingComponent
+from tests.effects_builders import monthly, placed
+from tests.services.test_ratings_run import DUE, JULY, _rating, _run, city
+from tests.settlement_review_builders import actor
 
 JUNE = date(2026, 6, 1)
 
@@ -33,3 +37,61 @@ def test_a_computed_star_supersedes_the_entered_one_of_its_month_and_keeps_the_h
                                                                   (world.provider2.id, 5, 3)]
     _run(session)                                                  # a rerun writes no star event again
     assert session.scalars(select(ProviderStarEvent).where(ProviderStarEvent.source == "computed")).all() == superseded
+
+
+def _moved_out_of_july(session, other) -> None:
+    """The second provider's only July visit was in fact on 3 August (a corrected record)."""
+    (v,) = session.scalars(select(Visit).where(Visit.carer_id == other.id)).all()
+    v.service_date = date(2026, 8, 3)
+    session.flush()
+
+
+def _stale_events(session, action: str) -> list[tuple[str, str]]:
+    return [(e.entity, e.entity_id) for e in session.scalars(select(AuditEntry).where(AuditEntry.action == action)
+                                                             .order_by(AuditEntry.id))]
+
+
+def test_a_rerun_after_the_inputs_changed_removes_the_rows_no_longer_rated_and_records_why(session, world):
+    """July rated; then the second provider's only visit moves to August: the rerun rates neither its carer
+    nor the provider (no carer star, bed or settlement left) — their rows are removed with an audit event
+    holding the removed figures; the first provider's rows stay, rescored against the new scheme means."""
+    _built, other = city(session, world)
+    _run(session)
+    second = _rating(session, world.provider2)
+    second_id, second_components = second.id, {c.id for c in session.scalars(
+        select(RatingComponent).where(RatingComponent.rating_id == second.id))}
+    star_row = session.scalars(select(CarerStar).where(CarerStar.carer_id == other.id)).one()
+    star_id, star_score = star_row.id, str(star_row.score)
+    _moved_out_of_july(session, other)
+    _run(session)
+    assert session.scalars(select(CarerStar).where(CarerStar.carer_id == other.id)).all() == []
+    assert session.scalars(select(ProviderRating).where(ProviderRating.provider_id == world.provider2.id)).all() == []
+    assert session.scalars(select(RatingComponent).where(RatingComponent.id.in_(second_components))).all() == []
+    assert _rating(session, world.provider).star is not None
+    assert _stale_events(session, "remove_stale") == [("carer_star", str(star_id)),
+                                                      ("provider_rating", str(second_id))]
+    removed = session.scalars(select(AuditEntry).where(AuditEntry.entity == "carer_star")).one()
+    assert removed.before["score"] == star_score and "输入数据已变化" in removed.detail
+    rating_event = session.scalars(select(AuditEntry).where(AuditEntry.entity == "provider_rating")).one()
+    assert len(rating_event.before["components"]) == len(second_components)
+    before = _stale_events(session, "remove_stale")
+    _run(session)                                                  # nothing more to remove
+    assert _stale_events(session, "remove_stale") == before
+
+
+def test_a_rating_an_appeal_refers_to_is_superseded_not_removed(session, world):
+    from ltc.ratings.run.appeals import file_appeal
+
+    placed(session, world)
+    _built, other = city(session, world)
+    _run(session)
+    second = _rating(session, world.provider2)
+    appeal = file_appeal(session, second, reason="回访样本过少", actor=actor(world, "pr2_op"), now=DUE)
+    _moved_out_of_july(session, other)
+    _run(session)
+    kept = _rating(session, world.provider2)
+    assert kept.id == second.id == appeal.rating_id
+    assert (kept.score, kept.star) == (None, None) and "输入数据已变化" in kept.reason
+    assert _stale_events(session, "supersede_stale") == [("provider_rating", str(second.id))]
+    assert _stale_events(session, "remove_stale") == [("carer_star", str(session.scalars(
+        select(AuditEntry.entity_id).where(AuditEntry.entity == "carer_star")).one()))]
