@@ -95,3 +95,20 @@ def test_a_rating_an_appeal_refers_to_is_superseded_not_removed(session, world):
     assert _stale_events(session, "supersede_stale") == [("provider_rating", str(second.id))]
     assert _stale_events(session, "remove_stale") == [("carer_star", str(session.scalars(
         select(AuditEntry.entity_id).where(AuditEntry.entity == "carer_star")).one()))]
+
+
+def test_a_won_appeal_of_a_rating_the_data_no_longer_produces_supersedes_it(session, world):
+    from tests.services.test_ratings_run import _decide
+    from ltc.ratings.run.appeals import file_appeal
+
+    placed(session, world)
+    _built, other = city(session, world)
+    _run(session)
+    second = _rating(session, world.provider2)
+    appeal = file_appeal(session, second, reason="该护理员 7 月实际未上门", actor=actor(world, "pr2_op"), now=DUE)
+    _moved_out_of_july(session, other)
+    _decide(session, world, appeal, "ins_rev", "approve", DUE)
+    _decide(session, world, appeal, "mia_rev", "approve", DUE)
+    assert appeal.outcome == "won" and (appeal.star_before, appeal.star_after) == (3, None)
+    assert (second.score, second.star) == (None, None) and "输入数据已变化" in second.reason
+    assert _stale_events(session, "supersede_stale") == [("provider_rating", str(second.id))]

@@ -53,16 +53,20 @@ def retire_ratings(session: Session, run: RatingRun, rated: set[int], *, now: da
     appealed = set(session.scalars(select(RatingAppeal.rating_id).where(
         RatingAppeal.rating_id.in_([r.id for r in stale])))) if stale else set()
     for rating in stale:
-        components = session.scalars(select(RatingComponent).where(RatingComponent.rating_id == rating.id)).all()
-        figures = {"provider_id": rating.provider_id, "run_id": run.id, "score": rating.score, "star": rating.star,
-                   "components": [component_figures(c) for c in components]}
-        if rating.id in appealed:
-            rating.score, rating.star, rating.reason, rating.computed_at = None, None, REASON, now
-            audit.record(session, SYSTEM, SUPERSEDED, "provider_rating", rating.id, before=figures, detail=REASON,
-                         now=now)
-            continue
-        audit.record(session, SYSTEM, REMOVED, "provider_rating", rating.id, before=figures, detail=REASON, now=now)
-        session.execute(delete(RatingComponent).where(RatingComponent.rating_id == rating.id))
-        session.delete(rating)
+        retire(session, rating, appealed=rating.id in appealed, now=now)
     session.flush()
     return len(stale)
+
+
+def retire(session: Session, rating: ProviderRating, *, appealed: bool, now: datetime) -> None:
+    """One rating no longer produced: superseded when ``appealed``, else removed with its components."""
+    components = session.scalars(select(RatingComponent).where(RatingComponent.rating_id == rating.id)).all()
+    figures = {"provider_id": rating.provider_id, "run_id": rating.run_id, "score": rating.score,
+               "star": rating.star, "components": [component_figures(c) for c in components]}
+    audit.record(session, SYSTEM, SUPERSEDED if appealed else REMOVED, "provider_rating", rating.id, before=figures,
+                 detail=REASON, now=now)
+    if appealed:
+        rating.score, rating.star, rating.reason, rating.computed_at = None, None, REASON, now
+        return
+    session.execute(delete(RatingComponent).where(RatingComponent.rating_id == rating.id))
+    session.delete(rating)
