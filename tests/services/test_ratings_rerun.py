@@ -11,7 +11,7 @@ from ltc.core.audit import AuditEntry
 from ltc.providers.records.models import Visit
 from ltc.ratings.run.models import CarerStar, ProviderRating, RatingComponent
 from tests.effects_builders import monthly, placed
-from tests.services.test_ratings_run import DUE, JULY, _rating, _run, city
+from tests.services.test_ratings_run import DUE, JULY, _decide, _rating, _run, city
 from tests.settlement_review_builders import actor
 
 JUNE = date(2026, 6, 1)
@@ -79,15 +79,21 @@ def test_a_rerun_after_the_inputs_changed_removes_the_rows_no_longer_rated_and_r
     assert _stale_events(session, "remove_stale") == before
 
 
-def test_a_rating_an_appeal_refers_to_is_superseded_not_removed(session, world):
+def _appealed_then_moved(session, world, reason: str):
+    """July rated, the second provider appeals its rating, then its only July visit moves to August."""
     from ltc.ratings.run.appeals import file_appeal
 
     placed(session, world)
     _built, other = city(session, world)
     _run(session)
     second = _rating(session, world.provider2)
-    appeal = file_appeal(session, second, reason="回访样本过少", actor=actor(world, "pr2_op"), now=DUE)
+    appeal = file_appeal(session, second, reason=reason, actor=actor(world, "pr2_op"), now=DUE)
     _moved_out_of_july(session, other)
+    return second, appeal
+
+
+def test_a_rating_an_appeal_refers_to_is_superseded_not_removed(session, world):
+    second, appeal = _appealed_then_moved(session, world, "回访样本过少")
     _run(session)
     kept = _rating(session, world.provider2)
     assert kept.id == second.id == appeal.rating_id
@@ -98,15 +104,7 @@ def test_a_rating_an_appeal_refers_to_is_superseded_not_removed(session, world):
 
 
 def test_a_won_appeal_of_a_rating_the_data_no_longer_produces_supersedes_it(session, world):
-    from tests.services.test_ratings_run import _decide
-    from ltc.ratings.run.appeals import file_appeal
-
-    placed(session, world)
-    _built, other = city(session, world)
-    _run(session)
-    second = _rating(session, world.provider2)
-    appeal = file_appeal(session, second, reason="该护理员 7 月实际未上门", actor=actor(world, "pr2_op"), now=DUE)
-    _moved_out_of_july(session, other)
+    second, appeal = _appealed_then_moved(session, world, "该护理员 7 月实际未上门")
     _decide(session, world, appeal, "ins_rev", "approve", DUE)
     _decide(session, world, appeal, "mia_rev", "approve", DUE)
     assert appeal.outcome == "won" and (appeal.star_before, appeal.star_after) == (3, None)
