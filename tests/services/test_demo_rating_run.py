@@ -82,7 +82,11 @@ def _check_pages(app, session, ratings, notice, proposal):
     rating = next(r for r in ratings if r.provider_id == session.scalar(
         select(Organisation.id).where(Organisation.name == "安康居家护理服务中心")))
     assert _rows(_page(app, "provider", f"/ratings/stars/{rating.id}"), "component") == 4
-    assert _rows(_page(app, "mia", "/directory/"), "directory-row") == 4
+    directory = _page(app, "mia", "/directory/")
+    assert _rows(directory, "directory-row") == 4
+    stars = dict(re.findall(r'>([^<>]+)</a></td>.*?data-testid="monthly-star">([^<]*)</td>', directory, re.S))
+    names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
+    assert {names[r.provider_id]: "★" * r.star for r in ratings}.items() <= stars.items()   # the computed stars
     for username in ("mia", "insurer"):
         assert _rows(_page(app, username, "/ratings/effects/notices"), "notice-row") == 2
     assert _rows(_page(app, "provider", "/ratings/effects/notices"), "notice-row") == 1
