@@ -1669,6 +1669,12 @@ EN.update({
     '按服务月份的结算基金：已审批或已支付为已结算，其余为申报中': 'Settlement fund by service month: settled when approved or paid, otherwise claimed',
 })
 
+# ratings leftovers (issue 12): the provider's home-page list of decided rating appeals
+EN.update({
+    "星级评定申诉结果": "Rating appeal outcomes", "申诉结果": "Outcome",
+    "星级（申诉前 → 申诉后）": "Stars (before → after the appeal)", "决定日期": "Decided on",
+})
+
 def _kept_translations() -> dict:
     """The translations the catalogue already holds (hand-written ones included), by msgid."""
     if not PO.exists():

@@ -2,10 +2,11 @@
 
 * The daily ``violation_points`` job runs as of the load date over the approved and paid settlements:
   points attach where a refusal's appeal window is over.
-* The ``recompute_ratings`` job due on day 2 of this month rates last month: every provider's components
-  and the carers' stars are computed. A provider whose star of last month the MIA entered (billing's
-  demo, whose stars drive the audit's sample and the deposits) keeps it: its unit is not finished, so
-  its components are stored as observed but no computed star replaces the entered one.
+* The ``recompute_ratings`` job due on day 2 of this month rates last month: every provider's components,
+  the carers' stars and the provider's computed monthly star of last month. Stars entered by hand count
+  until computed (SPEC §1): the computed star supersedes the MIA's entered star of last month (billing's
+  demo entered it before the run existed; the change is a star event naming both), and the entered
+  history before it (the month before last, last year's annual stars) stays as entered.
 * The MIA enters last month's ★2 and last year's annual ★1 of the demo provider without settlements:
   billing's star service publishes them, and the ratings' effects issue a rectification notice and put
   an agreement-review proposal in the MIA's inbox.
@@ -15,9 +16,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ltc.billing.stars.kinds import StarKind, StarSource
-from ltc.billing.stars.models import ProviderMonthlyStar
+from ltc.billing.stars.kinds import StarKind
 from ltc.billing.stars.services import StarChange, set_star
+from ltc.demo.rating_inputs import load_rating_inputs
 from ltc.demo.records import Scene, demo_scene
 from ltc.orgs.models import Organisation
 from ltc.ratings.points import jobs as points_job
@@ -39,6 +40,7 @@ def load_rating_run(session: Session, *, now) -> dict[str, int]:
     s = demo_scene(session, now=now)
     if s is None:
         return {}
+    load_rating_inputs(s)
     done = {"points": _points(s), "ratings": _ratings(s)}
     _low_stars(s)
     session.flush()
@@ -55,23 +57,12 @@ def _points(s: Scene) -> int:
 
 
 def _ratings(s: Scene) -> int:
-    """The ratings job due on day 2 of this month (02:00): every unit listed is prepared; a unit is
-    finished unless the MIA entered the provider's star of the rated period."""
+    """The ratings job due on day 2 of this month (02:00): every unit listed is prepared and finished."""
     due_at = s.at(s.month.this + timedelta(days=1), 2)
-    finished = 0
-    for unit in ratings_job.providers_to_rate(s.session, due_at=due_at):
-        kind, provider = unit.split(":")
-        if kind == StarKind.MONTHLY and _entered(s.session, int(provider), s.month.last):
-            continue
+    units = ratings_job.providers_to_rate(s.session, due_at=due_at)
+    for unit in units:
         ratings_job.rate_unit(s.session, unit, now=s.now, due_at=due_at)
-        finished += 1
-    return finished
-
-
-def _entered(session: Session, provider_id: int, month: date) -> bool:
-    return session.scalar(select(ProviderMonthlyStar.id).where(
-        ProviderMonthlyStar.org_id == provider_id, ProviderMonthlyStar.month == month,
-        ProviderMonthlyStar.source == StarSource.ENTERED.value)) is not None
+    return len(units)
 
 
 def _low_stars(s: Scene) -> None:

@@ -64,7 +64,8 @@ def test_every_registry_is_filled_by_create_app(app):
     assert [fn.__name__ for fn in REGISTRY] == ["agreements_ending", "contracts_ending", "failed_logins",
                                                 "assessment_queues", "certificates_ending", "carer_papers_ending",
                                                 "review_inbox", "conclusions_ending", "carers_suspended_for_points",
-                                                "my_follow_ups", "rectification_to_do", "agreement_reviews"]
+                                                "my_follow_ups", "rating_appeal_outcomes", "rectification_to_do",
+                                                "agreement_reviews"]
     assert beneficiaries.BENEFICIARIES == [entitlement_services.beneficiaries_on]
     from ltc.billing import holds
     from ltc.ratings.complaints.models import Complaint

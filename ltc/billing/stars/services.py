@@ -91,13 +91,14 @@ def set_star(session: Session, change: StarChange, *, actor: Actor, now: datetim
     """Set (or correct) the monthly star of a month or the annual star of a year.
 
     Publishes ``StarSet``. Raises ValidationFailed (not a provider, stars outside 1–5, no reason, a month or
-    year not over) or Conflict (a computed star may not be overwritten by hand; the same value again)."""
+    year not over) or Conflict (a computed star may not be overwritten by hand; the same value again from the
+    same source — a computed star equal to the entered one still supersedes it, SPEC §1 "until computed")."""
     reason = _check(session, change, today)
     row = _row(session, change)
     before = None if row is None else row.stars
     if row is not None and row.source == StarSource.COMPUTED and change.source == StarSource.ENTERED:
         raise Conflict("该星级已由系统评定，不能人工修改", {"stars": "computed"})
-    if before == change.stars:
+    if before == change.stars and row.source == change.source:   # a computed star of the same value supersedes
         raise ValidationFailed("星级未变化", {"stars": "unchanged"})
     if row is None:
         row = _new_monthly(session, change) if change.kind == StarKind.MONTHLY else _new_annual(change)

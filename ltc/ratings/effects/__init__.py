@@ -3,7 +3,7 @@ first falls to ★2 or below, answered by the provider and checked by the insure
 proposal in the MIA's inbox after an annual ★1 or two consecutive annual ★2.
 
 ``wire()`` subscribes to billing's ``StarSet`` and registers the scope rules and home-page work lists;
-``register(app)`` the pages. Called from ``ltc.ratings``.
+``register(app)`` the pages and the API routes. Called from ``ltc.ratings``.
 """
 from flask import Flask
 
@@ -26,6 +26,6 @@ def wire() -> None:
 
 
 def register(app: Flask) -> None:
-    from ltc.ratings.effects import views
+    from ltc.ratings.effects import api, views  # noqa: F401  (api: adds its routes to the API blueprint)
 
     app.register_blueprint(views.bp)

@@ -15,6 +15,7 @@ from ltc.core.clock import local_today
 from ltc.core.errors import Conflict, Forbidden, ValidationFailed
 from ltc.policy.services import policy_on
 from ltc.ratings.run.carers import compute_carer_stars
+from ltc.ratings.run import stale
 from ltc.ratings.run.case_type import APPEAL_CASE
 from ltc.ratings.run.cost import compute_quarter
 from ltc.ratings.run.kinds import AppealOutcome, RunKind
@@ -76,7 +77,8 @@ def file_appeal(session: Session, rating: ProviderRating, *, reason: str, actor:
 
 def recompute(session: Session, rating: ProviderRating, *, reason: str, now: datetime) -> ProviderRating:
     """Recompute one provider's rating of its run from the data as it stands (the run's scheme means
-    kept), recording ``reason``."""
+    kept), recording ``reason``; when the data no longer rates the provider the rating is superseded
+    (``stale.retire``: no score, no star)."""
     run = session.get(RatingRun, rating.run_id)
     window = Window.monthly(run.period) if run.kind == RunKind.MONTHLY else Window.annual(run.period.year)
     policy = policy_on(session, as_of(run)).section(RatingsPolicy)
@@ -85,8 +87,11 @@ def recompute(session: Session, rating: ProviderRating, *, reason: str, now: dat
     for quarter in window.quarters():
         compute_quarter(session, quarter, policy, now=now)
     found = observations(session, window, policy).get(rating.provider_id)
-    if found is not None:
-        store(session, run, rating.provider_id, found, policy.provider_weights, now)
+    if found is None:          # the data no longer rates the provider: the rating is superseded, not scored
+        stale.retire(session, rating, appealed=True, now=now)
+        session.flush()
+        return rating
+    store(session, run, rating.provider_id, found, policy.provider_weights, now)
     return finish(session, run, rating.provider_id, policy, now=now, reason=reason)
 
 

@@ -1,7 +1,8 @@
 """The carers' monthly stars (SPEC §8): each carer with a visit in month M gets a score and star from
 the formulas of ``ltc.ratings.scoring.carer``; visit compliance and the review pass rate read the last
 paid month M−1 (a carer with no settled visit that month is rated on the other components). Stored in
-``CarerStar``, one row per carer and month, updated in place by a rerun."""
+``CarerStar``, one row per carer and month, updated in place by a rerun; a rerun removes the row of a
+carer it no longer rates, recording why (``ltc.ratings.run.stale``)."""
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from ltc.core.audit import jsonable
 from ltc.core.months import add_months
 from ltc.ratings.run import carer_readers as read
+from ltc.ratings.run import stale
 from ltc.ratings.run.models import CarerStar
 from ltc.ratings.scoring.carer import CarerInputs, CarerScore, carer_score
 from ltc.ratings.scoring.policy import RatingsPolicy
@@ -52,7 +54,6 @@ def compute_carer_stars(session: Session, month: date, policy: RatingsPolicy, *,
         row.components, row.computed_at = _components(result), now
         session.add(row)
         rated += 1
-    for stale in existing.values():
-        session.delete(stale)
+    stale.remove(session, existing.values(), "carer_star", stale.carer_star_figures, now=now)
     session.flush()
     return rated

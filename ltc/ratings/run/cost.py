@@ -19,6 +19,7 @@ from ltc.core.audit import jsonable
 from ltc.core.months import add_months
 from ltc.ratings.complaints.kinds import Outcome
 from ltc.ratings.complaints.models import Complaint
+from ltc.ratings.run import stale
 from ltc.ratings.run.models import CostQuarter
 from ltc.ratings.scoring.evaluations import CostInputs, FundCell, cost_performance
 from ltc.ratings.scoring.policy import RatingsPolicy
@@ -93,7 +94,6 @@ def compute_quarter(session: Session, quarter: date, policy: RatingsPolicy, *, n
                                "upheld_complaints": upheld.get(provider, 0),
                                "fund": sum((c.fund for c in provider_cells), ZERO)})
         session.add(row)
-    for stale in existing.values():
-        session.delete(stale)
+    stale.remove(session, existing.values(), "cost_quarter", stale.cost_quarter_figures, now=now)
     session.flush()
     return len(per_provider)

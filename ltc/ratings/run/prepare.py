@@ -2,7 +2,8 @@
 cost-performance of the quarters ending in the settlement window, then every rated provider's raw
 components (n and raw mean before shrinkage) and the scheme mean of each component, stored on the
 run's ``RatingRun``, ``ProviderRating`` and ``RatingComponent`` rows. Each provider is then finished
-on its own (``ltc.ratings.run.rating``): shrinkage, composite, star, fraud cap."""
+on its own (``ltc.ratings.run.rating``): shrinkage, composite, star, fraud cap. A rerun leaves no row of
+a component or provider it no longer rates (``ltc.ratings.run.stale``)."""
 from datetime import datetime
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ltc.core.audit import jsonable
 from ltc.ratings.run import provider_readers as read
+from ltc.ratings.run import stale
 from ltc.ratings.run.carers import compute_carer_stars
 from ltc.ratings.run.cost import compute_quarter
 from ltc.ratings.run.kinds import ComponentName, RunKind
@@ -97,8 +99,7 @@ def store(session: Session, run: RatingRun, provider: int, components: dict, wei
         weight = getattr(weights, "carers" if name == C.STAFFING else name.value)
         row.n, row.raw, row.weight, row.inputs = observed.n, observed.raw, weight, jsonable(inputs)
         session.add(row)
-    for stale in rows.values():
-        session.delete(stale)
+    stale.remove(session, rows.values(), "rating_component", stale.component_figures, now=now)
 
 
 def prepare(session: Session, window: Window, policy: RatingsPolicy, *, now: datetime) -> tuple[RatingRun, list[int]]:
@@ -111,6 +112,7 @@ def prepare(session: Session, window: Window, policy: RatingsPolicy, *, now: dat
     run = _run_row(session, window, _scheme(found), now)
     for provider, components in found.items():
         store(session, run, provider, components, policy.provider_weights, now)
+    stale.retire_ratings(session, run, set(found), now=now)
     session.flush()
     return run, sorted(found)
 

@@ -1,8 +1,9 @@
 """Finishing one provider of a prepared ratings run (SPEC §8): every component shrunk toward the
 scheme mean with the policy's k, the composite and its star, the fraud cap; then the star is written
 as billing's dated provider attribute (the monthly star of M in force from the 1st of M+1, or the
-annual star of Y) through billing's star service with the source ``computed``. A rerun that finds the
-same star writes nothing new."""
+annual star of Y) through billing's star service with the source ``computed``: it supersedes a star the
+MIA entered for that period, even of the same value (SPEC §1: entered stars count until computed). A
+rerun that finds the same computed star writes nothing new."""
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -76,7 +77,7 @@ def _write_star(session: Session, run: RatingRun, rating: ProviderRating, *, now
     model = ProviderMonthlyStar if monthly else ProviderAnnualStar
     key = model.month == run.period if monthly else model.year == run.period.year
     current = session.scalars(select(model).where(model.org_id == rating.provider_id, key)).first()
-    if current is not None and current.stars == rating.star:
+    if current is not None and current.stars == rating.star and current.source == StarSource.COMPUTED:
         return
     text = REASON % {"kind": run.kind, "period": run.period.isoformat(), "score": rating.score}
     stars.set_star(session, stars.StarChange(StarKind.MONTHLY if monthly else StarKind.ANNUAL, rating.provider_id,
