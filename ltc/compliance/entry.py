@@ -130,7 +130,7 @@ UNION_COLUMNS = (column("tag", String), column("subject", Integer), column("i1",
                  column("n1", InsuredPerson.__table__.c.latitude.type),
                  column("n2", InsuredPerson.__table__.c.longitude.type))
 _SLOTS = ("i1", "i2", "i3", "d1", "d2", "d3", "d4", "v1", "v2", "n1", "n2")
-_CASTS = {"i": "INTEGER", "d": "DATE", "v": "VARCHAR(300)", "n": "NUMERIC(9, 6)"}
+_CASTS = {"i": "INTEGER", "d": "DATE", "v": "TEXT", "n": "NUMERIC(9,6)"}
 
 
 def _branch(tag: str, subject: str, source: str, values: dict[str, str], *, first: bool = False) -> str:
@@ -144,14 +144,18 @@ _OVERLAPS = "(valid_to IS NULL OR valid_to > :start) AND valid_from < :end"
 
 
 _PERIOD = {"d1": "valid_from", "d2": "valid_to"}
-_STAYS = ("FROM stays WHERE person_id = :person AND admitted_on < :end "
-          "AND (discharged_on IS NULL OR discharged_on >= :start)")
-_PLANS = "(person_id {people} AND status = '" + FINAL + "') OR id {plans}"
+#: the person's stays overlapping the month and the plans named (the persons' final ones and the visits'),
+#: each read once (common table expressions: the union names them several times and stays below
+#: psycopg's 4 KB limit of statements whose conversion it caches)
+_WITH = ("WITH st AS (SELECT * FROM stays "
+         "WHERE person_id = :person AND admitted_on < :end AND (discharged_on IS NULL OR discharged_on >= :start)), "
+         "pl AS (SELECT * FROM care_plans "
+         "WHERE (person_id {people} AND status = '" + FINAL + "') OR id {plans}) ")
 
 
 def _dated_sql(_in) -> str:
     people, carers = _in("people"), _in("carers")
-    providers = f"{_in('providers')} OR org_id IN (SELECT provider_id {_STAYS})"   # the stays' providers too
+    providers = f"{_in('providers')} OR org_id IN (SELECT provider_id FROM st)"   # the stays' providers too
     branches = [
         _branch("P", "id", f"FROM insured_persons WHERE id {people}",
                 {"d1": "death_date", "v1": "address", "n1": "latitude", "n2": "longitude"}, first=True),
@@ -172,22 +176,21 @@ def _dated_sql(_in) -> str:
         _branch("q", "carer_id", f"FROM carer_qualification_periods WHERE carer_id {carers} AND {_OVERLAPS}",
                 {**_PERIOD, "v1": "staff_type"}),
         _branch("u", "carer_id", f"FROM carer_suspension_periods WHERE carer_id {carers} AND {_OVERLAPS}", _PERIOD),
-        _branch("S", "id", _STAYS, {"i1": "person_id", "i2": "provider_id", "v1": "care_type", "d1": "admitted_on",
-                                    "d2": "discharged_on"}),
-        _branch("L", "id", f"FROM leaves WHERE stay_id IN (SELECT id {_STAYS})",
+        _branch("S", "id", "FROM st", {"i1": "person_id", "i2": "provider_id", "v1": "care_type",
+                                       "d1": "admitted_on", "d2": "discharged_on"}),
+        _branch("L", "id", "FROM leaves WHERE stay_id IN (SELECT id FROM st)",
                 {"i1": "stay_id", "d1": "out_on", "d2": "back_on"}),
         _branch("vi", "visit_id", f"FROM visit_items WHERE visit_id {_in('visits')}",
                 {"i1": "service_item_id", "i3": "id"}),
-        _branch("pl", "id", f"FROM care_plans WHERE {_PLANS.format(people=people, plans=_in('plans'))}",
-                {"i1": "person_id", "i2": "provider_id", "i3": "version", "v1": "care_type", "v2": "status",
-                 "d1": "effective_from"}),
+        _branch("pl", "id", "FROM pl", {"i1": "person_id", "i2": "provider_id", "i3": "version", "v1": "care_type",
+                                        "v2": "status", "d1": "effective_from"}),
         _branch("pi", "t.plan_id", "FROM care_plan_visit_types t "
                 "JOIN care_plan_visit_items i ON i.visit_type_id = t.id "
-                "JOIN service_items c ON c.id = i.service_item_id "
-                "WHERE t.plan_id IN (SELECT id FROM care_plans "
-                f"WHERE {_PLANS.format(people=people, plans=_in('plans'))})", {"v1": "c.code"}),
+                "JOIN service_items c ON c.id = i.service_item_id WHERE t.plan_id IN (SELECT id FROM pl)",
+                {"v1": "c.code"}),
     ]
-    return " UNION ALL ".join(branches) + " ORDER BY tag, subject, d1, v1, i3"
+    return (_WITH.format(people=people, plans=_in("plans")) + " UNION ALL ".join(branches)
+            + " ORDER BY tag, subject, d1, v1, i3")
 
 
 class _Plans:

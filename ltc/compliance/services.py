@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import ARRAY, String, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ltc.compliance import entry, readers
@@ -27,6 +27,7 @@ from ltc.compliance.models import Finding, ScanMark
 from ltc.compliance.policy import CompliancePolicy
 from ltc.compliance.rules import evaluate
 from ltc.compliance.rules.caps import over_cap, segment_of
+from ltc.core import prepared
 from ltc.core.clock import local_today
 from ltc.core.months import add_months, first_of_month, first_of_next_month
 from ltc.policy.services import policy_on
@@ -106,12 +107,33 @@ _NEW_COLUMNS = ("rule", "record_kind", "record_id", "person_id", "service_date",
 _JSON_COLUMNS = frozenset({"params", "evidence"})
 
 
+#: below this many rows one ``INSERT … SELECT FROM unnest(arrays)`` is cheaper than a ``COPY`` (two round trips
+#: and its set-up)
+COPY_FROM = 50
+_F = Finding.__table__.c
+_ARRAY_TYPES = {name: ARRAY(String if name in _JSON_COLUMNS else _F[name].type) for name in _NEW_COLUMNS}
+
+
+def _unnest_sql(_in) -> str:
+    """The rows bound as one array per column: one statement text (prepared once) for any number of rows."""
+    values = ", ".join(f"u.{name}::json" if name in _JSON_COLUMNS else f"u.{name}" for name in _NEW_COLUMNS)
+    arrays = ", ".join(f":{name}" for name in _NEW_COLUMNS)
+    return (f"INSERT INTO findings ({', '.join(_NEW_COLUMNS)}) SELECT {values} "
+            f"FROM unnest({arrays}) AS u({', '.join(_NEW_COLUMNS)})")
+
+
 def _insert_new(session: Session, new: list[dict]) -> None:
-    """The new findings' rows: on PostgreSQL one ``COPY`` on the session's connection (a month's
-    findings in one stream, no statement per row), elsewhere one multi-row insert."""
+    """The new findings' rows: on PostgreSQL many (a month's) as one ``COPY`` on the session's
+    connection (one stream, no statement per row), a few (an entry-time check's) as one insert of
+    arrays; elsewhere one insert of the rows."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        session.execute(insert(Finding), new)
+        connection.execute(insert(Finding.__table__), new)
+        return
+    if len(new) < COPY_FROM:
+        arrays = {name: [json.dumps(row[name]) if name in _JSON_COLUMNS else row[name] for row in new]
+                  for name in _NEW_COLUMNS}
+        prepared.execute(session, ("insert findings",), _unnest_sql, arrays, types=_ARRAY_TYPES)
         return
     json_positions = [i for i, name in enumerate(_NEW_COLUMNS) if name in _JSON_COLUMNS]
     with connection.connection.driver_connection.cursor() as cursor:

@@ -13,7 +13,7 @@ from ltc.api.schema import Checked, api_route, check, raise_problems
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
-from ltc.auth.web import api_permission, api_user
+from ltc.auth.web import api_caller, api_permission, api_user
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import Conflict, DomainError
 from ltc.extensions import db
@@ -30,9 +30,10 @@ from ltc.web.messages import error_words
 WRITE_ERRORS = (404, 409)
 
 
-def _device() -> scope.Device:
-    user = api_user()
-    return scope.device_of(db.session, actor_of(user), operator=user.has_role("operator"))
+def _device(person_id: int | None = None) -> scope.Device:
+    """The sender (``api_caller``: no user row loaded); with ``person_id`` whether a carer may act for them."""
+    user = api_caller()
+    return scope.device_of(db.session, actor_of(user), operator=user.has_role("operator"), person_id=person_id)
 
 
 def _visit_json(visit) -> dict:
@@ -80,7 +81,7 @@ def carer_visit(visit_id: int):
 @api_route(summary="Check in at a beneficiary's (into the scheduled visit, or a new one of the plan)",
            body=CheckIn, responses={201: SavedVisit}, errors=WRITE_ERRORS, key_required=True)
 def carer_check_in(body: CheckIn):
-    device, now = _device(), utcnow()
+    device, now = _device(body.person_id), utcnow()
     carer_id = scope.carer_for(device, body.carer_id)
     scope.check_person(db.session, device, body.person_id)
     try:
