@@ -26,6 +26,7 @@ from ltc.providers.records import visit_input as rules
 from ltc.providers.records.checks import check_record
 from ltc.providers.records.models import NOTE_MAX, RecordVersion, Visit
 from ltc.providers.records.visit_input import DuplicateVisit, service_date_of
+from ltc.providers.records.visit_insert import insert_with_audit
 
 __all__ = ["DuplicateVisit", "VisitOutcome", "check_in", "check_out", "correct_visit", "record_visit",
            "service_date_of"]
@@ -71,21 +72,29 @@ def check_in(session: Session, *, actor: Actor, carer_id: int, person_id: int, a
     rules.refuse_duplicate(day_visits, carer_id=carer.id, check_in_at=at, values=entered, visit_type_id=visit_type_id)
     visit = rules.scheduled_visit(session, carer, day_visits, person_id=person_id, at=at, visit_id=visit_id,
                                   visit_type_id=visit_type_id)
-    if visit is None:
+    if visit is None:   # a new visit: stored with its audit row at once
         visit = rules.new_visit(session, carer, person_id=person_id, at=at, visit_type_id=visit_type_id,
                                 actor=actor, now=now, care_type=care_type, planned_minutes=planned_minutes)
-        session.add(visit)
-    before = rules.snapshot(visit) if visit.id else None
-    visit.carer_id = carer.id
+        _enter_check_in(visit, carer.id, at, uploaded_at, entered)
+        insert_with_audit(session, visit, actor=actor, action="check_in", now=now)
+    else:
+        before = rules.snapshot(visit)
+        _enter_check_in(visit, carer.id, at, uploaded_at, entered)
+        session.flush()
+        audit.record(session, actor, "check_in", "visit", visit.id, before=before, after=rules.snapshot(visit),
+                     now=now)
+    return _checked(session, visit, now=now, day_visits=day_visits)
+
+
+def _enter_check_in(visit: Visit, carer_id: int, at: datetime, uploaded_at: datetime | None,
+                    entered: dict[str, Any]) -> None:
+    visit.carer_id = carer_id
     visit.status = VisitStatus.IN_PROGRESS.value
     visit.check_in_at = at
     visit.service_date = service_date_of(at)
     visit.uploaded_at = uploaded_at
     for name, value in entered.items():
         setattr(visit, name, value)
-    session.flush()
-    audit.record(session, actor, "check_in", "visit", visit.id, before=before, after=rules.snapshot(visit), now=now)
-    return _checked(session, visit, now=now, day_visits=day_visits)
 
 
 def _finish(session: Session, visit: Visit, *, at: datetime, item_ids, actual_minutes: int | None,
