@@ -193,6 +193,10 @@ def _dated_sql(_in) -> str:
             + " ORDER BY tag, subject, d1, v1, i3")
 
 
+#: the id lists of the union
+DATED_LISTS = ("people", "providers", "carers", "visits", "plans")
+
+
 class _Plans:
     """The care plans read by the union: the item codes of the plan in force for a visit (as
     ``dated.Plans`` answers them)."""
@@ -224,7 +228,7 @@ def _dated(session: Session, visit: VisitRow, month: date, visits: list[tuple]) 
               "stays_until": end + dated.STAY_MARGIN}
     found: dict[str, dict] = defaultdict(lambda: defaultdict(list))
     for tag, subject, *values in _run(session, ("dated",), _dated_sql, params, columns=UNION_COLUMNS,
-                                      lists=("people", "providers", "carers", "visits", "plans")):
+                                      lists=DATED_LISTS):
         found[tag][subject].append(values)
     return found
 

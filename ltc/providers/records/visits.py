@@ -68,7 +68,7 @@ def check_in(session: Session, *, actor: Actor, carer_id: int, person_id: int, a
     carer = rules.carer_of(session, actor, carer_id)
     rules.check_moment(at, "at")
     entered = rules.clean_check_in(lat=lat, lon=lon, device_id=device_id, photo_hash=photo_hash, source=source)
-    day_visits = rules.visits_of_day(session, person_id, at)
+    day_visits = rules.visits_of_day(session, carer, person_id, at)
     rules.refuse_duplicate(day_visits, carer_id=carer.id, check_in_at=at, values=entered, visit_type_id=visit_type_id)
     visit = rules.scheduled_visit(session, carer, day_visits, person_id=person_id, at=at, visit_id=visit_id,
                                   visit_type_id=visit_type_id)
@@ -156,7 +156,7 @@ def record_visit(session: Session, *, actor: Actor, carer_id: int, person_id: in
     if check_out_at < check_in_at:
         raise ValidationFailed("签退时间不能早于签到时间", {"check_out_at": "签退时间不能早于签到时间"})
     rules.items_of(session, item_ids)
-    day_visits = rules.visits_of_day(session, person_id, check_in_at)
+    day_visits = rules.visits_of_day(session, carer, person_id, check_in_at)
     rules.refuse_duplicate(day_visits, carer_id=carer.id, check_in_at=check_in_at, values=entered,
                            visit_type_id=visit_type_id,
                            check_out=(check_out_at, item_ids, (notes or "").strip() or None))
