@@ -180,9 +180,10 @@ def check_record(session: Session, record_kind: str, record: Any, *, now: dateti
 
 def _check_visit(session: Session, visit, *, now: datetime) -> list[Found]:
     session.flush()
-    live = _live_check_in(session, visit)
-    if live is not None:
-        return _check_live(session, visit, now=now, has_findings=live[0])
+    if _may_be_live(visit):
+        around = entry.around_check_in(session, visit)
+        if around.latest:
+            return _check_live(session, visit, around, now=now)
     facts = readers.around_visit(session, visit, now=now)
     found = evaluate(facts, compliance_policy(session, visit.service_date), now=now)
     own = _keep_record(session, found, RecordKind.VISIT, visit.id, now=now)
@@ -194,26 +195,22 @@ def _check_visit(session: Session, visit, *, now: datetime) -> list[Found]:
     return own
 
 
-def _live_check_in(session: Session, visit) -> tuple[bool] | None:
-    """For a check-in never corrected, not yet checked out, the beneficiary's latest of the month
-    (the records before it keep their verdicts, only the carer's visits it overlaps can change):
-    whether it has open findings already; None for any other visit."""
-    if visit.check_in_at is None or visit.check_out_at is not None or visit.version != 1:
-        return None
-    latest, has_findings = entry.check_in_state(session, visit)
-    return (has_findings,) if latest else None
+def _may_be_live(visit) -> bool:
+    """A check-in never corrected, not yet checked out: live when it is also the beneficiary's latest of
+    the month (the records before it keep their verdicts, only the carer's visits it overlaps can change)."""
+    return visit.check_in_at is not None and visit.check_out_at is None and visit.version == 1
 
 
-def _check_live(session: Session, visit, *, now: datetime, has_findings: bool) -> list[Found]:
+def _check_live(session: Session, visit, around: entry.Around, *, now: datetime) -> list[Found]:
     """The entry-time check of a live check-in from the facts of its day, its carer's overlapping
     visits and its cap segment's count so far (V07), instead of the whole month: the same findings."""
-    facts = entry.at_check_in(session, visit, now=now)
+    facts = entry.at_check_in(session, visit, around, now=now)
     policy = compliance_policy(session, visit.service_date)
     found = entry.live_findings(facts, visit.id, policy, now=now)
     mine = [f for f in found if f.record.kind == RecordKind.VISIT and f.record.id == visit.id]
     if not any(f.severity == Severity.REJECT for f in mine):
         mine += _over_cap(session, visit, facts, policy)
-    _keep_record(session, mine, RecordKind.VISIT, visit.id, now=now, first_check=not has_findings)
+    _keep_record(session, mine, RecordKind.VISIT, visit.id, now=now, first_check=not around.has_findings)
     if visit.carer_id is not None:
         later = {v.id for v in facts.visits if v.carer_id == visit.carer_id and v.check_in is not None
                  and (v.check_in, v.id) > (visit.check_in_at, visit.id)}

@@ -26,9 +26,11 @@ from tests.queries import count_queries
 from tests.visit_builders import home_care, home_plan, shanghai
 
 MARCH = date(2026, 3, 1)
-BOUND = 11   # 9 in the service on SQLite, 8 on PostgreSQL (a new visit and its audit row in one statement), the
-#              entry-time check's 4 prepared statements, the findings and the published policy versions read once per
-#              transaction included; and this test's reloads of its expired carer and person
+BOUND = 10   # 8 in the service on SQLite, 7 on PostgreSQL (a new visit and its audit row in one statement): the
+#              day's visits it may meet, the plan's visit type, the insert(s), the entry-time check's 3 prepared
+#              statements (the visits around it with its state, the dated facts, V07's count when a cap applies),
+#              the findings and the published policy versions read once per transaction; and this test's reloads
+#              of its expired carer and person
 
 
 @pytest.fixture

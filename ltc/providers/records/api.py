@@ -36,12 +36,12 @@ def _device(person_id: int | None = None) -> scope.Device:
     return scope.device_of(db.session, actor_of(user), operator=user.has_role("operator"), person_id=person_id)
 
 
-def _visit_json(visit) -> dict:
-    return visit_json(visit, *scope.name_and_address(db.session, visit.person_id))
+def _visit_json(visit, device: scope.Device | None = None) -> dict:
+    return visit_json(visit, *scope.name_and_address(db.session, visit.person_id, device))
 
 
-def _saved_json(outcome: visits.VisitOutcome) -> dict:
-    return {"visit": _visit_json(outcome.visit), "findings": [finding_json(f) for f in outcome.findings],
+def _saved_json(outcome: visits.VisitOutcome, device: scope.Device | None = None) -> dict:
+    return {"visit": _visit_json(outcome.visit, device), "findings": [finding_json(f) for f in outcome.findings],
             "same_start_as": outcome.duplicate_of}
 
 
@@ -50,8 +50,8 @@ def _duplicate(exc: visits.DuplicateVisit) -> Conflict:
     return Conflict(exc.message, {"visit": url_for("api.carer_visit", visit_id=exc.visit_id)}, params=exc.params)
 
 
-def _saved(outcome: visits.VisitOutcome):
-    response = jsonify(_saved_json(outcome))
+def _saved(outcome: visits.VisitOutcome, device: scope.Device | None = None):
+    response = jsonify(_saved_json(outcome, device))
     response.headers["Location"] = url_for("api.carer_visit", visit_id=outcome.visit.id)
     return response, 201
 
@@ -92,7 +92,7 @@ def carer_check_in(body: CheckIn):
                                   planned_minutes=body.planned_minutes)
     except visits.DuplicateVisit as exc:
         raise _duplicate(exc) from None
-    return _saved(outcome)
+    return _saved(outcome, device)
 
 
 @bp.post("/carer/visits/<int:visit_id>/check-out")

@@ -8,7 +8,7 @@ every carer of its provider (the visit services check the provider). Anything el
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Boolean, Integer, column, select
+from sqlalchemy import Boolean, Integer, String, column, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ltc.core import prepared
@@ -34,18 +34,23 @@ class Device:
     #: a person asked about with the carer (``device_of(person_id=)``) and whether the carer may act for them
     person_id: int | None = None
     person_known: bool = False
+    #: that person's name and address, read with it (what a visit's answer shows)
+    person_name: tuple[str, str | None] | None = None
 
     @property
     def is_carer(self) -> bool:
         return self.own_carer_id is not None
 
 
-_CARER_COLUMNS = (column("id", Integer), column("provider_id", Integer), column("person_known", Boolean))
+_CARER_COLUMNS = (column("id", Integer), column("provider_id", Integer), column("person_known", Boolean),
+                  column("name", String), column("address", String))
 
 
 def _carer_of_login_sql(_in) -> str:
-    """The carer of a login, and whether it may act for the person ``:person`` (``_carers_person_sql``)."""
-    return (f"SELECT c.id, c.provider_id, {_knows_person('c.id')} FROM carers c WHERE c.user_id = :user_id")
+    """The carer of a login, whether it may act for the person ``:person`` (``_carers_person_sql``) and
+    that person's name and address."""
+    return (f"SELECT c.id, c.provider_id, {_knows_person('c.id')}, p.name, p.address FROM carers c "
+            "LEFT JOIN insured_persons p ON p.id = :person WHERE c.user_id = :user_id")
 
 
 def _in_session(session: Session, carer_id: int, provider_id: int, user_id: int) -> Carer:
@@ -68,7 +73,7 @@ def device_of(session: Session, actor: Actor, *, operator: bool, person_id: int 
         raise Forbidden("该账号未关联护理人员名册，不能登记服务")
     row = found[0]
     return Device(actor, row.id, _in_session(session, row.id, row.provider_id, actor.user_id), person_id,
-                  bool(row.person_known))
+                  bool(row.person_known), None if row.name is None else (row.name, row.address))
 
 
 def carer_for(device: Device, carer_id: int | None) -> int:
@@ -109,8 +114,11 @@ def _name_sql(_in) -> str:
     return "SELECT name, address FROM insured_persons WHERE id = :person"
 
 
-def name_and_address(session: Session, person_id: int) -> tuple[str, str | None]:
-    """The person's name and address as a visit's answer shows them (one plain row)."""
+def name_and_address(session: Session, person_id: int, device: Device | None = None) -> tuple[str, str | None]:
+    """The person's name and address as a visit's answer shows them (one plain row; none when
+    ``device`` read them with the person it acts for)."""
+    if device is not None and device.person_id == person_id and device.person_name is not None:
+        return device.person_name
     name, address = prepared.rows(session, ("person's name",), _name_sql, {"person": person_id})[0]
     return name, address
 
