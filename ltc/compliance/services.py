@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, String, insert, or_, select
+from sqlalchemy import insert, or_, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ltc.compliance import entry, readers
@@ -107,33 +108,37 @@ _NEW_COLUMNS = ("rule", "record_kind", "record_id", "person_id", "service_date",
 _JSON_COLUMNS = frozenset({"params", "evidence"})
 
 
-#: below this many rows one ``INSERT … SELECT FROM unnest(arrays)`` is cheaper than a ``COPY`` (two round trips
+#: below this many rows one ``INSERT … SELECT FROM json_to_recordset`` is cheaper than a ``COPY`` (two round trips
 #: and its set-up)
 COPY_FROM = 50
-_F = Finding.__table__.c
-_ARRAY_TYPES = {name: ARRAY(String if name in _JSON_COLUMNS else _F[name].type) for name in _NEW_COLUMNS}
+_RECORD = ", ".join(f"{name} {Finding.__table__.c[name].type.compile(dialect=postgresql.dialect())}"
+                    for name in _NEW_COLUMNS)
 
 
-def _unnest_sql(_in) -> str:
-    """The rows bound as one array per column: one statement text (prepared once) for any number of rows."""
-    values = ", ".join(f"u.{name}::json" if name in _JSON_COLUMNS else f"u.{name}" for name in _NEW_COLUMNS)
-    arrays = ", ".join(f":{name}" for name in _NEW_COLUMNS)
-    return (f"INSERT INTO findings ({', '.join(_NEW_COLUMNS)}) SELECT {values} "
-            f"FROM unnest({arrays}) AS u({', '.join(_NEW_COLUMNS)})")
+def _recordset_sql(_in) -> str:
+    """The rows bound as one JSON array of objects: one short statement text (prepared once) for any
+    number of rows, one parameter."""
+    return (f"INSERT INTO findings ({', '.join(_NEW_COLUMNS)}) SELECT {', '.join(_NEW_COLUMNS)} "
+            f"FROM json_to_recordset(CAST(:rows AS JSON)) AS r({_RECORD})")
+
+
+def _iso(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _insert_new(session: Session, new: list[dict]) -> None:
     """The new findings' rows: on PostgreSQL many (a month's) as one ``COPY`` on the session's
-    connection (one stream, no statement per row), a few (an entry-time check's) as one insert of
-    arrays; elsewhere one insert of the rows."""
+    connection (one stream, no statement per row), a few (an entry-time check's) as one insert of a
+    JSON array of rows; elsewhere one insert of the rows."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         connection.execute(insert(Finding.__table__), new)
         return
     if len(new) < COPY_FROM:
-        arrays = {name: [json.dumps(row[name]) if name in _JSON_COLUMNS else row[name] for row in new]
-                  for name in _NEW_COLUMNS}
-        prepared.execute(session, ("insert findings",), _unnest_sql, arrays, types=_ARRAY_TYPES)
+        rows = json.dumps([{name: row[name] for name in _NEW_COLUMNS} for row in new], default=_iso)
+        prepared.execute(session, ("insert findings",), _recordset_sql, {"rows": rows})
         return
     json_positions = [i for i, name in enumerate(_NEW_COLUMNS) if name in _JSON_COLUMNS]
     with connection.connection.driver_connection.cursor() as cursor:

@@ -132,3 +132,24 @@ def test_the_dated_facts_statement_stays_within_the_drivers_cached_statement_siz
                               types=entry.BIND_TYPES, columns=entry.UNION_COLUMNS)
     sql = str(stmt.compile(dialect=postgresql.psycopg.dialect()))
     assert len(sql.encode()) <= psycopg._queries.MAX_CACHED_STATEMENT_LENGTH
+
+
+def test_a_check_ins_findings_are_stored_with_every_value_found(session, hc):
+    """The few findings of a check-in go in as one statement (on PostgreSQL a JSON array of rows): each
+    stored row holds what the rule found, open, from the entry-time check, found at the check-in's moment."""
+    start = shanghai(date(2026, 3, 2), 8, 0)
+    _check_in(session, hc, start)
+    at = start + timedelta(minutes=10)   # overlaps the first: V04, and the same carer again
+    outcome = _check_in(session, hc, at, device="平板-2")
+    assert len(outcome.findings) >= 2
+    rows = {row.rule: row for row in session.scalars(select(Finding).where(
+        Finding.record_kind == "visit", Finding.record_id == outcome.visit.id).execution_options(
+            populate_existing=True))}
+    assert set(rows) == {f.rule.value for f in outcome.findings}
+    for found in outcome.findings:
+        row = rows[found.rule.value]
+        assert (row.severity, row.message, row.params, row.evidence, row.minutes_over) == (
+            found.severity.value, found.message, dict(found.params), dict(found.evidence), found.minutes_over)
+        assert (row.person_id, row.provider_id, row.carer_id, row.service_date, row.month) == (
+            hc.person.id, found.provider_id, found.carer_id, date(2026, 3, 2), MARCH)
+        assert (row.status, row.source, row.found_at, row.cleared_at) == ("open", "entry", at, None)
