@@ -23,7 +23,7 @@ from ltc.providers.records import checks
 from ltc.providers.records import visits
 from ltc.providers.records.models import Visit
 from ltc.providers.records.api_schemas import (IN_ONE_VISIT, Batch, BatchOut, CheckIn, CheckOut, OfflineVisit,
-                                               SavedVisit, StoredVisit, TodayQuery, VisitsOfDay, finding_json,
+                                               SavedVisit, StoredVisit, TodayQuery, VisitsOfDay, findings_json,
                                                visit_json)
 from ltc.web.messages import error_words
 
@@ -41,7 +41,7 @@ def _visit_json(visit, device: scope.Device | None = None) -> dict:
 
 
 def _saved_json(outcome: visits.VisitOutcome, device: scope.Device | None = None) -> dict:
-    return {"visit": _visit_json(outcome.visit, device), "findings": [finding_json(f) for f in outcome.findings],
+    return {"visit": _visit_json(outcome.visit, device), "findings": findings_json(outcome.findings),
             "same_start_as": outcome.duplicate_of}
 
 
@@ -73,7 +73,7 @@ def carer_visits_today(query: TodayQuery):
 def carer_visit(visit_id: int):
     visit = get_scoped(db.session, api_user(), Visit, visit_id)
     findings = checks.findings_of(db.session, [(RecordKind.VISIT.value, visit.id)])
-    return jsonify(visit=_visit_json(visit), findings=[finding_json(f) for f in findings])
+    return jsonify(visit=_visit_json(visit), findings=findings_json(findings))
 
 
 @bp.post("/carer/visits/check-in")
