@@ -10,7 +10,7 @@ from ltc import (api, assessment, audit, auth, billing, calendar, compliance, de
                  people, policy, providers, ratings, reviews, scheduler, supervision, web)
 from ltc.config import Config, instance_secret
 from ltc.core import events
-from ltc.core.db import configure_sqlite
+from ltc.core.db import configure_sqlite, ping_when_idle
 from ltc.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -56,6 +56,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        if db.engine.dialect.name != "sqlite" and not app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping"):
+            ping_when_idle(db.engine)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -37,7 +37,8 @@ class Config:
     LTC_ENV = os.environ.get("LTC_ENV", "development")
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: no ping at every checkout: ``create_app`` pings connections that sat idle (``core.db.ping_when_idle``)
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = LTC_ENV == "production"

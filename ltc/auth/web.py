@@ -48,20 +48,31 @@ class Unauthorized(DomainError):
 
 
 def api_user() -> User:
+    """The token's user as a row of the ORM (loaded at the first call of the request), for services
+    that take a ``User``."""
+    user = g.get("api_user_row")
+    if user is None:
+        user = g.api_user_row = db.session.get(User, g.api_user.id)
+    return user
+
+
+def api_caller() -> services.TokenUser:
+    """Who sends the request as the token check read it (id, username, organisation and its kind,
+    roles, language: a plain value, nothing loaded)."""
     return g.api_user
 
 
-def _authenticate() -> User:
+def _authenticate() -> services.TokenUser:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("missing bearer token")
-    row, now = services.token_in_use(db.session, token.strip()), utcnow()
-    if row is None:
+    user, now = services.token_user(db.session, token.strip()), utcnow()
+    if user is None:
         raise Unauthorized("invalid or revoked token")
-    if services.token_use_due(row, now=now):
-        _record_use(row.id, now)
-    return db.session.get(User, row.user_id)
+    if services.token_use_due(user, now=now):
+        _record_use(user.token_id, now)
+    return user
 
 
 def _record_use(token_id: int, now: datetime) -> None:
@@ -78,8 +89,9 @@ def api_permission(action: Action):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
+            g.pop("api_user_row", None)
             g.api_user = _authenticate()
-            g.api_locale = g.api_user.locale   # read once: a commit or rollback expires the user
+            g.api_locale = g.api_user.locale
             if not can(g.api_user, action):
                 raise Forbidden("该用户无权执行操作 %(action)s", params={"action": action})
             return view(*args, **kwargs)

@@ -1,7 +1,7 @@
 """The entry-time readers of a live check-in (SPEC §6; issue 10, Performance): what checking a visit
-just checked in needs, in four statements prepared once per database dialect (plain SQL text, plain
-rows, no ORM objects, no statement built per request) — whether it is the beneficiary's latest
-(``check_in_state``), the visits around it (``at_check_in``: one statement), every dated fact of the
+just checked in needs, in three statements prepared once per database dialect (plain SQL text, plain
+rows, no ORM objects, no statement built per request) — the visits around it with whether it is the
+beneficiary's latest (``around_check_in``: one statement), every dated fact of the
 persons, providers and carers they name (one ``UNION ALL``), and its cap segment's count so far
 (``counted_before``). The facts are those ``readers`` builds for the same records: the rules find
 the same.
@@ -11,9 +11,10 @@ driver after a few uses) and as expanding IN-lists elsewhere.
 """
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Integer, String, column
+from sqlalchemy import Boolean, Integer, String, column
 from sqlalchemy.orm import Session
 
 from ltc.compliance import dated, readers
@@ -53,28 +54,21 @@ def _run(session: Session, key: tuple, build, params: dict, *, lists: tuple[str,
     return prepared.rows(session, key, build, params, lists=lists, types=BIND_TYPES, columns=columns)
 
 
-# --- is it the beneficiary's latest? ---------------------------------------------------------
+# --- is it the beneficiary's latest? (read with the visits around it) ---------------------------
 
-def _state_sql(dialect: str) -> Callable:
-    """On PostgreSQL the statement also sets the transaction's prepared statements to their generic
-    plans: the union of the dated facts, prepared by the driver, is then planned once per connection
-    instead of at every check-in (planning its fifteen selects costs more than running them)."""
-    generic = ", set_config('plan_cache_mode', 'force_generic_plan', true)" if dialect == "postgresql" else ""
-    return lambda _in: (
-        f"SELECT EXISTS (SELECT 1 FROM visits WHERE person_id = :person AND service_date >= :day "
-        f"AND service_date < :month_end AND id != :id AND status != '{CANCELLED}' AND check_in_at >= :at), "
-        f"EXISTS (SELECT 1 FROM findings WHERE record_kind = '{VISIT}' AND record_id = :id AND status = '{OPEN}')"
-        f"{generic}")
-
-
-def check_in_state(session: Session, visit: VisitRow) -> tuple[bool, bool]:
-    """(latest, has open findings) in one statement: whether no other visit of the beneficiary that
-    month checked in at or after ``visit`` (a live check-in, appended at the end of the beneficiary's
-    month), and whether ``visit`` has open findings already."""
-    later, found, *_ = _run(session, ("state",), _state_sql(session.get_bind().dialect.name), {
-        "person": visit.person_id, "day": visit.service_date, "id": visit.id, "at": visit.check_in_at,
-        "month_end": first_of_next_month(visit.service_date)})[0]
-    return not later, bool(found)
+def _state_sql(dialect: str) -> str:
+    """Whether another visit of the beneficiary that month checked in at or after the visit
+    (``later``) and whether the visit has open findings (``found``): uncorrelated, evaluated once.
+    On PostgreSQL the statement also sets the transaction's prepared statements to their generic
+    plans: the union of the dated facts, prepared by the driver and run next, is then planned once
+    per connection instead of at every check-in (planning its fifteen selects costs more than
+    running them)."""
+    generic = ", (SELECT set_config('plan_cache_mode', 'force_generic_plan', true)) AS generic" \
+        if dialect == "postgresql" else ""
+    return (f"EXISTS (SELECT 1 FROM visits w WHERE w.person_id = :person AND w.service_date >= :day "
+            f"AND w.service_date < :month_end AND w.id != :id AND w.status != '{CANCELLED}' AND w.check_in_at >= :at) "
+            f"AS later, EXISTS (SELECT 1 FROM findings f WHERE f.record_kind = '{VISIT}' AND f.record_id = :id "
+            f"AND f.status = '{OPEN}') AS found{generic}")
 
 
 # --- the visits around a check-in ----------------------------------------------------------------
@@ -91,20 +85,35 @@ def _sharing(photo: bool, points: tuple[str, ...]) -> str:
 def _visits_sql(photo: bool, points: tuple[str, ...], carer: bool, dialect: str) -> Callable:
     """The beneficiary's visits of the day and those sharing evidence (``direct``), and the carer's
     visits of the month that may overlap (an open visit runs its planned minutes: on PostgreSQL in
-    the statement, elsewhere checked after)."""
+    the statement, elsewhere checked after); on every row the visit's state (``_state_sql``)."""
     direct = f"(v.person_id = :person AND v.service_date = :day){_sharing(photo, points)}"
     running = (" AND v.check_in_at + make_interval(mins => v.planned_minutes) > :start_at"
                if dialect == "postgresql" else "")
     overlapping = (" OR (v.carer_id = :carer AND v.check_in_at < :end_at AND (v.check_out_at > :start_at OR "
                    f"v.check_out_at IS NULL AND (v.check_in_at > :open_since OR v.planned_minutes > {MINUTES_A_DAY})"
                    f"{running}))" if carer else "")
-    return lambda _in: (f"SELECT {VISIT_SQL}, CASE WHEN {direct} THEN 1 ELSE 0 END AS direct FROM visits v "
+    return lambda _in: (f"SELECT {VISIT_SQL}, CASE WHEN {direct} THEN 1 ELSE 0 END AS direct, {_state_sql(dialect)} "
+                        "FROM visits v "
                         f"WHERE v.service_date >= :month AND v.service_date < :month_end AND v.status != '{CANCELLED}' "
                         f"AND ({direct}{overlapping}) ORDER BY v.id")
 
 
-def _around(session: Session, visit: VisitRow, month: date) -> list:
-    """The visit rows ``at_check_in`` reads (each once, by id)."""
+@dataclass(frozen=True)
+class Around:
+    """The visits a live check-in is checked with (rows of ``readers.VISIT_COLUMNS``, by id), and its state:
+    whether it is the beneficiary's latest of the month and whether it has open findings already."""
+    visits: list[tuple]
+    latest: bool
+    has_findings: bool
+
+
+_AROUND_COLUMNS = [*(_V[c.key] for c in readers.VISIT_COLUMNS), column("direct", Integer),
+                   column("later", Boolean), column("found", Boolean)]
+
+
+def around_check_in(session: Session, visit: VisitRow) -> Around:
+    """The visits ``at_check_in`` reads and the visit's state, in one statement."""
+    month = first_of_month(visit.service_date)
     start = readers._aware(visit.check_in_at)
     end = start + timedelta(minutes=visit.planned_minutes)
     points = tuple(name for name, lat, lon in (("in", visit.check_in_lat, visit.check_in_lon),
@@ -114,11 +123,14 @@ def _around(session: Session, visit: VisitRow, month: date) -> list:
     params = {"person": visit.person_id, "day": visit.service_date, "month": month,
               "month_end": first_of_next_month(month), "photo": visit.photo_hash, "carer": visit.carer_id,
               "start_at": start, "end_at": end, "open_since": start - ONE_DAY, "lat_in": visit.check_in_lat,
-              "lon_in": visit.check_in_lon, "lat_out": visit.check_out_lat, "lon_out": visit.check_out_lon}
-    rows = _run(session, key, _visits_sql(*key[1:]), params,
-                columns=[*(_V[c.key] for c in readers.VISIT_COLUMNS), column("direct", Integer)])
-    return [tuple(row)[:-1] for row in rows if row.direct or (readers._aware(row.check_out_at) or readers._aware(
+              "lon_in": visit.check_in_lon, "lat_out": visit.check_out_lat, "lon_out": visit.check_out_lon,
+              "id": visit.id, "at": visit.check_in_at}
+    rows = _run(session, key, _visits_sql(*key[1:]), params, columns=_AROUND_COLUMNS)
+    width = len(readers.VISIT_COLUMNS)
+    visits = [tuple(row)[:width] for row in rows if row.direct or (readers._aware(row.check_out_at) or readers._aware(
         row.check_in_at) + timedelta(minutes=row.planned_minutes)) > start]
+    later, found = (rows[0].later, rows[0].found) if rows else (True, True)   # the visit itself is always read
+    return Around(visits, not later, bool(found))
 
 
 # --- the dated facts of everyone named, in one statement -----------------------------------------
@@ -130,7 +142,7 @@ UNION_COLUMNS = (column("tag", String), column("subject", Integer), column("i1",
                  column("n1", InsuredPerson.__table__.c.latitude.type),
                  column("n2", InsuredPerson.__table__.c.longitude.type))
 _SLOTS = ("i1", "i2", "i3", "d1", "d2", "d3", "d4", "v1", "v2", "n1", "n2")
-_CASTS = {"i": "INTEGER", "d": "DATE", "v": "VARCHAR(300)", "n": "NUMERIC(9, 6)"}
+_CASTS = {"i": "INTEGER", "d": "DATE", "v": "TEXT", "n": "NUMERIC(9,6)"}
 
 
 def _branch(tag: str, subject: str, source: str, values: dict[str, str], *, first: bool = False) -> str:
@@ -144,14 +156,18 @@ _OVERLAPS = "(valid_to IS NULL OR valid_to > :start) AND valid_from < :end"
 
 
 _PERIOD = {"d1": "valid_from", "d2": "valid_to"}
-_STAYS = ("FROM stays WHERE person_id = :person AND admitted_on < :end "
-          "AND (discharged_on IS NULL OR discharged_on >= :start)")
-_PLANS = "(person_id {people} AND status = '" + FINAL + "') OR id {plans}"
+#: the person's stays overlapping the month and the plans named (the persons' final ones and the visits'),
+#: each read once (common table expressions: the union names them several times and stays below
+#: psycopg's 4 KB limit of statements whose conversion it caches)
+_WITH = ("WITH st AS (SELECT * FROM stays "
+         "WHERE person_id = :person AND admitted_on < :end AND (discharged_on IS NULL OR discharged_on >= :start)), "
+         "pl AS (SELECT * FROM care_plans "
+         "WHERE (person_id {people} AND status = '" + FINAL + "') OR id {plans}) ")
 
 
 def _dated_sql(_in) -> str:
     people, carers = _in("people"), _in("carers")
-    providers = f"{_in('providers')} OR org_id IN (SELECT provider_id {_STAYS})"   # the stays' providers too
+    providers = f"{_in('providers')} OR org_id IN (SELECT provider_id FROM st)"   # the stays' providers too
     branches = [
         _branch("P", "id", f"FROM insured_persons WHERE id {people}",
                 {"d1": "death_date", "v1": "address", "n1": "latitude", "n2": "longitude"}, first=True),
@@ -172,22 +188,25 @@ def _dated_sql(_in) -> str:
         _branch("q", "carer_id", f"FROM carer_qualification_periods WHERE carer_id {carers} AND {_OVERLAPS}",
                 {**_PERIOD, "v1": "staff_type"}),
         _branch("u", "carer_id", f"FROM carer_suspension_periods WHERE carer_id {carers} AND {_OVERLAPS}", _PERIOD),
-        _branch("S", "id", _STAYS, {"i1": "person_id", "i2": "provider_id", "v1": "care_type", "d1": "admitted_on",
-                                    "d2": "discharged_on"}),
-        _branch("L", "id", f"FROM leaves WHERE stay_id IN (SELECT id {_STAYS})",
+        _branch("S", "id", "FROM st", {"i1": "person_id", "i2": "provider_id", "v1": "care_type",
+                                       "d1": "admitted_on", "d2": "discharged_on"}),
+        _branch("L", "id", "FROM leaves WHERE stay_id IN (SELECT id FROM st)",
                 {"i1": "stay_id", "d1": "out_on", "d2": "back_on"}),
         _branch("vi", "visit_id", f"FROM visit_items WHERE visit_id {_in('visits')}",
                 {"i1": "service_item_id", "i3": "id"}),
-        _branch("pl", "id", f"FROM care_plans WHERE {_PLANS.format(people=people, plans=_in('plans'))}",
-                {"i1": "person_id", "i2": "provider_id", "i3": "version", "v1": "care_type", "v2": "status",
-                 "d1": "effective_from"}),
+        _branch("pl", "id", "FROM pl", {"i1": "person_id", "i2": "provider_id", "i3": "version", "v1": "care_type",
+                                        "v2": "status", "d1": "effective_from"}),
         _branch("pi", "t.plan_id", "FROM care_plan_visit_types t "
                 "JOIN care_plan_visit_items i ON i.visit_type_id = t.id "
-                "JOIN service_items c ON c.id = i.service_item_id "
-                "WHERE t.plan_id IN (SELECT id FROM care_plans "
-                f"WHERE {_PLANS.format(people=people, plans=_in('plans'))})", {"v1": "c.code"}),
+                "JOIN service_items c ON c.id = i.service_item_id WHERE t.plan_id IN (SELECT id FROM pl)",
+                {"v1": "c.code"}),
     ]
-    return " UNION ALL ".join(branches) + " ORDER BY tag, subject, d1, v1, i3"
+    return (_WITH.format(people=people, plans=_in("plans")) + " UNION ALL ".join(branches)
+            + " ORDER BY tag, subject, d1, v1, i3")
+
+
+#: the id lists of the union
+DATED_LISTS = ("people", "providers", "carers", "visits", "plans")
 
 
 class _Plans:
@@ -221,7 +240,7 @@ def _dated(session: Session, visit: VisitRow, month: date, visits: list[tuple]) 
               "stays_until": end + dated.STAY_MARGIN}
     found: dict[str, dict] = defaultdict(lambda: defaultdict(list))
     for tag, subject, *values in _run(session, ("dated",), _dated_sql, params, columns=UNION_COLUMNS,
-                                      lists=("people", "providers", "carers", "visits", "plans")):
+                                      lists=DATED_LISTS):
         found[tag][subject].append(values)
     return found
 
@@ -252,15 +271,15 @@ def _items(session: Session, found: dict[str, dict]) -> dict[int, tuple[Item, ..
     return {visit_id: tuple(catalogue[r[0]] for r in rows) for visit_id, rows in found["vi"].items()}
 
 
-def at_check_in(session: Session, visit: VisitRow, *, now: datetime) -> Facts:
+def at_check_in(session: Session, visit: VisitRow, around: Around, *, now: datetime) -> Facts:
     """What checking a visit just checked in (not yet out) needs: the beneficiary's records of its
     day (V06, V10; bed-days of its stays), the carer's visits of the month overlapping it (V04: an
     open visit runs its planned minutes, at most a day) and the visits sharing its GPS point or
-    photo (S01); with the dated facts and cap segments of the persons they name. Two statements
-    (the cap segments' policy is the transaction's)."""
+    photo (S01), read by ``around_check_in``; with the dated facts and cap segments of the persons they
+    name. One statement (the cap segments' policy is the transaction's)."""
     month = first_of_month(visit.service_date)
     end = first_of_next_month(month)
-    visits = _around(session, visit, month)
+    visits = around.visits
     found = _dated(session, visit, month, visits)
     persons = _persons(found)
     addresses = {i: (readers._point(r[0][9], r[0][10]), (r[0][7] or "").strip() or None)

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, or_, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ltc.compliance import entry, readers
@@ -27,6 +28,7 @@ from ltc.compliance.models import Finding, ScanMark
 from ltc.compliance.policy import CompliancePolicy
 from ltc.compliance.rules import evaluate
 from ltc.compliance.rules.caps import over_cap, segment_of
+from ltc.core import prepared
 from ltc.core.clock import local_today
 from ltc.core.months import add_months, first_of_month, first_of_next_month
 from ltc.policy.services import policy_on
@@ -106,12 +108,37 @@ _NEW_COLUMNS = ("rule", "record_kind", "record_id", "person_id", "service_date",
 _JSON_COLUMNS = frozenset({"params", "evidence"})
 
 
+#: below this many rows one ``INSERT … SELECT FROM json_to_recordset`` is cheaper than a ``COPY`` (two round trips
+#: and its set-up)
+COPY_FROM = 50
+_RECORD = ", ".join(f"{name} {Finding.__table__.c[name].type.compile(dialect=postgresql.dialect())}"
+                    for name in _NEW_COLUMNS)
+
+
+def _recordset_sql(_in) -> str:
+    """The rows bound as one JSON array of objects: one short statement text (prepared once) for any
+    number of rows, one parameter."""
+    return (f"INSERT INTO findings ({', '.join(_NEW_COLUMNS)}) SELECT {', '.join(_NEW_COLUMNS)} "
+            f"FROM json_to_recordset(CAST(:rows AS JSON)) AS r({_RECORD})")
+
+
+def _iso(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def _insert_new(session: Session, new: list[dict]) -> None:
-    """The new findings' rows: on PostgreSQL one ``COPY`` on the session's connection (a month's
-    findings in one stream, no statement per row), elsewhere one multi-row insert."""
+    """The new findings' rows: on PostgreSQL many (a month's) as one ``COPY`` on the session's
+    connection (one stream, no statement per row), a few (an entry-time check's) as one insert of a
+    JSON array of rows; elsewhere one insert of the rows."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        session.execute(insert(Finding), new)
+        connection.execute(insert(Finding.__table__), new)
+        return
+    if len(new) < COPY_FROM:
+        rows = json.dumps([{name: row[name] for name in _NEW_COLUMNS} for row in new], default=_iso)
+        prepared.execute(session, ("insert findings",), _recordset_sql, {"rows": rows})
         return
     json_positions = [i for i, name in enumerate(_NEW_COLUMNS) if name in _JSON_COLUMNS]
     with connection.connection.driver_connection.cursor() as cursor:
@@ -158,9 +185,10 @@ def check_record(session: Session, record_kind: str, record: Any, *, now: dateti
 
 def _check_visit(session: Session, visit, *, now: datetime) -> list[Found]:
     session.flush()
-    live = _live_check_in(session, visit)
-    if live is not None:
-        return _check_live(session, visit, now=now, has_findings=live[0])
+    if _may_be_live(visit):
+        around = entry.around_check_in(session, visit)
+        if around.latest:
+            return _check_live(session, visit, around, now=now)
     facts = readers.around_visit(session, visit, now=now)
     found = evaluate(facts, compliance_policy(session, visit.service_date), now=now)
     own = _keep_record(session, found, RecordKind.VISIT, visit.id, now=now)
@@ -172,26 +200,22 @@ def _check_visit(session: Session, visit, *, now: datetime) -> list[Found]:
     return own
 
 
-def _live_check_in(session: Session, visit) -> tuple[bool] | None:
-    """For a check-in never corrected, not yet checked out, the beneficiary's latest of the month
-    (the records before it keep their verdicts, only the carer's visits it overlaps can change):
-    whether it has open findings already; None for any other visit."""
-    if visit.check_in_at is None or visit.check_out_at is not None or visit.version != 1:
-        return None
-    latest, has_findings = entry.check_in_state(session, visit)
-    return (has_findings,) if latest else None
+def _may_be_live(visit) -> bool:
+    """A check-in never corrected, not yet checked out: live when it is also the beneficiary's latest of
+    the month (the records before it keep their verdicts, only the carer's visits it overlaps can change)."""
+    return visit.check_in_at is not None and visit.check_out_at is None and visit.version == 1
 
 
-def _check_live(session: Session, visit, *, now: datetime, has_findings: bool) -> list[Found]:
+def _check_live(session: Session, visit, around: entry.Around, *, now: datetime) -> list[Found]:
     """The entry-time check of a live check-in from the facts of its day, its carer's overlapping
     visits and its cap segment's count so far (V07), instead of the whole month: the same findings."""
-    facts = entry.at_check_in(session, visit, now=now)
+    facts = entry.at_check_in(session, visit, around, now=now)
     policy = compliance_policy(session, visit.service_date)
     found = entry.live_findings(facts, visit.id, policy, now=now)
     mine = [f for f in found if f.record.kind == RecordKind.VISIT and f.record.id == visit.id]
     if not any(f.severity == Severity.REJECT for f in mine):
         mine += _over_cap(session, visit, facts, policy)
-    _keep_record(session, mine, RecordKind.VISIT, visit.id, now=now, first_check=not has_findings)
+    _keep_record(session, mine, RecordKind.VISIT, visit.id, now=now, first_check=not around.has_findings)
     if visit.carer_id is not None:
         later = {v.id for v in facts.visits if v.carer_id == visit.carer_id and v.check_in is not None
                  and (v.check_in, v.id) > (visit.check_in_at, visit.id)}

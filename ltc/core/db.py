@@ -2,11 +2,12 @@
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
+import time
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, DateTime, MetaData, Numeric, TypeDecorator, event
+from sqlalchemy import CheckConstraint, DateTime, MetaData, Numeric, TypeDecorator, event, exc
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -95,6 +96,31 @@ def reset_writing(token: Token) -> None:
 
 def begin_statement() -> str:
     return "BEGIN IMMEDIATE" if _writes.get() else "BEGIN"
+
+
+#: a pooled connection idle for longer than this is pinged before it is handed out again
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def ping_when_idle(engine, idle_seconds: float = PING_AFTER_IDLE_SECONDS) -> None:
+    """``pool_pre_ping`` for connections that sat idle: a connection checked in less than
+    ``idle_seconds`` ago is handed out as it is (a busy server's requests send no extra round
+    trip), an older one is pinged first and replaced when the ping fails (the server restarted,
+    a firewall dropped it). SQLAlchemy's pessimistic disconnect handling on the pool's checkout."""
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        if record is not None:
+            record.info["ltc_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):
+        since = record.info.get("ltc_idle_since")
+        if since is None or time.monotonic() - since <= idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:   # noqa: BLE001 - any failure: the pool retries with a new connection
+            raise exc.DisconnectionError(str(error)) from error
 
 
 def configure_sqlite(engine) -> None:

@@ -13,7 +13,7 @@ from ltc.api.schema import Checked, api_route, check, raise_problems
 from ltc.auth.permissions import Action
 from ltc.auth.scope import get_scoped
 from ltc.auth.services import actor_of
-from ltc.auth.web import api_permission, api_user
+from ltc.auth.web import api_caller, api_permission, api_user
 from ltc.core.clock import local_today, utcnow
 from ltc.core.errors import Conflict, DomainError
 from ltc.extensions import db
@@ -23,24 +23,25 @@ from ltc.providers.records import checks
 from ltc.providers.records import visits
 from ltc.providers.records.models import Visit
 from ltc.providers.records.api_schemas import (IN_ONE_VISIT, Batch, BatchOut, CheckIn, CheckOut, OfflineVisit,
-                                               SavedVisit, StoredVisit, TodayQuery, VisitsOfDay, finding_json,
+                                               SavedVisit, StoredVisit, TodayQuery, VisitsOfDay, findings_json,
                                                visit_json)
 from ltc.web.messages import error_words
 
 WRITE_ERRORS = (404, 409)
 
 
-def _device() -> scope.Device:
-    user = api_user()
-    return scope.device_of(db.session, actor_of(user), operator=user.has_role("operator"))
+def _device(person_id: int | None = None) -> scope.Device:
+    """The sender (``api_caller``: no user row loaded); with ``person_id`` whether a carer may act for them."""
+    user = api_caller()
+    return scope.device_of(db.session, actor_of(user), operator=user.has_role("operator"), person_id=person_id)
 
 
-def _visit_json(visit) -> dict:
-    return visit_json(visit, *scope.name_and_address(db.session, visit.person_id))
+def _visit_json(visit, device: scope.Device | None = None) -> dict:
+    return visit_json(visit, *scope.name_and_address(db.session, visit.person_id, device))
 
 
-def _saved_json(outcome: visits.VisitOutcome) -> dict:
-    return {"visit": _visit_json(outcome.visit), "findings": [finding_json(f) for f in outcome.findings],
+def _saved_json(outcome: visits.VisitOutcome, device: scope.Device | None = None) -> dict:
+    return {"visit": _visit_json(outcome.visit, device), "findings": findings_json(outcome.findings),
             "same_start_as": outcome.duplicate_of}
 
 
@@ -49,8 +50,8 @@ def _duplicate(exc: visits.DuplicateVisit) -> Conflict:
     return Conflict(exc.message, {"visit": url_for("api.carer_visit", visit_id=exc.visit_id)}, params=exc.params)
 
 
-def _saved(outcome: visits.VisitOutcome):
-    response = jsonify(_saved_json(outcome))
+def _saved(outcome: visits.VisitOutcome, device: scope.Device | None = None):
+    response = jsonify(_saved_json(outcome, device))
     response.headers["Location"] = url_for("api.carer_visit", visit_id=outcome.visit.id)
     return response, 201
 
@@ -72,7 +73,7 @@ def carer_visits_today(query: TodayQuery):
 def carer_visit(visit_id: int):
     visit = get_scoped(db.session, api_user(), Visit, visit_id)
     findings = checks.findings_of(db.session, [(RecordKind.VISIT.value, visit.id)])
-    return jsonify(visit=_visit_json(visit), findings=[finding_json(f) for f in findings])
+    return jsonify(visit=_visit_json(visit), findings=findings_json(findings))
 
 
 @bp.post("/carer/visits/check-in")
@@ -80,7 +81,7 @@ def carer_visit(visit_id: int):
 @api_route(summary="Check in at a beneficiary's (into the scheduled visit, or a new one of the plan)",
            body=CheckIn, responses={201: SavedVisit}, errors=WRITE_ERRORS, key_required=True)
 def carer_check_in(body: CheckIn):
-    device, now = _device(), utcnow()
+    device, now = _device(body.person_id), utcnow()
     carer_id = scope.carer_for(device, body.carer_id)
     scope.check_person(db.session, device, body.person_id)
     try:
@@ -91,7 +92,7 @@ def carer_check_in(body: CheckIn):
                                   planned_minutes=body.planned_minutes)
     except visits.DuplicateVisit as exc:
         raise _duplicate(exc) from None
-    return _saved(outcome)
+    return _saved(outcome, device)
 
 
 @bp.post("/carer/visits/<int:visit_id>/check-out")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from flask import url_for
-from flask_babel import gettext
+from flask_babel import get_translations
 from pydantic import BeforeValidator, Field
 
 from ltc.api.schema import MAX_INT, Body, Int32, Out, Query, query_int
@@ -187,9 +187,17 @@ def visit_json(visit: Visit, name: str, address: str | None) -> dict:
             "item_ids": sorted(item.service_item_id for item in visit.items), "version": visit.version}
 
 
-def finding_json(finding) -> dict:
+def finding_json(finding, translations=None) -> dict:
     """A finding with its explanation in the request's language (the message is the msgid; string
-    parameters are labels, translated too)."""
-    params = {k: gettext(v) if isinstance(v, str) and v else v for k, v in (finding.params or {}).items()}
+    parameters are labels, translated too); ``translations``: the request's, when already at hand."""
+    translate = (translations if translations is not None else get_translations()).ugettext
+    params = {k: translate(v) if isinstance(v, str) and v else v for k, v in (finding.params or {}).items()}
+    message = translate(finding.message)
     return {"rule": finding.rule, "severity": finding.severity,
-            "explanation": gettext(finding.message, **params), "evidence": jsonable(finding.evidence or {})}
+            "explanation": message % params if params else message, "evidence": jsonable(finding.evidence or {})}
+
+
+def findings_json(findings) -> list[dict]:
+    """``finding_json`` of each, the request's translations looked up once."""
+    translations = get_translations()
+    return [finding_json(finding, translations) for finding in findings]

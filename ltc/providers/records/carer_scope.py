@@ -6,11 +6,10 @@ has visits with or is the chosen carer of (``BeneficiaryCarer``); a provider ope
 every carer of its provider (the visit services check the provider). Anything else is a 404.
 """
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import date
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Boolean, Integer, String, column, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ltc.core import prepared
 from ltc.core.audit import Actor
@@ -32,27 +31,49 @@ class Device:
     own_carer_id: int | None
     #: the carer row itself, kept so that the services find it in the session (no second read)
     own_carer: Carer | None = field(default=None, compare=False, repr=False)
+    #: a person asked about with the carer (``device_of(person_id=)``) and whether the carer may act for them
+    person_id: int | None = None
+    person_known: bool = False
+    #: that person's name and address, read with it (what a visit's answer shows)
+    person_name: tuple[str, str | None] | None = None
 
     @property
     def is_carer(self) -> bool:
         return self.own_carer_id is not None
 
 
-@cache
-def _carer_of_login():
-    """The carer row of a login (the statement built once)."""
-    return select(Carer).where(Carer.user_id == bindparam("user_id"))
+_CARER_COLUMNS = (column("id", Integer), column("provider_id", Integer), column("person_known", Boolean),
+                  column("name", String), column("address", String))
 
 
-def device_of(session: Session, actor: Actor, *, operator: bool) -> Device:
+def _carer_of_login_sql(_in) -> str:
+    """The carer of a login, whether it may act for the person ``:person`` (``_carers_person_sql``) and
+    that person's name and address."""
+    return (f"SELECT c.id, c.provider_id, {_knows_person('c.id')}, p.name, p.address FROM carers c "
+            "LEFT JOIN insured_persons p ON p.id = :person WHERE c.user_id = :user_id")
+
+
+def _in_session(session: Session, carer_id: int, provider_id: int, user_id: int) -> Carer:
+    """The carer as a persistent row of the session from the values read (its other columns load
+    when first used): the services' ``session.get(Carer, id)`` then sends nothing."""
+    carer = Carer(id=carer_id, provider_id=provider_id, user_id=user_id)
+    make_transient_to_detached(carer)
+    return session.merge(carer, load=False)
+
+
+def device_of(session: Session, actor: Actor, *, operator: bool, person_id: int | None = None) -> Device:
     """The request's sender. An operator acts for any carer of its provider; a carer login must be
-    linked to a carer of the register (Forbidden otherwise)."""
+    linked to a carer of the register (Forbidden otherwise). With ``person_id`` the same statement
+    reads whether the carer may act for that person (``check_person`` then sends nothing)."""
     if operator:
         return Device(actor, None)
-    carer = session.scalar(_carer_of_login(), {"user_id": actor.user_id})
-    if carer is None:
+    found = prepared.rows(session, ("carer of login",), _carer_of_login_sql,
+                          {"user_id": actor.user_id, "person": person_id}, columns=_CARER_COLUMNS)
+    if not found:
         raise Forbidden("该账号未关联护理人员名册，不能登记服务")
-    return Device(actor, carer.id, carer)
+    row = found[0]
+    return Device(actor, row.id, _in_session(session, row.id, row.provider_id, actor.user_id), person_id,
+                  bool(row.person_known), None if row.name is None else (row.name, row.address))
 
 
 def carer_for(device: Device, carer_id: int | None) -> int:
@@ -71,23 +92,33 @@ def check_person(session: Session, device: Device, person_id: int) -> None:
     """A carer may act only for the beneficiaries of its own visits or those it is the chosen carer of."""
     if not device.is_carer:
         return
-    found = prepared.rows(session, ("carer's person",), _carers_person_sql,
-                          {"carer": device.own_carer_id, "person": person_id})
-    if not found[0][0]:
+    if device.person_id == person_id:
+        known = device.person_known
+    else:
+        known = prepared.rows(session, ("carer's person",), _carers_person_sql,
+                              {"carer": device.own_carer_id, "person": person_id})[0][0]
+    if not known:
         raise NotFound(NO_PERSON, {"person_id": "not found"})
 
 
+def _knows_person(carer: str) -> str:
+    return (f"(EXISTS (SELECT 1 FROM visits WHERE carer_id = {carer} AND person_id = :person) "
+            f"OR EXISTS (SELECT 1 FROM beneficiary_carers WHERE carer_id = {carer} AND person_id = :person))")
+
+
 def _carers_person_sql(_in) -> str:
-    return ("SELECT EXISTS (SELECT 1 FROM visits WHERE carer_id = :carer AND person_id = :person) "
-            "OR EXISTS (SELECT 1 FROM beneficiary_carers WHERE carer_id = :carer AND person_id = :person)")
+    return f"SELECT {_knows_person(':carer')}"
 
 
 def _name_sql(_in) -> str:
     return "SELECT name, address FROM insured_persons WHERE id = :person"
 
 
-def name_and_address(session: Session, person_id: int) -> tuple[str, str | None]:
-    """The person's name and address as a visit's answer shows them (one plain row)."""
+def name_and_address(session: Session, person_id: int, device: Device | None = None) -> tuple[str, str | None]:
+    """The person's name and address as a visit's answer shows them (one plain row; none when
+    ``device`` read them with the person it acts for)."""
+    if device is not None and device.person_id == person_id and device.person_name is not None:
+        return device.person_name
     name, address = prepared.rows(session, ("person's name",), _name_sql, {"person": person_id})[0]
     return name, address
 

@@ -67,17 +67,25 @@ def visit_of(session: Session, actor: Actor, visit_id: int) -> Visit:
     return visit
 
 
-def visits_of_day(session: Session, person_id: int, at: datetime) -> list[Visit]:
-    """The person's visits of the Asia/Shanghai day of ``at`` (every provider, by id), read once for
-    a check-in: its exact duplicates and the scheduled visit it goes into are among them."""
-    return list(session.scalars(_visits_of_day(), {"person_id": person_id, "day": service_date_of(at)}))
+def visits_of_day(session: Session, carer: Carer, person_id: int, at: datetime) -> list[Visit]:
+    """The person's visits of the Asia/Shanghai day of ``at`` that a check-in by ``carer`` at ``at``
+    may meet (by id), read once: those of the carer checked in at ``at`` (its exact duplicates and
+    the visits with the same start, V10) and the untouched scheduled visits of the carer's provider
+    it may go into (the carer's or nobody's yet). The day's other visits are left unread."""
+    return list(session.scalars(_visits_of_day(), {"person_id": person_id, "day": service_date_of(at),
+                                                   "carer_id": carer.id, "at": at,
+                                                   "provider_id": carer.provider_id}))
 
 
 @cache
 def _visits_of_day():
-    """A person's visits of a day (the statement built once)."""
-    return select(Visit).where(Visit.person_id == bindparam("person_id"),
-                               Visit.service_date == bindparam("day")).order_by(Visit.id)
+    """The statement of ``visits_of_day``, built once."""
+    carer = bindparam("carer_id")
+    return select(Visit).where(
+        Visit.person_id == bindparam("person_id"), Visit.service_date == bindparam("day"),
+        or_((Visit.carer_id == carer) & (Visit.check_in_at == bindparam("at", type_=Visit.check_in_at.type)),
+            (Visit.status == VisitStatus.SCHEDULED.value) & (Visit.provider_id == bindparam("provider_id"))
+            & (Visit.carer_id.is_(None) | (Visit.carer_id == carer)))).order_by(Visit.id)
 
 
 def scheduled_visit(session: Session, carer: Carer, day_visits: list[Visit], *, person_id: int, at: datetime,

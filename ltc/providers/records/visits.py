@@ -26,6 +26,7 @@ from ltc.providers.records import visit_input as rules
 from ltc.providers.records.checks import check_record
 from ltc.providers.records.models import NOTE_MAX, RecordVersion, Visit
 from ltc.providers.records.visit_input import DuplicateVisit, service_date_of
+from ltc.providers.records.visit_insert import insert_with_audit
 
 __all__ = ["DuplicateVisit", "VisitOutcome", "check_in", "check_out", "correct_visit", "record_visit",
            "service_date_of"]
@@ -67,25 +68,33 @@ def check_in(session: Session, *, actor: Actor, carer_id: int, person_id: int, a
     carer = rules.carer_of(session, actor, carer_id)
     rules.check_moment(at, "at")
     entered = rules.clean_check_in(lat=lat, lon=lon, device_id=device_id, photo_hash=photo_hash, source=source)
-    day_visits = rules.visits_of_day(session, person_id, at)
+    day_visits = rules.visits_of_day(session, carer, person_id, at)
     rules.refuse_duplicate(day_visits, carer_id=carer.id, check_in_at=at, values=entered, visit_type_id=visit_type_id)
     visit = rules.scheduled_visit(session, carer, day_visits, person_id=person_id, at=at, visit_id=visit_id,
                                   visit_type_id=visit_type_id)
-    if visit is None:
+    if visit is None:   # a new visit: stored with its audit row at once
         visit = rules.new_visit(session, carer, person_id=person_id, at=at, visit_type_id=visit_type_id,
                                 actor=actor, now=now, care_type=care_type, planned_minutes=planned_minutes)
-        session.add(visit)
-    before = rules.snapshot(visit) if visit.id else None
-    visit.carer_id = carer.id
+        _enter_check_in(visit, carer.id, at, uploaded_at, entered)
+        insert_with_audit(session, visit, actor=actor, action="check_in", now=now)
+    else:
+        before = rules.snapshot(visit)
+        _enter_check_in(visit, carer.id, at, uploaded_at, entered)
+        session.flush()
+        audit.record(session, actor, "check_in", "visit", visit.id, before=before, after=rules.snapshot(visit),
+                     now=now)
+    return _checked(session, visit, now=now, day_visits=day_visits)
+
+
+def _enter_check_in(visit: Visit, carer_id: int, at: datetime, uploaded_at: datetime | None,
+                    entered: dict[str, Any]) -> None:
+    visit.carer_id = carer_id
     visit.status = VisitStatus.IN_PROGRESS.value
     visit.check_in_at = at
     visit.service_date = service_date_of(at)
     visit.uploaded_at = uploaded_at
     for name, value in entered.items():
         setattr(visit, name, value)
-    session.flush()
-    audit.record(session, actor, "check_in", "visit", visit.id, before=before, after=rules.snapshot(visit), now=now)
-    return _checked(session, visit, now=now, day_visits=day_visits)
 
 
 def _finish(session: Session, visit: Visit, *, at: datetime, item_ids, actual_minutes: int | None,
@@ -147,7 +156,7 @@ def record_visit(session: Session, *, actor: Actor, carer_id: int, person_id: in
     if check_out_at < check_in_at:
         raise ValidationFailed("签退时间不能早于签到时间", {"check_out_at": "签退时间不能早于签到时间"})
     rules.items_of(session, item_ids)
-    day_visits = rules.visits_of_day(session, person_id, check_in_at)
+    day_visits = rules.visits_of_day(session, carer, person_id, check_in_at)
     rules.refuse_duplicate(day_visits, carer_id=carer.id, check_in_at=check_in_at, values=entered,
                            visit_type_id=visit_type_id,
                            check_out=(check_out_at, item_ids, (notes or "").strip() or None))
