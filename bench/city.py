@@ -222,6 +222,14 @@ def indexes_dropped(conn, tables: tuple[str, ...]):
         conn.exec_driver_sql(definition)
 
 
+def bed_days(conn, start: date, end: date) -> int:
+    """The stays' bed-days within the generated months (with the visits: the city's records)."""
+    return int(conn.exec_driver_sql(
+        "SELECT coalesce(sum(least(coalesce(discharged_on, %(end)s), %(end)s) - greatest(admitted_on, %(start)s)), 0) "
+        "FROM stays WHERE admitted_on < %(end)s AND (discharged_on IS NULL OR discharged_on > %(start)s)",
+        {"start": start, "end": end}).scalar())
+
+
 def months_of(start: str, count: int) -> list[date]:
     from ltc.core.months import add_months
 
@@ -258,15 +266,21 @@ def build(url: str, args, statuses: dict[date, str | None]) -> dict:
                 visits_month(sql, month, first_of_next_month(month))
                 print(f"  {month:%Y-%m}: {sql.rows.get('visits', 0):,} visits so far "
                       f"({time.perf_counter() - t0:.0f} s)", flush=True)
-        figures["indexes"] = sql.seconds.pop("indexes", 0.0)
         conn.exec_driver_sql("ANALYZE")
+        db.session.commit()   # each step commits: the tables can be looked at while the next one runs
+        conn = sql.conn = db.session.connection()
+        conn.exec_driver_sql("SET session_replication_role = replica")
         for month in months:
             end = first_of_next_month(month)
             findings_month(sql, month, end)
             city_money.activity(sql, month, end, last=month == months[-1])
             if statuses.get(month):
                 city_money.settle(sql, month, end, statuses[month])
+            db.session.commit()
+            conn = sql.conn = db.session.connection()
+            conn.exec_driver_sql("SET session_replication_role = replica")
         print(f"  findings, activity and settlements ({time.perf_counter() - t0:.0f} s)", flush=True)
+        figures["bed_days"] = bed_days(conn, months[0], first_of_next_month(months[-1]))
         conn.exec_driver_sql(f"DROP TABLE {SLOTS}")
         db.session.commit()
         figures["months"] = time.perf_counter() - t0 - figures["world"]
@@ -287,6 +301,7 @@ def main() -> int:
     parser.add_argument("--from", dest="start", default="2025-07")
     parser.add_argument("--months", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="leave the cluster running (prints how to stop it)")
     parser.add_argument("--last-status", default="paid", help="the last month's settlements (none: not settled)")
     args = parser.parse_args()
     months = months_of(args.start, args.months)
@@ -298,12 +313,16 @@ def main() -> int:
         figures = build(url, args, statuses)
         print(f"built in {time.perf_counter() - t0:.0f} s: schema {figures['schema']:.0f} s, "
               f"world {figures['world']:.0f} s, "
-              f"months {figures['months']:.0f} s; load {os.getloadavg()}")
+              f"months {figures['months']:.0f} s; load {os.getloadavg()}; records {figures['rows']['visits']:,} visits "
+              f"+ {figures['bed_days']:,} bed-days")
         for name, count in sorted(figures["rows"].items()):
             print(f"  {name:<32} {count:>12,}  {figures['seconds'].get(name, '')}")
         return 0
     finally:
-        pg.stop()
+        if args.keep:
+            print(f"kept: {url}; stop with: pg_ctl -D {pg.data} -m fast stop (as postgres), then remove {pg.data}")
+        else:
+            pg.stop()
 
 
 if __name__ == "__main__":

@@ -34,11 +34,11 @@ quota(grade, level, rate) AS (VALUES {_values((g, lv, r) for (g, lv), r in QUOTA
 cap(level, rate, outreach_fund) AS (VALUES {_values(
     (lv, r, OUTREACH_FUND_CAP[lv]) for lv, r in INSTITUTION_CAP.items())}),
 person AS (
-  SELECT p.id, p.death_date, c.category,
-         EXISTS (SELECT 1 FROM person_tag_periods t WHERE t.person_id = p.id
-                 AND t.tag IN ({", ".join(f"'{t}'" for t in sorted(UPLIFT_TAGS))})) AS uplift,
-         EXISTS (SELECT 1 FROM person_tag_periods t WHERE t.person_id = p.id AND t.tag = 'chronic_class_a') AS chronic
+  SELECT p.id, p.death_date, c.category, coalesce(t.uplift, false) AS uplift, coalesce(t.chronic, false) AS chronic
   FROM insured_persons p JOIN person_category_periods c ON c.person_id = p.id AND c.valid_to IS NULL
+  LEFT JOIN (SELECT person_id, bool_or(tag IN ({", ".join(f"'{t}'" for t in sorted(UPLIFT_TAGS))})) AS uplift,
+                    bool_or(tag = 'chronic_class_a') AS chronic FROM person_tag_periods GROUP BY person_id) t
+    ON t.person_id = p.id
 )"""
 
 #: provider, person, care type, unit, medical, payable units of the month
@@ -114,6 +114,7 @@ def settle(sql: Sql, month: date, end: date, status: str) -> None:
                "SELECT o.id, CAST(:m0 AS date), 'regular', CAST(:status AS text), 1, CAST(:m1 AS date) "
                "FROM organisations o WHERE o.kind = 'provider' AND EXISTS (SELECT 1 FROM provider_care_type_periods c "
                "WHERE c.org_id = o.id) ORDER BY o.id", status=status, **span)
+    sql.conn.exec_driver_sql("ANALYZE findings, settlements")
     sql.insert("settlement_lines", LINE_COLUMNS, LINES, **span)
     sql.run("settlement totals", TOTALS, **span)
     sql.insert("settlement_findings", ("settlement_id", "revision", "finding_id"),

@@ -47,8 +47,10 @@ TARGETS = {"home": None, "lists": 150, "inboxes": 150, "queues": 150, "findings"
            "dashboards": 300, "figures": 300, "bare": None}
 LISTS = ("/people/", "/carers/", "/visits/", "/stays/", "/entitlements/", "/care-plans/", "/orgs/", "/billing/stars/",
          "/ratings/stars/")
-INBOXES = ("/reviews/", "/ratings/follow-ups/", "/ratings/complaints/", "/ratings/points/", "/ratings/effects/notices")
-QUEUES = ("/findings/", "/settlements/review/approval", "/settlements/review/payment")
+INBOXES = ("/reviews/", "/ratings/follow-ups/", "/ratings/complaints/", "/ratings/points/", "/ratings/effects/notices",
+           "/assessment/")
+QUEUES = ("/findings/", "/settlements/review/approval", "/settlements/review/payment", "/assessment/queues/to_accept",
+          "/assessment/queues/to_schedule", "/assessment/queues/all")
 #: simulated user → (login name, org key, roles)
 ACCOUNTS = (("mia", "mia", ("admin",)), ("ins_op", "insurer", ("operator",)), ("ins_rev", "insurer", ("reviewer",)),
             ("agency", "agency", ("admin",)), ("prov_admin", "provider", ("admin",)),
@@ -159,6 +161,9 @@ def probe(base: str, account: dict) -> tuple[list, list, list]:
     login(session, base, account)
     for group, path in candidates(account):
         answer = session.get(base + path, allow_redirects=False)
+        target = answer.headers.get("Location", "").removeprefix(base)
+        if answer.status_code in (301, 302) and target.startswith("/") and not target.startswith("/login"):
+            path, answer = target, session.get(base + target, allow_redirects=False)   # the role's own page
         if answer.status_code >= 500:
             errors.append((path, answer.status_code))
         elif answer.status_code != 200:
@@ -217,7 +222,8 @@ def prepare(url: str, args) -> list[date]:
     t0 = time.perf_counter()
     city = build(url, args, statuses)
     print(f"city: {args.beneficiaries:,} beneficiaries / {args.providers} providers / {args.months} months in "
-          f"{time.perf_counter() - t0:.0f} s: {city['rows']['visits']:,} visits, {city['rows']['stays']:,} stays, "
+          f"{time.perf_counter() - t0:.0f} s: records {city['rows']['visits'] + city['bed_days']:,} "
+          f"({city['rows']['visits']:,} visits + {city['bed_days']:,} bed-days), "
           f"{city['rows'].get('findings', 0):,} findings, {city['rows'].get('settlement_lines', 0):,} synthesised "
           f"settlement lines (months before the last: synthesised, paid)", flush=True)
     if args.settle_last == "real":

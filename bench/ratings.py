@@ -173,7 +173,7 @@ def main() -> int:
         city = build(url, args, statuses)
         print(f"generated {args.beneficiaries:,} beneficiaries / {args.providers} providers / {args.months} months "
               f"in {time.perf_counter() - t0:.0f} s (schema {city['schema']:.0f} s, world {city['world']:.0f} s, "
-              f"months {city['months']:.0f} s): {city['rows']['visits']:,} visits, "
+              f"months {city['months']:.0f} s): {city['rows']['visits']:,} visits + {city['bed_days']:,} bed-days, "
               f"{city['rows'].get('findings', 0):,} findings, {city['rows'].get('settlement_lines', 0):,} "
               f"settlement lines", flush=True)
         if args.settle == "real":
