@@ -124,9 +124,11 @@ def accounts(url: str, users: int) -> list[dict]:
 def scope_ids(session, kind: str, org_id: int) -> dict:
     from sqlalchemy import text
 
-    where = "WHERE provider_id = :org" if kind == "provider" else ""
-    finding = session.execute(text(f"SELECT min(id) FROM findings {where}"), {"org": org_id}).scalar()
-    settlement = session.execute(text(f"SELECT max(id) FROM settlements {where}"), {"org": org_id}).scalar()
+    own = "provider_id = :org" if kind == "provider" else "true"
+    finding = session.execute(text(f"SELECT min(id) FROM findings WHERE {own}"), {"org": org_id}).scalar()
+    settlement = session.execute(text(   # a provider's newest (the job's draft); the others' newest submitted one
+        f"SELECT max(id) FROM settlements WHERE {own} AND (:provider OR status <> 'draft')"),
+        {"org": org_id, "provider": kind == "provider"}).scalar()
     return {"finding": finding, "settlement": settlement}
 
 
@@ -210,6 +212,9 @@ def table(result: dict) -> int:
         bad += failed + missed
         print(f"  {group:<12} {len(values):>7} {percentile(values, 0.5):>8.0f} {p95:>8.0f} {max(values):>8.0f} "
               f"{failed:>7}  " + (f"<= {target} ms" + ("  <- missed" if missed else "") if target else "(reference)"))
+    slowest = sorted(result["paths"].items(), key=lambda kv: -percentile(kv[1], 0.95))[:6]
+    print("  slowest pages (p95 ms, count): " + "; ".join(f"{path} {percentile(v, 0.95):.0f} ({len(v)})"
+                                                         for path, v in slowest))
     for group, messages in failures.items():
         print(f"  failures of {group}: {len(messages)}, e.g. {messages[:3]}")
     return bad

@@ -28,7 +28,8 @@ class Staff(HttpUser):
 
     def on_start(self) -> None:
         with _LOCK:
-            self.account = PLAN[next(_NEXT) % len(PLAN)]
+            n = next(_NEXT)
+        self.account = PLAN[n % len(PLAN)]
         page = self.client.get("/login", name="login").text
         token = TOKEN.search(page)
         with self.client.post("/login", name="login", allow_redirects=False, catch_response=True,
@@ -36,7 +37,9 @@ class Staff(HttpUser):
                                     "csrf_token": token.group(1) if token else ""}) as answer:
             if answer.status_code != 302:
                 answer.failure(f"login {answer.status_code}")
-        self.pages = itertools.cycle(self.account["pages"])
+        pages = self.account["pages"]
+        shift = (n * 3) % len(pages)   # the users start their cycles at different pages
+        self.pages = itertools.cycle(pages[shift:] + pages[:shift])
 
     @task
     def next_page(self) -> None:
@@ -44,10 +47,12 @@ class Staff(HttpUser):
         with self.client.get(path, name=group, allow_redirects=False, catch_response=True) as answer:
             if answer.status_code != 200:
                 answer.failure(f"{path}: {answer.status_code}")
+            PATHS.setdefault(path, []).append(answer.request_meta["response_time"])
 
 
 TIMES: dict[str, list[float]] = {}
 FAILURES: dict[str, list[str]] = {}
+PATHS: dict[str, list[float]] = {}
 
 
 @events.request.add_listener
@@ -64,7 +69,7 @@ def run(host: str, users: int, seconds: int, out: str) -> None:
     gevent.sleep(seconds)
     runner.quit()
     with open(out, "w", encoding="utf-8") as fh:
-        json.dump({"times": TIMES, "failures": FAILURES, "users": users, "seconds": seconds}, fh)
+        json.dump({"times": TIMES, "failures": FAILURES, "paths": PATHS, "users": users, "seconds": seconds}, fh)
 
 
 if __name__ == "__main__":
