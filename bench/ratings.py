@@ -2,18 +2,23 @@
 providers / 50 000 beneficiaries / 12 months of records in <= 60 s on PostgreSQL.
 
     nice .venv/bin/python bench/ratings.py [--beneficiaries 50000] [--providers 500] \
-        [--from 2025-07] [--months 12] [--seed 1] [--no-settle]
+        [--from 2025-07] [--months 12] [--seed 1] [--settle synth|real|none]
 
 Starts a private PostgreSQL cluster on 127.0.0.1 (the settings of ``bench/compliance_scan.py``,
-printed), upgrades the schema, generates the city (``flask demo city``), then, unless ``--no-settle``,
-runs the ``generate_settlements`` job for every generated month but the last as the scheduler runs it
-and marks those settlements paid in SQL (the audit, approval and payment steps are not what this
-measures: the ratings read paid settlements' lines, refusals and samples), so the run finds a full
-settlement window. Then, in a child process whose peak RSS is reported, it runs ``recompute_ratings``
-due at 02:00 on day 2 of the month after the last generated month (a monthly run; an annual one too
-when every December settlement is paid), twice: the second run shows the rerun writes nothing new.
-Prints the seconds, the job's counts, the rows stored and the stars' distribution. Talks only to the
-cluster it started and stops it itself.
+printed), upgrades the schema and generates the city set-based (``bench/city.py``: the world of
+``flask demo city``, the months' visits, their findings, follow-ups, complaints and training in SQL).
+The settlements of every generated month but the last are, with ``--settle synth`` (the default),
+synthesised from the records and paid (``bench/city_money.py``: lines, findings, samples, refusals,
+violation points — the figures the ratings read); with ``--settle real`` made by the
+``generate_settlements`` job as the scheduler runs it and marked paid in SQL (slow: minutes per
+month); the output says which. So the run finds a full settlement window. Then, in a child process
+whose peak RSS and CPU are reported, it runs ``recompute_ratings`` due at 02:00 on day 2 of the month
+after the last generated month (a monthly run; an annual one too when every December settlement is
+paid), twice: the second run shows the rerun writes nothing new. Prints the seconds, the CPU of the
+job's processes and of the PostgreSQL server, the job's counts, the rows stored and the stars'
+distribution, and for reference a same-run baseline: bare grouped SQL reads of the inputs the
+ratings read (the month's visits per carer, the window's settlement lines per provider and person,
+the follow-ups per provider), best of 2. Talks only to the cluster it started and stops it itself.
 """
 import argparse
 import json
@@ -29,7 +34,9 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from checkin import Postgres  # noqa: E402
-from compliance_scan import FAST_LOAD, SETTINGS, generate  # noqa: E402
+from city import build  # noqa: E402
+from compliance_scan import FAST_LOAD, SETTINGS  # noqa: E402
+from settlement import cpu_seconds, server_cpu  # noqa: E402
 
 RATINGS, GENERATE = "recompute_ratings", "generate_settlements"
 TABLES = ("carer_stars", "provider_cost_quarters", "rating_runs", "provider_ratings", "provider_rating_components",
@@ -80,11 +87,12 @@ def child(url: str, due: str) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     due_at, runs = datetime.fromisoformat(due), []
     for attempt in ("first", "rerun"):
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), cpu_seconds()
         outcome = run_job(app, get_job(RATINGS), due_at)
-        runs.append({"run": attempt, "seconds": time.perf_counter() - t0, "status": outcome.status,
-                     "counts": outcome.counts, "error": outcome.error})
-    print(json.dumps({"runs": runs, "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+        runs.append({"run": attempt, "seconds": time.perf_counter() - t0, "cpu": cpu_seconds() - cpu0,
+                     "status": outcome.status, "counts": outcome.counts, "error": outcome.error})
+    print(json.dumps({"runs": runs, "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                      "worker_peak_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 
 
 def run_child(url: str, due: datetime) -> dict:
@@ -93,6 +101,34 @@ def run_child(url: str, due: datetime) -> dict:
     if out.returncode:
         raise SystemExit(f"the ratings process failed:\n{out.stderr[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def baseline(url: str, months: list[date]) -> float:
+    """Bare grouped reads of the ratings' inputs (see the module), best of 2, in seconds."""
+    from sqlalchemy import create_engine
+
+    from ltc.core.months import first_of_next_month
+
+    span = {"m0": months[-1], "m1": first_of_next_month(months[-1]), "s0": months[0], "s1": months[-1]}
+    statements = (
+        "SELECT carer_id, min(provider_id), count(*), count(*) FILTER (WHERE check_in_at - scheduled_start "
+        "<= interval '15 minutes') FROM visits WHERE service_date >= %(m0)s AND service_date < %(m1)s "
+        "AND status = 'done' GROUP BY carer_id",
+        "SELECT s.provider_id, l.person_id, s.month, sum(l.fund) FROM settlement_lines l JOIN settlements s "
+        "ON s.id = l.settlement_id WHERE s.month >= %(s0)s AND s.month < %(s1)s AND l.kind = 'regular' "
+        "GROUP BY 1, 2, 3",
+        "SELECT provider_id, count(*), sum(overall) FROM follow_ups WHERE visited_on >= %(s0)s "
+        "AND visited_on < %(m1)s GROUP BY provider_id",
+    )
+    engine, best = create_engine(url), None
+    with engine.connect() as conn:
+        for _ in range(2):
+            t0 = time.perf_counter()
+            for statement in statements:
+                conn.exec_driver_sql(statement, span).fetchall()
+            best = min(best or 1e9, time.perf_counter() - t0)
+    engine.dispose()
+    return best
 
 
 def stored(url: str) -> tuple[dict, dict, dict]:
@@ -118,7 +154,8 @@ def main() -> int:
     parser.add_argument("--from", dest="start", default="2025-07")
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--no-settle", action="store_true")
+    parser.add_argument("--settle", choices=("synth", "real", "none"), default="synth",
+                        help="the settlements of every month but the last: synthesised, generated, or none")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--due", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -127,25 +164,42 @@ def main() -> int:
         return 0
     from ltc.core.months import first_of_next_month
 
+    months = months_of(args.start, args.months)
+    statuses = {m: "paid" if args.settle == "synth" and m != months[-1] else None for m in months}
     pg = Postgres(options=FAST_LOAD)
     url = pg.start()
     try:
         t0 = time.perf_counter()
-        generate(url, args, os.devnull)
+        city = build(url, args, statuses)
         print(f"generated {args.beneficiaries:,} beneficiaries / {args.providers} providers / {args.months} months "
-              f"in {time.perf_counter() - t0:.0f} s", flush=True)
-        months = months_of(args.start, args.months)
-        if not args.no_settle:
-            print(f"settled and marked paid {len(months) - 1} months in {settle(url, months[:-1]):.0f} s", flush=True)
+              f"in {time.perf_counter() - t0:.0f} s (schema {city['schema']:.0f} s, world {city['world']:.0f} s, "
+              f"months {city['months']:.0f} s): {city['rows']['visits']:,} visits + {city['bed_days']:,} bed-days, "
+              f"{city['rows'].get('findings', 0):,} findings, {city['rows'].get('settlement_lines', 0):,} "
+              f"settlement lines", flush=True)
+        if args.settle == "real":
+            print(f"settlements: generated by the generate_settlements job and marked paid, {len(months) - 1} months "
+                  f"in {settle(url, months[:-1]):.0f} s", flush=True)
+        else:
+            how = "synthesised from the records (bench/city_money.py), paid" if args.settle == "synth" else "none"
+            print(f"settlements: {how}, {len(months) - 1} months", flush=True)
         due = at(first_of_next_month(months[-1]).replace(day=2), 2)
+        base = baseline(url, months)
+        load0, cpu0 = os.getloadavg(), server_cpu(pg)
         run = run_child(url, due)
+        time.sleep(1)   # the job's backends end and are counted
+        server = server_cpu(pg) - cpu0
         counts, stars, settings = stored(url)
         print(f"PostgreSQL settings: {settings}")
-        print(f"recompute_ratings due {due:%Y-%m-%d %H:%M %Z}; load {os.getloadavg()}")
+        print(f"recompute_ratings due {due:%Y-%m-%d %H:%M %Z}; load before {load0}, after {os.getloadavg()}")
         for entry in run["runs"]:
-            print(f"  {entry['run']:<6} {entry['seconds']:8.1f} s  {entry['status']} {entry['counts']}"
+            print(f"  {entry['run']:<6} {entry['seconds']:8.1f} s  ({entry['cpu']:.1f} s CPU in the job's processes)  "
+                  f"{entry['status']} {entry['counts']}"
                   + (f" error: {entry['error'][:2000]}" if entry["error"] else "") + "   (target <= 60 s)")
-        print(f"  peak RSS {run['peak_rss_kb'] / 1024:8.0f} MB (child)")
+        print(f"  PostgreSQL CPU   {server:8.1f} s (the server, both runs)")
+        print(f"  peak RSS {run['peak_rss_kb'] / 1024:8.0f} MB (child), largest worker "
+              f"{run['worker_peak_rss_kb'] / 1024:.0f} MB")
+        print(f"  baseline {base:8.2f} s  (bare grouped reads of the inputs, best of 2); first run / baseline "
+              f"{run['runs'][0]['seconds'] / base:.1f} x")
         print(f"  rows stored: {counts}")
         print(f"  provider stars (0: no score): {stars}")
         return 0 if all(e["status"] == "success" for e in run["runs"]) else 1
