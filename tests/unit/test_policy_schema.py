@@ -215,5 +215,5 @@ def test_importing_a_module_registers_nothing_wiring_registers_every_section(fir
             "assert SECTIONS == {}, SECTIONS\n"
             "from ltc import wire\nwire()\n"
             "assert set(SECTIONS) == {'assessment', 'billing', 'reviews', 'jobs', 'compliance', 'carers',"
-            "'settlement_review', 'ratings', 'followups'}, SECTIONS\n")
+            "'settlement_review', 'ratings', 'followups', 'fund_budget'}, SECTIONS\n")
     subprocess.run([sys.executable, "-W", "error", "-c", code], check=True)
