@@ -16,10 +16,10 @@ CENT = Decimal("0.01")
 DIM_WORDS = {Dim.MONTH: "月份", Dim.DISTRICT: "区县", Dim.CARE_TYPE: "服务形式", Dim.LEVEL: "失能等级"}
 
 
-def cell(value: Any, column: Column) -> str:
-    """One value as the page (and the CSV) shows it."""
-    if value is None:
-        return ""
+def cell(value: Any, column: Column, *, empty: str = "") -> str:
+    """One value as the page (and the CSV) shows it; ``empty`` for no value (the report prints a dash)."""
+    if value is None or value == "":
+        return empty
     if column.kind == ValueKind.MONEY or column.kind == ValueKind.NUMBER:
         return f"{Decimal(value).quantize(CENT):,.2f}"
     if column.kind == ValueKind.SHARE:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import Numeric, literal, select
 
 from ltc.supervision import facts as facts_module
@@ -115,6 +116,18 @@ def test_values_have_one_section_per_theme_in_order_with_each_mia_figure_from_th
     assert values["headline"] == [
         {"label": "测试享受待遇人数趋势：人数", "month": "2026年11月", "value": "110"},
         {"label": "测试结算月度趋势：结算人数", "month": "2026年10月", "value": "100"}]
+
+
+def test_values_are_the_dashboards_words_in_chinese_whoever_asks_and_a_dash_for_no_value(
+        app, session, world, registered):
+    for month in content.months_read(NOVEMBER):
+        facts_module.refresh_month(session, month, now=NOW)
+    with app.test_request_context("/", headers={"Accept-Language": "en"}), force_locale("en"):
+        values = content.report_values(session, NOVEMBER, number="JGYB-2026-11", now=NOW)
+        assert content.cell_text(None, Column("基金支付", ValueKind.MONEY)) == "—"
+    paid = values["themes"][1]["figures"][0]
+    assert paid["rows"] == [["居家上门护理", "1,234.50"], ["机构护理", "88.00"]] and paid["notes"] == ["截至2026-10"]
+    assert paid["chart"]["x_labels"] == ["居家上门护理", "机构护理"] and paid["chart"]["title"] == "测试结算支付分布"
 
 
 # --- the job ------------------------------------------------------------------------------------------------

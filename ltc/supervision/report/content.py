@@ -4,23 +4,26 @@ figure registry — the figures the MIA dashboard shows, computed by their own `
 Report month M (the due date's previous month, SPEC §9): activity figures cover the 12 months ending M; the
 settlement themes (``SETTLED_THEMES``: the settlements and the fund spending they pay) end with M−1, the month
 paid by day 3. One section per theme in ``THEMES`` order, each figure with its chart (as a chart spec, drawn
-when the PDF is rendered) and its table; the report is Chinese, so msgids (Chinese) are shown as they are.
+when the PDF is rendered) and its table; the report is Chinese: its cells, notes and
+chart words are the dashboards' (``present``) in Chinese.
 """
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ltc.core.clock import to_local
 from ltc.core.months import add_months, first_of_month
 from ltc.orgs.models import Organisation
+from ltc.supervision import present
 from ltc.supervision.facts import refreshed_at
 from ltc.supervision.figures import (THEMES, Audience, Chart, Column, Figure, FigureData, Filters, ValueKind, Viewer,
                                      as_decimal, figures)
-from ltc.web.labels import LABELS
 
 TITLE = "监管月报"
+REPORT_LOCALE = "zh_CN"
 #: themes read from settlements: they end with the month before the report month (paid by day 3)
 SETTLED_THEMES = frozenset({"settlements", "fund"})
 ACTIVITY_MONTHS = 12
@@ -50,8 +53,10 @@ def months_read(month: date) -> list[date]:
 
 
 def report_values(session: Session, month: date, *, number: str, now: datetime) -> dict:
-    """The plain values of the report of ``month`` (JSON-safe), computed now from the registry."""
-    themes = [section for key in THEMES if (section := _theme(session, key, month)) is not None]
+    """The plain values of the report of ``month`` (JSON-safe), computed now from the registry, in Chinese
+    whoever asked for it."""
+    with force_locale(REPORT_LOCALE):
+        themes = [section for key in THEMES if (section := _theme(session, key, month)) is not None]
     stamp = refreshed_at(session, months_read(month))
     return {
         "title": TITLE, "number": number, "issuer_name": _issuer(session),
@@ -94,7 +99,7 @@ def figure_values(figure: Figure, data: FigureData) -> dict:
         "key": figure.key, "title": figure.title, "description": figure.description,
         "chart": None if figure.chart == Chart.TABLE else _chart(figure, data),
         **(_across_months(data) if data.columns[data.x].kind == ValueKind.MONTH else _table(data)),
-        "notes": [_note(note) for note in data.notes],
+        "notes": [present.note_words(note) for note in data.notes],
     }
 
 
@@ -117,41 +122,20 @@ def _across_months(data: FigureData) -> dict:
 
 
 def _chart(figure: Figure, data: FigureData) -> dict:
-    x_column = data.columns[data.x]
-    return {
-        "kind": figure.chart.value, "title": figure.title,
-        "x_labels": [cell_text(value, x_column) for value in data.column_values(data.x)],
-        "series": [[data.columns[i].title, [_number(v) for v in data.column_values(i)]] for i in data.series],
-        "percent": bool(data.series) and all(data.columns[i].kind == ValueKind.SHARE for i in data.series),
-    }
+    """The dashboards' chart spec, stored as plain values (numbers as strings)."""
+    spec = present.chart_spec(figure, data)
+    return {"kind": spec.kind.value, "title": spec.title, "x_labels": list(spec.x_labels),
+            "series": [[name, [_number(v) for v in values]] for name, values in spec.series],
+            "percent": spec.percent}
 
 
 def cell_text(value, column: Column) -> str:
-    """A table value in words: codes through the column's label table, numbers formatted by kind."""
-    if value is None or value == "":
-        return "—"
-    kind = column.kind
-    if kind == ValueKind.TEXT:
-        return str(LABELS.get(column.labels, {}).get(value, value)) if column.labels else str(value)
-    if kind == ValueKind.MONTH:
-        return f"{value:%Y-%m}" if isinstance(value, date) else str(value)[:7]
-    number = as_decimal(value)
-    if kind == ValueKind.SHARE:
-        return f"{number * 100:.1f}%"
-    if kind == ValueKind.COUNT:
-        return f"{number:,.0f}"
-    return f"{number:,.2f}"
+    """A table value in words, as the dashboards show it, with a dash for no value."""
+    return present.cell(value, column, empty="—")
 
 
 def _number(value) -> str | None:
     return None if value is None else str(as_decimal(value))
-
-
-def _note(note) -> str:
-    if isinstance(note, dict):
-        params = note.get("params") or {}
-        return note["detail"] % params if params else note["detail"]
-    return str(note)
 
 
 def _headline(computed: Sequence[tuple[Figure, FigureData]], last: date) -> list[dict]:
